@@ -1,0 +1,34 @@
+import { ApiError } from './errors.js';
+
+/** The resource types whose ids appear on the wire. */
+export type IdType =
+  | 'Account' | 'User' | 'Organization' | 'Space' | 'Project' | 'Role' | 'RoleBinding'
+  | 'OrganizationMembership' | 'SpaceMembership' | 'ApiKey' | 'AuditLog';
+
+/**
+ * Ids are padded standard base64 of `Type:n`. Arize's clients decide "id or name?" by decoding with padded
+ * standard base64 and looking for a `:`, so an unpadded or url-safe id would be taken for a name.
+ */
+export function encodeId(type: IdType, n: number): string {
+  return Buffer.from(`${type}:${n}`, 'utf8').toString('base64');
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Decodes any well-formed id into its type and number, or undefined. */
+export function parseId(id: string): { type: string; n: number } | undefined {
+  if (id.length === 0 || id.length > 200 || !BASE64.test(id)) return undefined;
+  const text = Buffer.from(id, 'base64').toString('utf8');
+  const m = /^([A-Za-z]+):([1-9][0-9]{0,14})$/.exec(text);
+  if (!m) return undefined;
+  return { type: m[1]!, n: Number(m[2]) };
+}
+
+/** Decodes an id of the expected type; a malformed or foreign-typed id is a 400 naming the field. */
+export function decodeId(type: IdType, id: string, field: string): number {
+  const parsed = parseId(id);
+  if (!parsed || parsed.type !== type) {
+    throw new ApiError('INVALID_ID', `${field} is not a valid ${type} id: ${JSON.stringify(id.slice(0, 100))}`);
+  }
+  return parsed.n;
+}

@@ -1,0 +1,15 @@
+import type { AccountRoleKey } from '../store/schema.js';
+
+/** Who a request acts as: a user (via a USER key or a console session) or a bot user (via a SERVICE key). */
+export interface Principal {
+  accountId: number;
+  userId: number;
+  name: string;
+  email: string;
+  role: AccountRoleKey;
+  isBot: boolean;
+  /** The API key that authenticated the request, when it was a key. */
+  apiKeyId?: number;
+  /** The console session, when the request came from the web console. */
+  sessionId?: number;
+}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { type DialectName, isPostgresUrl } from './dialect.js';
+import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  /** Folder of the SQLite file `ax.db` (default backend). */
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL. */
+  databaseUrl?: string | undefined;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The pg pool, for LISTEN/NOTIFY; undefined on SQLite. */
+  pool: pg.Pool | undefined;
+  close(): Promise<void>;
+}
+
+// int8 (count(*), sums) arrives as a string from pg; every such value here is far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) {
+    if (!isPostgresUrl(options.databaseUrl)) {
+      throw new Error(`DATABASE_URL must be a postgres:// URL (got ${options.databaseUrl.split(':')[0]}:…)`);
+    }
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = new SQLite(join(options.dataDir, 'ax.db'));
+  file.pragma('journal_mode = WAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 5000');
+  file.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };
+}

@@ -1,0 +1,211 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The data model, in one place. Timestamps are RFC 3339 UTC strings (`Date#toISOString()`), which sort
+ * correctly as text on both SQLite and PostgreSQL; booleans are 0/1 integers on both.
+ */
+export interface Database {
+  server_settings: ServerSettingsTable;
+  accounts: AccountsTable;
+  users: UsersTable;
+  organizations: OrganizationsTable;
+  spaces: SpacesTable;
+  projects: ProjectsTable;
+  roles: RolesTable;
+  organization_memberships: OrganizationMembershipsTable;
+  space_memberships: SpaceMembershipsTable;
+  role_bindings: RoleBindingsTable;
+  resource_restrictions: ResourceRestrictionsTable;
+  api_keys: ApiKeysTable;
+  user_tokens: UserTokensTable;
+  sessions: SessionsTable;
+  audit_logs: AuditLogsTable;
+}
+
+/** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
+export interface ServerSettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export type AccountRoleKey = 'ADMIN' | 'MEMBER' | 'ANNOTATOR';
+export type UserStatus = 'ACTIVE' | 'INVITED' | 'EXPIRED';
+
+export interface UsersTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  /** Bots get a synthetic address under `.bots.invalid`; unique per account among live humans. */
+  email: string;
+  email_lower: string;
+  role: AccountRoleKey;
+  status: UserStatus;
+  is_developer: number;
+  is_bot: number;
+  /** scrypt hash `scrypt$N$r$p$salt$hash`; null until a password is set. */
+  password_hash: string | null;
+  must_change_password: number;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrganizationsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SpacesTable {
+  id: Generated<number>;
+  account_id: number;
+  organization_id: number;
+  name: string;
+  description: string;
+  is_private: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  account_id: number;
+  space_id: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Roles of an account. Each account has one row per predefined role (`predefined_key` set, `permissions`
+ * null: their sets live in src/domain/predefined-roles.ts) so that memberships and bindings always point at
+ * a role row; custom roles carry their permissions as a JSON array.
+ */
+export interface RolesTable {
+  id: Generated<number>;
+  account_id: number;
+  predefined_key: 'ADMIN' | 'MEMBER' | 'READ_ONLY' | 'ANNOTATOR' | null;
+  name: string;
+  description: string | null;
+  permissions: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrganizationMembershipsTable {
+  id: Generated<number>;
+  account_id: number;
+  organization_id: number;
+  user_id: number;
+  role_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SpaceMembershipsTable {
+  id: Generated<number>;
+  account_id: number;
+  space_id: number;
+  user_id: number;
+  role_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One binding per (user, resource): exactly one of space_id / project_id is set, per resource_type. */
+export interface RoleBindingsTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  role_id: number;
+  resource_type: 'SPACE' | 'PROJECT';
+  space_id: number | null;
+  project_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResourceRestrictionsTable {
+  project_id: number;
+  account_id: number;
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: Generated<number>;
+  account_id: number;
+  /** The principal the key authenticates as: the creator for USER keys, the bot user for SERVICE keys. */
+  user_id: number;
+  created_by_user_id: number;
+  key_type: 'USER' | 'SERVICE';
+  name: string;
+  description: string | null;
+  /** The public key id embedded in the raw key (`ak-<public_id>-<secret>`), for O(1) lookup. */
+  public_id: string;
+  /** HMAC-SHA-256 of the raw key with the server pepper, hex. */
+  secret_hash: string;
+  last4: string;
+  status: 'ACTIVE' | 'REVOKED';
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  /** Set on the old record when it was refreshed: the replacement's id. */
+  replaced_by_id: number | null;
+  created_at: string;
+}
+
+export interface UserTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'INVITE' | 'RESET';
+  token_hash: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface AuditLogsTable {
+  id: Generated<number>;
+  account_id: number | null;
+  user_id: number | null;
+  ip: string;
+  operation_type: 'MUTATION' | 'QUERY' | 'SUBSCRIPTION';
+  operation_name: string | null;
+  operation_text: string | null;
+  variables: string | null;
+  created_at: string;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type SpaceRow = Selectable<SpacesTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type RoleRow = Selectable<RolesTable>;
+export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
+export type SpaceMembershipRow = Selectable<SpaceMembershipsTable>;
+export type RoleBindingRow = Selectable<RoleBindingsTable>;
+export type ResourceRestrictionRow = Selectable<ResourceRestrictionsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AuditLogRow = Selectable<AuditLogsTable>;
+export type SessionRow = Selectable<SessionsTable>;
