@@ -59,3 +59,15 @@ export const PREDEFINED_ROLES: Readonly<Record<PredefinedRoleKey, PredefinedRole
     permissions: ANNOTATOR,
   },
 };
+
+/**
+ * What an ORGANIZATION membership with a predefined role grants on the organization (access-model.md, grant
+ * source 2): ADMIN is the full ADMIN set on O and everything in it; the others grant organization-level reads
+ * (and MEMBER space creation) only — SPACE_READ here covers the non-private spaces of O.
+ */
+export const ORGANIZATION_MEMBERSHIP_GRANTS: Readonly<Record<PredefinedRoleKey, readonly Permission[]>> = {
+  ADMIN: PREDEFINED_ROLES.ADMIN.permissions,
+  MEMBER: ['ORGANIZATION_READ', 'SPACE_CREATE', 'SPACE_READ'],
+  READ_ONLY: ['ORGANIZATION_READ', 'SPACE_READ'],
+  ANNOTATOR: ['ORGANIZATION_READ'],
+};

@@ -1,0 +1,41 @@
+import { paginate } from '../pagination.js';
+import { segment, type Transport } from '../transport.js';
+import type {
+  ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, RefreshApiKeyRequest, RefreshedApiKey,
+} from '../types.js';
+
+/** `/v2/api-keys`. There is no GET by id and no DELETE: keys are revoked. */
+export class ApiKeysResource {
+  constructor(private readonly http: Transport) {}
+
+  /** One page of keys; by default the caller's own ACTIVE keys. */
+  async list(params: ApiKeyListParams = {}): Promise<ApiKeyList> {
+    return (await this.http.request<ApiKeyList>({ method: 'GET', path: '/v2/api-keys', query: { ...params } })).body;
+  }
+
+  iterate(params: Omit<ApiKeyListParams, 'cursor'> = {}): AsyncGenerator<ApiKey, void, undefined> {
+    return paginate((cursor) => this.list({ limit: 100, ...params, cursor }), (page) => page.api_keys);
+  }
+
+  /**
+   * Creates a USER key, or a SERVICE key with its bot user. The raw `key` is in this answer only.
+   *
+   * @example
+   * const created = await ax.apiKeys.create({ key_type: 'SERVICE', name: 'ci',
+   *   organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId, role: { type: 'PREDEFINED', name: 'MEMBER' } }] }] });
+   * process.env.ARIZE_API_KEY = created.key;
+   */
+  async create(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return (await this.http.request<CreatedApiKey>({ method: 'POST', path: '/v2/api-keys', body })).body;
+  }
+
+  /** Rotates a key: a new record and raw key with the same scope; the old key lives on for the grace period. */
+  async refresh(apiKeyId: string, body: RefreshApiKeyRequest = {}): Promise<RefreshedApiKey> {
+    return (await this.http.request<RefreshedApiKey>({ method: 'POST', path: `/v2/api-keys/${segment(apiKeyId)}/refresh`, body })).body;
+  }
+
+  /** Immediate, irreversible and idempotent. */
+  async revoke(apiKeyId: string): Promise<void> {
+    await this.http.request({ method: 'PUT', path: `/v2/api-keys/${segment(apiKeyId)}/revoke` });
+  }
+}

@@ -1,0 +1,48 @@
+import { paginate } from '../pagination.js';
+import { segment, type Transport } from '../transport.js';
+import type {
+  AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams,
+  OrganizationMembership, UpdateOrganizationRequest,
+} from '../types.js';
+
+/** `/v2/organizations` and their memberships. */
+export class OrganizationsResource {
+  constructor(private readonly http: Transport) {}
+
+  /** One page of the organizations visible to the caller; `name` is a case-insensitive substring. */
+  async list(params: OrganizationListParams = {}): Promise<OrganizationList> {
+    return (await this.http.request<OrganizationList>({ method: 'GET', path: '/v2/organizations', query: { ...params } })).body;
+  }
+
+  iterate(params: Omit<OrganizationListParams, 'cursor'> = {}): AsyncGenerator<Organization, void, undefined> {
+    return paginate((cursor) => this.list({ limit: 100, ...params, cursor }), (page) => page.organizations);
+  }
+
+  async get(orgId: string): Promise<Organization> {
+    return (await this.http.request<Organization>({ method: 'GET', path: `/v2/organizations/${segment(orgId)}` })).body;
+  }
+
+  async create(body: CreateOrganizationRequest): Promise<Organization> {
+    return (await this.http.request<Organization>({ method: 'POST', path: '/v2/organizations', body })).body;
+  }
+
+  /** `description: null` clears the description. */
+  async update(orgId: string, body: UpdateOrganizationRequest): Promise<Organization> {
+    return (await this.http.request<Organization>({ method: 'PATCH', path: `/v2/organizations/${segment(orgId)}`, body })).body;
+  }
+
+  /** Irreversible; cascades to the organization's spaces, projects and memberships. */
+  async delete(orgId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}` });
+  }
+
+  /** Adds a member, or changes an existing member's role (upsert). */
+  async addUser(orgId: string, body: AddMemberRequest): Promise<OrganizationMembership> {
+    return (await this.http.request<OrganizationMembership>({ method: 'POST', path: `/v2/organizations/${segment(orgId)}/users`, body })).body;
+  }
+
+  /** Removes a member from the organization and from every space in it. */
+  async removeUser(orgId: string, userId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}/users/${segment(userId)}` });
+  }
+}

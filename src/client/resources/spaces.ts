@@ -1,0 +1,46 @@
+import { paginate } from '../pagination.js';
+import { segment, type Transport } from '../transport.js';
+import type {
+  AddMemberRequest, CreateSpaceRequest, Space, SpaceList, SpaceListParams, SpaceMembership, UpdateSpaceRequest,
+} from '../types.js';
+
+/** `/v2/spaces` and their memberships. */
+export class SpacesResource {
+  constructor(private readonly http: Transport) {}
+
+  /** One page of spaces; `org_id` narrows to one organization, `name` is a case-insensitive substring. */
+  async list(params: SpaceListParams = {}): Promise<SpaceList> {
+    return (await this.http.request<SpaceList>({ method: 'GET', path: '/v2/spaces', query: { ...params } })).body;
+  }
+
+  iterate(params: Omit<SpaceListParams, 'cursor'> = {}): AsyncGenerator<Space, void, undefined> {
+    return paginate((cursor) => this.list({ limit: 100, ...params, cursor }), (page) => page.spaces);
+  }
+
+  async get(spaceId: string): Promise<Space> {
+    return (await this.http.request<Space>({ method: 'GET', path: `/v2/spaces/${segment(spaceId)}` })).body;
+  }
+
+  async create(body: CreateSpaceRequest): Promise<Space> {
+    return (await this.http.request<Space>({ method: 'POST', path: '/v2/spaces', body })).body;
+  }
+
+  async update(spaceId: string, body: UpdateSpaceRequest): Promise<Space> {
+    return (await this.http.request<Space>({ method: 'PATCH', path: `/v2/spaces/${segment(spaceId)}`, body })).body;
+  }
+
+  /** Irreversible; cascades to the space's projects, memberships and bindings. */
+  async delete(spaceId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}` });
+  }
+
+  /** Adds a member (who must belong to the space's organization), or changes a member's role. */
+  async addUser(spaceId: string, body: AddMemberRequest): Promise<SpaceMembership> {
+    return (await this.http.request<SpaceMembership>({ method: 'POST', path: `/v2/spaces/${segment(spaceId)}/users`, body })).body;
+  }
+
+  /** Removes a member and their role bindings on the space and its projects. */
+  async removeUser(spaceId: string, userId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}/users/${segment(userId)}` });
+  }
+}

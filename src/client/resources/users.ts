@@ -1,0 +1,57 @@
+import { paginate } from '../pagination.js';
+import { segment, type Transport } from '../transport.js';
+import type { CreatedUser, CreateUserRequest, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
+
+/** The answer of {@link UsersResource.create}: a new user (201), or the existing one for a repeated invite (200). */
+export type CreateUserResult = { created: true; user: CreatedUser } | { created: false; user: User };
+
+/** `/v2/users`: account users (bot users of service keys are not listed). */
+export class UsersResource {
+  constructor(private readonly http: Transport) {}
+
+  /** One page of users. `email` is a case-insensitive substring; `status` repeats (default: all three). */
+  async list(params: UserListParams = {}): Promise<UserList> {
+    return (await this.http.request<UserList>({ method: 'GET', path: '/v2/users', query: { ...params } })).body;
+  }
+
+  /** Every user matching `params`, following cursors. */
+  iterate(params: Omit<UserListParams, 'cursor'> = {}): AsyncGenerator<User, void, undefined> {
+    return paginate((cursor) => this.list({ limit: 100, ...params, cursor }), (page) => page.users);
+  }
+
+  async get(userId: string): Promise<User> {
+    return (await this.http.request<User>({ method: 'GET', path: `/v2/users/${segment(userId)}` })).body;
+  }
+
+  /**
+   * Invites a user. Inviting an existing email again (invite mode other than NONE) returns that user with
+   * `created: false` and sends no second invitation.
+   *
+   * @example
+   * const { user } = await ax.users.create({ name: 'Jane Doe', email: 'jane@example.com',
+   *   role: { type: 'PREDEFINED', name: 'MEMBER' }, invite_mode: 'EMAIL_LINK' });
+   */
+  async create(body: CreateUserRequest): Promise<CreateUserResult> {
+    const res = await this.http.request<CreatedUser>({ method: 'POST', path: '/v2/users', body });
+    return res.status === 201 ? { created: true, user: res.body } : { created: false, user: res.body };
+  }
+
+  async update(userId: string, body: UpdateUserRequest): Promise<User> {
+    return (await this.http.request<User>({ method: 'PATCH', path: `/v2/users/${segment(userId)}`, body })).body;
+  }
+
+  /** Soft delete that cascades to memberships, role bindings and the user's API keys; idempotent. */
+  async delete(userId: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/users/${segment(userId)}` });
+  }
+
+  /** Issues a fresh invitation (the user must be INVITED or EXPIRED). */
+  async resendInvitation(userId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/resend-invitation` });
+  }
+
+  /** Mails a password reset link and ends the user's sessions. */
+  async resetPassword(userId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/reset-password` });
+  }
+}

@@ -1,0 +1,149 @@
+import http from 'node:http';
+import { ConnectionError, HttpError } from './errors.js';
+import type { Problem } from './types.js';
+
+/** A query value: arrays are sent as repeated keys (`?status=ACTIVE&status=INVITED`), undefined is left out. */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path below the endpoint, starting with `/v2/`; path parameters already percent-encoded. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+}
+
+export interface TransportResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON body; undefined for an empty body (204). */
+  body: T;
+}
+
+export interface TransportOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:8080`. */
+  endpoint: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string | undefined;
+  /** Milliseconds before a request is abandoned; default 30 000 (as Arize's Go client). */
+  timeoutMs?: number;
+  userAgent?: string;
+}
+
+/**
+ * JSON over node:http(s). Global fetch is avoided on purpose: on Node 20 its first request adds ~180 ms of
+ * start-up, which the CLI pays on every invocation.
+ */
+export class Transport {
+  readonly endpoint: string;
+  private readonly base: URL;
+  private readonly apiKey: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private agent: http.Agent | undefined;
+
+  constructor(options: TransportOptions) {
+    this.base = new URL(options.endpoint);
+    if (this.base.protocol !== 'http:' && this.base.protocol !== 'https:') {
+      throw new TypeError(`endpoint must be an http:// or https:// URL, got ${options.endpoint}`);
+    }
+    this.endpoint = this.base.origin + this.base.pathname.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.userAgent = options.userAgent ?? 'ax-client';
+  }
+
+  async request<T>(options: RequestOptions): Promise<TransportResponse<T>> {
+    const url = this.endpoint + options.path + encodeQuery(options.query);
+    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
+    if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
+    const module = this.base.protocol === 'https:' ? await import('node:https') : http;
+    // Keep-alive lets name resolution and the real call share one connection; idle sockets are unref'd by the agent.
+    this.agent ??= new module.Agent({ keepAlive: true });
+    const agent = this.agent;
+    const { status, responseHeaders, text } = await new Promise<{
+      status: number;
+      responseHeaders: Record<string, string>;
+      text: string;
+    }>((resolve, reject) => {
+      const req = module.request(url, { method: options.method, headers, agent, timeout: this.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => reject(this.connectionError(error)));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            responseHeaders: flattenHeaders(res.headers),
+            text: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      });
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.on('error', (error) => reject(this.connectionError(error)));
+      req.end(payload);
+    });
+    const isJson = (responseHeaders['content-type'] ?? '').includes('json');
+    let body: unknown;
+    if (text.length > 0 && isJson) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        if (status < 400) throw new ConnectionError(this.endpoint, 'EBADRESPONSE', `${this.endpoint} answered with malformed JSON`);
+      }
+    }
+    if (status >= 400) {
+      throw new HttpError({
+        status,
+        problem: isProblem(body) ? body : undefined,
+        headers: responseHeaders,
+        body: text,
+        method: options.method,
+        url,
+      });
+    }
+    if (text.length > 0 && !isJson) {
+      throw new ConnectionError(this.endpoint, 'EBADRESPONSE', `${this.endpoint} answered ${status} without a JSON body; is it an ax server?`);
+    }
+    return { status, headers: responseHeaders, body: body as T };
+  }
+
+  private connectionError(error: Error & { code?: string }): ConnectionError {
+    const code = error.code ?? 'ECONNECTION';
+    return new ConnectionError(this.endpoint, code, `could not reach ${this.endpoint}: ${error.message}`);
+  }
+}
+
+/** Encodes a query object the way Arize's generated clients do: form style, arrays exploded. */
+export function encodeQuery(query: Record<string, QueryValue> | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) params.append(key, item);
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Percent-encodes one path segment; ids contain `+`, `/` and `=`. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function isProblem(body: unknown): body is Problem {
+  return typeof body === 'object' && body !== null && ('title' in body || 'detail' in body || 'status' in body);
+}

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError, ERRORS, type ErrorCode } from '../../domain/errors.js';
+
+/** Writes one problem+json body; `code` is an extension member naming the catalogue entry. */
+export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  const body: Record<string, unknown> = { status: error.status, title: error.title, code: error.code };
+  if (error.detail !== undefined) body.detail = error.detail;
+  return reply.code(error.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+/** "body/name must be string" → "name: must be string", so the detail names the field the client sent. */
+function validationDetail(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (!first) return error.message;
+  const where = error.validationContext ?? 'body';
+  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === 'additionalProperties') {
+    return `${where}${path ? `.${path}` : ''}: unknown field ${JSON.stringify(params.additionalProperty)}`;
+  }
+  if (first.keyword === 'required') {
+    return `${where}${path ? `.${path}` : ''}: missing required field ${JSON.stringify(params.missingProperty)}`;
+  }
+  const field = path || (where === 'body' ? 'body' : where);
+  if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `${field}: does not match any allowed shape`;
+  return `${field}: ${first.message ?? 'is invalid'}`;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
+};
+
+/**
+ * The one place errors become responses: ApiError → its problem; Fastify's own client errors (validation, bad
+ * JSON, oversized body) → 4xx problems; anything else is logged and answered with a 500 that says nothing
+ * about the cause (Fastify's default handler would echo error.message).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return sendProblem(reply, error);
+    if (error.validation) return sendProblem(reply, new ApiError('VALIDATION_FAILED', validationDetail(error)));
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) {
+      const detail = mapped === 'BODY_TOO_LARGE' ? `request body is larger than ${app.initialConfig.bodyLimit} bytes` : error.message;
+      return sendProblem(reply, new ApiError(mapped, detail));
+    }
+    if (error instanceof SyntaxError) return sendProblem(reply, new ApiError('INVALID_JSON', 'body is not valid JSON'));
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendProblem(reply, new ApiError('BAD_REQUEST', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, new ApiError('INTERNAL', `request ${request.id} failed; the operator can find it in the server log`));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
+}
+
+export { ERRORS };

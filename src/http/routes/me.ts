@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { permissionsOn } from '../../access/index.js';
+import { encodeId } from '../../domain/ids.js';
+import { notFound } from '../../domain/errors.js';
+import type { AppContext } from '../../server/context.js';
+import { principalOf } from '../actor.js';
+import { errorResponses } from '../schemas/common.js';
+import { presentUser, User } from '../schemas/users.js';
+
+const Me = Type.Composite([User, Type.Object({
+  is_bot: Type.Boolean(),
+  account_id: Type.String(),
+  auth: Type.Union([Type.Literal('API_KEY'), Type.Literal('SESSION')]),
+  key_type: Type.Optional(Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')])),
+  permissions: Type.Object({ account: Type.Array(Type.String()) }),
+})]);
+
+/** `GET /v2/me`: the authenticated principal (user or bot), its account role and account-level permissions. */
+export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/v2/me', { schema: { tags: ['me'], response: { 200: Me, ...errorResponses } } }, async (request) => {
+    const principal = principalOf(request);
+    const row = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', principal.userId).executeTakeFirst();
+    if (!row) throw notFound('user');
+    const snapshot = await ctx.access.get(principal.accountId);
+    return {
+      ...presentUser(row),
+      is_bot: row.is_bot === 1,
+      account_id: encodeId('Account', row.account_id),
+      auth: principal.sessionId ? 'SESSION' as const : 'API_KEY' as const,
+      ...(principal.isBot ? { key_type: 'SERVICE' as const } : principal.apiKeyId ? { key_type: 'USER' as const } : {}),
+      permissions: { account: [...permissionsOn(snapshot, principal.userId, { type: 'ACCOUNT' })].sort() },
+    };
+  });
+}

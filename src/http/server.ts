@@ -1,0 +1,56 @@
+import pino from 'pino';
+import { loadConfig, type ConfigOverrides } from '../config/config.js';
+import { bootstrap, createFirstProfile } from '../server/bootstrap.js';
+import { createContext } from '../server/context.js';
+import { buildApp } from './app.js';
+
+export interface StartedServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `ax serve` / `npm start`: migrate, bootstrap on an empty database, listen. SIGTERM/SIGINT stop accepting
+ * connections, let in-flight requests finish, then close the database.
+ */
+export async function startServer(
+  overrides: ConfigOverrides & { handleSignals?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<StartedServer> {
+  const config = loadConfig(overrides, overrides.env ?? process.env);
+  const log = pino({ level: config.logLevel });
+  const ctx = await createContext(config, log);
+  const app = await buildApp(ctx);
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await ctx.close();
+    })();
+    return closing;
+  };
+  try {
+    const bootstrapped = await bootstrap(ctx);
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    if (!process.env.AX_PUBLIC_URL) config.publicUrl = url;
+    if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey);
+    log.info({ url, database: ctx.store.dialect }, 'ax server ready');
+    if (overrides.handleSignals !== false) {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          log.info({ signal }, 'shutting down: finishing in-flight requests');
+          close().then(() => process.exit(0), (error) => {
+            log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          });
+        });
+      }
+    }
+    return { url, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

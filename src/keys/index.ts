@@ -1,0 +1,3 @@
+export { generateKey, parseKey, redactKey, importedPublicId, KEY_PREFIX, type GeneratedKey } from './key-format.js';
+export { digestKey, digestsEqual } from './key-digest.js';
+export { KeyVerifier, type KeyFailure, type VerifyResult } from './key-verifier.js';

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Raw API key format: `ak-<public id>-<secret><checksum>`.
+ * - public id: 12 base62 characters, the key record's lookup handle (O(1) lookup, no scan);
+ * - secret: 43 base62 characters from 32 CSPRNG bytes (≥ 192 bits);
+ * - checksum: CRC32 of everything before it, 6 base62 characters, so typos and scanner hits are rejected
+ *   without a database read (GitHub's token scheme does the same).
+ */
+export const KEY_PREFIX = 'ak-';
+const PUBLIC_ID_LENGTH = 12;
+const SECRET_LENGTH = 43;
+const CHECKSUM_LENGTH = 6;
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const KEY_PATTERN = new RegExp(`^ak-([0-9A-Za-z]{${PUBLIC_ID_LENGTH}})-([0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}})$`);
+
+function base62(bytes: Buffer, length: number): string {
+  let n = BigInt(`0x${bytes.toString('hex')}`);
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = ALPHABET[Number(n % 62n)]! + out;
+    n /= 62n;
+  }
+  return out;
+}
+
+function checksumOf(body: string): string {
+  const buf = Buffer.alloc(4);
+  buf.writeUInt32BE(crc32(body) >>> 0);
+  return base62(buf, CHECKSUM_LENGTH);
+}
+
+export interface GeneratedKey {
+  raw: string;
+  publicId: string;
+  last4: string;
+}
+
+export function generateKey(): GeneratedKey {
+  const publicId = base62(randomBytes(12), PUBLIC_ID_LENGTH);
+  const secret = base62(randomBytes(32), SECRET_LENGTH);
+  const body = `${KEY_PREFIX}${publicId}-${secret}`;
+  const raw = body + checksumOf(body);
+  return { raw, publicId, last4: raw.slice(-4) };
+}
+
+/** The public id of a well-formed key whose checksum holds, else undefined (no I/O). */
+export function parseKey(raw: string): { publicId: string } | undefined {
+  const m = KEY_PATTERN.exec(raw);
+  if (!m) return undefined;
+  const body = raw.slice(0, raw.length - CHECKSUM_LENGTH);
+  if (checksumOf(body) !== raw.slice(-CHECKSUM_LENGTH)) return undefined;
+  return { publicId: m[1]! };
+}
+
+/** `redacted_key`: the prefix and the last 4 characters, as Arize shows it (`ak-abc...xyz`). */
+export function redactKey(publicId: string, last4: string): string {
+  return `${KEY_PREFIX}${publicId.slice(0, 3)}...${last4}`;
+}
+
+/**
+ * Keys handed in from outside (AX_ADMIN_API_KEY) need not follow the format above; they are stored under a
+ * public id derived from their digest, and the verifier looks them up only when that id is a known import.
+ */
+export function importedPublicId(digestHex: string): string {
+  return `imp${digestHex.slice(0, 9)}`;
+}

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { KeyVerifier } from '../keys/key-verifier.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import { AccessCache } from '../services/access-cache.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import { openStore, type Store } from '../store/database.js';
+import { migrateToLatest } from '../store/migrator.js';
+import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
+import { loadServerSecrets, type ServerSecrets } from '../store/server-settings.js';
+import { SqliteChangeFeed } from '../store/sqlite/sqlite-change-feed.js';
+
+/** Everything a request handler or service needs, created once per process. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  store: Store;
+  secrets: ServerSecrets;
+  keys: KeyVerifier;
+  access: AccessCache;
+  mailer: Mailer;
+  changes: ChangeFeed;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, log: Logger): Promise<AppContext> {
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    await migrateToLatest(store.db);
+    const secrets = await loadServerSecrets(store.db);
+    const keys = new KeyVerifier(store.db, secrets.keyPepper);
+    await keys.loadImportedKeys();
+    const access = new AccessCache(store.db);
+    const dropCaches = () => { keys.invalidateAll(); access.invalidateAll(); };
+    const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
+    changes.subscribe((change) => {
+      access.invalidate(change.accountId);
+      for (const id of change.keyPublicIds ?? []) keys.invalidateKey(id);
+      for (const id of change.userIds ?? []) keys.invalidateUser(id);
+    });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
+    return {
+      config, log, store, secrets, keys, access, mailer, changes,
+      async close() {
+        mailer.close();
+        await changes.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,35 @@
+import { check, type AccessSnapshot, type ResourceRef } from '../access/index.js';
+import { forbidden, notFound } from '../domain/errors.js';
+import type { Permission } from '../domain/permissions.js';
+import type { Principal } from '../domain/principal.js';
+
+const READ_PERMISSION: Record<ResourceRef['type'], Permission | undefined> = {
+  ACCOUNT: undefined,
+  ORGANIZATION: 'ORGANIZATION_READ',
+  SPACE: 'SPACE_READ',
+  PROJECT: 'PROJECT_READ',
+};
+
+const NOUN: Record<ResourceRef['type'], string> = { ACCOUNT: 'account', ORGANIZATION: 'organization', SPACE: 'space', PROJECT: 'project' };
+
+/** 404 unless the principal may read the resource: what it may not see does not exist for it. */
+export function requireVisible(snapshot: AccessSnapshot, principal: Principal, resource: ResourceRef): void {
+  const read = READ_PERMISSION[resource.type];
+  if (read && !check(snapshot, principal.userId, read, resource)) throw notFound(NOUN[resource.type]);
+}
+
+/**
+ * The gate of every operation: 404 when the resource is invisible to the principal, 403 naming the missing
+ * permission when it is visible but the permission is not held.
+ */
+export function requirePermission(snapshot: AccessSnapshot, principal: Principal, permission: Permission, resource: ResourceRef): void {
+  requireVisible(snapshot, principal, resource);
+  if (!check(snapshot, principal.userId, permission, resource)) {
+    throw forbidden(`missing permission ${permission} on this ${NOUN[resource.type]}`);
+  }
+}
+
+/** Account-level administration (users, organizations create/delete, custom roles, audit log). */
+export function requireAccountAdmin(principal: Principal, what: string): void {
+  if (principal.role !== 'ADMIN') throw forbidden(`account admin required to ${what}`);
+}

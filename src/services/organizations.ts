@@ -1,0 +1,136 @@
+import { canGrant, check } from '../access/index.js';
+import { decodeId, encodeId } from '../domain/ids.js';
+import { conflict, forbidden, notFound } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
+import type { OrganizationRow, RoleRow } from '../store/schema.js';
+import { containsInsensitive } from '../store/text-filter.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
+import { type Actor, runMutation } from './mutation.js';
+import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
+import { findLiveUser } from './users-lookup.js';
+
+export interface ListOrganizationsQuery { name?: string | undefined; limit: number; cursor?: string | undefined }
+
+/** Organizations the principal may read (account admins: all of the account's), by id, keyset-paginated. */
+export async function listOrganizations(ctx: AppContext, principal: Principal, query: ListOrganizationsQuery) {
+  const scope = 'organizations';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const snapshot = await ctx.access.get(principal.accountId);
+  let q = ctx.store.db.selectFrom('organizations').selectAll().where('account_id', '=', principal.accountId);
+  if (principal.role !== 'ADMIN') {
+    const visible = snapshot.organizationIds().filter((id) => check(snapshot, principal.userId, 'ORGANIZATION_READ', { type: 'ORGANIZATION', id }));
+    if (visible.length === 0) return toPage(ctx.secrets.cursorKey, scope, [] as OrganizationRow[], query.limit, (r) => r.id, (r) => r);
+    q = q.where('id', 'in', visible);
+  }
+  if (query.name) q = q.where(containsInsensitive('name', query.name));
+  if (after !== undefined) q = q.where('id', '>', after);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+export async function getOrganization(ctx: AppContext, principal: Principal, orgId: string): Promise<OrganizationRow> {
+  const id = decodeId('Organization', orgId, 'org_id');
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
+  const row = await ctx.store.db.selectFrom('organizations').selectAll().where('id', '=', id)
+    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  if (!row) throw notFound('organization');
+  return row;
+}
+
+export async function createOrganization(ctx: AppContext, actor: Actor, input: { name: string; description?: string | undefined }) {
+  requireAccountAdmin(actor.principal, 'create organizations');
+  try {
+    return await runMutation(ctx, actor, async (trx) => {
+      const now = new Date().toISOString();
+      return trx.insertInto('organizations').values({
+        account_id: actor.principal.accountId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`an organization named ${JSON.stringify(input.name)} already exists`);
+    throw error;
+  }
+}
+
+export async function updateOrganization(ctx: AppContext, actor: Actor, orgId: string, input: { name?: string | undefined; description?: string | null | undefined }) {
+  const id = decodeId('Organization', orgId, 'org_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
+  requirePermission(snapshot, actor.principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
+  try {
+    return await runMutation(ctx, actor, async (trx) => {
+      const row = await trx.updateTable('organizations').set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
+        updated_at: new Date().toISOString(),
+      }).where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      if (!row) throw notFound('organization');
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`an organization named ${JSON.stringify(input.name)} already exists`);
+    throw error;
+  }
+}
+
+/** Deletes the organization; its spaces, projects, memberships and bindings go with it (foreign-key cascades). */
+export async function deleteOrganization(ctx: AppContext, actor: Actor, orgId: string): Promise<void> {
+  const id = decodeId('Organization', orgId, 'org_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
+  requirePermission(snapshot, actor.principal, 'ORGANIZATION_DELETE', { type: 'ORGANIZATION', id });
+  await runMutation(ctx, actor, async (trx) => {
+    const deleted = await trx.deleteFrom('organizations').where('id', '=', id).where('account_id', '=', actor.principal.accountId).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw notFound('organization');
+  });
+}
+
+/**
+ * Adds a member or changes its role (upsert). The caller needs ORGANIZATION_UPDATE on the organization and
+ * must already hold every permission the role grants there (privilege ceiling).
+ */
+export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput }) {
+  const id = decodeId('Organization', orgId, 'org_id');
+  const { principal } = actor;
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
+  return runMutation(ctx, actor, async (trx, changes) => {
+    const user = await findLiveUser(trx, principal.accountId, input.user_id);
+    const role: RoleRow = await resolveRoleAssignment(trx, principal.accountId, input.role);
+    const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'ORGANIZATION'), { type: 'ORGANIZATION', id });
+    if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this organization`);
+    const now = new Date().toISOString();
+    const row = await trx.insertInto('organization_memberships').values({
+      account_id: principal.accountId, organization_id: id, user_id: user.id, role_id: role.id, created_at: now, updated_at: now,
+    }).onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role_id: role.id, updated_at: now }))
+      .returningAll().executeTakeFirstOrThrow();
+    changes.user(user.id);
+    return {
+      id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
+      user_id: encodeId('User', user.id), role: presentRoleAssignment(role),
+    };
+  });
+}
+
+/** Removes a member, and with it the user's memberships in the organization's spaces and its bindings there. */
+export async function removeOrganizationMember(ctx: AppContext, actor: Actor, orgId: string, userId: string): Promise<void> {
+  const id = decodeId('Organization', orgId, 'org_id');
+  const uid = decodeId('User', userId, 'user_id');
+  const { principal } = actor;
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
+  await runMutation(ctx, actor, async (trx, changes) => {
+    const removed = await trx.deleteFrom('organization_memberships').where('organization_id', '=', id).where('user_id', '=', uid)
+      .where('account_id', '=', principal.accountId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) throw notFound('organization membership');
+    const spaceIds = trx.selectFrom('spaces').select('id').where('organization_id', '=', id);
+    await trx.deleteFrom('space_memberships').where('user_id', '=', uid).where('space_id', 'in', spaceIds).execute();
+    await trx.deleteFrom('role_bindings').where('user_id', '=', uid).where((eb) => eb.or([
+      eb('space_id', 'in', spaceIds),
+      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', 'in', spaceIds)),
+    ])).execute();
+    changes.user(uid);
+  });
+}

@@ -1,0 +1,259 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ApiError, errorMessage, setCsrfToken, setUnauthorizedHandler } from './api/client.js';
+import { auth, me as fetchMe } from './api/endpoints.js';
+import type { Me, Session } from './api/types.js';
+import { AccessProvider } from './lib/access.js';
+import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
+import { SessionContext, sessionValue, useSession } from './lib/session.js';
+import { ToastProvider } from './components/Toast.js';
+import { AccessPage } from './pages/AccessPage.js';
+import { ApiKeysPage } from './pages/ApiKeysPage.js';
+import { AuditLogPage } from './pages/AuditLogPage.js';
+import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
+import { InvitePage } from './pages/InvitePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { OrganizationPage } from './pages/OrganizationPage.js';
+import { OrganizationsPage } from './pages/OrganizationsPage.js';
+import { ProjectPage } from './pages/ProjectPage.js';
+import { ResetPasswordPage } from './pages/ResetPasswordPage.js';
+import { RolesPage } from './pages/RolesPage.js';
+import { SpacePage } from './pages/SpacePage.js';
+import { UsersPage } from './pages/UsersPage.js';
+
+const HOME = '/settings/api-keys';
+
+type State =
+  | { kind: 'loading' }
+  | { kind: 'signed-out'; notice?: string }
+  | { kind: 'failed'; error: unknown }
+  | { kind: 'signed-in'; session: Session; me: Me };
+
+/** Where to go after signing in: the `next` query value when it is a local path, else home. */
+function nextPath(location: Location): string {
+  const next = location.query.get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : HOME;
+}
+
+export function App() {
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const location = useLocation();
+
+  const enter = useCallback(async (session: Session) => {
+    setCsrfToken(session.csrf_token);
+    try {
+      const me = await fetchMe();
+      setState({ kind: 'signed-in', session, me });
+    } catch (error) {
+      setState({ kind: 'failed', error });
+    }
+  }, []);
+
+  const boot = useCallback(() => {
+    setState({ kind: 'loading' });
+    auth.session().then(enter, (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) setState({ kind: 'signed-out' });
+      else setState({ kind: 'failed', error });
+    });
+  }, [enter]);
+
+  useEffect(boot, [boot]);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(undefined);
+      setState({ kind: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' });
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await auth.logout();
+    } finally {
+      setCsrfToken(undefined);
+      setState({ kind: 'signed-out', notice: 'You have signed out.' });
+      navigate('/login', { replace: true });
+    }
+  }, []);
+
+  const finishReset = useCallback(() => {
+    setCsrfToken(undefined);
+    setState({ kind: 'signed-out', notice: 'Your password has been changed. Sign in with your new password.' });
+    navigate('/login', { replace: true });
+  }, []);
+
+  const ctx = useMemo(
+    () => (state.kind === 'signed-in' ? sessionValue(state.session, state.me, signOut) : null),
+    [state, signOut],
+  );
+
+  const invite = matchPath('/invite/:token', location.pathname);
+  const reset = matchPath('/reset/:token', location.pathname);
+  const onLogin = location.pathname === '/login';
+  const signedIn = state.kind === 'signed-in';
+
+  useEffect(() => {
+    if (state.kind === 'signed-out' && !invite && !reset && !onLogin) {
+      const next = location.href === '/' ? '' : `?next=${encodeURIComponent(location.href)}`;
+      navigate(`/login${next}`, { replace: true });
+    } else if (signedIn && onLogin) {
+      navigate(nextPath(location), { replace: true });
+    } else if (signedIn && location.pathname === '/') {
+      navigate(HOME, { replace: true });
+    }
+  }, [state.kind, signedIn, invite, reset, onLogin, location]);
+
+  let content: ReactNode;
+  if (invite) {
+    content = <InvitePage token={invite.token ?? ''} onSession={(s) => enter(s).then(() => navigate(HOME))} />;
+  } else if (reset) {
+    content = <ResetPasswordPage token={reset.token ?? ''} onDone={finishReset} />;
+  } else if (state.kind === 'loading') {
+    content = <div className="boot" role="status">Loading…</div>;
+  } else if (state.kind === 'failed') {
+    content = (
+      <div className="auth-screen">
+        <div className="auth-card" role="alert">
+          <h1>Cannot load the console</h1>
+          <p>{errorMessage(state.error)}</p>
+          <button type="button" className="btn btn-primary" onClick={boot}>
+            Try again
+          </button>
+        </div>
+      </div>
+    );
+  } else if (state.kind === 'signed-out') {
+    content = onLogin ? <LoginPage notice={state.notice} onSession={enter} /> : null;
+  } else {
+    content = (
+      <SessionContext.Provider value={ctx}>
+        {state.session.must_change_password ? <ChangePasswordPage onChanged={boot} /> : <Shell location={location} />}
+      </SessionContext.Provider>
+    );
+  }
+
+  return <ToastProvider>{content}</ToastProvider>;
+}
+
+interface NavItem {
+  to: string;
+  label: string;
+  visible: boolean;
+}
+
+function Shell({ location }: { location: Location }) {
+  const { me, accountCan, isAccountAdmin, signOut } = useSession();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    setMenuOpen(false);
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const frame = window.requestAnimationFrame(() => {
+      (document.getElementById('main-heading') ?? document.getElementById('main'))?.focus();
+    });
+    return () => window.cancelAnimationFrame(frame);
+  }, [location.pathname]);
+
+  const sections: { title: string; items: NavItem[] }[] = [
+    { title: 'Settings', items: [{ to: '/settings/api-keys', label: 'API Keys', visible: true }] },
+    {
+      title: 'Resources',
+      items: [{ to: '/organizations', label: 'Organizations', visible: true }],
+    },
+    {
+      title: 'Access management',
+      items: [
+        { to: '/users', label: 'Users', visible: accountCan('USER_READ') },
+        { to: '/roles', label: 'Roles', visible: true },
+        { to: '/access', label: 'Access', visible: true },
+        { to: '/audit-log', label: 'Audit log', visible: isAccountAdmin },
+      ],
+    },
+  ];
+  const current = (to: string) =>
+    location.pathname === to ||
+    location.pathname.startsWith(`${to}/`) ||
+    (to === '/organizations' && /^\/(spaces|projects)\//.test(location.pathname));
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          <span aria-hidden="true" className="menu-icon" />
+          Menu
+        </button>
+        <Link to={HOME} className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            AX
+          </span>
+          <span>Admin</span>
+        </Link>
+        <div className="topbar-user">
+          <span className="topbar-user-name" title={me.email}>
+            {me.name}
+          </span>
+          <button type="button" className="btn btn-small" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <div className="shell">
+        <nav id="main-nav" aria-label="Main" className={menuOpen ? 'sidebar open' : 'sidebar'}>
+          {sections.map((s) => {
+            const items = s.items.filter((i) => i.visible);
+            if (items.length === 0) return null;
+            return (
+              <div key={s.title} className="nav-section">
+                <h2 className="nav-title">{s.title}</h2>
+                <ul>
+                  {items.map((i) => (
+                    <li key={i.to}>
+                      <Link to={i.to} className="nav-link" aria-current={current(i.to) ? 'page' : undefined}>
+                        {i.label}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            );
+          })}
+        </nav>
+        <main id="main" tabIndex={-1}>
+          <AccessProvider key={location.pathname} userId={me.id}>
+            <Routes location={location} />
+          </AccessProvider>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function Routes({ location }: { location: Location }) {
+  const { pathname } = location;
+  let params: Record<string, string> | null;
+  if (pathname === '/settings/api-keys') return <ApiKeysPage />;
+  if (pathname === '/users') return <UsersPage />;
+  if (pathname === '/organizations') return <OrganizationsPage />;
+  if ((params = matchPath('/organizations/:id', pathname))) return <OrganizationPage id={params.id ?? ''} />;
+  if ((params = matchPath('/spaces/:id', pathname))) return <SpacePage id={params.id ?? ''} />;
+  if ((params = matchPath('/projects/:id', pathname))) return <ProjectPage id={params.id ?? ''} />;
+  if (pathname === '/roles') return <RolesPage />;
+  if (pathname === '/audit-log') return <AuditLogPage />;
+  if (pathname === '/access') return <AccessPage />;
+  if (pathname === '/') return null;
+  return <NotFoundPage />;
+}

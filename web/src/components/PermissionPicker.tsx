@@ -1,0 +1,161 @@
+import { useId, useMemo, useState } from 'react';
+import { PERMISSIONS } from '../../../src/domain/permissions.js';
+
+/** Action suffixes of the catalogue, longest first so USER_PERMISSION_UPDATE splits as USER + PERMISSION_UPDATE. */
+const ACTIONS = ['PERMISSION_UPDATE', 'ANNOTATE', 'RESTRICT', 'TRIGGER', 'CREATE', 'DELETE', 'UPDATE', 'REVOKE', 'READ', 'RUN'];
+
+export function splitPermission(permission: string): { resource: string; action: string } {
+  for (const action of ACTIONS) {
+    if (permission.endsWith(`_${action}`)) return { resource: permission.slice(0, -action.length - 1), action };
+  }
+  return { resource: permission, action: permission };
+}
+
+function humanize(code: string): string {
+  const words = code.toLowerCase().split('_');
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+interface PermissionGroup {
+  resource: string;
+  label: string;
+  permissions: { permission: string; action: string }[];
+}
+
+/** Permissions grouped by the resource they act on (Project span: Annotate, Create, …), in catalogue order. */
+export function groupPermissions(permissions: readonly string[]): PermissionGroup[] {
+  const groups = new Map<string, PermissionGroup>();
+  for (const permission of permissions) {
+    const { resource, action } = splitPermission(permission);
+    let group = groups.get(resource);
+    if (!group) {
+      group = { resource, label: humanize(resource), permissions: [] };
+      groups.set(resource, group);
+    }
+    group.permissions.push({ permission, action: humanize(action) });
+  }
+  return [...groups.values()];
+}
+
+const ALL_GROUPS = groupPermissions(PERMISSIONS);
+
+interface PermissionPickerProps {
+  value: readonly string[];
+  onChange: (next: string[]) => void;
+  disabled?: boolean;
+}
+
+/** Checkboxes for the whole catalogue, grouped by resource, with a filter and per-group select-all. */
+export function PermissionPicker({ value, onChange, disabled }: PermissionPickerProps) {
+  const filterId = useId();
+  const [filter, setFilter] = useState('');
+  const selected = useMemo(() => new Set(value), [value]);
+  const needle = filter.trim().toUpperCase().replace(/\s+/g, '_');
+  const groups = useMemo(
+    () =>
+      ALL_GROUPS.map((g) => ({
+        ...g,
+        permissions: needle ? g.permissions.filter((p) => p.permission.includes(needle)) : g.permissions,
+      })).filter((g) => g.permissions.length > 0),
+    [needle],
+  );
+  const visible = groups.flatMap((g) => g.permissions.map((p) => p.permission));
+
+  const set = (permissions: readonly string[], on: boolean) => {
+    const next = new Set(selected);
+    for (const p of permissions) {
+      if (on) next.add(p);
+      else next.delete(p);
+    }
+    onChange(PERMISSIONS.filter((p) => next.has(p)));
+  };
+
+  return (
+    <div className="permission-picker">
+      <div className="permission-toolbar">
+        <div className="field field-inline">
+          <label htmlFor={filterId}>Filter permissions</label>
+          <input
+            id={filterId}
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="e.g. dataset, read"
+            disabled={disabled}
+          />
+        </div>
+        <span className="muted" aria-live="polite">
+          {selected.size} of {PERMISSIONS.length} selected
+        </span>
+        <div className="button-row">
+          <button type="button" className="btn btn-small" onClick={() => set(visible, true)} disabled={disabled}>
+            Select {needle ? 'shown' : 'all'}
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => set(visible, false)} disabled={disabled}>
+            Clear {needle ? 'shown' : 'all'}
+          </button>
+        </div>
+      </div>
+      <div className="permission-groups">
+        {groups.map((g) => {
+          const names = g.permissions.map((p) => p.permission);
+          const count = names.filter((p) => selected.has(p)).length;
+          return (
+            <fieldset key={g.resource} className="permission-group" disabled={disabled}>
+              <legend className="visually-hidden">{g.label}</legend>
+              <label className="permission-group-name">
+                <input
+                  type="checkbox"
+                  checked={count === names.length}
+                  ref={(el) => {
+                    if (el) el.indeterminate = count > 0 && count < names.length;
+                  }}
+                  onChange={(e) => set(names, e.target.checked)}
+                  aria-label={`All ${g.label} permissions`}
+                />
+                <span aria-hidden="true">{g.label}</span>
+              </label>
+              <div className="permission-actions">
+                {g.permissions.map((p) => (
+                  <label key={p.permission} className="check-chip" title={p.permission}>
+                    <input
+                      type="checkbox"
+                      checked={selected.has(p.permission)}
+                      onChange={(e) => set([p.permission], e.target.checked)}
+                      aria-label={`${g.label} ${p.action.toLowerCase()}`}
+                    />
+                    <span>{p.action}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          );
+        })}
+        {groups.length === 0 && <p className="muted">No permission matches “{filter}”.</p>}
+      </div>
+    </div>
+  );
+}
+
+/** A read-only view of a permission set, grouped the same way. */
+export function PermissionList({ permissions }: { permissions: readonly string[] }) {
+  const groups = groupPermissions(PERMISSIONS.filter((p) => permissions.includes(p)));
+  if (groups.length === 0) return <p className="muted">No permissions.</p>;
+  return (
+    <dl className="permission-list">
+      {groups.map((g) => (
+        <div key={g.resource} className="permission-list-row">
+          <dt>{g.label}</dt>
+          <dd>
+            {g.permissions.map((p) => (
+              <span key={p.permission} className="chip" title={p.permission}>
+                {p.action}
+              </span>
+            ))}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,65 @@
+import type { PredefinedRoleName, RoleAssignment } from '../api/types.js';
+
+const PREDEFINED_LABELS: Record<PredefinedRoleName, string> = {
+  ADMIN: 'Admin',
+  MEMBER: 'Member',
+  READ_ONLY: 'Read-only',
+  ANNOTATOR: 'Annotator',
+};
+
+export function predefinedLabel(name: PredefinedRoleName): string {
+  return PREDEFINED_LABELS[name];
+}
+
+/** "Admin", "Read-only", or a custom role's name (its id when the name is not known). */
+export function roleLabel(role: RoleAssignment, customNames?: ReadonlyMap<string, string>): string {
+  if (role.type === 'PREDEFINED') return PREDEFINED_LABELS[role.name] ?? role.name;
+  return role.name ?? customNames?.get(role.id) ?? role.id;
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+export function formatDateTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+export function formatDate(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+}
+
+/** "in 3 days", "2 hours ago" — for expiry and last-use hints. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const diff = new Date(iso).getTime() - now;
+  const abs = Math.abs(diff);
+  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['year', 365 * 86_400_000],
+    ['month', 30 * 86_400_000],
+    ['day', 86_400_000],
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+  ];
+  for (const [unit, ms] of units) {
+    if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);
+  }
+  return rtf.format(Math.round(diff / 1000), 'second');
+}
+
+/** A `datetime-local` input value (local time) as RFC 3339 UTC, or undefined when empty/invalid. */
+export function localInputToIso(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** RFC 3339 UTC as a `datetime-local` input value in local time. */
+export function isoToLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
