@@ -1,11 +1,13 @@
 import pino from 'pino';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
 import { bootstrap, createFirstProfile } from '../server/bootstrap.js';
-import { createContext } from '../server/context.js';
+import { type AppContext, createContext } from '../server/context.js';
 import { buildApp } from './app.js';
 
 export interface StartedServer {
   url: string;
+  /** The process's context (store, caches), for in-process tests and embedding. */
+  context: AppContext;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startServer(
         });
       }
     }
-    return { url, close };
+    return { url, context: ctx, close };
   } catch (error) {
     await close();
     throw error;

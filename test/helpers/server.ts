@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServer } from '../../src/http/server.js';
+import type { AppContext } from '../../src/server/context.js';
 import { createTestDatabase } from './database.js';
 import { type ReceivedMail, startSmtpListener } from './smtp.js';
 
@@ -19,6 +20,8 @@ export interface TestServer {
   /** The ARIZE_DIRECTORY given to the server (where its bootstrap profile lands). */
   profileDir: string;
   databaseUrl: string | undefined;
+  /** The in-process server's context (undefined when spawned): fixtures insert rows through it. */
+  context: AppContext | undefined;
   /** Mails received so far by the test SMTP listener. */
   mails(): Promise<ReceivedMail[]>;
   /** Waits (up to 5 s) for a mail to `to`, newest first. */
@@ -61,6 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   let url: string;
   let stop: () => Promise<void>;
+  let context: AppContext | undefined;
   if (options.spawn) {
     const started = await spawnServer(dataDir, env);
     url = started.url;
@@ -69,6 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, databaseUrl: database.url, handleSignals: false, env: { ...process.env, ...env } });
     url = server.url;
     stop = server.close;
+    context = server.context;
   }
   const api: TestServer['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
@@ -88,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return { status: res.status, body: parsed, headers: res.headers };
   };
   return {
-    url, adminKey, adminPassword: ADMIN_PASSWORD, dataDir, profileDir, databaseUrl: database.url, api,
+    url, adminKey, adminPassword: ADMIN_PASSWORD, dataDir, profileDir, databaseUrl: database.url, context, api,
     mails: async () => [...smtp.mails],
     async waitForMail(to, subject) {
       for (let i = 0; i < 100; i++) {
