@@ -18,7 +18,8 @@ export interface StartedServer {
 export async function startServer(
   overrides: ConfigOverrides & { handleSignals?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<StartedServer> {
-  const config = loadConfig(overrides, overrides.env ?? process.env);
+  const env = overrides.env ?? process.env;
+  const config = loadConfig(overrides, env);
   const log = pino({ level: config.logLevel });
   const ctx = await createContext(config, log);
   const app = await buildApp(ctx);
@@ -37,7 +38,7 @@ export async function startServer(
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     if (!process.env.AX_PUBLIC_URL) config.publicUrl = url;
-    if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey);
+    if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey, env);
     log.info({ url, database: ctx.store.dialect }, 'ax server ready');
     if (overrides.handleSignals !== false) {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -48,8 +48,8 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
 }
 
 /** After listening (the port is known): point a first `ax` profile at this server, unless one exists. */
-export function createFirstProfile(log: Logger, endpoint: URL, adminKey: string): void {
-  const profile = writeBootstrapProfile({ endpoint, apiKey: adminKey });
+export function createFirstProfile(log: Logger, endpoint: URL, adminKey: string, env: NodeJS.ProcessEnv): void {
+  const profile = writeBootstrapProfile({ endpoint, apiKey: adminKey, env });
   if (profile) log.info({ file: profile }, 'created ax profile "default" for this server');
 }
 

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { isPostgres } from './dialect.js';
 import * as m001 from './migrations/001-initial.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,12 +14,16 @@ export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
  * whose schema is newer than this code (a migration we do not know) is refused, never downgraded.
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // On PostgreSQL the migration tables live in the connection's current schema (search_path), so that several
+  // deployments (or test runs) can share one database without seeing each other's migration state.
+  const schema = isPostgres(db) ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 0; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return;
     const message = error instanceof Error ? error.message : String(error);
-    if (/SQLITE_BUSY|database is locked/i.test(message) && attempt < 50) {
+    // Two processes creating the migration tables at the same moment: the loser retries and finds them.
+    if (/SQLITE_BUSY|database is locked|already exists|duplicate key/i.test(message) && attempt < 50) {
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }

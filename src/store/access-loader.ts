@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import type { WorldInput } from '../access/index.js';
+import { isPermission, type Permission } from '../domain/permissions.js';
+import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
+import type { Database } from './schema.js';
+
+/**
+ * Reads everything the access engine needs about one account, in one read transaction so that the tables
+ * agree with each other (no binding of a space deleted between two queries). Deleted users are left out;
+ * only ACTIVE users are active.
+ *
+ * @example
+ * const snapshot = AccessSnapshot.build(await loadWorld(store.db, accountId));
+ */
+export async function loadWorld(db: Kysely<Database>, accountId: number): Promise<WorldInput> {
+  // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships, roleBindings] =
+      await Promise.all([
+        trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot'])
+          .where('account_id', '=', accountId).where('deleted_at', 'is', null).execute(),
+        trx.selectFrom('organizations').select(['id', 'name']).where('account_id', '=', accountId).execute(),
+        trx.selectFrom('spaces').select(['id', 'organization_id', 'is_private', 'name'])
+          .where('account_id', '=', accountId).execute(),
+        trx.selectFrom('projects')
+          .leftJoin('resource_restrictions', 'resource_restrictions.project_id', 'projects.id')
+          .select(['projects.id', 'projects.space_id', 'projects.name', 'resource_restrictions.project_id as restricted_id'])
+          .where('projects.account_id', '=', accountId).execute(),
+        trx.selectFrom('roles').select(['id', 'name', 'predefined_key', 'permissions'])
+          .where('account_id', '=', accountId).execute(),
+        trx.selectFrom('organization_memberships').select(['user_id', 'organization_id', 'role_id'])
+          .where('account_id', '=', accountId).execute(),
+        trx.selectFrom('space_memberships').select(['user_id', 'space_id', 'role_id'])
+          .where('account_id', '=', accountId).execute(),
+        trx.selectFrom('role_bindings').select(['id', 'user_id', 'role_id', 'resource_type', 'space_id', 'project_id'])
+          .where('account_id', '=', accountId).execute(),
+      ]);
+    return {
+      accountId,
+      users: users.map((u) => ({ id: u.id, role: u.role, active: u.status === 'ACTIVE', isBot: u.is_bot === 1 })),
+      organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
+      spaces: spaces.map((sp) => ({ id: sp.id, organizationId: sp.organization_id, isPrivate: sp.is_private === 1, name: sp.name })),
+      projects: projects.map((p) => ({ id: p.id, spaceId: p.space_id, restricted: p.restricted_id !== null, name: p.name })),
+      roles: roles.map((r) => ({
+        id: r.id,
+        name: r.name,
+        predefinedKey: r.predefined_key,
+        permissions: r.predefined_key === null ? parsePermissions(r.permissions) : PREDEFINED_ROLES[r.predefined_key].permissions,
+      })),
+      organizationMemberships: organizationMemberships.map((m) => ({
+        userId: m.user_id, organizationId: m.organization_id, roleId: m.role_id,
+      })),
+      spaceMemberships: spaceMemberships.map((m) => ({ userId: m.user_id, spaceId: m.space_id, roleId: m.role_id })),
+      roleBindings: roleBindings.map((b) => ({
+        id: b.id,
+        userId: b.user_id,
+        roleId: b.role_id,
+        resourceType: b.resource_type,
+        resourceId: (b.resource_type === 'SPACE' ? b.space_id : b.project_id)!,
+      })),
+    };
+  });
+}
+
+/** A custom role's JSON array; names outside the catalogue (never written by this server) grant nothing. */
+function parsePermissions(json: string | null): Permission[] {
+  const parsed: unknown = json === null ? [] : JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.filter((p): p is Permission => typeof p === 'string' && isPermission(p)) : [];
+}
