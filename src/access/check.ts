@@ -4,7 +4,9 @@ import {
   ADMIN_MARK, ALL_BITS, EMPTY_BITS, emptyBits, hasBit, orInto, permissionIndex, toPermissions, type PermissionBits,
 } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
-import type { AccessSnapshot, ProjectEntry, SpaceEntry, UserEntry } from './snapshot.js';
+import {
+  cellKey, ORGANIZATION_CELL, PROJECT_CELL, SPACE_CELL, type AccessSnapshot, type ProjectEntry, type SpaceEntry, type UserEntry,
+} from './snapshot.js';
 
 /**
  * May the user do `permission` on `resource`? The union of every grant on the resource and its ancestors,
@@ -23,9 +25,12 @@ export function check(s: AccessSnapshot, userId: number, permission: Permission,
   switch (resource.type) {
     case 'ACCOUNT':
       return u.role === 'ADMIN';
-    case 'ORGANIZATION':
+    case 'ORGANIZATION': {
       if (!s.organizations.has(resource.id)) return false;
-      return u.role === 'ADMIN' || hasBit(u.organizationCells.get(resource.id), i);
+      if (u.role === 'ADMIN') return true;
+      const cell = u.cells.get(cellKey(ORGANIZATION_CELL, resource.id));
+      return cell !== undefined && (hasBit(cell.bits, i) || hasBit(cell.publicSpaceBits, i));
+    }
     case 'SPACE': {
       const sp = s.spaces.get(resource.id);
       if (sp === undefined) return false;
@@ -34,7 +39,7 @@ export function check(s: AccessSnapshot, userId: number, permission: Permission,
     case 'PROJECT': {
       const p = s.projects.get(resource.id);
       if (p === undefined) return false;
-      if (hasBit(u.projectCells.get(p.id), i)) return true;
+      if (hasBit(u.cells.get(cellKey(PROJECT_CELL, p.id))?.bits, i)) return true;
       const sp = s.spaces.get(p.spaceId)!;
       if (p.restricted) return hasBit(MANAGEMENT_BITS, i) && isAdminAbove(u, sp);
       return u.role === 'ADMIN' || spaceGrants(u, sp, i);
@@ -70,21 +75,30 @@ export function allowedResources(
   return out.sort((a, b) => a - b);
 }
 
-/** @internal The union of what reaches the resource, as bits (shared constants must not be mutated). */
-export function effectiveBits(s: AccessSnapshot, userId: number, resource: ResourceRef): PermissionBits {
+/**
+ * @internal The union of what reaches the resource, as bits (shared constants must not be mutated). With
+ * `ignoreRestriction`, a restricted project is treated as unrestricted.
+ */
+export function effectiveBits(
+  s: AccessSnapshot, userId: number, resource: ResourceRef, ignoreRestriction = false,
+): PermissionBits {
   const u = s.users.get(userId);
   if (u === undefined || !u.active || !s.hasResource(resource)) return EMPTY_BITS;
   if (resource.type === 'ACCOUNT') return u.role === 'ADMIN' ? ALL_BITS : EMPTY_BITS;
-  if (resource.type === 'ORGANIZATION') {
-    return u.role === 'ADMIN' ? ALL_BITS : (u.organizationCells.get(resource.id) ?? EMPTY_BITS);
-  }
+  if (u.role === 'ADMIN' && resource.type !== 'PROJECT') return ALL_BITS;
   const out = emptyBits();
+  if (resource.type === 'ORGANIZATION') {
+    const cell = u.cells.get(cellKey(ORGANIZATION_CELL, resource.id));
+    orInto(out, cell?.bits);
+    orInto(out, cell?.publicSpaceBits);
+    return out;
+  }
   let sp: SpaceEntry;
   if (resource.type === 'PROJECT') {
     const p: ProjectEntry = s.projects.get(resource.id)!;
-    orInto(out, u.projectCells.get(p.id));
+    orInto(out, u.cells.get(cellKey(PROJECT_CELL, p.id))?.bits);
     sp = s.spaces.get(p.spaceId)!;
-    if (p.restricted) {
+    if (p.restricted && !ignoreRestriction) {
       if (isAdminAbove(u, sp)) orInto(out, MANAGEMENT_BITS);
       return out;
     }
@@ -92,21 +106,22 @@ export function effectiveBits(s: AccessSnapshot, userId: number, resource: Resou
     sp = s.spaces.get(resource.id)!;
   }
   if (u.role === 'ADMIN') return ALL_BITS;
-  orInto(out, u.spaceCells.get(sp.id));
-  orInto(out, u.organizationCells.get(sp.organizationId));
-  if (!sp.isPrivate) orInto(out, u.publicSpaceCells.get(sp.organizationId));
+  const organization = u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId));
+  orInto(out, u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits);
+  orInto(out, organization?.bits);
+  if (!sp.isPrivate) orInto(out, organization?.publicSpaceBits);
   return out;
 }
 
 function spaceGrants(u: UserEntry, sp: SpaceEntry, i: number): boolean {
-  return hasBit(u.spaceCells.get(sp.id), i)
-    || hasBit(u.organizationCells.get(sp.organizationId), i)
-    || (!sp.isPrivate && hasBit(u.publicSpaceCells.get(sp.organizationId), i));
+  if (hasBit(u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits, i)) return true;
+  const organization = u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId));
+  return organization !== undefined && (hasBit(organization.bits, i) || (!sp.isPrivate && hasBit(organization.publicSpaceBits, i)));
 }
 
-/** Account ADMIN, or the predefined ADMIN role on the space's organization or on the space. */
-function isAdminAbove(u: UserEntry, sp: SpaceEntry): boolean {
+/** @internal Account ADMIN, or the predefined ADMIN role on the space's organization or on the space. */
+export function isAdminAbove(u: UserEntry, sp: SpaceEntry): boolean {
   return u.role === 'ADMIN'
-    || hasBit(u.organizationCells.get(sp.organizationId), ADMIN_MARK)
-    || hasBit(u.spaceCells.get(sp.id), ADMIN_MARK);
+    || hasBit(u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId))?.bits, ADMIN_MARK)
+    || hasBit(u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits, ADMIN_MARK);
 }

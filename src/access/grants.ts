@@ -4,15 +4,15 @@ import {
 } from './grant-rules.js';
 import { ADMIN_MARK, ALL_BITS, andBits, EMPTY_BITS, hasBit, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
-import type { AccessSnapshot, SpaceEntry, UserEntry } from './snapshot.js';
+import { cellKey, ORGANIZATION_CELL, PROJECT_CELL, SPACE_CELL, type AccessSnapshot, type SpaceEntry, type UserEntry } from './snapshot.js';
 
-export type GrantSource = 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING';
+type GrantSource = 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING';
 
 /**
  * How far a grant from above reaches the asked resource: fully; only its management permissions (an ADMIN
  * above a restricted project); or not at all, cut by a restricted project or a private space.
  */
-export type Reach = 'full' | 'management' | 'restricted' | 'private-space';
+type Reach = 'full' | 'management' | 'restricted' | 'private-space';
 
 /** One grant of a user that bears on a resource, with the bits it carries before any cut. */
 export interface Grant {
@@ -22,7 +22,7 @@ export interface Grant {
   accountRole: AccountRoleKey | undefined;
   role: CompiledRole | undefined;
   bindingId: number | undefined;
-  /** Granted on the organization's non-private spaces rather than on the organization itself. */
+  /** Granted on the organization and its non-private spaces, not on its private ones. */
   publicSpaces: boolean;
   bits: PermissionBits;
   reach: Reach;
@@ -41,9 +41,9 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
   const sp = s.spaces.get(project?.spaceId ?? resource.id)!;
   organizationGrants(s, u, sp.organizationId, sp, out);
   const spaceRef: ResourceRef = { type: 'SPACE', id: sp.id };
-  const membershipRole = u.spaceMemberships.get(sp.id);
-  if (membershipRole !== undefined) roleGrant(s, 'SPACE_MEMBERSHIP', spaceRef, membershipRole, undefined, out);
-  for (const [bindingId, roleId] of u.spaceBindings.get(sp.id) ?? []) roleGrant(s, 'SPACE_BINDING', spaceRef, roleId, bindingId, out);
+  const spaceCell = u.cells.get(cellKey(SPACE_CELL, sp.id));
+  if (spaceCell?.membershipRoleId !== undefined) roleGrant(s, 'SPACE_MEMBERSHIP', spaceRef, spaceCell.membershipRoleId, undefined, out);
+  for (const bindingId of spaceCell?.bindingIds ?? []) roleGrant(s, 'SPACE_BINDING', spaceRef, s.bindings.get(bindingId)!.roleId, bindingId, out);
   if (project === undefined) return out;
   if (project.restricted) {
     for (const g of out) {
@@ -51,8 +51,8 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
     }
   }
   const projectRef: ResourceRef = { type: 'PROJECT', id: project.id };
-  for (const [bindingId, roleId] of u.projectBindings.get(project.id) ?? []) {
-    roleGrant(s, 'PROJECT_BINDING', projectRef, roleId, bindingId, out);
+  for (const bindingId of u.cells.get(cellKey(PROJECT_CELL, project.id))?.bindingIds ?? []) {
+    roleGrant(s, 'PROJECT_BINDING', projectRef, s.bindings.get(bindingId)!.roleId, bindingId, out);
   }
   return out;
 }
@@ -71,16 +71,16 @@ function isAdmin(g: Grant): boolean {
 }
 
 function organizationGrants(s: AccessSnapshot, u: UserEntry, orgId: number, space: SpaceEntry | undefined, out: Grant[]): void {
-  const roleId = u.organizationMemberships.get(orgId);
+  const roleId = u.cells.get(cellKey(ORGANIZATION_CELL, orgId))?.membershipRoleId;
   if (roleId === undefined) return;
   const at: ResourceRef = { type: 'ORGANIZATION', id: orgId };
   if (u.role === 'MEMBER') out.push(grant('ACCOUNT_ROLE', at, ACCOUNT_MEMBER_ORGANIZATION_BITS, { accountRole: 'MEMBER' }));
   const role = s.roles.get(roleId);
   if (role === undefined) return;
   out.push(grant('ORGANIZATION_MEMBERSHIP', at, role.organizationBits, { role }));
-  if (space !== undefined && role.publicSpaceBits !== undefined) {
+  if (role.publicSpaceBits !== undefined) {
     out.push(grant('ORGANIZATION_MEMBERSHIP', at, role.publicSpaceBits, {
-      role, publicSpaces: true, reach: space.isPrivate ? 'private-space' : 'full',
+      role, publicSpaces: true, reach: space?.isPrivate === true ? 'private-space' : 'full',
     }));
   }
 }

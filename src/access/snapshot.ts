@@ -14,32 +14,43 @@ import type {
   WorldInput,
 } from './world.js';
 
-/** @internal A user with its grant sources and the cells derived from them. */
+/** @internal Kinds of cell; a user's cells are keyed `id * 4 + kind`. */
+export const ORGANIZATION_CELL = 0;
+export const SPACE_CELL = 1;
+export const PROJECT_CELL = 2;
+type CellKind = typeof ORGANIZATION_CELL | typeof SPACE_CELL | typeof PROJECT_CELL;
+
+/** @internal The key of a user's cell on a resource. */
+export function cellKey(kind: CellKind, id: number): number {
+  return id * 4 + kind;
+}
+
+/**
+ * @internal What one user holds on one organization, space or project: the grant sources there (a
+ * membership's role, role bindings) and the permission bits derived from them.
+ */
+interface Cell {
+  /** Granted on the resource and everything beneath it. */
+  bits: PermissionBits;
+  /** Organization cells only: granted on the organization and its non-private spaces (and beneath those). */
+  publicSpaceBits: PermissionBits | undefined;
+  /** The organization or space membership's role. */
+  membershipRoleId: number | undefined;
+  /** Role bindings on the space or project. */
+  bindingIds: number[] | undefined;
+}
+
+/** @internal */
 export interface UserEntry {
   id: number;
   role: AccountRoleKey;
   active: boolean;
   isBot: boolean;
-  /** organization id → role id */
-  organizationMemberships: Map<number, number>;
-  /** space id → role id */
-  spaceMemberships: Map<number, number>;
-  /** space id → binding id → role id */
-  spaceBindings: Map<number, Map<number, number>>;
-  /** project id → binding id → role id */
-  projectBindings: Map<number, Map<number, number>>;
-  /** Derived: granted on the organization and beneath. */
-  organizationCells: Map<number, PermissionBits>;
-  /** Derived: granted on each non-private space of the organization and beneath. */
-  publicSpaceCells: Map<number, PermissionBits>;
-  /** Derived: granted on the space and its projects. */
-  spaceCells: Map<number, PermissionBits>;
-  /** Derived: granted on the project. */
-  projectCells: Map<number, PermissionBits>;
+  cells: Map<number, Cell>;
 }
 
 /** @internal */
-export interface OrganizationEntry {
+interface OrganizationEntry {
   id: number;
   name: string | undefined;
   spaces: Set<number>;
@@ -63,14 +74,15 @@ export interface ProjectEntry {
 }
 
 /**
- * The access state of one account, indexed for decisions: per user, the permission bits granted on each
- * organization, space and project where the user holds a membership or binding. Decisions (`check`,
- * `explain`, …) walk at most project → space → organization → account, each step one Map lookup.
+ * The access state of one account, indexed for decisions: per user, one cell per organization, space and
+ * project where the user holds a membership or a role binding, carrying the permission bits granted there.
+ * Decisions (`check`, `explain`, …) walk at most project → space → organization → account, each step one Map
+ * lookup.
  *
  * Build it once with {@link AccessSnapshot.build} and keep it current with the `upsert…`/`remove…`/
- * `setRestricted` methods, each of which mirrors one committed change (a resource removal also drops what the
- * database cascades with it). A change touches one user's cell, so it costs microseconds at any size; a
- * custom role's change recomputes the users holding it.
+ * `setRestricted` methods, each of which mirrors one committed change (a removal also drops what the database
+ * cascades with it). A membership or binding change recomputes one cell, so it costs microseconds at any size;
+ * a custom role's change recomputes the users holding it.
  *
  * Upserts of a space or project whose parent is unknown throw (upsert the parent first). Memberships and
  * bindings of users unknown to the snapshot are ignored (upsert the user first).
@@ -86,7 +98,7 @@ export class AccessSnapshot {
   /** @internal */ readonly spaces = new Map<number, SpaceEntry>();
   /** @internal */ readonly projects = new Map<number, ProjectEntry>();
   /** @internal */ readonly roles = new Map<number, CompiledRole>();
-  /** @internal binding id → binding, to apply removals by id */
+  /** @internal Every role binding of a known user, by id. */
   readonly bindings = new Map<number, RoleBindingInput>();
   /** Unions of several roles' bits, shared by every cell with the same roles (memory stays flat). */
   private readonly unions = new Map<string, PermissionBits>();
@@ -107,12 +119,10 @@ export class AccessSnapshot {
     for (const sp of input.spaces) s.insertSpace(sp);
     for (const p of input.projects) s.insertProject(p);
     for (const u of input.users) s.users.set(u.id, newUserEntry(u));
-    for (const m of input.organizationMemberships) {
-      s.users.get(m.userId)?.organizationMemberships.set(m.organizationId, m.roleId);
-    }
-    for (const m of input.spaceMemberships) s.users.get(m.userId)?.spaceMemberships.set(m.spaceId, m.roleId);
+    for (const m of input.organizationMemberships) s.setMembership(m.userId, ORGANIZATION_CELL, m.organizationId, m.roleId);
+    for (const m of input.spaceMemberships) s.setMembership(m.userId, SPACE_CELL, m.spaceId, m.roleId);
     for (const b of input.roleBindings) {
-      s.detachBinding(b.id);
+      if (s.bindings.has(b.id)) s.detachBinding(b.id);
       s.attachBinding(b);
     }
     for (const u of s.users.values()) s.recomputeUser(u);
@@ -149,6 +159,7 @@ export class AccessSnapshot {
     return this.projects.get(projectId)?.restricted === true;
   }
 
+  /** Adds a user or applies a change of account role, status (active) or bot flag. */
   upsertUser(user: UserInput): void {
     const u = this.users.get(user.id);
     if (u === undefined) {
@@ -159,16 +170,16 @@ export class AccessSnapshot {
     u.role = user.role;
     u.active = user.active;
     u.isBot = user.isBot;
-    if (roleChanged) for (const orgId of u.organizationMemberships.keys()) this.recomputeOrganizationCell(u, orgId);
+    if (!roleChanged) return;
+    // Account MEMBER adds ORGANIZATION_READ to each organization cell.
+    for (const [key, cell] of u.cells) if (key % 4 === ORGANIZATION_CELL) this.recomputeCell(u, key, cell);
   }
 
   /** Drops the user with its memberships and bindings. */
   removeUser(userId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    for (const byId of [...u.spaceBindings.values(), ...u.projectBindings.values()]) {
-      for (const bindingId of byId.keys()) this.bindings.delete(bindingId);
-    }
+    for (const cell of u.cells.values()) for (const bindingId of cell.bindingIds ?? []) this.bindings.delete(bindingId);
     this.users.delete(userId);
   }
 
@@ -176,7 +187,7 @@ export class AccessSnapshot {
   upsertRole(role: RoleInput): void {
     this.roles.set(role.id, compileRole(role));
     this.unions.clear();
-    for (const u of this.users.values()) if (holdsRole(u, role.id)) this.recomputeUser(u);
+    for (const u of this.users.values()) if (this.holdsRole(u, role.id)) this.recomputeUser(u);
   }
 
   /** Drops a role and, as `DELETE …?force=true` does, every membership and binding that uses it. */
@@ -184,16 +195,19 @@ export class AccessSnapshot {
     this.roles.delete(roleId);
     this.unions.clear();
     for (const u of this.users.values()) {
-      if (!holdsRole(u, roleId)) continue;
-      for (const [orgId, r] of u.organizationMemberships) if (r === roleId) u.organizationMemberships.delete(orgId);
-      for (const [spaceId, r] of u.spaceMemberships) if (r === roleId) u.spaceMemberships.delete(spaceId);
-      for (const byId of [...u.spaceBindings.values(), ...u.projectBindings.values()]) {
-        for (const [bindingId, r] of byId) if (r === roleId) this.detachBinding(bindingId);
+      if (!this.holdsRole(u, roleId)) continue;
+      for (const cell of u.cells.values()) {
+        if (cell.membershipRoleId === roleId) cell.membershipRoleId = undefined;
+        if (cell.bindingIds === undefined) continue;
+        const kept = cell.bindingIds.filter((id) => this.bindings.get(id)!.roleId !== roleId);
+        for (const id of cell.bindingIds) if (!kept.includes(id)) this.bindings.delete(id);
+        cell.bindingIds = kept.length > 0 ? kept : undefined;
       }
       this.recomputeUser(u);
     }
   }
 
+  /** Adds an organization or renames it. */
   upsertOrganization(organization: OrganizationInput): void {
     const o = this.organizations.get(organization.id);
     if (o === undefined) this.organizations.set(organization.id, { id: organization.id, name: organization.name, spaces: new Set() });
@@ -274,11 +288,9 @@ export class AccessSnapshot {
     if (p !== undefined) p.restricted = restricted;
   }
 
+  /** Adds an organization membership or changes its role. */
   upsertOrganizationMembership(membership: OrganizationMembershipInput): void {
-    const u = this.users.get(membership.userId);
-    if (u === undefined) return;
-    u.organizationMemberships.set(membership.organizationId, membership.roleId);
-    this.recomputeOrganizationCell(u, membership.organizationId);
+    this.setMembership(membership.userId, ORGANIZATION_CELL, membership.organizationId, membership.roleId, true);
   }
 
   /**
@@ -288,43 +300,36 @@ export class AccessSnapshot {
   removeOrganizationMembership(userId: number, organizationId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    u.organizationMemberships.delete(organizationId);
-    this.recomputeOrganizationCell(u, organizationId);
-    const o = this.organizations.get(organizationId);
-    if (o === undefined) return;
-    for (const spaceId of o.spaces) {
-      u.spaceMemberships.delete(spaceId);
-      for (const bindingId of [...(u.spaceBindings.get(spaceId)?.keys() ?? [])]) this.detachBinding(bindingId);
-      this.recomputeSpaceCell(u, spaceId);
-      for (const projectId of this.spaces.get(spaceId)!.projects) {
-        for (const bindingId of [...(u.projectBindings.get(projectId)?.keys() ?? [])]) this.detachBinding(bindingId);
-        this.recomputeProjectCell(u, projectId);
-      }
+    u.cells.delete(cellKey(ORGANIZATION_CELL, organizationId));
+    for (const spaceId of this.organizations.get(organizationId)?.spaces ?? []) {
+      this.dropCell(u, cellKey(SPACE_CELL, spaceId));
+      for (const projectId of this.spaces.get(spaceId)!.projects) this.dropCell(u, cellKey(PROJECT_CELL, projectId));
     }
   }
 
+  /** Adds a space membership or changes its role. */
   upsertSpaceMembership(membership: SpaceMembershipInput): void {
-    const u = this.users.get(membership.userId);
-    if (u === undefined) return;
-    u.spaceMemberships.set(membership.spaceId, membership.roleId);
-    this.recomputeSpaceCell(u, membership.spaceId);
+    this.setMembership(membership.userId, SPACE_CELL, membership.spaceId, membership.roleId, true);
   }
 
+  /** Removes a space membership; role bindings on the space stay. */
   removeSpaceMembership(userId: number, spaceId: number): void {
     const u = this.users.get(userId);
-    if (u === undefined) return;
-    u.spaceMemberships.delete(spaceId);
-    this.recomputeSpaceCell(u, spaceId);
+    const key = cellKey(SPACE_CELL, spaceId);
+    const cell = u?.cells.get(key);
+    if (u === undefined || cell === undefined) return;
+    cell.membershipRoleId = undefined;
+    this.recomputeCell(u, key, cell);
   }
 
   /** Adds a role binding, or replaces the one with the same id. */
   upsertBinding(binding: RoleBindingInput): void {
     this.detachBinding(binding.id);
-    this.attachBinding(binding);
-    const u = this.users.get(binding.userId);
-    if (u !== undefined) this.recomputeBindingCell(u, binding);
+    const cell = this.attachBinding(binding);
+    if (cell !== undefined) this.recomputeCell(this.users.get(binding.userId)!, bindingKey(binding), cell);
   }
 
+  /** Removes a role binding by id (unknown ids are ignored). */
   removeBinding(bindingId: number): void {
     this.detachBinding(bindingId);
   }
@@ -345,108 +350,98 @@ export class AccessSnapshot {
     this.projects.set(project.id, { id: project.id, spaceId: project.spaceId, restricted: project.restricted, name: project.name });
   }
 
-  /** Records a binding as a source of its user (no cell update); bindings of unknown users are ignored. */
-  private attachBinding(b: RoleBindingInput): void {
-    const u = this.users.get(b.userId);
+  /** Sets a membership's role on the user's cell (recomputing it unless building); unknown users are ignored. */
+  private setMembership(userId: number, kind: CellKind, id: number, roleId: number, recompute = false): void {
+    const u = this.users.get(userId);
     if (u === undefined) return;
-    const bySource = b.resourceType === 'SPACE' ? u.spaceBindings : u.projectBindings;
-    let byId = bySource.get(b.resourceId);
-    if (byId === undefined) bySource.set(b.resourceId, (byId = new Map()));
-    byId.set(b.id, b.roleId);
-    this.bindings.set(b.id, b);
+    const key = cellKey(kind, id);
+    const cell = cellOf(u, key);
+    cell.membershipRoleId = roleId;
+    if (recompute) this.recomputeCell(u, key, cell);
   }
 
-  /** Forgets a binding and updates the one cell it fed. */
+  /** Records a binding on its user's cell, without recomputing it; bindings of unknown users are ignored. */
+  private attachBinding(b: RoleBindingInput): Cell | undefined {
+    const u = this.users.get(b.userId);
+    if (u === undefined) return undefined;
+    const cell = cellOf(u, bindingKey(b));
+    if (cell.bindingIds === undefined) cell.bindingIds = [b.id];
+    else cell.bindingIds.push(b.id);
+    this.bindings.set(b.id, b);
+    return cell;
+  }
+
+  /** Forgets a binding and recomputes the one cell it fed. */
   private detachBinding(bindingId: number): void {
     const b = this.bindings.get(bindingId);
     if (b === undefined) return;
     this.bindings.delete(bindingId);
-    const u = this.users.get(b.userId);
-    if (u === undefined) return;
-    const bySource = b.resourceType === 'SPACE' ? u.spaceBindings : u.projectBindings;
-    const byId = bySource.get(b.resourceId);
-    byId?.delete(bindingId);
-    if (byId?.size === 0) bySource.delete(b.resourceId);
-    this.recomputeBindingCell(u, b);
+    const u = this.users.get(b.userId)!;
+    const key = bindingKey(b);
+    const cell = u.cells.get(key)!;
+    const rest = cell.bindingIds!.filter((id) => id !== bindingId);
+    cell.bindingIds = rest.length > 0 ? rest : undefined;
+    this.recomputeCell(u, key, cell);
   }
 
-  private recomputeBindingCell(u: UserEntry, b: RoleBindingInput): void {
-    if (b.resourceType === 'SPACE') this.recomputeSpaceCell(u, b.resourceId);
-    else this.recomputeProjectCell(u, b.resourceId);
+  /** Drops a cell with its membership and bindings. */
+  private dropCell(u: UserEntry, key: number): void {
+    const cell = u.cells.get(key);
+    if (cell === undefined) return;
+    for (const bindingId of cell.bindingIds ?? []) this.bindings.delete(bindingId);
+    u.cells.delete(key);
   }
 
-  /** Drops every source and cell of every user on the given resources (they are gone). */
+  /** Drops every cell of every user on the given resources (they are gone). */
   private purge(organizationIds: ReadonlySet<number>, spaceIds: ReadonlySet<number>, projectIds: ReadonlySet<number>): void {
+    const gone = [organizationIds, spaceIds, projectIds] as const;
     for (const u of this.users.values()) {
-      for (const orgId of u.organizationMemberships.keys()) {
-        if (!organizationIds.has(orgId)) continue;
-        u.organizationMemberships.delete(orgId);
-        u.organizationCells.delete(orgId);
-        u.publicSpaceCells.delete(orgId);
-      }
-      for (const spaceId of u.spaceMemberships.keys()) if (spaceIds.has(spaceId)) u.spaceMemberships.delete(spaceId);
-      for (const [spaceId, byId] of u.spaceBindings) {
-        if (!spaceIds.has(spaceId)) continue;
-        for (const bindingId of byId.keys()) this.bindings.delete(bindingId);
-        u.spaceBindings.delete(spaceId);
-      }
-      for (const spaceId of u.spaceCells.keys()) if (spaceIds.has(spaceId)) u.spaceCells.delete(spaceId);
-      for (const [projectId, byId] of u.projectBindings) {
-        if (!projectIds.has(projectId)) continue;
-        for (const bindingId of byId.keys()) this.bindings.delete(bindingId);
-        u.projectBindings.delete(projectId);
-        u.projectCells.delete(projectId);
+      for (const key of u.cells.keys()) {
+        const kind = key % 4 as CellKind;
+        if (gone[kind].has((key - kind) / 4)) this.dropCell(u, key);
       }
     }
+  }
+
+  private holdsRole(u: UserEntry, roleId: number): boolean {
+    for (const cell of u.cells.values()) {
+      if (cell.membershipRoleId === roleId) return true;
+      for (const id of cell.bindingIds ?? []) if (this.bindings.get(id)!.roleId === roleId) return true;
+    }
+    return false;
   }
 
   private recomputeUser(u: UserEntry): void {
-    u.organizationCells.clear();
-    u.publicSpaceCells.clear();
-    u.spaceCells.clear();
-    u.projectCells.clear();
-    for (const orgId of u.organizationMemberships.keys()) this.recomputeOrganizationCell(u, orgId);
-    for (const spaceId of new Set([...u.spaceMemberships.keys(), ...u.spaceBindings.keys()])) this.recomputeSpaceCell(u, spaceId);
-    for (const projectId of u.projectBindings.keys()) this.recomputeProjectCell(u, projectId);
+    for (const [key, cell] of u.cells) this.recomputeCell(u, key, cell);
   }
 
-  private recomputeOrganizationCell(u: UserEntry, orgId: number): void {
-    const roleId = u.organizationMemberships.get(orgId);
-    if (roleId === undefined) {
-      u.organizationCells.delete(orgId);
-      u.publicSpaceCells.delete(orgId);
+  /** Derives a cell's bits from its sources; a cell left without sources is dropped. */
+  private recomputeCell(u: UserEntry, key: number, cell: Cell): void {
+    const ids = cell.bindingIds;
+    const membership = cell.membershipRoleId;
+    if (membership === undefined && ids === undefined) {
+      u.cells.delete(key);
       return;
     }
-    const role = this.roles.get(roleId);
-    const bits = role?.organizationBits ?? EMPTY_BITS;
-    u.organizationCells.set(orgId, u.role === 'MEMBER' ? this.union(`m${roleId}`, [bits, ACCOUNT_MEMBER_ORGANIZATION_BITS]) : bits);
-    if (role?.publicSpaceBits === undefined) u.publicSpaceCells.delete(orgId);
-    else u.publicSpaceCells.set(orgId, role.publicSpaceBits);
-  }
-
-  private recomputeSpaceCell(u: UserEntry, spaceId: number): void {
-    const roleIds: number[] = [];
-    const membershipRole = u.spaceMemberships.get(spaceId);
-    if (membershipRole !== undefined) roleIds.push(membershipRole);
-    for (const roleId of u.spaceBindings.get(spaceId)?.values() ?? []) roleIds.push(roleId);
-    this.setRoleCell(u.spaceCells, spaceId, roleIds);
-  }
-
-  private recomputeProjectCell(u: UserEntry, projectId: number): void {
-    this.setRoleCell(u.projectCells, projectId, [...(u.projectBindings.get(projectId)?.values() ?? [])]);
-  }
-
-  private setRoleCell(cells: Map<number, PermissionBits>, id: number, roleIds: number[]): void {
-    if (roleIds.length === 0) {
-      cells.delete(id);
+    if (key % 4 === ORGANIZATION_CELL) {
+      const role = this.roles.get(membership!);
+      const bits = role?.organizationBits ?? EMPTY_BITS;
+      cell.bits = u.role === 'MEMBER' ? this.union(`m${membership}`, [bits, ACCOUNT_MEMBER_ORGANIZATION_BITS]) : bits;
+      cell.publicSpaceBits = role?.publicSpaceBits;
       return;
     }
-    if (roleIds.length === 1) {
-      cells.set(id, this.roles.get(roleIds[0]!)?.bits ?? EMPTY_BITS);
+    if (ids === undefined || (membership === undefined && ids.length === 1)) {
+      cell.bits = this.roleBits(membership ?? this.bindings.get(ids![0]!)!.roleId);
       return;
     }
+    const roleIds = ids.map((id) => this.bindings.get(id)!.roleId);
+    if (membership !== undefined) roleIds.push(membership);
     const unique = [...new Set(roleIds)].sort((a, b) => a - b);
-    cells.set(id, this.union(unique.join(','), unique.map((r) => this.roles.get(r)?.bits ?? EMPTY_BITS)));
+    cell.bits = unique.length === 1 ? this.roleBits(unique[0]!) : this.union(unique.join(','), unique.map((r) => this.roleBits(r)));
+  }
+
+  private roleBits(roleId: number): PermissionBits {
+    return this.roles.get(roleId)?.bits ?? EMPTY_BITS;
   }
 
   private union(key: string, parts: PermissionBits[]): PermissionBits {
@@ -461,27 +456,18 @@ export class AccessSnapshot {
 }
 
 function newUserEntry(u: UserInput): UserEntry {
-  return {
-    id: u.id,
-    role: u.role,
-    active: u.active,
-    isBot: u.isBot,
-    organizationMemberships: new Map(),
-    spaceMemberships: new Map(),
-    spaceBindings: new Map(),
-    projectBindings: new Map(),
-    organizationCells: new Map(),
-    publicSpaceCells: new Map(),
-    spaceCells: new Map(),
-    projectCells: new Map(),
-  };
+  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new Map() };
 }
 
-function holdsRole(u: UserEntry, roleId: number): boolean {
-  for (const r of u.organizationMemberships.values()) if (r === roleId) return true;
-  for (const r of u.spaceMemberships.values()) if (r === roleId) return true;
-  for (const byId of [...u.spaceBindings.values(), ...u.projectBindings.values()]) {
-    for (const r of byId.values()) if (r === roleId) return true;
+function cellOf(u: UserEntry, key: number): Cell {
+  let cell = u.cells.get(key);
+  if (cell === undefined) {
+    cell = { bits: EMPTY_BITS, publicSpaceBits: undefined, membershipRoleId: undefined, bindingIds: undefined };
+    u.cells.set(key, cell);
   }
-  return false;
+  return cell;
+}
+
+function bindingKey(b: RoleBindingInput): number {
+  return cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId);
 }

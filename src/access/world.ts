@@ -2,7 +2,13 @@ import type { Permission } from '../domain/permissions.js';
 import type { PredefinedRoleKey } from '../domain/predefined-roles.js';
 import type { AccountRoleKey } from '../store/schema.js';
 
-/** A user of the account, as the engine sees it. Inactive users (INVITED, EXPIRED) hold no permission at all. */
+/**
+ * A user of the account, as the engine sees it. Inactive users (INVITED, EXPIRED) hold no permission at all;
+ * a bot user (a service key's principal) is a user like any other.
+ *
+ * @example
+ * snapshot.upsertUser({ id: 4, role: 'MEMBER', active: true, isBot: false });
+ */
 export interface UserInput {
   id: number;
   role: AccountRoleKey;
@@ -10,11 +16,21 @@ export interface UserInput {
   isBot: boolean;
 }
 
+/**
+ * @example
+ * snapshot.upsertOrganization({ id: 1, name: 'acme' });
+ */
 export interface OrganizationInput {
   id: number;
   name?: string;
 }
 
+/**
+ * A space; a private one is not readable through an organization MEMBER or READ_ONLY membership.
+ *
+ * @example
+ * snapshot.upsertSpace({ id: 12, organizationId: 1, isPrivate: false, name: 'team-alpha' });
+ */
 export interface SpaceInput {
   id: number;
   organizationId: number;
@@ -22,6 +38,12 @@ export interface SpaceInput {
   name?: string;
 }
 
+/**
+ * A project; `restricted` when a resource restriction row exists for it.
+ *
+ * @example
+ * snapshot.upsertProject({ id: 7, spaceId: 12, restricted: true, name: 'payroll' });
+ */
 export interface ProjectInput {
   id: number;
   spaceId: number;
@@ -32,6 +54,9 @@ export interface ProjectInput {
 /**
  * A role row. For predefined rows (`predefinedKey` set) the engine reads the permission set from
  * PREDEFINED_ROLES, the one table of them; `permissions` only matters for custom roles.
+ *
+ * @example
+ * snapshot.upsertRole({ id: 8, name: 'Labeler', predefinedKey: null, permissions: ['PROJECT_SPAN_READ', 'PROJECT_SPAN_ANNOTATE'] });
  */
 export interface RoleInput {
   id: number;
@@ -40,18 +65,32 @@ export interface RoleInput {
   permissions: readonly Permission[];
 }
 
+/**
+ * @example
+ * snapshot.upsertOrganizationMembership({ userId: 4, organizationId: 1, roleId: readOnlyRoleId });
+ */
 export interface OrganizationMembershipInput {
   userId: number;
   organizationId: number;
   roleId: number;
 }
 
+/**
+ * @example
+ * snapshot.upsertSpaceMembership({ userId: 4, spaceId: 12, roleId: memberRoleId });
+ */
 export interface SpaceMembershipInput {
   userId: number;
   spaceId: number;
   roleId: number;
 }
 
+/**
+ * A role binding of a user on a space (and so its projects) or on one project.
+ *
+ * @example
+ * snapshot.upsertBinding({ id: 31, userId: 4, roleId: 8, resourceType: 'PROJECT', resourceId: 7 });
+ */
 export interface RoleBindingInput {
   id: number;
   userId: number;
@@ -60,7 +99,14 @@ export interface RoleBindingInput {
   resourceId: number;
 }
 
-/** Everything the engine needs to decide for one account: the input of AccessSnapshot.build. */
+/**
+ * Everything the engine needs to decide for one account: the input of AccessSnapshot.build, as `loadWorld`
+ * (src/store/access-loader.ts) reads it from the database.
+ *
+ * @example
+ * const world: WorldInput = await loadWorld(db, accountId);
+ * const snapshot = AccessSnapshot.build(world);
+ */
 export interface WorldInput {
   accountId: number;
   users: UserInput[];

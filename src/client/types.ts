@@ -332,12 +332,18 @@ export interface AccessCheckRequest {
   resource_id: string;
 }
 
-/** One grant (or restriction) that took part in an access decision. */
+/** One grant (or the restriction, or the absence of a grant) that took part in an access decision. */
 export interface AccessReason {
-  effect: string;
-  source: string;
+  effect: 'ALLOW' | 'DENY';
+  source: 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING' | 'RESTRICTION' | 'NONE';
+  /** A sentence, e.g. `space membership MEMBER on space 12 (team-alpha)`. */
   text: string;
-  [extra: string]: unknown;
+  role_id?: string;
+  role_name?: string;
+  binding_id?: string;
+  /** Where the grant sits (a space membership explains a decision on one of the space's projects). */
+  resource_type: 'ACCOUNT' | 'ORGANIZATION' | 'SPACE' | 'PROJECT';
+  resource_id: string;
 }
 
 export interface AccessCheckResult {
@@ -348,14 +354,14 @@ export interface AccessCheckResult {
 /** A principal that holds permissions on a resource, and the grants they come from. */
 export interface AccessPrincipal {
   user_id: string;
+  user: { name: string; email: string };
+  is_bot: boolean;
   permissions: string[];
   grants: AccessReason[];
-  [extra: string]: unknown;
 }
 
 export interface AccessPrincipals {
   principals: AccessPrincipal[];
-  [extra: string]: unknown;
 }
 
 /** `GET /v2/me`: the authenticated principal. */

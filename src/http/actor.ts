@@ -17,13 +17,13 @@ export function principalOf(request: FastifyRequest): Principal {
 }
 
 export function actorOf(request: FastifyRequest): Actor {
-  const params = request.params as Record<string, unknown> | undefined;
-  const hasParams = params && Object.keys(params).length > 0;
+  const variables = { ...(request.params as Record<string, unknown> | undefined), ...(request.query as Record<string, unknown> | undefined) };
+  const hasVariables = Object.keys(variables).length > 0;
   return {
     principal: principalOf(request),
     ip: request.ip,
     operation: `${request.method} ${request.routeOptions.url ?? request.url}`,
     text: redactedBody(request.body),
-    variables: hasParams ? JSON.stringify(params) : undefined,
+    variables: hasVariables ? JSON.stringify(variables) : undefined,
   };
 }

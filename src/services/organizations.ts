@@ -1,4 +1,4 @@
-import { canGrant, check } from '../access/index.js';
+import { allowedResources, canGrant } from '../access/index.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -21,7 +21,7 @@ export async function listOrganizations(ctx: AppContext, principal: Principal, q
   const snapshot = await ctx.access.get(principal.accountId);
   let q = ctx.store.db.selectFrom('organizations').selectAll().where('account_id', '=', principal.accountId);
   if (principal.role !== 'ADMIN') {
-    const visible = snapshot.organizationIds().filter((id) => check(snapshot, principal.userId, 'ORGANIZATION_READ', { type: 'ORGANIZATION', id }));
+    const visible = allowedResources(snapshot, principal.userId, 'ORGANIZATION_READ', 'ORGANIZATION');
     if (visible.length === 0) return toPage(ctx.secrets.cursorKey, scope, [] as OrganizationRow[], query.limit, (r) => r.id, (r) => r);
     q = q.where('id', 'in', visible);
   }

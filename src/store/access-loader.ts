@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { WorldInput } from '../access/index.js';
 import { isPermission, type Permission } from '../domain/permissions.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
@@ -28,11 +28,15 @@ export async function loadWorld(db: Kysely<Database>, accountId: number): Promis
           .where('projects.account_id', '=', accountId).execute(),
         trx.selectFrom('roles').select(['id', 'name', 'predefined_key', 'permissions'])
           .where('account_id', '=', accountId).execute(),
-        trx.selectFrom('organization_memberships').select(['user_id', 'organization_id', 'role_id'])
+        // The large tables come out already in the engine's shape: no second object per row.
+        trx.selectFrom('organization_memberships')
+          .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId'])
           .where('account_id', '=', accountId).execute(),
-        trx.selectFrom('space_memberships').select(['user_id', 'space_id', 'role_id'])
+        trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId'])
           .where('account_id', '=', accountId).execute(),
-        trx.selectFrom('role_bindings').select(['id', 'user_id', 'role_id', 'resource_type', 'space_id', 'project_id'])
+        trx.selectFrom('role_bindings')
+          .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType'])
+          .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
           .where('account_id', '=', accountId).execute(),
       ]);
     return {
@@ -47,17 +51,9 @@ export async function loadWorld(db: Kysely<Database>, accountId: number): Promis
         predefinedKey: r.predefined_key,
         permissions: r.predefined_key === null ? parsePermissions(r.permissions) : PREDEFINED_ROLES[r.predefined_key].permissions,
       })),
-      organizationMemberships: organizationMemberships.map((m) => ({
-        userId: m.user_id, organizationId: m.organization_id, roleId: m.role_id,
-      })),
-      spaceMemberships: spaceMemberships.map((m) => ({ userId: m.user_id, spaceId: m.space_id, roleId: m.role_id })),
-      roleBindings: roleBindings.map((b) => ({
-        id: b.id,
-        userId: b.user_id,
-        roleId: b.role_id,
-        resourceType: b.resource_type,
-        resourceId: (b.resource_type === 'SPACE' ? b.space_id : b.project_id)!,
-      })),
+      organizationMemberships,
+      spaceMemberships,
+      roleBindings,
     };
   });
 }

@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { isPostgres } from './dialect.js';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-user-tokens-by-user.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
+  '002-user-tokens-by-user': m002,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;

@@ -10,6 +10,8 @@ interface Operation {
   path: string;
   hasBody: boolean;
   queryParams: string[];
+  /** Required query parameters, filled with a valid value so that the bad one is the only fault. */
+  requiredQuery: string;
 }
 
 let server: TestServer;
@@ -18,7 +20,7 @@ let operations: Operation[];
 beforeAll(async () => {
   server = await startTestServer();
   const doc = (await server.api('GET', '/v2/openapi.json', { key: null })).body as {
-    paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string }[] }>>;
+    paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string; required?: boolean; schema?: { anyOf?: { const?: string; enum?: string[] }[]; enum?: string[] } }[] }>>;
   };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({
@@ -26,6 +28,8 @@ beforeAll(async () => {
       path,
       hasBody: op.requestBody !== undefined,
       queryParams: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+      requiredQuery: (op.parameters ?? []).filter((p) => p.in === 'query' && p.required)
+        .map((p) => `${p.name}=${encodeURIComponent(p.schema?.anyOf?.[0]?.const ?? p.schema?.anyOf?.[0]?.enum?.[0] ?? p.schema?.enum?.[0] ?? 'x')}&`).join(''),
     })));
 });
 
@@ -75,7 +79,7 @@ describe('bad input never reaches a 5xx', () => {
   it('answers bad limits, cursors and filters with a 400 problem naming the parameter', async () => {
     for (const op of operations.filter((o) => o.method === 'GET' && o.queryParams.includes('limit'))) {
       for (const query of ['limit=0', 'limit=101', 'limit=abc', 'limit=-1', 'cursor=forged', 'cursor=eyJzIjoieCIsImsiOjF9.AAAA']) {
-        const res = await server.api('GET', `${op.path}?${query}`);
+        const res = await server.api('GET', `${op.path}?${op.requiredQuery}${query}`);
         expectProblem(res, `GET ${op.path}?${query}`);
         expect(res.status, `GET ${op.path}?${query}`).toBe(400);
         expect((res.body as { detail: string }).detail, `GET ${op.path}?${query}`).toMatch(query.startsWith('limit') ? /limit/ : /cursor/);

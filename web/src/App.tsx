@@ -145,7 +145,19 @@ interface NavItem {
 function Shell({ location }: { location: Location }) {
   const { me, accountCan, isAccountAdmin, signOut } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   const firstRender = useRef(true);
+
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
 
   useEffect(() => {
     setMenuOpen(false);
@@ -187,6 +199,7 @@ function Shell({ location }: { location: Location }) {
       </a>
       <header className="topbar">
         <button
+          ref={menuButton}
           type="button"
           className="menu-button"
           aria-expanded={menuOpen}

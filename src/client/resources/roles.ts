@@ -32,7 +32,11 @@ export class RolesResource {
     return (await this.http.request<Role>({ method: 'PATCH', path: `/v2/roles/${segment(roleId)}`, body })).body;
   }
 
-  async delete(roleId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/v2/roles/${segment(roleId)}` });
+  /**
+   * Deletes a custom role. While role bindings or memberships use it the server answers 409, unless `force` is set:
+   * then they are removed with it.
+   */
+  async delete(roleId: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/v2/roles/${segment(roleId)}`, query: { force: options.force || undefined } });
   }
 }

@@ -75,6 +75,10 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== session.csrfToken) {
         throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
       }
+      // A temporary or bootstrap password must be replaced before the console does anything but say who it is.
+      if (session.mustChangePassword && !(request.method === 'GET' && request.routeOptions.url === '/v2/me')) {
+        throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first (POST /auth/change-password)');
+      }
       request.principal = session.principal;
       return;
     }

@@ -1,12 +1,32 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
+import { accessRoutes } from './access.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { authSessionRoutes } from './auth-sessions.js';
+import { auditLogRoutes } from './audit-logs.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
 import { organizationRoutes } from './organizations.js';
+import { projectRoutes } from './projects.js';
+import { resourceRestrictionRoutes } from './resource-restrictions.js';
+import { roleBindingRoutes } from './role-bindings.js';
+import { roleRoutes } from './roles.js';
+import { spaceRoutes } from './spaces.js';
+import { userRoutes } from './users.js';
 
 /** Every route module of the server; a new resource adds its module here. */
 export const routeModules: ((app: FastifyInstance, ctx: AppContext) => Promise<void>)[] = [
   healthRoutes,
   meRoutes,
   organizationRoutes,
+  spaceRoutes,
+  projectRoutes,
+  resourceRestrictionRoutes,
+  roleRoutes,
+  roleBindingRoutes,
+  accessRoutes,
+  auditLogRoutes,
+  userRoutes,
+  authSessionRoutes,
+  apiKeyRoutes,
 ];

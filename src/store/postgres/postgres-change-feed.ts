@@ -2,6 +2,37 @@ import type pg from 'pg';
 import type { Change, ChangeFeed } from '../change-feed.js';
 
 const CHANNEL = 'ax_changes';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; ids are ASCII, so characters are bytes. */
+const MAX_PAYLOAD = 7000;
+
+/**
+ * A change as notifications that each fit in one NOTIFY (deleting a user with hundreds of keys names them all),
+ * every part carrying the account so that each one also drops the account's access snapshot.
+ */
+function splitChange(change: Change): Change[] {
+  const parts: Change[] = [];
+  let part: Change = { accountId: change.accountId };
+  let size = 0;
+  const makeRoom = (id: number | string) => {
+    const cost = JSON.stringify(id).length + 1;
+    if (size + cost > MAX_PAYLOAD) {
+      parts.push(part);
+      part = { accountId: change.accountId };
+      size = 0;
+    }
+    size += cost;
+  };
+  for (const id of change.userIds ?? []) {
+    makeRoom(id);
+    (part.userIds ??= []).push(id);
+  }
+  for (const id of change.keyPublicIds ?? []) {
+    makeRoom(id);
+    (part.keyPublicIds ??= []).push(id);
+  }
+  parts.push(part);
+  return parts;
+}
 
 /**
  * Several processes share one PostgreSQL database: a change is applied locally at once and sent to the others
@@ -51,7 +82,9 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async publish(change: Change): Promise<void> {
     this.#deliver(change);
-    await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.#origin, change })]);
+    for (const part of splitChange(change)) {
+      await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.#origin, change: part })]);
+    }
   }
 
   subscribe(listener: (change: Change) => void): void {

@@ -69,7 +69,7 @@ async function toError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, fallback);
 }
 
-async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+async function send<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -89,9 +89,13 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
     if (res.status === 401 && path.startsWith('/v2/')) onUnauthorized?.();
     throw error;
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { status: 204, body: undefined as T };
   const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+  return (await send<T>(method, path, opts)).body;
 }
 
 export const http = {
@@ -100,6 +104,8 @@ export const http = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   delete: <T = void>(path: string, query?: Query) => request<T>('DELETE', path, { query }),
+  /** POST that also returns the status, for endpoints where 200 and 201 mean different things. */
+  postWithStatus: <T>(path: string, body: unknown) => send<T>('POST', path, { body }),
 };
 
 /** A readable one-line message for anything thrown by the client or by code around it. */

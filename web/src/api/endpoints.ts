@@ -12,6 +12,7 @@ import type {
   InviteMode,
   KeyStatus,
   KeyType,
+  Member,
   Me,
   OperationType,
   Organization,
@@ -74,8 +75,12 @@ export const me = () => http.get<Me>('/v2/me');
 export const users = {
   list: (q: { email?: string; status?: UserStatus[]; limit?: number; cursor?: string }) =>
     page<User>('/v2/users', 'users', { email: q.email, status: q.status, limit: q.limit, cursor: q.cursor }),
-  create: (body: { name: string; email: string; role: RoleAssignment; invite_mode: InviteMode; is_developer?: boolean }) =>
-    http.post<CreatedUser>('/v2/users', body),
+  /** `created` is false when the email already belonged to a user (200: no second invitation is sent). */
+  create: async (body: { name: string; email: string; role: RoleAssignment; invite_mode: InviteMode; is_developer?: boolean }) => {
+    const res = await http.postWithStatus<CreatedUser>('/v2/users', body);
+    return { user: res.body, created: res.status === 201 };
+  },
+  get: (id: string) => http.get<User>(`/v2/users/${seg(id)}`),
   remove: (id: string) => http.delete(`/v2/users/${seg(id)}`),
   resendInvitation: (id: string) => http.post<void>(`/v2/users/${seg(id)}/resend-invitation`),
   resetPassword: (id: string) => http.post<void>(`/v2/users/${seg(id)}/reset-password`),
@@ -90,7 +95,7 @@ export const organizations = {
     http.patch<Organization>(`/v2/organizations/${seg(id)}`, body),
   remove: (id: string) => http.delete(`/v2/organizations/${seg(id)}`),
   members: (id: string, q: { limit?: number; cursor?: string }) =>
-    page<OrganizationMembership>(`/v2/organizations/${seg(id)}/users`, 'memberships', q),
+    page<Member>(`/v2/organizations/${seg(id)}/users`, 'memberships', q),
   addMember: (id: string, user_id: string, role: RoleAssignment) =>
     http.post<OrganizationMembership>(`/v2/organizations/${seg(id)}/users`, { user_id, role }),
   removeMember: (id: string, userId: string) => http.delete(`/v2/organizations/${seg(id)}/users/${seg(userId)}`),
@@ -105,7 +110,7 @@ export const spaces = {
     http.patch<Space>(`/v2/spaces/${seg(id)}`, body),
   remove: (id: string) => http.delete(`/v2/spaces/${seg(id)}`),
   members: (id: string, q: { limit?: number; cursor?: string }) =>
-    page<SpaceMembership>(`/v2/spaces/${seg(id)}/users`, 'memberships', q),
+    page<Member>(`/v2/spaces/${seg(id)}/users`, 'memberships', q),
   addMember: (id: string, user_id: string, role: RoleAssignment) =>
     http.post<SpaceMembership>(`/v2/spaces/${seg(id)}/users`, { user_id, role }),
   removeMember: (id: string, userId: string) => http.delete(`/v2/spaces/${seg(id)}/users/${seg(userId)}`),

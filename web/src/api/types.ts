@@ -65,14 +65,14 @@ export interface Invitation {
 export interface Organization {
   id: string;
   name: string;
-  description?: string;
+  description: string;
   created_at: string;
 }
 
 export interface Space {
   id: string;
   name: string;
-  description?: string;
+  description: string;
   is_private: boolean;
   organization_id: string;
   created_at: string;
@@ -113,7 +113,6 @@ export interface ResourceRestriction {
   created_at: string;
 }
 
-/** Membership row as listed by GET /v2/organizations/{id}/users and GET /v2/spaces/{id}/users. */
 export interface MemberUser {
   name: string;
   email: string;
@@ -124,7 +123,6 @@ export interface OrganizationMembership {
   organization_id: string;
   user_id: string;
   role: RoleAssignment;
-  user?: MemberUser;
 }
 
 export interface SpaceMembership {
@@ -132,7 +130,14 @@ export interface SpaceMembership {
   space_id: string;
   user_id: string;
   role: RoleAssignment;
-  user?: MemberUser;
+}
+
+/** A row of GET /v2/organizations/{id}/users and GET /v2/spaces/{id}/users: the membership plus who it is. */
+export interface Member {
+  id: string;
+  user_id: string;
+  role: RoleAssignment;
+  user: MemberUser & { is_bot: boolean };
 }
 
 export type KeyType = 'USER' | 'SERVICE';
@@ -192,10 +197,16 @@ export interface AuditLog {
 
 export type Effect = 'ALLOW' | 'DENY';
 
+/** One grant, restriction or missing grant behind an access decision. */
 export interface AccessReason {
   effect: Effect;
-  source: string;
+  source: 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING' | 'RESTRICTION' | 'NONE';
   text: string;
+  role_id?: string;
+  role_name?: string;
+  binding_id?: string;
+  resource_type: 'ACCOUNT' | 'ORGANIZATION' | 'SPACE' | 'PROJECT';
+  resource_id: string;
 }
 
 export interface AccessCheck {
@@ -203,16 +214,10 @@ export interface AccessCheck {
   reasons: AccessReason[];
 }
 
-export interface AccessGrant {
-  effect: Effect;
-  source: string;
-  text: string;
-  role_name?: string;
-}
-
 export interface AccessPrincipal {
   user_id: string;
-  user?: MemberUser;
+  user: MemberUser;
+  is_bot: boolean;
   permissions: string[];
-  grants: AccessGrant[];
+  grants: AccessReason[];
 }

@@ -23,7 +23,7 @@ export function AuthCard({ title, children, footer }: { title: string; children:
 }
 
 /** Client-side password rule; the server applies its own and its refusal is shown as sent. */
-export const MIN_PASSWORD_LENGTH = 8;
+export const MIN_PASSWORD_LENGTH = 12;
 
 /** A reason the new password cannot be sent, or undefined. */
 export function passwordProblem(password: string, confirm: string): string | undefined {

@@ -8,21 +8,26 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   /** Destructive actions get a red button and the focus starts on Cancel. */
   danger?: boolean;
+  /** Set when success removes the control that opened the dialog (deleting a row): focus goes to the page heading. */
+  removesOpener?: boolean;
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }
 
 /** Asks before acting; shows the server's refusal in place and stays open when the action fails. */
-export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger, removesOpener, onConfirm, onClose }: ConfirmDialogProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const cancel = useRef<HTMLButtonElement>(null);
+  const done = useRef(false);
 
   const confirm = async () => {
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
       await onConfirm();
+      done.current = true;
       onClose();
     } catch (e) {
       setError(e);
@@ -31,14 +36,21 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
   };
 
   return (
-    <Dialog title={title} onClose={onClose} size="sm" initialFocus={danger ? cancel : undefined} dismissible={!busy}>
+    <Dialog
+      title={title}
+      onClose={onClose}
+      size="sm"
+      initialFocus={danger ? cancel : undefined}
+      dismissible={!busy}
+      restoreFocus={() => (done.current && removesOpener ? 'heading' : 'opener')}
+    >
       <div className="confirm-body">{children}</div>
       <ErrorAlert error={error} />
       <div className="dialog-actions">
         <button ref={cancel} type="button" className="btn" onClick={onClose} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className={danger ? 'btn btn-danger' : 'btn btn-primary'} onClick={confirm} disabled={busy}>
+        <button type="button" className={danger ? 'btn btn-danger' : 'btn btn-primary'} onClick={confirm} aria-disabled={busy || undefined}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

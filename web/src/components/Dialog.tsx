@@ -21,14 +21,21 @@ export interface DialogProps {
   size?: 'sm' | 'md' | 'lg';
   /** When false, Escape and the backdrop do not close it (e.g. while a request is in flight). */
   dismissible?: boolean;
+  /**
+   * Where focus goes on close, asked at closing time: back to the opener (default), or to the page heading
+   * when the opener is going away (its row was deleted).
+   */
+  restoreFocus?: () => 'opener' | 'heading';
 }
 
 /**
  * A modal dialog: role=dialog + aria-modal, focus moved inside on open and trapped there, the rest of the
  * page made inert, Escape closes, and focus returns to the element that opened it.
  */
-export function Dialog({ title, onClose, children, description, initialFocus, size = 'md', dismissible = true }: DialogProps) {
+export function Dialog({ title, onClose, children, description, initialFocus, size = 'md', dismissible = true, restoreFocus }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
+  const restoreRef = useRef(restoreFocus);
+  restoreRef.current = restoreFocus;
   const titleId = useId();
   const descriptionId = useId();
   const onCloseRef = useRef(onClose);
@@ -45,7 +52,8 @@ export function Dialog({ title, onClose, children, description, initialFocus, si
     return () => {
       openDialogs -= 1;
       if (app && openDialogs === 0) app.inert = false;
-      if (opener && opener.isConnected) opener.focus();
+      const to = restoreRef.current?.() ?? 'opener';
+      if (to === 'opener' && opener && opener.isConnected) opener.focus();
       else document.getElementById('main-heading')?.focus();
     };
     // Runs once per opening: initialFocus is read at mount time only.

@@ -4,16 +4,21 @@ import { PERMISSIONS } from '../../../src/domain/permissions.js';
 /** Action suffixes of the catalogue, longest first so USER_PERMISSION_UPDATE splits as USER + PERMISSION_UPDATE. */
 const ACTIONS = ['PERMISSION_UPDATE', 'ANNOTATE', 'RESTRICT', 'TRIGGER', 'CREATE', 'DELETE', 'UPDATE', 'REVOKE', 'READ', 'RUN'];
 
-export function splitPermission(permission: string): { resource: string; action: string } {
+function splitPermission(permission: string): { resource: string; action: string } {
   for (const action of ACTIONS) {
     if (permission.endsWith(`_${action}`)) return { resource: permission.slice(0, -action.length - 1), action };
   }
   return { resource: permission, action: permission };
 }
 
+const ACRONYMS: Readonly<Record<string, string>> = { ai: 'AI', llm: 'LLM', ml: 'ML' };
+
 function humanize(code: string): string {
-  const words = code.toLowerCase().split('_');
-  const text = words.join(' ');
+  const text = code
+    .toLowerCase()
+    .split('_')
+    .map((w) => ACRONYMS[w] ?? w)
+    .join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -24,7 +29,7 @@ interface PermissionGroup {
 }
 
 /** Permissions grouped by the resource they act on (Project span: Annotate, Create, …), in catalogue order. */
-export function groupPermissions(permissions: readonly string[]): PermissionGroup[] {
+function groupPermissions(permissions: readonly string[]): PermissionGroup[] {
   const groups = new Map<string, PermissionGroup>();
   for (const permission of permissions) {
     const { resource, action } = splitPermission(permission);
@@ -157,5 +162,23 @@ export function PermissionList({ permissions }: { permissions: readonly string[]
         </div>
       ))}
     </dl>
+  );
+}
+
+/** A single permission from the catalogue, grouped by resource; label it with <label htmlFor={id}>. */
+export function PermissionSelect({ id, value, onChange, emptyLabel, describedBy }: { id: string; value: string; onChange: (permission: string) => void; emptyLabel: string; describedBy?: string }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
+      <option value="">{emptyLabel}</option>
+      {ALL_GROUPS.map((g) => (
+        <optgroup key={g.resource} label={g.label}>
+          {g.permissions.map((p) => (
+            <option key={p.permission} value={p.permission}>
+              {p.permission}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
   );
 }

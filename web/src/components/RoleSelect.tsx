@@ -1,7 +1,7 @@
 import type { PredefinedRoleName, Role, RoleAssignment } from '../api/types.js';
 import { predefinedLabel } from '../lib/format.js';
 
-export function encodeRole(role: RoleAssignment): string {
+function encodeRole(role: RoleAssignment): string {
   return role.type === 'PREDEFINED' ? `PREDEFINED:${role.name}` : `CUSTOM:${role.id}`;
 }
 

@@ -32,20 +32,21 @@ export function formatDate(iso: string | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
 }
 
-/** "in 3 days", "2 hours ago" — for expiry and last-use hints. */
+/** "in 3 days", "2 hours ago" — for expiry and last-use hints; rounds to the nearest sensible unit. */
 export function relativeTime(iso: string, now = Date.now()): string {
   const diff = new Date(iso).getTime() - now;
   const abs = Math.abs(diff);
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-  const units: [Intl.RelativeTimeFormatUnit, number][] = [
-    ['year', 365 * 86_400_000],
-    ['month', 30 * 86_400_000],
-    ['day', 86_400_000],
-    ['hour', 3_600_000],
-    ['minute', 60_000],
+  // [unit, its length, from how long on it is used]
+  const units: [Intl.RelativeTimeFormatUnit, number, number][] = [
+    ['year', 365 * 86_400_000, 330 * 86_400_000],
+    ['month', 30 * 86_400_000, 26 * 86_400_000],
+    ['day', 86_400_000, 22 * 3_600_000],
+    ['hour', 3_600_000, 45 * 60_000],
+    ['minute', 60_000, 45_000],
   ];
-  for (const [unit, ms] of units) {
-    if (abs >= ms) return rtf.format(Math.round(diff / ms), unit);
+  for (const [unit, length, from] of units) {
+    if (abs >= from) return rtf.format(Math.round(diff / length), unit);
   }
   return rtf.format(Math.round(diff / 1000), 'second');
 }

@@ -3,6 +3,7 @@ import { auth } from '../api/endpoints.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { AuthCard, MIN_PASSWORD_LENGTH, passwordProblem } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../components/SubmitButton.js';
 import { useSession } from '../lib/session.js';
 
 /** Shown instead of the console while the session says must_change_password (temporary passwords). */
@@ -62,9 +63,9 @@ export function ChangePasswordPage({ onChanged }: { onChanged: () => void }) {
             <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
           )}
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Saving…' : 'Save password and continue'}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Saving…" className="btn btn-primary btn-block">
+          Save password and continue
+        </SubmitButton>
       </form>
     </AuthCard>
   );

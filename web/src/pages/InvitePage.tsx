@@ -5,6 +5,7 @@ import type { Session } from '../api/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { AuthCard, MIN_PASSWORD_LENGTH, passwordProblem } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../components/SubmitButton.js';
 import { useAsync } from '../lib/hooks.js';
 import { Link } from '../lib/router.js';
 
@@ -72,9 +73,9 @@ export function InvitePage({ token, onSession }: { token: string; onSession: (se
             <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
           )}
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Activating…' : 'Set password and sign in'}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Activating…" className="btn btn-primary btn-block">
+          Set password and sign in
+        </SubmitButton>
       </form>
     </AuthCard>
   );

@@ -5,6 +5,7 @@ import type { Session } from '../api/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../components/SubmitButton.js';
 
 function loginError(error: unknown): unknown {
   if (error instanceof ApiError && error.status === 401) return new Error('Incorrect email or password.');
@@ -54,9 +55,9 @@ export function LoginPage({ notice, onSession }: { notice?: string; onSession: (
             />
           )}
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Signing in…" className="btn btn-primary btn-block">
+          Sign in
+        </SubmitButton>
       </form>
       <p className="muted auth-help">Forgot your password? Ask an account admin to send you a reset link.</p>
     </AuthCard>

@@ -3,6 +3,7 @@ import { auth } from '../api/endpoints.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { AuthCard, MIN_PASSWORD_LENGTH, passwordProblem } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';
+import { SubmitButton } from '../components/SubmitButton.js';
 import { Link } from '../lib/router.js';
 
 /** /reset/<token>: the mailed password-reset link. */
@@ -44,9 +45,9 @@ export function ResetPasswordPage({ token, onDone }: { token: string; onDone: ()
             <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
           )}
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Saving…' : 'Change password'}
-        </button>
+        <SubmitButton busy={busy} busyLabel="Saving…" className="btn btn-primary btn-block">
+          Change password
+        </SubmitButton>
       </form>
     </AuthCard>
   );

@@ -1,0 +1,135 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { digestKey, generateKey, KeyVerifier } from '../../src/keys/index.js';
+import { createAccount } from '../../src/services/accounts.js';
+import { openStore } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrator.js';
+import { alternate, percentile, rate, rateAsync, type BenchRow, type MachineInfo } from '../lib/harness.js';
+
+const KEYS = 20_000;
+const USERS = 1_000;
+const BUDGET_MS = 250;
+const ROUNDS = 5;
+const SAMPLES = 20_000;
+
+/**
+ * B4: `KeyVerifier.verify()` as the auth hook calls it. Hot path (parse, CRC32, cache hit, HMAC-SHA-256,
+ * constant-time compare, expiry/revocation) beside a bare `sha256(key)` in the same alternation; a bad-checksum
+ * reject beside a valid verify; a cache-miss verify (the key's row read through Kysely) beside a bare
+ * better-sqlite3 point read of the same row on the same file. 20k keys in SQLite (WAL).
+ */
+export async function benchVerify(machine: MachineInfo): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ax-bench-keys-'));
+  const store = openStore({ dataDir: dir });
+  try {
+    await migrateToLatest(store.db);
+    const pepper = randomBytes(32);
+    const all = await seedKeys(store.db, join(dir, 'ax.db'), pepper);
+    // Hot keys stay cached; the other half is evicted before each of its verifications.
+    const keys = all.slice(0, KEYS / 2);
+    const cold = all.slice(KEYS / 2);
+    const n = keys.length;
+    const verifier = new KeyVerifier(store.db, pepper);
+    for (const k of all) await verifier.verify(k.raw);
+    // The first verification of each key queued its last_used_at write; let them land before measuring.
+    await store.db.selectFrom('api_keys').select('id').limit(1).execute();
+    const typos = keys.map((k) => `${k.raw.slice(0, 20)}${k.raw[20] === 'A' ? 'B' : 'A'}${k.raw.slice(21)}`);
+    for (const t of typos.slice(0, 100)) if ((await verifier.verify(t)).ok) throw new Error('a typo verified');
+    const bare = new SQLite(join(dir, 'ax.db'), { readonly: true });
+    const pointRead = bare.prepare('select * from api_keys where public_id = ?');
+
+    const verify = (i: number) => verifier.verify(keys[i % n]!.raw);
+    const verifyMiss = (i: number) => {
+      const k = cold[i % n]!;
+      verifier.invalidateKey(k.publicId);
+      return verifier.verify(k.raw);
+    };
+    const r = await alternate({
+      verify: () => rateAsync(verify, BUDGET_MS),
+      // The same awaited loop as the subject, so that both pay the loop's own cost (a promise and a clock read).
+      sha256: () => rateAsync(async (i) => createHash('sha256').update(keys[i % n]!.raw).digest('hex'), BUDGET_MS),
+      reject: () => rateAsync((i) => verifier.verify(typos[i % n]!), BUDGET_MS),
+      miss: () => rateAsync(verifyMiss, BUDGET_MS),
+      pointRead: () => rate((i) => pointRead.get(cold[i % n]!.publicId), BUDGET_MS),
+    }, ROUNDS);
+    const hot = await latencies(verify);
+    const missLatency = await latencies(verifyMiss);
+    bare.close();
+
+    const data = `${KEYS / 1000}k keys of ${USERS} users in SQLite WAL; ${ROUNDS} rounds of ${BUDGET_MS} ms after a warm-up, alternating`;
+    const hotRatio = r.verify.median / r.sha256.median;
+    const rejectRatio = r.reject.median / r.verify.median;
+    const missRatio = r.pointRead.median / r.miss.median; // time ratio: miss verify µs ÷ point read µs
+    return [
+      {
+        id: 'B4', subject: 'verifyKey() hot path (cache hit)', peer: 'bare sha256(key) hex, same awaited loop',
+        subject_value: r.verify.median, peer_value: r.sha256.median, ratio: hotRatio, target: '≥ 0.4× bare sha256',
+        pass: hotRatio >= 0.4, unit: 'ops/s', machine, data, subject_spread: r.verify.spread, peer_spread: r.sha256.spread,
+      },
+      {
+        id: 'B4-p99', subject: 'verifyKey() hot path latency p99', peer: 'hot path p50',
+        subject_value: percentile(hot, 99), peer_value: percentile(hot, 50), ratio: percentile(hot, 99) / percentile(hot, 50),
+        target: 'printed', pass: null, unit: 'µs', machine, data: `${SAMPLES} awaited calls timed with hrtime`,
+      },
+      {
+        id: 'B4-reject', subject: 'bad-checksum reject', peer: 'valid verify (cache hit)',
+        subject_value: r.reject.median, peer_value: r.verify.median, ratio: rejectRatio, target: '≥ 4× faster than a valid verify',
+        pass: rejectRatio >= 4, unit: 'ops/s', machine, data, subject_spread: r.reject.spread, peer_spread: r.verify.spread,
+      },
+      {
+        id: 'B4-miss', subject: 'verifyKey() cache miss (row read via Kysely)', peer: 'bare better-sqlite3 point read (prepared)',
+        subject_value: 1e6 / r.miss.median, peer_value: 1e6 / r.pointRead.median, ratio: missRatio, target: '≤ 3× a bare SQLite point read',
+        pass: missRatio <= 3, unit: 'µs/op', machine,
+        data: `${data}; miss p50 ${percentile(missLatency, 50).toFixed(1)} µs, p99 ${percentile(missLatency, 99).toFixed(1)} µs`,
+        subject_spread: r.miss.spread, peer_spread: r.pointRead.spread,
+      },
+    ];
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Latency of each of SAMPLES awaited calls, µs. */
+async function latencies(op: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out = new Array<number>(SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) {
+    const t0 = process.hrtime.bigint();
+    await op(i);
+    out[i] = Number(process.hrtime.bigint() - t0) / 1e3;
+  }
+  return out;
+}
+
+/** One account, USERS users and KEYS keys (a fifth of them SERVICE keys of bot users), written with raw inserts. */
+async function seedKeys(db: Parameters<typeof migrateToLatest>[0], file: string, pepper: Buffer) {
+  const accountId = await db.transaction().execute((trx) => createAccount(trx, 'bench'));
+  const sqlite = new SQLite(file);
+  const now = new Date().toISOString();
+  const insertUser = sqlite.prepare(`insert into users (account_id, name, email, email_lower, role, status, is_developer, is_bot,
+    must_change_password, created_at, updated_at) values (?, ?, ?, ?, 'MEMBER', 'ACTIVE', 1, ?, 0, ?, ?)`);
+  const insertKey = sqlite.prepare(`insert into api_keys (account_id, user_id, created_by_user_id, key_type, name, public_id,
+    secret_hash, last4, status, created_at) values (?, ?, ?, ?, 'bench', ?, ?, ?, 'ACTIVE', ?)`);
+  const keys = Array.from({ length: KEYS }, generateKey);
+  sqlite.transaction(() => {
+    const users: number[] = [];
+    for (let u = 0; u < USERS; u++) {
+      const email = `user${u}@bench.example`;
+      users.push(Number(insertUser.run(accountId, `User ${u}`, email, email, 0, now, now).lastInsertRowid));
+    }
+    keys.forEach((k, i) => {
+      const creator = users[i % USERS]!;
+      let principal = creator;
+      if (i % 5 === 0) {
+        const email = `bot-${i}@bots.invalid`;
+        principal = Number(insertUser.run(accountId, `bot ${i}`, email, email, 1, now, now).lastInsertRowid);
+      }
+      insertKey.run(accountId, principal, creator, i % 5 === 0 ? 'SERVICE' : 'USER', k.publicId, digestKey(pepper, k.raw), k.last4, now);
+    });
+  })();
+  sqlite.close();
+  return keys;
+}

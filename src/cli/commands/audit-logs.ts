@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import type { AuditLog, AuditLogList, AuditOperationType } from '../../client/types.js';
+import { printList } from '../list.js';
+import { listCommand } from '../options/common.js';
+import { AUDIT_OPERATION_TYPES, enumOption } from '../options/enums.js';
+import { parseInstant, parseSince } from '../options/values.js';
+import type { Column } from '../output/printer.js';
+import { resolveUserId } from '../resolve/resources.js';
+import { action } from '../run.js';
+
+export const AUDIT_LOG_COLUMNS: readonly Column<AuditLog>[] = [
+  { header: 'CREATED AT', value: (l) => l.created_at },
+  { header: 'USER ID', value: (l) => l.user_id },
+  { header: 'TYPE', value: (l) => l.operation_type },
+  { header: 'OPERATION', value: (l) => l.operation_name, shrinkable: true },
+  { header: 'IP', value: (l) => l.ip },
+  { header: 'ID', value: (l) => l.id },
+];
+
+export function build(): Command {
+  const logs = new Command('audit-logs');
+
+  listCommand(logs, 'list', 'List audit log entries, newest first (default: the last 30 days)')
+    .option('--since <time>', 'from this ISO 8601 time, or this long ago: 30m, 24h, 7d, 2w')
+    .option('--until <time>', 'up to this ISO 8601 time (default: now)')
+    .option('--user-id <user>', 'only entries of this user (id or email)')
+    .addOption(enumOption('--operation-type <type>', 'only this kind of operation', AUDIT_OPERATION_TYPES))
+    .action(action(async (ctx) => {
+      const opts = ctx.opts<{ since?: string; until?: string; userId?: string; operationType?: AuditOperationType }>();
+      const startTime = opts.since === undefined ? undefined : parseSince(opts.since);
+      const endTime = opts.until === undefined ? undefined : parseInstant(opts.until, '--until');
+      const userId = opts.userId === undefined ? undefined : await resolveUserId(ctx.client, opts.userId);
+      await printList<AuditLog, AuditLogList>(ctx, { key: 'logs', noun: 'audit log entries', columns: AUDIT_LOG_COLUMNS }, (page) =>
+        ctx.client.auditLogs.list({ ...page, start_time: startTime, end_time: endTime, user_id: userId, operation_type: opts.operationType }),
+      );
+    }));
+
+  return logs;
+}

@@ -1,0 +1,121 @@
+import { Command } from 'commander';
+import { HttpError } from '../../client/errors.js';
+import type { RoleBinding, RoleBindingList, RoleBindingResourceType } from '../../client/types.js';
+import { CliError, UsageError } from '../errors/cli-error.js';
+import { EXIT } from '../errors/exit-codes.js';
+import { fetchList, printList } from '../list.js';
+import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
+import { BINDING_RESOURCE_TYPES, enumOption } from '../options/enums.js';
+import type { Column } from '../output/printer.js';
+import { confirmDestructive } from '../prompts/confirm.js';
+import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
+import { action } from '../run.js';
+
+export const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
+  { header: 'ID', value: (b) => b.id },
+  { header: 'USER ID', value: (b) => b.user_id },
+  { header: 'ROLE ID', value: (b) => b.role_id },
+  { header: 'RESOURCE TYPE', value: (b) => b.resource_type },
+  { header: 'RESOURCE ID', value: (b) => b.resource_id },
+  { header: 'CREATED AT', value: (b) => b.created_at },
+];
+
+export function build(): Command {
+  const bindings = new Command('role-bindings');
+
+  listCommand(bindings, 'list', 'List role bindings (both resource types unless --resource-type is given)')
+    .option('--user-id <user>', 'only bindings of this user (id or email)')
+    .addOption(enumOption('--resource-type <type>', 'only bindings on this kind of resource', BINDING_RESOURCE_TYPES))
+    .action(action(async (ctx) => {
+      const opts = ctx.opts<{ userId?: string; resourceType?: RoleBindingResourceType }>();
+      const userId = opts.userId === undefined ? undefined : await resolveUserId(ctx.client, opts.userId);
+      const view = { key: 'role_bindings', noun: 'role bindings', columns: ROLE_BINDING_COLUMNS };
+      if (opts.resourceType !== undefined) {
+        const type = opts.resourceType;
+        await printList<RoleBinding, RoleBindingList>(ctx, view, (page) => ctx.client.roleBindings.list({ ...page, resource_type: type, user_id: userId }));
+        return;
+      }
+      // The API lists one resource type at a time; without --resource-type both lists are shown, each up to --limit.
+      if (ctx.opts().cursor !== undefined) throw new UsageError('--cursor needs --resource-type (each resource type pages separately)');
+      const lists = await Promise.all(BINDING_RESOURCE_TYPES.map((type) =>
+        fetchList<RoleBinding, RoleBindingList>(ctx, 'role_bindings', (page) => ctx.client.roleBindings.list({ ...page, resource_type: type, user_id: userId })),
+      ));
+      const items = lists.flatMap((list) => list.items);
+      const more = lists.some((list) => list.nextCursor !== undefined);
+      ctx.printer.list({ ...view, items, response: { role_bindings: items, pagination: { has_more: more } } });
+      if (more && ctx.printer.isTable) ctx.printer.line(ctx.printer.style.dim('More role bindings available: add --resource-type SPACE|PROJECT to page through one type, or --all.'));
+    }));
+
+  serverCommand(bindings, 'get', 'Show a role binding')
+    .argument('<binding-id>', 'role binding id')
+    .action(action(async (ctx, id: string) => {
+      ctx.printer.object(await ctx.client.roleBindings.get(id));
+    }));
+
+  serverCommand(bindings, 'create', 'Grant a role to a user on a space or project (exits 0 if that binding exists)')
+    .requiredOption('--user-id <user>', 'user id or email')
+    .requiredOption('--role-id <role>', 'role id or name')
+    .addOption(enumOption('--resource-type <type>', 'kind of resource', BINDING_RESOURCE_TYPES).makeOptionMandatory())
+    .requiredOption('--resource-id <id>', 'id of the space or project')
+    .action(action(async (ctx) => {
+      const opts = ctx.opts<{ userId: string; roleId: string; resourceType: RoleBindingResourceType; resourceId: string }>();
+      const [userId, roleId] = await Promise.all([resolveUserId(ctx.client, opts.userId), resolveRoleId(ctx.client, opts.roleId)]);
+      const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: opts.resourceId };
+      try {
+        ctx.printer.object(await ctx.client.roleBindings.create(body));
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 409) throw error;
+        const existing = await findBinding(ctx.client, body);
+        if (existing && existing.role_id !== roleId) {
+          throw new CliError(`the user already has a different role (${existing.role_id}) on this ${opts.resourceType.toLowerCase()} (binding ${existing.id})`, {
+            exitCode: EXIT.API,
+            suggestion: `One binding per user and resource: change its role with \`ax role-bindings update ${existing.id} --role-id ${roleId}\`.`,
+          });
+        }
+        ctx.printer.info(`${ctx.printer.errStyle.green('✓')} Role binding already exists${existing ? ` (${existing.id})` : ''}; nothing to do.`);
+        if (existing) ctx.printer.object(existing);
+      }
+    }));
+
+  serverCommand(bindings, 'update', 'Change the role of a role binding')
+    .argument('<binding-id>', 'role binding id')
+    .requiredOption('--role-id <role>', 'new role id or name')
+    .action(action(async (ctx, id: string) => {
+      const roleId = await resolveRoleId(ctx.client, ctx.opts<{ roleId: string }>().roleId);
+      ctx.printer.object(await ctx.client.roleBindings.update(id, { role_id: roleId }));
+    }));
+
+  destructiveCommand(bindings, 'delete', 'Delete a role binding')
+    .argument('<binding-id>', 'role binding id')
+    .action(action(async (ctx, id: string) => {
+      const proceed = await confirmDestructive(ctx.printer, {
+        force: Boolean(ctx.opts().force),
+        action: `delete role binding ${id}`,
+        declined: `Role binding ${id} not deleted.`,
+        consequences: async () => {
+          const b = await ctx.client.roleBindings.get(id);
+          return [`user ${b.user_id} loses role ${b.role_id} on ${b.resource_type} ${b.resource_id}`];
+        },
+      });
+      if (!proceed) return;
+      await ctx.client.roleBindings.delete(id);
+      ctx.printer.success(`Deleted role binding ${id}`);
+    }));
+
+  return bindings;
+}
+
+/** The binding that made a create answer 409: same user and resource (there is one per pair). */
+async function findBinding(
+  client: import('../../client/client.js').AxClient,
+  wanted: { user_id: string; resource_type: RoleBindingResourceType; resource_id: string },
+): Promise<RoleBinding | undefined> {
+  try {
+    for await (const binding of client.roleBindings.iterate({ resource_type: wanted.resource_type, user_id: wanted.user_id })) {
+      if (binding.resource_id === wanted.resource_id) return binding;
+    }
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+  }
+  return undefined;
+}

@@ -1,0 +1,123 @@
+import { Command } from 'commander';
+import type { Space, SpaceList } from '../../client/types.js';
+import { countOrUnknown, plural } from '../cascade/count.js';
+import { UsageError } from '../errors/cli-error.js';
+import { printList } from '../list.js';
+import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
+import { MEMBERSHIP_ROLES } from '../options/enums.js';
+import type { Column } from '../output/printer.js';
+import { confirmDestructive } from '../prompts/confirm.js';
+import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
+import { parseRoleAssignment } from '../resolve/role-assignment.js';
+import { action } from '../run.js';
+import { membershipRoleOption } from './organizations.js';
+
+export const SPACE_COLUMNS: readonly Column<Space>[] = [
+  { header: 'ID', value: (s) => s.id },
+  { header: 'NAME', value: (s) => s.name, shrinkable: true },
+  { header: 'PRIVATE', value: (s) => s.is_private },
+  { header: 'DESCRIPTION', value: (s) => s.description, shrinkable: true },
+  { header: 'CREATED AT', value: (s) => s.created_at },
+];
+
+export function build(): Command {
+  const spaces = new Command('spaces');
+
+  listCommand(spaces, 'list', 'List the spaces you can see')
+    .option('--organization-id <organization>', 'only spaces of this organization (name or id)')
+    .option('-n, --name <text>', 'only spaces whose name contains TEXT (case-insensitive)')
+    .action(action(async (ctx) => {
+      const { organizationId, name } = ctx.opts<{ organizationId?: string; name?: string }>();
+      const orgId = organizationId === undefined ? undefined : await resolveOrganizationId(ctx.client, organizationId);
+      await printList<Space, SpaceList>(ctx, { key: 'spaces', noun: 'spaces', columns: SPACE_COLUMNS }, (page) =>
+        ctx.client.spaces.list({ ...page, org_id: orgId, name }),
+      );
+    }));
+
+  serverCommand(spaces, 'get', 'Show a space')
+    .argument('<space>', 'space name or id')
+    .action(action(async (ctx, space: string) => {
+      ctx.printer.object(await resolveSpace(ctx.client, space));
+    }));
+
+  serverCommand(spaces, 'create', 'Create a space in an organization')
+    .requiredOption('-n, --name <name>', 'space name (unique in its organization)')
+    .requiredOption('--organization-id <organization>', 'the organization (name or id)')
+    .option('--description <text>', 'description')
+    .option('--private', 'visible only to its members and admins')
+    .action(action(async (ctx) => {
+      const { name, organizationId, description, private: isPrivate } = ctx.opts<{ name: string; organizationId: string; description?: string; private?: boolean }>();
+      const orgId = await resolveOrganizationId(ctx.client, organizationId);
+      ctx.printer.object(await ctx.client.spaces.create({ name, organization_id: orgId, description, is_private: isPrivate }));
+    }));
+
+  serverCommand(spaces, 'update', "Rename a space, change its description or its privacy")
+    .argument('<space>', 'space name or id')
+    .option('-n, --name <name>', 'new name')
+    .option('--description <text>', 'new description ("" clears it)')
+    .option('--private', 'make the space private')
+    .option('--no-private', 'make the space visible to the organization')
+    .action(action(async (ctx, space: string) => {
+      const { name, description, private: isPrivate } = ctx.opts<{ name?: string; description?: string; private?: boolean }>();
+      if (name === undefined && description === undefined && isPrivate === undefined) {
+        throw new UsageError('nothing to update', 'Pass --name, --description, --private or --no-private.');
+      }
+      const { id } = await resolveSpace(ctx.client, space);
+      ctx.printer.object(await ctx.client.spaces.update(id, { name, description: description === '' ? null : description, is_private: isPrivate }));
+    }));
+
+  destructiveCommand(spaces, 'delete', 'Delete a space with all its projects (asks you to type its name)')
+    .argument('<space>', 'space name or id')
+    .action(action(async (ctx, space: string) => {
+      const found = await resolveSpace(ctx.client, space);
+      const proceed = await confirmDestructive(ctx.printer, {
+        force: Boolean(ctx.opts().force),
+        action: `delete space ${found.name}`,
+        declined: `Space ${found.name} not deleted.`,
+        typeToConfirm: found.name,
+        consequences: async () => {
+          const projects = await countOrUnknown(ctx.client.projects.iterate({ space_id: found.id }));
+          return [
+            `${plural(projects, 'project', 'projects', 'its projects')} with all their traces, datasets, restrictions and role bindings`,
+            'its memberships and SPACE role bindings, and its scope on service keys',
+            'this cannot be undone',
+          ];
+        },
+      });
+      if (!proceed) return;
+      await ctx.client.spaces.delete(found.id);
+      ctx.printer.success(`Deleted space ${found.name} (${found.id})`);
+    }));
+
+  serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role")
+    .argument('<space>', 'space name or id')
+    .requiredOption('--user-id <user>', "user id or email (the user must be a member of the space's organization)")
+    .addOption(membershipRoleOption())
+    .action(action(async (ctx, space: string) => {
+      const { userId, role } = ctx.opts<{ userId: string; role: string }>();
+      const { id } = await resolveSpace(ctx.client, space);
+      const user = await resolveUserId(ctx.client, userId);
+      const assignment = await parseRoleAssignment(ctx.client, role, MEMBERSHIP_ROLES, '--role');
+      ctx.printer.object(await ctx.client.spaces.addUser(id, { user_id: user, role: assignment }));
+    }));
+
+  destructiveCommand(spaces, 'remove-user', 'Remove a user from a space (their role bindings there go too)')
+    .argument('<space>', 'space name or id')
+    .requiredOption('--user-id <user>', 'user id or email')
+    .action(action(async (ctx, space: string) => {
+      const { userId } = ctx.opts<{ userId: string }>();
+      const found = await resolveSpace(ctx.client, space);
+      const user = await resolveUser(ctx.client, userId);
+      const proceed = await confirmDestructive(ctx.printer, {
+        force: Boolean(ctx.opts().force),
+        action: `remove ${user.email} from space ${found.name}`,
+        declined: `${user.email} not removed from ${found.name}.`,
+        consequences: async () => [`also deletes their role bindings on ${found.name} and its projects`],
+      });
+      if (!proceed) return;
+      await ctx.client.spaces.removeUser(found.id, user.id);
+      ctx.printer.success(`Removed ${user.email} from space ${found.name}`);
+    }));
+
+  return spaces;
+}

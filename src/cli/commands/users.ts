@@ -1,0 +1,188 @@
+import { Command, Option } from 'commander';
+import { HttpError } from '../../client/errors.js';
+import type { AccountRoleName, InviteMode, User, UserList, UserStatus } from '../../client/types.js';
+import { describeUserDeletion } from '../cascade/users.js';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors/cli-error.js';
+import { EXIT } from '../errors/exit-codes.js';
+import { printList } from '../list.js';
+import { destructiveCommand, listCommand, serverCommand, withOutput } from '../options/common.js';
+import { ACCOUNT_ROLES, enumOption, INVITE_MODES, USER_STATUSES } from '../options/enums.js';
+import { collectList } from '../options/values.js';
+import type { Column } from '../output/printer.js';
+import { askText } from '../prompts/ask.js';
+import { confirmDestructive } from '../prompts/confirm.js';
+import { canPrompt } from '../prompts/tty.js';
+import { NameNotFoundError } from '../resolve/errors.js';
+import { isResourceId } from '../resolve/id.js';
+import { resolveUser, resolveUserId } from '../resolve/resources.js';
+import { action } from '../run.js';
+
+export const USER_COLUMNS: readonly Column<User>[] = [
+  { header: 'ID', value: (u) => u.id },
+  { header: 'NAME', value: (u) => u.name, shrinkable: true },
+  { header: 'EMAIL', value: (u) => u.email, shrinkable: true },
+  { header: 'ROLE', value: (u) => u.role },
+  { header: 'STATUS', value: (u) => u.status },
+  { header: 'DEVELOPER', value: (u) => u.is_developer },
+  { header: 'CREATED AT', value: (u) => u.created_at },
+];
+
+/** Per-user outcome of `users delete` (Kysely-migrator style: one row per target). */
+interface DeleteResult {
+  target: string;
+  id?: string;
+  result: 'deleted' | 'not_found' | 'failed';
+  detail?: string;
+}
+
+export function build(): Command {
+  const users = new Command('users');
+
+  listCommand(users, 'list', 'List users')
+    .option('-e, --email <text>', 'only users whose email contains TEXT (case-insensitive)')
+    .addOption(enumOption('-s, --status <status>', 'only users with this status (repeatable, or comma-separated)', USER_STATUSES, true))
+    .action(action(async (ctx) => {
+      const { email, status } = ctx.opts<{ email?: string; status?: UserStatus[] }>();
+      await printList<User, UserList>(ctx, { key: 'users', noun: 'users', columns: USER_COLUMNS }, (page) =>
+        ctx.client.users.list({ ...page, email, status }),
+      );
+    }));
+
+  serverCommand(users, 'get', 'Show a user')
+    .argument('<user>', 'user id or email')
+    .action(action(async (ctx, user: string) => {
+      ctx.printer.object(await resolveUser(ctx.client, user));
+    }));
+
+  serverCommand(users, 'create', 'Invite a user to the account (prompts for what is missing on a terminal)')
+    .option('-n, --full-name <name>', "the user's full name")
+    .option('-e, --email <email>', "the user's email address")
+    .addOption(enumOption('-r, --role <role>', 'account role (default: member)', ACCOUNT_ROLES))
+    .addOption(enumOption('--invite-mode <mode>', 'how the user is invited (default: email_link)', INVITE_MODES))
+    .option('--is-not-developer', 'do not grant the developer flag (by default admins and members get it, annotators do not)')
+    .action(action(createUser));
+
+  serverCommand(users, 'update', "Change a user's name or developer flag")
+    .argument('<user>', 'user id or email')
+    .option('-n, --full-name <name>', 'new full name')
+    .option('--is-developer', 'grant the developer flag')
+    .option('--no-is-developer', 'revoke the developer flag')
+    .addOption(new Option('--is-not-developer', 'same as --no-is-developer').hideHelp())
+    .action(action(async (ctx, user: string) => {
+      const opts = ctx.opts<{ fullName?: string; isDeveloper?: boolean; isNotDeveloper?: boolean }>();
+      const isDeveloper = opts.isNotDeveloper ? false : opts.isDeveloper;
+      if (opts.fullName === undefined && isDeveloper === undefined) {
+        throw new UsageError('nothing to update', 'Pass --full-name NAME, --is-developer or --no-is-developer.');
+      }
+      const id = await resolveUserId(ctx.client, user);
+      ctx.printer.object(await ctx.client.users.update(id, { name: opts.fullName, is_developer: isDeveloper }));
+    }));
+
+  withOutput(destructiveCommand(users, 'delete', 'Delete users: their memberships and role bindings go, their API keys are revoked'))
+    .argument('[users...]', 'user ids or emails')
+    .option('--id <ids>', 'user ids (repeatable, or comma-separated)', collectList)
+    .option('-e, --email <emails>', 'user emails (repeatable, or comma-separated)', collectList)
+    .action(action(deleteUsers));
+
+  serverCommand(users, 'resend-invitation', 'Send a fresh invitation to an INVITED or EXPIRED user')
+    .argument('<user>', 'user id or email')
+    .action(action(async (ctx, user: string) => {
+      const found = await resolveUser(ctx.client, user);
+      await ctx.client.users.resendInvitation(found.id);
+      ctx.printer.success(`Sent a new invitation to ${found.email}`);
+    }));
+
+  serverCommand(users, 'reset-password', 'Mail a password reset link (and end the user’s sessions)')
+    .argument('<user>', 'user id or email')
+    .action(action(async (ctx, user: string) => {
+      const found = await resolveUser(ctx.client, user);
+      await ctx.client.users.resetPassword(found.id);
+      ctx.printer.success(`Sent a password reset link to ${found.email}`);
+    }));
+
+  return users;
+}
+
+async function createUser(ctx: CommandContext): Promise<void> {
+  const opts = ctx.opts<{ fullName?: string; email?: string; role?: AccountRoleName; inviteMode?: InviteMode; isNotDeveloper?: boolean }>();
+  let { fullName, email } = opts;
+  if (fullName === undefined || email === undefined) {
+    if (!canPrompt()) throw new UsageError(`missing ${fullName === undefined ? '--full-name' : '--email'}`, 'Pass --full-name NAME --email EMAIL.');
+    fullName ??= await askText('Full name:', { validate: (v) => v.trim() !== '' || 'a name is required' });
+    email ??= await askText('Email:', { validate: (v) => /^[^@\s]+@[^@\s]+$/.test(v.trim()) || 'an email address is required' });
+  }
+  const result = await ctx.client.users.create({
+    name: fullName.trim(),
+    email: email.trim(),
+    role: { type: 'PREDEFINED', name: opts.role ?? 'MEMBER' },
+    invite_mode: opts.inviteMode ?? 'EMAIL_LINK',
+    ...(opts.isNotDeveloper ? { is_developer: false } : {}),
+  });
+  if (!result.created) ctx.printer.warn(`${result.user.email} already has an account; no new invitation was sent.`);
+  const password = result.created ? result.user.temporary_password : undefined;
+  ctx.printer.object(result.user, { omit: ['temporary_password'] });
+  if (password !== undefined) ctx.printer.secret('Temporary password', password);
+}
+
+async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<void> {
+  const opts = ctx.opts<{ id?: string[]; email?: string[] }>();
+  const targets = [...new Set([...positional, ...(opts.id ?? []), ...(opts.email ?? [])])];
+  if (targets.length === 0) throw new UsageError('no user given', 'Pass user ids or emails, or --id ID,… / --email EMAIL,….');
+  const client = ctx.client;
+  const single = targets.length === 1;
+
+  const resolved: DeleteResult[] = [];
+  for (const target of targets) {
+    if (isResourceId(target)) {
+      resolved.push({ target, id: target, result: 'deleted' });
+      continue;
+    }
+    try {
+      resolved.push({ target, id: (await resolveUser(client, target)).id, result: 'deleted' });
+    } catch (error) {
+      if (single) throw error;
+      resolved.push({ target, result: error instanceof NameNotFoundError ? 'not_found' : 'failed', detail: (error as Error).message });
+    }
+  }
+  const deletable = resolved.filter((r) => r.id !== undefined);
+  if (deletable.length > 0) {
+    const proceed = await confirmDestructive(ctx.printer, {
+      force: Boolean(ctx.opts().force),
+      action: single ? `delete user ${targets[0]}` : `delete ${deletable.length} users`,
+      declined: single ? `User ${targets[0]} not deleted.` : 'No users deleted.',
+      consequences: async () =>
+        deletable.length <= 5
+          ? Promise.all(deletable.map(async (r) => `${r.target}: ${await describeUserDeletion(client, r.id!)}`))
+          : ['each loses all their organization and space memberships and role bindings; their API keys are revoked'],
+    });
+    if (!proceed) return;
+  }
+  for (const row of deletable) {
+    try {
+      await client.users.delete(row.id!);
+    } catch (error) {
+      if (single || !(error instanceof HttpError)) throw error;
+      row.result = error.status === 404 ? 'not_found' : 'failed';
+      row.detail = `${error.status} ${error.reason}`;
+    }
+  }
+  if (single) {
+    ctx.printer.success(`Deleted user ${targets[0]}${targets[0] === resolved[0]!.id ? '' : ` (${resolved[0]!.id})`}`);
+    return;
+  }
+  ctx.printer.list<DeleteResult>({
+    response: { results: resolved },
+    items: resolved,
+    noun: 'results',
+    columns: [
+      { header: 'USER', value: (r) => r.target, shrinkable: true },
+      { header: 'ID', value: (r) => r.id },
+      { header: 'RESULT', value: (r) => r.result },
+      { header: 'DETAIL', value: (r) => r.detail, shrinkable: true },
+    ],
+  });
+  const count = (result: DeleteResult['result']) => resolved.filter((r) => r.result === result).length;
+  if (ctx.printer.isTable) ctx.printer.line(`${count('deleted')} deleted, ${count('not_found')} not found, ${count('failed')} failed`);
+  if (count('deleted') < resolved.length) process.exitCode = EXIT.API;
+}

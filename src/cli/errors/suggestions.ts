@@ -1,0 +1,44 @@
+import type { HttpError } from '../../client/errors.js';
+import { isPermission } from '../../domain/permissions.js';
+
+/** What the failing command was about, so a suggestion can name the right `ax … list`. */
+export interface ErrorContext {
+  /** e.g. `organizations`; undefined for commands that are not about a resource. */
+  noun?: string | undefined;
+}
+
+/** The `Suggestion:` line for an API error, keyed by status. */
+export function suggestionFor(error: HttpError, context: ErrorContext = {}): string {
+  const list = context.noun ? `ax ${context.noun} list` : 'the matching `ax … list` command';
+  const status = error.status;
+  if (status === 400) return 'Check the values passed (run the command with --help for the accepted flags and values).';
+  if (status === 401) {
+    return 'The API key was refused. See which key is in use with `ax profiles show`, replace it with `ax profiles update --api-key KEY`, or set ARIZE_API_KEY.';
+  }
+  if (status === 403) {
+    const permission = missingPermission(error.reason);
+    return permission
+      ? `Your key lacks ${permission} here. Ask an admin to grant it, or use an admin's profile (\`ax profiles use NAME\`).`
+      : "Your key lacks the permission for this. Ask an admin to grant it, or use an admin's profile (`ax profiles use NAME`).";
+  }
+  if (status === 404) return `It does not exist or is not visible to you. List what exists with \`${list}\`.`;
+  if (status === 409) return `It already exists (or is still in use). Find the existing one with \`${list}\`, or choose another name.`;
+  if (status === 422) return 'The request is well-formed but breaks the rule named above; change it accordingly.';
+  if (status === 429) {
+    const wait = error.headers['retry-after'];
+    return wait ? `Too many requests; wait ${wait} s and retry.` : 'Too many requests; wait a moment and retry.';
+  }
+  if (status >= 500) {
+    const id = error.headers['x-request-id'];
+    return `The server failed; retry shortly${id ? `, and report request id ${id} to its operator if it persists` : ''}.`;
+  }
+  return 'Run the command again with --verbose for the full response.';
+}
+
+/** The first permission name of the catalogue mentioned in a problem detail (the server names the one that is missing). */
+export function missingPermission(text: string): string | undefined {
+  for (const match of text.matchAll(/\b[A-Z][A-Z_]*[A-Z]\b/g)) {
+    if (isPermission(match[0])) return match[0];
+  }
+  return undefined;
+}

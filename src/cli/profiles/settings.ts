@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { CliError, UsageError } from '../errors/cli-error.js';
+import { EXIT } from '../errors/exit-codes.js';
+import { expandReferences } from './expand.js';
+import { activeProfileName, profileFile } from './paths.js';
+import type { ProfileConfig } from './profile-file.js';
+import { DEFAULT_ENDPOINT, parseEndpoint, routingEndpoint } from './routing.js';
+
+/** Flags that override the environment and the profile for one command. */
+export interface ConnectionFlags {
+  profile?: string | undefined;
+  endpoint?: string | undefined;
+  apiKey?: string | undefined;
+}
+
+/** Where a setting came from, for `profiles show` and error messages. */
+export type SettingSource = 'flag' | 'env' | 'profile' | 'default';
+
+export interface Settings {
+  endpoint: string;
+  endpointSource: SettingSource;
+  apiKey: string | undefined;
+  apiKeySource: SettingSource | undefined;
+  /** The profile consulted (the `-p` one or the active one), and whether its file exists. */
+  profileName: string;
+  profile: ProfileConfig | undefined;
+  /** `[output] format` of the profile. */
+  outputFormat: string | undefined;
+}
+
+/**
+ * Resolves endpoint and key with the precedence flag > environment (`ARIZE_API_KEY`, `ARIZE_ENDPOINT`,
+ * `ARIZE_API_HOST`/`ARIZE_API_SCHEME`/`ARIZE_API_PORT`) > profile > default. The profile file (and the TOML parser)
+ * is read only when it exists.
+ */
+export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
+  const profileName = flags.profile ?? activeProfileName(env);
+  const file = profileFile(profileName, env);
+  let profile: ProfileConfig | undefined;
+  if (existsSync(file)) {
+    const { readProfileFile } = await import('./profile-file.js');
+    profile = configError(() => readProfileFile(file));
+  } else if (flags.profile !== undefined) {
+    throw new CliError(`no profile named "${flags.profile}"`, { suggestion: 'List profiles with `ax profiles list`, or create one with `ax profiles create NAME --api-key KEY`.' });
+  }
+
+  const fromProfile = configError(() => routingEndpoint(profile?.routing));
+  let endpoint: string;
+  let endpointSource: SettingSource;
+  if (flags.endpoint) {
+    [endpoint, endpointSource] = [flags.endpoint, 'flag'];
+  } else if (env.ARIZE_ENDPOINT) {
+    [endpoint, endpointSource] = [env.ARIZE_ENDPOINT, 'env'];
+  } else if (env.ARIZE_API_HOST) {
+    const scheme = env.ARIZE_API_SCHEME || 'https';
+    const port = env.ARIZE_API_PORT && Number(env.ARIZE_API_PORT) !== 0 ? `:${env.ARIZE_API_PORT}` : '';
+    [endpoint, endpointSource] = [`${scheme}://${env.ARIZE_API_HOST}${port}`, 'env'];
+  } else if (env.ARIZE_API_SCHEME || env.ARIZE_API_PORT) {
+    const url = new URL(fromProfile ?? DEFAULT_ENDPOINT);
+    if (env.ARIZE_API_SCHEME) url.protocol = `${env.ARIZE_API_SCHEME}:`;
+    if (env.ARIZE_API_PORT) url.port = Number(env.ARIZE_API_PORT) === 0 ? '' : env.ARIZE_API_PORT;
+    [endpoint, endpointSource] = [url.origin, 'env'];
+  } else if (fromProfile) {
+    [endpoint, endpointSource] = [fromProfile, 'profile'];
+  } else {
+    [endpoint, endpointSource] = [DEFAULT_ENDPOINT, 'default'];
+  }
+  try {
+    endpoint = parseEndpoint(endpoint).origin;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (endpointSource === 'flag') throw new UsageError(`--endpoint: ${message}`);
+    if (endpointSource === 'env') throw new CliError(`environment: ${message}`, { suggestion: 'Fix ARIZE_ENDPOINT or ARIZE_API_HOST/ARIZE_API_SCHEME/ARIZE_API_PORT.' });
+    configError(() => { throw error; });
+  }
+
+  let apiKey: string | undefined;
+  let apiKeySource: SettingSource | undefined;
+  if (flags.apiKey) [apiKey, apiKeySource] = [flags.apiKey, 'flag'];
+  else if (env.ARIZE_API_KEY) [apiKey, apiKeySource] = [env.ARIZE_API_KEY, 'env'];
+  else if (profile?.auth?.api_key) {
+    const raw = profile.auth.api_key;
+    [apiKey, apiKeySource] = [configError(() => expandReferences(raw, env)), 'profile'];
+  }
+  return { endpoint, endpointSource, apiKey, apiKeySource, profileName, profile, outputFormat: profile?.output?.format };
+
+  function configError<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`profile "${profileName}": ${(error as Error).message}`, {
+        exitCode: EXIT.GENERAL,
+        suggestion: `Fix it with \`ax profiles update ${profileName}\` (file: ${file}).`,
+      });
+    }
+  }
+}

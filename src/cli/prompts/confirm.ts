@@ -1,0 +1,44 @@
+import { UsageError } from '../errors/cli-error.js';
+import type { Printer } from '../output/printer.js';
+import { askText, askYesNo } from './ask.js';
+import { canPrompt } from './tty.js';
+
+export interface DestructiveAction {
+  /** Skip the question (`-f/--force`). */
+  force: boolean;
+  /** What will happen, as a verb phrase: `delete user jane@example.com`. */
+  action: string;
+  /** The cascade, one consequence per line; computed only when someone will read it. */
+  consequences?: () => Promise<string[]>;
+  /** Printed when the answer is no: `User jane@example.com not deleted.` */
+  declined: string;
+  /** Ask to type this text (the space's name) instead of y/N. */
+  typeToConfirm?: string;
+}
+
+/**
+ * Asks before a destructive action (gh style): on a terminal it says exactly what will happen and asks y/N,
+ * defaulting to No; without a terminal it refuses (exit 2) unless `--force` was given, so CI never hangs.
+ * Returns false when declined (the caller then exits 0).
+ */
+export async function confirmDestructive(printer: Printer, request: DestructiveAction): Promise<boolean> {
+  if (request.force) return true;
+  if (!canPrompt()) {
+    throw new UsageError(
+      `refusing to ${request.action} without confirmation (no terminal to ask on); add --force to proceed`,
+      'Run it in a terminal to see exactly what it would do, or pass --force.',
+    );
+  }
+  const consequences = request.consequences ? await request.consequences() : [];
+  printer.warn(`This will ${request.action}${consequences.length > 0 ? ':' : '.'}`);
+  for (const line of consequences) printer.info(`    - ${line}`);
+  let confirmed: boolean;
+  if (request.typeToConfirm !== undefined) {
+    const typed = await askText(`Type ${request.typeToConfirm} to confirm:`);
+    confirmed = typed.trim() === request.typeToConfirm;
+  } else {
+    confirmed = await askYesNo(`${request.action[0]!.toUpperCase()}${request.action.slice(1)}?`);
+  }
+  if (!confirmed) printer.info(request.declined);
+  return confirmed;
+}

@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey } from '../../services/api-keys.js';
+import { actorOf, principalOf } from '../actor.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
+import {
+  ApiKey, CreateApiKey, CreatedApiKey, KeyStatus, KeyType, presentApiKey, RefreshApiKey, RefreshedApiKey,
+} from '../schemas/api-keys.js';
+
+const tags = ['api-keys'];
+const KeyParams = Type.Object({ api_key_id: Id });
+
+/** `/v2/api-keys`: list, create, refresh, revoke. There is no GET by id and no DELETE (keys are revoked). */
+export async function apiKeyRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/api-keys', {
+    schema: {
+      tags,
+      querystring: Type.Object({
+        key_type: Type.Optional(KeyType), status: Type.Optional(KeyStatus), space_id: Type.Optional(Id), user_id: Type.Optional(Id), ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: listResponse('api_keys', ApiKey), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { api_keys: page.items.map((row) => presentApiKey(row, page.now)), pagination: page.pagination };
+  });
+
+  app.post('/v2/api-keys', {
+    schema: { tags, body: CreateApiKey, response: { 201: CreatedApiKey, ...errorResponses } },
+  }, async (request, reply) => {
+    const created = await createApiKey(ctx, actorOf(request), request.body);
+    return reply.code(201).send({
+      ...presentApiKey(created.row, created.row.created_at),
+      key: created.key,
+      ...(created.botUser ? { bot_user: created.botUser } : {}),
+    });
+  });
+
+  app.post('/v2/api-keys/:api_key_id/refresh', {
+    schema: { tags, params: KeyParams, body: RefreshApiKey, response: { 200: RefreshedApiKey, ...errorResponses } },
+    // Arize's clients always send an object, possibly `{}`; a bodiless POST means the same.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
+  }, async (request) => {
+    const refreshed = await refreshApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
+    return { ...presentApiKey(refreshed.row, refreshed.row.created_at), key: refreshed.key };
+  });
+
+  app.put('/v2/api-keys/:api_key_id/revoke', {
+    schema: { tags, params: KeyParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
+    return reply.code(204).send(null);
+  });
+}

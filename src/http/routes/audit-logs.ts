@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import { listAuditLogs } from '../../services/audit-logs.js';
+import { principalOf } from '../actor.js';
+import { AuditLog, OperationType, presentAuditLog } from '../schemas/audit-logs.js';
+import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../schemas/common.js';
+
+export async function auditLogRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/audit-logs', {
+    schema: {
+      tags: ['audit-logs'],
+      querystring: Type.Object({
+        start_time: Type.Optional(Timestamp),
+        end_time: Type.Optional(Timestamp),
+        user_id: Type.Optional(Id),
+        operation_type: Type.Optional(OperationType),
+        ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: listResponse('logs', AuditLog), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listAuditLogs(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { logs: page.items.map(presentAuditLog), pagination: page.pagination };
+  });
+}

@@ -1,0 +1,115 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../auth/session-resolver.js';
+import type { AppContext } from '../../server/context.js';
+import { acceptInvitation, describeInvitation } from '../../services/invitations.js';
+import { changePassword, redeemPasswordReset } from '../../services/passwords.js';
+import { type OpenedSession, requireCsrf, requireSession, type RequestOrigin, signOut } from '../../services/sessions.js';
+import { signIn } from '../../services/sign-in.js';
+import { redactedBody } from '../actor.js';
+import { FailureLimiter } from '../plugins/failure-limiter.js';
+import { errorResponses } from '../schemas/common.js';
+import { ConsoleSession, Invitation, presentSession } from '../schemas/sessions.js';
+
+const tags = ['console sessions'];
+/** Public routes: no API key; the OpenAPI document says so with an empty security list. */
+const config = { public: true };
+const security: [] = [];
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const NewPassword = Type.String({ minLength: 12, maxLength: 1024 });
+const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
+/** Failed sign-ins per IP and email before 429: 10 in 15 minutes. */
+const SIGN_IN_FAILURES = 10;
+const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The web console's session endpoints: sign in with email and password (cookie `ax_session`, httpOnly,
+ * SameSite=Lax), sign out, change the password, accept an invitation, redeem a password reset. The tokens in
+ * paths are never audited (only the route pattern is) and the request log redacts them (app.ts).
+ */
+export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const limiter = new FailureLimiter(SIGN_IN_FAILURES, SIGN_IN_WINDOW_MS);
+
+  const origin = (request: FastifyRequest): RequestOrigin => ({
+    ip: request.ip, operation: `${request.method} ${request.routeOptions.url ?? ''}`, text: redactedBody(request.body),
+  });
+  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, session: OpenedSession) => {
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https', expires: session.expiresAt,
+    });
+  };
+
+  app.get('/auth/session', {
+    config, schema: { tags, security, response: { 200: ConsoleSession, ...errorResponses } },
+  }, async (request) => {
+    const session = await requireSession(ctx, request.cookies[SESSION_COOKIE]);
+    const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', session.principal.userId).executeTakeFirstOrThrow();
+    return presentSession(user, session.csrfToken);
+  });
+
+  app.post('/auth/login', {
+    config,
+    schema: {
+      tags, security,
+      body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 255 }), password: Password }, { additionalProperties: false }),
+      response: { 200: ConsoleSession, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { session, user } = await signIn(ctx, origin(request), limiter, request.body);
+    setSessionCookie(request, reply, session);
+    return presentSession(user, session.csrfToken);
+  });
+
+  app.post('/auth/logout', {
+    config, schema: { tags, security, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await signOut(ctx, origin(request), request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send(null);
+  });
+
+  app.post('/auth/change-password', {
+    config,
+    schema: {
+      tags, security,
+      body: Type.Object({ current_password: Password, new_password: NewPassword }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const session = await requireSession(ctx, request.cookies[SESSION_COOKIE]);
+    requireCsrf(session, request.headers[CSRF_HEADER]);
+    await changePassword(ctx, origin(request), limiter, session, request.body);
+    return reply.code(204).send(null);
+  });
+
+  app.get('/auth/invitations/:token', {
+    config, schema: { tags, security, params: TokenParams, response: { 200: Invitation, ...errorResponses } },
+  }, async (request) => describeInvitation(ctx, request.params.token));
+
+  app.post('/auth/invitations/:token/accept', {
+    config,
+    schema: {
+      tags, security, params: TokenParams,
+      body: Type.Object({ password: NewPassword }, { additionalProperties: false }),
+      response: { 200: ConsoleSession, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const { session, user } = await acceptInvitation(ctx, origin(request), request.params.token, request.body.password);
+    setSessionCookie(request, reply, session);
+    return presentSession(user, session.csrfToken);
+  });
+
+  app.post('/auth/password-resets/:token', {
+    config,
+    schema: {
+      tags, security, params: TokenParams,
+      body: Type.Object({ password: NewPassword }, { additionalProperties: false }),
+      response: { 204: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    await redeemPasswordReset(ctx, origin(request), request.params.token, request.body.password);
+    return reply.code(204).send(null);
+  });
+}

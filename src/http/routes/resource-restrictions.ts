@@ -1,0 +1,41 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import { listResourceRestrictions, restrictResource, unrestrictResource } from '../../services/resource-restrictions.js';
+import { actorOf, principalOf } from '../actor.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
+import { presentResourceRestriction, ResourceRestriction, RestrictionResourceType } from '../schemas/resource-restrictions.js';
+
+const tags = ['resource-restrictions'];
+
+export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/resource-restrictions', {
+    schema: {
+      tags,
+      querystring: Type.Object({ resource_type: Type.Optional(RestrictionResourceType), ...ListQuery }, { additionalProperties: false }),
+      response: { 200: listResponse('resource_restrictions', ResourceRestriction), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listResourceRestrictions(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { resource_restrictions: page.items.map(presentResourceRestriction), pagination: page.pagination };
+  });
+
+  // 200, never 201: Arize's clients expect 200 whether the restriction is new or already there.
+  app.post('/v2/resource-restrictions', {
+    schema: {
+      tags,
+      body: Type.Object({ resource_id: Id }, { additionalProperties: false }),
+      response: { 200: ResourceRestriction, ...errorResponses },
+    },
+  }, async (request) => presentResourceRestriction(await restrictResource(ctx, actorOf(request), request.body.resource_id)));
+
+  app.delete('/v2/resource-restrictions/:resource_id', {
+    schema: { tags, params: Type.Object({ resource_id: Id }), response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await unrestrictResource(ctx, actorOf(request), request.params.resource_id);
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,58 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import {
+  createRoleBinding, deleteRoleBinding, getRoleBinding, listRoleBindings, updateRoleBinding,
+} from '../../services/role-bindings.js';
+import { actorOf, principalOf } from '../actor.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
+import { BindingResourceType, presentRoleBinding, RoleBinding } from '../schemas/role-bindings.js';
+
+const tags = ['role-bindings'];
+const BindingParams = Type.Object({ binding_id: Id });
+
+export async function roleBindingRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/role-bindings', {
+    schema: {
+      tags,
+      querystring: Type.Object({ resource_type: BindingResourceType, user_id: Type.Optional(Id), ...ListQuery }, { additionalProperties: false }),
+      response: { 200: listResponse('role_bindings', RoleBinding), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listRoleBindings(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { role_bindings: page.items.map(presentRoleBinding), pagination: page.pagination };
+  });
+
+  app.post('/v2/role-bindings', {
+    schema: {
+      tags,
+      body: Type.Object({ user_id: Id, role_id: Id, resource_type: BindingResourceType, resource_id: Id }, { additionalProperties: false }),
+      response: { 201: RoleBinding, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const row = await createRoleBinding(ctx, actorOf(request), request.body);
+    return reply.code(201).send(presentRoleBinding(row));
+  });
+
+  app.get('/v2/role-bindings/:binding_id', {
+    schema: { tags, params: BindingParams, response: { 200: RoleBinding, ...errorResponses } },
+  }, async (request) => presentRoleBinding(await getRoleBinding(ctx, principalOf(request), request.params.binding_id)));
+
+  app.patch('/v2/role-bindings/:binding_id', {
+    schema: {
+      tags, params: BindingParams,
+      body: Type.Object({ role_id: Id }, { additionalProperties: false }),
+      response: { 200: RoleBinding, ...errorResponses },
+    },
+  }, async (request) => presentRoleBinding(await updateRoleBinding(ctx, actorOf(request), request.params.binding_id, request.body)));
+
+  app.delete('/v2/role-bindings/:binding_id', {
+    schema: { tags, params: BindingParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await deleteRoleBinding(ctx, actorOf(request), request.params.binding_id);
+    return reply.code(204).send(null);
+  });
+}

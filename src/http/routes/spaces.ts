@@ -1,0 +1,85 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import { addSpaceMember, createSpace, deleteSpace, getSpace, listSpaces, removeSpaceMember, updateSpace } from '../../services/spaces.js';
+import { actorOf, principalOf } from '../actor.js';
+import { requireSomeField } from '../require-some-field.js';
+import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
+import { presentSpace, Space, SpaceMembership } from '../schemas/spaces.js';
+
+const tags = ['spaces'];
+const SpaceParams = Type.Object({ space_id: Id });
+const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
+const Description = Type.String({ maxLength: 1000 });
+
+export async function spaceRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/spaces', {
+    schema: {
+      tags,
+      querystring: Type.Object({
+        org_id: Type.Optional(Id), name: Type.Optional(Type.String({ maxLength: 255 })), ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: listResponse('spaces', Space), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listSpaces(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { spaces: page.items.map(presentSpace), pagination: page.pagination };
+  });
+
+  app.post('/v2/spaces', {
+    schema: {
+      tags,
+      body: Type.Object({
+        name: Name, organization_id: Id, description: Type.Optional(Description), is_private: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false }),
+      response: { 201: Space, ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const row = await createSpace(ctx, actorOf(request), request.body);
+    return reply.code(201).send(presentSpace(row));
+  });
+
+  app.get('/v2/spaces/:space_id', {
+    schema: { tags, params: SpaceParams, response: { 200: Space, ...errorResponses } },
+  }, async (request) => presentSpace(await getSpace(ctx, principalOf(request), request.params.space_id)));
+
+  app.patch('/v2/spaces/:space_id', {
+    schema: {
+      tags, params: SpaceParams,
+      body: Type.Object({
+        name: Type.Optional(Name),
+        description: Type.Optional(Type.Union([Description, Type.Null()])),
+        is_private: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false }),
+      response: { 200: Space, ...errorResponses },
+    },
+  }, async (request) => {
+    const body = requireSomeField(request.body);
+    return presentSpace(await updateSpace(ctx, actorOf(request), request.params.space_id, body));
+  });
+
+  app.delete('/v2/spaces/:space_id', {
+    schema: { tags, params: SpaceParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await deleteSpace(ctx, actorOf(request), request.params.space_id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/v2/spaces/:space_id/users', {
+    schema: {
+      tags, params: SpaceParams,
+      body: Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false }),
+      response: { 200: SpaceMembership, ...errorResponses },
+    },
+  }, async (request) => addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body));
+
+  app.delete('/v2/spaces/:space_id/users/:user_id', {
+    schema: { tags, params: Type.Object({ space_id: Id, user_id: Id }), response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await removeSpaceMember(ctx, actorOf(request), request.params.space_id, request.params.user_id);
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,96 @@
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../server/context.js';
+import {
+  createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
+} from '../../services/users.js';
+import { actorOf, principalOf } from '../actor.js';
+import { requireSomeField } from '../require-some-field.js';
+import { errorResponses, Id, ListQuery, listResponse, PredefinedAccountRole, Problem, RoleAssignmentRequest } from '../schemas/common.js';
+import { CreatedUser, InviteMode, presentUser, User, UserStatus } from '../schemas/users.js';
+
+const tags = ['users'];
+const UserParams = Type.Object({ user_id: Id });
+const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
+
+/**
+ * `/v2/users`: people of the account (bot users of service keys are never listed). Account admins manage
+ * them; everyone sees itself and the users it shares an organization with, and may rename itself.
+ */
+export async function userRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/v2/users', {
+    schema: {
+      tags,
+      querystring: Type.Object({
+        email: Type.Optional(Type.String({ maxLength: 255 })),
+        status: Type.Optional(Type.Array(UserStatus, { maxItems: 10 })),
+        ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: listResponse('users', User), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listUsers(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { users: page.items.map(presentUser), pagination: page.pagination };
+  });
+
+  app.post('/v2/users', {
+    schema: {
+      tags,
+      body: Type.Object({
+        name: Name,
+        email: Type.String({ format: 'email', maxLength: 255 }),
+        role: RoleAssignmentRequest(PredefinedAccountRole),
+        invite_mode: InviteMode,
+        is_developer: Type.Optional(Type.Boolean()),
+      }, { additionalProperties: false }),
+      response: { 200: User, 201: CreatedUser, ...errorResponses, 503: Problem },
+    },
+  }, async (request, reply) => {
+    const result = await createUser(ctx, actorOf(request), request.body);
+    if (!result.created) return reply.code(200).send(presentUser(result.user));
+    return reply.code(201).send({
+      ...presentUser(result.user),
+      invite_mode: result.inviteMode,
+      ...(result.temporaryPassword === undefined ? {} : { temporary_password: result.temporaryPassword }),
+    });
+  });
+
+  app.get('/v2/users/:user_id', {
+    schema: { tags, params: UserParams, response: { 200: User, ...errorResponses } },
+  }, async (request) => presentUser(await getUser(ctx, principalOf(request), request.params.user_id)));
+
+  app.patch('/v2/users/:user_id', {
+    schema: {
+      tags, params: UserParams,
+      body: Type.Object({ name: Type.Optional(Name), is_developer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      response: { 200: User, ...errorResponses },
+    },
+  }, async (request) => {
+    const body = requireSomeField(request.body);
+    return presentUser(await updateUser(ctx, actorOf(request), request.params.user_id, body));
+  });
+
+  app.delete('/v2/users/:user_id', {
+    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await deleteUser(ctx, actorOf(request), request.params.user_id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/v2/users/:user_id/resend-invitation', {
+    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses, 503: Problem } },
+  }, async (request, reply) => {
+    await resendInvitation(ctx, actorOf(request), request.params.user_id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/v2/users/:user_id/reset-password', {
+    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses, 503: Problem } },
+  }, async (request, reply) => {
+    await resetPassword(ctx, actorOf(request), request.params.user_id);
+    return reply.code(204).send(null);
+  });
+}

@@ -1,0 +1,102 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { encodeId } from '../../domain/ids.js';
+import { keyStatus, redactKey } from '../../keys/index.js';
+import type { ApiKeyRow } from '../../store/schema.js';
+import { Id, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+
+export const KeyType = Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')]);
+export const KeyStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('REVOKED')]);
+
+export const ApiKey = Type.Object({
+  id: Id,
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  key_type: KeyType,
+  status: KeyStatus,
+  redacted_key: Type.String(),
+  created_by_user_id: Id,
+  created_at: Timestamp,
+  expires_at: Type.Optional(Timestamp),
+  last_used_at: Type.Optional(Timestamp),
+});
+
+// Not blank, and no NUL character (PostgreSQL text cannot hold one: it would fail as a 500, not a 400).
+const Name = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' });
+const Description = Type.String({ maxLength: 1000, pattern: '^[^\\u0000]*$' });
+
+const CreateUserApiKey = Type.Object({
+  key_type: Type.Literal('USER'),
+  name: Name,
+  description: Type.Optional(Description),
+  expires_at: Type.Optional(Timestamp),
+}, { additionalProperties: false });
+
+// The array bounds keep one request's work bounded; the "at least one" rules are 422s, checked by the service.
+const CreateServiceApiKey = Type.Object({
+  key_type: Type.Literal('SERVICE'),
+  name: Name,
+  description: Type.Optional(Description),
+  expires_at: Type.Optional(Timestamp),
+  account_role: Type.Optional(RoleAssignmentRequest(PredefinedAccountRole)),
+  organizations: Type.Array(Type.Object({
+    org_id: Id,
+    role: Type.Optional(RoleAssignmentRequest(PredefinedRole)),
+    spaces: Type.Array(Type.Object({
+      space_id: Id,
+      role: Type.Optional(RoleAssignmentRequest(PredefinedRole)),
+    }, { additionalProperties: false }), { maxItems: 1000 }),
+  }, { additionalProperties: false }), { maxItems: 100 }),
+}, { additionalProperties: false });
+
+export type CreateUserApiKeyBody = Static<typeof CreateUserApiKey>;
+export type CreateServiceApiKeyBody = Static<typeof CreateServiceApiKey>;
+
+/**
+ * `POST /v2/api-keys` body, discriminated by `key_type`. Written as if/then/else rather than a union so that
+ * a bad body is answered with the error of the variant it names (`organizations: …`), not with "matches no
+ * shape": the validator checks `key_type` first, then only the chosen variant.
+ */
+export const CreateApiKey = Type.Unsafe<CreateUserApiKeyBody | CreateServiceApiKeyBody>({
+  type: 'object',
+  required: ['key_type'],
+  properties: { key_type: { type: 'string', enum: ['USER', 'SERVICE'] } },
+  if: { properties: { key_type: { const: 'SERVICE' } } },
+  then: CreateServiceApiKey,
+  else: CreateUserApiKey,
+});
+
+export const ServiceKeyBotUser = Type.Object({
+  id: Id,
+  name: Type.String(),
+  account_role: RoleAssignment,
+  organizations: Type.Array(Type.Object({
+    org_id: Id,
+    role: RoleAssignment,
+    spaces: Type.Array(Type.Object({ space_id: Id, role: RoleAssignment })),
+  })),
+});
+
+/** Create (201) and refresh (200) answers: the key record plus the raw key, shown this once. */
+export const CreatedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String(), bot_user: Type.Optional(ServiceKeyBotUser) })]);
+export const RefreshedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String() })]);
+
+export const RefreshApiKey = Type.Object({
+  expires_at: Type.Optional(Timestamp),
+  grace_period_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+}, { additionalProperties: false });
+
+/** A key record as the wire shows it; optional fields are omitted, never null. `now` decides the status. */
+export function presentApiKey(row: ApiKeyRow, now: string) {
+  return {
+    id: encodeId('ApiKey', row.id),
+    name: row.name,
+    ...(row.description !== null ? { description: row.description } : {}),
+    key_type: row.key_type,
+    status: keyStatus(row, now),
+    redacted_key: redactKey(row.public_id, row.last4),
+    created_by_user_id: encodeId('User', row.created_by_user_id),
+    created_at: row.created_at,
+    ...(row.expires_at !== null ? { expires_at: row.expires_at } : {}),
+    ...(row.last_used_at !== null ? { last_used_at: row.last_used_at } : {}),
+  };
+}

@@ -1,0 +1,70 @@
+import { explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
+import { decodeId, parseId } from '../domain/ids.js';
+import { ApiError, forbidden } from '../domain/errors.js';
+import { isPermission } from '../domain/permissions.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import type { UserRow } from '../store/schema.js';
+import { requirePermission, requireVisible } from './authorize.js';
+import { findLiveUser } from './users-lookup.js';
+
+const TARGET_TYPES: Record<string, 'ORGANIZATION' | 'SPACE' | 'PROJECT'> = {
+  Organization: 'ORGANIZATION', Space: 'SPACE', Project: 'PROJECT',
+};
+/** Ids per query: far below SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 1000;
+
+export interface AccessCheckInput { user_id: string; permission: string; resource_id: string }
+
+/**
+ * Whether a user holds a permission on an organization, space or project, with the grants (or the restriction)
+ * that decided it. Account admins may ask about anyone; everyone else only about themselves, and only on
+ * resources they can see (the explanation names the resource and its grants).
+ */
+export async function checkAccess(ctx: AppContext, principal: Principal, input: AccessCheckInput): Promise<Explanation> {
+  const userId = decodeId('User', input.user_id, 'user_id');
+  const permission = input.permission;
+  if (!isPermission(permission)) throw new ApiError('INVALID_PERMISSION', `permission: unknown permission ${JSON.stringify(permission)}`);
+  const resource = accessTarget(input.resource_id);
+  if (userId !== principal.userId && principal.role !== 'ADMIN') {
+    throw forbidden('account admin required to check the access of another user');
+  }
+  await findLiveUser(ctx.store.db, principal.accountId, input.user_id);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, resource);
+  return explain(snapshot, userId, permission, resource);
+}
+
+export interface PrincipalWithAccess extends Accessor {
+  user: Pick<UserRow, 'name' | 'email' | 'is_bot'>;
+}
+
+/** Every live user holding at least one permission on the resource, and why; needs ROLE_BINDING_READ there. */
+export async function listPrincipals(ctx: AppContext, principal: Principal, resourceId: string): Promise<PrincipalWithAccess[]> {
+  const resource = accessTarget(resourceId);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resource);
+  const accessors = whoHasAccess(snapshot, resource);
+  const users = new Map<number, PrincipalWithAccess['user']>();
+  const ids = accessors.map((a) => a.userId);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await ctx.store.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
+      .where('account_id', '=', principal.accountId).where('deleted_at', 'is', null).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    for (const r of rows) users.set(r.id, r);
+  }
+  // A user deleted since the snapshot was built is left out.
+  return accessors.flatMap((a) => {
+    const user = users.get(a.userId);
+    return user ? [{ ...a, user }] : [];
+  });
+}
+
+/** An organization, space or project id; anything else is a 400 naming resource_id. */
+function accessTarget(resourceId: string): Exclude<ResourceRef, { type: 'ACCOUNT' }> {
+  const parsed = parseId(resourceId);
+  const type = parsed && TARGET_TYPES[parsed.type];
+  if (!parsed || !type) {
+    throw new ApiError('INVALID_ID', `resource_id is not an Organization, Space or Project id: ${JSON.stringify(resourceId.slice(0, 100))}`);
+  }
+  return { type, id: parsed.n };
+}

@@ -1,0 +1,190 @@
+import type { Kysely } from 'kysely';
+import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { decodeId } from '../domain/ids.js';
+import type { Principal } from '../domain/principal.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { digestKey, generateKey, keyStatus, whereKeyStatus, type ApiKeyStatus } from '../keys/index.js';
+import type { AppContext } from '../server/context.js';
+import { isForeignKeyViolation } from '../store/constraint-errors.js';
+import type { ApiKeyRow, Database } from '../store/schema.js';
+import { requireVisible } from './authorize.js';
+import { type Actor, runMutation, type Trx } from './mutation.js';
+import { createBotUser, presentBotUser, retireBotIfKeyless } from './service-key-bots.js';
+import { resolveServiceKeyScope, type ServiceKeyScopeInput } from './service-key-scope.js';
+
+export interface ListApiKeysQuery {
+  key_type?: 'USER' | 'SERVICE' | undefined;
+  status?: ApiKeyStatus | undefined;
+  space_id?: string | undefined;
+  user_id?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+interface KeyDetails { name: string; description?: string | undefined; expires_at?: string | undefined }
+export type CreateApiKeyInput = (KeyDetails & { key_type: 'USER' }) | (KeyDetails & ServiceKeyScopeInput & { key_type: 'SERVICE' });
+export interface RefreshApiKeyInput { expires_at?: string | undefined; grace_period_seconds?: number | undefined }
+
+/** A new key record and its raw key, which the caller sees once and the server never stores. */
+export interface IssuedKey { row: ApiKeyRow; key: string }
+/** A created key; a SERVICE key comes with its bot user, every default resolved. */
+export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUser> };
+
+/**
+ * Keys created by the caller (or, `user_id`, by that user: account admins only), keyset-paginated by id.
+ * `space_id` narrows to SERVICE keys whose bot is a member of that space; an account admin who gives
+ * `space_id` without `user_id` sees every service key of the space, whoever created it.
+ */
+export async function listApiKeys(ctx: AppContext, principal: Principal, query: ListApiKeysQuery) {
+  const scope = 'api-keys';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const db = ctx.store.db;
+  let creatorId: number | undefined = principal.userId;
+  if (query.user_id !== undefined) {
+    const userId = decodeId('User', query.user_id, 'user_id');
+    if (userId !== principal.userId && principal.role !== 'ADMIN') throw forbidden('user_id: only account admins may list the keys of other users');
+    const user = await db.selectFrom('users').select('id').where('id', '=', userId).where('account_id', '=', principal.accountId).executeTakeFirst();
+    if (!user) throw notFound('user');
+    creatorId = userId;
+  }
+  let spaceId: number | undefined;
+  if (query.space_id !== undefined) {
+    spaceId = decodeId('Space', query.space_id, 'space_id');
+    requireVisible(await ctx.access.get(principal.accountId), principal, { type: 'SPACE', id: spaceId });
+    if (query.user_id === undefined && principal.role === 'ADMIN') creatorId = undefined;
+  }
+  const now = new Date().toISOString();
+  let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', principal.accountId)
+    .where((eb) => whereKeyStatus(eb, query.status ?? 'ACTIVE', now));
+  if (creatorId !== undefined) q = q.where('created_by_user_id', '=', creatorId);
+  if (query.key_type !== undefined) q = q.where('key_type', '=', query.key_type);
+  if (spaceId !== undefined) {
+    q = q.where('key_type', '=', 'SERVICE')
+      .where('user_id', 'in', db.selectFrom('space_memberships').select('user_id').where('space_id', '=', spaceId));
+  }
+  if (after !== undefined) q = q.where('id', '>', after);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r) };
+}
+
+/**
+ * A USER key for the caller itself (any human user; a bot may not), or a SERVICE key together with its bot
+ * user, scoped and bounded by the caller's own rights (see resolveServiceKeyScope) — one transaction.
+ */
+export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
+  const { principal } = actor;
+  const now = new Date().toISOString();
+  const expiresAt = input.expires_at === undefined ? null : futureTime(input.expires_at, now, 'expires_at');
+  const details = { accountId: principal.accountId, name: input.name, description: input.description ?? null, expiresAt, now };
+  if (input.key_type === 'USER') {
+    if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
+    return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, { ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId }));
+  }
+  const snapshot = await ctx.access.get(principal.accountId);
+  try {
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const scope = await resolveServiceKeyScope(trx, snapshot, principal, input);
+      const botId = await createBotUser(trx, principal.accountId, input.name, scope, now);
+      changes.user(botId);
+      const issued = await issueKey(trx, ctx.secrets.keyPepper, { ...details, keyType: 'SERVICE', userId: botId, createdBy: principal.userId });
+      return { ...issued, botUser: presentBotUser(botId, input.name, scope) };
+    });
+  } catch (error) {
+    // An organization, space or role removed by a concurrent request after it was checked.
+    if (isForeignKeyViolation(error)) throw notFound('organization, space or role');
+    throw error;
+  }
+}
+
+/**
+ * Rotates a key: a new record (new id and secret; same name, description, type, creator and principal, so a
+ * service key keeps its bot user). The old key is revoked at once, or with a grace period keeps working until
+ * min(now + grace, its own expiry). A key with an expiry must be given one, no later than its own.
+ */
+export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: string, input: RefreshApiKeyInput): Promise<IssuedKey> {
+  const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
+  const now = new Date().toISOString();
+  const old = await findKey(ctx.store.db, actor.principal, id);
+  requireManager(actor.principal, old, 'refresh');
+  if (keyStatus(old, now) === 'REVOKED') throw unprocessable('the key is revoked; create a new key instead');
+  if (old.replaced_by_id !== null) throw unprocessable('the key was already refreshed; refresh its replacement instead');
+  if (old.expires_at !== null && old.expires_at <= now) throw unprocessable('the key has expired; create a new key instead');
+  const expiresAt = input.expires_at === undefined ? null : futureTime(input.expires_at, now, 'expires_at');
+  if (old.expires_at !== null) {
+    if (expiresAt === null) throw unprocessable(`expires_at: required, because the key expires at ${old.expires_at} and a refresh may not extend it`);
+    if (expiresAt > old.expires_at) throw unprocessable(`expires_at: may not be later than the key's own expiry ${old.expires_at}`);
+  }
+  const grace = input.grace_period_seconds ?? 0;
+  return runMutation(ctx, actor, async (trx, changes) => {
+    const issued = await issueKey(trx, ctx.secrets.keyPepper, {
+      accountId: old.account_id, name: old.name, description: old.description, expiresAt, now, keyType: old.key_type, userId: old.user_id, createdBy: old.created_by_user_id,
+    });
+    const graceEnd = new Date(Date.parse(now) + grace * 1000).toISOString();
+    const retired = await trx.updateTable('api_keys')
+      .set(grace === 0
+        ? { status: 'REVOKED', revoked_at: now, replaced_by_id: issued.row.id }
+        : { expires_at: old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd, replaced_by_id: issued.row.id })
+      .where('id', '=', old.id).where('status', '=', 'ACTIVE').where('replaced_by_id', 'is', null)
+      .executeTakeFirst();
+    if (Number(retired.numUpdatedRows) === 0) {
+      throw new ApiError('CONFLICT', 'the key was refreshed or revoked by another request meanwhile; list the keys again', { title: 'Conflict' });
+    }
+    changes.key(old.public_id);
+    return issued;
+  });
+}
+
+/**
+ * Revokes a key at once (idempotent). Revoking a SERVICE key retires its bot user when no key of the bot
+ * can authenticate any more.
+ */
+export async function revokeApiKey(ctx: AppContext, actor: Actor, apiKeyId: string): Promise<void> {
+  const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
+  await runMutation(ctx, actor, async (trx, changes) => {
+    const row = await findKey(trx, actor.principal, id);
+    requireManager(actor.principal, row, 'revoke');
+    const now = new Date().toISOString();
+    await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now }).where('id', '=', id).where('status', '=', 'ACTIVE').execute();
+    changes.key(row.public_id);
+    if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.user_id, now, changes);
+  });
+}
+
+async function findKey(db: Trx | Kysely<Database>, principal: Principal, id: number): Promise<ApiKeyRow> {
+  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', principal.accountId).executeTakeFirst();
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+/**
+ * Only the key's creator or an account admin may refresh or revoke it. The key's own principal (a bot, for a
+ * service key) may know of it and is told 403; for everyone else the key does not exist (404).
+ */
+function requireManager(principal: Principal, row: ApiKeyRow, verb: string): void {
+  if (row.created_by_user_id === principal.userId || principal.role === 'ADMIN') return;
+  if (row.user_id === principal.userId) throw forbidden(`only the key's creator or an account admin may ${verb} it`);
+  throw notFound('API key');
+}
+
+/** An RFC 3339 time (already format-checked) as stored (UTC, milliseconds), which must lie after `now`. */
+function futureTime(value: string, now: string, field: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw badRequest(`${field}: not a valid RFC 3339 time: ${JSON.stringify(value)}`);
+  const time = new Date(ms).toISOString();
+  if (time <= now) throw unprocessable(`${field}: must be in the future (now is ${now})`);
+  return time;
+}
+
+async function issueKey(trx: Trx, pepper: Buffer, key: {
+  accountId: number; keyType: 'USER' | 'SERVICE'; userId: number; createdBy: number; name: string; description: string | null;
+  expiresAt: string | null; now: string;
+}): Promise<IssuedKey> {
+  const generated = generateKey();
+  const row = await trx.insertInto('api_keys').values({
+    account_id: key.accountId,
+    user_id: key.userId, created_by_user_id: key.createdBy, key_type: key.keyType, name: key.name, description: key.description,
+    public_id: generated.publicId, secret_hash: digestKey(pepper, generated.raw), last4: generated.last4,
+    status: 'ACTIVE', expires_at: key.expiresAt, revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: key.now,
+  }).returningAll().executeTakeFirstOrThrow();
+  return { row, key: generated.raw };
+}

@@ -1,0 +1,32 @@
+import { hashPassword } from '../auth/password-hash.js';
+import { notFound } from '../domain/errors.js';
+import type { AppContext } from '../server/context.js';
+import type { UserRow } from '../store/schema.js';
+import { runMutation } from './mutation.js';
+import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
+import { consumeUserToken, findUsableToken } from './user-tokens.js';
+
+/** Who an invitation link is for, so the console can greet them; 404 for a used, expired or unknown link. */
+export async function describeInvitation(ctx: AppContext, token: string): Promise<{ email: string; name: string }> {
+  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE');
+  if (!holder) throw notFound('invitation');
+  return { email: holder.user.email, name: holder.user.name };
+}
+
+/** Accepting sets the first password, makes the user ACTIVE and signs it in; the link works once. */
+export async function acceptInvitation(
+  ctx: AppContext, origin: RequestOrigin, token: string, password: string,
+): Promise<{ session: OpenedSession; user: UserRow }> {
+  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE');
+  if (!holder) throw notFound('invitation');
+  const passwordHash = await hashPassword(password);
+  return runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx, changes) => {
+    if (!await consumeUserToken(trx, holder.tokenId)) throw notFound('invitation');
+    const user = await trx.updateTable('users')
+      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: new Date().toISOString() })
+      .where('id', '=', holder.user.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+    if (!user) throw notFound('invitation');
+    changes.user(user.id);
+    return { session: await openSession(trx, ctx.secrets.tokenKey, user.id), user };
+  });
+}

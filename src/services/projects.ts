@@ -1,0 +1,108 @@
+import { allowedResources } from '../access/index.js';
+import { decodeId } from '../domain/ids.js';
+import { conflict, notFound } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import type { ProjectRow } from '../store/schema.js';
+import { containsInsensitive } from '../store/text-filter.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { requirePermission, requireVisible } from './authorize.js';
+import { type Actor, runMutation } from './mutation.js';
+import { fetchVisibleRows } from './visible-rows.js';
+
+export interface ListProjectsQuery {
+  space_id?: string | undefined;
+  space_name?: string | undefined;
+  name?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Projects the principal may read, by id, keyset-paginated. PROJECT_READ decides, so a restricted project
+ * reaches only its PROJECT bindings and the admins above it. `space_name` is a substring of the space's name
+ * and may match several spaces; an unknown `space_id` filters to nothing.
+ */
+export async function listProjects(ctx: AppContext, principal: Principal, query: ListProjectsQuery) {
+  const scope = 'projects';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const spaceId = query.space_id === undefined ? undefined : decodeId('Space', query.space_id, 'space_id');
+  const filtered = () => {
+    let q = ctx.store.db.selectFrom('projects').selectAll('projects').where('projects.account_id', '=', principal.accountId);
+    if (spaceId !== undefined) q = q.where('projects.space_id', '=', spaceId);
+    if (query.space_name) {
+      q = q.where('projects.space_id', 'in', (eb) => eb.selectFrom('spaces').select('spaces.id')
+        .where('spaces.account_id', '=', principal.accountId).where(containsInsensitive('spaces.name', query.space_name!)));
+    }
+    if (query.name) q = q.where(containsInsensitive('projects.name', query.name));
+    return q.orderBy('projects.id');
+  };
+  let rows: ProjectRow[];
+  if (principal.role === 'ADMIN') {
+    rows = await (after === undefined ? filtered() : filtered().where('projects.id', '>', after)).limit(query.limit + 1).execute();
+  } else {
+    const snapshot = await ctx.access.get(principal.accountId);
+    const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT')
+      .filter((id) => spaceId === undefined || snapshot.spaceOf(id) === spaceId);
+    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => filtered().where('projects.id', 'in', ids).limit(n).execute());
+  }
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+export async function getProject(ctx: AppContext, principal: Principal, projectId: string): Promise<ProjectRow> {
+  const id = decodeId('Project', projectId, 'project_id');
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, { type: 'PROJECT', id });
+  const row = await ctx.store.db.selectFrom('projects').selectAll().where('id', '=', id)
+    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  if (!row) throw notFound('project');
+  return row;
+}
+
+export async function createProject(ctx: AppContext, actor: Actor, input: { name: string; space_id: string }): Promise<ProjectRow> {
+  const spaceId = decodeId('Space', input.space_id, 'space_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
+  requirePermission(snapshot, actor.principal, 'PROJECT_CREATE', { type: 'SPACE', id: spaceId });
+  try {
+    return await runMutation(ctx, actor, async (trx) => {
+      const now = new Date().toISOString();
+      return trx.insertInto('projects').values({
+        account_id: actor.principal.accountId, space_id: spaceId, name: input.name, created_at: now, updated_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`a project named ${JSON.stringify(input.name)} already exists in this space`);
+    if (isForeignKeyViolation(error)) throw notFound('space');
+    throw error;
+  }
+}
+
+/** Renames a project; a name taken in its space is a 409. */
+export async function updateProject(ctx: AppContext, actor: Actor, projectId: string, input: { name: string }): Promise<ProjectRow> {
+  const id = decodeId('Project', projectId, 'project_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
+  requirePermission(snapshot, actor.principal, 'PROJECT_UPDATE', { type: 'PROJECT', id });
+  try {
+    return await runMutation(ctx, actor, async (trx) => {
+      const row = await trx.updateTable('projects').set({ name: input.name, updated_at: new Date().toISOString() })
+        .where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      if (!row) throw notFound('project');
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`a project named ${JSON.stringify(input.name)} already exists in this space`);
+    throw error;
+  }
+}
+
+/** Deletes the project; its restriction and PROJECT bindings go with it (foreign-key cascades). */
+export async function deleteProject(ctx: AppContext, actor: Actor, projectId: string): Promise<void> {
+  const id = decodeId('Project', projectId, 'project_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
+  requirePermission(snapshot, actor.principal, 'PROJECT_DELETE', { type: 'PROJECT', id });
+  await runMutation(ctx, actor, async (trx) => {
+    const deleted = await trx.deleteFrom('projects').where('id', '=', id).where('account_id', '=', actor.principal.accountId).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw notFound('project');
+  });
+}

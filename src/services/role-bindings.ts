@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely';
+import { allowedResources, canGrant, type AccessSnapshot } from '../access/index.js';
+import { decodeId, parseId } from '../domain/ids.js';
+import { ApiError, conflict, forbidden, notFound } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { requirePermission } from './authorize.js';
+import { type Actor, runMutation, type Trx } from './mutation.js';
+import { rolePermissions } from './role-assignments.js';
+import { findRole } from './roles.js';
+import { findLiveUser } from './users-lookup.js';
+
+type BindingResourceType = 'SPACE' | 'PROJECT';
+type BindingResource = { type: 'SPACE'; id: number } | { type: 'PROJECT'; id: number };
+
+const ID_TYPE = { SPACE: 'Space', PROJECT: 'Project' } as const;
+const NOUN = { SPACE: 'space', PROJECT: 'project' } as const;
+/** Resource ids per query: far below SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 1000;
+
+export interface ListRoleBindingsQuery {
+  resource_type: BindingResourceType;
+  user_id?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Bindings of one resource type, by id, keyset-paginated: account admins see all of the account's; everyone else
+ * only those on resources where they hold ROLE_BINDING_READ.
+ */
+export async function listRoleBindings(ctx: AppContext, principal: Principal, query: ListRoleBindingsQuery) {
+  const scope = 'role-bindings';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
+  const filtered = () => {
+    let q = ctx.store.db.selectFrom('role_bindings').selectAll()
+      .where('account_id', '=', principal.accountId).where('resource_type', '=', query.resource_type);
+    if (userId !== undefined) q = q.where('user_id', '=', userId);
+    if (after !== undefined) q = q.where('id', '>', after);
+    return q;
+  };
+  const n = query.limit + 1;
+  let rows: RoleBindingRow[];
+  if (principal.role === 'ADMIN') {
+    rows = await filtered().orderBy('id').limit(n).execute();
+  } else {
+    const snapshot = await ctx.access.get(principal.accountId);
+    const readable = allowedResources(snapshot, principal.userId, 'ROLE_BINDING_READ', query.resource_type);
+    const column = query.resource_type === 'SPACE' ? 'space_id' : 'project_id';
+    // Each chunk of resources gives its own first n bindings; the page's first n are among their union.
+    rows = [];
+    for (let i = 0; i < readable.length; i += CHUNK) {
+      rows.push(...await filtered().where(column, 'in', readable.slice(i, i + CHUNK)).orderBy('id').limit(n).execute());
+    }
+    rows = rows.sort((a, b) => a.id - b.id).slice(0, n);
+  }
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/** A binding the principal may read (ROLE_BINDING_READ on its resource): 404 when the resource is invisible. */
+export async function getRoleBinding(ctx: AppContext, principal: Principal, bindingId: string): Promise<RoleBindingRow> {
+  const row = await findBinding(ctx.store.db, principal.accountId, bindingId);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resourceOf(row));
+  return row;
+}
+
+export interface CreateRoleBindingInput { user_id: string; role_id: string; resource_type: BindingResourceType; resource_id: string }
+
+/**
+ * Binds a role (predefined or custom) to a live user of the account on a space or project. The caller needs
+ * ROLE_BINDING_CREATE there and must already hold every permission the role carries there (privilege ceiling).
+ * One binding per (user, resource): a second one is a 409 whatever its role.
+ */
+export async function createRoleBinding(ctx: AppContext, actor: Actor, input: CreateRoleBindingInput): Promise<RoleBindingRow> {
+  const resource = declaredResource(input.resource_type, input.resource_id);
+  decodeId('User', input.user_id, 'user_id');
+  decodeId('Role', input.role_id, 'role_id');
+  const { principal } = actor;
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
+  try {
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const user = await findLiveUser(trx, principal.accountId, input.user_id);
+      const role = await findRole(trx, principal.accountId, input.role_id);
+      requireCeiling(snapshot, principal, role, resource);
+      const now = new Date().toISOString();
+      const row = await trx.insertInto('role_bindings').values({
+        account_id: principal.accountId, user_id: user.id, role_id: role.id, resource_type: resource.type,
+        space_id: resource.type === 'SPACE' ? resource.id : null, project_id: resource.type === 'PROJECT' ? resource.id : null,
+        created_at: now, updated_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+      changes.user(user.id);
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw conflict(`the user already has a role binding on this ${NOUN[resource.type]}; change its role with PATCH /v2/role-bindings/{binding_id}`,
+        'role binding already exists');
+    }
+    // The user, role or resource went away while we worked (a concurrent delete).
+    if (isForeignKeyViolation(error)) throw notFound(NOUN[resource.type]);
+    throw error;
+  }
+}
+
+/** Changes a binding's role: ROLE_BINDING_CREATE on its resource and the same privilege ceiling as a create. */
+export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId: string, input: { role_id: string }): Promise<RoleBindingRow> {
+  const { principal } = actor;
+  const binding = await findBinding(ctx.store.db, principal.accountId, bindingId);
+  decodeId('Role', input.role_id, 'role_id');
+  const resource = resourceOf(binding);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
+  try {
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const role = await findRole(trx, principal.accountId, input.role_id);
+      requireCeiling(snapshot, principal, role, resource);
+      const row = await trx.updateTable('role_bindings').set({ role_id: role.id, updated_at: new Date().toISOString() })
+        .where('id', '=', binding.id).where('account_id', '=', principal.accountId).returningAll().executeTakeFirst();
+      if (!row) throw notFound('role binding');
+      changes.user(row.user_id);
+      return row;
+    });
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw notFound('role');
+    throw error;
+  }
+}
+
+export async function deleteRoleBinding(ctx: AppContext, actor: Actor, bindingId: string): Promise<void> {
+  const { principal } = actor;
+  const binding = await findBinding(ctx.store.db, principal.accountId, bindingId);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requirePermission(snapshot, principal, 'ROLE_BINDING_DELETE', resourceOf(binding));
+  await runMutation(ctx, actor, async (trx, changes) => {
+    const deleted = await trx.deleteFrom('role_bindings').where('id', '=', binding.id).where('account_id', '=', principal.accountId)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) throw notFound('role binding');
+    changes.user(binding.user_id);
+  });
+}
+
+/** The resource a binding sits on. */
+export function resourceOf(row: Pick<RoleBindingRow, 'resource_type' | 'space_id' | 'project_id'>): BindingResource {
+  return row.resource_type === 'SPACE' ? { type: 'SPACE', id: row.space_id! } : { type: 'PROJECT', id: row.project_id! };
+}
+
+async function findBinding(db: Trx | Kysely<Database>, accountId: number, bindingId: string): Promise<RoleBindingRow> {
+  const id = decodeId('RoleBinding', bindingId, 'binding_id');
+  const row = await db.selectFrom('role_bindings').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) throw notFound('role binding');
+  return row;
+}
+
+/** `resource_id` must be an id of the type `resource_type` declares (Arize answers 400 "invalid resource_type"). */
+function declaredResource(type: BindingResourceType, resourceId: string): BindingResource {
+  const parsed = parseId(resourceId);
+  if (!parsed) throw new ApiError('INVALID_ID', `resource_id is not a valid id: ${JSON.stringify(resourceId.slice(0, 100))}`);
+  if (parsed.type !== ID_TYPE[type]) {
+    throw new ApiError('RESOURCE_TYPE_MISMATCH', `resource_id is a ${parsed.type} id, but resource_type ${type} needs a ${ID_TYPE[type]} id`);
+  }
+  return { type, id: parsed.n };
+}
+
+/** No escalation: the caller must already hold on the resource every permission the role carries. */
+function requireCeiling(snapshot: AccessSnapshot, principal: Principal, role: RoleRow, resource: BindingResource): void {
+  const verdict = canGrant(snapshot, principal.userId, rolePermissions(role), resource);
+  if (!verdict.ok) {
+    throw forbidden(`cannot bind role ${JSON.stringify(role.name)}: it carries ${verdict.missing}, which you do not hold on this ${NOUN[resource.type]}`);
+  }
+}

@@ -1,0 +1,176 @@
+import type { Kysely } from 'kysely';
+import { decodeId } from '../domain/ids.js';
+import { ApiError, conflict, notFound } from '../domain/errors.js';
+import { isPermission, PERMISSIONS, type Permission } from '../domain/permissions.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import type { Database, RoleRow } from '../store/schema.js';
+import { decodeCursor, toPage } from '../http/pagination.js';
+import { requireAccountAdmin } from './authorize.js';
+import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
+
+export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
+
+/** The account's roles (predefined first: their rows are created with the account), by id, keyset-paginated. */
+export async function listRoles(ctx: AppContext, principal: Principal, query: ListRolesQuery) {
+  const scope = 'roles';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  let q = ctx.store.db.selectFrom('roles').selectAll().where('account_id', '=', principal.accountId);
+  if (query.is_predefined !== undefined) q = q.where('predefined_key', query.is_predefined ? 'is not' : 'is', null);
+  if (after !== undefined) q = q.where('id', '>', after);
+  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/** Any user of the account may read its roles: they are the vocabulary of every membership and binding. */
+export async function getRole(ctx: AppContext, principal: Principal, roleId: string): Promise<RoleRow> {
+  return findRole(ctx.store.db, principal.accountId, roleId);
+}
+
+/** A role of the account by wire id (predefined or custom); 404 otherwise, whatever account it may belong to. */
+export async function findRole(db: Trx | Kysely<Database>, accountId: number, roleId: string, field = 'role_id'): Promise<RoleRow> {
+  const id = decodeId('Role', roleId, field);
+  const row = await db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  if (!row) throw notFound('role');
+  return row;
+}
+
+export interface CreateRoleInput { name: string; permissions: string[]; description?: string | undefined }
+
+export async function createRole(ctx: AppContext, actor: Actor, input: CreateRoleInput): Promise<RoleRow> {
+  requireAccountAdmin(actor.principal, 'create roles');
+  const permissions = permissionSet(input.permissions);
+  try {
+    return await runMutation(ctx, actor, async (trx) => {
+      const now = new Date().toISOString();
+      return trx.insertInto('roles').values({
+        account_id: actor.principal.accountId, predefined_key: null, name: input.name, description: input.description || null,
+        permissions: JSON.stringify(permissions), created_at: now, updated_at: now,
+      }).returningAll().executeTakeFirstOrThrow();
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken(input.name);
+    throw error;
+  }
+}
+
+export interface UpdateRoleInput { name?: string | undefined; description?: string | null | undefined; permissions?: string[] | undefined }
+
+/** Renames, re-describes or replaces the permission set of a custom role; everyone holding it is re-evaluated. */
+export async function updateRole(ctx: AppContext, actor: Actor, roleId: string, input: UpdateRoleInput): Promise<RoleRow> {
+  const role = await findModifiableRole(ctx, actor.principal, roleId, 'update roles');
+  const permissions = input.permissions === undefined ? undefined : permissionSet(input.permissions);
+  try {
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const row = await trx.updateTable('roles').set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description || null } : {}),
+        ...(permissions !== undefined ? { permissions: JSON.stringify(permissions) } : {}),
+        updated_at: new Date().toISOString(),
+      }).where('id', '=', role.id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      if (!row) throw notFound('role');
+      if (permissions !== undefined) {
+        for (const userId of await holdersOf(trx, role.id)) changes.user(userId);
+      }
+      return row;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken(input.name ?? role.name);
+    throw error;
+  }
+}
+
+/**
+ * Deletes a custom role. While bindings or memberships use it the answer is 409, unless `force`: then they go
+ * too, in the same transaction, each removed membership with the cascade its own removal endpoint has (an
+ * organization membership takes the user's memberships in the organization's spaces and the user's bindings
+ * there; a space membership takes the user's bindings on the space and its projects), so that the end state is
+ * one those endpoints could have produced.
+ */
+export async function deleteRole(ctx: AppContext, actor: Actor, roleId: string, force: boolean): Promise<void> {
+  const role = await findModifiableRole(ctx, actor.principal, roleId, 'delete roles');
+  try {
+    await runMutation(ctx, actor, async (trx, changes) => {
+      const uses = await usesOf(trx, role.id);
+      const count = uses.bindings.length + uses.organizationMemberships.length + uses.spaceMemberships.length;
+      if (count > 0 && !force) {
+        throw conflict(`role ${JSON.stringify(role.name)} is used by ${uses.bindings.length} role binding(s), `
+          + `${uses.organizationMemberships.length} organization membership(s) and ${uses.spaceMemberships.length} space membership(s); `
+          + 'remove them first or delete with force=true to remove them too', 'role in use');
+      }
+      if (count > 0) await removeUses(trx, role.id, uses, changes);
+      const deleted = await trx.deleteFrom('roles').where('id', '=', role.id).where('account_id', '=', actor.principal.accountId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw notFound('role');
+    });
+  } catch (error) {
+    // A binding or membership created with this role after we looked: the role is in use after all.
+    if (isForeignKeyViolation(error)) throw conflict(`role ${JSON.stringify(role.name)} was just put to use; retry`, 'role in use');
+    throw error;
+  }
+}
+
+/** 404 unknown, 403 predefined (the one table is not editable), 403 unless account admin. */
+async function findModifiableRole(ctx: AppContext, principal: Principal, roleId: string, what: string): Promise<RoleRow> {
+  const role = await findRole(ctx.store.db, principal.accountId, roleId);
+  if (role.predefined_key) throw new ApiError('PREDEFINED_ROLE_IMMUTABLE', `${role.name} is a predefined role; create a custom role instead`);
+  requireAccountAdmin(principal, what);
+  return role;
+}
+
+/** The requested permissions as a set in catalogue order (duplicates folded); an unknown name is a 400 naming it. */
+function permissionSet(requested: readonly string[]): Permission[] {
+  const wanted = new Set<string>();
+  requested.forEach((p, i) => {
+    if (!isPermission(p)) throw new ApiError('INVALID_PERMISSION', `permissions[${i}]: unknown permission ${JSON.stringify(p)}`);
+    wanted.add(p);
+  });
+  return PERMISSIONS.filter((p) => wanted.has(p));
+}
+
+function nameTaken(name: string): ApiError {
+  return conflict(`a role named ${JSON.stringify(name)} already exists`);
+}
+
+interface RoleUses {
+  bindings: { id: number; user_id: number }[];
+  organizationMemberships: { id: number; user_id: number; organization_id: number }[];
+  spaceMemberships: { id: number; user_id: number; space_id: number }[];
+}
+
+async function usesOf(trx: Trx, roleId: number): Promise<RoleUses> {
+  const [bindings, organizationMemberships, spaceMemberships] = await Promise.all([
+    trx.selectFrom('role_bindings').select(['id', 'user_id']).where('role_id', '=', roleId).execute(),
+    trx.selectFrom('organization_memberships').select(['id', 'user_id', 'organization_id']).where('role_id', '=', roleId).execute(),
+    trx.selectFrom('space_memberships').select(['id', 'user_id', 'space_id']).where('role_id', '=', roleId).execute(),
+  ]);
+  return { bindings, organizationMemberships, spaceMemberships };
+}
+
+/** Users whose rights come partly from the role. */
+async function holdersOf(trx: Trx, roleId: number): Promise<Set<number>> {
+  const uses = await usesOf(trx, roleId);
+  return new Set([...uses.bindings, ...uses.organizationMemberships, ...uses.spaceMemberships].map((u) => u.user_id));
+}
+
+async function removeUses(trx: Trx, roleId: number, uses: RoleUses, changes: ChangeSet): Promise<void> {
+  for (const m of uses.organizationMemberships) {
+    const spaceIds = trx.selectFrom('spaces').select('id').where('organization_id', '=', m.organization_id);
+    await trx.deleteFrom('space_memberships').where('user_id', '=', m.user_id).where('space_id', 'in', spaceIds).execute();
+    await trx.deleteFrom('role_bindings').where('user_id', '=', m.user_id).where((eb) => eb.or([
+      eb('space_id', 'in', spaceIds),
+      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', 'in', spaceIds)),
+    ])).execute();
+  }
+  for (const m of uses.spaceMemberships) {
+    await trx.deleteFrom('role_bindings').where('user_id', '=', m.user_id).where((eb) => eb.or([
+      eb('space_id', '=', m.space_id),
+      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', '=', m.space_id)),
+    ])).execute();
+  }
+  await trx.deleteFrom('role_bindings').where('role_id', '=', roleId).execute();
+  await trx.deleteFrom('space_memberships').where('role_id', '=', roleId).execute();
+  await trx.deleteFrom('organization_memberships').where('role_id', '=', roleId).execute();
+  for (const u of [...uses.bindings, ...uses.organizationMemberships, ...uses.spaceMemberships]) changes.user(u.user_id);
+}

@@ -1,0 +1,161 @@
+import { type AccessSnapshot, canGrant, check, ORGANIZATION_MEMBERSHIP_GRANTS } from '../access/index.js';
+import { forbidden, unprocessable } from '../domain/errors.js';
+import { decodeId } from '../domain/ids.js';
+import type { Permission } from '../domain/permissions.js';
+import type { Principal } from '../domain/principal.js';
+import type { RoleRow } from '../store/schema.js';
+import { requireVisible } from './authorize.js';
+import type { Trx } from './mutation.js';
+import { grantedPermissions, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
+
+/** What a SERVICE key request asks its bot user to be given (`POST /v2/api-keys`). */
+export interface ServiceKeyScopeInput {
+  account_role?: RoleAssignmentInput | undefined;
+  organizations: {
+    org_id: string;
+    role?: RoleAssignmentInput | undefined;
+    spaces: { space_id: string; role?: RoleAssignmentInput | undefined }[];
+  }[];
+}
+
+/** The scope with ids decoded, defaults applied and role rows resolved: what the bot user is created with. */
+export interface ServiceKeyScope {
+  accountRole: 'ADMIN' | 'MEMBER';
+  organizations: { id: number; role: RoleRow; spaces: { id: number; role: RoleRow }[] }[];
+}
+
+const DEFAULT_ORGANIZATION_ROLE: RoleAssignmentInput = { type: 'PREDEFINED', name: 'READ_ONLY' };
+const DEFAULT_SPACE_ROLE: RoleAssignmentInput = { type: 'PREDEFINED', name: 'MEMBER' };
+const ORGANIZATION_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'MEMBER', 'READ_ONLY']);
+const SPACE_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'MEMBER', 'READ_ONLY']);
+
+interface RequestedSpace { id: number; field: string; role: RoleAssignmentInput }
+interface RequestedOrganization { id: number; field: string; role: RoleAssignmentInput; spaces: RequestedSpace[] }
+
+/**
+ * Checks a SERVICE key request against the rules, in this order, and resolves it:
+ * 1. the request alone: account role ADMIN or MEMBER, organization roles PREDEFINED ADMIN/MEMBER/READ_ONLY,
+ *    space roles not ANNOTATOR, at least one organization each with at least one space, nothing listed twice
+ *    (422; a malformed id is 400);
+ * 2. against the account: every organization and space exists and is visible to the caller (404), and every
+ *    space belongs to the organization it is listed under (422);
+ * 3. custom space roles exist in the account (404);
+ * 4. the privilege ceiling (403 naming the first permission the caller lacks): account role ADMIN needs an
+ *    account admin; on each space the caller needs SERVICE_KEY_CREATE and every permission the space role
+ *    carries; on each organization, every permission the organization role grants there and on its
+ *    non-private spaces. A bot calling with its own service key is measured the same way.
+ */
+export async function resolveServiceKeyScope(
+  trx: Trx, snapshot: AccessSnapshot, principal: Principal, input: ServiceKeyScopeInput,
+): Promise<ServiceKeyScope> {
+  const accountRole = requestedAccountRole(input.account_role);
+  const requested = requestedOrganizations(input);
+  for (const org of requested) {
+    requireVisible(snapshot, principal, { type: 'ORGANIZATION', id: org.id });
+    for (const space of org.spaces) {
+      requireVisible(snapshot, principal, { type: 'SPACE', id: space.id });
+      if (snapshot.organizationOf(space.id) !== org.id) {
+        throw unprocessable(`${space.field}.space_id: the space belongs to another organization than ${org.field}.org_id`);
+      }
+    }
+  }
+  const roles = new RoleResolver(trx, principal.accountId);
+  const scope: ServiceKeyScope = { accountRole, organizations: [] };
+  for (const org of requested) {
+    const spaces = [];
+    for (const space of org.spaces) spaces.push({ id: space.id, role: await roles.resolve(space.role, `${space.field}.role`) });
+    scope.organizations.push({ id: org.id, role: await roles.resolve(org.role, `${org.field}.role`), spaces });
+  }
+  await requireWithinCeiling(trx, snapshot, principal, scope);
+  return scope;
+}
+
+function requestedAccountRole(role: RoleAssignmentInput | undefined): 'ADMIN' | 'MEMBER' {
+  if (role === undefined) return 'MEMBER';
+  if (role.type === 'PREDEFINED' && (role.name === 'ADMIN' || role.name === 'MEMBER')) return role.name;
+  throw unprocessable(`account_role: a service key's bot user takes the PREDEFINED account role ADMIN or MEMBER${
+    role.type === 'CUSTOM' ? ' (custom account roles are reserved)' : ''}`);
+}
+
+function requestedOrganizations(input: ServiceKeyScopeInput): RequestedOrganization[] {
+  if (input.organizations.length === 0) throw unprocessable('organizations: at least one organization is required');
+  const orgIds = new Set<number>();
+  const spaceIds = new Set<number>();
+  return input.organizations.map((org, i) => {
+    const field = `organizations[${i}]`;
+    const id = decodeId('Organization', org.org_id, `${field}.org_id`);
+    if (orgIds.has(id)) throw unprocessable(`${field}.org_id: the organization is listed twice`);
+    orgIds.add(id);
+    const role = org.role ?? DEFAULT_ORGANIZATION_ROLE;
+    if (role.type !== 'PREDEFINED' || !ORGANIZATION_ROLES.has(role.name)) {
+      throw unprocessable(`${field}.role: a service key takes the PREDEFINED organization role ADMIN, MEMBER or READ_ONLY`);
+    }
+    if (org.spaces.length === 0) throw unprocessable(`${field}.spaces: at least one space is required`);
+    const spaces = org.spaces.map((space, j) => {
+      const spaceField = `${field}.spaces[${j}]`;
+      const spaceId = decodeId('Space', space.space_id, `${spaceField}.space_id`);
+      if (spaceIds.has(spaceId)) throw unprocessable(`${spaceField}.space_id: the space is listed twice`);
+      spaceIds.add(spaceId);
+      const spaceRole = space.role ?? DEFAULT_SPACE_ROLE;
+      if (spaceRole.type === 'PREDEFINED' && !SPACE_ROLES.has(spaceRole.name)) {
+        throw unprocessable(`${spaceField}.role: a service key takes the space role ADMIN, MEMBER, READ_ONLY or a CUSTOM role`);
+      }
+      return { id: spaceId, field: spaceField, role: spaceRole };
+    });
+    return { id, field, role, spaces };
+  });
+}
+
+/** Role rows by assignment, each distinct assignment read once however many spaces name it. */
+class RoleResolver {
+  readonly #rows = new Map<string, Promise<RoleRow>>();
+
+  constructor(private readonly trx: Trx, private readonly accountId: number) {}
+
+  resolve(assignment: RoleAssignmentInput, field: string): Promise<RoleRow> {
+    const key = assignment.type === 'PREDEFINED' ? `P:${assignment.name}` : `C:${assignment.id}`;
+    let row = this.#rows.get(key);
+    if (row === undefined) {
+      row = resolveRoleAssignment(this.trx, this.accountId, assignment, field);
+      this.#rows.set(key, row);
+    }
+    return row;
+  }
+}
+
+async function requireWithinCeiling(trx: Trx, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
+  if (scope.accountRole === 'ADMIN' && principal.role !== 'ADMIN') {
+    throw forbidden('account_role: only an account admin may create a service key with the account role ADMIN');
+  }
+  for (const [i, org] of scope.organizations.entries()) {
+    for (const [j, space] of org.spaces.entries()) {
+      const field = `organizations[${i}].spaces[${j}]`;
+      const resource = { type: 'SPACE' as const, id: space.id };
+      if (!check(snapshot, principal.userId, 'SERVICE_KEY_CREATE', resource)) {
+        throw forbidden(`${field}.space_id: missing permission SERVICE_KEY_CREATE on this space`);
+      }
+      requireGrantable(snapshot, principal, grantedPermissions(space.role, 'SPACE'), resource, `${field}.role`, 'space');
+    }
+    // The engine's table, not the domain's: it splits what an organization role grants on the organization
+    // itself from what it grants on the organization's non-private spaces (SPACE_READ), and so must the ceiling.
+    const grants = ORGANIZATION_MEMBERSHIP_GRANTS[org.role.predefined_key!]; // step 1 let only predefined roles through
+    const field = `organizations[${i}].role`;
+    requireGrantable(snapshot, principal, grants.organization, { type: 'ORGANIZATION', id: org.id }, field, 'organization');
+    if (grants.publicSpaces.length === 0) continue;
+    const publicSpaces = await trx.selectFrom('spaces').select('id').where('organization_id', '=', org.id)
+      .where('is_private', '=', 0).orderBy('id').execute();
+    for (const { id } of publicSpaces) {
+      const resource = { type: 'SPACE' as const, id };
+      // A space created after the snapshot was taken is not known to it: the next request will see it.
+      if (snapshot.hasResource(resource)) requireGrantable(snapshot, principal, grants.publicSpaces, resource, field, 'organization\'s public spaces');
+    }
+  }
+}
+
+function requireGrantable(
+  snapshot: AccessSnapshot, principal: Principal, permissions: readonly Permission[],
+  resource: { type: 'ORGANIZATION' | 'SPACE'; id: number }, field: string, where: string,
+): void {
+  const verdict = canGrant(snapshot, principal.userId, permissions, resource);
+  if (!verdict.ok) throw forbidden(`${field}: cannot give the key ${verdict.missing}: you do not hold it on this ${where}`);
+}

@@ -1,0 +1,65 @@
+import { CSRF_HEADER, resolveSession, type ResolvedSession } from '../auth/session-resolver.js';
+import { digestToken, newToken } from '../auth/token-digest.js';
+import { forbidden, unauthenticated } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { AppContext } from '../server/context.js';
+import type { UserRow } from '../store/schema.js';
+import { type Actor, runMutation, type Trx } from './mutation.js';
+
+/** Console sessions last 12 hours; signing in again starts a new one. */
+const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
+
+/** Where a console request came from, for the audit row: an Actor before we know who it is. */
+export type RequestOrigin = Omit<Actor, 'principal'>;
+
+export interface OpenedSession {
+  /** The raw token: it goes into the cookie and nowhere else (the database keeps its digest). */
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** The principal a user row acts as when it signs in to the console. */
+export function sessionPrincipal(user: Pick<UserRow, 'id' | 'account_id' | 'name' | 'email' | 'role'>): Principal {
+  return { accountId: user.account_id, userId: user.id, name: user.name, email: user.email, role: user.role, isBot: false };
+}
+
+export async function openSession(trx: Trx, tokenKey: Buffer, userId: number): Promise<OpenedSession> {
+  const now = Date.now();
+  const session = { token: newToken(), csrfToken: newToken(), expiresAt: new Date(now + SESSION_LIFETIME_MS) };
+  await trx.insertInto('sessions').values({
+    user_id: userId, token_hash: digestToken(tokenKey, session.token), csrf_token: session.csrfToken,
+    created_at: new Date(now).toISOString(), expires_at: session.expiresAt.toISOString(), revoked_at: null,
+  }).execute();
+  return session;
+}
+
+/** Ends the user's console sessions at once (every process reads sessions from the database on each request). */
+export async function endSessions(trx: Trx, userId: number, options: { except?: number } = {}): Promise<void> {
+  let q = trx.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (options.except !== undefined) q = q.where('id', '!=', options.except);
+  await q.execute();
+}
+
+/** The session the cookie names, or 401. */
+export async function requireSession(ctx: AppContext, cookie: string | undefined): Promise<ResolvedSession> {
+  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie) : undefined;
+  if (!session) throw unauthenticated('no console session: sign in with POST /auth/login');
+  return session;
+}
+
+/** A change made through a session must carry its CSRF token (a cross-site form cannot read it). */
+export function requireCsrf(session: ResolvedSession, header: string | string[] | undefined): void {
+  if (header !== session.csrfToken) throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
+}
+
+/** Ends the session the cookie names; without a live session there is nothing to end. */
+export async function signOut(ctx: AppContext, origin: RequestOrigin, cookie: string | undefined, csrf: string | string[] | undefined): Promise<void> {
+  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie) : undefined;
+  if (!session) return;
+  requireCsrf(session, csrf);
+  await runMutation(ctx, { ...origin, principal: session.principal }, async (trx) => {
+    await trx.updateTable('sessions').set({ revoked_at: new Date().toISOString() })
+      .where('id', '=', session.principal.sessionId!).where('revoked_at', 'is', null).execute();
+  });
+}

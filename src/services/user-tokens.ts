@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import { digestToken, newToken } from '../auth/token-digest.js';
+import { ApiError } from '../domain/errors.js';
+import { invitationMail, passwordResetMail } from '../mail/user-mails.js';
+import type { AppContext } from '../server/context.js';
+import type { Database, UserRow } from '../store/schema.js';
+import type { Trx } from './mutation.js';
+
+/** INVITE: set a first password (`/invite/<token>`); RESET: set a new one (`/reset/<token>`). */
+export type UserTokenKind = 'INVITE' | 'RESET';
+
+const HOUR_MS = 60 * 60_000;
+const INVITE_DAYS = 7;
+const RESET_MINUTES = 60;
+const LIFETIME_MS: Record<UserTokenKind, number> = { INVITE: INVITE_DAYS * 24 * HOUR_MS, RESET: RESET_MINUTES * 60_000 };
+const LINK_PATH: Record<UserTokenKind, string> = { INVITE: 'invite', RESET: 'reset' };
+/** The user status a token of each kind is meant for: invitations activate, resets need an active user. */
+const STATUS_FOR: Record<UserTokenKind, UserRow['status']> = { INVITE: 'INVITED', RESET: 'ACTIVE' };
+
+/**
+ * A fresh single-use token of this kind for the user; the user's earlier unused tokens of the kind stop
+ * working. Only the digest is stored: the raw token exists in the mail and nowhere else.
+ */
+export async function issueUserToken(trx: Trx, tokenKey: Buffer, userId: number, kind: UserTokenKind): Promise<string> {
+  const now = Date.now();
+  await trx.deleteFrom('user_tokens').where('user_id', '=', userId).where('kind', '=', kind).where('used_at', 'is', null).execute();
+  const token = newToken();
+  await trx.insertInto('user_tokens').values({
+    user_id: userId, kind, token_hash: digestToken(tokenKey, token), expires_at: new Date(now + LIFETIME_MS[kind]).toISOString(),
+    used_at: null, created_at: new Date(now).toISOString(),
+  }).execute();
+  return token;
+}
+
+export interface TokenHolder {
+  tokenId: number;
+  user: Pick<UserRow, 'id' | 'account_id' | 'name' | 'email' | 'role'>;
+}
+
+/** The live human user a usable (unused, unexpired) token belongs to, or undefined: the caller answers 404. */
+export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buffer, token: string, kind: UserTokenKind): Promise<TokenHolder | undefined> {
+  const row = await db.selectFrom('user_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
+    .select(['t.id as token_id', 'u.id', 'u.account_id', 'u.name', 'u.email', 'u.role'])
+    .where('t.token_hash', '=', digestToken(tokenKey, token))
+    .where('t.kind', '=', kind)
+    .where('t.used_at', 'is', null)
+    .where('t.expires_at', '>', new Date().toISOString())
+    .where('u.deleted_at', 'is', null)
+    .where('u.is_bot', '=', 0)
+    .where('u.status', '=', STATUS_FOR[kind])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { token_id: tokenId, ...user } = row;
+  return { tokenId, user };
+}
+
+/** Marks the token used; false when a concurrent request used it first (a token works exactly once). */
+export async function consumeUserToken(trx: Trx, tokenId: number): Promise<boolean> {
+  const now = new Date().toISOString();
+  const result = await trx.updateTable('user_tokens').set({ used_at: now }).where('id', '=', tokenId)
+    .where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Mails the token's link. Sent after the commit (an SMTP round trip must not hold the database's write lock);
+ * a failure is a 503 whose detail says what to do, and the log names the recipient, never the token.
+ */
+export async function mailUserToken(
+  ctx: AppContext, user: Pick<UserRow, 'name' | 'email'>, kind: UserTokenKind, token: string, options: { sentBy: string; onFailure: string },
+): Promise<void> {
+  const link = `${ctx.config.publicUrl}/${LINK_PATH[kind]}/${token}`;
+  const mail = kind === 'INVITE' ? invitationMail(user, link, options.sentBy, INVITE_DAYS) : passwordResetMail(user, link, options.sentBy, RESET_MINUTES);
+  try {
+    await ctx.mailer.send(mail);
+  } catch (error) {
+    ctx.log.error({ to: user.email, kind, error: error instanceof Error ? error.message : String(error) }, 'could not send mail');
+    throw new ApiError('UNAVAILABLE', `${options.onFailure}; check the server's mail settings (AX_SMTP_URL)`);
+  }
+}

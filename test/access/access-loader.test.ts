@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccessSnapshot, check, type WorldInput } from '../../src/access/index.js';
+import { PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
+import { loadWorld } from '../../src/store/access-loader.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrator.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const now = new Date().toISOString();
+let dir: string;
+let database: TestDatabase;
+let store: Store;
+
+/** An account with its four predefined role rows and one custom role; returns the role ids by key. */
+async function seedAccount(name: string) {
+  const db = store.db;
+  const { id: accountId } = await db.insertInto('accounts').values({ name, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  const role = {} as Record<PredefinedRoleKey | 'LABELER', number>;
+  for (const key of PREDEFINED_ROLE_KEYS) {
+    const row = await db.insertInto('roles').values({
+      account_id: accountId, predefined_key: key, name: PREDEFINED_ROLES[key].name, description: null, permissions: null, created_at: now, updated_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    role[key] = row.id;
+  }
+  const custom = await db.insertInto('roles').values({
+    account_id: accountId, predefined_key: null, name: 'Labeler', description: null,
+    permissions: JSON.stringify(['PROJECT_SPAN_READ', 'PROJECT_SPAN_ANNOTATE', 'NOT_IN_THE_CATALOGUE']), created_at: now, updated_at: now,
+  }).returning('id').executeTakeFirstOrThrow();
+  role.LABELER = custom.id;
+  const user = async (email: string, fields: { role: 'ADMIN' | 'MEMBER' | 'ANNOTATOR'; status?: 'ACTIVE' | 'INVITED'; bot?: boolean; deleted?: boolean }) => {
+    const row = await db.insertInto('users').values({
+      account_id: accountId, name: email, email, email_lower: email, role: fields.role, status: fields.status ?? 'ACTIVE',
+      is_developer: 1, is_bot: fields.bot ? 1 : 0, password_hash: null, must_change_password: 0,
+      deleted_at: fields.deleted ? now : null, created_at: now, updated_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    return row.id;
+  };
+  return { accountId, role, user };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ax-access-loader-'));
+  database = await createTestDatabase();
+  store = openStore({ dataDir: dir, databaseUrl: database.url });
+  await migrateToLatest(store.db);
+});
+
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadWorld', () => {
+  it('reads one account as the engine input, leaving out deleted users and other accounts', async () => {
+    const db = store.db;
+    const { accountId, role, user } = await seedAccount('tenant-a');
+    const admin = await user('admin@a.example', { role: 'ADMIN' });
+    const member = await user('member@a.example', { role: 'MEMBER' });
+    const invited = await user('invited@a.example', { role: 'MEMBER', status: 'INVITED' });
+    const bot = await user('bot@a.bots.invalid', { role: 'MEMBER', bot: true });
+    await user('gone@a.example', { role: 'ADMIN', deleted: true });
+
+    const org = await db.insertInto('organizations').values({ account_id: accountId, name: 'acme', description: '', created_at: now, updated_at: now })
+      .returning('id').executeTakeFirstOrThrow();
+    const space = await db.insertInto('spaces').values({
+      account_id: accountId, organization_id: org.id, name: 'alpha', description: '', is_private: 1, created_at: now, updated_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    const [open, restricted] = await db.insertInto('projects').values(['chat', 'payroll'].map((name) => ({
+      account_id: accountId, space_id: space.id, name, created_at: now, updated_at: now,
+    }))).returning('id').execute();
+    await db.insertInto('resource_restrictions').values({ project_id: restricted!.id, account_id: accountId, created_at: now }).execute();
+    await db.insertInto('organization_memberships').values({
+      account_id: accountId, organization_id: org.id, user_id: member, role_id: role.READ_ONLY, created_at: now, updated_at: now,
+    }).execute();
+    await db.insertInto('space_memberships').values({
+      account_id: accountId, space_id: space.id, user_id: member, role_id: role.MEMBER, created_at: now, updated_at: now,
+    }).execute();
+    const bindings = await db.insertInto('role_bindings').values([
+      { account_id: accountId, user_id: bot, role_id: role.LABELER, resource_type: 'PROJECT', space_id: null, project_id: restricted!.id, created_at: now, updated_at: now },
+      { account_id: accountId, user_id: invited, role_id: role.ADMIN, resource_type: 'SPACE', space_id: space.id, project_id: null, created_at: now, updated_at: now },
+    ]).returning('id').execute();
+
+    const other = await seedAccount('tenant-b');
+    await other.user('admin@b.example', { role: 'ADMIN' });
+
+    const world = await loadWorld(db, accountId);
+    const byId = <T extends { id: number }>(rows: T[]) => [...rows].sort((a, b) => a.id - b.id);
+    expect({ ...world, users: byId(world.users), projects: byId(world.projects), roles: byId(world.roles), roleBindings: byId(world.roleBindings) })
+      .toEqual({
+        accountId,
+        users: [
+          { id: admin, role: 'ADMIN', active: true, isBot: false },
+          { id: member, role: 'MEMBER', active: true, isBot: false },
+          { id: invited, role: 'MEMBER', active: false, isBot: false },
+          { id: bot, role: 'MEMBER', active: true, isBot: true },
+        ],
+        organizations: [{ id: org.id, name: 'acme' }],
+        spaces: [{ id: space.id, organizationId: org.id, isPrivate: true, name: 'alpha' }],
+        projects: [
+          { id: open!.id, spaceId: space.id, restricted: false, name: 'chat' },
+          { id: restricted!.id, spaceId: space.id, restricted: true, name: 'payroll' },
+        ],
+        roles: [
+          ...PREDEFINED_ROLE_KEYS.map((key) => ({
+            id: role[key], name: PREDEFINED_ROLES[key].name, predefinedKey: key, permissions: PREDEFINED_ROLES[key].permissions,
+          })),
+          { id: role.LABELER, name: 'Labeler', predefinedKey: null, permissions: ['PROJECT_SPAN_READ', 'PROJECT_SPAN_ANNOTATE'] },
+        ],
+        organizationMemberships: [{ userId: member, organizationId: org.id, roleId: role.READ_ONLY }],
+        spaceMemberships: [{ userId: member, spaceId: space.id, roleId: role.MEMBER }],
+        roleBindings: [
+          { id: bindings[0]!.id, userId: bot, roleId: role.LABELER, resourceType: 'PROJECT', resourceId: restricted!.id },
+          { id: bindings[1]!.id, userId: invited, roleId: role.ADMIN, resourceType: 'SPACE', resourceId: space.id },
+        ],
+      } satisfies WorldInput);
+
+    const s = AccessSnapshot.build(world);
+    const project = (id: number) => ({ type: 'PROJECT', id }) as const;
+    expect([
+      check(s, member, 'PROJECT_SPAN_CREATE', project(open!.id)),
+      check(s, member, 'PROJECT_SPAN_READ', project(restricted!.id)),
+      check(s, bot, 'PROJECT_SPAN_ANNOTATE', project(restricted!.id)),
+      check(s, invited, 'SPACE_READ', { type: 'SPACE', id: space.id }),
+      check(s, admin, 'PROJECT_RESTRICT', project(restricted!.id)),
+    ]).toEqual([true, false, true, false, true]);
+  });
+
+  it('gives an empty world for an account without rows', async () => {
+    expect(await loadWorld(store.db, 987654)).toEqual({
+      accountId: 987654, users: [], organizations: [], spaces: [], projects: [], roles: [],
+      organizationMemberships: [], spaceMemberships: [], roleBindings: [],
+    });
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createClient, HttpError, paginate, type ApiKey, type AxClient, type CreatedApiKey, type CreateUserResult, type Organization,
+  type Role, type RoleAssignmentRequest, type User, type UserList,
+} from '../../src/client/index.js';
+
+describe('the typed client (a public library export)', () => {
+  it('types every resource method by the wire shapes of api.md', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    expectTypeOf(ax).toEqualTypeOf<AxClient>();
+    expectTypeOf(ax.users.list).returns.resolves.toEqualTypeOf<UserList>();
+    expectTypeOf(ax.users.create).returns.resolves.toEqualTypeOf<CreateUserResult>();
+    expectTypeOf(ax.users.iterate).returns.toEqualTypeOf<AsyncGenerator<User, void, undefined>>();
+    expectTypeOf(ax.organizations.get).parameter(0).toEqualTypeOf<string>();
+    expectTypeOf(ax.organizations.create).returns.resolves.toEqualTypeOf<Organization>();
+    expectTypeOf(ax.roles.delete).parameter(1).toEqualTypeOf<{ force?: boolean } | undefined>();
+    expectTypeOf(ax.roles.get).returns.resolves.toEqualTypeOf<Role>();
+    expectTypeOf(ax.apiKeys.create).returns.resolves.toEqualTypeOf<CreatedApiKey>();
+    expectTypeOf(ax.apiKeys.revoke).returns.resolves.toEqualTypeOf<void>();
+    expectTypeOf<CreatedApiKey>().toMatchTypeOf<ApiKey & { key: string }>();
+  });
+
+  it('narrows discriminated unions', () => {
+    expectTypeOf<Extract<RoleAssignmentRequest, { type: 'CUSTOM' }>>().toEqualTypeOf<{ type: 'CUSTOM'; id: string }>();
+    expectTypeOf<Extract<CreateUserResult, { created: true }>['user']['temporary_password']>().toEqualTypeOf<string | undefined>();
+    // @ts-expect-error role bindings need a resource type
+    expectTypeOf((c: AxClient) => c.roleBindings.list({})).toBeFunction();
+  });
+
+  it('exposes errors and the page iterator', () => {
+    expectTypeOf<HttpError['status']>().toEqualTypeOf<number>();
+    expectTypeOf(paginate<UserList, User>).returns.toEqualTypeOf<AsyncGenerator<User, void, undefined>>();
+  });
+});

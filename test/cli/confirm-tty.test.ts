@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeProfile } from '../../src/cli/profiles/store.js';
+import { stripAnsi } from '../../src/cli/output/style.js';
+import { runAxInTty } from './tty.js';
+
+function setup(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ax-tty-'));
+  const env = { ARIZE_DIRECTORY: dir };
+  writeProfile('default', { auth: { api_key: 'ak-default' } }, env);
+  writeProfile('staging', { auth: { api_key: 'ak-staging' } }, env);
+  // A closed port: declining must not need the server.
+  return { ...env, ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: 'http://127.0.0.1:9' };
+}
+
+describe('confirmation on a terminal', () => {
+  it('says what will happen, asks y/N, and declining exits 0 without doing it', async () => {
+    const env = setup();
+    const result = await runAxInTty(['api-keys', 'revoke', 'QXBpS2V5OjE='], { env, input: 'n\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code).toBe(0);
+    expect(text).toContain('! This will revoke API key QXBpS2V5OjE=:');
+    expect(text).toContain('- every request made with it fails from now on (401)');
+    expect(text).toContain('Revoke API key QXBpS2V5OjE=? (y/N)');
+    expect(text).toContain('API key QXBpS2V5OjE= not revoked.');
+    expect(text).not.toContain('could not reach');
+  });
+
+  it('defaults to No on a bare Enter', async () => {
+    const env = setup();
+    const result = await runAxInTty(['profiles', 'delete', 'staging'], { env, input: '\n' });
+    expect(result.code).toBe(0);
+    expect(stripAnsi(result.stdout)).toContain('Profile staging not deleted.');
+    expect(existsSync(join(env.ARIZE_DIRECTORY!, 'profiles', 'staging.toml'))).toBe(true);
+  });
+
+  it('proceeds on y', async () => {
+    const env = setup();
+    const result = await runAxInTty(['profiles', 'delete', 'staging'], { env, input: 'y\n' });
+    expect(result.code).toBe(0);
+    expect(stripAnsi(result.stdout)).toContain('Deleted profile staging');
+    expect(existsSync(join(env.ARIZE_DIRECTORY!, 'profiles', 'staging.toml'))).toBe(false);
+  });
+
+  it('uses colour on a terminal, and none with NO_COLOR', async () => {
+    const coloured = await runAxInTty(['profiles', 'list'], { env: setup(), input: '' });
+    expect(coloured.stdout).toContain('\u001b[1m');
+    const plain = await runAxInTty(['profiles', 'list'], { env: { ...setup(), NO_COLOR: '1' }, input: '' });
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stdout).toMatch(/ACTIVE\s+NAME\s+ENDPOINT\s+API KEY\n\*\s+default/);
+  });
+});

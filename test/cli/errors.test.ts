@@ -1,0 +1,152 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConnectionError, HttpError } from '../../src/client/errors.js';
+import { CliError, FileError, UsageError } from '../../src/cli/errors/cli-error.js';
+import { EXIT, exitCodeForStatus } from '../../src/cli/errors/exit-codes.js';
+import { reportError } from '../../src/cli/errors/report.js';
+import { missingPermission, suggestionFor } from '../../src/cli/errors/suggestions.js';
+import { createStyle } from '../../src/cli/output/style.js';
+import { runAx } from './ax-process.js';
+
+const style = createStyle(false);
+
+function httpError(status: number, problem?: Record<string, unknown>, headers: Record<string, string> = {}): HttpError {
+  return new HttpError({
+    status,
+    problem: problem as never,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: problem ? JSON.stringify(problem) : '',
+    method: 'GET',
+    url: 'http://127.0.0.1:8080/v2/organizations/T3Jn',
+  });
+}
+
+describe('problem → message', () => {
+  it('prints `✗ Error: <status> <reason>; <detail or title>` and one Suggestion line', () => {
+    const report = reportError(httpError(404, { title: 'Not Found', status: 404, detail: 'organization not found' }), { verbose: false, style, context: { noun: 'organizations' } });
+    expect(report.lines).toEqual([
+      '✗ Error: 404 Not Found; organization not found',
+      'Suggestion: It does not exist or is not visible to you. List what exists with `ax organizations list`.',
+    ]);
+    expect(report.exitCode).toBe(EXIT.API);
+    const titleOnly = reportError(httpError(409, { title: 'name already exists', status: 409 }), { verbose: false, style });
+    expect(titleOnly.lines[0]).toBe('✗ Error: 409 Conflict; name already exists');
+  });
+
+  it('maps 401 to exit 3 and every other API error to exit 4', () => {
+    expect(reportError(httpError(401, { title: 'Unauthorized', status: 401 }), { verbose: false, style }).exitCode).toBe(EXIT.AUTH);
+    for (const status of [400, 403, 404, 409, 422, 429, 500, 503]) expect(exitCodeForStatus(status)).toBe(EXIT.API);
+  });
+
+  it('keys the suggestion by status, naming the missing permission on 403', () => {
+    expect(suggestionFor(httpError(401, { title: 'Unauthorized', status: 401 }))).toMatch(/ax profiles show.*ax profiles update --api-key/);
+    expect(suggestionFor(httpError(403, { title: 'Forbidden', status: 403, detail: 'missing permission PROJECT_DELETE on this project' }))).toMatch(/lacks PROJECT_DELETE/);
+    expect(suggestionFor(httpError(409, { title: 'Conflict', status: 409 }))).toMatch(/already exists/);
+    expect(suggestionFor(httpError(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': '30' }))).toMatch(/wait 30 s/);
+    expect(suggestionFor(httpError(500, { title: 'Internal Server Error', status: 500 }, { 'x-request-id': 'req-1' }))).toMatch(/req-1/);
+    expect(missingPermission('needs ROLE_BINDING_CREATE and SPACE_READ')).toBe('ROLE_BINDING_CREATE');
+    expect(missingPermission('NOT_A_PERMISSION')).toBeUndefined();
+  });
+
+  it('with --verbose adds the problem fields, x-request-id and the raw body', () => {
+    const problem = { title: 'Forbidden', status: 403, detail: 'account admin required', type: 'about:blank', code: 'FORBIDDEN' };
+    const text = reportError(httpError(403, problem, { 'x-request-id': 'req-42' }), { verbose: true, style }).lines.join('\n');
+    expect(text).toContain('Title: Forbidden');
+    expect(text).toContain('Code: FORBIDDEN');
+    expect(text).toContain('x-request-id: req-42');
+    expect(text).toContain(`Raw Response Body\n  ${JSON.stringify(problem)}`);
+    expect(text).toContain('Request: GET http://127.0.0.1:8080/v2/organizations/T3Jn');
+  });
+
+  it('names the endpoint tried and suggests `ax serve` when the connection is refused', () => {
+    const report = reportError(new ConnectionError('http://127.0.0.1:8080', 'ECONNREFUSED', 'connect ECONNREFUSED'), { verbose: false, style });
+    expect(report.lines[0]).toBe('✗ Error: could not reach the server at http://127.0.0.1:8080 (ECONNREFUSED)');
+    expect(report.lines[1]).toMatch(/ax serve/);
+  });
+
+  it('keeps the exit code of CLI errors and never shows a stack for them', () => {
+    expect(reportError(new UsageError('bad flag', 'fix it'), { verbose: true, style })).toEqual({ lines: ['✗ Error: bad flag', 'Suggestion: fix it'], exitCode: EXIT.USAGE });
+    expect(reportError(new FileError('nope'), { verbose: false, style }).exitCode).toBe(EXIT.FILE_IO);
+    expect(reportError(new CliError('config'), { verbose: false, style }).exitCode).toBe(EXIT.GENERAL);
+    const unexpected = reportError(new TypeError('boom'), { verbose: false, style });
+    expect(unexpected).toEqual({ lines: ['✗ Unexpected error: boom', 'Run with --verbose for technical details.'], exitCode: EXIT.GENERAL });
+  });
+});
+
+describe('the binary', () => {
+  const home = () => ({ ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-cli-')) });
+
+  it('prints its version and help without a server', async () => {
+    const version = await runAx(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ax version \d+\.\d+\.\d+\n$/) });
+    const help = await runAx(['--help']);
+    expect(help.code).toBe(0);
+    for (const noun of ['users', 'organizations', 'spaces', 'projects', 'roles', 'role-bindings', 'resource-restrictions', 'api-keys', 'audit-logs', 'access', 'profiles', 'auth', 'serve', 'completion']) {
+      expect(help.stdout).toContain(`  ${noun} `);
+    }
+    const topic = await runAx(['help', 'exit-codes']);
+    expect(topic.stdout).toMatch(/ 3 {2}authentication/);
+    const sub = await runAx(['help', 'users', 'delete']);
+    expect(sub.stdout).toContain('Usage: ax users delete [options] [users...]');
+  });
+
+  it('exits 2 on usage errors, with a pointer to --help', async () => {
+    const unknown = await runAx(['users', 'lst'], { env: home() });
+    expect(unknown.code).toBe(EXIT.USAGE);
+    expect(unknown.stderr).toContain("✗ Error: unknown command 'lst'");
+    expect(unknown.stderr).toContain("Run 'ax users --help' for usage.");
+    const badEnum = await runAx(['users', 'create', '--full-name', 'J', '--email', 'j@x.io', '--role', 'owner'], { env: home() });
+    expect(badEnum.code).toBe(EXIT.USAGE);
+    expect(badEnum.stderr).toContain('expected one of: admin, member, annotator');
+    const missing = await runAx(['roles', 'create', '--name', 'x'], { env: home() });
+    expect(missing.code).toBe(EXIT.USAGE);
+    expect((await runAx(['help', 'nonsense'])).code).toBe(EXIT.USAGE);
+    expect((await runAx(['users'])).code).toBe(EXIT.USAGE);
+  });
+
+  it('exits 3 when no API key is configured', async () => {
+    const result = await runAx(['users', 'list'], { env: home() });
+    expect(result.code).toBe(EXIT.AUTH);
+    expect(result.stderr).toContain('✗ Error: no API key configured');
+    expect(result.stderr).toContain('ax profiles create --api-key');
+  });
+
+  it('names the endpoint it tried when the connection is refused', async () => {
+    const port = await freePort();
+    const result = await runAx(['organizations', 'list'], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${port}` } });
+    expect(result.code).toBe(EXIT.API);
+    expect(result.stderr).toContain(`✗ Error: could not reach the server at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(result.stderr).toContain('ax serve');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a destructive command without a terminal and without --force (exit 2), before any request', async () => {
+    const port = await freePort();
+    const result = await runAx(['api-keys', 'revoke', 'QXBpS2V5OjE='], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${port}` } });
+    expect(result.code).toBe(EXIT.USAGE);
+    expect(result.stderr).toContain('refusing to revoke API key QXBpS2V5OjE= without confirmation');
+    expect(result.stderr).toContain('add --force');
+  });
+
+  it('says clearly that browser login is not available yet', async () => {
+    for (const verb of ['login', 'logout', 'status']) {
+      const result = await runAx(['auth', verb], { env: home() });
+      expect(result.code).toBe(EXIT.GENERAL);
+      expect(result.stderr).toContain('not available in this server yet');
+      expect(result.stderr).toContain('ax profiles create --api-key');
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { digestKey, generateKey, importedPublicId, KeyVerifier } from '../../src/keys/index.js';
+import { openKeyStore } from './store.js';
+
+let store: Awaited<ReturnType<typeof openKeyStore>>;
+const pepper = randomBytes(32);
+let clock = Date.parse('2030-01-01T00:00:00.000Z');
+const now = () => clock;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+beforeEach(async () => {
+  store = await openKeyStore();
+  clock = Date.parse('2030-01-01T00:00:00.000Z');
+});
+afterEach(async () => {
+  await store.close();
+});
+
+const verifier = () => new KeyVerifier(store.db, pepper, now);
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
+describe('KeyVerifier.verify', () => {
+  it('accepts a live key and answers its principal', async () => {
+    const k = await store.insertKey(pepper);
+    const result = await verifier().verify(k.raw);
+    expect(result).toEqual({
+      ok: true,
+      principal: { accountId: store.accountId, userId: store.userId, name: 'Ada', email: 'ada@example.com', role: 'MEMBER', isBot: false, apiKeyId: k.id },
+    });
+  });
+
+  it('rejects malformed keys and bad checksums without touching the database', async () => {
+    const v = verifier();
+    const { raw } = generateKey();
+    const before = store.queries();
+    for (const bad of ['', 'nonsense', raw.slice(0, -1), `${raw.slice(0, -1)}${raw.endsWith('a') ? 'b' : 'a'}`]) {
+      expect(await v.verify(bad)).toEqual({ ok: false, failure: 'malformed' });
+    }
+    expect(store.queries()).toBe(before);
+  });
+
+  it.each([
+    ['unknown', async () => ({ raw: generateKey().raw })],
+    ['wrong_secret', async () => store.insertKey(pepper, {}, 'another raw key')],
+    ['revoked', async () => store.insertKey(pepper, { status: 'REVOKED' })],
+    ['expired', async () => store.insertKey(pepper, { expires_at: iso(clock) })],
+    ['grace_ended', async () => store.insertKey(pepper, { expires_at: iso(clock - 1), replaced_by_id: 1 })],
+  ])('fails with %s', async (failure, make) => {
+    const k = await make();
+    const result = await verifier().verify(k.raw);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.failure).toBe(failure);
+  });
+
+  it('accepts a key until just before its expires_at', async () => {
+    const k = await store.insertKey(pepper, { expires_at: iso(clock + 1) });
+    expect((await verifier().verify(k.raw)).ok).toBe(true);
+  });
+
+  it.each([
+    ['a deleted principal', { deleted_at: '2029-12-31T00:00:00.000Z' }],
+    ['an EXPIRED principal', { status: 'EXPIRED' as const }],
+    ['an INVITED principal', { status: 'INVITED' as const }],
+  ])('fails with inactive_principal for %s', async (_what, change) => {
+    const k = await store.insertKey(pepper);
+    await store.db.updateTable('users').set(change).where('id', '=', store.userId).execute();
+    const result = await verifier().verify(k.raw);
+    expect(!result.ok && result.failure).toBe('inactive_principal');
+  });
+
+  it('verifies an imported key (AX_ADMIN_API_KEY), which has no checksum, once registered', async () => {
+    const raw = 'ak-test-imported-admin-key';
+    const digest = digestKey(pepper, raw);
+    const publicId = importedPublicId(digest);
+    await store.db.insertInto('api_keys').values({
+      account_id: store.accountId, user_id: store.userId, created_by_user_id: store.userId, key_type: 'USER', name: 'boot',
+      description: null, public_id: publicId, secret_hash: digest, last4: raw.slice(-4), status: 'ACTIVE', expires_at: null,
+      revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: iso(clock),
+    }).execute();
+    const v = verifier();
+    expect(await v.verify(raw)).toEqual({ ok: false, failure: 'malformed' });
+    await v.loadImportedKeys();
+    expect((await v.verify(raw)).ok).toBe(true);
+    expect((await v.verify('ak-test-imported-admin-kez')).ok).toBe(false);
+  });
+});
+
+describe('KeyVerifier cache', () => {
+  it('reads a hot key from memory: one query for many verifications (plus the throttled last_used_at write)', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    await v.verify(k.raw);
+    await settle();
+    const after = store.queries();
+    for (let i = 0; i < 50; i++) expect((await v.verify(k.raw)).ok).toBe(true);
+    expect(store.queries()).toBe(after);
+  });
+
+  it('sees a revocation at once after invalidateKey, and a principal change after invalidateUser', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    expect((await v.verify(k.raw)).ok).toBe(true);
+    await store.db.updateTable('api_keys').set({ status: 'REVOKED' }).where('id', '=', k.id).execute();
+    expect((await v.verify(k.raw)).ok).toBe(true); // cached: the change feed is what tells the verifier
+    v.invalidateKey(k.publicId);
+    expect(await v.verify(k.raw)).toMatchObject({ ok: false, failure: 'revoked' });
+
+    const k2 = await store.insertKey(pepper);
+    expect((await v.verify(k2.raw)).ok).toBe(true);
+    await store.db.updateTable('users').set({ role: 'ADMIN' }).where('id', '=', store.userId).execute();
+    v.invalidateUser(store.userId);
+    expect(await v.verify(k2.raw)).toMatchObject({ ok: true, principal: { role: 'ADMIN' } });
+    await store.db.updateTable('users').set({ deleted_at: iso(clock) }).where('id', '=', store.userId).execute();
+    v.invalidateAll();
+    expect(await v.verify(k2.raw)).toMatchObject({ ok: false, failure: 'inactive_principal' });
+  });
+
+  it('reloads a cached key after the 60 s TTL (the backstop if a change notification were lost)', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    await v.verify(k.raw);
+    await store.db.updateTable('api_keys').set({ status: 'REVOKED' }).where('id', '=', k.id).execute();
+    clock += 59_000;
+    expect((await v.verify(k.raw)).ok).toBe(true);
+    clock += 2_000;
+    expect(await v.verify(k.raw)).toMatchObject({ ok: false, failure: 'revoked' });
+  });
+
+  it('does not cache a load that an invalidation overtook (it may have read the row before the change committed)', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const inFlight = v.verify(k.raw);
+    v.invalidateKey(k.publicId);
+    expect((await inFlight).ok).toBe(true);
+    await settle();
+    const before = store.queries();
+    await v.verify(k.raw);
+    expect(store.queries()).toBeGreaterThan(before);
+    await settle();
+    const cached = store.queries();
+    await v.verify(k.raw);
+    expect(store.queries()).toBe(cached);
+  });
+
+  it('writes last_used_at at most once a minute per key', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const lastUsed = async () => (await store.db.selectFrom('api_keys').select('last_used_at').where('id', '=', k.id).executeTakeFirstOrThrow()).last_used_at;
+    await v.verify(k.raw);
+    await settle();
+    expect(await lastUsed()).toBe(iso(clock));
+    const first = clock;
+    clock += 30_000;
+    await v.verify(k.raw);
+    await settle();
+    expect(await lastUsed()).toBe(iso(first));
+    clock += 31_000;
+    await v.verify(k.raw);
+    await settle();
+    expect(await lastUsed()).toBe(iso(clock));
+  });
+});

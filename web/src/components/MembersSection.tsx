@@ -1,0 +1,188 @@
+import { useState, type FormEvent } from 'react';
+import { organizations, spaces } from '../api/endpoints.js';
+import type { Member, PredefinedRoleName, Role, RoleAssignment } from '../api/types.js';
+import { roleLabel } from '../lib/format.js';
+import { usePaged } from '../lib/hooks.js';
+import { ErrorAlert } from './Alert.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { Dialog } from './Dialog.js';
+import { Field } from './Field.js';
+import { Section } from './PageHeader.js';
+import { RoleSelect } from './RoleSelect.js';
+import { SubmitButton } from './SubmitButton.js';
+import { LoadMore, Table, type Column } from './Table.js';
+import { useToast } from './Toast.js';
+import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
+
+const PREDEFINED: readonly PredefinedRoleName[] = ['ADMIN', 'MEMBER', 'READ_ONLY', 'ANNOTATOR'];
+
+interface MembersSectionProps {
+  kind: 'organization' | 'space';
+  resourceId: string;
+  resourceName: string;
+  /** Whether the signed-in user may add, change and remove members here. */
+  canManage: boolean;
+  /** Custom roles offered besides the predefined ones (spaces accept CUSTOM assignments, organizations do not). */
+  customRoles?: readonly Role[];
+}
+
+/** The members of an organization or a space with their roles. */
+export function MembersSection({ kind, resourceId, resourceName, canManage, customRoles = [] }: MembersSectionProps) {
+  const toast = useToast();
+  const api = kind === 'organization' ? organizations : spaces;
+  const list = usePaged((cursor) => api.members(resourceId, { cursor }), [kind, resourceId]);
+  const [editing, setEditing] = useState<Member | 'new'>();
+  const [removing, setRemoving] = useState<Member>();
+  const customNames = new Map(customRoles.map((r) => [r.id, r.name]));
+
+  const columns: Column<Member>[] = [
+    {
+      header: 'Member',
+      cell: (m) => (
+        <div>
+          <div className="strong">
+            {m.user.name} {m.user.is_bot && <span className="badge badge-gray">Bot</span>}
+          </div>
+          <div className="muted small">{m.user.email}</div>
+        </div>
+      ),
+    },
+    { header: 'Role', cell: (m) => roleLabel(m.role, customNames) },
+  ];
+  if (canManage) {
+    columns.push({
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (m) => (
+        <div className="button-row">
+          <button type="button" className="btn btn-small" onClick={() => setEditing(m)} aria-label={`Change role of ${m.user.email}`}>
+            Change role
+          </button>
+          <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRemoving(m)} aria-label={`Remove ${m.user.email}`}>
+            Remove
+          </button>
+        </div>
+      ),
+    });
+  }
+
+  return (
+    <Section
+      title="Members"
+      actions={
+        canManage && (
+          <button type="button" className="btn" onClick={() => setEditing('new')}>
+            Add member
+          </button>
+        )
+      }
+    >
+      <ErrorAlert error={list.error} />
+      <Table caption={`Members of ${resourceName}`} columns={columns} rows={list.items} rowKey={(m) => m.id} loading={list.loading} empty="No members yet." />
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+
+      {editing && (
+        <MemberDialog
+          kind={kind}
+          member={editing === 'new' ? undefined : editing}
+          customRoles={customRoles}
+          onClose={() => setEditing(undefined)}
+          onSave={async (userId, role) => {
+            await api.addMember(resourceId, userId, role);
+            list.reload();
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Remove member"
+          confirmLabel="Remove"
+          danger
+          removesOpener
+          onClose={() => setRemoving(undefined)}
+          onConfirm={async () => {
+            await api.removeMember(resourceId, removing.user_id);
+            toast(`Removed ${removing.user.email} from ${resourceName}.`);
+            list.reload();
+          }}
+        >
+          <p>
+            Remove <strong>{removing.user.name}</strong> ({removing.user.email}) from <strong>{resourceName}</strong>?
+          </p>
+          {kind === 'organization' ? (
+            <p>They are also removed from every space of this organization, and their role bindings on those spaces and their projects are deleted.</p>
+          ) : (
+            <p>Their role bindings on this space and its projects are deleted too.</p>
+          )}
+        </ConfirmDialog>
+      )}
+    </Section>
+  );
+}
+
+interface MemberDialogProps {
+  kind: 'organization' | 'space';
+  member: Member | undefined;
+  customRoles: readonly Role[];
+  onClose: () => void;
+  onSave: (userId: string, role: RoleAssignment) => Promise<void>;
+}
+
+function MemberDialog({ kind, member, customRoles, onClose, onSave }: MemberDialogProps) {
+  const toast = useToast();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<RoleAssignment>(member?.role ?? { type: 'PREDEFINED', name: 'MEMBER' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const userId = member ? member.user_id : (await findUserByEmail(email)).id;
+      await onSave(userId, role);
+      toast(member ? `Changed the role of ${member.user.email}.` : `Added ${email.trim()}.`);
+      onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title={member ? 'Change role' : 'Add member'}
+      onClose={onClose}
+      dismissible={!busy}
+      description={
+        member
+          ? `${member.user.name} (${member.user.email})`
+          : kind === 'space'
+            ? 'The user must already be a member of the space’s organization.'
+            : undefined
+      }
+    >
+      <form onSubmit={submit} className="form">
+        {!member && (
+          <Field label="User email">{(p) => <UserEmailInput id={p.id} describedBy={p['aria-describedby']} value={email} onChange={setEmail} />}</Field>
+        )}
+        <Field label="Role">
+          {(p) => (
+            <RoleSelect id={p.id} value={role} onChange={setRole} predefined={PREDEFINED} custom={kind === 'space' ? customRoles : []} required />
+          )}
+        </Field>
+        <ErrorAlert error={error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <SubmitButton busy={busy} busyLabel="Saving…">
+            {member ? 'Save role' : 'Add member'}
+          </SubmitButton>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

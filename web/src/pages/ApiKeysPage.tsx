@@ -1,0 +1,606 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { apiKeys, listAll, organizations, spaces } from '../api/endpoints.js';
+import type { AccountRoleName, ApiKey, CreatedApiKey, KeyStatus, KeyType, Organization, PredefinedRoleName, Space } from '../api/types.js';
+import { Alert, ErrorAlert } from '../components/Alert.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { Dialog } from '../components/Dialog.js';
+import { Field } from '../components/Field.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { RoleSelect } from '../components/RoleSelect.js';
+import { SubmitButton } from '../components/SubmitButton.js';
+import { LoadMore, Table, type Column } from '../components/Table.js';
+import { Tabs } from '../components/Tabs.js';
+import { useToast } from '../components/Toast.js';
+import { useCan, type PermissionPair } from '../lib/access.js';
+import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefinedLabel, relativeTime } from '../lib/format.js';
+import {
+  grantableAccountRoles,
+  grantableOrgRoles,
+  grantableSpaceRoles,
+  ORG_ROLE_PERMISSIONS,
+  SPACE_ROLE_PERMISSIONS,
+} from '../lib/grants.js';
+import { useAsync, usePaged } from '../lib/hooks.js';
+import { setQuery, useLocation } from '../lib/router.js';
+import { useSession } from '../lib/session.js';
+
+const SPACE_ROLE_LABELS: Partial<Record<PredefinedRoleName, string>> = { READ_ONLY: 'Read-Only Member' };
+const MAX_GRACE_SECONDS = 86_400;
+
+interface SpaceChoice {
+  space: Space;
+  organization: Organization | undefined;
+}
+
+/** Settings → API Keys: the caller's own user keys and service keys. */
+export function ApiKeysPage() {
+  const { isAccountAdmin } = useSession();
+  const toast = useToast();
+  const { query } = useLocation();
+  const tab: KeyType = query.get('tab') === 'service' ? 'SERVICE' : 'USER';
+  const status: KeyStatus = query.get('status') === 'revoked' ? 'REVOKED' : 'ACTIVE';
+  const list = usePaged((cursor) => apiKeys.list({ key_type: tab, status, cursor }), [tab, status]);
+  const [creating, setCreating] = useState(false);
+  const [refreshing, setRefreshing] = useState<ApiKey>();
+  const [revoking, setRevoking] = useState<ApiKey>();
+
+  // Spaces the caller can see, and which of them allow creating service keys.
+  const choices = useAsync(async (): Promise<SpaceChoice[]> => {
+    const [allSpaces, allOrgs] = await Promise.all([
+      listAll((cursor) => spaces.list({ limit: 100, cursor })),
+      listAll((cursor) => organizations.list({ limit: 100, cursor })),
+    ]);
+    const orgs = new Map(allOrgs.map((o) => [o.id, o]));
+    return allSpaces.map((space) => ({ space, organization: orgs.get(space.organization_id) }));
+  }, []);
+  const creatable = useCan(isAccountAdmin ? [] : (choices.data ?? []).map((c): PermissionPair => ['SERVICE_KEY_CREATE', c.space.id]));
+  const serviceSpaces = (choices.data ?? []).filter((c) => isAccountAdmin || creatable.can('SERVICE_KEY_CREATE', c.space.id));
+
+  const columns: Column<ApiKey>[] = [
+    {
+      header: 'Name',
+      cell: (k) => (
+        <div>
+          <div className="strong">{k.name}</div>
+          {k.description && <div className="muted small">{k.description}</div>}
+        </div>
+      ),
+    },
+    { header: 'Key', cell: (k) => <code className="mono">{k.redacted_key}</code> },
+    { header: 'Created', cell: (k) => <span title={k.created_at}>{formatDate(k.created_at)}</span> },
+    { header: 'Expires', cell: (k) => <Expiry iso={k.expires_at} /> },
+    { header: 'Last used', cell: (k) => (k.last_used_at ? relativeTime(k.last_used_at) : 'Never') },
+    {
+      header: 'Status',
+      cell: (k) => <span className={k.status === 'ACTIVE' ? 'badge badge-green' : 'badge badge-gray'}>{k.status === 'ACTIVE' ? 'Active' : 'Revoked'}</span>,
+    },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (k) =>
+        k.status === 'ACTIVE' && (
+          <div className="button-row">
+            <button type="button" className="btn btn-small" onClick={() => setRefreshing(k)} aria-label={`Refresh ${k.name}`}>
+              Refresh
+            </button>
+            <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
+              Revoke
+            </button>
+          </div>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="API Keys"
+        crumbs={[{ label: 'Settings', to: '/settings/api-keys' }]}
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            + New API Key
+          </button>
+        }
+      >
+        <p>
+          <strong>User keys</strong> act as you, with exactly your permissions, and stop working if your account is removed.{' '}
+          <strong>Service keys</strong> belong to a bot user scoped to one space, for pipelines and services that must outlive any one person.
+        </p>
+      </PageHeader>
+      <Tabs
+        label="Key types"
+        tabs={[
+          { id: 'USER', label: 'User Keys' },
+          { id: 'SERVICE', label: 'Service Keys' },
+        ]}
+        selected={tab}
+        onSelect={(id) => setQuery({ tab: id === 'SERVICE' ? 'service' : undefined })}
+      >
+        <div className="toolbar">
+          <div className="field field-inline">
+            <label htmlFor="key-status">Status</label>
+            <select
+              id="key-status"
+              value={status}
+              onChange={(e) => setQuery({ status: e.target.value === 'REVOKED' ? 'revoked' : undefined })}
+            >
+              <option value="ACTIVE">Active</option>
+              <option value="REVOKED">Revoked</option>
+            </select>
+          </div>
+        </div>
+        <ErrorAlert error={list.error} />
+        <Table
+          caption={tab === 'USER' ? 'User keys' : 'Service keys'}
+          columns={columns}
+          rows={list.items}
+          rowKey={(k) => k.id}
+          loading={list.loading}
+          empty={status === 'ACTIVE' ? `You have no active ${tab === 'USER' ? 'user' : 'service'} keys.` : 'No revoked keys.'}
+        />
+        <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      </Tabs>
+
+      {creating && (
+        <NewKeyDialog
+          initialType={tab}
+          spaces={serviceSpaces}
+          spacesLoading={choices.loading || (!isAccountAdmin && !creatable.ready)}
+          onClose={() => setCreating(false)}
+          onCreated={(k) => {
+            if (k.key_type !== tab) setQuery({ tab: k.key_type === 'SERVICE' ? 'service' : undefined, status: undefined });
+            list.reload();
+          }}
+        />
+      )}
+      {refreshing && (
+        <RefreshDialog
+          apiKey={refreshing}
+          onClose={() => setRefreshing(undefined)}
+          onRefreshed={() => {
+            list.reload();
+          }}
+        />
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke API key"
+          confirmLabel="Revoke key"
+          danger
+          removesOpener
+          onClose={() => setRevoking(undefined)}
+          onConfirm={async () => {
+            await apiKeys.revoke(revoking.id);
+            toast(`Revoked “${revoking.name}”.`);
+            list.reload();
+          }}
+        >
+          <p>
+            Revoke <strong>{revoking.name}</strong> (<code className="mono">{revoking.redacted_key}</code>)? Every client using it is refused from
+            now on. This cannot be undone.
+          </p>
+          {revoking.key_type === 'SERVICE' && <p>The key&apos;s bot user is removed with it.</p>}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function Expiry({ iso }: { iso: string | undefined }) {
+  if (!iso) return <span className="muted">Never</span>;
+  const past = new Date(iso).getTime() <= Date.now();
+  return (
+    <span title={iso}>
+      {formatDate(iso)}{' '}
+      {past ? <span className="badge badge-red">Expired</span> : <span className="muted small">({relativeTime(iso)})</span>}
+    </span>
+  );
+}
+
+type ExpiryChoice = 'never' | '30' | '90' | '365' | 'custom';
+
+function expiryIso(choice: ExpiryChoice, custom: string): string | undefined {
+  if (choice === 'never') return undefined;
+  if (choice === 'custom') return localInputToIso(custom);
+  return new Date(Date.now() + Number(choice) * 86_400_000).toISOString();
+}
+
+interface NewKeyDialogProps {
+  initialType: KeyType;
+  spaces: SpaceChoice[];
+  spacesLoading: boolean;
+  onClose: () => void;
+  onCreated: (key: CreatedApiKey) => void;
+}
+
+function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, onCreated }: NewKeyDialogProps) {
+  const { isAccountAdmin } = useSession();
+  const ids = useId();
+  const canService = choices.length > 0;
+  const [keyType, setKeyType] = useState<KeyType>(initialType);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [expiry, setExpiry] = useState<ExpiryChoice>('never');
+  const [customExpiry, setCustomExpiry] = useState('');
+  const [spaceId, setSpaceId] = useState('');
+  const [spaceRole, setSpaceRole] = useState<PredefinedRoleName>();
+  const [advanced, setAdvanced] = useState(false);
+  const [orgRole, setOrgRole] = useState<PredefinedRoleName>('READ_ONLY');
+  const [accountRole, setAccountRole] = useState<AccountRoleName>('MEMBER');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [created, setCreated] = useState<CreatedApiKey>();
+
+  const service = keyType === 'SERVICE' && canService;
+  const choice = choices.find((c) => c.space.id === spaceId);
+  const orgId = choice?.space.organization_id;
+  const pairs: PermissionPair[] =
+    service && !isAccountAdmin
+      ? [...SPACE_ROLE_PERMISSIONS.map((p): PermissionPair => [p, spaceId || undefined]), ...ORG_ROLE_PERMISSIONS.map((p): PermissionPair => [p, orgId])]
+      : [];
+  const checks = useCan(pairs);
+  const spaceRoles = spaceId ? grantableSpaceRoles((p) => isAccountAdmin || checks.can(p, spaceId)) : [];
+  const orgRoles = orgId ? grantableOrgRoles((p) => isAccountAdmin || checks.can(p, orgId)) : [];
+  const accountRoles = grantableAccountRoles(isAccountAdmin);
+  const rolesLoading = service && !!spaceId && !isAccountAdmin && !checks.ready;
+
+  // Default to the least privilege that is still useful: Member when allowed, else what is offered.
+  const spaceRoleKey = spaceRoles.join();
+  useEffect(() => {
+    if (spaceRole && spaceRoles.includes(spaceRole)) return;
+    setSpaceRole(spaceRoles.includes('MEMBER') ? 'MEMBER' : spaceRoles[0]);
+  }, [spaceRoleKey]);
+  const orgRoleKey = orgRoles.join();
+  useEffect(() => {
+    if (orgRoles.length > 0 && !orgRoles.includes(orgRole)) setOrgRole(orgRoles.includes('READ_ONLY') ? 'READ_ONLY' : (orgRoles[0] as PredefinedRoleName));
+  }, [orgRoleKey]);
+  useEffect(() => {
+    if (!spaceId && choices.length === 1 && choices[0]) setSpaceId(choices[0].space.id);
+  }, [choices, spaceId]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const expires_at = expiryIso(expiry, customExpiry);
+    if (expiry === 'custom' && !expires_at) {
+      setError(new Error('Choose an expiry date and time.'));
+      return;
+    }
+    if (service && (!choice || !spaceRole)) {
+      setError(new Error('Choose a space and a space role for the service key.'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const common = { name: name.trim(), description: description.trim() || undefined, expires_at };
+      const key =
+        service && choice && spaceRole
+          ? await apiKeys.create({
+              key_type: 'SERVICE',
+              ...common,
+              account_role: { type: 'PREDEFINED', name: accountRole },
+              organizations: [
+                {
+                  org_id: choice.space.organization_id,
+                  role: { type: 'PREDEFINED', name: orgRole },
+                  spaces: [{ space_id: choice.space.id, role: { type: 'PREDEFINED', name: spaceRole } }],
+                },
+              ],
+            })
+          : await apiKeys.create({ key_type: 'USER', ...common });
+      setCreated(key);
+      onCreated(key);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    return (
+      <Dialog title="API key created" onClose={onClose} dismissible>
+        <CreatedKey apiKey={created} onDone={onClose} />
+      </Dialog>
+    );
+  }
+
+  const byOrg = new Map<string, SpaceChoice[]>();
+  for (const c of choices) {
+    const label = c.organization?.name ?? 'Other';
+    byOrg.set(label, [...(byOrg.get(label) ?? []), c]);
+  }
+
+  return (
+    <Dialog title="New API key" onClose={onClose} dismissible={!busy} size="md">
+      <form onSubmit={submit} className="form">
+        <fieldset className="radio-cards">
+          <legend>Key type</legend>
+          <label className={keyType === 'USER' ? 'radio-card selected' : 'radio-card'}>
+            <input type="radio" name={`${ids}-type`} value="USER" checked={keyType === 'USER'} onChange={() => setKeyType('USER')} />
+            <span>
+              <span className="strong">User Key</span>
+              <span className="muted small">Acts as you, with all your permissions.</span>
+            </span>
+          </label>
+          <label className={keyType === 'SERVICE' ? 'radio-card selected' : canService ? 'radio-card' : 'radio-card disabled'}>
+            <input
+              type="radio"
+              name={`${ids}-type`}
+              value="SERVICE"
+              checked={keyType === 'SERVICE'}
+              onChange={() => setKeyType('SERVICE')}
+              disabled={!canService}
+              aria-describedby={!canService ? `${ids}-noservice` : undefined}
+            />
+            <span>
+              <span className="strong">Service Key</span>
+              <span className="muted small">A bot user scoped to one space.</span>
+            </span>
+          </label>
+        </fieldset>
+        {keyType === 'SERVICE' && !canService && (
+          <p className="hint" id={`${ids}-noservice`} role="status">
+            {spacesLoading
+              ? 'Checking where you may create service keys…'
+              : 'You need the Admin or Member role in a space to create service keys there.'}
+          </p>
+        )}
+
+        <Field label="Key name">
+          {(p) => <input {...p} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Production data pipeline" />}
+        </Field>
+        <Field label="Description (optional)">
+          {(p) => <textarea {...p} rows={2} maxLength={1000} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <div className="field-row">
+          <Field label="Expiration">
+            {(p) => (
+              <select {...p} value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}>
+                <option value="never">Never</option>
+                <option value="30">30 days</option>
+                <option value="90">90 days</option>
+                <option value="365">1 year</option>
+                <option value="custom">Custom date…</option>
+              </select>
+            )}
+          </Field>
+          {expiry === 'custom' && (
+            <Field label="Expires at">
+              {(p) => (
+                <input
+                  {...p}
+                  type="datetime-local"
+                  required
+                  min={isoToLocalInput(new Date().toISOString())}
+                  value={customExpiry}
+                  onChange={(e) => setCustomExpiry(e.target.value)}
+                />
+              )}
+            </Field>
+          )}
+        </div>
+
+        {service && (
+          <div className="subform">
+            <div className="field-row">
+              <Field label="Space">
+                {(p) => (
+                  <select {...p} required value={spaceId} onChange={(e) => setSpaceId(e.target.value)}>
+                    <option value="" disabled>
+                      Choose a space
+                    </option>
+                    {[...byOrg.entries()].map(([org, list]) => (
+                      <optgroup key={org} label={org}>
+                        {list.map((c) => (
+                          <option key={c.space.id} value={c.space.id}>
+                            {c.space.name}
+                          </option>
+                        ))}
+                      </optgroup>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Space role" hint={rolesLoading ? 'Checking your access to this space…' : 'Offers only roles up to your own in this space.'}>
+                {(p) => (
+                  <RoleSelect
+                    id={p.id}
+                    describedBy={p['aria-describedby']}
+                    value={spaceRole ? { type: 'PREDEFINED', name: spaceRole } : undefined}
+                    onChange={(r) => r.type === 'PREDEFINED' && setSpaceRole(r.name)}
+                    predefined={spaceRoles}
+                    labels={SPACE_ROLE_LABELS}
+                    disabled={!spaceId || spaceRoles.length === 0}
+                    required
+                  />
+                )}
+              </Field>
+            </div>
+            {spaceId && !rolesLoading && spaceRoles.length === 0 && (
+              <Alert tone="warning">You cannot create service keys in this space: it needs the Admin or Member role there.</Alert>
+            )}
+            <button
+              type="button"
+              className="disclosure"
+              aria-expanded={advanced}
+              aria-controls={`${ids}-advanced`}
+              onClick={() => setAdvanced((a) => !a)}
+            >
+              Advanced
+            </button>
+            <div id={`${ids}-advanced`} hidden={!advanced} className="field-row">
+              <Field label="Org role" hint={choice?.organization ? `In ${choice.organization.name}.` : undefined}>
+                {(p) => (
+                  <RoleSelect
+                    id={p.id}
+                    describedBy={p['aria-describedby']}
+                    value={{ type: 'PREDEFINED', name: orgRole }}
+                    onChange={(r) => r.type === 'PREDEFINED' && setOrgRole(r.name)}
+                    predefined={orgRoles.length > 0 ? orgRoles : ['READ_ONLY']}
+                    disabled={!spaceId}
+                  />
+                )}
+              </Field>
+              <Field label="Account role">
+                {(p) => (
+                  <select {...p} value={accountRole} onChange={(e) => setAccountRole(e.target.value as AccountRoleName)}>
+                    {accountRoles.map((r) => (
+                      <option key={r} value={r}>
+                        {predefinedLabel(r)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            </div>
+          </div>
+        )}
+
+        <ErrorAlert error={error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <SubmitButton busy={busy} busyLabel="Creating…" disabled={keyType === 'SERVICE' && (!canService || !spaceRole)}>
+            Create Key
+          </SubmitButton>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The raw key, shown once: it lives only in this component's props and is gone when the dialog closes. */
+function CreatedKey({ apiKey, onDone }: { apiKey: CreatedApiKey; onDone: () => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    input.current?.focus();
+    input.current?.select();
+  }, [apiKey.key]);
+  return (
+    <div className="form">
+      <Alert tone="warning" title="Copy this key now">
+        For security it will not be shown again. Store it somewhere safe, like a password manager or your secret store.
+      </Alert>
+      <div className="field">
+        <label htmlFor="created-key">{apiKey.key_type === 'SERVICE' ? 'Service key' : 'User key'} “{apiKey.name}”</label>
+        <div className="input-with-button">
+          <input ref={input} id="created-key" className="mono" readOnly value={apiKey.key} spellCheck={false} onFocus={(e) => e.target.select()} />
+          <CopyButton text={apiKey.key} />
+        </div>
+      </div>
+      {apiKey.expires_at && <p className="muted">Expires {formatDateTime(apiKey.expires_at)}.</p>}
+      <div className="dialog-actions">
+        <button type="button" className="btn btn-primary" onClick={onDone}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClose: () => void; onRefreshed: () => void }) {
+  const toast = useToast();
+  const [grace, setGrace] = useState('0');
+  const [expiresAt, setExpiresAt] = useState(apiKey.expires_at ? isoToLocalInput(apiKey.expires_at) : '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [created, setCreated] = useState<CreatedApiKey>();
+  const graceSeconds = Number(grace);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
+      setError(new Error(`The grace period is a whole number of seconds from 0 to ${MAX_GRACE_SECONDS}.`));
+      return;
+    }
+    const expires_at = localInputToIso(expiresAt);
+    if (apiKey.expires_at && !expires_at) {
+      setError(new Error('This key has an expiry: choose one for the new key (no later than the current one).'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      const key = await apiKeys.refresh(apiKey.id, { grace_period_seconds: graceSeconds, expires_at });
+      setCreated(key);
+      onRefreshed();
+      toast(graceSeconds === 0 ? `Refreshed “${apiKey.name}”; the old key is revoked.` : `Refreshed “${apiKey.name}”.`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) {
+    return (
+      <Dialog title="API key refreshed" onClose={onClose}>
+        <CreatedKey apiKey={created} onDone={onClose} />
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      title="Refresh API key"
+      onClose={onClose}
+      dismissible={!busy}
+      description={
+        <>
+          Issues a new secret for <strong>{apiKey.name}</strong> with the same name, type and scope. The old key keeps working for the grace
+          period, then stops.
+        </>
+      }
+    >
+      <form onSubmit={submit} className="form">
+        <Field
+          label="Grace period (seconds)"
+          hint={
+            graceSeconds === 0
+              ? '0 revokes the old key immediately.'
+              : `The old key stops working ${Number.isFinite(graceSeconds) ? formatDuration(graceSeconds) : ''} after the refresh${apiKey.expires_at ? ', or at its own expiry if that is sooner' : ''}. Maximum 86400 (24 hours).`
+          }
+        >
+          {(p) => (
+            <input {...p} type="number" inputMode="numeric" min={0} max={MAX_GRACE_SECONDS} step={1} required value={grace} onChange={(e) => setGrace(e.target.value)} />
+          )}
+        </Field>
+        <Field
+          label={apiKey.expires_at ? 'New key expires at' : 'New key expires at (optional)'}
+          hint={apiKey.expires_at ? `No later than the current expiry, ${formatDateTime(apiKey.expires_at)}.` : 'Leave empty for a key that does not expire.'}
+        >
+          {(p) => (
+            <input
+              {...p}
+              type="datetime-local"
+              required={!!apiKey.expires_at}
+              max={apiKey.expires_at ? isoToLocalInput(apiKey.expires_at) : undefined}
+              value={expiresAt}
+              onChange={(e) => setExpiresAt(e.target.value)}
+            />
+          )}
+        </Field>
+        <ErrorAlert error={error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <SubmitButton busy={busy} busyLabel="Refreshing…">
+            Refresh key
+          </SubmitButton>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'}`;
+  const hours = Math.round((seconds / 3600) * 10) / 10;
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}

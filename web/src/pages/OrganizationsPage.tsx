@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { listAll, organizations, spaces } from '../api/endpoints.js';
+import type { Organization } from '../api/types.js';
+import { ErrorAlert } from '../components/Alert.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { OrganizationDialog } from '../components/ResourceForms.js';
+import { LoadMore, Table, type Column } from '../components/Table.js';
+import { useToast } from '../components/Toast.js';
+import { formatDate } from '../lib/format.js';
+import { useAsync, usePaged } from '../lib/hooks.js';
+import { Link, navigate, pathTo } from '../lib/router.js';
+import { useSession } from '../lib/session.js';
+
+/** The organizations the caller can see; account admins create and delete them. */
+export function OrganizationsPage() {
+  const { accountCan } = useSession();
+  const list = usePaged((cursor) => organizations.list({ cursor }), []);
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<Organization>();
+  const canCreate = accountCan('ORGANIZATION_CREATE');
+  const canDelete = accountCan('ORGANIZATION_DELETE');
+
+  const columns: Column<Organization>[] = [
+    { header: 'Name', cell: (o) => <Link to={pathTo('organizations', o.id)} className="strong">{o.name}</Link> },
+    { header: 'Description', cell: (o) => o.description || <span className="muted">—</span> },
+    { header: 'Created', cell: (o) => formatDate(o.created_at) },
+  ];
+  if (canDelete) {
+    columns.push({
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (o) => (
+        <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setDeleting(o)} aria-label={`Delete ${o.name}`}>
+          Delete
+        </button>
+      ),
+    });
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="Organizations"
+        actions={
+          canCreate && (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              New organization
+            </button>
+          )
+        }
+      >
+        <p>Organizations hold spaces, and spaces hold projects. Access granted on an organization covers everything in it.</p>
+      </PageHeader>
+      <ErrorAlert error={list.error} />
+      <Table
+        caption="Organizations"
+        columns={columns}
+        rows={list.items}
+        rowKey={(o) => o.id}
+        loading={list.loading}
+        empty="You are not a member of any organization yet."
+      />
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      {creating && <OrganizationDialog onClose={() => setCreating(false)} onSaved={(o) => navigate(pathTo('organizations', o.id))} />}
+      {deleting && <DeleteOrganizationDialog organization={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />}
+    </>
+  );
+}
+
+export function DeleteOrganizationDialog({ organization, onClose, onDeleted }: { organization: Organization; onClose: () => void; onDeleted: () => void }) {
+  const toast = useToast();
+  const count = useAsync(() => listAll((cursor) => spaces.list({ org_id: organization.id, limit: 100, cursor })).then((s) => s.length), [organization.id]);
+  const n = count.data;
+  return (
+    <ConfirmDialog
+      title="Delete organization"
+      confirmLabel="Delete organization"
+      danger
+      removesOpener
+      onClose={onClose}
+      onConfirm={async () => {
+        await organizations.remove(organization.id);
+        toast(`Deleted ${organization.name}.`);
+        onDeleted();
+      }}
+    >
+      <p>
+        Delete <strong>{organization.name}</strong>? This also deletes:
+      </p>
+      <ul className="cascade">
+        <li>{n === undefined ? 'its spaces' : n === 1 ? 'its 1 space' : `its ${n} spaces`}, with every project, restriction and role binding in them;</li>
+        <li>all organization and space memberships;</li>
+        <li>the scope of service keys on those spaces (such keys keep existing but can no longer do anything there).</li>
+      </ul>
+      <p>This cannot be undone.</p>
+    </ConfirmDialog>
+  );
+}

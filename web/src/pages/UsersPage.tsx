@@ -1,0 +1,346 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { apiKeys, listAll, roleBindings, users } from '../api/endpoints.js';
+import type { AccountRoleName, CreatedUser, InviteMode, User, UserStatus } from '../api/types.js';
+import { Alert, ErrorAlert } from '../components/Alert.js';
+import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { CopyButton } from '../components/CopyButton.js';
+import { Dialog } from '../components/Dialog.js';
+import { Field } from '../components/Field.js';
+import { PageHeader } from '../components/PageHeader.js';
+import { SubmitButton } from '../components/SubmitButton.js';
+import { LoadMore, Table, type Column } from '../components/Table.js';
+import { useToast } from '../components/Toast.js';
+import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
+import { useAsync, useDebounced, usePaged } from '../lib/hooks.js';
+import { setQuery, useLocation } from '../lib/router.js';
+import { useSession } from '../lib/session.js';
+
+const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
+const STATUS_LABEL: Record<UserStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', EXPIRED: 'Expired' };
+const STATUS_BADGE: Record<UserStatus, string> = { ACTIVE: 'badge-green', INVITED: 'badge-blue', EXPIRED: 'badge-gray' };
+
+const INVITE_MODES: { mode: InviteMode; label: string; hint: string }[] = [
+  { mode: 'EMAIL_LINK', label: 'Email link', hint: 'Send an invitation email with a link to choose a password.' },
+  { mode: 'TEMPORARY_PASSWORD', label: 'Temporary password', hint: 'Show a one-time password to hand over; they choose their own at first sign-in.' },
+  { mode: 'NONE', label: 'No invitation', hint: 'Create the user without a way to sign in yet; send an invitation later.' },
+];
+
+function StatusBadge({ status }: { status: UserStatus }) {
+  return <span className={`badge ${STATUS_BADGE[status]}`}>{STATUS_LABEL[status]}</span>;
+}
+
+/** Users of the account: invite, resend invitations, send password resets, delete. */
+export function UsersPage() {
+  const { me, accountCan } = useSession();
+  const toast = useToast();
+  const { query } = useLocation();
+  const [email, setEmail] = useState(query.get('email') ?? '');
+  const emailFilter = useDebounced(email.trim(), 300);
+  const statusParam = query.get('status')?.toUpperCase() as UserStatus | undefined;
+  const status = statusParam && STATUSES.includes(statusParam) ? statusParam : undefined;
+  const list = usePaged((cursor) => users.list({ email: emailFilter, status: status ? [status] : undefined, cursor }), [emailFilter, status]);
+  const [inviting, setInviting] = useState(false);
+  const [deleting, setDeleting] = useState<User>();
+  const [resetting, setResetting] = useState<User>();
+
+  const canInvite = accountCan('USER_CREATE');
+  const canReset = accountCan('USER_UPDATE');
+  const canDelete = accountCan('USER_DELETE');
+
+  const resend = async (u: User) => {
+    try {
+      await users.resendInvitation(u.id);
+      toast(`Invitation sent again to ${u.email}.`);
+      list.reload();
+    } catch (e) {
+      toast(`Could not resend the invitation: ${e instanceof Error ? e.message : String(e)}`, 'error');
+    }
+  };
+
+  const columns: Column<User>[] = [
+    {
+      header: 'User',
+      cell: (u) => (
+        <div>
+          <div className="strong">
+            {u.name} {u.id === me.id && <span className="muted small">(you)</span>}
+          </div>
+          <div className="muted small">{u.email}</div>
+        </div>
+      ),
+    },
+    { header: 'Account role', cell: (u) => roleLabel(u.role) },
+    { header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+    { header: 'Developer', cell: (u) => (u.is_developer ? 'Yes' : 'No') },
+    { header: 'Created', cell: (u) => formatDate(u.created_at) },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (u) => (
+        <div className="button-row">
+          {canInvite && u.status !== 'ACTIVE' && (
+            <button type="button" className="btn btn-small" onClick={() => void resend(u)} aria-label={`Resend invitation to ${u.email}`}>
+              Resend invitation
+            </button>
+          )}
+          {canReset && u.status === 'ACTIVE' && u.id !== me.id && (
+            <button type="button" className="btn btn-small" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.email}`}>
+              Reset password
+            </button>
+          )}
+          {canDelete && u.id !== me.id && (
+            <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setDeleting(u)} aria-label={`Delete ${u.email}`}>
+              Delete
+            </button>
+          )}
+        </div>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        actions={
+          canInvite && (
+            <button type="button" className="btn btn-primary" onClick={() => setInviting(true)}>
+              Invite user
+            </button>
+          )
+        }
+      />
+      <div className="toolbar">
+        <Field label="Search by email" className="field-inline grow">
+          {(p) => (
+            <input
+              {...p}
+              type="search"
+              value={email}
+              onChange={(e) => {
+                setEmail(e.target.value);
+                setQuery({ email: e.target.value.trim() || undefined });
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Status" className="field-inline">
+          {(p) => (
+            <select {...p} value={status ?? ''} onChange={(e) => setQuery({ status: e.target.value.toLowerCase() || undefined })}>
+              <option value="">All</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <ErrorAlert error={list.error} />
+      <Table caption="Users" columns={columns} rows={list.items} rowKey={(u) => u.id} loading={list.loading} empty="No users match." />
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+
+      {inviting && <InviteDialog onClose={() => setInviting(false)} onInvited={list.reload} />}
+      {resetting && (
+        <ConfirmDialog
+          title="Reset password"
+          confirmLabel="Send reset email"
+          onClose={() => setResetting(undefined)}
+          onConfirm={async () => {
+            await users.resetPassword(resetting.id);
+            toast(`Password reset email sent to ${resetting.email}.`);
+          }}
+        >
+          <p>
+            Send <strong>{resetting.name}</strong> ({resetting.email}) an email with a link to choose a new password? They are signed out of the
+            console everywhere at once.
+          </p>
+        </ConfirmDialog>
+      )}
+      {deleting && (
+        <DeleteUserDialog
+          user={deleting}
+          onClose={() => setDeleting(undefined)}
+          onDeleted={() => {
+            toast(`Deleted ${deleting.email}.`);
+            list.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: () => void }) {
+  const ids = useId();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<AccountRoleName>('MEMBER');
+  const [mode, setMode] = useState<InviteMode>('EMAIL_LINK');
+  const [developer, setDeveloper] = useState(true);
+  const developerTouched = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [result, setResult] = useState<{ user: CreatedUser; created: boolean }>();
+
+  useEffect(() => {
+    if (!developerTouched.current) setDeveloper(role !== 'ANNOTATOR');
+  }, [role]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await users.create({
+        name: name.trim(),
+        email: email.trim(),
+        role: { type: 'PREDEFINED', name: role },
+        invite_mode: mode,
+        is_developer: developer,
+      });
+      setResult(res);
+      onInvited();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (result) {
+    const { user, created } = result;
+    return (
+      <Dialog title={created ? 'User invited' : 'User already exists'} onClose={onClose}>
+        <div className="form">
+          {!created ? (
+            <Alert tone="info">
+              {user.email} already has an account ({STATUS_LABEL[user.status].toLowerCase()}). No new invitation was sent; use Resend invitation
+              if they need one.
+            </Alert>
+          ) : user.temporary_password ? (
+            <>
+              <Alert tone="warning" title="Copy the temporary password now">
+                It will not be shown again. {user.name} signs in with {user.email} and this password, then must choose a new one.
+              </Alert>
+              <div className="field">
+                <label htmlFor={`${ids}-temp`}>Temporary password</label>
+                <div className="input-with-button">
+                  <input id={`${ids}-temp`} className="mono" readOnly value={user.temporary_password} onFocus={(e) => e.target.select()} />
+                  <CopyButton text={user.temporary_password} />
+                </div>
+              </div>
+            </>
+          ) : user.status === 'INVITED' ? (
+            <Alert tone="success">An invitation email is on its way to {user.email}. The link lets them choose a password and sign in.</Alert>
+          ) : (
+            <Alert tone="success">{user.name} was created without an invitation. Send one from the Users list when they need access.</Alert>
+          )}
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-primary" onClick={onClose}>
+              Done
+            </button>
+          </div>
+        </div>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog title="Invite user" onClose={onClose} dismissible={!busy}>
+      <form onSubmit={submit} className="form">
+        <Field label="Full name">{(p) => <input {...p} required maxLength={200} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <Field label="Email">{(p) => <input {...p} type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+        <Field label="Account role" hint="Admins manage the whole account. Members and annotators get access through organizations and spaces.">
+          {(p) => (
+            <select {...p} value={role} onChange={(e) => setRole(e.target.value as AccountRoleName)}>
+              {(['ADMIN', 'MEMBER', 'ANNOTATOR'] as const).map((r) => (
+                <option key={r} value={r}>
+                  {predefinedLabel(r)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset className="radio-list">
+          <legend>Invite mode</legend>
+          {INVITE_MODES.map((m) => (
+            <label key={m.mode} className="radio-row">
+              <input type="radio" name={`${ids}-mode`} value={m.mode} checked={mode === m.mode} onChange={() => setMode(m.mode)} />
+              <span>
+                <span className="strong">{m.label}</span>
+                <span className="muted small">{m.hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <label className="checkbox-row">
+          <input
+            type="checkbox"
+            checked={developer}
+            onChange={(e) => {
+              developerTouched.current = true;
+              setDeveloper(e.target.checked);
+            }}
+          />
+          <span>Developer (may create API keys)</span>
+        </label>
+        <ErrorAlert error={error} />
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <SubmitButton busy={busy} busyLabel="Inviting…">
+            Invite
+          </SubmitButton>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+interface Impact {
+  keys: number;
+  bindings: number;
+}
+
+/** Spells out the delete cascade (access-model.md) with the counts the caller can see. */
+function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: () => void }) {
+  const impact = useAsync(async (): Promise<Impact> => {
+    const [keys, spaceBindings, projectBindings] = await Promise.all([
+      listAll((cursor) => apiKeys.list({ user_id: user.id, key_type: 'USER', status: 'ACTIVE', limit: 100, cursor })),
+      listAll((cursor) => roleBindings.list({ resource_type: 'SPACE', user_id: user.id, limit: 100, cursor })),
+      listAll((cursor) => roleBindings.list({ resource_type: 'PROJECT', user_id: user.id, limit: 100, cursor })),
+    ]);
+    return { keys: keys.length, bindings: spaceBindings.length + projectBindings.length };
+  }, [user.id]);
+  const count = (n: number | undefined, one: string, many: string) =>
+    n === undefined ? `their ${many}` : n === 0 ? `no ${many}` : `${n} ${n === 1 ? one : many}`;
+
+  return (
+    <ConfirmDialog
+      title="Delete user"
+      confirmLabel="Delete user"
+      danger
+      removesOpener
+      onClose={onClose}
+      onConfirm={async () => {
+        await users.remove(user.id);
+        onDeleted();
+      }}
+    >
+      <p>
+        Delete <strong>{user.name}</strong> ({user.email})? This:
+      </p>
+      <ul className="cascade">
+        <li>removes them from every organization and space they belong to;</li>
+        <li>deletes {count(impact.data?.bindings, 'role binding', 'role bindings')} on spaces and projects;</li>
+        <li>revokes {count(impact.data?.keys, 'active user key', 'active user keys')}: clients using them are refused at once;</li>
+        <li>keeps service keys they created working (their bot users belong to the account).</li>
+      </ul>
+      <p>They can no longer sign in. Their past actions stay in the audit log. This cannot be undone.</p>
+    </ConfirmDialog>
+  );
+}
