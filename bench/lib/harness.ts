@@ -39,7 +39,7 @@ export function machineInfo(): MachineInfo {
   return { cores: list.length, cpu: list[0]?.model.trim() ?? 'unknown', node: process.version };
 }
 
-interface Stats {
+export interface Stats {
   median: number;
   min: number;
   max: number;

@@ -43,7 +43,7 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
   const spaceRef: ResourceRef = { type: 'SPACE', id: sp.id };
   const spaceCell = u.cells.get(cellKey(SPACE_CELL, sp.id));
   if (spaceCell?.membershipRoleId !== undefined) roleGrant(s, 'SPACE_MEMBERSHIP', spaceRef, spaceCell.membershipRoleId, undefined, out);
-  for (const bindingId of spaceCell?.bindingIds ?? []) roleGrant(s, 'SPACE_BINDING', spaceRef, s.bindings.get(bindingId)!.roleId, bindingId, out);
+  bindingGrants(s, 'SPACE_BINDING', spaceRef, spaceCell?.bindings, out);
   if (project === undefined) return out;
   if (project.restricted) {
     for (const g of out) {
@@ -51,9 +51,7 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
     }
   }
   const projectRef: ResourceRef = { type: 'PROJECT', id: project.id };
-  for (const bindingId of u.cells.get(cellKey(PROJECT_CELL, project.id))?.bindingIds ?? []) {
-    roleGrant(s, 'PROJECT_BINDING', projectRef, s.bindings.get(bindingId)!.roleId, bindingId, out);
-  }
+  bindingGrants(s, 'PROJECT_BINDING', projectRef, u.cells.get(cellKey(PROJECT_CELL, project.id))?.bindings, out);
   return out;
 }
 
@@ -83,6 +81,11 @@ function organizationGrants(s: AccessSnapshot, u: UserEntry, orgId: number, spac
       role, publicSpaces: true, reach: space?.isPrivate === true ? 'private-space' : 'full',
     }));
   }
+}
+
+/** Grants of a cell's role bindings, given as pairs (binding id, role id, …). */
+function bindingGrants(s: AccessSnapshot, source: GrantSource, at: ResourceRef, pairs: number[] | undefined, out: Grant[]): void {
+  for (let k = 0; k < (pairs?.length ?? 0); k += 2) roleGrant(s, source, at, pairs![k + 1]!, pairs![k]!, out);
 }
 
 function roleGrant(

@@ -30,14 +30,16 @@ export function cellKey(kind: CellKind, id: number): number {
  * membership's role, role bindings) and the permission bits derived from them.
  */
 interface Cell {
+  user: UserEntry;
+  key: number;
   /** Granted on the resource and everything beneath it. */
   bits: PermissionBits;
   /** Organization cells only: granted on the organization and its non-private spaces (and beneath those). */
   publicSpaceBits: PermissionBits | undefined;
   /** The organization or space membership's role. */
   membershipRoleId: number | undefined;
-  /** Role bindings on the space or project. */
-  bindingIds: number[] | undefined;
+  /** Role bindings on the space or project, as pairs: binding id, role id, binding id, role id, … */
+  bindings: number[] | undefined;
 }
 
 /** @internal */
@@ -98,8 +100,8 @@ export class AccessSnapshot {
   /** @internal */ readonly spaces = new Map<number, SpaceEntry>();
   /** @internal */ readonly projects = new Map<number, ProjectEntry>();
   /** @internal */ readonly roles = new Map<number, CompiledRole>();
-  /** @internal Every role binding of a known user, by id. */
-  readonly bindings = new Map<number, RoleBindingInput>();
+  /** @internal binding id → the cell the binding feeds (bindings of known users only) */
+  readonly bindings = new Map<number, Cell>();
   /** Unions of several roles' bits, shared by every cell with the same roles (memory stays flat). */
   private readonly unions = new Map<string, PermissionBits>();
 
@@ -119,13 +121,9 @@ export class AccessSnapshot {
     for (const sp of input.spaces) s.insertSpace(sp);
     for (const p of input.projects) s.insertProject(p);
     for (const u of input.users) s.users.set(u.id, newUserEntry(u));
-    for (const m of input.organizationMemberships) s.setMembership(m.userId, ORGANIZATION_CELL, m.organizationId, m.roleId);
-    for (const m of input.spaceMemberships) s.setMembership(m.userId, SPACE_CELL, m.spaceId, m.roleId);
-    for (const b of input.roleBindings) {
-      if (s.bindings.has(b.id)) s.detachBinding(b.id);
-      s.attachBinding(b);
-    }
-    for (const u of s.users.values()) s.recomputeUser(u);
+    for (const m of input.organizationMemberships) s.upsertOrganizationMembership(m);
+    for (const m of input.spaceMemberships) s.upsertSpaceMembership(m);
+    for (const b of input.roleBindings) s.upsertBinding(b);
     return s;
   }
 
@@ -172,14 +170,14 @@ export class AccessSnapshot {
     u.isBot = user.isBot;
     if (!roleChanged) return;
     // Account MEMBER adds ORGANIZATION_READ to each organization cell.
-    for (const [key, cell] of u.cells) if (key % 4 === ORGANIZATION_CELL) this.recomputeCell(u, key, cell);
+    for (const cell of u.cells.values()) if (cell.key % 4 === ORGANIZATION_CELL) this.recomputeCell(cell);
   }
 
   /** Drops the user with its memberships and bindings. */
   removeUser(userId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    for (const cell of u.cells.values()) for (const bindingId of cell.bindingIds ?? []) this.bindings.delete(bindingId);
+    for (const cell of u.cells.values()) this.forgetBindings(cell);
     this.users.delete(userId);
   }
 
@@ -196,13 +194,13 @@ export class AccessSnapshot {
     this.unions.clear();
     for (const u of this.users.values()) {
       if (!this.holdsRole(u, roleId)) continue;
+      const doomed: number[] = [];
       for (const cell of u.cells.values()) {
         if (cell.membershipRoleId === roleId) cell.membershipRoleId = undefined;
-        if (cell.bindingIds === undefined) continue;
-        const kept = cell.bindingIds.filter((id) => this.bindings.get(id)!.roleId !== roleId);
-        for (const id of cell.bindingIds) if (!kept.includes(id)) this.bindings.delete(id);
-        cell.bindingIds = kept.length > 0 ? kept : undefined;
+        const pairs = cell.bindings ?? [];
+        for (let k = 0; k < pairs.length; k += 2) if (pairs[k + 1] === roleId) doomed.push(pairs[k]!);
       }
+      for (const bindingId of doomed) this.detachBinding(bindingId);
       this.recomputeUser(u);
     }
   }
@@ -290,7 +288,7 @@ export class AccessSnapshot {
 
   /** Adds an organization membership or changes its role. */
   upsertOrganizationMembership(membership: OrganizationMembershipInput): void {
-    this.setMembership(membership.userId, ORGANIZATION_CELL, membership.organizationId, membership.roleId, true);
+    this.setMembership(membership.userId, ORGANIZATION_CELL, membership.organizationId, membership.roleId);
   }
 
   /**
@@ -309,24 +307,22 @@ export class AccessSnapshot {
 
   /** Adds a space membership or changes its role. */
   upsertSpaceMembership(membership: SpaceMembershipInput): void {
-    this.setMembership(membership.userId, SPACE_CELL, membership.spaceId, membership.roleId, true);
+    this.setMembership(membership.userId, SPACE_CELL, membership.spaceId, membership.roleId);
   }
 
   /** Removes a space membership; role bindings on the space stay. */
   removeSpaceMembership(userId: number, spaceId: number): void {
-    const u = this.users.get(userId);
-    const key = cellKey(SPACE_CELL, spaceId);
-    const cell = u?.cells.get(key);
-    if (u === undefined || cell === undefined) return;
+    const cell = this.users.get(userId)?.cells.get(cellKey(SPACE_CELL, spaceId));
+    if (cell === undefined) return;
     cell.membershipRoleId = undefined;
-    this.recomputeCell(u, key, cell);
+    this.recomputeCell(cell);
   }
 
   /** Adds a role binding, or replaces the one with the same id. */
   upsertBinding(binding: RoleBindingInput): void {
     this.detachBinding(binding.id);
     const cell = this.attachBinding(binding);
-    if (cell !== undefined) this.recomputeCell(this.users.get(binding.userId)!, bindingKey(binding), cell);
+    if (cell !== undefined) this.recomputeCell(cell);
   }
 
   /** Removes a role binding by id (unknown ids are ignored). */
@@ -350,46 +346,53 @@ export class AccessSnapshot {
     this.projects.set(project.id, { id: project.id, spaceId: project.spaceId, restricted: project.restricted, name: project.name });
   }
 
-  /** Sets a membership's role on the user's cell (recomputing it unless building); unknown users are ignored. */
-  private setMembership(userId: number, kind: CellKind, id: number, roleId: number, recompute = false): void {
+  /** Sets a membership's role on the user's cell; unknown users are ignored. */
+  private setMembership(userId: number, kind: CellKind, id: number, roleId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    const key = cellKey(kind, id);
-    const cell = cellOf(u, key);
+    const cell = cellOf(u, cellKey(kind, id));
     cell.membershipRoleId = roleId;
-    if (recompute) this.recomputeCell(u, key, cell);
+    this.recomputeCell(cell);
   }
 
   /** Records a binding on its user's cell, without recomputing it; bindings of unknown users are ignored. */
   private attachBinding(b: RoleBindingInput): Cell | undefined {
     const u = this.users.get(b.userId);
     if (u === undefined) return undefined;
-    const cell = cellOf(u, bindingKey(b));
-    if (cell.bindingIds === undefined) cell.bindingIds = [b.id];
-    else cell.bindingIds.push(b.id);
-    this.bindings.set(b.id, b);
+    const cell = cellOf(u, cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId));
+    if (cell.bindings === undefined) cell.bindings = [b.id, b.roleId];
+    else cell.bindings.push(b.id, b.roleId);
+    this.bindings.set(b.id, cell);
     return cell;
   }
 
   /** Forgets a binding and recomputes the one cell it fed. */
   private detachBinding(bindingId: number): void {
-    const b = this.bindings.get(bindingId);
-    if (b === undefined) return;
+    const cell = this.bindings.get(bindingId);
+    if (cell === undefined) return;
     this.bindings.delete(bindingId);
-    const u = this.users.get(b.userId)!;
-    const key = bindingKey(b);
-    const cell = u.cells.get(key)!;
-    const rest = cell.bindingIds!.filter((id) => id !== bindingId);
-    cell.bindingIds = rest.length > 0 ? rest : undefined;
-    this.recomputeCell(u, key, cell);
+    const pairs = cell.bindings!;
+    for (let k = 0; k < pairs.length; k += 2) {
+      if (pairs[k] === bindingId) {
+        pairs.splice(k, 2);
+        break;
+      }
+    }
+    if (pairs.length === 0) cell.bindings = undefined;
+    this.recomputeCell(cell);
   }
 
   /** Drops a cell with its membership and bindings. */
   private dropCell(u: UserEntry, key: number): void {
     const cell = u.cells.get(key);
     if (cell === undefined) return;
-    for (const bindingId of cell.bindingIds ?? []) this.bindings.delete(bindingId);
+    this.forgetBindings(cell);
     u.cells.delete(key);
+  }
+
+  private forgetBindings(cell: Cell): void {
+    const pairs = cell.bindings ?? [];
+    for (let k = 0; k < pairs.length; k += 2) this.bindings.delete(pairs[k]!);
   }
 
   /** Drops every cell of every user on the given resources (they are gone). */
@@ -406,35 +409,35 @@ export class AccessSnapshot {
   private holdsRole(u: UserEntry, roleId: number): boolean {
     for (const cell of u.cells.values()) {
       if (cell.membershipRoleId === roleId) return true;
-      for (const id of cell.bindingIds ?? []) if (this.bindings.get(id)!.roleId === roleId) return true;
+      const pairs = cell.bindings ?? [];
+      for (let k = 1; k < pairs.length; k += 2) if (pairs[k] === roleId) return true;
     }
     return false;
   }
 
   private recomputeUser(u: UserEntry): void {
-    for (const [key, cell] of u.cells) this.recomputeCell(u, key, cell);
+    for (const cell of u.cells.values()) this.recomputeCell(cell);
   }
 
   /** Derives a cell's bits from its sources; a cell left without sources is dropped. */
-  private recomputeCell(u: UserEntry, key: number, cell: Cell): void {
-    const ids = cell.bindingIds;
-    const membership = cell.membershipRoleId;
-    if (membership === undefined && ids === undefined) {
-      u.cells.delete(key);
+  private recomputeCell(cell: Cell): void {
+    const { user: u, bindings: pairs, membershipRoleId: membership } = cell;
+    if (membership === undefined && pairs === undefined) {
+      u.cells.delete(cell.key);
       return;
     }
-    if (key % 4 === ORGANIZATION_CELL) {
+    if (cell.key % 4 === ORGANIZATION_CELL) {
       const role = this.roles.get(membership!);
       const bits = role?.organizationBits ?? EMPTY_BITS;
       cell.bits = u.role === 'MEMBER' ? this.union(`m${membership}`, [bits, ACCOUNT_MEMBER_ORGANIZATION_BITS]) : bits;
       cell.publicSpaceBits = role?.publicSpaceBits;
       return;
     }
-    if (ids === undefined || (membership === undefined && ids.length === 1)) {
-      cell.bits = this.roleBits(membership ?? this.bindings.get(ids![0]!)!.roleId);
+    if (pairs === undefined || (membership === undefined && pairs.length === 2)) {
+      cell.bits = this.roleBits(membership ?? pairs![1]!);
       return;
     }
-    const roleIds = ids.map((id) => this.bindings.get(id)!.roleId);
+    const roleIds = pairs.filter((_, k) => k % 2 === 1);
     if (membership !== undefined) roleIds.push(membership);
     const unique = [...new Set(roleIds)].sort((a, b) => a - b);
     cell.bits = unique.length === 1 ? this.roleBits(unique[0]!) : this.union(unique.join(','), unique.map((r) => this.roleBits(r)));
@@ -462,12 +465,8 @@ function newUserEntry(u: UserInput): UserEntry {
 function cellOf(u: UserEntry, key: number): Cell {
   let cell = u.cells.get(key);
   if (cell === undefined) {
-    cell = { bits: EMPTY_BITS, publicSpaceBits: undefined, membershipRoleId: undefined, bindingIds: undefined };
+    cell = { user: u, key, bits: EMPTY_BITS, publicSpaceBits: undefined, membershipRoleId: undefined, bindings: undefined };
     u.cells.set(key, cell);
   }
   return cell;
-}
-
-function bindingKey(b: RoleBindingInput): number {
-  return cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId);
 }

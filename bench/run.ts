@@ -1,0 +1,42 @@
+// `npm run bench`: every row of ../shared/bench-plan.md that the project implements, each beside its peer in
+// this one run; prints a table and writes bench/results.json. Targets are reported (PASS/MISS), never asserted.
+// BENCH_ONLY=access,keys,http,cli picks groups; DATABASE_URL adds the PostgreSQL revocation row (B11).
+import { writeFileSync } from 'node:fs';
+import { runAccessBenches } from './access/index.js';
+import { runCliBenches } from './cli/index.js';
+import { runHttpBenches } from './http/index.js';
+import { runKeyBenches } from './keys/index.js';
+import { runRevocationBench } from './keys/b11-revocation.js';
+import type { BenchRow } from './lib/harness.js';
+
+const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli').split(','));
+const rows: BenchRow[] = [];
+
+function format(n: number | null): string {
+  if (n === null) return '—';
+  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  return Number(n.toPrecision(3)).toString();
+}
+
+async function group(name: string, run: () => Promise<BenchRow[]>): Promise<void> {
+  if (!only.has(name)) return;
+  process.stderr.write(`running ${name} benchmarks…\n`);
+  rows.push(...(await run()));
+}
+
+await group('access', runAccessBenches);
+await group('keys', runKeyBenches);
+if (only.has('keys') && process.env.DATABASE_URL) rows.push(await runRevocationBench(process.env.DATABASE_URL));
+await group('http', runHttpBenches);
+await group('cli', runCliBenches);
+
+const table = rows.map((r) => ({
+  id: r.id, subject: r.subject, peer: r.peer, unit: r.unit,
+  subject_value: format(r.subject_value), peer_value: format(r.peer_value), ratio: format(r.ratio), target: r.target,
+  result: r.pass === null ? 'info' : r.pass ? 'PASS' : 'MISS',
+}));
+console.table(table);
+const machine = rows[0]?.machine;
+if (machine) console.log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(rows, null, 2)}\n`);
+console.log('wrote bench/results.json');
