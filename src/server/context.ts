@@ -34,7 +34,8 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const dropCaches = () => { keys.invalidateAll(); access.invalidateAll(); };
     const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
     changes.subscribe((change) => {
-      access.invalidate(change.accountId);
+      if (change.access) access.apply(change.accountId, change.access);
+      else access.invalidate(change.accountId);
       for (const id of change.keyPublicIds ?? []) keys.invalidateKey(id);
       for (const id of change.userIds ?? []) keys.invalidateUser(id);
     });

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
+import type { AccessChange } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 
 /** Who is changing something, from where, and what they asked (for the audit row). */
@@ -19,8 +20,12 @@ export interface Actor {
 export class ChangeSet {
   readonly userIds = new Set<number>();
   readonly keyPublicIds = new Set<string>();
+  /** Undefined until the mutation declares exactly how it changed access (then the snapshot is patched, not rebuilt). */
+  access: AccessChange[] | undefined;
   user(id: number): void { this.userIds.add(id); }
   key(publicId: string): void { this.keyPublicIds.add(publicId); }
+  /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
+  patchAccess(...edits: AccessChange[]): void { this.access = [...(this.access ?? []), ...edits]; }
 }
 
 export type Trx = Transaction<Database>;
@@ -54,6 +59,7 @@ export async function runMutation<T>(ctx: AppContext, actor: Actor, fn: (trx: Tr
     accountId: actor.principal.accountId,
     userIds: [...changes.userIds],
     keyPublicIds: [...changes.keyPublicIds],
+    ...(changes.access ? { access: changes.access } : {}),
   });
   return result;
 }

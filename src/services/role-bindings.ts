@@ -23,22 +23,27 @@ const CHUNK = 1000;
 
 export interface ListRoleBindingsQuery {
   resource_type: BindingResourceType;
+  resource_id?: string | undefined;
   user_id?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
 
 /**
- * Bindings of one resource type, by id, keyset-paginated: account admins see all of the account's; everyone else
- * only those on resources where they hold ROLE_BINDING_READ.
+ * Bindings of one resource type (optionally of one resource, or one user), by id, keyset-paginated: account admins
+ * see all of the account's; everyone else only those on resources where they hold ROLE_BINDING_READ. A
+ * `resource_id` of another type than `resource_type` is a 400, as on create; an unknown one gives an empty page.
  */
 export async function listRoleBindings(ctx: AppContext, principal: Principal, query: ListRoleBindingsQuery) {
   const scope = 'role-bindings';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const resource = query.resource_id === undefined ? undefined : declaredResource(query.resource_type, query.resource_id);
   const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
+  const column = query.resource_type === 'SPACE' ? 'space_id' : 'project_id';
   const filtered = () => {
     let q = ctx.store.db.selectFrom('role_bindings').selectAll()
       .where('account_id', '=', principal.accountId).where('resource_type', '=', query.resource_type);
+    if (resource !== undefined) q = q.where(column, '=', resource.id);
     if (userId !== undefined) q = q.where('user_id', '=', userId);
     if (after !== undefined) q = q.where('id', '>', after);
     return q;
@@ -49,8 +54,8 @@ export async function listRoleBindings(ctx: AppContext, principal: Principal, qu
     rows = await filtered().orderBy('id').limit(n).execute();
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
-    const readable = allowedResources(snapshot, principal.userId, 'ROLE_BINDING_READ', query.resource_type);
-    const column = query.resource_type === 'SPACE' ? 'space_id' : 'project_id';
+    const readable = allowedResources(snapshot, principal.userId, 'ROLE_BINDING_READ', query.resource_type)
+      .filter((id) => resource === undefined || id === resource.id);
     // Each chunk of resources gives its own first n bindings; the page's first n are among their union.
     rows = [];
     for (let i = 0; i < readable.length; i += CHUNK) {
@@ -95,6 +100,7 @@ export async function createRoleBinding(ctx: AppContext, actor: Actor, input: Cr
         created_at: now, updated_at: now,
       }).returningAll().executeTakeFirstOrThrow();
       changes.user(user.id);
+      changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
       return row;
     });
   } catch (error) {
@@ -124,6 +130,7 @@ export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId
         .where('id', '=', binding.id).where('account_id', '=', principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('role binding');
       changes.user(row.user_id);
+      changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
       return row;
     });
   } catch (error) {
@@ -142,6 +149,7 @@ export async function deleteRoleBinding(ctx: AppContext, actor: Actor, bindingId
       .executeTakeFirst();
     if (Number(deleted.numDeletedRows) === 0) throw notFound('role binding');
     changes.user(binding.user_id);
+    changes.patchAccess({ op: 'removeBinding', id: binding.id });
   });
 }
 

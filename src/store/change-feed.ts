@@ -8,7 +8,17 @@ export interface Change {
   userIds?: number[];
   /** API keys (public ids) revoked, refreshed or otherwise changed. */
   keyPublicIds?: string[];
+  /**
+   * The exact edits to the account's access snapshot, when the mutation declared them; absent means "rebuild".
+   * Only the process that made the change applies them (in commit order); the others rebuild, since
+   * notifications from several processes may arrive in another order than their commits.
+   */
+  access?: AccessChange[];
 }
+
+export type AccessChange =
+  | { op: 'upsertBinding'; binding: { id: number; userId: number; roleId: number; resourceType: 'SPACE' | 'PROJECT'; resourceId: number } }
+  | { op: 'removeBinding'; id: number };
 
 export interface ChangeFeed {
   publish(change: Change): Promise<void>;

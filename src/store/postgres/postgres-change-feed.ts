@@ -59,7 +59,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     client.on('notification', (msg) => {
       if (!msg.payload) return;
       const { origin, change } = JSON.parse(msg.payload) as { origin: string; change: Change };
-      if (origin !== this.#origin) this.#deliver(change);
+      if (origin !== this.#origin) this.#deliver({ ...change, access: undefined });
     });
     client.on('error', () => {
       client.release(true);
