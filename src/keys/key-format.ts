@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 
 /**
  * Raw API key format: `ak-<public id>-<secret><checksum>`.
@@ -25,9 +24,26 @@ function base62(bytes: Buffer, length: number): string {
   return out;
 }
 
-/** Same digits as base62() of the CRC's 4 big-endian bytes, in plain number arithmetic: this runs per request. */
-function checksumOf(body: string): string {
-  let n = crc32(body) >>> 0;
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/**
+ * CRC-32 (IEEE, as zlib) of the first `end` characters, all ASCII. Written out because `zlib.crc32` only exists
+ * from Node 20.15 (we support every Node 20), and because on 59 characters it is faster than zlib's, which
+ * first copies the string into a buffer: this runs on every request.
+ */
+function crc32(text: string, end: number): number {
+  let c = -1;
+  for (let i = 0; i < end; i++) c = CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** The checksum of `text`'s first `end` characters: base62() of the CRC's 4 big-endian bytes, in number arithmetic. */
+function checksumOf(text: string, end: number): string {
+  let n = crc32(text, end);
   let out = '';
   for (let i = 0; i < CHECKSUM_LENGTH; i++) {
     out = ALPHABET[n % 62]! + out;
@@ -46,15 +62,14 @@ export function generateKey(): GeneratedKey {
   const publicId = base62(randomBytes(12), PUBLIC_ID_LENGTH);
   const secret = base62(randomBytes(32), SECRET_LENGTH);
   const body = `${KEY_PREFIX}${publicId}-${secret}`;
-  const raw = body + checksumOf(body);
+  const raw = body + checksumOf(body, body.length);
   return { raw, publicId, last4: raw.slice(-4) };
 }
 
 /** The public id of a well-formed key whose checksum holds, else undefined (no I/O). */
 export function parseKey(raw: string): { publicId: string } | undefined {
   if (!KEY_PATTERN.test(raw)) return undefined;
-  const body = raw.slice(0, raw.length - CHECKSUM_LENGTH);
-  if (checksumOf(body) !== raw.slice(-CHECKSUM_LENGTH)) return undefined;
+  if (checksumOf(raw, raw.length - CHECKSUM_LENGTH) !== raw.slice(-CHECKSUM_LENGTH)) return undefined;
   return { publicId: raw.slice(KEY_PREFIX.length, KEY_PREFIX.length + PUBLIC_ID_LENGTH) };
 }
 

@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Principal } from '../domain/principal.js';
 import type { AccountRoleKey, Database } from '../store/schema.js';
-import { digestKey, digestsEqual } from './key-digest.js';
+import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
 import { importedPublicId, parseKey } from './key-format.js';
 
 /** Why a key failed. Never sent to the client (a 401 says nothing more); written to the audit log. */
@@ -12,7 +12,10 @@ export type VerifyResult = { ok: true; principal: Principal } | { ok: false; fai
 
 interface CachedKey {
   keyId: number;
+  /** HMAC digest as stored. */
   digest: string;
+  /** fingerprintKey() of the raw key, once a request proved it against `digest`. */
+  fingerprint: string | undefined;
   status: 'ACTIVE' | 'REVOKED';
   expiresAtMs: number | null;
   /** Replaced by a refresh: once expired, the failure is the end of the grace period. */
@@ -20,6 +23,10 @@ interface CachedKey {
   principal: Principal;
   principalActive: boolean;
   loadedAtMs: number;
+  /** The answer to a successful verification, built once. */
+  accepted: VerifyResult;
+  /** When this process last wrote the key's last_used_at (carried over from before a reload). */
+  touchedAtMs: number | undefined;
 }
 
 interface KeyRow {
@@ -96,14 +103,25 @@ export class KeyVerifier {
       if (entry === undefined) return UNKNOWN;
     }
     const accountId = entry.principal.accountId;
-    if (!digestsEqual(entry.digest, digest ?? digestKey(this.pepper, raw))) return { ok: false, failure: 'wrong_secret', accountId };
+    if (!this.#secretMatches(entry, raw, digest)) return { ok: false, failure: 'wrong_secret', accountId };
     if (entry.status !== 'ACTIVE') return { ok: false, failure: 'revoked', accountId };
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) {
       return { ok: false, failure: entry.replaced ? 'grace_ended' : 'expired', accountId };
     }
     if (!entry.principalActive) return { ok: false, failure: 'inactive_principal', accountId };
-    this.#touch(entry.keyId, now);
-    return { ok: true, principal: entry.principal };
+    this.#touch(entry, now);
+    return entry.accepted;
+  }
+
+  /**
+   * The presented key against the record: the first time by its HMAC (the stored digest), after that by its
+   * in-memory fingerprint, which costs a plain SHA-256. Both comparisons are constant-time.
+   */
+  #secretMatches(entry: CachedKey, raw: string, digest: string | undefined): boolean {
+    if (entry.fingerprint !== undefined) return digestsEqual(entry.fingerprint, fingerprintKey(raw));
+    if (!digestsEqual(entry.digest, digest ?? digestKey(this.pepper, raw))) return false;
+    entry.fingerprint = fingerprintKey(raw);
+    return true;
   }
 
   async loadImportedKeys(): Promise<void> {
@@ -135,18 +153,22 @@ export class KeyVerifier {
     const { rows } = await this.db.executeQuery<KeyRow>(CompiledQuery.raw(this.#lookupSql, [publicId]));
     const row = rows[0];
     if (row === undefined) return undefined;
+    const principal: Principal = {
+      accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role,
+      isBot: row.is_bot === 1, apiKeyId: row.key_id,
+    };
     const entry: CachedKey = {
       keyId: row.key_id,
       digest: row.secret_hash,
+      fingerprint: undefined,
       status: row.status,
       expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
       replaced: row.replaced_by_id !== null,
-      principal: {
-        accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role,
-        isBot: row.is_bot === 1, apiKeyId: row.key_id,
-      },
+      principal,
       principalActive: row.user_status === 'ACTIVE' && row.deleted_at === null,
       loadedAtMs: now,
+      accepted: { ok: true, principal },
+      touchedAtMs: this.#lastUsedWritten.get(row.key_id),
     };
     if (generation === this.#generation) {
       if (this.#cache.size >= CACHE_MAX) this.#cache.delete(this.#cache.keys().next().value!);
@@ -155,13 +177,17 @@ export class KeyVerifier {
     return entry;
   }
 
-  #touch(keyId: number, now: number): void {
-    const last = this.#lastUsedWritten.get(keyId);
-    if (last !== undefined && now - last < LAST_USED_INTERVAL_MS) return;
+  #touch(entry: CachedKey, now: number): void {
+    if (entry.touchedAtMs !== undefined && now - entry.touchedAtMs < LAST_USED_INTERVAL_MS) return;
+    const { keyId } = entry;
+    entry.touchedAtMs = now;
     if (this.#lastUsedWritten.size >= CACHE_MAX) this.#lastUsedWritten.clear();
     this.#lastUsedWritten.set(keyId, now);
     this.db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', keyId)
       .execute()
-      .catch(() => this.#lastUsedWritten.delete(keyId));
+      .catch(() => {
+        this.#lastUsedWritten.delete(keyId);
+        entry.touchedAtMs = undefined;
+      });
   }
 }

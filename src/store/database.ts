@@ -29,7 +29,8 @@ export function openStore(options: StoreOptions): Store {
     if (!isPostgresUrl(options.databaseUrl)) {
       throw new Error(`DATABASE_URL must be a postgres:// URL (got ${options.databaseUrl.split(':')[0]}:…)`);
     }
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // keepAlive: a LISTEN connection that dies silently must be noticed, or revocations from other processes stop arriving.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, keepAlive: true });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }

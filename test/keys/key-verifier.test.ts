@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestKey, generateKey, importedPublicId, KeyVerifier } from '../../src/keys/index.js';
-import { openKeyStore } from './store.js';
+import { openKeyStore, sameIdOtherSecret } from './store.js';
 
 let store: Awaited<ReturnType<typeof openKeyStore>>;
 const pepper = randomBytes(32);
@@ -51,6 +51,16 @@ describe('KeyVerifier.verify', () => {
     const result = await verifier().verify(k.raw);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.failure).toBe(failure);
+  });
+
+  it('refuses another secret under a known public id, before and after the real key was verified (and cached)', async () => {
+    const k = await store.insertKey(pepper);
+    const forged = sameIdOtherSecret(k.raw);
+    const v = verifier();
+    expect(await v.verify(forged)).toMatchObject({ ok: false, failure: 'wrong_secret' });
+    expect((await v.verify(k.raw)).ok).toBe(true);
+    expect(await v.verify(forged)).toMatchObject({ ok: false, failure: 'wrong_secret' });
+    expect((await v.verify(k.raw)).ok).toBe(true);
   });
 
   it('accepts a key until just before its expires_at', async () => {

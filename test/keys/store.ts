@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -39,4 +40,18 @@ export async function openKeyStore() {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A well-formed key (valid checksum) with the same public id as `raw` and another secret. */
+export function sameIdOtherSecret(raw: string): string {
+  const body = `${raw.slice(0, 16)}${raw[16] === 'A' ? 'B' : 'A'}${raw.slice(17, 59)}`;
+  let n = crc32(body) >>> 0;
+  let checksum = '';
+  for (let i = 0; i < 6; i++) {
+    checksum = ALPHABET[n % 62]! + checksum;
+    n = Math.floor(n / 62);
+  }
+  return body + checksum;
 }

@@ -1,0 +1,186 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { digestKey, generateKey } from '../../src/keys/index.js';
+import { openStore } from '../../src/store/database.js';
+import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
+import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.js';
+
+/**
+ * Two server processes sharing one PostgreSQL database (the scale-out deployment): what one process revokes,
+ * rotates or deletes, the other refuses within one second (LISTEN/NOTIFY drops its cached key). Each check
+ * first makes the other process cache the key, so only the notification can explain a prompt 401 (the cache's
+ * own TTL is 60 s).
+ */
+const ADMIN_KEY = `ak-multiprocess-admin-${Math.random().toString(36).slice(2)}`;
+const DEADLINE_MS = 1000;
+
+interface Answer { status: number; body: any }
+
+async function call(url: string, method: string, path: string, key: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Milliseconds from `since` until `key` is first refused (401) by the server at `url`; gives up after 5 s. */
+async function msUntilRefused(url: string, key: string, since: number): Promise<number> {
+  for (;;) {
+    const res = await call(url, 'GET', '/v2/me', key);
+    const elapsed = performance.now() - since;
+    if (res.status === 401) return elapsed;
+    expect(res.status).toBe(200);
+    if (elapsed > 5000) return elapsed;
+  }
+}
+
+describe.skipIf(testBackend !== 'postgres')(
+  'two server processes on one PostgreSQL database (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
+  () => {
+    let database: TestDatabase;
+    let dirs: string[] = [];
+    let a: ServerProcess;
+    let b: ServerProcess;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-mp-a-')), mkdtemp(join(tmpdir(), 'ax-mp-b-'))]);
+      const env = (dir: string) => ({
+        DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
+        AX_ADMIN_PASSWORD: 'correct horse battery staple', AX_AUTH_FAILURE_LIMIT: '10000',
+      });
+      // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
+      a = await spawnServerProcess(env(dirs[0]!));
+      b = await spawnServerProcess(env(dirs[1]!));
+    }, 90_000);
+
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await database?.drop();
+      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    });
+
+    async function newUserKey(server: ServerProcess): Promise<{ id: string; key: string }> {
+      const res = await call(server.url, 'POST', '/v2/api-keys', ADMIN_KEY, { key_type: 'USER', name: 'multiprocess' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    }
+
+    it('a key revoked on A is refused by B within 1 s', async () => {
+      const k = await newUserKey(a);
+      expect((await call(b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+      const since = performance.now();
+      expect((await call(a.url, 'PUT', `/v2/api-keys/${encodeURIComponent(k.id)}/revoke`, ADMIN_KEY)).status).toBe(204);
+      expect(await msUntilRefused(b.url, k.key, since)).toBeLessThan(DEADLINE_MS);
+    });
+
+    it('a key revoked on B is refused by A within 1 s (either way round)', async () => {
+      const k = await newUserKey(b);
+      expect((await call(a.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+      const since = performance.now();
+      expect((await call(b.url, 'PUT', `/v2/api-keys/${encodeURIComponent(k.id)}/revoke`, ADMIN_KEY)).status).toBe(204);
+      expect(await msUntilRefused(a.url, k.key, since)).toBeLessThan(DEADLINE_MS);
+    });
+
+    it('a refresh on A without grace retires the old key on B within 1 s; the new key works on B', async () => {
+      const k = await newUserKey(a);
+      expect((await call(b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+      const since = performance.now();
+      const fresh = await call(a.url, 'POST', `/v2/api-keys/${encodeURIComponent(k.id)}/refresh`, ADMIN_KEY, {});
+      expect(fresh.status).toBe(200);
+      expect(await msUntilRefused(b.url, k.key, since)).toBeLessThan(DEADLINE_MS);
+      expect((await call(b.url, 'GET', '/v2/me', fresh.body.key)).status).toBe(200);
+    });
+
+    it('a refresh with grace on A leaves the old key working on B until the grace ends', async () => {
+      const k = await newUserKey(a);
+      expect((await call(b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+      const fresh = await call(a.url, 'POST', `/v2/api-keys/${encodeURIComponent(k.id)}/refresh`, ADMIN_KEY, { grace_period_seconds: 2 });
+      expect(fresh.status).toBe(200);
+      const since = performance.now();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await call(b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+      expect(await msUntilRefused(b.url, k.key, since)).toBeLessThan(2000 + DEADLINE_MS);
+      expect((await call(b.url, 'GET', '/v2/me', fresh.body.key)).status).toBe(200);
+    });
+
+    it('a SERVICE key revoked on A is refused by B within 1 s', async () => {
+      const org = await call(a.url, 'POST', '/v2/organizations', ADMIN_KEY, { name: 'mp-org' });
+      const space = await call(a.url, 'POST', '/v2/spaces', ADMIN_KEY, { name: 'mp-space', organization_id: org.body.id });
+      expect(space.status, JSON.stringify(space.body)).toBe(201);
+      const svc = await call(a.url, 'POST', '/v2/api-keys', ADMIN_KEY, {
+        key_type: 'SERVICE', name: 'mp-bot', organizations: [{ org_id: org.body.id, spaces: [{ space_id: space.body.id }] }],
+      });
+      expect(svc.status, JSON.stringify(svc.body)).toBe(201);
+      expect((await call(b.url, 'GET', `/v2/spaces/${encodeURIComponent(space.body.id)}`, svc.body.key)).status).toBe(200);
+      const since = performance.now();
+      expect((await call(a.url, 'PUT', `/v2/api-keys/${encodeURIComponent(svc.body.id)}/revoke`, ADMIN_KEY)).status).toBe(204);
+      expect(await msUntilRefused(b.url, svc.body.key, since)).toBeLessThan(DEADLINE_MS);
+    });
+
+    /** A MEMBER user with a USER key, written straight into the shared database (no sign-in round trip). */
+    async function insertUserWithKey(email: string, extraKeys = 0): Promise<{ id: string; key: string }> {
+      const store = openStore({ dataDir: dirs[0]!, databaseUrl: database.url });
+      try {
+        const pepper = Buffer.from((await store.db.selectFrom('server_settings').select('value').where('name', '=', 'key_pepper').executeTakeFirstOrThrow()).value, 'hex');
+        const now = new Date().toISOString();
+        const { id } = await store.db.insertInto('users').values({
+          account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,
+          password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+        }).returning('id').executeTakeFirstOrThrow();
+        const keys = Array.from({ length: 1 + extraKeys }, generateKey);
+        await store.db.insertInto('api_keys').values(keys.map((key) => ({
+          account_id: 1, user_id: id, created_by_user_id: id, key_type: 'USER' as const, name: 'direct', description: null, public_id: key.publicId,
+          secret_hash: digestKey(pepper, key.raw), last4: key.last4, status: 'ACTIVE' as const, expires_at: null, revoked_at: null, last_used_at: null,
+          replaced_by_id: null, created_at: now,
+        }))).execute();
+        return { id: encodeId('User', id), key: keys[0]!.raw };
+      } finally {
+        await store.close();
+      }
+    }
+
+    it('deleting a user on A makes B refuse that user\'s USER key within 1 s', async () => {
+      const u = await insertUserWithKey('leaver@example.com');
+      expect((await call(b.url, 'GET', '/v2/me', u.key)).status).toBe(200);
+      const since = performance.now();
+      expect((await call(a.url, 'DELETE', `/v2/users/${encodeURIComponent(u.id)}`, ADMIN_KEY)).status).toBe(204);
+      expect(await msUntilRefused(b.url, u.key, since)).toBeLessThan(DEADLINE_MS);
+    });
+
+    it('a change too large for one NOTIFY (a user with 800 keys deleted) still reaches B, and A answers 204', async () => {
+      const u = await insertUserWithKey('hoarder@example.com', 799);
+      expect((await call(b.url, 'GET', '/v2/me', u.key)).status).toBe(200);
+      const since = performance.now();
+      const deleted = await call(a.url, 'DELETE', `/v2/users/${encodeURIComponent(u.id)}`, ADMIN_KEY);
+      expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+      expect(await msUntilRefused(b.url, u.key, since)).toBeLessThan(DEADLINE_MS);
+    });
+
+    it('removing a user from a space on A takes the space from its USER key on B within 1 s', async () => {
+      const u = await insertUserWithKey('mover@example.com');
+      const org = await call(a.url, 'POST', '/v2/organizations', ADMIN_KEY, { name: 'mp-org-2' });
+      const space = await call(a.url, 'POST', '/v2/spaces', ADMIN_KEY, { name: 'mp-private', organization_id: org.body.id, is_private: true });
+      const member = { user_id: u.id, role: { type: 'PREDEFINED', name: 'MEMBER' } };
+      expect((await call(a.url, 'POST', `/v2/organizations/${encodeURIComponent(org.body.id)}/users`, ADMIN_KEY, member)).status).toBe(200);
+      expect((await call(a.url, 'POST', `/v2/spaces/${encodeURIComponent(space.body.id)}/users`, ADMIN_KEY, member)).status).toBe(200);
+      const path = `/v2/spaces/${encodeURIComponent(space.body.id)}`;
+      expect((await call(b.url, 'GET', path, u.key)).status).toBe(200);
+      const since = performance.now();
+      expect((await call(a.url, 'DELETE', `${path}/users/${encodeURIComponent(u.id)}`, ADMIN_KEY)).status).toBe(204);
+      let elapsed = 0;
+      for (;;) {
+        const res = await call(b.url, 'GET', path, u.key);
+        elapsed = performance.now() - since;
+        if (res.status === 404 || elapsed > 5000) break;
+      }
+      expect(elapsed).toBeLessThan(DEADLINE_MS);
+    });
+  },
+);
