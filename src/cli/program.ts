@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './errors/exit-codes.js';
+import { rootHelp } from './help/root-help.js';
 import { HELP_TOPICS } from './help/topics.js';
 import { colorEnabled, createStyle } from './output/style.js';
 import { loadNoun, NOUNS } from './registry.js';
@@ -12,14 +13,10 @@ import { VERSION } from './version.js';
 export async function buildProgram(noun: string | undefined): Promise<Command> {
   const program = new Command('ax')
     .usage('<command> <subcommand> [flags]')
-    .description('Administer users, organizations, spaces, projects, roles and API keys of an Arize-compatible admin plane')
     .version(`ax version ${VERSION}`, '-V, --version', 'print the version')
-    .helpCommand(false)
-    .addHelpText('after', [
-      '',
-      'Run `ax <command> --help` (or `ax help <command> [<subcommand>]`) for a command\'s flags.',
-      `Topics: ${Object.entries(HELP_TOPICS).map(([name, topic]) => `\`ax help ${name}\` (${topic.summary})`).join(', ')}.`,
-    ].join('\n'));
+    .helpCommand(false);
+  // One text for `ax --help` (printed by main.ts without commander) and `ax help`.
+  program.helpInformation = rootHelp;
   for (const entry of NOUNS) {
     if (noun === '*' || entry.name === noun) program.addCommand(await loadNoun(entry));
     else program.command(entry.name).description(entry.description);

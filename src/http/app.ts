@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from '../server/context.js';
 import { registerAuth } from './plugins/auth.js';
+import { registerConsole } from './plugins/console.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
@@ -15,7 +16,8 @@ function safeUrl(url: string): string {
   return url.replace(/\/(invitations|password-resets|invite|reset)\/[^/?]+/g, '/$1/[REDACTED]');
 }
 
-export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+/** `consoleRoot` overrides where the built console is looked for (default `<package root>/dist/web`). */
+export async function buildApp(ctx: AppContext, options: { logger?: boolean; consoleRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : {
       level: ctx.config.logLevel,
@@ -49,5 +51,6 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   registerAuth(app, ctx);
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, ctx));
   app.get('/v2/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await registerConsole(app, options.consoleRoot);
   return app;
 }

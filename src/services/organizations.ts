@@ -41,6 +41,25 @@ export async function getOrganization(ctx: AppContext, principal: Principal, org
   return row;
 }
 
+/**
+ * Live members of the organization, bots included, by membership id, keyset-paginated. Beyond Arize's surface
+ * (the console needs it); the caller needs ORGANIZATION_READ there, else 404.
+ */
+export async function listOrganizationMembers(ctx: AppContext, principal: Principal, orgId: string, query: { limit: number; cursor?: string | undefined }) {
+  const scope = 'organization-members';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const id = decodeId('Organization', orgId, 'org_id');
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
+  let q = ctx.store.db.selectFrom('organization_memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+    .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+    .where('m.organization_id', '=', id).where('m.account_id', '=', principal.accountId).where('u.deleted_at', 'is', null);
+  if (after !== undefined) q = q.where('m.id', '>', after);
+  const rows = await q.orderBy('m.id').limit(query.limit + 1).execute();
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
 export async function createOrganization(ctx: AppContext, actor: Actor, input: { name: string; description?: string | undefined }) {
   requireAccountAdmin(actor.principal, 'create organizations');
   try {

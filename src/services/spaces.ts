@@ -52,6 +52,25 @@ export async function getSpace(ctx: AppContext, principal: Principal, spaceId: s
   return row;
 }
 
+/**
+ * Live members of the space, bots included, by membership id, keyset-paginated. Beyond Arize's surface (the
+ * console needs it); the caller needs SPACE_READ there, else 404.
+ */
+export async function listSpaceMembers(ctx: AppContext, principal: Principal, spaceId: string, query: { limit: number; cursor?: string | undefined }) {
+  const scope = 'space-members';
+  const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const id = decodeId('Space', spaceId, 'space_id');
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, { type: 'SPACE', id });
+  let q = ctx.store.db.selectFrom('space_memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+    .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+    .where('m.space_id', '=', id).where('m.account_id', '=', principal.accountId).where('u.deleted_at', 'is', null);
+  if (after !== undefined) q = q.where('m.id', '>', after);
+  const rows = await q.orderBy('m.id').limit(query.limit + 1).execute();
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
 export interface CreateSpaceInput { name: string; organization_id: string; description?: string | undefined; is_private?: boolean | undefined }
 
 /**

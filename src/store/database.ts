@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
 
 export interface StoreOptions {
   /** Folder of the SQLite file `ax.db` (default backend). */
@@ -40,6 +41,6 @@ export function openStore(options: StoreOptions): Store {
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
   return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };
 }

@@ -286,6 +286,44 @@ describe('GET /v2/role-bindings', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('filters by resource_id, alone or with user_id, and an unknown resource gives an empty page', async () => {
+    const h = await hierarchy('list-resource');
+    const otherSpace = await createSpace(server, h.orgId, 'list-resource-space-2');
+    const [a, b] = [await user(), await user()];
+    const ids: string[] = [];
+    for (const [u, type, resource] of [[a, 'SPACE', h.spaceId], [b, 'SPACE', h.spaceId], [a, 'SPACE', otherSpace], [a, 'PROJECT', h.projectId]] as const) {
+      const res = await bind({ user_id: u.id, role_id: predefined.READ_ONLY!, resource_type: type, resource_id: resource });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    expect((await listAll(`resource_type=SPACE&resource_id=${enc(h.spaceId)}`)).map((x) => x.id)).toEqual([ids[0], ids[1]]);
+    expect((await listAll(`resource_type=SPACE&resource_id=${enc(h.spaceId)}&user_id=${enc(b.id)}`)).map((x) => x.id)).toEqual([ids[1]]);
+    expect((await listAll(`resource_type=SPACE&resource_id=${enc(otherSpace)}&user_id=${enc(b.id)}`))).toEqual([]);
+    expect((await listAll(`resource_type=PROJECT&resource_id=${enc(h.projectId)}`)).map((x) => x.id)).toEqual([ids[3]]);
+    expect(await listAll(`resource_type=SPACE&resource_id=${enc(encodeId('Space', 999999))}`)).toEqual([]);
+
+    // A non-admin sees the resource's bindings only where it holds ROLE_BINDING_READ.
+    const spaceAdmin = await spaceUser(h, 'ADMIN');
+    const onOther = `resource_type=SPACE&resource_id=${enc(otherSpace)}`;
+    expect((await listAll(`resource_type=SPACE&resource_id=${enc(h.spaceId)}&user_id=${enc(a.id)}`, spaceAdmin.key)).map((x) => x.id)).toEqual([ids[0]]);
+    const premise = await server.api('POST', '/v2/access/check', { body: { user_id: spaceAdmin.id, permission: 'ROLE_BINDING_READ', resource_id: otherSpace } });
+    expect(premise.body.allowed).toBe(false);
+    expect(await listAll(onOther, spaceAdmin.key)).toEqual([]);
+    expect((await listAll(onOther)).map((x) => x.id)).toEqual([ids[2]]);
+  });
+
+  it('answers 400 naming resource_id when it is malformed or of another type than resource_type', async () => {
+    const h = await hierarchy('list-mismatch');
+    for (const [type, id] of [['SPACE', h.projectId], ['PROJECT', h.spaceId], ['SPACE', h.orgId], ['PROJECT', 'not-an-id']]) {
+      const res = await server.api('GET', `/v2/role-bindings?resource_type=${type}&resource_id=${enc(id!)}`);
+      expect(res.status, `${type} ${id}`).toBe(400);
+      expect(res.body.detail, `${type} ${id}`).toContain('resource_id');
+    }
+    const mismatch = await server.api('GET', `/v2/role-bindings?resource_type=SPACE&resource_id=${enc(h.projectId)}`);
+    expect(mismatch.body.title).toBe('invalid resource_type');
+    expect(mismatch.body.code).toBe('RESOURCE_TYPE_MISMATCH');
+  });
+
   it('shows a non-admin only the bindings on resources where it holds ROLE_BINDING_READ', async () => {
     const mine = await hierarchy('list-vis-mine');
     const theirs = await hierarchy('list-vis-theirs');

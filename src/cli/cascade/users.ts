@@ -7,11 +7,13 @@ const MEMBERSHIP_PROBE_LIMIT = 60;
 
 /**
  * What deleting a user takes with it, counted through the API: organization and space memberships (via
- * `GET /v2/access/principals` on each organization and space, when there are few), role bindings, and API keys.
+ * `GET /v2/access/principals` on each organization and space, when there are few; that endpoint lists only ACTIVE
+ * users, so others get a description instead of a count), role bindings, and API keys.
  */
 export async function describeUserDeletion(client: AxClient, userId: string): Promise<string> {
+  const user = await client.users.get(userId);
   const [memberships, spaceBindings, projectBindings, keys] = await Promise.all([
-    countMemberships(client, userId),
+    user.status === 'ACTIVE' ? countMemberships(client, userId) : undefined,
     countOrUnknown(client.roleBindings.iterate({ resource_type: 'SPACE', user_id: userId })),
     countOrUnknown(client.roleBindings.iterate({ resource_type: 'PROJECT', user_id: userId })),
     countOrUnknown(client.apiKeys.iterate({ user_id: userId, status: 'ACTIVE' })),

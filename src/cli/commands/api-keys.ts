@@ -14,7 +14,7 @@ import { action } from '../run.js';
 import { writeKeyToEnvFile } from './api-keys/env-file.js';
 import { buildServiceKeyScope, type ScopeFlags } from './api-keys/service-scope.js';
 
-export const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
+const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
   { header: 'ID', value: (k) => k.id },
   { header: 'NAME', value: (k) => k.name, shrinkable: true },
   { header: 'TYPE', value: (k) => k.key_type },

@@ -8,7 +8,7 @@ import type { Column } from '../output/printer.js';
 import { resolveUserId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const AUDIT_LOG_COLUMNS: readonly Column<AuditLog>[] = [
+const AUDIT_LOG_COLUMNS: readonly Column<AuditLog>[] = [
   { header: 'CREATED AT', value: (l) => l.created_at },
   { header: 'USER ID', value: (l) => l.user_id },
   { header: 'TYPE', value: (l) => l.operation_type },

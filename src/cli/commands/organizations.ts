@@ -11,7 +11,7 @@ import { resolveOrganization, resolveUser, resolveUserId } from '../resolve/reso
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../run.js';
 
-export const ORGANIZATION_COLUMNS: readonly Column<Organization>[] = [
+const ORGANIZATION_COLUMNS: readonly Column<Organization>[] = [
   { header: 'ID', value: (o) => o.id },
   { header: 'NAME', value: (o) => o.name, shrinkable: true },
   { header: 'DESCRIPTION', value: (o) => o.description, shrinkable: true },

@@ -8,7 +8,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveProject, resolveSpaceId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const PROJECT_COLUMNS: readonly Column<Project>[] = [
+const PROJECT_COLUMNS: readonly Column<Project>[] = [
   { header: 'ID', value: (p) => p.id },
   { header: 'NAME', value: (p) => p.name, shrinkable: true },
   { header: 'SPACE ID', value: (p) => p.space_id },

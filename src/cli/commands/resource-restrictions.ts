@@ -7,7 +7,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveProjectId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const RESTRICTION_COLUMNS: readonly Column<ResourceRestriction>[] = [
+const RESTRICTION_COLUMNS: readonly Column<ResourceRestriction>[] = [
   { header: 'RESOURCE ID', value: (r) => r.resource_id },
   { header: 'RESOURCE TYPE', value: (r) => r.resource_type },
   { header: 'CREATED AT', value: (r) => r.created_at },

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { AxClient } from '../../client/client.js';
 import { HttpError } from '../../client/errors.js';
 import type { RoleBinding, RoleBindingList, RoleBindingResourceType } from '../../client/types.js';
 import { CliError, UsageError } from '../errors/cli-error.js';
@@ -11,7 +12,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
+const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
   { header: 'ID', value: (b) => b.id },
   { header: 'USER ID', value: (b) => b.user_id },
   { header: 'ROLE ID', value: (b) => b.role_id },
@@ -107,7 +108,7 @@ export function build(): Command {
 
 /** The binding that made a create answer 409: same user and resource (there is one per pair). */
 async function findBinding(
-  client: import('../../client/client.js').AxClient,
+  client: AxClient,
   wanted: { user_id: string; resource_type: RoleBindingResourceType; resource_id: string },
 ): Promise<RoleBinding | undefined> {
   try {

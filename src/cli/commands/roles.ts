@@ -9,7 +9,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveRole } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const ROLE_COLUMNS: readonly Column<Role>[] = [
+const ROLE_COLUMNS: readonly Column<Role>[] = [
   { header: 'ID', value: (r) => r.id },
   { header: 'NAME', value: (r) => r.name, shrinkable: true },
   { header: 'PREDEFINED', value: (r) => r.is_predefined },

@@ -12,7 +12,7 @@ import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../run.js';
 import { membershipRoleOption } from './organizations.js';
 
-export const SPACE_COLUMNS: readonly Column<Space>[] = [
+const SPACE_COLUMNS: readonly Column<Space>[] = [
   { header: 'ID', value: (s) => s.id },
   { header: 'NAME', value: (s) => s.name, shrinkable: true },
   { header: 'PRIVATE', value: (s) => s.is_private },

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { HttpError } from '../../client/errors.js';
 import type { AccountRoleName, InviteMode, User, UserList, UserStatus } from '../../client/types.js';
-import { describeUserDeletion } from '../cascade/users.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
@@ -18,7 +17,7 @@ import { isResourceId } from '../resolve/id.js';
 import { resolveUser, resolveUserId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
-export const USER_COLUMNS: readonly Column<User>[] = [
+const USER_COLUMNS: readonly Column<User>[] = [
   { header: 'ID', value: (u) => u.id },
   { header: 'NAME', value: (u) => u.name, shrinkable: true },
   { header: 'EMAIL', value: (u) => u.email, shrinkable: true },
@@ -32,7 +31,8 @@ export const USER_COLUMNS: readonly Column<User>[] = [
 interface DeleteResult {
   target: string;
   id?: string;
-  result: 'deleted' | 'not_found' | 'failed';
+  /** Set once the user was looked up (not_found, failed) or the delete was tried. */
+  result?: 'deleted' | 'not_found' | 'failed';
   detail?: string;
 }
 
@@ -135,11 +135,11 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
   const resolved: DeleteResult[] = [];
   for (const target of targets) {
     if (isResourceId(target)) {
-      resolved.push({ target, id: target, result: 'deleted' });
+      resolved.push({ target, id: target });
       continue;
     }
     try {
-      resolved.push({ target, id: (await resolveUser(client, target)).id, result: 'deleted' });
+      resolved.push({ target, id: (await resolveUser(client, target)).id });
     } catch (error) {
       if (single) throw error;
       resolved.push({ target, result: error instanceof NameNotFoundError ? 'not_found' : 'failed', detail: (error as Error).message });
@@ -151,23 +151,25 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
       force: Boolean(ctx.opts().force),
       action: single ? `delete user ${targets[0]}` : `delete ${deletable.length} users`,
       declined: single ? `User ${targets[0]} not deleted.` : 'No users deleted.',
-      consequences: async () =>
-        deletable.length <= 5
-          ? Promise.all(deletable.map(async (r) => `${r.target}: ${await describeUserDeletion(client, r.id!)}`))
-          : ['each loses all their organization and space memberships and role bindings; their API keys are revoked'],
+      consequences: async () => {
+        if (deletable.length > 5) return ['each loses all their organization and space memberships and role bindings; their API keys are revoked'];
+        const { describeUserDeletion } = await import('../cascade/users.js');
+        return Promise.all(deletable.map(async (r) => `${r.target}: ${await describeUserDeletion(client, r.id!)}`));
+      },
     });
     if (!proceed) return;
   }
   for (const row of deletable) {
     try {
       await client.users.delete(row.id!);
+      row.result = 'deleted';
     } catch (error) {
       if (single || !(error instanceof HttpError)) throw error;
       row.result = error.status === 404 ? 'not_found' : 'failed';
       row.detail = `${error.status} ${error.reason}`;
     }
   }
-  if (single) {
+  if (single && ctx.printer.isTable) {
     ctx.printer.success(`Deleted user ${targets[0]}${targets[0] === resolved[0]!.id ? '' : ` (${resolved[0]!.id})`}`);
     return;
   }
@@ -182,7 +184,7 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
       { header: 'DETAIL', value: (r) => r.detail, shrinkable: true },
     ],
   });
-  const count = (result: DeleteResult['result']) => resolved.filter((r) => r.result === result).length;
+  const count = (result: NonNullable<DeleteResult['result']>) => resolved.filter((r) => r.result === result).length;
   if (ctx.printer.isTable) ctx.printer.line(`${count('deleted')} deleted, ${count('not_found')} not found, ${count('failed')} failed`);
   if (count('deleted') < resolved.length) process.exitCode = EXIT.API;
 }

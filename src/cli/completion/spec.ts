@@ -43,8 +43,3 @@ export function commandSpec(command: Command): CommandSpec {
     subcommands: command.commands.map(commandSpec),
   };
 }
-
-/** Single-quoted for POSIX shells. */
-export function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { integerIn } from './values.js';
 
 /** Options every command that talks to the server takes. */
-export function withConnection(cmd: Command): Command {
+function withConnection(cmd: Command): Command {
   return cmd
     .option('-p, --profile <name>', 'use this profile instead of the active one')
     .option('--endpoint <url>', 'server base URL (overrides ARIZE_ENDPOINT and the profile)')
@@ -14,7 +14,7 @@ export function withOutput(cmd: Command): Command {
   return cmd.option('-o, --output <format>', 'table, json, yaml, csv, or a file path (.json, .jsonl, .yaml, .csv) (default: the profile\'s [output] format, else table)');
 }
 
-export function withPaging(cmd: Command): Command {
+function withPaging(cmd: Command): Command {
   return cmd
     .option('-l, --limit <n>', 'how many to show (pages of at most 100 are followed for more)', integerIn(1, 1_000_000), 50)
     .option('-c, --cursor <cursor>', 'start at this cursor (printed at the end of the previous page)')

@@ -12,7 +12,6 @@ export const INVITE_MODES = ['EMAIL_LINK', 'TEMPORARY_PASSWORD', 'NONE'] as cons
 export const KEY_TYPES = ['USER', 'SERVICE'] as const;
 export const KEY_STATUSES = ['ACTIVE', 'REVOKED'] as const;
 export const BINDING_RESOURCE_TYPES = ['SPACE', 'PROJECT'] as const;
-export const RESTRICTION_RESOURCE_TYPES = ['PROJECT'] as const;
 export const AUDIT_OPERATION_TYPES = ['MUTATION', 'QUERY', 'SUBSCRIPTION'] as const;
 
 /** `read-only`, `Read_Only` and `READ_ONLY` are the same value: upper case, `-` and spaces as `_`. */

@@ -48,6 +48,6 @@ export function parseSince(value: string, now: number = Date.now()): string {
 }
 
 /** RFC 3339 in UTC, without milliseconds when they are zero. */
-export function rfc3339(ms: number): string {
+function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

@@ -15,6 +15,15 @@ declare module 'fastify' {
   }
 }
 
+/** Decides on the route's pattern (or the decoded path when no route matched), so `/%762/users` is /v2 too. */
+function isApiPath(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch { /* a malformed escape: judge the raw text */ }
+  return decoded.startsWith('/v2/');
+}
+
 /** `Authorization: Bearer <key>`, or the older Arize clients' `api_key: <key>` header. */
 function presentedKey(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
@@ -48,7 +57,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   };
 
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public || !request.url.startsWith('/v2/')) return;
+    if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url ?? request.url)) return;
     const retryAfter = limiter.retryAfter(request.ip);
     if (retryAfter > 0) {
       throw new ApiError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retryAfter} s`, {

@@ -3,13 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import {
-  addOrganizationMember, createOrganization, deleteOrganization, getOrganization, listOrganizations,
+  addOrganizationMember, createOrganization, deleteOrganization, getOrganization, listOrganizationMembers, listOrganizations,
   removeOrganizationMember, updateOrganization,
 } from '../../services/organizations.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
-import { Organization, OrganizationMembership, presentOrganization } from '../schemas/organizations.js';
+import { Organization, OrganizationMember, OrganizationMembership, presentOrganization, presentOrganizationMember } from '../schemas/organizations.js';
 
 const tags = ['organizations'];
 const OrgParams = Type.Object({ org_id: Id });
@@ -59,6 +59,16 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: AppConte
   }, async (request, reply) => {
     await deleteOrganization(ctx, actorOf(request), request.params.org_id);
     return reply.code(204).send(null);
+  });
+
+  app.get('/v2/organizations/:org_id/users', {
+    schema: {
+      tags, params: OrgParams, querystring: Type.Object({ ...ListQuery }, { additionalProperties: false }),
+      response: { 200: listResponse('memberships', OrganizationMember), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listOrganizationMembers(ctx, principalOf(request), request.params.org_id, { ...request.query, limit: request.query.limit ?? 50 });
+    return { memberships: page.items.map(presentOrganizationMember), pagination: page.pagination };
   });
 
   app.post('/v2/organizations/:org_id/users', {

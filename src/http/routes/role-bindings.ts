@@ -18,7 +18,9 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: AppContex
   app.get('/v2/role-bindings', {
     schema: {
       tags,
-      querystring: Type.Object({ resource_type: BindingResourceType, user_id: Type.Optional(Id), ...ListQuery }, { additionalProperties: false }),
+      querystring: Type.Object({
+        resource_type: BindingResourceType, resource_id: Type.Optional(Id), user_id: Type.Optional(Id), ...ListQuery,
+      }, { additionalProperties: false }),
       response: { 200: listResponse('role_bindings', RoleBinding), ...errorResponses },
     },
   }, async (request) => {

@@ -2,11 +2,13 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
-import { addSpaceMember, createSpace, deleteSpace, getSpace, listSpaces, removeSpaceMember, updateSpace } from '../../services/spaces.js';
+import {
+  addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace,
+} from '../../services/spaces.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
-import { presentSpace, Space, SpaceMembership } from '../schemas/spaces.js';
+import { presentSpace, presentSpaceMember, Space, SpaceMember, SpaceMembership } from '../schemas/spaces.js';
 
 const tags = ['spaces'];
 const SpaceParams = Type.Object({ space_id: Id });
@@ -66,6 +68,16 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
   }, async (request, reply) => {
     await deleteSpace(ctx, actorOf(request), request.params.space_id);
     return reply.code(204).send(null);
+  });
+
+  app.get('/v2/spaces/:space_id/users', {
+    schema: {
+      tags, params: SpaceParams, querystring: Type.Object({ ...ListQuery }, { additionalProperties: false }),
+      response: { 200: listResponse('memberships', SpaceMember), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listSpaceMembers(ctx, principalOf(request), request.params.space_id, { ...request.query, limit: request.query.limit ?? 50 });
+    return { memberships: page.items.map(presentSpaceMember), pagination: page.pagination };
   });
 
   app.post('/v2/spaces/:space_id/users', {
