@@ -8,6 +8,7 @@ import type { OrganizationRow, RoleRow } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
+import { cascadeOrganizationMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runMutation } from './mutation.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
@@ -144,12 +145,7 @@ export async function removeOrganizationMember(ctx: AppContext, actor: Actor, or
     const removed = await trx.deleteFrom('organization_memberships').where('organization_id', '=', id).where('user_id', '=', uid)
       .where('account_id', '=', principal.accountId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw notFound('organization membership');
-    const spaceIds = trx.selectFrom('spaces').select('id').where('organization_id', '=', id);
-    await trx.deleteFrom('space_memberships').where('user_id', '=', uid).where('space_id', 'in', spaceIds).execute();
-    await trx.deleteFrom('role_bindings').where('user_id', '=', uid).where((eb) => eb.or([
-      eb('space_id', 'in', spaceIds),
-      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', 'in', spaceIds)),
-    ])).execute();
+    await cascadeOrganizationMembershipRemoval(trx, uid, id);
     changes.user(uid);
   });
 }

@@ -8,6 +8,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-er
 import type { Database, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requireAccountAdmin } from './authorize.js';
+import { cascadeOrganizationMembershipRemoval, cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
 export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
@@ -155,20 +156,8 @@ async function holdersOf(trx: Trx, roleId: number): Promise<Set<number>> {
 }
 
 async function removeUses(trx: Trx, roleId: number, uses: RoleUses, changes: ChangeSet): Promise<void> {
-  for (const m of uses.organizationMemberships) {
-    const spaceIds = trx.selectFrom('spaces').select('id').where('organization_id', '=', m.organization_id);
-    await trx.deleteFrom('space_memberships').where('user_id', '=', m.user_id).where('space_id', 'in', spaceIds).execute();
-    await trx.deleteFrom('role_bindings').where('user_id', '=', m.user_id).where((eb) => eb.or([
-      eb('space_id', 'in', spaceIds),
-      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', 'in', spaceIds)),
-    ])).execute();
-  }
-  for (const m of uses.spaceMemberships) {
-    await trx.deleteFrom('role_bindings').where('user_id', '=', m.user_id).where((eb) => eb.or([
-      eb('space_id', '=', m.space_id),
-      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', '=', m.space_id)),
-    ])).execute();
-  }
+  for (const m of uses.organizationMemberships) await cascadeOrganizationMembershipRemoval(trx, m.user_id, m.organization_id);
+  for (const m of uses.spaceMemberships) await cascadeSpaceMembershipRemoval(trx, m.user_id, m.space_id);
   await trx.deleteFrom('role_bindings').where('role_id', '=', roleId).execute();
   await trx.deleteFrom('space_memberships').where('role_id', '=', roleId).execute();
   await trx.deleteFrom('organization_memberships').where('role_id', '=', roleId).execute();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeId } from '../domain/ids.js';
+import { removeAllMembershipsOf } from './membership-cascades.js';
 import type { ChangeSet, Trx } from './mutation.js';
 import { presentRoleAssignment } from './role-assignments.js';
 import type { ServiceKeyScope } from './service-key-scope.js';
@@ -48,9 +49,7 @@ export async function retireBotIfKeyless(trx: Trx, botId: number, now: string, c
   const live = await trx.selectFrom('api_keys').select('id').where('user_id', '=', botId).where('status', '=', 'ACTIVE')
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).limit(1).executeTakeFirst();
   if (live) return;
-  await trx.deleteFrom('organization_memberships').where('user_id', '=', botId).execute();
-  await trx.deleteFrom('space_memberships').where('user_id', '=', botId).execute();
-  await trx.deleteFrom('role_bindings').where('user_id', '=', botId).execute();
+  await removeAllMembershipsOf(trx, botId);
   await trx.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', botId).where('is_bot', '=', 1)
     .where('deleted_at', 'is', null).execute();
   changes.user(botId);

@@ -9,6 +9,7 @@ import type { SpaceRow } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
+import { cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runMutation } from './mutation.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
@@ -190,10 +191,7 @@ export async function removeSpaceMember(ctx: AppContext, actor: Actor, spaceId: 
     const removed = await trx.deleteFrom('space_memberships').where('space_id', '=', id).where('user_id', '=', uid)
       .where('account_id', '=', principal.accountId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw notFound('space membership');
-    await trx.deleteFrom('role_bindings').where('user_id', '=', uid).where((eb) => eb.or([
-      eb('space_id', '=', id),
-      eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', '=', id)),
-    ])).execute();
+    await cascadeSpaceMembershipRemoval(trx, uid, id);
     changes.user(uid);
   });
 }

@@ -10,6 +10,7 @@ import { isPostgres } from '../store/dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
 import { requireAccountAdmin } from './authorize.js';
+import { removeAllMembershipsOf } from './membership-cascades.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 import { endSessions } from './sessions.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
@@ -192,9 +193,7 @@ export async function deleteUser(ctx: AppContext, actor: Actor, userId: string):
     const deleted = await trx.updateTable('users').set({ deleted_at: now, password_hash: null, updated_at: now })
       .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (Number(deleted.numUpdatedRows) === 0) return;
-    await trx.deleteFrom('organization_memberships').where('user_id', '=', id).execute();
-    await trx.deleteFrom('space_memberships').where('user_id', '=', id).execute();
-    await trx.deleteFrom('role_bindings').where('user_id', '=', id).execute();
+    await removeAllMembershipsOf(trx, id);
     const revoked = await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
       .where('created_by_user_id', '=', id).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
       .returning('public_id').execute();

@@ -8,8 +8,8 @@ import { ErrorAlert } from './Alert.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
+import { FormActions } from './FormActions.js';
 import { Section } from './PageHeader.js';
-import { SubmitButton } from './SubmitButton.js';
 import { LoadMore, Table, type Column } from './Table.js';
 import { useToast } from './Toast.js';
 import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
@@ -200,14 +200,9 @@ function BindingDialog({ binding, label, roles, onClose, onSave }: BindingDialog
           )}
         </Field>
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Saving…">
-            {binding ? 'Save role' : 'Add binding'}
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose}>
+          {binding ? 'Save role' : 'Add binding'}
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -7,9 +7,9 @@ import { ErrorAlert } from './Alert.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
+import { FormActions } from './FormActions.js';
 import { Section } from './PageHeader.js';
 import { RoleSelect } from './RoleSelect.js';
-import { SubmitButton } from './SubmitButton.js';
 import { LoadMore, Table, type Column } from './Table.js';
 import { useToast } from './Toast.js';
 import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
@@ -174,14 +174,9 @@ function MemberDialog({ kind, member, customRoles, onClose, onSave }: MemberDial
           )}
         </Field>
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Saving…">
-            {member ? 'Save role' : 'Add member'}
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose}>
+          {member ? 'Save role' : 'Add member'}
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -4,7 +4,7 @@ import type { Organization, Project, Space } from '../api/types.js';
 import { ErrorAlert } from './Alert.js';
 import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
-import { SubmitButton } from './SubmitButton.js';
+import { FormActions } from './FormActions.js';
 
 /** Shared busy/error handling of the small create/edit forms below. */
 function useSubmit<T>(action: () => Promise<T>, onDone: (result: T) => void) {
@@ -24,19 +24,6 @@ function useSubmit<T>(action: () => Promise<T>, onDone: (result: T) => void) {
   return { busy, error, submit };
 }
 
-function Actions({ busy, label, onCancel }: { busy: boolean; label: string; onCancel: () => void }) {
-  return (
-    <div className="dialog-actions">
-      <button type="button" className="btn" onClick={onCancel} disabled={busy}>
-        Cancel
-      </button>
-      <SubmitButton busy={busy} busyLabel="Saving…">
-        {label}
-      </SubmitButton>
-    </div>
-  );
-}
-
 export function OrganizationDialog({ organization, onClose, onSaved }: { organization?: Organization; onClose: () => void; onSaved: (o: Organization) => void }) {
   const [name, setName] = useState(organization?.name ?? '');
   const [description, setDescription] = useState(organization?.description ?? '');
@@ -53,7 +40,9 @@ export function OrganizationDialog({ organization, onClose, onSaved }: { organiz
         <Field label="Name">{(p) => <input {...p} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field label="Description (optional)">{(p) => <textarea {...p} rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
         <ErrorAlert error={error} />
-        <Actions busy={busy} label={organization ? 'Save' : 'Create organization'} onCancel={onClose} />
+        <FormActions busy={busy} onCancel={onClose}>
+          {organization ? 'Save' : 'Create organization'}
+        </FormActions>
       </form>
     </Dialog>
   );
@@ -96,7 +85,9 @@ export function SpaceDialog({
           </span>
         </label>
         <ErrorAlert error={error} />
-        <Actions busy={busy} label={space ? 'Save' : 'Create space'} onCancel={onClose} />
+        <FormActions busy={busy} onCancel={onClose}>
+          {space ? 'Save' : 'Create space'}
+        </FormActions>
       </form>
     </Dialog>
   );
@@ -113,7 +104,9 @@ export function ProjectDialog({ spaceId, project, onClose, onSaved }: { spaceId:
       <form className="form" onSubmit={submit}>
         <Field label="Name">{(p) => <input {...p} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <ErrorAlert error={error} />
-        <Actions busy={busy} label={project ? 'Rename' : 'Create project'} onCancel={onClose} />
+        <FormActions busy={busy} onCancel={onClose}>
+          {project ? 'Rename' : 'Create project'}
+        </FormActions>
       </form>
     </Dialog>
   );

@@ -6,9 +6,9 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { RoleSelect } from '../components/RoleSelect.js';
-import { SubmitButton } from '../components/SubmitButton.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { Tabs } from '../components/Tabs.js';
 import { useToast } from '../components/Toast.js';
@@ -460,14 +460,9 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         )}
 
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Creating…" disabled={keyType === 'SERVICE' && (!canService || !spaceRole)}>
-            Create Key
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose} busyLabel="Creating…" submitDisabled={keyType === 'SERVICE' && (!canService || !spaceRole)}>
+          Create Key
+        </FormActions>
       </form>
     </Dialog>
   );
@@ -585,14 +580,9 @@ function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClo
           )}
         </Field>
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Refreshing…">
-            Refresh key
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose} busyLabel="Refreshing…">
+          Refresh key
+        </FormActions>
       </form>
     </Dialog>
   );

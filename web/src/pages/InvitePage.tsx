@@ -1,37 +1,17 @@
-import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { auth } from '../api/endpoints.js';
 import type { Session } from '../api/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
-import { AuthCard, MIN_PASSWORD_LENGTH, passwordProblem } from '../components/AuthCard.js';
-import { Field } from '../components/Field.js';
-import { SubmitButton } from '../components/SubmitButton.js';
+import { AuthCard } from '../components/AuthCard.js';
+import { NewPasswordForm } from '../components/NewPasswordForm.js';
 import { useAsync } from '../lib/hooks.js';
 import { Link } from '../lib/router.js';
 
 /** /invite/<token>: the mailed invitation link; choosing a password activates the user and signs them in. */
 export function InvitePage({ token, onSession }: { token: string; onSession: (session: Session) => Promise<void> }) {
   const invitation = useAsync(() => auth.invitation(token), [token]);
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const problem = passwordProblem(password, confirm);
-    if (problem) {
-      setError(new Error(problem));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
-      await onSession(await auth.acceptInvitation(token, password));
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+  const save = async (password: string) => {
+    await onSession(await auth.acceptInvitation(token, password));
   };
 
   if (invitation.loading) {
@@ -60,23 +40,13 @@ export function InvitePage({ token, onSession }: { token: string; onSession: (se
       <p>
         Welcome, <strong>{name}</strong>. Choose a password to activate <strong>{email}</strong>.
       </p>
-      <ErrorAlert error={error} />
-      <form onSubmit={submit} className="form">
-        <input type="email" autoComplete="username" value={email} readOnly hidden />
-        <Field label="New password" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
-          {(p) => (
-            <input {...p} type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-          )}
-        </Field>
-        <Field label="Confirm password">
-          {(p) => (
-            <input {...p} type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-          )}
-        </Field>
-        <SubmitButton busy={busy} busyLabel="Activating…" className="btn btn-primary btn-block">
-          Set password and sign in
-        </SubmitButton>
-      </form>
+      <NewPasswordForm
+        save={save}
+        username={email}
+        confirmLabel="Confirm password"
+        busyLabel="Activating…"
+        submitLabel="Set password and sign in"
+      />
     </AuthCard>
   );
 }

@@ -5,9 +5,9 @@ import type { Role } from '../api/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
 import { PermissionList, PermissionPicker } from '../components/PermissionPicker.js';
-import { SubmitButton } from '../components/SubmitButton.js';
 import { Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate } from '../lib/format.js';
@@ -152,14 +152,9 @@ function RoleDialog({ role, editable, onClose, onSaved }: { role?: Role; editabl
           <PermissionPicker value={permissions} onChange={setPermissions} disabled={busy} />
         </fieldset>
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Saving…">
-            {role ? 'Save role' : 'Create role'}
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose}>
+          {role ? 'Save role' : 'Create role'}
+        </FormActions>
       </form>
     </Dialog>
   );

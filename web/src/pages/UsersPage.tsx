@@ -6,8 +6,8 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
+import { FormActions } from '../components/FormActions.js';
 import { PageHeader } from '../components/PageHeader.js';
-import { SubmitButton } from '../components/SubmitButton.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
@@ -288,14 +288,9 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
           <span>Developer (may create API keys)</span>
         </label>
         <ErrorAlert error={error} />
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <SubmitButton busy={busy} busyLabel="Inviting…">
-            Invite
-          </SubmitButton>
-        </div>
+        <FormActions busy={busy} onCancel={onClose} busyLabel="Inviting…">
+          Invite
+        </FormActions>
       </form>
     </Dialog>
   );
