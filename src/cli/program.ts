@@ -7,8 +7,8 @@ import { loadNoun, NOUNS } from './registry.js';
 import { VERSION } from './version.js';
 
 /**
- * The root `ax` command. Only the top-level command named by `noun` is loaded (the others are stubs that carry their
- * description for `ax --help`); `'*'` loads every one (shell completion, tests).
+ * The root `ax` command. Only the top-level command named by `noun` is loaded; for an unknown noun every command is a
+ * stub (name and description); `'*'` loads every one (shell completion, tests).
  */
 export async function buildProgram(noun: string | undefined): Promise<Command> {
   const program = new Command('ax')
@@ -17,9 +17,12 @@ export async function buildProgram(noun: string | undefined): Promise<Command> {
     .helpCommand(false);
   // One text for `ax --help` (printed by main.ts without commander) and `ax help`.
   program.helpInformation = rootHelp;
+  const invoked = NOUNS.find((entry) => entry.name === noun);
   for (const entry of NOUNS) {
-    if (noun === '*' || entry.name === noun) program.addCommand(await loadNoun(entry));
-    else program.command(entry.name).description(entry.description);
+    if (noun === '*' || entry === invoked) program.addCommand(await loadNoun(entry));
+    // Stubs (name and description) only serve unknown-command errors and their suggestions: skipped when a known
+    // command runs, as building commands is a measurable part of start-up.
+    else if (!invoked) program.command(entry.name).description(entry.description);
   }
   program
     .command('help')

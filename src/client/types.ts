@@ -139,6 +139,23 @@ export interface SpaceMembership {
   role: RoleAssignment;
 }
 
+/** Who a member is, in the member lists (beyond Arize's surface). */
+export interface MemberUser {
+  name: string;
+  email: string;
+  is_bot: boolean;
+}
+
+/** A row of `GET /v2/organizations/{id}/users`: the membership and its user. */
+export interface OrganizationMember extends OrganizationMembership {
+  user: MemberUser;
+}
+
+/** A row of `GET /v2/spaces/{id}/users`: the membership and its user. */
+export interface SpaceMember extends SpaceMembership {
+  user: MemberUser;
+}
+
 export interface AddMemberRequest {
   user_id: string;
   role: RoleAssignmentRequest;
@@ -211,6 +228,8 @@ export interface RoleBindingListParams extends PageParams {
   /** Required by the server. */
   resource_type: RoleBindingResourceType;
   user_id?: string;
+  /** Only bindings on this space or project (beyond Arize's surface). */
+  resource_id?: string;
 }
 
 export interface CreateRoleBindingRequest {
@@ -373,6 +392,8 @@ export interface Me {
 }
 
 export interface UserList { users: User[]; pagination: Pagination }
+export interface OrganizationMemberList { memberships: OrganizationMember[]; pagination: Pagination }
+export interface SpaceMemberList { memberships: SpaceMember[]; pagination: Pagination }
 export interface OrganizationList { organizations: Organization[]; pagination: Pagination }
 export interface SpaceList { spaces: Space[]; pagination: Pagination }
 export interface ProjectList { projects: Project[]; pagination: Pagination }

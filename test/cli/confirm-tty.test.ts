@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeProfile } from '../../src/cli/profiles/store.js';
+import { readProfile, writeProfile } from '../../src/cli/profiles/store.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { runAxInTty } from './tty.js';
 
@@ -50,5 +50,27 @@ describe('confirmation on a terminal', () => {
     const plain = await runAxInTty(['profiles', 'list'], { env: { ...setup(), NO_COLOR: '1' }, input: '' });
     expect(plain.stdout).not.toContain('\u001b[');
     expect(plain.stdout).toMatch(/ACTIVE\s+NAME\s+ENDPOINT\s+API KEY\n\*\s+default/);
+  });
+});
+
+describe('questions on a terminal', () => {
+  it('`profiles create` asks for the name, the key (masked, never echoed) and the server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ax-tty-'));
+    const result = await runAxInTty(['profiles', 'create'], {
+      env: { ARIZE_DIRECTORY: dir },
+      input: [
+        { after: 'Profile name:', send: 'ci\r' },
+        { after: 'API key:', send: 'ak-typed-secret\r' },
+        { after: 'Server URL:', send: '\r' },
+      ],
+    });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(0);
+    expect(text).toContain('Created profile ci');
+    expect(text).not.toContain('ak-typed-secret');
+    expect(readProfile('ci', { ARIZE_DIRECTORY: dir })).toMatchObject({
+      auth: { api_key: 'ak-typed-secret' },
+      routing: { api_host: '127.0.0.1', api_scheme: 'http', api_port: 8080 },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -15,6 +15,8 @@ import { runAxInTty } from './tty.js';
  */
 let server: TestServer;
 let home: string;
+// Each step runs the real binary several times (a process start each): generous on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -121,6 +123,9 @@ describe('onboarding a new team (seed: Organizations, Spaces, Users, Roles, Role
     expect((await axJson(['users', 'get', ids.jane!])).name).toBe('Jane Doe');
     expect((await axJson(['users', 'update', ids.jane!, '--full-name', 'Jane Smith'])).name).toBe('Jane Smith');
     expect((await axJson(['users', 'update', ids.jane!, '--is-developer'])).is_developer).toBe(true);
+    const tessId = (await axJson(['users', 'get', 'tess@example.com'])).id;
+    expect((await ax(['users', 'resend-invitation', tessId])).stdout).toContain('Sent a new invitation to tess@example.com');
+    expect((await ax(['users', 'reset-password', ids.jane!])).stdout).toContain('Sent a password reset link to jane@example.com');
 
     for (const user of [ids.jane!, ids.omar!]) {
       const org = await axJson(['organizations', 'add-user', 'Platform Team', '--user-id', user, '--role', 'member']);
@@ -128,6 +133,9 @@ describe('onboarding a new team (seed: Organizations, Spaces, Users, Roles, Role
       const space = await axJson(['spaces', 'add-user', 'team-alpha', '--user-id', user, '--role', 'member']);
       expect(space).toMatchObject({ space_id: ids.space, user_id: user });
     }
+    expect((await ax(['organizations', 'list-users', 'Platform Team'])).stdout).toMatch(/^\S+\s+Jane Smith\s+jane@example\.com\s+MEMBER\s+false$/m);
+    const members = await axJson(['spaces', 'list-users', 'team-alpha']);
+    expect(members.memberships.map((m: { user: { email: string } }) => m.user.email).sort()).toEqual(['jane@example.com', 'omar@example.com']);
   });
 
   it('creates a custom role and binds it on the space (a second create is a no-op, exit 0)', async () => {
@@ -154,6 +162,7 @@ describe('onboarding a new team (seed: Organizations, Spaces, Users, Roles, Role
     expect(otherRole.stderr).toContain(`ax role-bindings update ${ids.binding} --role-id ${ids.role}`);
     await ax(['role-bindings', 'update', ids.binding!, '--role-id', 'Data Scientist']);
     expect((await axJson(['role-bindings', 'list', '--user-id', 'jane@example.com'])).role_bindings.map((b: { id: string }) => b.id)).toEqual([ids.binding]);
+    expect((await axJson(['role-bindings', 'list', '--resource-id', ids.space!])).role_bindings.map((b: { id: string }) => b.id)).toEqual([ids.binding]);
   });
 
   it('creates a space-scoped service key whose bot can use the space', async () => {
@@ -248,6 +257,9 @@ describe('API keys: listing, rotation with grace, revocation', () => {
     expect(rotated.stderr).toContain(`The old key ${openId} is revoked.`);
     await ax(['users', 'list'], { key: keyFrom(open), code: EXIT.AUTH });
     await ax(['users', 'list'], { key: keyFrom(rotated) });
+    const rotatedId = /^id\s+(\S+)$/m.exec(rotated.stdout)![1]!;
+    const bounded = await axJson(['api-keys', 'refresh', rotatedId, '--expires-at', '2028-01-01T00:00:00']);
+    expect(bounded.expires_at).toMatch(/^2028-01-01T00:00:00/);
   });
 
   it('revokes with --force; the key stops working at once', async () => {
@@ -331,6 +343,12 @@ describe('offboarding', () => {
     expect(JSON.parse(json.stdout).results.map((r: { result: string }) => r.result)).toEqual(['not_found', 'not_found']);
   });
 
+  it('deletes a role binding with --force', async () => {
+    const binding = await axJson(['role-bindings', 'create', '--user-id', ids.omar!, '--role-id', 'Reviewer', '--resource-type', 'SPACE', '--resource-id', ids.space!]);
+    expect((await ax(['role-bindings', 'delete', binding.id, '--force'])).stdout).toContain(`Deleted role binding ${binding.id}`);
+    await ax(['role-bindings', 'get', binding.id], { code: EXIT.API });
+  });
+
   it('removes members from a space and an organization', async () => {
     await ax(['spaces', 'remove-user', 'team-alpha', '--user-id', ids.omar!, '--force']);
     await ax(['organizations', 'remove-user', 'Platform Team', '--user-id', ids.omar!, '--force']);
@@ -407,13 +425,25 @@ describe('profiles against the server', () => {
   });
 });
 
-describe('cleanup with confirmation (seed: the ⚠ commands)', () => {
+describe('on a terminal: questions, and cleanup with confirmation (seed: the ⚠ commands)', () => {
+  it('users create asks for a missing name and email', async () => {
+    const result = await runAxInTty(['users', 'create', '--invite-mode', 'none'], {
+      env: env(),
+      input: [{ after: 'Full name:', send: 'Pat Prompted\r' }, { after: 'Email:', send: 'pat@example.com\r' }],
+    });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(0);
+    expect(text).toMatch(/^email\s+pat@example\.com$/m);
+    expect(text).toMatch(/^status\s+EXPIRED$/m);
+  });
+
   it('spaces delete asks to type the name on a terminal; a wrong name keeps the space', async () => {
     await ax(['spaces', 'create', '--name', 'scratch', '--organization-id', ids.org!]);
     const declined = await runAxInTty(['spaces', 'delete', 'scratch'], { env: env(), input: 'scrach\n' });
     const text = stripAnsi(declined.stdout);
     expect(text).toContain('This will delete space scratch:');
     expect(text).toMatch(/- 0 projects with all their traces/);
+    expect(text).toMatch(/- 0 space memberships and 0 SPACE role bindings/);
     expect(text).toContain('Type scratch to confirm');
     expect(text).toContain('Space scratch not deleted.');
     await ax(['spaces', 'get', 'scratch']);
@@ -422,7 +452,8 @@ describe('cleanup with confirmation (seed: the ⚠ commands)', () => {
   });
 
   it('users delete on a terminal spells out the cascade', async () => {
-    await ax(['users', 'create', '--full-name', 'Temp', '--email', 'temp@example.com', '--invite-mode', 'none']);
+    await ax(['users', 'create', '--full-name', 'Temp', '--email', 'temp@example.com']);
+    await acceptInvitation('temp@example.com');
     await ax(['organizations', 'add-user', 'Platform Team', '--user-id', 'temp@example.com', '--role', 'read-only']);
     const result = await runAxInTty(['users', 'delete', 'temp@example.com'], { env: env(), input: 'n\n' });
     const text = stripAnsi(result.stdout);

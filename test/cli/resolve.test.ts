@@ -76,7 +76,7 @@ beforeEach(() => {
   requests = [];
 });
 
-describe('id detection (Arize\'s IsResourceID rule)', () => {
+describe('id detection (Arize\'s IsResourceID rule, as cli.md states it: base64 of `Type:…`)', () => {
   it('treats padded standard base64 that decodes to text with ":" as an id', () => {
     for (const value of ['VXNlcjoxOnVzci0x', 'VXNlcjoxMjM0NQ==', 'QXVkaXRMb2c6MQ==', 'T3JnYW5pemF0aW9uOjE6MQ==', 'U3BhY2U6MTox', 'Um9sZToxOmFkbWlu']) {
       expect(isResourceId(value), value).toBe(true);
@@ -85,7 +85,7 @@ describe('id detection (Arize\'s IsResourceID rule)', () => {
   });
 
   it('treats names, unpadded base64 and base64 without ":" as names', () => {
-    for (const value of ['team-alpha', 'Platform Team', 'Data Scientist', 'VXNlcjoxOjEyMw', 'UHJvamVjdDoxOmV4YW1wbGU', 'Team', 'abcd', '']) {
+    for (const value of ['team-alpha', 'Platform Team', 'Data Scientist', 'VXNlcjoxOjEyMw', 'UHJvamVjdDoxOmV4YW1wbGU', 'Team', 'abcd', 'OrgX', '']) {
       expect(isResourceId(value), value).toBe(false);
     }
   });

@@ -1,52 +1,69 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
 
-/** The modules `ax ARGS` loads, recorded by a module-loader hook (`--import` of a file that registers it). */
-function modulesLoadedBy(args: string[]): string[] {
+/**
+ * The files and Node built-ins `ax ARGS` loads: CommonJS ones from `require.cache`, ES modules through a loader
+ * hook, built-ins from `process.moduleLoadList`. Works for the bundle (dist/cli/main.cjs + program.cjs, what
+ * `npm run build` makes) and for tsc's per-file output alike.
+ */
+function modulesLoadedBy(args: string[]): { files: string[]; builtins: string[]; code: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ax-startup-'));
-  const log = join(dir, 'loaded.txt');
+  const esmLog = join(dir, 'esm.txt');
+  const cjsLog = join(dir, 'cjs.json');
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`);
+export async function load(url, context, next) { appendFileSync(${JSON.stringify(esmLog)}, url + '\\n'); return next(url, context); }\n`);
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
-  writeFileSync(log, '');
-  const result = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, AX_BIN, ...args], {
+  writeFileSync(join(dir, 'preload.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(cjsLog)}, JSON.stringify({
+  files: Object.keys(require.cache),
+  builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice(13)),
+})));\n`);
+  writeFileSync(esmLog, '');
+  const result = spawnSync(process.execPath, ['--require', join(dir, 'preload.cjs'), '--import', pathToFileURL(join(dir, 'register.mjs')).href, AX_BIN, ...args], {
     cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ARIZE_DIRECTORY: dir }, encoding: 'utf8',
   });
-  expect(result.status).toBe(0);
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  expect(result.status, result.stderr).toBe(0);
+  const loaded = JSON.parse(readFileSync(cjsLog, 'utf8')) as { files: string[]; builtins: string[] };
+  const esm = readFileSync(esmLog, 'utf8').split('\n').filter((url) => url.startsWith('file:')).map((url) => fileURLToPath(url));
+  const files = [...new Set([...loaded.files, ...esm])].filter((file) => file.startsWith(REPO_ROOT) && !file.startsWith(dir));
+  const code = files.map((file) => readFileSync(file, 'utf8')).join('\n');
+  return { files, builtins: loaded.builtins, code };
 }
 
-/** The HTTP client, the table/panel renderers, command modules and the server (output/style.js, a few colour helpers, may load). */
-const HEAVY = [
-  '/dist/client/', '/dist/cli/output/printer.js', '/dist/cli/output/table.js', '/dist/cli/output/panel.js', '/dist/cli/context.js',
-  '/dist/cli/commands/', '/dist/http/', '/dist/server/', 'node:http', 'yaml', 'smol-toml', '@inquirer',
-];
+/** Fingerprints of what `--help` and `--version` must not load. */
+const COMMANDER = 'commander.helpDisplayed';
+const CLIENT = 'class Transport';
+const TABLE = 'function renderTable';
+const SERVER = '/dist/http/';
 
 describe('start-up (bench row B9)', () => {
-  it('`ax --version` loads neither commander nor any command, client, renderer or server module', () => {
-    const loaded = modulesLoadedBy(['--version']);
-    expect(loaded.filter((url) => url.includes('/dist/'))).toEqual([
-      expect.stringContaining('/dist/cli/main.js'),
-      expect.stringContaining('/dist/cli/version.js'),
-    ]);
-    expect(loaded.some((url) => url.includes('commander'))).toBe(false);
+  for (const args of [['--version'], ['--help']]) {
+    it(`\`ax ${args.join(' ')}\` loads neither commander nor any command, client, renderer or server module`, () => {
+      const { files, builtins, code } = modulesLoadedBy(args);
+      for (const fingerprint of [COMMANDER, CLIENT, TABLE]) expect(code, fingerprint).not.toContain(fingerprint);
+      expect(files.filter((file) => file.includes(SERVER) || file.includes('node_modules'))).toEqual([]);
+      expect(builtins).not.toContain('http');
+    });
+  }
+
+  it('`ax users list --help` loads commander and the users command, but not the server', () => {
+    const { files, code } = modulesLoadedBy(['users', 'list', '--help']);
+    // Bundled, commander's code is inside dist/cli/program.cjs; unbundled, it comes from node_modules.
+    expect(code).toContain(COMMANDER);
+    expect(code).toMatch(/["']resend-invitation["']/);
+    expect(files.some((file) => file.includes(SERVER))).toBe(false);
   });
 
-  it('`ax --help` loads no client, renderer, command or server module', () => {
-    const loaded = modulesLoadedBy(['--help']);
-    expect(loaded.some((url) => url.includes('commander'))).toBe(true);
-    for (const heavy of HEAVY) expect(loaded.filter((url) => url.includes(heavy)), heavy).toEqual([]);
-  });
-
-  it('`ax users list --help` loads the users command but not the server', () => {
-    const loaded = modulesLoadedBy(['users', 'list', '--help']);
-    expect(loaded.some((url) => url.endsWith('/dist/cli/commands/users.js'))).toBe(true);
-    expect(loaded.some((url) => url.includes('/dist/cli/commands/spaces.js'))).toBe(false);
-    expect(loaded.some((url) => url.includes('/dist/http/'))).toBe(false);
+  it('bin/ax.js runs the bundle unless tsc rebuilt dist/ after it; the bundle is CommonJS (no ES module loader)', () => {
+    const { files } = modulesLoadedBy(['--version']);
+    const mtime = (file: string) => (existsSync(join(REPO_ROOT, file)) ? statSync(join(REPO_ROOT, file)).mtimeMs : -1);
+    const fresh = mtime('dist/cli/main.cjs') >= mtime('dist/cli/main.js');
+    expect(files.map((file) => file.slice(REPO_ROOT.length))).toEqual(
+      fresh ? ['bin/ax.js', 'dist/cli/main.cjs'] : ['bin/ax.js', 'dist/cli/main.js', 'dist/cli/version.js'],
+    );
   });
 });

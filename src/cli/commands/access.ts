@@ -10,6 +10,7 @@ export function build(): Command {
   const access = new Command('access');
 
   serverCommand(access, 'check', 'Whether a user holds a permission on a resource, and the grants that decide it')
+    .alias('explain')
     .requiredOption('--user-id <user>', 'user id or email')
     .requiredOption('--permission <permission>', 'a permission from the catalogue, e.g. PROJECT_READ')
     .requiredOption('--resource-id <id>', 'id of the account, organization, space or project')

@@ -44,7 +44,8 @@ function withServiceScope(cmd: Command): Command {
 }
 
 function withKeyOutput(cmd: Command): Command {
-  return cmd.option('--env-file <path>', 'write ARIZE_API_KEY=<key> to this file (mode 0600) instead of printing the key');
+  // Node 20 itself reads an `--env-file` argument anywhere on its command line, and exits (9) when that file is missing.
+  return cmd.option('--env-file <path>', 'write ARIZE_API_KEY=<key> to this file (mode 0600) instead of printing the key (on Node 20, create the file first)');
 }
 
 export function build(): Command {

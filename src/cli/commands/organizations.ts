@@ -1,5 +1,6 @@
 import { Command, type Option } from 'commander';
-import type { Organization, OrganizationList } from '../../client/types.js';
+import type { AxClient } from '../../client/client.js';
+import type { Organization, OrganizationList, OrganizationMemberList } from '../../client/types.js';
 import { countOrUnknown, plural } from '../cascade/count.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
@@ -10,6 +11,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganization, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../run.js';
+import { MEMBER_COLUMNS } from './members.js';
 
 const ORGANIZATION_COLUMNS: readonly Column<Organization>[] = [
   { header: 'ID', value: (o) => o.id },
@@ -69,13 +71,29 @@ export function build(): Command {
         action: `delete organization ${found.name}`,
         declined: `Organization ${found.name} not deleted.`,
         consequences: async () => {
-          const spaces = await countOrUnknown(ctx.client.spaces.iterate({ org_id: found.id }));
-          return [`${plural(spaces, 'space', 'spaces', 'its spaces')} with every project, role binding and membership in them`, 'all memberships of the organization', 'this cannot be undone'];
+          const [spaces, members] = await Promise.all([
+            countOrUnknown(ctx.client.spaces.iterate({ org_id: found.id })),
+            countOrUnknown(ctx.client.organizations.iterateUsers(found.id)),
+          ]);
+          return [
+            `${plural(spaces, 'space', 'spaces', 'its spaces')} with every project, role binding and membership in them`,
+            `${plural(members, 'organization membership', 'organization memberships', 'its memberships')}`,
+            'this cannot be undone',
+          ];
         },
       });
       if (!proceed) return;
       await ctx.client.organizations.delete(found.id);
       ctx.printer.success(`Deleted organization ${found.name} (${found.id})`);
+    }));
+
+  listCommand(orgs, 'list-users', "List an organization's members and their roles")
+    .argument('<organization>', 'organization name or id')
+    .action(action(async (ctx, org: string) => {
+      const { id } = await resolveOrganization(ctx.client, org);
+      await printList<OrganizationMemberList['memberships'][number], OrganizationMemberList>(ctx, { key: 'memberships', noun: 'members', columns: MEMBER_COLUMNS }, (page) =>
+        ctx.client.organizations.listUsers(id, page),
+      );
     }));
 
   serverCommand(orgs, 'add-user', "Add a user to an organization, or change a member's role")
@@ -102,7 +120,7 @@ export function build(): Command {
         action: `remove ${user.email} from organization ${found.name}`,
         declined: `${user.email} not removed from ${found.name}.`,
         consequences: async () => [
-          `also removes them from every space of ${found.name}`,
+          `also removes them from ${await spacesJoined(ctx.client, found.id, user.id)} of ${found.name}`,
           'and deletes their role bindings on those spaces and their projects',
         ],
       });
@@ -112,4 +130,15 @@ export function build(): Command {
     }));
 
   return orgs;
+}
+
+/** How many of the organization's spaces the user belongs to, counted when the organization has few spaces. */
+async function spacesJoined(client: AxClient, orgId: string, userId: string): Promise<string> {
+  const { spaces, pagination } = await client.spaces.list({ org_id: orgId, limit: 20 });
+  if (pagination.has_more) return 'every space they belong to';
+  const joined = await Promise.all(spaces.map(async (space) => {
+    for await (const member of client.spaces.iterateUsers(space.id)) if (member.user_id === userId) return true;
+    return false;
+  }));
+  return plural(joined.filter(Boolean).length, 'space');
 }

@@ -9,6 +9,7 @@ import { destructiveCommand, listCommand, serverCommand } from '../options/commo
 import { BINDING_RESOURCE_TYPES, enumOption } from '../options/enums.js';
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
+import { idType } from '../resolve/id.js';
 import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
 import { action } from '../run.js';
 
@@ -27,13 +28,17 @@ export function build(): Command {
   listCommand(bindings, 'list', 'List role bindings (both resource types unless --resource-type is given)')
     .option('--user-id <user>', 'only bindings of this user (id or email)')
     .addOption(enumOption('--resource-type <type>', 'only bindings on this kind of resource', BINDING_RESOURCE_TYPES))
+    .option('--resource-id <id>', 'only bindings on this space or project (its type is read from the id)')
     .action(action(async (ctx) => {
-      const opts = ctx.opts<{ userId?: string; resourceType?: RoleBindingResourceType }>();
+      const opts = ctx.opts<{ userId?: string; resourceType?: RoleBindingResourceType; resourceId?: string }>();
+      const resourceId = opts.resourceId;
+      const resourceType = opts.resourceType ?? (resourceId === undefined ? undefined : typeOfResource(resourceId));
       const userId = opts.userId === undefined ? undefined : await resolveUserId(ctx.client, opts.userId);
       const view = { key: 'role_bindings', noun: 'role bindings', columns: ROLE_BINDING_COLUMNS };
-      if (opts.resourceType !== undefined) {
-        const type = opts.resourceType;
-        await printList<RoleBinding, RoleBindingList>(ctx, view, (page) => ctx.client.roleBindings.list({ ...page, resource_type: type, user_id: userId }));
+      if (resourceType !== undefined) {
+        await printList<RoleBinding, RoleBindingList>(ctx, view, (page) =>
+          ctx.client.roleBindings.list({ ...page, resource_type: resourceType, user_id: userId, resource_id: resourceId }),
+        );
         return;
       }
       // The API lists one resource type at a time; without --resource-type both lists are shown, each up to --limit.
@@ -111,12 +116,23 @@ async function findBinding(
   client: AxClient,
   wanted: { user_id: string; resource_type: RoleBindingResourceType; resource_id: string },
 ): Promise<RoleBinding | undefined> {
+  const { user_id, resource_type, resource_id } = wanted;
   try {
-    for await (const binding of client.roleBindings.iterate({ resource_type: wanted.resource_type, user_id: wanted.user_id })) {
-      if (binding.resource_id === wanted.resource_id) return binding;
+    // Filtered by resource_id where the server supports it; matched here too for servers that ignore the filter.
+    for await (const binding of client.roleBindings.iterate({ user_id, resource_type, resource_id })) {
+      if (binding.resource_id === resource_id) return binding;
     }
+    return undefined;
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
+    return undefined;
   }
-  return undefined;
+}
+
+/** SPACE or PROJECT, from a resource id (`Space:…` / `Project:…`); anything else needs --resource-type. */
+function typeOfResource(id: string): RoleBindingResourceType {
+  const type = idType(id);
+  if (type === 'Space') return 'SPACE';
+  if (type === 'Project') return 'PROJECT';
+  throw new UsageError(`--resource-id ${id} is not a space or project id`, 'Pass the id of a space or a project (see `ax spaces list`, `ax projects list`).');
 }

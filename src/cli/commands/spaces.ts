@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Space, SpaceList } from '../../client/types.js';
+import type { Space, SpaceList, SpaceMemberList } from '../../client/types.js';
 import { countOrUnknown, plural } from '../cascade/count.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
@@ -10,6 +10,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../run.js';
+import { MEMBER_COLUMNS } from './members.js';
 import { membershipRoleOption } from './organizations.js';
 
 const SPACE_COLUMNS: readonly Column<Space>[] = [
@@ -76,17 +77,30 @@ export function build(): Command {
         declined: `Space ${found.name} not deleted.`,
         typeToConfirm: found.name,
         consequences: async () => {
-          const projects = await countOrUnknown(ctx.client.projects.iterate({ space_id: found.id }));
+          const [projects, members, bindings] = await Promise.all([
+            countOrUnknown(ctx.client.projects.iterate({ space_id: found.id })),
+            countOrUnknown(ctx.client.spaces.iterateUsers(found.id)),
+            countOrUnknown(ctx.client.roleBindings.iterate({ resource_type: 'SPACE', resource_id: found.id })),
+          ]);
           return [
             `${plural(projects, 'project', 'projects', 'its projects')} with all their traces, datasets, restrictions and role bindings`,
-            'its memberships and SPACE role bindings, and its scope on service keys',
-            'this cannot be undone',
+            `${plural(members, 'space membership', 'space memberships', 'its memberships')} and ${plural(bindings, 'SPACE role binding', 'SPACE role bindings', 'its role bindings')}`,
+            'its scope on service keys; this cannot be undone',
           ];
         },
       });
       if (!proceed) return;
       await ctx.client.spaces.delete(found.id);
       ctx.printer.success(`Deleted space ${found.name} (${found.id})`);
+    }));
+
+  listCommand(spaces, 'list-users', "List a space's members and their roles")
+    .argument('<space>', 'space name or id')
+    .action(action(async (ctx, space: string) => {
+      const { id } = await resolveSpace(ctx.client, space);
+      await printList<SpaceMemberList['memberships'][number], SpaceMemberList>(ctx, { key: 'memberships', noun: 'members', columns: MEMBER_COLUMNS }, (page) =>
+        ctx.client.spaces.listUsers(id, page),
+      );
     }));
 
   serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role")

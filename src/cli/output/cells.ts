@@ -28,16 +28,22 @@ function compactObject(value: Record<string, unknown>): string {
   return Object.values(value).map(formatCell).filter((text) => text !== '').join(' ');
 }
 
-/** Width of a string in terminal columns (code points; the CLI's own text is ASCII plus a few symbols). */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Width of a string in terminal columns (code points; the CLI's own text is ASCII plus a few symbols). ASCII, nearly
+ * every cell, is measured by a regular expression: iterating strings is slow in the interpreter a CLI mostly runs in.
+ */
 export function displayWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const _ of text) width += 1;
   return width;
 }
 
 /** Cuts text to `width` columns, ending with `…` when it was cut. */
-export function truncate(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+export function truncate(text: string, width: number, textWidth: number = displayWidth(text)): string {
+  if (textWidth <= width) return text;
   if (width <= 1) return '…'.slice(0, width);
   return [...text].slice(0, width - 1).join('') + '…';
 }

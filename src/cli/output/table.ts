@@ -16,20 +16,25 @@ const MIN_SHRUNK = 8;
  */
 export function renderTable(columns: readonly TableColumn[], rows: readonly string[][], options: { width?: number | undefined; style: Style }): string {
   const clean = rows.map((row) => row.map((cell) => cell.replace(/[\r\n\t]+/g, ' ')));
-  const widths = columns.map((column, i) => Math.max(displayWidth(column.header), ...clean.map((row) => displayWidth(row[i] ?? ''))));
+  const headers = columns.map((c) => c.header);
+  // Each cell is measured once: the widths decide both the column widths and the padding.
+  const cellWidths = clean.map((row) => row.map(displayWidth));
+  const headerWidths = headers.map(displayWidth);
+  const widths = headerWidths.map((w, i) => cellWidths.reduce((max, row) => Math.max(max, row[i] ?? 0), w));
   if (options.width !== undefined) fit(widths, columns, options.width);
-  const lines: string[] = [];
-  const render = (cells: readonly string[], decorate: (text: string) => string) =>
-    cells
-      .map((cell, i) => {
-        const text = truncate(cell, widths[i]!);
-        const padded = i === cells.length - 1 ? text : text + ' '.repeat(widths[i]! - displayWidth(text));
-        return decorate(padded);
-      })
-      .join(GAP)
-      .trimEnd();
-  lines.push(render(columns.map((c) => c.header), options.style.bold));
-  for (const row of clean) lines.push(render(row, (text) => text));
+  const render = (cells: readonly string[], cellWidth: readonly number[], decorate: (text: string) => string) => {
+    let line = '';
+    for (let i = 0; i < cells.length; i++) {
+      const width = widths[i]!;
+      const own = cellWidth[i] ?? 0;
+      const text = own > width ? truncate(cells[i]!, width, own) : cells[i]!;
+      const pad = i === cells.length - 1 ? '' : ' '.repeat(Math.max(0, width - Math.min(own, width)));
+      line += (i === 0 ? '' : GAP) + decorate(text + pad);
+    }
+    return line.trimEnd();
+  };
+  const lines = [render(headers, headerWidths, options.style.bold)];
+  for (let r = 0; r < clean.length; r++) lines.push(render(clean[r]!, cellWidths[r]!, (text) => text));
   return lines.join('\n') + '\n';
 }
 

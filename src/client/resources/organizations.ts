@@ -1,8 +1,8 @@
 import { paginate } from '../pagination.js';
 import { segment, type Transport } from '../transport.js';
 import type {
-  AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams,
-  OrganizationMembership, UpdateOrganizationRequest,
+  AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams, OrganizationMember,
+  OrganizationMemberList, OrganizationMembership, PageParams, UpdateOrganizationRequest,
 } from '../types.js';
 
 /** `/v2/organizations` and their memberships. */
@@ -34,6 +34,15 @@ export class OrganizationsResource {
   /** Irreversible; cascades to the organization's spaces, projects and memberships. */
   async delete(orgId: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}` });
+  }
+
+  /** One page of the organization's members, each with its user (beyond Arize's surface). */
+  async listUsers(orgId: string, params: PageParams = {}): Promise<OrganizationMemberList> {
+    return (await this.http.request<OrganizationMemberList>({ method: 'GET', path: `/v2/organizations/${segment(orgId)}/users`, query: { ...params } })).body;
+  }
+
+  iterateUsers(orgId: string): AsyncGenerator<OrganizationMember, void, undefined> {
+    return paginate((cursor) => this.listUsers(orgId, { limit: 100, cursor }), (page) => page.memberships);
   }
 
   /** Adds a member, or changes an existing member's role (upsert). */

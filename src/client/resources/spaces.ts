@@ -1,7 +1,8 @@
 import { paginate } from '../pagination.js';
 import { segment, type Transport } from '../transport.js';
 import type {
-  AddMemberRequest, CreateSpaceRequest, Space, SpaceList, SpaceListParams, SpaceMembership, UpdateSpaceRequest,
+  AddMemberRequest, CreateSpaceRequest, PageParams, Space, SpaceList, SpaceListParams, SpaceMember, SpaceMemberList,
+  SpaceMembership, UpdateSpaceRequest,
 } from '../types.js';
 
 /** `/v2/spaces` and their memberships. */
@@ -32,6 +33,15 @@ export class SpacesResource {
   /** Irreversible; cascades to the space's projects, memberships and bindings. */
   async delete(spaceId: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}` });
+  }
+
+  /** One page of the space's members, each with its user (beyond Arize's surface). */
+  async listUsers(spaceId: string, params: PageParams = {}): Promise<SpaceMemberList> {
+    return (await this.http.request<SpaceMemberList>({ method: 'GET', path: `/v2/spaces/${segment(spaceId)}/users`, query: { ...params } })).body;
+  }
+
+  iterateUsers(spaceId: string): AsyncGenerator<SpaceMember, void, undefined> {
+    return paginate((cursor) => this.listUsers(spaceId, { limit: 100, cursor }), (page) => page.memberships);
   }
 
   /** Adds a member (who must belong to the space's organization), or changes a member's role. */

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Part of `npm run build`, after tsc: bundles the `ax` CLI so that it starts fast (bench row B9). On Node 20 an ES
+// module entry point costs ~20 ms more than a CommonJS one, and every module file about a millisecond more.
+//   dist/cli/main.cjs     the entry (bin/ax.js requires it): `--version` and `--help`, no commander, client or renderer
+//   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer
+// tsc's per-file ES modules stay beside them: the library exports (dist/client), the server's import of
+// dist/cli/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
+import { readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // Fewer bytes to read, decode and parse at every start; identifiers stay, so stack traces remain readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  // version.ts reads import.meta.url only when __AX_VERSION__ is not defined, i.e. never in the bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
+  // tsc's output reads the version from package.json at run time; the bundle has it inlined.
+  define: { __AX_VERSION__: JSON.stringify(version) },
+};
+
+/** Leaves imports matching `filter` to Node at run time, as `path` (relative to the bundle's file) or as written. */
+const external = (filter, path) => ({
+  name: `external:${filter}`,
+  setup(b) {
+    b.onResolve({ filter }, (args) => ({ path: path ?? args.path, external: true }));
+  },
+});
+
+// An earlier layout of the bundle (ES module chunks): gone.
+rmSync(new URL('../dist/cli/chunks', import.meta.url), { recursive: true, force: true });
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli/main.cjs',
+  // import() becomes require(): loading program.cjs must not start Node's ES module loader.
+  supported: { 'dynamic-import': false },
+  // The registry's command loaders are never called from here (program.cjs holds its own copy).
+  plugins: [external(/^\.\/program\.js$/, './program.cjs'), external(/^\.\/commands\//)],
+});
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/program.ts'],
+  outfile: 'dist/cli/program.cjs',
+  // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`), with import() as written.
+  external: ['yaml', '@inquirer/prompts'],
+  plugins: [external(/\/http\/server\.js$/, '../http/server.js')],
+});
