@@ -85,7 +85,7 @@ async function startServer(): Promise<OwnServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ax-bench-serve-'));
   const apiKey = `ak-bench-${Math.random().toString(36).slice(2)}`;
   const child = spawn(process.execPath, [AX_BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data-dir', dir], {
-    env: { ...process.env, AX_ADMIN_API_KEY: apiKey, AX_ADMIN_PASSWORD: 'bench password, not secret', AX_LOG_LEVEL: 'info', ARIZE_DIRECTORY: join(dir, 'arize') },
+    env: { ...process.env, AX_ADMIN_API_KEY: apiKey, AX_ADMIN_PASSWORD: 'bench password, not secret', AX_LOG_LEVEL: 'info', DATABASE_URL: '', ARIZE_DIRECTORY: join(dir, 'arize') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

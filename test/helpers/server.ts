@@ -59,7 +59,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     AX_SMTP_URL: smtp.url,
     AX_LOG_LEVEL: 'warn',
     ARIZE_DIRECTORY: profileDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    // Always set: on SQLite runs an inherited DATABASE_URL (CI exports one) must not send the server to PostgreSQL.
+    DATABASE_URL: database.url ?? '',
     ...options.env,
   };
   let url: string;
