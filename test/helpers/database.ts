@@ -25,6 +25,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  // Once (in CI, under load) a server's first connection did not yet see the new schema: wait until one does.
+  for (let attempt = 0; ; attempt++) {
+    const probe = new pg.Client({ connectionString: url.toString() });
+    await probe.connect();
+    const { rows } = await probe.query<{ s: string | null }>('select current_schema() as s');
+    await probe.end();
+    if (rows[0]?.s === schema) break;
+    if (attempt >= 50) throw new Error(`schema ${schema} is not visible to new connections`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     url: url.toString(),
     async drop() {
