@@ -83,7 +83,7 @@ describe('bootstrap', () => {
   it('does not bootstrap a second time on the same database', async () => {
     const db = await createTestDatabase();
     const dataDir = join(server.dataDir, 'second');
-    const env = { ...process.env, AX_LOG_LEVEL: 'silent', ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_ADMIN_API_KEY: '', AX_ADMIN_PASSWORD: '' };
+    const env = { ...process.env, DATABASE_URL: db.url ?? '', AX_LOG_LEVEL: 'silent', ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_ADMIN_API_KEY: '', AX_ADMIN_PASSWORD: '' };
     const first = await startServer({ host: '127.0.0.1', port: 0, dataDir, databaseUrl: db.url, handleSignals: false, env });
     const key = (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
     expect(key).toMatch(/^ak-[0-9A-Za-z]{12}-[0-9A-Za-z]{49}$/);
