@@ -5,6 +5,7 @@ import {
 } from '../../src/access/index.js';
 import { PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
 import { PREDEFINED_ROLES, type PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
+import { propertyRuns } from '../helpers/property-runs.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The reference: a deliberately naive reading of spec/access-model.md. It shares nothing with the engine but
@@ -224,11 +225,11 @@ function assertAgreesWithReference(w: WorldInput, s: AccessSnapshot): void {
 }
 
 describe('the engine agrees with a naive reference reading of the spec', () => {
-  it('on 520 random worlds: check, permissionsOn, explain, canGrant and whoHasAccess', () => {
+  it('on random worlds: check, permissionsOn, explain, canGrant and whoHasAccess', () => {
     fc.assert(fc.property(rawWorld, (raw) => {
       const w = toWorld(raw);
       assertAgreesWithReference(w, AccessSnapshot.build(w));
-    }), { numRuns: 520 });
+    }), propertyRuns(250));
   });
 });
 
@@ -414,7 +415,7 @@ function apply(w: WorldInput, s: AccessSnapshot, c: Change, nextId: () => number
 }
 
 describe('incremental changes equal a rebuild', () => {
-  it('on 200 random worlds with up to 25 random changes each', () => {
+  it('on random worlds with up to 25 random changes each', () => {
     fc.assert(fc.property(rawWorld, fc.array(change, { maxLength: 25 }), (raw, changes) => {
       const w = toWorld(raw);
       const s = AccessSnapshot.build(structuredClone(w));
@@ -437,6 +438,6 @@ describe('incremental changes equal a rebuild', () => {
       for (const r of everResources) expect(whoHasAccess(s, r)).toEqual(whoHasAccess(rebuilt, r));
       expect([...s.bindings.keys()].sort()).toEqual(w.roleBindings.map((b) => b.id).sort());
       assertAgreesWithReference(w, s);
-    }), { numRuns: 200 });
+    }), propertyRuns(80));
   });
 });

@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateKey, importedPublicId, KEY_PREFIX, parseKey, redactKey } from '../../src/keys/index.js';
+import { propertyRuns } from '../helpers/property-runs.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -32,11 +33,17 @@ describe('generateKey', () => {
     expect(new Set(keys.map((k) => k.raw.slice(16, 59))).size).toBe(1000);
   });
 
-  it('carries at least 192 bits of secret: 43 base62 digits drawn from 32 random bytes use the whole alphabet', () => {
+  it('uses the whole base62 alphabet in its 43 secret digits', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200; i++) for (const c of generateKey().raw.slice(16, 59)) seen.add(c);
     expect(seen.size).toBe(62);
-    expect(43 * Math.log2(62)).toBeGreaterThan(192);
+  });
+
+  it('draws the secret from the whole 256-bit range: among 200 secrets one exceeds 2^248 (fails for a 192-bit source)', () => {
+    const value = (digits: string) => [...digits].reduce((n, c) => n * 62n + BigInt(ALPHABET.indexOf(c)), 0n);
+    const largest = Array.from({ length: 200 }, () => value(generateKey().raw.slice(16, 59))).reduce((a, b) => (a > b ? a : b));
+    expect(largest > 2n ** 248n).toBe(true);
+    expect(largest < 2n ** 256n).toBe(true);
   });
 
   it('computes the checksum exactly as the reference definition does', () => {
@@ -58,7 +65,7 @@ describe('parseKey', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: raw.length - 1 }), fc.constantFrom(...ALPHABET), (at, c) => {
       fc.pre(raw[at] !== c);
       expect(parseKey(raw.slice(0, at) + c + raw.slice(at + 1))).toBeUndefined();
-    }), { numRuns: 500 });
+    }), propertyRuns(500));
   });
 
   it('rejects two swapped neighbouring characters', () => {

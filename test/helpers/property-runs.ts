@@ -1,0 +1,15 @@
+/** The seed `npm test` runs every property test with, so that a failure reproduces on the next run. */
+const FIXED_SEED = 20261202;
+
+/**
+ * fast-check parameters for a property test: in `npm test`, a fixed seed and `bounded` runs; under
+ * `npm run test:property` (AX_PROPERTY_RUNS=N), N runs from a random seed. fast-check prints the seed and the
+ * shrunk counterexample of any failure, so a randomized failure can be replayed with `{ seed, path }`.
+ */
+export function propertyRuns(bounded: number): { seed?: number; numRuns: number } {
+  const runs = process.env.AX_PROPERTY_RUNS;
+  if (runs === undefined) return { seed: FIXED_SEED, numRuns: bounded };
+  const numRuns = Number(runs);
+  if (!Number.isInteger(numRuns) || numRuns < 1) throw new Error(`AX_PROPERTY_RUNS must be a positive whole number, got ${runs}`);
+  return { numRuns };
+}
