@@ -1,4 +1,4 @@
-import type { AccountRoleKey } from '../store/schema.js';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 import {
   ACCOUNT_MEMBER_ORGANIZATION_BITS, RESTRICTED_PROJECT_MANAGEMENT_BITS, type CompiledRole,
 } from './grant-rules.js';

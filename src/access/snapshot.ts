@@ -1,4 +1,4 @@
-import type { AccountRoleKey } from '../store/schema.js';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 import { ACCOUNT_MEMBER_ORGANIZATION_BITS, compileRole, type CompiledRole } from './grant-rules.js';
 import { EMPTY_BITS, emptyBits, orInto, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';

@@ -1,6 +1,6 @@
 import type { Permission } from '../domain/permissions.js';
 import type { PredefinedRoleKey } from '../domain/predefined-roles.js';
-import type { AccountRoleKey } from '../store/schema.js';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 
 /**
  * A user of the account, as the engine sees it. Inactive users (INVITED, EXPIRED) hold no permission at all;

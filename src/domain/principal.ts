@@ -1,4 +1,4 @@
-import type { AccountRoleKey } from '../store/schema.js';
+import type { AccountRoleKey } from './account-roles.js';
 
 /** Who a request acts as: a user (via a USER key or a console session) or a bot user (via a SERVICE key). */
 export interface Principal {

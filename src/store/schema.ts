@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 
 /**
  * The data model, in one place. Timestamps are RFC 3339 UTC strings (`Date#toISOString()`), which sort
@@ -34,7 +35,7 @@ export interface AccountsTable {
   created_at: string;
 }
 
-export type AccountRoleKey = 'ADMIN' | 'MEMBER' | 'ANNOTATOR';
+export type { AccountRoleKey };
 export type UserStatus = 'ACTIVE' | 'INVITED' | 'EXPIRED';
 
 export interface UsersTable {
