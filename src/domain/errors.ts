@@ -11,6 +11,7 @@ export const ERRORS = {
   INVALID_PERMISSION: { status: 400, title: 'invalid permission', fix: 'Use names from the permission catalogue (GET /v2/roles?is_predefined=true).' },
   RESOURCE_TYPE_MISMATCH: { status: 400, title: 'invalid resource_type', fix: 'Pass a resource_id of the type resource_type names: a Space id for SPACE, a Project id for PROJECT.' },
   BODY_TOO_LARGE: { status: 400, title: 'Request body too large', fix: 'Send a smaller body.' },
+  WRONG_USER_STATUS: { status: 400, title: 'wrong user status', fix: 'Resend invitations to INVITED or EXPIRED users; reset the password of ACTIVE users (bots have neither).' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type', fix: 'Send Content-Type: application/json.' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized', fix: 'Send a valid, active API key as Authorization: Bearer <key>.' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', fix: 'Check the email and password, or ask an administrator for a password reset.' },

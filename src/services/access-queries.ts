@@ -1,10 +1,11 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
 import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, forbidden } from '../domain/errors.js';
 import { isPermission } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
-import type { UserRow } from '../store/schema.js';
+import type { Database, UserRow } from '../store/schema.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { findLiveUser } from './users-lookup.js';
 
@@ -29,9 +30,13 @@ export async function checkAccess(ctx: AppContext, principal: Principal, input: 
   if (userId !== principal.userId && principal.role !== 'ADMIN') {
     throw forbidden('account admin required to check the access of another user');
   }
-  await findLiveUser(ctx.store.db, principal.accountId, input.user_id);
+  const target = await findLiveUser(ctx.store.db, principal.accountId, input.user_id);
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, resource);
+  if (target.is_bot && !await hasWorkingKey(ctx.store.db, userId)) {
+    const text = `denied: bot user ${userId} has no working API key (each of its keys is revoked or expired)`;
+    return { allowed: false, reasons: [{ effect: 'deny', source: 'NONE', resource, text }] };
+  }
   return explain(snapshot, userId, permission, resource);
 }
 
@@ -39,7 +44,10 @@ export interface PrincipalWithAccess extends Accessor {
   user: Pick<UserRow, 'name' | 'email' | 'is_bot'>;
 }
 
-/** Every live user holding at least one permission on the resource, and why; needs ROLE_BINDING_READ there. */
+/**
+ * Every live user holding at least one permission on the resource, and why; needs ROLE_BINDING_READ there.
+ * Bots are listed only while one of their keys works (checkAccess agrees).
+ */
 export async function listPrincipals(ctx: AppContext, principal: Principal, resourceId: string): Promise<PrincipalWithAccess[]> {
   const resource = accessTarget(resourceId);
   const snapshot = await ctx.access.get(principal.accountId);
@@ -47,16 +55,36 @@ export async function listPrincipals(ctx: AppContext, principal: Principal, reso
   const accessors = whoHasAccess(snapshot, resource);
   const users = new Map<number, PrincipalWithAccess['user']>();
   const ids = accessors.map((a) => a.userId);
+  const now = new Date().toISOString();
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await ctx.store.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
-      .where('account_id', '=', principal.accountId).where('deleted_at', 'is', null).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      .where('account_id', '=', principal.accountId).where('deleted_at', 'is', null).where('id', 'in', ids.slice(i, i + CHUNK))
+      .where((eb) => eb.or([eb('is_bot', '=', 0), workingKeyExists(eb, now)]))
+      .execute();
     for (const r of rows) users.set(r.id, r);
   }
-  // A user deleted since the snapshot was built is left out.
+  // A user deleted since the snapshot was built is left out, and so is a bot whose last key was revoked or has expired.
   return accessors.flatMap((a) => {
     const user = users.get(a.userId);
     return user ? [{ ...a, user }] : [];
   });
+}
+
+/**
+ * A bot acts only through its service keys, so once each of them is revoked or expired it holds nothing, whatever
+ * its memberships say. Expiry comes with time, not with a change the access snapshot would hear of, so this is
+ * asked at read time.
+ */
+function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string) {
+  return eb.exists(eb.selectFrom('api_keys').select('api_keys.id').whereRef('api_keys.user_id', '=', 'users.id')
+    .where('api_keys.status', '=', 'ACTIVE')
+    .where((k) => k.or([k('api_keys.expires_at', 'is', null), k('api_keys.expires_at', '>', now)])));
+}
+
+async function hasWorkingKey(db: Kysely<Database>, userId: number): Promise<boolean> {
+  const row = await db.selectFrom('users').select('users.id').where('users.id', '=', userId)
+    .where((eb) => workingKeyExists(eb, new Date().toISOString())).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** An organization, space or project id; anything else is a 400 naming resource_id. */

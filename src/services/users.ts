@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { generatePassword, hashPassword } from '../auth/password-hash.js';
-import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
@@ -94,7 +94,8 @@ export async function getUser(ctx: AppContext, principal: Principal, userId: str
  * Invites a person (account admin). The email is the idempotency key: inviting it again answers the existing
  * user and sends nothing, except with invite_mode NONE, which is a 409. EMAIL_LINK mails a link valid for 7
  * days; TEMPORARY_PASSWORD answers a generated password once (only its hash is kept) that must be changed at
- * the first sign-in; NONE creates an EXPIRED user that can be invited later.
+ * the first sign-in; NONE creates an EXPIRED user that can be invited later. The email of a deleted user is a
+ * 409: deletion is terminal, as in Arize.
  */
 export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput): Promise<CreateUserResult> {
   const { principal } = actor;
@@ -106,6 +107,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   const emailLower = input.email.toLowerCase();
   const existing = await findByEmail(ctx.store.db, principal.accountId, emailLower);
   if (existing) return answerExisting(existing, input);
+  await refuseDeletedEmail(ctx.store.db, principal.accountId, input.email);
   const temporaryPassword = input.invite_mode === 'TEMPORARY_PASSWORD' ? generatePassword() : undefined;
   const passwordHash = temporaryPassword === undefined ? null : await hashPassword(temporaryPassword);
   let created: { id: number; token: string | undefined };
@@ -138,6 +140,15 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
 
 function findByEmail(db: Kysely<Database>, accountId: number, emailLower: string): Promise<ListedUser | undefined> {
   return selectUsers(db).where('users.account_id', '=', accountId).where('users.email_lower', '=', emailLower).executeTakeFirst();
+}
+
+/** As Arize does: deleting a user is terminal, so its email cannot be invited again (409). */
+async function refuseDeletedEmail(db: Kysely<Database>, accountId: number, email: string): Promise<void> {
+  const deleted = await db.selectFrom('users').select('id').where('account_id', '=', accountId)
+    .where('email_lower', '=', email.toLowerCase()).where('is_bot', '=', 0).where('deleted_at', 'is not', null).executeTakeFirst();
+  if (deleted) {
+    throw conflict(`the user with email ${JSON.stringify(email)} was deleted; deleted users cannot be re-invited`, 'user cannot be re-invited');
+  }
 }
 
 function answerExisting(existing: ListedUser, input: CreateUserInput): CreateUserResult {
@@ -219,7 +230,8 @@ async function requireAnotherActiveAdmin(trx: Trx, accountId: number, userId: nu
 
 /**
  * A fresh invitation link for an INVITED or EXPIRED user (account admin): earlier links and any temporary
- * password stop working, the user is INVITED again and the mail goes out.
+ * password stop working, the user is INVITED again and the mail goes out. An ACTIVE user or a bot is a 400
+ * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429.
  */
 export async function resendInvitation(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
@@ -227,7 +239,7 @@ export async function resendInvitation(ctx: AppContext, actor: Actor, userId: st
   const { user, token } = await runMutation(ctx, actor, async (trx) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     if (target.is_bot || target.status === 'ACTIVE') {
-      throw unprocessable(`user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
+      throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
     await trx.updateTable('users').set({ status: 'INVITED', password_hash: null, must_change_password: 0, updated_at: new Date().toISOString() })
       .where('id', '=', target.id).execute();
@@ -239,6 +251,7 @@ export async function resendInvitation(ctx: AppContext, actor: Actor, userId: st
 /**
  * Resets an ACTIVE user's password (account admin): the old password stops working, every console session of
  * the user ends, and a link valid for one hour lets the user choose a new one. Its API keys are unaffected.
+ * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers.
  */
 export async function resetPassword(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
@@ -246,7 +259,7 @@ export async function resetPassword(ctx: AppContext, actor: Actor, userId: strin
   const { user, token } = await runMutation(ctx, actor, async (trx) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     if (target.is_bot || target.status !== 'ACTIVE') {
-      throw unprocessable(target.is_bot
+      throw new ApiError('WRONG_USER_STATUS', target.is_bot
         ? 'user_id: bot users have no password'
         : `user_id: the user is ${target.status} and has no password yet; resend the invitation instead`);
     }

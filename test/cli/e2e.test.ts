@@ -126,6 +126,9 @@ describe('onboarding a new team (seed: Organizations, Spaces, Users, Roles, Role
     const tessId = (await axJson(['users', 'get', 'tess@example.com'])).id;
     expect((await ax(['users', 'resend-invitation', tessId])).stdout).toContain('Sent a new invitation to tess@example.com');
     expect((await ax(['users', 'reset-password', ids.jane!])).stdout).toContain('Sent a password reset link to jane@example.com');
+    const notInvited = await ax(['users', 'resend-invitation', ids.jane!], { code: EXIT.API });
+    expect(notInvited.stderr).toMatch(/400 .*the user is ACTIVE/);
+    expect(notInvited.stderr).toContain('ax users get USER');
 
     for (const user of [ids.jane!, ids.omar!]) {
       const org = await axJson(['organizations', 'add-user', 'Platform Team', '--user-id', user, '--role', 'member']);

@@ -45,6 +45,8 @@ describe('problem → message', () => {
     expect(suggestionFor(httpError(401, { title: 'Unauthorized', status: 401 }))).toMatch(/ax profiles show.*ax profiles update --api-key/);
     expect(suggestionFor(httpError(403, { title: 'Forbidden', status: 403, detail: 'missing permission PROJECT_DELETE on this project' }))).toMatch(/lacks PROJECT_DELETE/);
     expect(suggestionFor(httpError(409, { title: 'Conflict', status: 409 }))).toMatch(/already exists/);
+    expect(suggestionFor(httpError(400, { title: 'wrong user status', status: 400, code: 'WRONG_USER_STATUS', detail: 'user_id: the user is ACTIVE' })))
+      .toMatch(/INVITED or EXPIRED.*ax users get USER/);
     expect(suggestionFor(httpError(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': '30' }))).toMatch(/wait 30 s/);
     expect(suggestionFor(httpError(500, { title: 'Internal Server Error', status: 500 }, { 'x-request-id': 'req-1' }))).toMatch(/req-1/);
     expect(missingPermission('needs ROLE_BINDING_CREATE and SPACE_READ')).toBe('ROLE_BINDING_CREATE');

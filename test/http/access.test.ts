@@ -271,6 +271,45 @@ describe('GET /v2/access/principals', () => {
     expect((await server.api('GET', path, { key: other.admin.key })).status).toBe(404);
   });
 
+  it('drops bots whose every key is revoked or expired, also from a snapshot built before the expiry; check agrees (issue 8)', async () => {
+    const h = await hierarchy('who-bots');
+    const serviceKey = async (name: string, extra: Record<string, unknown> = {}) => {
+      const res = await server.api('POST', '/v2/api-keys', {
+        body: { key_type: 'SERVICE', name, organizations: [{ org_id: h.orgId, spaces: [{ space_id: h.spaceId }] }], ...extra },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return { keyId: res.body.id as string, botId: res.body.bot_user.id as string };
+    };
+    const expiring = await serviceKey('who-bots-expiring', { expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+    const rotated = await serviceKey('who-bots-rotated');
+    const lasting = await serviceKey('who-bots-lasting');
+    // Refreshed with a grace period, then the new key revoked: only the old key, until its grace ends, still works.
+    const refreshed = await server.api('POST', `/v2/api-keys/${enc(rotated.keyId)}/refresh`, { body: { grace_period_seconds: 3600 } });
+    expect(refreshed.status).toBe(200);
+    expect((await server.api('PUT', `/v2/api-keys/${enc(refreshed.body.id)}/revoke`)).status).toBe(204);
+
+    const path = `/v2/access/principals?resource_id=${enc(h.spaceId)}`;
+    const listed = async () => (await server.api('GET', path)).body.principals.map((p: any) => p.user_id);
+    expect(await listed()).toEqual(expect.arrayContaining([expiring.botId, rotated.botId, lasting.botId]));
+
+    // Time passes: both remaining keys lapse. Nothing is written through the API, so the cached snapshot stays.
+    const lapsed = new Date(Date.now() - 1000).toISOString();
+    await server.context!.store.db.updateTable('api_keys').set({ expires_at: lapsed })
+      .where('id', 'in', [dbId(expiring.keyId), dbId(rotated.keyId)]).execute();
+
+    const now = await listed();
+    expect(now).not.toContain(expiring.botId);
+    expect(now).not.toContain(rotated.botId);
+    expect(now).toContain(lasting.botId);
+    for (const bot of [expiring, rotated]) {
+      const res = await check({ user_id: bot.botId, permission: 'SPACE_READ', resource_id: h.spaceId });
+      expect(res.status).toBe(200);
+      expect(res.body.allowed).toBe(false);
+      expect(res.body.reasons).toEqual([expect.objectContaining({ effect: 'DENY', source: 'NONE', text: expect.stringContaining('no working API key') })]);
+    }
+    expect((await check({ user_id: lasting.botId, permission: 'SPACE_READ', resource_id: h.spaceId })).body.allowed).toBe(true);
+  });
+
   it('answers 400 for a missing or wrong-typed resource_id, 404 for an unknown one', async () => {
     for (const query of ['', `resource_id=${enc(adminId)}`, 'resource_id=nope', `resource_id=${enc(encodeId('Account', 1))}`]) {
       const res = await server.api('GET', `/v2/access/principals?${query}`);

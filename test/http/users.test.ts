@@ -111,6 +111,23 @@ describe('POST /v2/users', () => {
     expect(audit.some((a) => a.operation_text?.includes(res.body.temporary_password))).toBe(false);
   });
 
+  it('answers 409 "cannot be re-invited" for the email of a deleted user, in every invite mode and any case (issue 8)', async () => {
+    const address = email('gone');
+    const created = await invite({ email: address });
+    expect(created.status).toBe(201);
+    expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(created.body.id)}`)).status).toBe(204);
+    for (const invite_mode of ['EMAIL_LINK', 'TEMPORARY_PASSWORD', 'NONE']) {
+      const res = await invite({ email: address.toUpperCase(), invite_mode });
+      expect(res.status, invite_mode).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 409, title: 'user cannot be re-invited', code: 'CONFLICT' });
+      expect(res.body.detail).toContain(address.toUpperCase());
+    }
+    const rows = await db().selectFrom('users').select('id').where('email_lower', '=', address).execute();
+    expect(rows).toHaveLength(1);
+    expect(await mailsTo(address)).toHaveLength(1);
+  });
+
   it('creates an EXPIRED user without a mail for invite_mode NONE', async () => {
     const address = email('none');
     const res = await invite({ email: address, invite_mode: 'NONE' });
@@ -356,12 +373,10 @@ describe('DELETE /v2/users/{user_id}', () => {
     const audit = await db().selectFrom('audit_logs').select(['user_id', 'variables']).where('operation_name', '=', 'DELETE /v2/users/:user_id').execute();
     expect(audit.some((a) => a.variables?.includes(victim.id))).toBe(true);
 
-    // Idempotent; the address is free for a new user.
+    // Idempotent; deletion is terminal, so the address cannot be invited again (as in Arize).
     expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(victim.id)}`)).status).toBe(204);
     expect((await server.api('GET', `/v2/users/${encodeURIComponent(victim.id)}`)).status).toBe(404);
-    const again = await invite({ email: victim.email, invite_mode: 'NONE' });
-    expect(again.status).toBe(201);
-    expect(again.body.id).not.toBe(victim.id);
+    expect((await invite({ email: victim.email, invite_mode: 'NONE' })).status).toBe(409);
   });
 
   it('is for account admins only, and 404 for unknown users', async () => {
@@ -425,7 +440,7 @@ describe('POST /v2/users/{user_id}/resend-invitation', () => {
     expect((await server.api('POST', `/auth/invitations/${fresh}/accept`, { key: null, body: { password: 'long enough password' } })).status).toBe(200);
   });
 
-  it('invites a NONE user (EXPIRED → INVITED) and answers 422 for ACTIVE users, 403 for non-admins', async () => {
+  it('invites a NONE user (EXPIRED → INVITED) and answers 400 for ACTIVE users and bots (as Arize documents), 403 for non-admins', async () => {
     const address = email('later');
     const created = await invite({ email: address, invite_mode: 'NONE' });
     const path = `/v2/users/${encodeURIComponent(created.body.id)}/resend-invitation`;
@@ -435,8 +450,13 @@ describe('POST /v2/users/{user_id}/resend-invitation', () => {
     expect((await server.api('GET', `/v2/users/${encodeURIComponent(created.body.id)}`)).body.status).toBe('INVITED');
     expect(await mailsTo(address)).toHaveLength(1);
     const active = await server.api('POST', `/v2/users/${encodeURIComponent(m.id)}/resend-invitation`);
-    expect(active.status).toBe(422);
+    expect(active.status).toBe(400);
+    expect(active.body).toMatchObject({ code: 'WRONG_USER_STATUS', title: 'wrong user status' });
     expect(active.body.detail).toMatch(/ACTIVE/);
+    const bot = await insertBotWithKey(m);
+    const botResend = await server.api('POST', `/v2/users/${encodeURIComponent(encodeId('User', bot.userId))}/resend-invitation`);
+    expect(botResend.status).toBe(400);
+    expect(botResend.body.detail).toMatch(/bot/);
   });
 });
 
@@ -462,13 +482,15 @@ describe('POST /v2/users/{user_id}/reset-password', () => {
     await signIn(server, u.email, 'new password 12345');
   });
 
-  it('answers 422 for INVITED, EXPIRED and bot users, 403 for non-admins', async () => {
+  it('answers 400 for INVITED, EXPIRED and bot users (as Arize documents), 403 for non-admins', async () => {
     const invited = await invite({ email: email('r-invited') });
     const expired = await invite({ email: email('r-expired'), invite_mode: 'NONE' });
     const owner = await createUserWithKey(server, { email: email('r-owner') });
     const bot = await insertBotWithKey(owner);
     for (const id of [invited.body.id, expired.body.id, encodeId('User', bot.userId)]) {
-      expect((await server.api('POST', `/v2/users/${encodeURIComponent(id)}/reset-password`)).status).toBe(422);
+      const res = await server.api('POST', `/v2/users/${encodeURIComponent(id)}/reset-password`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('WRONG_USER_STATUS');
     }
     expect((await server.api('POST', `/v2/users/${encodeURIComponent(owner.id)}/reset-password`, { key: owner.key })).status).toBe(403);
   });

@@ -11,6 +11,9 @@ export interface ErrorContext {
 export function suggestionFor(error: HttpError, context: ErrorContext = {}): string {
   const list = context.noun ? `ax ${context.noun} list` : 'the matching `ax … list` command';
   const status = error.status;
+  if (error.problem?.code === 'WRONG_USER_STATUS') {
+    return 'Invitations go to INVITED or EXPIRED users, password resets to ACTIVE ones; see the status with `ax users get USER`.';
+  }
   if (status === 400) return 'Check the values passed (run the command with --help for the accepted flags and values).';
   if (status === 401) {
     return 'The API key was refused. See which key is in use with `ax profiles show`, replace it with `ax profiles update --api-key KEY`, or set ARIZE_API_KEY.';
