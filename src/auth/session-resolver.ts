@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Clock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
 import type { Database } from '../store/schema.js';
 import { digestToken } from './token-digest.js';
@@ -6,30 +8,54 @@ import { digestToken } from './token-digest.js';
 export const SESSION_COOKIE = 'ax_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** last_seen_at is written at most this often per session: the idle timeout costs no write per request. */
+const LAST_SEEN_INTERVAL_MS = 60_000;
+
 export interface ResolvedSession {
   principal: Principal;
   csrfToken: string;
   mustChangePassword: boolean;
 }
 
+export interface SessionClock {
+  clock: Clock;
+  /** A session with no request for this long has ended. */
+  idleTimeoutMs: number;
+}
+
+/**
+ * The CSRF token of a session, derived from its token with an HMAC: nothing is stored, a database reader cannot
+ * produce it, and a cross-site page cannot read it.
+ */
+export function csrfTokenFor(tokenKey: Buffer, sessionToken: string): string {
+  return createHmac('sha256', tokenKey).update(`csrf\n${sessionToken}`).digest('base64url');
+}
+
 /**
  * Console sessions: the cookie holds a random token, the database its digest. Read on every request (no
- * cache), so revoking a session or deleting/demoting its user ends it at once in every process.
+ * cache), so revoking a session or deleting/demoting its user ends it at once in every process. A session ends
+ * at its expiry or after `idleTimeoutMs` without a request; the last request is recorded at most once a minute.
  */
-export async function resolveSession(db: Kysely<Database>, tokenKey: Buffer, token: string): Promise<ResolvedSession | undefined> {
+export async function resolveSession(db: Kysely<Database>, tokenKey: Buffer, token: string, timing: SessionClock): Promise<ResolvedSession | undefined> {
   const row = await db.selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id as session_id', 's.csrf_token', 's.expires_at', 'u.id as user_id', 'u.account_id', 'u.name', 'u.email',
+    .select(['s.id as session_id', 's.expires_at', 's.created_at', 's.last_seen_at', 'u.id as user_id', 'u.account_id', 'u.name', 'u.email',
       'u.role', 'u.is_bot', 'u.must_change_password'])
     .where('s.token_hash', '=', digestToken(tokenKey, token))
     .where('s.revoked_at', 'is', null)
     .where('u.status', '=', 'ACTIVE')
     .where('u.deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!row || Date.parse(row.expires_at) <= Date.now()) return undefined;
+  const now = timing.clock.now();
+  if (!row || Date.parse(row.expires_at) <= now) return undefined;
+  const lastSeen = Date.parse(row.last_seen_at ?? row.created_at);
+  if (now - lastSeen >= timing.idleTimeoutMs) return undefined;
+  if (now - lastSeen >= LAST_SEEN_INTERVAL_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', row.session_id).execute();
+  }
   return {
     principal: { accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role, isBot: row.is_bot === 1, sessionId: row.session_id },
-    csrfToken: row.csrf_token,
+    csrfToken: csrfTokenFor(tokenKey, token),
     mustChangePassword: row.must_change_password === 1,
   };
 }

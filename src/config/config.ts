@@ -15,8 +15,15 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
-  /** Failed authentications per IP per minute before 429. */
+  /** Failed API-key authentications from one address before its failures are answered 429 (with backoff). */
   authFailureLimit: number;
+  /** AX_KEY_PEPPER / AX_TOKEN_KEY (hex, 32 bytes): the HMAC keys, when not kept in files of the data dir. */
+  keyPepper: string | undefined;
+  tokenKey: string | undefined;
+  /** A console session unused for this long ends (AX_SESSION_IDLE_TIMEOUT, minutes). */
+  sessionIdleTimeoutMs: number;
+  /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
+  passwordCheckConcurrency: number;
 }
 
 export interface ConfigOverrides {
@@ -44,6 +51,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     logLevel: env.AX_LOG_LEVEL ?? 'info',
     bodyLimit: 1024 * 1024,
     authFailureLimit: Number(env.AX_AUTH_FAILURE_LIMIT ?? 30),
+    keyPepper: env.AX_KEY_PEPPER || undefined,
+    tokenKey: env.AX_TOKEN_KEY || undefined,
+    sessionIdleTimeoutMs: Number(env.AX_SESSION_IDLE_TIMEOUT ?? 30) * 60_000,
+    passwordCheckConcurrency: Number(env.AX_PASSWORD_CHECKS ?? 4),
   };
 }
 

@@ -12,6 +12,7 @@ export const ERRORS = {
   RESOURCE_TYPE_MISMATCH: { status: 400, title: 'invalid resource_type', fix: 'Pass a resource_id of the type resource_type names: a Space id for SPACE, a Project id for PROJECT.' },
   BODY_TOO_LARGE: { status: 400, title: 'Request body too large', fix: 'Send a smaller body.' },
   WRONG_USER_STATUS: { status: 400, title: 'wrong user status', fix: 'Resend invitations to INVITED or EXPIRED users; reset the password of ACTIVE users (bots have neither).' },
+  WEAK_PASSWORD: { status: 400, title: 'Password too easy to guess', fix: 'Choose another password: not white space, one repeated character, your email or name, nor a common password.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type', fix: 'Send Content-Type: application/json.' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized', fix: 'Send a valid, active API key as Authorization: Bearer <key>.' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', fix: 'Check the email and password, or ask an administrator for a password reset.' },
@@ -25,6 +26,7 @@ export const ERRORS = {
   UNPROCESSABLE: { status: 422, title: 'Unprocessable Entity', fix: 'The request is well-formed but breaks a rule named in the detail.' },
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', fix: 'Wait for the time given in Retry-After.' },
   INTERNAL: { status: 500, title: 'Internal Server Error', fix: 'Report the x-request-id to the operator.' },
+  PASSWORD_CHECKS_BUSY: { status: 503, title: 'Too many password checks in progress', fix: 'Retry after the time given in Retry-After.' },
   UNAVAILABLE: { status: 503, title: 'Service Unavailable', fix: 'Retry shortly.' },
 } as const satisfies Record<string, { status: number; title: string; fix: string }>;
 

@@ -2,6 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { generatePassword, hashPassword } from '../auth/password-hash.js';
+import { passwordProblem } from '../auth/password-rules.js';
 import { writeBootstrapProfile } from '../cli/profiles/bootstrap-profile.js';
 import type { Config } from '../config/config.js';
 import { digestKey, generateKey, importedPublicId, parseKey } from '../keys/index.js';
@@ -19,6 +20,8 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
   const rawKey = config.adminApiKey ?? generateKey().raw;
   if (rawKey.length < 8 || /\s/.test(rawKey)) throw new Error('AX_ADMIN_API_KEY must be at least 8 characters without white space');
   const password = config.adminPassword ?? generatePassword();
+  // The operator chose it (often for a test rig): exempt from the rules, but said.
+  const weakness = config.adminPassword === undefined ? undefined : passwordProblem(config.adminPassword, { email: config.adminEmail, name: 'Admin' });
   const passwordHash = await hashPassword(password);
   const digest = digestKey(ctx.secrets.keyPepper, rawKey);
   const publicId = parseKey(rawKey)?.publicId ?? importedPublicId(digest);
@@ -26,7 +29,7 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
   const created = await ctx.store.db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
-    const now = new Date().toISOString();
+    const now = new Date(ctx.clock.now()).toISOString();
     const accountId = await createAccount(trx, 'default');
     const email = config.adminEmail.toLowerCase();
     const { id: userId } = await trx.insertInto('users').values({
@@ -42,6 +45,7 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
     return true;
   });
   if (!created) return undefined;
+  if (weakness) log.warn(`AX_ADMIN_PASSWORD ${weakness}; it was accepted for the bootstrap admin, but change it (the console's change-password page)`);
   if (publicId.startsWith('imp')) ctx.keys.registerImported(publicId);
   await writeSecretFiles(config, log, rawKey, config.adminPassword ? undefined : password);
   return { adminKey: rawKey };

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { AuthLimits } from '../auth/auth-limits.js';
 import type { Config } from '../config/config.js';
+import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
 import type { ChangeFeed } from '../store/change-feed.js';
+import { prepareDataDir } from '../store/data-dir.js';
 import { openStore, type Store } from '../store/database.js';
 import { migrateToLatest } from '../store/migrator.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
@@ -20,14 +23,19 @@ export interface AppContext {
   access: AccessCache;
   mailer: Mailer;
   changes: ChangeFeed;
+  /** The time, for everything that measures it (tests replace it with a clock they move). */
+  clock: Clock;
+  /** Failed-authentication limits and the bound on password hashes at once. */
+  authLimits: AuthLimits;
   close(): Promise<void>;
 }
 
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
+  prepareDataDir(config.dataDir);
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     await migrateToLatest(store.db);
-    const secrets = await loadServerSecrets(store.db);
+    const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey });
     const keys = new KeyVerifier(store.db, secrets.keyPepper);
     await keys.loadImportedKeys();
     const access = new AccessCache(store.db);
@@ -40,14 +48,18 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       for (const id of change.userIds ?? []) keys.invalidateUser(id);
     });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
-    return {
+    const context: AppContext = {
       config, log, store, secrets, keys, access, mailer, changes,
+      clock: systemClock,
+      // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
+      authLimits: new AuthLimits(config, { now: () => context.clock.now() }),
       async close() {
         mailer.close();
         await changes.close();
         await store.close();
       },
     };
+    return context;
   } catch (error) {
     await store.close();
     throw error;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AccessSnapshot } from '../access/index.js';
-import { loadWorld } from '../store/access-loader.js';
+import { loadAccessState } from '../store/access-loader.js';
 import type { AccessChange } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 
@@ -12,6 +12,8 @@ export class AccessCache {
   readonly #snapshots = new Map<number, Promise<AccessSnapshot>>();
   readonly #generation = new Map<number, number>();
   readonly #loaded = new Map<number, { promise: Promise<AccessSnapshot>; snapshot: AccessSnapshot }>();
+  /** The account's access version each snapshot was read at (patches of granting changes keep it: they take nothing away). */
+  readonly #versions = new WeakMap<AccessSnapshot, number>();
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -19,7 +21,11 @@ export class AccessCache {
     let snapshot = this.#snapshots.get(accountId);
     if (!snapshot) {
       const generation = this.#generation.get(accountId) ?? 0;
-      snapshot = loadWorld(this.db, accountId).then((world) => AccessSnapshot.build(world));
+      snapshot = loadAccessState(this.db, accountId).then(({ world, accessVersion }) => {
+        const built = AccessSnapshot.build(world);
+        this.#versions.set(built, accessVersion);
+        return built;
+      });
       snapshot.catch(() => this.#snapshots.delete(accountId));
       // A change that lands while we load makes this load stale: keep it only if no invalidation happened.
       const promise = snapshot;
@@ -49,6 +55,21 @@ export class AccessCache {
       if (edit.op === 'upsertBinding') loaded.snapshot.upsertBinding(edit.binding);
       else loaded.snapshot.removeBinding(edit.id);
     }
+  }
+
+  /** The access version the snapshot was built at (see MutationOptions in mutation.ts). */
+  versionOf(snapshot: AccessSnapshot): number {
+    return this.#versions.get(snapshot) ?? -1;
+  }
+
+  /** A snapshot built at `version` or later: the cached one, else a fresh load (which reads a version at least as new). */
+  async atLeast(accountId: number, version: number): Promise<AccessSnapshot> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const snapshot = await this.get(accountId);
+      if (this.versionOf(snapshot) >= version) return snapshot;
+      this.invalidate(accountId);
+    }
+    return this.get(accountId);
   }
 
   invalidate(accountId: number): void {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { allowedResources } from '../access/index.js';
 import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
@@ -8,15 +9,16 @@ import type { AppContext } from '../server/context.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import type { ApiKeyRow, Database } from '../store/schema.js';
 import { requireVisible } from './authorize.js';
-import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { createBotUser, presentBotUser, retireBotIfKeyless } from './service-key-bots.js';
-import { resolveServiceKeyScope, type ServiceKeyScopeInput } from './service-key-scope.js';
+import { currentServiceKeyScope, requireServiceKeyControl, resolveServiceKeyScope, type ServiceKeyScopeInput } from './service-key-scope.js';
 
 export interface ListApiKeysQuery {
   key_type?: 'USER' | 'SERVICE' | undefined;
   status?: ApiKeyStatus | undefined;
   space_id?: string | undefined;
   user_id?: string | undefined;
+  created_by_user_id?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -33,30 +35,46 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
 /**
  * Keys created by the caller (or, `user_id`, by that user: account admins only), keyset-paginated by id.
  * `space_id` narrows to SERVICE keys whose bot is a member of that space; an account admin who gives
- * `space_id` without `user_id` sees every service key of the space, whoever created it.
+ * `space_id` without `user_id` sees every service key of the space, whoever created it. `created_by_user_id`
+ * (account admins, or the caller itself) finds every key a person created, directly or through a bot key they
+ * created. Anyone but an account admin sees a SERVICE key only while holding SERVICE_KEY_READ on each of its
+ * spaces today: a creator who lost them no longer sees the key.
  */
 export async function listApiKeys(ctx: AppContext, principal: Principal, query: ListApiKeysQuery) {
   const scope = 'api-keys';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const db = ctx.store.db;
   let creatorId: number | undefined = principal.userId;
-  if (query.user_id !== undefined) {
-    const userId = decodeId('User', query.user_id, 'user_id');
-    if (userId !== principal.userId && principal.role !== 'ADMIN') throw forbidden('user_id: only account admins may list the keys of other users');
-    const user = await db.selectFrom('users').select('id').where('id', '=', userId).where('account_id', '=', principal.accountId).executeTakeFirst();
-    if (!user) throw notFound('user');
-    creatorId = userId;
-  }
+  if (query.user_id !== undefined) creatorId = await otherUserFilter(ctx, principal, query.user_id, 'user_id');
+  const rootCreatorId = query.created_by_user_id === undefined ? undefined
+    : await otherUserFilter(ctx, principal, query.created_by_user_id, 'created_by_user_id');
+  if (rootCreatorId !== undefined && query.user_id === undefined) creatorId = undefined;
   let spaceId: number | undefined;
+  const snapshot = await ctx.access.get(principal.accountId);
   if (query.space_id !== undefined) {
     spaceId = decodeId('Space', query.space_id, 'space_id');
-    requireVisible(await ctx.access.get(principal.accountId), principal, { type: 'SPACE', id: spaceId });
+    requireVisible(snapshot, principal, { type: 'SPACE', id: spaceId });
     if (query.user_id === undefined && principal.role === 'ADMIN') creatorId = undefined;
   }
   const now = new Date().toISOString();
   let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', principal.accountId)
     .where((eb) => whereKeyStatus(eb, query.status ?? 'ACTIVE', now));
   if (creatorId !== undefined) q = q.where('created_by_user_id', '=', creatorId);
+  if (rootCreatorId !== undefined) {
+    q = q.where((eb) => eb.or([eb('created_by_user_id', '=', rootCreatorId), eb('root_creator_user_id', '=', rootCreatorId)]));
+  }
+  if (principal.role !== 'ADMIN') {
+    const readable = allowedResources(snapshot, principal.userId, 'SERVICE_KEY_READ', 'SPACE');
+    // A service key is listed when its bot has a space and none outside the caller's readable spaces.
+    q = q.where((eb) => eb.or([
+      eb('key_type', '=', 'USER'),
+      eb.and([
+        eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')),
+        eb.not(eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')
+          .$if(readable.length > 0, (sq) => sq.where('sm.space_id', 'not in', readable)))),
+      ]),
+    ]));
+  }
   if (query.key_type !== undefined) q = q.where('key_type', '=', query.key_type);
   if (spaceId !== undefined) {
     q = q.where('key_type', '=', 'SERVICE')
@@ -65,6 +83,15 @@ export async function listApiKeys(ctx: AppContext, principal: Principal, query: 
   if (after !== undefined) q = q.where('id', '>', after);
   const rows = await q.orderBy('id').limit(query.limit + 1).execute();
   return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r) };
+}
+
+/** A user id filter of the list: the caller itself, or anyone of the account for an account admin (403 otherwise; unknown 404). */
+async function otherUserFilter(ctx: AppContext, principal: Principal, wireId: string, field: string): Promise<number> {
+  const userId = decodeId('User', wireId, field);
+  if (userId !== principal.userId && principal.role !== 'ADMIN') throw forbidden(`${field}: only account admins may list the keys of other users`);
+  const user = await ctx.store.db.selectFrom('users').select('id').where('id', '=', userId).where('account_id', '=', principal.accountId).executeTakeFirst();
+  if (!user) throw notFound('user');
+  return userId;
 }
 
 /**
@@ -78,15 +105,18 @@ export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateA
   const details = { accountId: principal.accountId, name: input.name, description: input.description ?? null, expiresAt, now };
   if (input.key_type === 'USER') {
     if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
-    return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, { ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId }));
+    return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, {
+      ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId, rootCreator: principal.userId,
+    }));
   }
-  const snapshot = await ctx.access.get(principal.accountId);
   try {
-    return await runMutation(ctx, actor, async (trx, changes) => {
+    return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
       const scope = await resolveServiceKeyScope(trx, snapshot, principal, input);
       const botId = await createBotUser(trx, principal.accountId, input.name, scope, now);
       changes.user(botId);
-      const issued = await issueKey(trx, ctx.secrets.keyPepper, { ...details, keyType: 'SERVICE', userId: botId, createdBy: principal.userId });
+      const issued = await issueKey(trx, ctx.secrets.keyPepper, {
+        ...details, keyType: 'SERVICE', userId: botId, createdBy: principal.userId, rootCreator: await rootCreatorOf(trx, principal),
+      });
       return { ...issued, botUser: presentBotUser(botId, input.name, scope) };
     });
   } catch (error) {
@@ -105,7 +135,7 @@ export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: str
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
   const now = new Date().toISOString();
   const old = await findKey(ctx.store.db, actor.principal, id);
-  requireManager(actor.principal, old, 'refresh');
+  requireCreatorOrAdmin(actor.principal, old, 'refresh');
   if (keyStatus(old, now) === 'REVOKED') throw unprocessable('the key is revoked; create a new key instead');
   if (old.replaced_by_id !== null) throw unprocessable('the key was already refreshed; refresh its replacement instead');
   if (old.expires_at !== null && old.expires_at <= now) throw unprocessable('the key has expired; create a new key instead');
@@ -115,9 +145,14 @@ export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: str
     if (expiresAt > old.expires_at) throw unprocessable(`expires_at: may not be later than the key's own expiry ${old.expires_at}`);
   }
   const grace = input.grace_period_seconds ?? 0;
-  return runMutation(ctx, actor, async (trx, changes) => {
+  // A new working secret is a grant: decided on the caller's rights current inside the transaction.
+  return runGrant(ctx, actor, async (trx, changes, snapshot) => {
+    if (old.key_type === 'SERVICE') {
+      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, old.user_id), 'refresh');
+    }
     const issued = await issueKey(trx, ctx.secrets.keyPepper, {
-      accountId: old.account_id, name: old.name, description: old.description, expiresAt, now, keyType: old.key_type, userId: old.user_id, createdBy: old.created_by_user_id,
+      accountId: old.account_id, name: old.name, description: old.description, expiresAt, now, keyType: old.key_type, userId: old.user_id,
+      createdBy: old.created_by_user_id, rootCreator: old.root_creator_user_id ?? old.created_by_user_id,
     });
     const graceEnd = new Date(Date.parse(now) + grace * 1000).toISOString();
     const retired = await trx.updateTable('api_keys')
@@ -140,10 +175,15 @@ export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: str
  */
 export async function revokeApiKey(ctx: AppContext, actor: Actor, apiKeyId: string): Promise<void> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
+  const snapshot = await ctx.access.get(actor.principal.accountId);
   await runMutation(ctx, actor, async (trx, changes) => {
     const row = await findKey(trx, actor.principal, id);
-    requireManager(actor.principal, row, 'revoke');
+    requireCreatorOrAdmin(actor.principal, row, 'revoke');
     const now = new Date().toISOString();
+    // Revoking a key that can no longer authenticate changes nothing but may retire its bot: no control needed.
+    if (row.key_type === 'SERVICE' && keyStatus(row, now) === 'ACTIVE') {
+      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, row.user_id), 'revoke');
+    }
     await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now }).where('id', '=', id).where('status', '=', 'ACTIVE').execute();
     changes.key(row.public_id);
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.user_id, now, changes);
@@ -157,10 +197,11 @@ async function findKey(db: Trx | Kysely<Database>, principal: Principal, id: num
 }
 
 /**
- * Only the key's creator or an account admin may refresh or revoke it. The key's own principal (a bot, for a
- * service key) may know of it and is told 403; for everyone else the key does not exist (404).
+ * Only the key's creator or an account admin may refresh or revoke it (a creator's SERVICE key also needs the
+ * creator's rights today: requireServiceKeyControl). The key's own principal (a bot, for a service key) may know
+ * of it and is told 403; for everyone else the key does not exist (404).
  */
-function requireManager(principal: Principal, row: ApiKeyRow, verb: string): void {
+function requireCreatorOrAdmin(principal: Principal, row: ApiKeyRow, verb: string): void {
   if (row.created_by_user_id === principal.userId || principal.role === 'ADMIN') return;
   if (row.user_id === principal.userId) throw forbidden(`only the key's creator or an account admin may ${verb} it`);
   throw notFound('API key');
@@ -175,14 +216,25 @@ function futureTime(value: string, now: string, field: string): string {
   return time;
 }
 
-async function issueKey(trx: Trx, pepper: Buffer, key: {
-  accountId: number; keyType: 'USER' | 'SERVICE'; userId: number; createdBy: number; name: string; description: string | null;
-  expiresAt: string | null; now: string;
+/**
+ * The human at the root of the principal's chain of creators: itself, or for a bot the root creator of the
+ * bot's own service key (so a key minted by a bot is found when the person behind the bot is removed).
+ */
+async function rootCreatorOf(trx: Trx, principal: Principal): Promise<number> {
+  if (!principal.isBot) return principal.userId;
+  const parent = await trx.selectFrom('api_keys').select(['created_by_user_id', 'root_creator_user_id'])
+    .where('user_id', '=', principal.userId).where('key_type', '=', 'SERVICE').orderBy('id').limit(1).executeTakeFirst();
+  return parent ? parent.root_creator_user_id ?? parent.created_by_user_id : principal.userId;
+}
+
+export async function issueKey(trx: Trx, pepper: Buffer, key: {
+  accountId: number; keyType: 'USER' | 'SERVICE'; userId: number; createdBy: number; rootCreator: number; name: string;
+  description: string | null; expiresAt: string | null; now: string;
 }): Promise<IssuedKey> {
   const generated = generateKey();
   const row = await trx.insertInto('api_keys').values({
     account_id: key.accountId,
-    user_id: key.userId, created_by_user_id: key.createdBy, key_type: key.keyType, name: key.name, description: key.description,
+    user_id: key.userId, created_by_user_id: key.createdBy, root_creator_user_id: key.rootCreator, key_type: key.keyType, name: key.name, description: key.description,
     public_id: generated.publicId, secret_hash: digestKey(pepper, generated.raw), last4: generated.last4,
     status: 'ACTIVE', expires_at: key.expiresAt, revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: key.now,
   }).returningAll().executeTakeFirstOrThrow();

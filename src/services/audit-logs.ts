@@ -19,23 +19,20 @@ export interface ListAuditLogsQuery {
 }
 
 /**
- * The account's audit log, newest first (keyset on id, descending), within an inclusive time window that defaults
- * to the 30 days before `end_time` (default now). Account admins only. Rows of no known account (failed
- * authentications with an unknown key) belong to the operator account.
+ * The account's audit log of authenticated actions, newest first (keyset on id, descending), within an inclusive
+ * time window that defaults to the 30 days before `end_time` (default now). Account admins only. Failed
+ * authentications are listed apart (listAuthenticationFailures).
  */
 export async function listAuditLogs(ctx: AppContext, principal: Principal, query: ListAuditLogsQuery) {
   // Arize answers exactly this detail; clients and scripts match on it.
   if (principal.role !== 'ADMIN') throw forbidden('account admin required');
   const scope = 'audit-logs';
   const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  const end = query.end_time === undefined ? new Date() : instant(query.end_time, 'end_time');
-  const start = query.start_time === undefined ? new Date(end.getTime() - DEFAULT_WINDOW_MS) : instant(query.start_time, 'start_time');
-  if (start > end) throw badRequest('start_time: must not be after end_time');
+  const { start, end } = timeWindow(ctx, query);
   const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
   let q = ctx.store.db.selectFrom('audit_logs').selectAll()
-    .where((eb) => principal.accountId === OPERATOR_ACCOUNT_ID
-      ? eb.or([eb('account_id', '=', principal.accountId), eb('account_id', 'is', null)])
-      : eb('account_id', '=', principal.accountId))
+    .where('account_id', '=', principal.accountId)
+    .where('user_id', 'is not', null)
     .where('created_at', '>=', start.toISOString())
     .where('created_at', '<=', end.toISOString());
   if (userId !== undefined) q = q.where('user_id', '=', userId);
@@ -43,6 +40,42 @@ export async function listAuditLogs(ctx: AppContext, principal: Principal, query
   if (before !== undefined) q = q.where('id', '<', before);
   const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+export interface ListAuthenticationFailuresQuery {
+  start_time?: string | undefined;
+  end_time?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Failed authentications that concern the account (a wrong password for one of its users, a refused key of
+ * its own), newest first (by when each counted row began; a row counts one 10-minute window), within the window. The operator account's
+ * admins also see those of no known account (unknown keys and emails, requests without a credential). Account
+ * admins only.
+ */
+export async function listAuthenticationFailures(ctx: AppContext, principal: Principal, query: ListAuthenticationFailuresQuery) {
+  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+  const scope = 'authentication-failures';
+  const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const { start, end } = timeWindow(ctx, query);
+  let q = ctx.store.db.selectFrom('authentication_failures').selectAll()
+    .where((eb) => principal.accountId === OPERATOR_ACCOUNT_ID
+      ? eb.or([eb('account_id', '=', principal.accountId), eb('account_id', 'is', null)])
+      : eb('account_id', '=', principal.accountId))
+    .where('last_at', '>=', start.toISOString())
+    .where('first_at', '<=', end.toISOString());
+  if (before !== undefined) q = q.where('id', '<', before);
+  const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+function timeWindow(ctx: AppContext, query: { start_time?: string | undefined; end_time?: string | undefined }): { start: Date; end: Date } {
+  const end = query.end_time === undefined ? new Date(ctx.clock.now()) : instant(query.end_time, 'end_time');
+  const start = query.start_time === undefined ? new Date(end.getTime() - DEFAULT_WINDOW_MS) : instant(query.start_time, 'start_time');
+  if (start > end) throw badRequest('start_time: must not be after end_time');
+  return { start, end };
 }
 
 /** An RFC 3339 time (validated as date-time at the edge) as an instant; what Date cannot represent is a 400. */

@@ -1,4 +1,5 @@
 import { hashPassword } from '../auth/password-hash.js';
+import { requireStrongPassword } from '../auth/password-rules.js';
 import { notFound } from '../domain/errors.js';
 import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
@@ -19,14 +20,15 @@ export async function acceptInvitation(
 ): Promise<{ session: OpenedSession; user: UserRow }> {
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE');
   if (!holder) throw notFound('invitation');
-  const passwordHash = await hashPassword(password);
+  requireStrongPassword('password', password, holder.user);
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   return runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx, changes) => {
     if (!await consumeUserToken(trx, holder.tokenId)) throw notFound('invitation');
     const user = await trx.updateTable('users')
-      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: new Date().toISOString() })
+      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
       .where('id', '=', holder.user.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
     if (!user) throw notFound('invitation');
     changes.user(user.id);
-    return { session: await openSession(trx, ctx.secrets.tokenKey, user.id), user };
+    return { session: await openSession(trx, ctx, user.id), user };
   });
 }

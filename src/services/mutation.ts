@@ -1,7 +1,10 @@
 import type { Transaction } from 'kysely';
+import type { AccessSnapshot } from '../access/index.js';
+import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
 import type { AccessChange } from '../store/change-feed.js';
+import { isPostgres } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 
 /** Who is changing something, from where, and what they asked (for the audit row). */
@@ -31,14 +34,54 @@ export class ChangeSet {
 export type Trx = Transaction<Database>;
 
 /**
+ * How a change relates to rights. By default a mutation may take rights away (a removal, a role or restriction
+ * change, a delete, a revoke), so it bumps the account's access version as its first statement. A grant instead
+ * names the access version its decision was made at (`grantedAt`): the transaction reads the current version
+ * first — `FOR SHARE` on PostgreSQL, so a concurrent rights change waits for the grant or the grant waits for it
+ * and then sees it — and throws StaleAccess when it differs, before writing anything. A grant that can also
+ * lower rights (an upsert, a role change) sets `alsoTakesAway`: it bumps and compares in one statement.
+ */
+export interface MutationOptions {
+  grantedAt?: number | undefined;
+  alsoTakesAway?: boolean | undefined;
+}
+
+/** The access snapshot a grant was decided on is older than the rights in the database: decide again. */
+export class StaleAccess extends Error {
+  constructor(readonly currentVersion: number) { super('access changed since the snapshot was taken'); }
+}
+
+/** Rights were taken away, first thing in the transaction: every account write then locks the account row in the same order. */
+async function bumpAccessVersion(trx: Trx, accountId: number): Promise<number> {
+  const row = await trx.updateTable('accounts').set((eb) => ({ access_version: eb('access_version', '+', 1) }))
+    .where('id', '=', accountId).returning('access_version').executeTakeFirst();
+  return row?.access_version ?? 0;
+}
+
+async function readAccessVersion(trx: Trx, accountId: number): Promise<number> {
+  let q = trx.selectFrom('accounts').select('access_version').where('id', '=', accountId);
+  if (isPostgres(trx)) q = q.forShare();
+  return (await q.executeTakeFirst())?.access_version ?? 0;
+}
+
+/**
  * Runs a change as one transaction together with its audit row: either both land or neither does. After the
  * commit the account's caches are invalidated here and, through the change feed, in every other process.
  * `AX_FAULT_INJECT=<operation>` makes that operation fail after its work, before the commit (tests prove a
  * failure half-way leaves nothing changed).
  */
-export async function runMutation<T>(ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet) => Promise<T>): Promise<T> {
+export async function runMutation<T>(
+  ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet) => Promise<T>, options: MutationOptions = {},
+): Promise<T> {
   const changes = new ChangeSet();
+  const accountId = actor.principal.accountId;
   const result = await ctx.store.db.transaction().execute(async (trx) => {
+    if (options.grantedAt === undefined) {
+      await bumpAccessVersion(trx, accountId);
+    } else {
+      const current = options.alsoTakesAway ? await bumpAccessVersion(trx, accountId) - 1 : await readAccessVersion(trx, accountId);
+      if (current !== options.grantedAt) throw new StaleAccess(current);
+    }
     const value = await fn(trx, changes);
     await trx.insertInto('audit_logs').values({
       account_id: actor.principal.accountId,
@@ -62,4 +105,31 @@ export async function runMutation<T>(ctx: AppContext, actor: Actor, fn: (trx: Tr
     ...(changes.access ? { access: changes.access } : {}),
   });
   return result;
+}
+
+/** Attempts of a grant whose snapshot keeps going stale under concurrent rights changes, before a 503. */
+const GRANT_ATTEMPTS = 5;
+
+/**
+ * A change that grants rights (a role binding, a membership, a service key), decided on the account's access
+ * snapshot *and* checked to be current inside the write transaction (see MutationOptions): `fn` makes every
+ * access decision on the snapshot it is given. When rights changed meanwhile, the snapshot is reloaded and
+ * `fn` runs again on it, a bounded number of times.
+ */
+export async function runGrant<T>(
+  ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<T>,
+  options: { alsoTakesAway?: boolean } = {},
+): Promise<T> {
+  const accountId = actor.principal.accountId;
+  let snapshot = await ctx.access.get(accountId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const grantedAt = ctx.access.versionOf(snapshot);
+      return await runMutation(ctx, actor, (trx, changes) => fn(trx, changes, snapshot), { grantedAt, alsoTakesAway: options.alsoTakesAway });
+    } catch (error) {
+      if (!(error instanceof StaleAccess)) throw error;
+      if (attempt >= GRANT_ATTEMPTS) throw new ApiError('UNAVAILABLE', 'rights in this account kept changing while the request was decided; retry');
+      snapshot = await ctx.access.atLeast(accountId, error.currentVersion);
+    }
+  }
 }

@@ -9,7 +9,8 @@ import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
 import { cascadeOrganizationMembershipRemoval } from './membership-cascades.js';
-import { type Actor, runMutation } from './mutation.js';
+import { type Actor, runGrant, runMutation } from './mutation.js';
+import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
 
@@ -109,14 +110,14 @@ export async function deleteOrganization(ctx: AppContext, actor: Actor, orgId: s
 
 /**
  * Adds a member or changes its role (upsert). The caller needs ORGANIZATION_UPDATE on the organization and
- * must already hold every permission the role grants there (privilege ceiling).
+ * must already hold every permission the role grants there (privilege ceiling), decided on rights current inside
+ * the transaction. A role change may also lower the member's rights.
  */
 export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput }) {
   const id = decodeId('Organization', orgId, 'org_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
-  return runMutation(ctx, actor, async (trx, changes) => {
+  return runGrant(ctx, actor, async (trx, changes, snapshot) => {
+    requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
     const user = await findLiveUser(trx, principal.accountId, input.user_id);
     const role: RoleRow = await resolveRoleAssignment(trx, principal.accountId, input.role);
     const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'ORGANIZATION'), { type: 'ORGANIZATION', id });
@@ -131,21 +132,27 @@ export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId
       id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
       user_id: encodeId('User', user.id), role: presentRoleAssignment(role),
     };
-  });
+  }, { alsoTakesAway: true });
 }
 
-/** Removes a member, and with it the user's memberships in the organization's spaces and its bindings there. */
-export async function removeOrganizationMember(ctx: AppContext, actor: Actor, orgId: string, userId: string): Promise<void> {
+/**
+ * Removes a member, and with it the user's memberships in the organization's spaces and its bindings there.
+ * The service keys the user created that reach the organization are reported, and kept, revoked or rotated as
+ * asked (see runRemoval); undefined unless a dry run or a rotation has something to answer.
+ */
+export async function removeOrganizationMember(
+  ctx: AppContext, actor: Actor, orgId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+): Promise<RemovalCascade | undefined> {
   const id = decodeId('Organization', orgId, 'org_id');
   const uid = decodeId('User', userId, 'user_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
-  await runMutation(ctx, actor, async (trx, changes) => {
+  return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
+    requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
     const removed = await trx.deleteFrom('organization_memberships').where('organization_id', '=', id).where('user_id', '=', uid)
       .where('account_id', '=', principal.accountId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw notFound('organization membership');
-    await cascadeOrganizationMembershipRemoval(trx, uid, id);
+    const cascade = await cascadeOrganizationMembershipRemoval(trx, uid, id);
     changes.user(uid);
+    return { personId: uid, reach: { organizationId: id }, counts: { organizationMemberships: 1, ...cascade, userKeysRevoked: 0 } };
   });
 }

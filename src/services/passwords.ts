@@ -1,37 +1,42 @@
-import type { ResolvedSession } from '../auth/session-resolver.js';
 import { hashPassword, verifyPassword } from '../auth/password-hash.js';
+import { requireStrongPassword } from '../auth/password-rules.js';
+import type { ResolvedSession } from '../auth/session-resolver.js';
 import { ApiError, badRequest, forbidden, notFound } from '../domain/errors.js';
-import type { FailureLimiter } from '../http/plugins/failure-limiter.js';
 import type { AppContext } from '../server/context.js';
+import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
-import { endSessions, type RequestOrigin, sessionPrincipal } from './sessions.js';
+import { endSessions, openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
 import { consumeUserToken, findUsableToken } from './user-tokens.js';
 
 /**
- * The signed-in user changes its own password: the current one proves it is the person (wrong guesses count
- * towards the same limit as sign-ins), the requirement to change it is lifted and every other session ends.
+ * The signed-in user changes its own password: the current one proves it is the person (wrong guesses are
+ * limited per session, with backoff), the requirement to change it is lifted, and every session of the user ends,
+ * this one included: the caller gets a new session (a cookie stolen before the change stops working).
  */
 export async function changePassword(
-  ctx: AppContext, origin: RequestOrigin, limiter: FailureLimiter, session: ResolvedSession,
-  input: { current_password: string; new_password: string },
-): Promise<void> {
+  ctx: AppContext, origin: RequestOrigin, session: ResolvedSession, input: { current_password: string; new_password: string },
+): Promise<OpenedSession> {
   const { principal } = session;
-  const limitKey = `${origin.ip}\n${principal.email.toLowerCase()}`;
+  const limiter = ctx.authLimits.signInDevices;
+  const limitKey = `session:${principal.sessionId}`;
   const retryAfter = limiter.retryAfter(limitKey);
   if (retryAfter > 0) {
     throw new ApiError('RATE_LIMITED', `too many wrong passwords; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
   }
-  const user = await ctx.store.db.selectFrom('users').select('password_hash').where('id', '=', principal.userId).executeTakeFirstOrThrow();
-  if (!await verifyPassword(input.current_password, user.password_hash)) {
+  const user = await ctx.store.db.selectFrom('users').select(['password_hash', 'email', 'name']).where('id', '=', principal.userId).executeTakeFirstOrThrow();
+  if (!await ctx.authLimits.passwordChecks.run(() => verifyPassword(input.current_password, user.password_hash))) {
     limiter.fail(limitKey);
+    await recordAuthenticationFailures(ctx, [{ accountId: principal.accountId, userId: principal.userId, ip: origin.ip, reason: 'wrong current password', operation: origin.operation }]);
     throw forbidden('current_password is not your current password');
   }
   if (input.new_password === input.current_password) throw badRequest('new_password: must differ from the current password');
-  const passwordHash = await hashPassword(input.new_password);
-  await runMutation(ctx, { ...origin, principal }, async (trx) => {
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date().toISOString() })
+  requireStrongPassword('new_password', input.new_password, user);
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(input.new_password));
+  return runMutation(ctx, { ...origin, principal }, async (trx) => {
+    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
       .where('id', '=', principal.userId).execute();
-    await endSessions(trx, principal.userId, { except: principal.sessionId });
+    await endSessions(trx, principal.userId);
+    return openSession(trx, ctx, principal.userId);
   });
 }
 
@@ -39,10 +44,11 @@ export async function changePassword(
 export async function redeemPasswordReset(ctx: AppContext, origin: RequestOrigin, token: string, password: string): Promise<void> {
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'RESET');
   if (!holder) throw notFound('password reset link');
-  const passwordHash = await hashPassword(password);
+  requireStrongPassword('password', password, holder.user);
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   await runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx) => {
     if (!await consumeUserToken(trx, holder.tokenId)) throw notFound('password reset link');
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date().toISOString() })
+    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
       .where('id', '=', holder.user.id).execute();
     await endSessions(trx, holder.user.id);
   });

@@ -8,10 +8,10 @@ import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-er
 import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requirePermission } from './authorize.js';
-import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { rolePermissions } from './role-assignments.js';
 import { findRole } from './roles.js';
-import { findLiveUser } from './users-lookup.js';
+import { findVisibleLiveUser } from './users-lookup.js';
 
 type BindingResourceType = 'SPACE' | 'PROJECT';
 type BindingResource = { type: 'SPACE'; id: number } | { type: 'PROJECT'; id: number };
@@ -86,11 +86,10 @@ export async function createRoleBinding(ctx: AppContext, actor: Actor, input: Cr
   decodeId('User', input.user_id, 'user_id');
   decodeId('Role', input.role_id, 'role_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
   try {
-    return await runMutation(ctx, actor, async (trx, changes) => {
-      const user = await findLiveUser(trx, principal.accountId, input.user_id);
+    return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
+      requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
+      const user = await findVisibleLiveUser(trx, principal, input.user_id);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
       const now = new Date().toISOString();
@@ -120,10 +119,10 @@ export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId
   const binding = await findBinding(ctx.store.db, principal.accountId, bindingId);
   decodeId('Role', input.role_id, 'role_id');
   const resource = resourceOf(binding);
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
   try {
-    return await runMutation(ctx, actor, async (trx, changes) => {
+    // A role change may lower the user's rights as well as raise them: it both takes away and grants.
+    return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
+      requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
       const row = await trx.updateTable('role_bindings').set({ role_id: role.id, updated_at: new Date().toISOString() })
@@ -132,7 +131,7 @@ export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId
       changes.user(row.user_id);
       changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
       return row;
-    });
+    }, { alsoTakesAway: true });
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('role');
     throw error;

@@ -1,9 +1,10 @@
 import { type AccessSnapshot, canGrant, check, ORGANIZATION_MEMBERSHIP_GRANTS } from '../access/index.js';
-import { forbidden, unprocessable } from '../domain/errors.js';
+import type { Kysely } from 'kysely';
+import { forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Permission } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
-import type { RoleRow } from '../store/schema.js';
+import type { Database, RoleRow } from '../store/schema.js';
 import { requireVisible } from './authorize.js';
 import type { Trx } from './mutation.js';
 import { grantedPermissions, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
@@ -123,7 +124,7 @@ class RoleResolver {
   }
 }
 
-async function requireWithinCeiling(trx: Trx, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
+async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
   if (scope.accountRole === 'ADMIN' && principal.role !== 'ADMIN') {
     throw forbidden('account_role: only an account admin may create a service key with the account role ADMIN');
   }
@@ -158,4 +159,64 @@ function requireGrantable(
 ): void {
   const verdict = canGrant(snapshot, principal.userId, permissions, resource);
   if (!verdict.ok) throw forbidden(`${field}: cannot give the key ${verdict.missing}: you do not hold it on this ${where}`);
+}
+
+/** What the caller wants to do with an existing SERVICE key; each needs rights held now, not at creation. */
+export type ServiceKeyVerb = 'read' | 'revoke' | 'refresh';
+
+const CONTROL_PERMISSION: Record<ServiceKeyVerb, Permission> = { read: 'SERVICE_KEY_READ', revoke: 'SERVICE_KEY_REVOKE', refresh: 'SERVICE_KEY_REVOKE' };
+
+/**
+ * The scope a service key's bot user holds today (its account role and its organization and space memberships,
+ * role rows resolved): what its creator is measured against again. A space deleted since is simply absent.
+ */
+export async function currentServiceKeyScope(trx: Trx | Kysely<Database>, botId: number): Promise<ServiceKeyScope> {
+  const [bot, orgs, spaces] = await Promise.all([
+    trx.selectFrom('users').select('role').where('id', '=', botId).executeTakeFirst(),
+    trx.selectFrom('organization_memberships as m').innerJoin('roles as r', 'r.id', 'm.role_id').selectAll('r')
+      .select('m.organization_id').where('m.user_id', '=', botId).orderBy('m.organization_id').execute(),
+    trx.selectFrom('space_memberships as m').innerJoin('spaces as sp', 'sp.id', 'm.space_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+      .selectAll('r').select(['m.space_id', 'sp.organization_id as space_organization_id']).where('m.user_id', '=', botId).orderBy('m.space_id').execute(),
+  ]);
+  const role = (row: RoleRow): RoleRow => ({
+    id: row.id, account_id: row.account_id, name: row.name, description: row.description, permissions: row.permissions,
+    predefined_key: row.predefined_key, created_at: row.created_at, updated_at: row.updated_at,
+  });
+  return {
+    accountRole: bot?.role === 'ADMIN' ? 'ADMIN' : 'MEMBER',
+    organizations: orgs.map((org) => ({
+      id: org.organization_id,
+      role: role(org),
+      spaces: spaces.filter((sp) => sp.space_organization_id === org.organization_id).map((sp) => ({ id: sp.space_id, role: role(sp) })),
+    })),
+  };
+}
+
+/** The spaces of a scope. */
+export function scopeSpaces(scope: ServiceKeyScope): number[] {
+  return scope.organizations.flatMap((org) => org.spaces.map((space) => space.id));
+}
+
+/**
+ * Whether the principal controls a SERVICE key today. Account admins always do. Anyone else needs, on every
+ * space of the key, SERVICE_KEY_READ to see it and SERVICE_KEY_REVOKE to revoke or refresh it; a key left with
+ * no space is the account admins' alone. Refreshing also passes the privilege ceiling again (the caller holds
+ * every permission of the key's roles on each of its spaces and organizations today, as at creation).
+ * Who lacks the permission is answered 404, as for a key it cannot see; a failed ceiling is the creation's 403.
+ */
+export async function requireServiceKeyControl(
+  trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope, verb: ServiceKeyVerb,
+): Promise<void> {
+  if (principal.role === 'ADMIN') return;
+  if (!holdsOnEverySpace(snapshot, principal, scope, CONTROL_PERMISSION[verb]) || !holdsOnEverySpace(snapshot, principal, scope, 'SERVICE_KEY_READ')) {
+    throw notFound('API key');
+  }
+  if (verb === 'refresh') await requireWithinCeiling(trx, snapshot, principal, scope);
+}
+
+/** The sync half of requireServiceKeyControl (no ceiling): for filtering lists. */
+export function holdsOnEverySpace(snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope, permission: Permission): boolean {
+  if (principal.role === 'ADMIN') return true;
+  const spaces = scopeSpaces(scope);
+  return spaces.length > 0 && spaces.every((id) => check(snapshot, principal.userId, permission, { type: 'SPACE', id }));
 }

@@ -1,4 +1,4 @@
-import { CSRF_HEADER, resolveSession, type ResolvedSession } from '../auth/session-resolver.js';
+import { CSRF_HEADER, csrfTokenFor, resolveSession, type ResolvedSession, type SessionClock } from '../auth/session-resolver.js';
 import { digestToken, newToken } from '../auth/token-digest.js';
 import { forbidden, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -6,7 +6,7 @@ import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 
-/** Console sessions last 12 hours; signing in again starts a new one. */
+/** Console sessions last at most 12 hours (and end sooner when idle); signing in again starts a new one. */
 const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
 
 /** Where a console request came from, for the audit row: an Actor before we know who it is. */
@@ -24,12 +24,18 @@ export function sessionPrincipal(user: Pick<UserRow, 'id' | 'account_id' | 'name
   return { accountId: user.account_id, userId: user.id, name: user.name, email: user.email, role: user.role, isBot: false };
 }
 
-export async function openSession(trx: Trx, tokenKey: Buffer, userId: number): Promise<OpenedSession> {
-  const now = Date.now();
-  const session = { token: newToken(), csrfToken: newToken(), expiresAt: new Date(now + SESSION_LIFETIME_MS) };
+/** The clock and idle timeout sessions are judged by. */
+export function sessionTiming(ctx: AppContext): SessionClock {
+  return { clock: ctx.clock, idleTimeoutMs: ctx.config.sessionIdleTimeoutMs };
+}
+
+export async function openSession(trx: Trx, ctx: AppContext, userId: number): Promise<OpenedSession> {
+  const now = ctx.clock.now();
+  const token = newToken();
+  const session = { token, csrfToken: csrfTokenFor(ctx.secrets.tokenKey, token), expiresAt: new Date(now + SESSION_LIFETIME_MS) };
   await trx.insertInto('sessions').values({
-    user_id: userId, token_hash: digestToken(tokenKey, session.token), csrf_token: session.csrfToken,
-    created_at: new Date(now).toISOString(), expires_at: session.expiresAt.toISOString(), revoked_at: null,
+    user_id: userId, token_hash: digestToken(ctx.secrets.tokenKey, token), created_at: new Date(now).toISOString(),
+    expires_at: session.expiresAt.toISOString(), revoked_at: null, last_seen_at: null,
   }).execute();
   return session;
 }
@@ -43,7 +49,7 @@ export async function endSessions(trx: Trx, userId: number, options: { except?: 
 
 /** The session the cookie names, or 401. */
 export async function requireSession(ctx: AppContext, cookie: string | undefined): Promise<ResolvedSession> {
-  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie) : undefined;
+  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx)) : undefined;
   if (!session) throw unauthenticated('no console session: sign in with POST /auth/login');
   return session;
 }
@@ -55,11 +61,11 @@ export function requireCsrf(session: ResolvedSession, header: string | string[] 
 
 /** Ends the session the cookie names; without a live session there is nothing to end. */
 export async function signOut(ctx: AppContext, origin: RequestOrigin, cookie: string | undefined, csrf: string | string[] | undefined): Promise<void> {
-  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie) : undefined;
+  const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx)) : undefined;
   if (!session) return;
   requireCsrf(session, csrf);
   await runMutation(ctx, { ...origin, principal: session.principal }, async (trx) => {
-    await trx.updateTable('sessions').set({ revoked_at: new Date().toISOString() })
+    await trx.updateTable('sessions').set({ revoked_at: new Date(ctx.clock.now()).toISOString() })
       .where('id', '=', session.principal.sessionId!).where('revoked_at', 'is', null).execute();
   });
 }

@@ -1,8 +1,9 @@
+import { knownDevice, newDeviceCookie } from '../auth/device-cookie.js';
 import { generatePassword, hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { ApiError } from '../domain/errors.js';
-import type { FailureLimiter } from '../http/plugins/failure-limiter.js';
 import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
+import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
 
@@ -11,53 +12,73 @@ const REJECTED = 'wrong email or password';
 
 let decoyHash: Promise<string> | undefined;
 
+export interface SignedIn {
+  session: OpenedSession;
+  user: UserRow;
+  /** The device cookie to set (the one presented when it was valid, else a new one). */
+  device: string;
+}
+
 /**
  * Signs a person in with email and password. Accepted: an ACTIVE user's password, or the temporary password of
  * a user invited with TEMPORARY_PASSWORD (who becomes ACTIVE and must change it). Everything else — unknown
  * email, wrong password, an invitation not yet accepted, bots, deleted users — is one 401, after the same
  * scrypt work (a decoy hash where there is no password to check) so timing does not tell them apart either.
- * Failures are counted per IP and email (429 past the limit) and audited without the password.
+ *
+ * Limits, before any scrypt work: a browser with a valid device cookie for the email is limited by its own failures
+ * only; any other attempt waits (429) while its address (whatever the email: this bounds what one address buys of
+ * scrypt time) or its email (whatever the address: guessing one account from many addresses) is backing off. At
+ * most `AX_PASSWORD_CHECKS` hashes run at once (503 past that). Failures are counted on every key that applies and
+ * recorded, aggregated, in the authentication failures (never the password).
  */
 export async function signIn(
-  ctx: AppContext, origin: RequestOrigin, limiter: FailureLimiter, input: { email: string; password: string },
-): Promise<{ session: OpenedSession; user: UserRow }> {
+  ctx: AppContext, origin: RequestOrigin, input: { email: string; password: string }, deviceCookie: string | undefined,
+): Promise<SignedIn> {
+  const limits = ctx.authLimits;
   const emailLower = input.email.trim().toLowerCase();
-  const limitKey = `${origin.ip}\n${emailLower}`;
-  const retryAfter = limiter.retryAfter(limitKey);
+  const device = knownDevice(ctx.secrets.tokenKey, deviceCookie, emailLower);
+  const retryAfter = device !== undefined
+    ? limits.signInDevices.retryAfter(device)
+    : Math.max(limits.signInAddresses.retryAfter(origin.ip), limits.signInEmails.retryAfter(emailLower));
   if (retryAfter > 0) {
-    throw new ApiError('RATE_LIMITED', `too many failed sign-ins for this email from this address; retry in ${retryAfter} s`, {
-      headers: { 'retry-after': String(retryAfter) },
-    });
+    throw new ApiError('RATE_LIMITED', `too many failed sign-ins; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
   }
-  // Emails are unique per account, not per server: the same person may hold users in several accounts.
-  const candidates = await ctx.store.db.selectFrom('users').selectAll().where('email_lower', '=', emailLower)
-    .where('deleted_at', 'is', null).where('is_bot', '=', 0).orderBy('id').execute();
-  const decoy = await (decoyHash ??= hashPassword(generatePassword()));
-  let user: UserRow | undefined;
-  for (const candidate of candidates) {
-    const usable = usablePasswordHash(candidate);
-    if (await verifyPassword(input.password, usable ?? decoy) && usable !== null) {
-      user = candidate;
-      break;
+  const user = await limits.passwordChecks.run(async () => {
+    // Emails are unique per account, not per server: the same person may hold users in several accounts.
+    const candidates = await ctx.store.db.selectFrom('users').selectAll().where('email_lower', '=', emailLower)
+      .where('deleted_at', 'is', null).where('is_bot', '=', 0).orderBy('id').execute();
+    const decoy = await (decoyHash ??= hashPassword(generatePassword()));
+    for (const candidate of candidates) {
+      const usable = usablePasswordHash(candidate);
+      if (await verifyPassword(input.password, usable ?? decoy) && usable !== null) return { found: candidate, candidates };
     }
-  }
-  if (candidates.length === 0) await verifyPassword(input.password, decoy);
-  if (!user) {
-    limiter.fail(limitKey);
-    await recordFailure(ctx, origin, candidates);
+    if (candidates.length === 0) await verifyPassword(input.password, decoy);
+    return { found: undefined, candidates };
+  });
+  if (!user.found) {
+    limits.signInAddresses.fail(origin.ip);
+    limits.signInEmails.fail(emailLower);
+    if (device !== undefined) limits.signInDevices.fail(device);
+    await recordFailure(ctx, origin, user.candidates);
     throw new ApiError('INVALID_CREDENTIALS', REJECTED);
   }
-  const signedIn = user;
+  limits.signInEmails.forget(emailLower);
+  if (device !== undefined) limits.signInDevices.forget(device);
+  const signedIn = user.found;
   return runMutation(ctx, { ...origin, principal: sessionPrincipal(signedIn) }, async (trx, changes) => {
     let row: UserRow | undefined = signedIn;
     if (signedIn.status === 'INVITED') {
       // First sign-in with a temporary password: the account is live now, and must_change_password stays set.
-      row = await trx.updateTable('users').set({ status: 'ACTIVE', updated_at: new Date().toISOString() })
+      row = await trx.updateTable('users').set({ status: 'ACTIVE', updated_at: new Date(ctx.clock.now()).toISOString() })
         .where('id', '=', signedIn.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
       if (!row) throw new ApiError('INVALID_CREDENTIALS', REJECTED);
       changes.user(signedIn.id);
     }
-    return { session: await openSession(trx, ctx.secrets.tokenKey, signedIn.id), user: row };
+    return {
+      session: await openSession(trx, ctx, signedIn.id),
+      user: row,
+      device: device !== undefined ? deviceCookie! : newDeviceCookie(ctx.secrets.tokenKey, emailLower),
+    };
   });
 }
 
@@ -66,14 +87,12 @@ function usablePasswordHash(user: UserRow): string | null {
   return user.status === 'EXPIRED' ? null : user.password_hash;
 }
 
-/** One audit row per account that holds the email (none known: one row without an account), with the reason. */
+/** One failure per account that holds the email (none known: one without an account), with the reason. */
 async function recordFailure(ctx: AppContext, origin: RequestOrigin, candidates: UserRow[]): Promise<void> {
-  const rows = candidates.length === 0
-    ? [{ accountId: null, reason: 'unknown email' }]
-    : candidates.map((c) => ({ accountId: c.account_id, reason: usablePasswordHash(c) === null ? `user is ${c.status} without a password` : 'wrong password' }));
-  const now = new Date().toISOString();
-  await ctx.store.db.insertInto('audit_logs').values(rows.map((r) => ({
-    account_id: r.accountId, user_id: null, ip: origin.ip, operation_type: 'MUTATION' as const, operation_name: origin.operation,
-    operation_text: origin.text ?? null, variables: JSON.stringify({ reason: r.reason }), created_at: now,
-  }))).execute();
+  await recordAuthenticationFailures(ctx, candidates.length === 0
+    ? [{ accountId: null, ip: origin.ip, reason: 'unknown email', operation: origin.operation }]
+    : candidates.map((c) => ({
+      accountId: c.account_id, userId: c.id, ip: origin.ip, operation: origin.operation,
+      reason: usablePasswordHash(c) === null ? `user is ${c.status} without a password` : 'wrong password',
+    })));
 }

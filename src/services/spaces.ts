@@ -10,7 +10,8 @@ import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from '../http/pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { cascadeSpaceMembershipRemoval } from './membership-cascades.js';
-import { type Actor, runMutation } from './mutation.js';
+import { type Actor, runGrant, runMutation } from './mutation.js';
+import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
 import { fetchVisibleRows } from './visible-rows.js';
@@ -149,14 +150,13 @@ export async function deleteSpace(ctx: AppContext, actor: Actor, spaceId: string
 /**
  * Adds a member or changes its role (upsert). The user must already be a member of the space's organization
  * (422); the caller needs SPACE_UPDATE on the space and must hold every permission the role carries there
- * (privilege ceiling).
+ * (privilege ceiling), decided on rights current inside the transaction. A role change may also lower rights.
  */
 export async function addSpaceMember(ctx: AppContext, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput }) {
   const id = decodeId('Space', spaceId, 'space_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-  return runMutation(ctx, actor, async (trx, changes) => {
+  return runGrant(ctx, actor, async (trx, changes, snapshot) => {
+    requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
     const space = await trx.selectFrom('spaces').select(['id', 'organization_id']).where('id', '=', id)
       .where('account_id', '=', principal.accountId).executeTakeFirst();
     if (!space) throw notFound('space');
@@ -177,21 +177,26 @@ export async function addSpaceMember(ctx: AppContext, actor: Actor, spaceId: str
       id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
       user_id: encodeId('User', user.id), role: presentRoleAssignment(role),
     };
-  });
+  }, { alsoTakesAway: true });
 }
 
-/** Removes a member, and with it the user's role bindings on the space and on its projects. */
-export async function removeSpaceMember(ctx: AppContext, actor: Actor, spaceId: string, userId: string): Promise<void> {
+/**
+ * Removes a member, and with it the user's role bindings on the space and on its projects. The service keys the
+ * user created that reach the space are reported, and kept, revoked or rotated as asked (see runRemoval).
+ */
+export async function removeSpaceMember(
+  ctx: AppContext, actor: Actor, spaceId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+): Promise<RemovalCascade | undefined> {
   const id = decodeId('Space', spaceId, 'space_id');
   const uid = decodeId('User', userId, 'user_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-  await runMutation(ctx, actor, async (trx, changes) => {
+  return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
+    requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
     const removed = await trx.deleteFrom('space_memberships').where('space_id', '=', id).where('user_id', '=', uid)
       .where('account_id', '=', principal.accountId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw notFound('space membership');
-    await cascadeSpaceMembershipRemoval(trx, uid, id);
+    const cascade = await cascadeSpaceMembershipRemoval(trx, uid, id);
     changes.user(uid);
+    return { personId: uid, reach: { spaceId: id }, counts: { organizationMemberships: 0, spaceMemberships: 1, roleBindings: cascade.roleBindings, userKeysRevoked: 0 } };
   });
 }

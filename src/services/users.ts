@@ -12,6 +12,7 @@ import { containsInsensitive } from '../store/text-filter.js';
 import { requireAccountAdmin } from './authorize.js';
 import { removeAllMembershipsOf } from './membership-cascades.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { endSessions } from './sessions.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
 import { findLiveUser } from './users-lookup.js';
@@ -185,32 +186,36 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
 
 /**
  * Soft-deletes a user (account admin), in one transaction with its cascade: organization and space
- * memberships and role bindings go, the USER keys it created are revoked (kept for the audit trail; its bots'
- * keys belong to the account and stay), its console sessions end. Already deleted: nothing to do. The last
- * ACTIVE account ADMIN cannot be deleted (422).
+ * memberships and role bindings go, the USER keys it created are revoked (kept for the audit trail), its console
+ * sessions end. The SERVICE keys it created (directly or through its bots) belong to the account and keep
+ * working; they are reported, and kept, revoked or rotated as asked (see runRemoval). Already deleted: nothing
+ * to do. The last ACTIVE account ADMIN cannot be deleted (422).
  */
-export async function deleteUser(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
+export async function deleteUser(
+  ctx: AppContext, actor: Actor, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+): Promise<RemovalCascade | undefined> {
   const { principal } = actor;
   const id = decodeId('User', userId, 'user_id');
   requireAccountAdmin(principal, 'delete users');
   const row = await ctx.store.db.selectFrom('users').select(['is_bot', 'deleted_at']).where('id', '=', id)
     .where('account_id', '=', principal.accountId).executeTakeFirst();
   if (!row) throw notFound('user');
-  if (row.deleted_at !== null) return;
+  if (row.deleted_at !== null) return undefined;
   if (row.is_bot) throw unprocessable('user_id: bot users are deleted with their service key; revoke the key (PUT /v2/api-keys/{id}/revoke)');
-  await runMutation(ctx, actor, async (trx, changes) => {
+  return runRemoval(ctx, actor, options, async (trx, changes) => {
     await requireAnotherActiveAdmin(trx, principal.accountId, id);
     const now = new Date().toISOString();
     const deleted = await trx.updateTable('users').set({ deleted_at: now, password_hash: null, updated_at: now })
       .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-    if (Number(deleted.numUpdatedRows) === 0) return;
-    await removeAllMembershipsOf(trx, id);
+    if (Number(deleted.numUpdatedRows) === 0) return undefined;
+    const memberships = await removeAllMembershipsOf(trx, id);
     const revoked = await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
       .where('created_by_user_id', '=', id).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
       .returning('public_id').execute();
     for (const key of revoked) changes.key(key.public_id);
     await endSessions(trx, id);
     changes.user(id);
+    return { personId: id, reach: 'account', counts: { ...memberships, userKeysRevoked: revoked.length } };
   });
 }
 

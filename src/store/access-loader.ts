@@ -13,8 +13,18 @@ import type { Database } from './schema.js';
  * const snapshot = AccessSnapshot.build(await loadWorld(store.db, accountId));
  */
 export async function loadWorld(db: Kysely<Database>, accountId: number): Promise<WorldInput> {
+  return (await loadAccessState(db, accountId)).world;
+}
+
+/**
+ * The world together with the account's access version it was read at (in the same read transaction), which a
+ * grant compares with the version current inside its own transaction.
+ */
+export async function loadAccessState(db: Kysely<Database>, accountId: number): Promise<{ world: WorldInput; accessVersion: number }> {
   // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
   return db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    // Read first: every table below then reflects at least the changes this version counts.
+    const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();
     const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships, roleBindings] =
       await Promise.all([
         trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot'])
@@ -39,7 +49,7 @@ export async function loadWorld(db: Kysely<Database>, accountId: number): Promis
           .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
           .where('account_id', '=', accountId).execute(),
       ]);
-    return {
+    const world: WorldInput = {
       accountId,
       users: users.map((u) => ({ id: u.id, role: u.role, active: u.status === 'ACTIVE', isBot: u.is_bot === 1 })),
       organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
@@ -55,6 +65,7 @@ export async function loadWorld(db: Kysely<Database>, accountId: number): Promis
       spaceMemberships,
       roleBindings,
     };
+    return { world, accessVersion: account?.access_version ?? 0 };
   });
 }
 

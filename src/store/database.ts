@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
+import { prepareDataDir } from './data-dir.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
 
@@ -35,9 +36,22 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pool, close: () => db.destroy() };
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  const file = new SQLite(join(options.dataDir, 'ax.db'));
-  file.pragma('journal_mode = WAL');
+  prepareDataDir(options.dataDir);
+  const path = join(options.dataDir, 'ax.db');
+  // The database and its -wal/-shm files hold password hashes and emails: created 0600 (SQLite gives the -wal and
+  // -shm files the database file's mode), and files an earlier version created 0644 are narrowed. umask is
+  // process-wide, but nothing else runs while these synchronous calls do.
+  const previousUmask = process.umask(0o077);
+  let file: SQLite.Database;
+  try {
+    file = new SQLite(path);
+    file.pragma('journal_mode = WAL');
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+    }
+  } finally {
+    process.umask(previousUmask);
+  }
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');

@@ -21,6 +21,7 @@ export interface Database {
   user_tokens: UserTokensTable;
   sessions: SessionsTable;
   audit_logs: AuditLogsTable;
+  authentication_failures: AuthenticationFailuresTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -178,10 +179,11 @@ export interface SessionsTable {
   id: Generated<number>;
   user_id: number;
   token_hash: string;
-  csrf_token: string;
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** Last request seen, written at most once a minute (idle timeout; null: not used since created_at). */
+  last_seen_at: string | null;
 }
 
 export interface AuditLogsTable {
@@ -194,6 +196,26 @@ export interface AuditLogsTable {
   operation_text: string | null;
   variables: string | null;
   created_at: string;
+}
+
+/**
+ * Failed authentications, kept apart from audit_logs (whose entries are authenticated actions) and counted: one row
+ * per account, targeted user, address, reason and operation in a 10-minute window, updated rather than inserted.
+ */
+export interface AuthenticationFailuresTable {
+  id: Generated<number>;
+  /** The aggregation key of the row (its window and the columns above): unique. */
+  bucket: string;
+  /** The account the credential pointed at, when known (null: an unknown key or email). */
+  account_id: number | null;
+  /** The user whose credential was tried, when known (a wrong password for a known email, a known key). */
+  user_id: number | null;
+  ip: string;
+  reason: string;
+  operation: string;
+  count: number;
+  first_at: string;
+  last_at: string;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -210,3 +232,4 @@ export type ResourceRestrictionRow = Selectable<ResourceRestrictionsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type SessionRow = Selectable<SessionsTable>;
+export type AuthenticationFailureRow = Selectable<AuthenticationFailuresTable>;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServer } from '../../src/http/server.js';
+import type { Clock } from '../../src/domain/clock.js';
 import type { AppContext } from '../../src/server/context.js';
 import { createTestDatabase } from './database.js';
 import { type ReceivedMail, startSmtpListener } from './smtp.js';
@@ -41,6 +42,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Run the server in this process (fast, default) or spawn the real `ax serve` binary. */
   spawn?: boolean;
+  /** The in-process server's clock (e.g. a TestClock, to move time past lockouts and idle timeouts). */
+  clock?: Clock;
 }
 
 /**
@@ -75,6 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url = server.url;
     stop = server.close;
     context = server.context;
+    if (options.clock) context.clock = options.clock;
   }
   const api: TestServer['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,9 @@ import { spawnServerProcess, type ServerProcess } from '../helpers/server-proces
  */
 const ADMIN_KEY = `ak-multiprocess-admin-${Math.random().toString(36).slice(2)}`;
 const DEADLINE_MS = 1000;
+/** The processes of a deployment share the secrets kept outside the database (README, multi-process PostgreSQL). */
+const KEY_PEPPER = randomBytes(32).toString('hex');
+const TOKEN_KEY = randomBytes(32).toString('hex');
 
 interface Answer { status: number; body: any }
 
@@ -54,6 +58,7 @@ describe.skipIf(testBackend !== 'postgres')(
       const env = (dir: string) => ({
         DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
         AX_ADMIN_PASSWORD: 'correct horse battery staple', AX_AUTH_FAILURE_LIMIT: '10000',
+        AX_KEY_PEPPER: KEY_PEPPER, AX_TOKEN_KEY: TOKEN_KEY,
       });
       // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
       a = await spawnServerProcess(env(dirs[0]!));
@@ -128,7 +133,7 @@ describe.skipIf(testBackend !== 'postgres')(
     async function insertUserWithKey(email: string, extraKeys = 0): Promise<{ id: string; key: string }> {
       const store = openStore({ dataDir: dirs[0]!, databaseUrl: database.url });
       try {
-        const pepper = Buffer.from((await store.db.selectFrom('server_settings').select('value').where('name', '=', 'key_pepper').executeTakeFirstOrThrow()).value, 'hex');
+        const pepper = Buffer.from(KEY_PEPPER, 'hex');
         const now = new Date().toISOString();
         const { id } = await store.db.insertInto('users').values({
           account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,

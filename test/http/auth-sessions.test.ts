@@ -98,28 +98,25 @@ describe('POST /auth/login and GET /auth/session', () => {
     expect(JSON.parse([...bodies][0]!)).toEqual({ status: 401, title: 'Unauthorized', code: 'INVALID_CREDENTIALS', detail: 'wrong email or password' });
   });
 
-  it('audits failed sign-ins without the password: user_id null, the account when the email is known', async () => {
+  // Issue 8 item 7: failed sign-ins are recorded apart from the audit log, one counted row per address, reason
+  // and targeted user in a window, updated rather than inserted. (The per-address/per-email limits are in
+  // auth-throttling.test.ts.)
+  it('records failed sign-ins without the password, counted: the user and account when the email is known', async () => {
     const person = await personWithPassword('audited');
     const unknown = email('unknown-audit');
     await login({ email: person.email, password: 'secret guess 1' });
-    await login({ email: unknown, password: 'secret guess 2' });
-    const rows = await db().selectFrom('audit_logs').selectAll().where('operation_name', '=', 'POST /auth/login').orderBy('id').execute();
-    const known = rows.find((r) => r.operation_text?.includes(person.email))!;
-    expect(known).toMatchObject({ account_id: 1, user_id: null, operation_type: 'MUTATION', ip: expect.any(String) });
-    expect(JSON.parse(known.variables!)).toEqual({ reason: 'wrong password' });
-    expect(rows.find((r) => r.operation_text?.includes(unknown))).toMatchObject({ account_id: null, user_id: null });
-    expect(rows.some((r) => r.operation_text?.includes('secret guess'))).toBe(false);
-  });
-
-  it('rate-limits failed sign-ins per IP and email: the 11th try in 15 minutes is 429 with retry-after, even with the right password', async () => {
-    const person = await personWithPassword('hammered');
-    for (let i = 0; i < 10; i++) expect((await login({ email: person.email, password: `wrong ${i}` })).status).toBe(401);
-    const blocked = await login({ email: person.email, password: PASSWORD });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
-    expect(Number(blocked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
-    const other = await personWithPassword('bystander');
-    await signIn(server, other.email, PASSWORD);
+    await login({ email: person.email, password: 'secret guess 2' });
+    await login({ email: unknown, password: 'secret guess 3' });
+    const failures = (await server.api('GET', '/v2/audit-logs/authentication-failures?limit=100')).body.failures as any[];
+    const signIns = failures.filter((f) => f.operation === 'POST /auth/login');
+    expect(signIns.find((f) => f.user_id === person.id)).toMatchObject({ reason: 'wrong password', count: 2, ip: '127.0.0.1' });
+    const rows = await db().selectFrom('authentication_failures').selectAll().where('operation', '=', 'POST /auth/login').execute();
+    expect(rows.filter((r) => r.user_id === person.dbId)).toMatchObject([{ account_id: 1, count: 2 }]);
+    expect(rows.some((r) => r.user_id === null && r.account_id === null && r.reason === 'unknown email')).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain('secret guess');
+    expect(JSON.stringify(rows)).not.toContain(unknown);
+    const audit = await db().selectFrom('audit_logs').selectAll().where('operation_name', '=', 'POST /auth/login').execute();
+    expect(audit.every((r) => r.user_id !== null)).toBe(true);
   });
 
   it('rejects malformed sign-in bodies with 400', async () => {
@@ -169,10 +166,20 @@ describe('temporary passwords and POST /auth/change-password', () => {
     expect(short.body.detail).toMatch(/^new_password/);
     expect((await console('POST', '/auth/change-password', { body: { current_password: 'wrong current pw', new_password: 'brand new password' } })).status).toBe(403);
     expect((await console('POST', '/auth/change-password', { body: { current_password: temporary, new_password: temporary } })).status).toBe(400);
-    expect((await console('POST', '/auth/change-password', { body: { current_password: temporary, new_password: 'brand new password' } })).status).toBe(204);
+    const changed = await console('POST', '/auth/change-password', { body: { current_password: temporary, new_password: 'brand new password' } });
+    expect(changed.status).toBe(204);
 
-    expect((await console('GET', '/v2/users')).status).toBe(200);
-    expect((await console('GET', '/auth/session')).body.must_change_password).toBe(false);
+    // Issue 8 (sessions): the change rotates the session; the cookie from before it stops working.
+    expect((await console('GET', '/v2/me')).status).toBe(401);
+    const cookie = sessionCookieOf(changed)!;
+    expect(cookie).toBeDefined();
+    expect(cookie).not.toBe(first.cookie);
+    const renewed = await server.api('GET', '/auth/session', { key: null, headers: { cookie } });
+    expect(renewed.body.must_change_password).toBe(false);
+    const after = asConsole(server, { cookie, csrf: renewed.body.csrf_token, body: renewed.body });
+    expect((await after('GET', '/v2/users')).status).toBe(200);
+    expect((await after('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'after the change' } })).status).toBe(201);
+    expect((await after('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'old csrf' }, csrf: false })).status).toBe(403);
     expect((await asConsole(server, other)('GET', '/auth/session')).status).toBe(401);
     expect((await login({ email: address, password: temporary })).status).toBe(401);
     await signIn(server, address, 'brand new password');

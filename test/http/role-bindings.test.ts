@@ -60,6 +60,16 @@ async function spaceUser(h: { orgId: string; spaceId: string }, spaceRole: 'ADMI
   return u;
 }
 
+/**
+ * A user of the hierarchy's organization (READ_ONLY), whom its members can see: a non-admin binding a user it
+ * cannot see is answered as for a user that does not exist (issue 8).
+ */
+async function orgUser(h: { orgId: string }): Promise<FixtureUser> {
+  const u = await user();
+  await addOrganizationMember(server, h.orgId, u.id, 'READ_ONLY');
+  return u;
+}
+
 async function listAll(query: string, key?: string): Promise<any[]> {
   const items: any[] = [];
   let cursor: string | undefined;
@@ -192,7 +202,7 @@ describe('POST /v2/role-bindings', () => {
 
   it('needs ROLE_BINDING_CREATE on the resource: 404 when invisible, 403 naming it when visible', async () => {
     const h = await hierarchy('needs-create');
-    const target = await user();
+    const target = await orgUser(h);
     const body = { user_id: target.id, role_id: predefined.READ_ONLY!, resource_type: 'SPACE', resource_id: h.spaceId };
     const outsider = await user();
     expect((await bind(body, outsider.key)).status).toBe(404);
@@ -207,8 +217,8 @@ describe('POST /v2/role-bindings', () => {
   it('enforces the privilege ceiling: a MEMBER who may bind can bind Read Only but not Admin', async () => {
     const h = await hierarchy('ceiling-member');
     const member = await spaceUser(h, 'MEMBER', ['ROLE_BINDING_CREATE']);
-    const a = await user();
-    const b = await user();
+    const a = await orgUser(h);
+    const b = await orgUser(h);
     const admin = await bind({ user_id: a.id, role_id: predefined.ADMIN!, resource_type: 'SPACE', resource_id: h.spaceId }, member.key);
     expect(admin.status).toBe(403);
     // The first permission of the Admin set (catalogue order) that a MEMBER lacks.
@@ -225,7 +235,7 @@ describe('POST /v2/role-bindings', () => {
   it('enforces the privilege ceiling: READ_ONLY cannot bind anything that carries a write', async () => {
     const h = await hierarchy('ceiling-read-only');
     const reader = await spaceUser(h, 'READ_ONLY', ['ROLE_BINDING_CREATE']);
-    const target = await user();
+    const target = await orgUser(h);
     const base = { user_id: target.id, resource_type: 'SPACE', resource_id: h.spaceId };
     const member = await bind({ ...base, role_id: predefined.MEMBER! }, reader.key);
     expect(member.status).toBe(403);
@@ -245,7 +255,7 @@ describe('POST /v2/role-bindings', () => {
     await restrictProject(server, h.projectId);
     const spaceAdmin = await spaceUser(h, 'ADMIN');
     const member = await spaceUser(h, 'MEMBER', ['ROLE_BINDING_CREATE']);
-    const target = await user();
+    const target = await orgUser(h);
     const body = { user_id: target.id, role_id: predefined.MEMBER!, resource_type: 'PROJECT', resource_id: h.projectId };
     expect((await bind(body, member.key)).status).toBe(404);
     expect((await bind(body, spaceAdmin.key)).status).toBe(201);

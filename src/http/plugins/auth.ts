@@ -2,8 +2,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, resolveSession, SESSION_COOKIE } from '../../auth/session-resolver.js';
 import { ApiError, forbidden, unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
+import { parseKey } from '../../keys/index.js';
 import type { AppContext } from '../../server/context.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { recordAuthenticationFailures } from '../../services/authentication-failures.js';
+import { sessionTiming } from '../../services/sessions.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,51 +38,46 @@ function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Authenticates every /v2 request (API key or console session cookie). A failure is a 401 that never says why;
- * the reason goes to the audit log (without the key). Too many failures from one IP → 429.
+ * Authenticates every /v2 request (API key or console session cookie). The credential is verified first: a valid
+ * one is never refused for what others did from the same address. A failure is a 401 that never says why (the
+ * reason goes to the authentication failures, without the key), or a 429 with Retry-After while the address or
+ * the presented key id is backing off after too many failures.
  */
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
-  const limiter = new FailureLimiter(ctx.config.authFailureLimit);
+  const limits = ctx.authLimits;
 
-  const recordFailure = async (request: FastifyRequest, reason: string, accountId: number | undefined) => {
-    limiter.fail(request.ip);
-    await ctx.store.db.insertInto('audit_logs').values({
-      account_id: accountId ?? null,
-      user_id: null,
-      ip: request.ip,
-      operation_type: request.method === 'GET' ? 'QUERY' : 'MUTATION',
-      operation_name: `AUTHENTICATION_FAILED ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
-      operation_text: JSON.stringify({ reason }),
-      variables: null,
-      created_at: new Date().toISOString(),
-    }).execute();
+  const fail = async (request: FastifyRequest, reason: string, accountId: number | undefined, keyId: string | undefined, detail: string): Promise<never> => {
+    const retryAfter = Math.max(limits.keyAddresses.retryAfter(request.ip), keyId === undefined ? 0 : limits.keyIds.retryAfter(keyId));
+    limits.keyAddresses.fail(request.ip);
+    if (keyId !== undefined) limits.keyIds.fail(keyId);
+    await recordAuthenticationFailures(ctx, [{
+      accountId: accountId ?? null, ip: request.ip, reason,
+      operation: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+    }]);
+    if (retryAfter > 0) {
+      throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
+    }
+    throw unauthenticated(detail);
   };
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url ?? request.url)) return;
-    const retryAfter = limiter.retryAfter(request.ip);
-    if (retryAfter > 0) {
-      throw new ApiError('RATE_LIMITED', `too many failed authentications from this address; retry in ${retryAfter} s`, {
-        headers: { 'retry-after': String(retryAfter) },
-      });
-    }
     const key = presentedKey(request);
     if (key !== undefined) {
       const result = key ? await ctx.keys.verify(key) : { ok: false as const, failure: 'malformed' as const };
+      const keyId = key ? parseKey(key)?.publicId : undefined;
       if (result.ok) {
+        if (keyId !== undefined) limits.keyIds.forget(keyId);
         request.principal = result.principal;
         return;
       }
-      await recordFailure(request, result.failure, 'accountId' in result ? result.accountId : undefined);
-      throw unauthenticated('the API key is missing, malformed, unknown, revoked or expired');
+      return fail(request, result.failure, 'accountId' in result ? result.accountId : undefined, keyId,
+        'the API key is missing, malformed, unknown, revoked or expired');
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) {
-      const session = await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie);
-      if (!session) {
-        await recordFailure(request, 'invalid_session', undefined);
-        throw unauthenticated('the console session has ended; sign in again');
-      }
+      const session = await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx));
+      if (!session) return fail(request, 'invalid_session', undefined, undefined, 'the console session has ended; sign in again');
       if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== session.csrfToken) {
         throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
       }
@@ -91,7 +88,6 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
       request.principal = session.principal;
       return;
     }
-    await recordFailure(request, 'missing', undefined);
-    throw unauthenticated('send an API key as Authorization: Bearer <key>');
+    return fail(request, 'missing', undefined, undefined, 'send an API key as Authorization: Bearer <key>');
   });
 }

@@ -20,7 +20,8 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: AppContext): P
     schema: {
       tags,
       querystring: Type.Object({
-        key_type: Type.Optional(KeyType), status: Type.Optional(KeyStatus), space_id: Type.Optional(Id), user_id: Type.Optional(Id), ...ListQuery,
+        key_type: Type.Optional(KeyType), status: Type.Optional(KeyStatus), space_id: Type.Optional(Id), user_id: Type.Optional(Id),
+        created_by_user_id: Type.Optional(Id), ...ListQuery,
       }, { additionalProperties: false }),
       response: { 200: listResponse('api_keys', ApiKey), ...errorResponses },
     },

@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
-import { listAuditLogs } from '../../services/audit-logs.js';
+import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
 import { principalOf } from '../actor.js';
-import { AuditLog, OperationType, presentAuditLog } from '../schemas/audit-logs.js';
+import { AuditLog, AuthenticationFailure, OperationType, presentAuditLog, presentAuthenticationFailure } from '../schemas/audit-logs.js';
 import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../schemas/common.js';
 
 export async function auditLogRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -25,5 +25,24 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: AppContext):
   }, async (request) => {
     const page = await listAuditLogs(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { logs: page.items.map(presentAuditLog), pagination: page.pagination };
+  });
+
+  // Ours, not Arize's: failed authentications have no user, which every /v2/audit-logs entry must have.
+  app.get('/v2/audit-logs/authentication-failures', {
+    schema: {
+      tags: ['audit-logs'],
+      summary: 'List failed authentications (account admins)',
+      description: 'Refused sign-ins, API keys and sessions, counted per address, reason, operation and targeted user in '
+        + '10-minute windows, newest first. Not part of Arize\'s API: /v2/audit-logs lists authenticated actions only.',
+      querystring: Type.Object({
+        start_time: Type.Optional(Timestamp),
+        end_time: Type.Optional(Timestamp),
+        ...ListQuery,
+      }, { additionalProperties: false }),
+      response: { 200: listResponse('failures', AuthenticationFailure), ...errorResponses },
+    },
+  }, async (request) => {
+    const page = await listAuthenticationFailures(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    return { failures: page.items.map(presentAuthenticationFailure), pagination: page.pagination };
   });
 }

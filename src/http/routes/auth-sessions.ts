@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from '../../auth/device-cookie.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../auth/session-resolver.js';
 import type { AppContext } from '../../server/context.js';
 import { acceptInvitation, describeInvitation } from '../../services/invitations.js';
@@ -8,7 +9,6 @@ import { changePassword, redeemPasswordReset } from '../../services/passwords.js
 import { type OpenedSession, requireCsrf, requireSession, type RequestOrigin, signOut } from '../../services/sessions.js';
 import { signIn } from '../../services/sign-in.js';
 import { redactedBody } from '../actor.js';
-import { FailureLimiter } from '../plugins/failure-limiter.js';
 import { errorResponses } from '../schemas/common.js';
 import { ConsoleSession, Invitation, presentSession } from '../schemas/sessions.js';
 
@@ -19,9 +19,6 @@ const security: [] = [];
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const NewPassword = Type.String({ minLength: 12, maxLength: 1024 });
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
-/** Failed sign-ins per IP and email before 429: 10 in 15 minutes. */
-const SIGN_IN_FAILURES = 10;
-const SIGN_IN_WINDOW_MS = 15 * 60_000;
 
 /**
  * The web console's session endpoints: sign in with email and password (cookie `ax_session`, httpOnly,
@@ -30,11 +27,12 @@ const SIGN_IN_WINDOW_MS = 15 * 60_000;
  */
 export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const limiter = new FailureLimiter(SIGN_IN_FAILURES, SIGN_IN_WINDOW_MS);
 
   const origin = (request: FastifyRequest): RequestOrigin => ({
     ip: request.ip, operation: `${request.method} ${request.routeOptions.url ?? ''}`, text: redactedBody(request.body),
   });
+  // Secure when the request came over https (behind a TLS-terminating proxy: with AX_TRUST_PROXY=true, from
+  // X-Forwarded-Proto), so a cookie set over https is never sent back over plain http.
   const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, session: OpenedSession) => {
     reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true, sameSite: 'lax', path: '/', secure: request.protocol === 'https', expires: session.expiresAt,
@@ -57,8 +55,11 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContex
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { session, user } = await signIn(ctx, origin(request), limiter, request.body);
+    const { session, user, device } = await signIn(ctx, origin(request), request.body, request.cookies[DEVICE_COOKIE]);
     setSessionCookie(request, reply, session);
+    reply.setCookie(DEVICE_COOKIE, device, {
+      httpOnly: true, sameSite: 'strict', path: '/auth', secure: request.protocol === 'https', maxAge: DEVICE_COOKIE_MAX_AGE_S,
+    });
     return presentSession(user, session.csrfToken);
   });
 
@@ -80,7 +81,8 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContex
   }, async (request, reply) => {
     const session = await requireSession(ctx, request.cookies[SESSION_COOKIE]);
     requireCsrf(session, request.headers[CSRF_HEADER]);
-    await changePassword(ctx, origin(request), limiter, session, request.body);
+    // The session is replaced: the answer carries the new cookie (GET /auth/session gives its CSRF token).
+    setSessionCookie(request, reply, await changePassword(ctx, origin(request), session, request.body));
     return reply.code(204).send(null);
   });
 

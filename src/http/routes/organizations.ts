@@ -9,6 +9,7 @@ import {
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
+import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
 import { Organization, OrganizationMember, OrganizationMembership, presentOrganization, presentOrganizationMember } from '../schemas/organizations.js';
 
 const tags = ['organizations'];
@@ -80,9 +81,13 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: AppConte
   }, async (request) => addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body));
 
   app.delete('/v2/organizations/:org_id/users/:user_id', {
-    schema: { tags, params: Type.Object({ org_id: Id, user_id: Id }), response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags, params: Type.Object({ org_id: Id, user_id: Id }), querystring: RemovalQuery,
+      response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
+    },
   }, async (request, reply) => {
-    await removeOrganizationMember(ctx, actorOf(request), request.params.org_id, request.params.user_id);
+    const cascade = await removeOrganizationMember(ctx, actorOf(request), request.params.org_id, request.params.user_id, removalOptions(request.query));
+    if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
 }

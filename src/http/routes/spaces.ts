@@ -8,6 +8,7 @@ import {
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
+import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
 import { presentSpace, presentSpaceMember, Space, SpaceMember, SpaceMembership } from '../schemas/spaces.js';
 
 const tags = ['spaces'];
@@ -89,9 +90,13 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: AppContext): Pr
   }, async (request) => addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body));
 
   app.delete('/v2/spaces/:space_id/users/:user_id', {
-    schema: { tags, params: Type.Object({ space_id: Id, user_id: Id }), response: { 204: Type.Null(), ...errorResponses } },
+    schema: {
+      tags, params: Type.Object({ space_id: Id, user_id: Id }), querystring: RemovalQuery,
+      response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
+    },
   }, async (request, reply) => {
-    await removeSpaceMember(ctx, actorOf(request), request.params.space_id, request.params.user_id);
+    const cascade = await removeSpaceMember(ctx, actorOf(request), request.params.space_id, request.params.user_id, removalOptions(request.query));
+    if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
 }

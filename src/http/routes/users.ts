@@ -8,6 +8,7 @@ import {
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, Id, ListQuery, listResponse, PredefinedAccountRole, Problem, RoleAssignmentRequest } from '../schemas/common.js';
+import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
 import { CreatedUser, InviteMode, presentUser, User, UserStatus } from '../schemas/users.js';
 
 const tags = ['users'];
@@ -74,9 +75,10 @@ export async function userRoutes(fastify: FastifyInstance, ctx: AppContext): Pro
   });
 
   app.delete('/v2/users/:user_id', {
-    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: UserParams, querystring: RemovalQuery, response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteUser(ctx, actorOf(request), request.params.user_id);
+    const cascade = await deleteUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
+    if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
 

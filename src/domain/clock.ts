@@ -1,0 +1,10 @@
+/**
+ * Where the server takes the time from. One clock per process, held in the AppContext, so that tests of lockout
+ * windows, backoff and idle timeouts move time forward instead of sleeping.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch, as Date.now(). */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

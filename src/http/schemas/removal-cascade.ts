@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import { encodeId } from '../../domain/ids.js';
+import { redactKey } from '../../keys/index.js';
+import type { RemovalCascade, RemovalOptions } from '../../services/removal-cascade.js';
+import { Id } from './common.js';
+
+/**
+ * Query of the removals that report a cascade (DELETE of an organization or space member, DELETE of a user).
+ * Arize's clients send neither parameter and get the 204 they expect.
+ */
+export const RemovalQuery = Type.Object({
+  dry_run: Type.Optional(Type.Boolean({ description: 'Answer 200 with the cascade the removal would take; write nothing.' })),
+  service_keys: Type.Optional(Type.Union([Type.Literal('keep'), Type.Literal('revoke'), Type.Literal('rotate')], {
+    description: 'What to do with the live SERVICE keys the person created (directly or through a bot key): keep (default), revoke, or rotate (200 with each new raw key, shown once).',
+  })),
+}, { additionalProperties: false });
+
+export const CascadeServiceKey = Type.Object({
+  id: Id,
+  name: Type.String(),
+  redacted_key: Type.String(),
+  created_by_user_id: Id,
+  /** The spaces the key's bot user is a member of. */
+  spaces: Type.Array(Id),
+  /** Rotated: the key this one replaces (revoked at once) and the new raw key, shown once. */
+  replaces_key_id: Type.Optional(Id),
+  key: Type.Optional(Type.String()),
+});
+
+/** 200 answer of a dry run or a rotation: what the removal took (or would take) and the person's service keys. */
+export const RemovalCascadeBody = Type.Object({
+  dry_run: Type.Boolean(),
+  service_keys_action: Type.Union([Type.Literal('keep'), Type.Literal('revoke'), Type.Literal('rotate')]),
+  organization_memberships: Type.Integer(),
+  space_memberships: Type.Integer(),
+  role_bindings: Type.Integer(),
+  user_keys_revoked: Type.Integer(),
+  service_keys: Type.Array(CascadeServiceKey),
+});
+
+export function removalOptions(query: { dry_run?: boolean | undefined; service_keys?: RemovalOptions['serviceKeys'] | undefined }): RemovalOptions {
+  return { dryRun: query.dry_run ?? false, serviceKeys: query.service_keys ?? 'keep' };
+}
+
+/** Whether the removal answers 200 with a body (a dry run, or new raw keys to hand over) rather than 204. */
+export function answersCascade(cascade: RemovalCascade | undefined): cascade is RemovalCascade {
+  return cascade !== undefined && (cascade.dryRun || cascade.serviceKeyAction === 'rotate');
+}
+
+export function presentRemovalCascade(cascade: RemovalCascade) {
+  return {
+    dry_run: cascade.dryRun,
+    service_keys_action: cascade.serviceKeyAction,
+    organization_memberships: cascade.organizationMemberships,
+    space_memberships: cascade.spaceMemberships,
+    role_bindings: cascade.roleBindings,
+    user_keys_revoked: cascade.userKeysRevoked,
+    service_keys: cascade.serviceKeys.map(({ row, spaces, rotated }) => {
+      const shown = rotated?.row ?? row;
+      return {
+        id: encodeId('ApiKey', shown.id),
+        name: shown.name,
+        redacted_key: redactKey(shown.public_id, shown.last4),
+        created_by_user_id: encodeId('User', shown.created_by_user_id),
+        spaces: spaces.map((id) => encodeId('Space', id)),
+        ...(rotated ? { replaces_key_id: encodeId('ApiKey', row.id), key: rotated.key } : {}),
+      };
+    }),
+  };
+}

@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../server/context.js';
+
+/** Failures of the same kind in this window share one counted row. */
+const WINDOW_MS = 10 * 60_000;
+
+export interface AuthenticationFailure {
+  /** The account the credential pointed at, when known. */
+  accountId: number | null;
+  /** The user whose credential was tried, when known. */
+  userId?: number | null;
+  ip: string;
+  /** Why it failed, e.g. `wrong password`, `unknown`, `revoked` (never the credential itself). */
+  reason: string;
+  /** `METHOD /route/pattern`. */
+  operation: string;
+}
+
+/**
+ * Records failed authentications, outside any transaction: one row per account, user, address, reason and operation
+ * in a 10-minute window, whose count goes up (an update, not an insert) while the same failure repeats.
+ */
+export async function recordAuthenticationFailures(ctx: AppContext, failures: AuthenticationFailure[]): Promise<void> {
+  const now = ctx.clock.now();
+  const window = Math.floor(now / WINDOW_MS);
+  const at = new Date(now).toISOString();
+  for (const f of failures) {
+    const userId = f.userId ?? null;
+    const bucket = createHash('sha256').update(JSON.stringify([window, f.accountId, userId, f.ip, f.reason, f.operation])).digest('base64url');
+    await ctx.store.db.insertInto('authentication_failures').values({
+      bucket, account_id: f.accountId, user_id: userId, ip: f.ip, reason: f.reason, operation: f.operation, count: 1, first_at: at, last_at: at,
+    }).onConflict((oc) => oc.column('bucket').doUpdateSet((eb) => ({
+      count: eb('authentication_failures.count', '+', 1),
+      last_at: eb.ref('excluded.last_at'),
+    }))).execute();
+  }
+}

@@ -1,0 +1,141 @@
+import { ApiError, forbidden } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { AccessSnapshot } from '../access/index.js';
+import { keyStatus } from '../keys/index.js';
+import type { AppContext } from '../server/context.js';
+import type { ApiKeyRow } from '../store/schema.js';
+import { issueKey, type IssuedKey } from './api-keys.js';
+import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
+import { retireBotIfKeyless } from './service-key-bots.js';
+import { currentServiceKeyScope, requireServiceKeyControl } from './service-key-scope.js';
+
+/**
+ * What removing a person from an organization or a space, or deleting the person, takes with it — and the
+ * SERVICE keys that person created (directly, or through a bot key they created), which keep working after
+ * them (they belong to the account) but whose raw secret the person may still hold. The caller chooses what
+ * happens to those keys in the same transaction: keep (default), revoke, or rotate (a new secret, shown once to
+ * the caller; the old one stops at once).
+ */
+export type ServiceKeyAction = 'keep' | 'revoke' | 'rotate';
+
+export interface RemovalOptions {
+  /** Compute the cascade and answer it, writing nothing and auditing nothing. */
+  dryRun: boolean;
+  serviceKeys: ServiceKeyAction;
+}
+
+/** A service key of the cascade; `rotated` is its replacement (new record and raw key) when rotated. */
+export interface CascadeServiceKey { row: ApiKeyRow; spaces: number[]; rotated?: IssuedKey | undefined }
+
+export interface RemovalCascade {
+  dryRun: boolean;
+  serviceKeyAction: ServiceKeyAction;
+  organizationMemberships: number;
+  spaceMemberships: number;
+  roleBindings: number;
+  userKeysRevoked: number;
+  serviceKeys: CascadeServiceKey[];
+  /** When the keys were listed (a key's status on the wire is relative to it). */
+  now: string;
+}
+
+/** Which of the person's service keys a removal reaches: those whose bot is in this organization or space, or all. */
+export type CascadeReach = { organizationId: number } | { spaceId: number } | 'account';
+
+/** The rows a removal took, before the service keys are looked at. */
+export type RemovedCounts = Pick<RemovalCascade, 'organizationMemberships' | 'spaceMemberships' | 'roleBindings' | 'userKeysRevoked'>;
+
+class DryRunRollback extends Error {
+  constructor(readonly cascade: RemovalCascade) { super('dry run'); }
+}
+
+/**
+ * Runs a removal: `remove` checks the caller's rights on the snapshot (current inside the transaction, as for
+ * a grant: rotating hands the caller a working secret) and deletes, answering what it took and whose service
+ * keys are concerned; then the keys are acted on. A dry run does the same work in a transaction that is rolled
+ * back, so the cascade it answers is exactly what the removal would do.
+ */
+export async function runRemoval(
+  ctx: AppContext, actor: Actor, options: RemovalOptions,
+  remove: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<{ counts: RemovedCounts; personId: number; reach: CascadeReach } | undefined>,
+): Promise<RemovalCascade | undefined> {
+  const act = async (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot): Promise<RemovalCascade | undefined> => {
+    const now = new Date().toISOString();
+    // The person's keys as they stand before the removal (a user's deletion does not touch its bots).
+    const removed = await remove(trx, changes, snapshot);
+    if (!removed) return undefined;
+    const keys = await findCreatedServiceKeys(trx, actor.principal.accountId, removed.personId, removed.reach, now);
+    const action = options.dryRun ? 'keep' : options.serviceKeys;
+    if (action !== 'keep') await requireControlOfAll(trx, snapshot, actor.principal, keys, action);
+    for (const key of keys) {
+      if (action === 'keep') continue;
+      const current = key.row.replaced_by_id === null;
+      if (action === 'rotate' && current) key.rotated = await rotate(trx, ctx.secrets.keyPepper, key.row, now);
+      await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(key.rotated ? { replaced_by_id: key.rotated.row.id } : {}) })
+        .where('id', '=', key.row.id).where('status', '=', 'ACTIVE').execute();
+      changes.key(key.row.public_id);
+      if (!key.rotated) await retireBotIfKeyless(trx, key.row.user_id, now, changes);
+    }
+    return { dryRun: options.dryRun, serviceKeyAction: options.serviceKeys, ...removed.counts, serviceKeys: keys, now };
+  };
+  if (!options.dryRun) return runGrant(ctx, actor, act, { alsoTakesAway: true });
+  try {
+    const snapshot = await ctx.access.get(actor.principal.accountId);
+    await ctx.store.db.transaction().execute(async (trx) => {
+      const cascade = await act(trx, new ChangeSet(), snapshot);
+      if (cascade) throw new DryRunRollback(cascade);
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.cascade;
+    throw error;
+  }
+}
+
+/**
+ * The live SERVICE keys (ACTIVE and unexpired, a replaced key still in its grace period included) that the
+ * person created directly or through a bot key they created, whose bot reaches the removal's organization or
+ * space (a user's deletion: all of them), with the spaces each one's bot is a member of.
+ */
+export async function findCreatedServiceKeys(trx: Trx, accountId: number, personId: number, reach: CascadeReach, now: string): Promise<CascadeServiceKey[]> {
+  let q = trx.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).where('key_type', '=', 'SERVICE')
+    .where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where((eb) => eb.or([eb('created_by_user_id', '=', personId), eb('root_creator_user_id', '=', personId)]));
+  if (reach !== 'account' && 'organizationId' in reach) {
+    q = q.where('user_id', 'in', trx.selectFrom('organization_memberships').select('user_id').where('organization_id', '=', reach.organizationId));
+  } else if (reach !== 'account') {
+    q = q.where('user_id', 'in', trx.selectFrom('space_memberships').select('user_id').where('space_id', '=', reach.spaceId));
+  }
+  const rows = await q.orderBy('id').execute();
+  if (rows.length === 0) return [];
+  const memberships = await trx.selectFrom('space_memberships').select(['user_id', 'space_id'])
+    .where('user_id', 'in', [...new Set(rows.map((r) => r.user_id))]).orderBy('space_id').execute();
+  return rows.filter((row) => keyStatus(row, now) === 'ACTIVE')
+    .map((row) => ({ row, spaces: memberships.filter((m) => m.user_id === row.user_id).map((m) => m.space_id) }));
+}
+
+/**
+ * Revoking or rotating someone else's keys needs what revoking or refreshing them one by one needs: account
+ * admins always; others control every space of each key today (and pass the ceiling to rotate). Nothing is done
+ * unless every key can be: 403 naming the first key that cannot.
+ */
+async function requireControlOfAll(trx: Trx, snapshot: AccessSnapshot, principal: Principal, keys: CascadeServiceKey[], action: 'revoke' | 'rotate'): Promise<void> {
+  if (principal.role === 'ADMIN') return;
+  for (const key of keys) {
+    try {
+      await requireServiceKeyControl(trx, snapshot, principal, await currentServiceKeyScope(trx, key.row.user_id), action === 'rotate' ? 'refresh' : 'revoke');
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      throw forbidden(`service_keys: you cannot ${action} the service key ${JSON.stringify(key.row.name)}: it reaches spaces where you lack SERVICE_KEY_REVOKE; keep it and ask an account admin`);
+    }
+  }
+}
+
+/** A new secret for the same key (same name, description, expiry, creator and bot): what a refresh with grace 0 issues. */
+function rotate(trx: Trx, pepper: Buffer, old: ApiKeyRow, now: string): Promise<IssuedKey> {
+  return issueKey(trx, pepper, {
+    accountId: old.account_id, keyType: 'SERVICE', userId: old.user_id, createdBy: old.created_by_user_id,
+    rootCreator: old.root_creator_user_id ?? old.created_by_user_id, name: old.name, description: old.description, expiresAt: old.expires_at, now,
+  });
+}
+
