@@ -34,6 +34,8 @@ export interface AccountsTable {
   id: Generated<number>;
   name: string;
   created_at: string;
+  /** Bumped by every change that may take rights away; grants compare it with their snapshot's (migration 003). */
+  access_version: Generated<number>;
 }
 
 export type { AccountRoleKey };
@@ -148,6 +150,11 @@ export interface ApiKeysTable {
   /** The principal the key authenticates as: the creator for USER keys, the bot user for SERVICE keys. */
   user_id: number;
   created_by_user_id: number;
+  /**
+   * The human at the root of the chain of creators (a key minted by a bot: the person who created the bot's key);
+   * null means created_by_user_id is that human (rows written before migration 003 are backfilled).
+   */
+  root_creator_user_id: number | null;
   key_type: 'USER' | 'SERVICE';
   name: string;
   description: string | null;
