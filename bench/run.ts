@@ -1,15 +1,16 @@
 // `npm run bench`: every row of ../shared/bench-plan.md that the project implements, each beside its peer in
 // this one run; prints a table and writes bench/results.json. Targets are reported (PASS/MISS), never asserted.
-// BENCH_ONLY=access,keys,http,cli picks groups; DATABASE_URL adds the PostgreSQL revocation row (B11).
+// BENCH_ONLY=access,keys,http,cli,role-mapping picks groups; DATABASE_URL adds the PostgreSQL revocation row (B11).
 import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
 import { runCliBenches } from './cli/index.js';
 import { runHttpBenches } from './http/index.js';
 import { runKeyBenches } from './keys/index.js';
 import { runRevocationBench } from './keys/b11-revocation.js';
+import { runRoleMappingBenches } from './role-mapping/index.js';
 import type { BenchRow } from './lib/harness.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping').split(','));
 const rows: BenchRow[] = [];
 
 function format(n: number | null): string {
@@ -27,6 +28,7 @@ async function group(name: string, run: () => Promise<BenchRow[]>): Promise<void
 await group('access', runAccessBenches);
 await group('keys', runKeyBenches);
 if (only.has('keys') && process.env.DATABASE_URL) rows.push(await runRevocationBench(process.env.DATABASE_URL));
+await group('role-mapping', runRoleMappingBenches);
 await group('http', runHttpBenches);
 await group('cli', runCliBenches);
 
