@@ -345,6 +345,27 @@ export interface AuditLogListParams extends PageParams {
   operation_type?: AuditOperationType;
 }
 
+/** A failed authentication, counted per address, reason, operation and targeted user in a 10-minute window (ours, not Arize's). */
+export interface AuthenticationFailure {
+  ip: string;
+  /** Why the credential was refused: wrong password, unknown email, unknown, revoked, expired, invalid_session, missing, … */
+  reason: string;
+  /** METHOD and route of the refused request. */
+  operation: string;
+  /** The user whose credential was tried, when known. */
+  user_id?: string;
+  count: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface AuthenticationFailureListParams extends PageParams {
+  /** Inclusive, RFC 3339; default end_time − 30 days. */
+  start_time?: string;
+  /** Inclusive, RFC 3339; default now. */
+  end_time?: string;
+}
+
 export interface AccessCheckRequest {
   user_id: string;
   permission: string;
@@ -402,6 +423,7 @@ export interface RoleBindingList { role_bindings: RoleBinding[]; pagination: Pag
 export interface ResourceRestrictionList { resource_restrictions: ResourceRestriction[]; pagination: Pagination }
 export interface ApiKeyList { api_keys: ApiKey[]; pagination: Pagination }
 export interface AuditLogList { logs: AuditLog[]; pagination: Pagination }
+export interface AuthenticationFailureList { failures: AuthenticationFailure[]; pagination: Pagination }
 
 /** RFC 9457 problem body of every error answer. */
 export interface Problem {

@@ -1,6 +1,8 @@
 import { paginate } from '../pagination.js';
 import type { Transport } from '../transport.js';
-import type { AuditLog, AuditLogList, AuditLogListParams } from '../types.js';
+import type {
+  AuditLog, AuditLogList, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
+} from '../types.js';
 
 /** `/v2/audit-logs`: account admins only, newest first. */
 export class AuditLogsResource {
@@ -13,5 +15,17 @@ export class AuditLogsResource {
 
   iterate(params: Omit<AuditLogListParams, 'cursor'> = {}): AsyncGenerator<AuditLog, void, undefined> {
     return paginate((cursor) => this.list({ limit: 100, ...params, cursor }), (page) => page.logs);
+  }
+
+  /**
+   * One page of failed authentications (`/v2/audit-logs/authentication-failures`, not part of Arize's API): refused
+   * sign-ins, keys and sessions, counted per address, reason, operation and user in 10-minute windows, newest first.
+   */
+  async listAuthenticationFailures(params: AuthenticationFailureListParams = {}): Promise<AuthenticationFailureList> {
+    return (await this.http.request<AuthenticationFailureList>({ method: 'GET', path: '/v2/audit-logs/authentication-failures', query: { ...params } })).body;
+  }
+
+  iterateAuthenticationFailures(params: Omit<AuthenticationFailureListParams, 'cursor'> = {}): AsyncGenerator<AuthenticationFailure, void, undefined> {
+    return paginate((cursor) => this.listAuthenticationFailures({ limit: 100, ...params, cursor }), (page) => page.failures);
   }
 }

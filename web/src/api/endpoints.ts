@@ -4,6 +4,7 @@ import type {
   AccessPrincipal,
   ApiKey,
   AuditLog,
+  AuthenticationFailure,
   BindingResourceType,
   CreateApiKeyBody,
   CreatedApiKey,
@@ -161,6 +162,8 @@ export const apiKeys = {
 export const auditLogs = {
   list: (q: { start_time?: string; end_time?: string; user_id?: string; operation_type?: OperationType; limit?: number; cursor?: string }) =>
     page<AuditLog>('/v2/audit-logs', 'logs', q),
+  failures: (q: { start_time?: string; end_time?: string; limit?: number; cursor?: string }) =>
+    page<AuthenticationFailure>('/v2/audit-logs/authentication-failures', 'failures', q),
 };
 
 export const access = {

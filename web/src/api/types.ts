@@ -195,6 +195,17 @@ export interface AuditLog {
   created_at: string;
 }
 
+/** A failed authentication, counted per address, reason, operation and user in a 10-minute window. */
+export interface AuthenticationFailure {
+  ip: string;
+  reason: string;
+  operation: string;
+  user_id?: string;
+  count: number;
+  first_at: string;
+  last_at: string;
+}
+
 export type Effect = 'ALLOW' | 'DENY';
 
 /** One grant, restriction or missing grant behind an access decision. */

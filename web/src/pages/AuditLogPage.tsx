@@ -2,16 +2,21 @@ import { useState, type FormEvent } from 'react';
 import { auditLogs, listAll, users } from '../api/endpoints.js';
 import type { AuditLog, OperationType } from '../api/types.js';
 import { ErrorAlert } from '../components/Alert.js';
+import { AuthenticationFailuresTable } from '../components/AuthenticationFailuresTable.js';
 import { Field } from '../components/Field.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
+import { Tabs } from '../components/Tabs.js';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../lib/format.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 
 const OPERATION_TYPES: OperationType[] = ['MUTATION', 'QUERY', 'SUBSCRIPTION'];
 
-/** The account's audit log (account admins only), newest first, filtered by time, user and operation type. */
+/**
+ * The account's audit log (account admins only), newest first, filtered by time, user and operation type; a second tab
+ * lists failed authentications, which are not audit entries (nobody was authenticated) and have an endpoint of their own.
+ */
 export function AuditLogPage() {
   const { query } = useLocation();
   const start = query.get('from') ?? undefined;
@@ -19,12 +24,15 @@ export function AuditLogPage() {
   const userId = query.get('user') ?? undefined;
   const opParam = query.get('op') as OperationType | null;
   const op = opParam && OPERATION_TYPES.includes(opParam) ? opParam : undefined;
+  const view = query.get('view') === 'failures' ? 'failures' : 'actions';
 
   const people = useAsync(() => listAll((cursor) => users.list({ limit: 100, cursor })), []);
   const byId = new Map((people.data ?? []).map((u) => [u.id, u]));
   const logs = usePaged(
-    (cursor) => auditLogs.list({ start_time: start, end_time: end, user_id: userId, operation_type: op, cursor }),
-    [start, end, userId, op],
+    (cursor) => view === 'actions'
+      ? auditLogs.list({ start_time: start, end_time: end, user_id: userId, operation_type: op, cursor })
+      : Promise.resolve({ items: [], pagination: { has_more: false } }),
+    [start, end, userId, op, view],
   );
 
   const [from, setFrom] = useState(start ? isoToLocalInput(start) : '');
@@ -88,7 +96,7 @@ export function AuditLogPage() {
   return (
     <>
       <PageHeader title="Audit log">
-        <p>Every change and every failed sign-in or key use, newest first. Without a start time it shows the last 30 days.</p>
+        <p>Every change, and apart from them every failed sign-in or key use, newest first. Without a start time it shows the last 30 days.</p>
       </PageHeader>
       <form className="toolbar filters" onSubmit={apply} aria-label="Filter the audit log">
         <Field label="From" className="field-inline">
@@ -97,30 +105,34 @@ export function AuditLogPage() {
         <Field label="To" className="field-inline">
           {(p) => <input {...p} type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />}
         </Field>
-        <Field label="User" className="field-inline">
-          {(p) => (
-            <select {...p} value={user} onChange={(e) => setUser(e.target.value)}>
-              <option value="">Anyone</option>
-              {(people.data ?? []).map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({u.email})
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Operation" className="field-inline">
-          {(p) => (
-            <select {...p} value={type} onChange={(e) => setType(e.target.value)}>
-              <option value="">Any</option>
-              {OPERATION_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t.charAt(0) + t.slice(1).toLowerCase()}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {view === 'actions' && (
+          <>
+            <Field label="User" className="field-inline">
+              {(p) => (
+                <select {...p} value={user} onChange={(e) => setUser(e.target.value)}>
+                  <option value="">Anyone</option>
+                  {(people.data ?? []).map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name} ({u.email})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Operation" className="field-inline">
+              {(p) => (
+                <select {...p} value={type} onChange={(e) => setType(e.target.value)}>
+                  <option value="">Any</option>
+                  {OPERATION_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {t.charAt(0) + t.slice(1).toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </>
+        )}
         <div className="button-row filters-actions">
           <button type="submit" className="btn btn-primary">
             Apply
@@ -130,9 +142,25 @@ export function AuditLogPage() {
           </button>
         </div>
       </form>
-      <ErrorAlert error={logs.error} />
-      <Table caption="Audit log entries" columns={columns} rows={logs.items} rowKey={(l) => l.id} loading={logs.loading} empty="No entries match these filters." />
-      <LoadMore hasMore={logs.hasMore} loading={logs.loading} onClick={logs.loadMore} />
+      <Tabs
+        label="Audit log views"
+        tabs={[
+          { id: 'actions', label: 'Actions' },
+          { id: 'failures', label: 'Failed authentications' },
+        ]}
+        selected={view}
+        onSelect={(id) => setQuery({ view: id === 'failures' ? 'failures' : undefined })}
+      >
+        {view === 'actions' ? (
+          <>
+            <ErrorAlert error={logs.error} />
+            <Table caption="Audit log entries" columns={columns} rows={logs.items} rowKey={(l) => l.id} loading={logs.loading} empty="No entries match these filters." />
+            <LoadMore hasMore={logs.hasMore} loading={logs.loading} onClick={logs.loadMore} />
+          </>
+        ) : (
+          <AuthenticationFailuresTable start={start} end={end} people={byId} />
+        )}
+      </Tabs>
     </>
   );
 }

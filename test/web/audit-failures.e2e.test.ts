@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 8 (Arize fidelity): failed authentications are not audit entries any more; the console's audit page shows them
+ * on a tab of their own, marked as failures, counted.
+ */
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
+    throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
+  }
+  server = await startTestServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
+  page.setDefaultTimeout(15_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the audit log page', { timeout: 60_000 }, () => {
+  it('lists failed authentications on their own tab, marked and counted, and not among the actions', async () => {
+    for (let i = 0; i < 4; i++) expect((await server.api('GET', '/v2/spaces', { key: 'ak-never-issued' })).status).toBe(401);
+    expect((await server.api('POST', '/auth/login', { key: null, body: { email: 'admin@localhost', password: 'a wrong guess indeed' } })).status).toBe(401);
+
+    await page.goto('/login');
+    await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
+    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('row').filter({ hasText: 'GET /v2/spaces' }).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Failed authentications' }).click();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('failures');
+    const keyRow = page.getByRole('row').filter({ hasText: 'GET /v2/spaces' });
+    await keyRow.waitFor();
+    expect(await keyRow.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['malformed', '4', '127.0.0.1']));
+    await expect.poll(() => keyRow.locator('.badge-red').textContent()).toBe('malformed');
+    const signInRow = page.getByRole('row').filter({ hasText: 'POST /auth/login' });
+    await signInRow.waitFor();
+    await expect.poll(() => signInRow.textContent()).toMatch(/wrong password.*admin@localhost/);
+
+    await page.getByRole('tab', { name: 'Actions' }).click();
+    expect(new URL(page.url()).searchParams.get('view')).toBeNull();
+    await page.getByRole('table', { name: 'Audit log entries' }).waitFor();
+  });
+});
