@@ -15,6 +15,14 @@ export interface Config {
   logLevel: string;
   /** Largest accepted request body, bytes. */
   bodyLimit: number;
+  /** Whole request (headers and body) must arrive within this (AX_REQUEST_TIMEOUT_MS); 408 and close otherwise. */
+  requestTimeoutMs: number;
+  /** Headers must arrive within this (AX_HEADERS_TIMEOUT_MS; at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** A socket silent this long is closed (AX_CONNECTION_TIMEOUT_MS). */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (AX_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
   /** Failed API-key authentications from one address before its failures are answered 429 (with backoff). */
   authFailureLimit: number;
   /** AX_KEY_PEPPER / AX_TOKEN_KEY (hex, 32 bytes): the HMAC keys, when not kept in files of the data dir. */
@@ -50,12 +58,24 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mailFrom: env.AX_MAIL_FROM ?? 'ax <no-reply@localhost>',
     logLevel: env.AX_LOG_LEVEL ?? 'info',
     bodyLimit: 1024 * 1024,
+    requestTimeoutMs: positiveInteger(env, 'AX_REQUEST_TIMEOUT_MS', 30_000),
+    headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000),
+    connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000),
+    keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000),
     authFailureLimit: Number(env.AX_AUTH_FAILURE_LIMIT ?? 30),
     keyPepper: env.AX_KEY_PEPPER || undefined,
     tokenKey: env.AX_TOKEN_KEY || undefined,
     sessionIdleTimeoutMs: Number(env.AX_SESSION_IDLE_TIMEOUT ?? 30) * 60_000,
     passwordCheckConcurrency: Number(env.AX_PASSWORD_CHECKS ?? 4),
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of milliseconds, got ${text}`);
+  return value;
 }
 
 function parsePort(text: string): number {

@@ -13,6 +13,7 @@ export const ERRORS = {
   BODY_TOO_LARGE: { status: 400, title: 'Request body too large', fix: 'Send a smaller body.' },
   WRONG_USER_STATUS: { status: 400, title: 'wrong user status', fix: 'Resend invitations to INVITED or EXPIRED users; reset the password of ACTIVE users (bots have neither).' },
   WEAK_PASSWORD: { status: 400, title: 'Password too easy to guess', fix: 'Choose another password: not white space, one repeated character, your email or name, nor a common password.' },
+  CREDENTIAL_IN_QUERY: { status: 400, title: 'Credential in the query string', fix: 'Send the API key as Authorization: Bearer <key>; a URL ends up in logs and browser history.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type', fix: 'Send Content-Type: application/json.' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized', fix: 'Send a valid, active API key as Authorization: Bearer <key>.' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', fix: 'Check the email and password, or ask an administrator for a password reset.' },

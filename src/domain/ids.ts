@@ -15,13 +15,17 @@ export function encodeId(type: IdType, n: number): string {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Decodes any well-formed id into its type and number, or undefined. */
+/** Row ids are 32-bit `integer` columns (PostgreSQL refuses a larger number with an error, not a miss). */
+export const MAX_ROW_ID = 2 ** 31 - 1;
+
+/** Decodes any well-formed id into its type and number, or undefined; a number past MAX_ROW_ID is malformed. */
 export function parseId(id: string): { type: string; n: number } | undefined {
   if (id.length === 0 || id.length > 200 || !BASE64.test(id)) return undefined;
   const text = Buffer.from(id, 'base64').toString('utf8');
-  const m = /^([A-Za-z]+):([1-9][0-9]{0,14})$/.exec(text);
+  const m = /^([A-Za-z]+):([1-9][0-9]{0,9})$/.exec(text);
   if (!m) return undefined;
-  return { type: m[1]!, n: Number(m[2]) };
+  const n = Number(m[2]);
+  return n > MAX_ROW_ID ? undefined : { type: m[1]!, n };
 }
 
 /** Decodes an id of the expected type; a malformed or foreign-typed id is a 400 naming the field. */

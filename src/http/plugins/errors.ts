@@ -49,7 +49,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.validation) return sendProblem(reply, new ApiError('VALIDATION_FAILED', validationDetail(error)));
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {
-      const detail = mapped === 'BODY_TOO_LARGE' ? `request body is larger than ${app.initialConfig.bodyLimit} bytes` : error.message;
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
+      const detail = mapped === 'BODY_TOO_LARGE' ? `request body is larger than ${limit} bytes` : error.message;
       return sendProblem(reply, new ApiError(mapped, detail));
     }
     if (error instanceof SyntaxError) return sendProblem(reply, new ApiError('INVALID_JSON', 'body is not valid JSON'));

@@ -1,6 +1,47 @@
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
+
+/** Parsed bodies nest at most 32 levels (json-body-parser.ts); the scan stops well past that. */
+const MAX_SCAN_DEPTH = 64;
+
+/** The JSON pointer of the first string (value or key) holding U+0000, or undefined. */
+function nulAt(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || depth > MAX_SCAN_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = nulAt(value[i], `${path}/${i}`, depth + 1);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = key.includes('\u0000') ? `${path}/${key.replaceAll('\u0000', '\\u0000')}` : nulAt(item, `${path}/${key}`, depth + 1);
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+/**
+ * U+0000 is refused in every string the API accepts — body, query and path — before the schema runs, so no route
+ * can forget it: PostgreSQL cannot store it in text (it answered 500, issue 8 item 3) and no name needs it.
+ */
+function refusingNul(validate: ValidateFunction): ValidateFunction {
+  const wrapped = ((data: unknown, context?: object) => {
+    const at = nulAt(data, '', 0);
+    if (at !== undefined) {
+      const error: ErrorObject = { instancePath: at, schemaPath: '#', keyword: 'nul', params: {}, message: 'must not contain the NUL character (U+0000)' };
+      wrapped.errors = [error];
+      return false;
+    }
+    const valid = validate(data, context as never);
+    wrapped.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  Object.defineProperty(wrapped, 'schemaEnv', { value: validate.schemaEnv });
+  return wrapped;
+}
 
 /**
  * Bodies are validated strictly: unknown fields and wrong types are 400s, never silently dropped or coerced.
@@ -12,5 +53,5 @@ export function registerValidation(app: FastifyInstance): void {
   addFormats.default(strict);
   addFormats.default(coercing);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema as object) as never);
+    refusingNul((httpPart === 'body' ? strict : coercing).compile(schema as object)) as never);
 }

@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
+import { ApiError } from '../../domain/errors.js';
+import { isSecretQueryParameter } from '../loggable-url.js';
+
+function queryNames(request: FastifyRequest): string[] {
+  return Object.keys((request.query ?? {}) as Record<string, unknown>);
+}
+
+/** A route without a querystring schema takes no query parameters. */
+const refuseQuery: onRequestHookHandler = async (request) => {
+  const [name] = queryNames(request);
+  if (name !== undefined) throw new ApiError('VALIDATION_FAILED', `querystring: unknown field ${JSON.stringify(name)}`);
+};
+
+function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
+  return hooks === undefined ? [hook] : Array.isArray(hooks) ? [...hooks, hook] : [hooks, hook];
+}
+
+/**
+ * Query strings hold no credentials and no unknown parameters, on every route, present and future:
+ * - `?api_key=…` (or `key`, `token`, `access_token`, …) is refused before authentication, on any path: URLs end up
+ *   in proxy logs, browser history and Referer headers (the request log redacts them: loggable-url.ts);
+ * - a route's querystring schema refuses unknown parameters, and a route without one refuses any parameter.
+ * Catch-all routes (the console's files, `/*`) are left alone: a query string means nothing to them.
+ */
+export function registerQueryGuard(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.includes('?')) return;
+    const secret = queryNames(request).find(isSecretQueryParameter);
+    if (secret !== undefined) {
+      throw new ApiError('CREDENTIAL_IN_QUERY', `the query parameter ${JSON.stringify(secret)} looks like a credential; send API keys as Authorization: Bearer <key>, never in the URL`);
+    }
+  });
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.url.endsWith('*')) return;
+    const querystring = route.schema?.querystring as Record<string, unknown> | undefined;
+    if (querystring === undefined) {
+      route.onRequest = append(route.onRequest, refuseQuery);
+    } else if (querystring.type === 'object' && querystring.additionalProperties === undefined) {
+      route.schema = { ...route.schema, querystring: { ...querystring, additionalProperties: false } };
+    }
+  });
+}

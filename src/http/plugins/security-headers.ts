@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Every answer is `nosniff`, and answers that do not choose their own caching (all of the API, errors, `/auth/*`)
+ * are `no-store`: they carry raw keys, temporary passwords, CSRF tokens and access data that no cache may keep.
+ * The console's files set their own Cache-Control (console.ts) and keep it.
+ */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+}
