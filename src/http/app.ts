@@ -13,6 +13,7 @@ import { registerQueryGuard } from './plugins/query-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
+import { finishOpenApiDocument } from './schemas/openapi-document.js';
 
 /** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
 const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
@@ -68,6 +69,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean; con
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transformObject: finishOpenApiDocument,
   });
   registerAuth(app, ctx);
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, ctx));

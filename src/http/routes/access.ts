@@ -5,7 +5,7 @@ import type { AppContext } from '../../server/context.js';
 import { checkAccess, listPrincipals } from '../../services/access-queries.js';
 import { principalOf } from '../actor.js';
 import { AccessCheckResult, AccessPrincipals, presentPrincipal, presentReason } from '../schemas/access.js';
-import { errorResponses, Id } from '../schemas/common.js';
+import { errorResponses, Id, PermissionNameInput } from '../schemas/common.js';
 
 const tags = ['access'];
 
@@ -16,7 +16,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: AppContext): P
   app.post('/v2/access/check', {
     schema: {
       tags,
-      body: Type.Object({ user_id: Id, permission: Type.String({ minLength: 1, maxLength: 100 }), resource_id: Id }, { additionalProperties: false }),
+      body: Type.Object({ user_id: Id, permission: PermissionNameInput, resource_id: Id }, { additionalProperties: false }),
       response: { 200: AccessCheckResult, ...errorResponses },
     },
   }, async (request) => {

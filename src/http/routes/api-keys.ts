@@ -43,7 +43,12 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: AppContext): P
 
   app.post('/v2/api-keys/:api_key_id/refresh', {
     schema: { tags, params: KeyParams, body: RefreshApiKey, response: { 200: RefreshedApiKey, ...errorResponses } },
-    // Arize's clients always send an object, possibly `{}`; a bodiless POST means the same.
+    // Arize's clients always send an object, possibly `{}`; a bodiless POST means the same, also when it names a
+    // JSON content type (an empty body is no JSON to parse; the OpenAPI document marks this body optional).
+    preParsing: async (request) => {
+      const { headers } = request;
+      if (headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0') delete headers['content-type'];
+    },
     preValidation: async (request) => {
       request.body ??= {};
     },

@@ -5,7 +5,7 @@ import { encodeId } from '../../domain/ids.js';
 import { notFound } from '../../domain/errors.js';
 import type { AppContext } from '../../server/context.js';
 import { principalOf } from '../actor.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, PermissionName } from '../schemas/common.js';
 import { presentUser, User } from '../schemas/users.js';
 
 const Me = Type.Composite([User, Type.Object({
@@ -13,7 +13,7 @@ const Me = Type.Composite([User, Type.Object({
   account_id: Type.String(),
   auth: Type.Union([Type.Literal('API_KEY'), Type.Literal('SESSION')]),
   key_type: Type.Optional(Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')])),
-  permissions: Type.Object({ account: Type.Array(Type.String()) }),
+  permissions: Type.Object({ account: Type.Array(PermissionName) }),
 })]);
 
 /** `GET /v2/me`: the authenticated principal (user or bot), its account role and account-level permissions. */

@@ -5,7 +5,7 @@ import type { AppContext } from '../../server/context.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from '../../services/roles.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
+import { errorResponses, Id, ListQuery, listResponse, PermissionNameInput } from '../schemas/common.js';
 import { presentRole, Role } from '../schemas/roles.js';
 
 const tags = ['roles'];
@@ -13,7 +13,7 @@ const RoleParams = Type.Object({ role_id: Id });
 const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 const Description = Type.String({ maxLength: 1000 });
 /** Checked against the catalogue by the service, so that an unknown name is the "invalid permission" 400 naming it. */
-const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+const Permissions = Type.Array(PermissionNameInput, {
   minItems: 1, maxItems: 1000, description: 'Permission names from the catalogue; duplicates are folded.',
 });
 

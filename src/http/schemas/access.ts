@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Reason } from '../../access/index.js';
 import { encodeId, type IdType } from '../../domain/ids.js';
 import type { PrincipalWithAccess } from '../../services/access-queries.js';
-import { Id } from './common.js';
+import { Id, PermissionName } from './common.js';
 
 const ID_TYPE: Record<Reason['resource']['type'], IdType> = {
   ACCOUNT: 'Account', ORGANIZATION: 'Organization', SPACE: 'Space', PROJECT: 'Project',
@@ -28,7 +28,7 @@ export const AccessPrincipals = Type.Object({
     user_id: Id,
     user: Type.Object({ name: Type.String(), email: Type.String() }),
     is_bot: Type.Boolean(),
-    permissions: Type.Array(Type.String()),
+    permissions: Type.Array(PermissionName),
     grants: Type.Array(AccessReason),
   })),
 });

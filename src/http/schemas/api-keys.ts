@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { encodeId } from '../../domain/ids.js';
 import { keyStatus, redactKey } from '../../keys/index.js';
 import type { ApiKeyRow } from '../../store/schema.js';
-import { Id, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+import { AccountRoleAssignment, Id, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 
 export const KeyType = Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')]);
 export const KeyStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('REVOKED')]);
@@ -68,7 +68,7 @@ export const CreateApiKey = Type.Unsafe<CreateUserApiKeyBody | CreateServiceApiK
 export const ServiceKeyBotUser = Type.Object({
   id: Id,
   name: Type.String(),
-  account_role: RoleAssignment,
+  account_role: AccountRoleAssignment,
   organizations: Type.Array(Type.Object({
     org_id: Id,
     role: RoleAssignment,

@@ -1,4 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
+import { PERMISSIONS, type Permission } from '../../domain/permissions.js';
+import { PREDEFINED_ROLE_KEYS, type PredefinedRoleKey } from '../../domain/predefined-roles.js';
 
 /** RFC 7807 problem body: every error the API answers with. */
 export const Problem = Type.Object({
@@ -24,14 +26,36 @@ export const ListQuery = {
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
 };
 
-export const PredefinedAccountRole = Type.Union([Type.Literal('ADMIN'), Type.Literal('MEMBER'), Type.Literal('ANNOTATOR')]);
-export const PredefinedRole = Type.Union([Type.Literal('ADMIN'), Type.Literal('MEMBER'), Type.Literal('READ_ONLY'), Type.Literal('ANNOTATOR')]);
+/** A string `enum` (what OpenAPI generators turn into enum types; a union of literals is only `anyOf`). */
+export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
+export const PredefinedAccountRole = StringEnum(['ADMIN', 'MEMBER', 'ANNOTATOR'] as const);
+export const PredefinedRole = StringEnum<PredefinedRoleKey>(PREDEFINED_ROLE_KEYS);
+
+/** A permission of the catalogue, in answers. */
+export const PermissionName = StringEnum<Permission>(PERMISSIONS);
+
+/**
+ * A permission in requests. Not validated against the enum here: the service checks it, so that an unknown name is
+ * the 400 "invalid permission" naming it (as Arize answers). The OpenAPI document still lists the catalogue
+ * (`x-enum-from` is read by finishOpenApiDocument).
+ */
+export const PermissionNameInput = Type.String({ minLength: 1, maxLength: 100, 'x-enum-from': 'PermissionName' });
 
 /** Role assignment in responses: always carries `type`, which clients dispatch on. */
-export const RoleAssignment = Type.Union([
-  Type.Object({ type: Type.Literal('PREDEFINED'), name: Type.String() }),
-  Type.Object({ type: Type.Literal('CUSTOM'), id: Id, name: Type.Optional(Type.String()) }),
-]);
+export function RoleAssignmentOf<T extends TSchema>(predefinedNames: T) {
+  return Type.Union([
+    Type.Object({ type: Type.Literal('PREDEFINED'), name: predefinedNames }),
+    Type.Object({ type: Type.Literal('CUSTOM'), id: Id, name: Type.Optional(Type.String()) }),
+  ]);
+}
+
+/** An organization or space role assignment in responses. */
+export const RoleAssignment = RoleAssignmentOf(PredefinedRole);
+/** An account role assignment in responses (users, bots). */
+export const AccountRoleAssignment = RoleAssignmentOf(PredefinedAccountRole);
 
 /** Role assignment in requests: `name` is ignored for CUSTOM. */
 export function RoleAssignmentRequest<T extends TSchema>(predefinedNames: T) {
@@ -41,9 +65,13 @@ export function RoleAssignmentRequest<T extends TSchema>(predefinedNames: T) {
   ]);
 }
 
+/** An error answer: a problem document, with the content type it is sent with. */
+export const problemResponse = { description: 'A problem document (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } };
+
 /** Error responses every authenticated route may give, for the OpenAPI document. */
 export const errorResponses = {
-  400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem,
+  400: problemResponse, 401: problemResponse, 403: problemResponse, 404: problemResponse, 409: problemResponse,
+  422: problemResponse, 429: problemResponse,
 };
 
 export function listResponse<K extends string, T extends TSchema>(key: K, item: T) {

@@ -2,13 +2,13 @@ import { Type } from '@sinclair/typebox';
 import { encodeId } from '../../domain/ids.js';
 import type { RoleRow } from '../../store/schema.js';
 import { rolePermissions } from '../../services/role-assignments.js';
-import { Id, Timestamp } from './common.js';
+import { Id, PermissionName, Timestamp } from './common.js';
 
 export const Role = Type.Object({
   id: Id,
   name: Type.String(),
   description: Type.Optional(Type.String()),
-  permissions: Type.Array(Type.String()),
+  permissions: Type.Array(PermissionName),
   is_predefined: Type.Boolean(),
   created_at: Timestamp,
   updated_at: Timestamp,

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { encodeId } from '../../domain/ids.js';
 import { presentRoleAssignment } from '../../services/role-assignments.js';
 import type { RoleRow, UserRow } from '../../store/schema.js';
-import { Id, RoleAssignment, Timestamp } from './common.js';
+import { AccountRoleAssignment, Id, Timestamp } from './common.js';
 
 export const UserStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INVITED'), Type.Literal('EXPIRED')]);
 export const InviteMode = Type.Union([Type.Literal('EMAIL_LINK'), Type.Literal('TEMPORARY_PASSWORD'), Type.Literal('NONE')]);
@@ -11,7 +11,7 @@ export const User = Type.Object({
   id: Id,
   name: Type.String(),
   email: Type.String(),
-  role: RoleAssignment,
+  role: AccountRoleAssignment,
   status: UserStatus,
   is_developer: Type.Boolean(),
   created_at: Timestamp,
