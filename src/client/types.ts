@@ -269,6 +269,41 @@ export interface ApiKeyListParams extends PageParams {
   space_id?: string;
   /** Another user's keys: account admins only. */
   user_id?: string;
+  /** Every key this person created, directly or through a bot key they created: account admins (or oneself). */
+  created_by_user_id?: string;
+}
+
+/** What to do with the live SERVICE keys a removed person created: keep (default), revoke, or rotate. */
+export type ServiceKeyAction = 'keep' | 'revoke' | 'rotate';
+
+/** Query of the removals that report a cascade: a member's removal from an organization or space, a user's deletion. */
+export interface RemovalParams {
+  /** Answer the cascade the removal would take, changing nothing. */
+  dry_run?: boolean;
+  service_keys?: ServiceKeyAction;
+}
+
+/** A SERVICE key the removed person created; a rotated one carries its new raw key (shown once) and the key it replaces. */
+export interface CascadeServiceKey {
+  id: string;
+  name: string;
+  redacted_key: string;
+  created_by_user_id: string;
+  /** The spaces the key's bot user is a member of. */
+  spaces: string[];
+  replaces_key_id?: string;
+  key?: string;
+}
+
+/** What a removal took (or, dry run, would take), and the person's service keys. */
+export interface RemovalCascade {
+  dry_run: boolean;
+  service_keys_action: ServiceKeyAction;
+  organization_memberships: number;
+  space_memberships: number;
+  role_bindings: number;
+  user_keys_revoked: number;
+  service_keys: CascadeServiceKey[];
 }
 
 export interface ServiceKeySpaceAssignment {

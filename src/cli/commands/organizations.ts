@@ -1,7 +1,7 @@
 import { Command, type Option } from 'commander';
-import type { AxClient } from '../../client/client.js';
 import type { Organization, OrganizationList, OrganizationMemberList } from '../../client/types.js';
 import { countOrUnknown, plural } from '../cascade/count.js';
+import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
@@ -111,34 +111,26 @@ export function build(): Command {
   destructiveCommand(orgs, 'remove-user', 'Remove a user from an organization and from every space in it')
     .argument('<organization>', 'organization name or id')
     .requiredOption('--user-id <user>', 'user id or email')
+    .addOption(serviceKeysOption())
     .action(action(async (ctx, org: string) => {
       const { userId } = ctx.opts<{ userId: string }>();
+      const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
       const found = await resolveOrganization(ctx.client, org);
       const user = await resolveUser(ctx.client, userId);
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `remove ${user.email} from organization ${found.name}`,
         declined: `${user.email} not removed from ${found.name}.`,
-        consequences: async () => [
-          `also removes them from ${await spacesJoined(ctx.client, found.id, user.id)} of ${found.name}`,
-          'and deletes their role bindings on those spaces and their projects',
-        ],
+        consequences: async () => {
+          const preview = await ctx.client.organizations.removeUser(found.id, user.id, { dry_run: true, service_keys: keys });
+          return preview ? describeRemoval(preview, 'organization', keys) : [];
+        },
       });
       if (!proceed) return;
-      await ctx.client.organizations.removeUser(found.id, user.id);
-      ctx.printer.success(`Removed ${user.email} from organization ${found.name}`);
+      const cascade = await ctx.client.organizations.removeUser(found.id, user.id, keys === 'keep' ? {} : { service_keys: keys });
+      ctx.printer.success(`Removed ${user.email} from organization ${found.name}${keys === 'revoke' ? '; revoked the service keys they created there' : ''}`);
+      printRotatedKeys(ctx.printer, cascade);
     }));
 
   return orgs;
-}
-
-/** How many of the organization's spaces the user belongs to, counted when the organization has few spaces. */
-async function spacesJoined(client: AxClient, orgId: string, userId: string): Promise<string> {
-  const { spaces, pagination } = await client.spaces.list({ org_id: orgId, limit: 20 });
-  if (pagination.has_more) return 'every space they belong to';
-  const joined = await Promise.all(spaces.map(async (space) => {
-    for await (const member of client.spaces.iterateUsers(space.id)) if (member.user_id === userId) return true;
-    return false;
-  }));
-  return plural(joined.filter(Boolean).length, 'space');
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Space, SpaceList, SpaceMemberList } from '../../client/types.js';
 import { countOrUnknown, plural } from '../cascade/count.js';
+import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
@@ -118,19 +119,25 @@ export function build(): Command {
   destructiveCommand(spaces, 'remove-user', 'Remove a user from a space (their role bindings there go too)')
     .argument('<space>', 'space name or id')
     .requiredOption('--user-id <user>', 'user id or email')
+    .addOption(serviceKeysOption())
     .action(action(async (ctx, space: string) => {
       const { userId } = ctx.opts<{ userId: string }>();
+      const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
       const found = await resolveSpace(ctx.client, space);
       const user = await resolveUser(ctx.client, userId);
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `remove ${user.email} from space ${found.name}`,
         declined: `${user.email} not removed from ${found.name}.`,
-        consequences: async () => [`also deletes their role bindings on ${found.name} and its projects`],
+        consequences: async () => {
+          const preview = await ctx.client.spaces.removeUser(found.id, user.id, { dry_run: true, service_keys: keys });
+          return preview ? describeRemoval(preview, 'space', keys) : [];
+        },
       });
       if (!proceed) return;
-      await ctx.client.spaces.removeUser(found.id, user.id);
-      ctx.printer.success(`Removed ${user.email} from space ${found.name}`);
+      const cascade = await ctx.client.spaces.removeUser(found.id, user.id, keys === 'keep' ? {} : { service_keys: keys });
+      ctx.printer.success(`Removed ${user.email} from space ${found.name}${keys === 'revoke' ? '; revoked the service keys they created there' : ''}`);
+      printRotatedKeys(ctx.printer, cascade);
     }));
 
   return spaces;

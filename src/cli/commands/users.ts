@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { HttpError } from '../../client/errors.js';
-import type { AccountRoleName, InviteMode, User, UserList, UserStatus } from '../../client/types.js';
+import type { AccountRoleName, InviteMode, RemovalCascade, User, UserList, UserStatus } from '../../client/types.js';
+import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
@@ -83,6 +84,7 @@ export function build(): Command {
     .argument('[users...]', 'user ids or emails')
     .option('--id <ids>', 'user ids (repeatable, or comma-separated)', collectList)
     .option('-e, --email <emails>', 'user emails (repeatable, or comma-separated)', collectList)
+    .addOption(serviceKeysOption())
     .action(action(deleteUsers));
 
   serverCommand(users, 'resend-invitation', 'Send a fresh invitation to an INVITED or EXPIRED user')
@@ -131,6 +133,7 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
   if (targets.length === 0) throw new UsageError('no user given', 'Pass user ids or emails, or --id ID,… / --email EMAIL,….');
   const client = ctx.client;
   const single = targets.length === 1;
+  const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
 
   const resolved: DeleteResult[] = [];
   for (const target of targets) {
@@ -151,17 +154,24 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
       force: Boolean(ctx.opts().force),
       action: single ? `delete user ${targets[0]}` : `delete ${deletable.length} users`,
       declined: single ? `User ${targets[0]} not deleted.` : 'No users deleted.',
-      consequences: async () => {
-        if (deletable.length > 5) return ['each loses all their organization and space memberships and role bindings; their API keys are revoked'];
-        const { describeUserDeletion } = await import('../cascade/users.js');
-        return Promise.all(deletable.map(async (r) => `${r.target}: ${await describeUserDeletion(client, r.id!)}`));
-      },
+      // The server's own dry run, per user (a request each): the same cascade the delete will take.
+      consequences: async () => Promise.all(deletable.map(async (r) => {
+        try {
+          const preview = await client.users.delete(r.id!, { dry_run: true, service_keys: keys });
+          return `${r.target}: ${preview ? describeRemoval(preview, 'user', keys).join('; ') : 'already deleted'}`;
+        } catch (error) {
+          if (!(error instanceof HttpError)) throw error;
+          return `${r.target}: cannot be deleted (${error.status} ${error.reason})`;
+        }
+      })),
     });
     if (!proceed) return;
   }
+  const rotated: RemovalCascade[] = [];
   for (const row of deletable) {
     try {
-      await client.users.delete(row.id!);
+      const cascade = await client.users.delete(row.id!, keys === 'keep' ? {} : { service_keys: keys });
+      if (cascade) rotated.push(cascade);
       row.result = 'deleted';
     } catch (error) {
       if (single || !(error instanceof HttpError)) throw error;
@@ -169,12 +179,17 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
       row.detail = `${error.status} ${error.reason}`;
     }
   }
+  // New secrets go to the terminal once each, after the outcome (with -o json|yaml they are part of the results).
+  const printRotated = () => {
+    if (ctx.printer.isTable) for (const cascade of rotated) printRotatedKeys(ctx.printer, cascade);
+  };
   if (single && ctx.printer.isTable) {
     ctx.printer.success(`Deleted user ${targets[0]}${targets[0] === resolved[0]!.id ? '' : ` (${resolved[0]!.id})`}`);
+    printRotated();
     return;
   }
   ctx.printer.list<DeleteResult>({
-    response: { results: resolved },
+    response: { results: resolved, ...(rotated.length > 0 ? { rotated_service_keys: rotated.flatMap((c) => c.service_keys) } : {}) },
     items: resolved,
     noun: 'results',
     columns: [
@@ -186,5 +201,6 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
   });
   const count = (result: NonNullable<DeleteResult['result']>) => resolved.filter((r) => r.result === result).length;
   if (ctx.printer.isTable) ctx.printer.line(`${count('deleted')} deleted, ${count('not_found')} not found, ${count('failed')} failed`);
+  printRotated();
   if (count('deleted') < resolved.length) process.exitCode = EXIT.API;
 }

@@ -2,7 +2,7 @@ import { paginate } from '../pagination.js';
 import { segment, type Transport } from '../transport.js';
 import type {
   AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams, OrganizationMember,
-  OrganizationMemberList, OrganizationMembership, PageParams, UpdateOrganizationRequest,
+  OrganizationMemberList, OrganizationMembership, PageParams, RemovalCascade, RemovalParams, UpdateOrganizationRequest,
 } from '../types.js';
 
 /** `/v2/organizations` and their memberships. */
@@ -50,8 +50,16 @@ export class OrganizationsResource {
     return (await this.http.request<OrganizationMembership>({ method: 'POST', path: `/v2/organizations/${segment(orgId)}/users`, body })).body;
   }
 
-  /** Removes a member from the organization and from every space in it. */
-  async removeUser(orgId: string, userId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}/users/${segment(userId)}` });
+  /**
+   * Removes a member from the organization and from every space in it. Answers the cascade when the server
+   * sends one (`dry_run`, or `service_keys: 'rotate'` with the new raw keys); otherwise undefined (204).
+   *
+   * @example
+   * const preview = await ax.organizations.removeUser(orgId, userId, { dry_run: true });
+   * preview?.service_keys.map((k) => k.name);
+   */
+  async removeUser(orgId: string, userId: string, params: RemovalParams = {}): Promise<RemovalCascade | undefined> {
+    const res = await this.http.request<RemovalCascade>({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}/users/${segment(userId)}`, query: { ...params } });
+    return res.status === 200 ? res.body : undefined;
   }
 }

@@ -2,7 +2,7 @@ import { paginate } from '../pagination.js';
 import { segment, type Transport } from '../transport.js';
 import type {
   AddMemberRequest, CreateSpaceRequest, PageParams, Space, SpaceList, SpaceListParams, SpaceMember, SpaceMemberList,
-  SpaceMembership, UpdateSpaceRequest,
+  RemovalCascade, RemovalParams, SpaceMembership, UpdateSpaceRequest,
 } from '../types.js';
 
 /** `/v2/spaces` and their memberships. */
@@ -49,8 +49,12 @@ export class SpacesResource {
     return (await this.http.request<SpaceMembership>({ method: 'POST', path: `/v2/spaces/${segment(spaceId)}/users`, body })).body;
   }
 
-  /** Removes a member and their role bindings on the space and its projects. */
-  async removeUser(spaceId: string, userId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}/users/${segment(userId)}` });
+  /**
+   * Removes a member and their role bindings on the space and its projects. Answers the cascade when the server
+   * sends one (`dry_run`, or `service_keys: 'rotate'` with the new raw keys); otherwise undefined (204).
+   */
+  async removeUser(spaceId: string, userId: string, params: RemovalParams = {}): Promise<RemovalCascade | undefined> {
+    const res = await this.http.request<RemovalCascade>({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}/users/${segment(userId)}`, query: { ...params } });
+    return res.status === 200 ? res.body : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { paginate } from '../pagination.js';
 import { segment, type Transport } from '../transport.js';
-import type { CreatedUser, CreateUserRequest, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
+import type { CreatedUser, CreateUserRequest, RemovalCascade, RemovalParams, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
 
 /** The answer of {@link UsersResource.create}: a new user (201), or the existing one for a repeated invite (200). */
 export type CreateUserResult = { created: true; user: CreatedUser } | { created: false; user: User };
@@ -40,9 +40,14 @@ export class UsersResource {
     return (await this.http.request<User>({ method: 'PATCH', path: `/v2/users/${segment(userId)}`, body })).body;
   }
 
-  /** Soft delete that cascades to memberships, role bindings and the user's API keys; idempotent. */
-  async delete(userId: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/v2/users/${segment(userId)}` });
+  /**
+   * Soft delete that cascades to memberships, role bindings and the user's API keys; idempotent. Answers the
+   * cascade when the server sends one (`dry_run`, or `service_keys: 'rotate'` with the new raw keys); otherwise
+   * undefined (204).
+   */
+  async delete(userId: string, params: RemovalParams = {}): Promise<RemovalCascade | undefined> {
+    const res = await this.http.request<RemovalCascade>({ method: 'DELETE', path: `/v2/users/${segment(userId)}`, query: { ...params } });
+    return res.status === 200 ? res.body : undefined;
   }
 
   /** Issues a fresh invitation (the user must be INVITED or EXPIRED). */
