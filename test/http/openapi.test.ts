@@ -7,8 +7,12 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * The OpenAPI document is what clients are generated from (issue 8, Arize fidelity): optional bodies must be
  * optional, enums must be enums, and errors must carry the content type they are sent with.
  */
+/** A node of the document: arbitrary JSON, walked by key. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 let server: TestServer;
-let doc: any;
+let doc: Json;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -17,8 +21,6 @@ beforeAll(async () => {
   doc = res.body;
 });
 afterAll(async () => server?.close());
-
-type Json = Record<string, any>;
 
 /** Every operation of the document, as `METHOD path` with its object. */
 function operations(): [string, Json][] {
