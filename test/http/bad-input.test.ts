@@ -288,7 +288,7 @@ function idSlots(schema: Schema, path: (string | number)[] = []): (string | numb
 function withValue(value: unknown, path: (string | number)[], leaf: unknown): unknown {
   if (path.length === 0) return leaf;
   const [head, ...rest] = path;
-  const container: any = typeof head === 'number' ? [...((value as unknown[]) ?? [])] : { ...((value as object) ?? {}) };
+  const container = (typeof head === 'number' ? [...((value as unknown[]) ?? [])] : { ...((value as object) ?? {}) }) as Record<string | number, unknown>;
   container[head!] = withValue(container[head!], rest, leaf);
   return container;
 }
