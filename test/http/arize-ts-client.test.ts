@@ -151,6 +151,11 @@ describe('@arizeai/ax-client 1.28.0 against the real server (issue 8)', () => {
     const predefined = await run('listRoles', { client: admin, isPredefined: true, limit: 100 });
     expect(predefined.data.map((r) => r.name).sort()).toEqual(['Admin', 'Annotator', 'Member', 'Read Only']);
     expect(predefined.data.every((r) => r.isPredefined && r.permissions.length > 0)).toBe(true);
+    const first = await ax.listRoles({ client: admin, isPredefined: true, limit: 3 });
+    expect(first.pagination).toEqual({ hasMore: true, nextCursor: expect.any(String) });
+    const second = await ax.listRoles({ client: admin, isPredefined: true, limit: 3, cursor: first.pagination.nextCursor });
+    expect(second.pagination).toEqual({ hasMore: false, nextCursor: undefined });
+    expect([...first.data, ...second.data].map((r) => r.id)).toEqual(predefined.data.map((r) => r.id));
     const role = await run('createRole', { client: admin, name: 'TS Labeler', permissions: ['PROJECT_READ', 'PROJECT_SPAN_ANNOTATE'], description: 'labels spans' });
     expect(role).toEqual({
       id: expect.any(String), name: 'TS Labeler', description: 'labels spans', permissions: ['PROJECT_READ', 'PROJECT_SPAN_ANNOTATE'],
