@@ -1,9 +1,15 @@
-import type { Config } from '../config/config.js';
 import type { Clock } from '../domain/clock.js';
 import { type BackoffPolicy, FailureLimiter } from './failure-limiter.js';
 import { PasswordCheckGate } from './password-check-gate.js';
 
 const MINUTE = 60_000;
+
+export interface AuthLimitSettings {
+  /** Failed API-key authentications per address before 429 (AX_AUTH_FAILURE_LIMIT). */
+  authFailureLimit: number;
+  /** Password hashes at once (AX_PASSWORD_CHECKS). */
+  passwordCheckConcurrency: number;
+}
 
 /**
  * The process's limits on failed authentication, each counted on its own key so that no single one locks a
@@ -23,7 +29,7 @@ export class AuthLimits {
   readonly signInDevices: FailureLimiter;
   readonly passwordChecks: PasswordCheckGate;
 
-  constructor(config: Config, clock: Clock) {
+  constructor(config: AuthLimitSettings, clock: Clock) {
     const policy = (freeFailures: number, maxDelayMs: number): BackoffPolicy =>
       ({ freeFailures, firstDelayMs: 1000, maxDelayMs, forgetAfterMs: Math.max(15 * MINUTE, maxDelayMs) });
     this.keyAddresses = new FailureLimiter(policy(config.authFailureLimit, 5 * MINUTE), clock);

@@ -6,6 +6,8 @@ import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 
+export { CSRF_HEADER, SESSION_COOKIE } from '../auth/session-resolver.js';
+
 /** Console sessions last at most 12 hours (and end sooner when idle); signing in again starts a new one. */
 const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
 

@@ -7,6 +7,8 @@ import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
 
+export { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from '../auth/device-cookie.js';
+
 /** Every failed sign-in gets the same answer: the client never learns whether the email exists. */
 const REJECTED = 'wrong email or password';
 

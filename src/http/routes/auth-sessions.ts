@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from '../../auth/device-cookie.js';
-import { CSRF_HEADER, SESSION_COOKIE } from '../../auth/session-resolver.js';
 import type { AppContext } from '../../server/context.js';
 import { acceptInvitation, describeInvitation } from '../../services/invitations.js';
 import { changePassword, redeemPasswordReset } from '../../services/passwords.js';
-import { type OpenedSession, requireCsrf, requireSession, type RequestOrigin, signOut } from '../../services/sessions.js';
-import { signIn } from '../../services/sign-in.js';
+import {
+  CSRF_HEADER, type OpenedSession, requireCsrf, requireSession, type RequestOrigin, SESSION_COOKIE, signOut,
+} from '../../services/sessions.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, signIn } from '../../services/sign-in.js';
 import { redactedBody } from '../actor.js';
 import { errorResponses } from '../schemas/common.js';
 import { ConsoleSession, Invitation, presentSession } from '../schemas/sessions.js';

@@ -1,0 +1,55 @@
+import { resolveSession, type ResolvedSession } from '../auth/session-resolver.js';
+import { ApiError, unauthenticated } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import { parseKey } from '../keys/index.js';
+import type { AppContext } from '../server/context.js';
+import { recordAuthenticationFailures } from './authentication-failures.js';
+import { sessionTiming } from './sessions.js';
+
+/** The request being authenticated, as far as limits and the failure record need it. */
+export interface AuthenticationAttempt {
+  ip: string;
+  /** `METHOD /route/pattern`. */
+  operation: string;
+}
+
+/**
+ * The principal of an API key. The key is verified first: a valid one is never refused for what others did. A
+ * failure is a 401 that never says why (the reason is recorded, without the key), or a 429 with Retry-After while the
+ * address or the presented key id is backing off after too many failures.
+ */
+export async function authenticateKey(ctx: AppContext, attempt: AuthenticationAttempt, key: string): Promise<Principal> {
+  const result = key ? await ctx.keys.verify(key) : { ok: false as const, failure: 'malformed' as const };
+  const keyId = key ? parseKey(key)?.publicId : undefined;
+  if (result.ok) {
+    if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
+    return result.principal;
+  }
+  return refuse(ctx, attempt, { reason: result.failure, accountId: 'accountId' in result ? result.accountId : undefined, keyId },
+    'the API key is missing, malformed, unknown, revoked or expired');
+}
+
+/** The console session the cookie names, or a 401 (429 past the address's failures) recorded as a failure. */
+export async function authenticateSession(ctx: AppContext, attempt: AuthenticationAttempt, cookie: string): Promise<ResolvedSession> {
+  const session = await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx));
+  return session ?? refuse(ctx, attempt, { reason: 'invalid_session' }, 'the console session has ended; sign in again');
+}
+
+/** A /v2 request with no credential at all. */
+export function refuseAnonymous(ctx: AppContext, attempt: AuthenticationAttempt): Promise<never> {
+  return refuse(ctx, attempt, { reason: 'missing' }, 'send an API key as Authorization: Bearer <key>');
+}
+
+async function refuse(
+  ctx: AppContext, attempt: AuthenticationAttempt, failure: { reason: string; accountId?: number | undefined; keyId?: string | undefined }, detail: string,
+): Promise<never> {
+  const limits = ctx.authLimits;
+  const retryAfter = Math.max(limits.keyAddresses.retryAfter(attempt.ip), failure.keyId === undefined ? 0 : limits.keyIds.retryAfter(failure.keyId));
+  limits.keyAddresses.fail(attempt.ip);
+  if (failure.keyId !== undefined) limits.keyIds.fail(failure.keyId);
+  await recordAuthenticationFailures(ctx, [{ accountId: failure.accountId ?? null, ip: attempt.ip, reason: failure.reason, operation: attempt.operation }]);
+  if (retryAfter > 0) {
+    throw new ApiError('RATE_LIMITED', `too many failed authentications; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
+  }
+  throw unauthenticated(detail);
+}
