@@ -18,6 +18,8 @@ import type {
   OperationType,
   Organization,
   OrganizationMembership,
+  RemovalCascade,
+  RemovalParams,
   Pagination,
   Project,
   ResourceRestriction,
@@ -82,7 +84,7 @@ export const users = {
     return { user: res.body, created: res.status === 201 };
   },
   get: (id: string) => http.get<User>(`/v2/users/${seg(id)}`),
-  remove: (id: string) => http.delete(`/v2/users/${seg(id)}`),
+  remove: (id: string, params: RemovalParams = {}) => http.delete<RemovalCascade | undefined>(`/v2/users/${seg(id)}`, { ...params }),
   resendInvitation: (id: string) => http.post<void>(`/v2/users/${seg(id)}/resend-invitation`),
   resetPassword: (id: string) => http.post<void>(`/v2/users/${seg(id)}/reset-password`),
 };
@@ -99,7 +101,8 @@ export const organizations = {
     page<Member>(`/v2/organizations/${seg(id)}/users`, 'memberships', q),
   addMember: (id: string, user_id: string, role: RoleAssignment) =>
     http.post<OrganizationMembership>(`/v2/organizations/${seg(id)}/users`, { user_id, role }),
-  removeMember: (id: string, userId: string) => http.delete(`/v2/organizations/${seg(id)}/users/${seg(userId)}`),
+  removeMember: (id: string, userId: string, params: RemovalParams = {}) =>
+    http.delete<RemovalCascade | undefined>(`/v2/organizations/${seg(id)}/users/${seg(userId)}`, { ...params }),
 };
 
 export const spaces = {
@@ -114,7 +117,8 @@ export const spaces = {
     page<Member>(`/v2/spaces/${seg(id)}/users`, 'memberships', q),
   addMember: (id: string, user_id: string, role: RoleAssignment) =>
     http.post<SpaceMembership>(`/v2/spaces/${seg(id)}/users`, { user_id, role }),
-  removeMember: (id: string, userId: string) => http.delete(`/v2/spaces/${seg(id)}/users/${seg(userId)}`),
+  removeMember: (id: string, userId: string, params: RemovalParams = {}) =>
+    http.delete<RemovalCascade | undefined>(`/v2/spaces/${seg(id)}/users/${seg(userId)}`, { ...params }),
 };
 
 export const projects = {

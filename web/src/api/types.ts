@@ -232,3 +232,34 @@ export interface AccessPrincipal {
   permissions: string[];
   grants: AccessReason[];
 }
+
+/** What to do with the live SERVICE keys a removed person created. */
+export type ServiceKeyAction = 'keep' | 'revoke' | 'rotate';
+
+/** Query of a member removal or a user deletion: `dry_run` previews the cascade. */
+export interface RemovalParams {
+  dry_run?: boolean;
+  service_keys?: ServiceKeyAction;
+}
+
+export interface CascadeServiceKey {
+  id: string;
+  name: string;
+  redacted_key: string;
+  created_by_user_id: string;
+  spaces: string[];
+  /** Rotated: the key replaced, and the new raw key (shown once). */
+  replaces_key_id?: string;
+  key?: string;
+}
+
+/** The server's cascade of a removal (dry run, or a rotation's answer). */
+export interface RemovalCascade {
+  dry_run: boolean;
+  service_keys_action: ServiceKeyAction;
+  organization_memberships: number;
+  space_memberships: number;
+  role_bindings: number;
+  user_keys_revoked: number;
+  service_keys: CascadeServiceKey[];
+}

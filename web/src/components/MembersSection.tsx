@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { organizations, spaces } from '../api/endpoints.js';
-import type { Member, PredefinedRoleName, Role, RoleAssignment } from '../api/types.js';
+import type { Member, PredefinedRoleName, RemovalCascade, RemovalParams, Role, RoleAssignment, ServiceKeyAction } from '../api/types.js';
 import { roleLabel } from '../lib/format.js';
 import { usePaged } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
@@ -9,6 +9,7 @@ import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
 import { FormActions } from './FormActions.js';
 import { Section } from './PageHeader.js';
+import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from './RemovalCascade.js';
 import { RoleSelect } from './RoleSelect.js';
 import { LoadMore, Table, type Column } from './Table.js';
 import { useToast } from './Toast.js';
@@ -33,6 +34,7 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
   const list = usePaged((cursor) => api.members(resourceId, { cursor }), [kind, resourceId]);
   const [editing, setEditing] = useState<Member | 'new'>();
   const [removing, setRemoving] = useState<Member>();
+  const [rotated, setRotated] = useState<RemovalCascade>();
   const customNames = new Map(customRoles.map((r) => [r.id, r.name]));
 
   const columns: Column<Member>[] = [
@@ -95,29 +97,62 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
         />
       )}
       {removing && (
-        <ConfirmDialog
-          title="Remove member"
-          confirmLabel="Remove"
-          danger
-          removesOpener
+        <RemoveMemberDialog
+          kind={kind}
+          member={removing}
+          resourceName={resourceName}
+          remove={(params) => api.removeMember(resourceId, removing.user_id, params)}
           onClose={() => setRemoving(undefined)}
-          onConfirm={async () => {
-            await api.removeMember(resourceId, removing.user_id);
+          onRemoved={(cascade) => {
             toast(`Removed ${removing.user.email} from ${resourceName}.`);
             list.reload();
+            if (cascade) setRotated(cascade);
           }}
-        >
-          <p>
-            Remove <strong>{removing.user.name}</strong> ({removing.user.email}) from <strong>{resourceName}</strong>?
-          </p>
-          {kind === 'organization' ? (
-            <p>They are also removed from every space of this organization, and their role bindings on those spaces and their projects are deleted.</p>
-          ) : (
-            <p>Their role bindings on this space and its projects are deleted too.</p>
-          )}
-        </ConfirmDialog>
+        />
       )}
+      {rotated && <RotatedKeysDialog cascade={rotated} onClose={() => setRotated(undefined)} />}
     </Section>
+  );
+}
+
+interface RemoveMemberDialogProps {
+  kind: 'organization' | 'space';
+  member: Member;
+  resourceName: string;
+  remove: (params: RemovalParams) => Promise<RemovalCascade | undefined>;
+  onClose: () => void;
+  /** Called after the removal; with the cascade when keys were rotated (their new secrets to show once). */
+  onRemoved: (rotated: RemovalCascade | undefined) => void;
+}
+
+/** Confirms a member's removal with the server's own cascade, including the service keys the member created. */
+function RemoveMemberDialog({ kind, member, resourceName, remove, onClose, onRemoved }: RemoveMemberDialogProps) {
+  const preview = useRemovalPreview(remove, [member.user_id]);
+  const [action, setAction] = useState<ServiceKeyAction>('keep');
+  const describe = (c: RemovalCascade) =>
+    kind === 'organization'
+      ? [
+          `removes them from ${counted(c.space_memberships, 'space', 'spaces')} of this organization;`,
+          `deletes ${counted(c.role_bindings, 'role binding', 'role bindings')} on those spaces and their projects.`,
+        ]
+      : [`deletes ${counted(c.role_bindings, 'role binding', 'role bindings')} on this space and its projects.`];
+  return (
+    <ConfirmDialog
+      title="Remove member"
+      confirmLabel="Remove"
+      danger
+      removesOpener
+      onClose={onClose}
+      onConfirm={async () => {
+        const cascade = await remove(action === 'keep' ? {} : { service_keys: action });
+        onRemoved(cascade?.service_keys_action === 'rotate' ? cascade : undefined);
+      }}
+    >
+      <p>
+        Remove <strong>{member.user.name}</strong> ({member.user.email}) from <strong>{resourceName}</strong>? This:
+      </p>
+      <CascadeSummary preview={preview} describe={describe} action={action} onActionChange={setAction} />
+    </ConfirmDialog>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { apiKeys, listAll, roleBindings, users } from '../api/endpoints.js';
-import type { AccountRoleName, CreatedUser, InviteMode, User, UserStatus } from '../api/types.js';
+import { users } from '../api/endpoints.js';
+import type { AccountRoleName, CreatedUser, InviteMode, RemovalCascade, ServiceKeyAction, User, UserStatus } from '../api/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -8,10 +8,11 @@ import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
 import { PageHeader } from '../components/PageHeader.js';
+import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from '../components/RemovalCascade.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
-import { useAsync, useDebounced, usePaged } from '../lib/hooks.js';
+import { useDebounced, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 
@@ -41,6 +42,7 @@ export function UsersPage() {
   const list = usePaged((cursor) => users.list({ email: emailFilter, status: status ? [status] : undefined, cursor }), [emailFilter, status]);
   const [inviting, setInviting] = useState(false);
   const [deleting, setDeleting] = useState<User>();
+  const [rotated, setRotated] = useState<RemovalCascade>();
   const [resetting, setResetting] = useState<User>();
 
   const canInvite = accountCan('USER_CREATE');
@@ -163,12 +165,14 @@ export function UsersPage() {
         <DeleteUserDialog
           user={deleting}
           onClose={() => setDeleting(undefined)}
-          onDeleted={() => {
+          onDeleted={(cascade) => {
             toast(`Deleted ${deleting.email}.`);
             list.reload();
+            if (cascade) setRotated(cascade);
           }}
         />
       )}
+      {rotated && <RotatedKeysDialog cascade={rotated} onClose={() => setRotated(undefined)} />}
     </>
   );
 }
@@ -296,23 +300,15 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
   );
 }
 
-interface Impact {
-  keys: number;
-  bindings: number;
-}
-
-/** Spells out the delete cascade (access-model.md) with the counts the caller can see. */
-function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: () => void }) {
-  const impact = useAsync(async (): Promise<Impact> => {
-    const [keys, spaceBindings, projectBindings] = await Promise.all([
-      listAll((cursor) => apiKeys.list({ user_id: user.id, key_type: 'USER', status: 'ACTIVE', limit: 100, cursor })),
-      listAll((cursor) => roleBindings.list({ resource_type: 'SPACE', user_id: user.id, limit: 100, cursor })),
-      listAll((cursor) => roleBindings.list({ resource_type: 'PROJECT', user_id: user.id, limit: 100, cursor })),
-    ]);
-    return { keys: keys.length, bindings: spaceBindings.length + projectBindings.length };
-  }, [user.id]);
-  const count = (n: number | undefined, one: string, many: string) =>
-    n === undefined ? `their ${many}` : n === 0 ? `no ${many}` : `${n} ${n === 1 ? one : many}`;
+/** Spells out the delete cascade (access-model.md) from the server's own dry run, service keys included. */
+function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: (rotated: RemovalCascade | undefined) => void }) {
+  const preview = useRemovalPreview((params) => users.remove(user.id, params), [user.id]);
+  const [action, setAction] = useState<ServiceKeyAction>('keep');
+  const describe = (c: RemovalCascade) => [
+    `removes them from ${counted(c.organization_memberships, 'organization', 'organizations')} and ${counted(c.space_memberships, 'space', 'spaces')};`,
+    `deletes ${counted(c.role_bindings, 'role binding', 'role bindings')} on spaces and projects;`,
+    `revokes ${counted(c.user_keys_revoked, 'active user key', 'active user keys')}: clients using them are refused at once.`,
+  ];
 
   return (
     <ConfirmDialog
@@ -322,19 +318,14 @@ function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: (
       removesOpener
       onClose={onClose}
       onConfirm={async () => {
-        await users.remove(user.id);
-        onDeleted();
+        const cascade = await users.remove(user.id, action === 'keep' ? {} : { service_keys: action });
+        onDeleted(cascade?.service_keys_action === 'rotate' ? cascade : undefined);
       }}
     >
       <p>
         Delete <strong>{user.name}</strong> ({user.email})? This:
       </p>
-      <ul className="cascade">
-        <li>removes them from every organization and space they belong to;</li>
-        <li>deletes {count(impact.data?.bindings, 'role binding', 'role bindings')} on spaces and projects;</li>
-        <li>revokes {count(impact.data?.keys, 'active user key', 'active user keys')}: clients using them are refused at once;</li>
-        <li>keeps service keys they created working (their bot users belong to the account).</li>
-      </ul>
+      <CascadeSummary preview={preview} describe={describe} action={action} onActionChange={setAction} />
       <p>They can no longer sign in. Their past actions stay in the audit log. This cannot be undone.</p>
     </ConfirmDialog>
   );

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserWithKey } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 8, item 1 in the console: removing a member and deleting a user show the server's cascade with the
+ * service keys the person created, and let the admin keep, revoke or rotate them (rotated secrets shown once).
+ */
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
+    throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
+  }
+  server = await startTestServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto('/login');
+  await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
+  await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+let count = 0;
+async function memberWithServiceKey() {
+  const n = ++count;
+  const orgId = await createOrganization(server, `console-cascade-org-${n}`);
+  const spaceId = await createSpace(server, orgId, `console-cascade-space-${n}`);
+  const member = await createUserWithKey(server, { email: `console-cascade-${n}@example.com`, name: `Cascade Person ${n}` });
+  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
+  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
+  const res = await server.api('POST', '/v2/api-keys', {
+    key: member.key, body: { key_type: 'SERVICE', name: `etl-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
+  });
+  expect(res.status).toBe(201);
+  return { orgId, spaceId, member, svc: res.body };
+}
+
+const me = (key: string) => server.api('GET', '/v2/me', { key });
+
+describe('removal dialogs show the person\'s service keys', { timeout: 60_000 }, () => {
+  it('deleting a user lists the key by name; "Rotate them" shows the new secret once and the old one stops', async () => {
+    const w = await memberWithServiceKey();
+    await page.goto('/users', { waitUntil: 'networkidle' });
+    await page.getByRole('button', { name: `Delete ${w.member.email}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete user' });
+    const keys = confirm.getByRole('list', { name: 'Service keys they created' });
+    await keys.getByText(w.svc.name).waitFor();
+    expect(await keys.textContent()).toContain(w.svc.redacted_key);
+    const choice = confirm.getByRole('group', { name: 'Their service keys' });
+    expect(await choice.getByRole('radio', { name: /Keep them/ }).isChecked()).toBe(true);
+    await choice.getByRole('radio', { name: /Rotate them/ }).check();
+    await confirm.getByRole('button', { name: 'Delete user' }).click();
+    const secrets = page.getByRole('dialog', { name: 'New service key secrets' });
+    const field = secrets.getByLabel(w.svc.name);
+    await field.waitFor();
+    const newKey = await field.inputValue();
+    expect(newKey).toMatch(/^ak-/);
+    expect((await me(w.svc.key)).status).toBe(401);
+    expect((await me(newKey)).status).toBe(200);
+    await secrets.getByRole('button', { name: 'Done' }).click();
+    await secrets.waitFor({ state: 'detached' });
+  });
+
+  it('removing a member from an organization offers the same choice; "Revoke them" revokes the key with the removal', async () => {
+    const w = await memberWithServiceKey();
+    await page.goto(`/organizations/${encodeURIComponent(w.orgId)}`, { waitUntil: 'networkidle' });
+    await page.getByRole('button', { name: `Remove ${w.member.email}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove member' });
+    await confirm.getByText('removes them from 1 space of this organization;').waitFor();
+    await confirm.getByRole('list', { name: 'Service keys they created' }).getByText(w.svc.name).waitFor();
+    await confirm.getByRole('radio', { name: /Revoke them/ }).check();
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await me(w.svc.key)).status).toBe(401);
+  });
+});
