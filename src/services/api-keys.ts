@@ -136,6 +136,11 @@ export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: str
   const now = new Date().toISOString();
   const old = await findKey(ctx.store.db, actor.principal, id);
   requireCreatorOrAdmin(actor.principal, old, 'refresh');
+  // A creator who lost control learns nothing about the key, its status included (checked again below, current).
+  if (old.key_type === 'SERVICE') {
+    const snapshot = await ctx.access.get(actor.principal.accountId);
+    await requireServiceKeyControl(ctx.store.db, snapshot, actor.principal, await currentServiceKeyScope(ctx.store.db, old.user_id), 'read');
+  }
   if (keyStatus(old, now) === 'REVOKED') throw unprocessable('the key is revoked; create a new key instead');
   if (old.replaced_by_id !== null) throw unprocessable('the key was already refreshed; refresh its replacement instead');
   if (old.expires_at !== null && old.expires_at <= now) throw unprocessable('the key has expired; create a new key instead');

@@ -83,11 +83,11 @@ export interface CreateSpaceInput { name: string; organization_id: string; descr
 export async function createSpace(ctx: AppContext, actor: Actor, input: CreateSpaceInput): Promise<SpaceRow> {
   const orgId = decodeId('Organization', input.organization_id, 'organization_id');
   const { principal } = actor;
-  const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'SPACE_CREATE', { type: 'ORGANIZATION', id: orgId });
-  const adminAbove = canGrant(snapshot, principal.userId, PREDEFINED_ROLES.ADMIN.permissions, { type: 'ORGANIZATION', id: orgId }).ok;
   try {
-    return await runMutation(ctx, actor, async (trx, changes) => {
+    // Its creator may become the space's ADMIN: a grant, decided on rights current inside the transaction.
+    return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
+      requirePermission(snapshot, principal, 'SPACE_CREATE', { type: 'ORGANIZATION', id: orgId });
+      const adminAbove = canGrant(snapshot, principal.userId, PREDEFINED_ROLES.ADMIN.permissions, { type: 'ORGANIZATION', id: orgId }).ok;
       const now = new Date().toISOString();
       const row = await trx.insertInto('spaces').values({
         account_id: principal.accountId, organization_id: orgId, name: input.name, description: input.description ?? '',
