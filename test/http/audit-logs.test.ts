@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
+import type { AuthenticationFailure } from '../../src/client/types.js';
 import type { AuditLogRow } from '../../src/store/schema.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, createOrganization, enc } from '../helpers/hierarchy.js';
@@ -90,7 +91,7 @@ describe('what the audit log records', () => {
     const orgId = await createOrganization(server, 'audit-binding-org');
     const space = await server.api('POST', '/v2/spaces', { body: { name: 'audit-binding-space', organization_id: orgId } });
     const target = await user();
-    const readOnly = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles.find((r: any) => r.name === 'Read Only');
+    const readOnly = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles.find((r: { name: string }) => r.name === 'Read Only');
     const body = { user_id: target.id, role_id: readOnly.id, resource_type: 'SPACE', resource_id: space.body.id };
     const binding = await server.api('POST', '/v2/role-bindings', { body });
     expect(binding.status).toBe(201);
@@ -116,8 +117,8 @@ describe('what the audit log records', () => {
 
     const res = await server.api('GET', `/v2/audit-logs/authentication-failures?${WIDE}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const failures = res.body.failures.slice(0, 2);
-    expect(failures.map((f: any) => [f.operation, f.reason])).toEqual([['POST /v2/roles', 'missing'], ['GET /v2/organizations', 'malformed']]);
+    const failures = (res.body.failures as AuthenticationFailure[]).slice(0, 2);
+    expect(failures.map((f) => [f.operation, f.reason])).toEqual([['POST /v2/roles', 'missing'], ['GET /v2/organizations', 'malformed']]);
     for (const f of failures) {
       expect(Object.keys(f).sort()).toEqual(['count', 'first_at', 'ip', 'last_at', 'operation', 'reason']);
       expect(f).toMatchObject({ ip: '127.0.0.1', count: 1 });
@@ -285,7 +286,7 @@ describe('audit logs across accounts', () => {
     ]);
     expect(theirs.every((l) => l.user_id === other.admin.id)).toBe(true);
     const failuresOf = async (key?: string) =>
-      (await server.api('GET', `/v2/audit-logs/authentication-failures?${WIDE}&limit=100`, key ? { key } : {})).body.failures as any[];
+      (await server.api('GET', `/v2/audit-logs/authentication-failures?${WIDE}&limit=100`, key ? { key } : {})).body.failures as AuthenticationFailure[];
     expect((await failuresOf(other.admin.key)).map((f) => [f.operation, f.reason])).toEqual([['GET /v2/organizations', 'revoked']]);
 
     const ours = await allLogs(WIDE);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestToken } from '../../src/auth/token-digest.js';
+import type { AuthenticationFailure } from '../../src/client/types.js';
 import { asConsole, linkToken, sessionCookieOf, setPassword, signIn } from '../helpers/console-session.js';
 import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -107,7 +108,7 @@ describe('POST /auth/login and GET /auth/session', () => {
     await login({ email: person.email, password: 'secret guess 1' });
     await login({ email: person.email, password: 'secret guess 2' });
     await login({ email: unknown, password: 'secret guess 3' });
-    const failures = (await server.api('GET', '/v2/audit-logs/authentication-failures?limit=100')).body.failures as any[];
+    const failures = (await server.api('GET', '/v2/audit-logs/authentication-failures?limit=100')).body.failures as AuthenticationFailure[];
     const signIns = failures.filter((f) => f.operation === 'POST /auth/login');
     expect(signIns.find((f) => f.user_id === person.id)).toMatchObject({ reason: 'wrong password', count: 2, ip: '127.0.0.1' });
     const rows = await db().selectFrom('authentication_failures').selectAll().where('operation', '=', 'POST /auth/login').execute();

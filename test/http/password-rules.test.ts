@@ -35,7 +35,7 @@ async function member(label: string) {
   return user;
 }
 
-function expectWeak(res: { status: number; body: any }, field: string, rule: RegExp, what: string) {
+function expectWeak(res: { status: number; body: { detail?: string } }, field: string, rule: RegExp, what: string) {
   expect(res.status, what).toBe(400);
   expect(res.body, what).toMatchObject({ status: 400, code: 'WEAK_PASSWORD', title: 'Password too easy to guess' });
   expect(res.body.detail, what).toMatch(new RegExp(`^${field}: `));
