@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createClient, HttpError, paginate, type ApiKey, type AxClient, type CreatedApiKey, type CreateUserResult, type Organization,
-  type Role, type RoleAssignmentRequest, type User, type UserList,
+  type RemovalCascade, type RemovalParams, type Role, type RoleAssignmentRequest, type User, type UserList,
 } from '../../src/client/index.js';
 
 describe('the typed client (a public library export)', () => {
@@ -18,6 +18,17 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.apiKeys.create).returns.resolves.toEqualTypeOf<CreatedApiKey>();
     expectTypeOf(ax.apiKeys.revoke).returns.resolves.toEqualTypeOf<void>();
     expectTypeOf<CreatedApiKey>().toMatchTypeOf<ApiKey & { key: string }>();
+  });
+
+  it('types the removals that answer their cascade on a dry run or a rotation, else nothing (issue 8)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    for (const remove of [ax.organizations.removeUser, ax.spaces.removeUser]) {
+      expectTypeOf(remove).parameter(2).toEqualTypeOf<RemovalParams | undefined>();
+      expectTypeOf(remove).returns.resolves.toEqualTypeOf<RemovalCascade | undefined>();
+    }
+    expectTypeOf(ax.users.delete).parameter(1).toEqualTypeOf<RemovalParams | undefined>();
+    expectTypeOf(ax.users.delete).returns.resolves.toEqualTypeOf<RemovalCascade | undefined>();
+    expectTypeOf<RemovalParams['service_keys']>().toEqualTypeOf<'keep' | 'revoke' | 'rotate' | undefined>();
   });
 
   it('narrows discriminated unions', () => {
