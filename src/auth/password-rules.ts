@@ -34,6 +34,14 @@ function letters(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
 
+/** `p@ssw0rd` as `password`: the usual letter-for-symbol swaps undone. */
+function unswapped(text: string): string {
+  const swaps: Record<string, string> = { '@': 'a', '4': 'a', '$': 's', '5': 's', '0': 'o', '1': 'i', '!': 'i', '3': 'e', '7': 't' };
+  // Digits and marks at the ends are padding, not swaps: only those inside the word are read as letters.
+  const m = /^([^\p{L}]*)(.*?)([^\p{L}]*)$/su.exec(text.toLowerCase())!;
+  return m[2]!.replace(/[@4$50!137]/g, (c) => swaps[c]!);
+}
+
 /** The word a password is built on: letters and digits, lower case, without digits at either end. */
 function base(text: string): string {
   return letters(text).replace(/^\d+|\d+$/g, '');
@@ -54,7 +62,9 @@ export function passwordProblem(password: string, owner?: PasswordOwner): string
       return 'must not be your email or name';
     }
   }
-  if (COMMON_PASSWORDS.has(core) || COMMON_PASSWORDS.has(plain) || core === '' || SEQUENCES.some((s) => s.includes(plain))) {
+  const swapped = base(unswapped(password));
+  if (COMMON_PASSWORDS.has(core) || COMMON_PASSWORDS.has(plain) || COMMON_PASSWORDS.has(swapped) || core === ''
+    || SEQUENCES.some((s) => s.includes(plain))) {
     return 'is one of the most common passwords';
   }
   return undefined;
