@@ -23,9 +23,9 @@ export class AuthLimits {
   readonly keyIds: FailureLimiter;
   /** Failed password checks per address, whatever the email: bounds what one address buys of scrypt time. */
   readonly signInAddresses: FailureLimiter;
-  /** Failed password checks per email, whatever the address: slows guessing one account from many addresses. */
+  /** Failed password checks per email, whatever the address: past it a wrong password is 429 (the right one still passes). */
   readonly signInEmails: FailureLimiter;
-  /** Failed password checks per device cookie: a known device skips the two above but keeps a limit of its own. */
+  /** Failed password checks per device cookie: a known device skips the address limit but keeps a limit of its own. */
   readonly signInDevices: FailureLimiter;
   readonly passwordChecks: PasswordCheckGate;
 

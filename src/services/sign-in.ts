@@ -27,11 +27,16 @@ export interface SignedIn {
  * email, wrong password, an invitation not yet accepted, bots, deleted users — is one 401, after the same
  * scrypt work (a decoy hash where there is no password to check) so timing does not tell them apart either.
  *
- * Limits, before any scrypt work: a browser with a valid device cookie for the email is limited by its own failures
- * only; any other attempt waits (429) while its address (whatever the email: this bounds what one address buys of
- * scrypt time) or its email (whatever the address: guessing one account from many addresses) is backing off. At
- * most `AX_PASSWORD_CHECKS` hashes run at once (503 past that). Failures are counted on every key that applies and
- * recorded, aggregated, in the authentication failures (never the password).
+ * Limits:
+ * - before any scrypt work, an address that is backing off (too many failures, whatever the email) waits (429): this
+ *   bounds what one address buys of scrypt time. A browser with a valid device cookie for the email is measured by
+ *   its own failures instead, so a person behind the attacker's address still gets in from a browser it used before;
+ * - the email's failures (whatever the address: guessing one account from many addresses) are decided after the
+ *   password is checked: past the limit a wrong password is answered 429 with a growing Retry-After, and the right
+ *   password always signs in — an attacker cannot lock the owner out;
+ * - at most `AX_PASSWORD_CHECKS` hashes run at once (503 past that).
+ * Failures are counted on every key that applies and recorded, aggregated, in the authentication failures (never
+ * the password).
  */
 export async function signIn(
   ctx: AppContext, origin: RequestOrigin, input: { email: string; password: string }, deviceCookie: string | undefined,
@@ -39,12 +44,8 @@ export async function signIn(
   const limits = ctx.authLimits;
   const emailLower = input.email.trim().toLowerCase();
   const device = knownDevice(ctx.secrets.tokenKey, deviceCookie, emailLower);
-  const retryAfter = device !== undefined
-    ? limits.signInDevices.retryAfter(device)
-    : Math.max(limits.signInAddresses.retryAfter(origin.ip), limits.signInEmails.retryAfter(emailLower));
-  if (retryAfter > 0) {
-    throw new ApiError('RATE_LIMITED', `too many failed sign-ins; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
-  }
+  const retryAfter = device !== undefined ? limits.signInDevices.retryAfter(device) : limits.signInAddresses.retryAfter(origin.ip);
+  if (retryAfter > 0) throw rateLimited(retryAfter);
   const user = await limits.passwordChecks.run(async () => {
     // Emails are unique per account, not per server: the same person may hold users in several accounts.
     const candidates = await ctx.store.db.selectFrom('users').selectAll().where('email_lower', '=', emailLower)
@@ -58,11 +59,12 @@ export async function signIn(
     return { found: undefined, candidates };
   });
   if (!user.found) {
+    const emailWasWaiting = limits.signInEmails.retryAfter(emailLower) > 0;
     limits.signInAddresses.fail(origin.ip);
     limits.signInEmails.fail(emailLower);
     if (device !== undefined) limits.signInDevices.fail(device);
     await recordFailure(ctx, origin, user.candidates);
-    throw new ApiError('INVALID_CREDENTIALS', REJECTED);
+    throw emailWasWaiting ? rateLimited(limits.signInEmails.retryAfter(emailLower)) : new ApiError('INVALID_CREDENTIALS', REJECTED);
   }
   limits.signInEmails.forget(emailLower);
   if (device !== undefined) limits.signInDevices.forget(device);
@@ -82,6 +84,10 @@ export async function signIn(
       device: device !== undefined ? deviceCookie! : newDeviceCookie(ctx.secrets.tokenKey, emailLower),
     };
   });
+}
+
+function rateLimited(retryAfter: number): ApiError {
+  return new ApiError('RATE_LIMITED', `too many failed sign-ins; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
 }
 
 /** The hash a sign-in may match: none for EXPIRED users, nor for invited users without a temporary password. */
