@@ -59,9 +59,14 @@ async function bumpAccessVersion(trx: Trx, accountId: number): Promise<number> {
 }
 
 async function readAccessVersion(trx: Trx, accountId: number): Promise<number> {
-  let q = trx.selectFrom('accounts').select('access_version').where('id', '=', accountId);
-  if (isPostgres(trx)) q = q.forShare();
-  return (await q.executeTakeFirst())?.access_version ?? 0;
+  if (isPostgres(trx)) {
+    return (await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).forShare().executeTakeFirst())?.access_version ?? 0;
+  }
+  // SQLite has no shared row locks: a write that changes nothing takes the database's write lock first, so no other
+  // process can commit between this read and the grant's writes (a deferred read could not upgrade: SQLITE_BUSY).
+  const row = await trx.updateTable('accounts').set((eb) => ({ access_version: eb.ref('access_version') }))
+    .where('id', '=', accountId).returning('access_version').executeTakeFirst();
+  return row?.access_version ?? 0;
 }
 
 /**
