@@ -79,6 +79,17 @@ describe('removal confirmations list the service keys the person created', () =>
     expect((await me(match![1]!)).status).toBe(200);
   });
 
+  it('api-keys list --created-by finds the keys a person created, those minted by their bot included', async () => {
+    const w = await memberWithServiceKey();
+    const minted = await server.api('POST', '/v2/api-keys', {
+      key: w.svc.key, body: { key_type: 'SERVICE', name: `${w.svc.name}-child`, organizations: [{ org_id: w.orgId, spaces: [{ space_id: w.spaceId }] }] },
+    });
+    expect(minted.status).toBe(201);
+    const result = await runAx(['api-keys', 'list', '--created-by', w.member.email, '--key-type', 'service', '-o', 'json'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).api_keys.map((k: any) => k.id)).toEqual([w.svc.id, minted.body.id]);
+  });
+
   it('refuses an unknown --service-keys value as a usage error (exit 2)', async () => {
     const w = await memberWithServiceKey();
     const result = await runAx(['spaces', 'remove-user', w.space, '--user-id', w.member.email, '--service-keys', 'shred', '--force'], { env: env() });

@@ -56,12 +56,14 @@ export function build(): Command {
     .addOption(enumOption('--status <status>', 'only keys with this status (default: active)', KEY_STATUSES))
     .option('-s, --space <space>', 'only service keys scoped to this space (name or id)')
     .option('--user-id <user>', 'keys of this user (id or email; account admins only)')
+    .option('--created-by <user>', 'every key this person created, through their bots too (id or email; account admins only)')
     .action(action(async (ctx) => {
-      const opts = ctx.opts<{ keyType?: ApiKeyType; status?: ApiKeyStatus; space?: string; userId?: string }>();
+      const opts = ctx.opts<{ keyType?: ApiKeyType; status?: ApiKeyStatus; space?: string; userId?: string; createdBy?: string }>();
       const spaceId = opts.space === undefined ? undefined : await resolveSpaceId(ctx.client, opts.space);
       const userId = opts.userId === undefined ? undefined : await resolveUserId(ctx.client, opts.userId);
+      const createdBy = opts.createdBy === undefined ? undefined : await resolveUserId(ctx.client, opts.createdBy);
       await printList<ApiKey, ApiKeyList>(ctx, { key: 'api_keys', noun: 'API keys', columns: API_KEY_COLUMNS }, (page) =>
-        ctx.client.apiKeys.list({ ...page, key_type: opts.keyType, status: opts.status, space_id: spaceId, user_id: userId }),
+        ctx.client.apiKeys.list({ ...page, key_type: opts.keyType, status: opts.status, space_id: spaceId, user_id: userId, created_by_user_id: createdBy }),
       );
     }));
 
