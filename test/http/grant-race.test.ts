@@ -41,6 +41,41 @@ const bind = (w: { spaceId: string; target: FixtureUser }, key: string) =>
   server.api('POST', '/v2/role-bindings', { key, body: { user_id: w.target.id, role_id: readOnlyRoleId, resource_type: 'SPACE', resource_id: w.spaceId } });
 const bindingsOf = (user: FixtureUser) => db().selectFrom('role_bindings').select('id').where('user_id', '=', user.dbId).execute();
 
+/**
+ * Removes `person` from every organization and space in a transaction of a second connection, as another process
+ * would (access version first), starts `request`, waits until PostgreSQL shows a backend waiting for a lock (the
+ * request's transaction waiting for the removal), then commits and answers the request's response. Without the
+ * wait the request would have answered before the commit: the test fails there.
+ */
+async function whileRemovalHeldOpen<T>(person: FixtureUser, request: () => Promise<T>): Promise<T> {
+  const other = new pg.Client({ connectionString: server.databaseUrl });
+  const observer = new pg.Client({ connectionString: server.databaseUrl });
+  await other.connect();
+  await observer.connect();
+  try {
+    const otherPid = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    await other.query('begin');
+    await other.query('update accounts set access_version = access_version + 1 where id = 1');
+    await other.query('delete from organization_memberships where user_id = $1', [person.dbId]);
+    await other.query('delete from space_memberships where user_id = $1', [person.dbId]);
+    let settled = false;
+    const pending = request().finally(() => { settled = true; });
+    for (;;) {
+      const { rows } = await observer.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and pid <> $1",
+        [otherPid],
+      );
+      if (rows[0]!.n > 0 || settled) break;
+    }
+    expect(settled).toBe(false);
+    await other.query('commit');
+    return await pending;
+  } finally {
+    await observer.end();
+    await other.end();
+  }
+}
+
 describe('grants after the granter was removed', () => {
   it('a space admin removed from the organization can no longer bind, add members or mint service keys there', async () => {
     const w = await world();
@@ -64,39 +99,21 @@ describe.runIf(testBackend === 'postgres')('a grant racing the removal of its gr
     const w = await world();
     // The server's snapshot is warm and shows the granter as the space's admin.
     expect((await server.api('GET', `/v2/spaces/${enc(w.spaceId)}`, { key: w.granter.key })).status).toBe(200);
-    const other = new pg.Client({ connectionString: server.databaseUrl });
-    await other.connect();
-    try {
-      const granterId = w.granter.dbId;
-      await other.query('begin');
-      // What DELETE /v2/organizations/{org}/users/{user} writes, as another process would: version first.
-      await other.query('update accounts set access_version = access_version + 1 where id = 1');
-      await other.query('delete from organization_memberships where user_id = $1', [granterId]);
-      await other.query('delete from space_memberships where user_id = $1', [granterId]);
-      let settled = false;
-      const grant = bind(w, w.granter.key).finally(() => { settled = true; });
-      // The grant must now be waiting for the removal's lock on the account's access version.
-      const observer = new pg.Client({ connectionString: server.databaseUrl });
-      await observer.connect();
-      try {
-        for (;;) {
-          const { rows } = await observer.query<{ n: number }>(
-            "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and pid <> $1",
-            [(await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid],
-          );
-          if (rows[0]!.n > 0 || settled) break;
-        }
-      } finally {
-        await observer.end();
-      }
-      expect(settled).toBe(false);
-      await other.query('commit');
-      const res = await grant;
-      expect(res.status, JSON.stringify(res.body)).toBe(404);
-      expect(await bindingsOf(w.target)).toEqual([]);
-    } finally {
-      await other.end();
-    }
+    const res = await whileRemovalHeldOpen(w.granter, () => bind(w, w.granter.key));
+    expect(res.status, JSON.stringify(res.body)).toBe(404);
+    expect(await bindingsOf(w.target)).toEqual([]);
+  });
+
+  it('a service key refresh by its creator waits for the creator\'s removal and is refused (404) once it commits', async () => {
+    const w = await world();
+    const created = await server.api('POST', '/v2/api-keys', {
+      key: w.granter.key, body: { key_type: 'SERVICE', name: unique('racing'), organizations: [{ org_id: w.orgId, spaces: [{ space_id: w.spaceId }] }] },
+    });
+    expect(created.status).toBe(201);
+    const res = await whileRemovalHeldOpen(w.granter, () =>
+      server.api('POST', `/v2/api-keys/${enc(created.body.id)}/refresh`, { key: w.granter.key, body: {} }));
+    expect(res.status, JSON.stringify(res.body)).toBe(404);
+    expect((await server.api('GET', '/v2/me', { key: created.body.key })).status).toBe(200);
   });
 
   it('a grant that took the version first commits, and the removal waits for it', async () => {
