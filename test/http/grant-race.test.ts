@@ -116,7 +116,7 @@ describe.runIf(testBackend === 'postgres')('a grant racing the removal of its gr
     expect((await server.api('GET', '/v2/me', { key: created.body.key })).status).toBe(200);
   });
 
-  it('a grant that took the version first commits, and the removal waits for it', async () => {
+  it('grants do not wait for each other: another reader of the version (a share lock) does not block a grant', async () => {
     const w = await world();
     const other = new pg.Client({ connectionString: server.databaseUrl });
     await other.connect();
