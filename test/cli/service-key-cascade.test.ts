@@ -23,7 +23,9 @@ const env = () => ({ ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url,
 const me = (key: string) => server.api('GET', '/v2/me', { key });
 
 /** An organization and space, a space MEMBER in them, and a service key that member created. */
-async function memberWithServiceKey(): Promise<{ org: string; orgId: string; space: string; spaceId: string; member: FixtureUser; svc: any }> {
+interface ServiceKeyAnswer { id: string; name: string; key: string; redacted_key: string }
+
+async function memberWithServiceKey(): Promise<{ org: string; orgId: string; space: string; spaceId: string; member: FixtureUser; svc: ServiceKeyAnswer }> {
   const n = ++count;
   const org = `cascade-org-${n}`;
   const space = `cascade-space-${n}`;
@@ -49,7 +51,8 @@ describe('removal confirmations list the service keys the person created', () =>
     expect(text).toContain(`1 service key they created keep working`);
     expect(text).toContain(`${w.svc.name} (${w.svc.redacted_key})`);
     expect(text).toContain(`not removed from ${w.org}`);
-    expect((await server.api('GET', `/v2/organizations/${encodeURIComponent(w.orgId)}/users`)).body.memberships.map((m: any) => m.user_id)).toContain(w.member.id);
+    const members: { user_id: string }[] = (await server.api('GET', `/v2/organizations/${encodeURIComponent(w.orgId)}/users`)).body.memberships;
+    expect(members.map((m) => m.user_id)).toContain(w.member.id);
   });
 
   it('users delete on a terminal names what --service-keys revoke will do', async () => {
@@ -87,7 +90,8 @@ describe('removal confirmations list the service keys the person created', () =>
     expect(minted.status).toBe(201);
     const result = await runAx(['api-keys', 'list', '--created-by', w.member.email, '--key-type', 'service', '-o', 'json'], { env: env() });
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).api_keys.map((k: any) => k.id)).toEqual([w.svc.id, minted.body.id]);
+    const listed = JSON.parse(result.stdout) as { api_keys: { id: string }[] };
+    expect(listed.api_keys.map((k) => k.id)).toEqual([w.svc.id, minted.body.id]);
   });
 
   it('refuses an unknown --service-keys value as a usage error (exit 2)', async () => {

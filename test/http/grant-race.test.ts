@@ -15,7 +15,8 @@ let readOnlyRoleId: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  readOnlyRoleId = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles.find((r: any) => r.name === 'Read Only').id;
+  const roles: { id: string; name: string }[] = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles;
+  readOnlyRoleId = roles.find((r) => r.name === 'Read Only')!.id;
 });
 afterAll(async () => {
   await server?.close();

@@ -38,7 +38,10 @@ async function spaceMember(h: { orgId: string; spaceId: string }): Promise<Fixtu
   return u;
 }
 
-async function serviceKey(h: { orgId: string; spaceId: string }, key: string, name = unique('svc')): Promise<any> {
+/** The create answer of a SERVICE key, as far as these tests read it. */
+interface ServiceKeyAnswer { id: string; name: string; key: string; redacted_key: string; created_by_user_id: string; bot_user: { id: string } }
+
+async function serviceKey(h: { orgId: string; spaceId: string }, key: string, name = unique('svc')): Promise<ServiceKeyAnswer> {
   const res = await server.api('POST', '/v2/api-keys', {
     key, body: { key_type: 'SERVICE', name, organizations: [{ org_id: h.orgId, spaces: [{ space_id: h.spaceId }] }] },
   });
@@ -48,7 +51,8 @@ async function serviceKey(h: { orgId: string; spaceId: string }, key: string, na
 
 const refresh = (id: string, key?: string) => server.api('POST', `/v2/api-keys/${enc(id)}/refresh`, { body: {}, ...(key ? { key } : {}) });
 const revoke = (id: string, key?: string) => server.api('PUT', `/v2/api-keys/${enc(id)}/revoke`, key ? { key } : {});
-const ownKeys = async (key: string) => (await server.api('GET', '/v2/api-keys?key_type=SERVICE', { key })).body.api_keys.map((k: any) => k.id);
+const ids = (items: { id: string }[]) => items.map((item) => item.id);
+const ownKeys = async (key: string) => ids((await server.api('GET', '/v2/api-keys?key_type=SERVICE', { key })).body.api_keys);
 const auditCount = async () => Number((await db().selectFrom('audit_logs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('control of a service key follows its creator\'s rights today', () => {
@@ -165,7 +169,7 @@ describe('removals report the service keys the person created, and act on them i
     const here = await serviceKey(h, m.key);
     await serviceKey(other, m.key);
     const res = await server.api('DELETE', `/v2/organizations/${enc(h.orgId)}/users/${enc(m.id)}?dry_run=true`);
-    expect(res.body.service_keys.map((k: any) => k.id)).toEqual([here.id]);
+    expect(ids(res.body.service_keys)).toEqual([here.id]);
   });
 
   it('a key minted by the person\'s bot records the person at the root: user deletion lists it, and so does GET /v2/api-keys?created_by_user_id', async () => {
@@ -179,10 +183,10 @@ describe('removals report the service keys the person created, and act on them i
     const dry = await server.api('DELETE', `/v2/users/${enc(m.id)}?dry_run=true`);
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ organization_memberships: 1, space_memberships: 1, role_bindings: 0, user_keys_revoked: 1 });
-    expect(dry.body.service_keys.map((k: any) => k.id)).toEqual([svc.id, minted.id]);
+    expect(ids(dry.body.service_keys)).toEqual([svc.id, minted.id]);
     const listed = await server.api('GET', `/v2/api-keys?created_by_user_id=${enc(m.id)}&key_type=SERVICE`);
     expect(listed.status).toBe(200);
-    expect(listed.body.api_keys.map((k: any) => k.id)).toEqual([svc.id, minted.id]);
+    expect(ids(listed.body.api_keys)).toEqual([svc.id, minted.id]);
     const notAdmin = await server.api('GET', `/v2/api-keys?created_by_user_id=${enc(m.id)}`, { key: (await spaceMember(h)).key });
     expect(notAdmin.status).toBe(403);
     const deleted = await server.api('DELETE', `/v2/users/${enc(m.id)}?service_keys=revoke`);
@@ -219,10 +223,10 @@ describe('removals report the service keys the person created, and act on them i
     expect((await server.api('DELETE', `/v2/spaces/${enc(h.spaceId)}/users/${enc(m.id)}?service_keys=shred`)).status).toBe(400);
     const doc = await server.api('GET', '/v2/openapi.json', { key: null });
     for (const path of ['/v2/users/{user_id}', '/v2/organizations/{org_id}/users/{user_id}', '/v2/spaces/{space_id}/users/{user_id}']) {
-      const names = doc.body.paths[path].delete.parameters.map((p: any) => p.name);
+      const names = (doc.body.paths[path].delete.parameters as { name: string }[]).map((p) => p.name);
       expect(names).toEqual(expect.arrayContaining(['dry_run', 'service_keys']));
     }
-    expect(doc.body.paths['/v2/api-keys'].get.parameters.map((p: any) => p.name)).toContain('created_by_user_id');
+    expect((doc.body.paths['/v2/api-keys'].get.parameters as { name: string }[]).map((p) => p.name)).toContain('created_by_user_id');
   });
 });
 
@@ -233,8 +237,8 @@ describe('role bindings for a user the caller cannot see (issue 8, Low)', () => 
     await addOrganizationMember(server, h.orgId, spaceAdmin.id, 'READ_ONLY');
     await addSpaceMember(server, h.spaceId, spaceAdmin.id, 'ADMIN');
     const hidden = await createUserWithKey(server, { email: `${unique('hidden')}@example.com` });
-    const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles;
-    const body = (userId: string) => ({ user_id: userId, role_id: roles.find((r: any) => r.name === 'Read Only')?.id ?? roles[0].id, resource_type: 'SPACE', resource_id: h.spaceId });
+    const roles: { id: string; name: string }[] = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles;
+    const body = (userId: string) => ({ user_id: userId, role_id: roles.find((r) => r.name === 'Read Only')?.id ?? roles[0]!.id, resource_type: 'SPACE', resource_id: h.spaceId });
     const invisible = await server.api('POST', '/v2/role-bindings', { key: spaceAdmin.key, body: body(hidden.id) });
     const missing = await server.api('POST', '/v2/role-bindings', { key: spaceAdmin.key, body: body(encodeId('User', 999_999)) });
     expect(invisible.status).toBe(404);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import * as m001 from '../../src/store/migrations/001-initial.js';
@@ -20,8 +20,8 @@ const now = new Date().toISOString();
 beforeAll(async () => {
   database = await createTestDatabase();
   store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-m003-')), databaseUrl: database.url });
-  await m001.up(store.db as Kysely<any>);
-  await m002.up(store.db as Kysely<any>);
+  await m001.up(store.db);
+  await m002.up(store.db);
 });
 afterAll(async () => {
   await store?.close();
@@ -30,18 +30,18 @@ afterAll(async () => {
 
 describe('migration 003-service-key-root-creator', () => {
   it('records the person at the root of every key, through chains of bots, and adds accounts.access_version = 0', async () => {
-    const db = store.db as Kysely<any>;
+    const db = store.db;
     const { id: accountId } = await db.insertInto('accounts').values({ name: 'm003', created_at: now }).returning('id').executeTakeFirstOrThrow();
     const user = async (email: string, bot: boolean) => (await db.insertInto('users').values({
       account_id: accountId, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: bot ? 1 : 0,
       password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
-    }).returning('id').executeTakeFirstOrThrow()).id as number;
+    }).returning('id').executeTakeFirstOrThrow()).id;
     let n = 0;
     const key = async (principal: number, creator: number, type: 'USER' | 'SERVICE') => (await db.insertInto('api_keys').values({
       account_id: accountId, user_id: principal, created_by_user_id: creator, key_type: type, name: `k${++n}`, description: null,
       public_id: `pub${n}`, secret_hash: 'x', last4: 'abcd', status: 'ACTIVE', expires_at: null, revoked_at: null, last_used_at: null,
       replaced_by_id: null, created_at: now,
-    }).returning('id').executeTakeFirstOrThrow()).id as number;
+    }).returning('id').executeTakeFirstOrThrow()).id;
     const person = await user('person@example.com', false);
     const [bot1, bot2, bot3] = [await user('b1@bots.invalid', true), await user('b2@bots.invalid', true), await user('b3@bots.invalid', true)];
     const own = await key(person, person, 'USER');
