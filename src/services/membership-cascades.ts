@@ -6,7 +6,7 @@ import type { Trx } from './mutation.js';
  * function runs inside the caller's transaction; none removes the membership row itself, nor records the
  * change: the caller does both. Each says how many rows went, for the cascade a removal reports.
  */
-export interface RemovedRows { spaceMemberships: number; roleBindings: number }
+interface RemovedRows { spaceMemberships: number; roleBindings: number }
 
 /** After the user's membership in the organization: the user's memberships in its spaces and bindings on them and their projects. */
 export async function cascadeOrganizationMembershipRemoval(trx: Trx, userId: number, organizationId: number): Promise<RemovedRows> {

@@ -47,7 +47,7 @@ export interface MutationOptions {
 }
 
 /** The access snapshot a grant was decided on is older than the rights in the database: decide again. */
-export class StaleAccess extends Error {
+class StaleAccess extends Error {
   constructor(readonly currentVersion: number) { super('access changed since the snapshot was taken'); }
 }
 

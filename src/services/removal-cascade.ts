@@ -40,10 +40,10 @@ export interface RemovalCascade {
 }
 
 /** Which of the person's service keys a removal reaches: those whose bot is in this organization or space, or all. */
-export type CascadeReach = { organizationId: number } | { spaceId: number } | 'account';
+type CascadeReach = { organizationId: number } | { spaceId: number } | 'account';
 
 /** The rows a removal took, before the service keys are looked at. */
-export type RemovedCounts = Pick<RemovalCascade, 'organizationMemberships' | 'spaceMemberships' | 'roleBindings' | 'userKeysRevoked'>;
+type RemovedCounts = Pick<RemovalCascade, 'organizationMemberships' | 'spaceMemberships' | 'roleBindings' | 'userKeysRevoked'>;
 
 class DryRunRollback extends Error {
   constructor(readonly cascade: RemovalCascade) { super('dry run'); }
@@ -97,7 +97,7 @@ export async function runRemoval(
  * person created directly or through a bot key they created, whose bot reaches the removal's organization or
  * space (a user's deletion: all of them), with the spaces each one's bot is a member of.
  */
-export async function findCreatedServiceKeys(trx: Trx, accountId: number, personId: number, reach: CascadeReach, now: string): Promise<CascadeServiceKey[]> {
+async function findCreatedServiceKeys(trx: Trx, accountId: number, personId: number, reach: CascadeReach, now: string): Promise<CascadeServiceKey[]> {
   let q = trx.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).where('key_type', '=', 'SERVICE')
     .where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .where((eb) => eb.or([eb('created_by_user_id', '=', personId), eb('root_creator_user_id', '=', personId)]));

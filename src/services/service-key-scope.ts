@@ -162,7 +162,7 @@ function requireGrantable(
 }
 
 /** What the caller wants to do with an existing SERVICE key; each needs rights held now, not at creation. */
-export type ServiceKeyVerb = 'read' | 'revoke' | 'refresh';
+type ServiceKeyVerb = 'read' | 'revoke' | 'refresh';
 
 const CONTROL_PERMISSION: Record<ServiceKeyVerb, Permission> = { read: 'SERVICE_KEY_READ', revoke: 'SERVICE_KEY_REVOKE', refresh: 'SERVICE_KEY_REVOKE' };
 
@@ -193,7 +193,7 @@ export async function currentServiceKeyScope(trx: Trx | Kysely<Database>, botId:
 }
 
 /** The spaces of a scope. */
-export function scopeSpaces(scope: ServiceKeyScope): number[] {
+function scopeSpaces(scope: ServiceKeyScope): number[] {
   return scope.organizations.flatMap((org) => org.spaces.map((space) => space.id));
 }
 
@@ -215,7 +215,7 @@ export async function requireServiceKeyControl(
 }
 
 /** The sync half of requireServiceKeyControl (no ceiling): for filtering lists. */
-export function holdsOnEverySpace(snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope, permission: Permission): boolean {
+function holdsOnEverySpace(snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope, permission: Permission): boolean {
   if (principal.role === 'ADMIN') return true;
   const spaces = scopeSpaces(scope);
   return spaces.length > 0 && spaces.every((id) => check(snapshot, principal.userId, permission, { type: 'SPACE', id }));
