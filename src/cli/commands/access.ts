@@ -4,7 +4,7 @@ import { serverCommand } from '../options/common.js';
 import { parsePermission } from '../options/permissions.js';
 import type { Printer } from '../output/printer.js';
 import { resolveUserId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 export function build(): Command {
   const access = new Command('access');

@@ -10,7 +10,7 @@ import { integerIn, parseInstant } from '../options/values.js';
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveSpaceId, resolveUserId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 import { writeKeyToEnvFile } from './api-keys/env-file.js';
 import { buildServiceKeyScope, type ScopeFlags } from './api-keys/service-scope.js';
 

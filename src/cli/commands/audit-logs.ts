@@ -6,7 +6,7 @@ import { AUDIT_OPERATION_TYPES, enumOption } from '../options/enums.js';
 import { parseInstant, parseSince } from '../options/values.js';
 import type { Column } from '../output/printer.js';
 import { resolveUserId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const AUDIT_LOG_COLUMNS: readonly Column<AuditLog>[] = [
   { header: 'CREATED AT', value: (l) => l.created_at },

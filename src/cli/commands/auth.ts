@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CliError } from '../errors/cli-error.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const NOT_YET = 'browser login (OAuth 2 with PKCE) is not available in this server yet';
 const USE_KEYS = 'Authenticate with an API key: `ax profiles create --api-key KEY` (or set ARIZE_API_KEY).';

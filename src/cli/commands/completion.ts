@@ -3,7 +3,7 @@ import { bashScript } from '../completion/bash.js';
 import { fishScript } from '../completion/fish.js';
 import { commandSpec } from '../completion/spec.js';
 import { zshScript } from '../completion/zsh.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const SCRIPTS = { bash: bashScript, zsh: zshScript, fish: fishScript } as const;
 

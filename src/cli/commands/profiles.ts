@@ -16,7 +16,7 @@ import { deleteProfile, listProfileNames, profileExists, readProfile, setActiveP
 import { askChoice, askSecret, askText } from '../prompts/ask.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { canPrompt } from '../prompts/tty.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 import { VERSION } from '../version.js';
 
 interface ProfileFlags {

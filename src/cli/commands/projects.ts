@@ -7,7 +7,7 @@ import { destructiveCommand, listCommand, serverCommand } from '../options/commo
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveProject, resolveSpaceId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const PROJECT_COLUMNS: readonly Column<Project>[] = [
   { header: 'ID', value: (p) => p.id },

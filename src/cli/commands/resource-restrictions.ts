@@ -5,7 +5,7 @@ import { destructiveCommand, listCommand, serverCommand } from '../options/commo
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveProjectId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const RESTRICTION_COLUMNS: readonly Column<ResourceRestriction>[] = [
   { header: 'RESOURCE ID', value: (r) => r.resource_id },

@@ -11,7 +11,7 @@ import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { idType } from '../resolve/id.js';
 import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
   { header: 'ID', value: (b) => b.id },

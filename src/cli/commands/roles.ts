@@ -7,7 +7,7 @@ import { parsePermissions } from '../options/permissions.js';
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveRole } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const ROLE_COLUMNS: readonly Column<Role>[] = [
   { header: 'ID', value: (r) => r.id },

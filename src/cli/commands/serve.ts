@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { CliError } from '../errors/cli-error.js';
 import { integerIn } from '../options/values.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 export function build(): Command {
   return new Command('serve')

@@ -10,7 +10,7 @@ import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 import { MEMBER_COLUMNS } from './members.js';
 import { membershipRoleOption } from './organizations.js';
 

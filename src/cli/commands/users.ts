@@ -16,7 +16,7 @@ import { canPrompt } from '../prompts/tty.js';
 import { NameNotFoundError } from '../resolve/errors.js';
 import { isResourceId } from '../resolve/id.js';
 import { resolveUser, resolveUserId } from '../resolve/resources.js';
-import { action } from '../run.js';
+import { action } from '../action.js';
 
 const USER_COLUMNS: readonly Column<User>[] = [
   { header: 'ID', value: (u) => u.id },
