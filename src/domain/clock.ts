@@ -8,3 +8,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The clock's time as an ISO-8601 timestamp, the form every `*_at` column stores. */
+export function isoNow(clock: Clock): string {
+  return new Date(clock.now()).toISOString();
+}

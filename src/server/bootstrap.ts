@@ -30,7 +30,7 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
     const existing = await trx.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
     const now = new Date(ctx.clock.now()).toISOString();
-    const accountId = await createAccount(trx, 'default');
+    const accountId = await createAccount(trx, 'default', now);
     const email = config.adminEmail.toLowerCase();
     const { id: userId } = await trx.insertInto('users').values({
       account_id: accountId, name: 'Admin', email, email_lower: email, role: 'ADMIN', status: 'ACTIVE', is_developer: 1,

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, forbidden } from '../domain/errors.js';
 import { isPermission } from '../domain/permissions.js';
@@ -33,7 +34,7 @@ export async function checkAccess(ctx: AppContext, principal: Principal, input: 
   const target = await findLiveUser(ctx.store.db, principal.accountId, input.user_id);
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, resource);
-  if (target.is_bot && !await hasWorkingKey(ctx.store.db, userId)) {
+  if (target.is_bot && !await hasWorkingKey(ctx.store.db, userId, isoNow(ctx.clock))) {
     const text = `denied: bot user ${userId} has no working API key (each of its keys is revoked or expired)`;
     return { allowed: false, reasons: [{ effect: 'deny', source: 'NONE', resource, text }] };
   }
@@ -55,7 +56,7 @@ export async function listPrincipals(ctx: AppContext, principal: Principal, reso
   const accessors = whoHasAccess(snapshot, resource);
   const users = new Map<number, PrincipalWithAccess['user']>();
   const ids = accessors.map((a) => a.userId);
-  const now = new Date().toISOString();
+  const now = isoNow(ctx.clock);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await ctx.store.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
       .where('account_id', '=', principal.accountId).where('deleted_at', 'is', null).where('id', 'in', ids.slice(i, i + CHUNK))
@@ -81,9 +82,9 @@ function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string)
     .where((k) => k.or([k('api_keys.expires_at', 'is', null), k('api_keys.expires_at', '>', now)])));
 }
 
-async function hasWorkingKey(db: Kysely<Database>, userId: number): Promise<boolean> {
+async function hasWorkingKey(db: Kysely<Database>, userId: number, now: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('users.id').where('users.id', '=', userId)
-    .where((eb) => workingKeyExists(eb, new Date().toISOString())).executeTakeFirst();
+    .where((eb) => workingKeyExists(eb, now)).executeTakeFirst();
   return row !== undefined;
 }
 

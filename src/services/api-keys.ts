@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { allowedResources } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
@@ -56,7 +57,7 @@ export async function listApiKeys(ctx: AppContext, principal: Principal, query: 
     requireVisible(snapshot, principal, { type: 'SPACE', id: spaceId });
     if (query.user_id === undefined && principal.role === 'ADMIN') creatorId = undefined;
   }
-  const now = new Date().toISOString();
+  const now = isoNow(ctx.clock);
   let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', principal.accountId)
     .where((eb) => whereKeyStatus(eb, query.status ?? 'ACTIVE', now));
   if (creatorId !== undefined) q = q.where('created_by_user_id', '=', creatorId);
@@ -100,7 +101,7 @@ async function otherUserFilter(ctx: AppContext, principal: Principal, wireId: st
  */
 export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
   const { principal } = actor;
-  const now = new Date().toISOString();
+  const now = isoNow(ctx.clock);
   const expiresAt = input.expires_at === undefined ? null : futureTime(input.expires_at, now, 'expires_at');
   const details = { accountId: principal.accountId, name: input.name, description: input.description ?? null, expiresAt, now };
   if (input.key_type === 'USER') {
@@ -133,7 +134,7 @@ export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateA
  */
 export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: string, input: RefreshApiKeyInput): Promise<IssuedKey> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
-  const now = new Date().toISOString();
+  const now = isoNow(ctx.clock);
   const old = await findKey(ctx.store.db, actor.principal, id);
   requireCreatorOrAdmin(actor.principal, old, 'refresh');
   // A creator who lost control learns nothing about the key, its status included (checked again below, current).
@@ -184,7 +185,7 @@ export async function revokeApiKey(ctx: AppContext, actor: Actor, apiKeyId: stri
   await runMutation(ctx, actor, async (trx, changes) => {
     const row = await findKey(trx, actor.principal, id);
     requireCreatorOrAdmin(actor.principal, row, 'revoke');
-    const now = new Date().toISOString();
+    const now = isoNow(ctx.clock);
     // Revoking a key that can no longer authenticate changes nothing but may retire its bot: no control needed.
     if (row.key_type === 'SERVICE' && keyStatus(row, now) === 'ACTIVE') {
       await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, row.user_id), 'revoke');

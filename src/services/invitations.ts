@@ -1,5 +1,6 @@
 import { hashPassword } from '../auth/password-hash.js';
 import { requireStrongPassword } from '../auth/password-rules.js';
+import { isoNow } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
@@ -9,7 +10,7 @@ import { consumeUserToken, findUsableToken } from './user-tokens.js';
 
 /** Who an invitation link is for, so the console can greet them; 404 for a used, expired or unknown link. */
 export async function describeInvitation(ctx: AppContext, token: string): Promise<{ email: string; name: string }> {
-  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE');
+  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE', isoNow(ctx.clock));
   if (!holder) throw notFound('invitation');
   return { email: holder.user.email, name: holder.user.name };
 }
@@ -18,14 +19,14 @@ export async function describeInvitation(ctx: AppContext, token: string): Promis
 export async function acceptInvitation(
   ctx: AppContext, origin: RequestOrigin, token: string, password: string,
 ): Promise<{ session: OpenedSession; user: UserRow }> {
-  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE');
+  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE', isoNow(ctx.clock));
   if (!holder) throw notFound('invitation');
   requireStrongPassword('password', password, holder.user);
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   return runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx, changes) => {
-    if (!await consumeUserToken(trx, holder.tokenId)) throw notFound('invitation');
+    if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('invitation');
     const user = await trx.updateTable('users')
-      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
+      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
       .where('id', '=', holder.user.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
     if (!user) throw notFound('invitation');
     changes.user(user.id);

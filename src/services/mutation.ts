@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AccessSnapshot } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
@@ -96,7 +97,7 @@ export async function runMutation<T>(
       operation_name: actor.operation,
       operation_text: actor.text ?? null,
       variables: actor.variables ?? null,
-      created_at: new Date().toISOString(),
+      created_at: isoNow(ctx.clock),
     }).execute();
     if (process.env.AX_FAULT_INJECT && process.env.AX_FAULT_INJECT === actor.operation) {
       throw new Error(`fault injected into ${actor.operation}`);

@@ -1,4 +1,5 @@
 import { allowedResources, canGrant } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -66,7 +67,7 @@ export async function createOrganization(ctx: AppContext, actor: Actor, input: {
   requireAccountAdmin(actor.principal, 'create organizations');
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       return trx.insertInto('organizations').values({
         account_id: actor.principal.accountId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now,
       }).returningAll().executeTakeFirstOrThrow();
@@ -86,7 +87,7 @@ export async function updateOrganization(ctx: AppContext, actor: Actor, orgId: s
       const row = await trx.updateTable('organizations').set({
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
-        updated_at: new Date().toISOString(),
+        updated_at: isoNow(ctx.clock),
       }).where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('organization');
       return row;
@@ -122,7 +123,7 @@ export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId
     const role: RoleRow = await resolveRoleAssignment(trx, principal.accountId, input.role);
     const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'ORGANIZATION'), { type: 'ORGANIZATION', id });
     if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this organization`);
-    const now = new Date().toISOString();
+    const now = isoNow(ctx.clock);
     const row = await trx.insertInto('organization_memberships').values({
       account_id: principal.accountId, organization_id: id, user_id: user.id, role_id: role.id, created_at: now, updated_at: now,
     }).onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role_id: role.id, updated_at: now }))

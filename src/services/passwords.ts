@@ -1,6 +1,7 @@
 import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { requireStrongPassword } from '../auth/password-rules.js';
 import type { ResolvedSession } from '../auth/session-resolver.js';
+import { isoNow } from '../domain/clock.js';
 import { ApiError, badRequest, forbidden, notFound } from '../domain/errors.js';
 import type { AppContext } from '../server/context.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
@@ -33,23 +34,23 @@ export async function changePassword(
   requireStrongPassword('new_password', input.new_password, user);
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(input.new_password));
   return runMutation(ctx, { ...origin, principal }, async (trx) => {
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
+    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
       .where('id', '=', principal.userId).execute();
-    await endSessions(trx, principal.userId);
+    await endSessions(trx, principal.userId, isoNow(ctx.clock));
     return openSession(trx, ctx, principal.userId);
   });
 }
 
 /** A reset link sets a new password once; every session of the user ends (whoever held one must sign in again). */
 export async function redeemPasswordReset(ctx: AppContext, origin: RequestOrigin, token: string, password: string): Promise<void> {
-  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'RESET');
+  const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'RESET', isoNow(ctx.clock));
   if (!holder) throw notFound('password reset link');
   requireStrongPassword('password', password, holder.user);
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   await runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx) => {
-    if (!await consumeUserToken(trx, holder.tokenId)) throw notFound('password reset link');
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: new Date(ctx.clock.now()).toISOString() })
+    if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('password reset link');
+    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
       .where('id', '=', holder.user.id).execute();
-    await endSessions(trx, holder.user.id);
+    await endSessions(trx, holder.user.id, isoNow(ctx.clock));
   });
 }

@@ -1,4 +1,5 @@
 import { allowedResources } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { conflict, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -66,7 +67,7 @@ export async function createProject(ctx: AppContext, actor: Actor, input: { name
   requirePermission(snapshot, actor.principal, 'PROJECT_CREATE', { type: 'SPACE', id: spaceId });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       return trx.insertInto('projects').values({
         account_id: actor.principal.accountId, space_id: spaceId, name: input.name, created_at: now, updated_at: now,
       }).returningAll().executeTakeFirstOrThrow();
@@ -85,7 +86,7 @@ export async function updateProject(ctx: AppContext, actor: Actor, projectId: st
   requirePermission(snapshot, actor.principal, 'PROJECT_UPDATE', { type: 'PROJECT', id });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const row = await trx.updateTable('projects').set({ name: input.name, updated_at: new Date().toISOString() })
+      const row = await trx.updateTable('projects').set({ name: input.name, updated_at: isoNow(ctx.clock) })
         .where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('project');
       return row;

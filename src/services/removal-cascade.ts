@@ -1,3 +1,4 @@
+import { isoNow } from '../domain/clock.js';
 import { ApiError, forbidden } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AccessSnapshot } from '../access/index.js';
@@ -60,7 +61,7 @@ export async function runRemoval(
   remove: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<{ counts: RemovedCounts; personId: number; reach: CascadeReach } | undefined>,
 ): Promise<RemovalCascade | undefined> {
   const act = async (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot): Promise<RemovalCascade | undefined> => {
-    const now = new Date().toISOString();
+    const now = isoNow(ctx.clock);
     // The person's keys as they stand before the removal (a user's deletion does not touch its bots).
     const removed = await remove(trx, changes, snapshot);
     if (!removed) return undefined;

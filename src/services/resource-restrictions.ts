@@ -1,4 +1,5 @@
 import { allowedResources } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -43,7 +44,7 @@ export async function restrictResource(ctx: AppContext, actor: Actor, resourceId
       // ON CONFLICT DO NOTHING waits for a concurrent insert of the same project to settle and never aborts the
       // transaction, so the existing record can be read right here on both backends.
       await trx.insertInto('resource_restrictions').values({
-        project_id: projectId, account_id: principal.accountId, created_at: new Date().toISOString(),
+        project_id: projectId, account_id: principal.accountId, created_at: isoNow(ctx.clock),
       }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
       const row = await trx.selectFrom('resource_restrictions').selectAll().where('project_id', '=', projectId)
         .where('account_id', '=', principal.accountId).executeTakeFirst();

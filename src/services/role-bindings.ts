@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { allowedResources, canGrant, type AccessSnapshot } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -92,7 +93,7 @@ export async function createRoleBinding(ctx: AppContext, actor: Actor, input: Cr
       const user = await findVisibleLiveUser(trx, principal, input.user_id);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       const row = await trx.insertInto('role_bindings').values({
         account_id: principal.accountId, user_id: user.id, role_id: role.id, resource_type: resource.type,
         space_id: resource.type === 'SPACE' ? resource.id : null, project_id: resource.type === 'PROJECT' ? resource.id : null,
@@ -125,7 +126,7 @@ export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId
       requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
-      const row = await trx.updateTable('role_bindings').set({ role_id: role.id, updated_at: new Date().toISOString() })
+      const row = await trx.updateTable('role_bindings').set({ role_id: role.id, updated_at: isoNow(ctx.clock) })
         .where('id', '=', binding.id).where('account_id', '=', principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('role binding');
       changes.user(row.user_id);

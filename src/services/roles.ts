@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { ApiError, conflict, notFound } from '../domain/errors.js';
 import { isPermission, PERMISSIONS, type Permission } from '../domain/permissions.js';
@@ -44,7 +45,7 @@ export async function createRole(ctx: AppContext, actor: Actor, input: CreateRol
   const permissions = permissionSet(input.permissions);
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       return trx.insertInto('roles').values({
         account_id: actor.principal.accountId, predefined_key: null, name: input.name, description: input.description || null,
         permissions: JSON.stringify(permissions), created_at: now, updated_at: now,
@@ -68,7 +69,7 @@ export async function updateRole(ctx: AppContext, actor: Actor, roleId: string, 
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description || null } : {}),
         ...(permissions !== undefined ? { permissions: JSON.stringify(permissions) } : {}),
-        updated_at: new Date().toISOString(),
+        updated_at: isoNow(ctx.clock),
       }).where('id', '=', role.id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('role');
       if (permissions !== undefined) {

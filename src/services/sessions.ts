@@ -1,5 +1,6 @@
 import { CSRF_HEADER, csrfTokenFor, resolveSession, type ResolvedSession, type SessionClock } from '../auth/session-resolver.js';
 import { digestToken, newToken } from '../auth/token-digest.js';
+import { isoNow } from '../domain/clock.js';
 import { forbidden, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
@@ -43,8 +44,8 @@ export async function openSession(trx: Trx, ctx: AppContext, userId: number): Pr
 }
 
 /** Ends the user's console sessions at once (every process reads sessions from the database on each request). */
-export async function endSessions(trx: Trx, userId: number, options: { except?: number } = {}): Promise<void> {
-  let q = trx.updateTable('sessions').set({ revoked_at: new Date().toISOString() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+export async function endSessions(trx: Trx, userId: number, now: string, options: { except?: number } = {}): Promise<void> {
+  let q = trx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
   if (options.except !== undefined) q = q.where('id', '!=', options.except);
   await q.execute();
 }
@@ -67,7 +68,7 @@ export async function signOut(ctx: AppContext, origin: RequestOrigin, cookie: st
   if (!session) return;
   requireCsrf(session, csrf);
   await runMutation(ctx, { ...origin, principal: session.principal }, async (trx) => {
-    await trx.updateTable('sessions').set({ revoked_at: new Date(ctx.clock.now()).toISOString() })
+    await trx.updateTable('sessions').set({ revoked_at: isoNow(ctx.clock) })
       .where('id', '=', session.principal.sessionId!).where('revoked_at', 'is', null).execute();
   });
 }

@@ -1,5 +1,6 @@
 import { knownDevice, newDeviceCookie } from '../auth/device-cookie.js';
 import { generatePassword, hashPassword, verifyPassword } from '../auth/password-hash.js';
+import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { AppContext } from '../server/context.js';
 import type { UserRow } from '../store/schema.js';
@@ -73,7 +74,7 @@ export async function signIn(
     let row: UserRow | undefined = signedIn;
     if (signedIn.status === 'INVITED') {
       // First sign-in with a temporary password: the account is live now, and must_change_password stays set.
-      row = await trx.updateTable('users').set({ status: 'ACTIVE', updated_at: new Date(ctx.clock.now()).toISOString() })
+      row = await trx.updateTable('users').set({ status: 'ACTIVE', updated_at: isoNow(ctx.clock) })
         .where('id', '=', signedIn.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
       if (!row) throw new ApiError('INVALID_CREDENTIALS', REJECTED);
       changes.user(signedIn.id);

@@ -1,4 +1,5 @@
 import { allowedResources, canGrant } from '../access/index.js';
+import { isoNow } from '../domain/clock.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
@@ -88,7 +89,7 @@ export async function createSpace(ctx: AppContext, actor: Actor, input: CreateSp
     return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
       requirePermission(snapshot, principal, 'SPACE_CREATE', { type: 'ORGANIZATION', id: orgId });
       const adminAbove = canGrant(snapshot, principal.userId, PREDEFINED_ROLES.ADMIN.permissions, { type: 'ORGANIZATION', id: orgId }).ok;
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       const row = await trx.insertInto('spaces').values({
         account_id: principal.accountId, organization_id: orgId, name: input.name, description: input.description ?? '',
         is_private: input.is_private ? 1 : 0, created_at: now, updated_at: now,
@@ -122,7 +123,7 @@ export async function updateSpace(ctx: AppContext, actor: Actor, spaceId: string
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
         ...(input.is_private !== undefined ? { is_private: input.is_private ? 1 : 0 } : {}),
-        updated_at: new Date().toISOString(),
+        updated_at: isoNow(ctx.clock),
       }).where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
       if (!row) throw notFound('space');
       return row;
@@ -167,7 +168,7 @@ export async function addSpaceMember(ctx: AppContext, actor: Actor, spaceId: str
     const orgMember = await trx.selectFrom('organization_memberships').select('id')
       .where('organization_id', '=', space.organization_id).where('user_id', '=', user.id).executeTakeFirst();
     if (!orgMember) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
-    const now = new Date().toISOString();
+    const now = isoNow(ctx.clock);
     const row = await trx.insertInto('space_memberships').values({
       account_id: principal.accountId, space_id: id, user_id: user.id, role_id: role.id, created_at: now, updated_at: now,
     }).onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ role_id: role.id, updated_at: now }))

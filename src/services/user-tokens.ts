@@ -21,8 +21,7 @@ const STATUS_FOR: Record<UserTokenKind, UserRow['status']> = { INVITE: 'INVITED'
  * A fresh single-use token of this kind for the user; the user's earlier unused tokens of the kind stop
  * working. Only the digest is stored: the raw token exists in the mail and nowhere else.
  */
-export async function issueUserToken(trx: Trx, tokenKey: Buffer, userId: number, kind: UserTokenKind): Promise<string> {
-  const now = Date.now();
+export async function issueUserToken(trx: Trx, tokenKey: Buffer, userId: number, kind: UserTokenKind, now: number): Promise<string> {
   await trx.deleteFrom('user_tokens').where('user_id', '=', userId).where('kind', '=', kind).where('used_at', 'is', null).execute();
   const token = newToken();
   await trx.insertInto('user_tokens').values({
@@ -38,13 +37,13 @@ export interface TokenHolder {
 }
 
 /** The live human user a usable (unused, unexpired) token belongs to, or undefined: the caller answers 404. */
-export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buffer, token: string, kind: UserTokenKind): Promise<TokenHolder | undefined> {
+export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buffer, token: string, kind: UserTokenKind, now: string): Promise<TokenHolder | undefined> {
   const row = await db.selectFrom('user_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
     .select(['t.id as token_id', 'u.id', 'u.account_id', 'u.name', 'u.email', 'u.role'])
     .where('t.token_hash', '=', digestToken(tokenKey, token))
     .where('t.kind', '=', kind)
     .where('t.used_at', 'is', null)
-    .where('t.expires_at', '>', new Date().toISOString())
+    .where('t.expires_at', '>', now)
     .where('u.deleted_at', 'is', null)
     .where('u.is_bot', '=', 0)
     .where('u.status', '=', STATUS_FOR[kind])
@@ -55,8 +54,7 @@ export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buff
 }
 
 /** Marks the token used; false when a concurrent request used it first (a token works exactly once). */
-export async function consumeUserToken(trx: Trx, tokenId: number): Promise<boolean> {
-  const now = new Date().toISOString();
+export async function consumeUserToken(trx: Trx, tokenId: number, now: string): Promise<boolean> {
   const result = await trx.updateTable('user_tokens').set({ used_at: now }).where('id', '=', tokenId)
     .where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

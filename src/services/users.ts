@@ -1,5 +1,6 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { generatePassword, hashPassword } from '../auth/password-hash.js';
+import { isoNow } from '../domain/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
@@ -50,10 +51,10 @@ function effectiveStatus(now: string) {
   ) then 'EXPIRED' else ${sql.ref('users.status')} end`;
 }
 
-function selectUsers(db: Kysely<Database> | Trx) {
+function selectUsers(db: Kysely<Database> | Trx, now: string) {
   return db.selectFrom('users')
     .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at'])
-    .select(effectiveStatus(new Date().toISOString()).as('status'))
+    .select(effectiveStatus(now).as('status'))
     .where('users.deleted_at', 'is', null);
 }
 
@@ -71,11 +72,11 @@ function visibleTo(principal: Principal) {
 export async function listUsers(ctx: AppContext, principal: Principal, query: ListUsersQuery) {
   const scope = 'users';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  let q = selectUsers(ctx.store.db).where('users.account_id', '=', principal.accountId).where('users.is_bot', '=', 0);
+  let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.account_id', '=', principal.accountId).where('users.is_bot', '=', 0);
   if (principal.role !== 'ADMIN') q = q.where(visibleTo(principal));
   if (query.email) q = q.where(containsInsensitive('users.email', query.email));
   const statuses = new Set(query.status ?? ALL_STATUSES);
-  if (statuses.size < ALL_STATUSES.length) q = q.where(effectiveStatus(new Date().toISOString()), 'in', [...statuses]);
+  if (statuses.size < ALL_STATUSES.length) q = q.where(effectiveStatus(isoNow(ctx.clock)), 'in', [...statuses]);
   if (after !== undefined) q = q.where('users.id', '>', after);
   const rows = await q.orderBy('users.id').limit(query.limit + 1).execute();
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
@@ -84,7 +85,7 @@ export async function listUsers(ctx: AppContext, principal: Principal, query: Li
 /** A live user of the account that the principal may see (bots included: service keys name them); else 404. */
 export async function getUser(ctx: AppContext, principal: Principal, userId: string): Promise<ListedUser> {
   const id = decodeId('User', userId, 'user_id');
-  let q = selectUsers(ctx.store.db).where('users.id', '=', id).where('users.account_id', '=', principal.accountId);
+  let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.id', '=', id).where('users.account_id', '=', principal.accountId);
   if (principal.role !== 'ADMIN') q = q.where(visibleTo(principal));
   const row = await q.executeTakeFirst();
   if (!row) throw notFound('user');
@@ -106,7 +107,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   }
   const role = input.role.name;
   const emailLower = input.email.toLowerCase();
-  const existing = await findByEmail(ctx.store.db, principal.accountId, emailLower);
+  const existing = await findByEmail(ctx.store.db, principal.accountId, emailLower, isoNow(ctx.clock));
   if (existing) return answerExisting(existing, input);
   await refuseDeletedEmail(ctx.store.db, principal.accountId, input.email);
   const temporaryPassword = input.invite_mode === 'TEMPORARY_PASSWORD' ? generatePassword() : undefined;
@@ -114,23 +115,23 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   let created: { id: number; token: string | undefined };
   try {
     created = await runMutation(ctx, actor, async (trx) => {
-      const now = new Date().toISOString();
+      const now = isoNow(ctx.clock);
       const { id } = await trx.insertInto('users').values({
         account_id: principal.accountId, name: input.name, email: input.email, email_lower: emailLower, role,
         status: input.invite_mode === 'NONE' ? 'EXPIRED' : 'INVITED', is_developer: (input.is_developer ?? role !== 'ANNOTATOR') ? 1 : 0,
         is_bot: 0, password_hash: passwordHash, must_change_password: temporaryPassword === undefined ? 0 : 1, deleted_at: null,
         created_at: now, updated_at: now,
       }).returning('id').executeTakeFirstOrThrow();
-      const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE') : undefined;
+      const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE', ctx.clock.now()) : undefined;
       return { id, token };
     });
   } catch (error) {
     // A concurrent invitation of the same email won the race: answer as if it had come first.
-    const winner = isUniqueViolation(error) ? await findByEmail(ctx.store.db, principal.accountId, emailLower) : undefined;
+    const winner = isUniqueViolation(error) ? await findByEmail(ctx.store.db, principal.accountId, emailLower, isoNow(ctx.clock)) : undefined;
     if (!winner) throw error;
     return answerExisting(winner, input);
   }
-  const user = await selectUsers(ctx.store.db).where('users.id', '=', created.id).executeTakeFirstOrThrow();
+  const user = await selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.id', '=', created.id).executeTakeFirstOrThrow();
   if (created.token !== undefined) {
     await mailUserToken(ctx, user, 'INVITE', created.token, {
       sentBy: principal.name, onFailure: 'the user was created, but the invitation mail could not be sent; resend the invitation',
@@ -139,8 +140,8 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   return { created: true, user, inviteMode: input.invite_mode, ...(temporaryPassword === undefined ? {} : { temporaryPassword }) };
 }
 
-function findByEmail(db: Kysely<Database>, accountId: number, emailLower: string): Promise<ListedUser | undefined> {
-  return selectUsers(db).where('users.account_id', '=', accountId).where('users.email_lower', '=', emailLower).executeTakeFirst();
+function findByEmail(db: Kysely<Database>, accountId: number, emailLower: string, now: string): Promise<ListedUser | undefined> {
+  return selectUsers(db, now).where('users.account_id', '=', accountId).where('users.email_lower', '=', emailLower).executeTakeFirst();
 }
 
 /** As Arize does: deleting a user is terminal, so its email cannot be invited again (409). */
@@ -177,10 +178,10 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
     await trx.updateTable('users').set({
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.is_developer !== undefined ? { is_developer: input.is_developer ? 1 : 0 } : {}),
-      updated_at: new Date().toISOString(),
+      updated_at: isoNow(ctx.clock),
     }).where('id', '=', id).execute();
     changes.user(id);
-    return selectUsers(trx).where('users.id', '=', id).executeTakeFirstOrThrow();
+    return selectUsers(trx, isoNow(ctx.clock)).where('users.id', '=', id).executeTakeFirstOrThrow();
   });
 }
 
@@ -204,7 +205,7 @@ export async function deleteUser(
   if (row.is_bot) throw unprocessable('user_id: bot users are deleted with their service key; revoke the key (PUT /v2/api-keys/{id}/revoke)');
   return runRemoval(ctx, actor, options, async (trx, changes) => {
     await requireAnotherActiveAdmin(trx, principal.accountId, id);
-    const now = new Date().toISOString();
+    const now = isoNow(ctx.clock);
     const deleted = await trx.updateTable('users').set({ deleted_at: now, password_hash: null, updated_at: now })
       .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (Number(deleted.numUpdatedRows) === 0) return undefined;
@@ -213,7 +214,7 @@ export async function deleteUser(
       .where('created_by_user_id', '=', id).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
       .returning('public_id').execute();
     for (const key of revoked) changes.key(key.public_id);
-    await endSessions(trx, id);
+    await endSessions(trx, id, now);
     changes.user(id);
     return { personId: id, reach: 'account', counts: { ...memberships, userKeysRevoked: revoked.length } };
   });
@@ -246,9 +247,9 @@ export async function resendInvitation(ctx: AppContext, actor: Actor, userId: st
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
-    await trx.updateTable('users').set({ status: 'INVITED', password_hash: null, must_change_password: 0, updated_at: new Date().toISOString() })
+    await trx.updateTable('users').set({ status: 'INVITED', password_hash: null, must_change_password: 0, updated_at: isoNow(ctx.clock) })
       .where('id', '=', target.id).execute();
-    return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'INVITE') };
+    return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'INVITE', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'INVITE', token, { sentBy: principal.name, onFailure: 'the invitation mail could not be sent' });
 }
@@ -268,10 +269,10 @@ export async function resetPassword(ctx: AppContext, actor: Actor, userId: strin
         ? 'user_id: bot users have no password'
         : `user_id: the user is ${target.status} and has no password yet; resend the invitation instead`);
     }
-    await trx.updateTable('users').set({ password_hash: null, must_change_password: 0, updated_at: new Date().toISOString() })
+    await trx.updateTable('users').set({ password_hash: null, must_change_password: 0, updated_at: isoNow(ctx.clock) })
       .where('id', '=', target.id).execute();
-    await endSessions(trx, target.id);
-    return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET') };
+    await endSessions(trx, target.id, isoNow(ctx.clock));
+    return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'RESET', token, { sentBy: principal.name, onFailure: 'the password reset mail could not be sent' });
 }
