@@ -7,6 +7,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Base URL that mailed links point at (`<publicUrl>/invite/<token>`). */
   publicUrl: string;
+  /** No AX_PUBLIC_URL: publicUrl is the listen URL, completed with the bound port once listening (port 0). */
+  publicUrlIsListenUrl: boolean;
   adminEmail: string;
   adminApiKey: string | undefined;
   adminPassword: string | undefined;
@@ -25,6 +27,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Failed API-key authentications from one address before its failures are answered 429 (with backoff). */
   authFailureLimit: number;
+  /** AX_TRUST_PROXY: believe X-Forwarded-For / -Proto / -Host (only behind a proxy that always overwrites them). */
+  trustProxy: boolean;
   /** AX_KEY_PEPPER / AX_TOKEN_KEY (hex, 32 bytes): the HMAC keys, when not kept in files of the data dir. */
   keyPepper: string | undefined;
   tokenKey: string | undefined;
@@ -32,6 +36,8 @@ export interface Config {
   sessionIdleTimeoutMs: number;
   /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
   passwordCheckConcurrency: number;
+  /** Test-only (AX_TEST_CLOCK=1, loopback listen address only): the clock can be moved by POST /__test/clock. */
+  testClock: boolean;
 }
 
 export interface ConfigOverrides {
@@ -41,45 +47,109 @@ export interface ConfigOverrides {
   databaseUrl?: string | undefined;
 }
 
-/** Flags win over the environment, the environment over defaults (spec README "Start-up and bootstrap"). */
+/** The server stops at start with this when a setting is wrong; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Flags win over the environment, the environment over defaults (spec README "Start-up and bootstrap"). Every
+ * variable the server reads is read and checked here, once: a wrong value throws a ConfigError naming it.
+ */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const host = overrides.host ?? env.AX_HOST ?? '127.0.0.1';
-  const port = overrides.port ?? parsePort(env.AX_PORT ?? '8080');
+  const read = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const host = overrides.host ?? read('AX_HOST') ?? '127.0.0.1';
+  const port = overrides.port ?? parsePort(read('AX_PORT') ?? '8080');
+  const publicUrl = read('AX_PUBLIC_URL');
   return {
     host,
     port,
-    dataDir: resolve(overrides.dataDir ?? env.AX_DATA_DIR ?? './data'),
-    databaseUrl: overrides.databaseUrl ?? (env.DATABASE_URL || undefined),
-    publicUrl: (env.AX_PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, ''),
-    adminEmail: env.AX_ADMIN_EMAIL ?? 'admin@localhost',
-    adminApiKey: env.AX_ADMIN_API_KEY || undefined,
-    adminPassword: env.AX_ADMIN_PASSWORD || undefined,
-    smtpUrl: env.AX_SMTP_URL || undefined,
-    mailFrom: env.AX_MAIL_FROM ?? 'ax <no-reply@localhost>',
-    logLevel: env.AX_LOG_LEVEL ?? 'info',
+    dataDir: resolve(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data'),
+    databaseUrl: overrides.databaseUrl ?? postgresUrl(read('DATABASE_URL')),
+    publicUrl: (publicUrl === undefined ? listenUrl(host, port) : httpUrl('AX_PUBLIC_URL', publicUrl)).replace(/\/+$/, ''),
+    publicUrlIsListenUrl: publicUrl === undefined,
+    adminEmail: email('AX_ADMIN_EMAIL', read('AX_ADMIN_EMAIL') ?? 'admin@localhost'),
+    adminApiKey: read('AX_ADMIN_API_KEY'),
+    adminPassword: read('AX_ADMIN_PASSWORD'),
+    smtpUrl: read('AX_SMTP_URL'),
+    mailFrom: read('AX_MAIL_FROM') ?? 'ax <no-reply@localhost>',
+    logLevel: oneOf('AX_LOG_LEVEL', read('AX_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     bodyLimit: 1024 * 1024,
-    requestTimeoutMs: positiveInteger(env, 'AX_REQUEST_TIMEOUT_MS', 30_000),
-    headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000),
-    connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000),
-    keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000),
-    authFailureLimit: Number(env.AX_AUTH_FAILURE_LIMIT ?? 30),
-    keyPepper: env.AX_KEY_PEPPER || undefined,
-    tokenKey: env.AX_TOKEN_KEY || undefined,
-    sessionIdleTimeoutMs: Number(env.AX_SESSION_IDLE_TIMEOUT ?? 30) * 60_000,
-    passwordCheckConcurrency: Number(env.AX_PASSWORD_CHECKS ?? 4),
+    requestTimeoutMs: positiveInteger(env, 'AX_REQUEST_TIMEOUT_MS', 30_000, 'milliseconds'),
+    headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000, 'milliseconds'),
+    connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000, 'milliseconds'),
+    keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000, 'milliseconds'),
+    authFailureLimit: positiveInteger(env, 'AX_AUTH_FAILURE_LIMIT', 30, 'failures'),
+    trustProxy: boolean('AX_TRUST_PROXY', read('AX_TRUST_PROXY') ?? 'false'),
+    keyPepper: read('AX_KEY_PEPPER'),
+    tokenKey: read('AX_TOKEN_KEY'),
+    sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
+    passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
+    testClock: testClock(read('AX_TEST_CLOCK'), host),
   };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/**
+ * Only the test harness sets AX_TEST_CLOCK, for servers it spawns. A server that anything off this machine can
+ * reach refuses to start with it, so a movable clock (expiries, lockouts) can never be switched on in production.
+ */
+function testClock(text: string | undefined, host: string): boolean {
+  if (text === undefined) return false;
+  if (text !== '1') throw new ConfigError(`AX_TEST_CLOCK is for the test harness only and must be 1 when set, got ${JSON.stringify(text)}`);
+  if (!/^(?:127(?:\.\d{1,3}){3}|::1|localhost)$/.test(host)) {
+    throw new ConfigError(`AX_TEST_CLOCK is for the test harness only: it needs a loopback listen address, not ${JSON.stringify(host)}`);
+  }
+  return true;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number of milliseconds, got ${text}`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive whole number of ${unit}, got ${JSON.stringify(text)}`);
+  }
   return value;
 }
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AX_PORT must be a port number, got ${text}`);
+  if (!/^\s*\d+\s*$/.test(text) || port > 65535) throw new ConfigError(`AX_PORT must be a port number (0-65535), got ${JSON.stringify(text)}`);
   return port;
+}
+
+function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function httpUrl(name: string, text: string): string {
+  let url: URL | undefined;
+  try { url = new URL(text); } catch { url = undefined; }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError(`${name} must be an http:// or https:// URL, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function postgresUrl(text: string | undefined): string | undefined {
+  if (text !== undefined && !/^postgres(?:ql)?:\/\//i.test(text)) {
+    // Only the scheme is repeated: the rest may hold a password.
+    throw new ConfigError(`DATABASE_URL must be a postgres:// URL (got ${text.split(':')[0]}:…)`);
+  }
+  return text;
+}
+
+function email(name: string, text: string): string {
+  if (!/^[^@\s]+@[^@\s]+$/.test(text)) throw new ConfigError(`${name} must be an email address, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function oneOf(name: string, text: string, values: readonly string[]): string {
+  if (!values.includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
+  return text;
+}
+
+function boolean(name: string, text: string): boolean {
+  if (text !== 'true' && text !== 'false') throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(text)}`);
+  return text === 'true';
 }

@@ -13,7 +13,7 @@ import { registerQueryGuard } from './plugins/query-guard.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
-import { finishOpenApiDocument } from './schemas/openapi-document.js';
+import { finishOpenApiDocument } from './openapi-document.js';
 
 /** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
 const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
@@ -47,7 +47,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean; con
     },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: process.env.AX_TRUST_PROXY === 'true',
+    trustProxy: ctx.config.trustProxy,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },

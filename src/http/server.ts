@@ -2,6 +2,7 @@ import pino from 'pino';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
 import { bootstrap, createFirstProfile } from '../server/bootstrap.js';
 import { type AppContext, createContext } from '../server/context.js';
+import { registerTestClock, ShiftableClock } from '../server/test-clock.js';
 import { buildApp } from './app.js';
 
 export interface StartedServer {
@@ -23,6 +24,12 @@ export async function startServer(
   const log = pino({ level: config.logLevel });
   const ctx = await createContext(config, log);
   const app = await buildApp(ctx);
+  if (config.testClock) {
+    const clock = new ShiftableClock();
+    ctx.clock = clock;
+    registerTestClock(app, clock);
+    log.warn('AX_TEST_CLOCK=1: this server\'s clock can be moved forward by POST /__test/clock (for tests only)');
+  }
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -37,7 +44,7 @@ export async function startServer(
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-    if (!process.env.AX_PUBLIC_URL) config.publicUrl = url;
+    if (config.publicUrlIsListenUrl) config.publicUrl = url;
     if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey, env);
     log.info({ url, database: ctx.store.dialect }, 'ax server ready');
     if (overrides.handleSignals !== false) {

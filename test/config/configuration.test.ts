@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+import { AX_BIN } from '../helpers/server.js';
+
+/**
+ * Issue 9 §4: the configuration is read and checked once, at start. A wrong value stops `ax serve` with a message
+ * naming the variable (a bad AX_AUTH_FAILURE_LIMIT used to become NaN and block an address after one failure).
+ */
+describe('configuration', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ax-config-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it.each([
+    ['AX_AUTH_FAILURE_LIMIT', 'abc'],
+    ['AX_PORT', 'eighty'],
+    ['AX_REQUEST_TIMEOUT_MS', '-5'],
+    ['AX_SESSION_IDLE_TIMEOUT', '1.5'],
+    ['AX_TRUST_PROXY', 'yes'],
+  ])('ax serve with %s=%s exits non-zero naming the variable, before touching the data directory', (name, value) => {
+    const run = spawnSync(process.execPath, [AX_BIN, 'serve', '--host', '127.0.0.1', '--data-dir', join(dataDir, name)], {
+      env: { ...process.env, DATABASE_URL: '', AX_LOG_LEVEL: 'warn', [name]: value },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.status).not.toBeNull();
+    expect(run.stderr).toContain(name);
+    expect(run.stderr).toContain(JSON.stringify(value));
+    expect(existsSync(join(dataDir, name))).toBe(false);
+  });
+
+  it.each([
+    ['AX_AUTH_FAILURE_LIMIT', 'abc'],
+    ['AX_AUTH_FAILURE_LIMIT', '0'],
+    ['AX_PASSWORD_CHECKS', '2x'],
+    ['AX_SESSION_IDLE_TIMEOUT', '-30'],
+    ['AX_KEEP_ALIVE_TIMEOUT_MS', ''.padEnd(20, '9')],
+    ['AX_PORT', '65536'],
+    ['AX_PORT', '-1'],
+    ['AX_PUBLIC_URL', 'example.com/ax'],
+    ['AX_LOG_LEVEL', 'loud'],
+    ['AX_ADMIN_EMAIL', 'admin'],
+    ['AX_TRUST_PROXY', '1'],
+    ['DATABASE_URL', 'mysql://db/ax'],
+  ])('refuses %s=%s with a ConfigError naming it', (name, value) => {
+    expect(() => loadConfig({}, { [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({}, { [name]: value })).toThrow(name);
+  });
+
+  it('reads the defaults, and the values it accepts', () => {
+    expect(loadConfig({}, {})).toMatchObject({
+      port: 8080, authFailureLimit: 30, passwordCheckConcurrency: 4, sessionIdleTimeoutMs: 30 * 60_000, trustProxy: false,
+      logLevel: 'info', publicUrl: 'http://127.0.0.1:8080', publicUrlIsListenUrl: true,
+    });
+    expect(loadConfig({}, {
+      AX_AUTH_FAILURE_LIMIT: '5', AX_TRUST_PROXY: 'true', AX_PUBLIC_URL: 'https://ax.example.com/', AX_SESSION_IDLE_TIMEOUT: '10',
+    })).toMatchObject({ authFailureLimit: 5, trustProxy: true, publicUrl: 'https://ax.example.com', publicUrlIsListenUrl: false, sessionIdleTimeoutMs: 600_000 });
+    // An empty variable is an unset one (as a shell's `AX_PORT= ax serve` means).
+    expect(loadConfig({}, { AX_PORT: '', AX_TRUST_PROXY: '' })).toMatchObject({ port: 8080, trustProxy: false });
+  });
+});
