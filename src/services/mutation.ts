@@ -73,8 +73,6 @@ async function readAccessVersion(trx: Trx, accountId: number): Promise<number> {
 /**
  * Runs a change as one transaction together with its audit row: either both land or neither does. After the
  * commit the account's caches are invalidated here and, through the change feed, in every other process.
- * `AX_FAULT_INJECT=<operation>` makes that operation fail after its work, before the commit (tests prove a
- * failure half-way leaves nothing changed).
  */
 export async function runMutation<T>(
   ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet) => Promise<T>, options: MutationOptions = {},
@@ -99,9 +97,6 @@ export async function runMutation<T>(
       variables: actor.variables ?? null,
       created_at: isoNow(ctx.clock),
     }).execute();
-    if (process.env.AX_FAULT_INJECT && process.env.AX_FAULT_INJECT === actor.operation) {
-      throw new Error(`fault injected into ${actor.operation}`);
-    }
     return value;
   });
   await ctx.changes.publish({

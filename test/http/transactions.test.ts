@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testBackend } from '../helpers/database.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -12,10 +14,30 @@ const enc = encodeURIComponent;
 beforeAll(async () => {
   server = await startTestServer();
 });
-afterEach(() => {
-  delete process.env.AX_FAULT_INJECT;
-});
+afterEach(() => endFault());
 afterAll(async () => server?.close());
+
+/**
+ * Makes the audit row of `operation` fail to insert: a database trigger, so the fault is injected through the store
+ * the server uses and the production code has no branch for it. The audit row is the last write of every change,
+ * so the service's own writes have all run when the transaction fails.
+ */
+async function failAuditOf(operation: string): Promise<void> {
+  const db = server.context!.store.db;
+  const name = sql.lit(operation);
+  if (testBackend === 'postgres') {
+    await sql`create or replace function fault_injected() returns trigger language plpgsql as $$ begin raise exception 'fault injected'; end $$`.execute(db);
+    await sql`create trigger fault_injected before insert on audit_logs for each row when (new.operation_name = ${name}) execute function fault_injected()`.execute(db);
+  } else {
+    await sql`create trigger fault_injected before insert on audit_logs when new.operation_name = ${name} begin select raise(abort, 'fault injected'); end`.execute(db);
+  }
+}
+
+async function endFault(): Promise<void> {
+  const db = server.context!.store.db;
+  if (testBackend === 'postgres') await sql`drop trigger if exists fault_injected on audit_logs`.execute(db);
+  else await sql`drop trigger if exists fault_injected`.execute(db);
+}
 
 async function counts() {
   const db = server.context!.store.db;
@@ -41,7 +63,7 @@ describe('a failure half-way leaves nothing changed', () => {
     expect((await server.api('POST', '/v2/role-bindings', { body: { user_id: user.id, role_id: readOnly, resource_type: 'PROJECT', resource_id: project.id } })).status).toBe(201);
     const before = await counts();
 
-    process.env.AX_FAULT_INJECT = 'DELETE /v2/users/:user_id';
+    await failAuditOf('DELETE /v2/users/:user_id');
     const failed = await server.api('DELETE', `/v2/users/${enc(user.id)}`);
     expect(failed.status).toBe(500);
     expect(failed.headers.get('content-type')).toMatch(/problem\+json/);
@@ -50,7 +72,7 @@ describe('a failure half-way leaves nothing changed', () => {
     expect((await server.api('GET', '/v2/me', { key: user.key })).status).toBe(200);
     expect((await server.api('GET', `/v2/users/${enc(user.id)}`)).status).toBe(200);
 
-    delete process.env.AX_FAULT_INJECT;
+    await endFault();
     expect((await server.api('DELETE', `/v2/users/${enc(user.id)}`)).status).toBe(204);
     const after = await counts();
     expect(after.orgMemberships).toBe(before.orgMemberships - 1);
@@ -65,7 +87,7 @@ describe('a failure half-way leaves nothing changed', () => {
     const space = (await server.api('POST', '/v2/spaces', { body: { name: 'doomed', organization_id: org.id } })).body;
     await server.api('POST', '/v2/projects', { body: { name: 'inside', space_id: space.id } });
     const before = await counts();
-    process.env.AX_FAULT_INJECT = 'DELETE /v2/spaces/:space_id';
+    await failAuditOf('DELETE /v2/spaces/:space_id');
     expect((await server.api('DELETE', `/v2/spaces/${enc(space.id)}`)).status).toBe(500);
     expect(await counts()).toEqual(before);
     expect((await server.api('GET', `/v2/spaces/${enc(space.id)}`)).status).toBe(200);
