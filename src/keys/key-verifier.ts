@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { type Clock, systemClock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
 import type { AccountRoleKey, Database } from '../store/schema.js';
 import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
@@ -76,7 +77,7 @@ export class KeyVerifier {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly pepper: Buffer,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {
     this.#lookupSql = db
       .selectFrom('api_keys as k')
@@ -96,7 +97,7 @@ export class KeyVerifier {
       if (this.#imported.has(id)) publicId = id;
     }
     if (publicId === undefined) return MALFORMED;
-    const now = this.now();
+    const now = this.clock.now();
     let entry = this.#cache.get(publicId);
     if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) {
       entry = await this.#load(publicId, now);

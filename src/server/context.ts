@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
+import type { ServiceDeps } from '../services/service-deps.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { openStore, type Store } from '../store/database.js';
@@ -13,20 +14,9 @@ import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
 import { loadServerSecrets, type ServerSecrets } from '../store/server-settings.js';
 import { SqliteChangeFeed } from '../store/sqlite/sqlite-change-feed.js';
 
-/** Everything a request handler or service needs, created once per process. */
-export interface AppContext {
+/** The process's parts, created once: the services' dependencies, plus the whole configuration and the way to close. */
+export interface AppContext extends ServiceDeps {
   config: Config;
-  log: Logger;
-  store: Store;
-  secrets: ServerSecrets;
-  keys: KeyVerifier;
-  access: AccessCache;
-  mailer: Mailer;
-  changes: ChangeFeed;
-  /** The time, for everything that measures it (tests replace it with a clock they move). */
-  clock: Clock;
-  /** Failed-authentication limits and the bound on password hashes at once. */
-  authLimits: AuthLimits;
   close(): Promise<void>;
 }
 
@@ -36,7 +26,9 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   try {
     await migrateToLatest(store.db);
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey });
-    const keys = new KeyVerifier(store.db, secrets.keyPepper);
+    // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
+    const clock: Clock = { now: () => context.clock.now() };
+    const keys = new KeyVerifier(store.db, secrets.keyPepper, clock);
     await keys.loadImportedKeys();
     const access = new AccessCache(store.db);
     const dropCaches = () => { keys.invalidateAll(); access.invalidateAll(); };
@@ -51,8 +43,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const context: AppContext = {
       config, log, store, secrets, keys, access, mailer, changes,
       clock: systemClock,
-      // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
-      authLimits: new AuthLimits(config, { now: () => context.clock.now() }),
+      authLimits: new AuthLimits(config, clock),
       async close() {
         mailer.close();
         await changes.close();

@@ -19,7 +19,7 @@ let home: string;
 vi.setConfig({ testTimeout: 120_000 });
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ testClock: true });
   home = mkdtempSync(join(tmpdir(), 'ax-e2e-'));
 });
 afterAll(async () => server?.close());
@@ -243,7 +243,7 @@ describe('API keys: listing, rotation with grace, revocation', () => {
     expect(refreshed.stderr).toContain('keeps working for 2 s');
     await ax(['users', 'list'], { key: ids.ciSecret! });
     await ax(['users', 'list'], { key: fresh });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await server.advanceClock(2001);
     const old = await ax(['users', 'list'], { key: ids.ciSecret!, code: EXIT.AUTH });
     expect(old.stderr).toMatch(/✗ Error: 401 Unauthorized/);
     expect(old.stderr).toContain('ax profiles show');

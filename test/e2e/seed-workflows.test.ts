@@ -9,7 +9,7 @@ let server: TestServer;
 const enc = encodeURIComponent;
 
 beforeAll(async () => {
-  server = await startTestServer({ spawn: true });
+  server = await startTestServer({ spawn: true, testClock: true });
 });
 afterAll(async () => server?.close());
 
@@ -133,7 +133,7 @@ describe('seed workflows over HTTP', () => {
     const rotated = await ok('POST', `/v2/api-keys/${enc(original.id)}/refresh`, { grace_period_seconds: 2 });
     expect((await server.api('GET', '/v2/me', { key: original.key })).status).toBe(200);
     expect((await server.api('GET', '/v2/me', { key: rotated.key })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2500));
+    await server.advanceClock(2001);
     expect((await server.api('GET', '/v2/me', { key: original.key })).status).toBe(401);
     expect((await server.api('GET', '/v2/me', { key: rotated.key })).status).toBe(200);
     await server.api('PUT', `/v2/api-keys/${enc(rotated.id)}/revoke`);

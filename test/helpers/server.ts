@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startServer } from '../../src/http/server.js';
 import type { Clock } from '../../src/domain/clock.js';
+import { ShiftableClock } from '../../src/server/test-clock.js';
 import type { AppContext } from '../../src/server/context.js';
 import { createTestDatabase } from './database.js';
 import { type ReceivedMail, startSmtpListener } from './smtp.js';
@@ -27,6 +28,11 @@ export interface TestServer {
   mails(): Promise<ReceivedMail[]>;
   /** Waits (up to 5 s) for a mail to `to`, newest first. */
   waitForMail(to: string, subject?: RegExp): Promise<ReceivedMail>;
+  /**
+   * Moves the server's clock forward: grace periods and expiries pass without sleeping. Needs `testClock: true`
+   * (or an in-process `clock` with an `advance`).
+   */
+  advanceClock(ms: number): Promise<void>;
   /** A JSON request against the server: `{ status, body, headers }`. */
   api(method: string, path: string, options?: { key?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
   close(): Promise<void>;
@@ -44,7 +50,14 @@ export interface TestServerOptions {
   spawn?: boolean;
   /** The in-process server's clock (e.g. a TestClock, to move time past lockouts and idle timeouts). */
   clock?: Clock;
+  /**
+   * A clock that runs with real time and that advanceClock() moves forward: a ShiftableClock in process, and for a
+   * spawned server AX_TEST_CLOCK=1 (the test-only POST /__test/clock).
+   */
+  testClock?: boolean;
 }
+
+type AdvancingClock = Clock & { advance(ms: number): void };
 
 /**
  * Starts a real server (SQLite in a temp dir, or a fresh PostgreSQL schema when AX_TEST_DB=postgres) with a real
@@ -64,9 +77,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ARIZE_DIRECTORY: profileDir,
     // Always set: on SQLite runs an inherited DATABASE_URL (CI exports one) must not send the server to PostgreSQL.
     DATABASE_URL: database.url ?? '',
+    ...(options.testClock && options.spawn ? { AX_TEST_CLOCK: '1' } : {}),
     ...options.env,
   };
   let url: string;
+  let clock: AdvancingClock | undefined;
   let stop: () => Promise<void>;
   let context: AppContext | undefined;
   if (options.spawn) {
@@ -79,6 +94,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     stop = server.close;
     context = server.context;
     if (options.clock) context.clock = options.clock;
+    else if (options.testClock) context.clock = new ShiftableClock();
+    if ('advance' in context.clock) clock = context.clock as AdvancingClock;
   }
   const api: TestServer['api'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
@@ -99,6 +116,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
   return {
     url, adminKey, adminPassword: ADMIN_PASSWORD, dataDir, profileDir, databaseUrl: database.url, context, api,
+    async advanceClock(ms) {
+      if (clock) return clock.advance(ms);
+      if (!options.spawn || !options.testClock) throw new Error('advanceClock() needs startTestServer({ testClock: true })');
+      const res = await api('POST', '/__test/clock', { key: null, body: { advance_ms: ms } });
+      if (res.status !== 200) throw new Error(`POST /__test/clock answered ${res.status}: ${JSON.stringify(res.body)}`);
+    },
     mails: async () => [...smtp.mails],
     async waitForMail(to, subject) {
       for (let i = 0; i < 100; i++) {

@@ -11,7 +11,7 @@ let userCount = 0;
 let sceneCount = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ testClock: true });
 });
 afterAll(async () => {
   await server?.close();
@@ -48,7 +48,7 @@ describe('POST /v2/resource-restrictions', () => {
     expect(Object.keys(first.body).sort()).toEqual(['created_at', 'resource_id', 'resource_type']);
     expect(first.body).toMatchObject({ resource_id: projectId, resource_type: 'PROJECT' });
     expect(new Date(first.body.created_at).toISOString()).toBe(first.body.created_at);
-    await new Promise((r) => setTimeout(r, 5));
+    await server.advanceClock(1000);
     const again = await server.api('POST', '/v2/resource-restrictions', { body: { resource_id: projectId } });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);

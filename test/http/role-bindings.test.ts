@@ -14,7 +14,7 @@ let roleCount = 0;
 const predefined: Record<string, string> = {};
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ testClock: true });
   const res = await server.api('GET', '/v2/roles?is_predefined=true');
   for (const r of res.body.roles) {
     const key = Object.values(PREDEFINED_ROLES).find((p) => p.name === r.name)!.key;
@@ -401,7 +401,7 @@ describe('PATCH /v2/role-bindings/{binding_id}', () => {
     const target = await user();
     const created = await bind({ user_id: target.id, role_id: predefined.READ_ONLY!, resource_type: 'SPACE', resource_id: h.spaceId });
     const path = `/v2/role-bindings/${enc(created.body.id)}`;
-    await new Promise((r) => setTimeout(r, 5));
+    await server.advanceClock(1000);
     const changed = await server.api('PATCH', path, { body: { role_id: predefined.MEMBER } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ ...created.body, role_id: predefined.MEMBER, updated_at: expect.any(String) });

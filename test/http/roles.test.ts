@@ -12,7 +12,7 @@ let server: TestServer;
 let userCount = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ testClock: true });
 });
 afterAll(async () => {
   await server?.close();
@@ -188,7 +188,7 @@ describe('GET /v2/roles/{role_id}', () => {
 describe('PATCH /v2/roles/{role_id}', () => {
   it('renames, replaces the permission set and clears the description (then omitted)', async () => {
     const role = await createRole('patch-me', ['PROJECT_READ', 'TAG_READ'], { description: 'before' });
-    await new Promise((r) => setTimeout(r, 5));
+    await server.advanceClock(1000);
     const renamed = await server.api('PATCH', `/v2/roles/${enc(role.id)}`, { body: { name: 'patched' } });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ id: role.id, name: 'patched', description: 'before', permissions: ['PROJECT_READ', 'TAG_READ'] });

@@ -17,7 +17,7 @@ afterEach(async () => {
   await store.close();
 });
 
-const verifier = () => new KeyVerifier(store.db, pepper, now);
+const verifier = () => new KeyVerifier(store.db, pepper, { now });
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe('KeyVerifier.verify', () => {
