@@ -1,13 +1,25 @@
 /**
- * Wire types of the `/v2` admin API, as `spec/api.md` states them. Optional fields are omitted by the server
- * rather than sent as `null`, so they are typed `?:`.
+ * Wire types of the `/v2` admin API. Answers (and the requests whose schema lives in `src/wire`) are the `Static<>`
+ * of the server's own TypeBox schemas, imported as types only: the client never loads TypeBox at run time, and a
+ * schema change is a type change here (test/cli/client-types.test.ts fails when they drift). Optional fields are
+ * omitted by the server rather than sent as `null`, so they are typed `?:`.
  */
+import type { Static } from '@sinclair/typebox';
+import type * as access from '../wire/access.js';
+import type * as apiKeys from '../wire/api-keys.js';
+import type * as auditLogs from '../wire/audit-logs.js';
+import type * as common from '../wire/common.js';
+import type * as organizations from '../wire/organizations.js';
+import type * as projects from '../wire/projects.js';
+import type * as removal from '../wire/removal-cascade.js';
+import type * as restrictions from '../wire/resource-restrictions.js';
+import type * as roleBindings from '../wire/role-bindings.js';
+import type * as roles from '../wire/roles.js';
+import type * as spaces from '../wire/spaces.js';
+import type * as users from '../wire/users.js';
 
 /** `pagination` member of every list response. `next_cursor` is present only when `has_more` is true. */
-export interface Pagination {
-  has_more: boolean;
-  next_cursor?: string;
-}
+export type Pagination = Static<typeof common.Pagination>;
 
 /** Query parameters shared by every list endpoint. */
 export interface PageParams {
@@ -17,41 +29,31 @@ export interface PageParams {
   cursor?: string;
 }
 
-export type UserStatus = 'ACTIVE' | 'INVITED' | 'EXPIRED';
-export type InviteMode = 'EMAIL_LINK' | 'TEMPORARY_PASSWORD' | 'NONE';
-export type AccountRoleName = 'ADMIN' | 'MEMBER' | 'ANNOTATOR';
-export type PredefinedRoleName = 'ADMIN' | 'MEMBER' | 'READ_ONLY' | 'ANNOTATOR';
-export type ApiKeyType = 'USER' | 'SERVICE';
-export type ApiKeyStatus = 'ACTIVE' | 'REVOKED';
-export type RoleBindingResourceType = 'SPACE' | 'PROJECT';
-export type RestrictionResourceType = 'PROJECT';
-export type AuditOperationType = 'MUTATION' | 'QUERY' | 'SUBSCRIPTION';
+export type UserStatus = Static<typeof users.UserStatus>;
+export type InviteMode = Static<typeof users.InviteMode>;
+export type AccountRoleName = Static<typeof common.PredefinedAccountRole>;
+export type PredefinedRoleName = Static<typeof common.PredefinedRole>;
+export type PermissionName = Static<typeof common.PermissionName>;
+export type ApiKeyType = Static<typeof apiKeys.KeyType>;
+export type ApiKeyStatus = Static<typeof apiKeys.KeyStatus>;
+export type RoleBindingResourceType = Static<typeof roleBindings.BindingResourceType>;
+export type RestrictionResourceType = Static<typeof restrictions.RestrictionResourceType>;
+export type AuditOperationType = Static<typeof auditLogs.OperationType>;
 
-/** A role assignment as responses carry it; `name` of a CUSTOM assignment is the custom role's display name. */
-export type RoleAssignment<P extends string = PredefinedRoleName> =
-  | { type: 'PREDEFINED'; name: P }
-  | { type: 'CUSTOM'; id: string; name?: string };
+/** An organization or space role assignment as responses carry it; `name` of a CUSTOM one is the role's display name. */
+export type RoleAssignment = Static<typeof common.RoleAssignment>;
+/** An account role assignment as responses carry it (users, bots). */
+export type AccountRoleAssignment = Static<typeof common.AccountRoleAssignment>;
 
-/** A role assignment as requests carry it (a CUSTOM assignment names the role by id only). */
-export type RoleAssignmentRequest<P extends string = PredefinedRoleName> =
-  | { type: 'PREDEFINED'; name: P }
-  | { type: 'CUSTOM'; id: string };
+/** An organization or space role assignment as requests carry it (`name` of a CUSTOM one is ignored). */
+export type RoleAssignmentRequest = Static<ReturnType<typeof common.RoleAssignmentRequest<typeof common.PredefinedRole>>>;
+/** An account role assignment as requests carry it. */
+export type AccountRoleAssignmentRequest = Static<ReturnType<typeof common.RoleAssignmentRequest<typeof common.PredefinedAccountRole>>>;
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: RoleAssignment<AccountRoleName>;
-  status: UserStatus;
-  is_developer: boolean;
-  created_at: string;
-}
+export type User = Static<typeof users.User>;
 
 /** The 201 answer of `POST /v2/users`: the user, how it was invited and, for TEMPORARY_PASSWORD, the password. */
-export interface CreatedUser extends User {
-  invite_mode: InviteMode;
-  temporary_password?: string;
-}
+export type CreatedUser = Static<typeof users.CreatedUser>;
 
 export interface UserListParams extends PageParams {
   /** Case-insensitive substring of the email address. */
@@ -60,10 +62,13 @@ export interface UserListParams extends PageParams {
   status?: UserStatus[];
 }
 
+// The request bodies and list queries below are still declared inline in their routes (src/http/routes/*): they are
+// written out here by hand until those schemas move to src/wire too.
+
 export interface CreateUserRequest {
   name: string;
   email: string;
-  role: RoleAssignmentRequest<AccountRoleName>;
+  role: AccountRoleAssignmentRequest;
   invite_mode: InviteMode;
   is_developer?: boolean;
 }
@@ -71,13 +76,6 @@ export interface CreateUserRequest {
 export interface UpdateUserRequest {
   name?: string;
   is_developer?: boolean;
-}
-
-export interface Organization {
-  id: string;
-  name: string;
-  description: string;
-  created_at: string;
 }
 
 export interface OrganizationListParams extends PageParams {
@@ -94,23 +92,6 @@ export interface UpdateOrganizationRequest {
   name?: string;
   /** `null` clears the description. */
   description?: string | null;
-}
-
-export interface OrganizationMembership {
-  id: string;
-  organization_id: string;
-  user_id: string;
-  role: RoleAssignment;
-}
-
-export interface Space {
-  id: string;
-  name: string;
-  description: string;
-  is_private: boolean;
-  created_at: string;
-  /** Sent by this server; Arize's own omits it. */
-  organization_id?: string;
 }
 
 export interface SpaceListParams extends PageParams {
@@ -132,40 +113,9 @@ export interface UpdateSpaceRequest {
   is_private?: boolean;
 }
 
-export interface SpaceMembership {
-  id: string;
-  space_id: string;
-  user_id: string;
-  role: RoleAssignment;
-}
-
-/** Who a member is, in the member lists (beyond Arize's surface). */
-export interface MemberUser {
-  name: string;
-  email: string;
-  is_bot: boolean;
-}
-
-/** A row of `GET /v2/organizations/{id}/users`: the membership and its user. */
-export interface OrganizationMember extends OrganizationMembership {
-  user: MemberUser;
-}
-
-/** A row of `GET /v2/spaces/{id}/users`: the membership and its user. */
-export interface SpaceMember extends SpaceMembership {
-  user: MemberUser;
-}
-
 export interface AddMemberRequest {
   user_id: string;
   role: RoleAssignmentRequest;
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  space_id: string;
-  created_at: string;
 }
 
 export interface ProjectListParams extends PageParams {
@@ -183,16 +133,6 @@ export interface CreateProjectRequest {
 
 export interface UpdateProjectRequest {
   name: string;
-}
-
-export interface Role {
-  id: string;
-  name: string;
-  description?: string;
-  permissions: string[];
-  is_predefined: boolean;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface RoleListParams extends PageParams {
@@ -214,16 +154,6 @@ export interface UpdateRoleRequest {
   description?: string | null;
 }
 
-export interface RoleBinding {
-  id: string;
-  user_id: string;
-  role_id: string;
-  resource_type: RoleBindingResourceType;
-  resource_id: string;
-  created_at: string;
-  updated_at: string;
-}
-
 export interface RoleBindingListParams extends PageParams {
   /** Required by the server. */
   resource_type: RoleBindingResourceType;
@@ -239,27 +169,8 @@ export interface CreateRoleBindingRequest {
   resource_id: string;
 }
 
-export interface ResourceRestriction {
-  resource_id: string;
-  resource_type: RestrictionResourceType;
-  created_at: string;
-}
-
 export interface ResourceRestrictionListParams extends PageParams {
   resource_type?: RestrictionResourceType;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  description?: string;
-  key_type: ApiKeyType;
-  status: ApiKeyStatus;
-  redacted_key: string;
-  created_by_user_id: string;
-  created_at: string;
-  expires_at?: string;
-  last_used_at?: string;
 }
 
 export interface ApiKeyListParams extends PageParams {
@@ -273,104 +184,6 @@ export interface ApiKeyListParams extends PageParams {
   created_by_user_id?: string;
 }
 
-/** What to do with the live SERVICE keys a removed person created: keep (default), revoke, or rotate. */
-export type ServiceKeyAction = 'keep' | 'revoke' | 'rotate';
-
-/** Query of the removals that report a cascade: a member's removal from an organization or space, a user's deletion. */
-export interface RemovalParams {
-  /** Answer the cascade the removal would take, changing nothing. */
-  dry_run?: boolean;
-  service_keys?: ServiceKeyAction;
-}
-
-/** A SERVICE key the removed person created; a rotated one carries its new raw key (shown once) and the key it replaces. */
-export interface CascadeServiceKey {
-  id: string;
-  name: string;
-  redacted_key: string;
-  created_by_user_id: string;
-  /** The spaces the key's bot user is a member of. */
-  spaces: string[];
-  replaces_key_id?: string;
-  key?: string;
-}
-
-/** What a removal took (or, dry run, would take), and the person's service keys. */
-export interface RemovalCascade {
-  dry_run: boolean;
-  service_keys_action: ServiceKeyAction;
-  organization_memberships: number;
-  space_memberships: number;
-  role_bindings: number;
-  user_keys_revoked: number;
-  service_keys: CascadeServiceKey[];
-}
-
-export interface ServiceKeySpaceAssignment {
-  space_id: string;
-  role?: RoleAssignmentRequest;
-}
-
-export interface ServiceKeyOrgAssignment {
-  org_id: string;
-  role?: RoleAssignmentRequest;
-  spaces: ServiceKeySpaceAssignment[];
-}
-
-export interface CreateUserApiKeyRequest {
-  key_type: 'USER';
-  name: string;
-  description?: string;
-  expires_at?: string;
-}
-
-export interface CreateServiceApiKeyRequest {
-  key_type: 'SERVICE';
-  name: string;
-  description?: string;
-  expires_at?: string;
-  account_role?: RoleAssignmentRequest<AccountRoleName>;
-  organizations: ServiceKeyOrgAssignment[];
-}
-
-export type CreateApiKeyRequest = CreateUserApiKeyRequest | CreateServiceApiKeyRequest;
-
-/** The bot user a service key authenticates as, with every default resolved by the server. */
-export interface ServiceKeyBotUser {
-  id: string;
-  name: string;
-  account_role: RoleAssignment<AccountRoleName>;
-  organizations: { org_id: string; role: RoleAssignment; spaces: { space_id: string; role: RoleAssignment }[] }[];
-}
-
-/** `POST /v2/api-keys` answer: the key record plus the raw key, returned this once. */
-export interface CreatedApiKey extends ApiKey {
-  key: string;
-  bot_user?: ServiceKeyBotUser;
-}
-
-export interface RefreshApiKeyRequest {
-  expires_at?: string;
-  /** 0..86400; 0 (the default) revokes the old key at once. */
-  grace_period_seconds?: number;
-}
-
-/** `POST /v2/api-keys/{id}/refresh` answer: the new key record (new id) plus its raw key. */
-export interface RefreshedApiKey extends ApiKey {
-  key: string;
-}
-
-export interface AuditLog {
-  id: string;
-  user_id: string;
-  ip: string;
-  operation_type: AuditOperationType;
-  operation_name?: string;
-  operation_text?: string;
-  variables?: string;
-  created_at: string;
-}
-
 export interface AuditLogListParams extends PageParams {
   /** Inclusive, RFC 3339; default end_time − 30 days. */
   start_time?: string;
@@ -380,63 +193,11 @@ export interface AuditLogListParams extends PageParams {
   operation_type?: AuditOperationType;
 }
 
-/** A failed authentication, counted per address, reason, operation and targeted user in a 10-minute window (ours, not Arize's). */
-export interface AuthenticationFailure {
-  ip: string;
-  /** Why the credential was refused: wrong password, unknown email, unknown, revoked, expired, invalid_session, missing, … */
-  reason: string;
-  /** METHOD and route of the refused request. */
-  operation: string;
-  /** The user whose credential was tried, when known. */
-  user_id?: string;
-  count: number;
-  first_at: string;
-  last_at: string;
-}
-
 export interface AuthenticationFailureListParams extends PageParams {
   /** Inclusive, RFC 3339; default end_time − 30 days. */
   start_time?: string;
   /** Inclusive, RFC 3339; default now. */
   end_time?: string;
-}
-
-export interface AccessCheckRequest {
-  user_id: string;
-  permission: string;
-  resource_id: string;
-}
-
-/** One grant (or the restriction, or the absence of a grant) that took part in an access decision. */
-export interface AccessReason {
-  effect: 'ALLOW' | 'DENY';
-  source: 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING' | 'RESTRICTION' | 'NONE';
-  /** A sentence, e.g. `space membership MEMBER on space 12 (team-alpha)`. */
-  text: string;
-  role_id?: string;
-  role_name?: string;
-  binding_id?: string;
-  /** Where the grant sits (a space membership explains a decision on one of the space's projects). */
-  resource_type: 'ACCOUNT' | 'ORGANIZATION' | 'SPACE' | 'PROJECT';
-  resource_id: string;
-}
-
-export interface AccessCheckResult {
-  allowed: boolean;
-  reasons: AccessReason[];
-}
-
-/** A principal that holds permissions on a resource, and the grants they come from. */
-export interface AccessPrincipal {
-  user_id: string;
-  user: { name: string; email: string };
-  is_bot: boolean;
-  permissions: string[];
-  grants: AccessReason[];
-}
-
-export interface AccessPrincipals {
-  principals: AccessPrincipal[];
 }
 
 /** `GET /v2/me`: the authenticated principal. */
@@ -460,13 +221,60 @@ export interface ApiKeyList { api_keys: ApiKey[]; pagination: Pagination }
 export interface AuditLogList { logs: AuditLog[]; pagination: Pagination }
 export interface AuthenticationFailureList { failures: AuthenticationFailure[]; pagination: Pagination }
 
-/** RFC 9457 problem body of every error answer. */
-export interface Problem {
-  title: string;
-  status: number;
-  detail?: string;
-  type?: string;
-  instance?: string;
-  code?: string;
-  [extra: string]: unknown;
-}
+export type Organization = Static<typeof organizations.Organization>;
+export type OrganizationMembership = Static<typeof organizations.OrganizationMembership>;
+/** A row of `GET /v2/organizations/{id}/users`: the membership and its user. */
+export type OrganizationMember = Static<typeof organizations.OrganizationMember>;
+export type Space = Static<typeof spaces.Space>;
+export type SpaceMembership = Static<typeof spaces.SpaceMembership>;
+/** A row of `GET /v2/spaces/{id}/users`: the membership and its user. */
+export type SpaceMember = Static<typeof spaces.SpaceMember>;
+/** Who a member is, in the member lists (beyond Arize's surface). */
+export type MemberUser = Static<typeof users.MemberUser>;
+export type Project = Static<typeof projects.Project>;
+export type Role = Static<typeof roles.Role>;
+export type RoleBinding = Static<typeof roleBindings.RoleBinding>;
+export type ResourceRestriction = Static<typeof restrictions.ResourceRestriction>;
+export type ApiKey = Static<typeof apiKeys.ApiKey>;
+
+/** Query of the removals that report a cascade: a member's removal from an organization or space, a user's deletion. */
+export type RemovalParams = Static<typeof removal.RemovalQuery>;
+/** What to do with the live SERVICE keys a removed person created: keep (default), revoke, or rotate. */
+export type ServiceKeyAction = NonNullable<RemovalParams['service_keys']>;
+/** A SERVICE key the removed person created; a rotated one carries its new raw key (shown once) and the key it replaces. */
+export type CascadeServiceKey = Static<typeof removal.CascadeServiceKey>;
+/** What a removal took (or, dry run, would take), and the person's service keys. */
+export type RemovalCascade = Static<typeof removal.RemovalCascadeBody>;
+
+export type CreateUserApiKeyRequest = apiKeys.CreateUserApiKeyBody;
+export type CreateServiceApiKeyRequest = apiKeys.CreateServiceApiKeyBody;
+export type CreateApiKeyRequest = Static<typeof apiKeys.CreateApiKey>;
+export type ServiceKeyOrgAssignment = CreateServiceApiKeyRequest['organizations'][number];
+export type ServiceKeySpaceAssignment = ServiceKeyOrgAssignment['spaces'][number];
+/** The bot user a service key authenticates as, with every default resolved by the server. */
+export type ServiceKeyBotUser = Static<typeof apiKeys.ServiceKeyBotUser>;
+/** `POST /v2/api-keys` answer: the key record plus the raw key, returned this once. */
+export type CreatedApiKey = Static<typeof apiKeys.CreatedApiKey>;
+/** `POST /v2/api-keys/{id}/refresh` body; `grace_period_seconds` 0..86400, 0 (the default) revokes the old key at once. */
+export type RefreshApiKeyRequest = Static<typeof apiKeys.RefreshApiKey>;
+/** `POST /v2/api-keys/{id}/refresh` answer: the new key record (new id) plus its raw key. */
+export type RefreshedApiKey = Static<typeof apiKeys.RefreshedApiKey>;
+
+export type AuditLog = Static<typeof auditLogs.AuditLog>;
+/** A failed authentication, counted per address, reason, operation and targeted user in a 10-minute window (ours, not Arize's). */
+export type AuthenticationFailure = Static<typeof auditLogs.AuthenticationFailure>;
+
+export type AccessCheckRequest = Static<typeof access.AccessCheckRequest>;
+/** One grant (or the restriction, or the absence of a grant) that took part in an access decision. */
+export type AccessReason = Static<typeof access.AccessReason>;
+export type AccessCheckResult = Static<typeof access.AccessCheckResult>;
+export type AccessPrincipals = Static<typeof access.AccessPrincipals>;
+/** A principal that holds permissions on a resource, and the grants they come from. */
+export type AccessPrincipal = AccessPrincipals['principals'][number];
+export type AccessChecksRequest = Static<typeof access.AccessChecksRequest>;
+export type AccessChecksResult = Static<typeof access.AccessChecksResult>;
+/** `GET /v2/access/grantable-roles`: the roles the caller may grant on a resource (the privilege ceiling, answered by the server). */
+export type GrantableRoles = Static<typeof access.GrantableRoles>;
+
+/** RFC 9457 problem body of every error answer (other members may come along). */
+export type Problem = Static<typeof common.Problem> & { [extra: string]: unknown };

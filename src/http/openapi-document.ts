@@ -1,5 +1,5 @@
 import type { SwaggerTransformObject } from '@fastify/swagger';
-import { PERMISSIONS } from '../../domain/permissions.js';
+import { PERMISSIONS } from '../domain/permissions.js';
 
 /** The parts of an OpenAPI 3.1 document this module touches. */
 interface OpenApiDocument {

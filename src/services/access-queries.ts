@@ -1,9 +1,11 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
+import { canGrant, explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, forbidden } from '../domain/errors.js';
 import { isPermission } from '../domain/permissions.js';
+import { ORGANIZATION_MEMBERSHIP_GRANTS, PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../domain/predefined-roles.js';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 import type { Principal } from '../domain/principal.js';
 import type { AppContext } from '../server/context.js';
 import type { Database, UserRow } from '../store/schema.js';
@@ -39,6 +41,52 @@ export async function checkAccess(ctx: AppContext, principal: Principal, input: 
     return { allowed: false, reasons: [{ effect: 'deny', source: 'NONE', resource, text }] };
   }
   return explain(snapshot, userId, permission, resource);
+}
+
+/** One answer of a batch: the decision, or the error the single check would have answered (403, 404). */
+export type BatchedCheck = { ok: true; explanation: Explanation } | { ok: false; error: ApiError };
+
+/**
+ * Several checks at once, answered in order, each as {@link checkAccess} answers it. A question the caller may not
+ * ask (another user's access, an invisible resource) is answered in its place rather than failing the others; a
+ * malformed one (bad id, unknown permission) fails the request, as it would alone.
+ */
+export async function checkAccessBatch(ctx: AppContext, principal: Principal, inputs: readonly AccessCheckInput[]): Promise<BatchedCheck[]> {
+  const answers: BatchedCheck[] = [];
+  for (const input of inputs) {
+    try {
+      answers.push({ ok: true, explanation: await checkAccess(ctx, principal, input) });
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 403 || error.status === 404)) answers.push({ ok: false, error });
+      else throw error;
+    }
+  }
+  return answers;
+}
+
+export interface GrantableRoles {
+  /** Predefined roles the caller may grant on the resource, in the table's order. */
+  roles: PredefinedRoleKey[];
+  /** Account roles a service key the caller creates may get: never above the caller's own, never ANNOTATOR. */
+  accountRoles: AccountRoleKey[];
+}
+
+/**
+ * The privilege ceiling as an answer: the predefined roles whose every permission (what a membership or binding
+ * with that role grants at that level) the caller holds on the resource, computed by the engine's canGrant, so
+ * that no client re-implements it. Whether the caller may grant at all there (ROLE_BINDING_CREATE,
+ * SERVICE_KEY_CREATE, ORGANIZATION_UPDATE) is a separate check.
+ */
+export async function grantableRoles(ctx: AppContext, principal: Principal, resourceId: string): Promise<GrantableRoles> {
+  const resource = accessTarget(resourceId);
+  const snapshot = await ctx.access.get(principal.accountId);
+  requireVisible(snapshot, principal, resource);
+  const granted = (key: PredefinedRoleKey) =>
+    resource.type === 'ORGANIZATION' ? ORGANIZATION_MEMBERSHIP_GRANTS[key] : PREDEFINED_ROLES[key].permissions;
+  return {
+    roles: PREDEFINED_ROLE_KEYS.filter((key) => canGrant(snapshot, principal.userId, granted(key), resource).ok),
+    accountRoles: principal.role === 'ADMIN' ? ['ADMIN', 'MEMBER'] : ['MEMBER'],
+  };
 }
 
 export interface PrincipalWithAccess extends Accessor {

@@ -1,17 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import type { Reason } from '../../access/index.js';
-import { encodeId, type IdType } from '../../domain/ids.js';
-import type { PrincipalWithAccess } from '../../services/access-queries.js';
-import { Id, PermissionName } from './common.js';
-
-const ID_TYPE: Record<Reason['resource']['type'], IdType> = {
-  ACCOUNT: 'Account', ORGANIZATION: 'Organization', SPACE: 'Space', PROJECT: 'Project',
-};
+import { Id, PermissionName, PermissionNameInput, PredefinedAccountRole, PredefinedRole, Problem } from './common.js';
 
 /** One grant (or restriction, or absence of a grant) behind a decision, on the wire. */
 export const AccessReason = Type.Object({
   effect: Type.Union([Type.Literal('ALLOW'), Type.Literal('DENY')]),
-  source: Type.Union(['ACCOUNT_ROLE', 'ORGANIZATION_MEMBERSHIP', 'SPACE_MEMBERSHIP', 'SPACE_BINDING', 'PROJECT_BINDING', 'RESTRICTION', 'NONE']
+  source: Type.Union((['ACCOUNT_ROLE', 'ORGANIZATION_MEMBERSHIP', 'SPACE_MEMBERSHIP', 'SPACE_BINDING', 'PROJECT_BINDING', 'RESTRICTION', 'NONE'] as const)
     .map((s) => Type.Literal(s))),
   text: Type.String(),
   role_id: Type.Optional(Id),
@@ -33,27 +26,36 @@ export const AccessPrincipals = Type.Object({
   })),
 });
 
-/** `resource` is where the grant sits: the account (its own id), an organization, a space or a project. */
-export function presentReason(reason: Reason, accountId: number) {
-  const r = reason.resource;
-  return {
-    effect: reason.effect === 'allow' ? 'ALLOW' as const : 'DENY' as const,
-    source: reason.source,
-    text: reason.text,
-    ...(reason.roleId !== undefined ? { role_id: encodeId('Role', reason.roleId) } : {}),
-    ...(reason.roleName !== undefined ? { role_name: reason.roleName } : {}),
-    ...(reason.bindingId !== undefined ? { binding_id: encodeId('RoleBinding', reason.bindingId) } : {}),
-    resource_type: r.type,
-    resource_id: encodeId(ID_TYPE[r.type], r.type === 'ACCOUNT' ? accountId : r.id),
-  };
-}
+/** `POST /v2/access/check` body. */
+export const AccessCheckRequest = Type.Object({ user_id: Id, permission: PermissionNameInput, resource_id: Id }, { additionalProperties: false });
 
-export function presentPrincipal(p: PrincipalWithAccess, accountId: number) {
-  return {
-    user_id: encodeId('User', p.userId),
-    user: { name: p.user.name, email: p.user.email },
-    is_bot: p.user.is_bot === 1,
-    permissions: p.permissions,
-    grants: p.grants.map((g) => presentReason(g, accountId)),
-  };
-}
+/**
+ * `POST /v2/access/checks` body: several questions at once (a console page asks every button's question in one
+ * request). The bound keeps one request's work small.
+ */
+export const AccessChecksRequest = Type.Object({
+  checks: Type.Array(AccessCheckRequest, { minItems: 1, maxItems: 100 }),
+}, { additionalProperties: false });
+
+/**
+ * The answers, in the order of the questions, each as `POST /v2/access/check` would answer it; a question that one
+ * would refuse (403: another user's access; 404: a resource the caller cannot see) is answered `allowed: false`
+ * with that refusal as `problem`, so that one refusal does not fail the others.
+ */
+export const AccessChecksResult = Type.Object({
+  results: Type.Array(Type.Composite([AccessCheckResult, Type.Object({ problem: Type.Optional(Problem) })])),
+});
+
+/** The query of `GET /v2/access/grantable-roles` and `GET /v2/access/principals`: one organization, space or project. */
+export const ResourceQuery = Type.Object({ resource_id: Id }, { additionalProperties: false });
+
+/**
+ * The predefined roles the caller may grant on a resource (a membership or a service key's role there): those
+ * whose every permission the caller holds on it (the privilege ceiling). `account_roles` are the account roles a
+ * service key the caller creates may get.
+ */
+export const GrantableRoles = Type.Object({
+  resource_id: Id,
+  roles: Type.Array(PredefinedRole),
+  account_roles: Type.Array(PredefinedAccountRole),
+});

@@ -1,7 +1,4 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { encodeId } from '../../domain/ids.js';
-import { keyStatus, redactKey } from '../../keys/index.js';
-import type { ApiKeyRow } from '../../store/schema.js';
 import { AccountRoleAssignment, Id, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 
 export const KeyType = Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')]);
@@ -84,19 +81,3 @@ export const RefreshApiKey = Type.Object({
   expires_at: Type.Optional(Timestamp),
   grace_period_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
 }, { additionalProperties: false });
-
-/** A key record as the wire shows it; optional fields are omitted, never null. `now` decides the status. */
-export function presentApiKey(row: ApiKeyRow, now: string) {
-  return {
-    id: encodeId('ApiKey', row.id),
-    name: row.name,
-    ...(row.description !== null ? { description: row.description } : {}),
-    key_type: row.key_type,
-    status: keyStatus(row, now),
-    redacted_key: redactKey(row.public_id, row.last4),
-    created_by_user_id: encodeId('User', row.created_by_user_id),
-    created_at: row.created_at,
-    ...(row.expires_at !== null ? { expires_at: row.expires_at } : {}),
-    ...(row.last_used_at !== null ? { last_used_at: row.last_used_at } : {}),
-  };
-}

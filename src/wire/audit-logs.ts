@@ -1,6 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import { encodeId } from '../../domain/ids.js';
-import type { AuditLogRow, AuthenticationFailureRow } from '../../store/schema.js';
 import { Id, Timestamp } from './common.js';
 
 export const OperationType = Type.Union([Type.Literal('QUERY'), Type.Literal('MUTATION'), Type.Literal('SUBSCRIPTION')]);
@@ -17,20 +15,6 @@ export const AuditLog = Type.Object({
   created_at: Timestamp,
 });
 
-export function presentAuditLog(row: AuditLogRow) {
-  return {
-    id: encodeId('AuditLog', row.id),
-    // The list holds no row without a user (failed authentications are listed apart), whatever the column allows.
-    user_id: encodeId('User', row.user_id ?? 0),
-    ip: row.ip,
-    operation_type: row.operation_type,
-    ...(row.operation_name !== null ? { operation_name: row.operation_name } : {}),
-    ...(row.operation_text !== null ? { operation_text: row.operation_text } : {}),
-    ...(row.variables !== null ? { variables: row.variables } : {}),
-    created_at: row.created_at,
-  };
-}
-
 /**
  * Failed authentications (ours, not Arize's): one entry per address, reason, operation and targeted user in a
  * 10-minute window, with how many times it happened.
@@ -44,15 +28,3 @@ export const AuthenticationFailure = Type.Object({
   first_at: Timestamp,
   last_at: Timestamp,
 }, { description: 'Failed authentications, counted per window' });
-
-export function presentAuthenticationFailure(row: AuthenticationFailureRow) {
-  return {
-    ip: row.ip,
-    reason: row.reason,
-    operation: row.operation,
-    ...(row.user_id !== null ? { user_id: encodeId('User', row.user_id) } : {}),
-    count: row.count,
-    first_at: row.first_at,
-    last_at: row.last_at,
-  };
-}

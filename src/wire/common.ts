@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
-import { PERMISSIONS, type Permission } from '../../domain/permissions.js';
-import { PREDEFINED_ROLE_KEYS, type PredefinedRoleKey } from '../../domain/predefined-roles.js';
+import { PERMISSIONS, type Permission } from '../domain/permissions.js';
+import { PREDEFINED_ROLE_KEYS, type PredefinedRoleKey } from '../domain/predefined-roles.js';
 
 /** RFC 7807 problem body: every error the API answers with. */
 export const Problem = Type.Object({

@@ -1,8 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { encodeId } from '../../domain/ids.js';
-import type { OrganizationRow } from '../../store/schema.js';
 import { Id, RoleAssignment, Timestamp } from './common.js';
-import { type MemberRow, MemberUser, presentMember } from './users.js';
+import { MemberUser } from './users.js';
 
 export const Organization = Type.Object({
   id: Id,
@@ -20,11 +18,3 @@ export const OrganizationMembership = Type.Object({
 
 /** A row of GET /v2/organizations/{org_id}/users (beyond Arize's surface): the membership and who it is. */
 export const OrganizationMember = Type.Composite([OrganizationMembership, Type.Object({ user: MemberUser })]);
-
-export function presentOrganization(row: OrganizationRow) {
-  return { id: encodeId('Organization', row.id), name: row.name, description: row.description, created_at: row.created_at };
-}
-
-export function presentOrganizationMember(row: MemberRow & { organization_id: number }) {
-  return { id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', row.organization_id), ...presentMember(row) };
-}

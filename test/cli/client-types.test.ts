@@ -1,4 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import { describe, expectTypeOf, it } from 'vitest';
+import type * as wireAccess from '../../src/wire/access.js';
+import type * as wireApiKeys from '../../src/wire/api-keys.js';
+import type * as wireOrganizations from '../../src/wire/organizations.js';
+import type * as wireRemoval from '../../src/wire/removal-cascade.js';
+import type * as wireSpaces from '../../src/wire/spaces.js';
+import type * as wireUsers from '../../src/wire/users.js';
 import {
   createClient, HttpError, paginate, type ApiKey, type AxClient, type CreatedApiKey, type CreateUserResult, type Organization,
   type RemovalCascade, type RemovalParams, type Role, type RoleAssignmentRequest, type User, type UserList,
@@ -32,7 +39,8 @@ describe('the typed client (a public library export)', () => {
   });
 
   it('narrows discriminated unions', () => {
-    expectTypeOf<Extract<RoleAssignmentRequest, { type: 'CUSTOM' }>>().toEqualTypeOf<{ type: 'CUSTOM'; id: string }>();
+    // The request schema accepts (and ignores) a CUSTOM assignment's name, so the type derived from it says so (issue 9).
+    expectTypeOf<Extract<RoleAssignmentRequest, { type: 'CUSTOM' }>>().toEqualTypeOf<{ type: 'CUSTOM'; id: string; name?: string }>();
     expectTypeOf<Extract<CreateUserResult, { created: true }>['user']['temporary_password']>().toEqualTypeOf<string | undefined>();
     // @ts-expect-error role bindings need a resource type
     expectTypeOf((c: AxClient) => c.roleBindings.list({})).toBeFunction();
@@ -41,5 +49,23 @@ describe('the typed client (a public library export)', () => {
   it('exposes errors and the page iterator', () => {
     expectTypeOf<HttpError['status']>().toEqualTypeOf<number>();
     expectTypeOf(paginate<UserList, User>).returns.toEqualTypeOf<AsyncGenerator<User, void, undefined>>();
+  });
+
+  it('answers with the shapes of the server schemas, so a schema change is a client type change (issue 9)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    expectTypeOf(ax.users.get).returns.resolves.toEqualTypeOf<Static<typeof wireUsers.User>>();
+    expectTypeOf<Extract<CreateUserResult, { created: true }>['user']>().toEqualTypeOf<Static<typeof wireUsers.CreatedUser>>();
+    // The console's copy had it optional; the schema says every 201 carries it.
+    expectTypeOf<Extract<CreateUserResult, { created: true }>['user']['invite_mode']>().toEqualTypeOf<'EMAIL_LINK' | 'TEMPORARY_PASSWORD' | 'NONE'>();
+    expectTypeOf(ax.spaces.get).returns.resolves.toEqualTypeOf<Static<typeof wireSpaces.Space>>();
+    expectTypeOf(ax.organizations.listUsers).returns.resolves.toHaveProperty('memberships')
+      .toEqualTypeOf<Static<typeof wireOrganizations.OrganizationMember>[]>();
+    expectTypeOf(ax.apiKeys.create).parameter(0).toEqualTypeOf<Static<typeof wireApiKeys.CreateApiKey>>();
+    expectTypeOf(ax.apiKeys.create).returns.resolves.toEqualTypeOf<Static<typeof wireApiKeys.CreatedApiKey>>();
+    expectTypeOf(ax.users.delete).returns.resolves.toEqualTypeOf<Static<typeof wireRemoval.RemovalCascadeBody> | undefined>();
+    expectTypeOf(ax.access.check).parameter(0).toEqualTypeOf<Static<typeof wireAccess.AccessCheckRequest>>();
+    expectTypeOf(ax.access.checks).parameter(0).toEqualTypeOf<Static<typeof wireAccess.AccessChecksRequest>>();
+    expectTypeOf(ax.access.checks).returns.resolves.toEqualTypeOf<Static<typeof wireAccess.AccessChecksResult>>();
+    expectTypeOf(ax.access.grantableRoles).returns.resolves.toEqualTypeOf<Static<typeof wireAccess.GrantableRoles>>();
   });
 });

@@ -1,5 +1,5 @@
 import type { Transport } from '../transport.js';
-import type { AccessCheckRequest, AccessCheckResult, AccessPrincipals, Me } from '../types.js';
+import type { AccessCheckRequest, AccessCheckResult, AccessChecksRequest, AccessChecksResult, AccessPrincipals, GrantableRoles, Me } from '../types.js';
 
 /** Access decisions and their explanations (beyond Arize's surface), and the caller's own identity. */
 export class AccessResource {
@@ -13,6 +13,26 @@ export class AccessResource {
    */
   async check(body: AccessCheckRequest): Promise<AccessCheckResult> {
     return (await this.http.request<AccessCheckResult>({ method: 'POST', path: '/v2/access/check', body })).body;
+  }
+
+  /**
+   * Several checks in one request (1..100), answered in order; each answer is what {@link check} would answer.
+   *
+   * @example
+   * const { results } = await ax.access.checks({ checks: [
+   *   { user_id, permission: 'SPACE_UPDATE', resource_id: spaceId }, { user_id, permission: 'SPACE_DELETE', resource_id: spaceId },
+   * ] });
+   */
+  async checks(body: AccessChecksRequest): Promise<AccessChecksResult> {
+    return (await this.http.request<AccessChecksResult>({ method: 'POST', path: '/v2/access/checks', body })).body;
+  }
+
+  /**
+   * The predefined roles the caller may grant on an organization, space or project (the privilege ceiling: roles
+   * whose every permission the caller holds there), and the account roles a service key the caller creates may get.
+   */
+  async grantableRoles(resourceId: string): Promise<GrantableRoles> {
+    return (await this.http.request<GrantableRoles>({ method: 'GET', path: '/v2/access/grantable-roles', query: { resource_id: resourceId } })).body;
   }
 
   /** Every principal with access to a resource, and why. */

@@ -1,36 +1,50 @@
-import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
-import { checkAccess, listPrincipals } from '../../services/access-queries.js';
+import { checkAccess, checkAccessBatch, grantableRoles, listPrincipals } from '../../services/access-queries.js';
 import { principalOf } from '../actor.js';
-import { AccessCheckResult, AccessPrincipals, presentPrincipal, presentReason } from '../schemas/access.js';
-import { errorResponses, Id, PermissionNameInput } from '../schemas/common.js';
+import {
+  AccessCheckRequest, AccessCheckResult, AccessChecksRequest, AccessChecksResult, AccessPrincipals, GrantableRoles, ResourceQuery,
+} from '../../wire/access.js';
+import { presentPrincipal, presentReason, presentRefusal } from '../presenters/access.js';
+import { errorResponses } from '../../wire/common.js';
 
 const tags = ['access'];
 
-/** Access decisions and who holds access, with the grants behind them (beyond Arize's surface). */
+/** Access decisions, who holds access and what the caller may grant, with the grants behind them (beyond Arize's surface). */
 export async function accessRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/v2/access/check', {
-    schema: {
-      tags,
-      body: Type.Object({ user_id: Id, permission: PermissionNameInput, resource_id: Id }, { additionalProperties: false }),
-      response: { 200: AccessCheckResult, ...errorResponses },
-    },
+    schema: { tags, body: AccessCheckRequest, response: { 200: AccessCheckResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     const { allowed, reasons } = await checkAccess(ctx, principal, request.body);
     return { allowed, reasons: reasons.map((r) => presentReason(r, principal.accountId)) };
   });
 
+  app.post('/v2/access/checks', {
+    schema: { tags, body: AccessChecksRequest, response: { 200: AccessChecksResult, ...errorResponses } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const answers = await checkAccessBatch(ctx, principal, request.body.checks);
+    return {
+      results: answers.map((answer) => answer.ok
+        ? { allowed: answer.explanation.allowed, reasons: answer.explanation.reasons.map((r) => presentReason(r, principal.accountId)) }
+        : { allowed: false, reasons: [], problem: presentRefusal(answer.error) }),
+    };
+  });
+
+  app.get('/v2/access/grantable-roles', {
+    schema: { tags, querystring: ResourceQuery, response: { 200: GrantableRoles, ...errorResponses } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const grantable = await grantableRoles(ctx, principal, request.query.resource_id);
+    return { resource_id: request.query.resource_id, roles: grantable.roles, account_roles: grantable.accountRoles };
+  });
+
   app.get('/v2/access/principals', {
-    schema: {
-      tags,
-      querystring: Type.Object({ resource_id: Id }, { additionalProperties: false }),
-      response: { 200: AccessPrincipals, ...errorResponses },
-    },
+    schema: { tags, querystring: ResourceQuery, response: { 200: AccessPrincipals, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
     const principals = await listPrincipals(ctx, principal, request.query.resource_id);

@@ -4,10 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey } from '../../services/api-keys.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
-import {
-  ApiKey, CreateApiKey, CreatedApiKey, KeyStatus, KeyType, presentApiKey, RefreshApiKey, RefreshedApiKey,
-} from '../schemas/api-keys.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
+import { ApiKey, CreateApiKey, CreatedApiKey, KeyStatus, KeyType, RefreshApiKey, RefreshedApiKey } from '../../wire/api-keys.js';
+import { presentApiKey } from '../presenters/api-keys.js';
 
 const tags = ['api-keys'];
 const KeyParams = Type.Object({ api_key_id: Id });

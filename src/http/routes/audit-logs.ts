@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
 import { principalOf } from '../actor.js';
-import { AuditLog, AuthenticationFailure, OperationType, presentAuditLog, presentAuthenticationFailure } from '../schemas/audit-logs.js';
-import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../schemas/common.js';
+import { AuditLog, AuthenticationFailure, OperationType } from '../../wire/audit-logs.js';
+import { presentAuditLog, presentAuthenticationFailure } from '../presenters/audit-logs.js';
+import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../../wire/common.js';
 
 export async function auditLogRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -9,8 +9,9 @@ import {
 } from '../../services/sessions.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, signIn } from '../../services/sign-in.js';
 import { redactedBody } from '../actor.js';
-import { errorResponses } from '../schemas/common.js';
-import { ConsoleSession, Invitation, presentSession } from '../schemas/sessions.js';
+import { errorResponses } from '../../wire/common.js';
+import { ConsoleSession, Invitation } from '../../wire/sessions.js';
+import { presentSession } from '../presenters/sessions.js';
 
 const tags = ['console sessions'];
 /** Public routes: no API key; the OpenAPI document says so with an empty security list. */

@@ -5,8 +5,9 @@ import { encodeId } from '../../domain/ids.js';
 import { notFound } from '../../domain/errors.js';
 import type { AppContext } from '../../server/context.js';
 import { principalOf } from '../actor.js';
-import { errorResponses, PermissionName } from '../schemas/common.js';
-import { presentUser, User } from '../schemas/users.js';
+import { errorResponses, PermissionName } from '../../wire/common.js';
+import { User } from '../../wire/users.js';
+import { presentUser } from '../presenters/users.js';
 
 const Me = Type.Composite([User, Type.Object({
   is_bot: Type.Boolean(),

@@ -8,9 +8,11 @@ import {
 } from '../../services/organizations.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
-import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
-import { Organization, OrganizationMember, OrganizationMembership, presentOrganization, presentOrganizationMember } from '../schemas/organizations.js';
+import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../../wire/common.js';
+import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
+import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
+import { Organization, OrganizationMember, OrganizationMembership } from '../../wire/organizations.js';
+import { presentOrganization, presentOrganizationMember } from '../presenters/organizations.js';
 
 const tags = ['organizations'];
 const OrgParams = Type.Object({ org_id: Id });

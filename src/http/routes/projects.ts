@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../../services/projects.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
-import { presentProject, Project } from '../schemas/projects.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
+import { Project } from '../../wire/projects.js';
+import { presentProject } from '../presenters/projects.js';
 
 const tags = ['projects'];
 const ProjectParams = Type.Object({ project_id: Id });

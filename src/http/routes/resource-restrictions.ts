@@ -4,8 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../server/context.js';
 import { listResourceRestrictions, restrictResource, unrestrictResource } from '../../services/resource-restrictions.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
-import { presentResourceRestriction, ResourceRestriction, RestrictionResourceType } from '../schemas/resource-restrictions.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
+import { ResourceRestriction, RestrictionResourceType } from '../../wire/resource-restrictions.js';
+import { presentResourceRestriction } from '../presenters/resource-restrictions.js';
 
 const tags = ['resource-restrictions'];
 

@@ -6,8 +6,9 @@ import {
   createRoleBinding, deleteRoleBinding, getRoleBinding, listRoleBindings, updateRoleBinding,
 } from '../../services/role-bindings.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../schemas/common.js';
-import { BindingResourceType, presentRoleBinding, RoleBinding } from '../schemas/role-bindings.js';
+import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
+import { BindingResourceType, RoleBinding } from '../../wire/role-bindings.js';
+import { presentRoleBinding } from '../presenters/role-bindings.js';
 
 const tags = ['role-bindings'];
 const BindingParams = Type.Object({ binding_id: Id });

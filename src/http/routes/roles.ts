@@ -5,8 +5,9 @@ import type { AppContext } from '../../server/context.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from '../../services/roles.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PermissionNameInput } from '../schemas/common.js';
-import { presentRole, Role } from '../schemas/roles.js';
+import { errorResponses, Id, ListQuery, listResponse, PermissionNameInput } from '../../wire/common.js';
+import { Role } from '../../wire/roles.js';
+import { presentRole } from '../presenters/roles.js';
 
 const tags = ['roles'];
 const RoleParams = Type.Object({ role_id: Id });

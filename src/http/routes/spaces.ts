@@ -7,9 +7,11 @@ import {
 } from '../../services/spaces.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../schemas/common.js';
-import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
-import { presentSpace, presentSpaceMember, Space, SpaceMember, SpaceMembership } from '../schemas/spaces.js';
+import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../../wire/common.js';
+import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
+import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
+import { Space, SpaceMember, SpaceMembership } from '../../wire/spaces.js';
+import { presentSpace, presentSpaceMember } from '../presenters/spaces.js';
 
 const tags = ['spaces'];
 const SpaceParams = Type.Object({ space_id: Id });

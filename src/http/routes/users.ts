@@ -7,9 +7,11 @@ import {
 } from '../../services/users.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedAccountRole, Problem, RoleAssignmentRequest } from '../schemas/common.js';
-import { answersCascade, presentRemovalCascade, RemovalCascadeBody, RemovalQuery, removalOptions } from '../schemas/removal-cascade.js';
-import { CreatedUser, InviteMode, presentUser, User, UserStatus } from '../schemas/users.js';
+import { errorResponses, Id, ListQuery, listResponse, PredefinedAccountRole, Problem, RoleAssignmentRequest } from '../../wire/common.js';
+import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
+import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
+import { CreatedUser, InviteMode, User, UserStatus } from '../../wire/users.js';
+import { presentUser } from '../presenters/users.js';
 
 const tags = ['users'];
 const UserParams = Type.Object({ user_id: Id });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AxClient } from '../../../client/client.js';
-import type { AccountRoleName, RoleAssignmentRequest, ServiceKeyOrgAssignment, Space } from '../../../client/types.js';
+import type { AccountRoleAssignmentRequest, RoleAssignmentRequest, ServiceKeyOrgAssignment, Space } from '../../../client/types.js';
 import { CliError, FileError, UsageError } from '../../errors/cli-error.js';
 import { EXIT } from '../../errors/exit-codes.js';
 import { parseEnum, SERVICE_ACCOUNT_ROLES, SERVICE_ORG_ROLES, SERVICE_SPACE_ROLES } from '../../options/enums.js';
@@ -17,7 +17,7 @@ export interface ScopeFlags {
 }
 
 export interface ServiceKeyScope {
-  account_role?: RoleAssignmentRequest<AccountRoleName>;
+  account_role?: AccountRoleAssignmentRequest;
   organizations: ServiceKeyOrgAssignment[];
 }
 

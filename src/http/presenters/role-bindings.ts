@@ -1,0 +1,16 @@
+import { encodeId } from '../../domain/ids.js';
+import type { RoleBindingRow } from '../../store/schema.js';
+import { resourceOf } from '../../services/role-bindings.js';
+
+export function presentRoleBinding(row: RoleBindingRow) {
+  const resource = resourceOf(row);
+  return {
+    id: encodeId('RoleBinding', row.id),
+    user_id: encodeId('User', row.user_id),
+    role_id: encodeId('Role', row.role_id),
+    resource_type: resource.type,
+    resource_id: encodeId(resource.type === 'SPACE' ? 'Space' : 'Project', resource.id),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
