@@ -4,7 +4,7 @@
 //   dist/cli/main.cjs     the entry (bin/ax.js requires it): `--version` and `--help`, no commander, client or renderer
 //   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer
 // tsc's per-file ES modules stay beside them: the library exports (dist/client), the server's import of
-// dist/cli/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
+// dist/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -53,5 +53,5 @@ await build({
   outfile: 'dist/cli/program.cjs',
   // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`), with import() as written.
   external: ['yaml', '@inquirer/prompts'],
-  plugins: [external(/\/http\/server\.js$/, '../http/server.js')],
+  plugins: [external(/\/server\/start-server\.js$/, '../server/start-server.js')],
 });

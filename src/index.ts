@@ -8,6 +8,6 @@
  * console.log(`serving at ${server.url}`);
  * await server.close();
  */
-export { startServer } from './http/server.js';
-export type { StartedServer } from './http/server.js';
+export { startServer } from './server/start-server.js';
+export type { StartedServer } from './server/start-server.js';
 export type { ConfigOverrides } from './config/config.js';

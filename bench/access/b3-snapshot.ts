@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessSnapshot, type WorldInput } from '../../src/access/index.js';
-import { loadWorld } from '../../src/store/access-loader.js';
+import { loadWorld } from '../../src/services/access-loader.js';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { alternate, latenciesMicros, percentile, timeMs, type BenchRow, type MachineInfo } from '../lib/harness.js';

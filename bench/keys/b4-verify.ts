@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { digestKey, generateKey, KeyVerifier } from '../../src/keys/index.js';
 import { createAccount } from '../../src/services/accounts.js';
 import { openStore } from '../../src/store/database.js';
+import { KeyRecords } from '../../src/store/key-records.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { alternate, percentile, rateAsync, type BenchRow, type MachineInfo } from '../lib/harness.js';
 
@@ -32,7 +33,7 @@ export async function benchVerify(machine: MachineInfo): Promise<BenchRow[]> {
     const keys = all.slice(0, KEYS / 2);
     const cold = all.slice(KEYS / 2);
     const n = keys.length;
-    const verifier = new KeyVerifier(store.db, pepper);
+    const verifier = new KeyVerifier(new KeyRecords(store.db), pepper);
     for (const k of all) await verifier.verify(k.raw);
     // The first verification of each key queued its last_used_at write; let them land before measuring.
     await store.db.selectFrom('api_keys').select('id').limit(1).execute();

@@ -1,7 +1,7 @@
 /**
  * The authorization engine: pure decisions over an in-memory snapshot of one account's users, hierarchy,
  * roles, memberships, bindings and restrictions, implementing access-model.md. No I/O happens inside a
- * decision; load the snapshot with `loadWorld` (src/store/access-loader.ts) and keep it current with the
+ * decision; load the snapshot with `loadWorld` (src/services/access-loader.ts) and keep it current with the
  * snapshot's apply methods.
  *
  * Readings of the spec that the engine makes explicit (each has a test in test/access):

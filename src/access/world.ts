@@ -101,7 +101,7 @@ export interface RoleBindingInput {
 
 /**
  * Everything the engine needs to decide for one account: the input of AccessSnapshot.build, as `loadWorld`
- * (src/store/access-loader.ts) reads it from the database.
+ * (src/services/access-loader.ts) reads it from the database.
  *
  * @example
  * const world: WorldInput = await loadWorld(db, accountId);

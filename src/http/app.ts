@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
@@ -26,8 +26,24 @@ function connectionsCheckingInterval(requestTimeoutMs: number, headersTimeoutMs:
   return Math.max(25, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4)));
 }
 
+/** The settings the HTTP server is built with (the process's configuration has them, among others). */
+export interface HttpSettings {
+  readonly logLevel: string;
+  readonly bodyLimit: number;
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly trustProxy: boolean;
+}
+
+/** What the HTTP layer is built from: the services' dependencies, and the settings of both. */
+export interface HttpDeps extends ServiceDeps {
+  config: ServiceSettings & HttpSettings;
+}
+
 /** `consoleRoot` overrides where the built console is looked for (default `<package root>/dist/web`). */
-export async function buildApp(ctx: AppContext, options: { logger?: boolean; consoleRoot?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: HttpDeps, options: { logger?: boolean; consoleRoot?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : {
       level: ctx.config.logLevel,

@@ -1,7 +1,11 @@
-import type { ExpressionBuilder, ExpressionWrapper, SqlBool } from 'kysely';
-import type { ApiKeyRow, Database } from '../store/schema.js';
-
 export type ApiKeyStatus = 'ACTIVE' | 'REVOKED';
+
+/** The fields of a key its status is read from. */
+export interface KeyStatusFields {
+  status: ApiKeyStatus;
+  replaced_by_id: number | null;
+  expires_at: string | null;
+}
 
 /**
  * The status a key reads as. The wire knows only ACTIVE and REVOKED, so:
@@ -11,23 +15,7 @@ export type ApiKeyStatus = 'ACTIVE' | 'REVOKED';
  *   visible from the field, and the key fails authentication all the same.
  * `now` is an RFC 3339 UTC string, as the timestamps are stored.
  */
-export function keyStatus(row: Pick<ApiKeyRow, 'status' | 'replaced_by_id' | 'expires_at'>, now: string): ApiKeyStatus {
+export function keyStatus(row: KeyStatusFields, now: string): ApiKeyStatus {
   if (row.status === 'REVOKED') return 'REVOKED';
   return row.replaced_by_id !== null && row.expires_at !== null && row.expires_at <= now ? 'REVOKED' : 'ACTIVE';
-}
-
-/** The same rule as {@link keyStatus}, as a filter on `api_keys` rows (list queries). */
-export function whereKeyStatus(
-  eb: ExpressionBuilder<Database, 'api_keys'>, status: ApiKeyStatus, now: string,
-): ExpressionWrapper<Database, 'api_keys', SqlBool> {
-  if (status === 'REVOKED') {
-    return eb.or([
-      eb('api_keys.status', '=', 'REVOKED'),
-      eb.and([eb('api_keys.replaced_by_id', 'is not', null), eb('api_keys.expires_at', '<=', now)]),
-    ]);
-  }
-  return eb.and([
-    eb('api_keys.status', '=', 'ACTIVE'),
-    eb.or([eb('api_keys.replaced_by_id', 'is', null), eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', now)]),
-  ]);
 }

@@ -1,7 +1,6 @@
-import { CompiledQuery, type Kysely } from 'kysely';
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
-import type { AccountRoleKey, Database } from '../store/schema.js';
+import type { AccountRoleKey } from '../domain/account-roles.js';
 import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
 import { importedPublicId, parseKey } from './key-format.js';
 
@@ -30,6 +29,7 @@ interface CachedKey {
   touchedAtMs: number | undefined;
 }
 
+/** A key with its principal, as the store reads it. */
 interface KeyRow {
   key_id: number;
   secret_hash: string;
@@ -44,6 +44,13 @@ interface KeyRow {
   is_bot: number;
   user_status: string;
   deleted_at: string | null;
+}
+
+/** What the verifier reads and writes: implemented by the store (src/store/key-records.ts), given by the composition root. */
+export interface KeyLookup {
+  find(publicId: string): Promise<KeyRow | undefined>;
+  importedPublicIds(): Promise<string[]>;
+  touch(keyId: number, at: string): Promise<void>;
 }
 
 const CACHE_TTL_MS = 60_000;
@@ -71,22 +78,12 @@ export class KeyVerifier {
    * the change committed, so its result serves that one request but is not cached.
    */
   #generation = 0;
-  /** The lookup, compiled once for this database's dialect: a cache miss then skips the query builder. */
-  readonly #lookupSql: string;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly lookup: KeyLookup,
     private readonly pepper: Buffer,
     private readonly clock: Clock = systemClock,
-  ) {
-    this.#lookupSql = db
-      .selectFrom('api_keys as k')
-      .innerJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id as key_id', 'k.secret_hash', 'k.status', 'k.expires_at', 'k.replaced_by_id', 'u.id as user_id',
-        'u.account_id', 'u.name', 'u.email', 'u.role', 'u.is_bot', 'u.status as user_status', 'u.deleted_at'])
-      .where('k.public_id', '=', '')
-      .compile().sql;
-  }
+  ) {}
 
   async verify(raw: string): Promise<VerifyResult> {
     let publicId = parseKey(raw)?.publicId;
@@ -126,8 +123,7 @@ export class KeyVerifier {
   }
 
   async loadImportedKeys(): Promise<void> {
-    const rows = await this.db.selectFrom('api_keys').select('public_id').where('public_id', 'like', 'imp%').execute();
-    for (const r of rows) this.#imported.add(r.public_id);
+    for (const publicId of await this.lookup.importedPublicIds()) this.#imported.add(publicId);
   }
 
   registerImported(publicId: string): void {
@@ -151,8 +147,7 @@ export class KeyVerifier {
 
   async #load(publicId: string, now: number): Promise<CachedKey | undefined> {
     const generation = this.#generation;
-    const { rows } = await this.db.executeQuery<KeyRow>(CompiledQuery.raw(this.#lookupSql, [publicId]));
-    const row = rows[0];
+    const row = await this.lookup.find(publicId);
     if (row === undefined) return undefined;
     const principal: Principal = {
       accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role,
@@ -184,8 +179,7 @@ export class KeyVerifier {
     entry.touchedAtMs = now;
     if (this.#lastUsedWritten.size >= CACHE_MAX) this.#lastUsedWritten.clear();
     this.#lastUsedWritten.set(keyId, now);
-    this.db.updateTable('api_keys').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', keyId)
-      .execute()
+    this.lookup.touch(keyId, new Date(now).toISOString())
       .catch(() => {
         this.#lastUsedWritten.delete(keyId);
         entry.touchedAtMs = undefined;

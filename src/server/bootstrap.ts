@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { generatePassword, hashPassword } from '../auth/password-hash.js';
 import { passwordProblem } from '../auth/password-rules.js';
-import { writeBootstrapProfile } from '../cli/profiles/bootstrap-profile.js';
+import { writeBootstrapProfile } from '../profiles/bootstrap-profile.js';
 import type { Config } from '../config/config.js';
 import { digestKey, generateKey, importedPublicId, parseKey } from '../keys/index.js';
 import { createAccount } from '../services/accounts.js';

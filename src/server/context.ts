@@ -3,15 +3,16 @@ import { AuthLimits } from '../auth/auth-limits.js';
 import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
-import { createMailer, type Mailer } from '../mail/mailer.js';
+import { createMailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
 import type { ServiceDeps } from '../services/service-deps.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { prepareDataDir } from '../store/data-dir.js';
-import { openStore, type Store } from '../store/database.js';
+import { openStore } from '../store/database.js';
+import { KeyRecords } from '../store/key-records.js';
 import { migrateToLatest } from '../store/migrator.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
-import { loadServerSecrets, type ServerSecrets } from '../store/server-settings.js';
+import { loadServerSecrets } from '../store/server-settings.js';
 import { SqliteChangeFeed } from '../store/sqlite/sqlite-change-feed.js';
 
 /** The process's parts, created once: the services' dependencies, plus the whole configuration and the way to close. */
@@ -28,7 +29,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey });
     // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
     const clock: Clock = { now: () => context.clock.now() };
-    const keys = new KeyVerifier(store.db, secrets.keyPepper, clock);
+    const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
     await keys.loadImportedKeys();
     const access = new AccessCache(store.db);
     const dropCaches = () => { keys.invalidateAll(); access.invalidateAll(); };

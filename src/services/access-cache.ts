@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AccessSnapshot } from '../access/index.js';
-import { loadAccessState } from '../store/access-loader.js';
+import { loadAccessState } from './access-loader.js';
 import type { AccessChange } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 

@@ -7,7 +7,7 @@ import { isPermission } from '../domain/permissions.js';
 import { ORGANIZATION_MEMBERSHIP_GRANTS, PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../domain/predefined-roles.js';
 import type { AccountRoleKey } from '../domain/account-roles.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { findLiveUser } from './users-lookup.js';
@@ -25,7 +25,7 @@ export interface AccessCheckInput { user_id: string; permission: string; resourc
  * that decided it. Account admins may ask about anyone; everyone else only about themselves, and only on
  * resources they can see (the explanation names the resource and its grants).
  */
-export async function checkAccess(ctx: AppContext, principal: Principal, input: AccessCheckInput): Promise<Explanation> {
+export async function checkAccess(ctx: ServiceDeps, principal: Principal, input: AccessCheckInput): Promise<Explanation> {
   const userId = decodeId('User', input.user_id, 'user_id');
   const permission = input.permission;
   if (!isPermission(permission)) throw new ApiError('INVALID_PERMISSION', `permission: unknown permission ${JSON.stringify(permission)}`);
@@ -51,7 +51,7 @@ export type BatchedCheck = { ok: true; explanation: Explanation } | { ok: false;
  * ask (another user's access, an invisible resource) is answered in its place rather than failing the others; a
  * malformed one (bad id, unknown permission) fails the request, as it would alone.
  */
-export async function checkAccessBatch(ctx: AppContext, principal: Principal, inputs: readonly AccessCheckInput[]): Promise<BatchedCheck[]> {
+export async function checkAccessBatch(ctx: ServiceDeps, principal: Principal, inputs: readonly AccessCheckInput[]): Promise<BatchedCheck[]> {
   const answers: BatchedCheck[] = [];
   for (const input of inputs) {
     try {
@@ -77,7 +77,7 @@ export interface GrantableRoles {
  * that no client re-implements it. Whether the caller may grant at all there (ROLE_BINDING_CREATE,
  * SERVICE_KEY_CREATE, ORGANIZATION_UPDATE) is a separate check.
  */
-export async function grantableRoles(ctx: AppContext, principal: Principal, resourceId: string): Promise<GrantableRoles> {
+export async function grantableRoles(ctx: ServiceDeps, principal: Principal, resourceId: string): Promise<GrantableRoles> {
   const resource = accessTarget(resourceId);
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, resource);
@@ -97,7 +97,7 @@ export interface PrincipalWithAccess extends Accessor {
  * Every live user holding at least one permission on the resource, and why; needs ROLE_BINDING_READ there.
  * Bots are listed only while one of their keys works (checkAccess agrees).
  */
-export async function listPrincipals(ctx: AppContext, principal: Principal, resourceId: string): Promise<PrincipalWithAccess[]> {
+export async function listPrincipals(ctx: ServiceDeps, principal: Principal, resourceId: string): Promise<PrincipalWithAccess[]> {
   const resource = accessTarget(resourceId);
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resource);

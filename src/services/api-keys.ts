@@ -4,9 +4,10 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
-import { digestKey, generateKey, keyStatus, whereKeyStatus, type ApiKeyStatus } from '../keys/index.js';
-import type { AppContext } from '../server/context.js';
+import { decodeCursor, toPage } from './pagination.js';
+import { digestKey, generateKey, keyStatus, type ApiKeyStatus } from '../keys/index.js';
+import { whereKeyStatus } from '../store/key-status-filter.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import type { ApiKeyRow, Database } from '../store/schema.js';
 import { requireVisible } from './authorize.js';
@@ -41,7 +42,7 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
  * created. Anyone but an account admin sees a SERVICE key only while holding SERVICE_KEY_READ on each of its
  * spaces today: a creator who lost them no longer sees the key.
  */
-export async function listApiKeys(ctx: AppContext, principal: Principal, query: ListApiKeysQuery) {
+export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery) {
   const scope = 'api-keys';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const db = ctx.store.db;
@@ -87,7 +88,7 @@ export async function listApiKeys(ctx: AppContext, principal: Principal, query: 
 }
 
 /** A user id filter of the list: the caller itself, or anyone of the account for an account admin (403 otherwise; unknown 404). */
-async function otherUserFilter(ctx: AppContext, principal: Principal, wireId: string, field: string): Promise<number> {
+async function otherUserFilter(ctx: ServiceDeps, principal: Principal, wireId: string, field: string): Promise<number> {
   const userId = decodeId('User', wireId, field);
   if (userId !== principal.userId && principal.role !== 'ADMIN') throw forbidden(`${field}: only account admins may list the keys of other users`);
   const user = await ctx.store.db.selectFrom('users').select('id').where('id', '=', userId).where('account_id', '=', principal.accountId).executeTakeFirst();
@@ -99,7 +100,7 @@ async function otherUserFilter(ctx: AppContext, principal: Principal, wireId: st
  * A USER key for the caller itself (any human user; a bot may not), or a SERVICE key together with its bot
  * user, scoped and bounded by the caller's own rights (see resolveServiceKeyScope) — one transaction.
  */
-export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
+export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
   const { principal } = actor;
   const now = isoNow(ctx.clock);
   const expiresAt = input.expires_at === undefined ? null : futureTime(input.expires_at, now, 'expires_at');
@@ -132,7 +133,7 @@ export async function createApiKey(ctx: AppContext, actor: Actor, input: CreateA
  * service key keeps its bot user). The old key is revoked at once, or with a grace period keeps working until
  * min(now + grace, its own expiry). A key with an expiry must be given one, no later than its own.
  */
-export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: string, input: RefreshApiKeyInput): Promise<IssuedKey> {
+export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string, input: RefreshApiKeyInput): Promise<IssuedKey> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
   const now = isoNow(ctx.clock);
   const old = await findKey(ctx.store.db, actor.principal, id);
@@ -179,7 +180,7 @@ export async function refreshApiKey(ctx: AppContext, actor: Actor, apiKeyId: str
  * Revokes a key at once (idempotent). Revoking a SERVICE key retires its bot user when no key of the bot
  * can authenticate any more.
  */
-export async function revokeApiKey(ctx: AppContext, actor: Actor, apiKeyId: string): Promise<void> {
+export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string): Promise<void> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   await runMutation(ctx, actor, async (trx, changes) => {

@@ -1,9 +1,9 @@
 import { decodeId } from '../domain/ids.js';
 import { badRequest, forbidden } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { AuditLogRow } from '../store/schema.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 
 /** The account the bootstrap creates: its admins operate the server, so they also see failures of no known account. */
 const OPERATOR_ACCOUNT_ID = 1;
@@ -23,7 +23,7 @@ export interface ListAuditLogsQuery {
  * time window that defaults to the 30 days before `end_time` (default now). Account admins only. Failed
  * authentications are listed apart (listAuthenticationFailures).
  */
-export async function listAuditLogs(ctx: AppContext, principal: Principal, query: ListAuditLogsQuery) {
+export async function listAuditLogs(ctx: ServiceDeps, principal: Principal, query: ListAuditLogsQuery) {
   // Arize answers exactly this detail; clients and scripts match on it.
   if (principal.role !== 'ADMIN') throw forbidden('account admin required');
   const scope = 'audit-logs';
@@ -55,7 +55,7 @@ export interface ListAuthenticationFailuresQuery {
  * admins also see those of no known account (unknown keys and emails, requests without a credential). Account
  * admins only.
  */
-export async function listAuthenticationFailures(ctx: AppContext, principal: Principal, query: ListAuthenticationFailuresQuery) {
+export async function listAuthenticationFailures(ctx: ServiceDeps, principal: Principal, query: ListAuthenticationFailuresQuery) {
   if (principal.role !== 'ADMIN') throw forbidden('account admin required');
   const scope = 'authentication-failures';
   const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
@@ -71,7 +71,7 @@ export async function listAuthenticationFailures(ctx: AppContext, principal: Pri
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
-function timeWindow(ctx: AppContext, query: { start_time?: string | undefined; end_time?: string | undefined }): { start: Date; end: Date } {
+function timeWindow(ctx: ServiceDeps, query: { start_time?: string | undefined; end_time?: string | undefined }): { start: Date; end: Date } {
   const end = query.end_time === undefined ? new Date(ctx.clock.now()) : instant(query.end_time, 'end_time');
   const start = query.start_time === undefined ? new Date(end.getTime() - DEFAULT_WINDOW_MS) : instant(query.start_time, 'start_time');
   if (start > end) throw badRequest('start_time: must not be after end_time');

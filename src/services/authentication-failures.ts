@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 
 /** Failures of the same kind in this window share one counted row. */
 const WINDOW_MS = 10 * 60_000;
@@ -20,7 +20,7 @@ export interface AuthenticationFailure {
  * Records failed authentications, outside any transaction: one row per account, user, address, reason and operation
  * in a 10-minute window, whose count goes up (an update, not an insert) while the same failure repeats.
  */
-export async function recordAuthenticationFailures(ctx: AppContext, failures: AuthenticationFailure[]): Promise<void> {
+export async function recordAuthenticationFailures(ctx: ServiceDeps, failures: AuthenticationFailure[]): Promise<void> {
   const now = ctx.clock.now();
   const window = Math.floor(now / WINDOW_MS);
   const at = new Date(now).toISOString();

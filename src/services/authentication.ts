@@ -1,8 +1,8 @@
-import { resolveSession, type ResolvedSession } from '../auth/session-resolver.js';
+import { resolveSession, type ResolvedSession } from './session-resolver.js';
 import { ApiError, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { parseKey } from '../keys/index.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { sessionTiming } from './sessions.js';
 
@@ -18,7 +18,7 @@ export interface AuthenticationAttempt {
  * failure is a 401 that never says why (the reason is recorded, without the key), or a 429 with Retry-After while the
  * address or the presented key id is backing off after too many failures.
  */
-export async function authenticateKey(ctx: AppContext, attempt: AuthenticationAttempt, key: string): Promise<Principal> {
+export async function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string): Promise<Principal> {
   const result = key ? await ctx.keys.verify(key) : { ok: false as const, failure: 'malformed' as const };
   const keyId = key ? parseKey(key)?.publicId : undefined;
   if (result.ok) {
@@ -30,18 +30,18 @@ export async function authenticateKey(ctx: AppContext, attempt: AuthenticationAt
 }
 
 /** The console session the cookie names, or a 401 (429 past the address's failures) recorded as a failure. */
-export async function authenticateSession(ctx: AppContext, attempt: AuthenticationAttempt, cookie: string): Promise<ResolvedSession> {
+export async function authenticateSession(ctx: ServiceDeps, attempt: AuthenticationAttempt, cookie: string): Promise<ResolvedSession> {
   const session = await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx));
   return session ?? refuse(ctx, attempt, { reason: 'invalid_session' }, 'the console session has ended; sign in again');
 }
 
 /** A /v2 request with no credential at all. */
-export function refuseAnonymous(ctx: AppContext, attempt: AuthenticationAttempt): Promise<never> {
+export function refuseAnonymous(ctx: ServiceDeps, attempt: AuthenticationAttempt): Promise<never> {
   return refuse(ctx, attempt, { reason: 'missing' }, 'send an API key as Authorization: Bearer <key>');
 }
 
 async function refuse(
-  ctx: AppContext, attempt: AuthenticationAttempt, failure: { reason: string; accountId?: number | undefined; keyId?: string | undefined }, detail: string,
+  ctx: ServiceDeps, attempt: AuthenticationAttempt, failure: { reason: string; accountId?: number | undefined; keyId?: string | undefined }, detail: string,
 ): Promise<never> {
   const limits = ctx.authLimits;
   const retryAfter = Math.max(limits.keyAddresses.retryAfter(attempt.ip), failure.keyId === undefined ? 0 : limits.keyIds.retryAfter(failure.keyId));

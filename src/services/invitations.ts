@@ -2,14 +2,14 @@ import { hashPassword } from '../auth/password-hash.js';
 import { requireStrongPassword } from '../auth/password-rules.js';
 import { isoNow } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
 import { consumeUserToken, findUsableToken } from './user-tokens.js';
 
 /** Who an invitation link is for, so the console can greet them; 404 for a used, expired or unknown link. */
-export async function describeInvitation(ctx: AppContext, token: string): Promise<{ email: string; name: string }> {
+export async function describeInvitation(ctx: ServiceDeps, token: string): Promise<{ email: string; name: string }> {
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE', isoNow(ctx.clock));
   if (!holder) throw notFound('invitation');
   return { email: holder.user.email, name: holder.user.name };
@@ -17,7 +17,7 @@ export async function describeInvitation(ctx: AppContext, token: string): Promis
 
 /** Accepting sets the first password, makes the user ACTIVE and signs it in; the link works once. */
 export async function acceptInvitation(
-  ctx: AppContext, origin: RequestOrigin, token: string, password: string,
+  ctx: ServiceDeps, origin: RequestOrigin, token: string, password: string,
 ): Promise<{ session: OpenedSession; user: UserRow }> {
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE', isoNow(ctx.clock));
   if (!holder) throw notFound('invitation');

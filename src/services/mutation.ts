@@ -3,7 +3,7 @@ import type { AccessSnapshot } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { AccessChange } from '../store/change-feed.js';
 import { isPostgres } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
@@ -75,7 +75,7 @@ async function readAccessVersion(trx: Trx, accountId: number): Promise<number> {
  * commit the account's caches are invalidated here and, through the change feed, in every other process.
  */
 export async function runMutation<T>(
-  ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet) => Promise<T>, options: MutationOptions = {},
+  ctx: ServiceDeps, actor: Actor, fn: (trx: Trx, changes: ChangeSet) => Promise<T>, options: MutationOptions = {},
 ): Promise<T> {
   const changes = new ChangeSet();
   const accountId = actor.principal.accountId;
@@ -118,7 +118,7 @@ const GRANT_ATTEMPTS = 5;
  * `fn` runs again on it, a bounded number of times.
  */
 export async function runGrant<T>(
-  ctx: AppContext, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<T>,
+  ctx: ServiceDeps, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<T>,
   options: { alsoTakesAway?: boolean } = {},
 ): Promise<T> {
   const accountId = actor.principal.accountId;

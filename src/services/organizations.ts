@@ -3,11 +3,11 @@ import { isoNow } from '../domain/clock.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { OrganizationRow, RoleRow } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
 import { cascadeOrganizationMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
@@ -18,7 +18,7 @@ import { findLiveUser } from './users-lookup.js';
 export interface ListOrganizationsQuery { name?: string | undefined; limit: number; cursor?: string | undefined }
 
 /** Organizations the principal may read (account admins: all of the account's), by id, keyset-paginated. */
-export async function listOrganizations(ctx: AppContext, principal: Principal, query: ListOrganizationsQuery) {
+export async function listOrganizations(ctx: ServiceDeps, principal: Principal, query: ListOrganizationsQuery) {
   const scope = 'organizations';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const snapshot = await ctx.access.get(principal.accountId);
@@ -34,7 +34,7 @@ export async function listOrganizations(ctx: AppContext, principal: Principal, q
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
-export async function getOrganization(ctx: AppContext, principal: Principal, orgId: string): Promise<OrganizationRow> {
+export async function getOrganization(ctx: ServiceDeps, principal: Principal, orgId: string): Promise<OrganizationRow> {
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
@@ -48,7 +48,7 @@ export async function getOrganization(ctx: AppContext, principal: Principal, org
  * Live members of the organization, bots included, by membership id, keyset-paginated. Beyond Arize's surface
  * (the console needs it); the caller needs ORGANIZATION_READ there, else 404.
  */
-export async function listOrganizationMembers(ctx: AppContext, principal: Principal, orgId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function listOrganizationMembers(ctx: ServiceDeps, principal: Principal, orgId: string, query: { limit: number; cursor?: string | undefined }) {
   const scope = 'organization-members';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const id = decodeId('Organization', orgId, 'org_id');
@@ -63,7 +63,7 @@ export async function listOrganizationMembers(ctx: AppContext, principal: Princi
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
-export async function createOrganization(ctx: AppContext, actor: Actor, input: { name: string; description?: string | undefined }) {
+export async function createOrganization(ctx: ServiceDeps, actor: Actor, input: { name: string; description?: string | undefined }) {
   requireAccountAdmin(actor.principal, 'create organizations');
   try {
     return await runMutation(ctx, actor, async (trx) => {
@@ -78,7 +78,7 @@ export async function createOrganization(ctx: AppContext, actor: Actor, input: {
   }
 }
 
-export async function updateOrganization(ctx: AppContext, actor: Actor, orgId: string, input: { name?: string | undefined; description?: string | null | undefined }) {
+export async function updateOrganization(ctx: ServiceDeps, actor: Actor, orgId: string, input: { name?: string | undefined; description?: string | null | undefined }) {
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
@@ -99,7 +99,7 @@ export async function updateOrganization(ctx: AppContext, actor: Actor, orgId: s
 }
 
 /** Deletes the organization; its spaces, projects, memberships and bindings go with it (foreign-key cascades). */
-export async function deleteOrganization(ctx: AppContext, actor: Actor, orgId: string): Promise<void> {
+export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: string): Promise<void> {
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_DELETE', { type: 'ORGANIZATION', id });
@@ -114,7 +114,7 @@ export async function deleteOrganization(ctx: AppContext, actor: Actor, orgId: s
  * must already hold every permission the role grants there (privilege ceiling), decided on rights current inside
  * the transaction. A role change may also lower the member's rights.
  */
-export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput }) {
+export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput }) {
   const id = decodeId('Organization', orgId, 'org_id');
   const { principal } = actor;
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
@@ -142,7 +142,7 @@ export async function addOrganizationMember(ctx: AppContext, actor: Actor, orgId
  * asked (see runRemoval); undefined unless a dry run or a rotation has something to answer.
  */
 export async function removeOrganizationMember(
-  ctx: AppContext, actor: Actor, orgId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+  ctx: ServiceDeps, actor: Actor, orgId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
 ): Promise<RemovalCascade | undefined> {
   const id = decodeId('Organization', orgId, 'org_id');
   const uid = decodeId('User', userId, 'user_id');

@@ -1,9 +1,9 @@
 import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { requireStrongPassword } from '../auth/password-rules.js';
-import type { ResolvedSession } from '../auth/session-resolver.js';
+import type { ResolvedSession } from './session-resolver.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError, badRequest, forbidden, notFound } from '../domain/errors.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { endSessions, openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
@@ -15,7 +15,7 @@ import { consumeUserToken, findUsableToken } from './user-tokens.js';
  * this one included: the caller gets a new session (a cookie stolen before the change stops working).
  */
 export async function changePassword(
-  ctx: AppContext, origin: RequestOrigin, session: ResolvedSession, input: { current_password: string; new_password: string },
+  ctx: ServiceDeps, origin: RequestOrigin, session: ResolvedSession, input: { current_password: string; new_password: string },
 ): Promise<OpenedSession> {
   const { principal } = session;
   const limiter = ctx.authLimits.signInDevices;
@@ -42,7 +42,7 @@ export async function changePassword(
 }
 
 /** A reset link sets a new password once; every session of the user ends (whoever held one must sign in again). */
-export async function redeemPasswordReset(ctx: AppContext, origin: RequestOrigin, token: string, password: string): Promise<void> {
+export async function redeemPasswordReset(ctx: ServiceDeps, origin: RequestOrigin, token: string, password: string): Promise<void> {
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'RESET', isoNow(ctx.clock));
   if (!holder) throw notFound('password reset link');
   requireStrongPassword('password', password, holder.user);

@@ -3,11 +3,11 @@ import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { conflict, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import type { ProjectRow } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { fetchVisibleRows } from './visible-rows.js';
@@ -25,7 +25,7 @@ export interface ListProjectsQuery {
  * reaches only its PROJECT bindings and the admins above it. `space_name` is a substring of the space's name
  * and may match several spaces; an unknown `space_id` filters to nothing.
  */
-export async function listProjects(ctx: AppContext, principal: Principal, query: ListProjectsQuery) {
+export async function listProjects(ctx: ServiceDeps, principal: Principal, query: ListProjectsQuery) {
   const scope = 'projects';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const spaceId = query.space_id === undefined ? undefined : decodeId('Space', query.space_id, 'space_id');
@@ -51,7 +51,7 @@ export async function listProjects(ctx: AppContext, principal: Principal, query:
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
-export async function getProject(ctx: AppContext, principal: Principal, projectId: string): Promise<ProjectRow> {
+export async function getProject(ctx: ServiceDeps, principal: Principal, projectId: string): Promise<ProjectRow> {
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'PROJECT', id });
@@ -61,7 +61,7 @@ export async function getProject(ctx: AppContext, principal: Principal, projectI
   return row;
 }
 
-export async function createProject(ctx: AppContext, actor: Actor, input: { name: string; space_id: string }): Promise<ProjectRow> {
+export async function createProject(ctx: ServiceDeps, actor: Actor, input: { name: string; space_id: string }): Promise<ProjectRow> {
   const spaceId = decodeId('Space', input.space_id, 'space_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_CREATE', { type: 'SPACE', id: spaceId });
@@ -80,7 +80,7 @@ export async function createProject(ctx: AppContext, actor: Actor, input: { name
 }
 
 /** Renames a project; a name taken in its space is a 409. */
-export async function updateProject(ctx: AppContext, actor: Actor, projectId: string, input: { name: string }): Promise<ProjectRow> {
+export async function updateProject(ctx: ServiceDeps, actor: Actor, projectId: string, input: { name: string }): Promise<ProjectRow> {
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_UPDATE', { type: 'PROJECT', id });
@@ -98,7 +98,7 @@ export async function updateProject(ctx: AppContext, actor: Actor, projectId: st
 }
 
 /** Deletes the project; its restriction and PROJECT bindings go with it (foreign-key cascades). */
-export async function deleteProject(ctx: AppContext, actor: Actor, projectId: string): Promise<void> {
+export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: string): Promise<void> {
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_DELETE', { type: 'PROJECT', id });

@@ -3,7 +3,7 @@ import { ApiError, forbidden } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { AccessSnapshot } from '../access/index.js';
 import { keyStatus } from '../keys/index.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { issueKey, type IssuedKey } from './api-keys.js';
 import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
@@ -57,7 +57,7 @@ class DryRunRollback extends Error {
  * back, so the cascade it answers is exactly what the removal would do.
  */
 export async function runRemoval(
-  ctx: AppContext, actor: Actor, options: RemovalOptions,
+  ctx: ServiceDeps, actor: Actor, options: RemovalOptions,
   remove: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<{ counts: RemovedCounts; personId: number; reach: CascadeReach } | undefined>,
 ): Promise<RemovalCascade | undefined> {
   const act = async (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot): Promise<RemovalCascade | undefined> => {

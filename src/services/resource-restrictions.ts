@@ -3,10 +3,10 @@ import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import type { ResourceRestrictionRow } from '../store/schema.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { fetchVisibleRows } from './visible-rows.js';
@@ -14,7 +14,7 @@ import { fetchVisibleRows } from './visible-rows.js';
 export interface ListResourceRestrictionsQuery { limit: number; cursor?: string | undefined }
 
 /** Restrictions on projects the principal may read, keyset-paginated by project id (PROJECT is the only type). */
-export async function listResourceRestrictions(ctx: AppContext, principal: Principal, query: ListResourceRestrictionsQuery) {
+export async function listResourceRestrictions(ctx: ServiceDeps, principal: Principal, query: ListResourceRestrictionsQuery) {
   const scope = 'resource-restrictions';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const base = () => ctx.store.db.selectFrom('resource_restrictions').selectAll()
@@ -34,7 +34,7 @@ export async function listResourceRestrictions(ctx: AppContext, principal: Princ
  * Restricts a project (PROJECT_RESTRICT on it, which the admins above a restricted project keep). Idempotent:
  * restricting again — or losing a race to a concurrent restrict — answers the existing record, same created_at.
  */
-export async function restrictResource(ctx: AppContext, actor: Actor, resourceId: string): Promise<ResourceRestrictionRow> {
+export async function restrictResource(ctx: ServiceDeps, actor: Actor, resourceId: string): Promise<ResourceRestrictionRow> {
   const projectId = decodeId('Project', resourceId, 'resource_id');
   const { principal } = actor;
   const snapshot = await ctx.access.get(principal.accountId);
@@ -58,7 +58,7 @@ export async function restrictResource(ctx: AppContext, actor: Actor, resourceId
 }
 
 /** Lifts a project's restriction, keyed by the project id; inheritance is restored at once. 404 when not restricted. */
-export async function unrestrictResource(ctx: AppContext, actor: Actor, resourceId: string): Promise<void> {
+export async function unrestrictResource(ctx: ServiceDeps, actor: Actor, resourceId: string): Promise<void> {
   const projectId = decodeId('Project', resourceId, 'resource_id');
   const { principal } = actor;
   const snapshot = await ctx.access.get(principal.accountId);

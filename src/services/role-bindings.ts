@@ -4,10 +4,10 @@ import { isoNow } from '../domain/clock.js';
 import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
 import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { rolePermissions } from './role-assignments.js';
@@ -35,7 +35,7 @@ export interface ListRoleBindingsQuery {
  * see all of the account's; everyone else only those on resources where they hold ROLE_BINDING_READ. A
  * `resource_id` of another type than `resource_type` is a 400, as on create; an unknown one gives an empty page.
  */
-export async function listRoleBindings(ctx: AppContext, principal: Principal, query: ListRoleBindingsQuery) {
+export async function listRoleBindings(ctx: ServiceDeps, principal: Principal, query: ListRoleBindingsQuery) {
   const scope = 'role-bindings';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const resource = query.resource_id === undefined ? undefined : declaredResource(query.resource_type, query.resource_id);
@@ -68,7 +68,7 @@ export async function listRoleBindings(ctx: AppContext, principal: Principal, qu
 }
 
 /** A binding the principal may read (ROLE_BINDING_READ on its resource): 404 when the resource is invisible. */
-export async function getRoleBinding(ctx: AppContext, principal: Principal, bindingId: string): Promise<RoleBindingRow> {
+export async function getRoleBinding(ctx: ServiceDeps, principal: Principal, bindingId: string): Promise<RoleBindingRow> {
   const row = await findBinding(ctx.store.db, principal.accountId, bindingId);
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resourceOf(row));
@@ -82,7 +82,7 @@ export interface CreateRoleBindingInput { user_id: string; role_id: string; reso
  * ROLE_BINDING_CREATE there and must already hold every permission the role carries there (privilege ceiling).
  * One binding per (user, resource): a second one is a 409 whatever its role.
  */
-export async function createRoleBinding(ctx: AppContext, actor: Actor, input: CreateRoleBindingInput): Promise<RoleBindingRow> {
+export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: CreateRoleBindingInput): Promise<RoleBindingRow> {
   const resource = declaredResource(input.resource_type, input.resource_id);
   decodeId('User', input.user_id, 'user_id');
   decodeId('Role', input.role_id, 'role_id');
@@ -115,7 +115,7 @@ export async function createRoleBinding(ctx: AppContext, actor: Actor, input: Cr
 }
 
 /** Changes a binding's role: ROLE_BINDING_CREATE on its resource and the same privilege ceiling as a create. */
-export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId: string, input: { role_id: string }): Promise<RoleBindingRow> {
+export async function updateRoleBinding(ctx: ServiceDeps, actor: Actor, bindingId: string, input: { role_id: string }): Promise<RoleBindingRow> {
   const { principal } = actor;
   const binding = await findBinding(ctx.store.db, principal.accountId, bindingId);
   decodeId('Role', input.role_id, 'role_id');
@@ -139,7 +139,7 @@ export async function updateRoleBinding(ctx: AppContext, actor: Actor, bindingId
   }
 }
 
-export async function deleteRoleBinding(ctx: AppContext, actor: Actor, bindingId: string): Promise<void> {
+export async function deleteRoleBinding(ctx: ServiceDeps, actor: Actor, bindingId: string): Promise<void> {
   const { principal } = actor;
   const binding = await findBinding(ctx.store.db, principal.accountId, bindingId);
   const snapshot = await ctx.access.get(principal.accountId);

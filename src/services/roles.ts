@@ -4,10 +4,10 @@ import { decodeId } from '../domain/ids.js';
 import { ApiError, conflict, notFound } from '../domain/errors.js';
 import { isPermission, PERMISSIONS, type Permission } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, RoleRow } from '../store/schema.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin } from './authorize.js';
 import { cascadeOrganizationMembershipRemoval, cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
@@ -15,7 +15,7 @@ import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js
 export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
 
 /** The account's roles (predefined first: their rows are created with the account), by id, keyset-paginated. */
-export async function listRoles(ctx: AppContext, principal: Principal, query: ListRolesQuery) {
+export async function listRoles(ctx: ServiceDeps, principal: Principal, query: ListRolesQuery) {
   const scope = 'roles';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   let q = ctx.store.db.selectFrom('roles').selectAll().where('account_id', '=', principal.accountId);
@@ -26,7 +26,7 @@ export async function listRoles(ctx: AppContext, principal: Principal, query: Li
 }
 
 /** Any user of the account may read its roles: they are the vocabulary of every membership and binding. */
-export async function getRole(ctx: AppContext, principal: Principal, roleId: string): Promise<RoleRow> {
+export async function getRole(ctx: ServiceDeps, principal: Principal, roleId: string): Promise<RoleRow> {
   return findRole(ctx.store.db, principal.accountId, roleId);
 }
 
@@ -40,7 +40,7 @@ export async function findRole(db: Trx | Kysely<Database>, accountId: number, ro
 
 export interface CreateRoleInput { name: string; permissions: string[]; description?: string | undefined }
 
-export async function createRole(ctx: AppContext, actor: Actor, input: CreateRoleInput): Promise<RoleRow> {
+export async function createRole(ctx: ServiceDeps, actor: Actor, input: CreateRoleInput): Promise<RoleRow> {
   requireAccountAdmin(actor.principal, 'create roles');
   const permissions = permissionSet(input.permissions);
   try {
@@ -60,7 +60,7 @@ export async function createRole(ctx: AppContext, actor: Actor, input: CreateRol
 export interface UpdateRoleInput { name?: string | undefined; description?: string | null | undefined; permissions?: string[] | undefined }
 
 /** Renames, re-describes or replaces the permission set of a custom role; everyone holding it is re-evaluated. */
-export async function updateRole(ctx: AppContext, actor: Actor, roleId: string, input: UpdateRoleInput): Promise<RoleRow> {
+export async function updateRole(ctx: ServiceDeps, actor: Actor, roleId: string, input: UpdateRoleInput): Promise<RoleRow> {
   const role = await findModifiableRole(ctx, actor.principal, roleId, 'update roles');
   const permissions = input.permissions === undefined ? undefined : permissionSet(input.permissions);
   try {
@@ -90,7 +90,7 @@ export async function updateRole(ctx: AppContext, actor: Actor, roleId: string, 
  * there; a space membership takes the user's bindings on the space and its projects), so that the end state is
  * one those endpoints could have produced.
  */
-export async function deleteRole(ctx: AppContext, actor: Actor, roleId: string, force: boolean): Promise<void> {
+export async function deleteRole(ctx: ServiceDeps, actor: Actor, roleId: string, force: boolean): Promise<void> {
   const role = await findModifiableRole(ctx, actor.principal, roleId, 'delete roles');
   try {
     await runMutation(ctx, actor, async (trx, changes) => {
@@ -114,7 +114,7 @@ export async function deleteRole(ctx: AppContext, actor: Actor, roleId: string, 
 }
 
 /** 404 unknown, 403 predefined (the one table is not editable), 403 unless account admin. */
-async function findModifiableRole(ctx: AppContext, principal: Principal, roleId: string, what: string): Promise<RoleRow> {
+async function findModifiableRole(ctx: ServiceDeps, principal: Principal, roleId: string, what: string): Promise<RoleRow> {
   const role = await findRole(ctx.store.db, principal.accountId, roleId);
   if (role.predefined_key) throw new ApiError('PREDEFINED_ROLE_IMMUTABLE', `${role.name} is a predefined role; create a custom role instead`);
   requireAccountAdmin(principal, what);

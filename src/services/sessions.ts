@@ -1,13 +1,13 @@
-import { CSRF_HEADER, csrfTokenFor, resolveSession, type ResolvedSession, type SessionClock } from '../auth/session-resolver.js';
+import { CSRF_HEADER, csrfTokenFor, resolveSession, type ResolvedSession, type SessionClock } from './session-resolver.js';
 import { digestToken, newToken } from '../auth/token-digest.js';
 import { isoNow } from '../domain/clock.js';
 import { forbidden, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 
-export { CSRF_HEADER, SESSION_COOKIE } from '../auth/session-resolver.js';
+export { CSRF_HEADER, SESSION_COOKIE } from './session-resolver.js';
 
 /** Console sessions last at most 12 hours (and end sooner when idle); signing in again starts a new one. */
 const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
@@ -28,11 +28,11 @@ export function sessionPrincipal(user: Pick<UserRow, 'id' | 'account_id' | 'name
 }
 
 /** The clock and idle timeout sessions are judged by. */
-export function sessionTiming(ctx: AppContext): SessionClock {
+export function sessionTiming(ctx: ServiceDeps): SessionClock {
   return { clock: ctx.clock, idleTimeoutMs: ctx.config.sessionIdleTimeoutMs };
 }
 
-export async function openSession(trx: Trx, ctx: AppContext, userId: number): Promise<OpenedSession> {
+export async function openSession(trx: Trx, ctx: ServiceDeps, userId: number): Promise<OpenedSession> {
   const now = ctx.clock.now();
   const token = newToken();
   const session = { token, csrfToken: csrfTokenFor(ctx.secrets.tokenKey, token), expiresAt: new Date(now + SESSION_LIFETIME_MS) };
@@ -51,10 +51,17 @@ export async function endSessions(trx: Trx, userId: number, now: string, options
 }
 
 /** The session the cookie names, or 401. */
-export async function requireSession(ctx: AppContext, cookie: string | undefined): Promise<ResolvedSession> {
+export async function requireSession(ctx: ServiceDeps, cookie: string | undefined): Promise<ResolvedSession> {
   const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx)) : undefined;
   if (!session) throw unauthenticated('no console session: sign in with POST /auth/login');
   return session;
+}
+
+/** `GET /auth/session`: the session the cookie names, with its user's row; 401 without one. */
+export async function currentSession(ctx: ServiceDeps, cookie: string | undefined): Promise<{ session: ResolvedSession; user: UserRow }> {
+  const session = await requireSession(ctx, cookie);
+  const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', session.principal.userId).executeTakeFirstOrThrow();
+  return { session, user };
 }
 
 /** A change made through a session must carry its CSRF token (a cross-site form cannot read it). */
@@ -63,7 +70,7 @@ export function requireCsrf(session: ResolvedSession, header: string | string[] 
 }
 
 /** Ends the session the cookie names; without a live session there is nothing to end. */
-export async function signOut(ctx: AppContext, origin: RequestOrigin, cookie: string | undefined, csrf: string | string[] | undefined): Promise<void> {
+export async function signOut(ctx: ServiceDeps, origin: RequestOrigin, cookie: string | undefined, csrf: string | string[] | undefined): Promise<void> {
   const session = cookie ? await resolveSession(ctx.store.db, ctx.secrets.tokenKey, cookie, sessionTiming(ctx)) : undefined;
   if (!session) return;
   requireCsrf(session, csrf);

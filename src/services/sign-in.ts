@@ -2,7 +2,7 @@ import { knownDevice, newDeviceCookie } from '../auth/device-cookie.js';
 import { generatePassword, hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
@@ -40,7 +40,7 @@ export interface SignedIn {
  * the password).
  */
 export async function signIn(
-  ctx: AppContext, origin: RequestOrigin, input: { email: string; password: string }, deviceCookie: string | undefined,
+  ctx: ServiceDeps, origin: RequestOrigin, input: { email: string; password: string }, deviceCookie: string | undefined,
 ): Promise<SignedIn> {
   const limits = ctx.authLimits;
   const emailLower = input.email.trim().toLowerCase();
@@ -97,7 +97,7 @@ function usablePasswordHash(user: UserRow): string | null {
 }
 
 /** One failure per account that holds the email (none known: one without an account), with the reason. */
-async function recordFailure(ctx: AppContext, origin: RequestOrigin, candidates: UserRow[]): Promise<void> {
+async function recordFailure(ctx: ServiceDeps, origin: RequestOrigin, candidates: UserRow[]): Promise<void> {
   await recordAuthenticationFailures(ctx, candidates.length === 0
     ? [{ accountId: null, ip: origin.ip, reason: 'unknown email', operation: origin.operation }]
     : candidates.map((c) => ({

@@ -4,11 +4,11 @@ import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
 import type { Principal } from '../domain/principal.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import type { SpaceRow } from '../store/schema.js';
 import { containsInsensitive } from '../store/text-filter.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
+import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
@@ -23,7 +23,7 @@ export interface ListSpacesQuery { org_id?: string | undefined; name?: string | 
  * Spaces the principal may read (account admins: all of the account's), by id, keyset-paginated. Private spaces
  * reach only their members and admins: the engine's SPACE_READ decides. An unknown `org_id` filters to nothing.
  */
-export async function listSpaces(ctx: AppContext, principal: Principal, query: ListSpacesQuery) {
+export async function listSpaces(ctx: ServiceDeps, principal: Principal, query: ListSpacesQuery) {
   const scope = 'spaces';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const orgId = query.org_id === undefined ? undefined : decodeId('Organization', query.org_id, 'org_id');
@@ -45,7 +45,7 @@ export async function listSpaces(ctx: AppContext, principal: Principal, query: L
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
-export async function getSpace(ctx: AppContext, principal: Principal, spaceId: string): Promise<SpaceRow> {
+export async function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: string): Promise<SpaceRow> {
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'SPACE', id });
@@ -59,7 +59,7 @@ export async function getSpace(ctx: AppContext, principal: Principal, spaceId: s
  * Live members of the space, bots included, by membership id, keyset-paginated. Beyond Arize's surface (the
  * console needs it); the caller needs SPACE_READ there, else 404.
  */
-export async function listSpaceMembers(ctx: AppContext, principal: Principal, spaceId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function listSpaceMembers(ctx: ServiceDeps, principal: Principal, spaceId: string, query: { limit: number; cursor?: string | undefined }) {
   const scope = 'space-members';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const id = decodeId('Space', spaceId, 'space_id');
@@ -81,7 +81,7 @@ export interface CreateSpaceInput { name: string; organization_id: string; descr
  * of the organization becomes the new space's ADMIN member: otherwise an organization MEMBER who creates a
  * private space could not see it afterwards.
  */
-export async function createSpace(ctx: AppContext, actor: Actor, input: CreateSpaceInput): Promise<SpaceRow> {
+export async function createSpace(ctx: ServiceDeps, actor: Actor, input: CreateSpaceInput): Promise<SpaceRow> {
   const orgId = decodeId('Organization', input.organization_id, 'organization_id');
   const { principal } = actor;
   try {
@@ -113,7 +113,7 @@ export async function createSpace(ctx: AppContext, actor: Actor, input: CreateSp
 
 export interface UpdateSpaceInput { name?: string | undefined; description?: string | null | undefined; is_private?: boolean | undefined }
 
-export async function updateSpace(ctx: AppContext, actor: Actor, spaceId: string, input: UpdateSpaceInput): Promise<SpaceRow> {
+export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: string, input: UpdateSpaceInput): Promise<SpaceRow> {
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_UPDATE', { type: 'SPACE', id });
@@ -138,7 +138,7 @@ export async function updateSpace(ctx: AppContext, actor: Actor, spaceId: string
  * Deletes the space; its projects (with their restrictions and bindings), memberships — bots' included — and
  * SPACE bindings go with it (foreign-key cascades).
  */
-export async function deleteSpace(ctx: AppContext, actor: Actor, spaceId: string): Promise<void> {
+export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: string): Promise<void> {
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_DELETE', { type: 'SPACE', id });
@@ -153,7 +153,7 @@ export async function deleteSpace(ctx: AppContext, actor: Actor, spaceId: string
  * (422); the caller needs SPACE_UPDATE on the space and must hold every permission the role carries there
  * (privilege ceiling), decided on rights current inside the transaction. A role change may also lower rights.
  */
-export async function addSpaceMember(ctx: AppContext, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput }) {
+export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput }) {
   const id = decodeId('Space', spaceId, 'space_id');
   const { principal } = actor;
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
@@ -186,7 +186,7 @@ export async function addSpaceMember(ctx: AppContext, actor: Actor, spaceId: str
  * user created that reach the space are reported, and kept, revoked or rotated as asked (see runRemoval).
  */
 export async function removeSpaceMember(
-  ctx: AppContext, actor: Actor, spaceId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+  ctx: ServiceDeps, actor: Actor, spaceId: string, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
 ): Promise<RemovalCascade | undefined> {
   const id = decodeId('Space', spaceId, 'space_id');
   const uid = decodeId('User', userId, 'user_id');

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { digestToken, newToken } from '../auth/token-digest.js';
 import { ApiError } from '../domain/errors.js';
 import { invitationMail, passwordResetMail } from '../mail/user-mails.js';
-import type { AppContext } from '../server/context.js';
+import type { ServiceDeps } from './service-deps.js';
 import type { Database, UserRow } from '../store/schema.js';
 import type { Trx } from './mutation.js';
 
@@ -65,7 +65,7 @@ export async function consumeUserToken(trx: Trx, tokenId: number, now: string): 
  * a failure is a 503 whose detail says what to do, and the log names the recipient, never the token.
  */
 export async function mailUserToken(
-  ctx: AppContext, user: Pick<UserRow, 'name' | 'email'>, kind: UserTokenKind, token: string, options: { sentBy: string; onFailure: string },
+  ctx: ServiceDeps, user: Pick<UserRow, 'name' | 'email'>, kind: UserTokenKind, token: string, options: { sentBy: string; onFailure: string },
 ): Promise<void> {
   const link = `${ctx.config.publicUrl}/${LINK_PATH[kind]}/${token}`;
   const mail = kind === 'INVITE' ? invitationMail(user, link, options.sentBy, INVITE_DAYS) : passwordResetMail(user, link, options.sentBy, RESET_MINUTES);

@@ -4,8 +4,8 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
-import { decodeCursor, toPage } from '../http/pagination.js';
-import type { AppContext } from '../server/context.js';
+import { decodeCursor, toPage } from './pagination.js';
+import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { isPostgres } from '../store/dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../store/schema.js';
@@ -69,7 +69,7 @@ function visibleTo(principal: Principal) {
 }
 
 /** Human users the principal may see (account admins: all of the account's), by id, keyset-paginated. */
-export async function listUsers(ctx: AppContext, principal: Principal, query: ListUsersQuery) {
+export async function listUsers(ctx: ServiceDeps, principal: Principal, query: ListUsersQuery) {
   const scope = 'users';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.account_id', '=', principal.accountId).where('users.is_bot', '=', 0);
@@ -83,7 +83,7 @@ export async function listUsers(ctx: AppContext, principal: Principal, query: Li
 }
 
 /** A live user of the account that the principal may see (bots included: service keys name them); else 404. */
-export async function getUser(ctx: AppContext, principal: Principal, userId: string): Promise<ListedUser> {
+export async function getUser(ctx: ServiceDeps, principal: Principal, userId: string): Promise<ListedUser> {
   const id = decodeId('User', userId, 'user_id');
   let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.id', '=', id).where('users.account_id', '=', principal.accountId);
   if (principal.role !== 'ADMIN') q = q.where(visibleTo(principal));
@@ -99,7 +99,7 @@ export async function getUser(ctx: AppContext, principal: Principal, userId: str
  * the first sign-in; NONE creates an EXPIRED user that can be invited later. The email of a deleted user is a
  * 409: deletion is terminal, as in Arize.
  */
-export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput): Promise<CreateUserResult> {
+export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUserInput): Promise<CreateUserResult> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'create users');
   if (input.role.type !== 'PREDEFINED') {
@@ -162,7 +162,7 @@ function answerExisting(existing: ListedUser, input: CreateUserInput): CreateUse
  * Renames a user or sets is_developer (account admin). A user may rename itself; is_developer gates what it
  * may create, so only an admin changes it.
  */
-export async function updateUser(ctx: AppContext, actor: Actor, userId: string, input: { name?: string | undefined; is_developer?: boolean | undefined }) {
+export async function updateUser(ctx: ServiceDeps, actor: Actor, userId: string, input: { name?: string | undefined; is_developer?: boolean | undefined }) {
   const { principal } = actor;
   const id = decodeId('User', userId, 'user_id');
   if (principal.role !== 'ADMIN') {
@@ -193,7 +193,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, userId: string, 
  * to do. The last ACTIVE account ADMIN cannot be deleted (422).
  */
 export async function deleteUser(
-  ctx: AppContext, actor: Actor, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+  ctx: ServiceDeps, actor: Actor, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
 ): Promise<RemovalCascade | undefined> {
   const { principal } = actor;
   const id = decodeId('User', userId, 'user_id');
@@ -239,7 +239,7 @@ async function requireAnotherActiveAdmin(trx: Trx, accountId: number, userId: nu
  * password stop working, the user is INVITED again and the mail goes out. An ACTIVE user or a bot is a 400
  * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429.
  */
-export async function resendInvitation(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
+export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'resend invitations');
   const { user, token } = await runMutation(ctx, actor, async (trx) => {
@@ -259,7 +259,7 @@ export async function resendInvitation(ctx: AppContext, actor: Actor, userId: st
  * the user ends, and a link valid for one hour lets the user choose a new one. Its API keys are unaffected.
  * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers.
  */
-export async function resetPassword(ctx: AppContext, actor: Actor, userId: string): Promise<void> {
+export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'reset passwords');
   const { user, token } = await runMutation(ctx, actor, async (trx) => {

@@ -2,7 +2,10 @@ import { type Kysely, PostgresAdapter } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
-export function isPostgres(db: Kysely<any>): boolean {
+/** Any Kysely instance or transaction, whatever its tables. */
+type AnyKysely = Pick<Kysely<unknown>, 'getExecutor'>;
+
+export function isPostgres(db: AnyKysely): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 

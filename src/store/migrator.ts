@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { isPostgres } from './dialect.js';
+import type { Database } from './schema.js';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-user-tokens-by-user.js';
 import * as m003 from './migrations/003-service-key-root-creator.js';
@@ -19,7 +20,7 @@ export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
  * write lock), so two processes starting together do not race; SQLite's "busy" answer is retried. A database
  * whose schema is newer than this code (a migration we do not know) is refused, never downgraded.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   // On PostgreSQL the migration tables live in the connection's current schema (search_path), so that several
   // deployments (or test runs) can share one database without seeing each other's migration state.
   const schema = isPostgres(db) ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;

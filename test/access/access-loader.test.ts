@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessSnapshot, check, type WorldInput } from '../../src/access/index.js';
 import { PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
-import { loadWorld } from '../../src/store/access-loader.js';
+import { loadWorld } from '../../src/services/access-loader.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

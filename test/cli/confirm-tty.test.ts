@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readProfile, writeProfile } from '../../src/cli/profiles/store.js';
+import { readProfile, writeProfile } from '../../src/profiles/store.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { runAxInTty } from './tty.js';
 

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { writeBootstrapProfile } from '../../src/cli/profiles/bootstrap-profile.js';
+import { writeBootstrapProfile } from '../../src/profiles/bootstrap-profile.js';
 import { expandReferences } from '../../src/cli/profiles/expand.js';
-import { activeProfileName, profileFile } from '../../src/cli/profiles/paths.js';
-import { readProfileFile } from '../../src/cli/profiles/profile-file.js';
+import { activeProfileName, profileFile } from '../../src/profiles/paths.js';
+import { readProfileFile } from '../../src/profiles/profile-file.js';
 import { redactKey } from '../../src/cli/profiles/redact.js';
-import { endpointRouting, routingEndpoint } from '../../src/cli/profiles/routing.js';
+import { endpointRouting, routingEndpoint } from '../../src/profiles/routing.js';
 import { resolveSettings } from '../../src/cli/profiles/settings.js';
-import { deleteProfile, listProfileNames, readProfile, setActiveProfile, writeProfile } from '../../src/cli/profiles/store.js';
+import { deleteProfile, listProfileNames, readProfile, setActiveProfile, writeProfile } from '../../src/profiles/store.js';
 
 let env: NodeJS.ProcessEnv;
 let dir: string;
@@ -143,7 +143,7 @@ describe('writeBootstrapProfile', () => {
   });
 
   it('imports nothing else of the CLI (the server calls it)', () => {
-    const source = readFileSync(new URL('../../src/cli/profiles/bootstrap-profile.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/profiles/bootstrap-profile.ts', import.meta.url), 'utf8');
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
     expect(imports.every((path) => path!.startsWith('node:') || path!.startsWith('./'))).toBe(true);
   });

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startServer } from '../../src/http/server.js';
+import { startServer } from '../../src/server/start-server.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { ShiftableClock } from '../../src/server/test-clock.js';
 import type { AppContext } from '../../src/server/context.js';

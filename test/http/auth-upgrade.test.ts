@@ -6,7 +6,7 @@ import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestToken } from '../../src/auth/token-digest.js';
 import { digestKey, generateKey } from '../../src/keys/index.js';
-import { startServer, type StartedServer } from '../../src/http/server.js';
+import { startServer, type StartedServer } from '../../src/server/start-server.js';
 import { openStore } from '../../src/store/database.js';
 import { isPostgres } from '../../src/store/dialect.js';
 import * as m001 from '../../src/store/migrations/001-initial.js';

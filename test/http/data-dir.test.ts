@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { startServer, type StartedServer } from '../../src/http/server.js';
+import { startServer, type StartedServer } from '../../src/server/start-server.js';
 import { createContext } from '../../src/server/context.js';
 import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
 

@@ -22,7 +22,7 @@ describe('keyStatus', () => {
 describe('whereKeyStatus', () => {
   it('selects exactly the rows keyStatus gives that status', async () => {
     const { randomBytes } = await import('node:crypto');
-    const { whereKeyStatus } = await import('../../src/keys/index.js');
+    const { whereKeyStatus } = await import('../../src/store/key-status-filter.js');
     const { openKeyStore } = await import('./store.js');
     const store = await openKeyStore();
     try {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestKey, generateKey, importedPublicId, KeyVerifier } from '../../src/keys/index.js';
+import { KeyRecords } from '../../src/store/key-records.js';
 import { openKeyStore, sameIdOtherSecret } from './store.js';
 
 let store: Awaited<ReturnType<typeof openKeyStore>>;
@@ -17,7 +18,7 @@ afterEach(async () => {
   await store.close();
 });
 
-const verifier = () => new KeyVerifier(store.db, pepper, { now });
+const verifier = () => new KeyVerifier(new KeyRecords(store.db), pepper, { now });
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe('KeyVerifier.verify', () => {

@@ -12,7 +12,7 @@ export function build(): Command {
     .action(action(async (ctx) => {
       const opts = ctx.opts<{ host?: string; port?: number; dataDir?: string; databaseUrl?: string }>();
       // The server is loaded only here: no other command pays for Fastify and the database drivers.
-      const { startServer } = await import('../../http/server.js');
+      const { startServer } = await import('../../server/start-server.js');
       try {
         await startServer({ host: opts.host, port: opts.port, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
       } catch (error) {

@@ -33,6 +33,5 @@ export function createStyle(enabled: boolean): Style {
 
 /** Strips ANSI colour sequences (for width computations). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

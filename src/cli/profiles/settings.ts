@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { CliError, UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import { expandReferences } from './expand.js';
-import { activeProfileName, profileFile } from './paths.js';
-import type { ProfileConfig } from './profile-file.js';
-import { DEFAULT_ENDPOINT, parseEndpoint, routingEndpoint } from './routing.js';
+import { activeProfileName, profileFile } from '../../profiles/paths.js';
+import type { ProfileConfig } from '../../profiles/profile-file.js';
+import { DEFAULT_ENDPOINT, parseEndpoint, routingEndpoint } from '../../profiles/routing.js';
 
 /** Flags that override the environment and the profile for one command. */
 export interface ConnectionFlags {
@@ -38,7 +38,7 @@ export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.Proces
   const file = profileFile(profileName, env);
   let profile: ProfileConfig | undefined;
   if (existsSync(file)) {
-    const { readProfileFile } = await import('./profile-file.js');
+    const { readProfileFile } = await import('../../profiles/profile-file.js');
     profile = configError(() => readProfileFile(file));
   } else if (flags.profile !== undefined) {
     throw new CliError(`no profile named "${flags.profile}"`, { suggestion: 'List profiles with `ax profiles list`, or create one with `ax profiles create NAME --api-key KEY`.' });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, forbidden } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
 
@@ -40,7 +40,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
  * verified first, failures limited and recorded). A session's mutations must carry its CSRF token, and a session
  * whose password must change may only ask who it is.
  */
-export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+export function registerAuth(app: FastifyInstance, ctx: ServiceDeps): void {
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url ?? request.url)) return;
     const attempt: AuthenticationAttempt = { ip: request.ip, operation: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}` };

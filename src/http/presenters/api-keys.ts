@@ -1,5 +1,5 @@
 import { encodeId } from '../../domain/ids.js';
-import { keyStatus, redactKey } from '../../keys/index.js';
+import { keyStatus, redactKey } from '../../services/key-display.js';
 import type { ApiKeyRow } from '../../store/schema.js';
 
 /** A key record as the wire shows it; optional fields are omitted, never null. `now` decides the status. */

@@ -1,5 +1,5 @@
 import { encodeId } from '../../domain/ids.js';
-import { redactKey } from '../../keys/index.js';
+import { redactKey } from '../../services/key-display.js';
 import type { RemovalCascade, RemovalOptions } from '../../services/removal-cascade.js';
 
 export function removalOptions(query: { dry_run?: boolean | undefined; service_keys?: RemovalOptions['serviceKeys'] | undefined }): RemovalOptions {

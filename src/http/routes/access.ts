@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { checkAccess, checkAccessBatch, grantableRoles, listPrincipals } from '../../services/access-queries.js';
 import { principalOf } from '../actor.js';
 import {
@@ -12,7 +12,7 @@ import { errorResponses } from '../../wire/common.js';
 const tags = ['access'];
 
 /** Access decisions, who holds access and what the caller may grant, with the grants behind them (beyond Arize's surface). */
-export async function accessRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/v2/access/check', {

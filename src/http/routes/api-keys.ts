@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey } from '../../services/api-keys.js';
 import { actorOf, principalOf } from '../actor.js';
 import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
@@ -12,7 +12,7 @@ const tags = ['api-keys'];
 const KeyParams = Type.Object({ api_key_id: Id });
 
 /** `/v2/api-keys`: list, create, refresh, revoke. There is no GET by id and no DELETE (keys are revoked). */
-export async function apiKeyRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/api-keys', {

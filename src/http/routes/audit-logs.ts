@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
 import { principalOf } from '../actor.js';
 import { AuditLog, AuthenticationFailure, OperationType } from '../../wire/audit-logs.js';
 import { presentAuditLog, presentAuthenticationFailure } from '../presenters/audit-logs.js';
 import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../../wire/common.js';
 
-export async function auditLogRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/audit-logs', {

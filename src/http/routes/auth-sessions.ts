@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { acceptInvitation, describeInvitation } from '../../services/invitations.js';
 import { changePassword, redeemPasswordReset } from '../../services/passwords.js';
 import {
-  CSRF_HEADER, type OpenedSession, requireCsrf, requireSession, type RequestOrigin, SESSION_COOKIE, signOut,
+  CSRF_HEADER, currentSession, type OpenedSession, requireCsrf, requireSession, type RequestOrigin, SESSION_COOKIE, signOut,
 } from '../../services/sessions.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, signIn } from '../../services/sign-in.js';
 import { redactedBody } from '../actor.js';
@@ -26,7 +26,7 @@ const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 
  * SameSite=Lax), sign out, change the password, accept an invitation, redeem a password reset. The tokens in
  * paths are never audited (only the route pattern is) and the request log redacts them (app.ts).
  */
-export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   const origin = (request: FastifyRequest): RequestOrigin => ({
@@ -43,8 +43,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: AppContex
   app.get('/auth/session', {
     config, schema: { tags, security, response: { 200: ConsoleSession, ...errorResponses } },
   }, async (request) => {
-    const session = await requireSession(ctx, request.cookies[SESSION_COOKIE]);
-    const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', session.principal.userId).executeTakeFirstOrThrow();
+    const { session, user } = await currentSession(ctx, request.cookies[SESSION_COOKIE]);
     return presentSession(user, session.csrfToken);
   });
 

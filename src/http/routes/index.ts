@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { accessRoutes } from './access.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authSessionRoutes } from './auth-sessions.js';
@@ -15,7 +15,7 @@ import { spaceRoutes } from './spaces.js';
 import { userRoutes } from './users.js';
 
 /** Every route module of the server; a new resource adds its module here. */
-export const routeModules: ((app: FastifyInstance, ctx: AppContext) => Promise<void>)[] = [
+export const routeModules: ((app: FastifyInstance, ctx: ServiceDeps) => Promise<void>)[] = [
   healthRoutes,
   meRoutes,
   organizationRoutes,

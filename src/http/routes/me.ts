@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { permissionsOn } from '../../access/index.js';
 import { encodeId } from '../../domain/ids.js';
-import { notFound } from '../../domain/errors.js';
-import type { AppContext } from '../../server/context.js';
+import { describeMe } from '../../services/me.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { principalOf } from '../actor.js';
 import { errorResponses, PermissionName } from '../../wire/common.js';
 import { User } from '../../wire/users.js';
@@ -18,19 +17,17 @@ const Me = Type.Composite([User, Type.Object({
 })]);
 
 /** `GET /v2/me`: the authenticated principal (user or bot), its account role and account-level permissions. */
-export async function meRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function meRoutes(app: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   app.get('/v2/me', { schema: { tags: ['me'], response: { 200: Me, ...errorResponses } } }, async (request) => {
     const principal = principalOf(request);
-    const row = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', principal.userId).executeTakeFirst();
-    if (!row) throw notFound('user');
-    const snapshot = await ctx.access.get(principal.accountId);
+    const { user: row, accountPermissions } = await describeMe(ctx, principal);
     return {
       ...presentUser(row),
       is_bot: row.is_bot === 1,
       account_id: encodeId('Account', row.account_id),
       auth: principal.sessionId ? 'SESSION' as const : 'API_KEY' as const,
       ...(principal.isBot ? { key_type: 'SERVICE' as const } : principal.apiKeyId ? { key_type: 'USER' as const } : {}),
-      permissions: { account: [...permissionsOn(snapshot, principal.userId, { type: 'ACCOUNT' })].sort() },
+      permissions: { account: accountPermissions },
     };
   });
 }

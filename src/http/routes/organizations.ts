@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   addOrganizationMember, createOrganization, deleteOrganization, getOrganization, listOrganizationMembers, listOrganizations,
   removeOrganizationMember, updateOrganization,
@@ -19,7 +19,7 @@ const OrgParams = Type.Object({ org_id: Id });
 const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 const Description = Type.String({ maxLength: 1000 });
 
-export async function organizationRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/organizations', {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../../services/projects.js';
 import { actorOf, principalOf } from '../actor.js';
 import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
@@ -12,7 +12,7 @@ const tags = ['projects'];
 const ProjectParams = Type.Object({ project_id: Id });
 const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 
-export async function projectRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/projects', {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { listResourceRestrictions, restrictResource, unrestrictResource } from '../../services/resource-restrictions.js';
 import { actorOf, principalOf } from '../actor.js';
 import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
@@ -10,7 +10,7 @@ import { presentResourceRestriction } from '../presenters/resource-restrictions.
 
 const tags = ['resource-restrictions'];
 
-export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/resource-restrictions', {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   createRoleBinding, deleteRoleBinding, getRoleBinding, listRoleBindings, updateRoleBinding,
 } from '../../services/role-bindings.js';
@@ -13,7 +13,7 @@ import { presentRoleBinding } from '../presenters/role-bindings.js';
 const tags = ['role-bindings'];
 const BindingParams = Type.Object({ binding_id: Id });
 
-export async function roleBindingRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/role-bindings', {

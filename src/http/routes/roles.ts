@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from '../../services/roles.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
@@ -18,7 +18,7 @@ const Permissions = Type.Array(PermissionNameInput, {
   minItems: 1, maxItems: 1000, description: 'Permission names from the catalogue; duplicates are folded.',
 });
 
-export async function roleRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/roles', {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace,
 } from '../../services/spaces.js';
@@ -18,7 +18,7 @@ const SpaceParams = Type.Object({ space_id: Id });
 const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 const Description = Type.String({ maxLength: 1000 });
 
-export async function spaceRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/spaces', {

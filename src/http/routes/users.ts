@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../server/context.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
 } from '../../services/users.js';
@@ -21,7 +21,7 @@ const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
  * `/v2/users`: people of the account (bot users of service keys are never listed). Account admins manage
  * them; everyone sees itself and the users it shares an organization with, and may rename itself.
  */
-export async function userRoutes(fastify: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/users', {

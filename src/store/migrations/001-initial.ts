@@ -2,7 +2,7 @@ import { type Kysely, type ColumnDefinitionBuilder, sql } from 'kysely';
 import { isPostgres } from '../dialect.js';
 
 /** The whole domain of spec README.md; uniqueness rules of api.md are constraints so races cannot both win. */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up<DB>(db: Kysely<DB>): Promise<void> {
   const pg = isPostgres(db);
   const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
   const ts = 'text';

@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
  * - `accounts.access_version`: bumped by every change that may take rights away; a granting transaction
  *   compares it with the version its access snapshot was built at.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema.alterTable('api_keys').addColumn('root_creator_user_id', 'integer', (c) => c.references('users.id').onDelete('cascade')).execute();
   await sql`update api_keys set root_creator_user_id = created_by_user_id`.execute(db);
   // A chain of bots is as long as keys were minted by bots in turn: a handful at most, bounded anyway.

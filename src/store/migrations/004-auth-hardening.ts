@@ -1,4 +1,5 @@
 import { type ColumnDefinitionBuilder, type Kysely, sql } from 'kysely';
+import type { MigrationDatabase } from './migration-database.js';
 import { isPostgres } from '../dialect.js';
 
 /**
@@ -9,7 +10,8 @@ import { isPostgres } from '../dialect.js';
  * - `sessions.last_seen_at` for the idle timeout; `sessions.csrf_token` goes: the CSRF token is now derived from
  *   the session token with an HMAC, so nothing that lets a database reader forge requests is stored.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up<DB>(database: Kysely<DB>): Promise<void> {
+  const db = database as unknown as Kysely<MigrationDatabase>;
   const pg = isPostgres(db);
   const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
   await db.schema.createTable('authentication_failures')

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { WorldInput } from '../access/index.js';
 import { isPermission, type Permission } from '../domain/permissions.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
-import type { Database } from './schema.js';
+import type { Database } from '../store/schema.js';
 
 /**
  * Reads everything the access engine needs about one account, in one read transaction so that the tables

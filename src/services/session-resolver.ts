@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
 import type { Database } from '../store/schema.js';
-import { digestToken } from './token-digest.js';
+import { digestToken } from '../auth/token-digest.js';
 
 export const SESSION_COOKIE = 'ax_session';
 export const CSRF_HEADER = 'x-csrf-token';

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
-import { bootstrap, createFirstProfile } from '../server/bootstrap.js';
-import { type AppContext, createContext } from '../server/context.js';
-import { registerTestClock, ShiftableClock } from '../server/test-clock.js';
-import { buildApp } from './app.js';
+import { bootstrap, createFirstProfile } from './bootstrap.js';
+import { type AppContext, createContext } from './context.js';
+import { registerTestClock, ShiftableClock } from './test-clock.js';
+import { buildApp } from '../http/app.js';
 
 export interface StartedServer {
   url: string;

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { AuthLimits } from '../auth/auth-limits.js';
+import type { Clock } from '../domain/clock.js';
+import type { KeyVerifier } from '../keys/key-verifier.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { Store } from '../store/database.js';
+import type { ServerSecrets } from '../store/server-settings.js';
+import type { AccessCache } from './access-cache.js';
+
+/** The settings the use cases decide by (the process's configuration has them, among others). */
+export interface ServiceSettings {
+  /** Base URL that mailed links point at (`<publicUrl>/invite/<token>`). */
+  readonly publicUrl: string;
+  /** A console session unused for this long ends. */
+  readonly sessionIdleTimeoutMs: number;
+}
+
+/**
+ * What the services use, and nothing else: the composition root (src/server/context.ts) builds it once per
+ * process. Services never see how it was assembled (the configuration loader, the HTTP server).
+ */
+export interface ServiceDeps {
+  config: ServiceSettings;
+  log: Logger;
+  store: Store;
+  secrets: ServerSecrets;
+  keys: KeyVerifier;
+  access: AccessCache;
+  mailer: Mailer;
+  changes: ChangeFeed;
+  /** The time, for everything that measures it (tests replace it with a clock they move). */
+  clock: Clock;
+  /** Failed-authentication limits and the bound on password hashes at once. */
+  authLimits: AuthLimits;
+}
