@@ -7,6 +7,8 @@
  * for await (const user of ax.users.iterate({ status: ['ACTIVE'] })) console.log(user.email);
  */
 export { AxClient, createClient, type ClientOptions } from './client.js';
+export { ApiClient } from './api-client.js';
+export type { HttpTransport, RequestOptions, TransportResponse } from './http-transport.js';
 export { ConnectionError, HttpError } from './errors.js';
 export { paginate, type ListResponse } from './pagination.js';
 export type { TransportOptions, QueryValue } from './transport.js';

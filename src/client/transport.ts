@@ -1,24 +1,10 @@
 import http from 'node:http';
 import { ConnectionError, HttpError } from './errors.js';
+import { encodeQuery, type HttpTransport, type RequestOptions, type TransportResponse } from './http-transport.js';
 import type { Problem } from './types.js';
 
-/** A query value: arrays are sent as repeated keys (`?status=ACTIVE&status=INVITED`), undefined is left out. */
-export type QueryValue = string | number | boolean | readonly string[] | undefined;
-
-export interface RequestOptions {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** Path below the endpoint, starting with `/v2/`; path parameters already percent-encoded. */
-  path: string;
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-}
-
-export interface TransportResponse<T> {
-  status: number;
-  headers: Record<string, string>;
-  /** Parsed JSON body; undefined for an empty body (204). */
-  body: T;
-}
+export type { QueryValue, RequestOptions, TransportResponse } from './http-transport.js';
+export { encodeQuery, segment } from './http-transport.js';
 
 export interface TransportOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8080`. */
@@ -34,7 +20,7 @@ export interface TransportOptions {
  * JSON over node:http(s). Global fetch is avoided on purpose: on Node 20 its first request adds ~180 ms of
  * start-up, which the CLI pays on every invocation.
  */
-export class Transport {
+export class Transport implements HttpTransport {
   readonly endpoint: string;
   private readonly base: URL;
   private readonly apiKey: string | undefined;
@@ -116,24 +102,6 @@ export class Transport {
     const code = error.code ?? 'ECONNECTION';
     return new ConnectionError(this.endpoint, code, `could not reach ${this.endpoint}: ${error.message}`);
   }
-}
-
-/** Encodes a query object the way Arize's generated clients do: form style, arrays exploded. */
-export function encodeQuery(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) params.append(key, item);
-    else params.append(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-/** Percent-encodes one path segment; ids contain `+`, `/` and `=`. */
-export function segment(value: string): string {
-  return encodeURIComponent(value);
 }
 
 function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {

@@ -9,12 +9,14 @@ import type * as access from '../wire/access.js';
 import type * as apiKeys from '../wire/api-keys.js';
 import type * as auditLogs from '../wire/audit-logs.js';
 import type * as common from '../wire/common.js';
+import type * as me from '../wire/me.js';
 import type * as organizations from '../wire/organizations.js';
 import type * as projects from '../wire/projects.js';
 import type * as removal from '../wire/removal-cascade.js';
 import type * as restrictions from '../wire/resource-restrictions.js';
 import type * as roleBindings from '../wire/role-bindings.js';
 import type * as roles from '../wire/roles.js';
+import type * as sessions from '../wire/sessions.js';
 import type * as spaces from '../wire/spaces.js';
 import type * as users from '../wire/users.js';
 
@@ -200,13 +202,8 @@ export interface AuthenticationFailureListParams extends PageParams {
   end_time?: string;
 }
 
-/** `GET /v2/me`: the authenticated principal. */
-export interface Me {
-  id: string;
-  name?: string;
-  email?: string;
-  [extra: string]: unknown;
-}
+/** `GET /v2/me`: the authenticated principal (user or bot), how it authenticated, and its account-level permissions. */
+export type Me = Static<typeof me.Me>;
 
 export interface UserList { users: User[]; pagination: Pagination }
 export interface OrganizationMemberList { memberships: OrganizationMember[]; pagination: Pagination }
@@ -278,3 +275,8 @@ export type GrantableRoles = Static<typeof access.GrantableRoles>;
 
 /** RFC 9457 problem body of every error answer (other members may come along). */
 export type Problem = Static<typeof common.Problem> & { [extra: string]: unknown };
+
+/** The console's session (`/auth/session`, `/auth/login`): who is signed in, the CSRF token, whether a new password is due. */
+export type ConsoleSession = Static<typeof sessions.ConsoleSession>;
+/** `GET /auth/invitations/{token}`: who an invitation is for. */
+export type Invitation = Static<typeof sessions.Invitation>;

@@ -3,6 +3,8 @@ import { PERMISSIONS, type Permission } from './permissions.js';
 /** Keys of the predefined (system) roles; also the wire names of PREDEFINED role assignments. */
 export type PredefinedRoleKey = 'ADMIN' | 'MEMBER' | 'READ_ONLY' | 'ANNOTATOR';
 export const PREDEFINED_ROLE_KEYS: readonly PredefinedRoleKey[] = ['ADMIN', 'MEMBER', 'READ_ONLY', 'ANNOTATOR'];
+/** The organization and space roles a service key's bot user may hold (ANNOTATOR is refused). */
+export const SERVICE_KEY_ROLE_KEYS: readonly PredefinedRoleKey[] = ['ADMIN', 'MEMBER', 'READ_ONLY'];
 
 /** Permissions that only an account ADMIN holds (account-level administration). */
 const ACCOUNT_LEVEL: ReadonlySet<Permission> = new Set<Permission>([

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox';
+import { ACCOUNT_ROLE_KEYS, type AccountRoleKey } from '../domain/account-roles.js';
 import { PERMISSIONS, type Permission } from '../domain/permissions.js';
 import { PREDEFINED_ROLE_KEYS, type PredefinedRoleKey } from '../domain/predefined-roles.js';
 
@@ -31,7 +32,7 @@ export function StringEnum<T extends string>(values: readonly T[], options: { de
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
 }
 
-export const PredefinedAccountRole = StringEnum(['ADMIN', 'MEMBER', 'ANNOTATOR'] as const);
+export const PredefinedAccountRole = StringEnum<AccountRoleKey>(ACCOUNT_ROLE_KEYS);
 export const PredefinedRole = StringEnum<PredefinedRoleKey>(PREDEFINED_ROLE_KEYS);
 
 /** A permission of the catalogue, in answers. */

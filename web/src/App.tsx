@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, errorMessage, setCsrfToken, setUnauthorizedHandler } from './api/client.js';
-import { auth, me as fetchMe } from './api/endpoints.js';
-import type { Me, Session } from './api/types.js';
+import type { ConsoleSession as Session, Me } from '../../src/client/types.js';
+import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
@@ -42,7 +41,7 @@ export function App() {
   const enter = useCallback(async (session: Session) => {
     setCsrfToken(session.csrf_token);
     try {
-      const me = await fetchMe();
+      const me = await api.access.me();
       setState({ kind: 'signed-in', session, me });
     } catch (error) {
       setState({ kind: 'failed', error });

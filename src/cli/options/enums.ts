@@ -1,13 +1,15 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { ACCOUNT_ROLE_KEYS, SERVICE_KEY_ACCOUNT_ROLE_KEYS } from '../../domain/account-roles.js';
+import { PREDEFINED_ROLE_KEYS, SERVICE_KEY_ROLE_KEYS } from '../../domain/predefined-roles.js';
 import { UsageError } from '../errors/cli-error.js';
 
 export const USER_STATUSES = ['ACTIVE', 'INVITED', 'EXPIRED'] as const;
-export const ACCOUNT_ROLES = ['ADMIN', 'MEMBER', 'ANNOTATOR'] as const;
-export const MEMBERSHIP_ROLES = ['ADMIN', 'MEMBER', 'READ_ONLY', 'ANNOTATOR'] as const;
+export const ACCOUNT_ROLES = ACCOUNT_ROLE_KEYS;
+export const MEMBERSHIP_ROLES = PREDEFINED_ROLE_KEYS;
 /** Roles a service key's bot may hold in a space, an organization and the account (ANNOTATOR is refused). */
-export const SERVICE_SPACE_ROLES = ['ADMIN', 'MEMBER', 'READ_ONLY'] as const;
-export const SERVICE_ORG_ROLES = ['ADMIN', 'MEMBER', 'READ_ONLY'] as const;
-export const SERVICE_ACCOUNT_ROLES = ['ADMIN', 'MEMBER'] as const;
+export const SERVICE_SPACE_ROLES = SERVICE_KEY_ROLE_KEYS;
+export const SERVICE_ORG_ROLES = SERVICE_KEY_ROLE_KEYS;
+export const SERVICE_ACCOUNT_ROLES = SERVICE_KEY_ACCOUNT_ROLE_KEYS;
 export const INVITE_MODES = ['EMAIL_LINK', 'TEMPORARY_PASSWORD', 'NONE'] as const;
 export const KEY_TYPES = ['USER', 'SERVICE'] as const;
 export const KEY_STATUSES = ['ACTIVE', 'REVOKED'] as const;

@@ -1,9 +1,9 @@
-import type { Transport } from '../transport.js';
+import type { HttpTransport } from '../http-transport.js';
 import type { AccessCheckRequest, AccessCheckResult, AccessChecksRequest, AccessChecksResult, AccessPrincipals, GrantableRoles, Me } from '../types.js';
 
 /** Access decisions and their explanations (beyond Arize's surface), and the caller's own identity. */
 export class AccessResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /**
    * Whether a user holds a permission on a resource, with the grants (or the restriction) that decided it.

@@ -1,12 +1,12 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type {
   ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, RefreshApiKeyRequest, RefreshedApiKey,
 } from '../types.js';
 
 /** `/v2/api-keys`. There is no GET by id and no DELETE: keys are revoked. */
 export class ApiKeysResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of keys; by default the caller's own ACTIVE keys. */
   async list(params: ApiKeyListParams = {}): Promise<ApiKeyList> {

@@ -1,12 +1,12 @@
 import { paginate } from '../pagination.js';
-import type { Transport } from '../transport.js';
+import type { HttpTransport } from '../http-transport.js';
 import type {
   AuditLog, AuditLogList, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
 } from '../types.js';
 
 /** `/v2/audit-logs`: account admins only, newest first. */
 export class AuditLogsResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of entries between `start_time` and `end_time` (inclusive; default the last 30 days). */
   async list(params: AuditLogListParams = {}): Promise<AuditLogList> {

@@ -1,5 +1,5 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type {
   AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams, OrganizationMember,
   OrganizationMemberList, OrganizationMembership, PageParams, RemovalCascade, RemovalParams, UpdateOrganizationRequest,
@@ -7,7 +7,7 @@ import type {
 
 /** `/v2/organizations` and their memberships. */
 export class OrganizationsResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of the organizations visible to the caller; `name` is a case-insensitive substring. */
   async list(params: OrganizationListParams = {}): Promise<OrganizationList> {

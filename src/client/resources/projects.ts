@@ -1,10 +1,10 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type { CreateProjectRequest, Project, ProjectList, ProjectListParams, UpdateProjectRequest } from '../types.js';
 
 /** `/v2/projects`. */
 export class ProjectsResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of projects; filter by `space_id` (exact) or `space_name`/`name` (substrings). */
   async list(params: ProjectListParams = {}): Promise<ProjectList> {

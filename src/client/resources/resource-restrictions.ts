@@ -1,10 +1,10 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type { ResourceRestriction, ResourceRestrictionList, ResourceRestrictionListParams } from '../types.js';
 
 /** `/v2/resource-restrictions`: projects that only explicit project bindings can reach. */
 export class ResourceRestrictionsResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   async list(params: ResourceRestrictionListParams = {}): Promise<ResourceRestrictionList> {
     return (await this.http.request<ResourceRestrictionList>({ method: 'GET', path: '/v2/resource-restrictions', query: { ...params } })).body;

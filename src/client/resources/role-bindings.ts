@@ -1,10 +1,10 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type { CreateRoleBindingRequest, RoleBinding, RoleBindingList, RoleBindingListParams } from '../types.js';
 
 /** `/v2/role-bindings`: a custom role granted to a user on a space or project. */
 export class RoleBindingsResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of bindings on one resource type (the server requires `resource_type`). */
   async list(params: RoleBindingListParams): Promise<RoleBindingList> {

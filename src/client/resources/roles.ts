@@ -1,10 +1,10 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type { CreateRoleRequest, Role, RoleList, RoleListParams, UpdateRoleRequest } from '../types.js';
 
 /** `/v2/roles`: predefined (read-only) and custom roles. */
 export class RolesResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of roles; `is_predefined` true = system roles only, false = custom only. */
   async list(params: RoleListParams = {}): Promise<RoleList> {

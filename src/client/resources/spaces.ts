@@ -1,5 +1,5 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type {
   AddMemberRequest, CreateSpaceRequest, PageParams, Space, SpaceList, SpaceListParams, SpaceMember, SpaceMemberList,
   RemovalCascade, RemovalParams, SpaceMembership, UpdateSpaceRequest,
@@ -7,7 +7,7 @@ import type {
 
 /** `/v2/spaces` and their memberships. */
 export class SpacesResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of spaces; `org_id` narrows to one organization, `name` is a case-insensitive substring. */
   async list(params: SpaceListParams = {}): Promise<SpaceList> {

@@ -1,5 +1,5 @@
 import { paginate } from '../pagination.js';
-import { segment, type Transport } from '../transport.js';
+import { segment, type HttpTransport } from '../http-transport.js';
 import type { CreatedUser, CreateUserRequest, RemovalCascade, RemovalParams, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
 
 /** The answer of {@link UsersResource.create}: a new user (201), or the existing one for a repeated invite (200). */
@@ -7,7 +7,7 @@ export type CreateUserResult = { created: true; user: CreatedUser } | { created:
 
 /** `/v2/users`: account users (bot users of service keys are not listed). */
 export class UsersResource {
-  constructor(private readonly http: Transport) {}
+  constructor(private readonly http: HttpTransport) {}
 
   /** One page of users. `email` is a case-insensitive substring; `status` repeats (default: all three). */
   async list(params: UserListParams = {}): Promise<UserList> {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { errorMessage } from '../api/client.js';
+import { errorMessage } from '../lib/api.js';
 
 type Tone = 'error' | 'warning' | 'info' | 'success';
 

@@ -1,5 +1,5 @@
-import type { AuthenticationFailure, User } from '../api/types.js';
-import { auditLogs } from '../api/endpoints.js';
+import type { AuthenticationFailure, User } from '../../../src/client/types.js';
+import { api, page } from '../lib/api.js';
 import { formatDateTime } from '../lib/format.js';
 import { usePaged } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
@@ -10,7 +10,7 @@ import { LoadMore, Table, type Column } from './Table.js';
  * per address, reason, operation and user in a 10-minute window with how many times it happened.
  */
 export function AuthenticationFailuresTable({ start, end, people }: { start?: string; end?: string; people: Map<string, User> }) {
-  const failures = usePaged((cursor) => auditLogs.failures({ start_time: start, end_time: end, cursor }), [start, end]);
+  const failures = usePaged((cursor) => page(api.auditLogs.listAuthenticationFailures({ start_time: start, end_time: end, cursor }), 'failures'), [start, end]);
   const columns: Column<AuthenticationFailure>[] = [
     { header: 'Last seen', cell: (f) => <time dateTime={f.last_at}>{formatDateTime(f.last_at)}</time> },
     { header: 'Failure', cell: (f) => <span className="badge badge-red">{f.reason}</span> },

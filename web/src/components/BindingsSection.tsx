@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { roleBindings } from '../api/endpoints.js';
-import type { BindingResourceType, Role, RoleBinding } from '../api/types.js';
+import { api, page } from '../lib/api.js';
+import type { Role, RoleBinding, RoleBindingResourceType as BindingResourceType } from '../../../src/client/types.js';
 import { formatDate } from '../lib/format.js';
 import { usePaged } from '../lib/hooks.js';
 import { useUsersById } from '../lib/users.js';
@@ -27,7 +27,7 @@ interface BindingsSectionProps {
 /** Role bindings on one space or project: who has which role explicitly on it. */
 export function BindingsSection({ resourceType, resourceId, resourceName, roles, canCreate, canDelete, description }: BindingsSectionProps) {
   const toast = useToast();
-  const list = usePaged((cursor) => roleBindings.list({ resource_type: resourceType, resource_id: resourceId, cursor }), [resourceType, resourceId]);
+  const list = usePaged((cursor) => page(api.roleBindings.list({ resource_type: resourceType, resource_id: resourceId, cursor }), 'role_bindings'), [resourceType, resourceId]);
   const people = useUsersById(list.items.map((b) => b.user_id));
   const roleNames = new Map(roles.map((r) => [r.id, r.name]));
   const [editing, setEditing] = useState<RoleBinding | 'new'>();
@@ -106,10 +106,10 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
           onSave={async (email, roleId) => {
             if (editing === 'new') {
               const user = await findUserByEmail(email);
-              await roleBindings.create({ user_id: user.id, role_id: roleId, resource_type: resourceType, resource_id: resourceId });
+              await api.roleBindings.create({ user_id: user.id, role_id: roleId, resource_type: resourceType, resource_id: resourceId });
               toast(`Bound ${roleNames.get(roleId) ?? 'the role'} to ${user.email}.`);
             } else {
-              await roleBindings.update(editing.id, roleId);
+              await api.roleBindings.update(editing.id, { role_id: roleId });
               toast(`Changed the role of ${who(editing)}.`);
             }
             list.reload();
@@ -124,7 +124,7 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
           removesOpener
           onClose={() => setRemoving(undefined)}
           onConfirm={async () => {
-            await roleBindings.remove(removing.id);
+            await api.roleBindings.delete(removing.id);
             toast(`Removed the binding of ${who(removing)}.`);
             list.reload();
           }}

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { organizations, spaces } from '../api/endpoints.js';
-import type { Member, PredefinedRoleName, RemovalCascade, RemovalParams, Role, RoleAssignment, ServiceKeyAction } from '../api/types.js';
+import { PREDEFINED_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
+import type {
+  OrganizationMember, PredefinedRoleName, RemovalCascade, RemovalParams, Role, RoleAssignment, ServiceKeyAction, SpaceMember,
+} from '../../../src/client/types.js';
+import { api, page } from '../lib/api.js';
 import { roleLabel } from '../lib/format.js';
 import { usePaged } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
@@ -15,7 +18,10 @@ import { LoadMore, Table, type Column } from './Table.js';
 import { useToast } from './Toast.js';
 import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
 
-const PREDEFINED: readonly PredefinedRoleName[] = ['ADMIN', 'MEMBER', 'READ_ONLY', 'ANNOTATOR'];
+/** A row of an organization's or a space's member list. */
+type Member = OrganizationMember | SpaceMember;
+
+const PREDEFINED: readonly PredefinedRoleName[] = PREDEFINED_ROLE_KEYS;
 
 interface MembersSectionProps {
   kind: 'organization' | 'space';
@@ -30,8 +36,13 @@ interface MembersSectionProps {
 /** The members of an organization or a space with their roles. */
 export function MembersSection({ kind, resourceId, resourceName, canManage, customRoles = [] }: MembersSectionProps) {
   const toast = useToast();
-  const api = kind === 'organization' ? organizations : spaces;
-  const list = usePaged((cursor) => api.members(resourceId, { cursor }), [kind, resourceId]);
+  const members = kind === 'organization' ? api.organizations : api.spaces;
+  const list = usePaged<Member>(
+    (cursor) => (kind === 'organization'
+      ? page(api.organizations.listUsers(resourceId, { cursor }), 'memberships')
+      : page(api.spaces.listUsers(resourceId, { cursor }), 'memberships')),
+    [kind, resourceId],
+  );
   const [editing, setEditing] = useState<Member | 'new'>();
   const [removing, setRemoving] = useState<Member>();
   const [rotated, setRotated] = useState<RemovalCascade>();
@@ -91,7 +102,7 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
           customRoles={customRoles}
           onClose={() => setEditing(undefined)}
           onSave={async (userId, role) => {
-            await api.addMember(resourceId, userId, role);
+            await members.addUser(resourceId, { user_id: userId, role });
             list.reload();
           }}
         />
@@ -101,7 +112,7 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
           kind={kind}
           member={removing}
           resourceName={resourceName}
-          remove={(params) => api.removeMember(resourceId, removing.user_id, params)}
+          remove={(params) => members.removeUser(resourceId, removing.user_id, params)}
           onClose={() => setRemoving(undefined)}
           onRemoved={(cascade) => {
             toast(`Removed ${removing.user.email} from ${resourceName}.`);

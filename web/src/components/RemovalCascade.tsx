@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { RemovalCascade, RemovalParams, ServiceKeyAction } from '../api/types.js';
+import type { RemovalCascade, RemovalParams, ServiceKeyAction } from '../../../src/client/types.js';
 import { useAsync } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
 import { CopyButton } from './CopyButton.js';

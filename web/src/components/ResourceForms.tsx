@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { organizations, projects, spaces } from '../api/endpoints.js';
-import type { Organization, Project, Space } from '../api/types.js';
+import { api } from '../lib/api.js';
+import type { Organization, Project, Space } from '../../../src/client/types.js';
 import { ErrorAlert } from './Alert.js';
 import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
@@ -30,8 +30,8 @@ export function OrganizationDialog({ organization, onClose, onSaved }: { organiz
   const { busy, error, submit } = useSubmit(
     () =>
       organization
-        ? organizations.update(organization.id, { name: name.trim(), description: description.trim() || null })
-        : organizations.create({ name: name.trim(), description: description.trim() || undefined }),
+        ? api.organizations.update(organization.id, { name: name.trim(), description: description.trim() || null })
+        : api.organizations.create({ name: name.trim(), description: description.trim() || undefined }),
     onSaved,
   );
   return (
@@ -66,8 +66,8 @@ export function SpaceDialog({
   const { busy, error, submit } = useSubmit(
     () =>
       space
-        ? spaces.update(space.id, { name: name.trim(), description: description.trim() || null, is_private: isPrivate })
-        : spaces.create({ name: name.trim(), organization_id: organizationId, description: description.trim() || undefined, is_private: isPrivate }),
+        ? api.spaces.update(space.id, { name: name.trim(), description: description.trim() || null, is_private: isPrivate })
+        : api.spaces.create({ name: name.trim(), organization_id: organizationId, description: description.trim() || undefined, is_private: isPrivate }),
     onSaved,
   );
   return (
@@ -96,7 +96,7 @@ export function SpaceDialog({
 export function ProjectDialog({ spaceId, project, onClose, onSaved }: { spaceId: string; project?: Project; onClose: () => void; onSaved: (p: Project) => void }) {
   const [name, setName] = useState(project?.name ?? '');
   const { busy, error, submit } = useSubmit(
-    () => (project ? projects.update(project.id, { name: name.trim() }) : projects.create({ name: name.trim(), space_id: spaceId })),
+    () => (project ? api.projects.update(project.id, { name: name.trim() }) : api.projects.create({ name: name.trim(), space_id: spaceId })),
     onSaved,
   );
   return (

@@ -1,4 +1,4 @@
-import type { PredefinedRoleName, Role, RoleAssignment } from '../api/types.js';
+import type { PredefinedRoleName, Role, RoleAssignment } from '../../../src/client/types.js';
 import { predefinedLabel } from '../lib/format.js';
 
 function encodeRole(role: RoleAssignment): string {

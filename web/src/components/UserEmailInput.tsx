@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import { users } from '../api/endpoints.js';
-import type { User } from '../api/types.js';
+import { api } from '../lib/api.js';
+import type { User } from '../../../src/client/types.js';
 import { useDebounced } from '../lib/hooks.js';
 
 /**
@@ -18,8 +18,8 @@ export function UserEmailInput({ id, value, onChange, describedBy }: { id: strin
       return;
     }
     let live = true;
-    users.list({ email: query, limit: 10 }).then(
-      (p) => live && setSuggestions(p.items),
+    api.users.list({ email: query, limit: 10 }).then(
+      (p) => live && setSuggestions(p.users),
       () => live && setSuggestions([]),
     );
     return () => {
@@ -53,8 +53,8 @@ export function UserEmailInput({ id, value, onChange, describedBy }: { id: strin
 /** The user whose email is exactly `email` (case-insensitive), or an error naming it. */
 export async function findUserByEmail(email: string): Promise<User> {
   const wanted = email.trim().toLowerCase();
-  const page = await users.list({ email: wanted, limit: 100 });
-  const user = page.items.find((u) => u.email.toLowerCase() === wanted);
+  const page = await api.users.list({ email: wanted, limit: 100 });
+  const user = page.users.find((u) => u.email.toLowerCase() === wanted);
   if (!user) throw new Error(`No user with the email ${email.trim()}.`);
   return user;
 }

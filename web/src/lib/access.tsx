@@ -1,13 +1,17 @@
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { access } from '../api/endpoints.js';
+import { api } from './api.js';
+
+/** The server's bound on the questions of one POST /v2/access/checks. */
+const BATCH = 100;
 
 /**
- * Permission checks for the signed-in user, one POST /v2/access/check per (permission, resource) pair and
- * page: the provider is keyed by the route, so every page render starts a fresh cache and table rows that
- * ask the same question share one request.
+ * Permission checks for the signed-in user, asked in batches: every question raised while a page renders (its
+ * buttons, its table rows) goes out in one POST /v2/access/checks. The provider is keyed by the route, so every
+ * page starts a fresh cache, and rows that ask the same question share one answer.
  */
 class AccessChecker {
   private readonly cache = new Map<string, Promise<boolean>>();
+  private pending: { permission: string; resourceId: string; settle: (allowed: boolean) => void }[] = [];
 
   constructor(private readonly userId: string) {}
 
@@ -15,13 +19,27 @@ class AccessChecker {
     const key = pairKey(permission, resourceId);
     let result = this.cache.get(key);
     if (!result) {
-      result = access.check(this.userId, permission, resourceId).then(
-        (r) => r.allowed,
-        () => false,
-      );
+      result = new Promise<boolean>((settle) => {
+        if (this.pending.length === 0) queueMicrotask(() => this.flush());
+        this.pending.push({ permission, resourceId, settle });
+      });
       this.cache.set(key, result);
     }
     return result;
+  }
+
+  private flush(): void {
+    const questions = this.pending;
+    this.pending = [];
+    for (let i = 0; i < questions.length; i += BATCH) {
+      const batch = questions.slice(i, i + BATCH);
+      api.access
+        .checks({ checks: batch.map((q) => ({ user_id: this.userId, permission: q.permission, resource_id: q.resourceId })) })
+        .then(
+          ({ results }) => batch.forEach((q, j) => q.settle(results[j]?.allowed === true)),
+          () => batch.forEach((q) => q.settle(false)),
+        );
+    }
   }
 }
 

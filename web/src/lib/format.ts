@@ -1,4 +1,4 @@
-import type { PredefinedRoleName, RoleAssignment } from '../api/types.js';
+import type { PredefinedRoleName, RoleAssignment } from '../../../src/client/types.js';
 
 const PREDEFINED_LABELS: Record<PredefinedRoleName, string> = {
   ADMIN: 'Admin',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import type { Page } from '../api/endpoints.js';
+import type { Page } from './api.js';
 
 export interface AsyncState<T> {
   data: T | undefined;

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { Me, Session } from '../api/types.js';
+import type { ConsoleSession as Session, Me } from '../../../src/client/types.js';
 
 export interface SessionContextValue {
   session: Session;
@@ -20,7 +20,7 @@ export function useSession(): SessionContextValue {
 }
 
 export function sessionValue(session: Session, me: Me, signOut: () => Promise<void>): SessionContextValue {
-  const account = new Set(me.permissions.account);
+  const account = new Set<string>(me.permissions.account);
   return {
     session,
     me,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { users } from '../api/endpoints.js';
-import type { User } from '../api/types.js';
+import { api } from './api.js';
+import type { User } from '../../../src/client/types.js';
 
 /**
  * Looks users up by id (GET /v2/users/{id}), each id once per mounted component; `null` when the caller may
@@ -14,7 +14,7 @@ export function useUsersById(ids: readonly string[]): ReadonlyMap<string, User |
     const missing = signature ? signature.split(',').filter((id) => !known.has(id)) : [];
     if (missing.length === 0) return;
     let live = true;
-    Promise.all(missing.map((id) => users.get(id).then((u) => u, () => null))).then((found) => {
+    Promise.all(missing.map((id) => api.users.get(id).then((u) => u, () => null))).then((found) => {
       if (!live) return;
       setKnown((prev) => {
         const next = new Map(prev);

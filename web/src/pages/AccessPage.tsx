@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { access, listAll, organizations, projects, spaces } from '../api/endpoints.js';
-import type { AccessCheck, AccessPrincipal, AccessReason } from '../api/types.js';
+import type { AccessCheckResult as AccessCheck, AccessPrincipal, AccessReason } from '../../../src/client/types.js';
+import { api, listAll, page } from '../lib/api.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
@@ -43,20 +43,20 @@ export function AccessPage() {
   const permission = query.get('permission') ?? '';
   const resourceId = projectId || spaceId || orgId;
 
-  const orgs = useAsync(() => listAll((cursor) => organizations.list({ limit: 100, cursor })), []);
+  const orgs = useAsync(() => listAll((cursor) => page(api.organizations.list({ limit: 100, cursor }), 'organizations')), []);
   const orgSpaces = useAsync(
-    () => (orgId ? listAll((cursor) => spaces.list({ org_id: orgId, limit: 100, cursor })) : Promise.resolve([])),
+    () => (orgId ? listAll((cursor) => page(api.spaces.list({ org_id: orgId, limit: 100, cursor }), 'spaces')) : Promise.resolve([])),
     [orgId],
   );
   const spaceProjects = useAsync(
-    () => (spaceId ? listAll((cursor) => projects.list({ space_id: spaceId, limit: 100, cursor })) : Promise.resolve([])),
+    () => (spaceId ? listAll((cursor) => page(api.projects.list({ space_id: spaceId, limit: 100, cursor }), 'projects')) : Promise.resolve([])),
     [spaceId],
   );
   // Listing who has access needs ROLE_BINDING_READ on the resource; everyone may check their own access.
   const readable = useCan([['ROLE_BINDING_READ', resourceId || undefined]]);
   const canList = readable.can('ROLE_BINDING_READ', resourceId);
   const principals = useAsync(
-    () => (canList ? access.principals(resourceId).then((r) => r.principals) : Promise.resolve<AccessPrincipal[]>([])),
+    () => (canList ? api.access.principals(resourceId).then((r) => r.principals) : Promise.resolve<AccessPrincipal[]>([])),
     [resourceId, canList],
   );
 
@@ -66,7 +66,7 @@ export function AccessPage() {
     (orgId && orgs.data?.find((o) => o.id === orgId)?.name) ||
     '';
 
-  const shown = (principals.data ?? []).filter((p) => !permission || p.permissions.includes(permission));
+  const shown = (principals.data ?? []).filter((p) => !permission || p.permissions.some((held) => held === permission));
   const columns: Column<AccessPrincipal>[] = [
     {
       header: 'Who',
@@ -201,7 +201,7 @@ function CheckSection({ resourceId, resourceName, permission: initialPermission 
     setResult(undefined);
     try {
       const userId = email.trim().toLowerCase() === me.email.toLowerCase() ? me.id : (await findUserByEmail(email)).id;
-      setResult({ check: await access.check(userId, permission, resourceId), email: email.trim(), permission });
+      setResult({ check: await api.access.check({ user_id: userId, permission, resource_id: resourceId }), email: email.trim(), permission });
     } catch (err) {
       setError(err);
     } finally {

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { apiKeys, listAll, organizations, spaces } from '../api/endpoints.js';
-import type { AccountRoleName, ApiKey, CreatedApiKey, KeyStatus, KeyType, Organization, PredefinedRoleName, Space } from '../api/types.js';
+import { SERVICE_KEY_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
+import type {
+  AccountRoleName, ApiKey, ApiKeyStatus as KeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space,
+} from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -14,13 +16,7 @@ import { Tabs } from '../components/Tabs.js';
 import { useToast } from '../components/Toast.js';
 import { useCan, type PermissionPair } from '../lib/access.js';
 import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefinedLabel, relativeTime } from '../lib/format.js';
-import {
-  grantableAccountRoles,
-  grantableOrgRoles,
-  grantableSpaceRoles,
-  ORG_ROLE_PERMISSIONS,
-  SPACE_ROLE_PERMISSIONS,
-} from '../lib/grants.js';
+import { api, listAll, page } from '../lib/api.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
@@ -40,7 +36,7 @@ export function ApiKeysPage() {
   const { query } = useLocation();
   const tab: KeyType = query.get('tab') === 'service' ? 'SERVICE' : 'USER';
   const status: KeyStatus = query.get('status') === 'revoked' ? 'REVOKED' : 'ACTIVE';
-  const list = usePaged((cursor) => apiKeys.list({ key_type: tab, status, cursor }), [tab, status]);
+  const list = usePaged((cursor) => page(api.apiKeys.list({ key_type: tab, status, cursor }), 'api_keys'), [tab, status]);
   const [creating, setCreating] = useState(false);
   const [refreshing, setRefreshing] = useState<ApiKey>();
   const [revoking, setRevoking] = useState<ApiKey>();
@@ -48,8 +44,8 @@ export function ApiKeysPage() {
   // Spaces the caller can see, and which of them allow creating service keys.
   const choices = useAsync(async (): Promise<SpaceChoice[]> => {
     const [allSpaces, allOrgs] = await Promise.all([
-      listAll((cursor) => spaces.list({ limit: 100, cursor })),
-      listAll((cursor) => organizations.list({ limit: 100, cursor })),
+      listAll((cursor) => page(api.spaces.list({ limit: 100, cursor }), 'spaces')),
+      listAll((cursor) => page(api.organizations.list({ limit: 100, cursor }), 'organizations')),
     ]);
     const orgs = new Map(allOrgs.map((o) => [o.id, o]));
     return allSpaces.map((space) => ({ space, organization: orgs.get(space.organization_id) }));
@@ -172,7 +168,7 @@ export function ApiKeysPage() {
           removesOpener
           onClose={() => setRevoking(undefined)}
           onConfirm={async () => {
-            await apiKeys.revoke(revoking.id);
+            await api.apiKeys.revoke(revoking.id);
             toast(`Revoked “${revoking.name}”.`);
             list.reload();
           }}
@@ -197,6 +193,11 @@ function Expiry({ iso }: { iso: string | undefined }) {
       {past ? <span className="badge badge-red">Expired</span> : <span className="muted small">({relativeTime(iso)})</span>}
     </span>
   );
+}
+
+/** The granted roles a service key's bot may hold (the server refuses ANNOTATOR for a service key). */
+function serviceKeyRoles(granted: readonly PredefinedRoleName[] | undefined): PredefinedRoleName[] {
+  return SERVICE_KEY_ROLE_KEYS.filter((role) => granted?.includes(role));
 }
 
 type ExpiryChoice = 'never' | '30' | '90' | '365' | 'custom';
@@ -236,15 +237,16 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
   const service = keyType === 'SERVICE' && canService;
   const choice = choices.find((c) => c.space.id === spaceId);
   const orgId = choice?.space.organization_id;
-  const pairs: PermissionPair[] =
-    service && !isAccountAdmin
-      ? [...SPACE_ROLE_PERMISSIONS.map((p): PermissionPair => [p, spaceId || undefined]), ...ORG_ROLE_PERMISSIONS.map((p): PermissionPair => [p, orgId])]
-      : [];
-  const checks = useCan(pairs);
-  const spaceRoles = spaceId ? grantableSpaceRoles((p) => isAccountAdmin || checks.can(p, spaceId)) : [];
-  const orgRoles = orgId ? grantableOrgRoles((p) => isAccountAdmin || checks.can(p, orgId)) : [];
-  const accountRoles = grantableAccountRoles(isAccountAdmin);
-  const rolesLoading = service && !!spaceId && !isAccountAdmin && !checks.ready;
+  // The privilege ceiling is the server's answer (GET /v2/access/grantable-roles), narrowed to the roles a service
+  // key may hold; whether service keys may be created in the space at all is a permission check.
+  const checks = useCan(service && !isAccountAdmin ? [['SERVICE_KEY_CREATE', spaceId || undefined]] : []);
+  const onSpace = useAsync(() => (service && spaceId ? api.access.grantableRoles(spaceId) : Promise.resolve(undefined)), [service, spaceId]);
+  const onOrg = useAsync(() => (service && orgId ? api.access.grantableRoles(orgId) : Promise.resolve(undefined)), [service, orgId]);
+  const mayCreateHere = isAccountAdmin || checks.can('SERVICE_KEY_CREATE', spaceId);
+  const spaceRoles = spaceId && mayCreateHere ? serviceKeyRoles(onSpace.data?.roles) : [];
+  const orgRoles = orgId ? serviceKeyRoles(onOrg.data?.roles) : [];
+  const accountRoles: AccountRoleName[] = onSpace.data?.account_roles ?? ['MEMBER'];
+  const rolesLoading = service && !!spaceId && (onSpace.loading || (!isAccountAdmin && !checks.ready));
 
   // Default to the least privilege that is still useful: Member when allowed, else what is offered.
   const spaceRoleKey = spaceRoles.join();
@@ -277,7 +279,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
       const common = { name: name.trim(), description: description.trim() || undefined, expires_at };
       const key =
         service && choice && spaceRole
-          ? await apiKeys.create({
+          ? await api.apiKeys.create({
               key_type: 'SERVICE',
               ...common,
               account_role: { type: 'PREDEFINED', name: accountRole },
@@ -289,7 +291,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
                 },
               ],
             })
-          : await apiKeys.create({ key_type: 'USER', ...common });
+          : await api.apiKeys.create({ key_type: 'USER', ...common });
       setCreated(key);
       onCreated(key);
     } catch (err) {
@@ -520,7 +522,7 @@ function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClo
     setBusy(true);
     setError(undefined);
     try {
-      const key = await apiKeys.refresh(apiKey.id, { grace_period_seconds: graceSeconds, expires_at });
+      const key = await api.apiKeys.refresh(apiKey.id, { grace_period_seconds: graceSeconds, expires_at });
       setCreated(key);
       onRefreshed();
       toast(graceSeconds === 0 ? `Refreshed “${apiKey.name}”; the old key is revoked.` : `Refreshed “${apiKey.name}”.`);

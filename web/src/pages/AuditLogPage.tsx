@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { auditLogs, listAll, users } from '../api/endpoints.js';
-import type { AuditLog, OperationType } from '../api/types.js';
+import { api, listAll, page } from '../lib/api.js';
+import type { AuditLog, AuditOperationType as OperationType } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { AuthenticationFailuresTable } from '../components/AuthenticationFailuresTable.js';
 import { Field } from '../components/Field.js';
@@ -26,11 +26,11 @@ export function AuditLogPage() {
   const op = opParam && OPERATION_TYPES.includes(opParam) ? opParam : undefined;
   const view = query.get('view') === 'failures' ? 'failures' : 'actions';
 
-  const people = useAsync(() => listAll((cursor) => users.list({ limit: 100, cursor })), []);
+  const people = useAsync(() => listAll((cursor) => page(api.users.list({ limit: 100, cursor }), 'users')), []);
   const byId = new Map((people.data ?? []).map((u) => [u.id, u]));
   const logs = usePaged(
     (cursor) => view === 'actions'
-      ? auditLogs.list({ start_time: start, end_time: end, user_id: userId, operation_type: op, cursor })
+      ? page(api.auditLogs.list({ start_time: start, end_time: end, user_id: userId, operation_type: op, cursor }), 'logs')
       : Promise.resolve({ items: [], pagination: { has_more: false } }),
     [start, end, userId, op, view],
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { auth } from '../api/endpoints.js';
+import { auth } from '../lib/api.js';
 import { Alert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';

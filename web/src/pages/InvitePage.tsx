@@ -1,6 +1,5 @@
-import { ApiError } from '../api/client.js';
-import { auth } from '../api/endpoints.js';
-import type { Session } from '../api/types.js';
+import { ApiError, auth } from '../lib/api.js';
+import type { ConsoleSession as Session } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { NewPasswordForm } from '../components/NewPasswordForm.js';

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client.js';
-import { auth } from '../api/endpoints.js';
-import type { Session } from '../api/types.js';
+import { ApiError, auth } from '../lib/api.js';
+import type { ConsoleSession as Session } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { Field } from '../components/Field.js';

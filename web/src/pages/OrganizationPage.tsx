@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { organizations, spaces } from '../api/endpoints.js';
-import type { Space } from '../api/types.js';
+import { api, page } from '../lib/api.js';
+import type { Space } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { MembersSection } from '../components/MembersSection.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
@@ -16,8 +16,8 @@ import { DeleteOrganizationDialog } from './OrganizationsPage.js';
 /** One organization: its spaces and its members. */
 export function OrganizationPage({ id }: { id: string }) {
   const { accountCan } = useSession();
-  const org = useAsync(() => organizations.get(id), [id]);
-  const spaceList = usePaged((cursor) => spaces.list({ org_id: id, cursor }), [id]);
+  const org = useAsync(() => api.organizations.get(id), [id]);
+  const spaceList = usePaged((cursor) => page(api.spaces.list({ org_id: id, cursor }), 'spaces'), [id]);
   const { can } = useCan([
     ['ORGANIZATION_UPDATE', id],
     ['SPACE_CREATE', id],

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { listAll, organizations, spaces } from '../api/endpoints.js';
-import type { Organization } from '../api/types.js';
+import { api, listAll, page } from '../lib/api.js';
+import type { Organization } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -15,7 +15,7 @@ import { useSession } from '../lib/session.js';
 /** The organizations the caller can see; account admins create and delete them. */
 export function OrganizationsPage() {
   const { accountCan } = useSession();
-  const list = usePaged((cursor) => organizations.list({ cursor }), []);
+  const list = usePaged((cursor) => page(api.organizations.list({ cursor }), 'organizations'), []);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Organization>();
   const canCreate = accountCan('ORGANIZATION_CREATE');
@@ -71,7 +71,7 @@ export function OrganizationsPage() {
 
 export function DeleteOrganizationDialog({ organization, onClose, onDeleted }: { organization: Organization; onClose: () => void; onDeleted: () => void }) {
   const toast = useToast();
-  const count = useAsync(() => listAll((cursor) => spaces.list({ org_id: organization.id, limit: 100, cursor })).then((s) => s.length), [organization.id]);
+  const count = useAsync(() => listAll((cursor) => page(api.spaces.list({ org_id: organization.id, limit: 100, cursor }), 'spaces')).then((s) => s.length), [organization.id]);
   const n = count.data;
   return (
     <ConfirmDialog
@@ -81,7 +81,7 @@ export function DeleteOrganizationDialog({ organization, onClose, onDeleted }: {
       removesOpener
       onClose={onClose}
       onConfirm={async () => {
-        await organizations.remove(organization.id);
+        await api.organizations.delete(organization.id);
         toast(`Deleted ${organization.name}.`);
         onDeleted();
       }}

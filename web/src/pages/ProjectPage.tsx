@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { organizations, projects, restrictions, spaces } from '../api/endpoints.js';
+import { api } from '../lib/api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { BindingsSection } from '../components/BindingsSection.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -14,11 +14,11 @@ import { Link, navigate, pathTo } from '../lib/router.js';
 /** One project: restrict / unrestrict it and manage who has explicit access through project role bindings. */
 export function ProjectPage({ id }: { id: string }) {
   const toast = useToast();
-  const project = useAsync(() => projects.get(id), [id]);
+  const project = useAsync(() => api.projects.get(id), [id]);
   const spaceId = project.data?.space_id;
-  const space = useAsync(() => (spaceId ? spaces.get(spaceId) : Promise.resolve(undefined)), [spaceId]);
+  const space = useAsync(() => (spaceId ? api.spaces.get(spaceId) : Promise.resolve(undefined)), [spaceId]);
   const orgId = space.data?.organization_id;
-  const org = useAsync(() => (orgId ? organizations.get(orgId) : Promise.resolve(undefined)), [orgId]);
+  const org = useAsync(() => (orgId ? api.organizations.get(orgId) : Promise.resolve(undefined)), [orgId]);
   const restricted = useRestrictedProjects();
   const allRoles = useAllRoles();
   const { can } = useCan([
@@ -129,8 +129,8 @@ export function ProjectPage({ id }: { id: string }) {
           danger={!isRestricted}
           onClose={() => setToggling(false)}
           onConfirm={async () => {
-            if (isRestricted) await restrictions.unrestrict(id);
-            else await restrictions.restrict(id);
+            if (isRestricted) await api.resourceRestrictions.unrestrict(id);
+            else await api.resourceRestrictions.restrict(id);
             toast(isRestricted ? 'Restriction removed.' : 'Project restricted.');
             restricted.reload();
           }}
@@ -166,7 +166,7 @@ export function ProjectPage({ id }: { id: string }) {
           removesOpener
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
-            await projects.remove(id);
+            await api.projects.delete(id);
             toast(`Deleted ${p.name}.`);
             navigate(pathTo('spaces', p.space_id));
           }}

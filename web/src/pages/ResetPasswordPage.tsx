@@ -1,4 +1,4 @@
-import { auth } from '../api/endpoints.js';
+import { auth } from '../lib/api.js';
 import { AuthCard } from '../components/AuthCard.js';
 import { NewPasswordForm } from '../components/NewPasswordForm.js';
 import { Link } from '../lib/router.js';

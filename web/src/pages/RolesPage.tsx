@@ -1,7 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client.js';
-import { roles } from '../api/endpoints.js';
-import type { Role } from '../api/types.js';
+import { api, ApiError } from '../lib/api.js';
+import type { Role } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
@@ -126,10 +125,10 @@ function RoleDialog({ role, editable, onClose, onSaved }: { role?: Role; editabl
     setError(undefined);
     try {
       if (role) {
-        await roles.update(role.id, { name: name.trim(), description: description.trim() || null, permissions });
+        await api.roles.update(role.id, { name: name.trim(), description: description.trim() || null, permissions });
         toast(`Saved ${name.trim()}.`);
       } else {
-        await roles.create({ name: name.trim(), description: description.trim() || undefined, permissions });
+        await api.roles.create({ name: name.trim(), description: description.trim() || undefined, permissions });
         toast(`Created ${name.trim()}.`);
       }
       onSaved();
@@ -173,7 +172,7 @@ function DeleteRoleDialog({ role, onClose, onDeleted }: { role: Role; onClose: (
     setBusy(true);
     setError(undefined);
     try {
-      await roles.remove(role.id, force);
+      await api.roles.delete(role.id, { force });
       toast(`Deleted ${role.name}.`);
       done.current = true;
       onDeleted();

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { organizations, projects, spaces } from '../api/endpoints.js';
-import type { Project, Space } from '../api/types.js';
+import { api, page } from '../lib/api.js';
+import type { Project } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { BindingsSection } from '../components/BindingsSection.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -18,10 +18,10 @@ import { Link, navigate, pathTo } from '../lib/router.js';
 /** One space: its projects, members, role bindings and the private flag. */
 export function SpacePage({ id }: { id: string }) {
   const toast = useToast();
-  const space = useAsync(() => spaces.get(id), [id]);
+  const space = useAsync(() => api.spaces.get(id), [id]);
   const orgId = space.data?.organization_id;
-  const org = useAsync(() => (orgId ? organizations.get(orgId) : Promise.resolve(undefined)), [orgId]);
-  const projectList = usePaged((cursor) => projects.list({ space_id: id, cursor }), [id]);
+  const org = useAsync(() => (orgId ? api.organizations.get(orgId) : Promise.resolve(undefined)), [orgId]);
+  const projectList = usePaged((cursor) => page(api.projects.list({ space_id: id, cursor }), 'projects'), [id]);
   const restricted = useRestrictedProjects();
   const allRoles = useAllRoles();
   const { can } = useCan([
@@ -162,7 +162,7 @@ export function SpacePage({ id }: { id: string }) {
           removesOpener
           onClose={() => setDeleting(false)}
           onConfirm={async () => {
-            await spaces.remove(id);
+            await api.spaces.delete(id);
             toast(`Deleted ${s.name}.`);
             navigate(pathTo('organizations', s.organization_id));
           }}

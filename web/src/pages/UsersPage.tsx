@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { users } from '../api/endpoints.js';
-import type { AccountRoleName, CreatedUser, InviteMode, RemovalCascade, ServiceKeyAction, User, UserStatus } from '../api/types.js';
+import { ACCOUNT_ROLE_KEYS } from '../../../src/domain/account-roles.js';
+import type { CreateUserResult } from '../../../src/client/resources/users.js';
+import type { AccountRoleName, InviteMode, RemovalCascade, ServiceKeyAction, User, UserStatus } from '../../../src/client/types.js';
+import { api, page } from '../lib/api.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -39,7 +41,7 @@ export function UsersPage() {
   const emailFilter = useDebounced(email.trim(), 300);
   const statusParam = query.get('status')?.toUpperCase() as UserStatus | undefined;
   const status = statusParam && STATUSES.includes(statusParam) ? statusParam : undefined;
-  const list = usePaged((cursor) => users.list({ email: emailFilter, status: status ? [status] : undefined, cursor }), [emailFilter, status]);
+  const list = usePaged((cursor) => page(api.users.list({ email: emailFilter, status: status ? [status] : undefined, cursor }), 'users'), [emailFilter, status]);
   const [inviting, setInviting] = useState(false);
   const [deleting, setDeleting] = useState<User>();
   const [rotated, setRotated] = useState<RemovalCascade>();
@@ -51,7 +53,7 @@ export function UsersPage() {
 
   const resend = async (u: User) => {
     try {
-      await users.resendInvitation(u.id);
+      await api.users.resendInvitation(u.id);
       toast(`Invitation sent again to ${u.email}.`);
       list.reload();
     } catch (e) {
@@ -151,7 +153,7 @@ export function UsersPage() {
           confirmLabel="Send reset email"
           onClose={() => setResetting(undefined)}
           onConfirm={async () => {
-            await users.resetPassword(resetting.id);
+            await api.users.resetPassword(resetting.id);
             toast(`Password reset email sent to ${resetting.email}.`);
           }}
         >
@@ -187,7 +189,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
   const developerTouched = useRef(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [result, setResult] = useState<{ user: CreatedUser; created: boolean }>();
+  const [result, setResult] = useState<CreateUserResult>();
 
   useEffect(() => {
     if (!developerTouched.current) setDeveloper(role !== 'ANNOTATOR');
@@ -198,7 +200,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
     setBusy(true);
     setError(undefined);
     try {
-      const res = await users.create({
+      const res = await api.users.create({
         name: name.trim(),
         email: email.trim(),
         role: { type: 'PREDEFINED', name: role },
@@ -260,7 +262,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
         <Field label="Account role" hint="Admins manage the whole account. Members and annotators get access through organizations and spaces.">
           {(p) => (
             <select {...p} value={role} onChange={(e) => setRole(e.target.value as AccountRoleName)}>
-              {(['ADMIN', 'MEMBER', 'ANNOTATOR'] as const).map((r) => (
+              {ACCOUNT_ROLE_KEYS.map((r) => (
                 <option key={r} value={r}>
                   {predefinedLabel(r)}
                 </option>
@@ -302,7 +304,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
 
 /** Spells out the delete cascade (access-model.md) from the server's own dry run, service keys included. */
 function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: () => void; onDeleted: (rotated: RemovalCascade | undefined) => void }) {
-  const preview = useRemovalPreview((params) => users.remove(user.id, params), [user.id]);
+  const preview = useRemovalPreview((params) => api.users.delete(user.id, params), [user.id]);
   const [action, setAction] = useState<ServiceKeyAction>('keep');
   const describe = (c: RemovalCascade) => [
     `removes them from ${counted(c.organization_memberships, 'organization', 'organizations')} and ${counted(c.space_memberships, 'space', 'spaces')};`,
@@ -318,7 +320,7 @@ function DeleteUserDialog({ user, onClose, onDeleted }: { user: User; onClose: (
       removesOpener
       onClose={onClose}
       onConfirm={async () => {
-        const cascade = await users.remove(user.id, action === 'keep' ? {} : { service_keys: action });
+        const cascade = await api.users.delete(user.id, action === 'keep' ? {} : { service_keys: action });
         onDeleted(cascade?.service_keys_action === 'rotate' ? cascade : undefined);
       }}
     >

@@ -1,0 +1,48 @@
+import { AccessResource } from './resources/access.js';
+import { ApiKeysResource } from './resources/api-keys.js';
+import { AuditLogsResource } from './resources/audit-logs.js';
+import { OrganizationsResource } from './resources/organizations.js';
+import { ProjectsResource } from './resources/projects.js';
+import { ResourceRestrictionsResource } from './resources/resource-restrictions.js';
+import { RoleBindingsResource } from './resources/role-bindings.js';
+import { RolesResource } from './resources/roles.js';
+import { SpacesResource } from './resources/spaces.js';
+import { UsersResource } from './resources/users.js';
+import type { HttpTransport } from './http-transport.js';
+
+/**
+ * The typed `/v2` API over any {@link HttpTransport}: one property per resource. {@link AxClient} is this over
+ * node:http with an API key; the console builds one over fetch with its session cookie.
+ *
+ * @example
+ * const api = new ApiClient(myTransport);
+ * const { spaces } = await api.spaces.list({ name: 'team' });
+ */
+export class ApiClient {
+  /** Base URL requests go to. */
+  readonly endpoint: string;
+  readonly users: UsersResource;
+  readonly organizations: OrganizationsResource;
+  readonly spaces: SpacesResource;
+  readonly projects: ProjectsResource;
+  readonly roles: RolesResource;
+  readonly roleBindings: RoleBindingsResource;
+  readonly resourceRestrictions: ResourceRestrictionsResource;
+  readonly apiKeys: ApiKeysResource;
+  readonly auditLogs: AuditLogsResource;
+  readonly access: AccessResource;
+
+  constructor(http: HttpTransport) {
+    this.endpoint = http.endpoint;
+    this.users = new UsersResource(http);
+    this.organizations = new OrganizationsResource(http);
+    this.spaces = new SpacesResource(http);
+    this.projects = new ProjectsResource(http);
+    this.roles = new RolesResource(http);
+    this.roleBindings = new RoleBindingsResource(http);
+    this.resourceRestrictions = new ResourceRestrictionsResource(http);
+    this.apiKeys = new ApiKeysResource(http);
+    this.auditLogs = new AuditLogsResource(http);
+    this.access = new AccessResource(http);
+  }
+}
