@@ -10,7 +10,7 @@ const TRIALS = 50;
 /** Phoenix documents a 10 s poll for seeing revocations elsewhere: the peer this row is compared with. */
 const PHOENIX_POLL_MS = 10_000;
 
-async function call(url: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(url: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: ReturnType<typeof JSON.parse> }> {
   const res = await fetch(url + path, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -76,7 +76,7 @@ export async function alternate<K extends string>(
 }
 
 /** Counts truthy results so that no engine can drop a measured call as unused. */
-let consumed = 0;
+const consumed = { count: 0 };
 
 /**
  * Operations per second of `op(i)` over i = 0, 1, 2, … (the caller wraps i onto its query set), run for about
@@ -97,7 +97,7 @@ export function rate(op: (i: number) => unknown, budgetMs: number): number {
     if (now - start >= budget) break;
     if (now - t0 < 1_000_000n) batch *= 2;
   }
-  consumed += sink;
+  consumed.count += sink;
   return done / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 

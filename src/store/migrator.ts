@@ -13,8 +13,6 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-auth-hardening': m004,
 };
 
-export const LATEST_MIGRATION = Object.keys(MIGRATIONS).at(-1)!;
-
 /**
  * Brings the schema up to date. Kysely takes a lock while it migrates (a PostgreSQL advisory lock; SQLite's
  * write lock), so two processes starting together do not race; SQLite's "busy" answer is retried. A database

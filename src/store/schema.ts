@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { AccountRoleKey } from '../domain/account-roles.js';
 
 /**
@@ -226,17 +226,12 @@ export interface AuthenticationFailuresTable {
 }
 
 export type UserRow = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type SpaceRow = Selectable<SpacesTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 export type RoleRow = Selectable<RolesTable>;
-export type OrganizationMembershipRow = Selectable<OrganizationMembershipsTable>;
-export type SpaceMembershipRow = Selectable<SpaceMembershipsTable>;
 export type RoleBindingRow = Selectable<RoleBindingsTable>;
 export type ResourceRestrictionRow = Selectable<ResourceRestrictionsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
-export type SessionRow = Selectable<SessionsTable>;
 export type AuthenticationFailureRow = Selectable<AuthenticationFailuresTable>;

@@ -35,7 +35,7 @@ async function ax(args: string[], options: { key?: string; code?: number; extraE
   return result;
 }
 
-async function axJson<T = any>(args: string[], key?: string): Promise<T> {
+async function axJson<T = ReturnType<typeof JSON.parse>>(args: string[], key?: string): Promise<T> {
   return JSON.parse((await ax([...args, '-o', 'json'], key === undefined ? {} : { key })).stdout) as T;
 }
 

@@ -1,12 +1,12 @@
 import { hashPassword } from '../../src/auth/password-hash.js';
-import type { ApiResponse, TestServer } from './server.js';
+import type { ApiResponse, Json, TestServer } from './server.js';
 import type { ReceivedMail } from './smtp.js';
 
 export interface ConsoleSession {
   /** `ax_session=<token>`, ready for a Cookie header. */
   cookie: string;
   csrf: string;
-  body: any;
+  body: Json;
 }
 
 /** The `ax_session=<token>` pair a response sets, or undefined. */

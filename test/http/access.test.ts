@@ -5,7 +5,7 @@ import { createSecondAccount, createUserWithKey, type FixtureUser } from '../hel
 import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, restrictProject,
 } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 let server: TestServer;
 let userCount = 0;
@@ -82,11 +82,11 @@ describe('POST /v2/access/check', () => {
     const denied = await check({ user_id: member.id, permission: 'PROJECT_SPAN_READ', resource_id: h.projectId });
     expect(denied.status).toBe(200);
     expect(denied.body.allowed).toBe(false);
-    const restriction = denied.body.reasons.find((r: any) => r.source === 'RESTRICTION');
+    const restriction = denied.body.reasons.find((r: Json) => r.source === 'RESTRICTION');
     expect(restriction).toMatchObject({ effect: 'DENY', resource_type: 'PROJECT', resource_id: h.projectId });
     expect(restriction.text).toContain('restricted');
     expect(restriction.text).toContain('PROJECT_SPAN_READ');
-    const cut = denied.body.reasons.find((r: any) => r.source === 'SPACE_MEMBERSHIP');
+    const cut = denied.body.reasons.find((r: Json) => r.source === 'SPACE_MEMBERSHIP');
     expect(cut).toMatchObject({ effect: 'DENY', role_name: 'Member', resource_type: 'SPACE', resource_id: h.spaceId });
     expect(cut.text).toContain('does not reach restricted');
 
@@ -211,12 +211,12 @@ describe('GET /v2/access/principals', () => {
     const res = await server.api('GET', `/v2/access/principals?resource_id=${enc(h.spaceId)}`);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body)).toEqual(['principals']);
-    const ids = res.body.principals.map((p: any) => p.user_id);
+    const ids = res.body.principals.map((p: Json) => p.user_id);
     expect(ids).toEqual([...ids].sort((a: string, b: string) => dbId(a) - dbId(b)));
     expect(ids).toContain(adminId);
     expect(ids).not.toContain(outsider.id);
-    const byId = new Map(res.body.principals.map((p: any) => [p.user_id, p]));
-    const m: any = byId.get(member.id);
+    const byId = new Map(res.body.principals.map((p: Json) => [p.user_id, p]));
+    const m: Json = byId.get(member.id);
     expect(Object.keys(m).sort()).toEqual(['grants', 'is_bot', 'permissions', 'user', 'user_id']);
     expect(m.user).toEqual({ name: `Access User ${userCount - 2}`, email: member.email });
     expect(m.is_bot).toBe(false);
@@ -226,13 +226,13 @@ describe('GET /v2/access/principals', () => {
       expect.objectContaining({ effect: 'ALLOW', source: 'SPACE_MEMBERSHIP', role_name: 'Member', resource_type: 'SPACE', resource_id: h.spaceId }),
       expect.objectContaining({ effect: 'ALLOW', source: 'ORGANIZATION_MEMBERSHIP', role_name: 'Read Only', resource_type: 'ORGANIZATION', resource_id: h.orgId }),
     ]));
-    const b: any = byId.get(bound.id);
+    const b: Json = byId.get(bound.id);
     expect(b.permissions).toEqual(['PROJECT_READ', 'TAG_READ']);
     expect(b.grants).toEqual([expect.objectContaining({
       effect: 'ALLOW', source: 'SPACE_BINDING', role_id: role.body.id, role_name: 'who-custom', binding_id: binding.body.id,
       resource_type: 'SPACE', resource_id: h.spaceId,
     })]);
-    const admin: any = byId.get(adminId);
+    const admin: Json = byId.get(adminId);
     expect(admin.grants).toEqual([expect.objectContaining({ source: 'ACCOUNT_ROLE', resource_type: 'ACCOUNT' })]);
   });
 
@@ -248,7 +248,7 @@ describe('GET /v2/access/principals', () => {
     });
     const res = await server.api('GET', `/v2/access/principals?resource_id=${enc(h.projectId)}`);
     expect(res.status).toBe(200);
-    const ids = res.body.principals.map((p: any) => p.user_id);
+    const ids = res.body.principals.map((p: Json) => p.user_id);
     expect(ids).toContain(bound.id);
     expect(ids).not.toContain(member.id);
   });
@@ -289,7 +289,7 @@ describe('GET /v2/access/principals', () => {
     expect((await server.api('PUT', `/v2/api-keys/${enc(refreshed.body.id)}/revoke`)).status).toBe(204);
 
     const path = `/v2/access/principals?resource_id=${enc(h.spaceId)}`;
-    const listed = async () => (await server.api('GET', path)).body.principals.map((p: any) => p.user_id);
+    const listed = async () => (await server.api('GET', path)).body.principals.map((p: Json) => p.user_id);
     expect(await listed()).toEqual(expect.arrayContaining([expiring.botId, rotated.botId, lasting.botId]));
 
     // Time passes: both remaining keys lapse. Nothing is written through the API, so the cached snapshot stays.

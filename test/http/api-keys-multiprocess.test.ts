@@ -8,6 +8,7 @@ import { digestKey, generateKey } from '../../src/keys/index.js';
 import { openStore } from '../../src/store/database.js';
 import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
 import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import type { Json } from '../helpers/server.js';
 
 /**
  * Two server processes sharing one PostgreSQL database (the scale-out deployment): what one process revokes,
@@ -21,7 +22,7 @@ const DEADLINE_MS = 1000;
 const KEY_PEPPER = randomBytes(32).toString('hex');
 const TOKEN_KEY = randomBytes(32).toString('hex');
 
-interface Answer { status: number; body: any }
+interface Answer { status: number; body: Json }
 
 async function call(url: string, method: string, path: string, key: string, body?: unknown): Promise<Answer> {
   const res = await fetch(url + path, {

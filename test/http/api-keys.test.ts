@@ -3,7 +3,7 @@ import { encodeId, parseId } from '../../src/domain/ids.js';
 import { ShiftableClock } from '../../src/server/test-clock.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 let server: TestServer;
 /** Real time, moved forward past a grace period instead of sleeping through it. */
@@ -31,7 +31,7 @@ function createKey(body: unknown, key?: string) {
   return server.api('POST', '/v2/api-keys', { body, ...(key ? { key } : {}) });
 }
 
-async function userKey(key?: string, extra: Record<string, unknown> = {}): Promise<any> {
+async function userKey(key?: string, extra: Record<string, unknown> = {}): Promise<Json> {
   const res = await createKey({ key_type: 'USER', name: unique('user-key'), ...extra }, key);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
@@ -55,7 +55,7 @@ function serviceBody(orgId: string, spaces: { space_id: string; role?: Role }[],
   return { key_type: 'SERVICE', name: unique('svc'), organizations: [{ org_id: orgId, spaces }], ...extra };
 }
 
-async function serviceKey(h: { orgId: string; spaceId: string }, key?: string, extra: Record<string, unknown> = {}): Promise<any> {
+async function serviceKey(h: { orgId: string; spaceId: string }, key?: string, extra: Record<string, unknown> = {}): Promise<Json> {
   const res = await createKey(serviceBody(h.orgId, [{ space_id: h.spaceId }], extra), key);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
@@ -66,7 +66,7 @@ const revoke = (id: string, key?: string) => server.api('PUT', `/v2/api-keys/${e
 const refresh = (id: string, body: unknown, key?: string) =>
   server.api('POST', `/v2/api-keys/${enc(id)}/refresh`, { ...(body === undefined ? {} : { body }), ...(key ? { key } : {}) });
 
-async function list(query = '', key?: string): Promise<any> {
+async function list(query = '', key?: string): Promise<Json> {
   const res = await server.api('GET', `/v2/api-keys${query ? `?${query}` : ''}`, key ? { key } : {});
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;

@@ -4,7 +4,7 @@ import type { AuthenticationFailure } from '../../src/client/types.js';
 import type { AuditLogRow } from '../../src/store/schema.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, createOrganization, enc } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 let server: TestServer;
 let userCount = 0;
@@ -25,8 +25,8 @@ const dbId = (id: string) => parseId(id)!.n;
 const WIDE = `start_time=${enc('2000-01-01T00:00:00Z')}&end_time=${enc('2100-01-01T00:00:00Z')}`;
 
 /** Every entry the caller sees for the query, following cursors (limit 2 per page to exercise them). */
-async function allLogs(query: string, key?: string): Promise<any[]> {
-  const logs: any[] = [];
+async function allLogs(query: string, key?: string): Promise<Json[]> {
+  const logs: Json[] = [];
   let cursor: string | undefined;
   do {
     const res = await server.api('GET', `/v2/audit-logs?${query}&limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, key ? { key } : {});

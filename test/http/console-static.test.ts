@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { REPO_ROOT, startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 /**
  * The console served at `/` from dist/web: real files with long-lived caching for hashed assets, index.html for
@@ -40,7 +40,7 @@ function expectIndexHtml(res: { status: number; headers: Headers; text: string }
   expect(res.text, label).toBe(indexHtml);
 }
 
-function expectProblem(res: { status: number; headers: Headers; text: string }, status: number, label: string): any {
+function expectProblem(res: { status: number; headers: Headers; text: string }, status: number, label: string): Json {
   expect(res.status, label).toBe(status);
   expect(res.headers.get('content-type'), label).toMatch(/^application\/problem\+json/);
   return JSON.parse(res.text);

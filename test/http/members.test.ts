@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 /**
  * The member lists beyond Arize's surface, GET /v2/organizations/{org_id}/users and GET /v2/spaces/{space_id}/users:
@@ -53,8 +53,8 @@ async function member(h: { orgId: string; spaceId: string }, role: 'ADMIN' | 'ME
   return u;
 }
 
-async function listAll(path: string, key?: string, limit = 2): Promise<any[]> {
-  const items: any[] = [];
+async function listAll(path: string, key?: string, limit = 2): Promise<Json[]> {
+  const items: Json[] = [];
   let cursor: string | undefined;
   do {
     const res = await server.api('GET', `${path}?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`, key ? { key } : {});
@@ -82,7 +82,7 @@ for (const { title, noun, path, parent } of LISTS) describe(title, () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.pagination).toEqual({ has_more: false });
-    const rows = res.body.memberships as any[];
+    const rows = res.body.memberships as Json[];
     expect(rows.map((m) => m.user_id)).toEqual([plain.id, custom.id]);
     for (const m of rows) {
       expect(Object.keys(m).sort()).toEqual(['id', parent, 'role', 'user', 'user_id'].sort());
@@ -179,11 +179,11 @@ describe('GET /v2/spaces/{space_id}/users on a private space', () => {
     const orgAdmin = await user();
     await addOrganizationMember(server, h.orgId, orgAdmin.id, 'ADMIN');
     const path = `/v2/spaces/${enc(h.spaceId)}/users`;
-    expect((await server.api('GET', path, { key: spaceMember.key })).body.memberships.map((m: any) => m.user_id)).toEqual([spaceMember.id]);
+    expect((await server.api('GET', path, { key: spaceMember.key })).body.memberships.map((m: Json) => m.user_id)).toEqual([spaceMember.id]);
     expect((await server.api('GET', path, { key: orgAdmin.key })).status).toBe(200);
     expect((await server.api('GET', path, { key: orgOnly.key })).status).toBe(404);
     // The organization's own list still shows all three to its members.
     const org = await server.api('GET', `/v2/organizations/${enc(h.orgId)}/users`, { key: orgOnly.key });
-    expect(org.body.memberships.map((m: any) => m.user_id)).toEqual([spaceMember.id, orgOnly.id, orgAdmin.id]);
+    expect(org.body.memberships.map((m: Json) => m.user_id)).toEqual([spaceMember.id, orgOnly.id, orgAdmin.id]);
   });
 });

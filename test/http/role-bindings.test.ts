@@ -5,7 +5,7 @@ import { createSecondAccount, createUserWithKey, type FixtureUser } from '../hel
 import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, restrictProject,
 } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 let server: TestServer;
 let userCount = 0;
@@ -70,8 +70,8 @@ async function orgUser(h: { orgId: string }): Promise<FixtureUser> {
   return u;
 }
 
-async function listAll(query: string, key?: string): Promise<any[]> {
-  const items: any[] = [];
+async function listAll(query: string, key?: string): Promise<Json[]> {
+  const items: Json[] = [];
   let cursor: string | undefined;
   do {
     const res = await server.api('GET', `/v2/role-bindings?${query}&limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, key ? { key } : {});

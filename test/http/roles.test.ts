@@ -6,7 +6,7 @@ import { createSecondAccount, createUserWithKey, type FixtureUser } from '../hel
 import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc,
 } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer, type Json } from '../helpers/server.js';
 
 let server: TestServer;
 let userCount = 0;
@@ -23,14 +23,14 @@ const user = (role: 'ADMIN' | 'MEMBER' | 'ANNOTATOR' = 'MEMBER'): Promise<Fixtur
   createUserWithKey(server, { email: `roles-user-${++userCount}@example.com`, role });
 const dbId = (id: string) => parseId(id)!.n;
 
-async function createRole(name: string, permissions: string[], extra: Record<string, unknown> = {}): Promise<any> {
+async function createRole(name: string, permissions: string[], extra: Record<string, unknown> = {}): Promise<Json> {
   const res = await server.api('POST', '/v2/roles', { body: { name, permissions, ...extra } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
 
-async function allRoles(query: string, key?: string): Promise<any[]> {
-  const roles: any[] = [];
+async function allRoles(query: string, key?: string): Promise<Json[]> {
+  const roles: Json[] = [];
   let cursor: string | undefined;
   do {
     const res = await server.api('GET', `/v2/roles?${query}&limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, key ? { key } : {});

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ApiError, ERRORS, type ErrorCode } from '../../domain/errors.js';
+import { ApiError, type ErrorCode } from '../../domain/errors.js';
 
 /** Writes one problem+json body; `code` is an extension member naming the catalogue entry. */
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
@@ -65,4 +65,3 @@ export function registerErrorHandling(app: FastifyInstance): void {
     sendProblem(reply, new ApiError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
 
-export { ERRORS };
