@@ -1,7 +1,7 @@
 import type { Reason } from '../../access/index.js';
 import type { ApiError } from '../../domain/errors.js';
 import { encodeId, type IdType } from '../../domain/ids.js';
-import type { PrincipalWithAccess } from '../../services/access-queries.js';
+import type { PrincipalWithAccess } from '../../services/access.js';
 
 const ID_TYPE: Record<Reason['resource']['type'], IdType> = {
   ACCOUNT: 'Account', ORGANIZATION: 'Organization', SPACE: 'Space', PROJECT: 'Project',

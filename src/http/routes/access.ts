@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
-import { checkAccess, checkAccessBatch, grantableRoles, listPrincipals } from '../../services/access-queries.js';
+import { checkAccess, checkAccessBatch, grantableRoles, listPrincipals } from '../../services/access.js';
 import { principalOf } from '../actor.js';
 import {
   AccessCheckRequest, AccessCheckResult, AccessChecksRequest, AccessChecksResult, AccessPrincipals, GrantableRoles, ResourceQuery,
