@@ -1,20 +1,11 @@
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { encodeId } from '../../domain/ids.js';
 import { describeMe } from '../../services/me.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { principalOf } from '../actor.js';
-import { errorResponses, PermissionName } from '../../wire/common.js';
-import { User } from '../../wire/users.js';
+import { errorResponses } from '../../wire/common.js';
+import { Me } from '../../wire/me.js';
 import { presentUser } from '../presenters/users.js';
-
-const Me = Type.Composite([User, Type.Object({
-  is_bot: Type.Boolean(),
-  account_id: Type.String(),
-  auth: Type.Union([Type.Literal('API_KEY'), Type.Literal('SESSION')]),
-  key_type: Type.Optional(Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')])),
-  permissions: Type.Object({ account: Type.Array(PermissionName) }),
-})]);
 
 /** `GET /v2/me`: the authenticated principal (user or bot), its account role and account-level permissions. */
 export async function meRoutes(app: FastifyInstance, ctx: ServiceDeps): Promise<void> {
