@@ -2,6 +2,7 @@ import { decodeId } from '../domain/ids.js';
 import { badRequest, forbidden } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
+import { forAccount } from '../store/account-store.js';
 import type { AuditLogRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 
@@ -30,15 +31,9 @@ export async function listAuditLogs(ctx: ServiceDeps, principal: Principal, quer
   const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const { start, end } = timeWindow(ctx, query);
   const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
-  let q = ctx.store.db.selectFrom('audit_logs').selectAll()
-    .where('account_id', '=', principal.accountId)
-    .where('user_id', 'is not', null)
-    .where('created_at', '>=', start.toISOString())
-    .where('created_at', '<=', end.toISOString());
-  if (userId !== undefined) q = q.where('user_id', '=', userId);
-  if (query.operation_type !== undefined) q = q.where('operation_type', '=', query.operation_type);
-  if (before !== undefined) q = q.where('id', '<', before);
-  const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).auditLogs.list({
+    start: start.toISOString(), end: end.toISOString(), userId, operationType: query.operation_type, before, limit: query.limit + 1,
+  });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 

@@ -4,6 +4,7 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
+import { forAccount } from '../store/account-store.js';
 import type { AccessChange } from '../store/change-feed.js';
 import { isPostgres } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
@@ -87,16 +88,10 @@ export async function runMutation<T>(
       if (current !== options.grantedAt) throw new StaleAccess(current);
     }
     const value = await fn(trx, changes);
-    await trx.insertInto('audit_logs').values({
-      account_id: actor.principal.accountId,
-      user_id: actor.principal.userId,
-      ip: actor.ip,
-      operation_type: 'MUTATION',
-      operation_name: actor.operation,
-      operation_text: actor.text ?? null,
-      variables: actor.variables ?? null,
-      created_at: isoNow(ctx.clock),
-    }).execute();
+    await forAccount(trx, accountId).auditLogs.recordMutation({
+      userId: actor.principal.userId, ip: actor.ip, operation: actor.operation, text: actor.text, variables: actor.variables,
+      at: isoNow(ctx.clock),
+    });
     return value;
   });
   await ctx.changes.publish({

@@ -5,8 +5,8 @@ import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
 import type { OrganizationRow, RoleRow } from '../store/schema.js';
-import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
 import { cascadeOrganizationMembershipRemoval } from './membership-cascades.js';
@@ -22,15 +22,8 @@ export async function listOrganizations(ctx: ServiceDeps, principal: Principal, 
   const scope = 'organizations';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const snapshot = await ctx.access.get(principal.accountId);
-  let q = ctx.store.db.selectFrom('organizations').selectAll().where('account_id', '=', principal.accountId);
-  if (principal.role !== 'ADMIN') {
-    const visible = allowedResources(snapshot, principal.userId, 'ORGANIZATION_READ', 'ORGANIZATION');
-    if (visible.length === 0) return toPage(ctx.secrets.cursorKey, scope, [] as OrganizationRow[], query.limit, (r) => r.id, (r) => r);
-    q = q.where('id', 'in', visible);
-  }
-  if (query.name) q = q.where(containsInsensitive('name', query.name));
-  if (after !== undefined) q = q.where('id', '>', after);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  const ids = principal.role === 'ADMIN' ? undefined : allowedResources(snapshot, principal.userId, 'ORGANIZATION_READ', 'ORGANIZATION');
+  const rows = await forAccount(ctx.store.db, principal.accountId).organizations.list({ ids, name: query.name, after, limit: query.limit + 1 });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
@@ -38,8 +31,7 @@ export async function getOrganization(ctx: ServiceDeps, principal: Principal, or
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
-  const row = await ctx.store.db.selectFrom('organizations').selectAll().where('id', '=', id)
-    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  const row = await forAccount(ctx.store.db, principal.accountId).organizations.find(id);
   if (!row) throw notFound('organization');
   return row;
 }
@@ -54,24 +46,15 @@ export async function listOrganizationMembers(ctx: ServiceDeps, principal: Princ
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
-  let q = ctx.store.db.selectFrom('organization_memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-    .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
-    .where('m.organization_id', '=', id).where('m.account_id', '=', principal.accountId).where('u.deleted_at', 'is', null);
-  if (after !== undefined) q = q.where('m.id', '>', after);
-  const rows = await q.orderBy('m.id').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).organizations.listMembers(id, { after, limit: query.limit + 1 });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
 export async function createOrganization(ctx: ServiceDeps, actor: Actor, input: { name: string; description?: string | undefined }) {
   requireAccountAdmin(actor.principal, 'create organizations');
   try {
-    return await runMutation(ctx, actor, async (trx) => {
-      const now = isoNow(ctx.clock);
-      return trx.insertInto('organizations').values({
-        account_id: actor.principal.accountId, name: input.name, description: input.description ?? '', created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
-    });
+    return await runMutation(ctx, actor, (trx) =>
+      forAccount(trx, actor.principal.accountId).organizations.create({ name: input.name, description: input.description ?? '', now: isoNow(ctx.clock) }));
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`an organization named ${JSON.stringify(input.name)} already exists`);
     throw error;
@@ -84,11 +67,11 @@ export async function updateOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const row = await trx.updateTable('organizations').set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
-        updated_at: isoNow(ctx.clock),
-      }).where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      const row = await forAccount(trx, actor.principal.accountId).organizations.update(id, {
+        name: input.name,
+        description: input.description === undefined ? undefined : input.description ?? '',
+        now: isoNow(ctx.clock),
+      });
       if (!row) throw notFound('organization');
       return row;
     });
@@ -104,8 +87,7 @@ export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_DELETE', { type: 'ORGANIZATION', id });
   await runMutation(ctx, actor, async (trx) => {
-    const deleted = await trx.deleteFrom('organizations').where('id', '=', id).where('account_id', '=', actor.principal.accountId).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw notFound('organization');
+    if (!await forAccount(trx, actor.principal.accountId).organizations.delete(id)) throw notFound('organization');
   });
 }
 
@@ -124,10 +106,7 @@ export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgI
     const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'ORGANIZATION'), { type: 'ORGANIZATION', id });
     if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this organization`);
     const now = isoNow(ctx.clock);
-    const row = await trx.insertInto('organization_memberships').values({
-      account_id: principal.accountId, organization_id: id, user_id: user.id, role_id: role.id, created_at: now, updated_at: now,
-    }).onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role_id: role.id, updated_at: now }))
-      .returningAll().executeTakeFirstOrThrow();
+    const row = await forAccount(trx, principal.accountId).organizations.upsertMember({ organizationId: id, userId: user.id, roleId: role.id, now });
     changes.user(user.id);
     return {
       id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
@@ -149,9 +128,7 @@ export async function removeOrganizationMember(
   const { principal } = actor;
   return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
-    const removed = await trx.deleteFrom('organization_memberships').where('organization_id', '=', id).where('user_id', '=', uid)
-      .where('account_id', '=', principal.accountId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw notFound('organization membership');
+    if (!await forAccount(trx, principal.accountId).organizations.removeMember(id, uid)) throw notFound('organization membership');
     const cascade = await cascadeOrganizationMembershipRemoval(trx, uid, id);
     changes.user(uid);
     return { personId: uid, reach: { organizationId: id }, counts: { organizationMemberships: 1, ...cascade, userKeysRevoked: 0 } };

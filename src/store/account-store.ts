@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { AuditLogRepository } from './repositories/audit-logs.js';
+import { OrganizationRepository } from './repositories/organizations.js';
+import type { Database } from './schema.js';
+
+/**
+ * The database (or a transaction) seen by one account: every repository it hands out filters each query by that
+ * account by construction, so a use case cannot forget the filter and read or change another tenant's rows.
+ *
+ * @example
+ * const org = await forAccount(ctx.store.db, principal.accountId).organizations.find(id);
+ */
+export interface AccountStore {
+  readonly accountId: number;
+  readonly organizations: OrganizationRepository;
+  readonly auditLogs: AuditLogRepository;
+}
+
+/** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
+export function forAccount(db: Kysely<Database>, accountId: number): AccountStore {
+  return {
+    accountId,
+    organizations: new OrganizationRepository(db, accountId),
+    auditLogs: new AuditLogRepository(db, accountId),
+  };
+}

@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Database, OrganizationRow } from '../schema.js';
+import { containsInsensitive } from '../text-filter.js';
+
+/** One account's organizations and their memberships: every query is filtered by the account it was made for. */
+export class OrganizationRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /** `limit` rows by id after `after` (keyset), restricted to `ids` when given, filtered by a name substring. */
+  list(options: { ids?: readonly number[] | undefined; name?: string | undefined; after?: number | undefined; limit: number }): Promise<OrganizationRow[]> {
+    let q = this.db.selectFrom('organizations').selectAll().where('account_id', '=', this.accountId);
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return Promise.resolve([]);
+      q = q.where('id', 'in', options.ids);
+    }
+    if (options.name) q = q.where(containsInsensitive('name', options.name));
+    if (options.after !== undefined) q = q.where('id', '>', options.after);
+    return q.orderBy('id').limit(options.limit).execute();
+  }
+
+  find(id: number): Promise<OrganizationRow | undefined> {
+    return this.db.selectFrom('organizations').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  create(values: { name: string; description: string; now: string }): Promise<OrganizationRow> {
+    return this.db.insertInto('organizations').values({
+      account_id: this.accountId, name: values.name, description: values.description, created_at: values.now, updated_at: values.now,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** The changed row, or undefined when the account has no such organization. */
+  update(id: number, changes: { name?: string | undefined; description?: string | undefined; now: string }): Promise<OrganizationRow | undefined> {
+    return this.db.updateTable('organizations').set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      updated_at: changes.now,
+    }).where('id', '=', id).where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
+  }
+
+  /** False when the account has no such organization. Its spaces, projects, memberships and bindings go by cascade. */
+  async delete(id: number): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('organizations').where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+
+  /** Live members (bots included) by membership id after `after` (keyset). */
+  listMembers(organizationId: number, options: { after?: number | undefined; limit: number }) {
+    let q = this.db.selectFrom('organization_memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+      .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+      .where('m.organization_id', '=', organizationId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
+    if (options.after !== undefined) q = q.where('m.id', '>', options.after);
+    return q.orderBy('m.id').limit(options.limit).execute();
+  }
+
+  /** Adds the member, or gives an existing member the role. */
+  upsertMember(values: { organizationId: number; userId: number; roleId: number; now: string }) {
+    return this.db.insertInto('organization_memberships').values({
+      account_id: this.accountId, organization_id: values.organizationId, user_id: values.userId, role_id: values.roleId,
+      created_at: values.now, updated_at: values.now,
+    }).onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role_id: values.roleId, updated_at: values.now }))
+      .returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** False when the user was no member of it. */
+  async removeMember(organizationId: number, userId: number): Promise<boolean> {
+    const removed = await this.db.deleteFrom('organization_memberships').where('organization_id', '=', organizationId)
+      .where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(removed.numDeletedRows) > 0;
+  }
+}

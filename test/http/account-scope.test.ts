@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecondAccount } from '../helpers/fixtures.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 9 §2: organizations and the audit log are read and written through the account-scoped store
+ * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
+ * none of them and changes none of them: every answer is the 404 of a row that does not exist.
+ */
+let server: TestServer;
+let other: { key: string };
+const enc = encodeURIComponent;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  other = (await createSecondAccount(server)).admin;
+});
+afterAll(async () => server?.close());
+
+describe('organizations are scoped to the account', () => {
+  it('another account\'s admin can neither list, read, rename, delete nor add members to them', async () => {
+    const org = (await server.api('POST', '/v2/organizations', { body: { name: 'tenant-a-org' } })).body;
+    const me = (await server.api('GET', '/v2/me')).body;
+    const path = `/v2/organizations/${enc(org.id)}`;
+
+    const listed = await server.api('GET', '/v2/organizations?limit=100', { key: other.key });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(org.id);
+    expect((await server.api('GET', '/v2/organizations?name=tenant-a', { key: other.key })).body.organizations).toEqual([]);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('GET', `${path}/users`, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { name: 'taken over' } })).status).toBe(404);
+    expect((await server.api('POST', `${path}/users`, { key: other.key, body: { user_id: me.id, role: { type: 'PREDEFINED', name: 'ADMIN' } } })).status)
+      .toBe(404);
+    expect((await server.api('DELETE', `${path}/users/${enc(me.id)}`, { key: other.key })).status).toBe(404);
+    expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
+
+    const still = await server.api('GET', path);
+    expect(still.status).toBe(200);
+    expect(still.body.name).toBe('tenant-a-org');
+  });
+
+  it('each account\'s audit log holds only its own changes', async () => {
+    await server.api('POST', '/v2/organizations', { key: other.key, body: { name: 'tenant-b-org' } });
+    const mine = (await server.api('GET', '/v2/audit-logs?limit=100')).body;
+    const theirs = (await server.api('GET', '/v2/audit-logs?limit=100', { key: other.key })).body;
+    const names = (page: { logs: { operation_text?: string }[] }) => page.logs.map((l) => l.operation_text ?? '').join('\n');
+    expect(names(theirs)).toContain('tenant-b-org');
+    expect(names(theirs)).not.toContain('tenant-a-org');
+    expect(names(mine)).toContain('tenant-a-org');
+    expect(names(mine)).not.toContain('tenant-b-org');
+  });
+});
