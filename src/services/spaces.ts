@@ -6,8 +6,8 @@ import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
 import type { SpaceRow } from '../store/schema.js';
-import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { cascadeSpaceMembershipRemoval } from './membership-cascades.js';
@@ -27,20 +27,16 @@ export async function listSpaces(ctx: ServiceDeps, principal: Principal, query: 
   const scope = 'spaces';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const orgId = query.org_id === undefined ? undefined : decodeId('Organization', query.org_id, 'org_id');
-  const filtered = () => {
-    let q = ctx.store.db.selectFrom('spaces').selectAll().where('account_id', '=', principal.accountId);
-    if (orgId !== undefined) q = q.where('organization_id', '=', orgId);
-    if (query.name) q = q.where(containsInsensitive('name', query.name));
-    return q.orderBy('id');
-  };
+  const spaces = forAccount(ctx.store.db, principal.accountId).spaces;
+  const filter = { organizationId: orgId, name: query.name };
   let rows: SpaceRow[];
   if (principal.role === 'ADMIN') {
-    rows = await (after === undefined ? filtered() : filtered().where('id', '>', after)).limit(query.limit + 1).execute();
+    rows = await spaces.list({ ...filter, after, limit: query.limit + 1 });
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
     const visible = allowedResources(snapshot, principal.userId, 'SPACE_READ', 'SPACE')
       .filter((id) => orgId === undefined || snapshot.organizationOf(id) === orgId);
-    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => filtered().where('id', 'in', ids).limit(n).execute());
+    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => spaces.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
@@ -49,8 +45,7 @@ export async function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: 
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'SPACE', id });
-  const row = await ctx.store.db.selectFrom('spaces').selectAll().where('id', '=', id)
-    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  const row = await forAccount(ctx.store.db, principal.accountId).spaces.find(id);
   if (!row) throw notFound('space');
   return row;
 }
@@ -65,12 +60,7 @@ export async function listSpaceMembers(ctx: ServiceDeps, principal: Principal, s
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'SPACE', id });
-  let q = ctx.store.db.selectFrom('space_memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-    .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
-    .where('m.space_id', '=', id).where('m.account_id', '=', principal.accountId).where('u.deleted_at', 'is', null);
-  if (after !== undefined) q = q.where('m.id', '>', after);
-  const rows = await q.orderBy('m.id').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).spaces.listMembers(id, { after, limit: query.limit + 1 });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
@@ -90,16 +80,13 @@ export async function createSpace(ctx: ServiceDeps, actor: Actor, input: CreateS
       requirePermission(snapshot, principal, 'SPACE_CREATE', { type: 'ORGANIZATION', id: orgId });
       const adminAbove = canGrant(snapshot, principal.userId, PREDEFINED_ROLES.ADMIN.permissions, { type: 'ORGANIZATION', id: orgId }).ok;
       const now = isoNow(ctx.clock);
-      const row = await trx.insertInto('spaces').values({
-        account_id: principal.accountId, organization_id: orgId, name: input.name, description: input.description ?? '',
-        is_private: input.is_private ? 1 : 0, created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
+      const store = forAccount(trx, principal.accountId);
+      const row = await store.spaces.create({
+        organizationId: orgId, name: input.name, description: input.description ?? '', isPrivate: input.is_private ?? false, now,
+      });
       if (!adminAbove) {
-        const admin = await trx.selectFrom('roles').select('id').where('account_id', '=', principal.accountId)
-          .where('predefined_key', '=', 'ADMIN').executeTakeFirstOrThrow();
-        await trx.insertInto('space_memberships').values({
-          account_id: principal.accountId, space_id: row.id, user_id: principal.userId, role_id: admin.id, created_at: now, updated_at: now,
-        }).execute();
+        const adminRoleId = await store.roles.predefinedId('ADMIN');
+        await store.spaces.upsertMember({ spaceId: row.id, userId: principal.userId, roleId: adminRoleId, now });
         changes.user(principal.userId);
       }
       return row;
@@ -119,12 +106,12 @@ export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
   requirePermission(snapshot, actor.principal, 'SPACE_UPDATE', { type: 'SPACE', id });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const row = await trx.updateTable('spaces').set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description ?? '' } : {}),
-        ...(input.is_private !== undefined ? { is_private: input.is_private ? 1 : 0 } : {}),
-        updated_at: isoNow(ctx.clock),
-      }).where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      const row = await forAccount(trx, actor.principal.accountId).spaces.update(id, {
+        name: input.name,
+        description: input.description === undefined ? undefined : input.description ?? '',
+        isPrivate: input.is_private,
+        now: isoNow(ctx.clock),
+      });
       if (!row) throw notFound('space');
       return row;
     });
@@ -143,8 +130,7 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_DELETE', { type: 'SPACE', id });
   await runMutation(ctx, actor, async (trx) => {
-    const deleted = await trx.deleteFrom('spaces').where('id', '=', id).where('account_id', '=', actor.principal.accountId).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw notFound('space');
+    if (!await forAccount(trx, actor.principal.accountId).spaces.delete(id)) throw notFound('space');
   });
 }
 
@@ -158,21 +144,16 @@ export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: st
   const { principal } = actor;
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-    const space = await trx.selectFrom('spaces').select(['id', 'organization_id']).where('id', '=', id)
-      .where('account_id', '=', principal.accountId).executeTakeFirst();
+    const store = forAccount(trx, principal.accountId);
+    const space = await store.spaces.find(id);
     if (!space) throw notFound('space');
     const user = await findLiveUser(trx, principal.accountId, input.user_id);
     const role = await resolveRoleAssignment(trx, principal.accountId, input.role);
     const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'SPACE'), { type: 'SPACE', id });
     if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this space`);
-    const orgMember = await trx.selectFrom('organization_memberships').select('id')
-      .where('organization_id', '=', space.organization_id).where('user_id', '=', user.id).executeTakeFirst();
-    if (!orgMember) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
+    if (!await store.organizations.isMember(space.organization_id, user.id)) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
     const now = isoNow(ctx.clock);
-    const row = await trx.insertInto('space_memberships').values({
-      account_id: principal.accountId, space_id: id, user_id: user.id, role_id: role.id, created_at: now, updated_at: now,
-    }).onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ role_id: role.id, updated_at: now }))
-      .returningAll().executeTakeFirstOrThrow();
+    const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now });
     changes.user(user.id);
     return {
       id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
@@ -193,9 +174,7 @@ export async function removeSpaceMember(
   const { principal } = actor;
   return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-    const removed = await trx.deleteFrom('space_memberships').where('space_id', '=', id).where('user_id', '=', uid)
-      .where('account_id', '=', principal.accountId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw notFound('space membership');
+    if (!await forAccount(trx, principal.accountId).spaces.removeMember(id, uid)) throw notFound('space membership');
     const cascade = await cascadeSpaceMembershipRemoval(trx, uid, id);
     changes.user(uid);
     return { personId: uid, reach: { spaceId: id }, counts: { organizationMemberships: 0, spaceMemberships: 1, roleBindings: cascade.roleBindings, userKeysRevoked: 0 } };

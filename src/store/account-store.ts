@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { AuditLogRepository } from './repositories/audit-logs.js';
 import { OrganizationRepository } from './repositories/organizations.js';
+import { RoleRepository } from './repositories/roles.js';
+import { SpaceRepository } from './repositories/spaces.js';
 import type { Database } from './schema.js';
 
 /**
@@ -13,6 +15,8 @@ import type { Database } from './schema.js';
 export interface AccountStore {
   readonly accountId: number;
   readonly organizations: OrganizationRepository;
+  readonly spaces: SpaceRepository;
+  readonly roles: RoleRepository;
   readonly auditLogs: AuditLogRepository;
 }
 
@@ -21,6 +25,8 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
   return {
     accountId,
     organizations: new OrganizationRepository(db, accountId),
+    spaces: new SpaceRepository(db, accountId),
+    roles: new RoleRepository(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };
 }

@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -38,6 +38,25 @@ describe('organizations are scoped to the account', () => {
     const still = await server.api('GET', path);
     expect(still.status).toBe(200);
     expect(still.body.name).toBe('tenant-a-org');
+  });
+
+  it('another account\'s admin can neither list, read, change nor delete its spaces or their members', async () => {
+    const org = (await server.api('POST', '/v2/organizations', { body: { name: 'tenant-a-spaces' } })).body;
+    const space = (await server.api('POST', '/v2/spaces', { body: { name: 'tenant-a-space', organization_id: org.id } })).body;
+    const me = (await server.api('GET', '/v2/me')).body;
+    const path = `/v2/spaces/${enc(space.id)}`;
+
+    expect(JSON.stringify((await server.api('GET', '/v2/spaces?limit=100', { key: other.key })).body)).not.toContain(space.id);
+    expect((await server.api('GET', `/v2/spaces?org_id=${enc(org.id)}`, { key: other.key })).body.spaces).toEqual([]);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('GET', `${path}/users`, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { name: 'taken over' } })).status).toBe(404);
+    expect((await server.api('POST', `${path}/users`, { key: other.key, body: { user_id: me.id, role: { type: 'PREDEFINED', name: 'ADMIN' } } })).status)
+      .toBe(404);
+    expect((await server.api('DELETE', `${path}/users/${enc(me.id)}`, { key: other.key })).status).toBe(404);
+    expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('POST', '/v2/spaces', { key: other.key, body: { name: 'in their org', organization_id: org.id } })).status).toBe(404);
+    expect((await server.api('GET', path)).body.name).toBe('tenant-a-space');
   });
 
   it('each account\'s audit log holds only its own changes', async () => {

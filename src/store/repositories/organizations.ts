@@ -62,6 +62,11 @@ export class OrganizationRepository {
       .returningAll().executeTakeFirstOrThrow();
   }
 
+  isMember(organizationId: number, userId: number): Promise<boolean> {
+    return this.db.selectFrom('organization_memberships').select('id').where('organization_id', '=', organizationId)
+      .where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst().then((row) => row !== undefined);
+  }
+
   /** False when the user was no member of it. */
   async removeMember(organizationId: number, userId: number): Promise<boolean> {
     const removed = await this.db.deleteFrom('organization_memberships').where('organization_id', '=', organizationId)

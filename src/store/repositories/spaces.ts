@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import type { Database, SpaceRow } from '../schema.js';
+import { containsInsensitive } from '../text-filter.js';
+
+/** One account's spaces and their memberships: every query is filtered by the account it was made for. */
+export class SpaceRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /** `limit` rows by id after `after` (keyset), restricted to `ids` when given, filtered by organization and name. */
+  list(options: {
+    organizationId?: number | undefined; name?: string | undefined; ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
+  }): Promise<SpaceRow[]> {
+    let q = this.db.selectFrom('spaces').selectAll().where('account_id', '=', this.accountId);
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return Promise.resolve([]);
+      q = q.where('id', 'in', options.ids);
+    }
+    if (options.organizationId !== undefined) q = q.where('organization_id', '=', options.organizationId);
+    if (options.name) q = q.where(containsInsensitive('name', options.name));
+    if (options.after !== undefined) q = q.where('id', '>', options.after);
+    return q.orderBy('id').limit(options.limit).execute();
+  }
+
+  find(id: number): Promise<SpaceRow | undefined> {
+    return this.db.selectFrom('spaces').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  create(values: { organizationId: number; name: string; description: string; isPrivate: boolean; now: string }): Promise<SpaceRow> {
+    return this.db.insertInto('spaces').values({
+      account_id: this.accountId, organization_id: values.organizationId, name: values.name, description: values.description,
+      is_private: values.isPrivate ? 1 : 0, created_at: values.now, updated_at: values.now,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** The changed row, or undefined when the account has no such space. */
+  update(id: number, changes: { name?: string | undefined; description?: string | undefined; isPrivate?: boolean | undefined; now: string }) {
+    return this.db.updateTable('spaces').set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(changes.isPrivate !== undefined ? { is_private: changes.isPrivate ? 1 : 0 } : {}),
+      updated_at: changes.now,
+    }).where('id', '=', id).where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
+  }
+
+  /** False when the account has no such space. Its projects, memberships and bindings go by cascade. */
+  async delete(id: number): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('spaces').where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+
+  /** Live members (bots included) by membership id after `after` (keyset). */
+  listMembers(spaceId: number, options: { after?: number | undefined; limit: number }) {
+    let q = this.db.selectFrom('space_memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+      .where('m.space_id', '=', spaceId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
+    if (options.after !== undefined) q = q.where('m.id', '>', options.after);
+    return q.orderBy('m.id').limit(options.limit).execute();
+  }
+
+  /** Adds the member, or gives an existing member the role. */
+  upsertMember(values: { spaceId: number; userId: number; roleId: number; now: string }) {
+    return this.db.insertInto('space_memberships').values({
+      account_id: this.accountId, space_id: values.spaceId, user_id: values.userId, role_id: values.roleId,
+      created_at: values.now, updated_at: values.now,
+    }).onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ role_id: values.roleId, updated_at: values.now }))
+      .returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** False when the user was no member of it. */
+  async removeMember(spaceId: number, userId: number): Promise<boolean> {
+    const removed = await this.db.deleteFrom('space_memberships').where('space_id', '=', spaceId)
+      .where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(removed.numDeletedRows) > 0;
+  }
+}
