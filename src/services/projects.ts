@@ -5,8 +5,8 @@ import { conflict, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
 import type { ProjectRow } from '../store/schema.js';
-import { containsInsensitive } from '../store/text-filter.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
@@ -29,24 +29,16 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
   const scope = 'projects';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const spaceId = query.space_id === undefined ? undefined : decodeId('Space', query.space_id, 'space_id');
-  const filtered = () => {
-    let q = ctx.store.db.selectFrom('projects').selectAll('projects').where('projects.account_id', '=', principal.accountId);
-    if (spaceId !== undefined) q = q.where('projects.space_id', '=', spaceId);
-    if (query.space_name) {
-      q = q.where('projects.space_id', 'in', (eb) => eb.selectFrom('spaces').select('spaces.id')
-        .where('spaces.account_id', '=', principal.accountId).where(containsInsensitive('spaces.name', query.space_name!)));
-    }
-    if (query.name) q = q.where(containsInsensitive('projects.name', query.name));
-    return q.orderBy('projects.id');
-  };
+  const projects = forAccount(ctx.store.db, principal.accountId).projects;
+  const filter = { spaceId, spaceName: query.space_name, name: query.name };
   let rows: ProjectRow[];
   if (principal.role === 'ADMIN') {
-    rows = await (after === undefined ? filtered() : filtered().where('projects.id', '>', after)).limit(query.limit + 1).execute();
+    rows = await projects.list({ ...filter, after, limit: query.limit + 1 });
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
     const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT')
       .filter((id) => spaceId === undefined || snapshot.spaceOf(id) === spaceId);
-    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => filtered().where('projects.id', 'in', ids).limit(n).execute());
+    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => projects.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
@@ -55,8 +47,7 @@ export async function getProject(ctx: ServiceDeps, principal: Principal, project
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'PROJECT', id });
-  const row = await ctx.store.db.selectFrom('projects').selectAll().where('id', '=', id)
-    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  const row = await forAccount(ctx.store.db, principal.accountId).projects.find(id);
   if (!row) throw notFound('project');
   return row;
 }
@@ -66,12 +57,8 @@ export async function createProject(ctx: ServiceDeps, actor: Actor, input: { nam
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_CREATE', { type: 'SPACE', id: spaceId });
   try {
-    return await runMutation(ctx, actor, async (trx) => {
-      const now = isoNow(ctx.clock);
-      return trx.insertInto('projects').values({
-        account_id: actor.principal.accountId, space_id: spaceId, name: input.name, created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
-    });
+    return await runMutation(ctx, actor, (trx) =>
+      forAccount(trx, actor.principal.accountId).projects.create({ spaceId, name: input.name, now: isoNow(ctx.clock) }));
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`a project named ${JSON.stringify(input.name)} already exists in this space`);
     if (isForeignKeyViolation(error)) throw notFound('space');
@@ -86,8 +73,7 @@ export async function updateProject(ctx: ServiceDeps, actor: Actor, projectId: s
   requirePermission(snapshot, actor.principal, 'PROJECT_UPDATE', { type: 'PROJECT', id });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      const row = await trx.updateTable('projects').set({ name: input.name, updated_at: isoNow(ctx.clock) })
-        .where('id', '=', id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      const row = await forAccount(trx, actor.principal.accountId).projects.rename(id, input.name, isoNow(ctx.clock));
       if (!row) throw notFound('project');
       return row;
     });
@@ -103,7 +89,6 @@ export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: s
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_DELETE', { type: 'PROJECT', id });
   await runMutation(ctx, actor, async (trx) => {
-    const deleted = await trx.deleteFrom('projects').where('id', '=', id).where('account_id', '=', actor.principal.accountId).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw notFound('project');
+    if (!await forAccount(trx, actor.principal.accountId).projects.delete(id)) throw notFound('project');
   });
 }

@@ -5,6 +5,7 @@ import { notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
 import type { ResourceRestrictionRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
@@ -17,15 +18,14 @@ export interface ListResourceRestrictionsQuery { limit: number; cursor?: string 
 export async function listResourceRestrictions(ctx: ServiceDeps, principal: Principal, query: ListResourceRestrictionsQuery) {
   const scope = 'resource-restrictions';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  const base = () => ctx.store.db.selectFrom('resource_restrictions').selectAll()
-    .where('account_id', '=', principal.accountId).orderBy('project_id');
+  const restrictions = forAccount(ctx.store.db, principal.accountId).resourceRestrictions;
   let rows: ResourceRestrictionRow[];
   if (principal.role === 'ADMIN') {
-    rows = await (after === undefined ? base() : base().where('project_id', '>', after)).limit(query.limit + 1).execute();
+    rows = await restrictions.list({ after, limit: query.limit + 1 });
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
     const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT').filter((id) => snapshot.isRestricted(id));
-    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => base().where('project_id', 'in', ids).limit(n).execute());
+    rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => restrictions.list({ ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.project_id, (r) => r);
 }
@@ -41,13 +41,7 @@ export async function restrictResource(ctx: ServiceDeps, actor: Actor, resourceI
   requirePermission(snapshot, principal, 'PROJECT_RESTRICT', { type: 'PROJECT', id: projectId });
   try {
     return await runMutation(ctx, actor, async (trx) => {
-      // ON CONFLICT DO NOTHING waits for a concurrent insert of the same project to settle and never aborts the
-      // transaction, so the existing record can be read right here on both backends.
-      await trx.insertInto('resource_restrictions').values({
-        project_id: projectId, account_id: principal.accountId, created_at: isoNow(ctx.clock),
-      }).onConflict((oc) => oc.column('project_id').doNothing()).execute();
-      const row = await trx.selectFrom('resource_restrictions').selectAll().where('project_id', '=', projectId)
-        .where('account_id', '=', principal.accountId).executeTakeFirst();
+      const row = await forAccount(trx, principal.accountId).resourceRestrictions.restrict(projectId, isoNow(ctx.clock));
       if (!row) throw notFound('project');
       return row;
     });
@@ -64,8 +58,6 @@ export async function unrestrictResource(ctx: ServiceDeps, actor: Actor, resourc
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'PROJECT_RESTRICT', { type: 'PROJECT', id: projectId });
   await runMutation(ctx, actor, async (trx) => {
-    const removed = await trx.deleteFrom('resource_restrictions').where('project_id', '=', projectId)
-      .where('account_id', '=', principal.accountId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw notFound('resource restriction');
+    if (!await forAccount(trx, principal.accountId).resourceRestrictions.lift(projectId)) throw notFound('resource restriction');
   });
 }

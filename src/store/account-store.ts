@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { AuditLogRepository } from './repositories/audit-logs.js';
 import { OrganizationRepository } from './repositories/organizations.js';
+import { ProjectRepository } from './repositories/projects.js';
+import { ResourceRestrictionRepository } from './repositories/resource-restrictions.js';
 import { RoleRepository } from './repositories/roles.js';
 import { SpaceRepository } from './repositories/spaces.js';
 import type { Database } from './schema.js';
@@ -16,6 +18,8 @@ export interface AccountStore {
   readonly accountId: number;
   readonly organizations: OrganizationRepository;
   readonly spaces: SpaceRepository;
+  readonly projects: ProjectRepository;
+  readonly resourceRestrictions: ResourceRestrictionRepository;
   readonly roles: RoleRepository;
   readonly auditLogs: AuditLogRepository;
 }
@@ -26,6 +30,8 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     accountId,
     organizations: new OrganizationRepository(db, accountId),
     spaces: new SpaceRepository(db, accountId),
+    projects: new ProjectRepository(db, accountId),
+    resourceRestrictions: new ResourceRestrictionRepository(db, accountId),
     roles: new RoleRepository(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };

@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations, spaces and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces, projects, restrictions and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -57,6 +57,27 @@ describe('organizations are scoped to the account', () => {
     expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
     expect((await server.api('POST', '/v2/spaces', { key: other.key, body: { name: 'in their org', organization_id: org.id } })).status).toBe(404);
     expect((await server.api('GET', path)).body.name).toBe('tenant-a-space');
+  });
+
+  it('another account\'s admin can neither list, read, rename, restrict nor delete its projects', async () => {
+    const org = (await server.api('POST', '/v2/organizations', { body: { name: 'tenant-a-projects' } })).body;
+    const space = (await server.api('POST', '/v2/spaces', { body: { name: 'tenant-a-project-space', organization_id: org.id } })).body;
+    const project = (await server.api('POST', '/v2/projects', { body: { name: 'tenant-a-project', space_id: space.id } })).body;
+    const restricted = (await server.api('POST', '/v2/projects', { body: { name: 'tenant-a-restricted', space_id: space.id } })).body;
+    expect((await server.api('POST', '/v2/resource-restrictions', { body: { resource_id: restricted.id } })).status).toBeLessThan(300);
+    const path = `/v2/projects/${enc(project.id)}`;
+
+    expect(JSON.stringify((await server.api('GET', '/v2/projects?limit=100', { key: other.key })).body)).not.toContain(project.id);
+    expect((await server.api('GET', '/v2/projects?space_name=tenant-a', { key: other.key })).body.projects).toEqual([]);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { name: 'taken over' } })).status).toBe(404);
+    expect((await server.api('POST', '/v2/projects', { key: other.key, body: { name: 'in their space', space_id: space.id } })).status).toBe(404);
+    expect((await server.api('POST', '/v2/resource-restrictions', { key: other.key, body: { resource_id: project.id } })).status).toBe(404);
+    expect(JSON.stringify((await server.api('GET', '/v2/resource-restrictions?limit=100', { key: other.key })).body)).not.toContain(restricted.id);
+    expect((await server.api('DELETE', `/v2/resource-restrictions/${enc(restricted.id)}`, { key: other.key })).status).toBe(404);
+    expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('GET', path)).body.name).toBe('tenant-a-project');
+    expect(JSON.stringify((await server.api('GET', '/v2/resource-restrictions?limit=100')).body)).toContain(restricted.id);
   });
 
   it('each account\'s audit log holds only its own changes', async () => {

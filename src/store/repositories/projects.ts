@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database, ProjectRow } from '../schema.js';
+import { containsInsensitive } from '../text-filter.js';
+
+/** One account's projects: every query is filtered by the account it was made for. */
+export class ProjectRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /**
+   * `limit` rows by id after `after` (keyset), restricted to `ids` when given, filtered by space, by a substring
+   * of the space's name (it may match several spaces) and of the project's name.
+   */
+  list(options: {
+    spaceId?: number | undefined; spaceName?: string | undefined; name?: string | undefined;
+    ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
+  }): Promise<ProjectRow[]> {
+    let q = this.db.selectFrom('projects').selectAll('projects').where('projects.account_id', '=', this.accountId);
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return Promise.resolve([]);
+      q = q.where('projects.id', 'in', options.ids);
+    }
+    if (options.spaceId !== undefined) q = q.where('projects.space_id', '=', options.spaceId);
+    const spaceName = options.spaceName;
+    if (spaceName) {
+      q = q.where('projects.space_id', 'in', (eb) => eb.selectFrom('spaces').select('spaces.id')
+        .where('spaces.account_id', '=', this.accountId).where(containsInsensitive('spaces.name', spaceName)));
+    }
+    if (options.name) q = q.where(containsInsensitive('projects.name', options.name));
+    if (options.after !== undefined) q = q.where('projects.id', '>', options.after);
+    return q.orderBy('projects.id').limit(options.limit).execute();
+  }
+
+  find(id: number): Promise<ProjectRow | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  create(values: { spaceId: number; name: string; now: string }): Promise<ProjectRow> {
+    return this.db.insertInto('projects').values({
+      account_id: this.accountId, space_id: values.spaceId, name: values.name, created_at: values.now, updated_at: values.now,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** The renamed row, or undefined when the account has no such project. */
+  rename(id: number, name: string, now: string): Promise<ProjectRow | undefined> {
+    return this.db.updateTable('projects').set({ name, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
+  }
+
+  /** False when the account has no such project. Its restriction and bindings go by cascade. */
+  async delete(id: number): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('projects').where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+}
