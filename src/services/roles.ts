@@ -6,6 +6,8 @@ import { isPermission, PERMISSIONS, type Permission } from '../domain/permission
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
+import type { RoleUses } from '../store/repositories/roles.js';
 import type { Database, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin } from './authorize.js';
@@ -18,10 +20,7 @@ export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: nu
 export async function listRoles(ctx: ServiceDeps, principal: Principal, query: ListRolesQuery) {
   const scope = 'roles';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  let q = ctx.store.db.selectFrom('roles').selectAll().where('account_id', '=', principal.accountId);
-  if (query.is_predefined !== undefined) q = q.where('predefined_key', query.is_predefined ? 'is not' : 'is', null);
-  if (after !== undefined) q = q.where('id', '>', after);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).roles.list({ predefined: query.is_predefined, after, limit: query.limit + 1 });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
@@ -33,7 +32,7 @@ export async function getRole(ctx: ServiceDeps, principal: Principal, roleId: st
 /** A role of the account by wire id (predefined or custom); 404 otherwise, whatever account it may belong to. */
 export async function findRole(db: Trx | Kysely<Database>, accountId: number, roleId: string, field = 'role_id'): Promise<RoleRow> {
   const id = decodeId('Role', roleId, field);
-  const row = await db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await forAccount(db, accountId).roles.find(id);
   if (!row) throw notFound('role');
   return row;
 }
@@ -44,13 +43,9 @@ export async function createRole(ctx: ServiceDeps, actor: Actor, input: CreateRo
   requireAccountAdmin(actor.principal, 'create roles');
   const permissions = permissionSet(input.permissions);
   try {
-    return await runMutation(ctx, actor, async (trx) => {
-      const now = isoNow(ctx.clock);
-      return trx.insertInto('roles').values({
-        account_id: actor.principal.accountId, predefined_key: null, name: input.name, description: input.description || null,
-        permissions: JSON.stringify(permissions), created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
-    });
+    return await runMutation(ctx, actor, (trx) => forAccount(trx, actor.principal.accountId).roles.createCustom({
+      name: input.name, description: input.description || null, permissions: JSON.stringify(permissions), now: isoNow(ctx.clock),
+    }));
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(input.name);
     throw error;
@@ -65,15 +60,16 @@ export async function updateRole(ctx: ServiceDeps, actor: Actor, roleId: string,
   const permissions = input.permissions === undefined ? undefined : permissionSet(input.permissions);
   try {
     return await runMutation(ctx, actor, async (trx, changes) => {
-      const row = await trx.updateTable('roles').set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.description !== undefined ? { description: input.description || null } : {}),
-        ...(permissions !== undefined ? { permissions: JSON.stringify(permissions) } : {}),
-        updated_at: isoNow(ctx.clock),
-      }).where('id', '=', role.id).where('account_id', '=', actor.principal.accountId).returningAll().executeTakeFirst();
+      const roles = forAccount(trx, actor.principal.accountId).roles;
+      const row = await roles.update(role.id, {
+        name: input.name,
+        description: input.description === undefined ? undefined : input.description || null,
+        permissions: permissions === undefined ? undefined : JSON.stringify(permissions),
+        now: isoNow(ctx.clock),
+      });
       if (!row) throw notFound('role');
       if (permissions !== undefined) {
-        for (const userId of await holdersOf(trx, role.id)) changes.user(userId);
+        for (const userId of holdersOf(await roles.usesOf(role.id))) changes.user(userId);
       }
       return row;
     });
@@ -94,17 +90,16 @@ export async function deleteRole(ctx: ServiceDeps, actor: Actor, roleId: string,
   const role = await findModifiableRole(ctx, actor.principal, roleId, 'delete roles');
   try {
     await runMutation(ctx, actor, async (trx, changes) => {
-      const uses = await usesOf(trx, role.id);
+      const roles = forAccount(trx, actor.principal.accountId).roles;
+      const uses = await roles.usesOf(role.id);
       const count = uses.bindings.length + uses.organizationMemberships.length + uses.spaceMemberships.length;
       if (count > 0 && !force) {
         throw conflict(`role ${JSON.stringify(role.name)} is used by ${uses.bindings.length} role binding(s), `
           + `${uses.organizationMemberships.length} organization membership(s) and ${uses.spaceMemberships.length} space membership(s); `
           + 'remove them first or delete with force=true to remove them too', 'role in use');
       }
-      if (count > 0) await removeUses(trx, role.id, uses, changes);
-      const deleted = await trx.deleteFrom('roles').where('id', '=', role.id).where('account_id', '=', actor.principal.accountId)
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) throw notFound('role');
+      if (count > 0) await removeUses(trx, actor.principal.accountId, role.id, uses, changes);
+      if (!await roles.delete(role.id)) throw notFound('role');
     });
   } catch (error) {
     // A binding or membership created with this role after we looked: the role is in use after all.
@@ -135,32 +130,14 @@ function nameTaken(name: string): ApiError {
   return conflict(`a role named ${JSON.stringify(name)} already exists`);
 }
 
-interface RoleUses {
-  bindings: { id: number; user_id: number }[];
-  organizationMemberships: { id: number; user_id: number; organization_id: number }[];
-  spaceMemberships: { id: number; user_id: number; space_id: number }[];
-}
-
-async function usesOf(trx: Trx, roleId: number): Promise<RoleUses> {
-  const [bindings, organizationMemberships, spaceMemberships] = await Promise.all([
-    trx.selectFrom('role_bindings').select(['id', 'user_id']).where('role_id', '=', roleId).execute(),
-    trx.selectFrom('organization_memberships').select(['id', 'user_id', 'organization_id']).where('role_id', '=', roleId).execute(),
-    trx.selectFrom('space_memberships').select(['id', 'user_id', 'space_id']).where('role_id', '=', roleId).execute(),
-  ]);
-  return { bindings, organizationMemberships, spaceMemberships };
-}
-
 /** Users whose rights come partly from the role. */
-async function holdersOf(trx: Trx, roleId: number): Promise<Set<number>> {
-  const uses = await usesOf(trx, roleId);
+function holdersOf(uses: RoleUses): Set<number> {
   return new Set([...uses.bindings, ...uses.organizationMemberships, ...uses.spaceMemberships].map((u) => u.user_id));
 }
 
-async function removeUses(trx: Trx, roleId: number, uses: RoleUses, changes: ChangeSet): Promise<void> {
+async function removeUses(trx: Trx, accountId: number, roleId: number, uses: RoleUses, changes: ChangeSet): Promise<void> {
   for (const m of uses.organizationMemberships) await cascadeOrganizationMembershipRemoval(trx, m.user_id, m.organization_id);
   for (const m of uses.spaceMemberships) await cascadeSpaceMembershipRemoval(trx, m.user_id, m.space_id);
-  await trx.deleteFrom('role_bindings').where('role_id', '=', roleId).execute();
-  await trx.deleteFrom('space_memberships').where('role_id', '=', roleId).execute();
-  await trx.deleteFrom('organization_memberships').where('role_id', '=', roleId).execute();
+  await forAccount(trx, accountId).roles.removeUses(roleId);
   for (const u of [...uses.bindings, ...uses.organizationMemberships, ...uses.spaceMemberships]) changes.user(u.user_id);
 }

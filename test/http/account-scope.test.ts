@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations, spaces, projects, restrictions and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces, projects, restrictions, roles and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -78,6 +78,18 @@ describe('organizations are scoped to the account', () => {
     expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
     expect((await server.api('GET', path)).body.name).toBe('tenant-a-project');
     expect(JSON.stringify((await server.api('GET', '/v2/resource-restrictions?limit=100')).body)).toContain(restricted.id);
+  });
+
+  it('another account\'s admin can neither list, read, change nor delete its custom roles', async () => {
+    const role = (await server.api('POST', '/v2/roles', { body: { name: 'tenant-a-role', permissions: ['PROJECT_READ'] } })).body;
+    const path = `/v2/roles/${enc(role.id)}`;
+    expect(JSON.stringify((await server.api('GET', '/v2/roles?limit=100', { key: other.key })).body)).not.toContain(role.id);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { permissions: ['PROJECT_DELETE'] } })).status).toBe(404);
+    expect((await server.api('DELETE', `${path}?force=true`, { key: other.key })).status).toBe(404);
+    const still = (await server.api('GET', path)).body;
+    expect(still.name).toBe('tenant-a-role');
+    expect(still.permissions).toEqual(['PROJECT_READ']);
   });
 
   it('each account\'s audit log holds only its own changes', async () => {
