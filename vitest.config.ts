@@ -1,11 +1,61 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/helpers/slowest-first-sequencer.js';
+
+/**
+ * Three kinds of test, each a vitest project (`npx vitest run --project unit`):
+ * - unit: in-process, no database, no server — the engine, keys, domain, config, the CLI's pure parts;
+ * - http: a real server in the test process on a real database (test/http, test/store);
+ * - e2e: real processes — the `ax` binary, spawned servers, Chromium, `npm pack`.
+ * The database-backed projects exist once per backend (`http:sqlite`, `http:postgres`, …); scripts/test.js runs
+ * them all in one pool, so the PostgreSQL half overlaps the SQLite half instead of following it.
+ */
+const UNIT = [
+  'test/access/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/config/**/*.test.ts', 'test/domain/**/*.test.ts',
+  'test/keys/**/*.test.ts', 'test/role-mapping/**/*.test.ts', 'test/services/**/*.test.ts',
+  'test/cli/client-types.test.ts', 'test/cli/options.test.ts', 'test/cli/output.test.ts', 'test/cli/profiles.test.ts',
+  'test/cli/resolve.test.ts', 'test/cli/transport.test.ts',
+];
+const HTTP = ['test/http/**/*.test.ts', 'test/store/**/*.test.ts'];
+/** End-to-end files whose server is on the database under test (the rest run once, on SQLite). */
+const E2E_ON_EACH_DATABASE = ['test/e2e/**/*.test.ts', 'test/cli/e2e.test.ts'];
+const E2E = [...E2E_ON_EACH_DATABASE, 'test/cli/**/*.test.ts', 'test/web/**/*.test.ts', 'test/package/**/*.test.ts'];
+
+function project(name: string, include: string[], options: { exclude?: string[]; database?: 'sqlite' | 'postgres' } = {}): TestProjectInlineConfiguration {
+  return {
+    extends: true,
+    test: {
+      name,
+      include,
+      exclude: options.exclude ?? [],
+      ...(options.database ? { env: { AX_TEST_DB: options.database } } : {}),
+    },
+  };
+}
+
+/**
+ * Which backends the database-backed projects run on: AX_TEST_DBS (scripts/test.js: `sqlite,postgres`), else the
+ * one AX_TEST_DB names (default SQLite), so `AX_TEST_DB=postgres npx vitest run test/http/x.test.ts` runs x once.
+ */
+const DATABASES = (process.env.AX_TEST_DBS ?? process.env.AX_TEST_DB ?? 'sqlite').split(',').map((name) => {
+  if (name !== 'sqlite' && name !== 'postgres') throw new Error(`AX_TEST_DB(S): sqlite or postgres, got ${JSON.stringify(name)}`);
+  return name;
+});
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    sequence: { sequencer: SlowestFirstSequencer },
+    projects: [
+      project('unit', UNIT),
+      ...DATABASES.flatMap((database) => [
+        project(`http:${database}`, HTTP, { database }),
+        database === 'sqlite'
+          ? project('e2e:sqlite', E2E, { database, exclude: UNIT })
+          : project(`e2e:${database}`, E2E_ON_EACH_DATABASE, { database }),
+      ]),
+    ],
   },
 });
