@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 const verifier = () => new KeyVerifier(new KeyRecords(store.db), pepper, { now });
-const settle = () => new Promise((r) => setTimeout(r, 10));
+const lastUsed = async (id: number) =>
+  (await store.db.selectFrom('api_keys').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow()).last_used_at;
+/** The verifier writes last_used_at without waiting for it: wait (bounded) until the write for `at` has landed. */
+const written = (id: number, at: number) => expect.poll(() => lastUsed(id)).toBe(iso(at));
 
 describe('KeyVerifier.verify', () => {
   it('accepts a live key and answers its principal', async () => {
@@ -102,7 +105,7 @@ describe('KeyVerifier cache', () => {
     const k = await store.insertKey(pepper);
     const v = verifier();
     await v.verify(k.raw);
-    await settle();
+    await written(k.id, clock);
     const after = store.queries();
     for (let i = 0; i < 50; i++) expect((await v.verify(k.raw)).ok).toBe(true);
     expect(store.queries()).toBe(after);
@@ -144,11 +147,10 @@ describe('KeyVerifier cache', () => {
     const inFlight = v.verify(k.raw);
     v.invalidateKey(k.publicId);
     expect((await inFlight).ok).toBe(true);
-    await settle();
+    await written(k.id, clock);
     const before = store.queries();
     await v.verify(k.raw);
     expect(store.queries()).toBeGreaterThan(before);
-    await settle();
     const cached = store.queries();
     await v.verify(k.raw);
     expect(store.queries()).toBe(cached);
@@ -157,18 +159,16 @@ describe('KeyVerifier cache', () => {
   it('writes last_used_at at most once a minute per key', async () => {
     const k = await store.insertKey(pepper);
     const v = verifier();
-    const lastUsed = async () => (await store.db.selectFrom('api_keys').select('last_used_at').where('id', '=', k.id).executeTakeFirstOrThrow()).last_used_at;
     await v.verify(k.raw);
-    await settle();
-    expect(await lastUsed()).toBe(iso(clock));
+    await written(k.id, clock);
     const first = clock;
     clock += 30_000;
+    const queries = store.queries();
     await v.verify(k.raw);
-    await settle();
-    expect(await lastUsed()).toBe(iso(first));
+    expect(store.queries()).toBe(queries); // not even started: the throttle decides before any write
+    expect(await lastUsed(k.id)).toBe(iso(first));
     clock += 31_000;
     await v.verify(k.raw);
-    await settle();
-    expect(await lastUsed()).toBe(iso(clock));
+    await written(k.id, clock);
   });
 });
