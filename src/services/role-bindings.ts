@@ -6,6 +6,7 @@ import { ApiError, conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
+import { forAccount } from '../store/account-store.js';
 import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
@@ -40,19 +41,12 @@ export async function listRoleBindings(ctx: ServiceDeps, principal: Principal, q
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const resource = query.resource_id === undefined ? undefined : declaredResource(query.resource_type, query.resource_id);
   const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
-  const column = query.resource_type === 'SPACE' ? 'space_id' : 'project_id';
-  const filtered = () => {
-    let q = ctx.store.db.selectFrom('role_bindings').selectAll()
-      .where('account_id', '=', principal.accountId).where('resource_type', '=', query.resource_type);
-    if (resource !== undefined) q = q.where(column, '=', resource.id);
-    if (userId !== undefined) q = q.where('user_id', '=', userId);
-    if (after !== undefined) q = q.where('id', '>', after);
-    return q;
-  };
+  const bindings = forAccount(ctx.store.db, principal.accountId).roleBindings;
+  const filter = { resourceType: query.resource_type, userId, after };
   const n = query.limit + 1;
   let rows: RoleBindingRow[];
   if (principal.role === 'ADMIN') {
-    rows = await filtered().orderBy('id').limit(n).execute();
+    rows = await bindings.list({ ...filter, resourceIds: resource === undefined ? undefined : [resource.id], limit: n });
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
     const readable = allowedResources(snapshot, principal.userId, 'ROLE_BINDING_READ', query.resource_type)
@@ -60,7 +54,7 @@ export async function listRoleBindings(ctx: ServiceDeps, principal: Principal, q
     // Each chunk of resources gives its own first n bindings; the page's first n are among their union.
     rows = [];
     for (let i = 0; i < readable.length; i += CHUNK) {
-      rows.push(...await filtered().where(column, 'in', readable.slice(i, i + CHUNK)).orderBy('id').limit(n).execute());
+      rows.push(...await bindings.list({ ...filter, resourceIds: readable.slice(i, i + CHUNK), limit: n }));
     }
     rows = rows.sort((a, b) => a.id - b.id).slice(0, n);
   }
@@ -93,12 +87,7 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
       const user = await findVisibleLiveUser(trx, principal, input.user_id);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
-      const now = isoNow(ctx.clock);
-      const row = await trx.insertInto('role_bindings').values({
-        account_id: principal.accountId, user_id: user.id, role_id: role.id, resource_type: resource.type,
-        space_id: resource.type === 'SPACE' ? resource.id : null, project_id: resource.type === 'PROJECT' ? resource.id : null,
-        created_at: now, updated_at: now,
-      }).returningAll().executeTakeFirstOrThrow();
+      const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId: user.id, roleId: role.id, resource, now: isoNow(ctx.clock) });
       changes.user(user.id);
       changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
       return row;
@@ -126,8 +115,7 @@ export async function updateRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
       requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
-      const row = await trx.updateTable('role_bindings').set({ role_id: role.id, updated_at: isoNow(ctx.clock) })
-        .where('id', '=', binding.id).where('account_id', '=', principal.accountId).returningAll().executeTakeFirst();
+      const row = await forAccount(trx, principal.accountId).roleBindings.changeRole(binding.id, role.id, isoNow(ctx.clock));
       if (!row) throw notFound('role binding');
       changes.user(row.user_id);
       changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
@@ -145,9 +133,7 @@ export async function deleteRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'ROLE_BINDING_DELETE', resourceOf(binding));
   await runMutation(ctx, actor, async (trx, changes) => {
-    const deleted = await trx.deleteFrom('role_bindings').where('id', '=', binding.id).where('account_id', '=', principal.accountId)
-      .executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw notFound('role binding');
+    if (!await forAccount(trx, principal.accountId).roleBindings.delete(binding.id)) throw notFound('role binding');
     changes.user(binding.user_id);
     changes.patchAccess({ op: 'removeBinding', id: binding.id });
   });
@@ -160,7 +146,7 @@ export function resourceOf(row: Pick<RoleBindingRow, 'resource_type' | 'space_id
 
 async function findBinding(db: Trx | Kysely<Database>, accountId: number, bindingId: string): Promise<RoleBindingRow> {
   const id = decodeId('RoleBinding', bindingId, 'binding_id');
-  const row = await db.selectFrom('role_bindings').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await forAccount(db, accountId).roleBindings.find(id);
   if (!row) throw notFound('role binding');
   return row;
 }

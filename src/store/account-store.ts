@@ -3,6 +3,7 @@ import { AuditLogRepository } from './repositories/audit-logs.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { ResourceRestrictionRepository } from './repositories/resource-restrictions.js';
+import { RoleBindingRepository } from './repositories/role-bindings.js';
 import { RoleRepository } from './repositories/roles.js';
 import { SpaceRepository } from './repositories/spaces.js';
 import type { Database } from './schema.js';
@@ -21,6 +22,7 @@ export interface AccountStore {
   readonly projects: ProjectRepository;
   readonly resourceRestrictions: ResourceRestrictionRepository;
   readonly roles: RoleRepository;
+  readonly roleBindings: RoleBindingRepository;
   readonly auditLogs: AuditLogRepository;
 }
 
@@ -33,6 +35,7 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     projects: new ProjectRepository(db, accountId),
     resourceRestrictions: new ResourceRestrictionRepository(db, accountId),
     roles: new RoleRepository(db, accountId),
+    roleBindings: new RoleBindingRepository(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };
 }

@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations, spaces, projects, restrictions, roles and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces, projects, restrictions, roles, role bindings and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -90,6 +90,28 @@ describe('organizations are scoped to the account', () => {
     const still = (await server.api('GET', path)).body;
     expect(still.name).toBe('tenant-a-role');
     expect(still.permissions).toEqual(['PROJECT_READ']);
+  });
+
+  it('another account\'s admin can neither list, read, change nor delete its role bindings', async () => {
+    const org = (await server.api('POST', '/v2/organizations', { body: { name: 'tenant-a-bindings' } })).body;
+    const space = (await server.api('POST', '/v2/spaces', { body: { name: 'tenant-a-binding-space', organization_id: org.id } })).body;
+    const me = (await server.api('GET', '/v2/me')).body;
+    const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles as { id: string; name: string }[];
+    const readOnly = roles.find((r) => r.name === 'Read Only')!.id;
+    const binding = (await server.api('POST', '/v2/role-bindings', {
+      body: { user_id: me.id, role_id: readOnly, resource_type: 'SPACE', resource_id: space.id },
+    })).body;
+    const path = `/v2/role-bindings/${enc(binding.id)}`;
+    const theirRoles = (await server.api('GET', '/v2/roles?is_predefined=true', { key: other.key })).body.roles as { id: string; name: string }[];
+    const theirAdmin = theirRoles.find((r) => r.name === 'Admin')!.id;
+
+    const listed = await server.api('GET', '/v2/role-bindings?resource_type=SPACE&limit=100', { key: other.key });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(binding.id);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { role_id: theirAdmin } })).status).toBe(404);
+    expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('GET', path)).body.role_id).toBe(readOnly);
   });
 
   it('each account\'s audit log holds only its own changes', async () => {

@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database, RoleBindingRow } from '../schema.js';
+
+type BindingResourceType = RoleBindingRow['resource_type'];
+
+/** One account's role bindings: every query is filtered by the account it was made for. */
+export class RoleBindingRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /**
+   * `limit` bindings of one resource type by id after `after` (keyset), on one resource or on any of `resourceIds`
+   * when given, of one user when given.
+   */
+  list(options: {
+    resourceType: BindingResourceType; resourceIds?: readonly number[] | undefined; userId?: number | undefined;
+    after?: number | undefined; limit: number;
+  }): Promise<RoleBindingRow[]> {
+    const column = options.resourceType === 'SPACE' ? 'space_id' : 'project_id';
+    let q = this.db.selectFrom('role_bindings').selectAll()
+      .where('account_id', '=', this.accountId).where('resource_type', '=', options.resourceType);
+    if (options.resourceIds !== undefined) {
+      if (options.resourceIds.length === 0) return Promise.resolve([]);
+      q = q.where(column, 'in', options.resourceIds);
+    }
+    if (options.userId !== undefined) q = q.where('user_id', '=', options.userId);
+    if (options.after !== undefined) q = q.where('id', '>', options.after);
+    return q.orderBy('id').limit(options.limit).execute();
+  }
+
+  find(id: number): Promise<RoleBindingRow | undefined> {
+    return this.db.selectFrom('role_bindings').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  create(values: { userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string }): Promise<RoleBindingRow> {
+    const { resource } = values;
+    return this.db.insertInto('role_bindings').values({
+      account_id: this.accountId, user_id: values.userId, role_id: values.roleId, resource_type: resource.type,
+      space_id: resource.type === 'SPACE' ? resource.id : null, project_id: resource.type === 'PROJECT' ? resource.id : null,
+      created_at: values.now, updated_at: values.now,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** The changed row, or undefined when the account has no such binding. */
+  changeRole(id: number, roleId: number, now: string): Promise<RoleBindingRow | undefined> {
+    return this.db.updateTable('role_bindings').set({ role_id: roleId, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
+  }
+
+  /** False when the account has no such binding. */
+  async delete(id: number): Promise<boolean> {
+    const deleted = await this.db.deleteFrom('role_bindings').where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  }
+}
