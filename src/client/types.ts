@@ -1,8 +1,8 @@
 /**
- * Wire types of the `/v2` admin API. Answers (and the requests whose schema lives in `src/wire`) are the `Static<>`
- * of the server's own TypeBox schemas, imported as types only: the client never loads TypeBox at run time, and a
- * schema change is a type change here (test/cli/client-types.test.ts fails when they drift). Optional fields are
- * omitted by the server rather than sent as `null`, so they are typed `?:`.
+ * Wire types of the `/v2` admin API. Answers, request bodies and list queries are the `Static<>` of the server's own
+ * TypeBox schemas (src/wire), imported as types only: the client never loads TypeBox at run time, and a schema change
+ * is a type change here (test/cli/client-types.test.ts fails when they drift). Optional fields are omitted by the
+ * server rather than sent as `null`, so they are typed `?:`.
  */
 import type { Static } from '@sinclair/typebox';
 import type * as access from '../wire/access.js';
@@ -23,13 +23,13 @@ import type * as users from '../wire/users.js';
 /** `pagination` member of every list response. `next_cursor` is present only when `has_more` is true. */
 export type Pagination = Static<typeof common.Pagination>;
 
-/** Query parameters shared by every list endpoint. */
-export interface PageParams {
-  /** 1..100; the server's default is 50. */
-  limit?: number;
-  /** `pagination.next_cursor` of the previous page, unchanged. */
-  cursor?: string;
-}
+/**
+ * Query parameters shared by every list endpoint: `limit` 1..100 (the server's default is 50), and `cursor`, the
+ * `pagination.next_cursor` of the previous page, unchanged. The list queries below are the `Static<>` of the query
+ * schemas, i.e. the values after the server's coercion (numbers, booleans, repeated parameters as arrays): the
+ * transport writes them back as query strings.
+ */
+export type PageParams = Static<typeof common.PageQuery>;
 
 export type UserStatus = Static<typeof users.UserStatus>;
 export type InviteMode = Static<typeof users.InviteMode>;
@@ -57,150 +57,46 @@ export type User = Static<typeof users.User>;
 /** The 201 answer of `POST /v2/users`: the user, how it was invited and, for TEMPORARY_PASSWORD, the password. */
 export type CreatedUser = Static<typeof users.CreatedUser>;
 
-export interface UserListParams extends PageParams {
-  /** Case-insensitive substring of the email address. */
-  email?: string;
-  /** Repeatable; absent = ACTIVE, INVITED and EXPIRED. */
-  status?: UserStatus[];
-}
+export type UserListParams = Static<typeof users.ListUsersQuery>;
+export type CreateUserRequest = Static<typeof users.CreateUserBody>;
+export type UpdateUserRequest = Static<typeof users.UpdateUserBody>;
 
-// The request bodies and list queries below are still declared inline in their routes (src/http/routes/*): they are
-// written out here by hand until those schemas move to src/wire too.
+export type OrganizationListParams = Static<typeof organizations.ListOrganizationsQuery>;
+export type CreateOrganizationRequest = Static<typeof organizations.CreateOrganizationBody>;
+/** `description: null` clears the description. */
+export type UpdateOrganizationRequest = Static<typeof organizations.UpdateOrganizationBody>;
 
-export interface CreateUserRequest {
-  name: string;
-  email: string;
-  role: AccountRoleAssignmentRequest;
-  invite_mode: InviteMode;
-  is_developer?: boolean;
-}
+export type SpaceListParams = Static<typeof spaces.ListSpacesQuery>;
+export type CreateSpaceRequest = Static<typeof spaces.CreateSpaceBody>;
+/** `description: null` clears the description. */
+export type UpdateSpaceRequest = Static<typeof spaces.UpdateSpaceBody>;
 
-export interface UpdateUserRequest {
-  name?: string;
-  is_developer?: boolean;
-}
+/** `POST /v2/organizations/{id}/users` and `POST /v2/spaces/{id}/users` body (the two schemas are the same shape). */
+export type AddMemberRequest = Static<typeof organizations.AddOrganizationMemberBody> & Static<typeof spaces.AddSpaceMemberBody>;
 
-export interface OrganizationListParams extends PageParams {
-  /** Case-insensitive substring of the name. */
-  name?: string;
-}
+export type ProjectListParams = Static<typeof projects.ListProjectsQuery>;
+export type CreateProjectRequest = Static<typeof projects.CreateProjectBody>;
+export type UpdateProjectRequest = Static<typeof projects.UpdateProjectBody>;
 
-export interface CreateOrganizationRequest {
-  name: string;
-  description?: string;
-}
+export type RoleListParams = Static<typeof roles.ListRolesQuery>;
+export type CreateRoleRequest = Static<typeof roles.CreateRoleBody>;
+/** `permissions` replaces the whole set (never empty); `description: null` clears the description. */
+export type UpdateRoleRequest = Static<typeof roles.UpdateRoleBody>;
+/** Query of `DELETE /v2/roles/{id}`. */
+export type DeleteRoleParams = Static<typeof roles.DeleteRoleQuery>;
 
-export interface UpdateOrganizationRequest {
-  name?: string;
-  /** `null` clears the description. */
-  description?: string | null;
-}
+/** `resource_type` is required by the server. */
+export type RoleBindingListParams = Static<typeof roleBindings.ListRoleBindingsQuery>;
+export type CreateRoleBindingRequest = Static<typeof roleBindings.CreateRoleBindingBody>;
+export type UpdateRoleBindingRequest = Static<typeof roleBindings.UpdateRoleBindingBody>;
 
-export interface SpaceListParams extends PageParams {
-  org_id?: string;
-  /** Case-insensitive substring of the name. */
-  name?: string;
-}
+export type ResourceRestrictionListParams = Static<typeof restrictions.ListResourceRestrictionsQuery>;
+export type RestrictResourceRequest = Static<typeof restrictions.RestrictResourceBody>;
 
-export interface CreateSpaceRequest {
-  name: string;
-  organization_id: string;
-  description?: string;
-  is_private?: boolean;
-}
+export type ApiKeyListParams = Static<typeof apiKeys.ListApiKeysQuery>;
 
-export interface UpdateSpaceRequest {
-  name?: string;
-  description?: string | null;
-  is_private?: boolean;
-}
-
-export interface AddMemberRequest {
-  user_id: string;
-  role: RoleAssignmentRequest;
-}
-
-export interface ProjectListParams extends PageParams {
-  space_id?: string;
-  /** Case-insensitive substring of the space's name (may match several spaces). */
-  space_name?: string;
-  /** Case-insensitive substring of the project's name. */
-  name?: string;
-}
-
-export interface CreateProjectRequest {
-  name: string;
-  space_id: string;
-}
-
-export interface UpdateProjectRequest {
-  name: string;
-}
-
-export interface RoleListParams extends PageParams {
-  /** true = predefined only, false = custom only, absent = both. */
-  is_predefined?: boolean;
-}
-
-export interface CreateRoleRequest {
-  name: string;
-  permissions: string[];
-  description?: string;
-}
-
-export interface UpdateRoleRequest {
-  name?: string;
-  /** Replaces the whole set; must not be empty. */
-  permissions?: string[];
-  /** `null` clears the description. */
-  description?: string | null;
-}
-
-export interface RoleBindingListParams extends PageParams {
-  /** Required by the server. */
-  resource_type: RoleBindingResourceType;
-  user_id?: string;
-  /** Only bindings on this space or project (beyond Arize's surface). */
-  resource_id?: string;
-}
-
-export interface CreateRoleBindingRequest {
-  user_id: string;
-  role_id: string;
-  resource_type: RoleBindingResourceType;
-  resource_id: string;
-}
-
-export interface ResourceRestrictionListParams extends PageParams {
-  resource_type?: RestrictionResourceType;
-}
-
-export interface ApiKeyListParams extends PageParams {
-  key_type?: ApiKeyType;
-  /** The server's default is ACTIVE. */
-  status?: ApiKeyStatus;
-  space_id?: string;
-  /** Another user's keys: account admins only. */
-  user_id?: string;
-  /** Every key this person created, directly or through a bot key they created: account admins (or oneself). */
-  created_by_user_id?: string;
-}
-
-export interface AuditLogListParams extends PageParams {
-  /** Inclusive, RFC 3339; default end_time − 30 days. */
-  start_time?: string;
-  /** Inclusive, RFC 3339; default now. */
-  end_time?: string;
-  user_id?: string;
-  operation_type?: AuditOperationType;
-}
-
-export interface AuthenticationFailureListParams extends PageParams {
-  /** Inclusive, RFC 3339; default end_time − 30 days. */
-  start_time?: string;
-  /** Inclusive, RFC 3339; default now. */
-  end_time?: string;
-}
+export type AuditLogListParams = Static<typeof auditLogs.ListAuditLogsQuery>;
+export type AuthenticationFailureListParams = Static<typeof auditLogs.ListAuthenticationFailuresQuery>;
 
 /** `GET /v2/me`: the authenticated principal (user or bot), how it authenticated, and its account-level permissions. */
 export type Me = Static<typeof me.Me>;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { AccountRoleAssignment, Id, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+import { AccountRoleAssignment, Id, ListQuery, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 
 export const KeyType = Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')]);
 export const KeyStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('REVOKED')]);
@@ -80,4 +80,18 @@ export const RefreshedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.S
 export const RefreshApiKey = Type.Object({
   expires_at: Type.Optional(Timestamp),
   grace_period_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+}, { additionalProperties: false });
+
+export const ApiKeyParams = Type.Object({ api_key_id: Id });
+
+export const ListApiKeysQuery = Type.Object({
+  key_type: Type.Optional(KeyType),
+  /** The server's default is ACTIVE. */
+  status: Type.Optional(KeyStatus),
+  space_id: Type.Optional(Id),
+  /** Another user's keys: account admins only. */
+  user_id: Type.Optional(Id),
+  /** Every key this person created, directly or through a bot key they created: account admins (or oneself). */
+  created_by_user_id: Type.Optional(Id),
+  ...ListQuery,
 }, { additionalProperties: false });

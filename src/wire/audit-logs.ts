@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common.js';
+import { Id, ListQuery, Timestamp } from './common.js';
 
 export const OperationType = Type.Union([Type.Literal('QUERY'), Type.Literal('MUTATION'), Type.Literal('SUBSCRIPTION')]);
 
@@ -28,3 +28,21 @@ export const AuthenticationFailure = Type.Object({
   first_at: Timestamp,
   last_at: Timestamp,
 }, { description: 'Failed authentications, counted per window' });
+
+export const ListAuditLogsQuery = Type.Object({
+  /** Inclusive, RFC 3339; default end_time − 30 days. */
+  start_time: Type.Optional(Timestamp),
+  /** Inclusive, RFC 3339; default now. */
+  end_time: Type.Optional(Timestamp),
+  user_id: Type.Optional(Id),
+  operation_type: Type.Optional(OperationType),
+  ...ListQuery,
+}, { additionalProperties: false });
+
+export const ListAuthenticationFailuresQuery = Type.Object({
+  /** Inclusive, RFC 3339; default end_time − 30 days. */
+  start_time: Type.Optional(Timestamp),
+  /** Inclusive, RFC 3339; default now. */
+  end_time: Type.Optional(Timestamp),
+  ...ListQuery,
+}, { additionalProperties: false });

@@ -27,6 +27,14 @@ export const ListQuery = {
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
 };
 
+/** The query of a list that takes nothing but a page (the member lists). */
+export const PageQuery = Type.Object({ ...ListQuery }, { additionalProperties: false });
+
+/** A name that is not blank (organizations, spaces, projects, roles, users). */
+export const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
+/** A description; `null` in an update clears it. */
+export const Description = Type.String({ maxLength: 1000 });
+
 /** A string `enum` (what OpenAPI generators turn into enum types; a union of literals is only `anyOf`). */
 export function StringEnum<T extends string>(values: readonly T[], options: { description?: string } = {}) {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });

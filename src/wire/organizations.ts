@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, RoleAssignment, Timestamp } from './common.js';
+import { Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 import { MemberUser } from './users.js';
 
 export const Organization = Type.Object({
@@ -18,3 +18,22 @@ export const OrganizationMembership = Type.Object({
 
 /** A row of GET /v2/organizations/{org_id}/users (beyond Arize's surface): the membership and who it is. */
 export const OrganizationMember = Type.Composite([OrganizationMembership, Type.Object({ user: MemberUser })]);
+
+export const OrganizationParams = Type.Object({ org_id: Id });
+export const OrganizationMemberParams = Type.Object({ org_id: Id, user_id: Id });
+
+export const ListOrganizationsQuery = Type.Object({
+  /** Case-insensitive substring of the name. */
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  ...ListQuery,
+}, { additionalProperties: false });
+
+export const CreateOrganizationBody = Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false });
+
+export const UpdateOrganizationBody = Type.Object({
+  name: Type.Optional(Name),
+  /** `null` clears the description. */
+  description: Type.Optional(Type.Union([Description, Type.Null()])),
+}, { additionalProperties: false });
+
+export const AddOrganizationMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, Timestamp } from './common.js';
+import { Id, ListQuery, Name, Timestamp } from './common.js';
 
 export const Project = Type.Object({
   id: Id,
@@ -7,3 +7,17 @@ export const Project = Type.Object({
   space_id: Id,
   created_at: Timestamp,
 });
+
+export const ProjectParams = Type.Object({ project_id: Id });
+
+export const ListProjectsQuery = Type.Object({
+  space_id: Type.Optional(Id),
+  /** Case-insensitive substring of the space's name (may match several spaces). */
+  space_name: Type.Optional(Type.String({ maxLength: 255 })),
+  /** Case-insensitive substring of the project's name. */
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  ...ListQuery,
+}, { additionalProperties: false });
+
+export const CreateProjectBody = Type.Object({ name: Name, space_id: Id }, { additionalProperties: false });
+export const UpdateProjectBody = Type.Object({ name: Name }, { additionalProperties: false });

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { Id, RoleAssignment, Timestamp } from './common.js';
+import {
+  Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
+} from './common.js';
 import { MemberUser } from './users.js';
 
 /** Arize's Space plus `organization_id`, which its clients ignore and ours use. */
@@ -21,3 +23,26 @@ export const SpaceMembership = Type.Object({
 
 /** A row of GET /v2/spaces/{space_id}/users (beyond Arize's surface): the membership and who it is. */
 export const SpaceMember = Type.Composite([SpaceMembership, Type.Object({ user: MemberUser })]);
+
+export const SpaceParams = Type.Object({ space_id: Id });
+export const SpaceMemberParams = Type.Object({ space_id: Id, user_id: Id });
+
+export const ListSpacesQuery = Type.Object({
+  org_id: Type.Optional(Id),
+  /** Case-insensitive substring of the name. */
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  ...ListQuery,
+}, { additionalProperties: false });
+
+export const CreateSpaceBody = Type.Object({
+  name: Name, organization_id: Id, description: Type.Optional(Description), is_private: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const UpdateSpaceBody = Type.Object({
+  name: Type.Optional(Name),
+  /** `null` clears the description. */
+  description: Type.Optional(Type.Union([Description, Type.Null()])),
+  is_private: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const AddSpaceMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { AccountRoleAssignment, Id, Timestamp } from './common.js';
+import {
+  AccountRoleAssignment, Id, ListQuery, Name, PredefinedAccountRole, RoleAssignmentRequest, Timestamp,
+} from './common.js';
 
 export const UserStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INVITED'), Type.Literal('EXPIRED')]);
 export const InviteMode = Type.Union([Type.Literal('EMAIL_LINK'), Type.Literal('TEMPORARY_PASSWORD'), Type.Literal('NONE')]);
@@ -23,3 +25,23 @@ export const CreatedUser = Type.Composite([User, Type.Object({
 /** Who a membership belongs to, as the member lists show it (bots included). */
 export const MemberUser = Type.Object({ name: Type.String(), email: Type.String(), is_bot: Type.Boolean() });
 
+
+export const UserParams = Type.Object({ user_id: Id });
+
+export const ListUsersQuery = Type.Object({
+  /** Case-insensitive substring of the email address. */
+  email: Type.Optional(Type.String({ maxLength: 255 })),
+  /** Repeatable; absent = ACTIVE, INVITED and EXPIRED. */
+  status: Type.Optional(Type.Array(UserStatus, { maxItems: 10 })),
+  ...ListQuery,
+}, { additionalProperties: false });
+
+export const CreateUserBody = Type.Object({
+  name: Name,
+  email: Type.String({ format: 'email', maxLength: 255 }),
+  role: RoleAssignmentRequest(PredefinedAccountRole),
+  invite_mode: InviteMode,
+  is_developer: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });
+
+export const UpdateUserBody = Type.Object({ name: Type.Optional(Name), is_developer: Type.Optional(Type.Boolean()) }, { additionalProperties: false });

@@ -1,15 +1,32 @@
 import type { Static } from '@sinclair/typebox';
-import { describe, expectTypeOf, it } from 'vitest';
-import type * as wireAccess from '../../src/wire/access.js';
-import type * as wireApiKeys from '../../src/wire/api-keys.js';
-import type * as wireOrganizations from '../../src/wire/organizations.js';
-import type * as wireRemoval from '../../src/wire/removal-cascade.js';
-import type * as wireSpaces from '../../src/wire/spaces.js';
-import type * as wireUsers from '../../src/wire/users.js';
+import Fastify, { type RouteOptions } from 'fastify';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { routeModules } from '../../src/http/routes/index.js';
+import type { ServiceDeps } from '../../src/services/service-deps.js';
+import * as wireAccess from '../../src/wire/access.js';
+import * as wireApiKeys from '../../src/wire/api-keys.js';
+import * as wireAuditLogs from '../../src/wire/audit-logs.js';
+import * as wireCommon from '../../src/wire/common.js';
+import * as wireMe from '../../src/wire/me.js';
+import * as wireOrganizations from '../../src/wire/organizations.js';
+import * as wireProjects from '../../src/wire/projects.js';
+import * as wireRemoval from '../../src/wire/removal-cascade.js';
+import * as wireRestrictions from '../../src/wire/resource-restrictions.js';
+import * as wireRoleBindings from '../../src/wire/role-bindings.js';
+import * as wireRoles from '../../src/wire/roles.js';
+import * as wireSessions from '../../src/wire/sessions.js';
+import * as wireSpaces from '../../src/wire/spaces.js';
+import * as wireUsers from '../../src/wire/users.js';
 import {
   createClient, HttpError, paginate, type ApiKey, type AxClient, type CreatedApiKey, type CreateUserResult, type Organization,
   type RemovalCascade, type RemovalParams, type Role, type RoleAssignmentRequest, type User, type UserList,
+  type AccountRoleAssignmentRequest, type CreateUserRequest, type RoleListParams, type UserListParams,
 } from '../../src/client/index.js';
+
+const wireModules = [
+  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireMe, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireUsers,
+];
 
 describe('the typed client (a public library export)', () => {
   it('types every resource method by the wire shapes of api.md', () => {
@@ -67,5 +84,71 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.access.checks).parameter(0).toEqualTypeOf<Static<typeof wireAccess.AccessChecksRequest>>();
     expectTypeOf(ax.access.checks).returns.resolves.toEqualTypeOf<Static<typeof wireAccess.AccessChecksResult>>();
     expectTypeOf(ax.access.grantableRoles).returns.resolves.toEqualTypeOf<Static<typeof wireAccess.GrantableRoles>>();
+  });
+
+  it('takes the request shapes of the server schemas: bodies, list queries (as coerced) and removal queries (issue 9)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    type Query<T> = T | undefined;
+    expectTypeOf(ax.users.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireUsers.ListUsersQuery>>>();
+    expectTypeOf(ax.users.create).parameter(0).toEqualTypeOf<Static<typeof wireUsers.CreateUserBody>>();
+    expectTypeOf(ax.users.update).parameter(1).toEqualTypeOf<Static<typeof wireUsers.UpdateUserBody>>();
+    expectTypeOf(ax.organizations.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireOrganizations.ListOrganizationsQuery>>>();
+    expectTypeOf(ax.organizations.create).parameter(0).toEqualTypeOf<Static<typeof wireOrganizations.CreateOrganizationBody>>();
+    expectTypeOf(ax.organizations.update).parameter(1).toEqualTypeOf<Static<typeof wireOrganizations.UpdateOrganizationBody>>();
+    expectTypeOf(ax.organizations.listUsers).parameter(1).toEqualTypeOf<Query<Static<typeof wireCommon.PageQuery>>>();
+    expectTypeOf(ax.organizations.addUser).parameter(1).toEqualTypeOf<Static<typeof wireOrganizations.AddOrganizationMemberBody>>();
+    expectTypeOf(ax.spaces.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireSpaces.ListSpacesQuery>>>();
+    expectTypeOf(ax.spaces.create).parameter(0).toEqualTypeOf<Static<typeof wireSpaces.CreateSpaceBody>>();
+    expectTypeOf(ax.spaces.update).parameter(1).toEqualTypeOf<Static<typeof wireSpaces.UpdateSpaceBody>>();
+    expectTypeOf(ax.spaces.listUsers).parameter(1).toEqualTypeOf<Query<Static<typeof wireCommon.PageQuery>>>();
+    expectTypeOf(ax.spaces.addUser).parameter(1).toEqualTypeOf<Static<typeof wireSpaces.AddSpaceMemberBody>>();
+    expectTypeOf(ax.projects.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireProjects.ListProjectsQuery>>>();
+    expectTypeOf(ax.projects.create).parameter(0).toEqualTypeOf<Static<typeof wireProjects.CreateProjectBody>>();
+    expectTypeOf(ax.projects.update).parameter(1).toEqualTypeOf<Static<typeof wireProjects.UpdateProjectBody>>();
+    expectTypeOf(ax.roles.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireRoles.ListRolesQuery>>>();
+    expectTypeOf(ax.roles.create).parameter(0).toEqualTypeOf<Static<typeof wireRoles.CreateRoleBody>>();
+    expectTypeOf(ax.roles.update).parameter(1).toEqualTypeOf<Static<typeof wireRoles.UpdateRoleBody>>();
+    expectTypeOf(ax.roles.delete).parameter(1).toEqualTypeOf<Query<Static<typeof wireRoles.DeleteRoleQuery>>>();
+    expectTypeOf(ax.roleBindings.list).parameter(0).toEqualTypeOf<Static<typeof wireRoleBindings.ListRoleBindingsQuery>>();
+    expectTypeOf(ax.roleBindings.create).parameter(0).toEqualTypeOf<Static<typeof wireRoleBindings.CreateRoleBindingBody>>();
+    expectTypeOf(ax.roleBindings.update).parameter(1).toEqualTypeOf<Static<typeof wireRoleBindings.UpdateRoleBindingBody>>();
+    expectTypeOf(ax.resourceRestrictions.list).parameter(0)
+      .toEqualTypeOf<Query<Static<typeof wireRestrictions.ListResourceRestrictionsQuery>>>();
+    expectTypeOf(ax.apiKeys.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireApiKeys.ListApiKeysQuery>>>();
+    expectTypeOf(ax.apiKeys.refresh).parameter(1).toEqualTypeOf<Query<Static<typeof wireApiKeys.RefreshApiKey>>>();
+    expectTypeOf(ax.auditLogs.list).parameter(0).toEqualTypeOf<Query<Static<typeof wireAuditLogs.ListAuditLogsQuery>>>();
+    expectTypeOf(ax.auditLogs.listAuthenticationFailures).parameter(0)
+      .toEqualTypeOf<Query<Static<typeof wireAuditLogs.ListAuthenticationFailuresQuery>>>();
+    expectTypeOf(ax.organizations.removeUser).parameter(2).toEqualTypeOf<Query<Static<typeof wireRemoval.RemovalQuery>>>();
+
+    // Queries are typed as the server reads them after coercion: numbers, booleans and repeated parameters as arrays.
+    expectTypeOf<UserListParams>().toEqualTypeOf<{
+      email?: string; status?: ('ACTIVE' | 'INVITED' | 'EXPIRED')[]; limit?: number; cursor?: string;
+    }>();
+    expectTypeOf<RoleListParams['is_predefined']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<CreateUserRequest>().toEqualTypeOf<{
+      name: string; email: string; role: AccountRoleAssignmentRequest; invite_mode: 'EMAIL_LINK' | 'TEMPORARY_PASSWORD' | 'NONE';
+      is_developer?: boolean;
+    }>();
+  });
+
+  // The types above follow src/wire; this makes sure the server validates with src/wire too, so that a route cannot
+  // take a request shape of its own (written inline) that the client would not know about.
+  it('validates every request body, query and path of the server with a schema exported by src/wire (issue 9)', async () => {
+    const exported = new Set<unknown>(wireModules.flatMap((module) => Object.values(module)));
+    const routes: RouteOptions[] = [];
+    const app = Fastify();
+    app.addHook('onRoute', (route) => {
+      routes.push(route);
+    });
+    // Registering a route module only declares its routes: no service is called, so no dependency is needed.
+    for (const routeModule of routeModules) await app.register(async (scope) => routeModule(scope, {} as ServiceDeps));
+    await app.close();
+
+    const inline = routes.flatMap((route) => (['body', 'querystring', 'params'] as const)
+      .filter((part) => route.schema?.[part] !== undefined && !exported.has(route.schema[part]))
+      .map((part) => `${String(route.method)} ${route.url} ${part}`));
+    expect(routes.length).toBeGreaterThan(40);
+    expect(inline).toEqual([]);
   });
 });

@@ -4,12 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey } from '../../services/api-keys.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
-import { ApiKey, CreateApiKey, CreatedApiKey, KeyStatus, KeyType, RefreshApiKey, RefreshedApiKey } from '../../wire/api-keys.js';
+import { errorResponses, listResponse } from '../../wire/common.js';
+import { ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey } from '../../wire/api-keys.js';
 import { presentApiKey } from '../presenters/api-keys.js';
 
 const tags = ['api-keys'];
-const KeyParams = Type.Object({ api_key_id: Id });
 
 /** `/v2/api-keys`: list, create, refresh, revoke. There is no GET by id and no DELETE (keys are revoked). */
 export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -18,10 +17,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   app.get('/v2/api-keys', {
     schema: {
       tags,
-      querystring: Type.Object({
-        key_type: Type.Optional(KeyType), status: Type.Optional(KeyStatus), space_id: Type.Optional(Id), user_id: Type.Optional(Id),
-        created_by_user_id: Type.Optional(Id), ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListApiKeysQuery,
       response: { 200: listResponse('api_keys', ApiKey), ...errorResponses },
     },
   }, async (request) => {
@@ -41,7 +37,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   });
 
   app.post('/v2/api-keys/:api_key_id/refresh', {
-    schema: { tags, params: KeyParams, body: RefreshApiKey, response: { 200: RefreshedApiKey, ...errorResponses } },
+    schema: { tags, params: ApiKeyParams, body: RefreshApiKey, response: { 200: RefreshedApiKey, ...errorResponses } },
     // Arize's clients always send an object, possibly `{}`; a bodiless POST means the same, also when it names a
     // JSON content type (an empty body is no JSON to parse; the OpenAPI document marks this body optional).
     preParsing: async (request) => {
@@ -57,7 +53,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   });
 
   app.put('/v2/api-keys/:api_key_id/revoke', {
-    schema: { tags, params: KeyParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: ApiKeyParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
     return reply.code(204).send(null);

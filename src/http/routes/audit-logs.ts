@@ -1,12 +1,11 @@
-import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
 import { principalOf } from '../actor.js';
-import { AuditLog, AuthenticationFailure, OperationType } from '../../wire/audit-logs.js';
+import { AuditLog, AuthenticationFailure, ListAuditLogsQuery, ListAuthenticationFailuresQuery } from '../../wire/audit-logs.js';
 import { presentAuditLog, presentAuthenticationFailure } from '../presenters/audit-logs.js';
-import { errorResponses, Id, ListQuery, listResponse, Timestamp } from '../../wire/common.js';
+import { errorResponses, listResponse } from '../../wire/common.js';
 
 export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -14,13 +13,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
   app.get('/v2/audit-logs', {
     schema: {
       tags: ['audit-logs'],
-      querystring: Type.Object({
-        start_time: Type.Optional(Timestamp),
-        end_time: Type.Optional(Timestamp),
-        user_id: Type.Optional(Id),
-        operation_type: Type.Optional(OperationType),
-        ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListAuditLogsQuery,
       response: { 200: listResponse('logs', AuditLog), ...errorResponses },
     },
   }, async (request) => {
@@ -35,11 +28,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       summary: 'List failed authentications (account admins)',
       description: 'Refused sign-ins, API keys and sessions, counted per address, reason, operation and targeted user in '
         + '10-minute windows, newest first. Not part of Arize\'s API: /v2/audit-logs lists authenticated actions only.',
-      querystring: Type.Object({
-        start_time: Type.Optional(Timestamp),
-        end_time: Type.Optional(Timestamp),
-        ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListAuthenticationFailuresQuery,
       response: { 200: listResponse('failures', AuthenticationFailure), ...errorResponses },
     },
   }, async (request) => {

@@ -10,16 +10,13 @@ import {
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, signIn } from '../../services/sign-in.js';
 import { redactedBody } from '../actor.js';
 import { errorResponses } from '../../wire/common.js';
-import { ConsoleSession, Invitation } from '../../wire/sessions.js';
+import { ChangePasswordBody, ConsoleSession, Invitation, NewPasswordBody, SignInBody, TokenParams } from '../../wire/sessions.js';
 import { presentSession } from '../presenters/sessions.js';
 
 const tags = ['console sessions'];
 /** Public routes: no API key; the OpenAPI document says so with an empty security list. */
 const config = { public: true };
 const security: [] = [];
-const Password = Type.String({ minLength: 1, maxLength: 1024 });
-const NewPassword = Type.String({ minLength: 12, maxLength: 1024 });
-const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 
 /**
  * The web console's session endpoints: sign in with email and password (cookie `ax_session`, httpOnly,
@@ -51,7 +48,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
     config,
     schema: {
       tags, security,
-      body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 255 }), password: Password }, { additionalProperties: false }),
+      body: SignInBody,
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -75,7 +72,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
     config,
     schema: {
       tags, security,
-      body: Type.Object({ current_password: Password, new_password: NewPassword }, { additionalProperties: false }),
+      body: ChangePasswordBody,
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
@@ -94,7 +91,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
     config,
     schema: {
       tags, security, params: TokenParams,
-      body: Type.Object({ password: NewPassword }, { additionalProperties: false }),
+      body: NewPasswordBody,
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -107,7 +104,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
     config,
     schema: {
       tags, security, params: TokenParams,
-      body: Type.Object({ password: NewPassword }, { additionalProperties: false }),
+      body: NewPasswordBody,
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {

@@ -8,23 +8,23 @@ import {
 } from '../../services/organizations.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../../wire/common.js';
+import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import { Organization, OrganizationMember, OrganizationMembership } from '../../wire/organizations.js';
+import {
+  AddOrganizationMemberBody, CreateOrganizationBody, ListOrganizationsQuery, Organization, OrganizationMember, OrganizationMemberParams,
+  OrganizationMembership, OrganizationParams, UpdateOrganizationBody,
+} from '../../wire/organizations.js';
 import { presentOrganization, presentOrganizationMember } from '../presenters/organizations.js';
 
 const tags = ['organizations'];
-const OrgParams = Type.Object({ org_id: Id });
-const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
-const Description = Type.String({ maxLength: 1000 });
 
 export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/v2/organizations', {
     schema: {
-      tags, querystring: Type.Object({ name: Type.Optional(Type.String({ maxLength: 255 })), ...ListQuery }, { additionalProperties: false }),
+      tags, querystring: ListOrganizationsQuery,
       response: { 200: listResponse('organizations', Organization), ...errorResponses },
     },
   }, async (request) => {
@@ -34,7 +34,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
 
   app.post('/v2/organizations', {
     schema: {
-      tags, body: Type.Object({ name: Name, description: Type.Optional(Description) }, { additionalProperties: false }),
+      tags, body: CreateOrganizationBody,
       response: { 201: Organization, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -43,13 +43,13 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
   });
 
   app.get('/v2/organizations/:org_id', {
-    schema: { tags, params: OrgParams, response: { 200: Organization, ...errorResponses } },
+    schema: { tags, params: OrganizationParams, response: { 200: Organization, ...errorResponses } },
   }, async (request) => presentOrganization(await getOrganization(ctx, principalOf(request), request.params.org_id)));
 
   app.patch('/v2/organizations/:org_id', {
     schema: {
-      tags, params: OrgParams,
-      body: Type.Object({ name: Type.Optional(Name), description: Type.Optional(Type.Union([Description, Type.Null()])) }, { additionalProperties: false }),
+      tags, params: OrganizationParams,
+      body: UpdateOrganizationBody,
       response: { 200: Organization, ...errorResponses },
     },
   }, async (request) => {
@@ -58,7 +58,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
   });
 
   app.delete('/v2/organizations/:org_id', {
-    schema: { tags, params: OrgParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: OrganizationParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await deleteOrganization(ctx, actorOf(request), request.params.org_id);
     return reply.code(204).send(null);
@@ -66,7 +66,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
 
   app.get('/v2/organizations/:org_id/users', {
     schema: {
-      tags, params: OrgParams, querystring: Type.Object({ ...ListQuery }, { additionalProperties: false }),
+      tags, params: OrganizationParams, querystring: PageQuery,
       response: { 200: listResponse('memberships', OrganizationMember), ...errorResponses },
     },
   }, async (request) => {
@@ -76,15 +76,15 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
 
   app.post('/v2/organizations/:org_id/users', {
     schema: {
-      tags, params: OrgParams,
-      body: Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false }),
+      tags, params: OrganizationParams,
+      body: AddOrganizationMemberBody,
       response: { 200: OrganizationMembership, ...errorResponses },
     },
   }, async (request) => addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body));
 
   app.delete('/v2/organizations/:org_id/users/:user_id', {
     schema: {
-      tags, params: Type.Object({ org_id: Id, user_id: Id }), querystring: RemovalQuery,
+      tags, params: OrganizationMemberParams, querystring: RemovalQuery,
       response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {

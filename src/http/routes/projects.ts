@@ -4,13 +4,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../../services/projects.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
-import { Project } from '../../wire/projects.js';
+import { errorResponses, listResponse } from '../../wire/common.js';
+import { CreateProjectBody, ListProjectsQuery, Project, ProjectParams, UpdateProjectBody } from '../../wire/projects.js';
 import { presentProject } from '../presenters/projects.js';
 
 const tags = ['projects'];
-const ProjectParams = Type.Object({ project_id: Id });
-const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 
 export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -18,12 +16,7 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
   app.get('/v2/projects', {
     schema: {
       tags,
-      querystring: Type.Object({
-        space_id: Type.Optional(Id),
-        space_name: Type.Optional(Type.String({ maxLength: 255 })),
-        name: Type.Optional(Type.String({ maxLength: 255 })),
-        ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListProjectsQuery,
       response: { 200: listResponse('projects', Project), ...errorResponses },
     },
   }, async (request) => {
@@ -34,7 +27,7 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
   app.post('/v2/projects', {
     schema: {
       tags,
-      body: Type.Object({ name: Name, space_id: Id }, { additionalProperties: false }),
+      body: CreateProjectBody,
       response: { 201: Project, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -49,7 +42,7 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
   app.patch('/v2/projects/:project_id', {
     schema: {
       tags, params: ProjectParams,
-      body: Type.Object({ name: Name }, { additionalProperties: false }),
+      body: UpdateProjectBody,
       response: { 200: Project, ...errorResponses },
     },
   }, async (request) => presentProject(await updateProject(ctx, actorOf(request), request.params.project_id, request.body)));

@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { listResourceRestrictions, restrictResource, unrestrictResource } from '../../services/resource-restrictions.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
-import { ResourceRestriction, RestrictionResourceType } from '../../wire/resource-restrictions.js';
+import { errorResponses, listResponse } from '../../wire/common.js';
+import {
+  ListResourceRestrictionsQuery, ResourceRestriction, ResourceRestrictionParams, RestrictResourceBody,
+} from '../../wire/resource-restrictions.js';
 import { presentResourceRestriction } from '../presenters/resource-restrictions.js';
 
 const tags = ['resource-restrictions'];
@@ -16,7 +18,7 @@ export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: S
   app.get('/v2/resource-restrictions', {
     schema: {
       tags,
-      querystring: Type.Object({ resource_type: Type.Optional(RestrictionResourceType), ...ListQuery }, { additionalProperties: false }),
+      querystring: ListResourceRestrictionsQuery,
       response: { 200: listResponse('resource_restrictions', ResourceRestriction), ...errorResponses },
     },
   }, async (request) => {
@@ -28,13 +30,13 @@ export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: S
   app.post('/v2/resource-restrictions', {
     schema: {
       tags,
-      body: Type.Object({ resource_id: Id }, { additionalProperties: false }),
+      body: RestrictResourceBody,
       response: { 200: ResourceRestriction, ...errorResponses },
     },
   }, async (request) => presentResourceRestriction(await restrictResource(ctx, actorOf(request), request.body.resource_id)));
 
   app.delete('/v2/resource-restrictions/:resource_id', {
-    schema: { tags, params: Type.Object({ resource_id: Id }), response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: ResourceRestrictionParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await unrestrictResource(ctx, actorOf(request), request.params.resource_id);
     return reply.code(204).send(null);

@@ -6,12 +6,13 @@ import {
   createRoleBinding, deleteRoleBinding, getRoleBinding, listRoleBindings, updateRoleBinding,
 } from '../../services/role-bindings.js';
 import { actorOf, principalOf } from '../actor.js';
-import { errorResponses, Id, ListQuery, listResponse } from '../../wire/common.js';
-import { BindingResourceType, RoleBinding } from '../../wire/role-bindings.js';
+import { errorResponses, listResponse } from '../../wire/common.js';
+import {
+  CreateRoleBindingBody, ListRoleBindingsQuery, RoleBinding, RoleBindingParams, UpdateRoleBindingBody,
+} from '../../wire/role-bindings.js';
 import { presentRoleBinding } from '../presenters/role-bindings.js';
 
 const tags = ['role-bindings'];
-const BindingParams = Type.Object({ binding_id: Id });
 
 export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -19,9 +20,7 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.get('/v2/role-bindings', {
     schema: {
       tags,
-      querystring: Type.Object({
-        resource_type: BindingResourceType, resource_id: Type.Optional(Id), user_id: Type.Optional(Id), ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListRoleBindingsQuery,
       response: { 200: listResponse('role_bindings', RoleBinding), ...errorResponses },
     },
   }, async (request) => {
@@ -32,7 +31,7 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.post('/v2/role-bindings', {
     schema: {
       tags,
-      body: Type.Object({ user_id: Id, role_id: Id, resource_type: BindingResourceType, resource_id: Id }, { additionalProperties: false }),
+      body: CreateRoleBindingBody,
       response: { 201: RoleBinding, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -41,19 +40,19 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDe
   });
 
   app.get('/v2/role-bindings/:binding_id', {
-    schema: { tags, params: BindingParams, response: { 200: RoleBinding, ...errorResponses } },
+    schema: { tags, params: RoleBindingParams, response: { 200: RoleBinding, ...errorResponses } },
   }, async (request) => presentRoleBinding(await getRoleBinding(ctx, principalOf(request), request.params.binding_id)));
 
   app.patch('/v2/role-bindings/:binding_id', {
     schema: {
-      tags, params: BindingParams,
-      body: Type.Object({ role_id: Id }, { additionalProperties: false }),
+      tags, params: RoleBindingParams,
+      body: UpdateRoleBindingBody,
       response: { 200: RoleBinding, ...errorResponses },
     },
   }, async (request) => presentRoleBinding(await updateRoleBinding(ctx, actorOf(request), request.params.binding_id, request.body)));
 
   app.delete('/v2/role-bindings/:binding_id', {
-    schema: { tags, params: BindingParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: RoleBindingParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
     await deleteRoleBinding(ctx, actorOf(request), request.params.binding_id);
     return reply.code(204).send(null);

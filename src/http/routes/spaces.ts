@@ -7,16 +7,15 @@ import {
 } from '../../services/spaces.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedRole, RoleAssignmentRequest } from '../../wire/common.js';
+import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import { Space, SpaceMember, SpaceMembership } from '../../wire/spaces.js';
+import {
+  AddSpaceMemberBody, CreateSpaceBody, ListSpacesQuery, Space, SpaceMember, SpaceMemberParams, SpaceMembership, SpaceParams, UpdateSpaceBody,
+} from '../../wire/spaces.js';
 import { presentSpace, presentSpaceMember } from '../presenters/spaces.js';
 
 const tags = ['spaces'];
-const SpaceParams = Type.Object({ space_id: Id });
-const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
-const Description = Type.String({ maxLength: 1000 });
 
 export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -24,9 +23,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   app.get('/v2/spaces', {
     schema: {
       tags,
-      querystring: Type.Object({
-        org_id: Type.Optional(Id), name: Type.Optional(Type.String({ maxLength: 255 })), ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListSpacesQuery,
       response: { 200: listResponse('spaces', Space), ...errorResponses },
     },
   }, async (request) => {
@@ -37,9 +34,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   app.post('/v2/spaces', {
     schema: {
       tags,
-      body: Type.Object({
-        name: Name, organization_id: Id, description: Type.Optional(Description), is_private: Type.Optional(Type.Boolean()),
-      }, { additionalProperties: false }),
+      body: CreateSpaceBody,
       response: { 201: Space, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -54,11 +49,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   app.patch('/v2/spaces/:space_id', {
     schema: {
       tags, params: SpaceParams,
-      body: Type.Object({
-        name: Type.Optional(Name),
-        description: Type.Optional(Type.Union([Description, Type.Null()])),
-        is_private: Type.Optional(Type.Boolean()),
-      }, { additionalProperties: false }),
+      body: UpdateSpaceBody,
       response: { 200: Space, ...errorResponses },
     },
   }, async (request) => {
@@ -75,7 +66,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
 
   app.get('/v2/spaces/:space_id/users', {
     schema: {
-      tags, params: SpaceParams, querystring: Type.Object({ ...ListQuery }, { additionalProperties: false }),
+      tags, params: SpaceParams, querystring: PageQuery,
       response: { 200: listResponse('memberships', SpaceMember), ...errorResponses },
     },
   }, async (request) => {
@@ -86,14 +77,14 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   app.post('/v2/spaces/:space_id/users', {
     schema: {
       tags, params: SpaceParams,
-      body: Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false }),
+      body: AddSpaceMemberBody,
       response: { 200: SpaceMembership, ...errorResponses },
     },
   }, async (request) => addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body));
 
   app.delete('/v2/spaces/:space_id/users/:user_id', {
     schema: {
-      tags, params: Type.Object({ space_id: Id, user_id: Id }), querystring: RemovalQuery,
+      tags, params: SpaceMemberParams, querystring: RemovalQuery,
       response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {

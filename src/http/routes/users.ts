@@ -7,15 +7,13 @@ import {
 } from '../../services/users.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
-import { errorResponses, Id, ListQuery, listResponse, PredefinedAccountRole, Problem, RoleAssignmentRequest } from '../../wire/common.js';
+import { errorResponses, listResponse, Problem } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import { CreatedUser, InviteMode, User, UserStatus } from '../../wire/users.js';
+import { CreatedUser, CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserParams } from '../../wire/users.js';
 import { presentUser } from '../presenters/users.js';
 
 const tags = ['users'];
-const UserParams = Type.Object({ user_id: Id });
-const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
 
 /**
  * `/v2/users`: people of the account (bot users of service keys are never listed). Account admins manage
@@ -27,11 +25,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.get('/v2/users', {
     schema: {
       tags,
-      querystring: Type.Object({
-        email: Type.Optional(Type.String({ maxLength: 255 })),
-        status: Type.Optional(Type.Array(UserStatus, { maxItems: 10 })),
-        ...ListQuery,
-      }, { additionalProperties: false }),
+      querystring: ListUsersQuery,
       response: { 200: listResponse('users', User), ...errorResponses },
     },
   }, async (request) => {
@@ -42,13 +36,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.post('/v2/users', {
     schema: {
       tags,
-      body: Type.Object({
-        name: Name,
-        email: Type.String({ format: 'email', maxLength: 255 }),
-        role: RoleAssignmentRequest(PredefinedAccountRole),
-        invite_mode: InviteMode,
-        is_developer: Type.Optional(Type.Boolean()),
-      }, { additionalProperties: false }),
+      body: CreateUserBody,
       response: { 200: User, 201: CreatedUser, ...errorResponses, 503: Problem },
     },
   }, async (request, reply) => {
@@ -68,7 +56,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.patch('/v2/users/:user_id', {
     schema: {
       tags, params: UserParams,
-      body: Type.Object({ name: Type.Optional(Name), is_developer: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+      body: UpdateUserBody,
       response: { 200: User, ...errorResponses },
     },
   }, async (request) => {
