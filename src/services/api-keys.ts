@@ -6,7 +6,7 @@ import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { digestKey, generateKey, keyStatus, type ApiKeyStatus } from '../keys/index.js';
-import { whereKeyStatus } from '../store/key-status-filter.js';
+import { forAccount } from '../store/account-store.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import type { ApiKeyRow, Database } from '../store/schema.js';
@@ -45,7 +45,6 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
 export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery) {
   const scope = 'api-keys';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  const db = ctx.store.db;
   let creatorId: number | undefined = principal.userId;
   if (query.user_id !== undefined) creatorId = await otherUserFilter(ctx, principal, query.user_id, 'user_id');
   const rootCreatorId = query.created_by_user_id === undefined ? undefined
@@ -59,31 +58,12 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
     if (query.user_id === undefined && principal.role === 'ADMIN') creatorId = undefined;
   }
   const now = isoNow(ctx.clock);
-  let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', principal.accountId)
-    .where((eb) => whereKeyStatus(eb, query.status ?? 'ACTIVE', now));
-  if (creatorId !== undefined) q = q.where('created_by_user_id', '=', creatorId);
-  if (rootCreatorId !== undefined) {
-    q = q.where((eb) => eb.or([eb('created_by_user_id', '=', rootCreatorId), eb('root_creator_user_id', '=', rootCreatorId)]));
-  }
-  if (principal.role !== 'ADMIN') {
-    const readable = allowedResources(snapshot, principal.userId, 'SERVICE_KEY_READ', 'SPACE');
+  const rows = await forAccount(ctx.store.db, principal.accountId).apiKeys.list({
+    status: query.status ?? 'ACTIVE', now, createdBy: creatorId, rootCreator: rootCreatorId, keyType: query.key_type, spaceId,
     // A service key is listed when its bot has a space and none outside the caller's readable spaces.
-    q = q.where((eb) => eb.or([
-      eb('key_type', '=', 'USER'),
-      eb.and([
-        eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')),
-        eb.not(eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')
-          .$if(readable.length > 0, (sq) => sq.where('sm.space_id', 'not in', readable)))),
-      ]),
-    ]));
-  }
-  if (query.key_type !== undefined) q = q.where('key_type', '=', query.key_type);
-  if (spaceId !== undefined) {
-    q = q.where('key_type', '=', 'SERVICE')
-      .where('user_id', 'in', db.selectFrom('space_memberships').select('user_id').where('space_id', '=', spaceId));
-  }
-  if (after !== undefined) q = q.where('id', '>', after);
-  const rows = await q.orderBy('id').limit(query.limit + 1).execute();
+    readableSpaces: principal.role === 'ADMIN' ? undefined : allowedResources(snapshot, principal.userId, 'SERVICE_KEY_READ', 'SPACE'),
+    after, limit: query.limit + 1,
+  });
   return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r) };
 }
 
@@ -162,13 +142,10 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
       createdBy: old.created_by_user_id, rootCreator: old.root_creator_user_id ?? old.created_by_user_id,
     });
     const graceEnd = new Date(Date.parse(now) + grace * 1000).toISOString();
-    const retired = await trx.updateTable('api_keys')
-      .set(grace === 0
-        ? { status: 'REVOKED', revoked_at: now, replaced_by_id: issued.row.id }
-        : { expires_at: old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd, replaced_by_id: issued.row.id })
-      .where('id', '=', old.id).where('status', '=', 'ACTIVE').where('replaced_by_id', 'is', null)
-      .executeTakeFirst();
-    if (Number(retired.numUpdatedRows) === 0) {
+    const retired = await forAccount(trx, old.account_id).apiKeys.retire(old.id, issued.row.id, grace === 0
+      ? { revokedAt: now }
+      : { expiresAt: old.expires_at !== null && old.expires_at < graceEnd ? old.expires_at : graceEnd });
+    if (!retired) {
       throw new ApiError('CONFLICT', 'the key was refreshed or revoked by another request meanwhile; list the keys again', { title: 'Conflict' });
     }
     changes.key(old.public_id);
@@ -191,14 +168,14 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     if (row.key_type === 'SERVICE' && keyStatus(row, now) === 'ACTIVE') {
       await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, row.user_id), 'revoke');
     }
-    await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now }).where('id', '=', id).where('status', '=', 'ACTIVE').execute();
+    await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.user_id, now, changes);
   });
 }
 
 async function findKey(db: Trx | Kysely<Database>, principal: Principal, id: number): Promise<ApiKeyRow> {
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', principal.accountId).executeTakeFirst();
+  const row = await forAccount(db, principal.accountId).apiKeys.find(id);
   if (!row) throw notFound('API key');
   return row;
 }
@@ -229,8 +206,7 @@ function futureTime(value: string, now: string, field: string): string {
  */
 async function rootCreatorOf(trx: Trx, principal: Principal): Promise<number> {
   if (!principal.isBot) return principal.userId;
-  const parent = await trx.selectFrom('api_keys').select(['created_by_user_id', 'root_creator_user_id'])
-    .where('user_id', '=', principal.userId).where('key_type', '=', 'SERVICE').orderBy('id').limit(1).executeTakeFirst();
+  const parent = await forAccount(trx, principal.accountId).apiKeys.creatorsOfBot(principal.userId);
   return parent ? parent.root_creator_user_id ?? parent.created_by_user_id : principal.userId;
 }
 
@@ -239,11 +215,10 @@ export async function issueKey(trx: Trx, pepper: Buffer, key: {
   description: string | null; expiresAt: string | null; now: string;
 }): Promise<IssuedKey> {
   const generated = generateKey();
-  const row = await trx.insertInto('api_keys').values({
-    account_id: key.accountId,
-    user_id: key.userId, created_by_user_id: key.createdBy, root_creator_user_id: key.rootCreator, key_type: key.keyType, name: key.name, description: key.description,
-    public_id: generated.publicId, secret_hash: digestKey(pepper, generated.raw), last4: generated.last4,
-    status: 'ACTIVE', expires_at: key.expiresAt, revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: key.now,
-  }).returningAll().executeTakeFirstOrThrow();
+  const row = await forAccount(trx, key.accountId).apiKeys.insert({
+    keyType: key.keyType, userId: key.userId, createdBy: key.createdBy, rootCreator: key.rootCreator, name: key.name,
+    description: key.description, publicId: generated.publicId, secretHash: digestKey(pepper, generated.raw), last4: generated.last4,
+    expiresAt: key.expiresAt, now: key.now,
+  });
   return { row, key: generated.raw };
 }

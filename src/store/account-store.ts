@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-logs.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
@@ -23,6 +24,7 @@ export interface AccountStore {
   readonly resourceRestrictions: ResourceRestrictionRepository;
   readonly roles: RoleRepository;
   readonly roleBindings: RoleBindingRepository;
+  readonly apiKeys: ApiKeyRepository;
   readonly auditLogs: AuditLogRepository;
 }
 
@@ -36,6 +38,7 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     resourceRestrictions: new ResourceRestrictionRepository(db, accountId),
     roles: new RoleRepository(db, accountId),
     roleBindings: new RoleBindingRepository(db, accountId),
+    apiKeys: new ApiKeyRepository(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };
 }

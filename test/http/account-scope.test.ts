@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations, spaces, projects, restrictions, roles, role bindings and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces, projects, restrictions, roles, role bindings, API keys and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -112,6 +112,19 @@ describe('organizations are scoped to the account', () => {
     expect((await server.api('PATCH', path, { key: other.key, body: { role_id: theirAdmin } })).status).toBe(404);
     expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
     expect((await server.api('GET', path)).body.role_id).toBe(readOnly);
+  });
+
+  it('another account\'s admin can neither list, refresh nor revoke its API keys', async () => {
+    const key = (await server.api('POST', '/v2/api-keys', { body: { name: 'tenant-a-key', key_type: 'USER' } })).body;
+    const id = key.id;
+    const me = (await server.api('GET', '/v2/me')).body;
+    const listed = await server.api('GET', '/v2/api-keys?limit=100', { key: other.key });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(id);
+    expect((await server.api('GET', `/v2/api-keys?user_id=${enc(me.id)}`, { key: other.key })).status).toBe(404);
+    expect((await server.api('POST', `/v2/api-keys/${enc(id)}/refresh`, { key: other.key, body: {} })).status).toBe(404);
+    expect((await server.api('PUT', `/v2/api-keys/${enc(id)}/revoke`, { key: other.key })).status).toBe(404);
+    expect((await server.api('GET', '/v2/me', { key: key.key })).status).toBe(200);
   });
 
   it('each account\'s audit log holds only its own changes', async () => {

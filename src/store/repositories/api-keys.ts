@@ -1,0 +1,102 @@
+import type { Kysely } from 'kysely';
+import { whereKeyStatus } from '../key-status-filter.js';
+import type { ApiKeyRow, Database } from '../schema.js';
+
+/** The filters of a key list; each one given narrows it. */
+export interface ApiKeyListFilter {
+  status: 'ACTIVE' | 'REVOKED';
+  /** The time key statuses are read at (a refreshed key's grace period may have ended). */
+  now: string;
+  createdBy?: number | undefined;
+  /** Keys this person created, directly or through a bot key they created. */
+  rootCreator?: number | undefined;
+  keyType?: 'USER' | 'SERVICE' | undefined;
+  /** SERVICE keys whose bot is a member of this space. */
+  spaceId?: number | undefined;
+  /**
+   * Not an account admin: USER keys, and SERVICE keys whose bot has a space and none outside these (the spaces
+   * where the caller holds SERVICE_KEY_READ).
+   */
+  readableSpaces?: readonly number[] | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+/** One account's API keys: every query is filtered by the account it was made for. */
+export class ApiKeyRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /** `limit` keys by id after `after` (keyset). */
+  list(filter: ApiKeyListFilter): Promise<ApiKeyRow[]> {
+    const db = this.db;
+    let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', this.accountId)
+      .where((eb) => whereKeyStatus(eb, filter.status, filter.now));
+    if (filter.createdBy !== undefined) q = q.where('created_by_user_id', '=', filter.createdBy);
+    const rootCreator = filter.rootCreator;
+    if (rootCreator !== undefined) {
+      q = q.where((eb) => eb.or([eb('created_by_user_id', '=', rootCreator), eb('root_creator_user_id', '=', rootCreator)]));
+    }
+    const readable = filter.readableSpaces;
+    if (readable !== undefined) {
+      q = q.where((eb) => eb.or([
+        eb('key_type', '=', 'USER'),
+        eb.and([
+          eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')),
+          eb.not(eb.exists(eb.selectFrom('space_memberships as sm').select('sm.id').whereRef('sm.user_id', '=', 'api_keys.user_id')
+            .$if(readable.length > 0, (sq) => sq.where('sm.space_id', 'not in', readable)))),
+        ]),
+      ]));
+    }
+    if (filter.keyType !== undefined) q = q.where('key_type', '=', filter.keyType);
+    if (filter.spaceId !== undefined) {
+      q = q.where('key_type', '=', 'SERVICE')
+        .where('user_id', 'in', db.selectFrom('space_memberships').select('user_id').where('space_id', '=', filter.spaceId)
+          .where('account_id', '=', this.accountId));
+    }
+    if (filter.after !== undefined) q = q.where('id', '>', filter.after);
+    return q.orderBy('id').limit(filter.limit).execute();
+  }
+
+  find(id: number): Promise<ApiKeyRow | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  insert(values: {
+    keyType: 'USER' | 'SERVICE'; userId: number; createdBy: number; rootCreator: number; name: string; description: string | null;
+    publicId: string; secretHash: string; last4: string; expiresAt: string | null; now: string;
+  }): Promise<ApiKeyRow> {
+    return this.db.insertInto('api_keys').values({
+      account_id: this.accountId,
+      user_id: values.userId, created_by_user_id: values.createdBy, root_creator_user_id: values.rootCreator, key_type: values.keyType,
+      name: values.name, description: values.description, public_id: values.publicId, secret_hash: values.secretHash, last4: values.last4,
+      status: 'ACTIVE', expires_at: values.expiresAt, revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: values.now,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Marks an ACTIVE, not yet replaced key as replaced by `replacement`: revoked at once (`revokedAt`), or
+   * expiring at `expiresAt`. False when another request refreshed or revoked it first.
+   */
+  async retire(id: number, replacement: number, options: { revokedAt: string } | { expiresAt: string }): Promise<boolean> {
+    const retired = await this.db.updateTable('api_keys')
+      .set('revokedAt' in options
+        ? { status: 'REVOKED', revoked_at: options.revokedAt, replaced_by_id: replacement }
+        : { expires_at: options.expiresAt, replaced_by_id: replacement })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').where('replaced_by_id', 'is', null)
+      .executeTakeFirst();
+    return Number(retired.numUpdatedRows) > 0;
+  }
+
+  /** Revokes the key if it is ACTIVE (idempotent). */
+  async revoke(id: number, now: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
+  }
+
+  /** Who created the bot's own service key, and the person at the root of that chain; undefined for no such bot. */
+  creatorsOfBot(botUserId: number): Promise<Pick<ApiKeyRow, 'created_by_user_id' | 'root_creator_user_id'> | undefined> {
+    return this.db.selectFrom('api_keys').select(['created_by_user_id', 'root_creator_user_id'])
+      .where('user_id', '=', botUserId).where('key_type', '=', 'SERVICE').where('account_id', '=', this.accountId)
+      .orderBy('id').limit(1).executeTakeFirst();
+  }
+}
