@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import { decodeId } from '../domain/ids.js';
 import { notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { forAccount } from '../store/account-store.js';
 import type { Database, UserRow } from '../store/schema.js';
 import type { Trx } from './mutation.js';
 
 /** A live (not deleted) user of the account, by wire id; 404 otherwise, whatever account it may belong to. */
 export async function findLiveUser(db: Trx | Kysely<Database>, accountId: number, userId: string, field = 'user_id'): Promise<UserRow> {
   const id = decodeId('User', userId, field);
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', accountId)
-    .where('deleted_at', 'is', null).executeTakeFirst();
+  const row = await forAccount(db, accountId).users.findLive(id);
   if (!row) throw notFound('user');
   return row;
 }
@@ -22,9 +22,6 @@ export async function findLiveUser(db: Trx | Kysely<Database>, accountId: number
 export async function findVisibleLiveUser(db: Trx | Kysely<Database>, principal: Principal, userId: string, field = 'user_id'): Promise<UserRow> {
   const row = await findLiveUser(db, principal.accountId, userId, field);
   if (principal.role === 'ADMIN' || row.id === principal.userId) return row;
-  const shared = await db.selectFrom('organization_memberships as theirs')
-    .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
-    .select('theirs.id').where('theirs.user_id', '=', row.id).where('mine.user_id', '=', principal.userId).limit(1).executeTakeFirst();
-  if (!shared) throw notFound('user');
+  if (!await forAccount(db, principal.accountId).users.shareAnOrganization(row.id, principal.userId)) throw notFound('user');
   return row;
 }

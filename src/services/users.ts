@@ -1,4 +1,3 @@
-import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { generatePassword, hashPassword } from '../auth/password-hash.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
@@ -7,12 +6,12 @@ import type { Principal } from '../domain/principal.js';
 import { decodeCursor, toPage } from './pagination.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
-import { isPostgres } from '../store/dialect.js';
-import type { AccountRoleKey, Database, UserRow, UserStatus } from '../store/schema.js';
-import { containsInsensitive } from '../store/text-filter.js';
+import { forAccount } from '../store/account-store.js';
+import type { ListedUser } from '../store/repositories/users.js';
+import type { AccountRoleKey, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { removeAllMembershipsOf } from './membership-cascades.js';
-import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { endSessions } from './sessions.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
@@ -21,8 +20,8 @@ import { findLiveUser } from './users-lookup.js';
 export type InviteMode = 'EMAIL_LINK' | 'TEMPORARY_PASSWORD' | 'NONE';
 export type AccountRoleInput = { type: 'PREDEFINED'; name: AccountRoleKey } | { type: 'CUSTOM'; id: string; name?: string | undefined };
 
-/** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
-export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at'>;
+/** A user as the API shows it: `status` is the effective one (src/store/repositories/users.ts). */
+export type { ListedUser };
 
 export interface ListUsersQuery { email?: string | undefined; status?: UserStatus[] | undefined; limit: number; cursor?: string | undefined }
 
@@ -38,56 +37,23 @@ export type CreateUserResult =
   | { created: true; user: ListedUser; inviteMode: InviteMode; temporaryPassword?: string }
   | { created: false; user: ListedUser };
 
-const ALL_STATUSES: readonly UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
-
-/**
- * INVITED means the invitation can still be accepted: a user invited by link whose link has lapsed (or was
- * never sent) is EXPIRED until an invitation is resent. Computed when read, so no job has to sweep statuses.
- * (A TEMPORARY_PASSWORD invitation has no link: it stays INVITED until the first sign-in.)
- */
-function effectiveStatus(now: string) {
-  return sql<UserStatus>`case when ${sql.ref('users.status')} = 'INVITED' and ${sql.ref('users.password_hash')} is null and not exists (
-    select 1 from user_tokens t where t.user_id = ${sql.ref('users.id')} and t.kind = 'INVITE' and t.used_at is null and t.expires_at > ${now}
-  ) then 'EXPIRED' else ${sql.ref('users.status')} end`;
-}
-
-function selectUsers(db: Kysely<Database> | Trx, now: string) {
-  return db.selectFrom('users')
-    .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at'])
-    .select(effectiveStatus(now).as('status'))
-    .where('users.deleted_at', 'is', null);
-}
-
-/** Whom a principal other than an account admin may see: itself and the users it shares an organization with. */
-function visibleTo(principal: Principal) {
-  return (eb: ExpressionBuilder<Database, 'users'>) => eb.or([
-    eb('users.id', '=', principal.userId),
-    eb('users.id', 'in', eb.selectFrom('organization_memberships as theirs')
-      .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
-      .select('theirs.user_id').where('mine.user_id', '=', principal.userId)),
-  ]);
-}
-
 /** Human users the principal may see (account admins: all of the account's), by id, keyset-paginated. */
 export async function listUsers(ctx: ServiceDeps, principal: Principal, query: ListUsersQuery) {
   const scope = 'users';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
-  let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.account_id', '=', principal.accountId).where('users.is_bot', '=', 0);
-  if (principal.role !== 'ADMIN') q = q.where(visibleTo(principal));
-  if (query.email) q = q.where(containsInsensitive('users.email', query.email));
-  const statuses = new Set(query.status ?? ALL_STATUSES);
-  if (statuses.size < ALL_STATUSES.length) q = q.where(effectiveStatus(isoNow(ctx.clock)), 'in', [...statuses]);
-  if (after !== undefined) q = q.where('users.id', '>', after);
-  const rows = await q.orderBy('users.id').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).users.list({
+    now: isoNow(ctx.clock), visibleTo: principal.role === 'ADMIN' ? undefined : principal.userId,
+    email: query.email, statuses: query.status, after, limit: query.limit + 1,
+  });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 
 /** A live user of the account that the principal may see (bots included: service keys name them); else 404. */
 export async function getUser(ctx: ServiceDeps, principal: Principal, userId: string): Promise<ListedUser> {
   const id = decodeId('User', userId, 'user_id');
-  let q = selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.id', '=', id).where('users.account_id', '=', principal.accountId);
-  if (principal.role !== 'ADMIN') q = q.where(visibleTo(principal));
-  const row = await q.executeTakeFirst();
+  const row = await forAccount(ctx.store.db, principal.accountId).users.findListed(id, isoNow(ctx.clock), {
+    visibleTo: principal.role === 'ADMIN' ? undefined : principal.userId,
+  });
   if (!row) throw notFound('user');
   return row;
 }
@@ -107,50 +73,40 @@ export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUs
   }
   const role = input.role.name;
   const emailLower = input.email.toLowerCase();
-  const existing = await findByEmail(ctx.store.db, principal.accountId, emailLower, isoNow(ctx.clock));
+  const users = forAccount(ctx.store.db, principal.accountId).users;
+  const existing = await users.findListedByEmail(emailLower, isoNow(ctx.clock));
   if (existing) return answerExisting(existing, input);
-  await refuseDeletedEmail(ctx.store.db, principal.accountId, input.email);
+  if (await users.wasDeleted(emailLower)) {
+    // As Arize does: deleting a user is terminal, so its email cannot be invited again (409).
+    throw conflict(`the user with email ${JSON.stringify(input.email)} was deleted; deleted users cannot be re-invited`, 'user cannot be re-invited');
+  }
   const temporaryPassword = input.invite_mode === 'TEMPORARY_PASSWORD' ? generatePassword() : undefined;
   const passwordHash = temporaryPassword === undefined ? null : await hashPassword(temporaryPassword);
   let created: { id: number; token: string | undefined };
   try {
     created = await runMutation(ctx, actor, async (trx) => {
       const now = isoNow(ctx.clock);
-      const { id } = await trx.insertInto('users').values({
-        account_id: principal.accountId, name: input.name, email: input.email, email_lower: emailLower, role,
-        status: input.invite_mode === 'NONE' ? 'EXPIRED' : 'INVITED', is_developer: (input.is_developer ?? role !== 'ANNOTATOR') ? 1 : 0,
-        is_bot: 0, password_hash: passwordHash, must_change_password: temporaryPassword === undefined ? 0 : 1, deleted_at: null,
-        created_at: now, updated_at: now,
-      }).returning('id').executeTakeFirstOrThrow();
+      const id = await forAccount(trx, principal.accountId).users.createHuman({
+        name: input.name, email: input.email, role, status: input.invite_mode === 'NONE' ? 'EXPIRED' : 'INVITED',
+        isDeveloper: input.is_developer ?? role !== 'ANNOTATOR', passwordHash, mustChangePassword: temporaryPassword !== undefined, now,
+      });
       const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE', ctx.clock.now()) : undefined;
       return { id, token };
     });
   } catch (error) {
     // A concurrent invitation of the same email won the race: answer as if it had come first.
-    const winner = isUniqueViolation(error) ? await findByEmail(ctx.store.db, principal.accountId, emailLower, isoNow(ctx.clock)) : undefined;
+    const winner = isUniqueViolation(error) ? await users.findListedByEmail(emailLower, isoNow(ctx.clock)) : undefined;
     if (!winner) throw error;
     return answerExisting(winner, input);
   }
-  const user = await selectUsers(ctx.store.db, isoNow(ctx.clock)).where('users.id', '=', created.id).executeTakeFirstOrThrow();
+  const user = await users.findListed(created.id, isoNow(ctx.clock));
+  if (!user) throw notFound('user');
   if (created.token !== undefined) {
     await mailUserToken(ctx, user, 'INVITE', created.token, {
       sentBy: principal.name, onFailure: 'the user was created, but the invitation mail could not be sent; resend the invitation',
     });
   }
   return { created: true, user, inviteMode: input.invite_mode, ...(temporaryPassword === undefined ? {} : { temporaryPassword }) };
-}
-
-function findByEmail(db: Kysely<Database>, accountId: number, emailLower: string, now: string): Promise<ListedUser | undefined> {
-  return selectUsers(db, now).where('users.account_id', '=', accountId).where('users.email_lower', '=', emailLower).executeTakeFirst();
-}
-
-/** As Arize does: deleting a user is terminal, so its email cannot be invited again (409). */
-async function refuseDeletedEmail(db: Kysely<Database>, accountId: number, email: string): Promise<void> {
-  const deleted = await db.selectFrom('users').select('id').where('account_id', '=', accountId)
-    .where('email_lower', '=', email.toLowerCase()).where('is_bot', '=', 0).where('deleted_at', 'is not', null).executeTakeFirst();
-  if (deleted) {
-    throw conflict(`the user with email ${JSON.stringify(email)} was deleted; deleted users cannot be re-invited`, 'user cannot be re-invited');
-  }
 }
 
 function answerExisting(existing: ListedUser, input: CreateUserInput): CreateUserResult {
@@ -175,13 +131,12 @@ export async function updateUser(ctx: ServiceDeps, actor: Actor, userId: string,
   return runMutation(ctx, actor, async (trx, changes) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     if (target.is_bot) throw unprocessable('user_id: bot users belong to their service key and cannot be changed here');
-    await trx.updateTable('users').set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.is_developer !== undefined ? { is_developer: input.is_developer ? 1 : 0 } : {}),
-      updated_at: isoNow(ctx.clock),
-    }).where('id', '=', id).execute();
+    const users = forAccount(trx, principal.accountId).users;
+    await users.update(id, { name: input.name, isDeveloper: input.is_developer, now: isoNow(ctx.clock) });
     changes.user(id);
-    return selectUsers(trx, isoNow(ctx.clock)).where('users.id', '=', id).executeTakeFirstOrThrow();
+    const user = await users.findListed(id, isoNow(ctx.clock));
+    if (!user) throw notFound('user');
+    return user;
   });
 }
 
@@ -198,40 +153,25 @@ export async function deleteUser(
   const { principal } = actor;
   const id = decodeId('User', userId, 'user_id');
   requireAccountAdmin(principal, 'delete users');
-  const row = await ctx.store.db.selectFrom('users').select(['is_bot', 'deleted_at']).where('id', '=', id)
-    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  const row = await forAccount(ctx.store.db, principal.accountId).users.find(id);
   if (!row) throw notFound('user');
   if (row.deleted_at !== null) return undefined;
   if (row.is_bot) throw unprocessable('user_id: bot users are deleted with their service key; revoke the key (PUT /v2/api-keys/{id}/revoke)');
   return runRemoval(ctx, actor, options, async (trx, changes) => {
-    await requireAnotherActiveAdmin(trx, principal.accountId, id);
+    const store = forAccount(trx, principal.accountId);
+    const admins = await store.users.lockActiveAdmins();
+    if (admins.includes(id) && !admins.some((a) => a !== id)) {
+      throw unprocessable('user_id: this is the last ACTIVE account ADMIN; make another user an ADMIN first');
+    }
     const now = isoNow(ctx.clock);
-    const deleted = await trx.updateTable('users').set({ deleted_at: now, password_hash: null, updated_at: now })
-      .where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
-    if (Number(deleted.numUpdatedRows) === 0) return undefined;
+    if (!await store.users.markDeleted(id, now)) return undefined;
     const memberships = await removeAllMembershipsOf(trx, id);
-    const revoked = await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
-      .where('created_by_user_id', '=', id).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
-      .returning('public_id').execute();
-    for (const key of revoked) changes.key(key.public_id);
+    const revoked = await store.apiKeys.revokeUserKeysCreatedBy(id, now);
+    for (const publicId of revoked) changes.key(publicId);
     await endSessions(trx, id, now);
     changes.user(id);
     return { personId: id, reach: 'account', counts: { ...memberships, userKeysRevoked: revoked.length } };
   });
-}
-
-/**
- * 422 when the user is the account's last ACTIVE human ADMIN. On PostgreSQL the admins' rows are locked so that
- * two admins deleting each other concurrently cannot both succeed; SQLite serializes writers anyway.
- */
-async function requireAnotherActiveAdmin(trx: Trx, accountId: number, userId: number): Promise<void> {
-  let q = trx.selectFrom('users').select(['id']).where('account_id', '=', accountId).where('role', '=', 'ADMIN')
-    .where('status', '=', 'ACTIVE').where('is_bot', '=', 0).where('deleted_at', 'is', null);
-  if (isPostgres(trx)) q = q.forUpdate();
-  const admins = await q.execute();
-  if (admins.some((a) => a.id === userId) && !admins.some((a) => a.id !== userId)) {
-    throw unprocessable('user_id: this is the last ACTIVE account ADMIN; make another user an ADMIN first');
-  }
 }
 
 /**
@@ -247,8 +187,7 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
-    await trx.updateTable('users').set({ status: 'INVITED', password_hash: null, must_change_password: 0, updated_at: isoNow(ctx.clock) })
-      .where('id', '=', target.id).execute();
+    await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: true });
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'INVITE', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'INVITE', token, { sentBy: principal.name, onFailure: 'the invitation mail could not be sent' });
@@ -269,8 +208,7 @@ export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: stri
         ? 'user_id: bot users have no password'
         : `user_id: the user is ${target.status} and has no password yet; resend the invitation instead`);
     }
-    await trx.updateTable('users').set({ password_hash: null, must_change_password: 0, updated_at: isoNow(ctx.clock) })
-      .where('id', '=', target.id).execute();
+    await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: false });
     await endSessions(trx, target.id, isoNow(ctx.clock));
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET', ctx.clock.now()) };
   });

@@ -7,6 +7,7 @@ import { ResourceRestrictionRepository } from './repositories/resource-restricti
 import { RoleBindingRepository } from './repositories/role-bindings.js';
 import { RoleRepository } from './repositories/roles.js';
 import { SpaceRepository } from './repositories/spaces.js';
+import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 
 /**
@@ -25,6 +26,7 @@ export interface AccountStore {
   readonly roles: RoleRepository;
   readonly roleBindings: RoleBindingRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly users: UserRepository;
   readonly auditLogs: AuditLogRepository;
 }
 
@@ -39,6 +41,7 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     roles: new RoleRepository(db, accountId),
     roleBindings: new RoleBindingRepository(db, accountId),
     apiKeys: new ApiKeyRepository(db, accountId),
+    users: new UserRepository(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };
 }

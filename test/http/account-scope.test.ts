@@ -3,7 +3,7 @@ import { createSecondAccount } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Issue 9 §2: organizations, spaces, projects, restrictions, roles, role bindings, API keys and the audit log are read and written through the account-scoped store
+ * Issue 9 §2: organizations, spaces, projects, restrictions, roles, role bindings, API keys, users and the audit log are read and written through the account-scoped store
  * (src/store/account-store.ts), which filters every query by the caller's account. Another tenant's admin sees
  * none of them and changes none of them: every answer is the 404 of a row that does not exist.
  */
@@ -125,6 +125,29 @@ describe('organizations are scoped to the account', () => {
     expect((await server.api('POST', `/v2/api-keys/${enc(id)}/refresh`, { key: other.key, body: {} })).status).toBe(404);
     expect((await server.api('PUT', `/v2/api-keys/${enc(id)}/revoke`, { key: other.key })).status).toBe(404);
     expect((await server.api('GET', '/v2/me', { key: key.key })).status).toBe(200);
+  });
+
+  it('another account\'s admin can neither list, read, change, re-invite nor delete its users', async () => {
+    const invited = (await server.api('POST', '/v2/users', {
+      body: { name: 'Tenant A Person', email: 'person@tenant-a.example', role: { type: 'PREDEFINED', name: 'MEMBER' }, invite_mode: 'NONE' },
+    })).body;
+    const id = invited.user?.id ?? invited.id;
+    const path = `/v2/users/${enc(id)}`;
+    const listed = await server.api('GET', '/v2/users?limit=100&email=tenant-a', { key: other.key });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(id);
+    expect((await server.api('GET', path, { key: other.key })).status).toBe(404);
+    expect((await server.api('PATCH', path, { key: other.key, body: { name: 'taken over' } })).status).toBe(404);
+    expect((await server.api('POST', `${path}/resend-invitation`, { key: other.key })).status).toBe(404);
+    expect((await server.api('DELETE', path, { key: other.key })).status).toBe(404);
+    // The same email is free in the other account: emails are unique per account.
+    const theirs = await server.api('POST', '/v2/users', {
+      key: other.key,
+      body: { name: 'Their Person', email: 'person@tenant-a.example', role: { type: 'PREDEFINED', name: 'MEMBER' }, invite_mode: 'NONE' },
+    });
+    expect(theirs.status).toBe(201);
+    expect(JSON.stringify(theirs.body)).not.toContain(id);
+    expect((await server.api('GET', path)).body.name).toBe('Tenant A Person');
   });
 
   it('each account\'s audit log holds only its own changes', async () => {

@@ -93,6 +93,14 @@ export class ApiKeyRepository {
       .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
   }
 
+  /** Revokes the ACTIVE USER keys the person created; answers their public ids. */
+  async revokeUserKeysCreatedBy(userId: number, now: string): Promise<string[]> {
+    const revoked = await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
+      .where('created_by_user_id', '=', userId).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
+      .where('account_id', '=', this.accountId).returning('public_id').execute();
+    return revoked.map((k) => k.public_id);
+  }
+
   /** Who created the bot's own service key, and the person at the root of that chain; undefined for no such bot. */
   creatorsOfBot(botUserId: number): Promise<Pick<ApiKeyRow, 'created_by_user_id' | 'root_creator_user_id'> | undefined> {
     return this.db.selectFrom('api_keys').select(['created_by_user_id', 'root_creator_user_id'])

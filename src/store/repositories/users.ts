@@ -1,0 +1,144 @@
+import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
+import { isPostgres } from '../dialect.js';
+import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js';
+import { containsInsensitive } from '../text-filter.js';
+
+/** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
+export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at'>;
+
+const ALL_STATUSES: readonly UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
+
+/**
+ * INVITED means the invitation can still be accepted: a user invited by link whose link has lapsed (or was
+ * never sent) is EXPIRED until an invitation is resent. Computed when read, so no job has to sweep statuses.
+ * (A TEMPORARY_PASSWORD invitation has no link: it stays INVITED until the first sign-in.)
+ */
+function effectiveStatus(now: string) {
+  return sql<UserStatus>`case when ${sql.ref('users.status')} = 'INVITED' and ${sql.ref('users.password_hash')} is null and not exists (
+    select 1 from user_tokens t where t.user_id = ${sql.ref('users.id')} and t.kind = 'INVITE' and t.used_at is null and t.expires_at > ${now}
+  ) then 'EXPIRED' else ${sql.ref('users.status')} end`;
+}
+
+/** Whom a user other than an account admin may see: itself and the users it shares an organization with. */
+function visibleTo(viewerId: number) {
+  return (eb: ExpressionBuilder<Database, 'users'>) => eb.or([
+    eb('users.id', '=', viewerId),
+    eb('users.id', 'in', eb.selectFrom('organization_memberships as theirs')
+      .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
+      .select('theirs.user_id').where('mine.user_id', '=', viewerId)),
+  ]);
+}
+
+/** One account's users: every query is filtered by the account it was made for. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /** Live users of the account as the API shows them, their status read at `now`. */
+  #listed(now: string) {
+    return this.db.selectFrom('users')
+      .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at'])
+      .select(effectiveStatus(now).as('status'))
+      .where('users.account_id', '=', this.accountId)
+      .where('users.deleted_at', 'is', null);
+  }
+
+  /**
+   * Live human users by id after `after` (keyset), only those `visibleTo` may see when given (else all), filtered
+   * by an email substring and by effective status.
+   */
+  list(options: {
+    now: string; visibleTo?: number | undefined; email?: string | undefined; statuses?: readonly UserStatus[] | undefined;
+    after?: number | undefined; limit: number;
+  }): Promise<ListedUser[]> {
+    let q = this.#listed(options.now).where('users.is_bot', '=', 0);
+    if (options.visibleTo !== undefined) q = q.where(visibleTo(options.visibleTo));
+    if (options.email) q = q.where(containsInsensitive('users.email', options.email));
+    const statuses = new Set(options.statuses ?? ALL_STATUSES);
+    if (statuses.size < ALL_STATUSES.length) q = q.where(effectiveStatus(options.now), 'in', [...statuses]);
+    if (options.after !== undefined) q = q.where('users.id', '>', options.after);
+    return q.orderBy('users.id').limit(options.limit).execute();
+  }
+
+  /** A live user (bots included), if `visibleTo` may see it when given. */
+  findListed(id: number, now: string, options: { visibleTo?: number | undefined } = {}): Promise<ListedUser | undefined> {
+    let q = this.#listed(now).where('users.id', '=', id);
+    if (options.visibleTo !== undefined) q = q.where(visibleTo(options.visibleTo));
+    return q.executeTakeFirst();
+  }
+
+  findListedByEmail(emailLower: string, now: string): Promise<ListedUser | undefined> {
+    return this.#listed(now).where('users.email_lower', '=', emailLower).executeTakeFirst();
+  }
+
+  /** The user row, deleted or not. */
+  find(id: number): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  }
+
+  /** The live (not deleted) user row. */
+  findLive(id: number): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', this.accountId)
+      .where('deleted_at', 'is', null).executeTakeFirst();
+  }
+
+  /** The two users are members of one organization. */
+  async shareAnOrganization(userId: number, otherId: number): Promise<boolean> {
+    const shared = await this.db.selectFrom('organization_memberships as theirs')
+      .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
+      .select('theirs.id').where('theirs.user_id', '=', userId).where('mine.user_id', '=', otherId)
+      .where('theirs.account_id', '=', this.accountId).limit(1).executeTakeFirst();
+    return shared !== undefined;
+  }
+
+  /** A deleted human user had this email: deletion is terminal, so it cannot be invited again. */
+  async wasDeleted(emailLower: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('id').where('account_id', '=', this.accountId)
+      .where('email_lower', '=', emailLower).where('is_bot', '=', 0).where('deleted_at', 'is not', null).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async createHuman(values: {
+    name: string; email: string; role: AccountRoleKey; status: UserStatus; isDeveloper: boolean; passwordHash: string | null;
+    mustChangePassword: boolean; now: string;
+  }): Promise<number> {
+    const { id } = await this.db.insertInto('users').values({
+      account_id: this.accountId, name: values.name, email: values.email, email_lower: values.email.toLowerCase(), role: values.role,
+      status: values.status, is_developer: values.isDeveloper ? 1 : 0, is_bot: 0, password_hash: values.passwordHash,
+      must_change_password: values.mustChangePassword ? 1 : 0, deleted_at: null, created_at: values.now, updated_at: values.now,
+    }).returning('id').executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async update(id: number, changes: { name?: string | undefined; isDeveloper?: boolean | undefined; now: string }): Promise<void> {
+    await this.db.updateTable('users').set({
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.isDeveloper !== undefined ? { is_developer: changes.isDeveloper ? 1 : 0 } : {}),
+      updated_at: changes.now,
+    }).where('id', '=', id).where('account_id', '=', this.accountId).execute();
+  }
+
+  /** Soft-deletes a live user (its password goes); false when it was deleted already. */
+  async markDeleted(id: number, now: string): Promise<boolean> {
+    const deleted = await this.db.updateTable('users').set({ deleted_at: now, password_hash: null, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('deleted_at', 'is', null).executeTakeFirst();
+    return Number(deleted.numUpdatedRows) > 0;
+  }
+
+  /**
+   * The account's live, ACTIVE human admins. On PostgreSQL their rows are locked (FOR UPDATE) so that two admins
+   * deleting each other concurrently cannot both succeed; SQLite serializes writers anyway.
+   */
+  async lockActiveAdmins(): Promise<number[]> {
+    let q = this.db.selectFrom('users').select(['id']).where('account_id', '=', this.accountId).where('role', '=', 'ADMIN')
+      .where('status', '=', 'ACTIVE').where('is_bot', '=', 0).where('deleted_at', 'is', null);
+    if (isPostgres(this.db)) q = q.forUpdate();
+    return (await q.execute()).map((a) => a.id);
+  }
+
+  /** No password (the old one stops working) and no forced change; INVITED again when `invited`. */
+  async clearPassword(id: number, now: string, options: { invited: boolean }): Promise<void> {
+    await this.db.updateTable('users').set({
+      ...(options.invited ? { status: 'INVITED' as const } : {}), password_hash: null, must_change_password: 0, updated_at: now,
+    }).where('id', '=', id).where('account_id', '=', this.accountId).execute();
+  }
+}
