@@ -71,7 +71,7 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
 async function otherUserFilter(ctx: ServiceDeps, principal: Principal, wireId: string, field: string): Promise<number> {
   const userId = decodeId('User', wireId, field);
   if (userId !== principal.userId && principal.role !== 'ADMIN') throw forbidden(`${field}: only account admins may list the keys of other users`);
-  const user = await ctx.store.db.selectFrom('users').select('id').where('id', '=', userId).where('account_id', '=', principal.accountId).executeTakeFirst();
+  const user = await forAccount(ctx.store.db, principal.accountId).users.find(userId);
   if (!user) throw notFound('user');
   return userId;
 }

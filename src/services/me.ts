@@ -2,6 +2,7 @@ import { permissionsOn } from '../access/index.js';
 import { notFound } from '../domain/errors.js';
 import type { Permission } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
+import { forAccount } from '../store/account-store.js';
 import type { UserRow } from '../store/schema.js';
 import type { ServiceDeps } from './service-deps.js';
 
@@ -13,8 +14,7 @@ export interface Me {
 
 /** `GET /v2/me`: the authenticated principal's user row (a bot's too) and its account-level permissions. */
 export async function describeMe(ctx: ServiceDeps, principal: Principal): Promise<Me> {
-  const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', principal.userId)
-    .where('account_id', '=', principal.accountId).executeTakeFirst();
+  const user = await forAccount(ctx.store.db, principal.accountId).users.find(principal.userId);
   if (!user) throw notFound('user');
   const snapshot = await ctx.access.get(principal.accountId);
   return { user, accountPermissions: [...permissionsOn(snapshot, principal.userId, { type: 'ACCOUNT' })].sort() };
