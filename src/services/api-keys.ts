@@ -170,7 +170,7 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     }
     await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);
-    if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.user_id, now, changes);
+    if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.account_id, row.user_id, now, changes);
   });
 }
 

@@ -9,7 +9,6 @@ import { forAccount } from '../store/account-store.js';
 import type { OrganizationRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
-import { cascadeOrganizationMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
@@ -128,8 +127,9 @@ export async function removeOrganizationMember(
   const { principal } = actor;
   return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
-    if (!await forAccount(trx, principal.accountId).organizations.removeMember(id, uid)) throw notFound('organization membership');
-    const cascade = await cascadeOrganizationMembershipRemoval(trx, uid, id);
+    const store = forAccount(trx, principal.accountId);
+    if (!await store.organizations.removeMember(id, uid)) throw notFound('organization membership');
+    const cascade = await store.memberships.afterOrganizationMembership(uid, id);
     changes.user(uid);
     return { personId: uid, reach: { organizationId: id }, counts: { organizationMemberships: 1, ...cascade, userKeysRevoked: 0 } };
   });

@@ -75,7 +75,7 @@ export async function runRemoval(
       await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(key.rotated ? { replaced_by_id: key.rotated.row.id } : {}) })
         .where('id', '=', key.row.id).where('status', '=', 'ACTIVE').execute();
       changes.key(key.row.public_id);
-      if (!key.rotated) await retireBotIfKeyless(trx, key.row.user_id, now, changes);
+      if (!key.rotated) await retireBotIfKeyless(trx, key.row.account_id, key.row.user_id, now, changes);
     }
     return { dryRun: options.dryRun, serviceKeyAction: options.serviceKeys, ...removed.counts, serviceKeys: keys, now };
   };

@@ -11,7 +11,6 @@ import type { RoleUses } from '../store/repositories/roles.js';
 import type { Database, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin } from './authorize.js';
-import { cascadeOrganizationMembershipRemoval, cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
 export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
@@ -136,8 +135,9 @@ function holdersOf(uses: RoleUses): Set<number> {
 }
 
 async function removeUses(trx: Trx, accountId: number, roleId: number, uses: RoleUses, changes: ChangeSet): Promise<void> {
-  for (const m of uses.organizationMemberships) await cascadeOrganizationMembershipRemoval(trx, m.user_id, m.organization_id);
-  for (const m of uses.spaceMemberships) await cascadeSpaceMembershipRemoval(trx, m.user_id, m.space_id);
-  await forAccount(trx, accountId).roles.removeUses(roleId);
+  const store = forAccount(trx, accountId);
+  for (const m of uses.organizationMemberships) await store.memberships.afterOrganizationMembership(m.user_id, m.organization_id);
+  for (const m of uses.spaceMemberships) await store.memberships.afterSpaceMembership(m.user_id, m.space_id);
+  await store.roles.removeUses(roleId);
   for (const u of [...uses.bindings, ...uses.organizationMemberships, ...uses.spaceMemberships]) changes.user(u.user_id);
 }

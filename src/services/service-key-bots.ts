@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeId } from '../domain/ids.js';
-import { removeAllMembershipsOf } from './membership-cascades.js';
+import { forAccount } from '../store/account-store.js';
 import type { ChangeSet, Trx } from './mutation.js';
 import { presentRoleAssignment } from './role-assignments.js';
 import type { ServiceKeyScope } from './service-key-scope.js';
@@ -45,11 +45,11 @@ export function presentBotUser(botId: number, name: string, scope: ServiceKeySco
  * refresh grace period counts as live, so the bot stays until the next revoke of one of its keys finds none
  * (revoking is idempotent: revoking a lapsed key again retires the bot then).
  */
-export async function retireBotIfKeyless(trx: Trx, botId: number, now: string, changes: ChangeSet): Promise<void> {
+export async function retireBotIfKeyless(trx: Trx, accountId: number, botId: number, now: string, changes: ChangeSet): Promise<void> {
   const live = await trx.selectFrom('api_keys').select('id').where('user_id', '=', botId).where('status', '=', 'ACTIVE')
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).limit(1).executeTakeFirst();
   if (live) return;
-  await removeAllMembershipsOf(trx, botId);
+  await forAccount(trx, accountId).memberships.removeAllOf(botId);
   await trx.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', botId).where('is_bot', '=', 1)
     .where('deleted_at', 'is', null).execute();
   changes.user(botId);

@@ -10,7 +10,6 @@ import { forAccount } from '../store/account-store.js';
 import type { SpaceRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
-import { cascadeSpaceMembershipRemoval } from './membership-cascades.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
@@ -174,8 +173,9 @@ export async function removeSpaceMember(
   const { principal } = actor;
   return runRemoval(ctx, actor, options, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-    if (!await forAccount(trx, principal.accountId).spaces.removeMember(id, uid)) throw notFound('space membership');
-    const cascade = await cascadeSpaceMembershipRemoval(trx, uid, id);
+    const store = forAccount(trx, principal.accountId);
+    if (!await store.spaces.removeMember(id, uid)) throw notFound('space membership');
+    const cascade = await store.memberships.afterSpaceMembership(uid, id);
     changes.user(uid);
     return { personId: uid, reach: { spaceId: id }, counts: { organizationMemberships: 0, spaceMemberships: 1, roleBindings: cascade.roleBindings, userKeysRevoked: 0 } };
   });

@@ -10,7 +10,6 @@ import { forAccount } from '../store/account-store.js';
 import type { ListedUser } from '../store/repositories/users.js';
 import type { AccountRoleKey, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
-import { removeAllMembershipsOf } from './membership-cascades.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { endSessions } from './sessions.js';
@@ -165,7 +164,7 @@ export async function deleteUser(
     }
     const now = isoNow(ctx.clock);
     if (!await store.users.markDeleted(id, now)) return undefined;
-    const memberships = await removeAllMembershipsOf(trx, id);
+    const memberships = await store.memberships.removeAllOf(id);
     const revoked = await store.apiKeys.revokeUserKeysCreatedBy(id, now);
     for (const publicId of revoked) changes.key(publicId);
     await endSessions(trx, id, now);

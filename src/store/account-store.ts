@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-logs.js';
+import { MembershipCascades } from './repositories/memberships.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { ResourceRestrictionRepository } from './repositories/resource-restrictions.js';
@@ -27,6 +28,8 @@ export interface AccountStore {
   readonly roleBindings: RoleBindingRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly users: UserRepository;
+  /** What goes with a removed membership (the membership rows themselves are the resources' own). */
+  readonly memberships: MembershipCascades;
   readonly auditLogs: AuditLogRepository;
 }
 
@@ -42,6 +45,7 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     roleBindings: new RoleBindingRepository(db, accountId),
     apiKeys: new ApiKeyRepository(db, accountId),
     users: new UserRepository(db, accountId),
+    memberships: new MembershipCascades(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
   };
 }
