@@ -1,5 +1,6 @@
 import { isoNow, systemClock } from '../domain/clock.js';
 import { PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES } from '../domain/predefined-roles.js';
+import { insertAccount } from '../store/accounts.js';
 import type { Trx } from './mutation.js';
 
 /**
@@ -7,10 +8,7 @@ import type { Trx } from './mutation.js';
  * src/domain/predefined-roles.ts; the rows give memberships and bindings a role id to point at).
  */
 export async function createAccount(trx: Trx, name: string, now: string = isoNow(systemClock)): Promise<number> {
-  const { id } = await trx.insertInto('accounts').values({ name, created_at: now }).returning('id').executeTakeFirstOrThrow();
-  await trx.insertInto('roles').values(PREDEFINED_ROLE_KEYS.map((key) => ({
-    account_id: id, predefined_key: key, name: PREDEFINED_ROLES[key].name, description: PREDEFINED_ROLES[key].description,
-    permissions: null, created_at: now, updated_at: now,
-  }))).execute();
-  return id;
+  return insertAccount(trx, name, now, PREDEFINED_ROLE_KEYS.map((key) => ({
+    predefined_key: key, name: PREDEFINED_ROLES[key].name, description: PREDEFINED_ROLES[key].description,
+  })));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServiceDeps } from './service-deps.js';
+import { countAuthenticationFailure } from '../store/authentication-failures.js';
 
 /** Failures of the same kind in this window share one counted row. */
 const WINDOW_MS = 10 * 60_000;
@@ -27,11 +28,6 @@ export async function recordAuthenticationFailures(ctx: ServiceDeps, failures: A
   for (const f of failures) {
     const userId = f.userId ?? null;
     const bucket = createHash('sha256').update(JSON.stringify([window, f.accountId, userId, f.ip, f.reason, f.operation])).digest('base64url');
-    await ctx.store.db.insertInto('authentication_failures').values({
-      bucket, account_id: f.accountId, user_id: userId, ip: f.ip, reason: f.reason, operation: f.operation, count: 1, first_at: at, last_at: at,
-    }).onConflict((oc) => oc.column('bucket').doUpdateSet((eb) => ({
-      count: eb('authentication_failures.count', '+', 1),
-      last_at: eb.ref('excluded.last_at'),
-    }))).execute();
+    await countAuthenticationFailure(ctx.store.db, { bucket, accountId: f.accountId, userId, ip: f.ip, reason: f.reason, operation: f.operation, at });
   }
 }

@@ -4,6 +4,7 @@ import { isoNow } from '../domain/clock.js';
 import { notFound } from '../domain/errors.js';
 import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
+import { forAccount } from '../store/account-store.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
 import { consumeUserToken, findUsableToken } from './user-tokens.js';
@@ -25,9 +26,7 @@ export async function acceptInvitation(
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   return runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx, changes) => {
     if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('invitation');
-    const user = await trx.updateTable('users')
-      .set({ status: 'ACTIVE', password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
-      .where('id', '=', holder.user.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+    const user = await forAccount(trx, holder.user.account_id).users.activate(holder.user.id, isoNow(ctx.clock), { passwordHash });
     if (!user) throw notFound('invitation');
     changes.user(user.id);
     return { session: await openSession(trx, ctx, user.id), user };

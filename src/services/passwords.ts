@@ -2,8 +2,9 @@ import { hashPassword, verifyPassword } from '../auth/password-hash.js';
 import { requireStrongPassword } from '../auth/password-rules.js';
 import type { ResolvedSession } from './session-resolver.js';
 import { isoNow } from '../domain/clock.js';
-import { ApiError, badRequest, forbidden, notFound } from '../domain/errors.js';
+import { ApiError, badRequest, forbidden, notFound, unauthenticated } from '../domain/errors.js';
 import type { ServiceDeps } from './service-deps.js';
+import { forAccount } from '../store/account-store.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { endSessions, openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
@@ -24,7 +25,8 @@ export async function changePassword(
   if (retryAfter > 0) {
     throw new ApiError('RATE_LIMITED', `too many wrong passwords; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
   }
-  const user = await ctx.store.db.selectFrom('users').select(['password_hash', 'email', 'name']).where('id', '=', principal.userId).executeTakeFirstOrThrow();
+  const user = await forAccount(ctx.store.db, principal.accountId).users.find(principal.userId);
+  if (!user) throw unauthenticated('no console session: sign in with POST /auth/login');
   if (!await ctx.authLimits.passwordChecks.run(() => verifyPassword(input.current_password, user.password_hash))) {
     limiter.fail(limitKey);
     await recordAuthenticationFailures(ctx, [{ accountId: principal.accountId, userId: principal.userId, ip: origin.ip, reason: 'wrong current password', operation: origin.operation }]);
@@ -34,8 +36,7 @@ export async function changePassword(
   requireStrongPassword('new_password', input.new_password, user);
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(input.new_password));
   return runMutation(ctx, { ...origin, principal }, async (trx) => {
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
-      .where('id', '=', principal.userId).execute();
+    await forAccount(trx, principal.accountId).users.setPassword(principal.userId, passwordHash, isoNow(ctx.clock));
     await endSessions(trx, principal.userId, isoNow(ctx.clock));
     return openSession(trx, ctx, principal.userId);
   });
@@ -49,8 +50,7 @@ export async function redeemPasswordReset(ctx: ServiceDeps, origin: RequestOrigi
   const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password));
   await runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx) => {
     if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('password reset link');
-    await trx.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: isoNow(ctx.clock) })
-      .where('id', '=', holder.user.id).execute();
+    await forAccount(trx, holder.user.account_id).users.setPassword(holder.user.id, passwordHash, isoNow(ctx.clock));
     await endSessions(trx, holder.user.id, isoNow(ctx.clock));
   });
 }

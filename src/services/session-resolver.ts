@@ -4,6 +4,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
 import type { Database } from '../store/schema.js';
 import { digestToken } from '../auth/token-digest.js';
+import { SessionRecords } from '../store/sessions.js';
 
 export const SESSION_COOKIE = 'ax_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -37,21 +38,14 @@ export function csrfTokenFor(tokenKey: Buffer, sessionToken: string): string {
  * at its expiry or after `idleTimeoutMs` without a request; the last request is recorded at most once a minute.
  */
 export async function resolveSession(db: Kysely<Database>, tokenKey: Buffer, token: string, timing: SessionClock): Promise<ResolvedSession | undefined> {
-  const row = await db.selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id as session_id', 's.expires_at', 's.created_at', 's.last_seen_at', 'u.id as user_id', 'u.account_id', 'u.name', 'u.email',
-      'u.role', 'u.is_bot', 'u.must_change_password'])
-    .where('s.token_hash', '=', digestToken(tokenKey, token))
-    .where('s.revoked_at', 'is', null)
-    .where('u.status', '=', 'ACTIVE')
-    .where('u.deleted_at', 'is', null)
-    .executeTakeFirst();
+  const sessions = new SessionRecords(db);
+  const row = await sessions.findUnrevoked(digestToken(tokenKey, token));
   const now = timing.clock.now();
   if (!row || Date.parse(row.expires_at) <= now) return undefined;
   const lastSeen = Date.parse(row.last_seen_at ?? row.created_at);
   if (now - lastSeen >= timing.idleTimeoutMs) return undefined;
   if (now - lastSeen >= LAST_SEEN_INTERVAL_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', row.session_id).execute();
+    await sessions.touch(row.session_id, new Date(now).toISOString());
   }
   return {
     principal: { accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role, isBot: row.is_bot === 1, sessionId: row.session_id },

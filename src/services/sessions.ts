@@ -5,6 +5,8 @@ import { forbidden, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
+import { forAccount } from '../store/account-store.js';
+import { SessionRecords } from '../store/sessions.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 
 export { CSRF_HEADER, SESSION_COOKIE } from './session-resolver.js';
@@ -36,18 +38,15 @@ export async function openSession(trx: Trx, ctx: ServiceDeps, userId: number): P
   const now = ctx.clock.now();
   const token = newToken();
   const session = { token, csrfToken: csrfTokenFor(ctx.secrets.tokenKey, token), expiresAt: new Date(now + SESSION_LIFETIME_MS) };
-  await trx.insertInto('sessions').values({
-    user_id: userId, token_hash: digestToken(ctx.secrets.tokenKey, token), created_at: new Date(now).toISOString(),
-    expires_at: session.expiresAt.toISOString(), revoked_at: null, last_seen_at: null,
-  }).execute();
+  await new SessionRecords(trx).open({
+    userId, tokenHash: digestToken(ctx.secrets.tokenKey, token), createdAt: new Date(now).toISOString(), expiresAt: session.expiresAt.toISOString(),
+  });
   return session;
 }
 
 /** Ends the user's console sessions at once (every process reads sessions from the database on each request). */
 export async function endSessions(trx: Trx, userId: number, now: string, options: { except?: number } = {}): Promise<void> {
-  let q = trx.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null);
-  if (options.except !== undefined) q = q.where('id', '!=', options.except);
-  await q.execute();
+  await new SessionRecords(trx).revokeForUser(userId, now, options);
 }
 
 /** The session the cookie names, or 401. */
@@ -60,7 +59,8 @@ export async function requireSession(ctx: ServiceDeps, cookie: string | undefine
 /** `GET /auth/session`: the session the cookie names, with its user's row; 401 without one. */
 export async function currentSession(ctx: ServiceDeps, cookie: string | undefined): Promise<{ session: ResolvedSession; user: UserRow }> {
   const session = await requireSession(ctx, cookie);
-  const user = await ctx.store.db.selectFrom('users').selectAll().where('id', '=', session.principal.userId).executeTakeFirstOrThrow();
+  const user = await forAccount(ctx.store.db, session.principal.accountId).users.find(session.principal.userId);
+  if (!user) throw unauthenticated('no console session: sign in with POST /auth/login');
   return { session, user };
 }
 
@@ -75,7 +75,6 @@ export async function signOut(ctx: ServiceDeps, origin: RequestOrigin, cookie: s
   if (!session) return;
   requireCsrf(session, csrf);
   await runMutation(ctx, { ...origin, principal: session.principal }, async (trx) => {
-    await trx.updateTable('sessions').set({ revoked_at: isoNow(ctx.clock) })
-      .where('id', '=', session.principal.sessionId!).where('revoked_at', 'is', null).execute();
+    await new SessionRecords(trx).revoke(session.principal.sessionId!, isoNow(ctx.clock));
   });
 }

@@ -4,6 +4,8 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
+import { forAccount } from '../store/account-store.js';
+import { findSignInCandidates } from '../store/sign-in-candidates.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
@@ -49,8 +51,7 @@ export async function signIn(
   if (retryAfter > 0) throw rateLimited(retryAfter);
   const user = await limits.passwordChecks.run(async () => {
     // Emails are unique per account, not per server: the same person may hold users in several accounts.
-    const candidates = await ctx.store.db.selectFrom('users').selectAll().where('email_lower', '=', emailLower)
-      .where('deleted_at', 'is', null).where('is_bot', '=', 0).orderBy('id').execute();
+    const candidates = await findSignInCandidates(ctx.store.db, emailLower);
     const decoy = await (decoyHash ??= hashPassword(generatePassword()));
     for (const candidate of candidates) {
       const usable = usablePasswordHash(candidate);
@@ -74,8 +75,7 @@ export async function signIn(
     let row: UserRow | undefined = signedIn;
     if (signedIn.status === 'INVITED') {
       // First sign-in with a temporary password: the account is live now, and must_change_password stays set.
-      row = await trx.updateTable('users').set({ status: 'ACTIVE', updated_at: isoNow(ctx.clock) })
-        .where('id', '=', signedIn.id).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+      row = await forAccount(trx, signedIn.account_id).users.activate(signedIn.id, isoNow(ctx.clock));
       if (!row) throw new ApiError('INVALID_CREDENTIALS', REJECTED);
       changes.user(signedIn.id);
     }

@@ -4,6 +4,7 @@ import { ApiError } from '../domain/errors.js';
 import { invitationMail, passwordResetMail } from '../mail/user-mails.js';
 import type { ServiceDeps } from './service-deps.js';
 import type { Database, UserRow } from '../store/schema.js';
+import { UserTokenRecords } from '../store/user-tokens.js';
 import type { Trx } from './mutation.js';
 
 /** INVITE: set a first password (`/invite/<token>`); RESET: set a new one (`/reset/<token>`). */
@@ -22,12 +23,10 @@ const STATUS_FOR: Record<UserTokenKind, UserRow['status']> = { INVITE: 'INVITED'
  * working. Only the digest is stored: the raw token exists in the mail and nowhere else.
  */
 export async function issueUserToken(trx: Trx, tokenKey: Buffer, userId: number, kind: UserTokenKind, now: number): Promise<string> {
-  await trx.deleteFrom('user_tokens').where('user_id', '=', userId).where('kind', '=', kind).where('used_at', 'is', null).execute();
   const token = newToken();
-  await trx.insertInto('user_tokens').values({
-    user_id: userId, kind, token_hash: digestToken(tokenKey, token), expires_at: new Date(now + LIFETIME_MS[kind]).toISOString(),
-    used_at: null, created_at: new Date(now).toISOString(),
-  }).execute();
+  await new UserTokenRecords(trx).replace({
+    userId, kind, tokenHash: digestToken(tokenKey, token), expiresAt: new Date(now + LIFETIME_MS[kind]).toISOString(), createdAt: new Date(now).toISOString(),
+  });
   return token;
 }
 
@@ -38,16 +37,7 @@ export interface TokenHolder {
 
 /** The live human user a usable (unused, unexpired) token belongs to, or undefined: the caller answers 404. */
 export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buffer, token: string, kind: UserTokenKind, now: string): Promise<TokenHolder | undefined> {
-  const row = await db.selectFrom('user_tokens as t').innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as token_id', 'u.id', 'u.account_id', 'u.name', 'u.email', 'u.role'])
-    .where('t.token_hash', '=', digestToken(tokenKey, token))
-    .where('t.kind', '=', kind)
-    .where('t.used_at', 'is', null)
-    .where('t.expires_at', '>', now)
-    .where('u.deleted_at', 'is', null)
-    .where('u.is_bot', '=', 0)
-    .where('u.status', '=', STATUS_FOR[kind])
-    .executeTakeFirst();
+  const row = await new UserTokenRecords(db).findUsable(digestToken(tokenKey, token), kind, STATUS_FOR[kind], now);
   if (!row) return undefined;
   const { token_id: tokenId, ...user } = row;
   return { tokenId, user };
@@ -55,9 +45,7 @@ export async function findUsableToken(db: Kysely<Database> | Trx, tokenKey: Buff
 
 /** Marks the token used; false when a concurrent request used it first (a token works exactly once). */
 export async function consumeUserToken(trx: Trx, tokenId: number, now: string): Promise<boolean> {
-  const result = await trx.updateTable('user_tokens').set({ used_at: now }).where('id', '=', tokenId)
-    .where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return new UserTokenRecords(trx).consume(tokenId, now);
 }
 
 /**

@@ -135,6 +135,22 @@ export class UserRepository {
     return (await q.execute()).map((a) => a.id);
   }
 
+  /** A new password, and no forced change. */
+  async setPassword(id: number, passwordHash: string, now: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash, must_change_password: 0, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).execute();
+  }
+
+  /**
+   * Makes a live user ACTIVE, with its first password (and no forced change) when `passwordHash` is given;
+   * undefined when the user was deleted meanwhile.
+   */
+  activate(id: number, now: string, options: { passwordHash?: string } = {}): Promise<UserRow | undefined> {
+    const password = options.passwordHash !== undefined ? { password_hash: options.passwordHash, must_change_password: 0 } : {};
+    return this.db.updateTable('users').set({ status: 'ACTIVE', ...password, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('deleted_at', 'is', null).returningAll().executeTakeFirst();
+  }
+
   /** No password (the old one stops working) and no forced change; INVITED again when `invited`. */
   async clearPassword(id: number, now: string, options: { invited: boolean }): Promise<void> {
     await this.db.updateTable('users').set({

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Database, RoleRow } from './schema.js';
+
+/** A new account row with its predefined role rows; returns the account's id. */
+export async function insertAccount(
+  db: Kysely<Database>, name: string, now: string,
+  predefinedRoles: readonly Pick<RoleRow, 'predefined_key' | 'name' | 'description'>[],
+): Promise<number> {
+  const { id } = await db.insertInto('accounts').values({ name, created_at: now }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('roles').values(predefinedRoles.map((role) => ({
+    account_id: id, predefined_key: role.predefined_key, name: role.name, description: role.description,
+    permissions: null, created_at: now, updated_at: now,
+  }))).execute();
+  return id;
+}
