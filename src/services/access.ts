@@ -1,4 +1,3 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
 import { canGrant, explain, whoHasAccess, type Accessor, type Explanation, type ResourceRef } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { decodeId, parseId } from '../domain/ids.js';
@@ -8,7 +7,8 @@ import { ORGANIZATION_MEMBERSHIP_GRANTS, PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES,
 import { SERVICE_KEY_ACCOUNT_ROLE_KEYS, type AccountRoleKey } from '../domain/account-roles.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
-import type { Database, UserRow } from '../store/schema.js';
+import { forAccount } from '../store/account-store.js';
+import type { UserRow } from '../store/schema.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { findLiveUser } from './users-lookup.js';
 
@@ -36,7 +36,7 @@ export async function checkAccess(ctx: ServiceDeps, principal: Principal, input:
   const target = await findLiveUser(ctx.store.db, principal.accountId, input.user_id);
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, resource);
-  if (target.is_bot && !await hasWorkingKey(ctx.store.db, userId, isoNow(ctx.clock))) {
+  if (target.is_bot && !await forAccount(ctx.store.db, principal.accountId).users.hasWorkingKey(userId, isoNow(ctx.clock))) {
     const text = `denied: bot user ${userId} has no working API key (each of its keys is revoked or expired)`;
     return { allowed: false, reasons: [{ effect: 'deny', source: 'NONE', resource, text }] };
   }
@@ -107,10 +107,7 @@ export async function listPrincipals(ctx: ServiceDeps, principal: Principal, res
   const ids = accessors.map((a) => a.userId);
   const now = isoNow(ctx.clock);
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await ctx.store.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
-      .where('account_id', '=', principal.accountId).where('deleted_at', 'is', null).where('id', 'in', ids.slice(i, i + CHUNK))
-      .where((eb) => eb.or([eb('is_bot', '=', 0), workingKeyExists(eb, now)]))
-      .execute();
+    const rows = await forAccount(ctx.store.db, principal.accountId).users.findActing(ids.slice(i, i + CHUNK), now);
     for (const r of rows) users.set(r.id, r);
   }
   // A user deleted since the snapshot was built is left out, and so is a bot whose last key was revoked or has expired.
@@ -118,23 +115,6 @@ export async function listPrincipals(ctx: ServiceDeps, principal: Principal, res
     const user = users.get(a.userId);
     return user ? [{ ...a, user }] : [];
   });
-}
-
-/**
- * A bot acts only through its service keys, so once each of them is revoked or expired it holds nothing, whatever
- * its memberships say. Expiry comes with time, not with a change the access snapshot would hear of, so this is
- * asked at read time.
- */
-function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string) {
-  return eb.exists(eb.selectFrom('api_keys').select('api_keys.id').whereRef('api_keys.user_id', '=', 'users.id')
-    .where('api_keys.status', '=', 'ACTIVE')
-    .where((k) => k.or([k('api_keys.expires_at', 'is', null), k('api_keys.expires_at', '>', now)])));
-}
-
-async function hasWorkingKey(db: Kysely<Database>, userId: number, now: string): Promise<boolean> {
-  const row = await db.selectFrom('users').select('users.id').where('users.id', '=', userId)
-    .where((eb) => workingKeyExists(eb, now)).executeTakeFirst();
-  return row !== undefined;
 }
 
 /** An organization, space or project id; anything else is a 400 naming resource_id. */

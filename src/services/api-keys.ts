@@ -121,7 +121,7 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
   // A creator who lost control learns nothing about the key, its status included (checked again below, current).
   if (old.key_type === 'SERVICE') {
     const snapshot = await ctx.access.get(actor.principal.accountId);
-    await requireServiceKeyControl(ctx.store.db, snapshot, actor.principal, await currentServiceKeyScope(ctx.store.db, old.user_id), 'read');
+    await requireServiceKeyControl(ctx.store.db, snapshot, actor.principal, await currentServiceKeyScope(ctx.store.db, actor.principal.accountId, old.user_id), 'read');
   }
   if (keyStatus(old, now) === 'REVOKED') throw unprocessable('the key is revoked; create a new key instead');
   if (old.replaced_by_id !== null) throw unprocessable('the key was already refreshed; refresh its replacement instead');
@@ -135,7 +135,7 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
   // A new working secret is a grant: decided on the caller's rights current inside the transaction.
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
     if (old.key_type === 'SERVICE') {
-      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, old.user_id), 'refresh');
+      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, actor.principal.accountId, old.user_id), 'refresh');
     }
     const issued = await issueKey(trx, ctx.secrets.keyPepper, {
       accountId: old.account_id, name: old.name, description: old.description, expiresAt, now, keyType: old.key_type, userId: old.user_id,
@@ -166,7 +166,7 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     const now = isoNow(ctx.clock);
     // Revoking a key that can no longer authenticate changes nothing but may retire its bot: no control needed.
     if (row.key_type === 'SERVICE' && keyStatus(row, now) === 'ACTIVE') {
-      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, row.user_id), 'revoke');
+      await requireServiceKeyControl(trx, snapshot, actor.principal, await currentServiceKeyScope(trx, actor.principal.accountId, row.user_id), 'revoke');
     }
     await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);

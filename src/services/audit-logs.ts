@@ -55,14 +55,9 @@ export async function listAuthenticationFailures(ctx: ServiceDeps, principal: Pr
   const scope = 'authentication-failures';
   const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const { start, end } = timeWindow(ctx, query);
-  let q = ctx.store.db.selectFrom('authentication_failures').selectAll()
-    .where((eb) => principal.accountId === OPERATOR_ACCOUNT_ID
-      ? eb.or([eb('account_id', '=', principal.accountId), eb('account_id', 'is', null)])
-      : eb('account_id', '=', principal.accountId))
-    .where('last_at', '>=', start.toISOString())
-    .where('first_at', '<=', end.toISOString());
-  if (before !== undefined) q = q.where('id', '<', before);
-  const rows = await q.orderBy('id', 'desc').limit(query.limit + 1).execute();
+  const rows = await forAccount(ctx.store.db, principal.accountId).authenticationFailures.list({
+    start: start.toISOString(), end: end.toISOString(), withoutAccount: principal.accountId === OPERATOR_ACCOUNT_ID, before, limit: query.limit + 1,
+  });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
 }
 

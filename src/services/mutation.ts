@@ -6,7 +6,6 @@ import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { AccessChange } from '../store/change-feed.js';
-import { isPostgres } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 
 /** Who is changing something, from where, and what they asked (for the audit row). */
@@ -53,24 +52,6 @@ class StaleAccess extends Error {
   constructor(readonly currentVersion: number) { super('access changed since the snapshot was taken'); }
 }
 
-/** Rights were taken away, first thing in the transaction: every account write then locks the account row in the same order. */
-async function bumpAccessVersion(trx: Trx, accountId: number): Promise<number> {
-  const row = await trx.updateTable('accounts').set((eb) => ({ access_version: eb('access_version', '+', 1) }))
-    .where('id', '=', accountId).returning('access_version').executeTakeFirst();
-  return row?.access_version ?? 0;
-}
-
-async function readAccessVersion(trx: Trx, accountId: number): Promise<number> {
-  if (isPostgres(trx)) {
-    return (await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).forShare().executeTakeFirst())?.access_version ?? 0;
-  }
-  // SQLite has no shared row locks: a write that changes nothing takes the database's write lock first, so no other
-  // process can commit between this read and the grant's writes (a deferred read could not upgrade: SQLITE_BUSY).
-  const row = await trx.updateTable('accounts').set((eb) => ({ access_version: eb.ref('access_version') }))
-    .where('id', '=', accountId).returning('access_version').executeTakeFirst();
-  return row?.access_version ?? 0;
-}
-
 /**
  * Runs a change as one transaction together with its audit row: either both land or neither does. After the
  * commit the account's caches are invalidated here and, through the change feed, in every other process.
@@ -82,9 +63,11 @@ export async function runMutation<T>(
   const accountId = actor.principal.accountId;
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     if (options.grantedAt === undefined) {
-      await bumpAccessVersion(trx, accountId);
+      await forAccount(trx, accountId).accessVersion.bump();
     } else {
-      const current = options.alsoTakesAway ? await bumpAccessVersion(trx, accountId) - 1 : await readAccessVersion(trx, accountId);
+      // Rights taken away bump first thing in the transaction; a pure grant holds the version it read (see MutationOptions).
+      const versions = forAccount(trx, accountId).accessVersion;
+      const current = options.alsoTakesAway ? await versions.bump() - 1 : await versions.readHeld();
       if (current !== options.grantedAt) throw new StaleAccess(current);
     }
     const value = await fn(trx, changes);

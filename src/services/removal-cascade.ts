@@ -4,6 +4,7 @@ import type { Principal } from '../domain/principal.js';
 import type { AccessSnapshot } from '../access/index.js';
 import { keyStatus } from '../keys/index.js';
 import type { ServiceDeps } from './service-deps.js';
+import { forAccount } from '../store/account-store.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { issueKey, type IssuedKey } from './api-keys.js';
 import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
@@ -72,8 +73,7 @@ export async function runRemoval(
       if (action === 'keep') continue;
       const current = key.row.replaced_by_id === null;
       if (action === 'rotate' && current) key.rotated = await rotate(trx, ctx.secrets.keyPepper, key.row, now);
-      await trx.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(key.rotated ? { replaced_by_id: key.rotated.row.id } : {}) })
-        .where('id', '=', key.row.id).where('status', '=', 'ACTIVE').execute();
+      await forAccount(trx, key.row.account_id).apiKeys.revokeReplacing(key.row.id, now, key.rotated?.row.id);
       changes.key(key.row.public_id);
       if (!key.rotated) await retireBotIfKeyless(trx, key.row.account_id, key.row.user_id, now, changes);
     }
@@ -99,18 +99,10 @@ export async function runRemoval(
  * space (a user's deletion: all of them), with the spaces each one's bot is a member of.
  */
 async function findCreatedServiceKeys(trx: Trx, accountId: number, personId: number, reach: CascadeReach, now: string): Promise<CascadeServiceKey[]> {
-  let q = trx.selectFrom('api_keys').selectAll().where('account_id', '=', accountId).where('key_type', '=', 'SERVICE')
-    .where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .where((eb) => eb.or([eb('created_by_user_id', '=', personId), eb('root_creator_user_id', '=', personId)]));
-  if (reach !== 'account' && 'organizationId' in reach) {
-    q = q.where('user_id', 'in', trx.selectFrom('organization_memberships').select('user_id').where('organization_id', '=', reach.organizationId));
-  } else if (reach !== 'account') {
-    q = q.where('user_id', 'in', trx.selectFrom('space_memberships').select('user_id').where('space_id', '=', reach.spaceId));
-  }
-  const rows = await q.orderBy('id').execute();
+  const store = forAccount(trx, accountId);
+  const rows = await store.apiKeys.serviceKeysCreatedBy(personId, now, reach === 'account' ? undefined : reach);
   if (rows.length === 0) return [];
-  const memberships = await trx.selectFrom('space_memberships').select(['user_id', 'space_id'])
-    .where('user_id', 'in', [...new Set(rows.map((r) => r.user_id))]).orderBy('space_id').execute();
+  const memberships = await store.serviceKeyBots.spaceMemberships([...new Set(rows.map((r) => r.user_id))]);
   return rows.filter((row) => keyStatus(row, now) === 'ACTIVE')
     .map((row) => ({ row, spaces: memberships.filter((m) => m.user_id === row.user_id).map((m) => m.space_id) }));
 }
@@ -124,7 +116,7 @@ async function requireControlOfAll(trx: Trx, snapshot: AccessSnapshot, principal
   if (principal.role === 'ADMIN') return;
   for (const key of keys) {
     try {
-      await requireServiceKeyControl(trx, snapshot, principal, await currentServiceKeyScope(trx, key.row.user_id), action === 'rotate' ? 'refresh' : 'revoke');
+      await requireServiceKeyControl(trx, snapshot, principal, await currentServiceKeyScope(trx, principal.accountId, key.row.user_id), action === 'rotate' ? 'refresh' : 'revoke');
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       throw forbidden(`service_keys: you cannot ${action} the service key ${JSON.stringify(key.row.name)}: it reaches spaces where you lack SERVICE_KEY_REVOKE; keep it and ask an account admin`);

@@ -6,6 +6,7 @@ import type { RoleRow } from '../store/schema.js';
 import type { Trx } from './mutation.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { forAccount } from '../store/account-store.js';
 
 export type RoleAssignmentInput = { type: 'PREDEFINED'; name: string } | { type: 'CUSTOM'; id: string; name?: string };
 export type AssignmentLevel = 'ORGANIZATION' | 'SPACE';
@@ -13,13 +14,12 @@ export type AssignmentLevel = 'ORGANIZATION' | 'SPACE';
 /** Finds the role row an assignment names: a predefined key or a custom role of the same account (else 404). */
 export async function resolveRoleAssignment(db: Trx | Kysely<Database>, accountId: number, assignment: RoleAssignmentInput, field = 'role'): Promise<RoleRow> {
   if (assignment.type === 'PREDEFINED') {
-    const row = await db.selectFrom('roles').selectAll().where('account_id', '=', accountId)
-      .where('predefined_key', '=', assignment.name as PredefinedRoleKey).executeTakeFirst();
+    const row = await forAccount(db, accountId).roles.findPredefined(assignment.name as PredefinedRoleKey);
     if (!row) throw unprocessable(`${field}.name: unknown predefined role ${assignment.name}`);
     return row;
   }
   const id = decodeId('Role', assignment.id, `${field}.id`);
-  const row = await db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  const row = await forAccount(db, accountId).roles.find(id);
   if (!row) throw notFound('role');
   if (row.predefined_key) throw unprocessable(`${field}: role ${assignment.id} is predefined; use {"type":"PREDEFINED","name":"${row.predefined_key}"}`);
   return row;

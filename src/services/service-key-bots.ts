@@ -12,17 +12,11 @@ import type { ServiceKeyScope } from './service-key-scope.js';
  */
 export async function createBotUser(trx: Trx, accountId: number, name: string, scope: ServiceKeyScope, now: string): Promise<number> {
   const email = `bot-${randomUUID()}@bots.invalid`;
-  const { id } = await trx.insertInto('users').values({
-    account_id: accountId, name, email, email_lower: email, role: scope.accountRole, status: 'ACTIVE', is_developer: 0,
-    is_bot: 1, password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
-  }).returning('id').executeTakeFirstOrThrow();
-  await trx.insertInto('organization_memberships').values(scope.organizations.map((org) => ({
-    account_id: accountId, organization_id: org.id, user_id: id, role_id: org.role.id, created_at: now, updated_at: now,
-  }))).execute();
-  await trx.insertInto('space_memberships').values(scope.organizations.flatMap((org) => org.spaces.map((space) => ({
-    account_id: accountId, space_id: space.id, user_id: id, role_id: space.role.id, created_at: now, updated_at: now,
-  })))).execute();
-  return id;
+  return forAccount(trx, accountId).serviceKeyBots.create({
+    name, email, role: scope.accountRole, now,
+    organizations: scope.organizations.map((org) => ({ id: org.id, roleId: org.role.id })),
+    spaces: scope.organizations.flatMap((org) => org.spaces.map((space) => ({ id: space.id, roleId: space.role.id }))),
+  });
 }
 
 /** `bot_user` of the create answer: the scope with every default resolved. */
@@ -46,11 +40,9 @@ export function presentBotUser(botId: number, name: string, scope: ServiceKeySco
  * (revoking is idempotent: revoking a lapsed key again retires the bot then).
  */
 export async function retireBotIfKeyless(trx: Trx, accountId: number, botId: number, now: string, changes: ChangeSet): Promise<void> {
-  const live = await trx.selectFrom('api_keys').select('id').where('user_id', '=', botId).where('status', '=', 'ACTIVE')
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).limit(1).executeTakeFirst();
-  if (live) return;
-  await forAccount(trx, accountId).memberships.removeAllOf(botId);
-  await trx.updateTable('users').set({ deleted_at: now, updated_at: now }).where('id', '=', botId).where('is_bot', '=', 1)
-    .where('deleted_at', 'is', null).execute();
+  const store = forAccount(trx, accountId);
+  if (await store.serviceKeyBots.hasLiveKey(botId, now)) return;
+  await store.memberships.removeAllOf(botId);
+  await store.serviceKeyBots.markDeleted(botId, now);
   changes.user(botId);
 }

@@ -4,6 +4,7 @@ import { forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Permission } from '../domain/permissions.js';
 import type { Principal } from '../domain/principal.js';
+import { forAccount } from '../store/account-store.js';
 import type { Database, RoleRow } from '../store/schema.js';
 import { requireVisible } from './authorize.js';
 import type { Trx } from './mutation.js';
@@ -143,9 +144,8 @@ async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: Acces
     const field = `organizations[${i}].role`;
     requireGrantable(snapshot, principal, grants.organization, { type: 'ORGANIZATION', id: org.id }, field, 'organization');
     if (grants.publicSpaces.length === 0) continue;
-    const publicSpaces = await trx.selectFrom('spaces').select('id').where('organization_id', '=', org.id)
-      .where('is_private', '=', 0).orderBy('id').execute();
-    for (const { id } of publicSpaces) {
+    const publicSpaces = await forAccount(trx, principal.accountId).serviceKeyBots.publicSpaceIds(org.id);
+    for (const id of publicSpaces) {
       const resource = { type: 'SPACE' as const, id };
       // A space created after the snapshot was taken is not known to it: the next request will see it.
       if (snapshot.hasResource(resource)) requireGrantable(snapshot, principal, grants.publicSpaces, resource, field, 'organization\'s public spaces');
@@ -170,20 +170,14 @@ const CONTROL_PERMISSION: Record<ServiceKeyVerb, Permission> = { read: 'SERVICE_
  * The scope a service key's bot user holds today (its account role and its organization and space memberships,
  * role rows resolved): what its creator is measured against again. A space deleted since is simply absent.
  */
-export async function currentServiceKeyScope(trx: Trx | Kysely<Database>, botId: number): Promise<ServiceKeyScope> {
-  const [bot, orgs, spaces] = await Promise.all([
-    trx.selectFrom('users').select('role').where('id', '=', botId).executeTakeFirst(),
-    trx.selectFrom('organization_memberships as m').innerJoin('roles as r', 'r.id', 'm.role_id').selectAll('r')
-      .select('m.organization_id').where('m.user_id', '=', botId).orderBy('m.organization_id').execute(),
-    trx.selectFrom('space_memberships as m').innerJoin('spaces as sp', 'sp.id', 'm.space_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-      .selectAll('r').select(['m.space_id', 'sp.organization_id as space_organization_id']).where('m.user_id', '=', botId).orderBy('m.space_id').execute(),
-  ]);
+export async function currentServiceKeyScope(trx: Trx | Kysely<Database>, accountId: number, botId: number): Promise<ServiceKeyScope> {
+  const { role: botRole, organizations: orgs, spaces } = await forAccount(trx, accountId).serviceKeyBots.scope(botId);
   const role = (row: RoleRow): RoleRow => ({
     id: row.id, account_id: row.account_id, name: row.name, description: row.description, permissions: row.permissions,
     predefined_key: row.predefined_key, created_at: row.created_at, updated_at: row.updated_at,
   });
   return {
-    accountRole: bot?.role === 'ADMIN' ? 'ADMIN' : 'MEMBER',
+    accountRole: botRole === 'ADMIN' ? 'ADMIN' : 'MEMBER',
     organizations: orgs.map((org) => ({
       id: org.organization_id,
       role: role(org),

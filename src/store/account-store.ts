@@ -1,12 +1,16 @@
 import type { Kysely } from 'kysely';
+import { AccessVersionRepository } from './repositories/access-version.js';
+import { AccessWorldRepository } from './repositories/access-world.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-logs.js';
+import { AuthenticationFailureRepository } from './repositories/authentication-failures.js';
 import { MembershipCascades } from './repositories/memberships.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { ResourceRestrictionRepository } from './repositories/resource-restrictions.js';
 import { RoleBindingRepository } from './repositories/role-bindings.js';
 import { RoleRepository } from './repositories/roles.js';
+import { ServiceKeyBotRepository } from './repositories/service-key-bots.js';
 import { SpaceRepository } from './repositories/spaces.js';
 import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
@@ -31,6 +35,11 @@ export interface AccountStore {
   /** What goes with a removed membership (the membership rows themselves are the resources' own). */
   readonly memberships: MembershipCascades;
   readonly auditLogs: AuditLogRepository;
+  readonly authenticationFailures: AuthenticationFailureRepository;
+  readonly serviceKeyBots: ServiceKeyBotRepository;
+  readonly accessVersion: AccessVersionRepository;
+  /** Everything the access engine reads; needs the database, not a transaction. */
+  readonly accessWorld: AccessWorldRepository;
 }
 
 /** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
@@ -47,5 +56,9 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     users: new UserRepository(db, accountId),
     memberships: new MembershipCascades(db, accountId),
     auditLogs: new AuditLogRepository(db, accountId),
+    authenticationFailures: new AuthenticationFailureRepository(db, accountId),
+    serviceKeyBots: new ServiceKeyBotRepository(db, accountId),
+    accessVersion: new AccessVersionRepository(db, accountId),
+    accessWorld: new AccessWorldRepository(db, accountId),
   };
 }

@@ -93,6 +93,30 @@ export class ApiKeyRepository {
       .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
   }
 
+  /**
+   * The ACTIVE, unexpired-at-`now` SERVICE keys the person created directly or through a bot key they created, by
+   * id; only those whose bot is a member of the organization or space when given.
+   */
+  serviceKeysCreatedBy(personId: number, now: string, botMemberOf?: { organizationId: number } | { spaceId: number }): Promise<ApiKeyRow[]> {
+    let q = this.db.selectFrom('api_keys').selectAll().where('account_id', '=', this.accountId).where('key_type', '=', 'SERVICE')
+      .where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('created_by_user_id', '=', personId), eb('root_creator_user_id', '=', personId)]));
+    if (botMemberOf && 'organizationId' in botMemberOf) {
+      q = q.where('user_id', 'in', this.db.selectFrom('organization_memberships').select('user_id')
+        .where('organization_id', '=', botMemberOf.organizationId).where('account_id', '=', this.accountId));
+    } else if (botMemberOf) {
+      q = q.where('user_id', 'in', this.db.selectFrom('space_memberships').select('user_id')
+        .where('space_id', '=', botMemberOf.spaceId).where('account_id', '=', this.accountId));
+    }
+    return q.orderBy('id').execute();
+  }
+
+  /** Revokes the key if it is ACTIVE, pointing at its replacement when given. */
+  async revokeReplacing(id: number, now: string, replacement: number | undefined): Promise<void> {
+    await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(replacement !== undefined ? { replaced_by_id: replacement } : {}) })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
+  }
+
   /** Revokes the ACTIVE USER keys the person created; answers their public ids. */
   async revokeUserKeysCreatedBy(userId: number, now: string): Promise<string[]> {
     const revoked = await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })

@@ -25,6 +25,10 @@ export class RoleRepository {
     return this.db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
   }
 
+  findPredefined(key: PredefinedRoleKey): Promise<RoleRow | undefined> {
+    return this.db.selectFrom('roles').selectAll().where('account_id', '=', this.accountId).where('predefined_key', '=', key).executeTakeFirst();
+  }
+
   /** The account's row of a predefined role (every account has one per predefined role). */
   async predefinedId(key: PredefinedRoleKey): Promise<number> {
     const row = await this.db.selectFrom('roles').select('id').where('account_id', '=', this.accountId)

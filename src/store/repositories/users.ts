@@ -29,6 +29,17 @@ function visibleTo(viewerId: number) {
   ]);
 }
 
+/**
+ * A bot acts only through its service keys, so once each of them is revoked or expired it holds nothing, whatever
+ * its memberships say. Expiry comes with time, not with a change the access snapshot would hear of, so this is
+ * asked at read time.
+ */
+function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string) {
+  return eb.exists(eb.selectFrom('api_keys').select('api_keys.id').whereRef('api_keys.user_id', '=', 'users.id')
+    .where('api_keys.status', '=', 'ACTIVE')
+    .where((k) => k.or([k('api_keys.expires_at', 'is', null), k('api_keys.expires_at', '>', now)])));
+}
+
 /** One account's users: every query is filtered by the account it was made for. */
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
@@ -79,6 +90,21 @@ export class UserRepository {
   findLive(id: number): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', this.accountId)
       .where('deleted_at', 'is', null).executeTakeFirst();
+  }
+
+  /** Of these ids, the live humans and the live bots one of whose keys works at `now`. */
+  findActing(ids: readonly number[], now: string): Promise<Pick<UserRow, 'id' | 'name' | 'email' | 'is_bot'>[]> {
+    return this.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
+      .where('account_id', '=', this.accountId).where('deleted_at', 'is', null).where('id', 'in', ids)
+      .where((eb) => eb.or([eb('is_bot', '=', 0), workingKeyExists(eb, now)]))
+      .execute();
+  }
+
+  /** One of the user's keys works at `now`. */
+  async hasWorkingKey(id: number, now: string): Promise<boolean> {
+    const row = await this.db.selectFrom('users').select('users.id').where('users.id', '=', id).where('users.account_id', '=', this.accountId)
+      .where((eb) => workingKeyExists(eb, now)).executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The two users are members of one organization. */

@@ -1,0 +1,48 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** One account's rows as the access engine reads them (the service builds the engine's world from them). */
+export class AccessWorldRepository {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /**
+   * Reads the whole account in one read transaction, so that the tables agree with each other; live users only.
+   * Needs the database, not a transaction: it opens its own.
+   */
+  read() {
+    const accountId = this.accountId;
+    // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
+    return this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      // Read first: every table below then reflects at least the changes this version counts.
+      const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();
+      const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships, roleBindings] =
+        await Promise.all([
+          trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot'])
+            .where('account_id', '=', accountId).where('deleted_at', 'is', null).execute(),
+          trx.selectFrom('organizations').select(['id', 'name']).where('account_id', '=', accountId).execute(),
+          trx.selectFrom('spaces').select(['id', 'organization_id', 'is_private', 'name'])
+            .where('account_id', '=', accountId).execute(),
+          trx.selectFrom('projects')
+            .leftJoin('resource_restrictions', 'resource_restrictions.project_id', 'projects.id')
+            .select(['projects.id', 'projects.space_id', 'projects.name', 'resource_restrictions.project_id as restricted_id'])
+            .where('projects.account_id', '=', accountId).execute(),
+          trx.selectFrom('roles').select(['id', 'name', 'predefined_key', 'permissions'])
+            .where('account_id', '=', accountId).execute(),
+          // The large tables come out already in the engine's shape: no second object per row.
+          trx.selectFrom('organization_memberships')
+            .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId'])
+            .where('account_id', '=', accountId).execute(),
+          trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId'])
+            .where('account_id', '=', accountId).execute(),
+          trx.selectFrom('role_bindings')
+            .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType'])
+            .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
+            .where('account_id', '=', accountId).execute(),
+        ]);
+      return {
+        accessVersion: account?.access_version ?? 0,
+        users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships, roleBindings,
+      };
+    });
+  }
+}
