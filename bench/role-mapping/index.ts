@@ -1,5 +1,6 @@
 import { AccessSnapshot } from '../../src/access/index.js';
-import { BUILT_IN_ROLES, evaluateMappings, type MappingRule } from '../../src/role-mapping/index.js';
+import { evaluateMappings, type MappingRule } from '../../src/role-mapping/index.js';
+import { PREDEFINED_ROLE_KEYS } from '../../src/domain/predefined-roles.js';
 import { alternate, latenciesMicros, machineInfo, percentile, timeMs, type BenchRow } from '../lib/harness.js';
 import { BENCH_WORLD, prng, seedWorld } from '../lib/seed-world.js';
 
@@ -22,7 +23,7 @@ export async function runRoleMappingBenches(): Promise<BenchRow[]> {
     position: i + 1,
     attributes: { group: `g${pick(400)}`, ...(i % 4 === 3 ? { dept: `d${pick(5)}` } : {}) },
     isAccountAdmin: i === RULES - 1,
-    orgRole: { orgId: world.organizations[pick(world.organizations.length)]!.id, role: { roleId: 1 + (i % 4), builtIn: BUILT_IN_ROLES[i % 4]! } },
+    orgRole: { orgId: world.organizations[pick(world.organizations.length)]!.id, role: { roleId: 1 + (i % 4), builtIn: PREDEFINED_ROLE_KEYS[i % 4]! } },
     spaceRoles: [{ spaceId: spaces[pick(spaces.length)]!.id, role: i % 2 ? { roleId: 2, builtIn: 'MEMBER' } : { roleId: 5 + pick(5) } }],
     projectRoles: [{ projectId: world.projects[pick(world.projects.length)]!.id, roleId: 5 + pick(5) }],
   }));

@@ -1,5 +1,6 @@
 import type { DesiredGrant, DesiredGrants, GrantKind, GrantOrigin } from './desired-grants.js';
-import { type AttributeMap, BUILT_IN_ROLES, type BuiltInRole, type MappingDefaults, type MappingRule, type RoleChoice } from './mapping-rule.js';
+import { PREDEFINED_ROLE_KEYS } from '../domain/predefined-roles.js';
+import type { AttributeMap, BuiltInRole, MappingDefaults, MappingRule, RoleChoice } from './mapping-rule.js';
 
 export interface EvaluationContext {
   /** Used when no rule matches; undefined when the provider does not allow default logins. */
@@ -27,7 +28,8 @@ function matchesIndexed(rule: Pick<MappingRule, 'attributes'>, attributes: Map<s
   return true;
 }
 
-const rank = (role: BuiltInRole): number => BUILT_IN_ROLES.indexOf(role);
+/** PREDEFINED_ROLE_KEYS lists the roles most permissive first: the order resolution compares them in. */
+const rank = (role: BuiltInRole): number => PREDEFINED_ROLE_KEYS.indexOf(role);
 
 const KIND_ORDER: readonly GrantKind[] = ['ORGANIZATION_MEMBERSHIP', 'SPACE_MEMBERSHIP', 'SPACE_BINDING', 'PROJECT_BINDING'];
 

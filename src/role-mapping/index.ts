@@ -11,7 +11,6 @@
 export { evaluateMappings, ruleMatches } from './evaluate.js';
 export type { EvaluationContext } from './evaluate.js';
 export type { DesiredGrant, DesiredGrants, GrantKind, GrantOrigin } from './desired-grants.js';
-export { BUILT_IN_ROLES } from './mapping-rule.js';
 export type { AttributeMap, BuiltInRole, MappingDefaults, MappingRule, RoleChoice } from './mapping-rule.js';
 export { planChangesNothing, planSync, writtenBy } from './sync-plan.js';
 export type { GrantSource, HeldAccountRole, HeldGrant, SkipReason, Syncer, SyncInput, SyncPlan } from './sync-plan.js';

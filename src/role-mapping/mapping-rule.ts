@@ -1,6 +1,7 @@
-/** The predefined roles a membership can carry, most permissive first: the order resolution compares them in. */
-export const BUILT_IN_ROLES = ['ADMIN', 'MEMBER', 'READ_ONLY', 'ANNOTATOR'] as const;
-export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
+import type { PredefinedRoleKey } from '../domain/predefined-roles.js';
+
+/** A predefined role a membership can carry (Arize's "built-in" roles). */
+export type BuiltInRole = PredefinedRoleKey;
 
 /** What an identity provider asserted about a user: attribute (or claim, or `group`) name → its values. */
 export type AttributeMap = Readonly<Record<string, readonly string[]>>;

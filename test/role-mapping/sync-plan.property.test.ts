@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountRoleKey } from '../../src/domain/account-roles.js';
 import {
-  type AttributeMap, BUILT_IN_ROLES, evaluateMappings, type GrantKind, type HeldAccountRole, type HeldGrant, type MappingRule,
+  type AttributeMap, evaluateMappings, type GrantKind, type HeldAccountRole, type HeldGrant, type MappingRule,
   planChangesNothing, planSync, type Syncer, type SyncPlan, writtenBy,
 } from '../../src/role-mapping/index.js';
+import { PREDEFINED_ROLE_KEYS } from '../../src/domain/predefined-roles.js';
 import { propertyRuns } from '../helpers/property-runs.js';
 import { builtIn, context, custom, organizationOf, SPACE_ORGANIZATION } from './fixture.js';
 
@@ -21,7 +22,7 @@ const GROUPS = ['g1', 'g2', 'g3', 'g4'];
 
 interface State { held: HeldGrant[]; account: HeldAccountRole }
 
-const roleChoice = fc.oneof(fc.constantFrom(...BUILT_IN_ROLES).map(builtIn), fc.constantFrom(11, 12, 13).map(custom));
+const roleChoice = fc.oneof(fc.constantFrom(...PREDEFINED_ROLE_KEYS).map(builtIn), fc.constantFrom(11, 12, 13).map(custom));
 const ruleArb = fc.record({
   attributes: fc.oneof(
     fc.constant({}),
@@ -29,7 +30,7 @@ const ruleArb = fc.record({
     fc.tuple(fc.constantFrom(...GROUPS), fc.constantFrom('d1', 'd2')).map(([g, d]) => ({ group: g, dept: d })),
   ),
   isAccountAdmin: fc.boolean(),
-  orgRole: fc.option(fc.record({ orgId: fc.constantFrom(1, 2), role: fc.constantFrom(...BUILT_IN_ROLES).map(builtIn) }), { nil: undefined }),
+  orgRole: fc.option(fc.record({ orgId: fc.constantFrom(1, 2), role: fc.constantFrom(...PREDEFINED_ROLE_KEYS).map(builtIn) }), { nil: undefined }),
   spaceRoles: fc.array(fc.record({ spaceId: fc.constantFrom(...SPACES), role: roleChoice }), { maxLength: 3 }),
   projectRoles: fc.array(fc.record({ projectId: fc.constantFrom(...PROJECTS), roleId: fc.constantFrom(11, 12, 13) }), { maxLength: 2 }),
 });
