@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Permission } from '../domain/permissions.js';
+import { SERVICE_KEY_ROLE_KEYS } from '../domain/predefined-roles.js';
 import type { Principal } from '../domain/principal.js';
 import { forAccount } from '../store/account-store.js';
 import type { Database, RoleRow } from '../store/schema.js';
@@ -28,8 +29,8 @@ export interface ServiceKeyScope {
 
 const DEFAULT_ORGANIZATION_ROLE: RoleAssignmentInput = { type: 'PREDEFINED', name: 'READ_ONLY' };
 const DEFAULT_SPACE_ROLE: RoleAssignmentInput = { type: 'PREDEFINED', name: 'MEMBER' };
-const ORGANIZATION_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'MEMBER', 'READ_ONLY']);
-const SPACE_ROLES: ReadonlySet<string> = new Set(['ADMIN', 'MEMBER', 'READ_ONLY']);
+/** The predefined organization and space roles a service key's bot user may hold (one home: the domain). */
+const SERVICE_KEY_ROLES: ReadonlySet<string> = new Set(SERVICE_KEY_ROLE_KEYS);
 
 interface RequestedSpace { id: number; field: string; role: RoleAssignmentInput }
 interface RequestedOrganization { id: number; field: string; role: RoleAssignmentInput; spaces: RequestedSpace[] }
@@ -89,7 +90,7 @@ function requestedOrganizations(input: ServiceKeyScopeInput): RequestedOrganizat
     if (orgIds.has(id)) throw unprocessable(`${field}.org_id: the organization is listed twice`);
     orgIds.add(id);
     const role = org.role ?? DEFAULT_ORGANIZATION_ROLE;
-    if (role.type !== 'PREDEFINED' || !ORGANIZATION_ROLES.has(role.name)) {
+    if (role.type !== 'PREDEFINED' || !SERVICE_KEY_ROLES.has(role.name)) {
       throw unprocessable(`${field}.role: a service key takes the PREDEFINED organization role ADMIN, MEMBER or READ_ONLY`);
     }
     if (org.spaces.length === 0) throw unprocessable(`${field}.spaces: at least one space is required`);
@@ -99,7 +100,7 @@ function requestedOrganizations(input: ServiceKeyScopeInput): RequestedOrganizat
       if (spaceIds.has(spaceId)) throw unprocessable(`${spaceField}.space_id: the space is listed twice`);
       spaceIds.add(spaceId);
       const spaceRole = space.role ?? DEFAULT_SPACE_ROLE;
-      if (spaceRole.type === 'PREDEFINED' && !SPACE_ROLES.has(spaceRole.name)) {
+      if (spaceRole.type === 'PREDEFINED' && !SERVICE_KEY_ROLES.has(spaceRole.name)) {
         throw unprocessable(`${spaceField}.role: a service key takes the space role ADMIN, MEMBER, READ_ONLY or a CUSTOM role`);
       }
       return { id: spaceId, field: spaceField, role: spaceRole };
