@@ -125,6 +125,12 @@ export type SpaceMember = Static<typeof spaces.SpaceMember>;
 /** Who a member is, in the member lists (beyond Arize's surface). */
 export type MemberUser = Static<typeof users.MemberUser>;
 export type Project = Static<typeof projects.Project>;
+/** What deleting an organization would take with it (`DELETE …?dry_run=true`). */
+export type OrganizationDeleteCascade = Static<typeof organizations.OrganizationDeleteCascade>;
+/** What deleting a space would take with it (`DELETE …?dry_run=true`). */
+export type SpaceDeleteCascade = Static<typeof spaces.SpaceDeleteCascade>;
+/** What deleting a project would take with it (`DELETE …?dry_run=true`). */
+export type ProjectDeleteCascade = Static<typeof projects.ProjectDeleteCascade>;
 export type Role = Static<typeof roles.Role>;
 export type RoleBinding = Static<typeof roleBindings.RoleBinding>;
 export type ResourceRestriction = Static<typeof restrictions.ResourceRestriction>;

@@ -10,6 +10,7 @@ import type { OrganizationRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
+import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
@@ -80,12 +81,15 @@ export async function updateOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   }
 }
 
-/** Deletes the organization; its spaces, projects, memberships and bindings go with it (foreign-key cascades). */
-export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: string): Promise<void> {
+/**
+ * Deletes the organization; its spaces, projects, memberships and bindings go with it (foreign-key cascades).
+ * A dry run answers what would go and changes nothing.
+ */
+export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: string, options: { dryRun: boolean } = { dryRun: false }): Promise<DeleteCascade | undefined> {
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_DELETE', { type: 'ORGANIZATION', id });
-  await runMutation(ctx, actor, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx) => {
     if (!await forAccount(trx, actor.principal.accountId).organizations.delete(id)) throw notFound('organization');
   });
 }

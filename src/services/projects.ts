@@ -10,6 +10,7 @@ import type { ProjectRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
+import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { fetchVisibleRows } from './visible-rows.js';
 
 export interface ListProjectsQuery {
@@ -83,12 +84,15 @@ export async function updateProject(ctx: ServiceDeps, actor: Actor, projectId: s
   }
 }
 
-/** Deletes the project; its restriction and PROJECT bindings go with it (foreign-key cascades). */
-export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: string): Promise<void> {
+/**
+ * Deletes the project; its restriction and PROJECT bindings go with it (foreign-key cascades). A dry run answers
+ * what would go and changes nothing.
+ */
+export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: string, options: { dryRun: boolean } = { dryRun: false }): Promise<DeleteCascade | undefined> {
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_DELETE', { type: 'PROJECT', id });
-  await runMutation(ctx, actor, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx) => {
     if (!await forAccount(trx, actor.principal.accountId).projects.delete(id)) throw notFound('project');
   });
 }

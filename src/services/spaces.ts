@@ -11,6 +11,7 @@ import type { SpaceRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
+import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
 import { findLiveUser } from './users-lookup.js';
@@ -122,13 +123,13 @@ export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
 
 /**
  * Deletes the space; its projects (with their restrictions and bindings), memberships — bots' included — and
- * SPACE bindings go with it (foreign-key cascades).
+ * SPACE bindings go with it (foreign-key cascades). A dry run answers what would go and changes nothing.
  */
-export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: string): Promise<void> {
+export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: string, options: { dryRun: boolean } = { dryRun: false }): Promise<DeleteCascade | undefined> {
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_DELETE', { type: 'SPACE', id });
-  await runMutation(ctx, actor, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx) => {
     if (!await forAccount(trx, actor.principal.accountId).spaces.delete(id)) throw notFound('space');
   });
 }

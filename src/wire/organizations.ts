@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
 
 export const Organization = Type.Object({
@@ -37,3 +38,17 @@ export const UpdateOrganizationBody = Type.Object({
 }, { additionalProperties: false });
 
 export const AddOrganizationMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });
+
+export const DeleteOrganizationQuery = Type.Object({ dry_run: DeleteDryRun }, { additionalProperties: false });
+
+/** 200 answer of DELETE /v2/organizations/{org_id}?dry_run=true: what the delete would take with it. */
+export const OrganizationDeleteCascade = Type.Object({
+  dry_run: Type.Literal(true),
+  spaces: CascadeCount,
+  projects: CascadeCount,
+  organization_memberships: CascadeCount,
+  space_memberships: CascadeCount,
+  role_bindings: CascadeCount,
+  resource_restrictions: CascadeCount,
+  service_keys_without_space: ServiceKeysWithoutSpace,
+});

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Id, ListQuery, Name, Timestamp } from './common.js';
+import { CascadeCount, DeleteDryRun } from './delete-cascade.js';
 
 export const Project = Type.Object({
   id: Id,
@@ -21,3 +22,12 @@ export const ListProjectsQuery = Type.Object({
 
 export const CreateProjectBody = Type.Object({ name: Name, space_id: Id }, { additionalProperties: false });
 export const UpdateProjectBody = Type.Object({ name: Name }, { additionalProperties: false });
+
+export const DeleteProjectQuery = Type.Object({ dry_run: DeleteDryRun }, { additionalProperties: false });
+
+/** 200 answer of DELETE /v2/projects/{project_id}?dry_run=true: what the delete would take with it. */
+export const ProjectDeleteCascade = Type.Object({
+  dry_run: Type.Literal(true),
+  role_bindings: CascadeCount,
+  resource_restrictions: CascadeCount,
+});

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import {
   Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
 } from './common.js';
+import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
 
 /** Arize's Space plus `organization_id`, which its clients ignore and ours use. */
@@ -46,3 +47,15 @@ export const UpdateSpaceBody = Type.Object({
 }, { additionalProperties: false });
 
 export const AddSpaceMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });
+
+export const DeleteSpaceQuery = Type.Object({ dry_run: DeleteDryRun }, { additionalProperties: false });
+
+/** 200 answer of DELETE /v2/spaces/{space_id}?dry_run=true: what the delete would take with it. */
+export const SpaceDeleteCascade = Type.Object({
+  dry_run: Type.Literal(true),
+  projects: CascadeCount,
+  space_memberships: CascadeCount,
+  role_bindings: CascadeCount,
+  resource_restrictions: CascadeCount,
+  service_keys_without_space: ServiceKeysWithoutSpace,
+});

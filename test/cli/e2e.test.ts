@@ -446,7 +446,7 @@ describe('on a terminal: questions, and cleanup with confirmation (seed: the ⚠
     const text = stripAnsi(declined.stdout);
     expect(text).toContain('This will delete space scratch:');
     expect(text).toMatch(/- 0 projects with all their traces/);
-    expect(text).toMatch(/- 0 space memberships and 0 SPACE role bindings/);
+    expect(text).toMatch(/- 0 space memberships and 0 role bindings on the space and its projects/);
     expect(text).toContain('Type scratch to confirm');
     expect(text).toContain('Space scratch not deleted.');
     await ax(['spaces', 'get', 'scratch']);

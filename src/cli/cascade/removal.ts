@@ -2,7 +2,7 @@ import type { Option } from 'commander';
 import type { CascadeServiceKey, RemovalCascade, ServiceKeyAction } from '../../client/types.js';
 import { enumOption } from '../options/enums.js';
 import type { Printer } from '../output/printer.js';
-import { plural } from './count.js';
+import { plural } from './plural.js';
 
 const SERVICE_KEY_ACTIONS = ['KEEP', 'REVOKE', 'ROTATE'] as const;
 

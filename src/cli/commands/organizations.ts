@@ -1,6 +1,6 @@
 import { Command, type Option } from 'commander';
 import type { Organization, OrganizationList, OrganizationMemberList } from '../../client/types.js';
-import { countOrUnknown, plural } from '../cascade/count.js';
+import { describeOrganizationDelete } from '../cascade/delete.js';
 import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
@@ -70,17 +70,7 @@ export function build(): Command {
         force: Boolean(ctx.opts().force),
         action: `delete organization ${found.name}`,
         declined: `Organization ${found.name} not deleted.`,
-        consequences: async () => {
-          const [spaces, members] = await Promise.all([
-            countOrUnknown(ctx.client.spaces.iterate({ org_id: found.id })),
-            countOrUnknown(ctx.client.organizations.iterateUsers(found.id)),
-          ]);
-          return [
-            `${plural(spaces, 'space', 'spaces', 'its spaces')} with every project, role binding and membership in them`,
-            `${plural(members, 'organization membership', 'organization memberships', 'its memberships')}`,
-            'this cannot be undone',
-          ];
-        },
+        consequences: async () => describeOrganizationDelete(await ctx.client.organizations.previewDelete(found.id)),
       });
       if (!proceed) return;
       await ctx.client.organizations.delete(found.id);

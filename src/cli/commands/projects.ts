@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Project, ProjectList } from '../../client/types.js';
-import { countOrUnknown, plural } from '../cascade/count.js';
+import { describeProjectDelete } from '../cascade/delete.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
@@ -70,10 +70,7 @@ export function build(): Command {
         force: Boolean(ctx.opts().force),
         action: `delete project ${found.name}`,
         declined: `Project ${found.name} not deleted.`,
-        consequences: async () => {
-          const bindings = await countOrUnknown(ctx.client.roleBindings.iterate({ resource_type: 'PROJECT', resource_id: found.id }));
-          return ['all its traces, datasets and experiments', `its restriction and ${plural(bindings, 'PROJECT role binding', 'PROJECT role bindings', 'its role bindings')}`, 'this cannot be undone'];
-        },
+        consequences: async () => describeProjectDelete(await ctx.client.projects.previewDelete(found.id)),
       });
       if (!proceed) return;
       await ctx.client.projects.delete(found.id);

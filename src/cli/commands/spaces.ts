@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Space, SpaceList, SpaceMemberList } from '../../client/types.js';
-import { countOrUnknown, plural } from '../cascade/count.js';
+import { describeSpaceDelete } from '../cascade/delete.js';
 import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
@@ -77,18 +77,7 @@ export function build(): Command {
         action: `delete space ${found.name}`,
         declined: `Space ${found.name} not deleted.`,
         typeToConfirm: found.name,
-        consequences: async () => {
-          const [projects, members, bindings] = await Promise.all([
-            countOrUnknown(ctx.client.projects.iterate({ space_id: found.id })),
-            countOrUnknown(ctx.client.spaces.iterateUsers(found.id)),
-            countOrUnknown(ctx.client.roleBindings.iterate({ resource_type: 'SPACE', resource_id: found.id })),
-          ]);
-          return [
-            `${plural(projects, 'project', 'projects', 'its projects')} with all their traces, datasets, restrictions and role bindings`,
-            `${plural(members, 'space membership', 'space memberships', 'its memberships')} and ${plural(bindings, 'SPACE role binding', 'SPACE role bindings', 'its role bindings')}`,
-            'its scope on service keys; this cannot be undone',
-          ];
-        },
+        consequences: async () => describeSpaceDelete(await ctx.client.spaces.previewDelete(found.id)),
       });
       if (!proceed) return;
       await ctx.client.spaces.delete(found.id);

@@ -1,6 +1,6 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
-import type {
+import type { OrganizationDeleteCascade,
   AddMemberRequest, CreateOrganizationRequest, Organization, OrganizationList, OrganizationListParams, OrganizationMember,
   OrganizationMemberList, OrganizationMembership, PageParams, RemovalCascade, RemovalParams, UpdateOrganizationRequest,
 } from '../types.js';
@@ -34,6 +34,16 @@ export class OrganizationsResource {
   /** Irreversible; cascades to the organization's spaces, projects and memberships. */
   async delete(orgId: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}` });
+  }
+
+  /**
+   * What `delete` would take with it, counted by the server (the delete is run and rolled back: nothing changes).
+   *
+   * @example
+   * const { role_bindings } = await ax.organizations.previewDelete(id);
+   */
+  async previewDelete(orgId: string): Promise<OrganizationDeleteCascade> {
+    return (await this.http.request<OrganizationDeleteCascade>({ method: 'DELETE', path: `/v2/organizations/${segment(orgId)}`, query: { dry_run: true } })).body;
   }
 
   /** One page of the organization's members, each with its user (beyond Arize's surface). */

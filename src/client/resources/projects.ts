@@ -1,6 +1,6 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
-import type { CreateProjectRequest, Project, ProjectList, ProjectListParams, UpdateProjectRequest } from '../types.js';
+import type { ProjectDeleteCascade, CreateProjectRequest, Project, ProjectList, ProjectListParams, UpdateProjectRequest } from '../types.js';
 
 /** `/v2/projects`. */
 export class ProjectsResource {
@@ -31,5 +31,15 @@ export class ProjectsResource {
   /** Irreversible; also drops the project's restriction and role bindings. */
   async delete(projectId: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: `/v2/projects/${segment(projectId)}` });
+  }
+
+  /**
+   * What `delete` would take with it, counted by the server (the delete is run and rolled back: nothing changes).
+   *
+   * @example
+   * const { role_bindings } = await ax.projects.previewDelete(id);
+   */
+  async previewDelete(projectId: string): Promise<ProjectDeleteCascade> {
+    return (await this.http.request<ProjectDeleteCascade>({ method: 'DELETE', path: `/v2/projects/${segment(projectId)}`, query: { dry_run: true } })).body;
   }
 }

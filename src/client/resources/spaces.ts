@@ -1,6 +1,6 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
-import type {
+import type { SpaceDeleteCascade,
   AddMemberRequest, CreateSpaceRequest, PageParams, Space, SpaceList, SpaceListParams, SpaceMember, SpaceMemberList,
   RemovalCascade, RemovalParams, SpaceMembership, UpdateSpaceRequest,
 } from '../types.js';
@@ -33,6 +33,16 @@ export class SpacesResource {
   /** Irreversible; cascades to the space's projects, memberships and bindings. */
   async delete(spaceId: string): Promise<void> {
     await this.http.request({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}` });
+  }
+
+  /**
+   * What `delete` would take with it, counted by the server (the delete is run and rolled back: nothing changes).
+   *
+   * @example
+   * const { role_bindings } = await ax.spaces.previewDelete(id);
+   */
+  async previewDelete(spaceId: string): Promise<SpaceDeleteCascade> {
+    return (await this.http.request<SpaceDeleteCascade>({ method: 'DELETE', path: `/v2/spaces/${segment(spaceId)}`, query: { dry_run: true } })).body;
   }
 
   /** One page of the space's members, each with its user (beyond Arize's surface). */

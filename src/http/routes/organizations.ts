@@ -11,10 +11,11 @@ import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import {
+import { DeleteOrganizationQuery, OrganizationDeleteCascade,
   AddOrganizationMemberBody, CreateOrganizationBody, ListOrganizationsQuery, Organization, OrganizationMember, OrganizationMemberParams,
   OrganizationMembership, OrganizationParams, UpdateOrganizationBody,
 } from '../../wire/organizations.js';
+import { presentOrganizationDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentOrganization, presentOrganizationMember } from '../presenters/organizations.js';
 
 const tags = ['organizations'];
@@ -58,9 +59,10 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
   });
 
   app.delete('/v2/organizations/:org_id', {
-    schema: { tags, params: OrganizationParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: OrganizationParams, querystring: DeleteOrganizationQuery, response: { 200: OrganizationDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteOrganization(ctx, actorOf(request), request.params.org_id);
+    const cascade = await deleteOrganization(ctx, actorOf(request), request.params.org_id, { dryRun: request.query.dry_run ?? false });
+    if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentOrganizationDeleteCascade(cascade));
     return reply.code(204).send(null);
   });
 

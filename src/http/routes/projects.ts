@@ -5,7 +5,8 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from '../../services/projects.js';
 import { actorOf, principalOf } from '../actor.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
-import { CreateProjectBody, ListProjectsQuery, Project, ProjectParams, UpdateProjectBody } from '../../wire/projects.js';
+import { DeleteProjectQuery, ProjectDeleteCascade, CreateProjectBody, ListProjectsQuery, Project, ProjectParams, UpdateProjectBody } from '../../wire/projects.js';
+import { presentProjectDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentProject } from '../presenters/projects.js';
 
 const tags = ['projects'];
@@ -48,9 +49,10 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
   }, async (request) => presentProject(await updateProject(ctx, actorOf(request), request.params.project_id, request.body)));
 
   app.delete('/v2/projects/:project_id', {
-    schema: { tags, params: ProjectParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: ProjectParams, querystring: DeleteProjectQuery, response: { 200: ProjectDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteProject(ctx, actorOf(request), request.params.project_id);
+    const cascade = await deleteProject(ctx, actorOf(request), request.params.project_id, { dryRun: request.query.dry_run ?? false });
+    if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentProjectDeleteCascade(cascade));
     return reply.code(204).send(null);
   });
 }

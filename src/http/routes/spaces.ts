@@ -10,9 +10,10 @@ import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import {
+import { DeleteSpaceQuery, SpaceDeleteCascade,
   AddSpaceMemberBody, CreateSpaceBody, ListSpacesQuery, Space, SpaceMember, SpaceMemberParams, SpaceMembership, SpaceParams, UpdateSpaceBody,
 } from '../../wire/spaces.js';
+import { presentSpaceDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentSpace, presentSpaceMember } from '../presenters/spaces.js';
 
 const tags = ['spaces'];
@@ -58,9 +59,10 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   });
 
   app.delete('/v2/spaces/:space_id', {
-    schema: { tags, params: SpaceParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: SpaceParams, querystring: DeleteSpaceQuery, response: { 200: SpaceDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteSpace(ctx, actorOf(request), request.params.space_id);
+    const cascade = await deleteSpace(ctx, actorOf(request), request.params.space_id, { dryRun: request.query.dry_run ?? false });
+    if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentSpaceDeleteCascade(cascade));
     return reply.code(204).send(null);
   });
 

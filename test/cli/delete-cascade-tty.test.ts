@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stripAnsi } from '../../src/cli/output/style.js';
+import { createUserWithKey } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, restrictProject } from '../helpers/hierarchy.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { runAxInTty } from './tty.js';
+
+/**
+ * Issue 9 §1 through the real `ax` binary: the delete confirmations of organizations, spaces and projects show
+ * the server's own dry run (`DELETE …?dry_run=true`), and declining changes nothing.
+ */
+let server: TestServer;
+let count = 0;
+vi.setConfig({ testTimeout: 120_000 });
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => server?.close());
+
+const env = () => ({ ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: server.profileDir });
+
+/** An organization with a space holding two projects (one restricted), a member, and a service key whose bot is in the space. */
+async function world() {
+  const n = ++count;
+  const org = `delete-org-${n}`;
+  const space = `delete-space-${n}`;
+  const orgId = await createOrganization(server, org);
+  const spaceId = await createSpace(server, orgId, space);
+  await restrictProject(server, await createProject(server, spaceId, `delete-project-${n}`));
+  const projectId = await createProject(server, spaceId, `delete-open-project-${n}`);
+  const member = await createUserWithKey(server, { email: `delete-${n}@example.com` });
+  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
+  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
+  const key = await server.api('POST', '/v2/api-keys', {
+    body: { key_type: 'SERVICE', name: `delete-svc-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
+  });
+  expect(key.status).toBe(201);
+  return { org, orgId, space, spaceId, projectId };
+}
+
+describe('delete confirmations show what the server says the delete takes', () => {
+  it('organizations delete: spaces, projects, memberships, bindings and stranded service keys; declining keeps it', async () => {
+    const w = await world();
+    const result = await runAxInTty(['organizations', 'delete', w.org], { env: env(), input: 'n\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(0);
+    expect(text).toContain(`This will delete organization ${w.org}:`);
+    expect(text).toContain('- 1 space and 2 projects with all their traces, datasets and 1 restriction');
+    expect(text).toContain('- 2 organization memberships, 2 space memberships and 0 role bindings');
+    expect(text).toContain('- leaves 1 service key in no space');
+    expect(text).toContain(`Organization ${w.org} not deleted.`);
+    expect((await server.api('GET', `/v2/organizations/${enc(w.orgId)}`)).status).toBe(200);
+  });
+
+  it('spaces delete: its projects, memberships and bindings, asking for the name', async () => {
+    const w = await world();
+    const result = await runAxInTty(['spaces', 'delete', w.space], { env: env(), input: 'nope\n' });
+    const text = stripAnsi(result.stdout);
+    expect(text).toContain('- 2 projects with all their traces, datasets and 1 restriction');
+    expect(text).toContain('- 2 space memberships and 0 role bindings on the space and its projects');
+    expect(text).toContain('- leaves 1 service key in no space');
+    expect(text).toContain(`Space ${w.space} not deleted.`);
+    expect((await server.api('GET', `/v2/spaces/${enc(w.spaceId)}`)).status).toBe(200);
+  });
+
+  it('projects delete: its restriction and PROJECT bindings', async () => {
+    const w = await world();
+    const result = await runAxInTty(['projects', 'delete', w.projectId], { env: env(), input: 'n\n' });
+    const text = stripAnsi(result.stdout);
+    expect(text).toContain('- 0 restrictions and 0 PROJECT role bindings');
+    expect((await server.api('GET', `/v2/projects/${enc(w.projectId)}`)).status).toBe(200);
+  });
+});
