@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
-import type { AccountRoleKey } from '../domain/account-roles.js';
+import type { KeyRecord } from '../domain/key-record.js';
 import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
 import { importedPublicId, parseKey } from './key-format.js';
 
@@ -29,26 +29,9 @@ interface CachedKey {
   touchedAtMs: number | undefined;
 }
 
-/** A key with its principal, as the store reads it. */
-interface KeyRow {
-  key_id: number;
-  secret_hash: string;
-  status: 'ACTIVE' | 'REVOKED';
-  expires_at: string | null;
-  replaced_by_id: number | null;
-  user_id: number;
-  account_id: number;
-  name: string;
-  email: string;
-  role: AccountRoleKey;
-  is_bot: number;
-  user_status: string;
-  deleted_at: string | null;
-}
-
 /** What the verifier reads and writes: implemented by the store (src/store/key-records.ts), given by the composition root. */
 export interface KeyLookup {
-  find(publicId: string): Promise<KeyRow | undefined>;
+  find(publicId: string): Promise<KeyRecord | undefined>;
   importedPublicIds(): Promise<string[]>;
   touch(keyId: number, at: string): Promise<void>;
 }

@@ -1,23 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { AccountRoleKey } from '../domain/account-roles.js';
+import type { KeyRecord } from '../domain/key-record.js';
 import type { Database } from './schema.js';
-
-/** A key with its principal, as the key verifier caches it. */
-export interface KeyRecord {
-  key_id: number;
-  secret_hash: string;
-  status: 'ACTIVE' | 'REVOKED';
-  expires_at: string | null;
-  replaced_by_id: number | null;
-  user_id: number;
-  account_id: number;
-  name: string;
-  email: string;
-  role: AccountRoleKey;
-  is_bot: number;
-  user_status: string;
-  deleted_at: string | null;
-}
 
 /** The queries of the API key verifier (src/keys/key-verifier.ts), which sees the database only through these. */
 export class KeyRecords {
