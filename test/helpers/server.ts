@@ -12,7 +12,7 @@ import { type ReceivedMail, startSmtpListener } from './smtp.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const AX_BIN = join(REPO_ROOT, 'bin/ax.js');
-export const ADMIN_PASSWORD = 'correct horse battery staple';
+export const ADMIN_PASSWORD = 'seven quiet rivers under glass';
 
 export interface TestServer {
   url: string;

@@ -58,7 +58,7 @@ describe.skipIf(testBackend !== 'postgres')(
       dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-mp-a-')), mkdtemp(join(tmpdir(), 'ax-mp-b-'))]);
       const env = (dir: string) => ({
         DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
-        AX_ADMIN_PASSWORD: 'correct horse battery staple', AX_AUTH_FAILURE_LIMIT: '10000',
+        AX_ADMIN_PASSWORD: 'seven quiet rivers under glass', AX_AUTH_FAILURE_LIMIT: '10000',
         AX_KEY_PEPPER: KEY_PEPPER, AX_TOKEN_KEY: TOKEN_KEY,
       });
       // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
