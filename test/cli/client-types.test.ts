@@ -80,6 +80,9 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.apiKeys.create).parameter(0).toEqualTypeOf<Static<typeof wireApiKeys.CreateApiKey>>();
     expectTypeOf(ax.apiKeys.create).returns.resolves.toEqualTypeOf<Static<typeof wireApiKeys.CreatedApiKey>>();
     expectTypeOf(ax.users.delete).returns.resolves.toEqualTypeOf<Static<typeof wireRemoval.RemovalCascadeBody> | undefined>();
+    expectTypeOf(ax.organizations.previewDelete).returns.resolves.toEqualTypeOf<Static<typeof wireOrganizations.OrganizationDeleteCascade>>();
+    expectTypeOf(ax.spaces.previewDelete).returns.resolves.toEqualTypeOf<Static<typeof wireSpaces.SpaceDeleteCascade>>();
+    expectTypeOf(ax.projects.previewDelete).returns.resolves.toEqualTypeOf<Static<typeof wireProjects.ProjectDeleteCascade>>();
     expectTypeOf(ax.access.check).parameter(0).toEqualTypeOf<Static<typeof wireAccess.AccessCheckRequest>>();
     expectTypeOf(ax.access.checks).parameter(0).toEqualTypeOf<Static<typeof wireAccess.AccessChecksRequest>>();
     expectTypeOf(ax.access.checks).returns.resolves.toEqualTypeOf<Static<typeof wireAccess.AccessChecksResult>>();

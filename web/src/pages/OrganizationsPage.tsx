@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import { api, listAll, page } from '../lib/api.js';
+import { api, page } from '../lib/api.js';
 import type { Organization } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DeleteCascade, plural, strandedKeys } from '../components/DeleteCascade.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { OrganizationDialog } from '../components/ResourceForms.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate } from '../lib/format.js';
-import { useAsync, usePaged } from '../lib/hooks.js';
+import { usePaged } from '../lib/hooks.js';
 import { Link, navigate, pathTo } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 
@@ -71,8 +72,6 @@ export function OrganizationsPage() {
 
 export function DeleteOrganizationDialog({ organization, onClose, onDeleted }: { organization: Organization; onClose: () => void; onDeleted: () => void }) {
   const toast = useToast();
-  const count = useAsync(() => listAll((cursor) => page(api.spaces.list({ org_id: organization.id, limit: 100, cursor }), 'spaces')).then((s) => s.length), [organization.id]);
-  const n = count.data;
   return (
     <ConfirmDialog
       title="Delete organization"
@@ -89,11 +88,14 @@ export function DeleteOrganizationDialog({ organization, onClose, onDeleted }: {
       <p>
         Delete <strong>{organization.name}</strong>? This also deletes:
       </p>
-      <ul className="cascade">
-        <li>{n === undefined ? 'its spaces' : n === 1 ? 'its 1 space' : `its ${n} spaces`}, with every project, restriction and role binding in them;</li>
-        <li>all organization and space memberships;</li>
-        <li>the scope of service keys on those spaces (such keys keep existing but can no longer do anything there).</li>
-      </ul>
+      <DeleteCascade
+        preview={() => api.organizations.previewDelete(organization.id)}
+        describe={(c) => [
+          `${plural(c.spaces, 'space')} and ${plural(c.projects, 'project')}, with ${plural(c.resource_restrictions, 'restriction')};`,
+          `${plural(c.organization_memberships, 'organization membership')}, ${plural(c.space_memberships, 'space membership')} and ${plural(c.role_bindings, 'role binding')};`,
+          ...strandedKeys(c.service_keys_without_space),
+        ]}
+      />
       <p>This cannot be undone.</p>
     </ConfirmDialog>
   );

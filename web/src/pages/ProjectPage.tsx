@@ -3,6 +3,7 @@ import { api } from '../lib/api.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { BindingsSection } from '../components/BindingsSection.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DeleteCascade, plural } from '../components/DeleteCascade.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
 import { ProjectDialog } from '../components/ResourceForms.js';
 import { useToast } from '../components/Toast.js';
@@ -172,8 +173,13 @@ export function ProjectPage({ id }: { id: string }) {
           }}
         >
           <p>
-            Delete <strong>{p.name}</strong>? Its restriction and all its project role bindings are deleted with it. This cannot be undone.
+            Delete <strong>{p.name}</strong>? This also deletes:
           </p>
+          <DeleteCascade
+            preview={() => api.projects.previewDelete(id)}
+            describe={(c) => [`${plural(c.resource_restrictions, 'restriction')} and ${plural(c.role_bindings, 'project role binding')}.`]}
+          />
+          <p>This cannot be undone.</p>
         </ConfirmDialog>
       )}
     </>

@@ -4,6 +4,7 @@ import type { Project } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { BindingsSection } from '../components/BindingsSection.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { DeleteCascade, plural, strandedKeys } from '../components/DeleteCascade.js';
 import { MembersSection } from '../components/MembersSection.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
 import { ProjectDialog, SpaceDialog } from '../components/ResourceForms.js';
@@ -170,14 +171,14 @@ export function SpacePage({ id }: { id: string }) {
           <p>
             Delete <strong>{s.name}</strong>? This also deletes:
           </p>
-          <ul className="cascade">
-            <li>
-              {projectList.hasMore ? 'all its projects' : `its ${projectList.items.length} project${projectList.items.length === 1 ? '' : 's'}`}, with their
-              restrictions and role bindings;
-            </li>
-            <li>its memberships and role bindings;</li>
-            <li>this space from the scope of service keys (a key left with no space keeps existing but can do nothing).</li>
-          </ul>
+          <DeleteCascade
+            preview={() => api.spaces.previewDelete(id)}
+            describe={(c) => [
+              `${plural(c.projects, 'project')}, with ${plural(c.resource_restrictions, 'restriction')};`,
+              `${plural(c.space_memberships, 'space membership')} and ${plural(c.role_bindings, 'role binding')} on the space and its projects;`,
+              ...strandedKeys(c.service_keys_without_space),
+            ]}
+          />
           <p>This cannot be undone.</p>
         </ConfirmDialog>
       )}
