@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 9 §1: the console asks what the signed-in user may do on a page in one batched request
@@ -16,22 +15,13 @@ let page: Page;
 const requests: { path: string; body: string | null }[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
-    throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
-  }
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
-  page.setDefaultTimeout(15_000);
+  ({ browser, page } = await openConsole(server));
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (url.pathname.startsWith('/v2/access/')) requests.push({ path: url.pathname, body: request.postData() });
   });
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
-  await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await signInToConsole(page, 'admin@localhost', server.adminPassword);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 8 (Arize fidelity): failed authentications are not audit entries any more; the console's audit page shows them
@@ -13,13 +12,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
-    throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
-  }
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
-  page.setDefaultTimeout(15_000);
+  ({ browser, page } = await openConsole(server));
 }, 60_000);
 
 afterAll(async () => {
@@ -32,10 +26,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
     for (let i = 0; i < 4; i++) expect((await server.api('GET', '/v2/spaces', { key: 'ak-never-issued' })).status).toBe(401);
     expect((await server.api('POST', '/auth/login', { key: null, body: { email: 'admin@localhost', password: 'a wrong guess indeed' } })).status).toBe(401);
 
-    await page.goto('/login');
-    await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
-    await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(page, 'admin@localhost', server.adminPassword);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await page.waitForLoadState('networkidle');

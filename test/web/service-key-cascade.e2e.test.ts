@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 8, item 1 in the console: removing a member and deleting a user show the server's cascade with the
@@ -15,18 +14,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
-    throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
-  }
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto('/login');
-  await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
-  await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  ({ browser, page } = await openConsole(server));
+  await signInToConsole(page, 'admin@localhost', server.adminPassword);
 }, 60_000);
 
 afterAll(async () => {
