@@ -73,7 +73,7 @@ export async function runRemoval(
       if (action === 'keep') continue;
       const current = key.row.replaced_by_id === null;
       if (action === 'rotate' && current) key.rotated = await rotate(trx, ctx.secrets.keyPepper, key.row, now);
-      await forAccount(trx, key.row.account_id).apiKeys.revokeReplacing(key.row.id, now, key.rotated?.row.id);
+      await forAccount(trx, key.row.account_id).apiKeys.revoke(key.row.id, now, key.rotated?.row.id);
       changes.key(key.row.public_id);
       if (!key.rotated) await retireBotIfKeyless(trx, key.row.account_id, key.row.user_id, now, changes);
     }

@@ -87,9 +87,9 @@ export class ApiKeyRepository {
     return Number(retired.numUpdatedRows) > 0;
   }
 
-  /** Revokes the key if it is ACTIVE (idempotent). */
-  async revoke(id: number, now: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
+  /** Revokes the key if it is ACTIVE (idempotent), pointing at its replacement when given. */
+  async revoke(id: number, now: string, replacement?: number): Promise<void> {
+    await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(replacement !== undefined ? { replaced_by_id: replacement } : {}) })
       .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
   }
 
@@ -109,12 +109,6 @@ export class ApiKeyRepository {
         .where('space_id', '=', botMemberOf.spaceId).where('account_id', '=', this.accountId));
     }
     return q.orderBy('id').execute();
-  }
-
-  /** Revokes the key if it is ACTIVE, pointing at its replacement when given. */
-  async revokeReplacing(id: number, now: string, replacement: number | undefined): Promise<void> {
-    await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now, ...(replacement !== undefined ? { replaced_by_id: replacement } : {}) })
-      .where('id', '=', id).where('account_id', '=', this.accountId).where('status', '=', 'ACTIVE').execute();
   }
 
   /** Revokes the ACTIVE USER keys the person created; answers their public ids. */
