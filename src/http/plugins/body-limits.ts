@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preParsingHookHandler, RouteOptions } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
+import { appendHook } from './route-hooks.js';
 
 /** `/auth/*` bodies are an email and passwords of at most 1,024 characters, and they are read unauthenticated. */
 export const AUTH_BODY_LIMIT = 16 * 1024;
@@ -16,10 +17,6 @@ const refuseBody: preParsingHookHandler = async (request, reply) => {
   throw new ApiError('BAD_REQUEST', `${request.method} ${request.routeOptions.url} takes no request body; send none`);
 };
 
-function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
-  return hooks === undefined ? [hook] : Array.isArray(hooks) ? [...hooks, hook] : [hooks, hook];
-}
-
 /**
  * Decided per route from its schema, so a route added later cannot forget it: a route without a body schema
  * takes no body at all (any body is a 400 before it is read), and the unauthenticated `/auth/*` routes accept
@@ -28,7 +25,7 @@ function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
 export function registerBodyLimits(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.schema?.body === undefined) {
-      route.preParsing = append(route.preParsing, refuseBody);
+      route.preParsing = appendHook(route.preParsing, refuseBody);
     } else if (route.url.startsWith('/auth/') && route.bodyLimit === undefined) {
       route.bodyLimit = AUTH_BODY_LIMIT;
     }

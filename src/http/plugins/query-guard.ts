@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
+import { appendHook } from './route-hooks.js';
 import { isSecretQueryParameter } from '../loggable-url.js';
 
 function queryNames(request: FastifyRequest): string[] {
@@ -11,10 +12,6 @@ const refuseQuery: onRequestHookHandler = async (request) => {
   const [name] = queryNames(request);
   if (name !== undefined) throw new ApiError('VALIDATION_FAILED', `querystring: unknown field ${JSON.stringify(name)}`);
 };
-
-function append<T>(hooks: T | T[] | undefined, hook: T): T[] {
-  return hooks === undefined ? [hook] : Array.isArray(hooks) ? [...hooks, hook] : [hooks, hook];
-}
 
 /**
  * Query strings hold no credentials and no unknown parameters, on every route, present and future:
@@ -35,7 +32,7 @@ export function registerQueryGuard(app: FastifyInstance): void {
     if (route.url.endsWith('*')) return;
     const querystring = route.schema?.querystring as Record<string, unknown> | undefined;
     if (querystring === undefined) {
-      route.onRequest = append(route.onRequest, refuseQuery);
+      route.onRequest = appendHook(route.onRequest, refuseQuery);
     } else if (querystring.type === 'object' && querystring.additionalProperties === undefined) {
       route.schema = { ...route.schema, querystring: { ...querystring, additionalProperties: false } };
     }
