@@ -154,16 +154,21 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
       force: Boolean(ctx.opts().force),
       action: single ? `delete user ${targets[0]}` : `delete ${deletable.length} users`,
       declined: single ? `User ${targets[0]} not deleted.` : 'No users deleted.',
-      // The server's own dry run, per user (a request each): the same cascade the delete will take.
-      consequences: async () => Promise.all(deletable.map(async (r) => {
-        try {
-          const preview = await client.users.delete(r.id!, { dry_run: true, service_keys: keys });
-          return `${r.target}: ${preview ? describeRemoval(preview, 'user', keys).join('; ') : 'already deleted'}`;
-        } catch (error) {
-          if (!(error instanceof HttpError)) throw error;
-          return `${r.target}: cannot be deleted (${error.status} ${error.reason})`;
+      // The server's own dry run, per user, one request at a time (a bulk delete of hundreds must not open
+      // hundreds of requests at once): the same cascade the delete will take.
+      consequences: async () => {
+        const lines: string[] = [];
+        for (const r of deletable) {
+          try {
+            const preview = await client.users.delete(r.id!, { dry_run: true, service_keys: keys });
+            lines.push(`${r.target}: ${preview ? describeRemoval(preview, 'user', keys).join('; ') : 'already deleted'}`);
+          } catch (error) {
+            if (!(error instanceof HttpError)) throw error;
+            lines.push(`${r.target}: cannot be deleted (${error.status} ${error.reason})`);
+          }
         }
-      })),
+        return lines;
+      },
     });
     if (!proceed) return;
   }
