@@ -81,7 +81,14 @@ class BrowserTransport implements HttpTransport {
     });
     if (res.status === 204) return { status: 204, headers: responseHeaders, body: undefined as T };
     const text = await res.text();
-    return { status: res.status, headers: responseHeaders, body: (text ? JSON.parse(text) : undefined) as T };
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // A 2xx that is not JSON comes from something between the console and the server (a proxy's page).
+      throw new ApiError(res.status, 'Unexpected answer from the server', 'The server answered with something that is not JSON; try again.');
+    }
+    return { status: res.status, headers: responseHeaders, body: body as T };
   }
 }
 
