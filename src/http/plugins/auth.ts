@@ -15,8 +15,9 @@ declare module 'fastify' {
   }
 }
 
-/** Decides on the route's pattern (or the decoded path when no route matched), so `/%762/users` is /v2 too. */
-function isApiPath(path: string): boolean {
+/** Decides on the route's pattern, or on the decoded path when no route matched, so `/%762/users` is /v2 too. */
+function isApiPath(route: string | undefined, path: string): boolean {
+  if (route !== undefined) return route.startsWith('/v2/');
   let decoded = path;
   try {
     decoded = decodeURIComponent(path);
@@ -42,7 +43,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
  */
 export function registerAuth(app: FastifyInstance, ctx: ServiceDeps): void {
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url ?? request.url)) return;
+    if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url, request.url)) return;
     const attempt: AuthenticationAttempt = { ip: request.ip, operation: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}` };
     const key = presentedKey(request);
     if (key !== undefined) {
