@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Each layer of src/, and the layers it may import. Imports point one way:
- * http/cli → services → (access, role-mapping, keys, auth, mail, store) → domain.
+ * http/cli → services → (access, role-mapping, keys, auth, mail, sso, store) → domain.
  */
 const LAYERS = {
   domain: [],
@@ -16,16 +16,18 @@ const LAYERS = {
   mail: ['domain'],
   store: ['domain'],
   config: ['domain'],
+  // Single sign-on protocols: SAML and OIDC message handling, IdP metadata, and the guarded outbound fetch.
+  sso: ['domain'],
   // The wire shapes (TypeBox schemas): the one source of the request and response types.
   wire: ['domain'],
   // The `ax` profile files on disk: written by `ax` and by the server's first start.
   profiles: [],
-  services: ['access', 'role-mapping', 'keys', 'auth', 'mail', 'store', 'domain'],
+  services: ['access', 'role-mapping', 'keys', 'auth', 'mail', 'sso', 'store', 'domain'],
   http: ['services', 'wire', 'domain'],
   client: [],
   cli: ['client', 'profiles', 'domain'],
   // The process wiring (composition root) assembles every layer but the CLI.
-  server: ['config', 'http', 'services', 'access', 'role-mapping', 'keys', 'auth', 'mail', 'store', 'profiles', 'wire', 'domain'],
+  server: ['config', 'http', 'services', 'access', 'role-mapping', 'keys', 'auth', 'mail', 'sso', 'store', 'profiles', 'wire', 'domain'],
 };
 
 /** Type-only imports allowed across layers: the shapes a layer reads without depending on the code behind them. */

@@ -36,6 +36,15 @@ export interface Config {
   sessionIdleTimeoutMs: number;
   /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
   passwordCheckConcurrency: number;
+  /** AX_SSO_VALIDATED_DOMAINS: email domains that count as validated whoever configures them (lower-case). */
+  ssoValidatedDomains: readonly string[];
+  /**
+   * AX_SSO_ALLOWED_PRIVATE_HOSTS: hosts or CIDRs that SSO metadata, discovery, JWKS, token and userinfo URLs may
+   * resolve to although private or loopback (these may also use http); `*` allows all.
+   */
+  ssoAllowedPrivateHosts: readonly string[];
+  /** AX_SECRETS_KEY (32 bytes, base64): encrypts OIDC client secrets; without it a key kept in the database is used. */
+  secretsKey: Buffer | undefined;
   /** Test-only (AX_TEST_CLOCK=1, loopback listen address only): the clock can be moved by POST /__test/clock. */
   testClock: boolean;
 }
@@ -87,6 +96,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     tokenKey: read('AX_TOKEN_KEY'),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
+    ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
+    ssoAllowedPrivateHosts: list(read('AX_SSO_ALLOWED_PRIVATE_HOSTS')),
+    secretsKey: secretsKey(read('AX_SECRETS_KEY')),
     testClock: testClock(read('AX_TEST_CLOCK'), host),
   };
 }
@@ -102,6 +114,28 @@ function testClock(text: string | undefined, host: string): boolean {
     throw new ConfigError(`AX_TEST_CLOCK is for the test harness only: it needs a loopback listen address, not ${JSON.stringify(host)}`);
   }
   return true;
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function domain(name: string, text: string): string {
+  const lower = text.toLowerCase();
+  if (!/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(lower)) {
+    throw new ConfigError(`${name} must list email domains (e.g. example.com), got ${JSON.stringify(text)}`);
+  }
+  return lower;
+}
+
+function secretsKey(text: string | undefined): Buffer | undefined {
+  if (text === undefined) return undefined;
+  const key = Buffer.from(text, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
+    // The value is a secret: never repeated.
+    throw new ConfigError('AX_SECRETS_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)');
+  }
+  return key;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {

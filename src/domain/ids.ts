@@ -3,7 +3,8 @@ import { ApiError } from './errors.js';
 /** The resource types whose ids appear on the wire. */
 export type IdType =
   | 'Account' | 'User' | 'Organization' | 'Space' | 'Project' | 'Role' | 'RoleBinding'
-  | 'OrganizationMembership' | 'SpaceMembership' | 'ApiKey' | 'AuditLog';
+  | 'OrganizationMembership' | 'SpaceMembership' | 'ApiKey' | 'AuditLog'
+  | 'SamlIdentityProvider' | 'OidcIdentityProvider' | 'RoleMapping';
 
 /**
  * Ids are padded standard base64 of `Type:n`. Arize's clients decide "id or name?" by decoding with padded

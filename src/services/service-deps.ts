@@ -14,6 +14,12 @@ export interface ServiceSettings {
   readonly publicUrl: string;
   /** A console session unused for this long ends. */
   readonly sessionIdleTimeoutMs: number;
+  /** Email domains validated by the operator (AX_SSO_VALIDATED_DOMAINS), lower-case. */
+  readonly ssoValidatedDomains: readonly string[];
+  /** Hosts or CIDRs SSO URLs may resolve to although private (AX_SSO_ALLOWED_PRIVATE_HOSTS; `*`: all). */
+  readonly ssoAllowedPrivateHosts: readonly string[];
+  /** AX_SECRETS_KEY: the key that encrypts OIDC client secrets, when the operator gives one. */
+  readonly secretsKey: Buffer | undefined;
 }
 
 /**

@@ -5,12 +5,14 @@ import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-user-tokens-by-user.js';
 import * as m003 from './migrations/003-service-key-root-creator.js';
 import * as m004 from './migrations/004-auth-hardening.js';
+import * as m005 from './migrations/005-identity.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-user-tokens-by-user': m002,
   '003-service-key-root-creator': m003,
   '004-auth-hardening': m004,
+  '005-identity': m005,
 };
 
 /**

@@ -22,6 +22,12 @@ export interface Database {
   sessions: SessionsTable;
   audit_logs: AuditLogsTable;
   authentication_failures: AuthenticationFailuresTable;
+  identity_providers: IdentityProvidersTable;
+  identity_provider_domains: IdentityProviderDomainsTable;
+  role_mappings: RoleMappingsTable;
+  user_identities: UserIdentitiesTable;
+  sso_login_attempts: SsoLoginAttemptsTable;
+  saml_assertions_seen: SamlAssertionsSeenTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -55,6 +61,10 @@ export interface UsersTable {
   /** scrypt hash `scrypt$N$r$p$salt$hash`; null until a password is set. */
   password_hash: string | null;
   must_change_password: number;
+  /** Who made the account role what it is: null (an admin) or `SSO:<idp id>` / `SCIM:<idp id>` (a sync promoted it). */
+  role_source: string | null;
+  /** The role a sync promoted the user from; a sync demotes only to this (migration 005). */
+  role_before_sync: AccountRoleKey | null;
   deleted_at: string | null;
   created_at: string;
   updated_at: string;
@@ -111,6 +121,9 @@ export interface OrganizationMembershipsTable {
   organization_id: number;
   user_id: number;
   role_id: number;
+  /** Who wrote the grant: `MANUAL` (the API, console, CLI) or an identity provider's `SSO` / `SCIM` sync (migration 005). */
+  source: Generated<GrantSourceColumn>;
+  source_idp_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -121,6 +134,9 @@ export interface SpaceMembershipsTable {
   space_id: number;
   user_id: number;
   role_id: number;
+  /** Who wrote the grant: `MANUAL` (the API, console, CLI) or an identity provider's `SSO` / `SCIM` sync (migration 005). */
+  source: Generated<GrantSourceColumn>;
+  source_idp_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -134,6 +150,9 @@ export interface RoleBindingsTable {
   resource_type: 'SPACE' | 'PROJECT';
   space_id: number | null;
   project_id: number | null;
+  /** Who wrote the grant: `MANUAL` (the API, console, CLI) or an identity provider's `SSO` / `SCIM` sync (migration 005). */
+  source: Generated<GrantSourceColumn>;
+  source_idp_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -225,6 +244,121 @@ export interface AuthenticationFailuresTable {
   last_at: string;
 }
 
+export type GrantSourceColumn = 'MANUAL' | 'SSO' | 'SCIM';
+export type IdentityProtocol = 'SAML' | 'OIDC';
+
+/** An identity provider of an account (SAML or OIDC); soft-deleted (deleted_at) so audit rows keep their meaning. */
+export interface IdentityProvidersTable {
+  id: Generated<number>;
+  account_id: number;
+  protocol: IdentityProtocol;
+  name: string;
+  enabled: number;
+  allow_only_sso_logins: number;
+  sync_user_roles: number;
+  allow_default_login: number;
+  default_org_id: number | null;
+  default_org_role_id: number | null;
+  default_space_id: number | null;
+  default_space_role_id: number | null;
+  /** SAML: what the admin gave (exactly one of the two), and the metadata last fetched or parsed. */
+  metadata_url: string | null;
+  metadata_xml: string | null;
+  metadata_cached: string | null;
+  metadata_fetched_at: string | null;
+  sign_authn: number;
+  allow_idp_initiated: number;
+  /** OIDC: the issuer, the client, and where to read email, name and groups in the claims (JMESPath). */
+  issuer: string | null;
+  client_id: string | null;
+  /** AES-256-GCM of the client secret (`v1.<iv>.<tag>.<ciphertext>`, base64url parts). */
+  client_secret_enc: string | null;
+  /** JSON array of scopes. */
+  scopes: string | null;
+  email_claim_path: string | null;
+  name_claim_path: string | null;
+  groups_claim_path: string | null;
+  use_userinfo: number;
+  /** OIDC discovery document and JWKS, cached (JSON), with when they were fetched. */
+  discovery_cached: string | null;
+  discovery_fetched_at: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** An email domain routed to an identity provider: unique across all providers of all accounts (lower-case). */
+export interface IdentityProviderDomainsTable {
+  domain: string;
+  idp_id: number;
+  validated: number;
+}
+
+/** One role-mapping rule of an identity provider, in configuration order (`position`, 1-based). */
+export interface RoleMappingsTable {
+  id: Generated<number>;
+  account_id: number;
+  idp_id: number;
+  position: number;
+  /** JSON: attribute name → value. */
+  attributes_map: string;
+  is_account_admin: number;
+  /** JSON `{org_id, role_id}` (row ids) or null. */
+  org_role: string | null;
+  /** JSON `[{space_id, role_id}]` (row ids). */
+  space_roles: string;
+  /** JSON `[{project_id, role_id}]` (row ids). */
+  project_roles: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's identity at a provider: `(idp, subject)` → user (subject: lower-cased NameID for SAML, `sub` for OIDC). */
+export interface UserIdentitiesTable {
+  idp_id: number;
+  subject: string;
+  user_id: number;
+  provisioned_by_scim: number;
+  last_login_at: string | null;
+  /** JSON attribute map the last login asserted (for `ax sso explain`). */
+  last_attributes: string | null;
+  created_at: string;
+}
+
+/** A started SSO login: what to check when the provider answers; single use, 10 minutes. */
+export interface SsoLoginAttemptsTable {
+  /** Random, url-safe. */
+  id: string;
+  idp_id: number;
+  protocol: IdentityProtocol;
+  /** SAML: the AuthnRequest ID (the response's InResponseTo). */
+  request_id: string | null;
+  /** OIDC: SHA-256 of `state` (hex), the nonce and the PKCE verifier. */
+  state_hash: string | null;
+  nonce: string | null;
+  code_verifier: string | null;
+  /** SHA-256 (hex) of the `ax_sso` cookie of the browser that started it; null for IdP-initiated logins. */
+  browser_binding_hash: string | null;
+  return_to: string;
+  /** JSON of the verified identity, between the ACS and the completion. */
+  result: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  completed_at: string | null;
+}
+
+/** SAML replay guard: an assertion id is accepted once per provider, remembered until it expires. */
+export interface SamlAssertionsSeenTable {
+  idp_id: number;
+  assertion_id: string;
+  expires_at: string;
+}
+
+export type IdentityProviderRow = Selectable<IdentityProvidersTable>;
+export type RoleMappingRow = Selectable<RoleMappingsTable>;
+export type UserIdentityRow = Selectable<UserIdentitiesTable>;
+export type SsoLoginAttemptRow = Selectable<SsoLoginAttemptsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type SpaceRow = Selectable<SpacesTable>;
