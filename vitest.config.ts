@@ -11,7 +11,7 @@ import { SlowestFirstSequencer } from './test/helpers/slowest-first-sequencer.js
  */
 const UNIT = [
   'test/access/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/config/**/*.test.ts', 'test/domain/**/*.test.ts',
-  'test/keys/**/*.test.ts', 'test/role-mapping/**/*.test.ts', 'test/services/**/*.test.ts',
+  'test/keys/**/*.test.ts', 'test/role-mapping/**/*.test.ts', 'test/services/**/*.test.ts', 'test/sso/**/*.test.ts',
   'test/cli/client-types.test.ts', 'test/cli/options.test.ts', 'test/cli/output.test.ts', 'test/cli/profiles.test.ts',
   'test/cli/resolve.test.ts', 'test/cli/transport.test.ts',
 ];
