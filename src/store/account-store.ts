@@ -4,14 +4,18 @@ import { AccessWorldRepository } from './repositories/access-world.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-logs.js';
 import { AuthenticationFailureRepository } from './repositories/authentication-failures.js';
+import { IdentityLinkRepository } from './repositories/identity-links.js';
+import { IdentityProviderRepository } from './repositories/identity-providers.js';
 import { MembershipCascades } from './repositories/memberships.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { ResourceRestrictionRepository } from './repositories/resource-restrictions.js';
 import { RoleBindingRepository } from './repositories/role-bindings.js';
+import { RoleMappingRepository } from './repositories/role-mappings.js';
 import { RoleRepository } from './repositories/roles.js';
 import { ServiceKeyBotRepository } from './repositories/service-key-bots.js';
 import { SpaceRepository } from './repositories/spaces.js';
+import { SyncedGrantRepository } from './repositories/synced-grants.js';
 import { UserRepository } from './repositories/users.js';
 import type { Database } from './schema.js';
 
@@ -38,8 +42,16 @@ export interface AccountStore {
   readonly authenticationFailures: AuthenticationFailureRepository;
   readonly serviceKeyBots: ServiceKeyBotRepository;
   readonly accessVersion: AccessVersionRepository;
+  /** SAML and OIDC identity providers, their email domains and their users' links. */
+  readonly identityProviders: IdentityProviderRepository;
+  /** The identity providers' role-mapping rules. */
+  readonly roleMappings: RoleMappingRepository;
   /** Everything the access engine reads; needs the database, not a transaction. */
   readonly accessWorld: AccessWorldRepository;
+  /** SSO logins: the provider, its domains, the links `(idp, subject) → user`. */
+  readonly identityLinks: IdentityLinkRepository;
+  /** The rows a role-mapping sync reads and writes, with their source. */
+  readonly syncedGrants: SyncedGrantRepository;
 }
 
 /** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
@@ -59,6 +71,10 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     authenticationFailures: new AuthenticationFailureRepository(db, accountId),
     serviceKeyBots: new ServiceKeyBotRepository(db, accountId),
     accessVersion: new AccessVersionRepository(db, accountId),
+    identityProviders: new IdentityProviderRepository(db, accountId),
+    roleMappings: new RoleMappingRepository(db, accountId),
     accessWorld: new AccessWorldRepository(db, accountId),
+    identityLinks: new IdentityLinkRepository(db, accountId),
+    syncedGrants: new SyncedGrantRepository(db, accountId),
   };
 }
