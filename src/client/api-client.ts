@@ -1,6 +1,7 @@
 import { AccessResource } from './resources/access.js';
 import { ApiKeysResource } from './resources/api-keys.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
+import { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';
 import { OrganizationsResource } from './resources/organizations.js';
 import { ProjectsResource } from './resources/projects.js';
 import { ResourceRestrictionsResource } from './resources/resource-restrictions.js';
@@ -31,6 +32,9 @@ export class ApiClient {
   readonly apiKeys: ApiKeysResource;
   readonly auditLogs: AuditLogsResource;
   readonly access: AccessResource;
+  readonly samlIdentityProviders: SamlIdentityProvidersResource;
+  readonly oidcIdentityProviders: OidcIdentityProvidersResource;
+  readonly sso: SsoResource;
 
   constructor(http: HttpTransport) {
     this.endpoint = http.endpoint;
@@ -44,5 +48,8 @@ export class ApiClient {
     this.apiKeys = new ApiKeysResource(http);
     this.auditLogs = new AuditLogsResource(http);
     this.access = new AccessResource(http);
+    this.samlIdentityProviders = new SamlIdentityProvidersResource(http);
+    this.oidcIdentityProviders = new OidcIdentityProvidersResource(http);
+    this.sso = new SsoResource(http);
   }
 }

@@ -23,4 +23,5 @@ export type { ResourceRestrictionsResource } from './resources/resource-restrict
 export type { ApiKeysResource } from './resources/api-keys.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
 export type { AccessResource } from './resources/access.js';
+export type { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';
 export type * from './types.js';

@@ -9,6 +9,7 @@ import type * as access from '../wire/access.js';
 import type * as apiKeys from '../wire/api-keys.js';
 import type * as auditLogs from '../wire/audit-logs.js';
 import type * as common from '../wire/common.js';
+import type * as identityProviders from '../wire/identity-providers.js';
 import type * as me from '../wire/me.js';
 import type * as organizations from '../wire/organizations.js';
 import type * as projects from '../wire/projects.js';
@@ -182,3 +183,38 @@ export type Problem = Static<typeof common.Problem> & { [extra: string]: unknown
 export type ConsoleSession = Static<typeof sessions.ConsoleSession>;
 /** `GET /auth/invitations/{token}`: who an invitation is for. */
 export type Invitation = Static<typeof sessions.Invitation>;
+
+/** Query of the identity-provider and role-mapping lists: `limit`, `cursor`. */
+export type IdentityProviderListParams = Static<typeof identityProviders.IdentityProviderListQuery>;
+/** A SAML identity provider in full: its configuration, the derived IdP facts, what to give the IdP admin, and its role mappings. */
+export type SamlIdentityProvider = Static<typeof identityProviders.SamlIdentityProvider>;
+/** A list entry: no `metadata_xml`, no `role_mappings` (get one provider for those). */
+export type SamlIdentityProviderSummary = Static<typeof identityProviders.SamlIdentityProviderSummary>;
+export type SamlIdentityProviderList = Static<typeof identityProviders.SamlIdentityProviderList>;
+/** Exactly one of `metadata_url` and `metadata_xml`; `role_mappings` is required unless `allow_default_login`. */
+export type CreateSamlIdentityProviderRequest = Static<typeof identityProviders.CreateSamlIdentityProviderBody>;
+/** Any writable field; setting `metadata_url` clears `metadata_xml` and vice versa; `email_domains` replaces the set. */
+export type UpdateSamlIdentityProviderRequest = Static<typeof identityProviders.UpdateSamlIdentityProviderBody>;
+/** An OIDC identity provider in full (the client secret is write-only: answers carry `redacted_client_secret`). */
+export type OidcIdentityProvider = Static<typeof identityProviders.OidcIdentityProvider>;
+export type OidcIdentityProviderSummary = Static<typeof identityProviders.OidcIdentityProviderSummary>;
+export type OidcIdentityProviderList = Static<typeof identityProviders.OidcIdentityProviderList>;
+export type CreateOidcIdentityProviderRequest = Static<typeof identityProviders.CreateOidcIdentityProviderBody>;
+export type UpdateOidcIdentityProviderRequest = Static<typeof identityProviders.UpdateOidcIdentityProviderBody>;
+/** One rule of a provider's role mapping: attribute matches and the grants they give, at its 1-based `position`. */
+export type RoleMapping = Static<typeof identityProviders.RoleMapping>;
+export type RoleMappingList = Static<typeof identityProviders.RoleMappingList>;
+/** A new rule: `attributes_map` and at least one grant; `position` defaults to last. */
+export type CreateRoleMappingRequest = Static<typeof identityProviders.CreateRoleMappingBody>;
+export type UpdateRoleMappingRequest = Static<typeof identityProviders.UpdateRoleMappingBody>;
+/** A rule inside a provider's create body (its place is its index). */
+export type InitialRoleMapping = Static<typeof identityProviders.InitialRoleMapping>;
+/** A dry run of a provider's mappings: attribute name → values. */
+export type EvaluateRoleMappingsRequest = Static<typeof identityProviders.EvaluateRoleMappingsBody>;
+export type EvaluateRoleMappingsResult = Static<typeof identityProviders.EvaluateRoleMappingsResult>;
+/** One grant the mappings give, with the rule (position) or default behind it. */
+export type EvaluatedGrant = Static<typeof identityProviders.EvaluatedGrant>;
+/** A user's link to a provider, what its last login asserted, and what that maps to now. */
+export type IdentityLink = Static<typeof identityProviders.IdentityLink>;
+/** `GET /v2/sso/service-provider`: what to give an IdP admin. */
+export type ServiceProviderInfo = Static<typeof identityProviders.ServiceProviderInfo>;
