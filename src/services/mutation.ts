@@ -24,10 +24,13 @@ export interface Actor {
 export class ChangeSet {
   readonly userIds = new Set<number>();
   readonly keyPublicIds = new Set<string>();
+  readonly idpIds = new Set<number>();
   /** Undefined until the mutation declares exactly how it changed access (then the snapshot is patched, not rebuilt). */
   access: AccessChange[] | undefined;
   user(id: number): void { this.userIds.add(id); }
   key(publicId: string): void { this.keyPublicIds.add(publicId); }
+  /** An identity provider whose configuration or mappings changed. */
+  idp(id: number): void { this.idpIds.add(id); }
   /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
   patchAccess(...edits: AccessChange[]): void { this.access = [...(this.access ?? []), ...edits]; }
 }
@@ -81,6 +84,7 @@ export async function runMutation<T>(
     accountId: actor.principal.accountId,
     userIds: [...changes.userIds],
     keyPublicIds: [...changes.keyPublicIds],
+    ...(changes.idpIds.size > 0 ? { idpIds: [...changes.idpIds] } : {}),
     ...(changes.access ? { access: changes.access } : {}),
   });
   return result;

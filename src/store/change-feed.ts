@@ -8,6 +8,8 @@ export interface Change {
   userIds?: number[];
   /** API keys (public ids) revoked, refreshed or otherwise changed. */
   keyPublicIds?: string[];
+  /** Identity providers whose configuration or role mappings changed: every process drops what it cached of them. */
+  idpIds?: number[];
   /**
    * The exact edits to the account's access snapshot, when the mutation declared them; absent means "rebuild".
    * Only the process that made the change applies them (in commit order); the others rebuild, since

@@ -30,6 +30,10 @@ function splitChange(change: Change): Change[] {
     makeRoom(id);
     (part.keyPublicIds ??= []).push(id);
   }
+  for (const id of change.idpIds ?? []) {
+    makeRoom(id);
+    (part.idpIds ??= []).push(id);
+  }
   parts.push(part);
   return parts;
 }
