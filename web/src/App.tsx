@@ -17,6 +17,8 @@ import { OrganizationsPage } from './pages/OrganizationsPage.js';
 import { ProjectPage } from './pages/ProjectPage.js';
 import { ResetPasswordPage } from './pages/ResetPasswordPage.js';
 import { RolesPage } from './pages/RolesPage.js';
+import { SingleSignOnPage } from './pages/SingleSignOnPage.js';
+import { ProviderPage } from './pages/sso/ProviderPage.js';
 import { SpacePage } from './pages/SpacePage.js';
 import { UsersPage } from './pages/UsersPage.js';
 
@@ -171,7 +173,13 @@ function Shell({ location }: { location: Location }) {
   }, [location.pathname]);
 
   const sections: { title: string; items: NavItem[] }[] = [
-    { title: 'Settings', items: [{ to: '/settings/api-keys', label: 'API Keys', visible: true }] },
+    {
+      title: 'Settings',
+      items: [
+        { to: '/settings/api-keys', label: 'API Keys', visible: true },
+        { to: '/settings/single-sign-on', label: 'Single sign-on', visible: isAccountAdmin },
+      ],
+    },
     {
       title: 'Resources',
       items: [{ to: '/organizations', label: 'Organizations', visible: true }],
@@ -258,6 +266,11 @@ function Routes({ location }: { location: Location }) {
   const { pathname } = location;
   let params: Record<string, string> | null;
   if (pathname === '/settings/api-keys') return <ApiKeysPage />;
+  if (pathname === '/settings/single-sign-on') return <SingleSignOnPage />;
+  if ((params = matchPath('/settings/single-sign-on/new/:protocol', pathname))) return <ProviderPage key="new" protocolSlug={params.protocol ?? ''} />;
+  if ((params = matchPath('/settings/single-sign-on/:protocol/:id', pathname))) {
+    return <ProviderPage key={params.id} protocolSlug={params.protocol ?? ''} id={params.id} />;
+  }
   if (pathname === '/users') return <UsersPage />;
   if (pathname === '/organizations') return <OrganizationsPage />;
   if ((params = matchPath('/organizations/:id', pathname))) return <OrganizationPage id={params.id ?? ''} />;

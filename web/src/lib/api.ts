@@ -1,6 +1,8 @@
 import { ApiClient } from '../../../src/client/api-client.js';
 import { encodeQuery, segment, type HttpTransport, type RequestOptions, type TransportResponse } from '../../../src/client/http-transport.js';
 import type { ConsoleSession, Invitation, Pagination } from '../../../src/client/types.js';
+import type { Static } from '@sinclair/typebox';
+import type { SsoDiscoverResult } from '../../../src/wire/identity-providers.js';
 
 /**
  * The console's API: the library client (`ax-admin-plane/client`, typed by the server's schemas) over fetch, with
@@ -118,7 +120,12 @@ export const auth = {
   acceptInvitation: (token: string, password: string) =>
     call<ConsoleSession>('POST', `/auth/invitations/${segment(token)}/accept`, { password }),
   resetPassword: (token: string, password: string) => call<void>('POST', `/auth/password-resets/${segment(token)}`, { password }),
+  /** Which sign-in an email's domain gets: password, single sign-on (and its start URL), or both. */
+  discoverSso: (email: string) => call<SsoDiscovery>('POST', '/auth/sso/discover', { email }),
 };
+
+/** `POST /auth/sso/discover`'s answer: whether the email's domain signs in through an identity provider, and where. */
+export type SsoDiscovery = Static<typeof SsoDiscoverResult>;
 
 export interface Page<T> {
   items: T[];
