@@ -2,10 +2,9 @@ import type { CommandSpec, OptionSpec } from './spec.js';
 
 /** A bash completion script (`eval "$(ax completion bash)"`, or save it under bash-completion's completions dir). */
 export function bashScript(root: CommandSpec): string {
-  const nouns = root.subcommands;
+  const groupCases: string[] = [];
   const valueCases: string[] = [];
   const optionCases: string[] = [];
-  const verbCases: string[] = [];
   const argCases: string[] = [];
   const addLeaf = (key: string, command: CommandSpec) => {
     const flags = command.options.flatMap((o) => (o.short ? [o.short, o.long] : [o.long])).concat('--help');
@@ -13,33 +12,42 @@ export function bashScript(root: CommandSpec): string {
     for (const option of command.options) valueCases.push(...valueCase(key, option));
     if (command.argumentChoices.length > 0) argCases.push(`    ${caseKey(key)}) COMPREPLY=( $(compgen -W ${words(command.argumentChoices)} -- "$cur") ); return ;;`);
   };
-  for (const noun of nouns) {
-    if (noun.subcommands.length > 0) {
-      verbCases.push(`    ${caseKey(noun.name)}) COMPREPLY=( $(compgen -W ${words(noun.subcommands.map((s) => s.name))} -- "$cur") ); return ;;`);
-      for (const verb of noun.subcommands) addLeaf(`${noun.name} ${verb.name}`, verb);
-    } else {
-      addLeaf(noun.name, noun);
+  // A command with subcommands is a group (`ax`, `ax users`, `ax sso`, `ax sso providers`); the others are leaves.
+  const visit = (key: string, command: CommandSpec) => {
+    if (command.subcommands.length === 0) {
+      addLeaf(key, command);
+      return;
     }
-  }
+    const names = command.subcommands.map((s) => s.name).concat(key === '' ? ['--help', '--version'] : []);
+    groupCases.push(`    ${caseKey(key)}) echo ${words(names)} ;;`);
+    for (const sub of command.subcommands) visit(key === '' ? sub.name : `${key} ${sub.name}`, sub);
+  };
+  visit('', root);
   return `# bash completion for ax. Load it with: eval "$(ax completion bash)"
+_ax_subcommands() {
+  case "$1" in
+${groupCases.join('\n')}
+  esac
+}
 _ax_completion() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  local noun="\${COMP_WORDS[1]}" verb="" key opts=""
-  if (( COMP_CWORD == 1 )); then
-    COMPREPLY=( $(compgen -W ${words(nouns.map((n) => n.name).concat('--help', '--version'))} -- "$cur") )
+  local key="" word subs opts="" i
+  # The command path typed so far: words that name a subcommand of the group before them.
+  for (( i = 1; i < COMP_CWORD; i++ )); do
+    word="\${COMP_WORDS[i]}"
+    subs=" $(_ax_subcommands "$key") "
+    [[ "$word" != -* && "$subs" == *" $word "* ]] || break
+    key="\${key:+$key }$word"
+  done
+  subs="$(_ax_subcommands "$key")"
+  if [[ -n "$subs" ]] && (( i == COMP_CWORD )); then
+    COMPREPLY=( $(compgen -W "$subs" -- "$cur") )
     return
   fi
-  if (( COMP_CWORD == 2 )); then
-    case "$noun" in
-${verbCases.join('\n')}
-    esac
-  fi
-  if (( COMP_CWORD >= 3 )) && [[ "\${COMP_WORDS[2]}" != -* ]]; then verb="\${COMP_WORDS[2]}"; fi
-  key="$noun\${verb:+ $verb}"
   case "$key|$prev" in
 ${valueCases.join('\n')}
   esac
-  if [[ "$cur" != -* ]] && [[ "$prev" != -* || "$prev" == "$noun" ]]; then
+  if [[ "$cur" != -* ]] && [[ "$prev" != -* ]]; then
     case "$key" in
 ${argCases.join('\n')}
     esac

@@ -9,18 +9,21 @@ export function fishScript(root: CommandSpec): string {
   const nounNames = root.subcommands.map((n) => n.name).join(' ');
   lines.push(`complete -c ax -n 'not __fish_seen_subcommand_from ${nounNames}' -l help -d 'show help'`);
   lines.push(`complete -c ax -n 'not __fish_seen_subcommand_from ${nounNames}' -l version -d 'print the version'`);
-  for (const noun of root.subcommands) {
-    lines.push(`complete -c ax -n '__fish_use_subcommand' -a ${q(noun.name)} -d ${q(noun.description)}`);
-    if (noun.subcommands.length === 0) {
-      lines.push(...leaf(`__fish_seen_subcommand_from ${noun.name}`, noun));
-      continue;
+  // A group's subcommands are offered once its path is typed and none of them is yet; a leaf's flags once its path is.
+  const visit = (path: readonly string[], command: CommandSpec) => {
+    const seen = path.map((name) => `__fish_seen_subcommand_from ${name}`).join('; and ');
+    if (command.subcommands.length === 0) {
+      lines.push(...leaf(seen, command));
+      return;
     }
-    const verbNames = noun.subcommands.map((v) => v.name).join(' ');
-    for (const verb of noun.subcommands) {
-      lines.push(`complete -c ax -n '__fish_seen_subcommand_from ${noun.name}; and not __fish_seen_subcommand_from ${verbNames}' -a ${q(verb.name)} -d ${q(verb.description)}`);
-      lines.push(...leaf(`__fish_seen_subcommand_from ${noun.name}; and __fish_seen_subcommand_from ${verb.name}`, verb));
+    const subNames = command.subcommands.map((sub) => sub.name).join(' ');
+    const offer = path.length === 0 ? '__fish_use_subcommand' : `${seen}; and not __fish_seen_subcommand_from ${subNames}`;
+    for (const sub of command.subcommands) {
+      lines.push(`complete -c ax -n '${offer}' -a ${q(sub.name)} -d ${q(sub.description)}`);
+      visit([...path, sub.name], sub);
     }
-  }
+  };
+  visit([], root);
   return lines.join('\n') + '\n';
 }
 

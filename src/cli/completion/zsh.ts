@@ -2,8 +2,7 @@ import type { CommandSpec, OptionSpec } from './spec.js';
 
 /** A zsh completion script (`source <(ax completion zsh)`, or save it as `_ax` on $fpath). */
 export function zshScript(root: CommandSpec): string {
-  const nouns = root.subcommands;
-  const verbCases: string[] = [];
+  const groupCases: string[] = [];
   const leafCases: string[] = [];
   const addLeaf = (key: string, command: CommandSpec) => {
     const lines = [`    ${q(key)})`];
@@ -13,32 +12,40 @@ export function zshScript(root: CommandSpec): string {
     lines.push(`      opts=(${specs.map(q).join(' ')}) ;;`);
     leafCases.push(lines.join('\n'));
   };
-  for (const noun of nouns) {
-    if (noun.subcommands.length > 0) {
-      verbCases.push(`    ${q(noun.name)}) verbs=(${noun.subcommands.map((s) => q(`${s.name}:${s.description}`)).join(' ')}) ;;`);
-      for (const verb of noun.subcommands) addLeaf(`${noun.name} ${verb.name}`, verb);
-    } else {
-      addLeaf(noun.name, noun);
+  // A command with subcommands is a group (`ax`, `ax users`, `ax sso`, `ax sso providers`); the others are leaves.
+  const visit = (key: string, command: CommandSpec) => {
+    if (command.subcommands.length === 0) {
+      addLeaf(key, command);
+      return;
     }
-  }
+    const names = command.subcommands.map((s) => q(s.name)).join(' ');
+    const described = command.subcommands.map((s) => q(`${s.name}:${s.description}`)).join(' ');
+    groupCases.push(`    ${q(key)}) names=(${names}); subs=(${described}) ;;`);
+    for (const sub of command.subcommands) visit(key === '' ? sub.name : `${key} ${sub.name}`, sub);
+  };
+  visit('', root);
   return `#compdef ax
 # zsh completion for ax. Load it with: source <(ax completion zsh)   (or save as _ax on your $fpath)
+_ax_group() {
+  names=() subs=()
+  case $1 in
+${groupCases.join('\n')}
+  esac
+}
 _ax() {
-  local noun=\${words[2]} verb="" cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} key
-  local -a nouns verbs opts
-  if (( CURRENT == 2 )); then
-    nouns=(${nouns.map((n) => q(`${n.name}:${n.description}`)).join(' ')})
-    _describe -t commands 'ax command' nouns
+  local cur=\${words[CURRENT]} prev=\${words[CURRENT-1]} key="" i
+  local -a names subs opts
+  # The command path typed so far: words that name a subcommand of the group before them.
+  for (( i = 2; i < CURRENT; i++ )); do
+    _ax_group "$key"
+    (( \${names[(Ie)\${words[i]}]} )) || break
+    key="\${key:+$key }\${words[i]}"
+  done
+  _ax_group "$key"
+  if (( i == CURRENT && \${#subs} )); then
+    _describe -t commands "ax\${key:+ $key} command" subs
     return
   fi
-  if (( CURRENT == 3 )); then
-    case $noun in
-${verbCases.join('\n')}
-    esac
-    if (( \${#verbs} )); then _describe -t commands "ax $noun subcommand" verbs; return; fi
-  fi
-  if (( CURRENT > 3 )) && [[ \${words[3]} != -* ]]; then verb=\${words[3]}; fi
-  key="$noun\${verb:+ $verb}"
   case $key in
 ${leafCases.join('\n')}
   esac
