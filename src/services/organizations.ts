@@ -113,7 +113,7 @@ export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgI
     changes.user(user.id);
     return {
       id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
-      user_id: encodeId('User', user.id), role: presentRoleAssignment(role),
+      user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
     };
   }, { alsoTakesAway: true });
 }

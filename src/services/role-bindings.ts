@@ -7,6 +7,7 @@ import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
+import type { ProvenancedBindingRow } from '../store/repositories/role-bindings.js';
 import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
@@ -62,7 +63,7 @@ export async function listRoleBindings(ctx: ServiceDeps, principal: Principal, q
 }
 
 /** A binding the principal may read (ROLE_BINDING_READ on its resource): 404 when the resource is invisible. */
-export async function getRoleBinding(ctx: ServiceDeps, principal: Principal, bindingId: string): Promise<RoleBindingRow> {
+export async function getRoleBinding(ctx: ServiceDeps, principal: Principal, bindingId: string): Promise<ProvenancedBindingRow> {
   const row = await findBinding(ctx.store.db, principal.accountId, bindingId);
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resourceOf(row));
@@ -144,7 +145,7 @@ export function resourceOf(row: Pick<RoleBindingRow, 'resource_type' | 'space_id
   return row.resource_type === 'SPACE' ? { type: 'SPACE', id: row.space_id! } : { type: 'PROJECT', id: row.project_id! };
 }
 
-async function findBinding(db: Trx | Kysely<Database>, accountId: number, bindingId: string): Promise<RoleBindingRow> {
+async function findBinding(db: Trx | Kysely<Database>, accountId: number, bindingId: string): Promise<ProvenancedBindingRow> {
   const id = decodeId('RoleBinding', bindingId, 'binding_id');
   const row = await forAccount(db, accountId).roleBindings.find(id);
   if (!row) throw notFound('role binding');

@@ -157,7 +157,7 @@ export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: st
     changes.user(user.id);
     return {
       id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
-      user_id: encodeId('User', user.id), role: presentRoleAssignment(role),
+      user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
     };
   }, { alsoTakesAway: true });
 }

@@ -21,6 +21,11 @@ export const Pagination = Type.Object({
 export const Timestamp = Type.String({ format: 'date-time' });
 export const Id = Type.String({ minLength: 1, maxLength: 200 });
 
+/** Who wrote a membership or role binding (identity.md §4.5): an admin (`MANUAL`) or an identity provider's sync. */
+export const GrantSource = Type.Union([Type.Literal('MANUAL'), Type.Literal('SSO'), Type.Literal('SCIM')]);
+/** The provenance of a membership or binding: `source_idp_id` (a SamlIdentityProvider or OidcIdentityProvider id) unless MANUAL. */
+export const GrantProvenance = { source: GrantSource, source_idp_id: Type.Optional(Id) };
+
 /** `limit` 1..100 (default 50) and an opaque `cursor`, shared by every list. */
 export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),

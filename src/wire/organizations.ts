@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+import { Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
 
@@ -15,6 +15,7 @@ export const OrganizationMembership = Type.Object({
   organization_id: Id,
   user_id: Id,
   role: RoleAssignment,
+  ...GrantProvenance,
 });
 
 /** A row of GET /v2/organizations/{org_id}/users (beyond Arize's surface): the membership and who it is. */

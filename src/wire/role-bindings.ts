@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, ListQuery, Timestamp } from './common.js';
+import { GrantProvenance, Id, ListQuery, Timestamp } from './common.js';
 
 export const BindingResourceType = Type.Union([Type.Literal('SPACE'), Type.Literal('PROJECT')]);
 
@@ -9,6 +9,7 @@ export const RoleBinding = Type.Object({
   role_id: Id,
   resource_type: BindingResourceType,
   resource_id: Id,
+  ...GrantProvenance,
   created_at: Timestamp,
   updated_at: Timestamp,
 });

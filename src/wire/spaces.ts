@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import {
-  Description, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
+  Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
 } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
@@ -20,6 +20,7 @@ export const SpaceMembership = Type.Object({
   space_id: Id,
   user_id: Id,
   role: RoleAssignment,
+  ...GrantProvenance,
 });
 
 /** A row of GET /v2/spaces/{space_id}/users (beyond Arize's surface): the membership and who it is. */

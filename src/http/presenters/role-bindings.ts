@@ -1,8 +1,9 @@
 import { encodeId } from '../../domain/ids.js';
 import type { RoleBindingRow } from '../../store/schema.js';
 import { resourceOf } from '../../services/role-bindings.js';
+import { presentProvenance, type ProvenanceRow } from './grant-provenance.js';
 
-export function presentRoleBinding(row: RoleBindingRow) {
+export function presentRoleBinding(row: RoleBindingRow & ProvenanceRow) {
   const resource = resourceOf(row);
   return {
     id: encodeId('RoleBinding', row.id),
@@ -10,6 +11,7 @@ export function presentRoleBinding(row: RoleBindingRow) {
     role_id: encodeId('Role', row.role_id),
     resource_type: resource.type,
     resource_id: encodeId(resource.type === 'SPACE' ? 'Space' : 'Project', resource.id),
+    ...presentProvenance(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../schema.js';
+import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
 
 /** One account's organizations and their memberships: every query is filtered by the account it was made for. */
@@ -47,7 +48,8 @@ export class OrganizationRepository {
   listMembers(organizationId: number, options: { after?: number | undefined; limit: number }) {
     let q = this.db.selectFrom('organization_memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-      .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+      .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id'])
+      .select(sourceProtocol('m.source_idp_id'))
       .where('m.organization_id', '=', organizationId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
     if (options.after !== undefined) q = q.where('m.id', '>', options.after);
     return q.orderBy('m.id').limit(options.limit).execute();
@@ -58,7 +60,9 @@ export class OrganizationRepository {
     return this.db.insertInto('organization_memberships').values({
       account_id: this.accountId, organization_id: values.organizationId, user_id: values.userId, role_id: values.roleId,
       created_at: values.now, updated_at: values.now,
-    }).onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role_id: values.roleId, updated_at: values.now }))
+    }).onConflict((oc) => oc.columns(['organization_id', 'user_id'])
+      // An admin's write takes a grant an identity provider's sync wrote over: it is MANUAL from now on.
+      .doUpdateSet({ role_id: values.roleId, source: 'MANUAL', source_idp_id: null, updated_at: values.now }))
       .returningAll().executeTakeFirstOrThrow();
   }
 

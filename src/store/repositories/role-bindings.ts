@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database, RoleBindingRow } from '../schema.js';
+import { sourceProtocol } from '../grant-provenance.js';
+import type { Database, IdentityProtocol, RoleBindingRow } from '../schema.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
+
+/** A binding as it is read: with the protocol of the identity provider that wrote it (null when MANUAL). */
+export type ProvenancedBindingRow = RoleBindingRow & { source_idp_protocol: IdentityProtocol | null };
 
 /** One account's role bindings: every query is filtered by the account it was made for. */
 export class RoleBindingRepository {
@@ -14,9 +18,9 @@ export class RoleBindingRepository {
   list(options: {
     resourceType: BindingResourceType; resourceIds?: readonly number[] | undefined; userId?: number | undefined;
     after?: number | undefined; limit: number;
-  }): Promise<RoleBindingRow[]> {
+  }): Promise<ProvenancedBindingRow[]> {
     const column = options.resourceType === 'SPACE' ? 'space_id' : 'project_id';
-    let q = this.db.selectFrom('role_bindings').selectAll()
+    let q = this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id'))
       .where('account_id', '=', this.accountId).where('resource_type', '=', options.resourceType);
     if (options.resourceIds !== undefined) {
       if (options.resourceIds.length === 0) return Promise.resolve([]);
@@ -27,8 +31,8 @@ export class RoleBindingRepository {
     return q.orderBy('id').limit(options.limit).execute();
   }
 
-  find(id: number): Promise<RoleBindingRow | undefined> {
-    return this.db.selectFrom('role_bindings').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+  find(id: number): Promise<ProvenancedBindingRow | undefined> {
+    return this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id')).where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
   }
 
   create(values: { userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string }): Promise<RoleBindingRow> {
@@ -40,9 +44,9 @@ export class RoleBindingRepository {
     }).returningAll().executeTakeFirstOrThrow();
   }
 
-  /** The changed row, or undefined when the account has no such binding. */
+  /** The changed row, or undefined when the account has no such binding; an admin's change makes it MANUAL. */
   changeRole(id: number, roleId: number, now: string): Promise<RoleBindingRow | undefined> {
-    return this.db.updateTable('role_bindings').set({ role_id: roleId, updated_at: now })
+    return this.db.updateTable('role_bindings').set({ role_id: roleId, source: 'MANUAL', source_idp_id: null, updated_at: now })
       .where('id', '=', id).where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SpaceRow } from '../schema.js';
+import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
 
 /** One account's spaces and their memberships: every query is filtered by the account it was made for. */
@@ -52,7 +53,8 @@ export class SpaceRepository {
   listMembers(spaceId: number, options: { after?: number | undefined; limit: number }) {
     let q = this.db.selectFrom('space_memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key'])
+      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id'])
+      .select(sourceProtocol('m.source_idp_id'))
       .where('m.space_id', '=', spaceId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
     if (options.after !== undefined) q = q.where('m.id', '>', options.after);
     return q.orderBy('m.id').limit(options.limit).execute();
@@ -63,7 +65,9 @@ export class SpaceRepository {
     return this.db.insertInto('space_memberships').values({
       account_id: this.accountId, space_id: values.spaceId, user_id: values.userId, role_id: values.roleId,
       created_at: values.now, updated_at: values.now,
-    }).onConflict((oc) => oc.columns(['space_id', 'user_id']).doUpdateSet({ role_id: values.roleId, updated_at: values.now }))
+    }).onConflict((oc) => oc.columns(['space_id', 'user_id'])
+      // An admin's write takes a grant an identity provider's sync wrote over: it is MANUAL from now on.
+      .doUpdateSet({ role_id: values.roleId, source: 'MANUAL', source_idp_id: null, updated_at: values.now }))
       .returningAll().executeTakeFirstOrThrow();
   }
 
