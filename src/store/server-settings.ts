@@ -100,3 +100,15 @@ function writeSecretFile(file: string, value: Buffer, env: string): Buffer {
   }
   return value;
 }
+
+/**
+ * A setting every process of a deployment shares, created once: the first process to insert it wins (`on conflict
+ * do nothing`), and every process then reads back the winner's value. `create` runs only when the setting is missing.
+ */
+export async function sharedServerSetting(db: Kysely<Database>, name: string, create: () => Promise<string>): Promise<string> {
+  const read = async () => (await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirst())?.value;
+  const existing = await read();
+  if (existing !== undefined) return existing;
+  await db.insertInto('server_settings').values({ name, value: await create() }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  return (await read())!;
+}

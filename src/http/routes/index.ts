@@ -12,6 +12,7 @@ import { resourceRestrictionRoutes } from './resource-restrictions.js';
 import { roleBindingRoutes } from './role-bindings.js';
 import { roleRoutes } from './roles.js';
 import { spaceRoutes } from './spaces.js';
+import { ssoLoginRoutes } from './sso-login.js';
 import { userRoutes } from './users.js';
 
 /** Every route module of the server; a new resource adds its module here. */
@@ -29,4 +30,5 @@ export const routeModules: ((app: FastifyInstance, ctx: ServiceDeps) => Promise<
   userRoutes,
   authSessionRoutes,
   apiKeyRoutes,
+  ssoLoginRoutes,
 ];
