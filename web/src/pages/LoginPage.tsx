@@ -16,7 +16,7 @@ function loginError(error: unknown): unknown {
   return error;
 }
 
-const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Password sign-in only: what the page offers when the server cannot say (an older server, a network error). */
 const PASSWORD_ONLY: SsoDiscovery = { sso: false, password_allowed: true };

@@ -199,10 +199,16 @@ function EditProvider({ protocol, id }: { protocol: Protocol; id: string }) {
         }
       >
         {provider && (
-          <div className="sso-url">
-            <span className="muted">{provider.protocol} · Login URL</span> <span className="mono">{provider.login_url}</span>
-            <CopyButton text={provider.login_url} />
-          </div>
+          <>
+            <div className="sso-url">
+              <span className="muted">{provider.protocol} · Login URL</span> <span className="mono">{provider.login_url}</span>
+              <CopyButton text={provider.login_url} />
+            </div>
+            <p className="muted small">
+              Test login opens the provider's sign-in in a new tab; finishing it signs this browser in as that person, so use a private
+              window to stay signed in here.
+            </p>
+          </>
         )}
       </PageHeader>
       <ErrorAlert error={loaded.error ?? directory.error} />
