@@ -128,7 +128,7 @@ describe('Arize Go client wire replay', () => {
     await call('GET', '/v2/role-bindings?limit=50', undefined, 400);
     const body = { user_id: userId, role_id: roleId, resource_type: 'PROJECT', resource_id: projectId };
     const created = await call('POST', '/v2/role-bindings', body, 201);
-    expect(Object.keys(created.body).sort()).toEqual(['created_at', 'id', 'resource_id', 'resource_type', 'role_id', 'updated_at', 'user_id']);
+    expect(Object.keys(created.body).sort()).toEqual(['created_at', 'id', 'resource_id', 'resource_type', 'role_id', 'source', 'updated_at', 'user_id']);
     await call('POST', '/v2/role-bindings', body, 409);
     await call('POST', '/v2/role-bindings', { ...body, resource_type: 'SPACE' }, 400);
     const listed = await call('GET', `/v2/role-bindings?resource_type=PROJECT&user_id=${enc(userId)}&limit=50`, undefined, 200);

@@ -181,7 +181,8 @@ describe('@arizeai/ax-client 1.28.0 against the real server (issue 8)', () => {
     const binding = await run('createRoleBinding', { client: admin, userId: member.id, roleId: ids.role!, resourceType: 'SPACE', resourceId: ids.space! });
     expect(binding).toEqual({
       id: expect.any(String), userId: member.id, roleId: ids.role, resourceType: 'SPACE', resourceId: ids.space,
-      createdAt: expect.any(Date), updatedAt: expect.any(Date),
+      // Provenance (identity.md §4.5) is an extra field: Arize's client passes it through.
+      source: 'MANUAL', createdAt: expect.any(Date), updatedAt: expect.any(Date),
     });
     expect(await run('getRoleBinding', { client: admin, bindingId: binding.id })).toEqual(binding);
     const listed = await run('listRoleBindings', { client: admin, resourceType: 'SPACE', userId: member.id });

@@ -85,7 +85,8 @@ for (const { title, noun, path, parent } of LISTS) describe(title, () => {
     const rows = res.body.memberships as Json[];
     expect(rows.map((m) => m.user_id)).toEqual([plain.id, custom.id]);
     for (const m of rows) {
-      expect(Object.keys(m).sort()).toEqual(['id', parent, 'role', 'user', 'user_id'].sort());
+      expect(Object.keys(m).sort()).toEqual(['id', parent, 'role', 'source', 'user', 'user_id'].sort());
+      expect(m.source).toBe('MANUAL');
       expect(m[parent]).toBe(parentOf(noun, h));
       expect(Buffer.from(m.id, 'base64').toString()).toMatch(noun === 'organization' ? /^OrganizationMembership:\d+$/ : /^SpaceMembership:\d+$/);
     }

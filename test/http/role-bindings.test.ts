@@ -91,7 +91,8 @@ describe('POST /v2/role-bindings', () => {
     const res = await bind({ user_id: target.id, role_id: roleId, resource_type: 'SPACE', resource_id: h.spaceId });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(Object.keys(res.body).sort()).toEqual(['created_at', 'id', 'resource_id', 'resource_type', 'role_id', 'updated_at', 'user_id']);
+    expect(Object.keys(res.body).sort()).toEqual(['created_at', 'id', 'resource_id', 'resource_type', 'role_id', 'source', 'updated_at', 'user_id']);
+    expect(res.body.source).toBe('MANUAL');
     expect(res.body).toMatchObject({ user_id: target.id, role_id: roleId, resource_type: 'SPACE', resource_id: h.spaceId });
     expect(Buffer.from(res.body.id, 'base64').toString()).toMatch(/^RoleBinding:\d+$/);
     expect(res.body.created_at).toBe(res.body.updated_at);

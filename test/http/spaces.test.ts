@@ -333,7 +333,7 @@ describe('POST /v2/spaces/{space_id}/users', () => {
     const path = `/v2/spaces/${enc(spaceId)}/users`;
     const first = await server.api('POST', path, { body: { user_id: u.id, role: { type: 'PREDEFINED', name: 'READ_ONLY' } } });
     expect(first.status).toBe(200);
-    expect(Object.keys(first.body).sort()).toEqual(['id', 'role', 'space_id', 'user_id']);
+    expect(Object.keys(first.body).sort()).toEqual(['id', 'role', 'source', 'space_id', 'user_id']);
     expect(first.body).toMatchObject({ space_id: spaceId, user_id: u.id, role: { type: 'PREDEFINED', name: 'READ_ONLY' } });
     expect(parseId(first.body.id)?.type).toBe('SpaceMembership');
     const second = await server.api('POST', path, { body: { user_id: u.id, role: { type: 'PREDEFINED', name: 'ANNOTATOR' } } });
