@@ -7,6 +7,8 @@ import * as wireAccess from '../../src/wire/access.js';
 import * as wireApiKeys from '../../src/wire/api-keys.js';
 import * as wireAuditLogs from '../../src/wire/audit-logs.js';
 import * as wireCommon from '../../src/wire/common.js';
+import * as wireIdentityProviders from '../../src/wire/identity-providers.js';
+import type * as w from '../../src/wire/identity-providers.js';
 import * as wireMe from '../../src/wire/me.js';
 import * as wireOrganizations from '../../src/wire/organizations.js';
 import * as wireProjects from '../../src/wire/projects.js';
@@ -24,7 +26,7 @@ import {
 } from '../../src/client/index.js';
 
 const wireModules = [
-  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireMe, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
   wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireUsers,
 ];
 
@@ -133,6 +135,29 @@ describe('the typed client (a public library export)', () => {
       name: string; email: string; role: AccountRoleAssignmentRequest; invite_mode: 'EMAIL_LINK' | 'TEMPORARY_PASSWORD' | 'NONE';
       is_developer?: boolean;
     }>();
+  });
+
+  it('types the SSO resources by src/wire/identity-providers.ts (issue 10)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    expectTypeOf(ax.samlIdentityProviders.list).returns.resolves.toEqualTypeOf<Static<typeof w.SamlIdentityProviderList>>();
+    expectTypeOf(ax.samlIdentityProviders.iterate).returns.toEqualTypeOf<AsyncGenerator<Static<typeof w.SamlIdentityProviderSummary>, void, undefined>>();
+    expectTypeOf(ax.samlIdentityProviders.get).returns.resolves.toEqualTypeOf<Static<typeof w.SamlIdentityProvider>>();
+    expectTypeOf(ax.samlIdentityProviders.create).parameter(0).toEqualTypeOf<Static<typeof w.CreateSamlIdentityProviderBody>>();
+    expectTypeOf(ax.samlIdentityProviders.update).parameter(1).toEqualTypeOf<Static<typeof w.UpdateSamlIdentityProviderBody>>();
+    expectTypeOf(ax.oidcIdentityProviders.list).returns.resolves.toEqualTypeOf<Static<typeof w.OidcIdentityProviderList>>();
+    expectTypeOf(ax.oidcIdentityProviders.get).returns.resolves.toEqualTypeOf<Static<typeof w.OidcIdentityProvider>>();
+    expectTypeOf(ax.oidcIdentityProviders.create).parameter(0).toEqualTypeOf<Static<typeof w.CreateOidcIdentityProviderBody>>();
+    expectTypeOf(ax.oidcIdentityProviders.update).parameter(1).toEqualTypeOf<Static<typeof w.UpdateOidcIdentityProviderBody>>();
+    for (const idps of [ax.samlIdentityProviders, ax.oidcIdentityProviders]) {
+      expectTypeOf(idps.listRoleMappings).returns.resolves.toEqualTypeOf<Static<typeof w.RoleMappingList>>();
+      expectTypeOf(idps.createRoleMapping).parameter(1).toEqualTypeOf<Static<typeof w.CreateRoleMappingBody>>();
+      expectTypeOf(idps.updateRoleMapping).parameter(2).toEqualTypeOf<Static<typeof w.UpdateRoleMappingBody>>();
+      expectTypeOf(idps.updateRoleMapping).returns.resolves.toEqualTypeOf<Static<typeof w.RoleMapping>>();
+      expectTypeOf(idps.evaluate).parameter(1).toEqualTypeOf<Static<typeof w.EvaluateRoleMappingsBody>>();
+      expectTypeOf(idps.evaluate).returns.resolves.toEqualTypeOf<Static<typeof w.EvaluateRoleMappingsResult>>();
+      expectTypeOf(idps.getIdentityLink).returns.resolves.toEqualTypeOf<Static<typeof w.IdentityLink>>();
+    }
+    expectTypeOf(ax.sso.serviceProvider).returns.resolves.toEqualTypeOf<Static<typeof w.ServiceProviderInfo>>();
   });
 
   // The types above follow src/wire; this makes sure the server validates with src/wire too, so that a route cannot
