@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
  * - `startOidcOp`: the real `oidc-provider` with its devInteractions login (fine in a test OP, never in the server),
  *   a confidential client, PKCE required, and per-login claims;
  * - `startStubOp`: plain node:http + jose serving discovery, JWKS and a token endpoint that hands out forged
- *   id_tokens (wrong iss, wrong aud, expired, alg none, unknown kid, wrong nonce, bad signature).
+ *   id_tokens (wrong iss, wrong aud, expired, alg none, unknown kid, wrong or missing nonce, bad signature).
  * `signInAtOp` is the scripted browser: it follows the authorization URL through the OP's login and consent with a
  * cookie jar and returns the callback URL the OP redirects to (code, state, iss — or error).
  */
@@ -63,6 +63,17 @@ async function quietly<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** RSA key generation is slow on a busy machine: one pair per slot, shared by every OP this process starts. */
+const rsaPairs = new Map<number, ReturnType<typeof generateKeyPair>>();
+function rsaPair(slot: number): ReturnType<typeof generateKeyPair> {
+  let pair = rsaPairs.get(slot);
+  if (!pair) {
+    pair = generateKeyPair('RS256', { extractable: true });
+    rsaPairs.set(slot, pair);
+  }
+  return pair;
+}
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,11 +84,22 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }
 
+/**
+ * With conformIdTokenClaims the ID token carries the claims of the `openid` scope only: so the claims go under
+ * `openid` when the ID token should have them, and under `email`/`profile` (userinfo only) when it should not.
+ */
+function claimsByScope(options: OidcOpOptions): Record<string, string[]> {
+  const custom = [...RELEASED_CLAIMS.filter((c) => !['email', 'email_verified', 'name'].includes(c)), ...(options.extraClaims ?? [])];
+  return options.claimsInIdToken === false
+    ? { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', ...custom] }
+    : { openid: ['sub', ...custom], email: ['email', 'email_verified'], profile: ['name'] };
+}
+
 export async function startOidcOp(options: OidcOpOptions): Promise<OidcOp> {
   const clientId = options.clientId ?? 'ax-test-client';
   const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
   const accounts = new Map<string, Record<string, unknown>>();
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const { privateKey } = await rsaPair(0);
   const signingKey: JWK = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 
   const server = createServer();
@@ -96,7 +118,7 @@ export async function startOidcOp(options: OidcOpOptions): Promise<OidcOp> {
       }],
       jwks: { keys: [signingKey] },
       cookies: { keys: [randomBytes(32).toString('base64url')] },
-      claims: { openid: ['sub', ...RELEASED_CLAIMS, ...(options.extraClaims ?? [])], email: ['email', 'email_verified'], profile: ['name'] },
+      claims: claimsByScope(options),
       conformIdTokenClaims: options.claimsInIdToken === false,
       pkce: { required: () => true },
       ttl: { AccessToken: 300, AuthorizationCode: 60, Grant: 600, IdToken: 300, Interaction: 600, Session: 600 },
@@ -189,7 +211,7 @@ export async function signInAtOp(authorizationUrl: string | URL, options: SignIn
 }
 
 /** What the stub OP's token endpoint puts in the id_token. */
-export type ForgedIdToken = 'valid' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'alg-none' | 'unknown-kid' | 'wrong-nonce' | 'bad-signature';
+export type ForgedIdToken = 'valid' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'alg-none' | 'unknown-kid' | 'wrong-nonce' | 'missing-nonce' | 'bad-signature';
 
 export interface StubOp {
   issuer: string;
@@ -199,6 +221,8 @@ export interface StubOp {
   forge: ForgedIdToken;
   /** Claims of the id_token besides iss/aud/exp/iat/nonce (default `{ sub: 'stub-user', email: 'stub@example.test' }`). */
   claims: Record<string, unknown>;
+  /** Every token request: its Authorization header and form body (how the client authenticated). */
+  tokenRequests: { authorization: string | undefined; body: URLSearchParams }[];
   close(): Promise<void>;
 }
 
@@ -207,8 +231,8 @@ export interface StubOp {
  * `signInAtOp` works against it too), and a token endpoint that answers with the id_token `forge` names.
  */
 export async function startStubOp(options: { clientId?: string; clientSecret?: string } = {}): Promise<StubOp> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const other = await generateKeyPair('RS256');
+  const { privateKey, publicKey } = await rsaPair(0);
+  const other = await rsaPair(1);
   const kid = randomUUID();
   const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] };
   const nonces = new Map<string, string>();
@@ -220,6 +244,7 @@ export async function startStubOp(options: { clientId?: string; clientSecret?: s
     clientSecret: options.clientSecret ?? 'stub-secret',
     forge: 'valid',
     claims: { sub: 'stub-user', email: 'stub@example.test' },
+    tokenRequests: [],
     close: () => closeServer(server),
   };
 
@@ -227,7 +252,7 @@ export async function startStubOp(options: { clientId?: string; clientSecret?: s
     const now = Math.floor(Date.now() / 1000);
     const payload = {
       ...stub.claims,
-      nonce: stub.forge === 'wrong-nonce' ? 'another-nonce' : nonce,
+      nonce: stub.forge === 'wrong-nonce' ? 'another-nonce' : stub.forge === 'missing-nonce' ? undefined : nonce,
       iss: stub.forge === 'wrong-iss' ? `${issuer}/other` : issuer,
       aud: stub.forge === 'wrong-aud' ? 'another-client' : stub.clientId,
       iat: stub.forge === 'expired' ? now - 7200 : now,
@@ -275,7 +300,9 @@ export async function startStubOp(options: { clientId?: string; clientSecret?: s
         back.searchParams.set('iss', issuer);
         res.writeHead(302, { location: back.href }).end();
       } else if (url.pathname === '/token' && req.method === 'POST') {
-        const code = new URLSearchParams(raw).get('code') ?? '';
+        const form = new URLSearchParams(raw);
+        stub.tokenRequests.push({ authorization: req.headers.authorization, body: form });
+        const code = form.get('code') ?? '';
         const nonce = nonces.get(code);
         nonces.delete(code);
         if (nonce === undefined) {
