@@ -6,11 +6,13 @@ import { authSessionRoutes } from './auth-sessions.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
+import { oidcIdentityProviderRoutes } from './oidc-identity-providers.js';
 import { organizationRoutes } from './organizations.js';
 import { projectRoutes } from './projects.js';
 import { resourceRestrictionRoutes } from './resource-restrictions.js';
 import { roleBindingRoutes } from './role-bindings.js';
 import { roleRoutes } from './roles.js';
+import { samlIdentityProviderRoutes } from './saml-identity-providers.js';
 import { spaceRoutes } from './spaces.js';
 import { ssoLoginRoutes } from './sso-login.js';
 import { userRoutes } from './users.js';
@@ -30,5 +32,7 @@ export const routeModules: ((app: FastifyInstance, ctx: ServiceDeps) => Promise<
   userRoutes,
   authSessionRoutes,
   apiKeyRoutes,
+  samlIdentityProviderRoutes,
+  oidcIdentityProviderRoutes,
   ssoLoginRoutes,
 ];
