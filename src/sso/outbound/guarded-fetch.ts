@@ -59,8 +59,17 @@ interface Exchange {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const ALLOW_HINT = 'allow it with AX_SSO_ALLOWED_PRIVATE_HOSTS';
 
+/** getaddrinfo has its own, long timeouts: the lookup counts against the exchange's deadline too. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new OutboundFailedError(`${what} did not finish within the time limit`)), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Checks a URL and resolves its host once; returns the addresses to connect to (all of them checked). */
-async function vet(url: URL, allowList: AllowList): Promise<{ address: string; family: number }[]> {
+async function vet(url: URL, allowList: AllowList, deadline: number): Promise<{ address: string; family: number }[]> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new OutboundRefusedError(`${url.protocol} URLs are not allowed: use https`);
   if (url.username !== '' || url.password !== '') throw new OutboundRefusedError('the URL must not contain a user name or password');
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
@@ -70,8 +79,9 @@ async function vet(url: URL, allowList: AllowList): Promise<{ address: string; f
     addresses = [{ address: host, family: isIP(host) }];
   } else {
     try {
-      addresses = await lookup(host, { all: true, verbatim: true });
+      addresses = await beforeDeadline(lookup(host, { all: true, verbatim: true }), deadline, `resolving ${host}`);
     } catch (error) {
+      if (error instanceof OutboundFailedError) throw error;
       throw new OutboundFailedError(`cannot resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
     }
     if (addresses.length === 0) throw new OutboundFailedError(`cannot resolve ${host}`);
@@ -195,7 +205,7 @@ export async function guardedFetch(url: string, init: OutboundRequest, options: 
   }
   let current: OutboundRequest = { ...init, headers: withoutCookies(init.headers) };
   for (let redirects = 0; ; redirects += 1) {
-    const addresses = await vet(target, exchange.allowList);
+    const addresses = await vet(target, exchange.allowList, exchange.deadline);
     const { response, body } = await send(target, addresses, current, exchange);
     const status = response.statusCode ?? 0;
     const location = response.headers.location;
