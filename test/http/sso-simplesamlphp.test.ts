@@ -90,7 +90,7 @@ describe('SimpleSAMLphp as the IdP (identity.md §12.2)', () => {
     const alice = await me(jar);
     expect(alice.status).toBe(200);
     expect(alice.body.email).toBe('alice@example.test');
-    expect(alice.body.role).toBe('ADMIN');
+    expect(alice.body.role.name).toBe('ADMIN');
     const bindings = await server.api('GET', `/v2/role-bindings?resource_type=SPACE&user_id=${enc(alice.body.id)}`);
     expect(bindings.body.role_bindings.map((b: { role_id: string; resource_id: string }) => [b.role_id, b.resource_id])).toEqual([[customRoleId, spaceId]]);
   });
@@ -109,7 +109,7 @@ describe('SimpleSAMLphp as the IdP (identity.md §12.2)', () => {
     expect(done!.status, await done!.clone().text()).toBe(302);
     const bob = await me(jar);
     expect(bob.body.email).toBe('bob@example.test');
-    expect(bob.body.role).toBe('MEMBER');
+    expect(bob.body.role.name).toBe('MEMBER');
     const members = await server.api('GET', `/v2/organizations/${enc(orgId)}/users`);
     expect(JSON.stringify(members.body)).toContain(bob.body.id);
     const bindings = await server.api('GET', `/v2/role-bindings?resource_type=SPACE&user_id=${enc(bob.body.id)}`);

@@ -38,7 +38,6 @@ export function sameBrowser(bindingHash: string | null, cookie: string | undefin
 /** `return_to` must be a path of this site: starting with `/`, not `//` nor `/\`; anything else is `/`. */
 export function safeReturnTo(raw: string | undefined): string {
   if (raw === undefined || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  // eslint-disable-next-line no-control-regex
   if (raw.length > 2048 || /[\u0000-\u001f\u007f]/.test(raw)) return '/';
   return raw;
 }
