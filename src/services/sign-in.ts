@@ -9,6 +9,7 @@ import { findSignInCandidates } from '../store/sign-in-candidates.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { runMutation } from './mutation.js';
 import { openSession, type OpenedSession, type RequestOrigin, sessionPrincipal } from './sessions.js';
+import { domainAllowsOnlySso, passwordSignInIsOff } from './sso/identity-links.js';
 
 export { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from '../auth/device-cookie.js';
 
@@ -38,6 +39,10 @@ export interface SignedIn {
  *   password is checked: past the limit a wrong password is answered 429 with a growing Retry-After, and the right
  *   password always signs in — an attacker cannot lock the owner out;
  * - at most `AX_PASSWORD_CHECKS` hashes run at once (503 past that).
+ * Allow-only-SSO (identity.md §2.5): a user whose identity provider allows only SSO logins is refused with 403
+ * SSO_REQUIRED, decided after the same hash work as any failure. An email on such a provider's domain gets it whatever
+ * the password (the sign-in page already says so from the domain alone); a user linked to such a provider from outside
+ * its domains only when the password is right, so that the answer never tells whether an email has a user.
  * Failures are counted on every key that applies and recorded, aggregated, in the authentication failures (never
  * the password).
  */
@@ -66,7 +71,14 @@ export async function signIn(
     limits.signInEmails.fail(emailLower);
     if (device !== undefined) limits.signInDevices.fail(device);
     await recordFailure(ctx, origin, user.candidates);
-    throw emailWasWaiting ? rateLimited(limits.signInEmails.retryAfter(emailLower)) : new ApiError('INVALID_CREDENTIALS', REJECTED);
+    if (emailWasWaiting) throw rateLimited(limits.signInEmails.retryAfter(emailLower));
+    throw await domainAllowsOnlySso(ctx.store.db, emailLower) ? ssoRequired() : new ApiError('INVALID_CREDENTIALS', REJECTED);
+  }
+  if (await passwordSignInIsOff(ctx.store.db, user.found)) {
+    await recordAuthenticationFailures(ctx, [{
+      accountId: user.found.account_id, userId: user.found.id, ip: origin.ip, operation: origin.operation, reason: 'SSO_REQUIRED',
+    }]);
+    throw ssoRequired();
   }
   limits.signInEmails.forget(emailLower);
   if (device !== undefined) limits.signInDevices.forget(device);
@@ -85,6 +97,10 @@ export async function signIn(
       device: device !== undefined ? deviceCookie! : newDeviceCookie(ctx.secrets.tokenKey, emailLower),
     };
   });
+}
+
+function ssoRequired(): ApiError {
+  return new ApiError('SSO_REQUIRED', 'password sign-in is off for this email: its identity provider allows only single sign-on');
 }
 
 function rateLimited(retryAfter: number): ApiError {

@@ -13,6 +13,7 @@ import { requireAccountAdmin } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { endSessions } from './sessions.js';
+import { requirePasswordSignIn, signsInWithSso } from './sso/identity-links.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
 import { findLiveUser } from './users-lookup.js';
 
@@ -61,7 +62,8 @@ export async function getUser(ctx: ServiceDeps, principal: Principal, userId: st
  * Invites a person (account admin). The email is the idempotency key: inviting it again answers the existing
  * user and sends nothing, except with invite_mode NONE, which is a 409. EMAIL_LINK mails a link valid for 7
  * days; TEMPORARY_PASSWORD answers a generated password once (only its hash is kept) that must be changed at
- * the first sign-in; NONE creates an EXPIRED user that can be invited later. The email of a deleted user is a
+ * the first sign-in; NONE creates an EXPIRED user that can be invited later — or, when the email's domain belongs to
+ * an identity provider of the account, an ACTIVE user who signs in with single sign-on (Arize: "immediately active"). The email of a deleted user is a
  * 409: deletion is terminal, as in Arize.
  */
 export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUserInput): Promise<CreateUserResult> {
@@ -85,8 +87,9 @@ export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUs
   try {
     created = await runMutation(ctx, actor, async (trx) => {
       const now = isoNow(ctx.clock);
+      const status = input.invite_mode !== 'NONE' ? 'INVITED' : await signsInWithSso(trx, principal.accountId, input.email) ? 'ACTIVE' : 'EXPIRED';
       const id = await forAccount(trx, principal.accountId).users.createHuman({
-        name: input.name, email: input.email, role, status: input.invite_mode === 'NONE' ? 'EXPIRED' : 'INVITED',
+        name: input.name, email: input.email, role, status,
         isDeveloper: input.is_developer ?? role !== 'ANNOTATOR', passwordHash, mustChangePassword: temporaryPassword !== undefined, now,
       });
       const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE', ctx.clock.now()) : undefined;
@@ -176,7 +179,8 @@ export async function deleteUser(
 /**
  * A fresh invitation link for an INVITED or EXPIRED user (account admin): earlier links and any temporary
  * password stop working, the user is INVITED again and the mail goes out. An ACTIVE user or a bot is a 400
- * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429.
+ * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429. A user whose
+ * identity provider allows only SSO logins is a 422 (an invitation would set a password it may not use).
  */
 export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
@@ -186,6 +190,7 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
+    await requirePasswordSignIn(trx, target);
     await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: true });
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'INVITE', ctx.clock.now()) };
   });
@@ -195,7 +200,8 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
 /**
  * Resets an ACTIVE user's password (account admin): the old password stops working, every console session of
  * the user ends, and a link valid for one hour lets the user choose a new one. Its API keys are unaffected.
- * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers.
+ * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers; a user whose
+ * identity provider allows only SSO logins is a 422.
  */
 export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
@@ -207,6 +213,7 @@ export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: stri
         ? 'user_id: bot users have no password'
         : `user_id: the user is ${target.status} and has no password yet; resend the invitation instead`);
     }
+    await requirePasswordSignIn(trx, target);
     await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: false });
     await endSessions(trx, target.id, isoNow(ctx.clock));
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET', ctx.clock.now()) };

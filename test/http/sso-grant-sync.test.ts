@@ -3,6 +3,7 @@ import { encodeId, parseId } from '../../src/domain/ids.js';
 import { PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
 import { completeSsoLogin, type VerifiedIdentity } from '../../src/services/sso/complete-login.js';
 import { createOrganization, createProject, createSpace, enc } from '../helpers/hierarchy.js';
+import { insertProvider, type ProviderRowOptions, type StoredRule } from '../helpers/sso-provider-rows.js';
 import { type Json, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -44,34 +45,8 @@ async function hierarchy(name: string, options: { isPrivate?: boolean } = {}) {
   return { org: dbId(org), spaceA: dbId(spaceA), spaceB: dbId(spaceB), project: dbId(project) };
 }
 
-interface Rule {
-  attributes: Record<string, string>;
-  isAccountAdmin?: boolean;
-  orgRole?: { org_id: number; role_id: number };
-  spaceRoles?: { space_id: number; role_id: number }[];
-  projectRoles?: { project_id: number; role_id: number }[];
-}
-
-/** A SAML identity provider of account 1 with its domain and rules, written straight into the tables. */
-async function provider(domain: string, rules: Rule[], options: { validated?: boolean; sync?: boolean } = {}) {
-  const now = new Date().toISOString();
-  const idp = await db().insertInto('identity_providers').values({
-    account_id: 1, protocol: 'SAML', name: `idp-${domain}`, enabled: 1, allow_only_sso_logins: 0, sync_user_roles: options.sync === false ? 0 : 1,
-    allow_default_login: 0, default_org_id: null, default_org_role_id: null, default_space_id: null, default_space_role_id: null,
-    metadata_url: null, metadata_xml: null, metadata_cached: null, metadata_fetched_at: null, sign_authn: 0, allow_idp_initiated: 0,
-    issuer: null, client_id: null, client_secret_enc: null, scopes: null, email_claim_path: null, name_claim_path: null, groups_claim_path: null,
-    use_userinfo: 1, discovery_cached: null, discovery_fetched_at: null, created_at: now, updated_at: now, deleted_at: null,
-  }).returning('id').executeTakeFirstOrThrow();
-  await db().insertInto('identity_provider_domains').values({ domain, idp_id: idp.id, validated: options.validated === false ? 0 : 1 }).execute();
-  for (const [i, rule] of rules.entries()) {
-    await db().insertInto('role_mappings').values({
-      account_id: 1, idp_id: idp.id, position: i + 1, attributes_map: JSON.stringify(rule.attributes), is_account_admin: rule.isAccountAdmin ? 1 : 0,
-      org_role: rule.orgRole ? JSON.stringify(rule.orgRole) : null, space_roles: JSON.stringify(rule.spaceRoles ?? []),
-      project_roles: JSON.stringify(rule.projectRoles ?? []), created_at: now, updated_at: now,
-    }).execute();
-  }
-  return idp.id;
-}
+/** A SAML identity provider of account 1 with its domain and rules. */
+const provider = (domain: string, rules: StoredRule[], options: ProviderRowOptions = {}) => insertProvider(server, domain, rules, options);
 
 function login(idpId: number, email: string, groups: string[], name?: string) {
   const identity: VerifiedIdentity = {

@@ -10,6 +10,7 @@ import type { Trx } from '../mutation.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { openSession, type OpenedSession, type RequestOrigin } from '../sessions.js';
 import { syncGrants } from './grant-sync.js';
+import { emailDomain } from './identity-links.js';
 
 /** What a protocol flow verified about the person (a SAML assertion's signed content, an OIDC ID token's claims). */
 export interface VerifiedIdentity {
@@ -80,7 +81,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
     throw new ApiError('SSO_UNKNOWN_PROVIDER', 'the identity provider was deleted or disabled while the sign-in ran');
   }
   const email = identity.email.trim().toLowerCase();
-  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const domain = emailDomain(email);
   const domainRow = email.includes('@') ? await store.identityLinks.domainOf(idp.id, domain) : undefined;
   if (!domainRow) throw new ApiError('SSO_EMAIL_DOMAIN_MISMATCH', `${JSON.stringify(domain)} is not one of the identity provider's email domains`);
   const subject = identity.protocol === 'SAML' ? identity.subject.trim().toLowerCase() : identity.subject;
