@@ -7,8 +7,8 @@ import { Id, ListQuery, Name, Pagination, Timestamp } from './common.js';
  * Ids: `SamlIdentityProvider:n`, `OidcIdentityProvider:n`, `RoleMapping:n` (padded standard base64).
  */
 
-/** An email domain: lower-cased by the server; no wildcard. */
-export const EmailDomain = Type.String({ minLength: 3, maxLength: 253, pattern: '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$' });
+/** An email domain (a DNS name, no wildcard): lower-cased by the server, which also checks it is a DNS name (400 naming it). */
+export const EmailDomain = Type.String({ minLength: 3, maxLength: 253 });
 
 export const EmailDomainState = Type.Object({ domain: Type.String(), validated: Type.Boolean() });
 

@@ -48,6 +48,11 @@ function decodeMapping(input: MappingInput, field: string, stored?: RoleMappingR
   };
 }
 
+/** Decodes every id of the rules first, so that a malformed id is its 400 whatever else the request gets wrong. */
+export function assertMappingIds(rules: readonly MappingInput[], field: string): void {
+  rules.forEach((rule, i) => decodeMapping(rule, `${field}[${i}].`));
+}
+
 /**
  * Checks a rule against §4.2 of the identity contract and returns its stored form: at least one grant (400); ids
  * of the account (404 naming the field); an organization role predefined and project roles custom (422); at most

@@ -15,7 +15,7 @@ import { requireAccountAdmin } from '../authorize.js';
 import { type Actor, runMutation, type Trx } from '../mutation.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { assertLoginStillPossible, checkMapping, type MappingInput } from './mapping-rules.js';
+import { assertLoginStillPossible, assertMappingIds, checkMapping, type MappingInput } from './mapping-rules.js';
 import { clientSecretKey } from './secrets-key.js';
 
 /** The operator account (the one the bootstrap creates): domains its admins add count as validated (§1.1). */
@@ -168,8 +168,14 @@ function auditedActor(actor: Actor, body: object): Actor {
   return { ...actor, text };
 }
 
-/** Lower-cased, without duplicates; the wire pattern has already checked each is a DNS name. */
+/** A DNS name of two or more labels: letters, digits and inner hyphens, 63 characters a label at most. */
+const DNS_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** Lower-cased, each a DNS name (400 naming it), without duplicates, validated as §1.1 says. */
 function domainsOf(ctx: ServiceDeps, accountId: number, requested: readonly string[]): ProviderDomain[] {
+  requested.forEach((d, i) => {
+    if (!DNS_NAME.test(d.toLowerCase())) throw badRequest(`email_domains[${i}]: ${JSON.stringify(d)} is not a domain name (like example.com; no wildcard, no @)`);
+  });
   const domains = [...new Set(requested.map((d) => d.toLowerCase()))];
   return domains.map((domain) => ({
     domain,
@@ -242,17 +248,22 @@ const DEFAULT_FIELDS = [
   { field: 'default_space_role_id', type: 'Role' },
 ] as const;
 
+/** The four default ids a request leads to (row ids, null for none), over the stored ones; a malformed id is a 400. */
+function decodeDefaultIds(input: SharedProviderInput, stored: IdentityProviderRow | undefined): (number | null)[] {
+  return DEFAULT_FIELDS.map(({ field, type }) => {
+    const given = input[field];
+    if (given === undefined) return stored?.[field] ?? null;
+    return given === null ? null : decodeId(type, given, field);
+  });
+}
+
 /**
  * The default-login columns a request leads to, over the stored ones (a PATCH may change one default): all four or
  * none (400), all four when default login is on (422), ids of the account (404 naming the field), the organization
  * role predefined and the space in the organization (422).
  */
 async function defaultColumns(store: AccountStore, input: SharedProviderInput, stored: IdentityProviderRow | undefined): Promise<IdentityProviderChanges> {
-  const ids = DEFAULT_FIELDS.map(({ field, type }) => {
-    const given = input[field];
-    if (given === undefined) return stored?.[field] ?? null;
-    return given === null ? null : decodeId(type, given, field);
-  });
+  const ids = decodeDefaultIds(input, stored);
   const [orgId, orgRoleId, spaceId, spaceRoleId] = ids;
   const set = ids.filter((id) => id !== null).length;
   if (set !== 0 && set !== 4) throw badRequest('default_org_id, default_org_role_id, default_space_id, default_space_role_id: give all four or none');
@@ -299,6 +310,8 @@ export async function createProvider(
 ): Promise<ProviderView> {
   requireAccountAdmin(actor.principal, 'create identity providers');
   const accountId = actor.principal.accountId;
+  decodeDefaultIds(input, undefined);
+  assertMappingIds(input.role_mappings ?? [], 'role_mappings');
   const domains = domainsOf(ctx, accountId, input.email_domains);
   const mappings = input.role_mappings ?? [];
   if (!input.allow_default_login && mappings.length === 0) {
@@ -333,6 +346,7 @@ export async function updateProvider(
   requireAccountAdmin(actor.principal, 'update identity providers');
   const accountId = actor.principal.accountId;
   const current = await findProvider(ctx.store.db, actor.principal, protocol, idpId);
+  decodeDefaultIds(input, current);
   const domains = input.email_domains === undefined ? undefined : domainsOf(ctx, accountId, input.email_domains);
   const protocolColumns = protocol === 'SAML'
     ? { ...await samlMetadataColumns(ctx, input, false), sign_authn: flag(input.sign_authn), allow_idp_initiated: flag(input.allow_idp_initiated) }

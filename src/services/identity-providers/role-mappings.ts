@@ -26,9 +26,10 @@ async function findMapping(store: AccountStore, idpId: number, mappingId: string
 
 /** The provider's rules in configuration order, keyset-paginated by position. */
 export async function listRoleMappings(ctx: ServiceDeps, principal: Principal, protocol: IdentityProtocol, idpId: string, query: { limit: number; cursor?: string | undefined }) {
-  const idp = await adminProvider(ctx, principal, protocol, idpId, 'list role mappings');
-  const scope = `role-mappings:${idp.id}`;
+  // Keyed by position: a cursor of another provider's list only starts this one at that position.
+  const scope = 'role-mappings';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const idp = await adminProvider(ctx, principal, protocol, idpId, 'list role mappings');
   const rows = await forAccount(ctx.store.db, principal.accountId).roleMappings.list(idp.id, { after, limit: query.limit + 1 });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.position, (r) => r);
 }
