@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
+import { stripAnsi } from '../../src/cli/output/style.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
 import { runAx, type AxResult } from './ax-process.js';
+import { runAxInTty } from './tty.js';
 
 /**
  * The SSO administration commands through the real `ax` binary against a real server (identity.md §7.2): both
@@ -89,14 +91,14 @@ function expectOneLineError(result: AxResult, pattern: RegExp): void {
 
 describe('ax sso sp-info', () => {
   it("prints what to give the IdP admin: this server's EntityID, ACS and metadata URL", async () => {
-    const info = await axJson(['sso', 'sp-info']);
+    const [info, panel] = await Promise.all([axJson(['sso', 'sp-info']), ax(['sso', 'sp-info'])]);
     expect(info).toEqual({
       entity_id: server.url,
       acs_url: `${server.url}/auth/v2/saml`,
       metadata_url: `${server.url}/auth/v2/saml/metadata`,
       oidc_redirect_uri: `${server.url}/auth/oidc/callback`,
     });
-    expect((await ax(['sso', 'sp-info'])).stdout).toMatch(new RegExp(`^acs_url\\s+${server.url}/auth/v2/saml$`, 'm'));
+    expect(panel.stdout).toMatch(new RegExp(`^acs_url\\s+${server.url}/auth/v2/saml$`, 'm'));
   });
 });
 
@@ -121,16 +123,19 @@ describe('SAML providers (ax saml-identity-providers)', () => {
   });
 
   it('lists, gets by name (a panel and its rules, no XML in the table) and updates', async () => {
-    const list = await ax(['saml-identity-providers', 'list']);
+    const [list, listJson, got, gotJson] = await Promise.all([
+      ax(['saml-identity-providers', 'list']), axJson(['saml-identity-providers', 'list']),
+      ax(['saml-identity-providers', 'get', 'Okta']), axJson(['saml-identity-providers', 'get', ids.okta!]),
+    ]);
     expect(list.stdout).toMatch(/^ID\s+NAME\s+EMAIL DOMAINS\s+ENABLED/m);
     expect(list.stdout).toMatch(new RegExp(`^${escape(ids.okta!)}\\s+Okta\\s+example\\.test\\s+true`, 'm'));
-    expect(await axJson(['saml-identity-providers', 'list'])).toMatchObject({ saml_identity_providers: [{ id: ids.okta }], pagination: { has_more: false } });
+    expect(listJson).toMatchObject({ saml_identity_providers: [{ id: ids.okta }], pagination: { has_more: false } });
 
-    const panel = (await ax(['saml-identity-providers', 'get', 'Okta'])).stdout;
+    const panel = got.stdout;
     expect(panel).toMatch(/^name\s+Okta$/m);
     expect(panel).not.toMatch(/^metadata_xml/m);
     expect(panel).toMatch(/^2\s+\S+\s+group=team-ml\s+false\s+team-alpha: my-custom-role/m);
-    expect((await axJson(['saml-identity-providers', 'get', ids.okta!])).metadata_xml).toContain('EntityDescriptor');
+    expect(gotJson.metadata_xml).toContain('EntityDescriptor');
 
     const updated = await axJson(['saml-identity-providers', 'update', 'Okta', '--no-sync-user-roles', '--email-domain', 'example.test,corp.example.test']);
     expect(updated.sync_user_roles).toBe(false);
@@ -192,14 +197,15 @@ describe('OIDC providers (ax oidc-identity-providers, ax sso providers)', () => 
   });
 
   it('lists both protocols, or one', async () => {
-    const both = await ax(['sso', 'providers', 'list']);
+    const [both, json, oidcOnly] = await Promise.all([
+      ax(['sso', 'providers', 'list']), axJson(['sso', 'providers', 'list']), axJson(['sso', 'providers', 'list', '--protocol', 'OIDC']),
+    ]);
     expect(both.stdout).toMatch(/^ID\s+PROTOCOL\s+NAME/m);
     expect(both.stdout).toMatch(/\sSAML\s+Okta\s/);
     expect(both.stdout).toMatch(/\sOIDC\s+Keycloak\s/);
-    const json = await axJson(['sso', 'providers', 'list']);
     expect(json.saml_identity_providers.map((p: { id: string }) => p.id)).toEqual([ids.okta]);
     expect(json.oidc_identity_providers.map((p: { id: string }) => p.id)).toEqual([ids.keycloak]);
-    expect((await axJson(['sso', 'providers', 'list', '--protocol', 'OIDC'])).oidc_identity_providers).toHaveLength(1);
+    expect(oidcOnly.oidc_identity_providers).toHaveLength(1);
   });
 
   it('finds a provider by name in either list, and by id', async () => {
@@ -264,8 +270,18 @@ describe('errors: one line, an exit code scripts can rely on', () => {
 });
 
 describe('deleting a provider', () => {
-  it('asks on a terminal only, refuses without --force, and says what becomes of its grants', async () => {
+  it('asks on a terminal, saying what becomes of its links and grants; refuses without one unless --force', async () => {
     expectOneLineError(await ax(['sso', 'providers', 'delete', 'Keycloak'], EXIT.USAGE), /add --force/);
+    const declined = await runAxInTty(['saml-identity-providers', 'delete', 'Okta'], {
+      env: { ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: dir }, input: 'n\n',
+    });
+    const screen = stripAnsi(declined.stdout);
+    expect(declined.code, screen).toBe(EXIT.OK);
+    expect(screen).toContain('This will delete SAML identity provider Okta:');
+    expect(screen).toContain('- its email domains are freed (');
+    expect(screen).toContain('- every grant it gave (memberships, role bindings, account admin) becomes a manual grant: users keep their access');
+    expect(screen).toContain('Identity provider Okta not deleted.');
+    expect((await server.api('GET', `/v2/saml-identity-providers/${encodeURIComponent(ids.okta!)}`)).status).toBe(200);
     expect((await ax(['sso', 'providers', 'delete', 'Keycloak', '--force'])).stdout).toMatch(/Deleted OIDC identity provider Keycloak .*its grants are manual now/);
     expect((await axJson(['sso', 'providers', 'list'])).oidc_identity_providers).toEqual([]);
   });
