@@ -162,8 +162,8 @@ export class SamlTestIdp {
       signed = url.searchParams.has('Signature');
       if (options.spMetadataXml) {
         const query = Object.fromEntries(url.searchParams);
-        // The octet string is the query as sent, in the binding's order (saml-bindings §3.4.4.1).
-        const octetString = url.search.slice(1).split('&').filter((part) => !part.startsWith('Signature=')).join('&');
+        // The signed octet string: SAMLRequest, RelayState and SigAlg as sent, nothing else (saml-bindings §3.4.4.1).
+        const octetString = url.search.slice(1).split('&').filter((part) => /^(SAMLRequest|RelayState|SigAlg)=/.test(part)).join('&');
         await this.#idp({ wantAuthnRequestsSigned: signed }).parseLoginRequest(
           samlify.ServiceProvider({ metadata: options.spMetadataXml }), 'redirect', { query, octetString },
         );

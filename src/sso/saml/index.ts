@@ -3,7 +3,7 @@
 export { parseIdpMetadata, type IdpMetadata } from './idp-metadata.js';
 export { generateSpKeyPair } from './sp-key-pair.js';
 export { serviceProviderMetadata, type SpSettings } from './sp-metadata.js';
-export { buildAuthnRequest, type AuthnRequestDelivery } from './authn-request.js';
-export { renderAutoSubmitForm, type AutoSubmitPage } from './auto-submit-form.js';
+export { buildAuthnRequest } from './authn-request.js';
+export { renderAutoSubmitForm } from './auto-submit-form.js';
 export { peekSamlResponse } from './untrusted-response.js';
 export { validateSamlResponse, type VerifiedAssertion } from './response-validation.js';
