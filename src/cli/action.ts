@@ -26,10 +26,12 @@ export function action<A extends unknown[]>(
       const ctx = await createContext(command, options.offline ?? false);
       await run(ctx, ...args);
     } catch (error) {
-      // The command's group, however deep (`users`, `sso role-mappings`), for suggestions such as `ax users list`.
+      // The command's group, however deep (`users`, `sso role-mappings`), for suggestions such as `ax users list`
+      // (only a group that has a list command).
       const groups: string[] = [];
       for (let group = command.parent; group?.parent; group = group.parent) groups.unshift(group.name());
-      const noun = groups.length > 0 ? groups.join(' ') : undefined;
+      const listable = command.parent?.commands.some((sibling) => sibling.name() === 'list') ?? false;
+      const noun = groups.length > 0 && listable ? groups.join(' ') : undefined;
       const report = reportError(error, { verbose, style: createStyle(colorEnabled(process.stderr)), context: { noun } });
       process.stderr.write(report.lines.join('\n') + '\n');
       process.exitCode = report.exitCode;

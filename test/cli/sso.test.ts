@@ -28,12 +28,16 @@ vi.setConfig({ testTimeout: 60_000 });
 beforeAll(async () => {
   server = await startTestServer({ env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' } });
   dir = mkdtempSync(join(tmpdir(), 'ax-sso-cli-'));
-  const idp = await SamlTestIdp.create();
-  writeFileSync(join(dir, 'idp-metadata.xml'), idp.metadataXml());
+  const metadataXml = (await SamlTestIdp.create()).metadataXml();
+  writeFileSync(join(dir, 'idp-metadata.xml'), metadataXml);
   writeFileSync(join(dir, 'client-secret'), `${CLIENT_SECRET}\n`);
 
-  // A tiny OpenID Provider: only its discovery document (creating a provider fetches it; no login here).
+  // A tiny identity provider host: SAML metadata and an OpenID discovery document (creating a provider fetches them).
   discovery = createServer((req, res) => {
+    if (req.url === '/idp-metadata.xml') {
+      res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(metadataXml);
+      return;
+    }
     if (req.url !== '/realms/ax/.well-known/openid-configuration') {
       res.writeHead(404).end();
       return;
@@ -284,6 +288,15 @@ describe('deleting a provider', () => {
     expect((await server.api('GET', `/v2/saml-identity-providers/${encodeURIComponent(ids.okta!)}`)).status).toBe(200);
     expect((await ax(['sso', 'providers', 'delete', 'Keycloak', '--force'])).stdout).toMatch(/Deleted OIDC identity provider Keycloak .*its grants are manual now/);
     expect((await axJson(['sso', 'providers', 'list'])).oidc_identity_providers).toEqual([]);
+  });
+
+  it('creates a SAML provider from a metadata URL (fetched by the server) and deletes it by id', async () => {
+    const host = new URL(issuer).origin;
+    const created = await axJson(['sso', 'providers', 'create', '--protocol', 'saml', '--name', 'Linked', '--email-domain', 'linked.example.test',
+      '--metadata-url', `${host}/idp-metadata.xml`, '--allow-idp-initiated', '--mappings', '[{"attributes_map":{},"is_account_admin":true}]']);
+    expect(created).toMatchObject({ metadata_url: `${host}/idp-metadata.xml`, allow_idp_initiated: true });
+    expect(created.metadata_fetched_at).not.toBeNull();
+    expect((await ax(['sso', 'providers', 'delete', created.id, '-f'])).stdout).toContain('Deleted SAML identity provider Linked');
   });
 });
 
