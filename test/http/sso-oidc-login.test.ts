@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   idpId = created.body.id;
-}, 30_000);
+});
 
 afterAll(async () => {
   await op?.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepExpiredLoginState } from '../../src/services/sso/login-completion.js';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import { createSecondAccount } from '../helpers/fixtures.js';
 import {
@@ -82,7 +83,7 @@ beforeAll(async () => {
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   idpId = created.body.id;
-}, 30_000);
+});
 
 afterAll(async () => server?.close());
 
@@ -332,5 +333,19 @@ describe('expiry (identity.md §2.2: 10 minutes)', () => {
     await expectCode(await postToAcs(late.answer.form), 401, 'SAML_REPLAYED');
     await expectCode(await jar.fetch(new URL(acs.headers.get('location')!, server.url), { headers: JSON_ACCEPT }), 400, 'SSO_LOGIN_EXPIRED');
     expect(await rowCounts()).toEqual(before);
+  });
+
+  it('sweeps login attempts and replay-guard rows past their expiry, judged by the server\'s clock (§8)', async () => {
+    const db = server.context!.store.db;
+    const count = async (table: 'sso_login_attempts' | 'saml_assertions_seen') =>
+      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    expect(await count('sso_login_attempts')).toBeGreaterThan(0);
+    expect(await count('saml_assertions_seen')).toBeGreaterThan(0);
+    const fresh = new CookieJar();
+    await startLogin(fresh);
+    await sweepExpiredLoginState(server.context!);
+    // Everything above is older than the 11 minutes the clock moved; the attempt just started stays.
+    expect(await count('sso_login_attempts')).toBe(1);
+    expect(await count('saml_assertions_seen')).toBe(0);
   });
 });
