@@ -7,7 +7,7 @@ import { type Json, startTestServer, type TestServer } from '../helpers/server.j
 
 /** §4.2 (rule shape), §4.3 (evaluation), §4.6 (errors) and §2.8's mapping rules, through `/{idp_id}/role-mappings`. */
 let server: TestServer;
-let idp: SamlTestIdp;
+let metadataXml: string;
 let orgId: string;
 let spaceId: string;
 let otherSpaceId: string;
@@ -19,7 +19,7 @@ let domainCount = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
-  idp = await SamlTestIdp.create();
+  metadataXml = (await SamlTestIdp.create()).metadataXml();
   orgId = await createOrganization(server, 'mapping-org');
   spaceId = await createSpace(server, orgId, 'mapping-space');
   otherSpaceId = await createSpace(server, orgId, 'mapping-space-2');
@@ -37,7 +37,7 @@ const db = () => server.context!.store.db;
 async function provider(extra: Record<string, unknown> = {}): Promise<{ id: string; path: string }> {
   const res = await server.api('POST', '/v2/saml-identity-providers', {
     body: {
-      name: `mapping-idp-${++domainCount}`, email_domains: [`mapping${domainCount}.example.com`], metadata_xml: idp.metadataXml(),
+      name: `mapping-idp-${++domainCount}`, email_domains: [`mapping${domainCount}.example.com`], metadata_xml: metadataXml,
       role_mappings: [{ attributes_map: { group: 'admins' }, is_account_admin: true }], ...extra,
     },
   });
@@ -169,7 +169,7 @@ describe('mapping changes keep sign-in possible (§2.8)', () => {
     expect((await server.api('GET', `${path}/${enc(admin.id)}`)).body.is_account_admin).toBe(true);
 
     const created = await server.api('POST', '/v2/saml-identity-providers', {
-      body: { name: 'only-sso-no-admin', email_domains: ['only-sso.example.com'], metadata_xml: idp.metadataXml(), allow_only_sso_logins: true, role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: role.MEMBER } }] },
+      body: { name: 'only-sso-no-admin', email_domains: ['only-sso.example.com'], metadata_xml: metadataXml, allow_only_sso_logins: true, role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: role.MEMBER } }] },
     });
     expect(created.status).toBe(422);
   });
@@ -227,6 +227,17 @@ describe('POST …/role-mappings/evaluate', () => {
     });
     const unknownUser = await server.api('POST', `${path}/evaluate`, { body: { attributes: {}, user_id: encodeId('User', 999_999) } });
     expect(unknownUser.status).toBe(404);
+  });
+  it('leaves out a grant whose project or custom role was deleted after the rule named it', async () => {
+    const project = await createProject(server, spaceId, 'mapping-doomed-project');
+    const doomedRole = (await server.api('POST', '/v2/roles', { body: { name: 'mapping-doomed-role', permissions: ['SPACE_READ'] } })).body.id;
+    const { path } = await provider({
+      role_mappings: [{ attributes_map: {}, is_account_admin: true, project_roles: [{ project_id: project, role_id: customB }], space_roles: [{ space_id: spaceId, role_id: doomedRole }] }],
+    });
+    expect((await server.api('DELETE', `/v2/projects/${enc(project)}`)).status).toBe(204);
+    expect((await server.api('DELETE', `/v2/roles/${enc(doomedRole)}?force=true`)).status).toBe(204);
+    const res = await server.api('POST', `${path}/evaluate`, { body: { attributes: {} } });
+    expect(res.body.grants).toEqual([{ kind: 'ACCOUNT_ADMIN', origin: 'MAPPING', mapping_position: 1 }]);
   });
 });
 

@@ -10,6 +10,8 @@ import { type Json, startTestServer, type TestServer } from '../helpers/server.j
 /** §2.8 of the identity contract: `/v2/saml-identity-providers`, its metadata handling, domains, defaults and delete. */
 let server: TestServer;
 let idp: SamlTestIdp;
+/** The IdP's metadata, made once (samlify takes tens of milliseconds per document). */
+let metadataXml: string;
 let metadataServer: Server;
 let metadataBase: string;
 /** What the local metadata server answers, by path. */
@@ -19,6 +21,7 @@ let domainCount = 0;
 beforeAll(async () => {
   server = await startTestServer({ env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' } });
   idp = await SamlTestIdp.create();
+  metadataXml = idp.metadataXml();
   metadataServer = createServer((req, res) => {
     const answer = served.get(req.url ?? '') ?? { status: 404, body: 'not here' };
     res.writeHead(answer.status, { 'content-type': 'application/xml' }).end(answer.body);
@@ -41,7 +44,7 @@ function body(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name: `saml-${Math.random().toString(36).slice(2, 8)}`,
     email_domains: [domain()],
-    metadata_xml: idp.metadataXml(),
+    metadata_xml: metadataXml,
     role_mappings: [{ attributes_map: {}, is_account_admin: true }],
     ...extra,
   };
@@ -108,14 +111,14 @@ describe('creating and reading SAML identity providers', () => {
   });
 
   it('fetches metadata from a URL (through the outbound guard) and switches between URL and XML', async () => {
-    served.set('/idp-metadata.xml', { status: 200, body: idp.metadataXml() });
+    served.set('/idp-metadata.xml', { status: 200, body: metadataXml });
     const created = await create({ metadata_xml: undefined, metadata_url: `${metadataBase}/idp-metadata.xml` });
     expect(created.metadata_url).toBe(`${metadataBase}/idp-metadata.xml`);
     expect(created.metadata_xml).toBeNull();
     expect(created.metadata_fetched_at).not.toBeNull();
     expect(created.idp_entity_id).toBe(idp.entityId);
 
-    const toXml = await server.api('PATCH', `${base}/${enc(created.id)}`, { body: { metadata_xml: idp.metadataXml() } });
+    const toXml = await server.api('PATCH', `${base}/${enc(created.id)}`, { body: { metadata_xml: metadataXml } });
     expect(toXml.status, JSON.stringify(toXml.body)).toBe(200);
     expect(toXml.body.metadata_url).toBeNull();
     expect(toXml.body.metadata_xml).toContain('EntityDescriptor');

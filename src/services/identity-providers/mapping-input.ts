@@ -23,7 +23,7 @@ export function parseMappingRow(row: RoleMappingRow) {
  * What the role-mapping engine needs to evaluate a provider's mappings, read through the account's store (the
  * database or the caller's transaction): the rules in configuration order and the context (defaults when the
  * provider allows default logins, the account's predefined role ids, and the organization of every space the rules
- * or defaults name — a space deleted meanwhile is left out, and so are its grants).
+ * or defaults name). A grant naming an organization, space, project or role deleted since is left out.
  *
  * @example
  * const { rules, context } = await loadMappingInput(forAccount(trx, idp.account_id), idp);
@@ -40,22 +40,30 @@ export async function loadMappingInput(scope: AccountStore, idp: IdentityProvide
   };
 
   const parsed = rows.map((row) => ({ row, rule: parseMappingRow(row) }));
-  const spaceIds = new Set<number>(parsed.flatMap(({ rule }) => rule.spaceRoles.map((s) => s.space_id)));
   const useDefaults = idp.allow_default_login === 1 && idp.default_org_id !== null && idp.default_org_role_id !== null;
+  const spaceIds = new Set<number>(parsed.flatMap(({ rule }) => rule.spaceRoles.map((s) => s.space_id)));
   if (useDefaults && idp.default_space_id !== null) spaceIds.add(idp.default_space_id);
+  const orgIds = new Set<number>(parsed.flatMap(({ rule }) => (rule.orgRole ? [rule.orgRole.org_id] : [])));
+  const projectIds = new Set<number>(parsed.flatMap(({ rule }) => rule.projectRoles.map((p) => p.project_id)));
   const spaces = spaceIds.size === 0 ? [] : await scope.spaces.list({ ids: [...spaceIds], limit: spaceIds.size });
   const organizationBySpace = new Map(spaces.map((s) => [s.id, s.organization_id]));
+  // A rule may name something deleted since it was written: its grant is left out rather than written dangling.
+  const liveOrgs = new Set((orgIds.size === 0 ? [] : await scope.organizations.list({ ids: [...orgIds], limit: orgIds.size })).map((o) => o.id));
+  const liveProjects = new Set((projectIds.size === 0 ? [] : await scope.projects.list({ ids: [...projectIds], limit: projectIds.size })).map((p) => p.id));
+  const customRoles = new Set((await scope.roles.list({ predefined: false, limit: 100_000 })).map((r) => r.id));
+  const liveRole = (roleId: number) => builtInOf.has(roleId) || customRoles.has(roleId);
 
   const rules: MappingRule[] = parsed.map(({ row, rule }) => {
-    const orgBuiltIn = rule.orgRole ? builtInOf.get(rule.orgRole.role_id) : undefined;
+    const orgBuiltIn = rule.orgRole && liveOrgs.has(rule.orgRole.org_id) ? builtInOf.get(rule.orgRole.role_id) : undefined;
     return {
       position: row.position,
       attributes: rule.attributes,
       isAccountAdmin: rule.isAccountAdmin,
       orgRole: rule.orgRole && orgBuiltIn ? { orgId: rule.orgRole.org_id, role: { roleId: rule.orgRole.role_id, builtIn: orgBuiltIn } } : undefined,
-      spaceRoles: rule.spaceRoles.map((s) => ({ spaceId: s.space_id, role: choice(s.role_id) })),
+      spaceRoles: rule.spaceRoles.filter((s) => liveRole(s.role_id)).map((s) => ({ spaceId: s.space_id, role: choice(s.role_id) })),
       // Project roles are custom roles only (the admin API refuses a predefined one).
-      projectRoles: rule.projectRoles.filter((p) => !builtInOf.has(p.role_id)).map((p) => ({ projectId: p.project_id, roleId: p.role_id })),
+      projectRoles: rule.projectRoles.filter((p) => customRoles.has(p.role_id) && liveProjects.has(p.project_id))
+        .map((p) => ({ projectId: p.project_id, roleId: p.role_id })),
     };
   });
 
