@@ -318,6 +318,8 @@ export interface EvilContent { email?: string; attributes?: Record<string, strin
  * - XSW6: as XSW5, the unsigned copy inside the evil Assertion's Signature.
  * - XSW7: an evil unsigned Assertion (new ID) inside a samlp:Extensions block before the signed one.
  * - XSW8: as XSW5, the unsigned copy inside a ds:Object in the evil Assertion's Signature.
+ * This SP refuses XSW3 and XSW5 (two Assertions side by side) as SAML_RESPONSE_MALFORMED, the others as
+ * SAML_SIGNATURE_INVALID.
  */
 export function wrapSignature(samlResponse: string, variant: XswVariant, evil: EvilContent): string {
   const doc = parseResponse(samlResponse);

@@ -127,7 +127,7 @@ export async function validateSamlResponse(input: {
   }
 
   const assertion = signedAssertion(profile);
-  const issuer = profile.issuer;
+  const issuer = typeof profile.issuer === 'string' ? profile.issuer.trim() : '';
   if (issuer !== idp.entityId) throw new ApiError('SAML_ISSUER_MISMATCH', `the assertion's Issuer is not the IdP's entity id ${idp.entityId}`);
   const responseIssuer = childElements(root, NS.assertion, 'Issuer')[0]?.textContent?.trim();
   if (responseIssuer !== undefined && responseIssuer !== idp.entityId) {
