@@ -23,6 +23,7 @@ const ids = { org: '', space: '', customRole: '', memberRole: '' };
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
+  for (const close of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await close.click();
   if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }
 
@@ -75,6 +76,7 @@ describe('single sign-on in the console', { timeout: 60_000 }, () => {
     await admin.getByLabel('Email domains').fill('samlify.test');
     await admin.getByRole('radio', { name: /Metadata XML/ }).check();
     await admin.getByLabel('Metadata XML', { exact: true }).fill(idp.metadataXml());
+    await shot(admin, 'sso-new-provider');
 
     await admin.getByRole('tab', { name: 'Role mapping' }).click();
     await admin.getByRole('button', { name: 'Add rule' }).click();
@@ -84,6 +86,7 @@ describe('single sign-on in the console', { timeout: 60_000 }, () => {
     await rule.getByRole('button', { name: 'Add space role' }).click();
     await rule.getByLabel('Space of space role 1').selectOption({ label: 'ML / models' });
     await rule.getByLabel('Role of space role 1').selectOption({ label: 'ml-engineer' });
+    await shot(admin, 'sso-rule');
     await rule.getByRole('button', { name: 'Add rule' }).click();
     await rule.waitFor({ state: 'detached' });
     const row = admin.getByRole('row').filter({ hasText: '#1' });
@@ -140,6 +143,7 @@ describe('single sign-on in the console', { timeout: 60_000 }, () => {
     const sso = page.getByRole('button', { name: 'Continue with SSO' });
     await sso.waitFor();
     expect(await page.getByLabel('Password', { exact: true }).count()).toBe(0);
+    await shot(page, 'sso-sign-in');
 
     // A domain no provider claims gets the password field and no SSO button.
     await page.getByLabel('Email', { exact: true }).fill('someone@elsewhere.test');

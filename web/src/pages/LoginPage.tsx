@@ -160,7 +160,9 @@ export function LoginPage({ notice, onSession }: { notice?: string; onSession: (
           </>
         )}
       </form>
-      <p className="muted auth-help">Forgot your password? Ask an account admin to send you a reset link.</p>
+      {current?.password_allowed !== false && (
+        <p className="muted auth-help">Forgot your password? Ask an account admin to send you a reset link.</p>
+      )}
     </AuthCard>
   );
 }

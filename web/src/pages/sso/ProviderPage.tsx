@@ -91,7 +91,7 @@ function NewProvider({ protocol }: { protocol: Protocol }) {
       {directory.data && (
         <Tabs label="Provider settings" tabs={TABS} selected={tab} onSelect={setTab}>
           {tab === 'general' ? (
-            <form onSubmit={onSubmit} noValidate>
+            <form onSubmit={onSubmit} noValidate className="sso-general">
               <GeneralForm protocol={protocol} draft={draft} onChange={(patch) => setDraft((d) => ({ ...d, ...patch }))} directory={directory.data} />
             </form>
           ) : (
@@ -215,7 +215,7 @@ function EditProvider({ protocol, id }: { protocol: Protocol; id: string }) {
       {provider && draft && directory.data && (
         <Tabs label="Provider settings" tabs={TABS} selected={tab} onSelect={setTab}>
           {tab === 'general' ? (
-            <form onSubmit={save} noValidate>
+            <form onSubmit={save} noValidate className="sso-general">
               <GeneralForm protocol={protocol} draft={draft} onChange={(patch) => setDraft((d) => (d ? { ...d, ...patch } : d))} directory={directory.data} provider={provider} />
               <ErrorAlert error={error} />
               <div className="button-row sso-footer">

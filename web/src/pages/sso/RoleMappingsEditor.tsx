@@ -233,7 +233,7 @@ function RuleDialog({
 
   return (
     <Dialog title={rule ? `Edit rule #${number}` : `New rule #${number}`} onClose={onClose} dismissible={!busy} size="lg">
-      <form className="form" onSubmit={submit}>
+      <form className="form sso-rule-form" onSubmit={submit}>
         <fieldset className="plain-fieldset">
           <legend>When the user has (every line must match; none = everyone)</legend>
           {attributes.map((a, i) => (
