@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredLoginState } from '../../src/services/sso/login-completion.js';
 import { CookieJar } from '../helpers/cookie-jar.js';
@@ -70,7 +72,8 @@ async function answered(options: Partial<Omit<LoginResponseOptions, 'inResponseT
 
 beforeAll(async () => {
   [server, idp, otherKey] = await Promise.all([
-    startTestServer({ testClock: true, env: { AX_AUTH_FAILURE_LIMIT: '1000' } }), SamlTestIdp.create(), generateTestKeyPair('other'),
+    startTestServer({ testClock: true, env: { AX_AUTH_FAILURE_LIMIT: '1000', AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' } }),
+    SamlTestIdp.create(), generateTestKeyPair('other'),
   ]);
   orgId = (await server.api('POST', '/v2/organizations', { body: { name: 'ML' } })).body.id;
   spaceId = (await server.api('POST', '/v2/spaces', { body: { name: 'models', organization_id: orgId } })).body.id;
@@ -257,6 +260,37 @@ describe('refusals at the ACS (identity.md §2.10): each with its code, audited,
     const reasons = (failures.body.failures as { reason: string; operation: string }[]).filter((f) => f.operation === 'POST /auth/v2/saml').map((f) => f.reason);
     expect(reasons).toEqual(expect.arrayContaining(['SAML_SIGNATURE_INVALID', 'SAML_EXPIRED', 'SAML_AUDIENCE_MISMATCH', 'SSO_EMAIL_DOMAIN_MISMATCH']));
     expect(JSON.stringify(failures.body)).not.toMatch(/PHN|SAMLResponse/);
+  });
+});
+
+describe('metadata from a URL (identity.md §2.3 step 4, §2.7)', () => {
+  it('survives a certificate rollover: a signature failure fetches the metadata again once and validates with the new certificate', async () => {
+    const before = await SamlTestIdp.create({ key: idp.key });
+    const after = await SamlTestIdp.create({ entityId: before.entityId, ssoUrl: before.ssoUrl, key: otherKey });
+    let served = before.metadataXml();
+    const metadataServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(served));
+    await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/metadata`;
+      const created = await server.api('POST', '/v2/saml-identity-providers', {
+        body: { name: 'rolling', email_domains: ['rollover.test'], metadata_url: url,
+          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      served = after.metadataXml();
+      const jar = new CookieJar();
+      const location = await startLogin(jar, `idp_id=${enc(created.body.id)}`);
+      const answer = await after.answer(location, { email: 'rolf@rollover.test' });
+      const acs = await postToAcs(answer.form);
+      expect(acs.status, await acs.clone().text()).toBe(303);
+      const done = await jar.fetch(new URL(acs.headers.get('location')!, server.url), { headers: JSON_ACCEPT });
+      expect(done.status, await done.clone().text()).toBe(302);
+      const stored = await server.api('GET', `/v2/saml-identity-providers/${enc(created.body.id)}`);
+      expect(stored.body.idp_certificates).toHaveLength(1);
+      expect(stored.body.idp_certificates[0].sha256_fingerprint).not.toBe(created.body.idp_certificates[0].sha256_fingerprint);
+    } finally {
+      await new Promise((resolve) => metadataServer.close(resolve));
+    }
   });
 });
 
