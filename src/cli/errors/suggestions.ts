@@ -9,7 +9,7 @@ export interface ErrorContext {
 
 /** The `Suggestion:` line for an API error, keyed by status. */
 export function suggestionFor(error: HttpError, context: ErrorContext = {}): string {
-  const list = context.noun ? `ax ${context.noun} list` : 'the matching `ax … list` command';
+  const list = context.noun ? `\`ax ${context.noun} list\`` : 'the matching `ax … list` command';
   const status = error.status;
   if (error.problem?.code === 'WRONG_USER_STATUS') {
     return 'Invitations go to INVITED or EXPIRED users, password resets to ACTIVE ones; see the status with `ax users get USER`.';
@@ -24,8 +24,8 @@ export function suggestionFor(error: HttpError, context: ErrorContext = {}): str
       ? `Your key lacks ${permission} here. Ask an admin to grant it, or use an admin's profile (\`ax profiles use NAME\`).`
       : "Your key lacks the permission for this. Ask an admin to grant it, or use an admin's profile (`ax profiles use NAME`).";
   }
-  if (status === 404) return `It does not exist or is not visible to you. List what exists with \`${list}\`.`;
-  if (status === 409) return `It already exists (or is still in use). Find the existing one with \`${list}\`, or choose another name.`;
+  if (status === 404) return `It does not exist or is not visible to you. List what exists with ${list}.`;
+  if (status === 409) return `It already exists (or is still in use). Find the existing one with ${list}, or choose another name.`;
   if (status === 422) return 'The request is well-formed but breaks the rule named above; change it accordingly.';
   if (status === 429) {
     const wait = error.headers['retry-after'];
