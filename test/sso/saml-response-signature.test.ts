@@ -56,6 +56,15 @@ describe('validateSamlResponse: signatures (401 SAML_SIGNATURE_INVALID)', () => 
     });
   }
 
+  it('a copy of the assertion in a foreign namespace, or an Assertion hidden in the Status, is wrapping too', async () => {
+    const xml = decodeSamlResponse(await f.respond());
+    const copy = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0]
+      .replace(/saml:/g, 'evil:').replace('<evil:Assertion ', '<evil:Assertion xmlns:evil="urn:evil" ');
+    for (const wrapped of [xml.replace('</samlp:Response>', `${copy}</samlp:Response>`), xml.replace('</samlp:Status>', `${copy}</samlp:Status>`)]) {
+      expect((await refusal(f.validate(Buffer.from(wrapped).toString('base64')))).code).toBe('SAML_SIGNATURE_INVALID');
+    }
+  });
+
   it('XSW1 and XSW2 on a response whose assertion is signed too', async () => {
     const valid = await f.respond({ signResponse: true });
     for (const variant of ['XSW1', 'XSW2'] as const) {

@@ -90,7 +90,8 @@ export async function validateSamlResponse(input: {
       throw new ApiError('SAML_SIGNATURE_INVALID', 'the digest algorithm is refused: use SHA-256 or SHA-512 (SHA-1 is not accepted)');
     }
   }
-  if (descendants(root, NS.assertion, 'Assertion').length !== 1 || descendants(root, NS.protocol, 'Response').length !== 0) {
+  // By local name in any namespace, as node-saml's XPath and xml2js (prefixes stripped) find elements.
+  if (descendants(root, '*', 'Assertion').length !== 1 || descendants(root, '*', 'Response').length !== 0) {
     throw new ApiError('SAML_SIGNATURE_INVALID', 'the response holds a copy of an Assertion or Response outside its place (signature wrapping)');
   }
   if (containsComment(response.assertion!)) {

@@ -53,7 +53,7 @@ export function is(element: Element, ns: string, localName: string): boolean {
   return element.namespaceURI === ns && element.localName === localName;
 }
 
-/** Every descendant element in `ns` named `localName`. */
+/** Every descendant element in `ns` (`'*'`: any namespace) named `localName`. */
 export function descendants(parent: Element, ns: string, localName: string): Element[] {
   return Array.from(parent.getElementsByTagNameNS(ns, localName));
 }
