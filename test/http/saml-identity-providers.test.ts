@@ -174,6 +174,16 @@ describe('creating and reading SAML identity providers', () => {
     expect(cleared.status).toBe(400);
     expect((await server.api('PATCH', `${base}/${enc(created.id)}`, { body: {} })).status).toBe(400);
   });
+  it('announces every change on the change feed with the provider\'s id, so other processes drop what they cached', async () => {
+    const seen: number[][] = [];
+    server.context!.changes.subscribe((change) => { if (change.idpIds) seen.push(change.idpIds); });
+    const created = await create();
+    const id = idOf(created.id);
+    await server.api('PATCH', `${base}/${enc(created.id)}`, { body: { enabled: false } });
+    await server.api('POST', `${base}/${enc(created.id)}/role-mappings`, { body: { attributes_map: { group: 'x' }, is_account_admin: true } });
+    await server.api('DELETE', `${base}/${enc(created.id)}`);
+    expect(seen.filter((ids) => ids.includes(id))).toHaveLength(4);
+  });
 });
 
 describe('email domains', () => {
