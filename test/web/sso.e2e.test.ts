@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { startOidcOp } from '../helpers/oidc-op.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 import { SIMPLESAMLPHP_INSTALLED, startSimpleSamlPhp, type SimpleSamlPhp } from '../helpers/simplesamlphp.js';
@@ -19,7 +20,7 @@ let browser: Browser;
 let admin: Page;
 let ssp: SimpleSamlPhp | undefined;
 const pageErrors: string[] = [];
-const ids = { org: '', space: '', customRole: '', memberRole: '' };
+const ids = { org: '', space: '', customRole: '', memberRole: '', memberRoleName: '' };
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
@@ -48,7 +49,9 @@ beforeAll(async () => {
   ids.space = (await server.api('POST', '/v2/spaces', { body: { name: 'models', organization_id: ids.org } })).body.id;
   ids.customRole = (await server.api('POST', '/v2/roles', { body: { name: 'ml-engineer', permissions: ['SPACE_READ', 'PROJECT_READ'] } })).body.id;
   const predefined = (await server.api('GET', '/v2/roles?is_predefined=true&limit=100')).body.roles as { id: string; name: string }[];
-  ids.memberRole = predefined.find((r) => r.name.toUpperCase() === 'MEMBER')!.id;
+  const member = predefined.find((r) => r.name.toUpperCase() === 'MEMBER')!;
+  ids.memberRole = member.id;
+  ids.memberRoleName = member.name;
   if (SIMPLESAMLPHP_INSTALLED) ssp = await startSimpleSamlPhp(server.url);
   ({ browser, page: admin } = await openConsole(server));
   admin.on('pageerror', (e) => pageErrors.push(e.message));
@@ -127,6 +130,80 @@ describe('single sign-on in the console', { timeout: 60_000 }, () => {
     await listed.getByText('Validated').waitFor();
     await listed.getByText(full.login_url as string, { exact: true }).waitFor();
     await shot(admin, 'sso-settings');
+  });
+
+  it('an admin adds an OIDC provider with default login, edits it, reorders its rules and deletes it', async () => {
+    const op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    try {
+      await admin.goto('/settings/single-sign-on');
+      await admin.getByRole('button', { name: 'Add OIDC provider' }).click();
+      await heading(admin, 'New OIDC provider');
+      await admin.getByLabel('Name', { exact: true }).fill('Test OP');
+      await admin.getByLabel('Email domains').fill('op.test');
+      await admin.getByLabel('Issuer').fill(op.issuer);
+      await admin.getByLabel('Client ID').fill(op.clientId);
+      await admin.getByLabel('Client secret').fill(op.clientSecret);
+      await admin.getByLabel('Groups claim path').fill('groups');
+      await admin.getByLabel('Allow login to a default organization and space').check();
+      await admin.getByLabel('Default organization', { exact: true }).selectOption({ label: 'ML' });
+      await admin.getByLabel('Default organization role').selectOption({ label: ids.memberRoleName });
+      await admin.getByLabel('Default space', { exact: true }).selectOption({ label: 'models' });
+      await admin.getByLabel('Default space role').selectOption({ label: 'ml-engineer' });
+      await admin.getByRole('button', { name: 'Create provider' }).click();
+      await heading(admin, 'Test OP');
+
+      const summary = ((await server.api('GET', '/v2/oidc-identity-providers')).body.oidc_identity_providers as { id: string; name: string }[])
+        .find((p) => p.name === 'Test OP')!;
+      const path = `/v2/oidc-identity-providers/${encodeURIComponent(summary.id)}`;
+      const created = await server.api('GET', path);
+      expect(created.body).toMatchObject({
+        issuer: op.issuer, client_id: op.clientId, groups_claim_path: 'groups', allow_default_login: true, sync_user_roles: true,
+        default_org_id: ids.org, default_org_role_id: ids.memberRole, default_space_id: ids.space, default_space_role_id: ids.customRole,
+        role_mappings: [],
+      });
+      expect(created.body.redacted_client_secret).toContain(op.clientSecret.slice(-4));
+      expect(JSON.stringify(created.body)).not.toContain(op.clientSecret);
+
+      // General: only what changed is sent; the stored secret stays.
+      await admin.getByLabel('Sync permissions on each login').uncheck();
+      await admin.getByRole('button', { name: 'Save changes' }).click();
+      await admin.getByText('Saved Test OP.').waitFor();
+      const saved = (await server.api('GET', path)).body;
+      expect(saved.sync_user_roles).toBe(false);
+      expect(saved.redacted_client_secret).toBe(created.body.redacted_client_secret);
+
+      // Role mapping: two rules, the second moved up.
+      await admin.getByRole('tab', { name: 'Role mapping' }).click();
+      for (const [group, addGrant] of [
+        ['leads', async (rule: Locator) => {
+          await rule.getByLabel('Organization', { exact: true }).selectOption({ label: 'ML' });
+          await rule.getByLabel('Organization role').selectOption({ label: ids.memberRoleName });
+        }],
+        ['admins', async (rule: Locator) => rule.getByLabel('Account admin').check()],
+      ] as const) {
+        await admin.getByRole('button', { name: 'Add rule' }).click();
+        const rule = dialog(admin);
+        await rule.getByLabel('Attribute value 1').fill(group);
+        await addGrant(rule);
+        await rule.getByRole('button', { name: 'Add rule' }).click();
+        await rule.waitFor({ state: 'detached' });
+        await admin.getByRole('row').filter({ hasText: `group = ${group}` }).waitFor();
+      }
+      await admin.getByRole('button', { name: 'Move rule 2 up' }).click();
+      await expect.poll(async () => ((await server.api('GET', path)).body.role_mappings as { attributes_map: Record<string, string> }[])
+        .map((m) => m.attributes_map.group), { timeout: 15_000 }).toEqual(['admins', 'leads']);
+      await admin.getByRole('row').filter({ hasText: '#1' }).getByText('group = admins').waitFor();
+
+      // Delete, with the consequences spelled out.
+      await admin.getByRole('button', { name: 'Delete provider' }).click();
+      const confirm = dialog(admin);
+      await confirm.getByText(/becomes a manual grant/).waitFor();
+      await confirm.getByRole('button', { name: 'Delete provider' }).click();
+      await heading(admin, 'Single sign-on');
+      expect((await server.api('GET', path)).status).toBe(404);
+    } finally {
+      await op.close();
+    }
   });
 
   it('the sign-in page offers only single sign-on when the provider allows only SSO logins', async () => {

@@ -77,6 +77,10 @@ const sharedKeys = ['name', 'email_domains', 'enabled', 'allow_only_sso_logins',
   'default_org_id', 'default_org_role_id', 'default_space_id', 'default_space_role_id'] as const;
 
 function shared(d: ProviderDraft) {
+  // The server keeps all four defaults or none, whatever allow_default_login says (switching default login off keeps
+  // them for later); an incomplete set goes out only with default login on, where the server names what is missing.
+  const defaults = [d.default_org_id, d.default_org_role_id, d.default_space_id, d.default_space_role_id].map(orNull);
+  const send = d.allow_default_login || defaults.every((v) => v !== null);
   return {
     name: d.name.trim(),
     email_domains: domainList(d.domains),
@@ -84,11 +88,10 @@ function shared(d: ProviderDraft) {
     allow_only_sso_logins: d.allow_only_sso_logins,
     sync_user_roles: d.sync_user_roles,
     allow_default_login: d.allow_default_login,
-    // All four defaults with default login, none without (the server refuses a partial set).
-    default_org_id: d.allow_default_login ? orNull(d.default_org_id) : null,
-    default_org_role_id: d.allow_default_login ? orNull(d.default_org_role_id) : null,
-    default_space_id: d.allow_default_login ? orNull(d.default_space_id) : null,
-    default_space_role_id: d.allow_default_login ? orNull(d.default_space_role_id) : null,
+    default_org_id: send ? (defaults[0] ?? null) : null,
+    default_org_role_id: send ? (defaults[1] ?? null) : null,
+    default_space_id: send ? (defaults[2] ?? null) : null,
+    default_space_role_id: send ? (defaults[3] ?? null) : null,
   };
 }
 
@@ -108,7 +111,7 @@ function oidcFields(d: ProviderDraft) {
   };
 }
 
-/** The create body: the General fields (defaults only with default login) and the initial role mappings. */
+/** The create body: the General fields (the defaults when any is chosen) and the initial role mappings. */
 export function createBody(protocol: 'SAML', d: ProviderDraft, mappings: MappingBody[]): CreateSamlBody;
 export function createBody(protocol: 'OIDC', d: ProviderDraft, mappings: MappingBody[]): CreateOidcBody;
 export function createBody(protocol: Protocol, d: ProviderDraft, mappings: MappingBody[]): CreateSamlBody | CreateOidcBody {
@@ -120,7 +123,7 @@ export function createBody(protocol: Protocol, d: ProviderDraft, mappings: Mappi
     allow_only_sso_logins: s.allow_only_sso_logins,
     sync_user_roles: s.sync_user_roles,
     allow_default_login: s.allow_default_login,
-    ...(s.allow_default_login
+    ...([s.default_org_id, s.default_org_role_id, s.default_space_id, s.default_space_role_id].some((v) => v !== null)
       ? { default_org_id: s.default_org_id, default_org_role_id: s.default_org_role_id, default_space_id: s.default_space_id, default_space_role_id: s.default_space_role_id }
       : {}),
     ...(mappings.length > 0 ? { role_mappings: mappings } : {}),
