@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredLoginState } from '../../src/services/sso/login-completion.js';
@@ -23,6 +23,10 @@ let spaceId: string;
 let customRoleId: string;
 /** A second key pair: an intruder's signing key, and another account's IdP. */
 let otherKey: TestKeyPair;
+/** An IdP given by metadata_url, and how often its metadata was fetched. */
+let metadataServer: Server | undefined;
+let metadataFetches = 0;
+let rollingIdpId: string;
 
 const enc = encodeURIComponent;
 const JSON_ACCEPT = { accept: 'application/json' };
@@ -88,7 +92,10 @@ beforeAll(async () => {
   idpId = created.body.id;
 });
 
-afterAll(async () => server?.close());
+afterAll(async () => {
+  if (metadataServer) await new Promise((resolve) => metadataServer!.close(resolve));
+  await server?.close();
+});
 
 describe('the service provider (identity.md §2.1)', () => {
   it('publishes its metadata: EntityID = the public URL, signed assertions wanted, the signing certificate, emailAddress, the ACS', async () => {
@@ -264,33 +271,39 @@ describe('refusals at the ACS (identity.md §2.10): each with its code, audited,
 });
 
 describe('metadata from a URL (identity.md §2.3 step 4, §2.7)', () => {
-  it('survives a certificate rollover: a signature failure fetches the metadata again once and validates with the new certificate', async () => {
+  it('survives a certificate rollover: a signature failure fetches the metadata again (at most once a minute) and validates with the new certificate', async () => {
     const before = await SamlTestIdp.create({ key: idp.key });
     const after = await SamlTestIdp.create({ entityId: before.entityId, ssoUrl: before.ssoUrl, key: otherKey });
     let served = before.metadataXml();
-    const metadataServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/xml' }).end(served));
-    await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve));
-    try {
-      const url = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/metadata`;
-      const created = await server.api('POST', '/v2/saml-identity-providers', {
-        body: { name: 'rolling', email_domains: ['rollover.test'], metadata_url: url,
-          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
-      });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      served = after.metadataXml();
-      const jar = new CookieJar();
-      const location = await startLogin(jar, `idp_id=${enc(created.body.id)}`);
-      const answer = await after.answer(location, { email: 'rolf@rollover.test' });
-      const acs = await postToAcs(answer.form);
-      expect(acs.status, await acs.clone().text()).toBe(303);
-      const done = await jar.fetch(new URL(acs.headers.get('location')!, server.url), { headers: JSON_ACCEPT });
-      expect(done.status, await done.clone().text()).toBe(302);
-      const stored = await server.api('GET', `/v2/saml-identity-providers/${enc(created.body.id)}`);
-      expect(stored.body.idp_certificates).toHaveLength(1);
-      expect(stored.body.idp_certificates[0].sha256_fingerprint).not.toBe(created.body.idp_certificates[0].sha256_fingerprint);
-    } finally {
-      await new Promise((resolve) => metadataServer.close(resolve));
-    }
+    metadataServer = createServer((_req, res) => {
+      metadataFetches++;
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(served);
+    });
+    await new Promise<void>((resolve) => metadataServer!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/metadata`;
+    const created = await server.api('POST', '/v2/saml-identity-providers', {
+      body: { name: 'rolling', email_domains: ['rollover.test'], metadata_url: url,
+        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    rollingIdpId = created.body.id;
+    expect(metadataFetches).toBe(1);
+    served = after.metadataXml();
+    const jar = new CookieJar();
+    const answer = await after.answer(await startLogin(jar, `idp_id=${enc(rollingIdpId)}`), { email: 'rolf@rollover.test' });
+    const acs = await postToAcs(answer.form);
+    expect(acs.status, await acs.clone().text()).toBe(303);
+    expect(metadataFetches).toBe(2);
+    const done = await jar.fetch(new URL(acs.headers.get('location')!, server.url), { headers: JSON_ACCEPT });
+    expect(done.status, await done.clone().text()).toBe(302);
+    const stored = await server.api('GET', `/v2/saml-identity-providers/${enc(rollingIdpId)}`);
+    expect(stored.body.idp_certificates).toHaveLength(1);
+    expect(stored.body.idp_certificates[0].sha256_fingerprint).not.toBe(created.body.idp_certificates[0].sha256_fingerprint);
+
+    // Another bad signature within the minute: no second fetch, the refusal stands.
+    const stale = await before.answer(await startLogin(new CookieJar(), `idp_id=${enc(rollingIdpId)}`), { email: 'rolf@rollover.test' });
+    await expectCode(await postToAcs(stale.form), 401, 'SAML_SIGNATURE_INVALID');
+    expect(metadataFetches).toBe(2);
   });
 });
 
@@ -381,5 +394,16 @@ describe('expiry (identity.md §2.2: 10 minutes)', () => {
     // Everything above is older than the 11 minutes the clock moved; the attempt just started stays.
     expect(await count('sso_login_attempts')).toBe(1);
     expect(await count('saml_assertions_seen')).toBe(0);
+  });
+
+  it('fetches metadata from a URL again when the copy is older than an hour, at the next login start', async () => {
+    const fetches = metadataFetches;
+    await startLogin(new CookieJar(), `idp_id=${enc(rollingIdpId)}`);
+    expect(metadataFetches).toBe(fetches);
+    await server.advanceClock(50 * 60_000);
+    await startLogin(new CookieJar(), `idp_id=${enc(rollingIdpId)}`);
+    expect(metadataFetches).toBe(fetches + 1);
+    await startLogin(new CookieJar(), `idp_id=${enc(rollingIdpId)}`);
+    expect(metadataFetches).toBe(fetches + 1);
   });
 });
