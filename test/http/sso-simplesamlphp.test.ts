@@ -123,6 +123,16 @@ describe('SimpleSAMLphp as the IdP (identity.md §12.2)', () => {
     expect(await rowCounts()).toEqual(before);
   });
 
+  it.skipIf(skip)('with allow_only_sso_logins, refuses alice\'s password sign-in (403 SSO_REQUIRED) and tells the sign-in page', async () => {
+    const patched = await server.api('PATCH', `/v2/saml-identity-providers/${enc(idpId)}`, { body: { allow_only_sso_logins: true } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const res = await server.api('POST', '/auth/login', { key: null, body: { email: 'alice@example.test', password: 'alicepw-or-anything' } });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('SSO_REQUIRED');
+    const discovered = await server.api('POST', '/auth/sso/discover', { key: null, body: { email: 'alice@example.test' } });
+    expect(discovered.body).toMatchObject({ sso: true, protocol: 'SAML', password_allowed: false });
+  });
+
   it.skipIf(skip)('refuses a metadata URL on loopback when the server does not allow private hosts (400 SSO_URL_NOT_ALLOWED)', async () => {
     const strict = await startTestServer();
     try {
