@@ -1,7 +1,7 @@
 import { isoNow } from '../domain/clock.js';
 import { DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
 import type { ServiceDeps } from './service-deps.js';
-import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
 /** What deleting an organization, a space or a project takes (or would take) with it. */
 export interface DeleteCascade {
@@ -22,9 +22,12 @@ class DryRunRollback extends Error {
 /**
  * Runs a delete (`remove` throws when there is nothing to delete). Without a dry run: one mutation with its audit
  * row, answering nothing. A dry run does the same delete in a transaction that is rolled back — nothing written,
- * nothing audited — and answers what went, counted before and after it in that transaction.
+ * nothing audited — and answers what went, counted before and after it in that transaction. `remove` gets the
+ * mutation's change set (none on a dry run: nothing is published).
  */
-export async function runDelete(ctx: ServiceDeps, actor: Actor, dryRun: boolean, remove: (trx: Trx) => Promise<void>): Promise<DeleteCascade | undefined> {
+export async function runDelete(
+  ctx: ServiceDeps, actor: Actor, dryRun: boolean, remove: (trx: Trx, changes?: ChangeSet) => Promise<void>,
+): Promise<DeleteCascade | undefined> {
   if (!dryRun) {
     await runMutation(ctx, actor, remove);
     return undefined;

@@ -13,6 +13,7 @@ import { type Actor, runGrant, runMutation } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
+import { releaseFromMappings } from './sso/mapping-references.js';
 import { findLiveUser } from './users-lookup.js';
 
 export interface ListOrganizationsQuery { name?: string | undefined; limit: number; cursor?: string | undefined }
@@ -89,7 +90,8 @@ export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_DELETE', { type: 'ORGANIZATION', id });
-  return runDelete(ctx, actor, options.dryRun, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
+    await releaseFromMappings(ctx, trx, actor, changes, { type: 'ORGANIZATION', id });
     if (!await forAccount(trx, actor.principal.accountId).organizations.delete(id)) throw notFound('organization');
   });
 }

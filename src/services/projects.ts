@@ -11,6 +11,7 @@ import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
+import { releaseFromMappings } from './sso/mapping-references.js';
 import { fetchVisibleRows } from './visible-rows.js';
 
 export interface ListProjectsQuery {
@@ -92,7 +93,8 @@ export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: s
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_DELETE', { type: 'PROJECT', id });
-  return runDelete(ctx, actor, options.dryRun, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
+    await releaseFromMappings(ctx, trx, actor, changes, { type: 'PROJECT', id });
     if (!await forAccount(trx, actor.principal.accountId).projects.delete(id)) throw notFound('project');
   });
 }

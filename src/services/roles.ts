@@ -12,6 +12,7 @@ import type { Database, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
+import { mappingEntriesNaming, pruneMappings, refuseDeletingDefaults } from './sso/mapping-references.js';
 
 export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
 
@@ -91,13 +92,19 @@ export async function deleteRole(ctx: ServiceDeps, actor: Actor, roleId: string,
     await runMutation(ctx, actor, async (trx, changes) => {
       const roles = forAccount(trx, actor.principal.accountId).roles;
       const uses = await roles.usesOf(role.id);
+      // Identity providers name roles too: a default login's role blocks even a forced delete, mapping entries count as uses.
+      const named = { orgIds: [], spaceIds: [], projectIds: [], roleIds: [role.id] };
+      await refuseDeletingDefaults(trx, actor.principal.accountId, named, `role ${JSON.stringify(role.name)}`);
+      const mappingEntries = await mappingEntriesNaming(trx, actor.principal.accountId, named);
       const count = uses.bindings.length + uses.organizationMemberships.length + uses.spaceMemberships.length;
-      if (count > 0 && !force) {
+      if (count + mappingEntries > 0 && !force) {
         throw conflict(`role ${JSON.stringify(role.name)} is used by ${uses.bindings.length} role binding(s), `
-          + `${uses.organizationMemberships.length} organization membership(s) and ${uses.spaceMemberships.length} space membership(s); `
+          + `${uses.organizationMemberships.length} organization membership(s), ${uses.spaceMemberships.length} space membership(s) `
+          + `and ${mappingEntries} role-mapping entr${mappingEntries === 1 ? 'y' : 'ies'}; `
           + 'remove them first or delete with force=true to remove them too', 'role in use');
       }
       if (count > 0) await removeUses(trx, actor.principal.accountId, role.id, uses, changes);
+      await pruneMappings(ctx, trx, actor, changes, named, actor.operation);
       if (!await roles.delete(role.id)) throw notFound('role');
     });
   } catch (error) {

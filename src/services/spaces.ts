@@ -14,6 +14,7 @@ import { type Actor, runGrant, runMutation } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
+import { releaseFromMappings } from './sso/mapping-references.js';
 import { findLiveUser } from './users-lookup.js';
 import { fetchVisibleRows } from './visible-rows.js';
 
@@ -129,7 +130,8 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_DELETE', { type: 'SPACE', id });
-  return runDelete(ctx, actor, options.dryRun, async (trx) => {
+  return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
+    await releaseFromMappings(ctx, trx, actor, changes, { type: 'SPACE', id });
     if (!await forAccount(trx, actor.principal.accountId).spaces.delete(id)) throw notFound('space');
   });
 }

@@ -6,6 +6,7 @@ import { AuditLogRepository } from './repositories/audit-logs.js';
 import { AuthenticationFailureRepository } from './repositories/authentication-failures.js';
 import { IdentityLinkRepository } from './repositories/identity-links.js';
 import { IdentityProviderRepository } from './repositories/identity-providers.js';
+import { MappingReferenceRepository } from './repositories/mapping-references.js';
 import { MembershipCascades } from './repositories/memberships.js';
 import { OrganizationRepository } from './repositories/organizations.js';
 import { ProjectRepository } from './repositories/projects.js';
@@ -52,6 +53,8 @@ export interface AccountStore {
   readonly identityLinks: IdentityLinkRepository;
   /** The rows a role-mapping sync reads and writes, with their source. */
   readonly syncedGrants: SyncedGrantRepository;
+  /** Where identity providers name organizations, spaces, projects and roles (deletes prune them). */
+  readonly mappingReferences: MappingReferenceRepository;
 }
 
 /** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
@@ -76,5 +79,6 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     accessWorld: new AccessWorldRepository(db, accountId),
     identityLinks: new IdentityLinkRepository(db, accountId),
     syncedGrants: new SyncedGrantRepository(db, accountId),
+    mappingReferences: new MappingReferenceRepository(db, accountId),
   };
 }
