@@ -10,6 +10,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { UserRow } from '../store/schema.js';
 import { requirePermission, requireVisible } from './authorize.js';
+import { grantSourcesOf } from './sso/grant-provenance.js';
 import { findLiveUser } from './users-lookup.js';
 
 const TARGET_TYPES: Record<string, 'ORGANIZATION' | 'SPACE' | 'PROJECT'> = {
@@ -43,8 +44,15 @@ export async function checkAccess(ctx: ServiceDeps, principal: Principal, input:
   return explain(snapshot, userId, permission, resource);
 }
 
+/** {@link checkAccess}, with who wrote each grant behind the decision (`sources[i]` for `reasons[i]`; identity.md §4.5). */
+export async function checkAccessWithSources(ctx: ServiceDeps, principal: Principal, input: AccessCheckInput) {
+  const explanation = await checkAccess(ctx, principal, input);
+  const sources = await grantSourcesOf(ctx, principal.accountId, decodeId('User', input.user_id, 'user_id'), explanation.reasons);
+  return { ...explanation, sources };
+}
+
 /** One answer of a batch: the decision, or the error the single check would have answered (403, 404). */
-export type BatchedCheck = { ok: true; explanation: Explanation } | { ok: false; error: ApiError };
+export type BatchedCheck = { ok: true; explanation: Awaited<ReturnType<typeof checkAccessWithSources>> } | { ok: false; error: ApiError };
 
 /**
  * Several checks at once, answered in order, each as {@link checkAccess} answers it. A question the caller may not
@@ -55,7 +63,7 @@ export async function checkAccessBatch(ctx: ServiceDeps, principal: Principal, i
   const answers: BatchedCheck[] = [];
   for (const input of inputs) {
     try {
-      answers.push({ ok: true, explanation: await checkAccess(ctx, principal, input) });
+      answers.push({ ok: true, explanation: await checkAccessWithSources(ctx, principal, input) });
     } catch (error) {
       if (error instanceof ApiError && (error.status === 403 || error.status === 404)) answers.push({ ok: false, error });
       else throw error;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Id, PermissionName, PermissionNameInput, PredefinedAccountRole, PredefinedRole, Problem } from './common.js';
+import { GrantSource, Id, PermissionName, PermissionNameInput, PredefinedAccountRole, PredefinedRole, Problem } from './common.js';
 
 /** One grant (or restriction, or absence of a grant) behind a decision, on the wire. */
 export const AccessReason = Type.Object({
@@ -10,6 +10,10 @@ export const AccessReason = Type.Object({
   role_id: Type.Optional(Id),
   role_name: Type.Optional(Type.String()),
   binding_id: Type.Optional(Id),
+  /** Who wrote the grant (on POST /v2/access/check): an admin, or an identity provider's sync (identity.md §4.5). */
+  grant_source: Type.Optional(GrantSource),
+  /** The identity provider whose sync wrote the grant (SamlIdentityProvider or OidcIdentityProvider id). */
+  source_idp_id: Type.Optional(Id),
   resource_type: Type.Union([Type.Literal('ACCOUNT'), Type.Literal('ORGANIZATION'), Type.Literal('SPACE'), Type.Literal('PROJECT')]),
   resource_id: Id,
 });

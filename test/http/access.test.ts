@@ -51,9 +51,9 @@ describe('POST /v2/access/check', () => {
     expect(res.body.allowed).toBe(true);
     expect(res.body.reasons).toHaveLength(1);
     const [reason] = res.body.reasons;
-    expect(Object.keys(reason).sort()).toEqual(['effect', 'resource_id', 'resource_type', 'role_id', 'role_name', 'source', 'text']);
+    expect(Object.keys(reason).sort()).toEqual(['effect', 'grant_source', 'resource_id', 'resource_type', 'role_id', 'role_name', 'source', 'text']);
     expect(reason).toMatchObject({
-      effect: 'ALLOW', source: 'SPACE_MEMBERSHIP', role_id: predefined.MEMBER, role_name: 'Member',
+      effect: 'ALLOW', source: 'SPACE_MEMBERSHIP', grant_source: 'MANUAL', role_id: predefined.MEMBER, role_name: 'Member',
       resource_type: 'SPACE', resource_id: h.spaceId,
     });
     expect(reason.text).toContain('space membership MEMBER');
@@ -108,7 +108,7 @@ describe('POST /v2/access/check', () => {
     expect(res.body.allowed).toBe(true);
     expect(res.body.reasons).toEqual([{
       effect: 'ALLOW', source: 'ACCOUNT_ROLE', role_name: 'ADMIN', text: 'account role ADMIN', resource_type: 'ACCOUNT',
-      resource_id: encodeId('Account', 1),
+      resource_id: encodeId('Account', 1), grant_source: 'MANUAL',
     }]);
   });
 

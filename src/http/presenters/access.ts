@@ -2,14 +2,19 @@ import type { Reason } from '../../access/index.js';
 import type { ApiError } from '../../domain/errors.js';
 import { encodeId, type IdType } from '../../domain/ids.js';
 import type { PrincipalWithAccess } from '../../services/access.js';
+import { presentProvenance, type ProvenanceRow } from './grant-provenance.js';
 
 const ID_TYPE: Record<Reason['resource']['type'], IdType> = {
   ACCOUNT: 'Account', ORGANIZATION: 'Organization', SPACE: 'Space', PROJECT: 'Project',
 };
 
-/** `resource` is where the grant sits: the account (its own id), an organization, a space or a project. */
-export function presentReason(reason: Reason, accountId: number) {
+/**
+ * `resource` is where the grant sits: the account (its own id), an organization, a space or a project; `provenance`,
+ * when known, who wrote the grant (`grant_source`, `source_idp_id`).
+ */
+export function presentReason(reason: Reason, accountId: number, provenance?: ProvenanceRow) {
   const r = reason.resource;
+  const written = provenance === undefined ? undefined : presentProvenance(provenance);
   return {
     effect: reason.effect === 'allow' ? 'ALLOW' as const : 'DENY' as const,
     source: reason.source,
@@ -17,6 +22,7 @@ export function presentReason(reason: Reason, accountId: number) {
     ...(reason.roleId !== undefined ? { role_id: encodeId('Role', reason.roleId) } : {}),
     ...(reason.roleName !== undefined ? { role_name: reason.roleName } : {}),
     ...(reason.bindingId !== undefined ? { binding_id: encodeId('RoleBinding', reason.bindingId) } : {}),
+    ...(written === undefined ? {} : { grant_source: written.source, ...(written.source_idp_id === undefined ? {} : { source_idp_id: written.source_idp_id }) }),
     resource_type: r.type,
     resource_id: encodeId(ID_TYPE[r.type], r.type === 'ACCOUNT' ? accountId : r.id),
   };

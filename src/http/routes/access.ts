@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
-import { checkAccess, checkAccessBatch, grantableRoles, listPrincipals } from '../../services/access.js';
+import { checkAccessBatch, checkAccessWithSources, grantableRoles, listPrincipals } from '../../services/access.js';
 import { principalOf } from '../actor.js';
 import {
   AccessCheckRequest, AccessCheckResult, AccessChecksRequest, AccessChecksResult, AccessPrincipals, GrantableRoles, ResourceQuery,
@@ -19,8 +19,8 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     schema: { tags, body: AccessCheckRequest, response: { 200: AccessCheckResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const { allowed, reasons } = await checkAccess(ctx, principal, request.body);
-    return { allowed, reasons: reasons.map((r) => presentReason(r, principal.accountId)) };
+    const { allowed, reasons, sources } = await checkAccessWithSources(ctx, principal, request.body);
+    return { allowed, reasons: reasons.map((r, i) => presentReason(r, principal.accountId, sources[i])) };
   });
 
   app.post('/v2/access/checks', {
@@ -30,7 +30,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     const answers = await checkAccessBatch(ctx, principal, request.body.checks);
     return {
       results: answers.map((answer) => answer.ok
-        ? { allowed: answer.explanation.allowed, reasons: answer.explanation.reasons.map((r) => presentReason(r, principal.accountId)) }
+        ? { allowed: answer.explanation.allowed, reasons: answer.explanation.reasons.map((r, i) => presentReason(r, principal.accountId, answer.explanation.sources[i])) }
         : { allowed: false, reasons: [], problem: presentRefusal(answer.error) }),
     };
   });
