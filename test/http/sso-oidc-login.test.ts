@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../helpers/cookie-jar.js';
-import { type OidcOp, signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
+import { type ForgedIdToken, type OidcOp, signInAtOp, startOidcOp, startStubOp, type StubOp } from '../helpers/oidc-op.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -13,6 +14,7 @@ let idpId: string;
 let spaceId: string;
 let orgId: string;
 let customRoleId: string;
+let stub: StubOp | undefined;
 
 const JSON_ACCEPT = { accept: 'application/json' };
 
@@ -49,7 +51,10 @@ async function login(loginName: string, claims: Record<string, unknown>, options
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ testClock: true, env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_AUTH_FAILURE_LIMIT: '1000' } });
+  server = await startTestServer({
+    testClock: true,
+    env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_AUTH_FAILURE_LIMIT: '1000', AX_SECRETS_KEY: randomBytes(32).toString('base64') },
+  });
   op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
   orgId = (await server.api('POST', '/v2/organizations', { body: { name: 'ML' } })).body.id;
   spaceId = (await server.api('POST', '/v2/spaces', { body: { name: 'models', organization_id: orgId } })).body.id;
@@ -66,6 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await stub?.close();
   await op?.close();
   await server?.close();
 });
@@ -199,6 +205,30 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
     expect(page).toContain('Start the sign-in again in this browser');
     expect(page).toContain(res.headers.get('x-request-id')!);
     expect(page).not.toContain('<script');
+  });
+
+  it.each<[ForgedIdToken, string]>([
+    ['wrong-iss', 'OIDC_TOKEN_INVALID'], ['wrong-aud', 'OIDC_TOKEN_INVALID'], ['expired', 'OIDC_TOKEN_INVALID'],
+    ['alg-none', 'OIDC_TOKEN_INVALID'], ['unknown-kid', 'OIDC_TOKEN_INVALID'], ['bad-signature', 'OIDC_TOKEN_INVALID'],
+    ['wrong-nonce', 'OIDC_NONCE_MISMATCH'],
+  ])('refuses a forged id_token (%s): 401 %s, nothing created', async (forge, code) => {
+    if (!stub) {
+      stub = await startStubOp();
+      stub.claims = { sub: 'stub-user', email: 'stub@stub.test', email_verified: true };
+      const created = await server.api('POST', '/v2/oidc-identity-providers', {
+        body: { name: 'Stub OP', email_domains: ['stub.test'], issuer: stub.issuer, client_id: stub.clientId, client_secret: stub.clientSecret,
+          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Read Only') } }] },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    stub.forge = forge;
+    const before = await rowCounts();
+    const jar = new CookieJar();
+    const callback = await signInAtOp(await startLogin(jar, 'email=stub@stub.test'));
+    const res = await jar.fetch(callback, { headers: JSON_ACCEPT });
+    expect(res.status, await res.clone().text()).toBe(401);
+    expect((await res.json()).code).toBe(code);
+    expect(await rowCounts()).toEqual(before);
   });
 
   it('refuses an expired attempt: the login must finish within 10 minutes', async () => {
