@@ -210,6 +210,9 @@ describe('OIDC providers (ax oidc-identity-providers, ax sso providers)', () => 
     expect(json.saml_identity_providers.map((p: { id: string }) => p.id)).toEqual([ids.okta]);
     expect(json.oidc_identity_providers.map((p: { id: string }) => p.id)).toEqual([ids.keycloak]);
     expect(oidcOnly.oidc_identity_providers).toHaveLength(1);
+    // -o json prints the API's own objects, with nothing added for the table.
+    expect(oidcOnly.oidc_identity_providers[0]).not.toHaveProperty('protocol');
+    expect(json.saml_identity_providers[0]).not.toHaveProperty('protocol');
   });
 
   it('finds a provider by name in either list, and by id', async () => {

@@ -82,17 +82,17 @@ export function addProviderCommands(parent: Command, spelling: Spelling): void {
   if (!protocol) list.addOption(enumOption('--protocol <protocol>', 'only providers of this protocol', PROTOCOLS));
   list.action(action(async (ctx) => {
     const chosen = protocol ?? ctx.opts<{ protocol?: Protocol }>().protocol;
-    const columns = providerColumns(!protocol);
     if (chosen === 'SAML') {
-      await printList<ProviderRow, SamlIdentityProviderList>(ctx, { key: PROTOCOL_INFO.SAML.listKey, noun: `${what}s`, columns }, async (page) =>
-        withProtocol(await ctx.client.samlIdentityProviders.list(page), 'SAML'));
+      await printList<ProviderRow, SamlIdentityProviderList>(ctx, { key: PROTOCOL_INFO.SAML.listKey, noun: 'SAML identity providers', columns: providerColumns(false) },
+        (page) => ctx.client.samlIdentityProviders.list(page));
       return;
     }
     if (chosen === 'OIDC') {
-      await printList<ProviderRow, OidcIdentityProviderList>(ctx, { key: PROTOCOL_INFO.OIDC.listKey, noun: `${what}s`, columns }, async (page) =>
-        withProtocol(await ctx.client.oidcIdentityProviders.list(page), 'OIDC'));
+      await printList<ProviderRow, OidcIdentityProviderList>(ctx, { key: PROTOCOL_INFO.OIDC.listKey, noun: 'OIDC identity providers', columns: providerColumns(false) },
+        (page) => ctx.client.oidcIdentityProviders.list(page));
       return;
     }
+    const columns = providerColumns(true);
     // Both protocols: each list up to --limit; json/yaml print both API answers side by side.
     if (ctx.opts().cursor !== undefined) throw new UsageError('--cursor needs --protocol (each protocol pages separately)');
     const [saml, oidc] = await Promise.all([
@@ -156,11 +156,6 @@ export function addProviderCommands(parent: Command, spelling: Spelling): void {
       await resourceFor(ctx.client, found.protocol).delete(found.id);
       ctx.printer.success(`Deleted ${found.protocol} identity provider ${found.name} (${found.id}); its grants are manual now`);
     }));
-}
-
-function withProtocol<L extends object>(page: L, protocol: Protocol): L {
-  const key = PROTOCOL_INFO[protocol].listKey as keyof L;
-  return { ...page, [key]: (page[key] as ProviderRow[]).map((p) => ({ ...p, protocol })) };
 }
 
 // ---- role mappings -----------------------------------------------------------------------------------------------
