@@ -38,4 +38,10 @@ export class IdentityProviderLookup {
     await this.db.updateTable('identity_providers').set({ metadata_cached: xml, metadata_fetched_at: fetchedAt })
       .where('id', '=', idpId).where('deleted_at', 'is', null).execute();
   }
+
+  /** Keeps an OIDC discovery document fetched again at runtime. */
+  async storeDiscovery(idpId: number, json: string, fetchedAt: string): Promise<void> {
+    await this.db.updateTable('identity_providers').set({ discovery_cached: json, discovery_fetched_at: fetchedAt })
+      .where('id', '=', idpId).where('deleted_at', 'is', null).execute();
+  }
 }

@@ -251,4 +251,16 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
     expect(domain.status).toBe(404);
     expect(domain.body.code).toBe('SSO_DOMAIN_NOT_CONFIGURED');
   });
+
+  it('fetches the discovery document again when the stored copy is older than an hour (on the server\'s clock)', async () => {
+    const fetchedAt = async () => (await server.context!.store.db.selectFrom('identity_providers').select('discovery_fetched_at')
+      .where('name', '=', 'Test OP').executeTakeFirstOrThrow()).discovery_fetched_at;
+    const first = await fetchedAt();
+    await startLogin(new CookieJar());
+    expect(await fetchedAt()).toBe(first);
+    await server.advanceClock(50 * 60_000);
+    await startLogin(new CookieJar());
+    const second = await fetchedAt();
+    expect(Date.parse(second!)).toBeGreaterThan(Date.parse(first!) + 60 * 60_000);
+  });
 });

@@ -1,5 +1,7 @@
 import { ApiError } from '../../domain/errors.js';
-import { buildOidcAuthorizationUrl, type ClaimPaths, completeOidcAuthorization, identityFromClaims, oidcClient } from '../../sso/oidc/index.js';
+import {
+  buildOidcAuthorizationUrl, type ClaimPaths, completeOidcAuthorization, discoverOidcProvider, identityFromClaims, oidcClient,
+} from '../../sso/oidc/index.js';
 import { openSecret } from '../../sso/secret-box.js';
 import { IdentityProviderLookup } from '../../store/identity-provider-lookup.js';
 import type { IdentityProviderRow } from '../../store/schema.js';
@@ -21,13 +23,32 @@ export function oidcRedirectUri(ctx: ServiceDeps): string {
   return `${ctx.config.publicUrl}/auth/oidc/callback`;
 }
 
+/** The discovery document is fetched again when the stored copy is older than this (identity.md §3.3). */
+const DISCOVERY_MAX_AGE_MS = 60 * 60_000;
+
+/** The stored discovery document, fetched again first when older than an hour; a failed fetch keeps the last good copy. */
+async function currentDiscovery(ctx: ServiceDeps, idp: IdentityProviderRow): Promise<string | null> {
+  const fetchedAt = idp.discovery_fetched_at === null ? 0 : Date.parse(idp.discovery_fetched_at);
+  if (idp.issuer === null || ctx.clock.now() - fetchedAt <= DISCOVERY_MAX_AGE_MS) return idp.discovery_cached;
+  try {
+    const json = await discoverOidcProvider(idp.issuer, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
+    await new IdentityProviderLookup(ctx.store.db).storeDiscovery(idp.id, json, new Date(ctx.clock.now()).toISOString());
+    return json;
+  } catch (error) {
+    ctx.log.warn({ idpId: idp.id, reason: error instanceof Error ? error.message : String(error) },
+      'OIDC discovery could not be fetched again; keeping the last good copy');
+    return idp.discovery_cached;
+  }
+}
+
 async function clientFor(ctx: ServiceDeps, idp: IdentityProviderRow) {
-  if (idp.discovery_cached === null || idp.client_id === null) {
+  const discovery = await currentDiscovery(ctx, idp);
+  if (discovery === null || idp.client_id === null) {
     throw new ApiError('SSO_PROVIDER_UNREACHABLE', 'the identity provider\'s discovery document is missing; save its issuer again');
   }
   const clientSecret = idp.client_secret_enc === null ? undefined : openSecret(idp.client_secret_enc, await clientSecretKey(ctx));
   const scopes = idp.scopes === null ? DEFAULT_SCOPES : JSON.parse(idp.scopes) as string[];
-  return oidcClient(idp.discovery_cached, {
+  return oidcClient(discovery, {
     clientId: idp.client_id, redirectUri: oidcRedirectUri(ctx), scopes, ...(clientSecret === undefined ? {} : { clientSecret }),
   }, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
 }
