@@ -18,6 +18,7 @@ import * as wireRoleBindings from '../../src/wire/role-bindings.js';
 import * as wireRoles from '../../src/wire/roles.js';
 import * as wireSessions from '../../src/wire/sessions.js';
 import * as wireSpaces from '../../src/wire/spaces.js';
+import * as wireSsoLogin from '../../src/wire/sso-login.js';
 import * as wireUsers from '../../src/wire/users.js';
 import {
   createClient, HttpError, paginate, type ApiKey, type AxClient, type CreatedApiKey, type CreateUserResult, type Organization,
@@ -27,7 +28,7 @@ import {
 
 const wireModules = [
   wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
-  wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireUsers,
+  wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
 describe('the typed client (a public library export)', () => {
