@@ -24,7 +24,10 @@ export interface SyncDiff {
 export interface SyncOutcome {
   plan: SyncPlan;
   diff: SyncDiff;
-  /** True when the sync wrote nothing (and skipped nothing): no audit row is due. */
+  /**
+   * True when the sync wrote nothing and kept no account role against its mappings: no audit row is due (a grant
+   * skipped because another source holds it would otherwise be reported again on every login).
+   */
   unchanged: boolean;
 }
 
@@ -82,7 +85,7 @@ export async function syncGrants(
   } else if (plan.accountRole?.kind === 'DEMOTE') {
     await store.syncedGrants.setAccountRole(userId, { role: plan.accountRole.to, roleSource: null, roleBeforeSync: null, now });
   }
-  return { plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.skipped.length === 0 && plan.accountRole === undefined };
+  return { plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT' };
 }
 
 function resourceId(grant: { kind: GrantKind; resourceId: number }): string {
