@@ -151,6 +151,31 @@ describe('the service provider (identity.md §2.1)', () => {
 });
 
 describe('SP-initiated sign-in (identity.md §2.2, §2.3)', () => {
+  it('carries the AuthnRequest in an auto-posting page to an IdP that offers only HTTP-POST (its script allowed by hash)', async () => {
+    const postOnly = await SamlTestIdp.create({ key: idp.key });
+    const created = await server.api('POST', '/v2/saml-identity-providers', {
+      body: { name: 'post only', email_domains: ['post-only.test'], metadata_xml: postOnly.metadataXml({ bindings: ['post'] }),
+        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const jar = new CookieJar();
+    const res = await jar.fetch(`${server.url}/auth/v2/saml/login?idp_id=${enc(created.body.id)}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+    expect(jar.get('ax_sso')).toBeTruthy();
+    const page = await res.text();
+    expect(page).toContain(`action="${postOnly.ssoUrl}"`);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1];
+    const request = await postOnly.readAuthnRequest({ SAMLRequest: field('SAMLRequest')!, RelayState: field('RelayState')! });
+    expect(request.acsUrl).toBe(`${server.url}/auth/v2/saml`);
+    const answer = await postOnly.answer({ SAMLRequest: field('SAMLRequest')!, RelayState: field('RelayState')! }, { email: 'pat@post-only.test' });
+    const acs = await postToAcs(answer.form);
+    expect(acs.status, await acs.clone().text()).toBe(303);
+    expect((await jar.fetch(new URL(acs.headers.get('location')!, server.url))).status).toBe(302);
+    expect(jar.get('ax_session')).toBeTruthy();
+  });
+
   it('ends in a console session for a new person, with the mapped grants visible through /v2', async () => {
     const jar = new CookieJar();
     const location = await startLogin(jar, `email=alice@example.test&return_to=${enc('/spaces?x=1')}`);
