@@ -223,7 +223,7 @@ describe('sync on later logins', () => {
     ]);
     const first = await login(idp, 'ivy@manual.example.test', ['g']);
     const user = encodeId('User', first.userId);
-    // An admin gives the user space B by hand first? No: SSO holds it; the admin changes it, which makes it MANUAL.
+    // SSO wrote the user's membership in space B; an admin changes its role, which makes it MANUAL.
     const put = await server.api('POST', `/v2/spaces/${enc(encodeId('Space', h.spaceB))}/users`, { body: { user_id: user, role: { type: 'PREDEFINED', name: 'MEMBER' } } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const binding = (await server.api('GET', `/v2/role-bindings?resource_type=SPACE&user_id=${enc(user)}`)).body.role_bindings[0];
