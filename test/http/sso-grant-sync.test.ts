@@ -140,6 +140,15 @@ describe('just-in-time provisioning', () => {
     expect((await userRow(first.userId)).name).toBe('Carol C');
   });
 
+  it('provisions one user when the same new person signs in twice at once', async () => {
+    const h = await hierarchy('twice');
+    const idp = await provider('twice.example.test', [{ attributes: {}, orgRole: { org_id: h.org, role_id: builtIn.MEMBER! } }]);
+    const both = await Promise.all([login(idp, 'tess@twice.example.test', []), login(idp, 'tess@twice.example.test', [])]);
+    expect(both[0].userId).toBe(both[1].userId);
+    expect(both.map((b) => b.outcome).sort()).toEqual(['EXISTING', 'JIT']);
+    expect(await db().selectFrom('users').select('id').where('email_lower', '=', 'tess@twice.example.test').execute()).toHaveLength(1);
+  });
+
   it('refuses a person nothing maps (and no default login) with SSO_NO_MATCHING_ROLE, creating nothing', async () => {
     const h = await hierarchy('nomatch');
     const idp = await provider('nomatch.example.test', [{ attributes: { group: 'ax-users' }, orgRole: { org_id: h.org, role_id: builtIn.MEMBER! } }]);
