@@ -245,7 +245,8 @@ export function guardedFetchFunction(options: OutboundOptions): typeof fetch {
     const url = request ? request.url : input instanceof URL ? input.href : String(input);
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'POST') throw new OutboundRefusedError(`method ${method} is not allowed`);
-    const headers = Object.fromEntries(new Headers(init?.headers ?? request?.headers));
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers ?? request?.headers).forEach((value, name) => { headers[name] = value; });
     const rawBody = init?.body ?? (request && method === 'POST' ? await request.text() : undefined);
     const body = rawBody === undefined || rawBody === null ? undefined : await new Response(rawBody).text();
     const manual = (init?.redirect ?? request?.redirect) === 'manual';
