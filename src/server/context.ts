@@ -7,7 +7,6 @@ import { createMailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
 import type { ServiceDeps } from '../services/service-deps.js';
 import { startLoginSweeper } from '../services/sso/login-completion.js';
-import { loadSpKeyPair } from '../services/sso/sp-keys.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { openStore } from '../store/database.js';
@@ -29,8 +28,6 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   try {
     await migrateToLatest(store.db);
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey });
-    // The SAML SP key pair: created by the first process to start, shared by all (identity.md §2.1).
-    await loadSpKeyPair(store.db);
     // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
     const clock: Clock = { now: () => context.clock.now() };
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);

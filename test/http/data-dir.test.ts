@@ -64,8 +64,7 @@ describe.skipIf(process.platform === 'win32')('the data directory', () => {
       for (const file of files) expect(await modeOf(join(dataDir, file)), file).toBe(0o600);
       // The secrets are not in the database they protect; only a check value is.
       const settings = await server.context.store.db.selectFrom('server_settings').select('name').execute();
-      // saml_sp_key: the SAML SP key pair every process must share; it signs AuthnRequests only, never a login.
-      expect(settings.map((s) => s.name).sort()).toEqual(['cursor_key', 'key_pepper_check', 'saml_sp_key', 'token_key_check']);
+      expect(settings.map((s) => s.name).sort()).toEqual(['cursor_key', 'key_pepper_check', 'token_key_check']);
       expect((await readFile(join(dataDir, 'key-pepper'), 'utf8')).trim()).toBe(server.context.secrets.keyPepper.toString('hex'));
     } finally {
       await server.close();
