@@ -1,4 +1,4 @@
-import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import { nodeSaml } from './node-saml.js';
 import type { IdpMetadata } from './idp-metadata.js';
 import type { SpSettings } from './sp-metadata.js';
 import { NAMEID_FORMAT } from './xml-document.js';
@@ -26,6 +26,7 @@ export async function buildAuthnRequest(
   const redirect = idp.ssoRedirectUrl !== undefined;
   const entryPoint = idp.ssoRedirectUrl ?? idp.ssoPostUrl;
   if (entryPoint === undefined) throw new TypeError('the IdP metadata has no SingleSignOnService');
+  const { SAML, ValidateInResponseTo } = await nodeSaml();
   const saml = new SAML({
     entryPoint,
     callbackUrl: sp.acsUrl,

@@ -1,4 +1,5 @@
-import { SAML, SamlStatusError, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
+import type { CacheProvider, Profile } from '@node-saml/node-saml';
+import { nodeSaml } from './node-saml.js';
 import { ApiError, type ErrorCode } from '../../domain/errors.js';
 import type { IdpMetadata } from './idp-metadata.js';
 import type { SpSettings } from './sp-metadata.js';
@@ -102,6 +103,7 @@ export async function validateSamlResponse(input: {
     throw new ApiError('SAML_REPLAYED', 'an unsolicited response must not answer a sign-in request (InResponseTo is set)');
   }
 
+  const { SAML, SamlStatusError, ValidateInResponseTo } = await nodeSaml();
   const saml = new SAML({
     callbackUrl: sp.acsUrl,
     issuer: sp.entityId,
@@ -124,7 +126,7 @@ export async function validateSamlResponse(input: {
     if (!result.profile) throw new Error('no profile');
     profile = result.profile;
   } catch (error) {
-    throw fromLibraryError(error, sp);
+    throw fromLibraryError(error, sp, SamlStatusError);
   }
 
   const assertion = signedAssertion(profile);
@@ -237,7 +239,7 @@ function oneShotCache(requestId: string, now: number): CacheProvider {
   };
 }
 
-function fromLibraryError(error: unknown, sp: SpSettings): ApiError {
+function fromLibraryError(error: unknown, sp: SpSettings, SamlStatusError: typeof import('@node-saml/node-saml').SamlStatusError): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof SamlStatusError) return new ApiError('SAML_IDP_STATUS', 'the identity provider did not answer Success');
   const message = error instanceof Error ? error.message : '';

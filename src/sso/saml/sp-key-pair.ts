@@ -1,5 +1,3 @@
-import { generate } from 'selfsigned';
-
 const TEN_YEARS_MS = 10 * 365.25 * 86_400_000;
 
 /**
@@ -9,6 +7,8 @@ const TEN_YEARS_MS = 10 * 365.25 * 86_400_000;
  */
 export async function generateSpKeyPair(): Promise<{ privateKeyPem: string; certificatePem: string }> {
   const now = Date.now();
+  // Loaded here: selfsigned (with its X.509 stack) costs ~240 ms to import, paid once, by the first SAML use.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'ax-admin-plane SAML service provider' }], {
     keySize: 2048,
     algorithm: 'sha256',
