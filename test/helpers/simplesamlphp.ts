@@ -19,6 +19,8 @@ export interface SimpleSamlPhp {
    * returns the auto-submitted form for the ACS — or, when the IdP refuses the password, `undefined`.
    */
   signIn(authnRequestUrl: string, username: string, password: string): Promise<{ acsUrl: string; form: Record<string, string> } | undefined>;
+  /** Changes a user's `group` values at the IdP (as an IdP admin would): its next assertion carries them. */
+  setGroups(username: 'alice' | 'bob', groups: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,17 +85,19 @@ $config['session.cookie.samesite'] = null;
 $config['language.cookie.samesite'] = null;
 $config['logging.handler'] = 'stderr';
 `);
-  // 2. The users.
-  await writeFile(join(dir, 'config/authsources.php'), `<?php
+  // 2. The users (php -S reads the configuration at every request, so a rewrite is the IdP admin's change).
+  const groups = { alice: ['my-admins', 'team-ml'], bob: ['my-users'] };
+  const writeUsers = () => writeFile(join(dir, 'config/authsources.php'), `<?php
 $config = [
   'admin' => ['core:AdminPassword'],
   'example-userpass' => [
     'exampleauth:UserPass',
-    'alice:alicepw' => ['email' => 'alice@example.test', 'name' => 'Alice A', 'group' => ['my-admins', 'team-ml']],
-    'bob:bobpw' => ['email' => 'bob@example.test', 'name' => 'Bob B', 'group' => ['my-users']],
+    'alice:alicepw' => ['email' => 'alice@example.test', 'name' => 'Alice A', 'group' => [${groups.alice.map(php).join(', ')}]],
+    'bob:bobpw' => ['email' => 'bob@example.test', 'name' => 'Bob B', 'group' => [${groups.bob.map(php).join(', ')}]],
   ],
 ];
 `);
+  await writeUsers();
   // 3. The hosted IdP.
   await writeFile(join(dir, 'metadata/saml20-idp-hosted.php'), `<?php
 $metadata['__DYNAMIC:1__'] = [
@@ -146,6 +150,10 @@ $metadata[${php(spUrl)}] = [
 
   return {
     url, metadataUrl, close,
+    async setGroups(username, values) {
+      groups[username] = values;
+      await writeUsers();
+    },
     async signIn(authnRequestUrl, username, password) {
       const jar = new CookieJar();
       // 7. Follow the redirects to the login form and read AuthState.
