@@ -5,7 +5,7 @@ import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
-import type { AccessChange } from '../store/change-feed.js';
+import type { AccessChange, Change } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 
 /** Who is changing something, from where, and what they asked (for the audit row). */
@@ -33,6 +33,16 @@ export class ChangeSet {
   idp(id: number): void { this.idpIds.add(id); }
   /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
   patchAccess(...edits: AccessChange[]): void { this.access = [...(this.access ?? []), ...edits]; }
+
+  toChange(accountId: number): Change {
+    return {
+      accountId,
+      userIds: [...this.userIds],
+      keyPublicIds: [...this.keyPublicIds],
+      ...(this.idpIds.size > 0 ? { idpIds: [...this.idpIds] } : {}),
+      ...(this.access ? { access: this.access } : {}),
+    };
+  }
 }
 
 export type Trx = Transaction<Database>;
@@ -78,15 +88,10 @@ export async function runMutation<T>(
       userId: actor.principal.userId, ip: actor.ip, operation: actor.operation, text: actor.text, variables: actor.variables,
       at: isoNow(ctx.clock),
     });
+    await ctx.changes.announceWithin(trx, changes.toChange(accountId));
     return value;
   });
-  await ctx.changes.publish({
-    accountId: actor.principal.accountId,
-    userIds: [...changes.userIds],
-    keyPublicIds: [...changes.keyPublicIds],
-    ...(changes.idpIds.size > 0 ? { idpIds: [...changes.idpIds] } : {}),
-    ...(changes.access ? { access: changes.access } : {}),
-  });
+  ctx.changes.deliverHere(changes.toChange(accountId));
   return result;
 }
 

@@ -1,6 +1,10 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
 /**
  * What changed, so that every process drops what it cached: access snapshots (per account), verified keys
- * (per key or per user). Published after the transaction commits.
+ * (per key or per user). A mutation announces it to the other processes from inside its transaction and delivers
+ * it to its own process after the commit.
  */
 export interface Change {
   accountId: number;
@@ -23,7 +27,16 @@ export type AccessChange =
   | { op: 'removeBinding'; id: number };
 
 export interface ChangeFeed {
+  /** Announces and delivers at once: for changes made outside a transaction. */
   publish(change: Change): Promise<void>;
+  /**
+   * Announces the change to the other processes from inside the writing transaction: PostgreSQL delivers a NOTIFY
+   * at commit and drops it on rollback, so a process that dies between its commit and a later publish cannot lose
+   * a revocation. (SQLite is one process: nothing to announce.)
+   */
+  announceWithin(trx: Kysely<Database>, change: Change): Promise<void>;
+  /** Delivers the change to this process's listeners: after the commit of a change announced within it. */
+  deliverHere(change: Change): void;
   subscribe(listener: (change: Change) => void): void;
   close(): Promise<void>;
 }

@@ -54,7 +54,12 @@ const AUDIT_OUTCOME: Record<LoginOutcome, string> = { JIT: 'JIT', LINKED: 'LINK'
  * all commits that sync (stale grants must go) and is then refused with SSO_NO_MATCHING_ROLE.
  */
 export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdentity, origin: RequestOrigin): Promise<CompletedLogin> {
-  const run = () => ctx.store.db.transaction().execute((trx) => decide(trx, ctx, identity, origin));
+  const run = () => ctx.store.db.transaction().execute(async (trx) => {
+    const outcome = await decide(trx, ctx, identity, origin);
+    // Announced from inside the transaction (a sync may take rights away): the other processes hear it at commit.
+    await ctx.changes.announceWithin(trx, { accountId: identity.accountId, userIds: [outcome.userId] });
+    return outcome;
+  });
   let decided: Decided;
   try {
     decided = await run();
@@ -63,7 +68,7 @@ export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdent
     if (!isUniqueViolation(error)) throw error;
     decided = await run();
   }
-  await ctx.changes.publish({ accountId: identity.accountId, userIds: [decided.userId] });
+  ctx.changes.deliverHere({ accountId: identity.accountId, userIds: [decided.userId] });
   if (decided.session === undefined) {
     throw new ApiError('SSO_NO_MATCHING_ROLE', 'no role mapping gives this user any access any more; the grants it gave earlier were removed');
   }

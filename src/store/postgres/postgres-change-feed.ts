@@ -1,5 +1,7 @@
+import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Change, ChangeFeed } from '../change-feed.js';
+import type { Database } from '../schema.js';
 
 const CHANNEL = 'ax_changes';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; ids are ASCII, so characters are bytes. */
@@ -84,11 +86,21 @@ export class PostgresChangeFeed implements ChangeFeed {
     for (const l of this.#listeners) l(change);
   }
 
+  #payloads(change: Change): string[] {
+    return splitChange(change).map((part) => JSON.stringify({ origin: this.#origin, change: part }));
+  }
+
   async publish(change: Change): Promise<void> {
     this.#deliver(change);
-    for (const part of splitChange(change)) {
-      await this.pool.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify({ origin: this.#origin, change: part })]);
-    }
+    for (const payload of this.#payloads(change)) await this.pool.query('select pg_notify($1, $2)', [CHANNEL, payload]);
+  }
+
+  async announceWithin(trx: Kysely<Database>, change: Change): Promise<void> {
+    for (const payload of this.#payloads(change)) await sql`select pg_notify(${CHANNEL}, ${payload})`.execute(trx);
+  }
+
+  deliverHere(change: Change): void {
+    this.#deliver(change);
   }
 
   subscribe(listener: (change: Change) => void): void {

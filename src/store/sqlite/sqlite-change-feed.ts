@@ -5,6 +5,12 @@ export class SqliteChangeFeed implements ChangeFeed {
   readonly #listeners: ((change: Change) => void)[] = [];
 
   async publish(change: Change): Promise<void> {
+    this.deliverHere(change);
+  }
+
+  async announceWithin(): Promise<void> {}
+
+  deliverHere(change: Change): void {
     for (const l of this.#listeners) l(change);
   }
 
