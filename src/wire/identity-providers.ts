@@ -97,6 +97,19 @@ const sharedWritable = {
   default_space_role_id: Type.Union([Id, Type.Null()]),
 };
 
+/** What a create body of either protocol may give besides its protocol's fields (defaults apply to the rest). */
+const sharedCreateOptions = {
+  enabled: Type.Optional(sharedWritable.enabled),
+  allow_only_sso_logins: Type.Optional(sharedWritable.allow_only_sso_logins),
+  sync_user_roles: Type.Optional(sharedWritable.sync_user_roles),
+  allow_default_login: Type.Optional(sharedWritable.allow_default_login),
+  default_org_id: Type.Optional(sharedWritable.default_org_id),
+  default_org_role_id: Type.Optional(sharedWritable.default_org_role_id),
+  default_space_id: Type.Optional(sharedWritable.default_space_id),
+  default_space_role_id: Type.Optional(sharedWritable.default_space_role_id),
+  role_mappings: Type.Optional(Type.Array(InitialRoleMapping, { maxItems: 500 })),
+};
+
 const sharedRead = {
   id: Id,
   name: Type.String(),
@@ -158,17 +171,9 @@ export const CreateSamlIdentityProviderBody = Type.Object({
   email_domains: samlWritable.email_domains,
   metadata_url: Type.Optional(samlWritable.metadata_url),
   metadata_xml: Type.Optional(samlWritable.metadata_xml),
-  enabled: Type.Optional(samlWritable.enabled),
-  allow_only_sso_logins: Type.Optional(samlWritable.allow_only_sso_logins),
-  sync_user_roles: Type.Optional(samlWritable.sync_user_roles),
-  allow_default_login: Type.Optional(samlWritable.allow_default_login),
-  default_org_id: Type.Optional(samlWritable.default_org_id),
-  default_org_role_id: Type.Optional(samlWritable.default_org_role_id),
-  default_space_id: Type.Optional(samlWritable.default_space_id),
-  default_space_role_id: Type.Optional(samlWritable.default_space_role_id),
   sign_authn: Type.Optional(samlWritable.sign_authn),
   allow_idp_initiated: Type.Optional(samlWritable.allow_idp_initiated),
-  role_mappings: Type.Optional(Type.Array(InitialRoleMapping, { maxItems: 500 })),
+  ...sharedCreateOptions,
 }, { additionalProperties: false });
 
 export const UpdateSamlIdentityProviderBody = Type.Partial(Type.Object(samlWritable), { additionalProperties: false });
@@ -223,15 +228,7 @@ export const CreateOidcIdentityProviderBody = Type.Object({
   name_claim_path: Type.Optional(oidcWritable.name_claim_path),
   groups_claim_path: Type.Optional(oidcWritable.groups_claim_path),
   use_userinfo: Type.Optional(oidcWritable.use_userinfo),
-  enabled: Type.Optional(oidcWritable.enabled),
-  allow_only_sso_logins: Type.Optional(oidcWritable.allow_only_sso_logins),
-  sync_user_roles: Type.Optional(oidcWritable.sync_user_roles),
-  allow_default_login: Type.Optional(oidcWritable.allow_default_login),
-  default_org_id: Type.Optional(oidcWritable.default_org_id),
-  default_org_role_id: Type.Optional(oidcWritable.default_org_role_id),
-  default_space_id: Type.Optional(oidcWritable.default_space_id),
-  default_space_role_id: Type.Optional(oidcWritable.default_space_role_id),
-  role_mappings: Type.Optional(Type.Array(InitialRoleMapping, { maxItems: 500 })),
+  ...sharedCreateOptions,
 }, { additionalProperties: false });
 
 export const UpdateOidcIdentityProviderBody = Type.Partial(Type.Object(oidcWritable), { additionalProperties: false });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import { type ForgedIdToken, type OidcOp, signInAtOp, startOidcOp, startStubOp, type StubOp } from '../helpers/oidc-op.js';
+import { loginRowCounts, predefinedRoleId } from '../helpers/sso-login.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -18,21 +19,7 @@ let stub: StubOp | undefined;
 
 const JSON_ACCEPT = { accept: 'application/json' };
 
-async function roleId(name: string): Promise<string> {
-  const res = await server.api('GET', '/v2/roles?is_predefined=true&limit=100');
-  return (res.body.roles as { id: string; name: string }[]).find((r) => r.name === name)!.id;
-}
 
-/** Rows a login may write: none of them may change when a login is refused. */
-async function rowCounts(): Promise<Record<string, number>> {
-  const db = server.context!.store.db;
-  const counts: Record<string, number> = {};
-  for (const table of ['users', 'user_identities', 'organization_memberships', 'space_memberships', 'role_bindings', 'sessions'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
 
 /** Starts a login in a fresh browser; the answer is the 302 to the OP. */
 async function startLogin(jar: CookieJar, query = `idp_id=${encodeURIComponent(idpId)}`): Promise<string> {
@@ -63,7 +50,7 @@ beforeAll(async () => {
     body: {
       name: 'Test OP', email_domains: ['example.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
       groups_claim_path: 'groups',
-      role_mappings: [{ attributes_map: { groups: 'team-ml' }, org_role: { org_id: orgId, role_id: await roleId('Member') }, space_roles: [{ space_id: spaceId, role_id: customRoleId }] }],
+      role_mappings: [{ attributes_map: { groups: 'team-ml' }, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') }, space_roles: [{ space_id: spaceId, role_id: customRoleId }] }],
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -126,7 +113,7 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
       body: {
         name: 'Realm OP', email_domains: ['realm.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
         groups_claim_path: 'realm_access.roles',
-        role_mappings: [{ attributes_map: { groups: 'ml' }, org_role: { org_id: orgId, role_id: await roleId('Read Only') } }],
+        role_mappings: [{ attributes_map: { groups: 'ml' }, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Read Only') } }],
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -141,7 +128,7 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
 
   it('refuses a callback whose state is unknown, or that comes to another browser (400 OIDC_STATE_MISMATCH), writing nothing', async () => {
     op.setClaims('erin', { email: 'erin@example.test', email_verified: true, groups: ['team-ml'] });
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const jar = new CookieJar();
     const callback = await signInAtOp(await startLogin(jar), { login: 'erin' });
     const forged = new URL(callback);
@@ -152,11 +139,11 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
     const otherBrowser = await new CookieJar().fetch(callback, { headers: JSON_ACCEPT });
     expect(otherBrowser.status).toBe(400);
     expect((await otherBrowser.json()).code).toBe('OIDC_STATE_MISMATCH');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('answers error=access_denied from the OP with 401 OIDC_PROVIDER_ERROR, recorded as a failed authentication', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const jar = new CookieJar();
     const callback = await signInAtOp(await startLogin(jar), { deny: true });
     expect(callback.searchParams.get('error')).toBe('access_denied');
@@ -165,7 +152,7 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
     const problem = await res.json();
     expect(problem.code).toBe('OIDC_PROVIDER_ERROR');
     expect(problem.detail).toContain('access_denied');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
     const failures = await server.api('GET', '/v2/audit-logs/authentication-failures');
     expect(failures.body.failures).toEqual(expect.arrayContaining([
       expect.objectContaining({ reason: 'OIDC_PROVIDER_ERROR', operation: 'GET /auth/oidc/callback' }),
@@ -173,27 +160,27 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
   });
 
   it('refuses email_verified: false (403 OIDC_EMAIL_UNVERIFIED) and creates nothing', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const { res } = await login('frank', { email: 'frank@example.test', email_verified: false, groups: ['team-ml'] });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('OIDC_EMAIL_UNVERIFIED');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('refuses a person no mapping matches, without defaults (403 SSO_NO_MATCHING_ROLE), and creates nothing', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const { res } = await login('gina', { email: 'gina@example.test', email_verified: true, groups: ['marketing'] });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('SSO_NO_MATCHING_ROLE');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('refuses an email outside the provider\'s domains (403 SSO_EMAIL_DOMAIN_MISMATCH)', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const { res } = await login('hank', { email: 'hank@elsewhere.test', email_verified: true, groups: ['team-ml'] });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('SSO_EMAIL_DOMAIN_MISMATCH');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('shows a browser the error page: code, how-to-fix sentence and request id, no script', async () => {
@@ -217,18 +204,18 @@ describe('OIDC sign-in (identity.md §3.1)', () => {
       stub.claims = { sub: 'stub-user', email: 'stub@stub.test', email_verified: true };
       const created = await server.api('POST', '/v2/oidc-identity-providers', {
         body: { name: 'Stub OP', email_domains: ['stub.test'], issuer: stub.issuer, client_id: stub.clientId, client_secret: stub.clientSecret,
-          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Read Only') } }] },
+          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Read Only') } }] },
       });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
     stub.forge = forge;
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const jar = new CookieJar();
     const callback = await signInAtOp(await startLogin(jar, 'email=stub@stub.test'));
     const res = await jar.fetch(callback, { headers: JSON_ACCEPT });
     expect(res.status, await res.clone().text()).toBe(401);
     expect((await res.json()).code).toBe(code);
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('refuses an expired attempt: the login must finish within 10 minutes', async () => {

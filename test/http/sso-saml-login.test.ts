@@ -8,6 +8,7 @@ import {
   duplicateAssertion, generateTestKeyPair, insertCommentInNameId, type LoginResponseOptions, NAMEID_FORMAT, SamlTestIdp,
   tamperAttributeValue, type TestKeyPair, wrapInEncryptedAssertion, wrapSignature, XSW_VARIANTS,
 } from '../helpers/saml-idp.js';
+import { loginRowCounts, predefinedRoleId } from '../helpers/sso-login.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -31,20 +32,7 @@ let rollingIdpId: string;
 const enc = encodeURIComponent;
 const JSON_ACCEPT = { accept: 'application/json' };
 
-async function roleId(name: string): Promise<string> {
-  const res = await server.api('GET', '/v2/roles?is_predefined=true&limit=100');
-  return (res.body.roles as { id: string; name: string }[]).find((r) => r.name === name)!.id;
-}
 
-async function rowCounts(): Promise<Record<string, number>> {
-  const db = server.context!.store.db;
-  const counts: Record<string, number> = {};
-  for (const table of ['users', 'user_identities', 'organization_memberships', 'space_memberships', 'role_bindings', 'sessions'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
 
 /** Opens the login in a browser: the 302 to the IdP with the AuthnRequest. */
 async function startLogin(jar: CookieJar, query = `idp_id=${enc(idpId)}`): Promise<string> {
@@ -85,7 +73,7 @@ beforeAll(async () => {
   const created = await server.api('POST', '/v2/saml-identity-providers', {
     body: {
       name: 'samlify', email_domains: ['example.test'], metadata_xml: idp.metadataXml(),
-      role_mappings: [{ attributes_map: { group: 'team-ml' }, org_role: { org_id: orgId, role_id: await roleId('Member') }, space_roles: [{ space_id: spaceId, role_id: customRoleId }] }],
+      role_mappings: [{ attributes_map: { group: 'team-ml' }, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') }, space_roles: [{ space_id: spaceId, role_id: customRoleId }] }],
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -155,7 +143,7 @@ describe('SP-initiated sign-in (identity.md §2.2, §2.3)', () => {
     const postOnly = await SamlTestIdp.create({ key: idp.key });
     const created = await server.api('POST', '/v2/saml-identity-providers', {
       body: { name: 'post only', email_domains: ['post-only.test'], metadata_xml: postOnly.metadataXml({ bindings: ['post'] }),
-        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
+        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') } }] },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const jar = new CookieJar();
@@ -208,7 +196,7 @@ describe('SP-initiated sign-in (identity.md §2.2, §2.3)', () => {
   });
 
   it('refuses the completion in another browser (no ax_sso): 400 SSO_LOGIN_EXPIRED, nothing created', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const { answer } = await answered({ email: 'bob@example.test' });
     const acs = await postToAcs(answer.form);
     expect(acs.status).toBe(303);
@@ -217,7 +205,7 @@ describe('SP-initiated sign-in (identity.md §2.2, §2.3)', () => {
     const foreign = new CookieJar();
     await startLogin(foreign);
     await expectCode(await foreign.fetch(completion, { headers: JSON_ACCEPT }), 400, 'SSO_LOGIN_EXPIRED');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('shows a browser the error page with the code, the how-to-fix sentence and the request id', async () => {
@@ -280,9 +268,9 @@ describe('refusals at the ACS (identity.md §2.10): each with its code, audited,
   ];
 
   it.each(cases)('%s', async (_label, form, status, code) => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     await expectCode(await postToAcs(await form()), status, code);
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('refuses a body that is not a form (400 SAML_RESPONSE_MALFORMED) and records each refusal as a failed authentication', async () => {
@@ -308,7 +296,7 @@ describe('metadata from a URL (identity.md §2.3 step 4, §2.7)', () => {
     const url = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/metadata`;
     const created = await server.api('POST', '/v2/saml-identity-providers', {
       body: { name: 'rolling', email_domains: ['rollover.test'], metadata_url: url,
-        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await roleId('Member') } }] },
+        role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') } }] },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     rollingIdpId = created.body.id;
@@ -396,7 +384,7 @@ describe('sign-in routing (identity.md §2.2 step 1)', () => {
 describe('expiry (identity.md §2.2: 10 minutes)', () => {
   // Last: it moves the server's clock.
   it('refuses an answer to an attempt older than 10 minutes (SAML_REPLAYED) and a completion after them (SSO_LOGIN_EXPIRED)', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const late = await answered({});
     const { jar, answer } = await answered({ email: 'dora@example.test' });
     const acs = await postToAcs(answer.form);
@@ -404,7 +392,7 @@ describe('expiry (identity.md §2.2: 10 minutes)', () => {
     await server.advanceClock(11 * 60_000);
     await expectCode(await postToAcs(late.answer.form), 401, 'SAML_REPLAYED');
     await expectCode(await jar.fetch(new URL(acs.headers.get('location')!, server.url), { headers: JSON_ACCEPT }), 400, 'SSO_LOGIN_EXPIRED');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it('sweeps login attempts and replay-guard rows past their expiry, judged by the server\'s clock (§8)', async () => {

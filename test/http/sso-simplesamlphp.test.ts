@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import { SIMPLESAMLPHP_INSTALLED, type SimpleSamlPhp, startSimpleSamlPhp } from '../helpers/simplesamlphp.js';
+import { loginRowCounts } from '../helpers/sso-login.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -17,15 +18,6 @@ let customRoleId: string;
 
 const enc = encodeURIComponent;
 
-async function rowCounts(): Promise<Record<string, number>> {
-  const db = server.context!.store.db;
-  const counts: Record<string, number> = {};
-  for (const table of ['users', 'user_identities', 'organization_memberships', 'space_memberships', 'role_bindings', 'sessions'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
 
 async function postToAcs(acsUrl: string, form: Record<string, string>): Promise<Response> {
   return fetch(acsUrl, {
@@ -97,11 +89,11 @@ describe('SimpleSAMLphp as the IdP (identity.md §12.2)', () => {
 
   it.skipIf(skip)('refuses alice\'s response posted again (401 SAML_REPLAYED)', async () => {
     expect(alicesForm).toBeDefined();
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const res = await postToAcs(alicesForm!.acsUrl, alicesForm!.form);
     expect(res.status).toBe(401);
     expect((await res.json()).code).toBe('SAML_REPLAYED');
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it.skipIf(skip)('signs bob in with the member mapping only', async () => {
@@ -117,10 +109,10 @@ describe('SimpleSAMLphp as the IdP (identity.md §12.2)', () => {
   });
 
   it.skipIf(skip)('gives no assertion for a wrong password, and nothing is created', async () => {
-    const before = await rowCounts();
+    const before = await loginRowCounts(server);
     const { answer } = await signInThroughIdp('alice', 'not-her-password');
     expect(answer).toBeUndefined();
-    expect(await rowCounts()).toEqual(before);
+    expect(await loginRowCounts(server)).toEqual(before);
   });
 
   it.skipIf(skip)('with allow_only_sso_logins, refuses alice\'s password sign-in (403 SSO_REQUIRED) and tells the sign-in page', async () => {

@@ -1,6 +1,7 @@
 import { useId, type ChangeEvent, type ReactNode } from 'react';
 import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
+import { NamedOptions } from '../../components/NamedOptions.js';
 import { formatDateTime } from '../../lib/format.js';
 import { DomainBadges } from './DomainBadges.js';
 import type { ProviderDraft } from './provider-draft.js';
@@ -194,11 +195,7 @@ export function GeneralForm({ protocol, draft, onChange, directory, provider }: 
                 {(p) => (
                   <select {...p} required value={draft.default_org_id} onChange={(e) => onChange({ default_org_id: e.target.value, default_space_id: '' })}>
                     <option value="">Choose an organization</option>
-                    {directory.organizations.map((o) => (
-                      <option key={o.id} value={o.id}>
-                        {o.name}
-                      </option>
-                    ))}
+                    <NamedOptions items={directory.organizations} />
                   </select>
                 )}
               </Field>
@@ -206,11 +203,7 @@ export function GeneralForm({ protocol, draft, onChange, directory, provider }: 
                 {(p) => (
                   <select {...p} required value={draft.default_org_role_id} onChange={(e) => onChange({ default_org_role_id: e.target.value })}>
                     <option value="">Choose a role</option>
-                    {predefined.map((r) => (
-                      <option key={r.id} value={r.id}>
-                        {r.name}
-                      </option>
-                    ))}
+                    <NamedOptions items={predefined} />
                   </select>
                 )}
               </Field>
@@ -220,11 +213,7 @@ export function GeneralForm({ protocol, draft, onChange, directory, provider }: 
                 {(p) => (
                   <select {...p} required value={draft.default_space_id} disabled={!draft.default_org_id} onChange={(e) => onChange({ default_space_id: e.target.value })}>
                     <option value="">Choose a space</option>
-                    {spacesOfOrg.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.name}
-                      </option>
-                    ))}
+                    <NamedOptions items={spacesOfOrg} />
                   </select>
                 )}
               </Field>
@@ -233,20 +222,10 @@ export function GeneralForm({ protocol, draft, onChange, directory, provider }: 
                   <select {...p} required value={draft.default_space_role_id} onChange={(e) => onChange({ default_space_role_id: e.target.value })}>
                     <option value="">Choose a role</option>
                     <optgroup label="Built-in roles">
-                      {predefined.map((r) => (
-                        <option key={r.id} value={r.id}>
-                          {r.name}
-                        </option>
-                      ))}
+                      <NamedOptions items={predefined} />
                     </optgroup>
                     <optgroup label="Custom roles">
-                      {directory.roles
-                        .filter((r) => !r.is_predefined)
-                        .map((r) => (
-                          <option key={r.id} value={r.id}>
-                            {r.name}
-                          </option>
-                        ))}
+                      <NamedOptions items={directory.roles.filter((r) => !r.is_predefined)} />
                     </optgroup>
                   </select>
                 )}

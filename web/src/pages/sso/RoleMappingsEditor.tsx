@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { Role } from '../../../../src/client/types.js';
 import { ErrorAlert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Dialog } from '../../components/Dialog.js';
 import { Field } from '../../components/Field.js';
 import { FormActions } from '../../components/FormActions.js';
+import { NamedOptions } from '../../components/NamedOptions.js';
 import { Table, type Column } from '../../components/Table.js';
 import type { Directory, MappingBody } from './sso-api.js';
 
@@ -153,18 +153,6 @@ interface Pair {
   role: string;
 }
 
-function RoleOptions({ roles }: { roles: readonly Role[] }) {
-  return (
-    <>
-      {roles.map((r) => (
-        <option key={r.id} value={r.id}>
-          {r.name}
-        </option>
-      ))}
-    </>
-  );
-}
-
 /** One rule: attribute matches as name = value rows, then its grants chosen by name. */
 function RuleDialog({
   rule,
@@ -262,11 +250,7 @@ function RuleDialog({
               {(p) => (
                 <select {...p} value={orgRole.resource} onChange={(e) => setOrgRole({ ...orgRole, resource: e.target.value })}>
                   <option value="">No organization role</option>
-                  {directory.organizations.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
+                  <NamedOptions items={directory.organizations} />
                 </select>
               )}
             </Field>
@@ -274,7 +258,7 @@ function RuleDialog({
               {(p) => (
                 <select {...p} value={orgRole.role} disabled={!orgRole.resource} onChange={(e) => setOrgRole({ ...orgRole, role: e.target.value })}>
                   <option value="">Choose a role</option>
-                  <RoleOptions roles={predefined} />
+                  <NamedOptions items={predefined} />
                 </select>
               )}
             </Field>
@@ -285,20 +269,16 @@ function RuleDialog({
             <div key={i} className="sso-pair">
               <select aria-label={`Space of space role ${i + 1}`} value={s.resource} onChange={(e) => update(spaces, setSpaces, i, { resource: e.target.value })}>
                 <option value="">Choose a space</option>
-                {directory.spaces.map((sp) => (
-                  <option key={sp.id} value={sp.id}>
-                    {spaceLabel(sp.id)}
-                  </option>
-                ))}
+                <NamedOptions items={directory.spaces} label={spaceLabel} />
               </select>
               <select aria-label={`Role of space role ${i + 1}`} value={s.role} onChange={(e) => update(spaces, setSpaces, i, { role: e.target.value })}>
                 <option value="">Choose a role</option>
                 <optgroup label="Built-in roles (space membership)">
-                  <RoleOptions roles={predefined} />
+                  <NamedOptions items={predefined} />
                 </optgroup>
                 {custom.length > 0 && (
                   <optgroup label="Custom roles">
-                    <RoleOptions roles={custom} />
+                    <NamedOptions items={custom} />
                   </optgroup>
                 )}
               </select>
@@ -316,15 +296,11 @@ function RuleDialog({
             <div key={i} className="sso-pair">
               <select aria-label={`Project of project role ${i + 1}`} value={p.resource} onChange={(e) => update(projects, setProjects, i, { resource: e.target.value })}>
                 <option value="">Choose a project</option>
-                {directory.projects.map((pr) => (
-                  <option key={pr.id} value={pr.id}>
-                    {projectLabel(pr.id)}
-                  </option>
-                ))}
+                <NamedOptions items={directory.projects} label={projectLabel} />
               </select>
               <select aria-label={`Role of project role ${i + 1}`} value={p.role} onChange={(e) => update(projects, setProjects, i, { role: e.target.value })}>
                 <option value="">Choose a custom role</option>
-                <RoleOptions roles={custom} />
+                <NamedOptions items={custom} />
               </select>
               <button type="button" className="btn btn-small" onClick={() => setProjects(projects.filter((_, j) => j !== i))} aria-label={`Remove project role ${i + 1}`}>
                 Remove
