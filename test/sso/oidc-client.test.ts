@@ -157,6 +157,14 @@ describe('a login against oidc-provider', () => {
     expect(await codeOf(finish(login, callback, { codeVerifier: random() }))).toBe('OIDC_TOKEN_INVALID: token request: the provider refused the request: invalid_grant: grant request is invalid');
   });
 
+  it('a code exchanged with another redirect URI than it was issued for: the OP refuses it (OIDC_TOKEN_INVALID)', async () => {
+    const login = startLogin(client);
+    const callback = await signInAtOp(login.url, { login: 'alice' });
+    const discovered = await discoverOidcProvider(op.issuer, LOOPBACK);
+    const elsewhere = oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: 'http://127.0.0.1:9/elsewhere', scopes: ['openid'] }, LOOPBACK);
+    expect(await codeOf(finish({ ...login, client: elsewhere }, callback))).toMatch(/^OIDC_TOKEN_INVALID: token request: the provider refused the request: invalid_grant: /);
+  });
+
   it('the user denies: error=access_denied is OIDC_PROVIDER_ERROR with the OP\'s description', async () => {
     const login = startLogin(client);
     const callback = await signInAtOp(login.url, { deny: true });
