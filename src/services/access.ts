@@ -10,7 +10,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { UserRow } from '../store/schema.js';
 import { requirePermission, requireVisible } from './authorize.js';
-import { grantSourcesOf } from './sso/grant-provenance.js';
+import { GrantSources } from './sso/grant-provenance.js';
 import { findLiveUser } from './users-lookup.js';
 
 const TARGET_TYPES: Record<string, 'ORGANIZATION' | 'SPACE' | 'PROJECT'> = {
@@ -45,9 +45,11 @@ export async function checkAccess(ctx: ServiceDeps, principal: Principal, input:
 }
 
 /** {@link checkAccess}, with who wrote each grant behind the decision (`sources[i]` for `reasons[i]`; identity.md §4.5). */
-export async function checkAccessWithSources(ctx: ServiceDeps, principal: Principal, input: AccessCheckInput) {
+export async function checkAccessWithSources(
+  ctx: ServiceDeps, principal: Principal, input: AccessCheckInput, grantSources = new GrantSources(ctx, principal.accountId),
+) {
   const explanation = await checkAccess(ctx, principal, input);
-  const sources = await grantSourcesOf(ctx, principal.accountId, decodeId('User', input.user_id, 'user_id'), explanation.reasons);
+  const sources = await grantSources.of(decodeId('User', input.user_id, 'user_id'), explanation.reasons);
   return { ...explanation, sources };
 }
 
@@ -61,9 +63,11 @@ export type BatchedCheck = { ok: true; explanation: Awaited<ReturnType<typeof ch
  */
 export async function checkAccessBatch(ctx: ServiceDeps, principal: Principal, inputs: readonly AccessCheckInput[]): Promise<BatchedCheck[]> {
   const answers: BatchedCheck[] = [];
+  // One reader for the batch: the questions are mostly about one user, whose grants are read once.
+  const grantSources = new GrantSources(ctx, principal.accountId);
   for (const input of inputs) {
     try {
-      answers.push({ ok: true, explanation: await checkAccessWithSources(ctx, principal, input) });
+      answers.push({ ok: true, explanation: await checkAccessWithSources(ctx, principal, input, grantSources) });
     } catch (error) {
       if (error instanceof ApiError && (error.status === 403 || error.status === 404)) answers.push({ ok: false, error });
       else throw error;

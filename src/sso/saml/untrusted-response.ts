@@ -31,9 +31,9 @@ export function readSamlResponse(samlResponseB64: string): UntrustedResponse {
   if (bytes.length > MAX_DECODED_BYTES) throw malformed('SAMLResponse is larger than 256 KiB');
 
   const parsed = parseUntrustedXml(bytes.toString('utf8'));
-  if ('error' in parsed) throw malformed(`SAMLResponse is ${parsed.error}`);
+  if ('error' in parsed) throw malformed(`SAMLResponse: ${parsed.error}`);
   const root = parsed.root;
-  if (!is(root, NS.protocol, 'Response')) throw malformed(`the message is a ${root.localName ?? root.nodeName}, not a SAML 2.0 Response`);
+  if (!is(root, NS.protocol, 'Response')) throw malformed(`the message's root element is ${root.localName ?? root.nodeName}, not a SAML 2.0 Response`);
   if (childElements(root, NS.assertion, 'EncryptedAssertion').length > 0) {
     throw malformed('encrypted assertions are not supported: turn off assertion encryption for this application at the IdP');
   }

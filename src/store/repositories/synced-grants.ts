@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { sourceProtocol } from '../grant-provenance.js';
 import type { AccountRoleKey, Database, GrantSourceColumn, IdentityProtocol } from '../schema.js';
 
 /** The four kinds of grant an identity provider's sync writes (the role-mapping engine's names). */
@@ -95,27 +94,12 @@ export class SyncedGrantRepository {
     await this.db.deleteFrom(TABLE[kind]).where('id', '=', rowId).where('account_id', '=', this.accountId).execute();
   }
 
-  /**
-   * Who wrote the user's grant of this kind on this resource (a binding: by its id), or undefined when there is none.
-   * The account role's provenance is `users.role_source` (see accountRole).
-   */
-  provenanceOf(kind: SyncedGrantKind, userId: number, resourceOrBindingId: number): Promise<GrantProvenanceRow | undefined> {
-    if (kind === 'ORGANIZATION_MEMBERSHIP') {
-      return this.db.selectFrom('organization_memberships').select(['source', 'source_idp_id']).select(sourceProtocol('organization_memberships.source_idp_id'))
-        .where('account_id', '=', this.accountId).where('user_id', '=', userId).where('organization_id', '=', resourceOrBindingId).executeTakeFirst();
-    }
-    if (kind === 'SPACE_MEMBERSHIP') {
-      return this.db.selectFrom('space_memberships').select(['source', 'source_idp_id']).select(sourceProtocol('space_memberships.source_idp_id'))
-        .where('account_id', '=', this.accountId).where('user_id', '=', userId).where('space_id', '=', resourceOrBindingId).executeTakeFirst();
-    }
-    return this.db.selectFrom('role_bindings').select(['source', 'source_idp_id']).select(sourceProtocol('role_bindings.source_idp_id'))
-      .where('account_id', '=', this.accountId).where('user_id', '=', userId).where('id', '=', resourceOrBindingId).executeTakeFirst();
-  }
-
-  /** The protocol of one of the account's identity providers (live or deleted). */
-  async protocolOf(idpId: number): Promise<IdentityProtocol | undefined> {
-    return (await this.db.selectFrom('identity_providers').select('protocol').where('id', '=', idpId).where('account_id', '=', this.accountId)
-      .executeTakeFirst())?.protocol;
+  /** The protocol of each of these identity providers of the account (live or deleted), in one query. */
+  async protocolsOf(idpIds: readonly number[]): Promise<Map<number, IdentityProtocol>> {
+    if (idpIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('identity_providers').select(['id', 'protocol'])
+      .where('account_id', '=', this.accountId).where('id', 'in', [...new Set(idpIds)]).execute();
+    return new Map(rows.map((r) => [r.id, r.protocol]));
   }
 
   /** The account role of a live user and who set it. */
