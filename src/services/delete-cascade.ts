@@ -1,19 +1,13 @@
 import { isoNow } from '../domain/clock.js';
-import { DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
+import { type CascadeTally, DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
 import type { ServiceDeps } from './service-deps.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
-/** What deleting an organization, a space or a project takes (or would take) with it. */
-export interface DeleteCascade {
-  spaces: number;
-  projects: number;
-  organizationMemberships: number;
-  spaceMemberships: number;
-  roleBindings: number;
-  resourceRestrictions: number;
-  /** Live SERVICE keys whose bot the delete leaves in no space. */
-  serviceKeysWithoutSpace: number;
-}
+/**
+ * What deleting an organization, a space or a project takes (or would take) with it: the tally's rows, and the live
+ * SERVICE keys whose bot the delete leaves in no space.
+ */
+export type DeleteCascade = Omit<CascadeTally, 'serviceKeysInASpace'> & { serviceKeysWithoutSpace: number };
 
 class DryRunRollback extends Error {
   constructor(readonly cascade: DeleteCascade) { super('dry run'); }

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TOptional, type TProperties, Type } from '@sinclair/typebox';
 import { Id, ListQuery, Name, Pagination, Timestamp } from './common.js';
 
 /**
@@ -97,18 +97,12 @@ const sharedWritable = {
   default_space_role_id: Type.Union([Id, Type.Null()]),
 };
 
-/** What a create body of either protocol may give besides its protocol's fields (defaults apply to the rest). */
-const sharedCreateOptions = {
-  enabled: Type.Optional(sharedWritable.enabled),
-  allow_only_sso_logins: Type.Optional(sharedWritable.allow_only_sso_logins),
-  sync_user_roles: Type.Optional(sharedWritable.sync_user_roles),
-  allow_default_login: Type.Optional(sharedWritable.allow_default_login),
-  default_org_id: Type.Optional(sharedWritable.default_org_id),
-  default_org_role_id: Type.Optional(sharedWritable.default_org_role_id),
-  default_space_id: Type.Optional(sharedWritable.default_space_id),
-  default_space_role_id: Type.Optional(sharedWritable.default_space_role_id),
-  role_mappings: Type.Optional(Type.Array(InitialRoleMapping, { maxItems: 500 })),
-};
+/** Every field of a provider's settings as optional: a create body gives what it needs and defaults fill the rest. */
+function optional<T extends TProperties>(fields: T): { [K in keyof T]: TOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(fields).map(([name, schema]) => [name, Type.Optional(schema)])) as { [K in keyof T]: TOptional<T[K]> };
+}
+
+const initialRoleMappings = { role_mappings: Type.Optional(Type.Array(InitialRoleMapping, { maxItems: 500 })) };
 
 const sharedRead = {
   id: Id,
@@ -167,13 +161,10 @@ export const SamlIdentityProvider = Type.Object({
 });
 
 export const CreateSamlIdentityProviderBody = Type.Object({
+  ...optional(samlWritable),
   name: samlWritable.name,
   email_domains: samlWritable.email_domains,
-  metadata_url: Type.Optional(samlWritable.metadata_url),
-  metadata_xml: Type.Optional(samlWritable.metadata_xml),
-  sign_authn: Type.Optional(samlWritable.sign_authn),
-  allow_idp_initiated: Type.Optional(samlWritable.allow_idp_initiated),
-  ...sharedCreateOptions,
+  ...initialRoleMappings,
 }, { additionalProperties: false });
 
 export const UpdateSamlIdentityProviderBody = Type.Partial(Type.Object(samlWritable), { additionalProperties: false });
@@ -218,17 +209,12 @@ export const OidcIdentityProviderSummary = Type.Object(oidcRead);
 export const OidcIdentityProvider = Type.Object({ ...oidcRead, role_mappings: Type.Array(RoleMapping) });
 
 export const CreateOidcIdentityProviderBody = Type.Object({
+  ...optional(oidcWritable),
   name: oidcWritable.name,
   email_domains: oidcWritable.email_domains,
   issuer: oidcWritable.issuer,
   client_id: oidcWritable.client_id,
-  client_secret: Type.Optional(oidcWritable.client_secret),
-  scopes: Type.Optional(oidcWritable.scopes),
-  email_claim_path: Type.Optional(oidcWritable.email_claim_path),
-  name_claim_path: Type.Optional(oidcWritable.name_claim_path),
-  groups_claim_path: Type.Optional(oidcWritable.groups_claim_path),
-  use_userinfo: Type.Optional(oidcWritable.use_userinfo),
-  ...sharedCreateOptions,
+  ...initialRoleMappings,
 }, { additionalProperties: false });
 
 export const UpdateOidcIdentityProviderBody = Type.Partial(Type.Object(oidcWritable), { additionalProperties: false });
