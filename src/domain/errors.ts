@@ -36,6 +36,8 @@ export const ERRORS = {
   SAML_METADATA_UNREACHABLE: { status: 400, title: 'SAML metadata URL unreachable', fix: 'Check metadata_url opens from the server (https, answers 2xx within 5 s, at most 1 MiB), or paste metadata_xml instead.' },
   SSO_URL_NOT_ALLOWED: { status: 400, title: 'URL not allowed', fix: 'Use an https URL on a public address; an operator can allow private hosts with AX_SSO_ALLOWED_PRIVATE_HOSTS.' },
   OIDC_DISCOVERY_FAILED: { status: 400, title: 'OIDC discovery failed', fix: 'Check issuer: {issuer}/.well-known/openid-configuration must answer with the same issuer and the code response type.' },
+  OAUTH_INVALID_CLIENT: { status: 400, title: 'Unknown OAuth client', fix: 'Log in with `ax auth login` (client_id arize-cli); no other client is registered on this server.' },
+  OAUTH_INVALID_REDIRECT_URI: { status: 400, title: 'Redirect URI not allowed', fix: 'The CLI must listen on http://127.0.0.1:<port>/callback (any port); localhost, other hosts and other paths are refused.' },
   SAML_SIGNATURE_INVALID: { status: 401, title: 'SAML signature invalid', fix: 'Sign the assertion (RSA-SHA256 or RSA-SHA512) with a certificate published in the IdP metadata; refresh the metadata after a certificate change.' },
   SAML_REPLAYED: { status: 401, title: 'SAML response already used', fix: 'Start a new sign-in; every SAML response is accepted once.' },
   SAML_UNSOLICITED: { status: 401, title: 'Unsolicited SAML response', fix: 'Start the sign-in from the console, or turn on allow_idp_initiated for this identity provider.' },

@@ -12,4 +12,6 @@ export interface Principal {
   apiKeyId?: number;
   /** The console session, when the request came from the web console. */
   sessionId?: number;
+  /** The CLI login (OAuth grant row), when the request came with an OAuth access token (`ax auth login`). */
+  oauthGrantId?: number;
 }

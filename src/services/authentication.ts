@@ -5,6 +5,7 @@ import { parseKey } from '../keys/index.js';
 import type { ServiceDeps } from './service-deps.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { sessionTiming } from './sessions.js';
+import { principalOfAccessToken } from './oauth/access-tokens.js';
 
 /** The request being authenticated, as far as limits and the failure record need it. */
 export interface AuthenticationAttempt {
@@ -24,6 +25,12 @@ export async function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationA
   if (result.ok) {
     if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
     return result.principal;
+  }
+  // Not an API key (`ak-…` or the imported admin key): an OAuth access token of `ax auth login`.
+  if (result.failure === 'malformed' && key) {
+    const principal = await principalOfAccessToken(ctx, key);
+    if (principal) return principal;
+    return refuse(ctx, attempt, { reason: 'oauth_token_invalid' }, 'the access token is unknown, expired or revoked; run `ax auth login` again');
   }
   return refuse(ctx, attempt, { reason: result.failure, accountId: 'accountId' in result ? result.accountId : undefined, keyId },
     'the API key is missing, malformed, unknown, revoked or expired');

@@ -6,6 +6,7 @@ import * as m002 from './migrations/002-user-tokens-by-user.js';
 import * as m003 from './migrations/003-service-key-root-creator.js';
 import * as m004 from './migrations/004-auth-hardening.js';
 import * as m005 from './migrations/005-identity.js';
+import * as m006 from './migrations/006-oauth.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-service-key-root-creator': m003,
   '004-auth-hardening': m004,
   '005-identity': m005,
+  '006-oauth': m006,
 };
 
 /**

@@ -28,6 +28,7 @@ export interface Database {
   user_identities: UserIdentitiesTable;
   sso_login_attempts: SsoLoginAttemptsTable;
   saml_assertions_seen: SamlAssertionsSeenTable;
+  oauth_payloads: OAuthPayloadsTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -355,6 +356,30 @@ export interface SamlAssertionsSeenTable {
   expires_at: string;
 }
 
+/**
+ * The OAuth server's state (oidc-provider's models: Interaction, Session, Grant, AuthorizationCode, AccessToken,
+ * RefreshToken), one row each. `id` is the HMAC digest of the library's id, never a raw token.
+ */
+export interface OAuthPayloadsTable {
+  row_id: Generated<number>;
+  /** The library's model name. */
+  model: string;
+  id: string;
+  /** The library's payload as JSON, without its `jti` (the raw id). */
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  /** Our user id (the library's `accountId` is the user's REST id). */
+  account_id: number | null;
+  client_id: string | null;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  /** Grant rows: when a token of this login was last used or refreshed. */
+  last_used_at: string | null;
+}
+
+export type OAuthPayloadRow = Selectable<OAuthPayloadsTable>;
 export type IdentityProviderRow = Selectable<IdentityProvidersTable>;
 export type RoleMappingRow = Selectable<RoleMappingsTable>;
 export type UserIdentityRow = Selectable<UserIdentitiesTable>;

@@ -6,7 +6,7 @@ import { User } from './users.js';
 export const Me = Type.Composite([User, Type.Object({
   is_bot: Type.Boolean(),
   account_id: Type.String(),
-  auth: Type.Union([Type.Literal('API_KEY'), Type.Literal('SESSION')]),
+  auth: Type.Union([Type.Literal('API_KEY'), Type.Literal('SESSION'), Type.Literal('OAUTH')]),
   key_type: Type.Optional(Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')])),
   permissions: Type.Object({ account: Type.Array(PermissionName) }),
 })]);

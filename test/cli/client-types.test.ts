@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import Fastify, { type RouteOptions } from 'fastify';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { routeModules } from '../../src/http/routes/index.js';
-import type { ServiceDeps } from '../../src/services/service-deps.js';
+import type { HttpDeps } from '../../src/http/app.js';
 import * as wireAccess from '../../src/wire/access.js';
 import * as wireApiKeys from '../../src/wire/api-keys.js';
 import * as wireAuditLogs from '../../src/wire/audit-logs.js';
@@ -10,6 +10,7 @@ import * as wireCommon from '../../src/wire/common.js';
 import * as wireIdentityProviders from '../../src/wire/identity-providers.js';
 import type * as w from '../../src/wire/identity-providers.js';
 import * as wireMe from '../../src/wire/me.js';
+import * as wireOAuth from '../../src/wire/oauth.js';
 import * as wireOrganizations from '../../src/wire/organizations.js';
 import * as wireProjects from '../../src/wire/projects.js';
 import * as wireRemoval from '../../src/wire/removal-cascade.js';
@@ -27,7 +28,7 @@ import {
 } from '../../src/client/index.js';
 
 const wireModules = [
-  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
   wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
@@ -171,7 +172,7 @@ describe('the typed client (a public library export)', () => {
       routes.push(route);
     });
     // Registering a route module only declares its routes: no service is called, so no dependency is needed.
-    for (const routeModule of routeModules) await app.register(async (scope) => routeModule(scope, {} as ServiceDeps));
+    for (const routeModule of routeModules) await app.register(async (scope) => routeModule(scope, {} as HttpDeps));
     await app.close();
 
     const inline = routes.flatMap((route) => (['body', 'querystring', 'params'] as const)

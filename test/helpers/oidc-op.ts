@@ -105,7 +105,6 @@ export async function startOidcOp(options: OidcOpOptions): Promise<OidcOp> {
   const server = createServer();
   const issuer = await listen(server);
   const provider = await quietly(async () => {
-    // @ts-expect-error oidc-provider ships no type declarations; ProviderConstructor names what is used here
     const module = (await import('oidc-provider')) as { default: ProviderConstructor };
     return new module.default(issuer, {
       clients: [{

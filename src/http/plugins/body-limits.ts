@@ -24,6 +24,7 @@ const refuseBody: preParsingHookHandler = async (request, reply) => {
  */
 export function registerBodyLimits(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
+    if (route.config?.passthrough) return;
     if (route.schema?.body === undefined) {
       route.preParsing = appendHook(route.preParsing, refuseBody);
     } else if (route.url.startsWith('/auth/') && route.bodyLimit === undefined) {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 
 /** Paths that belong to the API: the console never answers them, so their unknown paths stay 404 problems. */
-const API_PATH = /^\/(?:v2|auth|healthz|readyz)(?:\/|$)/;
+const API_PATH = /^\/(?:v2|auth|oauth2|\.well-known|healthz|readyz)(?:\/|$)/;
 
 const SECURITY_HEADERS = {
   // The built index.html loads its script and stylesheet from /assets; nothing inline runs.

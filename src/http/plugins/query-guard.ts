@@ -29,7 +29,7 @@ export function registerQueryGuard(app: FastifyInstance): void {
     }
   });
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (route.url.endsWith('*')) return;
+    if (route.url.endsWith('*') || route.config?.passthrough) return;
     const querystring = route.schema?.querystring as Record<string, unknown> | undefined;
     if (querystring === undefined) {
       route.onRequest = appendHook(route.onRequest, refuseQuery);

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServiceDeps } from '../../services/service-deps.js';
+import type { HttpDeps } from '../app.js';
 import { accessRoutes } from './access.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authSessionRoutes } from './auth-sessions.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
+import { oauthInteractionRoutes } from './oauth-interactions.js';
 import { oidcIdentityProviderRoutes } from './oidc-identity-providers.js';
 import { organizationRoutes } from './organizations.js';
 import { projectRoutes } from './projects.js';
@@ -18,7 +19,7 @@ import { ssoLoginRoutes } from './sso-login.js';
 import { userRoutes } from './users.js';
 
 /** Every route module of the server; a new resource adds its module here. */
-export const routeModules: ((app: FastifyInstance, ctx: ServiceDeps) => Promise<void>)[] = [
+export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<void>)[] = [
   healthRoutes,
   meRoutes,
   organizationRoutes,
@@ -35,4 +36,5 @@ export const routeModules: ((app: FastifyInstance, ctx: ServiceDeps) => Promise<
   samlIdentityProviderRoutes,
   oidcIdentityProviderRoutes,
   ssoLoginRoutes,
+  oauthInteractionRoutes,
 ];

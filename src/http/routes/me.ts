@@ -16,7 +16,7 @@ export async function meRoutes(app: FastifyInstance, ctx: ServiceDeps): Promise<
       ...presentUser(row),
       is_bot: row.is_bot === 1,
       account_id: encodeId('Account', row.account_id),
-      auth: principal.sessionId ? 'SESSION' as const : 'API_KEY' as const,
+      auth: principal.sessionId ? 'SESSION' as const : principal.oauthGrantId !== undefined ? 'OAUTH' as const : 'API_KEY' as const,
       ...(principal.isBot ? { key_type: 'SERVICE' as const } : principal.apiKeyId ? { key_type: 'USER' as const } : {}),
       permissions: { account: accountPermissions },
     };

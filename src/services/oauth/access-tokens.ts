@@ -1,0 +1,36 @@
+import { digestToken } from '../../auth/token-digest.js';
+import type { Principal } from '../../domain/principal.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
+
+/** A login's last-used time is written at most this often per grant and process. */
+const TOUCH_INTERVAL_MS = 60_000;
+const touched = new Map<string, number>();
+
+/** The digest an access token is stored under (the adapter's key for the AccessToken model). */
+function accessTokenDigest(tokenKey: Buffer, token: string): string {
+  return digestToken(tokenKey, `AccessToken\n${token}`);
+}
+
+/**
+ * The principal of an OAuth access token (`ax auth login`): the user with the user's rights as they are now, read
+ * from the database on every request like a console session, so a revoked login, a deleted or deactivated user is
+ * refused at once by every process (identity.md §6.6). Undefined for a token that is unknown, expired or revoked, or
+ * whose user is no longer ACTIVE.
+ */
+export async function principalOfAccessToken(ctx: ServiceDeps, token: string): Promise<Principal | undefined> {
+  if (token.length < 16 || token.length > 512) return undefined;
+  const now = ctx.clock.now();
+  const records = new OAuthPayloadRecords(ctx.store.db);
+  const holder = await records.findAccessToken(accessTokenDigest(ctx.secrets.tokenKey, token), new Date(now).toISOString());
+  if (!holder || holder.grant_id === null || holder.grant_row_id === null) return undefined;
+  if (holder.status !== 'ACTIVE' || holder.deleted_at !== null || holder.is_bot === 1) return undefined;
+  if (now - (touched.get(holder.grant_id) ?? 0) >= TOUCH_INTERVAL_MS) {
+    touched.set(holder.grant_id, now);
+    await records.touchGrantById(holder.grant_id, new Date(now).toISOString());
+  }
+  return {
+    accountId: holder.account_id, userId: holder.user_id, name: holder.name, email: holder.email, role: holder.role, isBot: false,
+    oauthGrantId: holder.grant_row_id,
+  };
+}
