@@ -6,6 +6,7 @@ import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import type { UserRow } from '../store/schema.js';
 import { forAccount } from '../store/account-store.js';
+import { OAuthPayloadRecords } from '../store/oauth-payloads.js';
 import { SessionRecords } from '../store/sessions.js';
 import { type Actor, runMutation, type Trx } from './mutation.js';
 
@@ -44,9 +45,13 @@ export async function openSession(trx: Trx, ctx: ServiceDeps, userId: number): P
   return session;
 }
 
-/** Ends the user's console sessions at once (every process reads sessions from the database on each request). */
+/**
+ * Ends the user's console sessions and CLI logins (`ax auth login` grants with their tokens) at once: every process
+ * reads both from the database on each request. `except` keeps one console session (the one changing its password).
+ */
 export async function endSessions(trx: Trx, userId: number, now: string, options: { except?: number } = {}): Promise<void> {
   await new SessionRecords(trx).revokeForUser(userId, now, options);
+  await new OAuthPayloadRecords(trx).deleteForUser(userId);
 }
 
 /** The session the cookie names, or 401. */
