@@ -1,4 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
+import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
 import { SeenAssertionRecords } from '../../store/saml-assertions-seen.js';
 import { LoginAttemptRecords } from '../../store/sso-login-attempts.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -38,13 +39,14 @@ export async function completeSamlLogin(
 }
 
 /**
- * The sweeper's pass (identity.md §8): login attempts and replay-guard rows past their expiry go. Idempotent, so
- * every process runs it on its own.
+ * The sweeper's pass (identity.md §8): login attempts, replay-guard rows and the OAuth server's state (interactions,
+ * codes, tokens, logins) past their expiry go. Idempotent, so every process runs it on its own.
  */
 export async function sweepExpiredLoginState(ctx: ServiceDeps): Promise<void> {
   const now = new Date(ctx.clock.now()).toISOString();
   await new LoginAttemptRecords(ctx.store.db).deleteExpired(now);
   await new SeenAssertionRecords(ctx.store.db).deleteExpired(now);
+  await new OAuthPayloadRecords(ctx.store.db).deleteExpired(now);
 }
 
 /** How often each process sweeps. */
