@@ -52,3 +52,12 @@ export const OAuthGrantListQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const OAuthGrantList = listResponse('oauth_grants', OAuthGrant);
+
+/**
+ * `GET /auth/cli/callback`: where a CLI's loopback sends the browser once it has the code (or an error). Parameters
+ * beyond these pass: the page reads nothing else, and a browser landing there must not meet a 400 over an extra one.
+ */
+export const CliCallbackQuery = Type.Object({
+  status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});

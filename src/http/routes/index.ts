@@ -3,9 +3,11 @@ import type { HttpDeps } from '../app.js';
 import { accessRoutes } from './access.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authSessionRoutes } from './auth-sessions.js';
+import { cliCallbackRoutes } from './cli-callback.js';
 import { auditLogRoutes } from './audit-logs.js';
 import { healthRoutes } from './health.js';
 import { meRoutes } from './me.js';
+import { oauthGrantRoutes } from './oauth-grants.js';
 import { oauthInteractionRoutes } from './oauth-interactions.js';
 import { oidcIdentityProviderRoutes } from './oidc-identity-providers.js';
 import { organizationRoutes } from './organizations.js';
@@ -37,4 +39,6 @@ export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<voi
   oidcIdentityProviderRoutes,
   ssoLoginRoutes,
   oauthInteractionRoutes,
+  oauthGrantRoutes,
+  cliCallbackRoutes,
 ];
