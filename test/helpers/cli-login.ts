@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { CookieJar } from './cookie-jar.js';
+import type { TestServer } from './server.js';
 
 /**
  * The wire of Arize's `ax auth login` (arize-ax-cli `src/ax/auth/oauth_flow.py`), replayed with fetch and a cookie
@@ -118,4 +119,57 @@ export async function cliLogin(server: string, user: { email: string; password: 
   const token = await exchangeCode(server, callback.searchParams.get('code')!, port, pkce.verifier);
   expect(token.status, JSON.stringify(token.body)).toBe(200);
   return { access: String(token.body.access_token), refresh: String(token.body.refresh_token), body: token.body };
+}
+
+/** What the CLI's loopback receives after a consented login, before it trades the code. */
+export interface IssuedCode { code: string; port: number; pkce: PkcePair; state: string }
+
+/** The browser part of a login, stopping at the code (for tests that then trade it wrongly, twice or late). */
+export async function loginCode(server: string, user: { email: string; password: string }): Promise<IssuedCode> {
+  const pkce = pkcePair();
+  const port = randomLoopbackPort();
+  const state = randomBytes(16).toString('base64url');
+  const callback = await browserLogin(server, { port, state, pkce }, user);
+  const code = callback.searchParams.get('code');
+  expect(code, callback.toString()).not.toBeNull();
+  return { code: code!, port, pkce, state };
+}
+
+/** A JWT's header and claims, unverified (what a CLI reads from the id_token). */
+export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+  const [header, claims] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+  return { header: header!, claims: claims! };
+}
+
+export interface AuditRow { user_id: string; operation_name?: string; operation_text?: string; variables?: string; created_at: string }
+
+const ALL_TIME = `start_time=${encodeURIComponent('2000-01-01T00:00:00Z')}&end_time=${encodeURIComponent('2100-01-01T00:00:00Z')}`;
+
+/**
+ * The audit rows of `operation` (newest first), waiting up to 2 s for at least `count` of them: the OAuth server's
+ * events are written after the library has answered (fire and forget), so a test polls instead of sleeping.
+ */
+export async function auditRows(server: Pick<TestServer, 'api'>, operation: string, count = 1): Promise<AuditRow[]> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const res = await server.api('GET', `/v2/audit-logs?${ALL_TIME}&limit=100`);
+    expect(res.status).toBe(200);
+    const rows = (res.body.logs as AuditRow[]).filter((row) => row.operation_name === operation);
+    if (rows.length >= count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface FailureRow { reason: string; operation: string; count: number }
+
+/** The authentication failures with `reason` (waiting up to 2 s for one, as for audit rows). */
+export async function authenticationFailures(server: Pick<TestServer, 'api'>, reason: string): Promise<FailureRow[]> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const res = await server.api('GET', `/v2/audit-logs/authentication-failures?${ALL_TIME}&limit=100`);
+    expect(res.status).toBe(200);
+    const rows = (res.body.failures as FailureRow[]).filter((row) => row.reason === reason);
+    if (rows.length > 0 || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { refusedAuthorizeParameter } from '../../services/oauth/authorize-precheck.js';
+import { recordOAuthFailure } from '../../services/oauth/oauth-audit.js';
 import type { HttpDeps } from '../app.js';
 import { oauthProvider } from '../oauth-provider.js';
 
@@ -32,8 +33,11 @@ export async function registerOAuthServer(app: FastifyInstance, ctx: HttpDeps): 
       }
     }
     if (request.method === 'GET' && path === '/oauth2/authorize') {
-      const refusal = refusedAuthorizeParameter(new URL(request.url, 'http://x').searchParams);
-      if (refusal) return reply.redirect(refusal.redirectTo, 303);
+      const refusal = refusedAuthorizeParameter(new URL(request.url, 'http://x').searchParams, oauth.issuer);
+      if (refusal) {
+        await recordOAuthFailure(ctx, { ip: request.ip, error: refusal.error, operation: 'GET /oauth2/authorize' });
+        return reply.redirect(refusal.redirectTo, 303);
+      }
     }
     if (rewrite !== undefined) request.raw.url = rewrite;
     reply.hijack();

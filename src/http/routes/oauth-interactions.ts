@@ -41,5 +41,7 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
 
   app.post('/auth/oauth/interactions/:uid/deny', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: InteractionDecision, ...errorResponses } },
-  }, async (request) => ({ redirect_to: await denyInteraction(await oauthProvider(ctx), request.params.uid) }));
+  }, async (request) => ({
+    redirect_to: await denyInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]),
+  }));
 }

@@ -85,8 +85,14 @@ export async function approveInteraction(
   return interaction.returnTo;
 }
 
-/** `POST /auth/oauth/interactions/{uid}/deny`: the CLI gets `access_denied`; nothing else happens. */
-export async function denyInteraction(provider: Provider, uid: string): Promise<string> {
+/**
+ * `POST /auth/oauth/interactions/{uid}/deny`: the CLI gets `access_denied`; nothing else happens. Like approve it
+ * needs the console session and its CSRF token (identity.md §6.1), so no other site can end a login request.
+ */
+export async function denyInteraction(
+  ctx: ServiceDeps, provider: Provider, uid: string, cookie: string | undefined, csrf: string | string[] | undefined,
+): Promise<string> {
+  requireCsrf(await requireSession(ctx, cookie), csrf);
   const interaction = await findInteraction(provider, uid);
   interaction.result = { error: 'access_denied', error_description: 'the user denied the login in the browser' };
   await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));

@@ -17,8 +17,18 @@ function userOf(koa: KoaContextWithOIDC): number | undefined {
   return parsed?.type === 'User' ? parsed.n : undefined;
 }
 
+/** `METHOD /route`, the resume route's uid replaced by its name as every other failure names its route. */
 function operationOf(koa: KoaContextWithOIDC): string {
-  return `${koa.method} ${koa.path}`;
+  return `${koa.method} ${koa.path.replace(/^\/oauth2\/authorize\/[^/]+$/, '/oauth2/authorize/:uid')}`;
+}
+
+/**
+ * A refused authorize or token request, as an authentication failure (`oauth_<error>`) that counts against the
+ * address's failure limit. Also used for the authorize refusals made before the library sees the request.
+ */
+export function recordOAuthFailure(ctx: ServiceDeps, failure: { ip: string; error: string; operation: string }): Promise<void> {
+  ctx.authLimits.keyAddresses.fail(failure.ip);
+  return recordAuthenticationFailures(ctx, [{ accountId: null, ip: failure.ip, reason: `oauth_${failure.error}`, operation: failure.operation }]);
 }
 
 /**
@@ -66,8 +76,7 @@ export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps): void {
   });
 
   const failed = (koa: KoaContextWithOIDC, error: { error?: string; error_description?: string }) => {
-    ctx.authLimits.keyAddresses.fail(koa.ip);
-    run(recordAuthenticationFailures(ctx, [{ accountId: null, ip: koa.ip, reason: `oauth_${error.error ?? 'error'}`, operation: operationOf(koa) }]));
+    run(recordOAuthFailure(ctx, { ip: koa.ip, error: error.error ?? 'error', operation: operationOf(koa) }));
   };
   provider.on('grant.error', failed);
   provider.on('authorization.error', failed);
