@@ -1,6 +1,7 @@
 import { AccessResource } from './resources/access.js';
 import { ApiKeysResource } from './resources/api-keys.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
+import { OAuthGrantsResource } from './resources/oauth-grants.js';
 import { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';
 import { OrganizationsResource } from './resources/organizations.js';
 import { ProjectsResource } from './resources/projects.js';
@@ -30,6 +31,7 @@ export class ApiClient {
   readonly roleBindings: RoleBindingsResource;
   readonly resourceRestrictions: ResourceRestrictionsResource;
   readonly apiKeys: ApiKeysResource;
+  readonly oauthGrants: OAuthGrantsResource;
   readonly auditLogs: AuditLogsResource;
   readonly access: AccessResource;
   readonly samlIdentityProviders: SamlIdentityProvidersResource;
@@ -46,6 +48,7 @@ export class ApiClient {
     this.roleBindings = new RoleBindingsResource(http);
     this.resourceRestrictions = new ResourceRestrictionsResource(http);
     this.apiKeys = new ApiKeysResource(http);
+    this.oauthGrants = new OAuthGrantsResource(http);
     this.auditLogs = new AuditLogsResource(http);
     this.access = new AccessResource(http);
     this.samlIdentityProviders = new SamlIdentityProvidersResource(http);

@@ -21,6 +21,7 @@ export type { RolesResource } from './resources/roles.js';
 export type { RoleBindingsResource } from './resources/role-bindings.js';
 export type { ResourceRestrictionsResource } from './resources/resource-restrictions.js';
 export type { ApiKeysResource } from './resources/api-keys.js';
+export type { OAuthGrantsResource } from './resources/oauth-grants.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
 export type { AccessResource } from './resources/access.js';
 export type { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';

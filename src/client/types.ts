@@ -11,6 +11,7 @@ import type * as auditLogs from '../wire/audit-logs.js';
 import type * as common from '../wire/common.js';
 import type * as identityProviders from '../wire/identity-providers.js';
 import type * as me from '../wire/me.js';
+import type * as oauth from '../wire/oauth.js';
 import type * as organizations from '../wire/organizations.js';
 import type * as projects from '../wire/projects.js';
 import type * as removal from '../wire/removal-cascade.js';
@@ -96,6 +97,9 @@ export type RestrictResourceRequest = Static<typeof restrictions.RestrictResourc
 
 export type ApiKeyListParams = Static<typeof apiKeys.ListApiKeysQuery>;
 
+/** `GET /v2/oauth-grants`: `user_id` (another user's logins: account admins), `limit`, `cursor`. */
+export type OAuthGrantListParams = Static<typeof oauth.OAuthGrantListQuery>;
+
 export type AuditLogListParams = Static<typeof auditLogs.ListAuditLogsQuery>;
 export type AuthenticationFailureListParams = Static<typeof auditLogs.ListAuthenticationFailuresQuery>;
 
@@ -112,6 +116,7 @@ export interface RoleList { roles: Role[]; pagination: Pagination }
 export interface RoleBindingList { role_bindings: RoleBinding[]; pagination: Pagination }
 export interface ResourceRestrictionList { resource_restrictions: ResourceRestriction[]; pagination: Pagination }
 export interface ApiKeyList { api_keys: ApiKey[]; pagination: Pagination }
+export interface OAuthGrantList { oauth_grants: OAuthGrant[]; pagination: Pagination }
 export interface AuditLogList { logs: AuditLog[]; pagination: Pagination }
 export interface AuthenticationFailureList { failures: AuthenticationFailure[]; pagination: Pagination }
 
@@ -136,6 +141,8 @@ export type Role = Static<typeof roles.Role>;
 export type RoleBinding = Static<typeof roleBindings.RoleBinding>;
 export type ResourceRestriction = Static<typeof restrictions.ResourceRestriction>;
 export type ApiKey = Static<typeof apiKeys.ApiKey>;
+/** A CLI login (`ax auth login`): one OAuth grant, without its tokens. */
+export type OAuthGrant = Static<typeof oauth.OAuthGrant>;
 
 /** Query of the removals that report a cascade: a member's removal from an organization or space, a user's deletion. */
 export type RemovalParams = Static<typeof removal.RemovalQuery>;
@@ -183,6 +190,10 @@ export type Problem = Static<typeof common.Problem> & { [extra: string]: unknown
 export type ConsoleSession = Static<typeof sessions.ConsoleSession>;
 /** `GET /auth/invitations/{token}`: who an invitation is for. */
 export type Invitation = Static<typeof sessions.Invitation>;
+/** `GET /auth/oauth/interactions/{uid}`: what the console's consent page shows for a CLI login. */
+export type OAuthInteraction = Static<typeof oauth.OAuthInteraction>;
+/** The answer to approving or denying a CLI login: where the browser goes next. */
+export type OAuthInteractionDecision = Static<typeof oauth.InteractionDecision>;
 
 /** Query of the identity-provider and role-mapping lists: `limit`, `cursor`. */
 export type IdentityProviderListParams = Static<typeof identityProviders.IdentityProviderListQuery>;

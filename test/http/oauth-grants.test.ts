@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client/index.js';
 import { encodeId } from '../../src/domain/ids.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -162,6 +163,20 @@ describe('DELETE /v2/oauth-grants/{grant_id}', () => {
     const login = await cliLogin(server.url, user);
     const [grant] = (await grants(login.access)).oauth_grants as Json[];
     expect((await server.api('DELETE', `/v2/oauth-grants/${encodeURIComponent(grant.id)}`, { key: login.access })).status).toBe(204);
+    expect((await server.api('GET', '/v2/me', { key: login.access })).status).toBe(401);
+  });
+});
+
+describe('the typed client', () => {
+  it('lists and revokes CLI logins through ax.oauthGrants', async () => {
+    const user = await person();
+    const login = await cliLogin(server.url, user);
+    const ax = createClient({ endpoint: server.url, apiKey: user.key });
+    const logins = [];
+    for await (const grant of ax.oauthGrants.iterate()) logins.push(grant);
+    expect(logins.map((grant) => grant.client_id)).toEqual(['arize-cli']);
+    await ax.oauthGrants.revoke(logins[0]!.id);
+    expect((await ax.oauthGrants.list()).oauth_grants).toEqual([]);
     expect((await server.api('GET', '/v2/me', { key: login.access })).status).toBe(401);
   });
 });
