@@ -5,6 +5,7 @@ import { recordAuthenticationFailures } from '../authentication-failures.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { AuditLogRepository } from '../../store/repositories/audit-logs.js';
 import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
+import type { RevokedGrantOwners } from './payload-adapter.js';
 
 /** Refreshes of one login write its last-used time at most this often. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -39,12 +40,11 @@ export function recordOAuthFailure(ctx: ServiceDeps, failure: { ip: string; erro
  * approved. The library emits these events synchronously; the rows are written after, and a failure to write one is
  * logged, never thrown into the library.
  */
-export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps): void {
+export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps, revokedOwners: RevokedGrantOwners): void {
   const payloads = new OAuthPayloadRecords(ctx.store.db);
   const touched = new Map<string, number>();
 
-  const audit = async (koa: KoaContextWithOIDC, operation: string, details: Record<string, unknown>) => {
-    const userId = userOf(koa);
+  const audit = async (koa: KoaContextWithOIDC, operation: string, details: Record<string, unknown>, userId = userOf(koa)) => {
     if (userId === undefined) return;
     const user = await ctx.store.db.selectFrom('users').select(['account_id']).where('id', '=', userId).executeTakeFirst();
     if (!user) return;
@@ -70,9 +70,11 @@ export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps): void {
   });
 
   provider.on('grant.revoked', (koa: KoaContextWithOIDC, grantId: string) => {
+    const owner = revokedOwners.take(grantId) ?? userOf(koa);
     const operation = koa.oidc.route === 'revocation' ? 'OAUTH_GRANT_REVOKED'
       : koa.oidc.params?.grant_type === 'refresh_token' ? 'OAUTH_REFRESH_REUSED' : 'OAUTH_CODE_REUSED';
-    run(audit(koa, operation, { grant_id: grantId, ...(operation === 'OAUTH_GRANT_REVOKED' ? { reason: 'revoked by the client (logout)' } : { reason: 'a single-use credential was presented twice: the whole login was revoked' }) }));
+    const reason = operation === 'OAUTH_GRANT_REVOKED' ? 'revoked by the client (logout)' : 'a single-use credential was presented twice: the whole login was revoked';
+    run(audit(koa, operation, { grant_id: grantId, reason }, owner));
   });
 
   const failed = (koa: KoaContextWithOIDC, error: { error?: string; error_description?: string }) => {

@@ -6,6 +6,25 @@ import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
 import type { Store } from '../../store/database.js';
 
 /**
+ * Whose login each grant just revoked was. The library announces a revocation (`grant.revoked`, which is audited)
+ * only after the adapter has deleted every row of the grant, and for a reused code it has not yet loaded the code
+ * either, so the adapter notes the user as it deletes and the audit takes it (once) when the event comes.
+ */
+export class RevokedGrantOwners {
+  readonly #owners = new Map<string, number>();
+
+  remember(grantId: string, userId: number): void {
+    this.#owners.set(grantId, userId);
+  }
+
+  take(grantId: string): number | undefined {
+    const userId = this.#owners.get(grantId);
+    this.#owners.delete(grantId);
+    return userId;
+  }
+}
+
+/**
  * oidc-provider's storage, in this project's database instead of the library's per-process memory, so every
  * process sees every login and a revoked grant is refused everywhere at once (identity.md §6.8, §8).
  *
@@ -16,7 +35,10 @@ import type { Store } from '../../store/database.js';
 export class PayloadAdapter implements Adapter {
   readonly #records: OAuthPayloadRecords;
 
-  constructor(private readonly model: string, store: Store, private readonly tokenKey: Buffer, private readonly clock: Clock) {
+  constructor(
+    private readonly model: string, store: Store, private readonly tokenKey: Buffer, private readonly clock: Clock,
+    private readonly revokedOwners: RevokedGrantOwners,
+  ) {
     this.#records = new OAuthPayloadRecords(store.db);
   }
 
@@ -73,7 +95,8 @@ export class PayloadAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.#records.revokeGrant(grantId);
+    const userId = await this.#records.revokeGrant(grantId);
+    if (userId !== null) this.revokedOwners.remember(grantId, userId);
   }
 }
 

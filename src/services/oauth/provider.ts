@@ -4,7 +4,7 @@ import { encodeId, parseId } from '../../domain/ids.js';
 import { CLI_CLIENT_ID } from '../../domain/oauth-client.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { sharedServerSetting } from '../../store/server-settings.js';
-import { PayloadAdapter } from './payload-adapter.js';
+import { PayloadAdapter, RevokedGrantOwners } from './payload-adapter.js';
 import { recordOAuthEvents } from './oauth-audit.js';
 
 /** Lifetimes (identity.md §6.4): access token 1 h, refresh token 30 days per rotation, a login at most 90 days. */
@@ -77,8 +77,9 @@ async function findActiveUser(ctx: ServiceDeps, sub: string): Promise<{ accountI
  */
 export async function createOAuthProvider(ctx: ServiceDeps, options: { issuer: string; proxy: boolean; renderError: RenderOAuthError }): Promise<Provider> {
   const { jwk, cookieKeys } = await sharedKeys(ctx);
+  const revokedOwners = new RevokedGrantOwners();
   const configuration: Configuration = {
-    adapter: (model: string) => new PayloadAdapter(model, ctx.store, ctx.secrets.tokenKey, ctx.clock),
+    adapter: (model: string) => new PayloadAdapter(model, ctx.store, ctx.secrets.tokenKey, ctx.clock, revokedOwners),
     clients: [{ ...CLI_CLIENT, grant_types: [...CLI_CLIENT.grant_types], response_types: [...CLI_CLIENT.response_types], redirect_uris: [...CLI_CLIENT.redirect_uris] }],
     clientAuthMethods: ['none'],
     jwks: { keys: [jwk as never] },
@@ -107,6 +108,9 @@ export async function createOAuthProvider(ctx: ServiceDeps, options: { issuer: s
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
     rotateRefreshToken: true,
+    // Revoking either token of a login ends the login, as the library already does with its tokens: the grant goes
+    // too (and `grant.revoked` is audited), instead of a grant left without a token.
+    revokeGrantPolicy: async () => true,
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL_S,
       AuthorizationCode: CODE_TTL_S,
@@ -135,6 +139,6 @@ export async function createOAuthProvider(ctx: ServiceDeps, options: { issuer: s
   };
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.proxy;
-  recordOAuthEvents(provider, ctx);
+  recordOAuthEvents(provider, ctx, revokedOwners);
   return provider;
 }
