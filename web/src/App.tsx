@@ -8,7 +8,9 @@ import { ToastProvider } from './components/Toast.js';
 import { AccessPage } from './pages/AccessPage.js';
 import { ApiKeysPage } from './pages/ApiKeysPage.js';
 import { AuditLogPage } from './pages/AuditLogPage.js';
+import { AuthorizePage } from './pages/AuthorizePage.js';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
+import { CliLoginsPage } from './pages/CliLoginsPage.js';
 import { InvitePage } from './pages/InvitePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
@@ -91,6 +93,7 @@ export function App() {
 
   const invite = matchPath('/invite/:token', location.pathname);
   const reset = matchPath('/reset/:token', location.pathname);
+  const authorize = matchPath('/authorize/:uid', location.pathname);
   const onLogin = location.pathname === '/login';
   const signedIn = state.kind === 'signed-in';
 
@@ -125,11 +128,19 @@ export function App() {
       </div>
     );
   } else if (state.kind === 'signed-out') {
-    content = onLogin ? <LoginPage notice={state.notice} onSession={enter} /> : null;
+    const cliLogin = nextPath(location).startsWith('/authorize/');
+    const notice = state.notice ?? (cliLogin ? 'Sign in to approve or deny the login of ax, the command-line tool.' : undefined);
+    content = onLogin ? <LoginPage notice={notice} onSession={enter} /> : null;
   } else {
     content = (
       <SessionContext.Provider value={ctx}>
-        {state.session.must_change_password ? <ChangePasswordPage onChanged={boot} /> : <Shell location={location} />}
+        {state.session.must_change_password ? (
+          <ChangePasswordPage onChanged={boot} />
+        ) : authorize ? (
+          <AuthorizePage uid={authorize.uid ?? ''} />
+        ) : (
+          <Shell location={location} />
+        )}
       </SessionContext.Provider>
     );
   }
@@ -177,6 +188,7 @@ function Shell({ location }: { location: Location }) {
       title: 'Settings',
       items: [
         { to: '/settings/api-keys', label: 'API Keys', visible: true },
+        { to: '/settings/cli-logins', label: 'CLI logins', visible: true },
         { to: '/settings/single-sign-on', label: 'Single sign-on', visible: isAccountAdmin },
       ],
     },
@@ -266,6 +278,7 @@ function Routes({ location }: { location: Location }) {
   const { pathname } = location;
   let params: Record<string, string> | null;
   if (pathname === '/settings/api-keys') return <ApiKeysPage />;
+  if (pathname === '/settings/cli-logins') return <CliLoginsPage />;
   if (pathname === '/settings/single-sign-on') return <SingleSignOnPage />;
   if ((params = matchPath('/settings/single-sign-on/new/:protocol', pathname))) return <ProviderPage key="new" protocolSlug={params.protocol ?? ''} />;
   if ((params = matchPath('/settings/single-sign-on/:protocol/:id', pathname))) {

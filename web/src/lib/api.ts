@@ -1,6 +1,6 @@
 import { ApiClient } from '../../../src/client/api-client.js';
 import { encodeQuery, segment, type HttpTransport, type RequestOptions, type TransportResponse } from '../../../src/client/http-transport.js';
-import type { ConsoleSession, Invitation, Pagination } from '../../../src/client/types.js';
+import type { ConsoleSession, Invitation, OAuthInteraction, OAuthInteractionDecision, Pagination } from '../../../src/client/types.js';
 import type { Static } from '@sinclair/typebox';
 import type { SsoDiscoverResult } from '../../../src/wire/identity-providers.js';
 
@@ -122,6 +122,11 @@ export const auth = {
   resetPassword: (token: string, password: string) => call<void>('POST', `/auth/password-resets/${segment(token)}`, { password }),
   /** Which sign-in an email's domain gets: password, single sign-on (and its start URL), or both. */
   discoverSso: (email: string) => call<SsoDiscovery>('POST', '/auth/sso/discover', { email }),
+  /** A pending `ax auth login`: which client asks, from which loopback port, and as whom it would act. */
+  cliLogin: (uid: string) => call<OAuthInteraction>('GET', `/auth/oauth/interactions/${segment(uid)}`),
+  /** Approves or denies it; the answer names where the browser goes next (the OAuth server, then the CLI). */
+  decideCliLogin: (uid: string, decision: 'approve' | 'deny') =>
+    call<OAuthInteractionDecision>('POST', `/auth/oauth/interactions/${segment(uid)}/${decision}`),
 };
 
 /** `POST /auth/sso/discover`'s answer: whether the email's domain signs in through an identity provider, and where. */

@@ -17,6 +17,7 @@ import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
 import { useDebounced, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
+import { CliLoginsTable } from './cli-logins/CliLoginsTable.js';
 
 const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
 const STATUS_LABEL: Record<UserStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', EXPIRED: 'Expired' };
@@ -34,7 +35,7 @@ function StatusBadge({ status }: { status: UserStatus }) {
 
 /** Users of the account: invite, resend invitations, send password resets, delete. */
 export function UsersPage() {
-  const { me, accountCan } = useSession();
+  const { me, accountCan, isAccountAdmin } = useSession();
   const toast = useToast();
   const { query } = useLocation();
   const [email, setEmail] = useState(query.get('email') ?? '');
@@ -46,6 +47,7 @@ export function UsersPage() {
   const [deleting, setDeleting] = useState<User>();
   const [rotated, setRotated] = useState<RemovalCascade>();
   const [resetting, setResetting] = useState<User>();
+  const [cliLoginsOf, setCliLoginsOf] = useState<User>();
 
   const canInvite = accountCan('USER_CREATE');
   const canReset = accountCan('USER_UPDATE');
@@ -83,6 +85,11 @@ export function UsersPage() {
       className: 'actions',
       cell: (u) => (
         <div className="button-row">
+          {isAccountAdmin && u.status === 'ACTIVE' && (
+            <button type="button" className="btn btn-small" onClick={() => setCliLoginsOf(u)} aria-label={`CLI logins of ${u.email}`}>
+              CLI logins
+            </button>
+          )}
           {canInvite && u.status !== 'ACTIVE' && (
             <button type="button" className="btn btn-small" onClick={() => void resend(u)} aria-label={`Resend invitation to ${u.email}`}>
               Resend invitation
@@ -146,6 +153,11 @@ export function UsersPage() {
       <Table caption="Users" columns={columns} rows={list.items} rowKey={(u) => u.id} loading={list.loading} empty="No users match." />
       <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
 
+      {cliLoginsOf && (
+        <Dialog title={`CLI logins of ${cliLoginsOf.email}`} size="lg" onClose={() => setCliLoginsOf(undefined)}>
+          <CliLoginsTable user={cliLoginsOf} />
+        </Dialog>
+      )}
       {inviting && <InviteDialog onClose={() => setInviting(false)} onInvited={list.reload} />}
       {resetting && (
         <ConfirmDialog
