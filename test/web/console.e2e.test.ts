@@ -368,7 +368,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await open(member, '/settings/api-keys');
     await waitForHeading(member, 'API Keys');
     const nav = member.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['API Keys', 'Organizations', 'Roles', 'Access']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['API Keys', 'CLI logins', 'Organizations', 'Roles', 'Access']);
 
     await open(member, '/organizations');
     await row(member, 'Acme').waitFor();
