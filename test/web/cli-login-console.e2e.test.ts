@@ -119,6 +119,33 @@ describe('the consent page', () => {
     }
   });
 
+  it('has a temporary password changed first, then shows the consent for the same login request', async () => {
+    const cli = await loopback();
+    try {
+      const user = await createUserWithKey(server, { email: 'temporary@example.com' });
+      await setPassword(server, user.dbId, MEMBER_PASSWORD);
+      await server.context!.store.db.updateTable('users').set({ must_change_password: 1 }).where('id', '=', user.dbId).execute();
+      const page = await freshPage();
+      await page.goto(authorizeUrl(server.url, { port: cli.port, state: 'temporary-state', pkce: pkcePair() }));
+      await page.getByLabel('Email', { exact: true }).fill(user.email);
+      await page.getByLabel('Password', { exact: true }).fill(MEMBER_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+      await page.getByLabel('Current password', { exact: true }).fill(MEMBER_PASSWORD);
+      await page.getByLabel('New password', { exact: true }).fill('violet engines under snow');
+      await page.getByLabel('Confirm new password', { exact: true }).fill('violet engines under snow');
+      await page.getByRole('button', { name: 'Save password and continue' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Authorize ax' }).waitFor();
+      await expect.poll(() => page.getByRole('main').innerText()).toContain(`asks to act as ${user.email}`);
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${cli.port}/callback\\?`));
+      expect(cli.hits[0]!.get('code')).not.toBeNull();
+      await page.context().close();
+    } finally {
+      await cli.close();
+    }
+  });
+
   it('says what to do when the login request is unknown or expired', async () => {
     const page = await freshPage();
     await signInToConsole(page, 'admin@localhost', server.adminPassword);
