@@ -5,7 +5,19 @@ import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
 
 /** A login's last-used time is written at most this often per grant and process. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** Past this many logins remembered, those not touched within the interval are forgotten (they would write anyway). */
+const TOUCHED_KEPT = 10_000;
 const touched = new Map<string, number>();
+
+/** Records that a login was used (a `/v2` call or a refresh), at most once a minute per grant and process. */
+export async function touchGrant(records: OAuthPayloadRecords, grantId: string, now: number): Promise<void> {
+  if (now - (touched.get(grantId) ?? 0) < TOUCH_INTERVAL_MS) return;
+  if (touched.size >= TOUCHED_KEPT) {
+    for (const [id, at] of touched) if (now - at >= TOUCH_INTERVAL_MS) touched.delete(id);
+  }
+  touched.set(grantId, now);
+  await records.touchGrantById(grantId, new Date(now).toISOString());
+}
 
 /** The digest an access token is stored under (the adapter's key for the AccessToken model). */
 function accessTokenDigest(tokenKey: Buffer, token: string): string {
@@ -25,10 +37,7 @@ export async function principalOfAccessToken(ctx: ServiceDeps, token: string): P
   const holder = await records.findAccessToken(accessTokenDigest(ctx.secrets.tokenKey, token), new Date(now).toISOString());
   if (!holder || holder.grant_id === null || holder.grant_row_id === null) return undefined;
   if (holder.status !== 'ACTIVE' || holder.deleted_at !== null || holder.is_bot === 1) return undefined;
-  if (now - (touched.get(holder.grant_id) ?? 0) >= TOUCH_INTERVAL_MS) {
-    touched.set(holder.grant_id, now);
-    await records.touchGrantById(holder.grant_id, new Date(now).toISOString());
-  }
+  await touchGrant(records, holder.grant_id, now);
   return {
     accountId: holder.account_id, userId: holder.user_id, name: holder.name, email: holder.email, role: holder.role, isBot: false,
     oauthGrantId: holder.grant_row_id,

@@ -5,10 +5,8 @@ import { recordAuthenticationFailures } from '../authentication-failures.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { AuditLogRepository } from '../../store/repositories/audit-logs.js';
 import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
+import { touchGrant } from './access-tokens.js';
 import type { RevokedGrantOwners } from './payload-adapter.js';
-
-/** Refreshes of one login write its last-used time at most this often. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 /** The user a token request or revocation was about: the token's `accountId` is the user's REST id. */
 function userOf(koa: KoaContextWithOIDC): number | undefined {
@@ -42,7 +40,6 @@ export function recordOAuthFailure(ctx: ServiceDeps, failure: { ip: string; erro
  */
 export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps, revokedOwners: RevokedGrantOwners): void {
   const payloads = new OAuthPayloadRecords(ctx.store.db);
-  const touched = new Map<string, number>();
 
   const audit = async (koa: KoaContextWithOIDC, operation: string, details: Record<string, unknown>, userId = userOf(koa)) => {
     if (userId === undefined) return;
@@ -62,10 +59,7 @@ export function recordOAuthEvents(provider: Provider, ctx: ServiceDeps, revokedO
     run((async () => {
       await audit(koa, 'OAUTH_TOKEN_REFRESHED', {});
       const grantId = koa.oidc.entities.RefreshToken?.grantId;
-      const now = ctx.clock.now();
-      if (grantId === undefined || now - (touched.get(grantId) ?? 0) < TOUCH_INTERVAL_MS) return;
-      touched.set(grantId, now);
-      await payloads.touchGrantById(grantId, new Date(now).toISOString());
+      if (grantId !== undefined) await touchGrant(payloads, grantId, ctx.clock.now());
     })());
   });
 
