@@ -204,9 +204,13 @@ describe('the console consent step (/auth/oauth/interactions)', () => {
     const elsewhere = new CookieJar();
     await consoleSignIn(elsewhere, server.url, ADMIN.email, ADMIN.password);
     const res = await elsewhere.fetch(resume, { headers: { accept: 'text/html' } });
+    // The library finds no resume cookie and treats the request as gone: a page, no redirect, recorded.
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
-    expect(await res.text()).not.toContain('code=');
+    const page = await res.text();
+    expect(page).toContain('invalid_request');
+    expect(page).not.toContain('code=');
+    expect(await authenticationFailures(server, 'oauth_invalid_request')).toEqual([expect.objectContaining({ operation: 'GET /oauth2/authorize/:uid' })]);
     // The browser that started it still gets its code.
     const back = await jar.fetch(resume);
     expect(new URL(back.headers.get('location')!).searchParams.get('code')).toEqual(expect.any(String));
