@@ -7,6 +7,8 @@ import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { authorizeUrl, cliLogin, exchangeCode, pkcePair } from '../helpers/cli-login.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
+import { startOidcOp } from '../helpers/oidc-op.js';
+import { predefinedRoleId } from '../helpers/sso-login.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -58,7 +60,7 @@ async function reachConsent(page: Page, url: string, email: string, password: st
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_SECRETS_KEY: randomBytes(32).toString('base64') } });
   ({ browser } = await openConsole(server));
 }, 60_000);
 
@@ -116,6 +118,49 @@ describe('the consent page', () => {
       await page.context().close();
     } finally {
       await cli.close();
+    }
+  });
+
+  it('signs in through single sign-on (OIDC) and comes back to the same consent page', async () => {
+    const op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    const cli = await loopback();
+    try {
+      const orgId = (await server.api('POST', '/v2/organizations', { body: { name: 'CLI via SSO' } })).body.id;
+      const created = await server.api('POST', '/v2/oidc-identity-providers', {
+        body: {
+          name: 'CLI OP', email_domains: ['sso-cli.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
+          groups_claim_path: 'groups',
+          role_mappings: [{ attributes_map: { groups: 'cli' }, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') } }],
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      op.setClaims('carol', { email: 'carol@sso-cli.test', email_verified: true, name: 'Carol', groups: ['cli'] });
+
+      const page = await freshPage();
+      await page.goto(authorizeUrl(server.url, { port: cli.port, state: 'sso-state', pkce: pkcePair() }));
+      await page.getByLabel('Email', { exact: true }).fill('carol@sso-cli.test');
+      await page.getByRole('button', { name: 'Continue with SSO' }).click();
+      // The OP's own (development) login and consent forms.
+      await page.waitForURL((url) => url.origin === op.issuer);
+      await page.locator('input[name="login"]').fill('carol');
+      await page.locator('input[name="password"]').fill('any');
+      await page.locator('input[name="password"]').press('Enter');
+      // The OP asks for its own consent unless it remembers one: either its Continue button or our page comes next.
+      const consentHeading = page.getByRole('heading', { level: 1, name: 'Authorize ax' });
+      const opContinue = page.getByRole('button', { name: 'Continue', exact: true });
+      await opContinue.or(consentHeading).waitFor();
+      if (await opContinue.isVisible()) await opContinue.click();
+      await consentHeading.waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/authorize\/[A-Za-z0-9_-]+$/);
+      await expect.poll(() => page.getByRole('main').innerText()).toContain('asks to act as carol@sso-cli.test');
+      await page.getByRole('button', { name: 'Approve', exact: true }).click();
+      await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${cli.port}/callback\\?`));
+      expect(cli.hits[0]!.get('state')).toBe('sso-state');
+      expect(cli.hits[0]!.get('code')).not.toBeNull();
+      await page.context().close();
+    } finally {
+      await cli.close();
+      await op.close();
     }
   });
 
