@@ -51,7 +51,8 @@ await build({
   ...common,
   entryPoints: ['src/cli/program.ts'],
   outfile: 'dist/cli/program.cjs',
-  // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`), with import() as written.
-  external: ['yaml', '@inquirer/prompts'],
+  // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`, the system's browser opener —
+  // open@11 finds its xdg-open beside its own import.meta.url), with import() as written.
+  external: ['yaml', '@inquirer/prompts', 'open'],
   plugins: [external(/\/server\/start-server\.js$/, '../server/start-server.js')],
 });

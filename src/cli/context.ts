@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { AxClient } from '../client/client.js';
-import { CliError } from './errors/cli-error.js';
-import { EXIT } from './errors/exit-codes.js';
+import type { AxClient } from '../client/client.js';
 import { parseOutput } from './output/format.js';
 import { createPrinter, type Printer } from './output/printer.js';
+import { authenticatedClient } from './profiles/credentials.js';
 import { resolveSettings, type Settings } from './profiles/settings.js';
 import { VERSION } from './version.js';
 
@@ -40,17 +39,12 @@ export class CommandContext {
     return this.resolved;
   }
 
-  /** The API client; an error (exit 3) when no API key is configured anywhere. */
+  /**
+   * The API client, with `--api-key`/`ARIZE_API_KEY`, else the profile's browser login (`auth_method = "oauth"`,
+   * refreshed as it expires), else the profile's key; an error (exit 3) when there is none.
+   */
   get client(): AxClient {
-    if (this.clientInstance) return this.clientInstance;
-    const { apiKey, endpoint } = this.settings;
-    if (!apiKey) {
-      throw new CliError('no API key configured', {
-        exitCode: EXIT.AUTH,
-        suggestion: 'Create a profile with `ax profiles create --api-key KEY`, or set ARIZE_API_KEY.',
-      });
-    }
-    this.clientInstance = new AxClient({ endpoint, apiKey, userAgent: `ax-cli/${VERSION} node/${process.versions.node}` });
+    this.clientInstance ??= authenticatedClient(this.settings, this.env, `ax-cli/${VERSION} node/${process.versions.node}`);
     return this.clientInstance;
   }
 

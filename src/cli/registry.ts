@@ -22,7 +22,7 @@ export const NOUNS: readonly NounEntry[] = [
   { name: 'sso', description: 'Single sign-on: providers of both protocols, role mappings, evaluate, explain, sp-info', load: () => import('./commands/sso.js') },
   { name: 'access', description: 'Explain access: may a user do X, and who may', load: () => import('./commands/access.js') },
   { name: 'profiles', description: 'Manage connection profiles (endpoint, API key, output format)', load: () => import('./commands/profiles.js') },
-  { name: 'auth', description: 'Browser login (not available yet; use API keys)', load: () => import('./commands/auth.js') },
+  { name: 'auth', description: 'Log in with the browser (OAuth 2 + PKCE), show the login, log out', load: () => import('./commands/auth.js') },
   { name: 'serve', description: 'Run the admin server (API and web console)', load: () => import('./commands/serve.js') },
   { name: 'completion', description: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
 ];

@@ -6,11 +6,27 @@ import type { Problem } from './types.js';
 export type { QueryValue, RequestOptions, TransportResponse } from './http-transport.js';
 export { encodeQuery, segment } from './http-transport.js';
 
+/**
+ * Where a bearer token that expires comes from (an OAuth login): asked before every request, and once more after a
+ * 401, so the holder can refresh it.
+ *
+ * @example
+ * const tokens: BearerTokenSource = { current: async () => store.access, renew: async () => (await store.refresh()).access };
+ */
+export interface BearerTokenSource {
+  /** The token for the next request (refreshed first when it is about to expire). */
+  current(): Promise<string>;
+  /** `rejected` was answered 401: a new token to retry the request with once, or undefined to report the 401. */
+  renew(rejected: string): Promise<string | undefined>;
+}
+
 export interface TransportOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8080`. */
   endpoint: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string | undefined;
+  /** A token that expires, sent as `Authorization: Bearer <token>` when there is no `apiKey`. */
+  tokens?: BearerTokenSource | undefined;
   /** Milliseconds before a request is abandoned; default 30 000 (as Arize's Go client). */
   timeoutMs?: number;
   userAgent?: string;
@@ -24,6 +40,7 @@ export class Transport implements HttpTransport {
   readonly endpoint: string;
   private readonly base: URL;
   private readonly apiKey: string | undefined;
+  private readonly tokens: BearerTokenSource | undefined;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private agent: http.Agent | undefined;
@@ -35,15 +52,28 @@ export class Transport implements HttpTransport {
     }
     this.endpoint = this.base.origin + this.base.pathname.replace(/\/+$/, '');
     this.apiKey = options.apiKey;
+    this.tokens = options.tokens;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? 'ax-client';
   }
 
   async request<T>(options: RequestOptions): Promise<TransportResponse<T>> {
+    const token = this.apiKey ?? (await this.tokens?.current());
+    try {
+      return await this.send<T>(options, token);
+    } catch (error) {
+      if (!(error instanceof HttpError && error.status === 401 && this.apiKey === undefined && this.tokens && token !== undefined)) throw error;
+      const renewed = await this.tokens.renew(token);
+      if (renewed === undefined) throw error;
+      return this.send<T>(options, renewed);
+    }
+  }
+
+  private async send<T>(options: RequestOptions, token: string | undefined): Promise<TransportResponse<T>> {
     const url = this.endpoint + options.path + encodeQuery(options.query);
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
-    if (this.apiKey !== undefined) headers.authorization = `Bearer ${this.apiKey}`;
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);

@@ -5,7 +5,13 @@ import { parse, stringify } from 'smol-toml';
 /** A profile as Arize's CLI writes it; sections this CLI does not use are kept as they are. */
 export interface ProfileConfig {
   profile?: { name?: string };
-  auth?: { api_key?: string; [key: string]: unknown };
+  auth?: {
+    api_key?: string;
+    /** Arize's newer CLI: `api-key` (the default) or `oauth` (`ax auth login`, tokens in `[auth.oauth]`). */
+    auth_method?: string;
+    oauth?: OAuthSection;
+    [key: string]: unknown;
+  };
   routing?: {
     api_host?: string;
     api_scheme?: string;
@@ -18,6 +24,18 @@ export interface ProfileConfig {
   };
   output?: { format?: string; [key: string]: unknown };
   [section: string]: unknown;
+}
+
+/**
+ * `[auth.oauth]` as Arize's CLI writes it after `ax auth login`. `expires_at` is an RFC 3339 UTC string (a TOML
+ * datetime when another tool wrote it bare); `user_email` comes from the unverified id_token and is for display only.
+ */
+export interface OAuthSection {
+  access_token?: string;
+  refresh_token?: string;
+  expires_at?: string | Date;
+  user_email?: string;
+  [key: string]: unknown;
 }
 
 /** Reads and parses a profile file; throws with the file name on malformed TOML. */

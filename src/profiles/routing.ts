@@ -21,6 +21,17 @@ export function routingEndpoint(routing: ProfileConfig['routing']): string | und
   return undefined;
 }
 
+/**
+ * The app URL `ax auth login` talks to (the OAuth endpoints), by Arize's rules: `region` → `https://app.<region>.arize.com`,
+ * `base_domain` → `https://app.<base_domain>`; otherwise the API endpoint itself, as this server serves the app and
+ * the API on one host and port (`single_host`/`single_port`, `api_host`/…).
+ */
+export function routingAppEndpoint(routing: ProfileConfig['routing'], apiEndpoint: string): string {
+  if (routing?.region) return `https://app.${routing.region}.arize.com`;
+  if (routing?.base_domain) return `https://app.${routing.base_domain}`;
+  return apiEndpoint;
+}
+
 /** `[routing]` keys for an endpoint URL (`--endpoint`), as Arize's CLI stores them. */
 export function endpointRouting(endpoint: string): NonNullable<ProfileConfig['routing']> {
   const url = parseEndpoint(endpoint);

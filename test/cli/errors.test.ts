@@ -133,13 +133,14 @@ describe('the binary', () => {
     expect(result.stderr).toContain('add --force');
   });
 
-  it('says clearly that browser login is not available yet', async () => {
-    for (const verb of ['login', 'logout', 'status']) {
-      const result = await runAx(['auth', verb], { env: home() });
-      expect(result.code).toBe(EXIT.GENERAL);
-      expect(result.stderr).toContain('not available in this server yet');
-      expect(result.stderr).toContain('ax profiles create --api-key');
-    }
+  it('auth commands without a profile say how to create one that logs in with the browser', async () => {
+    const login = await runAx(['auth', 'login'], { env: home() });
+    expect(login.code).toBe(EXIT.GENERAL);
+    expect(login.stderr).toContain('--auth-method oauth');
+    const status = await runAx(['auth', 'status'], { env: home() });
+    expect(status.code).toBe(EXIT.AUTH);
+    expect(status.stderr).toContain('--auth-method oauth');
+    expect((await runAx(['auth', 'logout'], { env: home() })).code).toBe(EXIT.OK);
   });
 });
 

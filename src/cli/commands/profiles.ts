@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { AxClient } from '../../client/client.js';
 import type { CommandContext } from '../context.js';
 import { CliError, FileError, UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
@@ -8,9 +7,11 @@ import { integerIn } from '../options/values.js';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { expandReferences, hasReference } from '../profiles/expand.js';
 import { activeProfileName, DEFAULT_PROFILE, PROFILE_NAME, profileFile } from '../../profiles/paths.js';
+import { readOAuthTokens } from '../../profiles/oauth-tokens.js';
 import { readProfileFile, type ProfileConfig } from '../../profiles/profile-file.js';
 import { redactKey } from '../profiles/redact.js';
 import { DEFAULT_ENDPOINT, endpointRouting, parseEndpoint, routingEndpoint } from '../../profiles/routing.js';
+import { authenticatedClient } from '../profiles/credentials.js';
 import { resolveSettings } from '../profiles/settings.js';
 import { deleteProfile, listProfileNames, profileExists, readProfile, setActiveProfile, writeProfile } from '../../profiles/store.js';
 import { askChoice, askSecret, askText } from '../prompts/ask.js';
@@ -18,9 +19,11 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { canPrompt } from '../prompts/tty.js';
 import { action } from '../action.js';
 import { VERSION } from '../version.js';
+import { loginProfile } from './auth.js';
 
 interface ProfileFlags {
   apiKey?: string;
+  authMethod?: string;
   endpoint?: string;
   region?: string;
   singleHost?: string;
@@ -32,9 +35,12 @@ interface ProfileFlags {
 /** Variables that override a profile; `profiles validate` ignores them to test the profile itself. */
 const OVERRIDING_ENV = ['ARIZE_API_KEY', 'ARIZE_ENDPOINT', 'ARIZE_API_HOST', 'ARIZE_API_SCHEME', 'ARIZE_API_PORT'];
 
+const AUTH_METHODS = ['api-key', 'oauth'] as const;
+
 function withProfileFields(cmd: Command): Command {
   return cmd
     .option('--api-key <key>', 'API key, or a reference such as ${ARIZE_API_KEY} (never echoed)')
+    .option('--auth-method <method>', `${AUTH_METHODS.join(' or ')}: oauth logs in with the browser (\`ax auth login\`) instead of a key`)
     .option('--endpoint <url>', `server base URL, e.g. ${DEFAULT_ENDPOINT}`)
     .option('--region <region>', "an Arize region (us-east-1b, eu-west-1a, …) instead of --endpoint")
     .option('--single-host <host>', 'one host for every Arize plane instead of --endpoint')
@@ -110,11 +116,11 @@ export function build(): Command {
       requireProfile(profileName);
       const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !OVERRIDING_ENV.includes(key)));
       const settings = await resolveSettings({ profile: profileName }, env);
-      if (!settings.apiKey) throw new CliError(`profile ${profileName} has no API key`, { exitCode: EXIT.AUTH, suggestion: `Add one: \`ax profiles update ${profileName} --api-key KEY\`.` });
-      const client = new AxClient({ endpoint: settings.endpoint, apiKey: settings.apiKey, userAgent: `ax-cli/${VERSION}` });
-      const me = await client.access.me();
+      if (!settings.apiKey && settings.authMethod === 'api-key') throw new CliError(`profile ${profileName} has no API key`, { exitCode: EXIT.AUTH, suggestion: `Add one: \`ax profiles update ${profileName} --api-key KEY\`.` });
+      const me = await authenticatedClient(settings, env, `ax-cli/${VERSION}`).access.me();
       const who = typeof me.email === 'string' ? me.email : typeof me.name === 'string' ? me.name : me.id;
-      ctx.printer.success(`Profile ${profileName} works: ${settings.endpoint} answers and the key authenticates as ${who}`);
+      const credential = settings.apiKey ? 'the key' : 'the login';
+      ctx.printer.success(`Profile ${profileName} works: ${settings.endpoint} answers and ${credential} authenticates as ${who}`);
     }, { offline: true }));
 
   return profiles;
@@ -133,7 +139,7 @@ async function createProfile(ctx: CommandContext, nameArg: string | undefined): 
     config = fromFile(flags);
   } else {
     config = applyFields({}, flags);
-    if (config.auth?.api_key === undefined) {
+    if (config.auth?.auth_method !== 'oauth' && config.auth?.api_key === undefined) {
       if (!interactive) throw new UsageError('missing --api-key', 'Pass --api-key KEY, or --api-key \'${ARIZE_API_KEY}\' to read it from the environment.');
       config.auth = { api_key: await askKey(ctx) };
     }
@@ -147,15 +153,18 @@ async function createProfile(ctx: CommandContext, nameArg: string | undefined): 
   const file = fileOp(`write ${profileFile(name)}`, () => writeProfile(name, config));
   fileOp('write .active_profile', () => setActiveProfile(name));
   ctx.printer.success(`Created profile ${name} (${file}) and made it active`);
+  if (config.auth?.auth_method === 'oauth') {
+    await loginProfile(ctx, await resolveSettings({ profile: name }, ctx.env), { noBrowser: false, timeoutSeconds: 300 });
+  }
 }
 
 async function updateProfile(ctx: CommandContext, nameArg: string | undefined): Promise<void> {
   const flags = ctx.opts<ProfileFlags>();
   const name = nameArg ?? activeProfileName();
   requireProfile(name);
-  const fields = ['apiKey', 'endpoint', 'region', 'singleHost', 'singlePort', 'outputFormat', 'fromFile'] as const;
+  const fields = ['apiKey', 'authMethod', 'endpoint', 'region', 'singleHost', 'singlePort', 'outputFormat', 'fromFile'] as const;
   if (!fields.some((field) => flags[field] !== undefined)) {
-    throw new UsageError('nothing to update', 'Pass --api-key, --endpoint, --region, --single-host/--single-port, --output-format or --from-file.');
+    throw new UsageError('nothing to update', 'Pass --api-key, --auth-method, --endpoint, --region, --single-host/--single-port, --output-format or --from-file.');
   }
   const config = flags.fromFile !== undefined ? fromFile(flags) : applyFields(loadProfile(name), flags);
   fileOp(`write ${profileFile(name)}`, () => writeProfile(name, config));
@@ -172,8 +181,23 @@ async function showProfile(ctx: CommandContext, nameArg: string | undefined): Pr
   if (overrides.length > 0) ctx.printer.warn(`${overrides.join(', ')} set in the environment override${overrides.length === 1 ? 's' : ''} this profile.`);
 }
 
-/** A profile as `show` and `list` print it: never a whole key. */
-function describe(name: string, active: boolean, expand = false): { name: string; active: boolean; file: string; endpoint: string; api_key: string; output_format: string } {
+/** A profile as `show` and `list` print it: never a whole key or token. */
+interface ProfileView {
+  name: string;
+  active: boolean;
+  file: string;
+  endpoint: string;
+  auth_method: string;
+  api_key: string;
+  /** Only for `auth_method = "oauth"`: the login, tokens redacted like keys. */
+  user_email?: string;
+  expires_at?: string;
+  access_token?: string;
+  refresh_token?: string;
+  output_format: string;
+}
+
+function describe(name: string, active: boolean, expand = false): ProfileView {
   const file = profileFile(name);
   let config: ProfileConfig = {};
   let endpoint: string;
@@ -196,12 +220,26 @@ function describe(name: string, active: boolean, expand = false): { name: string
       }
     }
   }
-  return { name, active, file, endpoint, api_key: apiKey, output_format: config.output?.format ?? 'table' };
+  const method = config.auth?.auth_method ?? 'api-key';
+  const view: ProfileView = { name, active, file, endpoint, auth_method: method, api_key: apiKey, output_format: config.output?.format ?? 'table' };
+  if (method === 'oauth') {
+    const tokens = readOAuthTokens(config);
+    view.user_email = tokens?.userEmail ?? '(not logged in)';
+    view.expires_at = tokens ? new Date(tokens.expiresAt).toISOString() : '(none)';
+    view.access_token = tokens ? redactKey(tokens.accessToken) : '(none)';
+    view.refresh_token = tokens?.refreshToken ? redactKey(tokens.refreshToken) : '(none)';
+  }
+  return view;
 }
 
 /** Applies the given flags to a profile; routing flags replace the whole `[routing]` section. */
 function applyFields(base: ProfileConfig, flags: ProfileFlags): ProfileConfig {
   const config: ProfileConfig = { ...base };
+  if (flags.authMethod !== undefined) {
+    if (!(AUTH_METHODS as readonly string[]).includes(flags.authMethod)) throw new UsageError(`--auth-method must be one of ${AUTH_METHODS.join(', ')}`);
+    if (flags.authMethod === 'oauth' && flags.apiKey !== undefined) throw new UsageError('--api-key and --auth-method oauth exclude each other');
+    config.auth = { ...config.auth, auth_method: flags.authMethod };
+  }
   if (flags.apiKey !== undefined) config.auth = { ...config.auth, api_key: flags.apiKey };
   const routingFlags = [flags.endpoint, flags.region, flags.singleHost].filter((v) => v !== undefined);
   if (routingFlags.length > 1) throw new UsageError('--endpoint, --region and --single-host exclude each other');
@@ -224,7 +262,7 @@ function applyFields(base: ProfileConfig, flags: ProfileFlags): ProfileConfig {
 }
 
 function fromFile(flags: ProfileFlags): ProfileConfig {
-  const others = (['apiKey', 'endpoint', 'region', 'singleHost', 'singlePort', 'outputFormat'] as const).filter((f) => flags[f] !== undefined);
+  const others = (['apiKey', 'authMethod', 'endpoint', 'region', 'singleHost', 'singlePort', 'outputFormat'] as const).filter((f) => flags[f] !== undefined);
   if (others.length > 0) throw new UsageError('--from-file replaces the whole profile; do not combine it with other fields');
   const file = flags.fromFile!;
   let config: ProfileConfig;

@@ -3,6 +3,7 @@ import { CliError, UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import { expandReferences } from './expand.js';
 import { activeProfileName, profileFile } from '../../profiles/paths.js';
+import { authMethod, type AuthMethod } from '../../profiles/oauth-tokens.js';
 import type { ProfileConfig } from '../../profiles/profile-file.js';
 import { DEFAULT_ENDPOINT, parseEndpoint, routingEndpoint } from '../../profiles/routing.js';
 
@@ -21,6 +22,11 @@ export interface Settings {
   endpointSource: SettingSource;
   apiKey: string | undefined;
   apiKeySource: SettingSource | undefined;
+  /**
+   * The profile's `[auth] auth_method`. With `oauth` the profile's tokens authenticate, unless a key comes from the
+   * flag or the environment (those win, as they win over a profile's key).
+   */
+  authMethod: AuthMethod;
   /** The profile consulted (the `-p` one or the active one), and whether its file exists. */
   profileName: string;
   profile: ProfileConfig | undefined;
@@ -78,11 +84,11 @@ export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.Proces
   let apiKeySource: SettingSource | undefined;
   if (flags.apiKey) [apiKey, apiKeySource] = [flags.apiKey, 'flag'];
   else if (env.ARIZE_API_KEY) [apiKey, apiKeySource] = [env.ARIZE_API_KEY, 'env'];
-  else if (profile?.auth?.api_key) {
+  else if (authMethod(profile) === 'api-key' && profile?.auth?.api_key) {
     const raw = profile.auth.api_key;
     [apiKey, apiKeySource] = [configError(() => expandReferences(raw, env)), 'profile'];
   }
-  return { endpoint, endpointSource, apiKey, apiKeySource, profileName, profile, outputFormat: profile?.output?.format };
+  return { endpoint, endpointSource, apiKey, apiKeySource, authMethod: authMethod(profile), profileName, profile, outputFormat: profile?.output?.format };
 
   function configError<T>(fn: () => T): T {
     try {
