@@ -7,7 +7,8 @@ import { expandReferences } from '../../src/cli/profiles/expand.js';
 import { activeProfileName, profileFile } from '../../src/profiles/paths.js';
 import { readProfileFile } from '../../src/profiles/profile-file.js';
 import { redactKey } from '../../src/cli/profiles/redact.js';
-import { endpointRouting, routingEndpoint } from '../../src/profiles/routing.js';
+import { authMethod, readOAuthTokens, withOAuthTokens, withoutOAuthTokens } from '../../src/profiles/oauth-tokens.js';
+import { endpointRouting, routingAppEndpoint, routingEndpoint } from '../../src/profiles/routing.js';
 import { resolveSettings } from '../../src/cli/profiles/settings.js';
 import { deleteProfile, listProfileNames, readProfile, setActiveProfile, writeProfile } from '../../src/profiles/store.js';
 
@@ -55,6 +56,49 @@ describe('profile files', () => {
   it('name the file when the TOML is malformed', () => {
     writeFileSync(join(dir, 'config.toml'), '[auth\n');
     expect(() => readProfileFile(join(dir, 'config.toml'))).toThrow(/config\.toml is not valid TOML/);
+  });
+});
+
+describe('OAuth profiles (ax auth login)', () => {
+  const tokens = { accessToken: 'at-secret', refreshToken: 'rt-secret', expiresAt: Date.parse('2026-12-02T10:00:00.250Z'), userEmail: 'jane@example.com' };
+
+  it('keep the tokens where Arize\'s CLI does: [auth] auth_method, [auth.oauth] with expires_at in UTC seconds', () => {
+    const file = writeProfile('work', withOAuthTokens({ routing: { single_host: '127.0.0.1', single_port: 8080 } }, tokens), env);
+    expect(mode(file)).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain(
+      '[auth]\nauth_method = "oauth"\n\n[auth.oauth]\naccess_token = "at-secret"\nrefresh_token = "rt-secret"\nexpires_at = "2026-12-02T10:00:00Z"\nuser_email = "jane@example.com"\n',
+    );
+    const config = readProfile('work', env);
+    expect(authMethod(config)).toBe('oauth');
+    expect(readOAuthTokens(config)).toEqual({ ...tokens, expiresAt: Date.parse('2026-12-02T10:00:00Z') });
+  });
+
+  it('read an expires_at written as a bare TOML datetime, and treat an unreadable one as expired', () => {
+    writeFileSync(join(dir, 'config.toml'), '[auth]\nauth_method = "oauth"\n[auth.oauth]\naccess_token = "a"\nexpires_at = 2026-12-02T10:00:00Z\n');
+    expect(readOAuthTokens(readProfile('default', env))).toEqual({ accessToken: 'a', refreshToken: undefined, expiresAt: Date.parse('2026-12-02T10:00:00Z'), userEmail: undefined });
+    writeFileSync(join(dir, 'config.toml'), '[auth]\nauth_method = "oauth"\n[auth.oauth]\naccess_token = "a"\nexpires_at = "soon"\n');
+    expect(readOAuthTokens(readProfile('default', env))?.expiresAt).toBe(0);
+  });
+
+  it('forget the tokens on logout but keep auth_method, so `ax auth login` logs the profile in again', () => {
+    const cleared = withoutOAuthTokens(withOAuthTokens({ output: { format: 'json' } }, tokens));
+    expect(cleared).toEqual({ auth: { auth_method: 'oauth' }, output: { format: 'json' } });
+    expect(readOAuthTokens(cleared)).toBeUndefined();
+    expect(authMethod({ auth: { api_key: 'ak-x' } })).toBe('api-key');
+  });
+
+  it('authenticate with the login unless --api-key or ARIZE_API_KEY says otherwise; a stray api_key is ignored', async () => {
+    writeProfile('default', withOAuthTokens({ auth: { api_key: 'ak-stale' } }, tokens), env);
+    expect(await resolveSettings({}, env)).toMatchObject({ authMethod: 'oauth', apiKey: undefined, apiKeySource: undefined });
+    expect(await resolveSettings({}, { ...env, ARIZE_API_KEY: 'ak-env' })).toMatchObject({ authMethod: 'oauth', apiKey: 'ak-env', apiKeySource: 'env' });
+    expect(await resolveSettings({ apiKey: 'ak-flag' }, env)).toMatchObject({ apiKey: 'ak-flag', apiKeySource: 'flag' });
+  });
+
+  it('log in at the app URL: Arize\'s app host for region and base_domain, else the API endpoint itself', () => {
+    expect(routingAppEndpoint({ region: 'eu-west-1a' }, 'https://api.eu-west-1a.arize.com')).toBe('https://app.eu-west-1a.arize.com');
+    expect(routingAppEndpoint({ base_domain: 'corp.example' }, 'https://api.corp.example')).toBe('https://app.corp.example');
+    expect(routingAppEndpoint({ single_host: 'ax.local', single_port: 8080 }, 'https://ax.local:8080')).toBe('https://ax.local:8080');
+    expect(routingAppEndpoint(undefined, 'http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
   });
 });
 
