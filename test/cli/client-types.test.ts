@@ -162,6 +162,14 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.sso.serviceProvider).returns.resolves.toEqualTypeOf<Static<typeof w.ServiceProviderInfo>>();
   });
 
+  it('types CLI logins by src/wire/oauth.ts (issue 11)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    expectTypeOf(ax.oauthGrants.list).parameter(0).toEqualTypeOf<Static<typeof wireOAuth.OAuthGrantListQuery> | undefined>();
+    expectTypeOf(ax.oauthGrants.list).returns.resolves.toEqualTypeOf<{ oauth_grants: Static<typeof wireOAuth.OAuthGrant>[]; pagination: Static<typeof wireCommon.Pagination> }>();
+    expectTypeOf(ax.oauthGrants.iterate).returns.toEqualTypeOf<AsyncGenerator<Static<typeof wireOAuth.OAuthGrant>, void, undefined>>();
+    expectTypeOf(ax.oauthGrants.revoke).returns.resolves.toEqualTypeOf<void>();
+  });
+
   // The types above follow src/wire; this makes sure the server validates with src/wire too, so that a route cannot
   // take a request shape of its own (written inline) that the client would not know about.
   it('validates every request body, query and path of the server with a schema exported by src/wire (issue 9)', async () => {
