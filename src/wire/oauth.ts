@@ -19,7 +19,7 @@ export const OAuthInteraction = Type.Object({
   redirect_port: Type.Integer(),
   scopes: Type.Array(Type.String()),
   /** What approving lets the client do, as sentences. */
-  permissions: Type.Array(Type.String()),
+  allows: Type.Array(Type.String()),
   /** The console user who would approve; null when nobody is signed in (the page signs in first). */
   user: Type.Union([Type.Object({ id: Id, email: Type.String(), name: Type.String() }), Type.Null()]),
   expires_at: Timestamp,

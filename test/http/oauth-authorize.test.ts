@@ -137,7 +137,7 @@ describe('the console consent step (/auth/oauth/interactions)', () => {
     expect(before.status).toBe(200);
     expect(await before.json()).toMatchObject({
       uid, client_id: 'arize-cli', client_name: expect.any(String), redirect_port: req.port, scopes: ['openid', 'email'],
-      permissions: expect.arrayContaining([expect.any(String)]), user: null, expires_at: expect.any(String),
+      allows: expect.arrayContaining([expect.any(String)]), user: null, expires_at: expect.any(String),
     });
     await consoleSignIn(jar, server.url, ADMIN.email, ADMIN.password);
     const after = await jar.fetch(interaction(uid));

@@ -28,7 +28,7 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
     const view = await describeInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE]);
     return {
       uid: view.uid, client_id: view.clientId, client_name: view.clientName, redirect_port: view.redirectPort, scopes: view.scopes,
-      permissions: view.permissions, expires_at: view.expiresAt.toISOString(),
+      allows: view.allows, expires_at: view.expiresAt.toISOString(),
       user: view.user && { id: encodeId('User', view.user.id), email: view.user.email, name: view.user.name },
     };
   });

@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../service-deps.js';
 import { resolveSession } from '../session-resolver.js';
 import { requireCsrf, requireSession, type RequestOrigin, sessionTiming } from '../sessions.js';
 import { AuditLogRepository } from '../../store/repositories/audit-logs.js';
-import { CLI_CLIENT, CLI_PERMISSIONS } from './provider.js';
+import { CLI_CLIENT, CLI_ALLOWS } from './provider.js';
 
 /** The interaction as the consent page shows it (wire: OAuthInteraction). */
 export interface InteractionView {
@@ -14,7 +14,7 @@ export interface InteractionView {
   clientName: string;
   redirectPort: number;
   scopes: string[];
-  permissions: string[];
+  allows: string[];
   user: { id: number; email: string; name: string } | null;
   expiresAt: Date;
 }
@@ -50,7 +50,7 @@ export async function describeInteraction(ctx: ServiceDeps, provider: Provider, 
     clientName: CLI_CLIENT.client_name,
     redirectPort: portOf(interaction.params.redirect_uri),
     scopes: GRANTED_SCOPES.filter((scope) => requested.includes(scope)),
-    permissions: CLI_PERMISSIONS,
+    allows: CLI_ALLOWS,
     user: session && !session.principal.isBot ? { id: session.principal.userId, email: session.principal.email, name: session.principal.name } : null,
     expiresAt: new Date(interaction.exp * 1000),
   };

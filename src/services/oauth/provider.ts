@@ -40,7 +40,7 @@ export const CLI_CLIENT = {
 } as const;
 
 /** What a grant lets the CLI do, as the consent page says it. */
-export const CLI_PERMISSIONS = [
+export const CLI_ALLOWS = [
   'Act as you on this server\'s API, with your current roles (it never gets more rights than you have)',
   'Stay signed in for up to 90 days, until you log out or revoke it under Settings → CLI logins',
 ];

@@ -107,11 +107,11 @@ export function AuthorizePage({ uid }: { uid: string }) {
         <p className="muted small">
           Client: {interaction.client_name} (<code>{interaction.client_id}</code>)
         </p>
-        {interaction.permissions.length > 0 && (
+        {interaction.allows.length > 0 && (
           <>
             <p className="strong">If you approve, it can:</p>
             <ul>
-              {interaction.permissions.map((permission) => (
+              {interaction.allows.map((permission) => (
                 <li key={permission}>{permission}</li>
               ))}
             </ul>
