@@ -54,8 +54,8 @@ export async function logIn(store: ProfileTokenStore, app: string, options: Logi
       });
       answer = await Promise.race([listener.answer, fallback, timeout]);
     }
-    const reason = refusal(answer, secrets.state);
     if (answer.state !== secrets.state) throw new CliError('the browser answer did not match this login; try again', { exitCode: EXIT.AUTH });
+    const reason = refusal(answer, secrets.state);
     if (reason !== undefined) {
       throw new CliError(answer.error === 'access_denied' ? `the login was denied in the browser (${reason})` : `the login failed: ${reason}`, {
         exitCode: EXIT.AUTH,

@@ -15,7 +15,7 @@ export const EXIT_CODE_MEANINGS: readonly { code: ExitCode; meaning: string }[] 
   { code: EXIT.OK, meaning: 'success (also: a confirmation was declined; a role binding already existed)' },
   { code: EXIT.GENERAL, meaning: 'general or configuration error (bad profile, unset ${VAR}, server failed to start)' },
   { code: EXIT.USAGE, meaning: 'usage error: unknown command or flag, invalid value, missing --force without a terminal' },
-  { code: EXIT.AUTH, meaning: 'authentication: no API key configured, or the server answered 401' },
+  { code: EXIT.AUTH, meaning: 'authentication: no API key or login configured, the server answered 401, or the browser login failed or ended' },
   { code: EXIT.API, meaning: 'any other API error (4xx/5xx), a name that resolves to nothing or to several, server unreachable' },
   { code: EXIT.FILE_IO, meaning: 'a file could not be read or written (-o FILE, --env-file, --assignments, profiles)' },
   { code: EXIT.INTERRUPTED, meaning: 'interrupted (Ctrl-C)' },
