@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT } from './server.js';
+import { expect } from 'vitest';
+import { createTestDatabase } from './database.js';
+import { ADMIN_PASSWORD, REPO_ROOT } from './server.js';
 
 export interface ServerProcess {
   url: string;
@@ -44,4 +49,55 @@ export async function spawnServerProcess(env: Record<string, string>): Promise<S
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** Two server processes on one fresh PostgreSQL schema, as a scaled-out deployment runs them. */
+export interface ProcessPair {
+  a: ServerProcess;
+  b: ServerProcess;
+  /** The database both use, for fixtures written straight into it. */
+  databaseUrl: string;
+  /** A's data directory. */
+  dataDir: string;
+  /** The key pepper both use (hex), to digest keys a fixture inserts. */
+  keyPepper: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts two processes on one new test database, sharing what a deployment shares (the admin key, the key pepper
+ * and token key kept outside the database, and `AX_PUBLIC_URL` when given: the URL of the load balancer in front).
+ */
+export async function startProcessPair(options: { adminKey: string; publicUrl?: string; env?: Record<string, string> }): Promise<ProcessPair> {
+  const database = await createTestDatabase();
+  const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
+  const shared = {
+    DATABASE_URL: database.url!, AX_ADMIN_API_KEY: options.adminKey, AX_ADMIN_PASSWORD: ADMIN_PASSWORD, AX_AUTH_FAILURE_LIMIT: '10000',
+    AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'),
+    ...(options.publicUrl ? { AX_PUBLIC_URL: options.publicUrl } : {}), ...options.env,
+  };
+  const env = (dir: string) => ({ ...shared, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize') });
+  // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
+  const a = await spawnServerProcess(env(dirs[0]!));
+  const b = await spawnServerProcess(env(dirs[1]!));
+  return {
+    a, b, databaseUrl: database.url!, dataDir: dirs[0]!, keyPepper: shared.AX_KEY_PEPPER,
+    async stop() {
+      await Promise.all([a.stop(), b.stop()]);
+      await database.drop();
+      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
+}
+
+/** Milliseconds from `since` until `credential` is first refused (401) on `GET /v2/me` at `url`; gives up after 5 s. */
+export async function msUntilRefused(url: string, credential: string, since: number): Promise<number> {
+  for (;;) {
+    const res = await fetch(`${url}/v2/me`, { headers: { authorization: `Bearer ${credential}` } });
+    await res.arrayBuffer();
+    const elapsed = performance.now() - since;
+    if (res.status === 401) return elapsed;
+    expect(res.status).toBe(200);
+    if (elapsed > 5000) return elapsed;
+  }
 }

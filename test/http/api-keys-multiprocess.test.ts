@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { digestKey, generateKey } from '../../src/keys/index.js';
 import { openStore } from '../../src/store/database.js';
-import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
-import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { testBackend } from '../helpers/database.js';
+import { msUntilRefused, type ProcessPair, type ServerProcess, startProcessPair } from '../helpers/server-process.js';
 import type { Json } from '../helpers/server.js';
 
 /**
@@ -18,9 +14,6 @@ import type { Json } from '../helpers/server.js';
  */
 const ADMIN_KEY = `ak-multiprocess-admin-${Math.random().toString(36).slice(2)}`;
 const DEADLINE_MS = 1000;
-/** The processes of a deployment share the secrets kept outside the database (README, multi-process PostgreSQL). */
-const KEY_PEPPER = randomBytes(32).toString('hex');
-const TOKEN_KEY = randomBytes(32).toString('hex');
 
 interface Answer { status: number; body: Json }
 
@@ -34,42 +27,20 @@ async function call(url: string, method: string, path: string, key: string, body
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Milliseconds from `since` until `key` is first refused (401) by the server at `url`; gives up after 5 s. */
-async function msUntilRefused(url: string, key: string, since: number): Promise<number> {
-  for (;;) {
-    const res = await call(url, 'GET', '/v2/me', key);
-    const elapsed = performance.now() - since;
-    if (res.status === 401) return elapsed;
-    expect(res.status).toBe(200);
-    if (elapsed > 5000) return elapsed;
-  }
-}
-
 describe.skipIf(testBackend !== 'postgres')(
   'two server processes on one PostgreSQL database (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
   () => {
-    let database: TestDatabase;
-    let dirs: string[] = [];
+    let pair: ProcessPair;
     let a: ServerProcess;
     let b: ServerProcess;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-mp-a-')), mkdtemp(join(tmpdir(), 'ax-mp-b-'))]);
-      const env = (dir: string) => ({
-        DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
-        AX_ADMIN_PASSWORD: 'seven quiet rivers under glass', AX_AUTH_FAILURE_LIMIT: '10000',
-        AX_KEY_PEPPER: KEY_PEPPER, AX_TOKEN_KEY: TOKEN_KEY,
-      });
-      // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
-      a = await spawnServerProcess(env(dirs[0]!));
-      b = await spawnServerProcess(env(dirs[1]!));
+      pair = await startProcessPair({ adminKey: ADMIN_KEY });
+      ({ a, b } = pair);
     }, 90_000);
 
     afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await database?.drop();
-      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      await pair?.stop();
     });
 
     async function newUserKey(server: ServerProcess): Promise<{ id: string; key: string }> {
@@ -132,9 +103,9 @@ describe.skipIf(testBackend !== 'postgres')(
 
     /** A MEMBER user with a USER key, written straight into the shared database (no sign-in round trip). */
     async function insertUserWithKey(email: string, extraKeys = 0): Promise<{ id: string; key: string }> {
-      const store = openStore({ dataDir: dirs[0]!, databaseUrl: database.url });
+      const store = openStore({ dataDir: pair.dataDir, databaseUrl: pair.databaseUrl });
       try {
-        const pepper = Buffer.from(KEY_PEPPER, 'hex');
+        const pepper = Buffer.from(pair.keyPepper, 'hex');
         const now = new Date().toISOString();
         const { id } = await store.db.insertInto('users').values({
           account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,

@@ -1,14 +1,11 @@
 import { createPublicKey, createVerify, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import {
   cliLogin, consoleSignIn, exchangeCode, pkcePair, randomLoopbackPort, refreshTokens, revokeToken, startAuthorize,
 } from '../helpers/cli-login.js';
-import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
-import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { testBackend } from '../helpers/database.js';
+import { msUntilRefused, type ProcessPair, type ServerProcess, startProcessPair } from '../helpers/server-process.js';
 
 /**
  * `ax auth login` on two server processes sharing one PostgreSQL database behind one public URL (identity.md §8,
@@ -19,8 +16,6 @@ const ADMIN_KEY = `ak-oauth-mp-admin-${Math.random().toString(36).slice(2)}`;
 const ADMIN = { email: 'admin@localhost', password: 'seven quiet rivers under glass' };
 const PUBLIC_URL = 'http://ax.multiprocess.test';
 const DEADLINE_MS = 1000;
-const KEY_PEPPER = randomBytes(32).toString('hex');
-const TOKEN_KEY = randomBytes(32).toString('hex');
 
 async function status(url: string, path: string, token: string, method = 'GET'): Promise<number> {
   const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${token}` } });
@@ -28,41 +23,20 @@ async function status(url: string, path: string, token: string, method = 'GET'):
   return res.status;
 }
 
-/** Milliseconds from `since` until `token` is first refused (401) at `url`; gives up after 5 s. */
-async function msUntilRefused(url: string, token: string, since: number): Promise<number> {
-  for (;;) {
-    const answer = await status(url, '/v2/me', token);
-    const elapsed = performance.now() - since;
-    if (answer === 401) return elapsed;
-    expect(answer).toBe(200);
-    if (elapsed > 5000) return elapsed;
-  }
-}
-
 describe.skipIf(testBackend !== 'postgres')(
   'ax auth login on two server processes on one PostgreSQL database (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
   () => {
-    let database: TestDatabase;
-    let dirs: string[] = [];
+    let pair: ProcessPair;
     let a: ServerProcess;
     let b: ServerProcess;
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-oauth-mp-a-')), mkdtemp(join(tmpdir(), 'ax-oauth-mp-b-'))]);
-      const env = (dir: string) => ({
-        DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
-        AX_ADMIN_PASSWORD: ADMIN.password, AX_AUTH_FAILURE_LIMIT: '10000', AX_PUBLIC_URL: PUBLIC_URL,
-        AX_KEY_PEPPER: KEY_PEPPER, AX_TOKEN_KEY: TOKEN_KEY,
-      });
-      a = await spawnServerProcess(env(dirs[0]!));
-      b = await spawnServerProcess(env(dirs[1]!));
+      pair = await startProcessPair({ adminKey: ADMIN_KEY, publicUrl: PUBLIC_URL });
+      ({ a, b } = pair);
     }, 90_000);
 
     afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await database?.drop();
-      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      await pair?.stop();
     });
 
     it('a login started on A is approved on B, resumed on A and its code traded on B', async () => {

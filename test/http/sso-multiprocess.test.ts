@@ -1,28 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from '../helpers/cookie-jar.js';
-import { createTestDatabase, testBackend, type TestDatabase } from '../helpers/database.js';
+import { testBackend } from '../helpers/database.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
-import { spawnServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { type ProcessPair, type ServerProcess, startProcessPair } from '../helpers/server-process.js';
 
 /**
  * SSO state lives in the database, so any process may finish any login and none may finish one twice (identity.md
  * §8): two server processes on one PostgreSQL database behind one public URL, as behind a load balancer.
  */
 const ADMIN_KEY = `ak-sso-mp-admin-${Math.random().toString(36).slice(2)}`;
-const KEY_PEPPER = randomBytes(32).toString('hex');
-const TOKEN_KEY = randomBytes(32).toString('hex');
 /** What browsers and the IdP use: the EntityID, the audience and the ACS of both processes. */
 const PUBLIC_URL = 'http://sso-lb.test';
 
 describe.skipIf(testBackend !== 'postgres')(
   'SSO across two server processes on one PostgreSQL database (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
   () => {
-    let database: TestDatabase;
-    let dirs: string[] = [];
+    let pair: ProcessPair;
     let a: ServerProcess;
     let b: ServerProcess;
     let idp: SamlTestIdp;
@@ -49,15 +43,8 @@ describe.skipIf(testBackend !== 'postgres')(
     }
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-sso-mp-a-')), mkdtemp(join(tmpdir(), 'ax-sso-mp-b-'))]);
-      const env = (dir: string) => ({
-        DATABASE_URL: database.url!, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: ADMIN_KEY,
-        AX_ADMIN_PASSWORD: 'seven quiet rivers under glass', AX_AUTH_FAILURE_LIMIT: '10000',
-        AX_KEY_PEPPER: KEY_PEPPER, AX_TOKEN_KEY: TOKEN_KEY, AX_PUBLIC_URL: PUBLIC_URL,
-      });
-      a = await spawnServerProcess(env(dirs[0]!));
-      b = await spawnServerProcess(env(dirs[1]!));
+      pair = await startProcessPair({ adminKey: ADMIN_KEY, publicUrl: PUBLIC_URL });
+      ({ a, b } = pair);
       idp = await SamlTestIdp.create();
       const created = await fetch(`${a.url}/v2/saml-identity-providers`, {
         method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
@@ -69,9 +56,7 @@ describe.skipIf(testBackend !== 'postgres')(
     }, 90_000);
 
     afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await database?.drop();
-      await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+      await pair?.stop();
     });
 
     it('publishes one SP key pair from both processes, and a provider created on A routes on B', async () => {
