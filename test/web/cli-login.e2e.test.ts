@@ -68,10 +68,13 @@ describe('ax auth login with Chromium', () => {
     page.setDefaultTimeout(15_000);
     await page.goto(url);
     await page.waitForURL(/\/login\?next=%2Fauthorize%2F/);
+    await page.getByText('Sign in to approve or deny the login of ax').waitFor();
     await page.getByLabel('Email', { exact: true }).fill('admin@localhost');
     await page.getByLabel('Password', { exact: true }).fill(server.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Authorize ax' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Authorize ax' }).waitFor().catch(async (error: Error) => {
+      throw new Error(`${error.message}\nThe page at ${page.url()} shows: ${await page.locator('body').innerText()}`);
+    });
     await page.getByRole('button', { name: 'Approve', exact: true }).click();
     await page.waitForURL(`${server.url}/auth/cli/callback?status=success`);
 

@@ -76,6 +76,8 @@ export async function logIn(store: ProfileTokenStore, app: string, options: Logi
 async function askForRedirect(printer: Printer, signal: AbortSignal): Promise<CallbackAnswer> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   signal.addEventListener('abort', () => rl.close(), { once: true });
+  // readline takes Ctrl-C for itself; send it on, so the command ends as everywhere else (exit 130).
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
     for (;;) {
       const line = (await rl.question(PASTE_PROMPT, { signal })).trim();

@@ -64,9 +64,10 @@ export class LoopbackListener {
     const answer = callbackAnswer(url.searchParams);
     const reason = refusal(answer, this.state);
     const result = new URLSearchParams(reason === undefined ? { status: 'success' } : { status: 'error', reason: pageReason(reason) });
+    // Closed once the redirect is flushed: closing at once could cut it off, leaving the browser on an error.
+    res.once('finish', () => this.close());
     res.writeHead(302, { location: `${this.app}/auth/cli/callback?${result}`, connection: 'close' }).end();
     this.deliver(answer);
-    this.close();
   }
 }
 
