@@ -1,4 +1,5 @@
 import type { BearerTokenSource } from '../../client/transport.js';
+import { activeProfileName } from '../../profiles/paths.js';
 import { readOAuthTokens, withOAuthTokens, withoutOAuthTokens, type OAuthTokens } from '../../profiles/oauth-tokens.js';
 import { CliError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
@@ -12,8 +13,13 @@ export function loginEnded(): CliError {
   return new CliError('your login has ended; run `ax auth login`', { exitCode: EXIT.AUTH });
 }
 
-export function notLoggedIn(profileName: string): CliError {
-  return new CliError(`profile ${profileName} is not logged in`, { exitCode: EXIT.AUTH, suggestion: `Run \`ax auth login${profileName === 'default' ? '' : ` -p ${profileName}`}\`.` });
+/** The command that logs a profile in: `-p` only when it is not the active one. */
+export function loginCommand(profileName: string, env: NodeJS.ProcessEnv): string {
+  return profileName === activeProfileName(env) ? 'ax auth login' : `ax auth login -p ${profileName}`;
+}
+
+export function notLoggedIn(profileName: string, env: NodeJS.ProcessEnv): CliError {
+  return new CliError(`profile ${profileName} is not logged in`, { exitCode: EXIT.AUTH, suggestion: `Run \`${loginCommand(profileName, env)}\`.` });
 }
 
 /**
@@ -31,7 +37,7 @@ export class OAuthSession implements BearerTokenSource {
 
   async current(): Promise<string> {
     const tokens = this.latest;
-    if (!tokens) throw notLoggedIn(this.store.profileName);
+    if (!tokens) throw notLoggedIn(this.store.profileName, this.store.env);
     if (!expiresSoon(tokens)) return tokens.accessToken;
     return (await this.refresh(expiresSoon)).accessToken;
   }
@@ -46,7 +52,7 @@ export class OAuthSession implements BearerTokenSource {
     return this.store.locked(async () => {
       const config = this.store.read();
       const tokens = readOAuthTokens(config);
-      if (!tokens) throw notLoggedIn(this.store.profileName);
+      if (!tokens) throw notLoggedIn(this.store.profileName, this.store.env);
       if (!needs(tokens)) return (this.latest = tokens);
       if (!tokens.refreshToken) {
         this.store.write(withoutOAuthTokens(config));

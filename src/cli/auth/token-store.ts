@@ -15,7 +15,7 @@ const LOCK_POLL_MS = 200;
 export class ProfileTokenStore {
   readonly file: string;
 
-  constructor(readonly profileName: string, private readonly env: NodeJS.ProcessEnv) {
+  constructor(readonly profileName: string, readonly env: NodeJS.ProcessEnv) {
     this.file = profileFile(profileName, env);
   }
 

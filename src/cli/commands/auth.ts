@@ -3,6 +3,7 @@ import { HttpError } from '../../client/errors.js';
 import { readOAuthTokens, withoutOAuthTokens } from '../../profiles/oauth-tokens.js';
 import { logIn } from '../auth/login.js';
 import { revokeToken } from '../auth/oauth-endpoints.js';
+import { loginCommand } from '../auth/oauth-session.js';
 import { ProfileTokenStore } from '../auth/token-store.js';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../errors/cli-error.js';
@@ -112,15 +113,15 @@ async function showStatus(ctx: CommandContext): Promise<void> {
   };
   ctx.printer.object(status);
   if (problem !== undefined) {
-    ctx.printer.warn(`${problem}; ${nextStep(settings)}`);
+    ctx.printer.warn(`${problem}; ${nextStep(settings, ctx.env)}`);
     process.exitCode = EXIT.AUTH;
   }
 }
 
 /** What to run to log the profile in. */
-function nextStep({ profile, profileName, authMethod }: Settings): string {
-  if (!profile || authMethod !== 'oauth') return `create a profile that logs in: \`ax profiles create NAME --auth-method oauth --endpoint URL\``;
-  return `run \`ax auth login${profileName === 'default' ? '' : ` -p ${profileName}`}\``;
+function nextStep({ profile, profileName, authMethod }: Settings, env: NodeJS.ProcessEnv): string {
+  if (!profile || authMethod !== 'oauth') return 'create a profile that logs in: `ax profiles create NAME --auth-method oauth --endpoint URL`';
+  return `run \`${loginCommand(profileName, env)}\``;
 }
 
 async function logOut(ctx: CommandContext): Promise<void> {

@@ -85,7 +85,7 @@ export function build(): Command {
           { header: 'ACTIVE', value: (p) => (p.active ? '*' : '') },
           { header: 'NAME', value: (p) => p.name },
           { header: 'ENDPOINT', value: (p) => p.endpoint, shrinkable: true },
-          { header: 'API KEY', value: (p) => p.api_key },
+          { header: 'API KEY', value: (p) => (p.auth_method === 'oauth' ? `(browser login: ${p.user_email})` : p.api_key) },
         ],
       });
     }, { offline: true }));

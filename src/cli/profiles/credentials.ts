@@ -29,7 +29,7 @@ export function authenticatedClient(settings: Settings, env: NodeJS.ProcessEnv, 
   if (apiKey) return new AxClient({ endpoint, apiKey, userAgent });
   if (settings.authMethod === 'oauth') {
     const session = oauthSession(settings, env);
-    if (!session.tokens) throw notLoggedIn(settings.profileName);
+    if (!session.tokens) throw notLoggedIn(settings.profileName, env);
     return new AxClient({ endpoint, tokens: session, userAgent });
   }
   throw new CliError('no API key configured', {
