@@ -186,6 +186,26 @@ describe('ax auth login: the browser flow against a real server', () => {
     expect((await runAx(['auth', 'status'], { env })).code).toBe(EXIT.AUTH);
   });
 
+  it('`ax auth logout` with the server unreachable warns, and still forgets the tokens (exit 0)', async () => {
+    const env = await loggedIn('offline');
+    expect((await runAx(['profiles', 'update', 'offline', '--endpoint', 'http://127.0.0.1:9'], { env })).code).toBe(0);
+    const out = await runAx(['auth', 'logout'], { env });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('could not revoke the refresh token');
+    expect(out.stderr).toContain('could not revoke the access token');
+    expect(readProfile(env, 'offline').auth).toEqual({ auth_method: 'oauth' });
+  });
+
+  it('over SSH without a display the URL is printed and no browser is started', async () => {
+    const env = { ...machine(), SSH_CONNECTION: '10.0.0.2 50000 10.0.0.1 22' };
+    await oauthProfileWithoutLogin(env, 'remote');
+    const out = await runAx(['auth', 'login', '--timeout', '2'], { env });
+    // The stub browser would have logged in: the time running out shows that it was never started.
+    expect(out.code).toBe(EXIT.GENERAL);
+    expect(out.stderr).toMatch(new RegExp(`Open this URL in a browser to log in:\\s+${server.url.replace(/[.]/g, '\\.')}/oauth2/authorize\\?response_type=code&client_id=arize-cli&`));
+    expect(out.stderr).not.toContain('Opening the browser');
+  });
+
   it('a key from ARIZE_API_KEY wins over the profile\'s login (as it wins over a profile\'s key)', async () => {
     const env = await loggedIn('precedence');
     const wrong = await runAx(['users', 'list'], { env: { ...env, ARIZE_API_KEY: 'ak-not-a-key' } });

@@ -16,7 +16,7 @@ export interface LoginOptions {
   timeoutSeconds: number;
 }
 
-export const PASTE_PROMPT = 'Paste the URL your browser was sent to: ';
+const PASTE_PROMPT = 'Paste the URL your browser was sent to: ';
 
 /**
  * `ax auth login` (identity.md §7.1): a loopback listener, the browser (or the printed URL and a paste prompt —
