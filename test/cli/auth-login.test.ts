@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,17 @@ const STUB = fileURLToPath(new URL('../helpers/browser-stub.mjs', import.meta.ur
 const ADMIN = 'admin@localhost';
 
 let server: TestServer;
+const machines: string[] = [];
 beforeAll(async () => { server = await startTestServer({ testClock: true }); });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+  for (const dir of machines) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A fresh ARIZE_DIRECTORY whose browser is the stub, signing in as the bootstrap admin. */
 function machine(mode: 'approve' | 'deny' | 'tamper-state' = 'approve'): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'ax-auth-'));
+  machines.push(dir);
   return {
     ARIZE_DIRECTORY: dir,
     BROWSER: `'${process.execPath}' '${STUB}'`,

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -85,5 +85,6 @@ describe('ax auth login with Chromium', () => {
     expect(users.code, users.stderr).toBe(0);
     expect(JSON.parse(users.stdout).users.map((u: { email: string }) => u.email)).toContain('admin@localhost');
     await page.context().close();
+    rmSync(env.ARIZE_DIRECTORY, { recursive: true, force: true });
   });
 });
