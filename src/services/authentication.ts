@@ -5,7 +5,7 @@ import { parseKey } from '../keys/index.js';
 import type { ServiceDeps } from './service-deps.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { sessionTiming } from './sessions.js';
-import { principalOfAccessToken } from './oauth/access-tokens.js';
+import { looksLikeAccessToken, principalOfAccessToken } from './oauth/access-tokens.js';
 
 /** The request being authenticated, as far as limits and the failure record need it. */
 export interface AuthenticationAttempt {
@@ -13,6 +13,9 @@ export interface AuthenticationAttempt {
   /** `METHOD /route/pattern`. */
   operation: string;
 }
+
+/** One answer for every refused bearer value, whatever the reason (recorded, never told). */
+const BEARER_REFUSED = 'the API key or access token is missing, malformed, unknown, revoked or expired';
 
 /**
  * The principal of an API key. The key is verified first: a valid one is never refused for what others did. A
@@ -26,14 +29,13 @@ export async function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationA
     if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
     return result.principal;
   }
-  // Not an API key (`ak-…` or the imported admin key): an OAuth access token of `ax auth login`.
-  if (result.failure === 'malformed' && key) {
+  // Not an API key (`ak-…` or the imported admin key) but shaped like an OAuth access token of `ax auth login`.
+  if (result.failure === 'malformed' && looksLikeAccessToken(key)) {
     const principal = await principalOfAccessToken(ctx, key);
     if (principal) return principal;
-    return refuse(ctx, attempt, { reason: 'oauth_token_invalid' }, 'the access token is unknown, expired or revoked; run `ax auth login` again');
+    return refuse(ctx, attempt, { reason: 'oauth_token_invalid' }, BEARER_REFUSED);
   }
-  return refuse(ctx, attempt, { reason: result.failure, accountId: 'accountId' in result ? result.accountId : undefined, keyId },
-    'the API key is missing, malformed, unknown, revoked or expired');
+  return refuse(ctx, attempt, { reason: result.failure, accountId: 'accountId' in result ? result.accountId : undefined, keyId }, BEARER_REFUSED);
 }
 
 /** The console session the cookie names, or a 401 (429 past the address's failures) recorded as a failure. */
