@@ -166,6 +166,8 @@ export type CreatedApiKey = Static<typeof apiKeys.CreatedApiKey>;
 export type RefreshApiKeyRequest = Static<typeof apiKeys.RefreshApiKey>;
 /** `POST /v2/api-keys/{id}/refresh` answer: the new key record (new id) plus its raw key. */
 export type RefreshedApiKey = Static<typeof apiKeys.RefreshedApiKey>;
+/** `POST /v2/api-keys/{id}/transfer` body: the key's new owner (an ACTIVE user holding every permission of the key's roles). */
+export type TransferApiKeyRequest = Static<typeof apiKeys.TransferApiKey>;
 
 export type AuditLog = Static<typeof auditLogs.AuditLog>;
 /** A failed authentication, counted per address, reason, operation and targeted user in a 10-minute window (ours, not Arize's). */

@@ -15,4 +15,6 @@ export interface KeyRecord {
   is_bot: number;
   user_status: string;
   deleted_at: string | null;
+  /** Set while the user is deactivated: none of its keys works. */
+  deactivated_at: string | null;
 }

@@ -144,7 +144,7 @@ export class KeyVerifier {
       expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
       replaced: row.replaced_by_id !== null,
       principal,
-      principalActive: row.user_status === 'ACTIVE' && row.deleted_at === null,
+      principalActive: row.user_status === 'ACTIVE' && row.deleted_at === null && row.deactivated_at === null,
       loadedAtMs: now,
       accepted: { ok: true, principal },
       touchedAtMs: this.#lastUsedWritten.get(row.key_id),

@@ -13,7 +13,12 @@ import type { ApiKeyRow, Database } from '../store/schema.js';
 import { requireVisible } from './authorize.js';
 import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { createBotUser, presentBotUser, retireBotIfKeyless } from './service-key-bots.js';
-import { currentServiceKeyScope, requireServiceKeyControl, resolveServiceKeyScope, type ServiceKeyScopeInput } from './service-key-scope.js';
+import {
+  currentServiceKeyScope, requireServiceKeyControl, requireWithinCeiling, resolveServiceKeyScope, type ServiceKeyScopeInput,
+} from './service-key-scope.js';
+import { requireAccountAdmin } from './authorize.js';
+import { sessionPrincipal } from './sessions.js';
+import { findLiveUser } from './users-lookup.js';
 
 export interface ListApiKeysQuery {
   key_type?: 'USER' | 'SERVICE' | undefined;
@@ -171,6 +176,40 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.account_id, row.user_id, now, changes);
+  });
+}
+
+/**
+ * Gives a SERVICE key a new creator (account admin; identity.md §5.5), e.g. when the person who created it leaves:
+ * the new owner becomes its creator and the root of its chain of creators, so it controls and answers for the key.
+ * The owner must be a live, ACTIVE, not deactivated human of the account (else 422) holding today every permission
+ * the key's grants carry — the ceiling a creation or refresh is held to (else 403 naming the first one missing),
+ * decided on rights current inside the transaction. A USER key belongs to its user (422); a revoked key is 422.
+ */
+export async function transferApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string, input: { created_by_user_id: string }): Promise<ApiKeyRow> {
+  const { principal } = actor;
+  requireAccountAdmin(principal, 'transfer API keys');
+  const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
+  return runGrant(ctx, actor, async (trx, changes, snapshot) => {
+    const key = await findKey(trx, principal, id);
+    if (key.key_type !== 'SERVICE') throw unprocessable('api_key_id: a USER key belongs to its user and cannot be transferred');
+    if (keyStatus(key, isoNow(ctx.clock)) === 'REVOKED') throw unprocessable('api_key_id: the key is revoked; create a new key instead');
+    const owner = await findLiveUser(trx, principal.accountId, input.created_by_user_id, 'created_by_user_id');
+    if (owner.is_bot === 1 || owner.status !== 'ACTIVE' || owner.deactivated_at !== null) {
+      throw unprocessable(`created_by_user_id: the new owner must be an ACTIVE person; this user is ${owner.is_bot === 1 ? 'a bot' : owner.deactivated_at !== null ? 'deactivated' : owner.status}`);
+    }
+    try {
+      await requireWithinCeiling(trx, snapshot, sessionPrincipal(owner), await currentServiceKeyScope(trx, principal.accountId, key.user_id));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'FORBIDDEN') {
+        throw forbidden(`created_by_user_id: the new owner does not hold every permission of the key (${(error.detail ?? '').replaceAll('you do not', 'the new owner does not')})`);
+      }
+      throw error;
+    }
+    const row = await forAccount(trx, principal.accountId).apiKeys.transfer(key.id, owner.id);
+    if (!row) throw notFound('API key');
+    changes.key(row.public_id);
+    return row;
   });
 }
 

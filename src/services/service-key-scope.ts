@@ -126,7 +126,7 @@ class RoleResolver {
   }
 }
 
-async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
+export async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
   if (scope.accountRole === 'ADMIN' && principal.role !== 'ADMIN') {
     throw forbidden('account_role: only an account admin may create a service key with the account role ADMIN');
   }

@@ -28,7 +28,7 @@ export interface SignedIn {
 /**
  * Signs a person in with email and password. Accepted: an ACTIVE user's password, or the temporary password of
  * a user invited with TEMPORARY_PASSWORD (who becomes ACTIVE and must change it). Everything else — unknown
- * email, wrong password, an invitation not yet accepted, bots, deleted users — is one 401, after the same
+ * email, wrong password, an invitation not yet accepted, bots, deleted or deactivated users — is one 401, after the same
  * scrypt work (a decoy hash where there is no password to check) so timing does not tell them apart either.
  *
  * Limits:
@@ -107,9 +107,17 @@ function rateLimited(retryAfter: number): ApiError {
   return new ApiError('RATE_LIMITED', `too many failed sign-ins; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
 }
 
-/** The hash a sign-in may match: none for EXPIRED users, nor for invited users without a temporary password. */
+/**
+ * The hash a sign-in may match: none for EXPIRED or deactivated users (identity.md §5.5), nor for invited users
+ * without a temporary password.
+ */
 function usablePasswordHash(user: UserRow): string | null {
-  return user.status === 'EXPIRED' ? null : user.password_hash;
+  return user.status === 'EXPIRED' || user.deactivated_at !== null ? null : user.password_hash;
+}
+
+function failureReason(user: UserRow): string {
+  if (user.deactivated_at !== null) return 'deactivated';
+  return usablePasswordHash(user) === null ? `user is ${user.status} without a password` : 'wrong password';
 }
 
 /** One failure per account that holds the email (none known: one without an account), with the reason. */
@@ -118,6 +126,6 @@ async function recordFailure(ctx: ServiceDeps, origin: RequestOrigin, candidates
     ? [{ accountId: null, ip: origin.ip, reason: 'unknown email', operation: origin.operation }]
     : candidates.map((c) => ({
       accountId: c.account_id, userId: c.id, ip: origin.ip, operation: origin.operation,
-      reason: usablePasswordHash(c) === null ? `user is ${c.status} without a password` : 'wrong password',
+      reason: failureReason(c),
     })));
 }

@@ -8,7 +8,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
 import type { ListedUser } from '../store/repositories/users.js';
-import type { AccountRoleKey, UserStatus } from '../store/schema.js';
+import type { AccountRoleKey, UserRow, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
@@ -169,7 +169,7 @@ export async function deleteUser(
     if (!await store.users.markDeleted(id, now)) return undefined;
     const memberships = await store.memberships.removeAllOf(id);
     const revoked = await store.apiKeys.revokeUserKeysCreatedBy(id, now);
-    for (const publicId of revoked) changes.key(publicId);
+    for (const key of revoked) changes.key(key.public_id);
     await endSessions(trx, id, now);
     changes.user(id);
     return { personId: id, reach: 'account', counts: { ...memberships, userKeysRevoked: revoked.length } };
@@ -179,14 +179,15 @@ export async function deleteUser(
 /**
  * A fresh invitation link for an INVITED or EXPIRED user (account admin): earlier links and any temporary
  * password stop working, the user is INVITED again and the mail goes out. An ACTIVE user or a bot is a 400
- * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429. A user whose
- * identity provider allows only SSO logins is a 422 (an invitation would set a password it may not use).
+ * WRONG_USER_STATUS: the statuses Arize documents for this call are 204, 400, 401, 403, 404 and 429. A deactivated
+ * user, or one whose identity provider allows only SSO logins, is a 422 (an invitation would set a password it may not use).
  */
 export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'resend invitations');
   const { user, token } = await runMutation(ctx, actor, async (trx) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
+    requireNotDeactivated(target);
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
@@ -200,14 +201,15 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
 /**
  * Resets an ACTIVE user's password (account admin): the old password stops working, every console session of
  * the user ends, and a link valid for one hour lets the user choose a new one. Its API keys are unaffected.
- * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers; a user whose
- * identity provider allows only SSO logins is a 422.
+ * A user who has not accepted its invitation, or a bot, is a 400 WRONG_USER_STATUS, as Arize answers; a deactivated
+ * user, or one whose identity provider allows only SSO logins, is a 422.
  */
 export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'reset passwords');
   const { user, token } = await runMutation(ctx, actor, async (trx) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
+    requireNotDeactivated(target);
     if (target.is_bot || target.status !== 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', target.is_bot
         ? 'user_id: bot users have no password'
@@ -219,4 +221,9 @@ export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: stri
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'RESET', token, { sentBy: principal.name, onFailure: 'the password reset mail could not be sent' });
+}
+
+/** A deactivated user gets no invitation or password link: it could not sign in with it (identity.md §5.5). */
+function requireNotDeactivated(user: UserRow): void {
+  if (user.deactivated_at !== null) throw unprocessable('user_id: the user is deactivated; reactivate the user first');
 }

@@ -12,7 +12,7 @@ export class KeyRecords {
       .selectFrom('api_keys as k')
       .innerJoin('users as u', 'u.id', 'k.user_id')
       .select(['k.id as key_id', 'k.secret_hash', 'k.status', 'k.expires_at', 'k.replaced_by_id', 'u.id as user_id',
-        'u.account_id', 'u.name', 'u.email', 'u.role', 'u.is_bot', 'u.status as user_status', 'u.deleted_at'])
+        'u.account_id', 'u.name', 'u.email', 'u.role', 'u.is_bot', 'u.status as user_status', 'u.deleted_at', 'u.deactivated_at'])
       .where('k.public_id', '=', '')
       .compile().sql;
   }

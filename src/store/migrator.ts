@@ -7,6 +7,7 @@ import * as m003 from './migrations/003-service-key-root-creator.js';
 import * as m004 from './migrations/004-auth-hardening.js';
 import * as m005 from './migrations/005-identity.js';
 import * as m006 from './migrations/006-oauth.js';
+import * as m007 from './migrations/007-deactivation.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-auth-hardening': m004,
   '005-identity': m005,
   '006-oauth': m006,
+  '007-deactivation': m007,
 };
 
 /**

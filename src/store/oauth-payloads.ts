@@ -29,6 +29,7 @@ export interface AccessTokenHolder {
   is_bot: number;
   status: string;
   deleted_at: string | null;
+  deactivated_at: string | null;
 }
 
 /**
@@ -92,7 +93,7 @@ export class OAuthPayloadRecords {
       .leftJoin('oauth_payloads as g', (join) => join.onRef('g.grant_id', '=', 't.grant_id').on('g.model', '=', 'Grant'))
       .select([
         't.payload', 't.expires_at', 't.grant_id', 'g.row_id as grant_row_id', 'g.last_used_at as grant_last_used_at',
-        'u.id as user_id', 'u.account_id', 'u.name', 'u.email', 'u.role', 'u.is_bot', 'u.status', 'u.deleted_at',
+        'u.id as user_id', 'u.account_id', 'u.name', 'u.email', 'u.role', 'u.is_bot', 'u.status', 'u.deleted_at', 'u.deactivated_at',
       ])
       .where('t.model', '=', 'AccessToken').where('t.id', '=', id).where('t.expires_at', '>', now)
       .executeTakeFirst();

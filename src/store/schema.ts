@@ -66,6 +66,8 @@ export interface UsersTable {
   role_source: string | null;
   /** The role a sync promoted the user from; a sync demotes only to this (migration 005). */
   role_before_sync: AccountRoleKey | null;
+  /** Deprovisioned (SCIM `active: false` or an admin's deactivate): kept, but no credential of the user works (migration 007). */
+  deactivated_at: string | null;
   deleted_at: string | null;
   created_at: string;
   updated_at: string;

@@ -30,7 +30,7 @@ export class SessionRecords {
     }).execute();
   }
 
-  /** The unrevoked session with this token digest whose user is live and ACTIVE (expiry is the caller's to judge). */
+  /** The unrevoked session with this token digest whose user is live, ACTIVE and not deactivated (expiry is the caller's to judge). */
   findUnrevoked(tokenHash: string): Promise<SessionWithUser | undefined> {
     return this.db.selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
@@ -40,6 +40,7 @@ export class SessionRecords {
       .where('s.revoked_at', 'is', null)
       .where('u.status', '=', 'ACTIVE')
       .where('u.deleted_at', 'is', null)
+      .where('u.deactivated_at', 'is', null)
       .executeTakeFirst();
   }
 

@@ -84,6 +84,9 @@ export const RefreshApiKey = Type.Object({
 
 export const ApiKeyParams = Type.Object({ api_key_id: Id });
 
+/** `POST /v2/api-keys/{api_key_id}/transfer`: the person who becomes the SERVICE key's creator. */
+export const TransferApiKey = Type.Object({ created_by_user_id: Id }, { additionalProperties: false });
+
 export const ListApiKeysQuery = Type.Object({
   key_type: Type.Optional(KeyType),
   /** The server's default is ACTIVE. */

@@ -14,6 +14,8 @@ export const User = Type.Object({
   status: UserStatus,
   is_developer: Type.Boolean(),
   created_at: Timestamp,
+  /** Set while the user is deactivated (deprovisioned): `status` then reads EXPIRED and no credential of the user works. */
+  deactivated_at: Type.Optional(Timestamp),
 });
 
 /** The 201 answer of POST /v2/users: the user, how it was invited and, for TEMPORARY_PASSWORD only, the password. */

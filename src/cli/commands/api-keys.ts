@@ -9,7 +9,7 @@ import { enumOption, KEY_STATUSES, KEY_TYPES, roleOption, SERVICE_ACCOUNT_ROLES,
 import { integerIn, parseInstant } from '../options/values.js';
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
-import { resolveSpaceId, resolveUserId } from '../resolve/resources.js';
+import { resolveSpaceId, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
 import { writeKeyToEnvFile } from './api-keys/env-file.js';
 import { buildServiceKeyScope, type ScopeFlags } from './api-keys/service-scope.js';
@@ -113,6 +113,16 @@ export function build(): Command {
       if (!proceed) return;
       await ctx.client.apiKeys.revoke(id);
       ctx.printer.success(`Revoked API key ${id}`);
+    }));
+
+  serverCommand(keys, 'transfer', 'Give a service key a new owner (account admins), e.g. when its creator left')
+    .argument('<key-id>', 'API key id')
+    .requiredOption('--to <user>', 'the new owner, id or email: an active user holding every permission of the key\'s roles')
+    .action(action(async (ctx, id: string) => {
+      const owner = await resolveUser(ctx.client, ctx.opts<{ to: string }>().to);
+      const transferred = await ctx.client.apiKeys.transfer(id, { created_by_user_id: owner.id });
+      if (ctx.printer.isTable) ctx.printer.success(`Transferred API key ${transferred.name} (${transferred.id}) to ${owner.email}`);
+      else ctx.printer.object(transferred);
     }));
 
   return keys;

@@ -23,7 +23,7 @@ const USER_COLUMNS: readonly Column<User>[] = [
   { header: 'NAME', value: (u) => u.name, shrinkable: true },
   { header: 'EMAIL', value: (u) => u.email, shrinkable: true },
   { header: 'ROLE', value: (u) => u.role },
-  { header: 'STATUS', value: (u) => u.status },
+  { header: 'STATUS', value: statusText },
   { header: 'DEVELOPER', value: (u) => u.is_developer },
   { header: 'CREATED AT', value: (u) => u.created_at },
 ];
@@ -53,7 +53,8 @@ export function build(): Command {
   serverCommand(users, 'get', 'Show a user')
     .argument('<user>', 'user id or email')
     .action(action(async (ctx, user: string) => {
-      ctx.printer.object(await resolveUser(ctx.client, user));
+      const found = await resolveUser(ctx.client, user);
+      ctx.printer.object(ctx.printer.isTable ? { ...found, status: statusText(found) } : found);
     }));
 
   serverCommand(users, 'create', 'Invite a user to the account (prompts for what is missing on a terminal)')
@@ -103,7 +104,40 @@ export function build(): Command {
       ctx.printer.success(`Sent a password reset link to ${found.email}`);
     }));
 
+  destructiveCommand(users, 'deactivate', 'Deactivate a user: sign-in, sessions, CLI logins and their user keys stop; reactivate to undo')
+    .argument('<user>', 'user id or email')
+    .action(action(async (ctx, user: string) => {
+      const found = await resolveUser(ctx.client, user);
+      const proceed = await confirmDestructive(ctx.printer, {
+        force: Boolean(ctx.opts().force),
+        action: `deactivate user ${found.email}`,
+        declined: `User ${found.email} not deactivated.`,
+        consequences: async () => [
+          'they can no longer sign in (password or SSO); their console sessions end now',
+          'their CLI logins end and their user API keys are revoked (reactivating does not bring these back)',
+          'service keys they created keep working; an account admin can transfer, rotate or revoke them',
+          'their memberships and role bindings are kept: `ax users reactivate` restores their access',
+        ],
+      });
+      if (!proceed) return;
+      await ctx.client.users.deactivate(found.id);
+      ctx.printer.success(`Deactivated ${found.email}`);
+    }));
+
+  serverCommand(users, 'reactivate', 'Reactivate a deactivated user: they can sign in again with their access as it was')
+    .argument('<user>', 'user id or email')
+    .action(action(async (ctx, user: string) => {
+      const found = await resolveUser(ctx.client, user);
+      await ctx.client.users.reactivate(found.id);
+      ctx.printer.success(`Reactivated ${found.email}`);
+    }));
+
   return users;
+}
+
+/** A user's status for tables: a deactivated user reads `EXPIRED (deactivated 2026-12-01)`. */
+function statusText(user: User): string {
+  return user.deactivated_at === undefined ? user.status : `${user.status} (deactivated ${user.deactivated_at.slice(0, 10)})`;
 }
 
 async function createUser(ctx: CommandContext): Promise<void> {

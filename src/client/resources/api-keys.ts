@@ -1,7 +1,7 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
 import type {
-  ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, RefreshApiKeyRequest, RefreshedApiKey,
+  ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, RefreshApiKeyRequest, RefreshedApiKey, TransferApiKeyRequest,
 } from '../types.js';
 
 /** `/v2/api-keys`. There is no GET by id and no DELETE: keys are revoked. */
@@ -37,5 +37,13 @@ export class ApiKeysResource {
   /** Immediate, irreversible and idempotent. */
   async revoke(apiKeyId: string): Promise<void> {
     await this.http.request({ method: 'PUT', path: `/v2/api-keys/${segment(apiKeyId)}/revoke` });
+  }
+
+  /**
+   * Moves a SERVICE key to a new owner (account admins), e.g. when its creator left. The new owner must be an ACTIVE
+   * user holding every permission the key's roles carry.
+   */
+  async transfer(apiKeyId: string, body: TransferApiKeyRequest): Promise<ApiKey> {
+    return (await this.http.request<ApiKey>({ method: 'POST', path: `/v2/api-keys/${segment(apiKeyId)}/transfer`, body })).body;
   }
 }

@@ -59,4 +59,17 @@ export class UsersResource {
   async resetPassword(userId: string): Promise<void> {
     await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/reset-password` });
   }
+
+  /**
+   * Deactivates a user (account admins): sessions, CLI logins and the user's USER keys stop working; the SERVICE keys
+   * they created keep working. The user stays, reading `status: 'EXPIRED'` with `deactivated_at`, until reactivated.
+   */
+  async deactivate(userId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/deactivate` });
+  }
+
+  /** Reactivates a deactivated user: ACTIVE again; the revoked USER keys and ended CLI logins stay gone. */
+  async reactivate(userId: string): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/reactivate` });
+  }
 }

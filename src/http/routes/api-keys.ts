@@ -2,15 +2,18 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
-import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey } from '../../services/api-keys.js';
+import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey } from '../../services/api-keys.js';
+import { isoNow } from '../../domain/clock.js';
 import { actorOf, principalOf } from '../actor.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
-import { ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey } from '../../wire/api-keys.js';
+import {
+  ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey, TransferApiKey,
+} from '../../wire/api-keys.js';
 import { presentApiKey } from '../presenters/api-keys.js';
 
 const tags = ['api-keys'];
 
-/** `/v2/api-keys`: list, create, refresh, revoke. There is no GET by id and no DELETE (keys are revoked). */
+/** `/v2/api-keys`: list, create, refresh, revoke, transfer. There is no GET by id and no DELETE (keys are revoked). */
 export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -57,5 +60,12 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   }, async (request, reply) => {
     await revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
     return reply.code(204).send(null);
+  });
+
+  app.post('/v2/api-keys/:api_key_id/transfer', {
+    schema: { tags, params: ApiKeyParams, body: TransferApiKey, response: { 200: ApiKey, ...errorResponses } },
+  }, async (request) => {
+    const row = await transferApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
+    return presentApiKey(row, isoNow(ctx.clock));
   });
 }

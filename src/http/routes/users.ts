@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
 } from '../../services/users.js';
+import { deactivateUser, reactivateUser } from '../../services/deprovisioning.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, Problem } from '../../wire/common.js';
@@ -83,6 +84,20 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses, 503: Problem } },
   }, async (request, reply) => {
     await resetPassword(ctx, actorOf(request), request.params.user_id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/v2/users/:user_id/deactivate', {
+    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await deactivateUser(ctx, actorOf(request), request.params.user_id);
+    return reply.code(204).send(null);
+  });
+
+  app.post('/v2/users/:user_id/reactivate', {
+    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
+  }, async (request, reply) => {
+    await reactivateUser(ctx, actorOf(request), request.params.user_id);
     return reply.code(204).send(null);
   });
 }

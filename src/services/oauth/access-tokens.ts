@@ -43,7 +43,7 @@ export async function principalOfAccessToken(ctx: ServiceDeps, token: string): P
   const records = new OAuthPayloadRecords(ctx.store.db);
   const holder = await records.findAccessToken(accessTokenDigest(ctx.secrets.tokenKey, token), new Date(now).toISOString());
   if (!holder || holder.grant_id === null || holder.grant_row_id === null) return undefined;
-  if (holder.status !== 'ACTIVE' || holder.deleted_at !== null || holder.is_bot === 1) return undefined;
+  if (holder.status !== 'ACTIVE' || holder.deleted_at !== null || holder.deactivated_at !== null || holder.is_bot === 1) return undefined;
   await touchGrant(records, holder.grant_id, now);
   return {
     accountId: holder.account_id, userId: holder.user_id, name: holder.name, email: holder.email, role: holder.role, isBot: false,

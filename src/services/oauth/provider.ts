@@ -62,9 +62,9 @@ async function sharedKeys(ctx: ServiceDeps): Promise<{ jwk: Record<string, unkno
 async function findActiveUser(ctx: ServiceDeps, sub: string): Promise<{ accountId: string; claims: () => { sub: string; email: string } } | undefined> {
   const parsed = parseId(sub);
   if (parsed?.type !== 'User') return undefined;
-  const user = await ctx.store.db.selectFrom('users').select(['id', 'email', 'status', 'deleted_at', 'is_bot'])
+  const user = await ctx.store.db.selectFrom('users').select(['id', 'email', 'status', 'deleted_at', 'deactivated_at', 'is_bot'])
     .where('id', '=', parsed.n).executeTakeFirst();
-  if (!user || user.status !== 'ACTIVE' || user.deleted_at !== null || user.is_bot === 1) return undefined;
+  if (!user || user.status !== 'ACTIVE' || user.deleted_at !== null || user.deactivated_at !== null || user.is_bot === 1) return undefined;
   const accountId = encodeId('User', user.id);
   return { accountId, claims: () => ({ sub: accountId, email: user.email }) };
 }

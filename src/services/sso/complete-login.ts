@@ -50,7 +50,8 @@ const AUDIT_OUTCOME: Record<LoginOutcome, string> = { JIT: 'JIT', LINKED: 'LINK'
  *
  * Refusals: the provider gone or disabled (SSO_UNKNOWN_PROVIDER), an email outside its domains
  * (SSO_EMAIL_DOMAIN_MISMATCH), an existing user on an unvalidated domain (SSO_LINK_REQUIRES_VALIDATED_DOMAIN), a new
- * user nothing maps (SSO_NO_MATCHING_ROLE: nothing is created). A later login whose sync leaves the user no grant at
+ * user nothing maps (SSO_NO_MATCHING_ROLE: nothing is created), a deactivated user (SSO_USER_INACTIVE: nothing
+ * changes). A later login whose sync leaves the user no grant at
  * all commits that sync (stale grants must go) and is then refused with SSO_NO_MATCHING_ROLE.
  */
 export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdentity, origin: RequestOrigin): Promise<CompletedLogin> {
@@ -121,6 +122,8 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
     }
     await store.identityLinks.create({ idpId: idp.id, subject, userId: user.id, now });
   }
+  // Deactivation is sticky (identity.md §5.5): the identity provider cannot undo it, and nothing changes.
+  if (user.deactivated_at !== null) throw new ApiError('SSO_USER_INACTIVE', 'the user is deactivated; an account admin can reactivate it');
   await settleUser(trx, identity, user, now);
 
   const firstLogin = outcome !== 'EXISTING';

@@ -111,12 +111,18 @@ export class ApiKeyRepository {
     return q.orderBy('id').execute();
   }
 
-  /** Revokes the ACTIVE USER keys the person created; answers their public ids. */
-  async revokeUserKeysCreatedBy(userId: number, now: string): Promise<string[]> {
+  /** Revokes the ACTIVE USER keys the person created; answers their ids and public ids, by id. */
+  async revokeUserKeysCreatedBy(userId: number, now: string): Promise<Pick<ApiKeyRow, 'id' | 'public_id'>[]> {
     const revoked = await this.db.updateTable('api_keys').set({ status: 'REVOKED', revoked_at: now })
       .where('created_by_user_id', '=', userId).where('key_type', '=', 'USER').where('status', '=', 'ACTIVE')
-      .where('account_id', '=', this.accountId).returning('public_id').execute();
-    return revoked.map((k) => k.public_id);
+      .where('account_id', '=', this.accountId).returning(['id', 'public_id']).execute();
+    return revoked.sort((a, b) => a.id - b.id);
+  }
+
+  /** Gives a SERVICE key a new creator, who is also the root of its chain of creators; the updated row. */
+  transfer(id: number, creatorId: number): Promise<ApiKeyRow | undefined> {
+    return this.db.updateTable('api_keys').set({ created_by_user_id: creatorId, root_creator_user_id: creatorId })
+      .where('id', '=', id).where('key_type', '=', 'SERVICE').where('account_id', '=', this.accountId).returningAll().executeTakeFirst();
   }
 
   /** Who created the bot's own service key, and the person at the root of that chain; undefined for no such bot. */

@@ -4,17 +4,18 @@ import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js
 import { containsInsensitive } from '../text-filter.js';
 
 /** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
-export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at'>;
+export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at' | 'deactivated_at'>;
 
 const ALL_STATUSES: readonly UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
 
 /**
  * INVITED means the invitation can still be accepted: a user invited by link whose link has lapsed (or was
  * never sent) is EXPIRED until an invitation is resent. Computed when read, so no job has to sweep statuses.
- * (A TEMPORARY_PASSWORD invitation has no link: it stays INVITED until the first sign-in.)
+ * (A TEMPORARY_PASSWORD invitation has no link: it stays INVITED until the first sign-in.) A deactivated user reads
+ * EXPIRED whatever its stored status, which reactivation brings back (identity.md §5.5).
  */
 function effectiveStatus(now: string) {
-  return sql<UserStatus>`case when ${sql.ref('users.status')} = 'INVITED' and ${sql.ref('users.password_hash')} is null and not exists (
+  return sql<UserStatus>`case when ${sql.ref('users.deactivated_at')} is not null then 'EXPIRED' when ${sql.ref('users.status')} = 'INVITED' and ${sql.ref('users.password_hash')} is null and not exists (
     select 1 from user_tokens t where t.user_id = ${sql.ref('users.id')} and t.kind = 'INVITE' and t.used_at is null and t.expires_at > ${now}
   ) then 'EXPIRED' else ${sql.ref('users.status')} end`;
 }
@@ -47,7 +48,7 @@ export class UserRepository {
   /** Live users of the account as the API shows them, their status read at `now`. */
   #listed(now: string) {
     return this.db.selectFrom('users')
-      .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at'])
+      .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at', 'users.deactivated_at'])
       .select(effectiveStatus(now).as('status'))
       .where('users.account_id', '=', this.accountId)
       .where('users.deleted_at', 'is', null);
@@ -151,12 +152,23 @@ export class UserRepository {
   }
 
   /**
-   * The account's live, ACTIVE human admins. On PostgreSQL their rows are locked (FOR UPDATE) so that two admins
+   * Sets or clears (`at` null) the user's deactivation; false when nothing changed (already so, or deleted). Live
+   * users only: a deleted user stays deleted.
+   */
+  async setDeactivated(id: number, at: string | null, now: string): Promise<boolean> {
+    const changed = await this.db.updateTable('users').set({ deactivated_at: at, updated_at: now })
+      .where('id', '=', id).where('account_id', '=', this.accountId).where('deleted_at', 'is', null)
+      .where('deactivated_at', at === null ? 'is not' : 'is', null).executeTakeFirst();
+    return Number(changed.numUpdatedRows) > 0;
+  }
+
+  /**
+   * The account's live, ACTIVE, not deactivated human admins. On PostgreSQL their rows are locked (FOR UPDATE) so that two admins
    * deleting each other concurrently cannot both succeed; SQLite serializes writers anyway.
    */
   async lockActiveAdmins(): Promise<number[]> {
     let q = this.db.selectFrom('users').select(['id']).where('account_id', '=', this.accountId).where('role', '=', 'ADMIN')
-      .where('status', '=', 'ACTIVE').where('is_bot', '=', 0).where('deleted_at', 'is', null);
+      .where('status', '=', 'ACTIVE').where('is_bot', '=', 0).where('deleted_at', 'is', null).where('deactivated_at', 'is', null);
     if (isPostgres(this.db)) q = q.forUpdate();
     return (await q.execute()).map((a) => a.id);
   }

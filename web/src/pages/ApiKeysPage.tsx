@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { SERVICE_KEY_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
 import type {
-  AccountRoleName, ApiKey, ApiKeyStatus as KeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space,
+  AccountRoleName, ApiKey, ApiKeyStatus as KeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space, User,
 } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -29,6 +29,26 @@ interface SpaceChoice {
   organization: Organization | undefined;
 }
 
+/** A service key whose creator (the person at the root of its chain of creators) is deactivated. */
+interface OrphanedKey {
+  key: ApiKey;
+  creator: User;
+}
+
+/**
+ * The account's service keys whose creator is deactivated (identity.md §5.5): every deactivated user's service
+ * keys, those minted by their bots included. Account admins only.
+ */
+async function orphanedServiceKeys(): Promise<OrphanedKey[]> {
+  const expired = await listAll((cursor) => page(api.users.list({ status: ['EXPIRED'], limit: 100, cursor }), 'users'));
+  const found: OrphanedKey[] = [];
+  for (const creator of expired.filter((u) => u.deactivated_at)) {
+    const keys = await listAll((cursor) => page(api.apiKeys.list({ created_by_user_id: creator.id, key_type: 'SERVICE', limit: 100, cursor }), 'api_keys'));
+    found.push(...keys.map((key) => ({ key, creator })));
+  }
+  return found;
+}
+
 /** Settings → API Keys: the caller's own user keys and service keys. */
 export function ApiKeysPage() {
   const { isAccountAdmin } = useSession();
@@ -40,6 +60,13 @@ export function ApiKeysPage() {
   const [creating, setCreating] = useState(false);
   const [refreshing, setRefreshing] = useState<ApiKey>();
   const [revoking, setRevoking] = useState<ApiKey>();
+  const [transferring, setTransferring] = useState<OrphanedKey>();
+  const showOrphans = isAccountAdmin && tab === 'SERVICE' && status === 'ACTIVE';
+  const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), [showOrphans]);
+  const reload = () => {
+    list.reload();
+    orphans.reload();
+  };
 
   // Spaces the caller can see, and which of them allow creating service keys.
   const choices = useAsync(async (): Promise<SpaceChoice[]> => {
@@ -89,6 +116,41 @@ export function ApiKeysPage() {
     },
   ];
 
+  const orphanColumns: Column<OrphanedKey>[] = [
+    { header: 'Name', cell: ({ key }) => <div className="strong">{key.name}</div> },
+    { header: 'Key', cell: ({ key }) => <code className="mono">{key.redacted_key}</code> },
+    {
+      header: 'Created by',
+      cell: ({ creator }) => (
+        <div>
+          <div>{creator.email}</div>
+          <span className="badge badge-amber" title={`${creator.email} is deactivated`}>
+            Orphaned
+          </span>
+        </div>
+      ),
+    },
+    { header: 'Last used', cell: ({ key }) => (key.last_used_at ? relativeTime(key.last_used_at) : 'Never') },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (o) => (
+        <div className="button-row">
+          <button type="button" className="btn btn-small" onClick={() => setTransferring(o)} aria-label={`Transfer ${o.key.name}`}>
+            Transfer
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setRefreshing(o.key)} aria-label={`Refresh ${o.key.name}`}>
+            Refresh
+          </button>
+          <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(o.key)} aria-label={`Revoke ${o.key.name}`}>
+            Revoke
+          </button>
+        </div>
+      ),
+    },
+  ];
+
   return (
     <>
       <PageHeader
@@ -127,6 +189,16 @@ export function ApiKeysPage() {
             </select>
           </div>
         </div>
+        {showOrphans && (orphans.error !== undefined || (orphans.data?.length ?? 0) > 0) && (
+          <section className="section" aria-labelledby="orphaned-keys">
+            <h2 id="orphaned-keys">Orphaned service keys</h2>
+            <p className="muted">
+              Their creator is deactivated. They keep working; give each a new owner, or refresh or revoke it if the person may still hold the secret.
+            </p>
+            <ErrorAlert error={orphans.error} />
+            <Table caption="Orphaned service keys" columns={orphanColumns} rows={orphans.data ?? []} rowKey={(o) => o.key.id} loading={orphans.loading} />
+          </section>
+        )}
         <ErrorAlert error={list.error} />
         <Table
           caption={tab === 'USER' ? 'User keys' : 'Service keys'}
@@ -155,9 +227,7 @@ export function ApiKeysPage() {
         <RefreshDialog
           apiKey={refreshing}
           onClose={() => setRefreshing(undefined)}
-          onRefreshed={() => {
-            list.reload();
-          }}
+          onRefreshed={reload}
         />
       )}
       {revoking && (
@@ -170,7 +240,7 @@ export function ApiKeysPage() {
           onConfirm={async () => {
             await api.apiKeys.revoke(revoking.id);
             toast(`Revoked “${revoking.name}”.`);
-            list.reload();
+            reload();
           }}
         >
           <p>
@@ -180,7 +250,72 @@ export function ApiKeysPage() {
           {revoking.key_type === 'SERVICE' && <p>The key&apos;s bot user is removed with it.</p>}
         </ConfirmDialog>
       )}
+      {transferring && <TransferDialog orphan={transferring} onClose={() => setTransferring(undefined)} onTransferred={reload} />}
     </>
+  );
+}
+
+/** Gives a service key a new owner: an ACTIVE user who holds every permission of the key's roles (the server checks). */
+function TransferDialog({ orphan, onClose, onTransferred }: { orphan: OrphanedKey; onClose: () => void; onTransferred: () => void }) {
+  const toast = useToast();
+  const users = useAsync(() => listAll((cursor) => page(api.users.list({ status: ['ACTIVE'], limit: 100, cursor }), 'users')), []);
+  const [owner, setOwner] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const chosen = users.data?.find((u) => u.id === owner);
+    if (!chosen) {
+      setError(new Error('Choose the new owner.'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.apiKeys.transfer(orphan.key.id, { created_by_user_id: chosen.id });
+      toast(`Transferred “${orphan.key.name}” to ${chosen.email}.`);
+      onTransferred();
+      onClose();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Transfer service key"
+      onClose={onClose}
+      dismissible={!busy}
+      description={
+        <>
+          <strong>{orphan.key.name}</strong> was created by {orphan.creator.email}, who is deactivated. The new owner controls it from now on; the key
+          and its secret stay the same.
+        </>
+      }
+    >
+      <form onSubmit={submit} className="form">
+        <Field label="New owner" hint="An active user who holds every permission of the key's roles.">
+          {(p) => (
+            <select {...p} required value={owner} onChange={(e) => setOwner(e.target.value)} disabled={users.loading}>
+              <option value="" disabled>
+                {users.loading ? 'Loading users…' : 'Choose a user'}
+              </option>
+              {(users.data ?? []).map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} ({u.email})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <ErrorAlert error={users.error ?? error} />
+        <FormActions busy={busy} onCancel={onClose} busyLabel="Transferring…" submitDisabled={!owner}>
+          Transfer key
+        </FormActions>
+      </form>
+    </Dialog>
   );
 }
 

@@ -29,11 +29,19 @@ const INVITE_MODES: { mode: InviteMode; label: string; hint: string }[] = [
   { mode: 'NONE', label: 'No invitation', hint: 'Create the user without a way to sign in yet; send an invitation later.' },
 ];
 
-function StatusBadge({ status }: { status: UserStatus }) {
-  return <span className={`badge ${STATUS_BADGE[status]}`}>{STATUS_LABEL[status]}</span>;
+/** A deactivated user reads "Deactivated" (the wire says EXPIRED, identity.md §5.5), with the date as its title. */
+function StatusBadge({ user }: { user: User }) {
+  if (user.deactivated_at) {
+    return (
+      <span className="badge badge-red" title={`Deactivated ${formatDate(user.deactivated_at)}`}>
+        Deactivated
+      </span>
+    );
+  }
+  return <span className={`badge ${STATUS_BADGE[user.status]}`}>{STATUS_LABEL[user.status]}</span>;
 }
 
-/** Users of the account: invite, resend invitations, send password resets, delete. */
+/** Users of the account: invite, resend invitations, send password resets, deactivate and reactivate, delete. */
 export function UsersPage() {
   const { me, accountCan, isAccountAdmin } = useSession();
   const toast = useToast();
@@ -47,6 +55,8 @@ export function UsersPage() {
   const [deleting, setDeleting] = useState<User>();
   const [rotated, setRotated] = useState<RemovalCascade>();
   const [resetting, setResetting] = useState<User>();
+  const [deactivating, setDeactivating] = useState<User>();
+  const [reactivating, setReactivating] = useState<User>();
   const [cliLoginsOf, setCliLoginsOf] = useState<User>();
 
   const canInvite = accountCan('USER_CREATE');
@@ -76,7 +86,7 @@ export function UsersPage() {
       ),
     },
     { header: 'Account role', cell: (u) => roleLabel(u.role) },
-    { header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+    { header: 'Status', cell: (u) => <StatusBadge user={u} /> },
     { header: 'Developer', cell: (u) => (u.is_developer ? 'Yes' : 'No') },
     { header: 'Created', cell: (u) => formatDate(u.created_at) },
     {
@@ -90,7 +100,7 @@ export function UsersPage() {
               CLI logins
             </button>
           )}
-          {canInvite && u.status !== 'ACTIVE' && (
+          {canInvite && u.status !== 'ACTIVE' && !u.deactivated_at && (
             <button type="button" className="btn btn-small" onClick={() => void resend(u)} aria-label={`Resend invitation to ${u.email}`}>
               Resend invitation
             </button>
@@ -98,6 +108,16 @@ export function UsersPage() {
           {canReset && u.status === 'ACTIVE' && u.id !== me.id && (
             <button type="button" className="btn btn-small" onClick={() => setResetting(u)} aria-label={`Reset password of ${u.email}`}>
               Reset password
+            </button>
+          )}
+          {isAccountAdmin && u.id !== me.id && !u.deactivated_at && (
+            <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setDeactivating(u)} aria-label={`Deactivate ${u.email}`}>
+              Deactivate
+            </button>
+          )}
+          {isAccountAdmin && u.deactivated_at && (
+            <button type="button" className="btn btn-small" onClick={() => setReactivating(u)} aria-label={`Reactivate ${u.email}`}>
+              Reactivate
             </button>
           )}
           {canDelete && u.id !== me.id && (
@@ -172,6 +192,48 @@ export function UsersPage() {
           <p>
             Send <strong>{resetting.name}</strong> ({resetting.email}) an email with a link to choose a new password? They are signed out of the
             console everywhere at once.
+          </p>
+        </ConfirmDialog>
+      )}
+      {deactivating && (
+        <ConfirmDialog
+          title="Deactivate user"
+          confirmLabel="Deactivate user"
+          danger
+          onClose={() => setDeactivating(undefined)}
+          onConfirm={async () => {
+            await api.users.deactivate(deactivating.id);
+            toast(`Deactivated ${deactivating.email}.`);
+            list.reload();
+          }}
+        >
+          <p>
+            Deactivate <strong>{deactivating.name}</strong> ({deactivating.email})? At once:
+          </p>
+          <ul>
+            <li>they can no longer sign in, with a password or through SSO, and their console sessions end;</li>
+            <li>their CLI logins end and their user API keys are revoked — reactivating does not bring these back.</li>
+          </ul>
+          <p>
+            Service keys they created keep working; you can transfer, rotate or revoke them under Settings → API Keys. Their memberships and role
+            bindings are kept, so reactivating restores their access.
+          </p>
+        </ConfirmDialog>
+      )}
+      {reactivating && (
+        <ConfirmDialog
+          title="Reactivate user"
+          confirmLabel="Reactivate user"
+          onClose={() => setReactivating(undefined)}
+          onConfirm={async () => {
+            await api.users.reactivate(reactivating.id);
+            toast(`Reactivated ${reactivating.email}.`);
+            list.reload();
+          }}
+        >
+          <p>
+            Reactivate <strong>{reactivating.name}</strong> ({reactivating.email})? They can sign in again with the access they had. Their revoked user
+            keys and CLI logins stay gone: they create new ones.
           </p>
         </ConfirmDialog>
       )}

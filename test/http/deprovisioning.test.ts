@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from '../helpers/cookie-jar.js';
+import { type OidcOp, signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
+import { loginRowCounts, predefinedRoleId } from '../helpers/sso-login.js';
+import { auditRows, authenticationFailures, cliLogin, refreshTokens } from '../helpers/cli-login.js';
+import { type ConsoleSession, sessionCookieOf, setPassword, signIn } from '../helpers/console-session.js';
+import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 12, deprovisioning (identity.md §5.5): deactivating a person ends every credential it holds at once — console
+ * sessions, USER keys, CLI logins, password sign-in — and keeps what a reactivation restores (memberships, bindings)
+ * and what outlives people (the SERVICE keys it created). Service keys can be transferred to a new owner.
+ */
+let server: TestServer;
+let op: OidcOp | undefined;
+let count = 0;
+const unique = (prefix: string) => `${prefix}-${++count}`;
+const PASSWORD = 'a long enough password for tests';
+
+beforeAll(async () => {
+  server = await startTestServer({
+    env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_AUTH_FAILURE_LIMIT: '1000', AX_SECRETS_KEY: randomBytes(32).toString('base64') },
+  });
+});
+afterAll(async () => {
+  await op?.close();
+  await server?.close();
+});
+
+interface Hierarchy { orgId: string; spaceId: string }
+interface ServiceKeyAnswer { id: string; key: string; created_by_user_id: string; bot_user: { id: string } }
+
+async function hierarchy(): Promise<Hierarchy> {
+  const orgId = await createOrganization(server, unique('deprov-org'));
+  return { orgId, spaceId: await createSpace(server, orgId, unique('deprov-space')) };
+}
+
+/** An organization READ_ONLY member who is a space MEMBER (may create service keys on the space), with a password. */
+async function spaceMember(h: Hierarchy, role: 'MEMBER' | 'ADMIN' = 'MEMBER'): Promise<FixtureUser> {
+  const u = await createUserWithKey(server, { email: `${unique('deprov-user')}@example.com`, role });
+  await setPassword(server, u.dbId, PASSWORD);
+  await addOrganizationMember(server, h.orgId, u.id, 'READ_ONLY');
+  await addSpaceMember(server, h.spaceId, u.id, 'MEMBER');
+  return u;
+}
+
+async function serviceKey(h: Hierarchy, key: string, extra: Record<string, unknown> = {}): Promise<ServiceKeyAnswer> {
+  const res = await server.api('POST', '/v2/api-keys', {
+    key, body: { key_type: 'SERVICE', name: unique('svc'), organizations: [{ org_id: h.orgId, spaces: [{ space_id: h.spaceId }] }], ...extra },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+}
+
+const deactivate = (userId: string, key?: string) => server.api('POST', `/v2/users/${enc(userId)}/deactivate`, key ? { key } : {});
+const reactivate = (userId: string, key?: string) => server.api('POST', `/v2/users/${enc(userId)}/reactivate`, key ? { key } : {});
+const transfer = (keyId: string, to: string, key?: string) =>
+  server.api('POST', `/v2/api-keys/${enc(keyId)}/transfer`, { body: { created_by_user_id: to }, ...(key ? { key } : {}) });
+const me = (key: string) => server.api('GET', '/v2/me', { key });
+const space = (h: Hierarchy, key: string) => server.api('GET', `/v2/spaces/${enc(h.spaceId)}`, { key });
+const consoleSession = (session: ConsoleSession) => server.api('GET', '/auth/session', { key: null, headers: { cookie: session.cookie } });
+const login = (email: string, password: string) => server.api('POST', '/auth/login', { key: null, body: { email, password } });
+const adminId = async () => (await server.api('GET', '/v2/me')).body.id as string;
+
+async function auditOf(operation: string, userId: string) {
+  return (await auditRows(server, operation)).filter((row) => JSON.parse(row.operation_text ?? '{}').user_id === userId);
+}
+
+describe('POST /v2/users/{user_id}/deactivate', () => {
+  it('ends the console session, the USER key and the CLI login; the SERVICE key it created keeps working; reactivation lets the person back in, the old credentials stay dead', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const session = await signIn(server, u.email, PASSWORD);
+    const cli = await cliLogin(server.url, { email: u.email, password: PASSWORD });
+    const svc = await serviceKey(h, u.key);
+    expect((await consoleSession(session)).status).toBe(200);
+    expect((await me(u.key)).status).toBe(200);
+    expect((await me(cli.access)).status).toBe(200);
+
+    expect((await deactivate(u.id)).status).toBe(204);
+    expect((await consoleSession(session)).status).toBe(401);
+    expect((await me(u.key)).status).toBe(401);
+    expect((await me(cli.access)).status).toBe(401);
+    const refreshed = await refreshTokens(server.url, cli.refresh);
+    expect(refreshed.status).toBe(400);
+    expect(refreshed.body.error).toBe('invalid_grant');
+    expect((await space(h, svc.key)).status).toBe(200);
+
+    const user = await server.api('GET', `/v2/users/${enc(u.id)}`);
+    expect(user.body).toMatchObject({ id: u.id, status: 'EXPIRED', deactivated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    const expired = await server.api('GET', `/v2/users?status=EXPIRED&email=${enc(u.email)}`);
+    expect(expired.body.users.map((x: { id: string }) => x.id)).toEqual([u.id]);
+    expect((await server.api('GET', `/v2/users?status=ACTIVE&email=${enc(u.email)}`)).body.users).toEqual([]);
+
+    // The right password gets the same 401 as a wrong one; the failure is recorded as `deactivated`.
+    const refused = await login(u.email, PASSWORD);
+    const wrong = await login(u.email, 'not the password at all');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ ...wrong.body, instance: refused.body.instance });
+    expect(sessionCookieOf(refused)).toBeUndefined();
+    expect((await authenticationFailures(server, 'deactivated')).length).toBeGreaterThan(0);
+
+    const [audit] = await auditOf('DEACTIVATE_USER', u.id);
+    expect(audit).toBeDefined();
+    expect(JSON.parse(audit!.operation_text!)).toEqual({
+      user_id: u.id, user_keys_revoked: [expect.any(String)], service_keys_kept: [svc.id],
+      grants_kept: { organization_memberships: 1, space_memberships: 1, role_bindings: 0 },
+    });
+
+    // Idempotent: nothing more happens, nothing more is audited.
+    const audited = (await auditRows(server, 'DEACTIVATE_USER')).length;
+    expect((await deactivate(u.id)).status).toBe(204);
+    expect(await auditRows(server, 'DEACTIVATE_USER')).toHaveLength(audited);
+
+    expect((await reactivate(u.id)).status).toBe(204);
+    const back = await server.api('GET', `/v2/users/${enc(u.id)}`);
+    expect(back.body.status).toBe('ACTIVE');
+    expect(back.body).not.toHaveProperty('deactivated_at');
+    expect((await reactivate(u.id)).status).toBe(204);
+    expect(await auditOf('REACTIVATE_USER', u.id)).toHaveLength(1);
+    const again = await signIn(server, u.email, PASSWORD);
+    expect((await consoleSession(again)).status).toBe(200);
+    // Its memberships were kept: the person sees the space again, with a new login.
+    const fresh = await cliLogin(server.url, { email: u.email, password: PASSWORD });
+    expect((await space(h, fresh.access)).status).toBe(200);
+    expect((await consoleSession(session)).status).toBe(401);
+    expect((await me(u.key)).status).toBe(401);
+    expect((await me(cli.access)).status).toBe(401);
+    expect((await space(h, svc.key)).status).toBe(200);
+  });
+
+  it('refuses resend-invitation and reset-password for a deactivated user (422: reactivate first)', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    expect((await deactivate(u.id)).status).toBe(204);
+    for (const action of ['resend-invitation', 'reset-password']) {
+      const res = await server.api('POST', `/v2/users/${enc(u.id)}/${action}`);
+      expect(res.status, action).toBe(422);
+      expect(res.body.detail).toContain('reactivate the user first');
+    }
+  });
+
+  it('refuses the caller itself (422), a bot (400 WRONG_USER_STATUS), a non-admin (403), a deleted or unknown user (404)', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const self = await deactivate(await adminId());
+    expect(self.status).toBe(422);
+    expect(self.body.detail).toContain('ask another admin');
+
+    const svc = await serviceKey(h, u.key);
+    const bot = await deactivate(svc.bot_user.id);
+    expect(bot.status).toBe(400);
+    expect(bot.body.code).toBe('WRONG_USER_STATUS');
+
+    const other = await spaceMember(h);
+    expect((await deactivate(other.id, u.key)).status).toBe(403);
+    expect((await reactivate(other.id, u.key)).status).toBe(403);
+    expect((await me(other.key)).status).toBe(200);
+
+    expect((await server.api('DELETE', `/v2/users/${enc(other.id)}`)).status).toBe(204);
+    expect((await deactivate(other.id)).status).toBe(404);
+    expect((await reactivate(other.id)).status).toBe(404);
+    expect((await deactivate(Buffer.from('User:999999').toString('base64'))).status).toBe(404);
+  });
+
+  it('refuses to deactivate the last ACTIVE account ADMIN (422), and a deactivated admin no longer counts as one', async () => {
+    const h = await hierarchy();
+    const admin = await adminId();
+    // A bot with the account role ADMIN may act as an admin, but is not a person who could administer the account.
+    const botAdmin = await serviceKey(h, server.adminKey, { account_role: { type: 'PREDEFINED', name: 'ADMIN' } });
+    const last = await deactivate(admin, botAdmin.key);
+    expect(last.status).toBe(422);
+    expect(last.body.detail).toContain('last ACTIVE account ADMIN');
+
+    const second = await spaceMember(h, 'ADMIN');
+    expect((await deactivate(second.id)).status).toBe(204);
+    // With the second admin deactivated, the bootstrap admin is the last one again.
+    expect((await deactivate(admin, botAdmin.key)).status).toBe(422);
+    expect((await reactivate(second.id)).status).toBe(204);
+    const thirdAdmin = await spaceMember(h, 'ADMIN');
+    expect((await deactivate(thirdAdmin.id, second.key)).status).toBe(401);
+  });
+});
+
+describe('POST /v2/api-keys/{api_key_id}/transfer', () => {
+  it('moves a SERVICE key of a deactivated creator to a person holding its permissions: 200, the new creator controls it', async () => {
+    const h = await hierarchy();
+    const creator = await spaceMember(h);
+    const heir = await spaceMember(h);
+    const svc = await serviceKey(h, creator.key);
+    expect((await deactivate(creator.id)).status).toBe(204);
+
+    const res = await transfer(svc.id, heir.id);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: svc.id, key_type: 'SERVICE', status: 'ACTIVE', created_by_user_id: heir.id });
+    expect(res.body).not.toHaveProperty('key');
+    const listed = await server.api('GET', '/v2/api-keys?key_type=SERVICE', { key: heir.key });
+    expect(listed.body.api_keys.map((k: { id: string }) => k.id)).toEqual([svc.id]);
+    const byHeir = await server.api('GET', `/v2/api-keys?created_by_user_id=${enc(heir.id)}`, { key: heir.key });
+    expect(byHeir.body.api_keys.map((k: { id: string }) => k.id)).toContain(svc.id);
+    expect((await space(h, svc.key)).status).toBe(200);
+    const rows = (await auditRows(server, 'POST /v2/api-keys/:api_key_id/transfer')).filter((row) => JSON.parse(row.variables ?? '{}').api_key_id === svc.id);
+    expect(rows).toHaveLength(1);
+    // The new owner refreshes it as its creator.
+    expect((await server.api('POST', `/v2/api-keys/${enc(svc.id)}/refresh`, { key: heir.key, body: {} })).status).toBe(200);
+  });
+
+  it('refuses a new owner lacking a permission of the key (403 naming it), a USER key, a bot, a deactivated person (422) and non-admins (403)', async () => {
+    const h = await hierarchy();
+    const creator = await spaceMember(h);
+    const svc = await serviceKey(h, creator.key);
+
+    const outsider = await createUserWithKey(server, { email: `${unique('deprov-outsider')}@example.com` });
+    await addOrganizationMember(server, h.orgId, outsider.id, 'READ_ONLY');
+    const lacking = await transfer(svc.id, outsider.id);
+    expect(lacking.status).toBe(403);
+    expect(lacking.body.detail).toContain('SERVICE_KEY_CREATE');
+
+    const userKey = (await server.api('GET', '/v2/api-keys?key_type=USER', { key: creator.key })).body.api_keys[0].id as string;
+    expect((await transfer(userKey, outsider.id)).status).toBe(422);
+
+    const other = await serviceKey(h, creator.key);
+    expect((await transfer(svc.id, other.bot_user.id)).status).toBe(422);
+
+    const gone = await spaceMember(h);
+    expect((await deactivate(gone.id)).status).toBe(204);
+    const deactivated = await transfer(svc.id, gone.id);
+    expect(deactivated.status).toBe(422);
+    expect(deactivated.body.detail).toContain('deactivated');
+
+    const heir = await spaceMember(h);
+    expect((await transfer(svc.id, heir.id, creator.key)).status).toBe(403);
+    expect((await transfer(svc.id, Buffer.from('User:999999').toString('base64'))).status).toBe(404);
+    const unchanged = await server.api('GET', `/v2/api-keys?created_by_user_id=${enc(creator.id)}&key_type=SERVICE`);
+    expect(unchanged.body.api_keys.map((k: { id: string }) => k.id)).toContain(svc.id);
+  });
+});
+
+describe('single sign-on of a deactivated user', () => {
+  it('is refused with 403 SSO_USER_INACTIVE and changes nothing; after reactivation the same login works', async () => {
+    op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    const h = await hierarchy();
+    const created = await server.api('POST', '/v2/oidc-identity-providers', {
+      body: {
+        name: 'Deprovisioning OP', email_domains: ['deprov.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
+        groups_claim_path: 'groups',
+        role_mappings: [{ attributes_map: { groups: 'staff' }, org_role: { org_id: h.orgId, role_id: await predefinedRoleId(server, 'Member') } }],
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    op.setClaims('sso-person', { email: 'sso-person@deprov.test', email_verified: true, name: 'SSO Person', groups: ['staff'] });
+    const ssoLogin = async () => {
+      const jar = new CookieJar();
+      const start = await jar.fetch(`${server.url}/auth/oidc/login?idp_id=${enc(created.body.id)}`);
+      expect(start.status).toBe(302);
+      const callback = await signInAtOp(start.headers.get('location')!, { login: 'sso-person' });
+      return jar.fetch(callback, { headers: { accept: 'application/json' } });
+    };
+    expect((await ssoLogin()).status).toBe(302);
+    const userId = (await server.api('GET', `/v2/users?email=${enc('sso-person@deprov.test')}`)).body.users[0].id as string;
+
+    expect((await deactivate(userId)).status).toBe(204);
+    const before = await loginRowCounts(server);
+    const refused = await ssoLogin();
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).code).toBe('SSO_USER_INACTIVE');
+    expect(await loginRowCounts(server)).toEqual(before);
+    expect((await server.api('GET', `/v2/users/${enc(userId)}`)).body).toMatchObject({ status: 'EXPIRED', deactivated_at: expect.any(String) });
+
+    expect((await reactivate(userId)).status).toBe(204);
+    expect((await ssoLogin()).status).toBe(302);
+    expect((await server.api('GET', `/v2/users/${enc(userId)}`)).body.status).toBe('ACTIVE');
+  });
+});

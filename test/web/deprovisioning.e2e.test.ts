@@ -1,0 +1,121 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserWithKey } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
+import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 12, deprovisioning in the console (identity.md §7.3): an account admin deactivates a user from the Users page
+ * (the dialog says what stops working), the row reads "Deactivated", Reactivate undoes it; on Settings → API Keys
+ * the service keys of a deactivated creator are marked "Orphaned" with Transfer next to Refresh and Revoke.
+ */
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ browser, page } = await openConsole(server));
+  await signInToConsole(page, 'admin@localhost', server.adminPassword);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+let count = 0;
+async function memberWithServiceKey() {
+  const n = ++count;
+  const orgId = await createOrganization(server, `console-deprov-org-${n}`);
+  const spaceId = await createSpace(server, orgId, `console-deprov-space-${n}`);
+  const member = await createUserWithKey(server, { email: `console-deprov-${n}@example.com`, name: `Leaving Person ${n}` });
+  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
+  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
+  const res = await server.api('POST', '/v2/api-keys', {
+    key: member.key, body: { key_type: 'SERVICE', name: `deprov-etl-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
+  });
+  expect(res.status).toBe(201);
+  return { orgId, spaceId, member, svc: res.body as { id: string; name: string; key: string } };
+}
+
+const me = (key: string) => server.api('GET', '/v2/me', { key });
+const userRow = (email: string) => page.getByRole('row').filter({ hasText: email });
+
+describe('deprovisioning in the console', { timeout: 60_000 }, () => {
+  it('deactivates a user from the Users page, shows the badge, and reactivates', async () => {
+    const w = await memberWithServiceKey();
+    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
+    const text = await confirm.textContent();
+    expect(text).toContain('can no longer sign in');
+    expect(text).toContain('user API keys are revoked');
+    expect(text).toContain('Service keys they created keep working');
+    await confirm.getByRole('button', { name: 'Deactivate user' }).click();
+    await confirm.waitFor({ state: 'detached' });
+
+    await userRow(w.member.email).getByText('Deactivated', { exact: true }).waitFor();
+    expect(await userRow(w.member.email).getByText('Expired', { exact: true }).count()).toBe(0);
+    expect((await me(w.member.key)).status).toBe(401);
+    expect((await me(w.svc.key)).status).toBe(200);
+    expect(await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).count()).toBe(0);
+
+    await page.getByRole('button', { name: `Reactivate ${w.member.email}` }).click();
+    const again = page.getByRole('dialog', { name: 'Reactivate user' });
+    await again.getByRole('button', { name: 'Reactivate user' }).click();
+    await again.waitFor({ state: 'detached' });
+    await userRow(w.member.email).getByText('Active', { exact: true }).waitFor();
+    const user = (await server.api('GET', `/v2/users/${encodeURIComponent(w.member.id)}`)).body as { status: string; deactivated_at?: string };
+    expect(user.status).toBe('ACTIVE');
+    expect(user.deactivated_at).toBeUndefined();
+  });
+
+  it('marks a deactivated creator\'s service key "Orphaned" and transfers it to an active user', async () => {
+    const w = await memberWithServiceKey();
+    const heir = await createUserWithKey(server, { email: `console-heir-${count}@example.com`, name: `Heir ${count}` });
+    await addOrganizationMember(server, w.orgId, heir.id, 'READ_ONLY');
+    await addSpaceMember(server, w.spaceId, heir.id, 'ADMIN');
+    expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
+
+    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    const orphaned = page.getByRole('table', { name: 'Orphaned service keys' });
+    const row = orphaned.getByRole('row').filter({ hasText: w.svc.name });
+    await row.getByText('Orphaned', { exact: true }).waitFor();
+    expect(await row.textContent()).toContain(w.member.email);
+    await row.getByRole('button', { name: `Refresh ${w.svc.name}` }).waitFor();
+    await row.getByRole('button', { name: `Revoke ${w.svc.name}` }).waitFor();
+
+    await row.getByRole('button', { name: `Transfer ${w.svc.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer service key' });
+    const owner = dialog.getByLabel('New owner');
+    await owner.locator('option', { hasText: heir.email }).waitFor({ state: 'attached' });
+    await owner.selectOption({ label: `Heir ${count} (${heir.email})` });
+    await dialog.getByRole('button', { name: 'Transfer key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await orphaned.getByRole('row').filter({ hasText: w.svc.name }).waitFor({ state: 'detached' });
+
+    const keys = (await server.api('GET', `/v2/api-keys?key_type=SERVICE&created_by_user_id=${encodeURIComponent(heir.id)}`)).body as { api_keys: { id: string; created_by_user_id: string }[] };
+    expect(keys.api_keys.map((k) => [k.id, k.created_by_user_id])).toEqual([[w.svc.id, heir.id]]);
+    expect((await me(w.svc.key)).status).toBe(200);
+  });
+
+  it('shows the server\'s refusal in the Transfer dialog when the new owner lacks the key\'s permissions', async () => {
+    const w = await memberWithServiceKey();
+    const outsider = await createUserWithKey(server, { email: `console-outsider-${count}@example.com`, name: `Outsider ${count}` });
+    expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
+
+    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    const row = page.getByRole('table', { name: 'Orphaned service keys' }).getByRole('row').filter({ hasText: w.svc.name });
+    await row.getByRole('button', { name: `Transfer ${w.svc.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer service key' });
+    const owner = dialog.getByLabel('New owner');
+    await owner.locator('option', { hasText: outsider.email }).waitFor({ state: 'attached' });
+    await owner.selectOption({ label: `Outsider ${count} (${outsider.email})` });
+    await dialog.getByRole('button', { name: 'Transfer key' }).click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await dialog.getByRole('alert').textContent()).toMatch(/[A-Z]+_[A-Z_]+/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+});
