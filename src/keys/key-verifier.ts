@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
 import type { KeyRecord } from '../domain/key-record.js';
+import { mayAuthenticate } from '../domain/user-standing.js';
 import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
 import { importedPublicId, parseKey } from './key-format.js';
 
@@ -144,7 +145,7 @@ export class KeyVerifier {
       expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
       replaced: row.replaced_by_id !== null,
       principal,
-      principalActive: row.user_status === 'ACTIVE' && row.deleted_at === null && row.deactivated_at === null,
+      principalActive: mayAuthenticate({ status: row.user_status, deleted_at: row.deleted_at, deactivated_at: row.deactivated_at }),
       loadedAtMs: now,
       accepted: { ok: true, principal },
       touchedAtMs: this.#lastUsedWritten.get(row.key_id),

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'vitest';
+import { encodeId } from '../../src/domain/ids.js';
+import { digestKey, generateKey } from '../../src/keys/index.js';
+import { openStore } from '../../src/store/database.js';
 import { createTestDatabase } from './database.js';
 import { ADMIN_PASSWORD, REPO_ROOT } from './server.js';
 
@@ -55,12 +58,11 @@ export async function spawnServerProcess(env: Record<string, string>): Promise<S
 export interface ProcessPair {
   a: ServerProcess;
   b: ServerProcess;
-  /** The database both use, for fixtures written straight into it. */
-  databaseUrl: string;
-  /** A's data directory. */
-  dataDir: string;
-  /** The key pepper both use (hex), to digest keys a fixture inserts. */
-  keyPepper: string;
+  /**
+   * A MEMBER of account 1 with a USER key (and `extraKeys` more), written straight into the shared database (no
+   * sign-in round trip); answers the user's REST id and the first raw key.
+   */
+  insertUserWithKey(email: string, extraKeys?: number): Promise<{ id: string; key: string }>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,27 @@ async function startProcessPairOnce(options: PairOptions): Promise<ProcessPair> 
   }
   const [a, b] = started as [ServerProcess, ServerProcess];
   return {
-    a, b, databaseUrl: database.url!, dataDir: dirs[0]!, keyPepper: shared.AX_KEY_PEPPER,
+    a, b,
+    async insertUserWithKey(email, extraKeys = 0) {
+      const store = openStore({ dataDir: dirs[0]!, databaseUrl: database.url });
+      try {
+        const pepper = Buffer.from(shared.AX_KEY_PEPPER, 'hex');
+        const now = new Date().toISOString();
+        const { id } = await store.db.insertInto('users').values({
+          account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,
+          password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+        }).returning('id').executeTakeFirstOrThrow();
+        const keys = Array.from({ length: 1 + extraKeys }, generateKey);
+        await store.db.insertInto('api_keys').values(keys.map((key) => ({
+          account_id: 1, user_id: id, created_by_user_id: id, key_type: 'USER' as const, name: 'direct', description: null, public_id: key.publicId,
+          secret_hash: digestKey(pepper, key.raw), last4: key.last4, status: 'ACTIVE' as const, expires_at: null, revoked_at: null, last_used_at: null,
+          replaced_by_id: null, created_at: now,
+        }))).execute();
+        return { id: encodeId('User', id), key: keys[0]!.raw };
+      } finally {
+        await store.close();
+      }
+    },
     stop: () => stopAll([a, b]),
   };
 }

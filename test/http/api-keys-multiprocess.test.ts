@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/domain/ids.js';
-import { digestKey, generateKey } from '../../src/keys/index.js';
-import { openStore } from '../../src/store/database.js';
 import { testBackend } from '../helpers/database.js';
 import { msUntilRefused, type ProcessPair, type ServerProcess, startProcessPair } from '../helpers/server-process.js';
 import type { Json } from '../helpers/server.js';
@@ -101,30 +98,8 @@ describe.skipIf(testBackend !== 'postgres')(
       expect(await msUntilRefused(b.url, svc.body.key, since)).toBeLessThan(DEADLINE_MS);
     });
 
-    /** A MEMBER user with a USER key, written straight into the shared database (no sign-in round trip). */
-    async function insertUserWithKey(email: string, extraKeys = 0): Promise<{ id: string; key: string }> {
-      const store = openStore({ dataDir: pair.dataDir, databaseUrl: pair.databaseUrl });
-      try {
-        const pepper = Buffer.from(pair.keyPepper, 'hex');
-        const now = new Date().toISOString();
-        const { id } = await store.db.insertInto('users').values({
-          account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,
-          password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
-        }).returning('id').executeTakeFirstOrThrow();
-        const keys = Array.from({ length: 1 + extraKeys }, generateKey);
-        await store.db.insertInto('api_keys').values(keys.map((key) => ({
-          account_id: 1, user_id: id, created_by_user_id: id, key_type: 'USER' as const, name: 'direct', description: null, public_id: key.publicId,
-          secret_hash: digestKey(pepper, key.raw), last4: key.last4, status: 'ACTIVE' as const, expires_at: null, revoked_at: null, last_used_at: null,
-          replaced_by_id: null, created_at: now,
-        }))).execute();
-        return { id: encodeId('User', id), key: keys[0]!.raw };
-      } finally {
-        await store.close();
-      }
-    }
-
     it('deleting a user on A makes B refuse that user\'s USER key within 1 s', async () => {
-      const u = await insertUserWithKey('leaver@example.com');
+      const u = await pair.insertUserWithKey('leaver@example.com');
       expect((await call(b.url, 'GET', '/v2/me', u.key)).status).toBe(200);
       const since = performance.now();
       expect((await call(a.url, 'DELETE', `/v2/users/${encodeURIComponent(u.id)}`, ADMIN_KEY)).status).toBe(204);
@@ -132,7 +107,7 @@ describe.skipIf(testBackend !== 'postgres')(
     });
 
     it('a change too large for one NOTIFY (a user with 800 keys deleted) still reaches B, and A answers 204', async () => {
-      const u = await insertUserWithKey('hoarder@example.com', 799);
+      const u = await pair.insertUserWithKey('hoarder@example.com', 799);
       expect((await call(b.url, 'GET', '/v2/me', u.key)).status).toBe(200);
       const since = performance.now();
       const deleted = await call(a.url, 'DELETE', `/v2/users/${encodeURIComponent(u.id)}`, ADMIN_KEY);
@@ -141,7 +116,7 @@ describe.skipIf(testBackend !== 'postgres')(
     });
 
     it('removing a user from a space on A takes the space from its USER key on B within 1 s', async () => {
-      const u = await insertUserWithKey('mover@example.com');
+      const u = await pair.insertUserWithKey('mover@example.com');
       const org = await call(a.url, 'POST', '/v2/organizations', ADMIN_KEY, { name: 'mp-org-2' });
       const space = await call(a.url, 'POST', '/v2/spaces', ADMIN_KEY, { name: 'mp-private', organization_id: org.body.id, is_private: true });
       const member = { user_id: u.id, role: { type: 'PREDEFINED', name: 'MEMBER' } };

@@ -1,7 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId } from '../../src/domain/ids.js';
-import { digestKey, generateKey } from '../../src/keys/index.js';
-import { openStore } from '../../src/store/database.js';
 import { testBackend } from '../helpers/database.js';
 import { msUntilRefused, type ProcessPair, type ServerProcess, startProcessPair } from '../helpers/server-process.js';
 
@@ -35,29 +32,8 @@ describe.skipIf(testBackend !== 'postgres')(
       await pair?.stop();
     });
 
-    /** A MEMBER user with a USER key, written straight into the shared database (no sign-in round trip). */
-    async function insertUserWithKey(email: string): Promise<{ id: string; key: string }> {
-      const store = openStore({ dataDir: pair.dataDir, databaseUrl: pair.databaseUrl });
-      try {
-        const now = new Date().toISOString();
-        const { id } = await store.db.insertInto('users').values({
-          account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0,
-          password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
-        }).returning('id').executeTakeFirstOrThrow();
-        const key = generateKey();
-        await store.db.insertInto('api_keys').values({
-          account_id: 1, user_id: id, created_by_user_id: id, key_type: 'USER', name: 'direct', description: null, public_id: key.publicId,
-          secret_hash: digestKey(Buffer.from(pair.keyPepper, 'hex'), key.raw), last4: key.last4, status: 'ACTIVE', expires_at: null,
-          revoked_at: null, last_used_at: null, replaced_by_id: null, created_at: now,
-        }).execute();
-        return { id: encodeId('User', id), key: key.raw };
-      } finally {
-        await store.close();
-      }
-    }
-
     it('a user deactivated on A: its USER key, cached on B, is refused by B within 1 s; after reactivation it stays refused', async () => {
-      const u = await insertUserWithKey('deprovisioned-mp@example.com');
+      const u = await pair.insertUserWithKey('deprovisioned-mp@example.com');
       expect(await call(b.url, 'GET', '/v2/me', u.key)).toBe(200);
       const since = performance.now();
       expect(await call(a.url, 'POST', `/v2/users/${encodeURIComponent(u.id)}/deactivate`, ADMIN_KEY)).toBe(204);

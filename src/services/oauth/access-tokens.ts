@@ -1,5 +1,6 @@
 import { digestToken } from '../../auth/token-digest.js';
 import type { Principal } from '../../domain/principal.js';
+import { mayAuthenticate } from '../../domain/user-standing.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
 
@@ -43,7 +44,7 @@ export async function principalOfAccessToken(ctx: ServiceDeps, token: string): P
   const records = new OAuthPayloadRecords(ctx.store.db);
   const holder = await records.findAccessToken(accessTokenDigest(ctx.secrets.tokenKey, token), new Date(now).toISOString());
   if (!holder || holder.grant_id === null || holder.grant_row_id === null) return undefined;
-  if (holder.status !== 'ACTIVE' || holder.deleted_at !== null || holder.deactivated_at !== null || holder.is_bot === 1) return undefined;
+  if (!mayAuthenticate(holder) || holder.is_bot === 1) return undefined;
   await touchGrant(records, holder.grant_id, now);
   return {
     accountId: holder.account_id, userId: holder.user_id, name: holder.name, email: holder.email, role: holder.role, isBot: false,

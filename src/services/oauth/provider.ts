@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { encodeId, parseId } from '../../domain/ids.js';
+import { mayAuthenticate } from '../../domain/user-standing.js';
 import { CLI_CLIENT_ID } from '../../domain/oauth-client.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { sharedServerSetting } from '../../store/server-settings.js';
@@ -58,13 +59,13 @@ async function sharedKeys(ctx: ServiceDeps): Promise<{ jwk: Record<string, unkno
   return { jwk: JSON.parse(jwkText) as Record<string, unknown>, cookieKeys: [cookieKey] };
 }
 
-/** The user a grant acts as, while the user is ACTIVE and not deleted; else nothing (the grant stops working). */
+/** The user a grant acts as, while the user may authenticate; else nothing (the grant stops working). */
 async function findActiveUser(ctx: ServiceDeps, sub: string): Promise<{ accountId: string; claims: () => { sub: string; email: string } } | undefined> {
   const parsed = parseId(sub);
   if (parsed?.type !== 'User') return undefined;
   const user = await ctx.store.db.selectFrom('users').select(['id', 'email', 'status', 'deleted_at', 'deactivated_at', 'is_bot'])
     .where('id', '=', parsed.n).executeTakeFirst();
-  if (!user || user.status !== 'ACTIVE' || user.deleted_at !== null || user.deactivated_at !== null || user.is_bot === 1) return undefined;
+  if (!user || !mayAuthenticate(user) || user.is_bot === 1) return undefined;
   const accountId = encodeId('User', user.id);
   return { accountId, claims: () => ({ sub: accountId, email: user.email }) };
 }
