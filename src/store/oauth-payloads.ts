@@ -55,12 +55,6 @@ export class OAuthPayloadRecords {
       .executeTakeFirst();
   }
 
-  findByUid(model: string, uid: string, now: string): Promise<OAuthPayloadRow | undefined> {
-    return this.db.selectFrom('oauth_payloads').selectAll()
-      .where('model', '=', model).where('uid', '=', uid).where('expires_at', '>', now)
-      .executeTakeFirst();
-  }
-
   async consume(model: string, id: string, now: string): Promise<void> {
     await this.db.updateTable('oauth_payloads').set({ consumed_at: now })
       .where('model', '=', model).where('id', '=', id).where('consumed_at', 'is', null).execute();

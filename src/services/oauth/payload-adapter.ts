@@ -73,13 +73,14 @@ export class PayloadAdapter implements Adapter {
     return row && restore(row.payload, id, row.consumed_at);
   }
 
-  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const row = await this.#records.findByUid(this.model, uid, this.#now());
-    if (!row) return undefined;
-    const payload = JSON.parse(row.payload) as AdapterPayload;
-    // Only Session rows are found by uid; their id (the cookie's value) is not recoverable from the digest, and
-    // the library needs it only to write the session back, which it does under the cookie it already holds.
-    return restore(row.payload, payload.jti ?? '', row.consumed_at);
+  /**
+   * The library looks sessions up by uid only for tokens that end with the session and for its cookie-based
+   * interaction lookups; this server uses neither (tokens never end with the 10-minute session, the consent page reads
+   * interactions by uid). A session could not be handed back anyway: only the digest of its id (the cookie's value) is
+   * stored, and a session written back under another id would be a different row. So: none.
+   */
+  findByUid(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
 
   findByUserCode(): Promise<undefined> {
