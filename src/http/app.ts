@@ -11,6 +11,7 @@ import { registerErrorHandling } from './plugins/errors.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOAuthServer } from './plugins/oauth-server.js';
 import { registerQueryGuard } from './plugins/query-guard.js';
+import { registerScim } from './plugins/scim.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
@@ -91,6 +92,7 @@ export async function buildApp(ctx: HttpDeps, options: { logger?: boolean; conso
   registerAuth(app, ctx);
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, ctx));
   await registerOAuthServer(app, ctx);
+  await registerScim(app, ctx);
   app.get('/v2/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await registerConsole(app, options.consoleRoot);
   return app;

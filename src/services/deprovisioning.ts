@@ -5,7 +5,7 @@ import { decodeId, encodeId } from '../domain/ids.js';
 import { forAccount } from '../store/account-store.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
-import { type Actor, runMutation, type Trx } from './mutation.js';
+import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
 
@@ -26,29 +26,60 @@ export async function deactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
   await runMutation(ctx, audited, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
     if (target.id === actor.principal.userId) throw unprocessable('user_id: you cannot deactivate yourself; ask another admin');
-    const store = forAccount(trx, actor.principal.accountId);
-    const admins = await store.users.lockActiveAdmins();
-    if (admins.includes(target.id) && !admins.some((a) => a !== target.id)) {
-      throw unprocessable('user_id: this is the last ACTIVE account ADMIN; make another user an ADMIN first');
-    }
-    const now = isoNow(ctx.clock);
-    if (!await store.users.setDeactivated(target.id, now, now)) return;
-    await endSessions(trx, target.id, now);
-    const revoked = await store.apiKeys.revokeUserKeysCreatedBy(target.id, now);
-    for (const key of revoked) changes.key(key.public_id);
-    changes.user(target.id);
-    const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(target.id, now);
-    const grants = await store.syncedGrants.heldBy(target.id);
-    const count = (...kinds: string[]) => grants.filter((g) => kinds.includes(g.kind)).length;
-    audited.text = JSON.stringify({
-      user_id: encodeId('User', target.id),
-      user_keys_revoked: revoked.map((k) => encodeId('ApiKey', k.id)),
-      service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
-      grants_kept: {
-        organization_memberships: count('ORGANIZATION_MEMBERSHIP'), space_memberships: count('SPACE_MEMBERSHIP'), role_bindings: count('SPACE_BINDING', 'PROJECT_BINDING'),
-      },
-    });
+    const report = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
+      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
+    if (report) audited.text = JSON.stringify(report);
   });
+}
+
+/** What a deactivation did, as its audit row records it (wire ids). */
+export interface DeactivationReport {
+  user_id: string;
+  user_keys_revoked: string[];
+  service_keys_kept: string[];
+  grants_kept: { organization_memberships: number; space_memberships: number; role_bindings: number };
+}
+
+/** Deactivating would leave the account without an ACTIVE account ADMIN (REST: 422; SCIM: 400 `mutability`). */
+export class LastActiveAdmin extends Error {
+  constructor() { super('this is the last ACTIVE account ADMIN; make another user an ADMIN first'); }
+}
+
+/**
+ * The deactivation itself, inside the caller's transaction (the admin's `deactivate`, a directory's `active: false`):
+ * marks the user, ends its console sessions and CLI logins, revokes the USER keys it created and records what changed
+ * in `changes`. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
+ */
+export async function deactivateWithin(
+  trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
+): Promise<DeactivationReport | undefined> {
+  const store = forAccount(trx, input.accountId);
+  const { userId, now } = input;
+  const admins = await store.users.lockActiveAdmins();
+  if (admins.includes(userId) && !admins.some((a) => a !== userId)) throw new LastActiveAdmin();
+  if (!await store.users.setDeactivated(userId, now, now)) return undefined;
+  await endSessions(trx, userId, now);
+  const revoked = await store.apiKeys.revokeUserKeysCreatedBy(userId, now);
+  for (const key of revoked) changes.key(key.public_id);
+  changes.user(userId);
+  const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(userId, now);
+  const grants = await store.syncedGrants.heldBy(userId);
+  const count = (...kinds: string[]) => grants.filter((g) => kinds.includes(g.kind)).length;
+  return {
+    user_id: encodeId('User', userId),
+    user_keys_revoked: revoked.map((k) => encodeId('ApiKey', k.id)),
+    service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
+    grants_kept: {
+      organization_memberships: count('ORGANIZATION_MEMBERSHIP'), space_memberships: count('SPACE_MEMBERSHIP'), role_bindings: count('SPACE_BINDING', 'PROJECT_BINDING'),
+    },
+  };
+}
+
+/** Reactivation inside the caller's transaction: false when the user was not deactivated (nothing written). */
+export async function reactivateWithin(trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string }): Promise<boolean> {
+  if (!await forAccount(trx, input.accountId).users.setDeactivated(input.userId, null, input.now)) return false;
+  changes.user(input.userId);
+  return true;
 }
 
 /**
@@ -62,9 +93,7 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
   const audited: Actor = { ...actor, operation: 'REACTIVATE_USER' };
   await runMutation(ctx, audited, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
-    const now = isoNow(ctx.clock);
-    if (!await forAccount(trx, actor.principal.accountId).users.setDeactivated(target.id, null, now)) return;
-    changes.user(target.id);
+    if (!await reactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })) return;
     audited.text = JSON.stringify({ user_id: encodeId('User', target.id) });
   });
 }

@@ -14,6 +14,9 @@ import { ResourceRestrictionRepository } from './repositories/resource-restricti
 import { RoleBindingRepository } from './repositories/role-bindings.js';
 import { RoleMappingRepository } from './repositories/role-mappings.js';
 import { RoleRepository } from './repositories/roles.js';
+import { ScimGroupRepository } from './repositories/scim-groups.js';
+import { ScimTokenRepository } from './repositories/scim-tokens.js';
+import { ScimUserRepository } from './repositories/scim-users.js';
 import { ServiceKeyBotRepository } from './repositories/service-key-bots.js';
 import { SpaceRepository } from './repositories/spaces.js';
 import { SyncedGrantRepository } from './repositories/synced-grants.js';
@@ -55,6 +58,12 @@ export interface AccountStore {
   readonly syncedGrants: SyncedGrantRepository;
   /** Where identity providers name organizations, spaces, projects and roles (deletes prune them). */
   readonly mappingReferences: MappingReferenceRepository;
+  /** Directories' SCIM bearer tokens. */
+  readonly scimTokens: ScimTokenRepository;
+  /** The users a directory sees and what it said about them (SCIM `/Users`). */
+  readonly scimUsers: ScimUserRepository;
+  /** Directories' groups and their members (SCIM `/Groups`). */
+  readonly scimGroups: ScimGroupRepository;
 }
 
 /** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
@@ -80,5 +89,8 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     identityLinks: new IdentityLinkRepository(db, accountId),
     syncedGrants: new SyncedGrantRepository(db, accountId),
     mappingReferences: new MappingReferenceRepository(db, accountId),
+    scimTokens: new ScimTokenRepository(db, accountId),
+    scimUsers: new ScimUserRepository(db, accountId),
+    scimGroups: new ScimGroupRepository(db, accountId),
   };
 }

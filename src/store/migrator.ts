@@ -8,6 +8,7 @@ import * as m004 from './migrations/004-auth-hardening.js';
 import * as m005 from './migrations/005-identity.js';
 import * as m006 from './migrations/006-oauth.js';
 import * as m007 from './migrations/007-deactivation.js';
+import * as m008 from './migrations/008-scim.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-identity': m005,
   '006-oauth': m006,
   '007-deactivation': m007,
+  '008-scim': m008,
 };
 
 /**

@@ -29,6 +29,9 @@ export interface Database {
   sso_login_attempts: SsoLoginAttemptsTable;
   saml_assertions_seen: SamlAssertionsSeenTable;
   oauth_payloads: OAuthPayloadsTable;
+  scim_tokens: ScimTokensTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -326,6 +329,49 @@ export interface UserIdentitiesTable {
   /** JSON attribute map the last login asserted (for `ax sso explain`). */
   last_attributes: string | null;
   created_at: string;
+  /** What a SCIM directory said about the user (migration 008): its `externalId`, `userName` verbatim and lower-cased. */
+  scim_external_id: string | null;
+  scim_user_name: string | null;
+  scim_user_name_key: string | null;
+  /** Every other SCIM attribute the directory sent (JSON), returned as sent. */
+  scim_attributes: string | null;
+  scim_updated_at: string | null;
+}
+
+/** A directory's SCIM bearer token (migration 008): one identity provider's, stored like an API key. */
+export interface ScimTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  idp_id: number;
+  /** The public id embedded in the raw token (`axscim-<public_id>-<secret>`), for O(1) lookup. */
+  public_id: string;
+  /** HMAC-SHA-256 of the raw token with the server pepper, hex. */
+  secret_hash: string;
+  last4: string;
+  name: string;
+  created_by_user_id: number;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A directory's group (migration 008): role-mapping input only. `display_name_key` is the lower-cased name. */
+export interface ScimGroupsTable {
+  id: Generated<number>;
+  account_id: number;
+  idp_id: number;
+  display_name: string;
+  display_name_key: string;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimGroupMembersTable {
+  group_id: number;
+  user_id: number;
+  created_at: string;
 }
 
 /** A started SSO login: what to check when the provider answers; single use, 10 minutes. */
@@ -384,6 +430,8 @@ export interface OAuthPayloadsTable {
 export type OAuthPayloadRow = Selectable<OAuthPayloadsTable>;
 export type IdentityProviderRow = Selectable<IdentityProvidersTable>;
 export type RoleMappingRow = Selectable<RoleMappingsTable>;
+export type ScimTokenRow = Selectable<ScimTokensTable>;
+export type ScimGroupRow = Selectable<ScimGroupsTable>;
 export type UserIdentityRow = Selectable<UserIdentitiesTable>;
 export type SsoLoginAttemptRow = Selectable<SsoLoginAttemptsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -3,7 +3,8 @@ import type { AuditLogRow, Database } from '../schema.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
-  userId: number;
+  /** Null for a directory's SCIM token (its `variables.actor` names the token). */
+  userId: number | null;
   ip: string;
   operation: string;
   text?: string | undefined;

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpDeps } from '../app.js';
+
+/** Placeholder until its owner lands it. */
+export async function scimGroupRoutes(_app: FastifyInstance, _ctx: HttpDeps): Promise<void> {}

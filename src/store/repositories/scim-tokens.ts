@@ -1,0 +1,7 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+
+/** Placeholder until its owner lands it. */
+export class ScimTokenRepository {
+  constructor(protected readonly db: Kysely<Database>, protected readonly accountId: number) {}
+}
