@@ -5,6 +5,7 @@ import {
   type SyncPlan,
 } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
+import type { AccessChange } from '../../store/change-feed.js';
 import type { Trx } from '../mutation.js';
 
 /** The wire type of the resource each kind of grant is on. */
@@ -29,6 +30,12 @@ export interface SyncOutcome {
    * skipped because another source holds it would otherwise be reported again on every login).
    */
   unchanged: boolean;
+  /**
+   * The sync's exact effect on the access snapshot when it moved role bindings only (custom space and project roles),
+   * so that a caller may patch the snapshot instead of rebuilding it; undefined when it also moved a membership or
+   * the account role.
+   */
+  accessEdits: AccessChange[] | undefined;
 }
 
 /** `SSO:<idp>` / `SCIM:<idp>`: who promoted an account role (users.role_source). */
@@ -75,8 +82,9 @@ export async function syncGrants(
     organizationOf: (spaceId) => organizationBySpace.get(spaceId),
   });
 
+  const added: number[] = [];
   for (const grant of plan.add) {
-    await store.syncedGrants.add(grant.kind, { userId, resourceId: grant.resourceId, roleId: grant.roleId, by: syncer, now });
+    added.push(await store.syncedGrants.add(grant.kind, { userId, resourceId: grant.resourceId, roleId: grant.roleId, by: syncer, now }));
   }
   for (const { held: row, to } of plan.change) await store.syncedGrants.changeRole(row.kind, row.rowId, to.roleId, now);
   for (const row of plan.remove) await store.syncedGrants.remove(row.kind, row.rowId);
@@ -85,7 +93,25 @@ export async function syncGrants(
   } else if (plan.accountRole?.kind === 'DEMOTE') {
     await store.syncedGrants.setAccountRole(userId, { role: plan.accountRole.to, roleSource: null, roleBeforeSync: null, now });
   }
-  return { plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT' };
+  return {
+    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: bindingEditsOf(plan, userId, added),
+  };
+}
+
+const isBinding = (kind: GrantKind) => kind === 'SPACE_BINDING' || kind === 'PROJECT_BINDING';
+
+/** The plan as snapshot edits (`added` = the new rows' ids, in `plan.add` order), or undefined when it is more than bindings. */
+function bindingEditsOf(plan: SyncPlan, userId: number, added: readonly number[]): AccessChange[] | undefined {
+  const kinds = [...plan.add, ...plan.change.map((c) => c.held), ...plan.remove].map((g) => g.kind);
+  if (!kinds.every(isBinding) || (plan.accountRole !== undefined && plan.accountRole.kind !== 'KEPT')) return undefined;
+  const upsert = (id: number, g: { kind: GrantKind; resourceId: number }, roleId: number): AccessChange => ({
+    op: 'upsertBinding', binding: { id, userId, roleId, resourceType: g.kind === 'SPACE_BINDING' ? 'SPACE' : 'PROJECT', resourceId: g.resourceId },
+  });
+  return [
+    ...plan.add.map((g, i) => upsert(added[i]!, g, g.roleId)),
+    ...plan.change.map(({ held, to }) => upsert(held.rowId, held, to.roleId)),
+    ...plan.remove.map((h): AccessChange => ({ op: 'removeBinding', id: h.rowId })),
+  ];
 }
 
 function resourceId(grant: { kind: GrantKind; resourceId: number }): string {

@@ -1,0 +1,63 @@
+import { encodeId } from '../../domain/ids.js';
+import { evaluateMappings } from '../../role-mapping/index.js';
+import { forAccount } from '../../store/account-store.js';
+import type { AccessChange } from '../../store/change-feed.js';
+import { loadMappingInput } from '../identity-providers/mapping-input.js';
+import type { ChangeSet, Trx } from '../mutation.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { syncGrants } from '../sso/grant-sync.js';
+
+export interface ScimSyncInput {
+  accountId: number;
+  idpId: number;
+  userIds: readonly number[];
+  now: string;
+  /** The directory's address, for the audit rows. */
+  ip: string;
+  /** The caller's change set: every user whose rights moved is added to it. */
+  changes?: ChangeSet | undefined;
+  /**
+   * True when nothing else the caller's transaction changes is in the access snapshot (a group's membership, name or
+   * existence): the sync then declares its exact effect, so the snapshot is patched rather than rebuilt when it only
+   * moved role bindings. Never set it after a change to a user itself (its creation, activation, deletion).
+   */
+  patchable?: boolean | undefined;
+}
+
+/**
+ * Recomputes the `SCIM` grants of these users from one identity provider's role mappings (identity.md §4.4, §5.6),
+ * inside the caller's transaction: each user's attribute map is `{group, groups}` = the display names and external
+ * ids of its SCIM groups of the provider (the same values under both names, §4.1), evaluated with the provider's
+ * rules and, when it allows default logins, its defaults; then the user's rows written by this provider's SCIM become
+ * exactly that (MANUAL and SSO rows stay, reported as skipped). One `SCIM_SYNC <idp>` audit row per user whose grants
+ * moved. Deleted and deactivated users are skipped (deactivation took their synced grants away; reactivation syncs
+ * them again), as is everything when the provider was deleted.
+ */
+export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<void> {
+  const store = forAccount(trx, input.accountId);
+  const idp = await store.identityLinks.liveProvider(input.idpId);
+  const edits: AccessChange[] = [];
+  let patchable = input.patchable === true;
+  if (idp && input.userIds.length > 0) {
+    const { rules, context } = await loadMappingInput(store, idp);
+    const groupNames = await store.scimGroups.groupNamesOf(idp.id, input.userIds);
+    const idpWireId = encodeId(idp.protocol === 'SAML' ? 'SamlIdentityProvider' : 'OidcIdentityProvider', idp.id);
+    for (const userId of [...new Set(input.userIds)].sort((a, b) => a - b)) {
+      const user = await store.users.findLive(userId);
+      if (!user || user.deactivated_at !== null) continue;
+      const names = groupNames.get(userId) ?? [];
+      const desired = evaluateMappings(rules, { group: names, groups: names }, context);
+      const sync = await syncGrants(trx, { accountId: input.accountId, userId, syncer: { source: 'SCIM', idpId: idp.id }, desired, now: input.now });
+      if (sync.unchanged) continue;
+      await store.auditLogs.recordMutation({
+        userId: null, ip: input.ip, operation: `SCIM_SYNC ${idpWireId}`, text: JSON.stringify(sync.diff),
+        variables: JSON.stringify({ user_id: encodeId('User', userId), matched_rules: desired.matchedRules, defaults_used: desired.usedDefaults }),
+        at: input.now,
+      });
+      input.changes?.user(userId);
+      if (sync.accessEdits === undefined) patchable = false;
+      else edits.push(...sync.accessEdits);
+    }
+  }
+  if (patchable) input.changes?.patchAccess(...edits);
+}
