@@ -3,6 +3,7 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { forAccount } from '../store/account-store.js';
+import { DeprovisioningRecords } from '../store/deprovisioning-records.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
@@ -55,24 +56,79 @@ export async function deactivateWithin(
 ): Promise<DeactivationReport | undefined> {
   const store = forAccount(trx, input.accountId);
   const { userId, now } = input;
-  const admins = await store.users.lockActiveAdmins();
-  if (admins.includes(userId) && !admins.some((a) => a !== userId)) throw new LastActiveAdmin();
+  await requireAnotherActiveAdmin(trx, input.accountId, userId);
   if (!await store.users.setDeactivated(userId, now, now)) return undefined;
-  await endSessions(trx, userId, now);
-  const revoked = await store.apiKeys.revokeUserKeysCreatedBy(userId, now);
-  for (const key of revoked) changes.key(key.public_id);
-  changes.user(userId);
+  const revoked = await endCredentials(trx, changes, input);
   const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(userId, now);
   const grants = await store.syncedGrants.heldBy(userId);
   const count = (...kinds: string[]) => grants.filter((g) => kinds.includes(g.kind)).length;
   return {
     user_id: encodeId('User', userId),
-    user_keys_revoked: revoked.map((k) => encodeId('ApiKey', k.id)),
+    user_keys_revoked: revoked,
     service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
     grants_kept: {
       organization_memberships: count('ORGANIZATION_MEMBERSHIP'), space_memberships: count('SPACE_MEMBERSHIP'), role_bindings: count('SPACE_BINDING', 'PROJECT_BINDING'),
     },
   };
+}
+
+/** What a deletion did, as its audit row records it (wire ids). */
+export interface DeletionReport {
+  user_id: string;
+  user_keys_revoked: string[];
+  /** The live SERVICE keys the person created (directly or through a bot key), working after the deletion. */
+  service_keys_kept: string[];
+  grants_removed: { organization_memberships: number; space_memberships: number; role_bindings: number };
+  identity_links_removed: number;
+  scim_group_memberships_removed: number;
+}
+
+/**
+ * A user's deletion inside the caller's transaction (the admin's `DELETE /v2/users/{id}`, a directory's SCIM DELETE):
+ * soft-deletes the user (404 everywhere from now on), removes its memberships and bindings, its identity links (with
+ * what a directory said about it) and its SCIM group memberships, ends its console sessions and CLI logins and revokes
+ * the USER keys it created. The SERVICE keys it created keep working and are reported. Undefined when the user was
+ * already deleted (nothing written). Throws LastActiveAdmin.
+ */
+export async function deleteWithin(
+  trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
+): Promise<DeletionReport | undefined> {
+  const store = forAccount(trx, input.accountId);
+  const records = new DeprovisioningRecords(trx, input.accountId);
+  const { userId, now } = input;
+  await requireAnotherActiveAdmin(trx, input.accountId, userId);
+  if (!await store.users.markDeleted(userId, now)) return undefined;
+  const grants = await store.memberships.removeAllOf(userId);
+  const links = await records.removeIdentityLinks(userId);
+  const groups = await records.leaveScimGroups(userId);
+  const revoked = await endCredentials(trx, changes, input);
+  const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(userId, now);
+  return {
+    user_id: encodeId('User', userId),
+    user_keys_revoked: revoked,
+    service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
+    grants_removed: { organization_memberships: grants.organizationMemberships, space_memberships: grants.spaceMemberships, role_bindings: grants.roleBindings },
+    identity_links_removed: links,
+    scim_group_memberships_removed: groups,
+  };
+}
+
+/** Throws LastActiveAdmin when the user is the account's last ACTIVE admin (the admins' rows stay locked until commit). */
+async function requireAnotherActiveAdmin(trx: Trx, accountId: number, userId: number): Promise<void> {
+  const admins = await forAccount(trx, accountId).users.lockActiveAdmins();
+  if (admins.includes(userId) && !admins.some((a) => a !== userId)) throw new LastActiveAdmin();
+}
+
+/**
+ * Ends every credential of the person: console sessions and CLI logins, and the USER keys it created (revoked, kept
+ * for the audit trail). `changes` names the user and the keys, so that every process refuses them; the revoked keys' ids.
+ */
+async function endCredentials(trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string }): Promise<string[]> {
+  await endSessions(trx, input.userId, input.now);
+  const revoked = await forAccount(trx, input.accountId).apiKeys.revokeUserKeysCreatedBy(input.userId, input.now);
+  for (const key of revoked) changes.key(key.public_id);
+  changes.user(input.userId);
+  return revoked.map((k) => encodeId('ApiKey', k.id));
 }
 
 /** Reactivation inside the caller's transaction: false when the user was not deactivated (nothing written). */

@@ -12,6 +12,7 @@ import type { AccountRoleKey, UserRow, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
+import { deleteWithin, LastActiveAdmin } from './deprovisioning.js';
 import { endSessions } from './sessions.js';
 import { requirePasswordSignIn, signsInWithSso } from './sso/identity-links.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
@@ -143,11 +144,11 @@ export async function updateUser(ctx: ServiceDeps, actor: Actor, userId: string,
 }
 
 /**
- * Soft-deletes a user (account admin), in one transaction with its cascade: organization and space
- * memberships and role bindings go, the USER keys it created are revoked (kept for the audit trail), its console
- * sessions end. The SERVICE keys it created (directly or through its bots) belong to the account and keep
- * working; they are reported, and kept, revoked or rotated as asked (see runRemoval). Already deleted: nothing
- * to do. The last ACTIVE account ADMIN cannot be deleted (422).
+ * Soft-deletes a user (account admin), in one transaction with its cascade (deleteWithin: memberships and bindings,
+ * identity links and SCIM group memberships go, the USER keys it created are revoked, its console sessions and CLI
+ * logins end), audited with what it took. The SERVICE keys it created (directly or through its bots) belong to the
+ * account and keep working; they are reported, and kept, revoked or rotated as asked (see runRemoval). Already
+ * deleted: nothing to do. The last ACTIVE account ADMIN cannot be deleted (422).
  */
 export async function deleteUser(
   ctx: ServiceDeps, actor: Actor, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
@@ -159,20 +160,20 @@ export async function deleteUser(
   if (!row) throw notFound('user');
   if (row.deleted_at !== null) return undefined;
   if (row.is_bot) throw unprocessable('user_id: bot users are deleted with their service key; revoke the key (PUT /v2/api-keys/{id}/revoke)');
-  return runRemoval(ctx, actor, options, async (trx, changes) => {
-    const store = forAccount(trx, principal.accountId);
-    const admins = await store.users.lockActiveAdmins();
-    if (admins.includes(id) && !admins.some((a) => a !== id)) {
-      throw unprocessable('user_id: this is the last ACTIVE account ADMIN; make another user an ADMIN first');
-    }
-    const now = isoNow(ctx.clock);
-    if (!await store.users.markDeleted(id, now)) return undefined;
-    const memberships = await store.memberships.removeAllOf(id);
-    const revoked = await store.apiKeys.revokeUserKeysCreatedBy(id, now);
-    for (const key of revoked) changes.key(key.public_id);
-    await endSessions(trx, id, now);
-    changes.user(id);
-    return { personId: id, reach: 'account', counts: { ...memberships, userKeysRevoked: revoked.length } };
+  const audited: Actor = { ...actor };
+  return runRemoval(ctx, audited, options, async (trx, changes) => {
+    const report = await deleteWithin(trx, changes, { accountId: principal.accountId, userId: id, now: isoNow(ctx.clock) })
+      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
+    if (!report) return undefined;
+    audited.text = JSON.stringify(report);
+    const removed = report.grants_removed;
+    return {
+      personId: id, reach: 'account',
+      counts: {
+        organizationMemberships: removed.organization_memberships, spaceMemberships: removed.space_memberships,
+        roleBindings: removed.role_bindings, userKeysRevoked: report.user_keys_revoked.length,
+      },
+    };
   });
 }
 

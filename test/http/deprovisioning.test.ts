@@ -5,9 +5,10 @@ import { type OidcOp, signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
 import { loginRowCounts, predefinedRoleId } from '../helpers/sso-login.js';
 import { auditRows, authenticationFailures, cliLogin, refreshTokens } from '../helpers/cli-login.js';
 import { type ConsoleSession, sessionCookieOf, setPassword, signIn } from '../helpers/console-session.js';
-import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { insertProvider } from '../helpers/sso-provider-rows.js';
 
 /**
  * Issue 12, deprovisioning (identity.md §5.5): deactivating a person ends every credential it holds at once — console
@@ -63,7 +64,31 @@ const me = (key: string) => server.api('GET', '/v2/me', { key });
 const space = (h: Hierarchy, key: string) => server.api('GET', `/v2/spaces/${enc(h.spaceId)}`, { key });
 const consoleSession = (session: ConsoleSession) => server.api('GET', '/auth/session', { key: null, headers: { cookie: session.cookie } });
 const login = (email: string, password: string) => server.api('POST', '/auth/login', { key: null, body: { email, password } });
+const db = () => server.context!.store.db;
 const adminId = async () => (await server.api('GET', '/v2/me')).body.id as string;
+
+/** Links the user to the provider as its SCIM directory provisioned it, beside another user of the same provider. */
+async function linkScimUser(idpId: number, u: FixtureUser): Promise<{ other: number }> {
+  const other = await createUserWithKey(server, { email: `${unique('deprov-scim-other')}@example.com` });
+  const now = new Date().toISOString();
+  for (const user of [u, other]) {
+    await db().insertInto('user_identities').values({
+      idp_id: idpId, subject: user.email, user_id: user.dbId, provisioned_by_scim: 1, last_login_at: null, last_attributes: null, created_at: now,
+      scim_external_id: `ext-${user.dbId}`, scim_user_name: user.email, scim_user_name_key: user.email.toLowerCase(), scim_attributes: '{}', scim_updated_at: now,
+    }).execute();
+  }
+  return { other: other.dbId };
+}
+
+/** A SCIM group of the provider with these members (row ids); its row id. */
+async function scimGroup(idpId: number, members: number[], name = unique('deprov-group')): Promise<number> {
+  const now = new Date().toISOString();
+  const { id } = await db().insertInto('scim_groups').values({
+    account_id: 1, idp_id: idpId, display_name: name, display_name_key: name.toLowerCase(), external_id: null, created_at: now, updated_at: now,
+  }).returning('id').executeTakeFirstOrThrow();
+  for (const userId of members) await db().insertInto('scim_group_members').values({ group_id: id, user_id: userId, created_at: now }).execute();
+  return id;
+}
 
 async function auditOf(operation: string, userId: string) {
   return (await auditRows(server, operation)).filter((row) => JSON.parse(row.operation_text ?? '{}').user_id === userId);
@@ -182,6 +207,42 @@ describe('POST /v2/users/{user_id}/deactivate', () => {
     expect((await reactivate(second.id)).status).toBe(204);
     const thirdAdmin = await spaceMember(h, 'ADMIN');
     expect((await deactivate(thirdAdmin.id, second.key)).status).toBe(401);
+  });
+});
+
+describe('DELETE /v2/users/{user_id} (deleteWithin, shared with SCIM DELETE)', () => {
+  it('also removes the identity links and SCIM group memberships, ends the CLI login, and audits what it took; the SERVICE key keeps working', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const idpId = await insertProvider(server, `${unique('deprov-delete')}.test`, []);
+    const scimUser = await linkScimUser(idpId, u);
+    const groupId = await scimGroup(idpId, [u.dbId, scimUser.other]);
+    const cli = await cliLogin(server.url, { email: u.email, password: PASSWORD });
+    const svc = await serviceKey(h, u.key);
+
+    expect((await server.api('DELETE', `/v2/users/${enc(u.id)}`)).status).toBe(204);
+    expect((await me(u.key)).status).toBe(401);
+    expect((await me(cli.access)).status).toBe(401);
+    expect((await space(h, svc.key)).status).toBe(200);
+    expect(await db().selectFrom('user_identities').select('subject').where('user_id', '=', u.dbId).execute()).toEqual([]);
+    expect(await db().selectFrom('scim_group_members').select('user_id').where('user_id', '=', u.dbId).execute()).toEqual([]);
+    // Only the deleted user's rows went: the group and the provider's other links stay.
+    expect(await db().selectFrom('scim_group_members').select('user_id').where('group_id', '=', groupId).execute()).toEqual([{ user_id: scimUser.other }]);
+
+    const [audit] = (await auditRows(server, 'DELETE /v2/users/:user_id')).filter((row) => JSON.parse(row.variables ?? '{}').user_id === u.id);
+    expect(JSON.parse(audit!.operation_text!)).toEqual({
+      user_id: u.id, user_keys_revoked: [expect.any(String)], service_keys_kept: [svc.id],
+      grants_removed: { organization_memberships: 1, space_memberships: 1, role_bindings: 0 },
+      identity_links_removed: 1, scim_group_memberships_removed: 1,
+    });
+  });
+
+  it('refuses the last ACTIVE account ADMIN (422) and writes nothing', async () => {
+    const { admin } = await createSecondAccount(server, `${unique('deprov-tenant')}@example.com`);
+    const res = await server.api('DELETE', `/v2/users/${enc(admin.id)}`, { key: admin.key });
+    expect(res.status).toBe(422);
+    expect(res.body.detail).toContain('last ACTIVE account ADMIN');
+    expect((await me(admin.key)).status).toBe(200);
   });
 });
 

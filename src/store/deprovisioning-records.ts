@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { Database, IdentityProtocol } from './schema.js';
+
+/** The live identity provider whose SCIM directory manages a user (it provisioned the user or took it over). */
+export interface ScimManager { user_id: number; idp_id: number; idp_name: string; idp_protocol: IdentityProtocol }
+
+/**
+ * What deprovisioning reads and removes about who a user is at the account's identity providers: the identity links
+ * (with what a SCIM directory said about the user) and the user's SCIM group memberships. Every query is filtered by
+ * the account it was made for, through the providers and groups.
+ */
+export class DeprovisioningRecords {
+  constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
+
+  /** Removes every identity link of the user (a deleted user's next SSO login provisions a new user); how many. */
+  async removeIdentityLinks(userId: number): Promise<number> {
+    const removed = await this.db.deleteFrom('user_identities').where('user_id', '=', userId)
+      .where('idp_id', 'in', this.db.selectFrom('identity_providers').select('id').where('account_id', '=', this.accountId)).executeTakeFirst();
+    return Number(removed.numDeletedRows);
+  }
+
+  /** Takes the user out of every SCIM group of the account; how many memberships went. */
+  async leaveScimGroups(userId: number): Promise<number> {
+    const removed = await this.db.deleteFrom('scim_group_members').where('user_id', '=', userId)
+      .where('group_id', 'in', this.db.selectFrom('scim_groups').select('id').where('account_id', '=', this.accountId)).executeTakeFirst();
+    return Number(removed.numDeletedRows);
+  }
+
+  /** For each of these users that a live provider's SCIM directory manages, that provider (the first by id). */
+  async scimManagersOf(userIds: readonly number[]): Promise<Map<number, ScimManager>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('user_identities as i').innerJoin('identity_providers as p', 'p.id', 'i.idp_id')
+      .select(['i.user_id', 'p.id as idp_id', 'p.name as idp_name', 'p.protocol as idp_protocol'])
+      .where('p.account_id', '=', this.accountId).where('p.deleted_at', 'is', null).where('i.provisioned_by_scim', '=', 1)
+      .where('i.user_id', 'in', [...new Set(userIds)]).orderBy('p.id').execute();
+    const managers = new Map<number, ScimManager>();
+    for (const row of rows) if (!managers.has(row.user_id)) managers.set(row.user_id, row);
+    return managers;
+  }
+}
