@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId, encodeId } from '../domain/ids.js';
+import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { forAccount } from '../store/account-store.js';
 import { DeprovisioningRecords } from '../store/deprovisioning-records.js';
 import type { Database, UserRow } from '../store/schema.js';
@@ -9,13 +10,15 @@ import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
+import { type SyncDiff, syncGrants } from './sso/grant-sync.js';
 
 /**
  * Deactivates a person (identity.md §5.5; account admin), reversibly, in one transaction with its audit row
  * (`DEACTIVATE_USER`): the user reads EXPIRED with `deactivated_at`, its console sessions and CLI logins end, the USER
- * keys it created are revoked (kept for the audit trail), and nothing else changes — memberships, bindings, identity
- * links stay for a reactivation, and the SERVICE keys it created (directly or through a bot key) keep working: the
- * audit row lists them for the admins to revoke, rotate or transfer. One change-feed message names the user and its
+ * keys it created are revoked (kept for the audit trail), the grants an identity provider's sync gave it go (SSO and
+ * SCIM rows, an account ADMIN a sync promoted); the MANUAL memberships and bindings and the identity links stay for a
+ * reactivation, and the SERVICE keys it created (directly or through a bot key) keep working: the audit row lists them
+ * for the admins to revoke, rotate or transfer. One change-feed message names the user and its
  * revoked keys, so every process refuses them within a second. Already deactivated: nothing to do (no audit row).
  * Refused: a bot (400 WRONG_USER_STATUS), the caller itself or the last ACTIVE account ADMIN (422), a deleted user (404).
  */
@@ -38,7 +41,18 @@ export interface DeactivationReport {
   user_id: string;
   user_keys_revoked: string[];
   service_keys_kept: string[];
+  /** What each identity provider's sync (SSO or SCIM) had given and took back: its rows, and an account role it promoted. */
+  synced_grants_removed: SyncedGrantsRemoved[];
   grants_kept: { organization_memberships: number; space_memberships: number; role_bindings: number };
+}
+
+/** One provider's sync taken back by a deactivation: the rows it removed, what it left alone and why. */
+export interface SyncedGrantsRemoved {
+  source: 'SSO' | 'SCIM';
+  idp_id: string;
+  removed: SyncDiff['removed'];
+  skipped: SyncDiff['skipped'];
+  account_role?: SyncDiff['account_role'];
 }
 
 /** Deactivating would leave the account without an ACTIVE account ADMIN (REST: 422; SCIM: 400 `mutability`). */
@@ -48,8 +62,8 @@ export class LastActiveAdmin extends Error {
 
 /**
  * The deactivation itself, inside the caller's transaction (the admin's `deactivate`, a directory's `active: false`):
- * marks the user, ends its console sessions and CLI logins, revokes the USER keys it created and records what changed
- * in `changes`. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
+ * marks the user, ends its console sessions and CLI logins, revokes the USER keys it created, takes back its SSO- and
+ * SCIM-given grants and records what changed in `changes`. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
  */
 export async function deactivateWithin(
   trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
@@ -60,16 +74,59 @@ export async function deactivateWithin(
   if (!await store.users.setDeactivated(userId, now, now)) return undefined;
   const revoked = await endCredentials(trx, changes, input);
   const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(userId, now);
+  const synced = await takeBackSyncedGrants(trx, input);
   const grants = await store.syncedGrants.heldBy(userId);
   const count = (...kinds: string[]) => grants.filter((g) => kinds.includes(g.kind)).length;
   return {
     user_id: encodeId('User', userId),
     user_keys_revoked: revoked,
     service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
+    synced_grants_removed: synced,
     grants_kept: {
       organization_memberships: count('ORGANIZATION_MEMBERSHIP'), space_memberships: count('SPACE_MEMBERSHIP'), role_bindings: count('SPACE_BINDING', 'PROJECT_BINDING'),
     },
   };
+}
+
+/** `SSO:<idp>` / `SCIM:<idp>`: the sync that promoted an account role (users.role_source, written by grant-sync.ts). */
+const ROLE_SOURCE = /^(SSO|SCIM):([0-9]+)$/;
+
+/** A sync that wants nothing: run by a deactivation, it removes every row its provider wrote. */
+const NOTHING_DESIRED: DesiredGrants = { accountAdmin: undefined, grants: [], matchedRules: [], usedDefaults: false };
+
+/**
+ * Issue 12: a deactivated user's SSO- and SCIM-given grants go. Every provider whose sync wrote a row of the user, or
+ * promoted its account role, syncs to an empty desired set: its own rows go (MANUAL ones and other providers' stay)
+ * and an account ADMIN it promoted goes back to the role before (the last ACTIVE admin was refused already).
+ * Reactivation does not bring them back: the next SSO login with sync on does, or the directory's `active: true`.
+ */
+async function takeBackSyncedGrants(trx: Trx, input: { accountId: number; userId: number; now: string }): Promise<SyncedGrantsRemoved[]> {
+  const store = forAccount(trx, input.accountId).syncedGrants;
+  const syncers = new Map<string, Syncer>();
+  const add = (source: 'SSO' | 'SCIM', idpId: number) => syncers.set(`${source}:${idpId}`, { source, idpId });
+  for (const row of await store.heldBy(input.userId)) if (row.source !== 'MANUAL' && row.sourceIdpId !== null) add(row.source, row.sourceIdpId);
+  const promotedBy = ROLE_SOURCE.exec((await store.accountRole(input.userId))?.role_source ?? '');
+  if (promotedBy) add(promotedBy[1] as 'SSO' | 'SCIM', Number(promotedBy[2]));
+  if (syncers.size === 0) return [];
+  const protocols = await store.protocolsOf([...syncers.values()].map((s) => s.idpId));
+  const removed: SyncedGrantsRemoved[] = [];
+  for (const syncer of syncers.values()) {
+    const idpType = protocols.get(syncer.idpId) === 'OIDC' ? 'OidcIdentityProvider' : 'SamlIdentityProvider';
+    removed.push({ source: syncer.source, idp_id: encodeId(idpType, syncer.idpId), removed: [], skipped: [] });
+  }
+  // Two rounds: an organization membership a sync keeps for another provider's space membership in it goes once
+  // every provider's space memberships are gone (the second round only removes what the first had to keep).
+  for (const round of [1, 2]) {
+    for (const [i, syncer] of [...syncers.values()].entries()) {
+      const report = removed[i]!;
+      if (round === 2 && !report.skipped.some((s) => s.reason === 'NEEDED_BY_A_SPACE_MEMBERSHIP')) continue;
+      const { diff } = await syncGrants(trx, { ...input, syncer, desired: NOTHING_DESIRED });
+      report.removed.push(...diff.removed);
+      report.skipped = diff.skipped;
+      if (diff.account_role !== undefined) report.account_role = diff.account_role;
+    }
+  }
+  return removed;
 }
 
 /** What a deletion did, as its audit row records it (wire ids). */

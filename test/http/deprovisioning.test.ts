@@ -65,6 +65,9 @@ const space = (h: Hierarchy, key: string) => server.api('GET', `/v2/spaces/${enc
 const consoleSession = (session: ConsoleSession) => server.api('GET', '/auth/session', { key: null, headers: { cookie: session.cookie } });
 const login = (email: string, password: string) => server.api('POST', '/auth/login', { key: null, body: { email, password } });
 const db = () => server.context!.store.db;
+const decodeRowId = (wireId: string) => Number(Buffer.from(wireId, 'base64').toString().split(':')[1]);
+const roleRowId = async (key: 'MEMBER' | 'READ_ONLY') =>
+  (await db().selectFrom('roles').select('id').where('account_id', '=', 1).where('predefined_key', '=', key).executeTakeFirstOrThrow()).id;
 const adminId = async () => (await server.api('GET', '/v2/me')).body.id as string;
 
 /** Links the user to the provider as its SCIM directory provisioned it, beside another user of the same provider. */
@@ -131,7 +134,7 @@ describe('POST /v2/users/{user_id}/deactivate', () => {
     const [audit] = await auditOf('DEACTIVATE_USER', u.id);
     expect(audit).toBeDefined();
     expect(JSON.parse(audit!.operation_text!)).toEqual({
-      user_id: u.id, user_keys_revoked: [expect.any(String)], service_keys_kept: [svc.id],
+      user_id: u.id, user_keys_revoked: [expect.any(String)], service_keys_kept: [svc.id], synced_grants_removed: [],
       grants_kept: { organization_memberships: 1, space_memberships: 1, role_bindings: 0 },
     });
 
@@ -207,6 +210,58 @@ describe('POST /v2/users/{user_id}/deactivate', () => {
     expect((await reactivate(second.id)).status).toBe(204);
     const thirdAdmin = await spaceMember(h, 'ADMIN');
     expect((await deactivate(thirdAdmin.id, second.key)).status).toBe(401);
+  });
+});
+
+describe('deactivation takes back SSO- and SCIM-given grants', () => {
+  it('removes the rows each provider synced and demotes the ADMIN a sync promoted; MANUAL grants stay; reactivation does not bring them back', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const sso = await insertProvider(server, `${unique('deprov-sso')}.test`, []);
+    const scim = await insertProvider(server, `${unique('deprov-scim')}.test`, [], { protocol: 'OIDC' });
+    const other = await hierarchy();
+    const org = decodeRowId(other.orgId);
+    const memberRole = await roleRowId('MEMBER');
+    const now = new Date().toISOString();
+    await db().insertInto('organization_memberships').values({
+      account_id: 1, organization_id: org, user_id: u.dbId, role_id: memberRole, source: 'SSO', source_idp_id: sso, created_at: now, updated_at: now,
+    }).execute();
+    await db().insertInto('space_memberships').values({
+      account_id: 1, space_id: decodeRowId(other.spaceId), user_id: u.dbId, role_id: memberRole, source: 'SCIM', source_idp_id: scim, created_at: now, updated_at: now,
+    }).execute();
+    await db().updateTable('users').set({ role: 'ADMIN', role_source: `SSO:${sso}`, role_before_sync: 'MEMBER' }).where('id', '=', u.dbId).execute();
+    await server.context!.changes.publish({ accountId: 1, userIds: [u.dbId] });
+    expect((await server.api('GET', `/v2/spaces/${enc(other.spaceId)}`, { key: server.adminKey })).status).toBe(200);
+
+    expect((await deactivate(u.id)).status).toBe(204);
+    const [audit] = await auditOf('DEACTIVATE_USER', u.id);
+    const report = JSON.parse(audit!.operation_text!);
+    expect(report.synced_grants_removed).toEqual([
+      {
+        source: 'SSO', idp_id: Buffer.from(`SamlIdentityProvider:${sso}`).toString('base64'),
+        removed: [{ kind: 'ORGANIZATION_MEMBERSHIP', resource_id: other.orgId, role_id: expect.any(String) }], skipped: [],
+        account_role: { demoted_to: 'MEMBER' },
+      },
+      {
+        source: 'SCIM', idp_id: Buffer.from(`OidcIdentityProvider:${scim}`).toString('base64'),
+        removed: [{ kind: 'SPACE_MEMBERSHIP', resource_id: other.spaceId, role_id: expect.any(String) }], skipped: [],
+      },
+    ]);
+    expect(report.grants_kept).toEqual({ organization_memberships: 1, space_memberships: 1, role_bindings: 0 });
+    const held = async () => ({
+      orgs: (await db().selectFrom('organization_memberships').select(['organization_id', 'source']).where('user_id', '=', u.dbId).execute()),
+      spaces: (await db().selectFrom('space_memberships').select(['space_id', 'source']).where('user_id', '=', u.dbId).execute()),
+      role: (await db().selectFrom('users').select(['role', 'role_source', 'role_before_sync']).where('id', '=', u.dbId).executeTakeFirstOrThrow()),
+    });
+    const after = await held();
+    expect(after).toEqual({
+      orgs: [{ organization_id: decodeRowId(h.orgId), source: 'MANUAL' }],
+      spaces: [{ space_id: decodeRowId(h.spaceId), source: 'MANUAL' }],
+      role: { role: 'MEMBER', role_source: null, role_before_sync: null },
+    });
+
+    expect((await reactivate(u.id)).status).toBe(204);
+    expect(await held()).toEqual(after);
   });
 });
 
