@@ -198,7 +198,8 @@ export async function reactivateWithin(trx: Trx, changes: ChangeSet, input: { ac
 /**
  * Reactivates a deactivated person (account admin; audited as `REACTIVATE_USER`): `deactivated_at` is cleared and
  * the stored status shows again (ACTIVE for a user with a password or an SSO link). The keys revoked and the logins
- * ended by the deactivation stay gone: the person signs in and creates new ones. Not deactivated: nothing to do.
+ * ended by the deactivation stay gone: the person signs in and creates new ones. Not deactivated: nothing to do. A user
+ * a live provider's SCIM directory manages is reactivated there (422 naming the provider).
  */
 export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   requireAccountAdmin(actor.principal, 'reactivate users');
@@ -206,6 +207,11 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
   const audited: Actor = { ...actor, operation: 'REACTIVATE_USER' };
   await runMutation(ctx, audited, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
+    const manager = (await new DeprovisioningRecords(trx, actor.principal.accountId).scimManagersOf([target.id])).get(target.id);
+    if (manager && target.deactivated_at !== null) {
+      // The directory deprovisioned the person and would do it again at its next push: it is the one to undo it.
+      throw unprocessable(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (${manager.idp_name})`);
+    }
     if (!await reactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })) return;
     audited.text = JSON.stringify({ user_id: encodeId('User', target.id) });
   });

@@ -265,6 +265,36 @@ describe('deactivation takes back SSO- and SCIM-given grants', () => {
   });
 });
 
+describe('POST /v2/users/{user_id}/reactivate of a SCIM-managed user', () => {
+  it('is refused with 422 naming the identity provider while the provider lives; a deleted provider no longer manages it', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const domain = `${unique('deprov-managed')}.test`;
+    const idpId = await insertProvider(server, domain, []);
+    await linkScimUser(idpId, u);
+    expect((await deactivate(u.id)).status).toBe(204);
+
+    const refused = await reactivate(u.id);
+    expect(refused.status).toBe(422);
+    expect(refused.body.detail).toBe(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (idp-${domain})`);
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body.deactivated_at).toEqual(expect.any(String));
+
+    await db().updateTable('identity_providers').set({ deleted_at: new Date().toISOString() }).where('id', '=', idpId).execute();
+    expect((await reactivate(u.id)).status).toBe(204);
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body).not.toHaveProperty('deactivated_at');
+  });
+
+  it('a user linked by SSO only (not provisioned by SCIM) is reactivated by the admin', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const idpId = await insertProvider(server, `${unique('deprov-linked')}.test`, []);
+    await linkScimUser(idpId, u);
+    await db().updateTable('user_identities').set({ provisioned_by_scim: 0 }).where('user_id', '=', u.dbId).execute();
+    expect((await deactivate(u.id)).status).toBe(204);
+    expect((await reactivate(u.id)).status).toBe(204);
+  });
+});
+
 describe('DELETE /v2/users/{user_id} (deleteWithin, shared with SCIM DELETE)', () => {
   it('also removes the identity links and SCIM group memberships, ends the CLI login, and audits what it took; the SERVICE key keeps working', async () => {
     const h = await hierarchy();
