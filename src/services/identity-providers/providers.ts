@@ -14,6 +14,7 @@ import type { Database, IdentityProtocol, IdentityProviderRow, RoleMappingRow } 
 import { requireAccountAdmin } from '../authorize.js';
 import { type Actor, runMutation, type Trx } from '../mutation.js';
 import { decodeCursor, toPage } from '../pagination.js';
+import { resyncScimProvider } from '../scim/scim-sync.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { assertLoginStillPossible, assertMappingIds, checkMapping, type MappingInput } from './mapping-rules.js';
 import { clientSecretKey } from './secrets-key.js';
@@ -339,6 +340,9 @@ export async function createProvider(
   return (await viewsOf(ctx, forAccount(ctx.store.db, accountId), [row], true))[0]!;
 }
 
+/** The fields that change what the mappings give (§4.4: a change recomputes the directory's grants). */
+const MAPPING_INPUT_FIELDS = ['allow_default_login', 'default_org_id', 'default_org_role_id', 'default_space_id', 'default_space_role_id'] as const;
+
 /** §2.8 PATCH: any writable field; `metadata_url` and `metadata_xml` replace each other; `email_domains` replaces the set. */
 export async function updateProvider(
   ctx: ServiceDeps, actor: Actor, protocol: IdentityProtocol, idpId: string, input: SamlProviderInput & OidcProviderInput,
@@ -363,6 +367,9 @@ export async function updateProvider(
     if (domains) await unique(() => store.identityProviders.replaceDomains(stored.id, domains), domainTaken);
     await assertLoginStillPossible(store, updated);
     changes.idp(stored.id);
+    if (MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)) {
+      await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    }
     return updated;
   });
   return (await viewsOf(ctx, forAccount(ctx.store.db, accountId), [row], true))[0]!;

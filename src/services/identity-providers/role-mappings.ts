@@ -8,6 +8,7 @@ import type { IdentityProtocol, IdentityProviderRow, RoleMappingRow, UserIdentit
 import { requireAccountAdmin } from '../authorize.js';
 import { type Actor, runMutation } from '../mutation.js';
 import { decodeCursor, toPage } from '../pagination.js';
+import { resyncScimProvider } from '../scim/scim-sync.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadMappingInput } from './mapping-input.js';
 import { assertLoginStillPossible, checkMapping, type MappingInput } from './mapping-rules.js';
@@ -66,7 +67,9 @@ export async function createRoleMapping(
     const row = await store.roleMappings.insert(idp.id, existing.length + 1, values, isoNow(ctx.clock));
     const order = placeAt([...existing.map((r) => r.id), row.id], row.id, input.position);
     changes.idp(idp.id);
-    return (await settle(store, idp, order, row.id))!;
+    const created = (await settle(store, idp, order, row.id))!;
+    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    return created;
   });
 }
 
@@ -81,7 +84,9 @@ export async function updateRoleMapping(
     if (Object.keys(fields).length > 0) await store.roleMappings.update(idp.id, stored.id, await checkMapping(store, fields, '', stored), isoNow(ctx.clock));
     const order = placeAt((await store.roleMappings.all(idp.id)).map((r) => r.id), stored.id, position);
     changes.idp(idp.id);
-    return (await settle(store, idp, order, stored.id))!;
+    const updated = (await settle(store, idp, order, stored.id))!;
+    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    return updated;
   });
 }
 
@@ -93,6 +98,7 @@ export async function deleteRoleMapping(ctx: ServiceDeps, actor: Actor, protocol
     await store.roleMappings.delete(idp.id, stored.id);
     changes.idp(idp.id);
     await settle(store, idp, (await store.roleMappings.all(idp.id)).map((r) => r.id), undefined);
+    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
   });
 }
 

@@ -30,8 +30,8 @@ export interface ScimSyncInput {
  * ids of its SCIM groups of the provider (the same values under both names, §4.1), evaluated with the provider's
  * rules and, when it allows default logins, its defaults; then the user's rows written by this provider's SCIM become
  * exactly that (MANUAL and SSO rows stay, reported as skipped). One `SCIM_SYNC <idp>` audit row per user whose grants
- * moved. Deleted and deactivated users are skipped (deactivation took their synced grants away; reactivation syncs
- * them again), as is everything when the provider was deleted.
+ * moved or were skipped. Deleted and deactivated users are left out (deactivation took their synced grants away;
+ * reactivation syncs them again), as is everyone when the provider was deleted.
  */
 export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<void> {
   const store = forAccount(trx, input.accountId);
@@ -48,16 +48,31 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
       const names = groupNames.get(userId) ?? [];
       const desired = evaluateMappings(rules, { group: names, groups: names }, context);
       const sync = await syncGrants(trx, { accountId: input.accountId, userId, syncer: { source: 'SCIM', idpId: idp.id }, desired, now: input.now });
-      if (sync.unchanged) continue;
+      // Unlike a login, a directory's change is an event: a grant it could not take (a MANUAL row holds the
+      // resource) is reported each time, so that the admins see why the mapping did not apply.
+      if (sync.unchanged && sync.diff.skipped.length === 0) continue;
       await store.auditLogs.recordMutation({
         userId: null, ip: input.ip, operation: `SCIM_SYNC ${idpWireId}`, text: JSON.stringify(sync.diff),
         variables: JSON.stringify({ user_id: encodeId('User', userId), matched_rules: desired.matchedRules, defaults_used: desired.usedDefaults }),
         at: input.now,
       });
+      if (sync.unchanged) continue;
       input.changes?.user(userId);
       if (sync.accessEdits === undefined) patchable = false;
       else edits.push(...sync.accessEdits);
     }
   }
   if (patchable) input.changes?.patchAccess(...edits);
+}
+
+/**
+ * After an admin changed the provider's mappings or defaults (§4.4): the `SCIM` grants of everyone its directory
+ * manages — the users it provisioned or took over, its groups' members, the holders of a grant it wrote — are
+ * recomputed in the admin's transaction, so access follows the new rules at once rather than at the next push.
+ */
+export async function resyncScimProvider(
+  trx: Trx, ctx: ServiceDeps, input: { accountId: number; idpId: number; now: string; ip: string; changes: ChangeSet },
+): Promise<void> {
+  const userIds = await forAccount(trx, input.accountId).scimGroups.usersToResync(input.idpId);
+  await syncScimGrants(trx, ctx, { ...input, userIds });
 }
