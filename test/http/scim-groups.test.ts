@@ -306,7 +306,6 @@ describe('the access snapshot', () => {
     const { scim, alice } = await directory();
     const id = await createGroup(scim, { displayName: 'viewers' });
     const access = server.context!.access;
-    const before = await access.get(1);
     const canReadSpaceB = async () => (await server.api('GET', `/v2/spaces/${enc(encodeId('Space', h.spaceB))}`, { key: alice.key })).status;
     expect(await canReadSpaceB()).toBe(404);
     const loaded = await access.get(1);
@@ -319,6 +318,5 @@ describe('the access snapshot', () => {
     // A change that moves memberships is left to a rebuild.
     expect((await scim('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'engineers', members: [member(alice)] })).status).toBe(201);
     expect(await access.get(1)).not.toBe(loaded);
-    expect(before).toBeDefined();
   });
 });
