@@ -8,6 +8,7 @@ import { ProjectsResource } from './resources/projects.js';
 import { ResourceRestrictionsResource } from './resources/resource-restrictions.js';
 import { RoleBindingsResource } from './resources/role-bindings.js';
 import { RolesResource } from './resources/roles.js';
+import { ScimTokensResource } from './resources/scim-tokens.js';
 import { SpacesResource } from './resources/spaces.js';
 import { UsersResource } from './resources/users.js';
 import type { HttpTransport } from './http-transport.js';
@@ -37,6 +38,7 @@ export class ApiClient {
   readonly samlIdentityProviders: SamlIdentityProvidersResource;
   readonly oidcIdentityProviders: OidcIdentityProvidersResource;
   readonly sso: SsoResource;
+  readonly scimTokens: ScimTokensResource;
 
   constructor(http: HttpTransport) {
     this.endpoint = http.endpoint;
@@ -54,5 +56,6 @@ export class ApiClient {
     this.samlIdentityProviders = new SamlIdentityProvidersResource(http);
     this.oidcIdentityProviders = new OidcIdentityProvidersResource(http);
     this.sso = new SsoResource(http);
+    this.scimTokens = new ScimTokensResource(http);
   }
 }

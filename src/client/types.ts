@@ -18,6 +18,7 @@ import type * as removal from '../wire/removal-cascade.js';
 import type * as restrictions from '../wire/resource-restrictions.js';
 import type * as roleBindings from '../wire/role-bindings.js';
 import type * as roles from '../wire/roles.js';
+import type * as scimTokens from '../wire/scim-tokens.js';
 import type * as sessions from '../wire/sessions.js';
 import type * as spaces from '../wire/spaces.js';
 import type * as users from '../wire/users.js';
@@ -231,3 +232,14 @@ export type EvaluatedGrant = Static<typeof identityProviders.EvaluatedGrant>;
 export type IdentityLink = Static<typeof identityProviders.IdentityLink>;
 /** `GET /v2/sso/service-provider`: what to give an IdP admin. */
 export type ServiceProviderInfo = Static<typeof identityProviders.ServiceProviderInfo>;
+
+/** A directory's SCIM token as lists show it: `redacted_token`, never the token. */
+export type ScimToken = Static<typeof scimTokens.ScimToken>;
+/** The create answer: the record plus the raw `token`, shown this once. */
+export type CreatedScimToken = Static<typeof scimTokens.CreatedScimToken>;
+/** `name` (default "SCIM token") and `expires_at` (in the future), both optional. */
+export type CreateScimTokenRequest = Static<typeof scimTokens.CreateScimTokenBody>;
+export type ScimTokenList = Static<typeof scimTokens.ScimTokenList>;
+export type ScimTokenListParams = Static<typeof scimTokens.ScimTokenListQuery>;
+/** A provider's SCIM connection: the base URL, live tokens, last request and sync, counts and recent errors. */
+export type ScimStatus = Static<typeof scimTokens.ScimStatus>;

@@ -2,3 +2,4 @@ export { generateKey, parseKey, redactKey, importedPublicId, KEY_PREFIX } from '
 export { digestKey, digestsEqual } from './key-digest.js';
 export { keyStatus, type ApiKeyStatus } from './key-status.js';
 export { KeyVerifier } from './key-verifier.js';
+export { scimTokenFormat } from './scim-token-format.js';

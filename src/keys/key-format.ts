@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Raw API key format: `ak-<public id>-<secret><checksum>`.
- * - public id: 12 base62 characters, the key record's lookup handle (O(1) lookup, no scan);
+ * Raw credential format: `<prefix><public id>-<secret><checksum>` (API keys: `ak-`, SCIM tokens: `axscim-`).
+ * - public id: 12 base62 characters, the record's lookup handle (O(1) lookup, no scan);
  * - secret: 43 base62 characters from 32 CSPRNG bytes (≥ 192 bits);
  * - checksum: CRC32 of everything before it, 6 base62 characters, so typos and scanner hits are rejected
  *   without a database read (GitHub's token scheme does the same).
@@ -12,7 +12,6 @@ const PUBLIC_ID_LENGTH = 12;
 const SECRET_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const KEY_PATTERN = new RegExp(`^ak-[0-9A-Za-z]{${PUBLIC_ID_LENGTH}}-[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`);
 
 function base62(bytes: Buffer, length: number): string {
   let n = BigInt(`0x${bytes.toString('hex')}`);
@@ -58,24 +57,51 @@ export interface GeneratedKey {
   last4: string;
 }
 
+/** One credential kind's format: its own prefix, the same construction (a key of one kind never parses as another). */
+export interface CredentialFormat {
+  generate(): GeneratedKey;
+  /** The public id of a well-formed credential whose checksum holds, else undefined (no I/O). */
+  parse(raw: string): { publicId: string } | undefined;
+  /** The prefix, the public id's first 3 characters and the last 4 characters (`ak-abc...xyz1`), as Arize shows keys. */
+  redact(publicId: string, last4: string): string;
+}
+
+/** `prefix`: letters and `-` only (it goes into a pattern as is). */
+export function credentialFormat(prefix: string): CredentialFormat {
+  const pattern = new RegExp(`^${prefix}[0-9A-Za-z]{${PUBLIC_ID_LENGTH}}-[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}$`);
+  return {
+    generate() {
+      const publicId = base62(randomBytes(12), PUBLIC_ID_LENGTH);
+      const secret = base62(randomBytes(32), SECRET_LENGTH);
+      const body = `${prefix}${publicId}-${secret}`;
+      const raw = body + checksumOf(body, body.length);
+      return { raw, publicId, last4: raw.slice(-4) };
+    },
+    parse(raw) {
+      if (!pattern.test(raw)) return undefined;
+      if (checksumOf(raw, raw.length - CHECKSUM_LENGTH) !== raw.slice(-CHECKSUM_LENGTH)) return undefined;
+      return { publicId: raw.slice(prefix.length, prefix.length + PUBLIC_ID_LENGTH) };
+    },
+    redact(publicId, last4) {
+      return `${prefix}${publicId.slice(0, 3)}...${last4}`;
+    },
+  };
+}
+
+const apiKeyFormat = credentialFormat(KEY_PREFIX);
+
 export function generateKey(): GeneratedKey {
-  const publicId = base62(randomBytes(12), PUBLIC_ID_LENGTH);
-  const secret = base62(randomBytes(32), SECRET_LENGTH);
-  const body = `${KEY_PREFIX}${publicId}-${secret}`;
-  const raw = body + checksumOf(body, body.length);
-  return { raw, publicId, last4: raw.slice(-4) };
+  return apiKeyFormat.generate();
 }
 
 /** The public id of a well-formed key whose checksum holds, else undefined (no I/O). */
 export function parseKey(raw: string): { publicId: string } | undefined {
-  if (!KEY_PATTERN.test(raw)) return undefined;
-  if (checksumOf(raw, raw.length - CHECKSUM_LENGTH) !== raw.slice(-CHECKSUM_LENGTH)) return undefined;
-  return { publicId: raw.slice(KEY_PREFIX.length, KEY_PREFIX.length + PUBLIC_ID_LENGTH) };
+  return apiKeyFormat.parse(raw);
 }
 
 /** `redacted_key`: the prefix and the last 4 characters, as Arize shows it (`ak-abc...xyz`). */
 export function redactKey(publicId: string, last4: string): string {
-  return `${KEY_PREFIX}${publicId.slice(0, 3)}...${last4}`;
+  return apiKeyFormat.redact(publicId, last4);
 }
 
 /**

@@ -17,6 +17,7 @@ import * as wireRemoval from '../../src/wire/removal-cascade.js';
 import * as wireRestrictions from '../../src/wire/resource-restrictions.js';
 import * as wireRoleBindings from '../../src/wire/role-bindings.js';
 import * as wireRoles from '../../src/wire/roles.js';
+import * as wireScimTokens from '../../src/wire/scim-tokens.js';
 import * as wireSessions from '../../src/wire/sessions.js';
 import * as wireSpaces from '../../src/wire/spaces.js';
 import * as wireSsoLogin from '../../src/wire/sso-login.js';
@@ -29,7 +30,7 @@ import {
 
 const wireModules = [
   wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
-  wireRoleBindings, wireRoles, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
+  wireRoleBindings, wireRoles, wireScimTokens, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
 describe('the typed client (a public library export)', () => {
@@ -160,6 +161,17 @@ describe('the typed client (a public library export)', () => {
       expectTypeOf(idps.getIdentityLink).returns.resolves.toEqualTypeOf<Static<typeof w.IdentityLink>>();
     }
     expectTypeOf(ax.sso.serviceProvider).returns.resolves.toEqualTypeOf<Static<typeof w.ServiceProviderInfo>>();
+  });
+
+  it('types SCIM tokens and the SCIM status by src/wire/scim-tokens.ts (issue 12)', () => {
+    const ax = createClient({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-x' });
+    expectTypeOf(ax.scimTokens.list).parameter(0).toEqualTypeOf<'SAML' | 'OIDC'>();
+    expectTypeOf(ax.scimTokens.list).returns.resolves.toEqualTypeOf<Static<typeof wireScimTokens.ScimTokenList>>();
+    expectTypeOf(ax.scimTokens.iterate).returns.toEqualTypeOf<AsyncGenerator<Static<typeof wireScimTokens.ScimToken>, void, undefined>>();
+    expectTypeOf(ax.scimTokens.create).parameter(2).toEqualTypeOf<Static<typeof wireScimTokens.CreateScimTokenBody> | undefined>();
+    expectTypeOf(ax.scimTokens.create).returns.resolves.toEqualTypeOf<Static<typeof wireScimTokens.CreatedScimToken>>();
+    expectTypeOf(ax.scimTokens.revoke).returns.resolves.toEqualTypeOf<void>();
+    expectTypeOf(ax.scimTokens.status).returns.resolves.toEqualTypeOf<Static<typeof wireScimTokens.ScimStatus>>();
   });
 
   it('types CLI logins by src/wire/oauth.ts (issue 11)', () => {

@@ -16,6 +16,7 @@ import { resourceRestrictionRoutes } from './resource-restrictions.js';
 import { roleBindingRoutes } from './role-bindings.js';
 import { roleRoutes } from './roles.js';
 import { samlIdentityProviderRoutes } from './saml-identity-providers.js';
+import { scimTokenRoutes } from './scim-tokens.js';
 import { spaceRoutes } from './spaces.js';
 import { ssoLoginRoutes } from './sso-login.js';
 import { userRoutes } from './users.js';
@@ -37,6 +38,7 @@ export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<voi
   apiKeyRoutes,
   samlIdentityProviderRoutes,
   oidcIdentityProviderRoutes,
+  scimTokenRoutes,
   ssoLoginRoutes,
   oauthInteractionRoutes,
   oauthGrantRoutes,
