@@ -17,6 +17,7 @@ import { NotFoundPage } from './pages/NotFoundPage.js';
 import { OrganizationPage } from './pages/OrganizationPage.js';
 import { OrganizationsPage } from './pages/OrganizationsPage.js';
 import { ProjectPage } from './pages/ProjectPage.js';
+import { ProvisioningPage } from './pages/ProvisioningPage.js';
 import { ResetPasswordPage } from './pages/ResetPasswordPage.js';
 import { RolesPage } from './pages/RolesPage.js';
 import { SingleSignOnPage } from './pages/SingleSignOnPage.js';
@@ -190,6 +191,7 @@ function Shell({ location }: { location: Location }) {
         { to: '/settings/api-keys', label: 'API Keys', visible: true },
         { to: '/settings/cli-logins', label: 'CLI logins', visible: true },
         { to: '/settings/single-sign-on', label: 'Single sign-on', visible: isAccountAdmin },
+        { to: '/settings/provisioning', label: 'Provisioning', visible: isAccountAdmin },
       ],
     },
     {
@@ -280,6 +282,7 @@ function Routes({ location }: { location: Location }) {
   if (pathname === '/settings/api-keys') return <ApiKeysPage />;
   if (pathname === '/settings/cli-logins') return <CliLoginsPage />;
   if (pathname === '/settings/single-sign-on') return <SingleSignOnPage />;
+  if (pathname === '/settings/provisioning') return <ProvisioningPage />;
   if ((params = matchPath('/settings/single-sign-on/new/:protocol', pathname))) return <ProviderPage key="new" protocolSlug={params.protocol ?? ''} />;
   if ((params = matchPath('/settings/single-sign-on/:protocol/:id', pathname))) {
     return <ProviderPage key={params.id} protocolSlug={params.protocol ?? ''} id={params.id} />;

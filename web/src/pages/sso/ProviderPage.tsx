@@ -13,12 +13,15 @@ import { EvaluateBox } from './EvaluateBox.js';
 import { GeneralForm } from './GeneralForm.js';
 import { createBody, draftFrom, updateBody, type ProviderDraft } from './provider-draft.js';
 import { RoleMappingsEditor, type Rule } from './RoleMappingsEditor.js';
+import { ScimPanel } from '../provisioning/ScimPanel.js';
 import { providerPath, ssoApi, useDirectory, type MappingBody, type Protocol } from './sso-api.js';
 
 const TABS = [
   { id: 'general', label: 'General' },
   { id: 'mapping', label: 'Role mapping' },
 ] as const;
+/** A saved provider also has its SCIM provisioning (identity.md §7.3). */
+const EDIT_TABS = [...TABS, { id: 'scim', label: 'SCIM' }] as const;
 
 const LIST = '/settings/single-sign-on';
 
@@ -213,8 +216,10 @@ function EditProvider({ protocol, id }: { protocol: Protocol; id: string }) {
       </PageHeader>
       <ErrorAlert error={loaded.error ?? directory.error} />
       {provider && draft && directory.data && (
-        <Tabs label="Provider settings" tabs={TABS} selected={tab} onSelect={setTab}>
-          {tab === 'general' ? (
+        <Tabs label="Provider settings" tabs={EDIT_TABS} selected={tab} onSelect={setTab}>
+          {tab === 'scim' ? (
+            <ScimPanel protocol={protocol} idpId={id} providerName={provider.name} />
+          ) : tab === 'general' ? (
             <form onSubmit={save} noValidate className="sso-general">
               <GeneralForm protocol={protocol} draft={draft} onChange={(patch) => setDraft((d) => (d ? { ...d, ...patch } : d))} directory={directory.data} provider={provider} />
               <ErrorAlert error={error} />
