@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScimError } from '../../src/domain/scim-error.js';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { digestKey } from '../../src/keys/index.js';
 import { authenticateScimToken } from '../../src/services/scim/scim-authentication.js';
@@ -49,18 +48,24 @@ async function createToken(base: string, body: Record<string, unknown> = {}, key
   return res.body;
 }
 
+/** The directory a bearer value authenticates as, straight from the service the SCIM scope's hook calls. */
+async function callerOf(bearer: string): Promise<ScimCaller> {
+  return authenticateScimToken(ctx(), { ip: '127.0.0.1', operation: 'GET /scim/v2/Groups' }, bearer);
+}
+
 /**
- * What `/scim/v2` makes of a bearer value: the hook of the SCIM scope calls this for every route but discovery
- * (called directly here, as the scope's only authenticated routes, /Users and /Groups, are not in this file's
- * scope). The caller, or the refusal's status and headers.
+ * `GET /scim/v2/Groups` with this bearer value (none for undefined): the scope authenticates every route but discovery
+ * alike. A refusal must be SCIM's error body; the status.
  */
-async function scimAuth(bearer: string | undefined): Promise<ScimCaller | { status: number; headers?: Record<string, string> | undefined; detail: string }> {
-  try {
-    return await authenticateScimToken(ctx(), { ip: '127.0.0.1', operation: 'GET /scim/v2/Users' }, bearer);
-  } catch (error) {
-    if (!(error instanceof ScimError)) throw error;
-    return { status: error.status, headers: error.headers, detail: error.detail };
+async function scimGet(bearer: string | undefined, on: TestServer = server): Promise<number> {
+  const res = await on.api('GET', '/scim/v2/Groups', { key: bearer ?? null });
+  if (res.status === 401) {
+    expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    expect(res.body).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.stringMatching(/SCIM token is missing, malformed, unknown/),
+    });
   }
+  return res.status;
 }
 
 async function failuresOf(reason: string): Promise<Json[]> {
@@ -116,15 +121,18 @@ describe('creating, listing and revoking (§5.1)', () => {
 
   it('refuses a 6th live token with 409, counting neither revoked nor expired ones', async () => {
     const { base } = await samlProvider();
-    const tokens = [];
-    for (let i = 0; i < 5; i++) tokens.push(await createToken(base, { name: `t${i}` }));
+    const tokens = [await createToken(base, { name: 'expiring', expires_at: new Date(ctx().clock.now() + HOUR).toISOString() })];
+    for (let i = 1; i < 5; i++) tokens.push(await createToken(base, { name: `t${i}` }));
     const sixth = await server.api('POST', `${base}/scim-tokens`, { body: {} });
     expect(sixth.status).toBe(409);
     expect(sixth.body).toMatchObject({ code: 'CONFLICT', detail: expect.stringMatching(/already has 5 live SCIM tokens/) });
     expect((await server.api('GET', `${base}/scim-tokens`)).body.scim_tokens).toHaveLength(5);
 
-    expect((await server.api('DELETE', `${base}/scim-tokens/${enc(tokens[0].id)}`)).status).toBe(204);
+    expect((await server.api('DELETE', `${base}/scim-tokens/${enc(tokens[1].id)}`)).status).toBe(204);
     await createToken(base, { name: 'after a revoke' });
+    expect((await server.api('POST', `${base}/scim-tokens`, { body: {} })).status).toBe(409);
+    await server.advanceClock(HOUR + 1000);
+    await createToken(base, { name: 'after an expiry' });
     expect((await server.api('POST', `${base}/scim-tokens`, { body: {} })).status).toBe(409);
   });
 
@@ -191,7 +199,8 @@ describe('creating, listing and revoking (§5.1)', () => {
     const base = `/v2/oidc-identity-providers/${enc(encodeId('OidcIdentityProvider', rowId))}`;
     const created = await createToken(base);
     expect((await server.api('GET', `${base}/scim-tokens`)).body.scim_tokens.map((t: Json) => t.id)).toEqual([created.id]);
-    expect(await scimAuth(created.token)).toMatchObject({ idpId: rowId, idpProtocol: 'OIDC', accountId: 1 });
+    expect(await callerOf(created.token)).toMatchObject({ idpId: rowId, idpProtocol: 'OIDC', accountId: 1 });
+    expect(await scimGet(created.token)).toBe(200);
     expect((await server.api('GET', `/v2/saml-identity-providers/${enc(encodeId('OidcIdentityProvider', rowId))}/scim-tokens`)).status).toBe(400);
   });
 });
@@ -201,7 +210,7 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
     const { rowId, base } = await samlProvider();
     const created = await createToken(base);
     const tokenId = parseId(created.id)!.n;
-    expect(await scimAuth(created.token)).toEqual({ tokenId, accountId: 1, idpId: rowId, idpProtocol: 'SAML', ip: '127.0.0.1' });
+    expect(await callerOf(created.token)).toEqual({ tokenId, accountId: 1, idpId: rowId, idpProtocol: 'SAML', ip: '127.0.0.1' });
     const lastUsed = async () => {
       await new Promise((resolve) => setImmediate(resolve));
       return (await db().selectFrom('scim_tokens').select('last_used_at').where('id', '=', tokenId).executeTakeFirstOrThrow()).last_used_at;
@@ -209,25 +218,24 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
     await expect.poll(lastUsed).not.toBeNull();
     const first = await lastUsed();
     await server.advanceClock(30_000);
-    expect(await scimAuth(created.token)).toMatchObject({ tokenId });
+    expect(await scimGet(created.token)).toBe(200);
     expect(await lastUsed()).toBe(first);
     await server.advanceClock(31_000);
-    expect(await scimAuth(created.token)).toMatchObject({ tokenId });
+    expect(await scimGet(created.token)).toBe(200);
     await expect.poll(lastUsed).not.toBe(first);
     expect((await server.api('GET', `${base}/scim-tokens`)).body.scim_tokens[0].last_used_at).toBe(await lastUsed());
   });
 
-  it('refuses a missing, malformed, typo\'d or unknown token, an API key and an OAuth-shaped token: 401, all alike', async () => {
+  it('refuses a missing, malformed, typo\'d or unknown token, an API key and an OAuth-shaped token: the same 401, in SCIM\'s error body', async () => {
     const { base } = await samlProvider();
     const { token } = await createToken(base);
     const typo = token.slice(0, 30) + (token[30] === 'a' ? 'b' : 'a') + token.slice(31);
     const unknown = (await createToken(base)).token.replace(/^axscim-.{12}/, 'axscim-ZZZZZZZZZZZZ');
     const apiKey = member.key;
     for (const bearer of [undefined, '', 'nonsense', typo, unknown, apiKey, server.adminKey, 'A'.repeat(43), token.replace('axscim-', 'ak-')]) {
-      const result = await scimAuth(bearer);
-      expect(result, String(bearer)).toMatchObject({ status: 401, detail: expect.stringMatching(/SCIM token is missing, malformed, unknown/) });
+      expect(await scimGet(bearer), String(bearer)).toBe(401);
     }
-    expect(await scimAuth(token)).toMatchObject({ idpProtocol: 'SAML' });
+    expect(await scimGet(token)).toBe(200);
   });
 
   it('answers a SCIM token on /v2 with 401 (it is no API key)', async () => {
@@ -239,17 +247,17 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
   it('refuses a revoked token at once, even one this process had just verified', async () => {
     const { base } = await samlProvider();
     const created = await createToken(base);
-    expect(await scimAuth(created.token)).toMatchObject({ idpProtocol: 'SAML' });
+    expect(await scimGet(created.token)).toBe(200);
     expect((await server.api('DELETE', `${base}/scim-tokens/${enc(created.id)}`)).status).toBe(204);
-    expect(await scimAuth(created.token)).toMatchObject({ status: 401 });
+    expect(await scimGet(created.token)).toBe(401);
   });
 
   it('refuses an expired token', async () => {
     const { base } = await samlProvider();
     const created = await createToken(base, { expires_at: new Date(ctx().clock.now() + HOUR).toISOString() });
-    expect(await scimAuth(created.token)).toMatchObject({ idpProtocol: 'SAML' });
+    expect(await scimGet(created.token)).toBe(200);
     await server.advanceClock(HOUR + 1000);
-    expect(await scimAuth(created.token)).toMatchObject({ status: 401 });
+    expect(await scimGet(created.token)).toBe(401);
     // An expired token is listed (the admin deletes it) but not live.
     expect((await server.api('GET', `${base}/scim-tokens`)).body.scim_tokens.map((t: Json) => t.id)).toEqual([created.id]);
     expect((await server.api('GET', `${base}/scim-status`)).body.live_tokens).toBe(0);
@@ -258,13 +266,13 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
   it('stops the tokens of a disabled provider (and starts them again when it is enabled), and of a deleted one', async () => {
     const { id, base } = await samlProvider();
     const { token } = await createToken(base);
-    expect(await scimAuth(token)).toMatchObject({ idpProtocol: 'SAML' });
+    expect(await scimGet(token)).toBe(200);
     expect((await server.api('PATCH', base, { body: { enabled: false } })).status).toBe(200);
-    expect(await scimAuth(token)).toMatchObject({ status: 401 });
+    expect(await scimGet(token)).toBe(401);
     expect((await server.api('PATCH', base, { body: { enabled: true } })).status).toBe(200);
-    expect(await scimAuth(token)).toMatchObject({ idpProtocol: 'SAML' });
+    expect(await scimGet(token)).toBe(200);
     expect((await server.api('DELETE', `/v2/saml-identity-providers/${enc(id)}`)).status).toBe(204);
-    expect(await scimAuth(token)).toMatchObject({ status: 401 });
+    expect(await scimGet(token)).toBe(401);
   });
 
   it('records every refusal as an authentication failure, with the reason and never the token', async () => {
@@ -272,11 +280,11 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
     const created = await createToken(base);
     expect((await server.api('DELETE', `${base}/scim-tokens/${enc(created.id)}`)).status).toBe(204);
     const before = (await failuresOf('scim_token_revoked')).reduce((n, f) => n + f.count, 0);
-    expect(await scimAuth(created.token)).toMatchObject({ status: 401 });
+    expect(await scimGet(created.token)).toBe(401);
     const revoked = await failuresOf('scim_token_revoked');
     expect(revoked.reduce((n, f) => n + f.count, 0)).toBe(before + 1);
-    expect(revoked[0]).toMatchObject({ operation: 'GET /scim/v2/Users', ip: '127.0.0.1' });
-    expect(await scimAuth('garbage')).toMatchObject({ status: 401 });
+    expect(revoked[0]).toMatchObject({ operation: 'GET /scim/v2/Groups', ip: '127.0.0.1' });
+    expect(await scimGet('garbage')).toBe(401);
     expect(await failuresOf('scim_token_malformed')).not.toEqual([]);
     expect(JSON.stringify(await db().selectFrom('authentication_failures').selectAll().execute())).not.toContain(created.token.slice(20));
   });
@@ -291,20 +299,14 @@ describe('too many failures from one address', () => {
     const idp = await insertProvider(limited, 'scim-limited.example.com', [{ attributes: { group: 'a' }, isAccountAdmin: true }]);
     const created = await limited.api('POST', `/v2/saml-identity-providers/${enc(encodeId('SamlIdentityProvider', idp))}/scim-tokens`, { body: {} });
     expect(created.status).toBe(201);
-    const auth = async (bearer: string) => {
-      try {
-        return await authenticateScimToken(limited.context!, { ip: '203.0.113.9', operation: 'GET /scim/v2/Users' }, bearer);
-      } catch (error) {
-        return error as ScimError;
-      }
-    };
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push(((await auth('axscim-wrong')) as ScimError).status);
-    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
-    const refused = (await auth('axscim-wrong')) as ScimError;
+    for (let i = 0; i < 3; i++) statuses.push(await scimGet('axscim-wrong', limited));
+    expect(statuses).toEqual([401, 401, 401]);
+    const refused = await limited.api('GET', '/scim/v2/Groups', { key: 'axscim-wrong' });
     expect(refused.status).toBe(429);
-    expect(Number(refused.headers?.['retry-after'])).toBeGreaterThan(0);
-    expect(await auth(created.body.token)).toMatchObject({ idpId: idp });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429' });
+    expect(await scimGet(created.body.token, limited)).toBe(200);
   });
 });
 
@@ -319,7 +321,8 @@ describe('GET …/scim-status', () => {
 
     const created = await createToken(base);
     await createToken(base);
-    const caller = await scimAuth(created.token) as ScimCaller;
+    const caller = await callerOf(created.token);
+    expect(await scimGet(created.token)).toBe(200);
     const now = new Date(ctx().clock.now()).toISOString();
     const provisioned = await createUserWithKey(server, { email: 'pushed@scim-status.example' });
     const linked = await createUserWithKey(server, { email: 'linked@scim-status.example' });
