@@ -8,6 +8,7 @@ import { DeprovisioningRecords } from '../store/deprovisioning-records.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
+import { type RemovalCascade, type RemovalOptions, runRemoval, type ServiceKeyAction } from './removal-cascade.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
 import { type SyncDiff, syncGrants } from './sso/grant-sync.js';
@@ -17,23 +18,47 @@ import { type SyncDiff, syncGrants } from './sso/grant-sync.js';
  * (`DEACTIVATE_USER`): the user reads EXPIRED with `deactivated_at`, its console sessions and CLI logins end, the USER
  * keys it created are revoked (kept for the audit trail), the grants an identity provider's sync gave it go (SSO and
  * SCIM rows, an account ADMIN a sync promoted); the MANUAL memberships and bindings and the identity links stay for a
- * reactivation, and the SERVICE keys it created (directly or through a bot key) keep working: the audit row lists them
- * for the admins to revoke, rotate or transfer. One change-feed message names the user and its
- * revoked keys, so every process refuses them within a second. Already deactivated: nothing to do (no audit row).
- * Refused: a bot (400 WRONG_USER_STATUS), the caller itself or the last ACTIVE account ADMIN (422), a deleted user (404).
+ * reactivation. The SERVICE keys it created (directly or through a bot key) keep working unless the caller asks, as
+ * for a user's deletion, to revoke or rotate them in the same transaction (`options`, see runRemoval; a dry run
+ * answers the cascade and writes nothing): the person may still hold their secrets. One change-feed message names the
+ * user and its revoked keys, so every process refuses them within a second. Already deactivated: nothing to do (no
+ * audit row). Refused: a bot (400 WRONG_USER_STATUS), the caller itself or the last ACTIVE account ADMIN (422), a
+ * deleted user (404).
  */
-export async function deactivateUser(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
+export async function deactivateUser(
+  ctx: ServiceDeps, actor: Actor, userId: string, options: RemovalOptions = { dryRun: false, serviceKeys: 'keep' },
+): Promise<RemovalCascade | undefined> {
   requireAccountAdmin(actor.principal, 'deactivate users');
   // Already deactivated: nothing to do, and nothing to audit (decided again inside the transaction).
-  if ((await findPerson(ctx.store.db, actor, userId)).deactivated_at !== null) return;
+  if ((await findPerson(ctx.store.db, actor, userId)).deactivated_at !== null) return undefined;
   const audited: Actor = { ...actor, operation: 'DEACTIVATE_USER' };
-  await runMutation(ctx, audited, async (trx, changes) => {
+  return runRemoval(ctx, audited, options, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
     if (target.id === actor.principal.userId) throw unprocessable('user_id: you cannot deactivate yourself; ask another admin');
     const report = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
-    if (report) audited.text = JSON.stringify(report);
+    if (!report) return undefined;
+    audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
+    const removed = report.synced_grants_removed.flatMap((r) => r.removed);
+    const count = (...kinds: string[]) => removed.filter((g) => kinds.includes(g.kind)).length;
+    return {
+      personId: target.id, reach: 'account',
+      counts: {
+        organizationMemberships: count('ORGANIZATION_MEMBERSHIP'), spaceMemberships: count('SPACE_MEMBERSHIP'),
+        roleBindings: count('SPACE_BINDING', 'PROJECT_BINDING'), userKeysRevoked: report.user_keys_revoked.length,
+      },
+    };
   });
+}
+
+/**
+ * A deprovisioning's report as its audit row records it once the caller chose the fate of the person's service keys:
+ * revoked or rotated ones are listed as such rather than as kept.
+ */
+export function withServiceKeyAction<R extends { service_keys_kept: string[] }>(report: R, action: ServiceKeyAction): R | Omit<R, 'service_keys_kept'> {
+  if (action === 'keep') return report;
+  const { service_keys_kept: keys, ...rest } = report;
+  return { ...rest, [action === 'revoke' ? 'service_keys_revoked' : 'service_keys_rotated']: keys };
 }
 
 /** What a deactivation did, as its audit row records it (wire ids). */

@@ -12,7 +12,7 @@ import type { AccountRoleKey, UserRow, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
-import { deleteWithin, LastActiveAdmin } from './deprovisioning.js';
+import { deleteWithin, LastActiveAdmin, withServiceKeyAction } from './deprovisioning.js';
 import { endSessions } from './sessions.js';
 import { requirePasswordSignIn, signsInWithSso } from './sso/identity-links.js';
 import { issueUserToken, mailUserToken } from './user-tokens.js';
@@ -165,7 +165,7 @@ export async function deleteUser(
     const report = await deleteWithin(trx, changes, { accountId: principal.accountId, userId: id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
     if (!report) return undefined;
-    audited.text = JSON.stringify(report);
+    audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.grants_removed;
     return {
       personId: id, reach: 'account',

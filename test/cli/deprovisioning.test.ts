@@ -82,9 +82,33 @@ describe('ax users deactivate / reactivate', () => {
     expect(text).toContain(`This will deactivate user ${w.member.email}:`);
     expect(text).toContain('console sessions end');
     expect(text).toContain('CLI logins end and their user API keys are revoked');
-    expect(text).toContain('service keys they created keep working');
+    // The server's dry run names the service key they created, and what to add to revoke or rotate it.
+    expect(text).toMatch(new RegExp(`1 service key they created keep working .*--service-keys revoke or rotate.*: ${w.svc.name} \\(ak-`));
     expect(text).toContain(`User ${w.member.email} not deactivated.`);
     expect((await me(w.member.key)).status).toBe(200);
+  });
+
+  it('--service-keys revoke revokes the service keys they created in the same request; the confirmation says so', async () => {
+    const w = await memberWithServiceKey();
+    const asked = await runAxInTty(['users', 'deactivate', w.member.email, '--service-keys', 'revoke'], { env: env(), input: 'n\n' });
+    expect(stripAnsi(asked.stdout)).toContain(`1 service key they created will be revoked: ${w.svc.name}`);
+    expect((await me(w.svc.key)).status).toBe(200);
+    const result = await runAx(['users', 'deactivate', w.member.email, '--service-keys', 'revoke', '--force'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect((await me(w.member.key)).status).toBe(401);
+    expect((await me(w.svc.key)).status).toBe(401);
+  });
+
+  it('--service-keys rotate prints each new key once; the old secret stops', async () => {
+    const w = await memberWithServiceKey();
+    const result = await runAx(['users', 'deactivate', w.member.email, '--service-keys', 'rotate', '--force'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    const out = stripAnsi(result.stdout);
+    expect(out).toContain(`✓ Deactivated ${w.member.email}`);
+    expect(out).toContain(`New key for service key ${w.svc.name}`);
+    const newKey = /New key for service key [^\n]*?\): (ak-\S+)/.exec(out)![1]!;
+    expect((await me(w.svc.key)).status).toBe(401);
+    expect((await me(newKey)).status).toBe(200);
   });
 
   it('without a terminal and without --force refuses with exit 2 and changes nothing', async () => {

@@ -213,6 +213,57 @@ describe('POST /v2/users/{user_id}/deactivate', () => {
   });
 });
 
+describe('POST /v2/users/{user_id}/deactivate: the service keys the person created (as DELETE /v2/users/{user_id})', () => {
+  it('dry_run answers 200 with the cascade and changes nothing', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const svc = await serviceKey(h, u.key);
+    const res = await server.api('POST', `/v2/users/${enc(u.id)}/deactivate?dry_run=true`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toEqual({
+      dry_run: true, service_keys_action: 'keep', organization_memberships: 0, space_memberships: 0, role_bindings: 0, user_keys_revoked: 1,
+      service_keys: [{ id: svc.id, name: expect.any(String), redacted_key: expect.any(String), created_by_user_id: u.id, spaces: [h.spaceId] }],
+    });
+    expect((await me(u.key)).status).toBe(200);
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body).not.toHaveProperty('deactivated_at');
+    expect(await auditOf('DEACTIVATE_USER', u.id)).toEqual([]);
+  });
+
+  it('service_keys=revoke revokes them in the same transaction (204) and the audit row says so', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const svc = await serviceKey(h, u.key);
+    const res = await server.api('POST', `/v2/users/${enc(u.id)}/deactivate?service_keys=revoke`);
+    expect(res.status).toBe(204);
+    expect((await space(h, svc.key)).status).toBe(401);
+    const [audit] = await auditOf('DEACTIVATE_USER', u.id);
+    const report = JSON.parse(audit!.operation_text!);
+    expect(report.service_keys_revoked).toEqual([svc.id]);
+    expect(report).not.toHaveProperty('service_keys_kept');
+  });
+
+  it('service_keys=rotate answers 200 with each new raw key once; the old secret stops at once', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const svc = await serviceKey(h, u.key);
+    const res = await server.api('POST', `/v2/users/${enc(u.id)}/deactivate?service_keys=rotate`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const [rotated] = res.body.service_keys;
+    expect(rotated).toMatchObject({ replaces_key_id: svc.id, key: expect.stringMatching(/^ak-/) });
+    expect((await space(h, svc.key)).status).toBe(401);
+    expect((await space(h, rotated.key)).status).toBe(200);
+    expect((await me(u.key)).status).toBe(401);
+  });
+
+  it('refuses an unknown service_keys value (400)', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    expect((await server.api('POST', `/v2/users/${enc(u.id)}/deactivate?service_keys=burn`)).status).toBe(400);
+    expect((await me(u.key)).status).toBe(200);
+  });
+});
+
 describe('deactivation takes back SSO- and SCIM-given grants', () => {
   it('removes the rows each provider synced and demotes the ADMIN a sync promoted; MANUAL grants stay; reactivation does not bring them back', async () => {
     const h = await hierarchy();

@@ -49,10 +49,14 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
     await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
+    // The server's dry run names the service key they created, with the keep / revoke / rotate choice (keep by default).
+    const keys = confirm.getByRole('list', { name: 'Service keys they created' });
+    await keys.getByText(w.svc.name).waitFor();
     const text = await confirm.textContent();
     expect(text).toContain('can no longer sign in');
-    expect(text).toContain('user API keys are revoked');
-    expect(text).toContain('Service keys they created keep working');
+    expect(text).toContain('1 user API key is revoked');
+    expect(text).toContain('they created keep working');
+    expect(await confirm.getByRole('radio', { name: /Keep them/ }).isChecked()).toBe(true);
     await confirm.getByRole('button', { name: 'Deactivate user' }).click();
     await confirm.waitFor({ state: 'detached' });
 
@@ -70,6 +74,19 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     const user = (await server.api('GET', `/v2/users/${encodeURIComponent(w.member.id)}`)).body as { status: string; deactivated_at?: string };
     expect(user.status).toBe('ACTIVE');
     expect(user.deactivated_at).toBeUndefined();
+  });
+
+  it('"Revoke them" in the Deactivate dialog revokes the service keys they created in the same request', async () => {
+    const w = await memberWithServiceKey();
+    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
+    await confirm.getByRole('radio', { name: /Revoke them/ }).check();
+    await confirm.getByRole('button', { name: 'Deactivate user' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await userRow(w.member.email).getByText('Deactivated', { exact: true }).waitFor();
+    expect((await me(w.member.key)).status).toBe(401);
+    expect((await me(w.svc.key)).status).toBe(401);
   });
 
   it('marks a deactivated creator\'s service key "Orphaned" and transfers it to an active user', async () => {

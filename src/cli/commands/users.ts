@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { HttpError } from '../../client/errors.js';
-import type { AccountRoleName, InviteMode, RemovalCascade, User, UserList, UserStatus } from '../../client/types.js';
+import type { AccountRoleName, InviteMode, RemovalCascade, ServiceKeyAction, User, UserList, UserStatus } from '../../client/types.js';
+import { plural } from '../cascade/plural.js';
 import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors/cli-error.js';
@@ -106,22 +107,29 @@ export function build(): Command {
 
   destructiveCommand(users, 'deactivate', 'Deactivate a user: sign-in, sessions, CLI logins and their user keys stop; reactivate to undo')
     .argument('<user>', 'user id or email')
+    .addOption(serviceKeysOption())
     .action(action(async (ctx, user: string) => {
       const found = await resolveUser(ctx.client, user);
+      const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `deactivate user ${found.email}`,
         declined: `User ${found.email} not deactivated.`,
-        consequences: async () => [
-          'they can no longer sign in (password or SSO); their console sessions end now',
-          'their CLI logins end and their user API keys are revoked (reactivating does not bring these back)',
-          'service keys they created keep working; an account admin can transfer, rotate or revoke them',
-          'their memberships and role bindings are kept: `ax users reactivate` restores their access',
-        ],
+        // The server's own dry run names the service keys they created (and what their providers gave them).
+        consequences: async () => {
+          const preview = await ctx.client.users.deactivate(found.id, { dry_run: true, service_keys: keys });
+          return [
+            'they can no longer sign in (password or SSO); their console sessions end now',
+            'their CLI logins end and their user API keys are revoked (reactivating does not bring these back)',
+            ...(preview ? describeDeactivation(preview, keys) : []),
+            'their other memberships and role bindings are kept: `ax users reactivate` restores that access',
+          ];
+        },
       });
       if (!proceed) return;
-      await ctx.client.users.deactivate(found.id);
-      ctx.printer.success(`Deactivated ${found.email}`);
+      const cascade = await ctx.client.users.deactivate(found.id, keys === 'keep' ? {} : { service_keys: keys });
+      if (ctx.printer.isTable) ctx.printer.success(`Deactivated ${found.email}`);
+      printRotatedKeys(ctx.printer, cascade);
     }));
 
   serverCommand(users, 'reactivate', 'Reactivate a deactivated user: they can sign in again with their access as it was')
@@ -133,6 +141,15 @@ export function build(): Command {
     }));
 
   return users;
+}
+
+/** What a deactivation's dry run says beyond the credentials: grants its identity providers gave, and its service keys. */
+function describeDeactivation(preview: RemovalCascade, keys: ServiceKeyAction): string[] {
+  const synced = preview.organization_memberships + preview.space_memberships + preview.role_bindings;
+  const lines = synced === 0 ? [] : [`${plural(synced, 'grant')} given by single sign-on or SCIM ${synced === 1 ? 'is' : 'are'} removed`];
+  if (preview.service_keys.length === 0) return [...lines, 'they created no service key that is still working'];
+  // describeRemoval's first line counts a deletion's rows; its service-key line is the one that applies here.
+  return [...lines, ...describeRemoval(preview, 'user', keys).slice(1)];
 }
 
 /** A user's status for tables: a deactivated user reads `EXPIRED (deactivated 2026-12-01)`. */

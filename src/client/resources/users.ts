@@ -62,10 +62,13 @@ export class UsersResource {
 
   /**
    * Deactivates a user (account admins): sessions, CLI logins and the user's USER keys stop working; the SERVICE keys
-   * they created keep working. The user stays, reading `status: 'EXPIRED'` with `deactivated_at`, until reactivated.
+   * they created keep working unless `service_keys` says revoke or rotate. The user stays, reading `status: 'EXPIRED'`
+   * with `deactivated_at`, until reactivated. Answers the cascade as {@link UsersResource.delete} does (`dry_run`, or
+   * rotated keys); otherwise undefined (204).
    */
-  async deactivate(userId: string): Promise<void> {
-    await this.http.request({ method: 'POST', path: `/v2/users/${segment(userId)}/deactivate` });
+  async deactivate(userId: string, params: RemovalParams = {}): Promise<RemovalCascade | undefined> {
+    const res = await this.http.request<RemovalCascade>({ method: 'POST', path: `/v2/users/${segment(userId)}/deactivate`, query: { ...params } });
+    return res.status === 200 ? res.body : undefined;
   }
 
   /** Reactivates a deactivated user: ACTIVE again; the revoked USER keys and ended CLI logins stay gone. */

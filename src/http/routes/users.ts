@@ -87,10 +87,12 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     return reply.code(204).send(null);
   });
 
+  // The service keys the person created: the same choice, dry run and answer as DELETE /v2/users/{user_id}.
   app.post('/v2/users/:user_id/deactivate', {
-    schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: UserParams, querystring: RemovalQuery, response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deactivateUser(ctx, actorOf(request), request.params.user_id);
+    const cascade = await deactivateUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
+    if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
 

@@ -18,6 +18,7 @@ import { useDebounced, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 import { CliLoginsTable } from './cli-logins/CliLoginsTable.js';
+import { DeactivateUserDialog } from './users/DeactivateUserDialog.js';
 
 const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
 const STATUS_LABEL: Record<UserStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', EXPIRED: 'Expired' };
@@ -196,29 +197,15 @@ export function UsersPage() {
         </ConfirmDialog>
       )}
       {deactivating && (
-        <ConfirmDialog
-          title="Deactivate user"
-          confirmLabel="Deactivate user"
-          danger
+        <DeactivateUserDialog
+          user={deactivating}
           onClose={() => setDeactivating(undefined)}
-          onConfirm={async () => {
-            await api.users.deactivate(deactivating.id);
+          onDeactivated={(cascade) => {
             toast(`Deactivated ${deactivating.email}.`);
             list.reload();
+            if (cascade) setRotated(cascade);
           }}
-        >
-          <p>
-            Deactivate <strong>{deactivating.name}</strong> ({deactivating.email})? At once:
-          </p>
-          <ul>
-            <li>they can no longer sign in, with a password or through SSO, and their console sessions end;</li>
-            <li>their CLI logins end and their user API keys are revoked — reactivating does not bring these back.</li>
-          </ul>
-          <p>
-            Service keys they created keep working; you can transfer, rotate or revoke them under Settings → API Keys. Their memberships and role
-            bindings are kept, so reactivating restores their access.
-          </p>
-        </ConfirmDialog>
+        />
       )}
       {reactivating && (
         <ConfirmDialog
