@@ -49,8 +49,10 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     // Files of a worker share one module graph instead of importing the server, oidc-provider, node-saml and the rest
     // again for each of them: collecting the http project took 135 s of its 170 s on 2 cores, 13 s of 50 s without
-    // isolation. Tests therefore keep no state in modules between files (servers, clocks and databases are per file).
+    // isolation. Tests therefore keep no state in modules between files (servers, clocks and PostgreSQL schemas are
+    // per file), but for the worker's PostgreSQL database (test/helpers/database.ts says why a worker has its own).
     isolate: false,
+    globalSetup: ['test/helpers/postgres-test-databases.ts'],
     sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       project('unit', UNIT),

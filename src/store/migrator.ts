@@ -35,11 +35,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     const { error, results } = await migrator.migrateToLatest();
     if (!error) return;
     const message = error instanceof Error ? error.message : String(error);
-    // Two processes creating the migration tables at the same moment: the loser retries and finds them. And, seen
-    // only in test runs on a loaded machine (a few in a hundred server starts, cause not found): PostgreSQL answering
-    // that the connection's own schema — which `current_schema()` had just named — does not exist; it is there again
-    // on the next try.
-    if (/SQLITE_BUSY|database is locked|already exists|duplicate key|schema "[^"]+" does not exist/i.test(message) && attempt < 50) {
+    // Two processes creating the migration tables at the same moment: the loser retries and finds them.
+    if (/SQLITE_BUSY|database is locked|already exists|duplicate key/i.test(message) && attempt < 50) {
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }

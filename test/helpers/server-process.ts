@@ -70,20 +70,7 @@ export interface ProcessPair {
  * Starts two processes on one new test database, sharing what a deployment shares (the admin key, the key pepper
  * and token key kept outside the database, and `AX_PUBLIC_URL` when given: the URL of the load balancer in front).
  */
-export async function startProcessPair(options: PairOptions): Promise<ProcessPair> {
-  try {
-    return await startProcessPairOnce(options);
-  } catch (error) {
-    // The rare PostgreSQL start-up failure startTestServer also retries once (test/helpers/server.ts): under heavy load a
-    // first migration said the fresh test schema did not exist. One more try on a new schema; anything else fails.
-    if (!/schema "t_[0-9a-f]+" does not exist/.test(String(error))) throw error;
-    return startProcessPairOnce(options);
-  }
-}
-
-interface PairOptions { adminKey: string; publicUrl?: string; env?: Record<string, string> }
-
-async function startProcessPairOnce(options: PairOptions): Promise<ProcessPair> {
+export async function startProcessPair(options: { adminKey: string; publicUrl?: string; env?: Record<string, string> }): Promise<ProcessPair> {
   const database = await createTestDatabase();
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
   const shared = {
