@@ -301,6 +301,31 @@ describe('rename, replace and delete (M9, M10, M14, M20)', () => {
   });
 });
 
+describe('large groups', () => {
+  it('a group of 1,200 members is created in one request, listed whole, and emptied in one PATCH', async () => {
+    const { scim } = await directory();
+    const domain = `groups${domainCount}.example.com`;
+    const now = new Date().toISOString();
+    const ids: number[] = [];
+    for (let start = 0; start < 1200; start += 200) {
+      const rows = await server.context!.store.db.insertInto('users').values(Array.from({ length: 200 }, (_, i) => {
+        const email = `bulk${start + i}@${domain}`;
+        return {
+          account_id: 1, name: email, email, email_lower: email, role: 'MEMBER' as const, status: 'ACTIVE' as const, is_developer: 1, is_bot: 0,
+          password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+        };
+      })).returning('id').execute();
+      ids.push(...rows.map((r) => r.id));
+    }
+    const members = ids.map((n) => ({ value: scimId('User', n) }));
+    const id = await createGroup(scim, { displayName: 'everyone', members: [...members, ...members.slice(0, 10)] });
+    expect((await scim('GET', `/Groups/${id}`)).body.members).toHaveLength(1200);
+    const res = await scim('PATCH', `/Groups/${id}`, patchOp({ op: 'remove', path: 'members' }));
+    expect(res.status).toBe(200);
+    expect(res.body.members ?? []).toEqual([]);
+  });
+});
+
 describe('the access snapshot', () => {
   it('a membership change that only moves role bindings patches the loaded snapshot instead of rebuilding it', async () => {
     const { scim, alice } = await directory();

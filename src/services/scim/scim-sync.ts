@@ -40,14 +40,17 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
   let patchable = input.patchable === true;
   if (idp && input.userIds.length > 0) {
     const { rules, context } = await loadMappingInput(store, idp);
+    const syncer = { source: 'SCIM' as const, idpId: idp.id };
     const groupNames = await store.scimGroups.groupNamesOf(idp.id, input.userIds);
+    const holders = await store.syncedGrants.holdersAmong(syncer, input.userIds);
     const idpWireId = encodeId(idp.protocol === 'SAML' ? 'SamlIdentityProvider' : 'OidcIdentityProvider', idp.id);
     for (const userId of [...new Set(input.userIds)].sort((a, b) => a - b)) {
-      const user = await store.users.findLive(userId);
-      if (!user || user.deactivated_at !== null) continue;
       const names = groupNames.get(userId) ?? [];
       const desired = evaluateMappings(rules, { group: names, groups: names }, context);
-      const sync = await syncGrants(trx, { accountId: input.accountId, userId, syncer: { source: 'SCIM', idpId: idp.id }, desired, now: input.now });
+      if (desired.grants.length === 0 && desired.accountAdmin === undefined && !holders.has(userId)) continue;
+      const user = await store.users.findLive(userId);
+      if (!user || user.deactivated_at !== null) continue;
+      const sync = await syncGrants(trx, { accountId: input.accountId, userId, syncer, desired, now: input.now });
       // Unlike a login, a directory's change is an event: a grant it could not take (a MANUAL row holds the
       // resource) is reported each time, so that the admins see why the mapping did not apply.
       if (sync.unchanged && sync.diff.skipped.length === 0) continue;

@@ -9,6 +9,12 @@ export interface ScimGroupMemberRow {
   email: string;
 }
 
+/** Id lists are sent in slices: a directory's group may hold thousands of members (bound parameters are limited). */
+const SLICE = 500;
+function* slices<T>(items: readonly T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += SLICE) yield items.slice(i, i + SLICE);
+}
+
 /** Which groups a list asks for: one exact-match condition at most (the filters §5.6 supports). */
 export type ScimGroupFilter =
   | { by: 'displayName'; value: string }
@@ -87,8 +93,9 @@ export class ScimGroupRepository {
   async addMembers(groupId: number, userIds: readonly number[], now: string): Promise<number[]> {
     const present = new Set(await this.memberIds(groupId));
     const added = [...new Set(userIds)].filter((id) => !present.has(id));
-    if (added.length > 0) {
-      await this.db.insertInto('scim_group_members').values(added.map((userId) => ({ group_id: groupId, user_id: userId, created_at: now }))).execute();
+    for (const slice of slices(added)) {
+      await this.db.insertInto('scim_group_members').values(slice.map((userId) => ({ group_id: groupId, user_id: userId, created_at: now })))
+        .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute();
     }
     return added;
   }
@@ -98,8 +105,8 @@ export class ScimGroupRepository {
     const present = await this.memberIds(groupId);
     const wanted = userIds === undefined ? undefined : new Set(userIds);
     const removed = wanted === undefined ? present : present.filter((id) => wanted.has(id));
-    if (removed.length > 0) {
-      await this.db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', removed).execute();
+    for (const slice of slices(removed)) {
+      await this.db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', slice).execute();
     }
     return removed;
   }
@@ -109,10 +116,17 @@ export class ScimGroupRepository {
    * provider, or linked to none and with an email on one of its validated domains.
    */
   async visibleUsers(idpId: number, userIds: readonly number[]): Promise<Set<number>> {
-    if (userIds.length === 0) return new Set();
+    const visible = new Set<number>();
+    for (const slice of slices([...new Set(userIds)])) {
+      for (const id of await this.visibleAmong(idpId, slice)) visible.add(id);
+    }
+    return visible;
+  }
+
+  private async visibleAmong(idpId: number, userIds: readonly number[]): Promise<number[]> {
     const rows = await this.db.selectFrom('users as u').select('u.id')
       .where('u.account_id', '=', this.accountId).where('u.deleted_at', 'is', null).where('u.is_bot', '=', 0)
-      .where('u.id', 'in', [...new Set(userIds)])
+      .where('u.id', 'in', [...userIds])
       .where((eb) => eb.or([
         eb.exists(eb.selectFrom('user_identities as l').select('l.user_id').whereRef('l.user_id', '=', 'u.id').where('l.idp_id', '=', idpId)),
         eb.and([
@@ -123,21 +137,22 @@ export class ScimGroupRepository {
         ]),
       ]))
       .execute();
-    return new Set(rows.map((r) => r.id));
+    return rows.map((r) => r.id);
   }
 
   /** For each of these users, the display names and external ids of its groups of this provider (mapping input). */
   async groupNamesOf(idpId: number, userIds: readonly number[]): Promise<Map<number, string[]>> {
     const names = new Map<number, string[]>(userIds.map((id) => [id, []]));
-    if (userIds.length === 0) return names;
-    const rows = await this.db.selectFrom('scim_group_members as m').innerJoin('scim_groups as g', 'g.id', 'm.group_id')
-      .select(['m.user_id', 'g.display_name', 'g.external_id'])
-      .where('g.account_id', '=', this.accountId).where('g.idp_id', '=', idpId).where('m.user_id', 'in', [...new Set(userIds)])
-      .orderBy('g.id').execute();
-    for (const row of rows) {
-      const list = names.get(row.user_id)!;
-      list.push(row.display_name);
-      if (row.external_id !== null && row.external_id !== '') list.push(row.external_id);
+    for (const slice of slices([...names.keys()])) {
+      const rows = await this.db.selectFrom('scim_group_members as m').innerJoin('scim_groups as g', 'g.id', 'm.group_id')
+        .select(['m.user_id', 'g.display_name', 'g.external_id'])
+        .where('g.account_id', '=', this.accountId).where('g.idp_id', '=', idpId).where('m.user_id', 'in', slice)
+        .orderBy('g.id').execute();
+      for (const row of rows) {
+        const list = names.get(row.user_id)!;
+        list.push(row.display_name);
+        if (row.external_id !== null && row.external_id !== '') list.push(row.external_id);
+      }
     }
     return names;
   }

@@ -102,6 +102,26 @@ export class SyncedGrantRepository {
     return new Map(rows.map((r) => [r.id, r.protocol]));
   }
 
+  /**
+   * Which of these users hold anything `writer` wrote (a membership, a binding, or an account role it promoted): a
+   * sync that wants nothing for a user holding nothing of its own has nothing to do, so a directory's initial push
+   * of thousands of unmapped group members costs one query per few hundred users.
+   */
+  async holdersAmong(writer: GrantWriter, userIds: readonly number[]): Promise<Set<number>> {
+    const holders = new Set<number>();
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const slice = unique.slice(i, i + 500);
+      const held = (table: 'organization_memberships' | 'space_memberships' | 'role_bindings') => this.db.selectFrom(table).select('user_id')
+        .where('account_id', '=', this.accountId).where('source', '=', writer.source).where('source_idp_id', '=', writer.idpId).where('user_id', 'in', slice);
+      const promoted = this.db.selectFrom('users').select('id as user_id')
+        .where('account_id', '=', this.accountId).where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
+      const rows = await held('organization_memberships').union(held('space_memberships')).union(held('role_bindings')).union(promoted).execute();
+      for (const row of rows) holders.add(row.user_id);
+    }
+    return holders;
+  }
+
   /** The account role of a live user and who set it. */
   accountRole(userId: number): Promise<{ role: AccountRoleKey; role_source: string | null; role_before_sync: AccountRoleKey | null } | undefined> {
     return this.db.selectFrom('users').select(['role', 'role_source', 'role_before_sync'])
