@@ -57,8 +57,8 @@ function ProviderCard({ provider }: { provider: ProviderSummary }) {
           </p>
         </div>
         <div className="section-actions">
-          <Link to={providerPath(provider.protocol, provider.id)} className="btn btn-small" aria-label={`Role mapping of ${provider.name}`}>
-            Role mapping
+          <Link to={providerPath(provider.protocol, provider.id)} className="btn btn-small" aria-label={`Edit ${provider.name} and its role mapping`}>
+            Edit provider
           </Link>
         </div>
       </div>
