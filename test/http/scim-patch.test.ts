@@ -41,6 +41,13 @@ describe('the PATCH normaliser (identity.md §5.4)', () => {
     ]);
   });
 
+  it("reads Entra's manager given as the bare id as {value}", () => {
+    expect(normalisePatch(patch({ op: 'Add', path: `${ENTERPRISE}:manager`, value: 'boss' }), 'User')).toEqual([
+      { op: 'add', path: `${ENTERPRISE}:manager`, value: { value: 'boss' } },
+    ]);
+    expect(normalisePatch(patch({ op: 'Add', path: 'emails', value: 'a@x.com' }), 'User')[0]).toMatchObject({ value: 'a@x.com' });
+  });
+
   it('turns "" and null (and a manager of "") into a removal: the validator\'s null update', () => {
     expect(normalisePatch(patch({ op: 'Replace', path: 'title', value: '' }, { op: 'replace', path: 'nickName', value: null },
       { op: 'Replace', path: `${ENTERPRISE}:manager`, value: { value: '' } }), 'User')).toEqual([

@@ -53,9 +53,25 @@ export async function resourceTypes(baseUrl: string, name?: string): Promise<obj
 
 /** `GET /Schemas` (core User, EnterpriseUser, core Group: Entra's validator fails every group test without Group) and `GET /Schemas/{urn}`. */
 export async function schemas(baseUrl: string, urn?: string): Promise<object> {
-  if (urn !== undefined) return located(await describe(() => new SCIMMY.Resources.Schema(urn).read(), 'Schema', urn), baseUrl, `/Schemas/${urn}`);
+  if (urn !== undefined) return located(withExternalId(await describe(() => new SCIMMY.Resources.Schema(urn).read(), 'Schema', urn)), baseUrl, `/Schemas/${urn}`);
   const list = JSON.parse(JSON.stringify(await new SCIMMY.Resources.Schema().read())) as { Resources: Described[] };
-  return asList(list.Resources.map((r) => located(r, baseUrl, `/Schemas/${r.id}`)));
+  return asList(list.Resources.map((r) => located(withExternalId(r), baseUrl, `/Schemas/${r.id}`)));
+}
+
+/**
+ * RFC 7643 §3.1 makes `externalId` a common attribute that no schema lists, so SCIMMY leaves it out; Entra maps it by
+ * default and checks that every attribute it maps is discoverable (identity.md §12.5 M15), so the core schemas list it.
+ */
+function withExternalId(schema: Described & { attributes?: { name: string }[] }): Described {
+  if (schema.id !== USER_SCHEMA && schema.id !== GROUP_SCHEMA) return schema;
+  if (schema.attributes?.some((a) => a.name === 'externalId')) return schema;
+  return {
+    ...schema,
+    attributes: [...schema.attributes ?? [], {
+      name: 'externalId', type: 'string', multiValued: false, required: false, caseExact: true, mutability: 'readWrite', returned: 'default',
+      uniqueness: 'none', description: "An identifier for the resource as defined by the provisioning client (the directory's own id).",
+    }],
+  } as Described;
 }
 
 async function describe(read: () => Promise<unknown>, what: string, id: string): Promise<Described> {

@@ -14,7 +14,7 @@ export type NormalisedOp =
   | { op: 'remove'; path: string; value?: unknown[] };
 
 type Json = Record<string, unknown>;
-type Attribute = { type: string; subAttributes?: Attribute[]; attributes?: Attribute[]; name: string };
+type Attribute = { type: string; subAttributes?: Attribute[]; attributes?: Attribute[]; name: string; config?: { multiValued?: boolean } };
 
 const OPS = new Set(['add', 'replace', 'remove']);
 const MEMBER_FILTER = /^members\[\s*value\s+eq\s+"((?:[^"\\]|\\.)*)"\s*\]$/i;
@@ -113,10 +113,16 @@ function attributeAt(path: string, resource: 'User' | 'Group'): Attribute | unde
   }
 }
 
-/** Entra's `"True"`/`"False"`, for attributes whose schema type is boolean only; a string attribute keeps "True". */
+/**
+ * Entra's `"True"`/`"False"`, for attributes whose schema type is boolean only (a string attribute keeps "True"); and
+ * its manager sent as the bare id (`"value": "<id>"` on the `manager` path) as the complex `{"value": "<id>"}`.
+ */
 function withBooleans(attribute: Attribute | undefined, value: unknown): unknown {
   if (attribute === undefined) return value;
   if (attribute.type === 'boolean' && typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (attribute.type === 'complex' && attribute.config?.multiValued !== true && typeof value === 'string' && attribute.subAttributes?.some((c) => c.name === 'value')) {
+    return { value };
+  }
   const children = attribute.subAttributes ?? attribute.attributes;
   if (children === undefined) return value;
   if (Array.isArray(value)) return value.map((v) => withBooleans(attribute, v));

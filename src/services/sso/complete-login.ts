@@ -39,12 +39,16 @@ export interface CompletedLogin {
 /** What the login transaction decided; a refused login commits its sync but opens no session. */
 type Decided = { userId: number; outcome: LoginOutcome; session: OpenedSession | undefined };
 
+/** The subject SCIM gives an OIDC user it provisions (services/scim/users.ts) until the first sign-in. */
+const SCIM_PLACEHOLDER = 'scim:';
+
 const AUDIT_OUTCOME: Record<LoginOutcome, string> = { JIT: 'JIT', LINKED: 'LINK', EXISTING: 'EXISTING' };
 
 /**
  * Signs in the person an identity provider vouched for (identity.md §2.4, §4.4), in one transaction: finds the user
- * by the link `(idp, subject)`, else links the account's user with that email (only on a validated domain: a provider
- * must not take over a user it did not create; an INVITED or EXPIRED user becomes ACTIVE), else provisions one just in
+ * by the link `(idp, subject)`, else links the account's user with that email (only on a validated domain, or when the
+ * provider's SCIM provisioned the user: a provider must not take over a user it did not create; an INVITED or EXPIRED
+ * user becomes ACTIVE), else provisions one just in
  * time (ACTIVE, no password). The provider's role mappings are applied on the first login through it and synced on
  * later ones when `sync_user_roles` is on; the name follows the provider. Then the console session opens.
  *
@@ -104,8 +108,10 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
   }
   if (!user) {
     user = await store.identityLinks.liveHumanByEmail(email);
+    // A user this provider's SCIM provisioned is its own to link, validated domain or not (identity.md §2.4).
+    const scimLink = user && await store.identityLinks.scimLinkOf(idp.id, user.id);
     if (user) {
-      if (domainRow.validated !== 1) {
+      if (domainRow.validated !== 1 && !scimLink) {
         throw new ApiError('SSO_LINK_REQUIRES_VALIDATED_DOMAIN', `a user with email ${JSON.stringify(email)} exists and ${JSON.stringify(domain)} is not a validated domain`);
       }
       outcome = 'LINKED';
@@ -120,7 +126,9 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
       user = (await store.users.findLive(id))!;
       outcome = 'JIT';
     }
-    await store.identityLinks.create({ idpId: idp.id, subject, userId: user.id, now });
+    // SCIM gave an OIDC user a placeholder subject (`scim:<id>`) until its first sign-in says who it is.
+    if (scimLink?.subject.startsWith(SCIM_PLACEHOLDER)) await store.identityLinks.resubject(idp.id, scimLink.subject, subject);
+    else await store.identityLinks.create({ idpId: idp.id, subject, userId: user.id, now });
   }
   // Deactivation is sticky (identity.md §5.5): the identity provider cannot undo it, and nothing changes.
   if (user.deactivated_at !== null) throw new ApiError('SSO_USER_INACTIVE', 'the user is deactivated; an account admin can reactivate it');

@@ -33,6 +33,18 @@ export class IdentityLinkRepository {
     }).execute();
   }
 
+  /** The link the provider's SCIM made for the user (it provisioned the user or took it over), if any. */
+  scimLinkOf(idpId: number, userId: number): Promise<UserIdentityRow | undefined> {
+    return this.db.selectFrom('user_identities').selectAll().where('idp_id', '=', idpId).where('user_id', '=', userId).where('provisioned_by_scim', '=', 1)
+      .where('idp_id', 'in', this.db.selectFrom('identity_providers').select('id').where('account_id', '=', this.accountId)).executeTakeFirst();
+  }
+
+  /** A link's new subject: the `sub` of the first OIDC sign-in replaces the placeholder SCIM gave the user. */
+  async resubject(idpId: number, from: string, to: string): Promise<void> {
+    await this.db.updateTable('user_identities').set({ subject: to }).where('idp_id', '=', idpId).where('subject', '=', from)
+      .where('idp_id', 'in', this.db.selectFrom('identity_providers').select('id').where('account_id', '=', this.accountId)).execute();
+  }
+
   /** Removes a link (one whose user was deleted: the next login provisions a new user). */
   async remove(idpId: number, subject: string): Promise<void> {
     await this.db.deleteFrom('user_identities').where('idp_id', '=', idpId).where('subject', '=', subject)

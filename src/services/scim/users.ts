@@ -1,0 +1,241 @@
+import SCIMMY from 'scimmy';
+import { isoNow } from '../../domain/clock.js';
+import { scimConflict, ScimError, scimInvalid, scimNotFound } from '../../domain/scim-error.js';
+import { parseScimId, scimId } from '../../domain/scim-ids.js';
+import { forAccount } from '../../store/account-store.js';
+import { isUniqueViolation } from '../../store/constraint-errors.js';
+import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
+import { deactivateWithin, deleteWithin, LastActiveAdmin, reactivateWithin } from '../deprovisioning.js';
+import type { ChangeSet, Trx } from '../mutation.js';
+import type { ServiceDeps } from '../service-deps.js';
+import { emailDomain } from '../sso/identity-links.js';
+import { fromScimmyError } from './discovery.js';
+import { listResponse, scimPage } from './list-response.js';
+import { parseUserFilter } from './filter.js';
+import { type NormalisedOp, normalisePatch } from './patch-normaliser.js';
+import type { ScimCaller } from './scim-caller.js';
+import { runScimMutation, type ScimOperation } from './scim-mutation.js';
+import { syncScimGrants } from './scim-sync.js';
+import { patchableUser, projectAttributes, readUserBody, type ScimUserInput, toScimUser } from './user-resource.js';
+
+/** `attributes` / `excludedAttributes` of a request (RFC 7644 §3.4.2.5, §3.9). */
+export interface ScimProjection {
+  attributes?: string | undefined;
+  excludedAttributes?: string | undefined;
+}
+
+export interface ScimUserListQuery extends ScimProjection {
+  filter?: string | undefined;
+  startIndex?: number | undefined;
+  count?: number | undefined;
+}
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+const baseUrl = (ctx: ServiceDeps) => `${ctx.config.publicUrl}/scim/v2`;
+
+/** The body as the audit row keeps it: never the `password` a directory may send (identity.md §5.3). */
+function auditText(body: unknown): string {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return JSON.stringify(body);
+  return JSON.stringify(body, (key, value: unknown) => (key.toLowerCase() === 'password' ? undefined : value));
+}
+
+function userIdOf(id: string): number {
+  const userId = parseScimId('User', id);
+  if (userId === undefined) throw scimNotFound(`User ${JSON.stringify(id)}`);
+  return userId;
+}
+
+/** `GET /Users/{id}`: a user the token does not see is 404, like one that does not exist. */
+export async function getScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, projection: ScimProjection): Promise<Record<string, unknown>> {
+  const record = await forAccount(ctx.store.db, caller.accountId).scimUsers.find(caller.idpId, userIdOf(id));
+  if (!record) throw scimNotFound(`User ${JSON.stringify(id)}`);
+  return projectAttributes(toScimUser(record, baseUrl(ctx)), projection);
+}
+
+/** `GET /Users`: filter and page in SQL, creation order; no match is 200 with `totalResults: 0`. */
+export async function listScimUsers(ctx: ServiceDeps, caller: ScimCaller, query: ScimUserListQuery): Promise<Record<string, unknown>> {
+  const conditions = parseUserFilter(query.filter);
+  const page = scimPage(query);
+  const { records, total } = await forAccount(ctx.store.db, caller.accountId).scimUsers.list(caller.idpId, conditions, { offset: page.startIndex - 1, limit: page.count });
+  return listResponse(records.map((r) => projectAttributes(toScimUser(r, baseUrl(ctx)), query)), total, page);
+}
+
+/**
+ * `POST /Users` (identity.md §5.3): a user ACTIVE with no password (people sign in by SSO), as a just-in-time SSO user
+ * is, linked to the provider and managed by its SCIM; its SCIM grants are computed at once (`active: false` creates it
+ * deactivated instead). A live user with that email is 409 `uniqueness` (the directory then finds it and takes it over
+ * with PUT or PATCH); a deleted one does not block.
+ */
+export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body: unknown): Promise<{ id: string; resource: Record<string, unknown> }> {
+  const input = readUserBody(body);
+  const op: ScimOperation = { operation: 'POST /scim/v2/Users', text: auditText(body) };
+  const userId = await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
+    const store = forAccount(trx, caller.accountId);
+    const now = isoNow(ctx.clock);
+    await checkEmail(trx, caller, input, undefined);
+    const id = await store.users.createHuman({
+      name: input.name, email: input.email, role: 'MEMBER', status: 'ACTIVE', isDeveloper: true, passwordHash: null, mustChangePassword: false, now,
+    });
+    const subject = subjectFor(caller, id, input);
+    const stale = await store.identityLinks.find(caller.idpId, subject);
+    // A link left by a user deleted before deletion removed links: the person is provisioned anew.
+    if (stale) {
+      if (await store.users.findLive(stale.user_id)) throw scimConflict(`another user of the identity provider is linked as ${JSON.stringify(subject)}`);
+      await store.identityLinks.remove(caller.idpId, subject);
+    }
+    await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
+    changes.user(id);
+    if (input.active === false) await deactivate(trx, changes, caller, id, now);
+    else await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes });
+    return id;
+  }));
+  return { id: scimId('User', userId), resource: await getScimUser(ctx, caller, scimId('User', userId), {}) };
+}
+
+/** `PUT /Users/{id}`: replaces what the directory said; `active` left out means unchanged (Okta sends it so). */
+export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown): Promise<Record<string, unknown>> {
+  const userId = userIdOf(id);
+  const input = readUserBody(body);
+  const op: ScimOperation = { operation: 'PUT /scim/v2/Users/{id}', text: auditText(body), params: { id } };
+  await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
+    const record = await visibleUser(trx, caller, userId, id);
+    await write(trx, ctx, changes, caller, record, input);
+  }));
+  return getScimUser(ctx, caller, id, {});
+}
+
+/**
+ * `PATCH /Users/{id}` → 200 with the resource. The directory's operations are normalised (§5.4), then applied by
+ * SCIMMY's PatchOp to the user as stored, all or nothing: an operation that cannot apply fails the request, so a 200
+ * always means every operation took effect.
+ */
+export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown): Promise<Record<string, unknown>> {
+  const userId = userIdOf(id);
+  const ops = normalisePatch(body, 'User');
+  const op: ScimOperation = { operation: 'PATCH /scim/v2/Users/{id}', text: auditText(body), params: { id } };
+  await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
+    const record = await visibleUser(trx, caller, userId, id);
+    const current = patchableUser(record);
+    const applicable = ops.flatMap((o) => applicableOp(o, record, current));
+    let patched: unknown = current;
+    if (applicable.length > 0) {
+      const resource = new SCIMMY.Schemas.User(current, 'in');
+      const result = await new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP], Operations: applicable as SCIMMY.Messages.PatchOp.PatchOpOperation[] })
+        .apply(resource).catch((error: unknown) => { throw fromScimmyError(error); });
+      if (result !== undefined) patched = JSON.parse(JSON.stringify(result));
+    }
+    await write(trx, ctx, changes, caller, record, readUserBody(patched));
+  }));
+  return getScimUser(ctx, caller, id, {});
+}
+
+/** `DELETE /Users/{id}` → 204: deleted as `DELETE /v2/users/{id}` deletes (§5.5); afterwards 404 and absent from lists. */
+export async function deleteScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string): Promise<void> {
+  const userId = userIdOf(id);
+  const op: ScimOperation = { operation: 'DELETE /scim/v2/Users/{id}', params: { id } };
+  await runScimMutation(ctx, caller, op, async (trx, changes) => {
+    await visibleUser(trx, caller, userId, id);
+    const report = await deleteWithin(trx, changes, { accountId: caller.accountId, userId, now: isoNow(ctx.clock) }).catch(asMutability);
+    if (report) op.text = JSON.stringify(report);
+  });
+}
+
+async function visibleUser(trx: Trx, caller: ScimCaller, userId: number, id: string): Promise<ScimUserRecord> {
+  const record = await forAccount(trx, caller.accountId).scimUsers.find(caller.idpId, userId);
+  if (!record) throw scimNotFound(`User ${JSON.stringify(id)}`);
+  return record;
+}
+
+/**
+ * Writes a directory's description of an existing user: its email and name, the link (created, or taken over: the
+ * user becomes SCIM-managed), then `active` — `false` deactivates (§5.5), `true` reactivates and syncs its SCIM grants.
+ */
+async function write(trx: Trx, ctx: ServiceDeps, changes: ChangeSet, caller: ScimCaller, record: ScimUserRecord, input: ScimUserInput): Promise<void> {
+  const store = forAccount(trx, caller.accountId);
+  const now = isoNow(ctx.clock);
+  const userId = record.user.id;
+  await checkEmail(trx, caller, input, userId);
+  await store.scimUsers.updateUser(userId, { email: input.email, name: input.name, now });
+  const link = record.link;
+  // A SAML link the directory made follows its userName (an email change); a link a sign-in made keeps its subject.
+  const subject = link && (caller.idpProtocol === 'OIDC' || link.provisioned_by_scim !== 1) ? link.subject : subjectFor(caller, userId, input);
+  if (link) await store.scimUsers.updateLink(link.subject, linkValues(caller, userId, subject, input, now));
+  else await store.scimUsers.createLink(linkValues(caller, userId, subject, input, now));
+  changes.user(userId);
+  const takenOver = link?.provisioned_by_scim !== 1;
+  if (input.active === false) {
+    await deactivate(trx, changes, caller, userId, now);
+    return;
+  }
+  const reactivated = input.active === true && record.user.deactivated_at !== null && await reactivateWithin(trx, changes, { accountId: caller.accountId, userId, now });
+  if (reactivated || takenOver) await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes });
+}
+
+async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, userId: number, now: string): Promise<void> {
+  await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability);
+}
+
+function asMutability(error: unknown): never {
+  throw error instanceof LastActiveAdmin ? scimInvalid('mutability', error.message) : error;
+}
+
+/**
+ * The email must be on one of the provider's domains (400 `invalidValue`) and no other live user's (409); a userName
+ * that is not an email must not be another of the provider's users' either.
+ */
+async function checkEmail(trx: Trx, caller: ScimCaller, input: ScimUserInput, self: number | undefined): Promise<void> {
+  const store = forAccount(trx, caller.accountId);
+  const domain = emailDomain(input.email);
+  if (!await store.identityLinks.domainOf(caller.idpId, domain)) {
+    throw scimInvalid('invalidValue', `the email ${JSON.stringify(input.email)} is not on one of the identity provider's domains`);
+  }
+  const holder = await store.scimUsers.liveEmailHolder(input.email.toLowerCase());
+  if (holder !== undefined && holder !== self) throw scimConflict(`a user with email ${JSON.stringify(input.email)} already exists`);
+  const named = await store.scimUsers.userNameHolder(caller.idpId, input.userName);
+  if (named !== undefined && named !== self) throw scimConflict(`a user with userName ${JSON.stringify(input.userName)} already exists`);
+}
+
+/** SAML: the lower-cased email (the NameID the IdP will assert); OIDC: a placeholder the first sign-in replaces by `sub`. */
+function subjectFor(caller: ScimCaller, userId: number, input: ScimUserInput): string {
+  return caller.idpProtocol === 'SAML' ? input.email.toLowerCase() : `scim:${userId}`;
+}
+
+function linkValues(caller: ScimCaller, userId: number, subject: string, input: ScimUserInput, now: string) {
+  return { idpId: caller.idpId, userId, subject, externalId: input.externalId, userName: input.userName, attributes: JSON.stringify(input.attributes), now };
+}
+
+/**
+ * The operation as SCIMMY applies it to this user, or nothing for an operation that is already true. `id` (Entra
+ * repeats it in path-less replaces) may only restate the user's id; `groups` is read-only (membership is changed
+ * through `/Groups`). Entra adds `phoneNumbers[type eq "mobile"].value` to a user with no mobile number: the RFC's
+ * filter would match nothing, so the element is added.
+ */
+function applicableOp(op: NormalisedOp, record: ScimUserRecord, current: Record<string, unknown>): object[] {
+  const path = op.path.toLowerCase();
+  if (path === 'id') {
+    if (op.op !== 'remove' && typeof op.value === 'string' && parseScimId('User', op.value) === record.user.id) return [];
+    throw scimInvalid('mutability', 'id cannot be changed');
+  }
+  if (path === 'groups' || path.startsWith('groups[') || path.startsWith('groups.')) throw scimInvalid('mutability', 'groups is read-only: change membership through /Groups');
+  const typed = /^([a-z]+)\[\s*type\s+eq\s+"([^"]*)"\s*\]\.([a-z]+)$/i.exec(op.path);
+  if (typed && op.op !== 'remove') {
+    const [, attribute, type, sub] = typed as unknown as [string, string, string, string];
+    const key = Object.keys(current).find((k) => k.toLowerCase() === attribute.toLowerCase());
+    const list = key === undefined ? [] : current[key];
+    const present = Array.isArray(list) && list.some((e) => typeof (e as { type?: unknown }).type === 'string' && (e as { type: string }).type.toLowerCase() === type.toLowerCase());
+    if (!present) return [{ op: 'add', path: attribute, value: [{ type, [sub]: op.value }] }];
+  }
+  return [op];
+}
+
+/** Two directory requests at once for one email: the loser's insert collides; it is the same 409 a retry would get. */
+async function writing<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw scimConflict('a user with that email or userName already exists');
+    if (error instanceof ScimError) throw error;
+    throw fromScimmyError(error);
+  }
+}
