@@ -3,6 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import { ScimError } from '../../domain/scim-error.js';
 import { authenticateScimToken } from '../../services/scim/scim-authentication.js';
 import type { ScimCaller } from '../../services/scim/scim-caller.js';
+import { recordScimError } from '../../services/scim/scim-errors-log.js';
 import type { HttpDeps } from '../app.js';
 import { scimDiscoveryRoutes } from '../routes/scim-discovery.js';
 import { scimGroupRoutes } from '../routes/scim-groups.js';
@@ -68,11 +69,19 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
         done(new ScimError(400, 'the body is not valid JSON', 'invalidSyntax'));
       }
     });
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const scim = asScimError(error);
-      if (scim) return sendScimError(reply, scim);
-      request.log.error({ err: error }, 'unhandled error');
-      return sendScimError(reply, new ScimError(500, 'internal error; the request was not applied'));
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+      let scim = asScimError(error);
+      if (!scim) {
+        request.log.error({ err: error }, 'unhandled error');
+        scim = new ScimError(500, 'internal error; the request was not applied');
+      }
+      // What the Provisioning tab lists: a directory's refused requests (a lookup of an absent resource is no failure).
+      if (request.scimCaller && !(request.method === 'GET' && scim.status === 404)) {
+        await recordScimError(ctx, request.scimCaller, {
+          method: request.method, route: request.routeOptions.url ?? request.url.split('?', 1)[0]!, status: scim.status, scimType: scim.scimType, detail: scim.detail,
+        });
+      }
+      return sendScimError(reply, scim);
     });
     scope.addHook('onRequest', async (request) => {
       if (request.routeOptions.config.public) return;
