@@ -147,8 +147,8 @@ async function settle(
   if (after === undefined) {
     for (const id of await store.delete(caller.idpId, row.id)) affected.add(id);
   } else {
-    const renamed = before === undefined || before.displayName !== after.displayName || before.externalId !== after.externalId;
-    if (before !== undefined && renamed) await assertNameFree(trx, caller, after.displayName, row.id);
+    const renamed = before !== undefined && (before.displayName !== after.displayName || before.externalId !== after.externalId);
+    if (renamed) await assertNameFree(trx, caller, after.displayName, row.id);
     const old = before?.members ?? new Set<number>();
     const added = [...after.members].filter((id) => !old.has(id));
     await requireVisible(trx, caller, added);
@@ -172,7 +172,12 @@ async function assertNameFree(trx: Trx, caller: ScimCaller, displayName: string,
   if (rows.length > 0 && rows[0]!.id !== exceptId) throw scimConflict(`a group with displayName ${JSON.stringify(displayName)} already exists`);
 }
 
-async function lockedGroup(trx: Trx, caller: ScimCaller, groupId: number): Promise<{ row: ScimGroupRow; state: GroupState }> {
+/**
+ * The group as stored now. Read inside runScimMutation, after its access-version bump, which serialises the account's
+ * rights changes (a row lock on PostgreSQL, the single writer on SQLite): two PATCHes of one group apply one after the
+ * other, each to what the other left.
+ */
+async function currentGroup(trx: Trx, caller: ScimCaller, groupId: number): Promise<{ row: ScimGroupRow; state: GroupState }> {
   const store = forAccount(trx, caller.accountId).scimGroups;
   const row = await store.find(caller.idpId, groupId);
   if (!row) throw scimNotFound('group');
@@ -220,7 +225,7 @@ export async function replaceGroup(ctx: ServiceDeps, caller: ScimCaller, id: str
   if (typeof body.id === 'string' && parseScimId('ScimGroup', body.id) !== groupId) throw scimInvalid('mutability', 'id cannot be changed');
   const after: GroupState = { displayName: displayNameOf(body.displayName), externalId: externalIdOf(body.externalId), members: new Set(memberIdsOf(body.members)) };
   return mutate(ctx, caller, { operation: `PUT ${ITEM_ROUTE}`, body, id }, async (trx, changes) => {
-    const { row, state } = await lockedGroup(trx, caller, groupId);
+    const { row, state } = await currentGroup(trx, caller, groupId);
     await settle(ctx, trx, changes, caller, row, state, after);
     return present(ctx, trx, caller, (await forAccount(trx, caller.accountId).scimGroups.find(caller.idpId, groupId))!);
   });
@@ -234,7 +239,7 @@ export async function patchGroup(ctx: ServiceDeps, caller: ScimCaller, id: strin
   const groupId = groupIdOf(id);
   const operations = normalisePatch(input, 'Group');
   return mutate(ctx, caller, { operation: `PATCH ${ITEM_ROUTE}`, body: input, id }, async (trx, changes) => {
-    const { row, state } = await lockedGroup(trx, caller, groupId);
+    const { row, state } = await currentGroup(trx, caller, groupId);
     const after: GroupState = { ...state, members: new Set(state.members) };
     for (const operation of operations) applyOperation(after, operation, groupId);
     await settle(ctx, trx, changes, caller, row, state, after);
@@ -246,7 +251,7 @@ export async function patchGroup(ctx: ServiceDeps, caller: ScimCaller, id: strin
 export async function deleteGroup(ctx: ServiceDeps, caller: ScimCaller, id: string): Promise<void> {
   const groupId = groupIdOf(id);
   await mutate(ctx, caller, { operation: `DELETE ${ITEM_ROUTE}`, body: undefined, id }, async (trx, changes) => {
-    const { row } = await lockedGroup(trx, caller, groupId);
+    const { row } = await currentGroup(trx, caller, groupId);
     await settle(ctx, trx, changes, caller, row, undefined, undefined);
   });
 }
