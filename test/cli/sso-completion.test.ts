@@ -34,9 +34,10 @@ describe('the SSO command tree', () => {
       expect(verbs(noun)).toEqual(['list', 'get', 'create', 'update', 'delete', 'role-mappings']);
       expect(verbs(noun, 'role-mappings')).toEqual(['list', 'get', 'create', 'update', 'delete', 'evaluate']);
     }
-    expect(verbs('sso')).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info']);
+    expect(verbs('sso')).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info', 'scim-tokens']);
     expect(verbs('sso', 'providers')).toEqual(['list', 'get', 'create', 'update', 'delete']);
     expect(verbs('sso', 'role-mappings')).toEqual(['list', 'get', 'add', 'update', 'remove']);
+    expect(verbs('sso', 'scim-tokens')).toEqual(['create', 'list', 'revoke']);
   });
 });
 
@@ -44,7 +45,8 @@ describe('completion of nested commands', () => {
   it('bash completes groups at every depth, then the leaf flags and their values', () => {
     expect(spawnSync('bash', ['-n'], { input: bash }).status).toBe(0);
     expect(completeBash(['ax', 'ss'])).toEqual(['sso']);
-    expect(completeBash(['ax', 'sso', ''])).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info']);
+    expect(completeBash(['ax', 'sso', ''])).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info', 'scim-tokens']);
+    expect(completeBash(['ax', 'sso', 'scim-tokens', 'create', '--env'])).toEqual(['--env-file']);
     expect(completeBash(['ax', 'sso', 'role-mappings', 'a'])).toEqual(['add']);
     expect(completeBash(['ax', 'sso', 'role-mappings', 'add', '--space'])).toEqual(['--space-role']);
     expect(completeBash(['ax', 'sso', 'providers', 'list', '--protocol', ''])).toEqual(['saml', 'oidc']);
@@ -57,7 +59,7 @@ describe('completion of nested commands', () => {
     expect(zsh).toContain("'sso role-mappings') names=('list' 'get' 'add' 'update' 'remove')");
     expect(zsh).toContain("'sso providers list')");
     const fish = fishScript(spec);
-    expect(fish).toContain("complete -c ax -n '__fish_seen_subcommand_from sso; and not __fish_seen_subcommand_from providers role-mappings evaluate explain sp-info' -a 'providers'");
+    expect(fish).toContain("complete -c ax -n '__fish_seen_subcommand_from sso; and not __fish_seen_subcommand_from providers role-mappings evaluate explain sp-info scim-tokens' -a 'providers'");
     expect(fish).toContain("complete -c ax -n '__fish_seen_subcommand_from sso; and __fish_seen_subcommand_from role-mappings; and __fish_seen_subcommand_from add' -l space-role -x");
   });
 });
