@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
-import { scimId } from '../../src/domain/scim-ids.js';
+import { parseScimId, scimId } from '../../src/domain/scim-ids.js';
 import { forAccount } from '../../src/store/account-store.js';
-import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createSpace, enc, insertCustomRole } from '../helpers/hierarchy.js';
-import { patchOp, SCIM_GROUP, type ScimRequest, setUpScim } from '../helpers/scim.js';
+import { createScimUser, patchOp, SCIM_GROUP, type ScimRequest, setUpScim } from '../helpers/scim.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import type { StoredRule } from '../helpers/sso-provider-rows.js';
 
@@ -35,6 +35,9 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+/** A user as these tests name it: row id, REST id and (for one the directory created) SCIM id. */
+interface Person { dbId: number; id: string; scimId?: string }
+
 interface Directory {
   scim: ScimRequest;
   idpId: number;
@@ -51,29 +54,25 @@ async function directory(rules: StoredRule[]): Promise<Directory> {
   return { ...setup, domain, path: `/v2/saml-identity-providers/${enc(setup.idpWireId)}` };
 }
 
-/** A person the directory provisioned (its link says so), with no group yet. */
-async function managedUser(dir: Directory, local: string): Promise<FixtureUser> {
-  const user = await createUserWithKey(server, { email: `${local}@${dir.domain}` });
-  await db().insertInto('user_identities').values({
-    idp_id: dir.idpId, subject: user.email, user_id: user.dbId, provisioned_by_scim: 1, last_login_at: null, last_attributes: null,
-    created_at: new Date().toISOString(), scim_external_id: null, scim_user_name: user.email, scim_user_name_key: user.email,
-    scim_attributes: null, scim_updated_at: null,
-  }).execute();
-  return user;
+/** A person the directory provisioned (POST /Users), in no group yet. */
+async function managedUser(dir: Directory, local: string): Promise<Person> {
+  const scimUserId = await createScimUser(dir.scim, { userName: `${local}@${dir.domain}`, name: { givenName: local, familyName: 'Test' } });
+  const dbId = parseScimId('User', scimUserId)!;
+  return { dbId, id: encodeId('User', dbId), scimId: scimUserId };
 }
 
-async function group(dir: Directory, displayName: string, members: FixtureUser[]): Promise<string> {
+async function group(dir: Directory, displayName: string, members: Person[]): Promise<string> {
   const res = await dir.scim('POST', '/Groups', { schemas: [SCIM_GROUP], displayName, members: members.map((u) => ({ value: scimId('User', u.dbId) })) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 }
 
-async function grants(u: FixtureUser): Promise<string[]> {
+async function grants(u: Person): Promise<string[]> {
   const rows = await forAccount(db(), 1).syncedGrants.heldBy(u.dbId);
   return rows.map((r) => `${r.kind}:${r.resourceId}:${r.roleId}:${r.source}`).sort();
 }
 
-async function accountRole(u: FixtureUser) {
+async function accountRole(u: Person) {
   return db().selectFrom('users').select(['role', 'role_source', 'role_before_sync']).where('id', '=', u.dbId).executeTakeFirstOrThrow();
 }
 
@@ -185,12 +184,15 @@ describe('what the SCIM sync may touch', () => {
     expect(await grants(user)).toEqual(before);
   });
 
-  it('a deactivated member gains nothing from a group', async () => {
+  it('a member the directory deactivated gains nothing from a group, and gets the group\'s grants back when reactivated', async () => {
     const dir = await directory([{ attributes: { group: 'data' }, spaceRoles: [{ space_id: h.spaceB, role_id: h.custom }] }]);
     const user = await managedUser(dir, 'asleep');
-    await db().updateTable('users').set({ deactivated_at: new Date().toISOString() }).where('id', '=', user.dbId).execute();
+    const active = (value: boolean) => dir.scim('PATCH', `/Users/${user.scimId}`, patchOp({ op: 'replace', path: 'active', value }));
+    expect((await active(false)).status).toBe(200);
     await group(dir, 'data', [user]);
     expect(await grants(user)).toEqual([]);
+    expect((await active(true)).status).toBe(200);
+    expect(await grants(user)).toEqual(viewerBinding());
   });
 
   it('users of another account are never visible members, whatever their email', async () => {
