@@ -3,12 +3,14 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
+import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
 import { DeprovisioningRecords } from '../store/deprovisioning-records.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval, type ServiceKeyAction } from './removal-cascade.js';
+import { redactKey } from './key-display.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
 import { type SyncDiff, syncGrants } from './sso/grant-sync.js';
@@ -193,6 +195,33 @@ export async function deleteWithin(
     identity_links_removed: links,
     scim_group_memberships_removed: groups,
   };
+}
+
+/**
+ * SCIM deprovisioning cannot ask what to do with the SERVICE keys the person created (identity.md §5.5), so after its
+ * commit the account's ACTIVE admins get a mail naming them (never their secrets) with a link to the API-keys page.
+ * Best-effort: nothing to mail when no key keeps working, and a failure is logged, never thrown — the deprovisioning
+ * is done and its audit row lists the keys anyway.
+ */
+export async function mailAdminsAboutServiceKeys(ctx: ServiceDeps, accountId: number, report: DeactivationReport | DeletionReport): Promise<void> {
+  if (report.service_keys_kept.length === 0) return;
+  try {
+    const store = forAccount(ctx.store.db, accountId);
+    const person = await store.users.find(decodeId('User', report.user_id, 'user_id'));
+    const rows = await Promise.all(report.service_keys_kept.map((id) => store.apiKeys.find(decodeId('ApiKey', id, 'api_key_id'))));
+    const keys = rows.flatMap((k) => (k ? [{ name: k.name, redactedKey: redactKey(k.public_id, k.last4) }] : []));
+    if (!person || keys.length === 0) return;
+    const details = { deleted: 'grants_removed' in report, keys, link: `${ctx.config.publicUrl}/settings/api-keys?tab=service` };
+    const admins = await new DeprovisioningRecords(ctx.store.db, accountId).activeAdmins();
+    const sent = await Promise.allSettled(admins.map((admin) => ctx.mailer.send(orphanedServiceKeysMail(admin, person, details))));
+    for (const [i, outcome] of sent.entries()) {
+      if (outcome.status === 'rejected') {
+        ctx.log.error({ to: admins[i]!.email, error: String(outcome.reason) }, 'could not mail an admin about the service keys of a deprovisioned user');
+      }
+    }
+  } catch (error) {
+    ctx.log.error({ user_id: report.user_id, error: error instanceof Error ? error.message : String(error) }, 'could not mail the admins about orphaned service keys');
+  }
 }
 
 /** Throws LastActiveAdmin when the user is the account's last ACTIVE admin (the admins' rows stay locked until commit). */

@@ -26,6 +26,13 @@ export class DeprovisioningRecords {
     return Number(removed.numDeletedRows);
   }
 
+  /** The account's live, ACTIVE, not deactivated human admins, with their addresses: who hears about orphaned keys. */
+  activeAdmins(): Promise<{ name: string; email: string }[]> {
+    return this.db.selectFrom('users').select(['name', 'email']).where('account_id', '=', this.accountId).where('role', '=', 'ADMIN')
+      .where('status', '=', 'ACTIVE').where('is_bot', '=', 0).where('deleted_at', 'is', null).where('deactivated_at', 'is', null)
+      .orderBy('id').execute();
+  }
+
   /** For each of these users that a live provider's SCIM directory manages, that provider (the first by id). */
   async scimManagersOf(userIds: readonly number[]): Promise<Map<number, ScimManager>> {
     if (userIds.length === 0) return new Map();

@@ -7,6 +7,7 @@ import { auditRows, authenticationFailures, cliLogin, refreshTokens } from '../h
 import { type ConsoleSession, sessionCookieOf, setPassword, signIn } from '../helpers/console-session.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
+import { type DeactivationReport, type DeletionReport, mailAdminsAboutServiceKeys } from '../../src/services/deprovisioning.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
 
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 interface Hierarchy { orgId: string; spaceId: string }
-interface ServiceKeyAnswer { id: string; key: string; created_by_user_id: string; bot_user: { id: string } }
+interface ServiceKeyAnswer { id: string; name: string; key: string; created_by_user_id: string; bot_user: { id: string } }
 
 async function hierarchy(): Promise<Hierarchy> {
   const orgId = await createOrganization(server, unique('deprov-org'));
@@ -379,6 +380,48 @@ describe('DELETE /v2/users/{user_id} (deleteWithin, shared with SCIM DELETE)', (
     expect(res.status).toBe(422);
     expect(res.body.detail).toContain('last ACTIVE account ADMIN');
     expect((await me(admin.key)).status).toBe(200);
+  });
+});
+
+describe('mailAdminsAboutServiceKeys (SCIM deprovisioning cannot ask, so it tells the admins after the commit)', () => {
+  it('mails each ACTIVE admin the service keys that keep working, by name and never by secret, with the API-keys link', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const svc = await serviceKey(h, u.key);
+    const away = await spaceMember(h, 'ADMIN');
+    expect((await deactivate(away.id)).status).toBe(204);
+    expect((await deactivate(u.id)).status).toBe(204);
+    const [audit] = await auditOf('DEACTIVATE_USER', u.id);
+    const report = JSON.parse(audit!.operation_text!) as DeactivationReport;
+    const before = (await server.mails()).length;
+
+    await mailAdminsAboutServiceKeys(server.context!, 1, report);
+    const mails = (await server.mails()).slice(before);
+    const admin = (await me(server.adminKey)).body as { email: string };
+    const mail = mails.find((m) => m.to === admin.email);
+    const name = (await server.api('GET', `/v2/users/${enc(u.id)}`)).body.name as string;
+    expect(mail?.subject).toBe(`${name} was deactivated by your directory: 1 service key they created still works`);
+    expect(mail!.text).toContain(`${svc.name} (ak-`);
+    expect(mail!.text).toContain(`${server.url}/settings/api-keys?tab=service`);
+    expect(mails.some((m) => m.text.includes(svc.key))).toBe(false);
+    expect(mails.some((m) => m.to === away.email)).toBe(false);
+  });
+
+  it('sends nothing when no service key keeps working, and never throws when the mail cannot go', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const before = (await server.mails()).length;
+    const none: DeletionReport = {
+      user_id: u.id, user_keys_revoked: [], service_keys_kept: [], identity_links_removed: 0, scim_group_memberships_removed: 0,
+      grants_removed: { organization_memberships: 0, space_memberships: 0, role_bindings: 0 },
+    };
+    await mailAdminsAboutServiceKeys(server.context!, 1, none);
+    expect((await server.mails()).length).toBe(before);
+
+    const svc = await serviceKey(h, u.key);
+    const failing = { ...server.context!, mailer: { send: () => Promise.reject(new Error('smtp down')), close: () => undefined } };
+    await expect(mailAdminsAboutServiceKeys(failing, 1, { ...none, service_keys_kept: [svc.id] })).resolves.toBeUndefined();
+    await expect(mailAdminsAboutServiceKeys(server.context!, 1, { ...none, service_keys_kept: ['not an id'] })).resolves.toBeUndefined();
   });
 });
 
