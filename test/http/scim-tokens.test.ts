@@ -359,4 +359,15 @@ describe('GET …/scim-status', () => {
     const other = await samlProvider();
     expect((await server.api('GET', `${other.base}/scim-status`)).body.recent_errors).toEqual([]);
   });
+
+  it('lists a directory\'s refused request as the SCIM scope recorded it', async () => {
+    const { base } = await samlProvider();
+    const { token } = await createToken(base);
+    const refused = await server.api('GET', `/scim/v2/Groups?filter=${enc('nickName eq "x"')}`, { key: token });
+    expect(refused.status).toBe(400);
+    const status = (await server.api('GET', `${base}/scim-status`)).body;
+    expect(status.recent_errors).toEqual([{
+      at: expect.any(String), method: 'GET', route: '/scim/v2/Groups', status: 400, scim_type: refused.body.scimType, detail: refused.body.detail,
+    }]);
+  });
 });
