@@ -50,15 +50,15 @@ async function createToken(base: string, body: Record<string, unknown> = {}, key
 
 /** The directory a bearer value authenticates as, straight from the service the SCIM scope's hook calls. */
 async function callerOf(bearer: string): Promise<ScimCaller> {
-  return authenticateScimToken(ctx(), { ip: '127.0.0.1', operation: 'GET /scim/v2/Groups' }, bearer);
+  return authenticateScimToken(ctx(), { ip: '127.0.0.1', operation: 'GET /scim/v2/Users' }, bearer);
 }
 
 /**
- * `GET /scim/v2/Groups` with this bearer value (none for undefined): the scope authenticates every route but discovery
+ * `GET /scim/v2/Users` with this bearer value (none for undefined): the scope authenticates every route but discovery
  * alike. A refusal must be SCIM's error body; the status.
  */
 async function scimGet(bearer: string | undefined, on: TestServer = server): Promise<number> {
-  const res = await on.api('GET', '/scim/v2/Groups', { key: bearer ?? null });
+  const res = await on.api('GET', '/scim/v2/Users', { key: bearer ?? null });
   if (res.status === 401) {
     expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(res.body).toEqual({
@@ -238,6 +238,25 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
     expect(await scimGet(token)).toBe(200);
   });
 
+  it('provisions through /scim/v2/Users as its provider\'s directory, audited with the token as the actor, until revoked', async () => {
+    const { rowId, base } = await samlProvider();
+    const created = await createToken(base);
+    const email = `pushed@scim${providerCount}.example.com`;
+    const body = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, name: { givenName: 'Pat', familyName: 'Pushed' }, active: true };
+    const pushed = await server.api('POST', '/scim/v2/Users', { key: created.token, body, headers: { 'content-type': 'application/scim+json' } });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+    const link = await db().selectFrom('user_identities').selectAll().where('idp_id', '=', rowId).executeTakeFirstOrThrow();
+    expect(link.provisioned_by_scim).toBe(1);
+    const audit = await db().selectFrom('audit_logs').selectAll().where('operation_name', 'like', 'POST /scim/v2/Users%').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(audit.user_id).toBeNull();
+    expect(JSON.parse(audit.variables!)).toMatchObject({ actor: `scim_token:${created.id}` });
+    expect((await server.api('GET', `${base}/scim-status`)).body.users).toBe(1);
+
+    expect((await server.api('DELETE', `${base}/scim-tokens/${enc(created.id)}`)).status).toBe(204);
+    const after = await server.api('POST', '/scim/v2/Users', { key: created.token, body: { ...body, userName: `later@scim${providerCount}.example.com` } });
+    expect(after.status).toBe(401);
+  });
+
   it('answers a SCIM token on /v2 with 401 (it is no API key)', async () => {
     const { base } = await samlProvider();
     const { token } = await createToken(base);
@@ -283,7 +302,7 @@ describe('authenticating /scim/v2 requests (§5.1)', () => {
     expect(await scimGet(created.token)).toBe(401);
     const revoked = await failuresOf('scim_token_revoked');
     expect(revoked.reduce((n, f) => n + f.count, 0)).toBe(before + 1);
-    expect(revoked[0]).toMatchObject({ operation: 'GET /scim/v2/Groups', ip: '127.0.0.1' });
+    expect(revoked[0]).toMatchObject({ operation: 'GET /scim/v2/Users', ip: '127.0.0.1' });
     expect(await scimGet('garbage')).toBe(401);
     expect(await failuresOf('scim_token_malformed')).not.toEqual([]);
     expect(JSON.stringify(await db().selectFrom('authentication_failures').selectAll().execute())).not.toContain(created.token.slice(20));
@@ -302,7 +321,7 @@ describe('too many failures from one address', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push(await scimGet('axscim-wrong', limited));
     expect(statuses).toEqual([401, 401, 401]);
-    const refused = await limited.api('GET', '/scim/v2/Groups', { key: 'axscim-wrong' });
+    const refused = await limited.api('GET', '/scim/v2/Users', { key: 'axscim-wrong' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '429' });
