@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
 
 /** Which backend this test run targets: `AX_TEST_DB=postgres` (set by scripts/test.js) or SQLite. */
 export const testBackend: 'sqlite' | 'postgres' = process.env.AX_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
@@ -42,6 +41,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 async function createWorkerDatabase(): Promise<URL> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('AX_TEST_DB=postgres needs DATABASE_URL');
+  // Imported here, not at the top: the benchmarks import these helpers (spawnServerProcess) outside vitest.
+  const { inject } = await import('vitest');
   const run = inject('postgresTestRun');
   if (!run) throw new Error('PostgreSQL test databases need vitest.config.ts\'s globalSetup (test/helpers/postgres-test-databases.ts)');
   const name = `${run}_${process.pid}`;
