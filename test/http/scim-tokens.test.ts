@@ -4,9 +4,11 @@ import { digestKey } from '../../src/keys/index.js';
 import { authenticateScimToken } from '../../src/services/scim/scim-authentication.js';
 import type { ScimCaller } from '../../src/services/scim/scim-caller.js';
 import { recordScimError } from '../../src/services/scim/scim-errors-log.js';
+import { testBackend } from '../helpers/database.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { enc } from '../helpers/hierarchy.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
+import { startProcessPair, type ProcessPair } from '../helpers/server-process.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
 import { type Json, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -388,5 +390,51 @@ describe('GET …/scim-status', () => {
     expect(status.recent_errors).toEqual([{
       at: expect.any(String), method: 'GET', route: '/scim/v2/Groups', status: 400, scim_type: refused.body.scimType, detail: refused.body.detail,
     }]);
+  });
+});
+
+describe.skipIf(testBackend !== 'postgres')('two server processes on one PostgreSQL database (skipped on SQLite: one process owns the file)', () => {
+  const adminKey = `ak-scim-pair-admin-${Math.random().toString(36).slice(2)}`;
+  let pair: ProcessPair;
+  beforeAll(async () => { pair = await startProcessPair({ adminKey }); }, 90_000);
+  afterAll(async () => pair?.stop());
+
+  async function call(url: string, method: string, path: string, key: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const res = await fetch(url + path, {
+      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Milliseconds from `since` until B's /scim/v2 refuses the token (it answered 200 until then); gives up after 5 s. */
+  async function msUntilScimRefused(token: string, since: number): Promise<number> {
+    for (;;) {
+      const { status } = await call(pair.b.url, 'GET', '/scim/v2/Users?count=0', token);
+      const elapsed = performance.now() - since;
+      if (status === 401) return elapsed;
+      expect(status).toBe(200);
+      if (elapsed > 5000) return elapsed;
+    }
+  }
+
+  it('a token revoked, or whose provider is disabled, on A is refused by B within 1 s (B had it cached)', async () => {
+    const idp = await call(pair.a.url, 'POST', '/v2/saml-identity-providers', adminKey, {
+      name: 'pair-idp', email_domains: ['scim-pair.example.com'], metadata_xml: metadataXml,
+      role_mappings: [{ attributes_map: { group: 'admins' }, is_account_admin: true }],
+    });
+    expect(idp.status, JSON.stringify(idp.body)).toBe(201);
+    const base = `/v2/saml-identity-providers/${enc(idp.body.id)}`;
+    const [revoked, stopped] = [(await call(pair.a.url, 'POST', `${base}/scim-tokens`, adminKey, {})).body, (await call(pair.a.url, 'POST', `${base}/scim-tokens`, adminKey, {})).body];
+    for (const token of [revoked.token, stopped.token]) expect((await call(pair.b.url, 'GET', '/scim/v2/Users?count=0', token)).status).toBe(200);
+
+    let since = performance.now();
+    expect((await call(pair.a.url, 'DELETE', `${base}/scim-tokens/${enc(revoked.id)}`, adminKey)).status).toBe(204);
+    expect(await msUntilScimRefused(revoked.token, since)).toBeLessThan(1000);
+
+    since = performance.now();
+    expect((await call(pair.a.url, 'PATCH', base, adminKey, { enabled: false })).status).toBe(200);
+    expect(await msUntilScimRefused(stopped.token, since)).toBeLessThan(1000);
   });
 });
