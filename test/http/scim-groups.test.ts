@@ -345,3 +345,17 @@ describe('the access snapshot', () => {
     expect(await access.get(1)).not.toBe(loaded);
   });
 });
+
+describe('deleting the identity provider', () => {
+  it('removes its SCIM groups and their memberships, hands their grants to the admins and refuses its token', async () => {
+    const { scim, idpWireId, alice } = await directory();
+    await createGroup(scim, { displayName: 'engineers', members: [member(alice)] });
+    expect(await grants(alice)).toContain(`SPACE_MEMBERSHIP:${h.space}:${builtIn.MEMBER}:SCIM`);
+    expect((await server.api('DELETE', `/v2/saml-identity-providers/${enc(idpWireId)}`)).status).toBe(204);
+    const groups = await server.context!.store.db.selectFrom('scim_groups').select('id').where('display_name', '=', 'engineers')
+      .where('idp_id', '=', parseId(idpWireId)!.n).execute();
+    expect(groups).toEqual([]);
+    expect(await grants(alice)).toContain(`SPACE_MEMBERSHIP:${h.space}:${builtIn.MEMBER}:MANUAL`);
+    expect((await scim('GET', '/Groups')).status).toBe(401);
+  });
+});

@@ -390,6 +390,7 @@ export async function deleteProvider(ctx: ServiceDeps, actor: Actor, protocol: I
     const providers = forAccount(trx, accountId).identityProviders;
     const users = await providers.releaseGrants(current.id);
     const linked = await providers.removeLinks(current.id);
+    const scimGroups = await providers.removeScimGroups(current.id);
     await providers.releaseDomains(current.id);
     if (!await providers.markDeleted(current.id, isoNow(ctx.clock))) throw notFound('identity provider');
     for (const userId of new Set([...users, ...linked])) changes.user(userId);
@@ -397,6 +398,7 @@ export async function deleteProvider(ctx: ServiceDeps, actor: Actor, protocol: I
     audited.text = JSON.stringify({
       grants_now_manual_for_users: users.map((id) => encodeId('User', id)),
       links_removed: linked.length,
+      scim_groups_removed: scimGroups,
     });
   });
 }

@@ -108,6 +108,13 @@ export class IdentityProviderRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** Removes the provider's SCIM groups (their memberships go with them); returns how many there were. */
+  async removeScimGroups(idpId: number): Promise<number> {
+    const rows = await this.db.deleteFrom('scim_groups').where('idp_id', '=', idpId).where('account_id', '=', this.accountId)
+      .returning('id').execute();
+    return rows.length;
+  }
+
   /**
    * Hands every grant the provider's syncs wrote (SSO or SCIM) to the admins: the rows become MANUAL, and an account
    * role a sync promoted stays what it is with no sync owning it. Returns the users whose grants changed hands.
