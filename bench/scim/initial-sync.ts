@@ -99,7 +99,7 @@ export async function benchInitialSync(
       unit: 'req/s', machine, subject_spread: spread(measuredSubject), peer_spread: spread(measuredPeer),
       data: `${size.users} users, then ${size.groups} groups of ${size.membersPerGroup} members (POST /Groups ${(size.groups / (groupsMs / 1000)).toFixed(1)} req/s); `
         + `whole sync ${(totalMs / 1000).toFixed(1)} s, ${((size.users + size.groups) / (totalMs / 1000)).toFixed(1)} req/s; slowest round ${slowest.toFixed(1)} req/s; `
-        + `SQLite, one mapping per group g-1 (organization role) and g-2 (custom space role); ${ROUNDS} rounds alternating with the peer after a warm-up of ${warmup} users each`,
+        + `SQLite; mappings g-1 → the organization's Member role, g-2 → a custom role on a space; ${ROUNDS} rounds alternating with the peer after a warm-up of ${warmup} users each`,
     },
   };
 }
