@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId, encodeId } from '../domain/ids.js';
+import type { Principal } from '../domain/principal.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
@@ -269,6 +270,18 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
     if (!await reactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })) return;
     audited.text = JSON.stringify({ user_id: encodeId('User', target.id) });
   });
+}
+
+/**
+ * The identity provider whose SCIM directory manages each of these users (wire id and name), for the users list and
+ * the user object: an account admin sees why a deactivated user is reactivated in the directory. Empty for others.
+ */
+export async function scimProvidersOf(ctx: ServiceDeps, principal: Principal, userIds: readonly number[]): Promise<Map<number, { id: string; name: string }>> {
+  if (principal.role !== 'ADMIN') return new Map();
+  const managers = await new DeprovisioningRecords(ctx.store.db, principal.accountId).scimManagersOf(userIds);
+  return new Map([...managers].map(([userId, m]) => [
+    userId, { id: encodeId(m.idp_protocol === 'OIDC' ? 'OidcIdentityProvider' : 'SamlIdentityProvider', m.idp_id), name: m.idp_name },
+  ]));
 }
 
 /** The live human user of the caller's account: a deleted or unknown one is 404, a bot 400 WRONG_USER_STATUS. */

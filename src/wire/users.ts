@@ -16,6 +16,11 @@ export const User = Type.Object({
   created_at: Timestamp,
   /** Set while the user is deactivated (deprovisioned): `status` then reads EXPIRED and no credential of the user works. */
   deactivated_at: Type.Optional(Timestamp),
+  /**
+   * Account admins only: the identity provider whose SCIM directory manages the user (it provisioned or took over the
+   * user). Deprovisioning and reactivation happen there; the admin's reactivate is refused.
+   */
+  scim_provider: Type.Optional(Type.Object({ id: Id, name: Type.String() })),
 });
 
 /** The 201 answer of POST /v2/users: the user, how it was invited and, for TEMPORARY_PASSWORD only, the password. */

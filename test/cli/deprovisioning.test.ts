@@ -3,6 +3,7 @@ import { stripAnsi } from '../../src/cli/output/style.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { insertProvider } from '../helpers/sso-provider-rows.js';
 import { runAx } from './ax-process.js';
 import { runAxInTty } from './tty.js';
 
@@ -50,7 +51,8 @@ describe('ax users deactivate / reactivate', () => {
 
     const table = await runAx(['users', 'list', '--email', w.member.email], { env: env() });
     expect(table.code, table.stderr).toBe(0);
-    expect(stripAnsi(table.stdout)).toMatch(/EXPIRED \(deactivated \d{4}-\d{2}-\d{2}\)/);
+    expect(stripAnsi(table.stdout)).toMatch(/\bDEACTIVATED\b/);
+    expect(stripAnsi(table.stdout)).not.toContain('EXPIRED');
 
     const json = await runAx(['users', 'get', w.member.email, '-o', 'json'], { env: env() });
     expect(json.code, json.stderr).toBe(0);
@@ -59,7 +61,26 @@ describe('ax users deactivate / reactivate', () => {
     expect(user.deactivated_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
     const panel = await runAx(['users', 'get', w.member.id], { env: env() });
-    expect(stripAnsi(panel.stdout)).toMatch(/EXPIRED \(deactivated \d{4}-\d{2}-\d{2}\)/);
+    expect(stripAnsi(panel.stdout)).toMatch(/\bDEACTIVATED\b/);
+  });
+
+  it('users list reads DEACTIVATED (by SCIM of <provider>) for a user a SCIM directory manages; -o json keeps the API\'s shape', async () => {
+    const w = await memberWithServiceKey();
+    const domain = `cli-deprov-${count}.test`;
+    const idpId = await insertProvider(server, domain, []);
+    const now = new Date().toISOString();
+    await server.context!.store.db.insertInto('user_identities').values({
+      idp_id: idpId, subject: w.member.email, user_id: w.member.dbId, provisioned_by_scim: 1, last_login_at: null, last_attributes: null, created_at: now,
+    }).execute();
+    expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
+    const table = await runAx(['users', 'list', '--email', w.member.email], { env: env() });
+    expect(table.code, table.stderr).toBe(0);
+    expect(stripAnsi(table.stdout)).toContain(`DEACTIVATED (by SCIM of idp-${domain})`);
+    const json = JSON.parse((await runAx(['users', 'list', '--email', w.member.email, '-o', 'json'], { env: env() })).stdout) as { users: Record<string, unknown>[] };
+    expect(json.users[0]).toMatchObject({ status: 'EXPIRED', deactivated_at: expect.any(String), scim_provider: { name: `idp-${domain}` } });
+    const refused = await runAx(['users', 'reactivate', w.member.email], { env: env() });
+    expect(refused.code).toBe(4);
+    expect(stripAnsi(refused.stderr)).toContain(`reactivate the user in the identity provider (idp-${domain})`);
   });
 
   it('reactivate makes the user ACTIVE again; the revoked user key stays revoked', async () => {

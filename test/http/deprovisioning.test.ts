@@ -329,11 +329,18 @@ describe('POST /v2/users/{user_id}/reactivate of a SCIM-managed user', () => {
     const refused = await reactivate(u.id);
     expect(refused.status).toBe(422);
     expect(refused.body.detail).toBe(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (idp-${domain})`);
-    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body.deactivated_at).toEqual(expect.any(String));
+    // Account admins see which provider manages the user, in the user object and the list; the user itself does not.
+    const provider = { id: Buffer.from(`SamlIdentityProvider:${idpId}`).toString('base64'), name: `idp-${domain}` };
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body).toMatchObject({ deactivated_at: expect.any(String), scim_provider: provider });
+    expect((await server.api('GET', `/v2/users?email=${enc(u.email)}`)).body.users).toEqual([expect.objectContaining({ id: u.id, scim_provider: provider })]);
+    const peer = await spaceMember(h);
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`, { key: peer.key })).body).not.toHaveProperty('scim_provider');
 
     await db().updateTable('identity_providers').set({ deleted_at: new Date().toISOString() }).where('id', '=', idpId).execute();
     expect((await reactivate(u.id)).status).toBe(204);
-    expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body).not.toHaveProperty('deactivated_at');
+    const back = (await server.api('GET', `/v2/users/${enc(u.id)}`)).body;
+    expect(back).not.toHaveProperty('deactivated_at');
+    expect(back).not.toHaveProperty('scim_provider');
   });
 
   it('a user linked by SSO only (not provisioned by SCIM) is reactivated by the admin', async () => {

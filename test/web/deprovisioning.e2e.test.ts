@@ -4,6 +4,7 @@ import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { insertProvider } from '../helpers/sso-provider-rows.js';
 
 /**
  * Issue 12, deprovisioning in the console (identity.md §7.3): an account admin deactivates a user from the Users page
@@ -74,6 +75,20 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     const user = (await server.api('GET', `/v2/users/${encodeURIComponent(w.member.id)}`)).body as { status: string; deactivated_at?: string };
     expect(user.status).toBe('ACTIVE');
     expect(user.deactivated_at).toBeUndefined();
+  });
+
+  it('a user a SCIM directory manages reads "Deactivated (by SCIM of <provider>)" and offers no Reactivate', async () => {
+    const w = await memberWithServiceKey();
+    const domain = `console-deprov-${count}.test`;
+    const idpId = await insertProvider(server, domain, []);
+    await server.context!.store.db.insertInto('user_identities').values({
+      idp_id: idpId, subject: w.member.email, user_id: w.member.dbId, provisioned_by_scim: 1, last_login_at: null, last_attributes: null,
+      created_at: new Date().toISOString(),
+    }).execute();
+    expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
+    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await userRow(w.member.email).getByText(`Deactivated (by SCIM of idp-${domain})`, { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: `Reactivate ${w.member.email}` }).count()).toBe(0);
   });
 
   it('"Revoke them" in the Deactivate dialog revokes the service keys they created in the same request', async () => {

@@ -152,9 +152,13 @@ function describeDeactivation(preview: RemovalCascade, keys: ServiceKeyAction): 
   return [...lines, ...describeRemoval(preview, 'user', keys).slice(1)];
 }
 
-/** A user's status for tables: a deactivated user reads `EXPIRED (deactivated 2026-12-01)`. */
+/**
+ * A user's status for tables: a deactivated user reads `DEACTIVATED` (the API says EXPIRED with `deactivated_at`, which
+ * -o json|yaml|csv keep), and `DEACTIVATED (by SCIM of Okta)` when a directory manages it (reactivate it there).
+ */
 function statusText(user: User): string {
-  return user.deactivated_at === undefined ? user.status : `${user.status} (deactivated ${user.deactivated_at.slice(0, 10)})`;
+  if (user.deactivated_at === undefined) return user.status;
+  return user.scim_provider === undefined ? 'DEACTIVATED' : `DEACTIVATED (by SCIM of ${user.scim_provider.name})`;
 }
 
 async function createUser(ctx: CommandContext): Promise<void> {

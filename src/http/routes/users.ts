@@ -5,7 +5,7 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
 } from '../../services/users.js';
-import { deactivateUser, reactivateUser } from '../../services/deprovisioning.js';
+import { deactivateUser, reactivateUser, scimProvidersOf } from '../../services/deprovisioning.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, Problem } from '../../wire/common.js';
@@ -30,8 +30,10 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       response: { 200: listResponse('users', User), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listUsers(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
-    return { users: page.items.map(presentUser), pagination: page.pagination };
+    const principal = principalOf(request);
+    const page = await listUsers(ctx, principal, { ...request.query, limit: request.query.limit ?? 50 });
+    const providers = await scimProvidersOf(ctx, principal, page.items.map((u) => u.id));
+    return { users: page.items.map((u) => presentManagedUser(u, providers.get(u.id))), pagination: page.pagination };
   });
 
   app.post('/v2/users', {
@@ -52,7 +54,11 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
 
   app.get('/v2/users/:user_id', {
     schema: { tags, params: UserParams, response: { 200: User, ...errorResponses } },
-  }, async (request) => presentUser(await getUser(ctx, principalOf(request), request.params.user_id)));
+  }, async (request) => {
+    const principal = principalOf(request);
+    const user = await getUser(ctx, principal, request.params.user_id);
+    return presentManagedUser(user, (await scimProvidersOf(ctx, principal, [user.id])).get(user.id));
+  });
 
   app.patch('/v2/users/:user_id', {
     schema: {
@@ -102,4 +108,9 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     await reactivateUser(ctx, actorOf(request), request.params.user_id);
     return reply.code(204).send(null);
   });
+}
+
+/** The user object with, for account admins, the identity provider whose SCIM directory manages the user. */
+function presentManagedUser(user: Parameters<typeof presentUser>[0], scimProvider: { id: string; name: string } | undefined) {
+  return { ...presentUser(user), ...(scimProvider ? { scim_provider: scimProvider } : {}) };
 }

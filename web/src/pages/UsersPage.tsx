@@ -30,12 +30,17 @@ const INVITE_MODES: { mode: InviteMode; label: string; hint: string }[] = [
   { mode: 'NONE', label: 'No invitation', hint: 'Create the user without a way to sign in yet; send an invitation later.' },
 ];
 
-/** A deactivated user reads "Deactivated" (the wire says EXPIRED, identity.md §5.5), with the date as its title. */
+/**
+ * A deactivated user reads "Deactivated" (the wire says EXPIRED, identity.md §5.5), with the date as its title, and
+ * "Deactivated (by SCIM of Okta)" when a directory manages it: it is reactivated there.
+ */
 function StatusBadge({ user }: { user: User }) {
   if (user.deactivated_at) {
+    const scim = user.scim_provider;
+    const title = `Deactivated ${formatDate(user.deactivated_at)}${scim ? `; reactivate the user in ${scim.name}` : ''}`;
     return (
-      <span className="badge badge-red" title={`Deactivated ${formatDate(user.deactivated_at)}`}>
-        Deactivated
+      <span className="badge badge-red" title={title}>
+        {scim ? `Deactivated (by SCIM of ${scim.name})` : 'Deactivated'}
       </span>
     );
   }
@@ -116,7 +121,7 @@ export function UsersPage() {
               Deactivate
             </button>
           )}
-          {isAccountAdmin && u.deactivated_at && (
+          {isAccountAdmin && u.deactivated_at && !u.scim_provider && (
             <button type="button" className="btn btn-small" onClick={() => setReactivating(u)} aria-label={`Reactivate ${u.email}`}>
               Reactivate
             </button>
