@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, sql, type SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, sql, type SqlBool } from 'kysely';
 import type { Database, UserIdentityRow, UserRow } from '../schema.js';
 
 /**
@@ -44,18 +44,24 @@ type Scope = ExpressionBuilder<Database, 'users'>;
 export class ScimUserRepository {
   constructor(protected readonly db: Kysely<Database>, protected readonly accountId: number) {}
 
-  private visible(idpId: number) {
+  /**
+   * The visibility rule as a condition on `users`. The provider's validated domains are read first and compared as
+   * literals: a per-user correlated lookup of them made PostgreSQL's cost estimate for 100 000 users high enough to JIT
+   * every list (half a second of compiling per request).
+   */
+  private async visible(idpId: number): Promise<(eb: Scope) => Expression<SqlBool>> {
+    const domains = (await this.db.selectFrom('identity_provider_domains').select('domain').where('idp_id', '=', idpId).where('validated', '=', 1)
+      .where('idp_id', 'in', this.db.selectFrom('identity_providers').select('id').where('account_id', '=', this.accountId)).execute()).map((d) => d.domain);
     return (eb: Scope) => eb.and([
       eb('users.account_id', '=', this.accountId),
       eb('users.deleted_at', 'is', null),
       eb('users.is_bot', '=', 0),
       eb.or([
         eb.exists(eb.selectFrom('user_identities as l').select('l.user_id').whereRef('l.user_id', '=', 'users.id').where('l.idp_id', '=', idpId)),
-        eb.and([
+        ...(domains.length === 0 ? [] : [eb.and([
           eb.not(eb.exists(eb.selectFrom('user_identities as o').select('o.user_id').whereRef('o.user_id', '=', 'users.id'))),
-          eb.exists(eb.selectFrom('identity_provider_domains as d').select('d.domain').where('d.idp_id', '=', idpId).where('d.validated', '=', 1)
-            .where(sql<string>`substr(users.email_lower, length(users.email_lower) - length(d.domain))`, '=', sql<string>`'@' || d.domain`)),
-        ]),
+          eb.or(domains.map((domain) => eb(sql<string>`substr(users.email_lower, length(users.email_lower) - ${domain.length})`, '=', `@${domain}`))),
+        ])]),
       ]),
     ]);
   }
@@ -66,14 +72,13 @@ export class ScimUserRepository {
       switch (c.by) {
         case 'userName': {
           const key = c.value.toLowerCase();
-          // userName is what the directory set, else (a user it never described) the email.
-          return eb.or([
-            eb('users.id', 'in', linked().where('s.scim_user_name_key', '=', key)),
-            eb.and([
-              eb('users.email_lower', '=', key),
-              eb.not(eb.exists(linked().whereRef('s.user_id', '=', 'users.id').where('s.scim_user_name_key', 'is not', null))),
-            ]),
-          ]);
+          // userName is what the directory set, else (a user it never described) the email. One uncorrelated set of
+          // ids, each half served by an index: an OR of the two conditions made SQLite scan every user.
+          return eb('users.id', 'in', linked().where('s.scim_user_name_key', '=', key).union(
+            eb.selectFrom('users as e').select('e.id as user_id').where('e.account_id', '=', this.accountId).where('e.email_lower', '=', key)
+              .where((inner) => inner.not(inner.exists(inner.selectFrom('user_identities as n').select('n.user_id')
+                .whereRef('n.user_id', '=', 'e.id').where('n.idp_id', '=', idpId).where('n.scim_user_name_key', 'is not', null)))),
+          ));
         }
         case 'externalId': return eb('users.id', 'in', linked().where('s.scim_external_id', '=', c.value));
         case 'email': return eb('users.email_lower', '=', c.value.toLowerCase());
@@ -85,13 +90,13 @@ export class ScimUserRepository {
 
   /** The user, when the provider's token may see it. */
   async find(idpId: number, userId: number): Promise<ScimUserRecord | undefined> {
-    const user = await this.db.selectFrom('users').selectAll().where('users.id', '=', userId).where(this.visible(idpId)).executeTakeFirst();
+    const user = await this.db.selectFrom('users').selectAll().where('users.id', '=', userId).where(await this.visible(idpId)).executeTakeFirst();
     return user ? (await this.records(idpId, [user]))[0] : undefined;
   }
 
   /** One page of the users the token sees and the filter matches, in creation order, with the exact total. */
   async list(idpId: number, conditions: readonly ScimUserCondition[], page: { offset: number; limit: number }): Promise<{ records: ScimUserRecord[]; total: number }> {
-    let query = this.db.selectFrom('users').where(this.visible(idpId));
+    let query = this.db.selectFrom('users').where(await this.visible(idpId));
     for (const c of conditions) query = query.where(this.condition(idpId, c));
     const { total } = await query.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow();
     if (page.limit === 0 || Number(total) <= page.offset) return { records: [], total: Number(total) };
