@@ -5,12 +5,14 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
+import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
 import type { ServiceDeps } from '../services/service-deps.js';
 import { startLoginSweeper } from '../services/sso/login-completion.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { openStore } from '../store/database.js';
 import { KeyRecords } from '../store/key-records.js';
+import { ScimTokenRecords } from '../store/repositories/scim-tokens.js';
 import { migrateToLatest } from '../store/migrator.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
 import { loadServerSecrets } from '../store/server-settings.js';
@@ -33,17 +35,21 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
     await keys.loadImportedKeys();
     const access = new AccessCache(store.db);
-    const dropCaches = () => { keys.invalidateAll(); access.invalidateAll(); };
+    const scimTokens = new ScimTokenVerifier(new ScimTokenRecords(store.db), secrets.keyPepper, clock);
+    const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); };
     const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
     changes.subscribe((change) => {
       if (change.access) access.apply(change.accountId, change.access);
       else access.invalidate(change.accountId);
       for (const id of change.keyPublicIds ?? []) keys.invalidateKey(id);
       for (const id of change.userIds ?? []) keys.invalidateUser(id);
+      // A SCIM token's public id travels with the API keys' (revocation), its provider with the IdP changes.
+      for (const id of change.keyPublicIds ?? []) scimTokens.invalidateToken(id);
+      for (const id of change.idpIds ?? []) scimTokens.invalidateProvider(id);
     });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
     const context: AppContext = {
-      config, log, store, secrets, keys, access, mailer, changes,
+      config, log, store, secrets, keys, scimTokens, access, mailer, changes,
       clock: systemClock,
       authLimits: new AuthLimits(config, clock),
       async close() {

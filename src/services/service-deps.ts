@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import type { Store } from '../store/database.js';
 import type { ServerSecrets } from '../store/server-settings.js';
 import type { AccessCache } from './access-cache.js';
+import type { ScimTokenVerifier } from './scim/scim-token-verifier.js';
 
 /** The settings the use cases decide by (the process's configuration has them, among others). */
 export interface ServiceSettings {
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   store: Store;
   secrets: ServerSecrets;
   keys: KeyVerifier;
+  /** Directories' SCIM tokens, verified and cached like API keys. */
+  scimTokens: ScimTokenVerifier;
   access: AccessCache;
   mailer: Mailer;
   changes: ChangeFeed;

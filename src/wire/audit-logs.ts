@@ -3,7 +3,10 @@ import { Id, ListQuery, Timestamp } from './common.js';
 
 export const OperationType = Type.Union([Type.Literal('QUERY'), Type.Literal('MUTATION'), Type.Literal('SUBSCRIPTION')]);
 
-/** Authenticated actions only, so `user_id` is always there (Arize's schema requires it on every entry). */
+/**
+ * Authenticated actions only, so `user_id` is always there (Arize's schema requires it on every entry): a directory's
+ * SCIM change, which no user made, reads `VXNlcjow` (User:0) with `variables.actor` naming its SCIM token.
+ */
 export const AuditLog = Type.Object({
   id: Id,
   user_id: Id,

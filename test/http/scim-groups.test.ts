@@ -357,5 +357,19 @@ describe('deleting the identity provider', () => {
     expect(groups).toEqual([]);
     expect(await grants(alice)).toContain(`SPACE_MEMBERSHIP:${h.space}:${builtIn.MEMBER}:MANUAL`);
     expect((await scim('GET', '/Groups')).status).toBe(401);
+    const tokens = await server.context!.store.db.selectFrom('scim_tokens').select('revoked_at').where('idp_id', '=', parseId(idpWireId)!.n).execute();
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((t) => t.revoked_at !== null)).toBe(true);
+  });
+});
+
+describe('the audit log', () => {
+  it("lists a directory's changes, with no user (User:0) and the SCIM token as the actor", async () => {
+    const { scim } = await directory();
+    await createGroup(scim, { displayName: 'audited-group' });
+    const logs = (await server.api('GET', '/v2/audit-logs?limit=20')).body.logs as { user_id: string; operation_name?: string; variables?: string }[];
+    const row = logs.find((l) => l.operation_name === 'POST /scim/v2/Groups');
+    expect(row?.user_id).toBe(encodeId('User', 0));
+    expect(JSON.parse(row!.variables!).actor).toMatch(/^scim_token:/);
   });
 });

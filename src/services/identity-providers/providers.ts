@@ -391,14 +391,18 @@ export async function deleteProvider(ctx: ServiceDeps, actor: Actor, protocol: I
     const users = await providers.releaseGrants(current.id);
     const linked = await providers.removeLinks(current.id);
     const scimGroups = await providers.removeScimGroups(current.id);
+    const now = isoNow(ctx.clock);
+    const scimTokens = await providers.revokeScimTokens(current.id, now);
+    for (const publicId of scimTokens) changes.key(publicId);
     await providers.releaseDomains(current.id);
-    if (!await providers.markDeleted(current.id, isoNow(ctx.clock))) throw notFound('identity provider');
+    if (!await providers.markDeleted(current.id, now)) throw notFound('identity provider');
     for (const userId of new Set([...users, ...linked])) changes.user(userId);
     changes.idp(current.id);
     audited.text = JSON.stringify({
       grants_now_manual_for_users: users.map((id) => encodeId('User', id)),
       links_removed: linked.length,
       scim_groups_removed: scimGroups,
+      scim_tokens_revoked: scimTokens.length,
     });
   });
 }

@@ -3,7 +3,7 @@ import type { AuthenticationAttempt } from '../authentication.js';
 import { recordAuthenticationFailures } from '../authentication-failures.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { ScimCaller } from './scim-caller.js';
-import { scimTokenVerifier, type ScimTokenFailure } from './scim-token-verifier.js';
+import type { ScimTokenFailure } from './scim-token-verifier.js';
 
 /** One answer for every refused token, whatever the reason (recorded, never told). */
 const TOKEN_REFUSED = 'the SCIM token is missing, malformed, unknown, revoked or expired, or its identity provider is disabled';
@@ -16,7 +16,7 @@ const TOKEN_REFUSED = 'the SCIM token is missing, malformed, unknown, revoked or
  */
 export async function authenticateScimToken(ctx: ServiceDeps, attempt: AuthenticationAttempt, bearer: string | undefined): Promise<ScimCaller> {
   if (!bearer) return refuse(ctx, attempt, { reason: 'missing' });
-  const result = await scimTokenVerifier(ctx).verify(bearer);
+  const result = await ctx.scimTokens.verify(bearer);
   if (result.ok) {
     ctx.authLimits.keyIds.forget(result.publicId);
     return { ...result.token, ip: attempt.ip };

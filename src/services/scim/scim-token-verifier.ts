@@ -1,9 +1,7 @@
 import type { Clock } from '../../domain/clock.js';
 import { digestKey, digestsEqual, scimTokenFormat } from '../../keys/index.js';
-import type { ChangeFeed } from '../../store/change-feed.js';
-import { ScimTokenRecords, type ScimTokenRecord } from '../../store/repositories/scim-tokens.js';
+import type { ScimTokenRecords, ScimTokenRecord } from '../../store/repositories/scim-tokens.js';
 import type { IdentityProtocol } from '../../store/schema.js';
-import type { ServiceDeps } from '../service-deps.js';
 
 /** Why a SCIM token failed: recorded as the authentication failure's reason, never told to the client. */
 export type ScimTokenFailure = 'malformed' | 'unknown' | 'wrong_secret' | 'revoked' | 'expired' | 'idp_disabled' | 'idp_deleted';
@@ -68,6 +66,12 @@ export class ScimTokenVerifier {
     return entry.accepted;
   }
 
+  /** Everything at once: the change feed's connection was lost, so some revocation may have been missed. */
+  invalidateAll(): void {
+    this.#generation++;
+    this.#cache.clear();
+  }
+
   invalidateToken(publicId: string): void {
     this.#generation++;
     this.#cache.delete(publicId);
@@ -104,25 +108,4 @@ export class ScimTokenVerifier {
     entry.touchedAtMs = now;
     this.records.touch(entry.record.token_id, new Date(now).toISOString()).catch(() => { entry.touchedAtMs = undefined; });
   }
-}
-
-/**
- * One verifier per process, found through its change feed (which the process's context holds once): made on the
- * first SCIM request and subscribed then, so that it needs no place in ServiceDeps. A verifier made later has
- * missed nothing, since it starts empty.
- */
-const verifiers = new WeakMap<ChangeFeed, ScimTokenVerifier>();
-
-export function scimTokenVerifier(ctx: ServiceDeps): ScimTokenVerifier {
-  let verifier = verifiers.get(ctx.changes);
-  if (verifier === undefined) {
-    const created = new ScimTokenVerifier(new ScimTokenRecords(ctx.store.db), ctx.secrets.keyPepper, { now: () => ctx.clock.now() });
-    ctx.changes.subscribe((change) => {
-      for (const publicId of change.keyPublicIds ?? []) created.invalidateToken(publicId);
-      for (const idpId of change.idpIds ?? []) created.invalidateProvider(idpId);
-    });
-    verifiers.set(ctx.changes, created);
-    verifier = created;
-  }
-  return verifier;
 }

@@ -61,6 +61,8 @@ export async function up<DB>(database: Kysely<DB>): Promise<void> {
   await db.schema.alterTable('user_identities').addColumn('scim_updated_at', 'text').execute();
   await sql`create index user_identities_scim_user_name on user_identities (idp_id, scim_user_name_key)`.execute(db);
   await sql`create index user_identities_scim_external_id on user_identities (idp_id, scim_external_id)`.execute(db);
+  // The Provisioning tab reads a provider's latest SCIM_SYNC and SCIM_ERROR rows.
+  await sql`create index audit_logs_operation on audit_logs (account_id, operation_name, id)`.execute(db);
 }
 
 export async function down(): Promise<void> {

@@ -30,14 +30,13 @@ export class AuditLogRepository {
     }).execute();
   }
 
-  /** Authenticated actions within [start, end], newest first, before the keyset `before`. */
+  /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */
   list(options: {
     start: string; end: string; userId?: number | undefined; operationType?: AuditLogRow['operation_type'] | undefined;
     before?: number | undefined; limit: number;
   }): Promise<AuditLogRow[]> {
     let q = this.db.selectFrom('audit_logs').selectAll()
       .where('account_id', '=', this.accountId)
-      .where('user_id', 'is not', null)
       .where('created_at', '>=', options.start)
       .where('created_at', '<=', options.end);
     if (options.userId !== undefined) q = q.where('user_id', '=', options.userId);

@@ -108,6 +108,13 @@ export class IdentityProviderRepository {
     return rows.map((r) => r.user_id);
   }
 
+  /** Revokes the provider's live SCIM tokens; returns their public ids (for the change feed). */
+  async revokeScimTokens(idpId: number, now: string): Promise<string[]> {
+    const rows = await this.db.updateTable('scim_tokens').set({ revoked_at: now }).where('idp_id', '=', idpId)
+      .where('account_id', '=', this.accountId).where('revoked_at', 'is', null).returning('public_id').execute();
+    return rows.map((r) => r.public_id);
+  }
+
   /** Removes the provider's SCIM groups (their memberships go with them); returns how many there were. */
   async removeScimGroups(idpId: number): Promise<number> {
     const rows = await this.db.deleteFrom('scim_groups').where('idp_id', '=', idpId).where('account_id', '=', this.accountId)
