@@ -4,7 +4,8 @@ import type { AuditLogRow, AuthenticationFailureRow } from '../../store/schema.j
 export function presentAuditLog(row: AuditLogRow) {
   return {
     id: encodeId('AuditLog', row.id),
-    // The list holds no row without a user (failed authentications are listed apart), whatever the column allows.
+    // Arize's clients require user_id on every entry. Failed authentications are listed apart; the one kind of row
+    // without a user is a directory's SCIM change, whose actor (`scim_token:<id>`) is in `variables`: it reads User:0.
     user_id: encodeId('User', row.user_id ?? 0),
     ip: row.ip,
     operation_type: row.operation_type,
