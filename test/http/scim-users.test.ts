@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { CookieJar } from '../helpers/cookie-jar.js';
 import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
+import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
 import {
-  createScimUser, patchOp, SCIM_ENTERPRISE_USER, SCIM_ERROR, SCIM_LIST, SCIM_USER, type ScimSetup, setUpScim,
+  createScimToken, createScimUser, patchOp, SCIM_ENTERPRISE_USER, SCIM_ERROR, SCIM_LIST, SCIM_USER, type ScimSetup, scimRequests, setUpScim,
 } from '../helpers/scim.js';
+import { predefinedRoleId } from '../helpers/sso-login.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -18,7 +22,9 @@ let count = 0;
 const unique = (prefix: string) => `${prefix}-${++count}`;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { AX_AUTH_FAILURE_LIMIT: '1000' } });
+  server = await startTestServer({
+    env: { AX_AUTH_FAILURE_LIMIT: '1000', AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_SECRETS_KEY: randomBytes(32).toString('base64') },
+  });
   entra = await setUpScim(server, { protocol: 'SAML', domains: ['entra.example'] });
   okta = await setUpScim(server, { protocol: 'OIDC', domains: ['okta.example', 'okta-alias.example'] });
 });
@@ -484,6 +490,48 @@ describe('tokens', () => {
       const res = await entra.scim('GET', '/Users', undefined, { token });
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '401' });
+    }
+  });
+});
+
+describe('the first OIDC sign-in of a user the directory provisioned (identity.md §2.4)', () => {
+  it('links it by email even on an unvalidated domain, replacing the placeholder subject; a user the directory did not provision is refused', async () => {
+    const op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    try {
+      const orgId = (await server.api('POST', '/v2/organizations', { body: { name: unique('scim-oidc-org') } })).body.id;
+      const created = await server.api('POST', '/v2/oidc-identity-providers', {
+        body: {
+          name: unique('Directory OP'), email_domains: ['oidc-scim.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
+          role_mappings: [{ attributes_map: {}, org_role: { org_id: orgId, role_id: await predefinedRoleId(server, 'Member') } }],
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const idpId = created.body.id as string;
+      const idpRowId = Number(Buffer.from(idpId, 'base64').toString().split(':')[1]);
+      await server.context!.store.db.updateTable('identity_provider_domains').set({ validated: 0 }).where('domain', '=', 'oidc-scim.test').execute();
+      const scim = scimRequests(server, await createScimToken(server, 'OIDC', idpId));
+      const id = await createScimUser(scim, oktaUser('dana@oidc-scim.test', 'dana@oidc-scim.test'));
+      const outsider = await createUserWithKey(server, { email: 'erin@oidc-scim.test' });
+
+      const signIn = async (login: string, email: string) => {
+        op.setClaims(login, { email, email_verified: true, name: login });
+        const jar = new CookieJar();
+        const started = await jar.fetch(`${server.url}/auth/oidc/login?idp_id=${encodeURIComponent(idpId)}`);
+        expect(started.status).toBe(302);
+        const callback = await signInAtOp(started.headers.get('location')!, { login });
+        return jar.fetch(callback, { headers: { accept: 'application/json' } });
+      };
+      const dana = await signIn('dana-sub', 'dana@oidc-scim.test');
+      expect(dana.status, await dana.clone().text()).toBeLessThan(400);
+      const links = await server.context!.store.db.selectFrom('user_identities').selectAll().where('idp_id', '=', idpRowId).where('user_id', '=', userIdOf(id)).execute();
+      expect(links.map((l) => [l.subject, l.provisioned_by_scim])).toEqual([['dana-sub', 1]]);
+      expect((await scim('GET', `/Users/${id}`)).body.userName).toBe('dana@oidc-scim.test');
+
+      const erin = await signIn('erin-sub', outsider.email);
+      expect(erin.status).toBe(409);
+      expect((await erin.json()).code).toBe('SSO_LINK_REQUIRES_VALIDATED_DOMAIN');
+    } finally {
+      await op.close();
     }
   });
 });
