@@ -14,7 +14,7 @@ import { type RemovalCascade, type RemovalOptions, runRemoval, type ServiceKeyAc
 import { redactKey } from './key-display.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
-import { type SyncDiff, syncGrants } from './sso/grant-sync.js';
+import { parseRoleSource, type SyncDiff, syncGrants } from './sso/grant-sync.js';
 
 /**
  * Deactivates a person (identity.md §5.5; account admin), reversibly, in one transaction with its audit row
@@ -116,9 +116,6 @@ export async function deactivateWithin(
   };
 }
 
-/** `SSO:<idp>` / `SCIM:<idp>`: the sync that promoted an account role (users.role_source, written by grant-sync.ts). */
-const ROLE_SOURCE = /^(SSO|SCIM):([0-9]+)$/;
-
 /** A sync that wants nothing: run by a deactivation, it removes every row its provider wrote. */
 const NOTHING_DESIRED: DesiredGrants = { accountAdmin: undefined, grants: [], matchedRules: [], usedDefaults: false };
 
@@ -133,8 +130,8 @@ async function takeBackSyncedGrants(trx: Trx, input: { accountId: number; userId
   const syncers = new Map<string, Syncer>();
   const add = (source: 'SSO' | 'SCIM', idpId: number) => syncers.set(`${source}:${idpId}`, { source, idpId });
   for (const row of await store.heldBy(input.userId)) if (row.source !== 'MANUAL' && row.sourceIdpId !== null) add(row.source, row.sourceIdpId);
-  const promotedBy = ROLE_SOURCE.exec((await store.accountRole(input.userId))?.role_source ?? '');
-  if (promotedBy) add(promotedBy[1] as 'SSO' | 'SCIM', Number(promotedBy[2]));
+  const promotedBy = parseRoleSource((await store.accountRole(input.userId))?.role_source ?? null);
+  if (promotedBy) add(promotedBy.source, promotedBy.idpId);
   if (syncers.size === 0) return [];
   const protocols = await store.protocolsOf([...syncers.values()].map((s) => s.idpId));
   const removed: SyncedGrantsRemoved[] = [];

@@ -3,6 +3,7 @@ import { forAccount } from '../../store/account-store.js';
 import type { GrantProvenanceRow, SyncedGrantRow } from '../../store/repositories/synced-grants.js';
 import type { IdentityProtocol } from '../../store/schema.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { parseRoleSource } from './grant-sync.js';
 
 /** What one user holds, with who wrote it: read once, whatever the number of reasons and questions about the user. */
 interface UserProvenance {
@@ -11,7 +12,6 @@ interface UserProvenance {
   protocols: Map<number, IdentityProtocol>;
 }
 
-const ROLE_SOURCE = /^(SSO|SCIM):([0-9]+)$/;
 /** The reasons that name a grant someone wrote. */
 const GRANT_SOURCES = new Set<Reason['source']>(['ACCOUNT_ROLE', 'ORGANIZATION_MEMBERSHIP', 'SPACE_MEMBERSHIP', 'SPACE_BINDING', 'PROJECT_BINDING']);
 
@@ -49,8 +49,8 @@ export class GrantSources {
     const [held, role] = await Promise.all([store.heldBy(userId), store.accountRole(userId)]);
     const roleSource = role?.role_source ?? null;
     const idpIds = held.flatMap((row) => (row.sourceIdpId === null ? [] : [row.sourceIdpId]));
-    const fromRole = roleSource === null ? null : ROLE_SOURCE.exec(roleSource);
-    if (fromRole) idpIds.push(Number(fromRole[2]));
+    const fromRole = parseRoleSource(roleSource);
+    if (fromRole) idpIds.push(fromRole.idpId);
     return { held, roleSource, protocols: await store.protocolsOf(idpIds) };
   }
 }
@@ -61,8 +61,8 @@ function provenanceOf(user: UserProvenance, reason: Reason): GrantProvenanceRow 
   });
   switch (reason.source) {
     case 'ACCOUNT_ROLE': {
-      const m = user.roleSource === null ? null : ROLE_SOURCE.exec(user.roleSource);
-      return m ? written(m[1] as 'SSO' | 'SCIM', Number(m[2])) : written('MANUAL', null);
+      const promotedBy = parseRoleSource(user.roleSource);
+      return promotedBy ? written(promotedBy.source, promotedBy.idpId) : written('MANUAL', null);
     }
     case 'ORGANIZATION_MEMBERSHIP':
     case 'SPACE_MEMBERSHIP': {

@@ -41,7 +41,8 @@ export interface SyncOutcome {
 /** `SSO:<idp>` / `SCIM:<idp>`: who promoted an account role (users.role_source). */
 const roleSourceOf = (syncer: Syncer) => `${syncer.source}:${syncer.idpId}`;
 
-function parseRoleSource(value: string | null): Syncer | undefined {
+/** The sync a `users.role_source` names, or undefined for an admin's (null) role. */
+export function parseRoleSource(value: string | null): Syncer | undefined {
   const m = value === null ? null : /^(SSO|SCIM):([0-9]+)$/.exec(value);
   return m ? { source: m[1] as Syncer['source'], idpId: Number(m[2]) } : undefined;
 }
