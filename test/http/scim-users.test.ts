@@ -140,6 +140,12 @@ describe('creating and finding users (M1, M7, M17, O3–O6)', () => {
       expect(row.user_id).toBeNull();
       expect(JSON.parse(row.variables!).actor).toMatch(/^scim_token:/);
     }
+    // Okta's password change by PATCH: accepted, discarded, and not in the audit row either.
+    const changed = await okta.scim('PATCH', `/Users/${created.body.id}`, patchOp({ op: 'replace', path: 'password', value: 'Hunter3-never-kept' }));
+    expect(changed.status).toBe(200);
+    expect(changed.body).not.toHaveProperty('password');
+    for (const row of await auditRowsOf('PATCH /scim/v2/Users/{id}')) expect(row.operation_text ?? '').not.toMatch(/Hunter3/);
+
     // The email came from emails[primary]; the OIDC link waits for the first sign-in's `sub`.
     const link = await server.context!.store.db.selectFrom('user_identities').selectAll().where('user_id', '=', userIdOf(created.body.id)).executeTakeFirstOrThrow();
     expect(link.subject).toBe(`scim:${userIdOf(created.body.id)}`);

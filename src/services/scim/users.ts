@@ -34,10 +34,16 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 const baseUrl = (ctx: ServiceDeps) => `${ctx.config.publicUrl}/scim/v2`;
 
-/** The body as the audit row keeps it: never the `password` a directory may send (identity.md §5.3). */
+/**
+ * The body as the audit row keeps it: never the `password` a directory may send (identity.md §5.3) — neither as an
+ * attribute nor as the value of a PATCH operation whose path names it.
+ */
 function auditText(body: unknown): string {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return JSON.stringify(body);
-  return JSON.stringify(body, (key, value: unknown) => (key.toLowerCase() === 'password' ? undefined : value));
+  return JSON.stringify(body, (key, value: unknown) => {
+    if (key.toLowerCase() === 'password') return undefined;
+    const path = typeof value === 'object' && value !== null ? (value as { path?: unknown }).path : undefined;
+    return typeof path === 'string' && path.trim().toLowerCase() === 'password' ? { ...value as object, value: undefined } : value;
+  });
 }
 
 function userIdOf(id: string): number {
