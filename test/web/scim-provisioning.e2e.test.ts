@@ -131,8 +131,18 @@ describe('Settings → Provisioning', { timeout: 90_000 }, () => {
     await admin.getByRole('heading', { level: 1, name: PROVIDER, exact: true }).waitFor();
     await admin.getByRole('tab', { name: 'SCIM' }).click();
     await admin.getByRole('tabpanel').getByText(`${server.url}/scim/v2`, { exact: true }).waitFor();
-    await admin.getByRole('button', { name: `New SCIM token for ${PROVIDER}` }).click();
-    await admin.getByRole('dialog', { name: 'New SCIM token' }).getByRole('button', { name: 'Create token' }).click();
+    // By keyboard: the button opens the dialog, Escape closes it and gives the focus back.
+    const newToken = admin.getByRole('button', { name: `New SCIM token for ${PROVIDER}` });
+    await newToken.focus();
+    await admin.keyboard.press('Enter');
+    const form = admin.getByRole('dialog', { name: 'New SCIM token' });
+    await form.getByLabel('Token name').waitFor();
+    expect(await form.getByLabel('Token name').evaluate((el) => el === document.activeElement)).toBe(true);
+    await admin.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    expect(await newToken.evaluate((el) => el === document.activeElement)).toBe(true);
+    await admin.keyboard.press('Enter');
+    await form.getByRole('button', { name: 'Create token' }).click();
     const shown = admin.getByRole('dialog', { name: 'SCIM token created' });
     const token = await shown.getByLabel(`SCIM token “SCIM token” for ${PROVIDER}`).inputValue();
     await shown.getByRole('button', { name: 'Done' }).click();
