@@ -249,6 +249,14 @@ describe('visibility (identity.md §5.3)', () => {
     expect((await entra.scim('GET', `/Users/${encodeURIComponent(encodeId('User', unlinked.dbId))}`)).status).toBe(200);
     expect((await entra.scim('GET', `/Users/${scimIdOf(elsewhere.dbId)}`)).status).toBe(404);
     expect((await okta.scim('GET', `/Users/${scimIdOf(unlinked.dbId)}`)).status).toBe(404);
+    const now = new Date().toISOString();
+    const botEmail = `${unique('bot')}@entra.example`;
+    const bot = await server.context!.store.db.insertInto('users').values({
+      account_id: 1, name: 'a bot', email: botEmail, email_lower: botEmail, role: 'MEMBER', status: 'ACTIVE', is_developer: 0, is_bot: 1,
+      password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    expect((await entra.scim('GET', `/Users/${scimIdOf(bot.id)}`)).status).toBe(404);
+    expect((await entra.scim('GET', filterQuery(`emails.value eq "${botEmail}"`))).body.totalResults).toBe(0);
     const all = await entra.scim('GET', '/Users?count=200');
     const ids = (all.body.Resources as { id: string }[]).map((r) => r.id);
     expect(ids).toContain(scimIdOf(unlinked.dbId));
