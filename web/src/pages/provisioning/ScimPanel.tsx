@@ -100,26 +100,26 @@ export function ScimPanel({ protocol, idpId, providerName }: ScimPanelProps) {
       </dl>
 
       <section className="section" aria-label={`SCIM tokens of ${providerName}`}>
-      <div className="section-header">
-        <h3>Tokens</h3>
-        <div className="section-actions">
-          <button type="button" className="btn btn-small" onClick={reload} aria-label={`Refresh provisioning of ${providerName}`}>
-            Refresh
-          </button>
-          <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)} aria-label={`New SCIM token for ${providerName}`}>
-            New token
-          </button>
+        <div className="section-header">
+          <h3>Tokens</h3>
+          <div className="section-actions">
+            <button type="button" className="btn btn-small" onClick={reload} aria-label={`Refresh provisioning of ${providerName}`}>
+              Refresh
+            </button>
+            <button type="button" className="btn btn-small btn-primary" onClick={() => setCreating(true)} aria-label={`New SCIM token for ${providerName}`}>
+              New token
+            </button>
+          </div>
         </div>
-      </div>
-      <ErrorAlert error={tokens.error} />
-      <Table
-        caption={`SCIM tokens of ${providerName}`}
-        columns={tokenColumns}
-        rows={tokens.data ?? []}
-        rowKey={(t) => t.id}
-        loading={tokens.loading}
-        empty="No tokens. Create one and paste it into the directory with the base URL."
-      />
+        <ErrorAlert error={tokens.error} />
+        <Table
+          caption={`SCIM tokens of ${providerName}`}
+          columns={tokenColumns}
+          rows={tokens.data ?? []}
+          rowKey={(t) => t.id}
+          loading={tokens.loading}
+          empty="No tokens. Create one and paste it into the directory with the base URL."
+        />
       </section>
 
       <section className="section" aria-label={`Recent SCIM errors of ${providerName}`}>
