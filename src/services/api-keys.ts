@@ -4,7 +4,7 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, badRequest, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
 import { digestKey, generateKey, keyStatus, type ApiKeyStatus } from '../keys/index.js';
 import { forAccount } from '../store/account-store.js';
 import type { ServiceDeps } from './service-deps.js';
@@ -19,6 +19,7 @@ import {
 import { requireAccountAdmin } from './authorize.js';
 import { sessionPrincipal } from './sessions.js';
 import { findLiveUser } from './users-lookup.js';
+import { findOrphanedServiceKeys, type ListedKey } from './orphaned-service-keys.js';
 
 export interface ListApiKeysQuery {
   key_type?: 'USER' | 'SERVICE' | undefined;
@@ -26,6 +27,7 @@ export interface ListApiKeysQuery {
   space_id?: string | undefined;
   user_id?: string | undefined;
   created_by_user_id?: string | undefined;
+  orphaned?: boolean | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -46,9 +48,15 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
  * (account admins, or the caller itself) finds every key a person created, directly or through a bot key they
  * created. Anyone but an account admin sees a SERVICE key only while holding SERVICE_KEY_READ on each of its
  * spaces today: a creator who lost them no longer sees the key.
+ *
+ * `orphaned: true` (account admins; 403 otherwise) lists instead the account's SERVICE keys whose creator no
+ * longer answers for them (see findOrphanedServiceKeys), each with its reason, narrowed by the other filters. Only
+ * this list carries the reason: judging a key runs the privilege ceiling for its creator, a cost the ordinary
+ * list (paged in SQL, asked on every page of the console and `ax`) does not pay.
  */
-export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery) {
-  const scope = 'api-keys';
+export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery): Promise<Page<ListedKey> & { now: string }> {
+  if (query.orphaned === true) requireOrphanedQuery(principal, query);
+  const scope = query.orphaned === true ? 'api-keys?orphaned' : 'api-keys';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   let creatorId: number | undefined = principal.userId;
   if (query.user_id !== undefined) creatorId = await otherUserFilter(ctx, principal, query.user_id, 'user_id');
@@ -63,13 +71,26 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
     if (query.user_id === undefined && principal.role === 'ADMIN') creatorId = undefined;
   }
   const now = isoNow(ctx.clock);
+  if (query.orphaned === true) {
+    // The whole account's keys unless user_id names a creator.
+    const filter = { status: 'ACTIVE' as const, now, createdBy: query.user_id === undefined ? undefined : creatorId, rootCreator: rootCreatorId, spaceId, after };
+    const found = await findOrphanedServiceKeys(ctx.store.db, snapshot, principal.accountId, filter, query.limit + 1);
+    return { now, ...toPage(ctx.secrets.cursorKey, scope, found, query.limit, (k) => k.row.id, (k) => k) };
+  }
   const rows = await forAccount(ctx.store.db, principal.accountId).apiKeys.list({
     status: query.status ?? 'ACTIVE', now, createdBy: creatorId, rootCreator: rootCreatorId, keyType: query.key_type, spaceId,
     // A service key is listed when its bot has a space and none outside the caller's readable spaces.
     readableSpaces: principal.role === 'ADMIN' ? undefined : allowedResources(snapshot, principal.userId, 'SERVICE_KEY_READ', 'SPACE'),
     after, limit: query.limit + 1,
   });
-  return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r) };
+  return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (row): ListedKey => ({ row })) };
+}
+
+/** The orphaned list is the account admins' inventory of working SERVICE keys: other key types and statuses are no part of it. */
+function requireOrphanedQuery(principal: Principal, query: ListApiKeysQuery): void {
+  requireAccountAdmin(principal, 'list orphaned service keys');
+  if (query.key_type === 'USER') throw badRequest('key_type: only SERVICE keys can be orphaned (a USER key stops working with its user); leave out key_type or orphaned');
+  if (query.status === 'REVOKED') throw badRequest('status: orphaned lists the keys that still work; leave out status or orphaned');
 }
 
 /** A user id filter of the list: the caller itself, or anyone of the account for an account admin (403 otherwise; unknown 404). */

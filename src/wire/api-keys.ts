@@ -1,8 +1,24 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { AccountRoleAssignment, Id, ListQuery, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
+import {
+  AccountRoleAssignment, Id, ListQuery, PermissionName, PredefinedAccountRole, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
+} from './common.js';
 
 export const KeyType = Type.Union([Type.Literal('USER'), Type.Literal('SERVICE')]);
 export const KeyStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('REVOKED')]);
+
+/**
+ * Why nobody answers for a SERVICE key any more (identity.md §5.5): its creator — the person at the root of its
+ * chain of creators — is deleted, deactivated, or no longer holds every permission of the key's roles (the
+ * creation-time ceiling, evaluated now). Only `GET /v2/api-keys?orphaned=true` carries it.
+ */
+const OrphanedKeyReason = Type.Union([
+  Type.Literal('CREATOR_DEACTIVATED'), Type.Literal('CREATOR_DELETED'), Type.Literal('CREATOR_LACKS_ROLES'),
+]);
+const KeyOrphaning = Type.Object({
+  reason: OrphanedKeyReason,
+  /** CREATOR_LACKS_ROLES: the first permission missing (absent when the key's account role ADMIN is what the creator lost). */
+  missing_permission: Type.Optional(PermissionName),
+});
 
 export const ApiKey = Type.Object({
   id: Id,
@@ -15,6 +31,7 @@ export const ApiKey = Type.Object({
   created_at: Timestamp,
   expires_at: Type.Optional(Timestamp),
   last_used_at: Type.Optional(Timestamp),
+  orphaned: Type.Optional(KeyOrphaning),
 });
 
 // Not blank, and no NUL character (PostgreSQL text cannot hold one: it would fail as a 500, not a 400).
@@ -96,5 +113,10 @@ export const ListApiKeysQuery = Type.Object({
   user_id: Type.Optional(Id),
   /** Every key this person created, directly or through a bot key they created: account admins (or oneself). */
   created_by_user_id: Type.Optional(Id),
+  /**
+   * `true`: only the account's orphaned SERVICE keys, each with its `orphaned` reason (account admins; the other
+   * filters narrow it). `false` is the same as leaving it out.
+   */
+  orphaned: Type.Optional(Type.Boolean()),
   ...ListQuery,
 }, { additionalProperties: false });

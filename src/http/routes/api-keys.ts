@@ -25,7 +25,10 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     },
   }, async (request) => {
     const page = await listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
-    return { api_keys: page.items.map((row) => presentApiKey(row, page.now)), pagination: page.pagination };
+    return {
+      api_keys: page.items.map((key) => ({ ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}) })),
+      pagination: page.pagination,
+    };
   });
 
   app.post('/v2/api-keys', {
