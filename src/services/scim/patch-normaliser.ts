@@ -1,7 +1,7 @@
 import { scimInvalid } from '../../domain/scim-error.js';
 import { resourceSchema } from './discovery.js';
 
-const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /**
  * One PATCH operation in RFC 7644 §3.5.2's strict form, whatever the directory sent: `op` lower-case, always a `path`,

@@ -12,7 +12,7 @@ import { emailDomain } from '../sso/identity-links.js';
 import { fromScimmyError } from './discovery.js';
 import { listResponse, scimPage } from './list-response.js';
 import { parseUserFilter } from './filter.js';
-import { type NormalisedOp, normalisePatch } from './patch-normaliser.js';
+import { type NormalisedOp, normalisePatch, PATCH_OP_SCHEMA } from './patch-normaliser.js';
 import type { ScimCaller } from './scim-caller.js';
 import { runScimMutation, type ScimOperation } from './scim-mutation.js';
 import { syncScimGrants } from './scim-sync.js';
@@ -29,8 +29,6 @@ export interface ScimUserListQuery extends ScimProjection {
   startIndex?: number | undefined;
   count?: number | undefined;
 }
-
-const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 const baseUrl = (ctx: ServiceDeps) => `${ctx.config.publicUrl}/scim/v2`;
 
@@ -127,7 +125,7 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
     let patched: unknown = current;
     if (applicable.length > 0) {
       const resource = new SCIMMY.Schemas.User(current, 'in');
-      const result = await new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP], Operations: applicable as SCIMMY.Messages.PatchOp.PatchOpOperation[] })
+      const result = await new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP_SCHEMA], Operations: applicable as SCIMMY.Messages.PatchOp.PatchOpOperation[] })
         .apply(resource).catch((error: unknown) => { throw fromScimmyError(error); });
       if (result !== undefined) patched = JSON.parse(JSON.stringify(result));
     }
