@@ -35,6 +35,10 @@ describe('the PATCH normaliser (identity.md §5.4)', () => {
       { op: 'replace', path: `${ENTERPRISE}:department`, value: 'R&D' },
       { op: 'remove', path: 'displayName' },
     ]);
+    expect(normalisePatch(patch({ op: 'Add', value: { [`${ENTERPRISE}:employeeNumber`]: '7', 'emails[type eq "work"].value': 'a@x.com' } }), 'User')).toEqual([
+      { op: 'add', path: `${ENTERPRISE}:employeeNumber`, value: '7' },
+      { op: 'add', path: 'emails[type eq "work"].value', value: 'a@x.com' },
+    ]);
     expect(normalisePatch(patch({ op: 'Replace', value: { id: 'abc', displayName: 'Ops' } }), 'Group')).toEqual([
       { op: 'replace', path: 'id', value: 'abc' },
       { op: 'replace', path: 'displayName', value: 'Ops' },
