@@ -25,6 +25,25 @@ const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
   { header: 'CREATED AT', value: (k) => k.created_at },
 ];
 
+const ORPHAN_REASONS: Record<NonNullable<ApiKey['orphaned']>['reason'], string> = {
+  CREATOR_DEACTIVATED: 'creator deactivated',
+  CREATOR_DELETED: 'creator deleted',
+  CREATOR_LACKS_ROLES: 'creator lacks the key\'s roles',
+};
+
+/** `list --orphaned`: who created the key and why nobody answers for it any more, in place of the type and status. */
+const ORPHANED_KEY_COLUMNS: readonly Column<ApiKey>[] = [
+  { header: 'ID', value: (k) => k.id },
+  { header: 'NAME', value: (k) => k.name, shrinkable: true },
+  { header: 'KEY', value: (k) => k.redacted_key },
+  { header: 'CREATED BY', value: (k) => k.created_by_user_id },
+  {
+    header: 'ORPHANED',
+    value: ({ orphaned: o }) => o && `${ORPHAN_REASONS[o.reason]}${o.missing_permission ? ` (missing ${o.missing_permission})` : ''}`,
+  },
+  { header: 'LAST USED AT', value: (k) => k.last_used_at },
+];
+
 interface CreateFlags extends ScopeFlags {
   name: string;
   description?: string;
@@ -57,14 +76,17 @@ export function build(): Command {
     .option('-s, --space <space>', 'only service keys scoped to this space (name or id)')
     .option('--user-id <user>', 'keys of this user (id or email; account admins only)')
     .option('--created-by <user>', 'every key this person created, through their bots too (id or email; account admins only)')
+    .option('--orphaned', 'the account\'s service keys whose creator is deactivated, deleted or no longer holds the key\'s roles, with the reason (account admins only)')
     .action(action(async (ctx) => {
-      const opts = ctx.opts<{ keyType?: ApiKeyType; status?: ApiKeyStatus; space?: string; userId?: string; createdBy?: string }>();
+      const opts = ctx.opts<{ keyType?: ApiKeyType; status?: ApiKeyStatus; space?: string; userId?: string; createdBy?: string; orphaned?: boolean }>();
       const spaceId = opts.space === undefined ? undefined : await resolveSpaceId(ctx.client, opts.space);
       const userId = opts.userId === undefined ? undefined : await resolveUserId(ctx.client, opts.userId);
       const createdBy = opts.createdBy === undefined ? undefined : await resolveUserId(ctx.client, opts.createdBy);
-      await printList<ApiKey, ApiKeyList>(ctx, { key: 'api_keys', noun: 'API keys', columns: API_KEY_COLUMNS }, (page) =>
-        ctx.client.apiKeys.list({ ...page, key_type: opts.keyType, status: opts.status, space_id: spaceId, user_id: userId, created_by_user_id: createdBy }),
-      );
+      const view = opts.orphaned ? { noun: 'orphaned service keys', columns: ORPHANED_KEY_COLUMNS } : { noun: 'API keys', columns: API_KEY_COLUMNS };
+      await printList<ApiKey, ApiKeyList>(ctx, { key: 'api_keys', ...view }, (page) => ctx.client.apiKeys.list({
+        ...page, key_type: opts.keyType, status: opts.status, space_id: spaceId, user_id: userId, created_by_user_id: createdBy,
+        ...(opts.orphaned ? { orphaned: true } : {}),
+      }));
     }));
 
   withKeyOutput(withServiceScope(serverCommand(keys, 'create', 'Create a user key (or, with --key-type service, a service key)')))

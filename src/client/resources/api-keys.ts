@@ -8,7 +8,14 @@ import type {
 export class ApiKeysResource {
   constructor(private readonly http: HttpTransport) {}
 
-  /** One page of keys; by default the caller's own ACTIVE keys. */
+  /**
+   * One page of keys; by default the caller's own ACTIVE keys. `orphaned: true` (account admins) lists instead the
+   * account's SERVICE keys whose creator is deactivated, deleted or no longer holds the key's roles, each with its
+   * `orphaned` reason — the keys to transfer, refresh or revoke.
+   *
+   * @example
+   * for await (const key of ax.apiKeys.iterate({ orphaned: true })) console.log(key.name, key.orphaned?.reason);
+   */
   async list(params: ApiKeyListParams = {}): Promise<ApiKeyList> {
     return (await this.http.request<ApiKeyList>({ method: 'GET', path: '/v2/api-keys', query: { ...params } })).body;
   }
