@@ -9,7 +9,8 @@ import { insertProvider } from '../helpers/sso-provider-rows.js';
 /**
  * Issue 12, deprovisioning in the console (identity.md §7.3): an account admin deactivates a user from the Users page
  * (the dialog says what stops working), the row reads "Deactivated", Reactivate undoes it; on Settings → API Keys
- * the service keys of a deactivated creator are marked "Orphaned" with Transfer next to Refresh and Revoke.
+ * the service keys of a deactivated, deleted or demoted creator are marked "Orphaned — <reason>" with Transfer next to
+ * Refresh and Revoke.
  */
 let server: TestServer;
 let browser: Browser;
@@ -131,6 +132,30 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     const keys = (await server.api('GET', `/v2/api-keys?key_type=SERVICE&created_by_user_id=${encodeURIComponent(heir.id)}`)).body as { api_keys: { id: string; created_by_user_id: string }[] };
     expect(keys.api_keys.map((k) => [k.id, k.created_by_user_id])).toEqual([[w.svc.id, heir.id]]);
     expect((await me(w.svc.key)).status).toBe(200);
+  });
+
+  it('marks a deleted creator\'s key "Orphaned — creator deleted" and a removed creator\'s with the permission it no longer holds', async () => {
+    const deleted = await memberWithServiceKey();
+    const removed = await memberWithServiceKey();
+    expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(deleted.member.id)}`)).status).toBe(204);
+    expect((await server.api('DELETE', `/v2/spaces/${encodeURIComponent(removed.spaceId)}/users/${encodeURIComponent(removed.member.id)}`)).status).toBe(204);
+
+    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    const orphaned = page.getByRole('table', { name: 'Orphaned service keys' });
+    const gone = orphaned.getByRole('row').filter({ hasText: deleted.svc.name });
+    await gone.getByText('— creator deleted', { exact: true }).waitFor();
+    expect(await gone.getByText('Orphaned', { exact: true }).count()).toBe(1);
+    expect(await gone.textContent()).toContain('A deleted user');
+    for (const action of ['Transfer', 'Refresh', 'Revoke']) await gone.getByRole('button', { name: `${action} ${deleted.svc.name}` }).waitFor();
+
+    const lacking = orphaned.getByRole('row').filter({ hasText: removed.svc.name });
+    await lacking.getByText('— creator no longer holds the key\'s roles (missing SERVICE_KEY_CREATE)', { exact: true }).waitFor();
+    expect(await lacking.textContent()).toContain(removed.member.email);
+    await lacking.getByRole('button', { name: `Transfer ${removed.svc.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Transfer service key' });
+    expect(await dialog.textContent()).toContain(`is orphaned: creator no longer holds the key's roles (missing SERVICE_KEY_CREATE) (${removed.member.email})`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('shows the server\'s refusal in the Transfer dialog when the new owner lacks the key\'s permissions', async () => {

@@ -16,7 +16,7 @@ import { Tabs } from '../components/Tabs.js';
 import { useToast } from '../components/Toast.js';
 import { useCan, type PermissionPair } from '../lib/access.js';
 import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefinedLabel, relativeTime } from '../lib/format.js';
-import { api, listAll, page } from '../lib/api.js';
+import { api, ApiError, listAll, page } from '../lib/api.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
@@ -29,24 +29,42 @@ interface SpaceChoice {
   organization: Organization | undefined;
 }
 
-/** A service key whose creator (the person at the root of its chain of creators) is deactivated. */
+type KeyOrphaning = NonNullable<ApiKey['orphaned']>;
+
+/** A service key nobody answers for any more, as the server judged it; `creator` when that user can still be named. */
 interface OrphanedKey {
   key: ApiKey;
-  creator: User;
+  orphaned: KeyOrphaning;
+  creator: User | undefined;
 }
 
+/** Why the key is orphaned, worded after "Orphaned —". */
+const ORPHAN_REASONS: Record<KeyOrphaning['reason'], (o: KeyOrphaning) => string> = {
+  CREATOR_DEACTIVATED: () => 'creator deactivated',
+  CREATOR_DELETED: () => 'creator deleted',
+  CREATOR_LACKS_ROLES: (o) => `creator no longer holds the key's roles${o.missing_permission ? ` (missing ${o.missing_permission})` : ''}`,
+};
+const orphanReason = (o: KeyOrphaning) => ORPHAN_REASONS[o.reason](o);
+
 /**
- * The account's service keys whose creator is deactivated (identity.md §5.5): every deactivated user's service
- * keys, those minted by their bots included. Account admins only.
+ * The account's orphaned service keys (identity.md §5.5), as the server decides them — creator deactivated, deleted
+ * or no longer holding the key's roles — with the creator's user record when it still exists. Account admins only.
  */
 async function orphanedServiceKeys(): Promise<OrphanedKey[]> {
-  const expired = await listAll((cursor) => page(api.users.list({ status: ['EXPIRED'], limit: 100, cursor }), 'users'));
-  const found: OrphanedKey[] = [];
-  for (const creator of expired.filter((u) => u.deactivated_at)) {
-    const keys = await listAll((cursor) => page(api.apiKeys.list({ created_by_user_id: creator.id, key_type: 'SERVICE', limit: 100, cursor }), 'api_keys'));
-    found.push(...keys.map((key) => ({ key, creator })));
+  const keys = await listAll((cursor) => page(api.apiKeys.list({ orphaned: true, limit: 100, cursor }), 'api_keys'));
+  const creatorIds = [...new Set(keys.map((k) => k.created_by_user_id))];
+  const creators = new Map(await Promise.all(creatorIds.map(async (id) => [id, await userIfAny(id)] as const)));
+  return keys.flatMap((key) => (key.orphaned ? [{ key, orphaned: key.orphaned, creator: creators.get(key.created_by_user_id) }] : []));
+}
+
+/** A deleted creator (or a bot that minted the key) has no user record to show: undefined instead of the 404. */
+async function userIfAny(id: string): Promise<User | undefined> {
+  try {
+    return await api.users.get(id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
   }
-  return found;
 }
 
 /** Settings → API Keys: the caller's own user keys and service keys. */
@@ -121,12 +139,10 @@ export function ApiKeysPage() {
     { header: 'Key', cell: ({ key }) => <code className="mono">{key.redacted_key}</code> },
     {
       header: 'Created by',
-      cell: ({ creator }) => (
+      cell: ({ creator, orphaned }) => (
         <div>
-          <div>{creator.email}</div>
-          <span className="badge badge-amber" title={`${creator.email} is deactivated`}>
-            Orphaned
-          </span>
+          <div className={creator ? undefined : 'muted'}>{creator?.email ?? (orphaned.reason === 'CREATOR_DELETED' ? 'A deleted user' : '—')}</div>
+          <span className="badge badge-amber">Orphaned</span> <span className="small">— {orphanReason(orphaned)}</span>
         </div>
       ),
     },
@@ -193,7 +209,8 @@ export function ApiKeysPage() {
           <section className="section" aria-labelledby="orphaned-keys">
             <h2 id="orphaned-keys">Orphaned service keys</h2>
             <p className="muted">
-              Their creator is deactivated. They keep working; give each a new owner, or refresh or revoke it if the person may still hold the secret.
+              Their creator is deactivated, deleted, or no longer holds the key&apos;s roles. They keep working; give each a new owner, or refresh or
+              revoke it if the person may still hold the secret.
             </p>
             <ErrorAlert error={orphans.error} />
             <Table caption="Orphaned service keys" columns={orphanColumns} rows={orphans.data ?? []} rowKey={(o) => o.key.id} loading={orphans.loading} />
@@ -290,8 +307,8 @@ function TransferDialog({ orphan, onClose, onTransferred }: { orphan: OrphanedKe
       dismissible={!busy}
       description={
         <>
-          <strong>{orphan.key.name}</strong> was created by {orphan.creator.email}, who is deactivated. The new owner controls it from now on; the key
-          and its secret stay the same.
+          <strong>{orphan.key.name}</strong> is orphaned: {orphanReason(orphan.orphaned)}
+          {orphan.creator ? ` (${orphan.creator.email})` : ''}. The new owner controls it from now on; the key and its secret stay the same.
         </>
       }
     >
