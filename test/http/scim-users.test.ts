@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
+import { scimId } from '../../src/domain/scim-ids.js';
 import { randomBytes } from 'node:crypto';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
+import { createOrganization, createSpace } from '../helpers/hierarchy.js';
 import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
 import {
   createScimToken, createScimUser, patchOp, SCIM_ENTERPRISE_USER, SCIM_ERROR, SCIM_LIST, SCIM_USER, type ScimSetup, scimRequests, setUpScim,
@@ -427,6 +429,28 @@ describe('deprovisioning (M3, M4, M6)', () => {
     expect(rest.body).not.toHaveProperty('deactivated_at');
     // Reactivation restores the user, not its revoked key.
     expect((await server.api('GET', '/v2/me', { key })).status).toBe(401);
+  });
+
+  it('the SERVICE keys of a person the directory deactivates or deletes keep working: the audit row lists them and the admins get a mail', async () => {
+    const orgId = await createOrganization(server, unique('scim-keys-org'));
+    const spaceId = await createSpace(server, orgId, unique('scim-keys-space'));
+    for (const how of ['deactivate', 'delete'] as const) {
+      const person = await createUserWithKey(server, { email: `${unique(`keys-${how}`)}@entra.example`, name: `Keys ${how}`, role: 'ADMIN' });
+      const svc = await server.api('POST', '/v2/api-keys', {
+        key: person.key, body: { key_type: 'SERVICE', name: unique('pipeline'), organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
+      });
+      expect(svc.status, JSON.stringify(svc.body)).toBe(201);
+      const id = scimId('User', person.dbId);
+      const res = how === 'deactivate'
+        ? await entra.scim('PATCH', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }))
+        : await entra.scim('DELETE', `/Users/${id}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(how === 'deactivate' ? 200 : 204);
+      expect((await server.api('GET', '/v2/me', { key: svc.body.key as string })).status).toBe(200);
+      const [row] = (await auditRowsOf(how === 'deactivate' ? 'PATCH /scim/v2/Users/{id}' : 'DELETE /scim/v2/Users/{id}')).slice(-1);
+      expect(row!.operation_text).toContain(svc.body.id as string);
+      const mail = (await server.mails()).find((m) => m.subject.startsWith(`Keys ${how} was ${how === 'deactivate' ? 'deactivated' : 'deleted'} by your directory`));
+      expect(mail?.text).toContain(svc.body.name as string);
+    }
   });
 
   it('POST with active: false creates the user deactivated', async () => {

@@ -5,7 +5,9 @@ import { parseScimId, scimId } from '../../domain/scim-ids.js';
 import { forAccount } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
-import { deactivateWithin, deleteWithin, LastActiveAdmin, reactivateWithin } from '../deprovisioning.js';
+import {
+  type DeactivationReport, deactivateWithin, deleteWithin, LastActiveAdmin, mailAdminsAboutServiceKeys, reactivateWithin,
+} from '../deprovisioning.js';
 import type { ChangeSet, Trx } from '../mutation.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { emailDomain } from '../sso/identity-links.js';
@@ -90,7 +92,7 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     }
     await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
     changes.user(id);
-    if (input.active === false) await deactivate(trx, changes, caller, id, now);
+    if (input.active === false) await deactivate(trx, changes, caller, op, id, now);
     else await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes });
     return id;
   }));
@@ -102,10 +104,11 @@ export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: 
   const userId = userIdOf(id);
   const input = readUserBody(body);
   const op: ScimOperation = { operation: 'PUT /scim/v2/Users/{id}', text: auditText(body), params: { id } };
-  await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
+  const deactivation = await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
     const record = await visibleUser(trx, caller, userId, id);
-    await write(trx, ctx, changes, caller, record, input);
+    return write(trx, ctx, changes, caller, op, record, input);
   }));
+  if (deactivation) await mailAdminsAboutServiceKeys(ctx, caller.accountId, deactivation);
   return getScimUser(ctx, caller, id, {});
 }
 
@@ -118,7 +121,7 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
   const userId = userIdOf(id);
   const ops = normalisePatch(body, 'User');
   const op: ScimOperation = { operation: 'PATCH /scim/v2/Users/{id}', text: auditText(body), params: { id } };
-  await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
+  const deactivation = await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
     const record = await visibleUser(trx, caller, userId, id);
     const current = patchableUser(record);
     const applicable = ops.flatMap((o) => applicableOp(o, record, current));
@@ -129,8 +132,9 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
         .apply(resource).catch((error: unknown) => { throw fromScimmyError(error); });
       if (result !== undefined) patched = JSON.parse(JSON.stringify(result));
     }
-    await write(trx, ctx, changes, caller, record, readUserBody(patched));
+    return write(trx, ctx, changes, caller, op, record, readUserBody(patched));
   }));
+  if (deactivation) await mailAdminsAboutServiceKeys(ctx, caller.accountId, deactivation);
   return getScimUser(ctx, caller, id, {});
 }
 
@@ -138,11 +142,14 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
 export async function deleteScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string): Promise<void> {
   const userId = userIdOf(id);
   const op: ScimOperation = { operation: 'DELETE /scim/v2/Users/{id}', params: { id } };
-  await runScimMutation(ctx, caller, op, async (trx, changes) => {
+  const report = await runScimMutation(ctx, caller, op, async (trx, changes) => {
     await visibleUser(trx, caller, userId, id);
-    const report = await deleteWithin(trx, changes, { accountId: caller.accountId, userId, now: isoNow(ctx.clock) }).catch(asMutability);
-    if (report) op.text = JSON.stringify(report);
+    const deleted = await deleteWithin(trx, changes, { accountId: caller.accountId, userId, now: isoNow(ctx.clock) }).catch(asMutability);
+    if (deleted) op.text = JSON.stringify(deleted);
+    return deleted;
   });
+  // A directory cannot be asked what to do with the person's service keys: the admins are told (after the commit).
+  if (report) await mailAdminsAboutServiceKeys(ctx, caller.accountId, report);
 }
 
 async function visibleUser(trx: Trx, caller: ScimCaller, userId: number, id: string): Promise<ScimUserRecord> {
@@ -154,8 +161,11 @@ async function visibleUser(trx: Trx, caller: ScimCaller, userId: number, id: str
 /**
  * Writes a directory's description of an existing user: its email and name, the link (created, or taken over: the
  * user becomes SCIM-managed), then `active` — `false` deactivates (§5.5), `true` reactivates and syncs its SCIM grants.
+ * Returns the deactivation's report when this write deactivated the user.
  */
-async function write(trx: Trx, ctx: ServiceDeps, changes: ChangeSet, caller: ScimCaller, record: ScimUserRecord, input: ScimUserInput): Promise<void> {
+async function write(
+  trx: Trx, ctx: ServiceDeps, changes: ChangeSet, caller: ScimCaller, op: ScimOperation, record: ScimUserRecord, input: ScimUserInput,
+): Promise<DeactivationReport | undefined> {
   const store = forAccount(trx, caller.accountId);
   const now = isoNow(ctx.clock);
   const userId = record.user.id;
@@ -168,16 +178,17 @@ async function write(trx: Trx, ctx: ServiceDeps, changes: ChangeSet, caller: Sci
   else await store.scimUsers.createLink(linkValues(caller, userId, subject, input, now));
   changes.user(userId);
   const takenOver = link?.provisioned_by_scim !== 1;
-  if (input.active === false) {
-    await deactivate(trx, changes, caller, userId, now);
-    return;
-  }
+  if (input.active === false) return deactivate(trx, changes, caller, op, userId, now);
   const reactivated = input.active === true && record.user.deactivated_at !== null && await reactivateWithin(trx, changes, { accountId: caller.accountId, userId, now });
   if (reactivated || takenOver) await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes });
+  return undefined;
 }
 
-async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, userId: number, now: string): Promise<void> {
-  await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability);
+/** Deactivates the user; the audit row gets what the deactivation did (the service keys kept, above all). */
+async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, op: ScimOperation, userId: number, now: string): Promise<DeactivationReport | undefined> {
+  const report = await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability);
+  if (report) op.text = JSON.stringify({ request: op.text === undefined ? undefined : JSON.parse(op.text) as unknown, deactivation: report });
+  return report;
 }
 
 function asMutability(error: unknown): never {
