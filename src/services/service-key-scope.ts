@@ -141,7 +141,10 @@ export async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot
     }
     // The engine's table, not the domain's: it splits what an organization role grants on the organization
     // itself from what it grants on the organization's non-private spaces (SPACE_READ), and so must the ceiling.
-    const grants = ORGANIZATION_MEMBERSHIP_GRANTS[org.role.predefined_key!]; // step 1 let only predefined roles through
+    // A creation's step 1 lets only predefined roles through, but an admin may since have given the bot's organization
+    // membership a custom role (POST /v2/organizations/{id}/users): the engine grants that on the organization only.
+    const key = org.role.predefined_key;
+    const grants = key === null ? { organization: grantedPermissions(org.role, 'ORGANIZATION'), publicSpaces: [] } : ORGANIZATION_MEMBERSHIP_GRANTS[key];
     const field = `organizations[${i}].role`;
     requireGrantable(snapshot, principal, grants.organization, { type: 'ORGANIZATION', id: org.id }, field, 'organization');
     if (grants.publicSpaces.length === 0) continue;

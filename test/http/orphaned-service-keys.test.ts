@@ -36,7 +36,7 @@ async function spaceMember(h: Hierarchy, spaceRole: 'MEMBER' | 'ADMIN' = 'MEMBER
   return u;
 }
 
-async function serviceKey(h: Hierarchy, key: string, spaceRole: 'MEMBER' | 'ADMIN' = 'MEMBER'): Promise<{ id: string; key: string }> {
+async function serviceKey(h: Hierarchy, key: string, spaceRole: 'MEMBER' | 'ADMIN' = 'MEMBER'): Promise<{ id: string; key: string; bot_user: { id: string } }> {
   const res = await server.api('POST', '/v2/api-keys', {
     key, body: { key_type: 'SERVICE', name: unique('orphans-svc'), organizations: [{ org_id: h.orgId, spaces: [{ space_id: h.spaceId, role: { type: 'PREDEFINED', name: spaceRole } }] }] },
   });
@@ -129,6 +129,23 @@ describe('GET /v2/api-keys?orphaned=true', () => {
     const foreign = await server.api('GET', `/v2/api-keys?orphaned=true&cursor=${enc(ordinary.body.pagination.next_cursor)}`);
     expect(foreign.status).toBe(400);
     expect(foreign.body.code).toBe('INVALID_CURSOR');
+  });
+
+  it('judges a key whose bot an admin gave a custom organization role by that role\'s permissions (no 500; transfer too)', async () => {
+    const h = await hierarchy();
+    const creator = await spaceMember(h);
+    const svc = await serviceKey(h, creator.key);
+    const role = await server.api('POST', '/v2/roles', { body: { name: unique('orphans-org-role'), permissions: ['ORGANIZATION_UPDATE'] } });
+    expect(role.status, JSON.stringify(role.body)).toBe(201);
+    const member = await server.api('POST', `/v2/organizations/${enc(h.orgId)}/users`, {
+      body: { user_id: svc.bot_user.id, role: { type: 'CUSTOM', id: role.body.id } },
+    });
+    expect(member.status, JSON.stringify(member.body)).toBe(200);
+
+    expect(reasons(await orphans(h))).toEqual([[svc.id, { reason: 'CREATOR_LACKS_ROLES', missing_permission: 'ORGANIZATION_UPDATE' }]]);
+    const refused = await server.api('POST', `/v2/api-keys/${enc(svc.id)}/transfer`, { body: { created_by_user_id: creator.id } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('ORGANIZATION_UPDATE');
   });
 
   it('is for account admins (403), lists no USER or revoked keys (400), and orphaned=false is the ordinary list', async () => {
