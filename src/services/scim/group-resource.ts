@@ -1,3 +1,4 @@
+import { projectAttributes, type ResourceUrns, type ScimProjection } from './attribute-projection.js';
 import { scimId } from '../../domain/scim-ids.js';
 import type { ScimGroupMemberRow } from '../../store/repositories/scim-groups.js';
 import type { ScimGroupRow } from '../../store/schema.js';
@@ -11,31 +12,8 @@ export interface ScimGroupMember {
   $ref: string;
 }
 
-/** `attributes` / `excludedAttributes` of a request (RFC 7644 §3.4.2.5), top-level names lower-cased. */
-export interface ScimProjection {
-  attributes?: ReadonlySet<string> | undefined;
-  excluded?: ReadonlySet<string> | undefined;
-}
-
-/** Attributes returned whatever a projection asks (RFC 7643 §7, `returned: always`). */
-const ALWAYS = new Set(['id', 'schemas']);
-
-/** Parses a comma-separated attribute list to top-level names (`members.value` → `members`; the Group URN prefix dropped). */
-export function projectionNames(list: string | undefined): Set<string> | undefined {
-  if (list === undefined || list.trim() === '') return undefined;
-  return new Set(list.split(',').map((name) => {
-    const bare = name.trim().toLowerCase().replace(`${GROUP_SCHEMA.toLowerCase()}:`, '');
-    return bare.split('.', 1)[0]!;
-  }));
-}
-
-/** Whether the projection wants this top-level attribute. */
-export function wants(projection: ScimProjection, name: string): boolean {
-  const key = name.toLowerCase();
-  if (ALWAYS.has(key)) return true;
-  if (projection.attributes) return projection.attributes.has(key);
-  return !projection.excluded?.has(key);
-}
+/** The Group resource's schema, for `attributes` / `excludedAttributes`. */
+export const GROUP_URNS: ResourceUrns = { core: GROUP_SCHEMA };
 
 /** The base every `location` and `$ref` starts with. */
 export const scimBase = (publicUrl: string) => `${publicUrl}/scim/v2`;
@@ -56,5 +34,5 @@ export function groupResource(
     }),
     meta: { resourceType: 'Group', created: row.created_at, lastModified: row.updated_at, location: `${base}/Groups/${id}` },
   };
-  return Object.fromEntries(Object.entries(resource).filter(([name]) => wants(projection, name)));
+  return projectAttributes(resource, projection, GROUP_URNS);
 }

@@ -8,7 +8,8 @@ import type { ScimGroupFilter } from '../../store/repositories/scim-groups.js';
 import type { ScimGroupRow } from '../../store/schema.js';
 import type { ChangeSet, Trx } from '../mutation.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { GROUP_SCHEMA, groupResource, projectionNames, type ScimProjection, wants } from './group-resource.js';
+import { type ScimProjection, wantsAttribute } from './attribute-projection.js';
+import { GROUP_SCHEMA, GROUP_URNS, groupResource } from './group-resource.js';
 import { listResponse, scimPage } from './list-response.js';
 import type { ScimCaller } from './scim-caller.js';
 import { type NormalisedOp, normalisePatch } from './patch-normaliser.js';
@@ -19,12 +20,10 @@ const ROUTE = '/scim/v2/Groups';
 const ITEM_ROUTE = '/scim/v2/Groups/{id}';
 
 /** What the Group resource's list and get read from the query string. */
-export interface GroupQuery {
+export interface GroupQuery extends ScimProjection {
   filter?: string | undefined;
   startIndex?: number | undefined;
   count?: number | undefined;
-  attributes?: string | undefined;
-  excludedAttributes?: string | undefined;
 }
 
 type Body = Record<string, unknown>;
@@ -34,10 +33,6 @@ interface GroupState {
   displayName: string;
   externalId: string | null;
   members: Set<number>;
-}
-
-function projectionOf(query: GroupQuery): ScimProjection {
-  return { attributes: projectionNames(query.attributes), excluded: projectionNames(query.excludedAttributes) };
 }
 
 function groupIdOf(id: string): number {
@@ -88,7 +83,7 @@ function memberIdsOf(value: unknown): number[] {
 /** Every user id here must be visible to the directory (identity.md §5.3): the first that is not is named. */
 async function requireVisible(trx: Trx, caller: ScimCaller, userIds: Iterable<number>): Promise<void> {
   const ids = [...new Set(userIds)];
-  const visible = await forAccount(trx, caller.accountId).scimGroups.visibleUsers(caller.idpId, ids);
+  const visible = await forAccount(trx, caller.accountId).scimUsers.visibleUsers(caller.idpId, ids);
   const missing = ids.find((id) => !visible.has(id));
   if (missing !== undefined) throw scimInvalid('invalidValue', `members: ${JSON.stringify(scimId('User', missing))} is not a user of this directory`);
 }
@@ -116,7 +111,7 @@ function groupFilterOf(text: string | undefined): ScimGroupFilter | 'none' {
 
 async function present(ctx: ServiceDeps, trx: Trx | undefined, caller: ScimCaller, row: ScimGroupRow, projection: ScimProjection = {}) {
   const store = forAccount(trx ?? ctx.store.db, caller.accountId).scimGroups;
-  const members = wants(projection, 'members') ? await store.membersOf([row.id]) : undefined;
+  const members = wantsAttribute(projection, 'members', GROUP_URNS) ? await store.membersOf([row.id]) : undefined;
   return groupResource(row, members, ctx.config.publicUrl, projection);
 }
 
@@ -201,7 +196,7 @@ export async function createGroup(ctx: ServiceDeps, caller: ScimCaller, input: u
 export async function getGroup(ctx: ServiceDeps, caller: ScimCaller, id: string, query: GroupQuery): Promise<Record<string, unknown>> {
   const row = await forAccount(ctx.store.db, caller.accountId).scimGroups.find(caller.idpId, groupIdOf(id));
   if (!row) throw scimNotFound('group');
-  return present(ctx, undefined, caller, row, projectionOf(query));
+  return present(ctx, undefined, caller, row, query);
 }
 
 /** `GET /Groups`: a ListResponse in creation order; no match is 200 with `totalResults: 0`. */
@@ -211,8 +206,8 @@ export async function listGroups(ctx: ServiceDeps, caller: ScimCaller, query: Gr
   if (filter === 'none') return listResponse([], 0, page);
   const store = forAccount(ctx.store.db, caller.accountId).scimGroups;
   const { rows, total } = await store.list(caller.idpId, filter, { offset: page.startIndex - 1, limit: page.count });
-  const projection = projectionOf(query);
-  const members = wants(projection, 'members') ? await store.membersOf(rows.map((r) => r.id)) : undefined;
+  const projection: ScimProjection = query;
+  const members = wantsAttribute(projection, 'members', GROUP_URNS) ? await store.membersOf(rows.map((r) => r.id)) : undefined;
   const resources = rows.map((row) => groupResource(row, members?.filter((m) => m.group_id === row.id), ctx.config.publicUrl, projection));
   return listResponse(resources, total, page);
 }

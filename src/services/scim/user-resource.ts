@@ -2,6 +2,7 @@ import SCIMMY from 'scimmy';
 import { ScimError, scimInvalid } from '../../domain/scim-error.js';
 import { scimId } from '../../domain/scim-ids.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
+import type { ResourceUrns } from './attribute-projection.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from './discovery.js';
 
 /**
@@ -100,28 +101,5 @@ function defaultAttributes(record: ScimUserRecord): Record<string, unknown> {
   return { displayName: record.user.name, emails: [{ value: record.user.email, type: 'work', primary: true }] };
 }
 
-/**
- * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) on top-level attributes and extension URNs: `id`,
- * `schemas` and `meta` are always returned. `name.givenName` keeps `name` whole (sub-attributes are not cut).
- */
-export function projectAttributes(resource: Record<string, unknown>, query: { attributes?: string | undefined; excludedAttributes?: string | undefined }): Record<string, unknown> {
-  const names = (list: string | undefined) => (list ?? '').split(',').map((a) => a.trim()).filter(Boolean).map(topLevel);
-  const wanted = names(query.attributes);
-  const excluded = names(query.excludedAttributes);
-  if (wanted.length === 0 && excluded.length === 0) return resource;
-  const always = new Set(['schemas', 'id', 'meta']);
-  return Object.fromEntries(Object.entries(resource).filter(([k]) => {
-    const key = k.toLowerCase();
-    if (always.has(key)) return true;
-    if (wanted.length > 0) return wanted.includes(key);
-    return !excluded.includes(key);
-  }));
-}
-
-function topLevel(path: string): string {
-  const lower = path.toLowerCase();
-  const enterprise = ENTERPRISE_USER_SCHEMA.toLowerCase();
-  if (lower.startsWith(`${enterprise}:`) || lower === enterprise) return enterprise;
-  const core = `${USER_SCHEMA.toLowerCase()}:`;
-  return (lower.startsWith(core) ? lower.slice(core.length) : lower).split('.')[0]!;
-}
+/** The User resource's schemas, for `attributes` / `excludedAttributes`. */
+export const USER_URNS: ResourceUrns = { core: USER_SCHEMA, extensions: [ENTERPRISE_USER_SCHEMA] };

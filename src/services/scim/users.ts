@@ -18,13 +18,8 @@ import { type NormalisedOp, normalisePatch, PATCH_OP_SCHEMA } from './patch-norm
 import type { ScimCaller } from './scim-caller.js';
 import { runScimMutation, type ScimOperation } from './scim-mutation.js';
 import { syncScimGrants } from './scim-sync.js';
-import { patchableUser, projectAttributes, readUserBody, type ScimUserInput, toScimUser } from './user-resource.js';
-
-/** `attributes` / `excludedAttributes` of a request (RFC 7644 §3.4.2.5, §3.9). */
-export interface ScimProjection {
-  attributes?: string | undefined;
-  excludedAttributes?: string | undefined;
-}
+import { patchableUser, readUserBody, type ScimUserInput, toScimUser, USER_URNS } from './user-resource.js';
+import { projectAttributes, type ScimProjection } from './attribute-projection.js';
 
 export interface ScimUserListQuery extends ScimProjection {
   filter?: string | undefined;
@@ -56,7 +51,7 @@ function userIdOf(id: string): number {
 export async function getScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, projection: ScimProjection): Promise<Record<string, unknown>> {
   const record = await forAccount(ctx.store.db, caller.accountId).scimUsers.find(caller.idpId, userIdOf(id));
   if (!record) throw scimNotFound(`User ${JSON.stringify(id)}`);
-  return projectAttributes(toScimUser(record, baseUrl(ctx)), projection);
+  return projectAttributes(toScimUser(record, baseUrl(ctx)), projection, USER_URNS);
 }
 
 /** `GET /Users`: filter and page in SQL, creation order; no match is 200 with `totalResults: 0`. */
@@ -64,7 +59,7 @@ export async function listScimUsers(ctx: ServiceDeps, caller: ScimCaller, query:
   const conditions = parseUserFilter(query.filter);
   const page = scimPage(query);
   const { records, total } = await forAccount(ctx.store.db, caller.accountId).scimUsers.list(caller.idpId, conditions, { offset: page.startIndex - 1, limit: page.count });
-  return listResponse(records.map((r) => projectAttributes(toScimUser(r, baseUrl(ctx)), query)), total, page);
+  return listResponse(records.map((r) => projectAttributes(toScimUser(r, baseUrl(ctx)), query, USER_URNS)), total, page);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { idSlices } from '../id-slices.js';
 import type { Database, ScimGroupRow } from '../schema.js';
 
 /** A member as a SCIM Group shows it: the user's id and what to display (its name, else its email). */
@@ -9,11 +10,6 @@ export interface ScimGroupMemberRow {
   email: string;
 }
 
-/** Id lists are sent in slices: a directory's group may hold thousands of members (bound parameters are limited). */
-const SLICE = 500;
-function* slices<T>(items: readonly T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += SLICE) yield items.slice(i, i + SLICE);
-}
 
 /** Which groups a list asks for: one exact-match condition at most (the filters §5.6 supports). */
 export type ScimGroupFilter =
@@ -93,7 +89,7 @@ export class ScimGroupRepository {
   async addMembers(groupId: number, userIds: readonly number[], now: string): Promise<number[]> {
     const present = new Set(await this.memberIds(groupId));
     const added = [...new Set(userIds)].filter((id) => !present.has(id));
-    for (const slice of slices(added)) {
+    for (const slice of idSlices(added)) {
       await this.db.insertInto('scim_group_members').values(slice.map((userId) => ({ group_id: groupId, user_id: userId, created_at: now })))
         .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute();
     }
@@ -105,45 +101,16 @@ export class ScimGroupRepository {
     const present = await this.memberIds(groupId);
     const wanted = userIds === undefined ? undefined : new Set(userIds);
     const removed = wanted === undefined ? present : present.filter((id) => wanted.has(id));
-    for (const slice of slices(removed)) {
+    for (const slice of idSlices(removed)) {
       await this.db.deleteFrom('scim_group_members').where('group_id', '=', groupId).where('user_id', 'in', slice).execute();
     }
     return removed;
   }
 
-  /**
-   * Which of these users the provider's token may see (§5.3): live human users of the account linked to this
-   * provider, or linked to none and with an email on one of its validated domains.
-   */
-  async visibleUsers(idpId: number, userIds: readonly number[]): Promise<Set<number>> {
-    const visible = new Set<number>();
-    for (const slice of slices([...new Set(userIds)])) {
-      for (const id of await this.visibleAmong(idpId, slice)) visible.add(id);
-    }
-    return visible;
-  }
-
-  private async visibleAmong(idpId: number, userIds: readonly number[]): Promise<number[]> {
-    const rows = await this.db.selectFrom('users as u').select('u.id')
-      .where('u.account_id', '=', this.accountId).where('u.deleted_at', 'is', null).where('u.is_bot', '=', 0)
-      .where('u.id', 'in', [...userIds])
-      .where((eb) => eb.or([
-        eb.exists(eb.selectFrom('user_identities as l').select('l.user_id').whereRef('l.user_id', '=', 'u.id').where('l.idp_id', '=', idpId)),
-        eb.and([
-          eb.not(eb.exists(eb.selectFrom('user_identities as o').select('o.user_id').whereRef('o.user_id', '=', 'u.id'))),
-          eb.exists(eb.selectFrom('identity_provider_domains as d').select('d.domain')
-            .where('d.idp_id', '=', idpId).where('d.validated', '=', 1)
-            .where(sql<string>`substr(u.email_lower, length(u.email_lower) - length(d.domain))`, '=', sql<string>`'@' || d.domain`)),
-        ]),
-      ]))
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
   /** For each of these users, the display names and external ids of its groups of this provider (mapping input). */
   async groupNamesOf(idpId: number, userIds: readonly number[]): Promise<Map<number, string[]>> {
     const names = new Map<number, string[]>(userIds.map((id) => [id, []]));
-    for (const slice of slices([...names.keys()])) {
+    for (const slice of idSlices([...names.keys()])) {
       const rows = await this.db.selectFrom('scim_group_members as m').innerJoin('scim_groups as g', 'g.id', 'm.group_id')
         .select(['m.user_id', 'g.display_name', 'g.external_id'])
         .where('g.account_id', '=', this.accountId).where('g.idp_id', '=', idpId).where('m.user_id', 'in', slice)

@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, sql, type SqlBool } from 'kysely';
+import { idSlices } from '../id-slices.js';
 import type { Database, UserIdentityRow, UserRow } from '../schema.js';
 
 /**
@@ -86,6 +87,17 @@ export class ScimUserRepository {
         case 'active': return eb('users.deactivated_at', c.value ? 'is' : 'is not', null);
       }
     };
+  }
+
+  /** Which of these users the provider's token may see (a group's members must be). */
+  async visibleUsers(idpId: number, userIds: readonly number[]): Promise<Set<number>> {
+    const visible = new Set<number>();
+    const condition = await this.visible(idpId);
+    for (const slice of idSlices([...new Set(userIds)])) {
+      const rows = await this.db.selectFrom('users').select('users.id').where('users.id', 'in', slice).where(condition).execute();
+      for (const row of rows) visible.add(row.id);
+    }
+    return visible;
   }
 
   /** The user, when the provider's token may see it. */
