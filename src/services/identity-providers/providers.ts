@@ -64,6 +64,12 @@ export async function findProvider(db: Kysely<Database>, principal: Principal, p
   return row;
 }
 
+/** The provider of that protocol in the caller's account, for an account admin (403 for anyone else; 404 unknown). */
+export async function adminProvider(ctx: ServiceDeps, principal: Principal, protocol: IdentityProtocol, idpId: string, what: string): Promise<IdentityProviderRow> {
+  requireAccountAdmin(principal, what);
+  return findProvider(ctx.store.db, principal, protocol, idpId);
+}
+
 async function viewsOf(ctx: ServiceDeps, store: AccountStore, rows: IdentityProviderRow[], full: boolean): Promise<ProviderView[]> {
   const ids = rows.map((r) => r.id);
   const domains = await store.identityProviders.domainsOf(ids);

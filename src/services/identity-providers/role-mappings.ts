@@ -5,19 +5,13 @@ import type { Principal } from '../../domain/principal.js';
 import { type DesiredGrants, evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount, type AccountStore } from '../../store/account-store.js';
 import type { IdentityProtocol, IdentityProviderRow, RoleMappingRow, UserIdentityRow } from '../../store/schema.js';
-import { requireAccountAdmin } from '../authorize.js';
 import { type Actor, runMutation } from '../mutation.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { resyncScimProvider } from '../scim/scim-sync.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { loadMappingInput } from './mapping-input.js';
 import { assertLoginStillPossible, checkMapping, type MappingInput } from './mapping-rules.js';
-import { findProvider } from './providers.js';
-
-async function adminProvider(ctx: ServiceDeps, principal: Principal, protocol: IdentityProtocol, idpId: string, what: string) {
-  requireAccountAdmin(principal, what);
-  return findProvider(ctx.store.db, principal, protocol, idpId);
-}
+import { adminProvider } from './providers.js';
 
 async function findMapping(store: AccountStore, idpId: number, mappingId: string): Promise<RoleMappingRow> {
   const row = await store.roleMappings.find(idpId, decodeId('RoleMapping', mappingId, 'mapping_id'));

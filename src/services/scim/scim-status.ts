@@ -7,7 +7,7 @@ import type { IdentityProtocol } from '../../store/schema.js';
 import { PROVIDER_ID_TYPE } from '../identity-providers/providers.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { scimErrorOperation, type ScimRequestFailure } from './scim-errors-log.js';
-import { adminProvider } from './scim-tokens.js';
+import { adminProvider } from '../identity-providers/providers.js';
 
 const RECENT_ERRORS = 20;
 

@@ -4,9 +4,8 @@ import { decodeId, encodeId } from '../../domain/ids.js';
 import type { Principal } from '../../domain/principal.js';
 import { digestKey, scimTokenFormat } from '../../keys/index.js';
 import { forAccount } from '../../store/account-store.js';
-import type { IdentityProtocol, IdentityProviderRow, ScimTokenRow } from '../../store/schema.js';
-import { requireAccountAdmin } from '../authorize.js';
-import { findProvider } from '../identity-providers/providers.js';
+import type { IdentityProtocol, ScimTokenRow } from '../../store/schema.js';
+import { adminProvider } from '../identity-providers/providers.js';
 import { type Actor, runMutation } from '../mutation.js';
 import { decodeCursor, type Page, toPage } from '../pagination.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -27,12 +26,6 @@ export interface CreatedScimToken {
 /** `redacted_token`: the prefix, 3 characters of the public id and the last 4 (`axscim-abc...wxyz`). */
 export function redactScimToken(row: ScimTokenRow): string {
   return scimTokenFormat.redact(row.public_id, row.last4);
-}
-
-/** The provider of that protocol in the caller's account, for an account admin; 403 for anyone else. */
-export async function adminProvider(ctx: ServiceDeps, principal: Principal, protocol: IdentityProtocol, idpId: string, what: string): Promise<IdentityProviderRow> {
-  requireAccountAdmin(principal, what);
-  return findProvider(ctx.store.db, principal, protocol, idpId);
 }
 
 /** An RFC 3339 time (already format-checked) as stored (UTC, milliseconds), which must lie after `now`: else 400. */
