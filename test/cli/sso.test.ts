@@ -279,6 +279,8 @@ describe('errors: one line, an exit code scripts can rely on', () => {
 describe('deleting a provider', () => {
   it('asks on a terminal, saying what becomes of its links and grants; refuses without one unless --force', async () => {
     expectOneLineError(await ax(['sso', 'providers', 'delete', 'Keycloak'], EXIT.USAGE), /add --force/);
+    const token = await server.api('POST', `/v2/saml-identity-providers/${encodeURIComponent(ids.okta!)}/scim-tokens`, { body: { name: 'directory' } });
+    expect(token.status).toBe(201);
     const declined = await runAxInTty(['saml-identity-providers', 'delete', 'Okta'], {
       env: { ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: dir }, input: 'n\n',
     });
@@ -287,6 +289,7 @@ describe('deleting a provider', () => {
     expect(screen).toContain('This will delete SAML identity provider Okta:');
     expect(screen).toContain('- its email domains are freed (');
     expect(screen).toContain('- every grant it gave (memberships, role bindings, account admin) becomes a manual grant: users keep their access');
+    expect(screen).toContain('- its directory stops provisioning: 1 SCIM token(s) revoked, 0 SCIM group(s) deleted');
     expect(screen).toContain('Identity provider Okta not deleted.');
     expect((await server.api('GET', `/v2/saml-identity-providers/${encodeURIComponent(ids.okta!)}`)).status).toBe(200);
     expect((await ax(['sso', 'providers', 'delete', 'Keycloak', '--force'])).stdout).toMatch(/Deleted OIDC identity provider Keycloak .*its grants are manual now/);

@@ -144,11 +144,15 @@ export function addProviderCommands(parent: Command, spelling: Spelling): void {
         declined: `Identity provider ${found.name} not deleted.`,
         consequences: async () => {
           const full = await resourceFor(ctx.client, found.protocol).get(found.id);
+          const scim = await ctx.client.scimTokens.status(found.protocol, found.id);
           return [
             `its email domains are freed (${full.email_domains.map((d) => d.domain).join(', ')}) and its ${full.role_mappings.length} role mappings deleted`,
             "every user's link to it is removed: they can no longer sign in through it (users without a password need a reset)",
             'every grant it gave (memberships, role bindings, account admin) becomes a manual grant: users keep their access',
             ...(full.allow_only_sso_logins ? ['password sign-in is allowed again for its domains'] : []),
+            ...(scim.live_tokens > 0 || scim.groups > 0
+              ? [`its directory stops provisioning: ${scim.live_tokens} SCIM token(s) revoked, ${scim.groups} SCIM group(s) deleted`]
+              : []),
           ];
         },
       });
