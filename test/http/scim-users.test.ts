@@ -96,6 +96,22 @@ describe('creating and finding users (M1, M7, M17, O3–O6)', () => {
     expect(link).toMatchObject({ idp_id: entra.idpId, subject: userName, provisioned_by_scim: 1, scim_user_name: userName });
   });
 
+  it("Entra's ?aadOptscim062020 flag, which it keeps on every request of a Tenant URL that carries it, is accepted everywhere", async () => {
+    const flag = '?aadOptscim062020';
+    const userName = `${unique('flag')}@entra.example`;
+    const created = await entra.scim('POST', `/Users${flag}`, entraUser(userName));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    expect((await entra.scim('GET', `/Users/${id}${flag}`)).status).toBe(200);
+    expect((await entra.scim('GET', `${filterQuery(`userName eq "${userName}"`)}&aadOptscim062020`)).body.totalResults).toBe(1);
+    expect((await entra.scim('PATCH', `/Users/${id}${flag}`, patchOp({ op: 'replace', path: 'title', value: 'flagged' }))).status).toBe(200);
+    expect((await entra.scim('PUT', `/Users/${id}${flag}`, entraUser(userName, { title: 'put' }))).status).toBe(200);
+    const group = await entra.scim('POST', `/Groups${flag}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: unique('flag-group') });
+    expect(group.status, JSON.stringify(group.body)).toBe(201);
+    expect((await entra.scim('DELETE', `/Groups/${group.body.id as string}${flag}`)).status).toBe(204);
+    expect((await entra.scim('DELETE', `/Users/${id}${flag}`)).status).toBe(204);
+  });
+
   it('M7 POD_User / M17: userName returned exactly as sent, found immediately by filter', async () => {
     const userName = `${unique('MiXeD')}@Entra.Example`;
     const id = await createScimUser(entra.scim, entraUser(userName));

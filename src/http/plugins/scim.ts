@@ -4,6 +4,7 @@ import { ScimError } from '../../domain/scim-error.js';
 import { authenticateScimToken } from '../../services/scim/scim-authentication.js';
 import type { ScimCaller } from '../../services/scim/scim-caller.js';
 import { recordScimError } from '../../services/scim/scim-errors-log.js';
+import { ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
 import { scimDiscoveryRoutes } from '../routes/scim-discovery.js';
 import { scimGroupRoutes } from '../routes/scim-groups.js';
@@ -98,7 +99,7 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
     await scimGroupRoutes(scope, ctx);
 
     const notImplemented = async () => { throw new ScimError(501, 'not supported by this server (ServiceProviderConfig says which features are)'); };
-    const open = { config: { public: true }, schema: { hide: true } };
+    const open = { config: { public: true }, schema: { hide: true, querystring: ScimResourceQuery } };
     for (const url of ['/Bulk', '/Me', '/.search', '/Users/.search', '/Groups/.search']) scope.all(url, open, notImplemented);
     scope.all('/*', open, async (request) => { throw new ScimError(404, `no SCIM endpoint ${request.method} ${request.url.split('?', 1)[0]}`); });
   }, { prefix: '/scim/v2' });
