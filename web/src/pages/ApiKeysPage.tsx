@@ -14,6 +14,8 @@ import { RoleSelect } from '../components/RoleSelect.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { Tabs } from '../components/Tabs.js';
 import { useToast } from '../components/Toast.js';
+import { Expiry } from '../components/Expiry.js';
+import { ExpiryPicker, useExpiryChoice } from '../components/ExpiryPicker.js';
 import { useCan, type PermissionPair } from '../lib/access.js';
 import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefinedLabel, relativeTime } from '../lib/format.js';
 import { api, ApiError, listAll, page } from '../lib/api.js';
@@ -336,28 +338,9 @@ function TransferDialog({ orphan, onClose, onTransferred }: { orphan: OrphanedKe
   );
 }
 
-function Expiry({ iso }: { iso: string | undefined }) {
-  if (!iso) return <span className="muted">Never</span>;
-  const past = new Date(iso).getTime() <= Date.now();
-  return (
-    <span title={iso}>
-      {formatDate(iso)}{' '}
-      {past ? <span className="badge badge-red">Expired</span> : <span className="muted small">({relativeTime(iso)})</span>}
-    </span>
-  );
-}
-
 /** The granted roles a service key's bot may hold (the server refuses ANNOTATOR for a service key). */
 function serviceKeyRoles(granted: readonly PredefinedRoleName[] | undefined): PredefinedRoleName[] {
   return SERVICE_KEY_ROLE_KEYS.filter((role) => granted?.includes(role));
-}
-
-type ExpiryChoice = 'never' | '30' | '90' | '365' | 'custom';
-
-function expiryIso(choice: ExpiryChoice, custom: string): string | undefined {
-  if (choice === 'never') return undefined;
-  if (choice === 'custom') return localInputToIso(custom);
-  return new Date(Date.now() + Number(choice) * 86_400_000).toISOString();
 }
 
 interface NewKeyDialogProps {
@@ -375,8 +358,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
   const [keyType, setKeyType] = useState<KeyType>(initialType);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [expiry, setExpiry] = useState<ExpiryChoice>('never');
-  const [customExpiry, setCustomExpiry] = useState('');
+  const expiry = useExpiryChoice();
   const [spaceId, setSpaceId] = useState('');
   const [spaceRole, setSpaceRole] = useState<PredefinedRoleName>();
   const [advanced, setAdvanced] = useState(false);
@@ -416,8 +398,8 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const expires_at = expiryIso(expiry, customExpiry);
-    if (expiry === 'custom' && !expires_at) {
+    const expires_at = expiry.iso();
+    if (expiry.incomplete()) {
       setError(new Error('Choose an expiry date and time.'));
       return;
     }
@@ -509,33 +491,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         <Field label="Description (optional)">
           {(p) => <textarea {...p} rows={2} maxLength={1000} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <div className="field-row">
-          <Field label="Expiration">
-            {(p) => (
-              <select {...p} value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}>
-                <option value="never">Never</option>
-                <option value="30">30 days</option>
-                <option value="90">90 days</option>
-                <option value="365">1 year</option>
-                <option value="custom">Custom date…</option>
-              </select>
-            )}
-          </Field>
-          {expiry === 'custom' && (
-            <Field label="Expires at">
-              {(p) => (
-                <input
-                  {...p}
-                  type="datetime-local"
-                  required
-                  min={isoToLocalInput(new Date().toISOString())}
-                  value={customExpiry}
-                  onChange={(e) => setCustomExpiry(e.target.value)}
-                />
-              )}
-            </Field>
-          )}
-        </div>
+        <ExpiryPicker expiry={expiry} days={[30, 90, 365]} />
 
         {service && (
           <div className="subform">

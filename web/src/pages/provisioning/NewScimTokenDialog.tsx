@@ -3,18 +3,11 @@ import { Alert, ErrorAlert } from '../../components/Alert.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Dialog } from '../../components/Dialog.js';
 import { Field } from '../../components/Field.js';
+import { ExpiryPicker, useExpiryChoice } from '../../components/ExpiryPicker.js';
 import { FormActions } from '../../components/FormActions.js';
-import { formatDateTime, isoToLocalInput, localInputToIso } from '../../lib/format.js';
+import { formatDateTime } from '../../lib/format.js';
 import type { Protocol } from '../sso/sso-api.js';
 import { scimApi, type CreatedScimToken } from './scim-api.js';
-
-type ExpiryChoice = 'never' | '90' | '180' | '365' | 'custom';
-
-function expiryIso(choice: ExpiryChoice, custom: string): string | undefined {
-  if (choice === 'never') return undefined;
-  if (choice === 'custom') return localInputToIso(custom);
-  return new Date(Date.now() + Number(choice) * 86_400_000).toISOString();
-}
 
 interface NewScimTokenDialogProps {
   protocol: Protocol;
@@ -28,16 +21,15 @@ interface NewScimTokenDialogProps {
 /** Creates a SCIM token for one identity provider; the raw token is then shown once, like a new API key. */
 export function NewScimTokenDialog({ protocol, idpId, providerName, baseUrl, onClose, onCreated }: NewScimTokenDialogProps) {
   const [name, setName] = useState('');
-  const [expiry, setExpiry] = useState<ExpiryChoice>('never');
-  const [customExpiry, setCustomExpiry] = useState('');
+  const expiry = useExpiryChoice();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<CreatedScimToken>();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const expires_at = expiryIso(expiry, customExpiry);
-    if (expiry === 'custom' && !expires_at) {
+    const expires_at = expiry.iso();
+    if (expiry.incomplete()) {
       setError(new Error('Choose an expiry date and time.'));
       return;
     }
@@ -78,33 +70,7 @@ export function NewScimTokenDialog({ protocol, idpId, providerName, baseUrl, onC
         <Field label="Token name" hint="Optional: what uses it, e.g. “Okta production”.">
           {(p) => <input {...p} maxLength={255} value={name} onChange={(e) => setName(e.target.value)} placeholder="SCIM token" />}
         </Field>
-        <div className="field-row">
-          <Field label="Expiration">
-            {(p) => (
-              <select {...p} value={expiry} onChange={(e) => setExpiry(e.target.value as ExpiryChoice)}>
-                <option value="never">Never</option>
-                <option value="90">90 days</option>
-                <option value="180">180 days</option>
-                <option value="365">1 year</option>
-                <option value="custom">Custom date…</option>
-              </select>
-            )}
-          </Field>
-          {expiry === 'custom' && (
-            <Field label="Expires at">
-              {(p) => (
-                <input
-                  {...p}
-                  type="datetime-local"
-                  required
-                  min={isoToLocalInput(new Date().toISOString())}
-                  value={customExpiry}
-                  onChange={(e) => setCustomExpiry(e.target.value)}
-                />
-              )}
-            </Field>
-          )}
-        </div>
+        <ExpiryPicker expiry={expiry} days={[90, 180, 365]} />
         <ErrorAlert error={error} />
         <FormActions busy={busy} onCancel={onClose} busyLabel="Creating…">
           Create token
