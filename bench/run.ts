@@ -1,7 +1,7 @@
 // `npm run bench`: every row of ../shared/bench-plan.md that the project implements, each beside its peer in
 // this one run; prints a table and writes bench/results.json. Targets are reported (PASS/MISS), never asserted.
-// BENCH_ONLY=access,keys,http,cli,role-mapping,scim picks groups (`npm run bench -- --small`: the SCIM rows on 1,000
-// users); DATABASE_URL adds the PostgreSQL revocation row (B11).
+// BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list picks groups (`npm run bench -- --small`: the SCIM rows on
+// 1,000 users, B13-scim-list on 10,000); DATABASE_URL adds the PostgreSQL rows (B11, B13-scim-list's PostgreSQL half).
 import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
 import { runCliBenches } from './cli/index.js';
@@ -9,10 +9,10 @@ import { runHttpBenches } from './http/index.js';
 import { runKeyBenches } from './keys/index.js';
 import { runRevocationBench } from './keys/b11-revocation.js';
 import { runRoleMappingBenches } from './role-mapping/index.js';
-import { runScimBenches } from './scim/index.js';
+import { runScimBenches, runScimListBenches } from './scim/index.js';
 import type { BenchRow } from './lib/harness.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim,scim-list').split(','));
 const rows: BenchRow[] = [];
 
 function format(n: number | null): string {
@@ -34,6 +34,7 @@ await group('role-mapping', runRoleMappingBenches);
 await group('http', runHttpBenches);
 await group('cli', runCliBenches);
 await group('scim', runScimBenches);
+await group('scim-list', runScimListBenches);
 
 const table = rows.map((r) => ({
   id: r.id, subject: r.subject, peer: r.peer, unit: r.unit,

@@ -11,6 +11,8 @@ import { provisionAccount } from './directory-setup.js';
 import { benchInitialSync, type DirectorySize } from './initial-sync.js';
 import { benchMembershipPatch } from './membership-patch.js';
 
+export { runScimListBenches } from './list-paging.js';
+
 /** A directory of the size the rows are specified at, and `--small` for a quick run. */
 const FULL: DirectorySize = { users: 10_000, groups: 500, membersPerGroup: 20 };
 const SMALL: DirectorySize = { users: 1_000, groups: 50, membersPerGroup: 20 };
