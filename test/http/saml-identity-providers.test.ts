@@ -363,6 +363,6 @@ describe('DELETE /v2/saml-identity-providers/{idp_id}', () => {
 
     const audit = await db().selectFrom('audit_logs').select('operation_text')
       .where('operation_name', '=', 'DELETE /v2/saml-identity-providers/:idp_id').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.operation_text!)).toEqual({ grants_now_manual_for_users: [user.id], links_removed: 1 });
+    expect(JSON.parse(audit.operation_text!)).toEqual({ grants_now_manual_for_users: [user.id], links_removed: 1, scim_groups_removed: 0, scim_tokens_revoked: 0 });
   });
 });

@@ -51,6 +51,9 @@ afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
+/** A cold `tsc` over a packed install: ~25 s on a quiet 2-core machine, more when the suite's other workers load it. */
+const TYPECHECK_TIMEOUT_MS = 90_000;
+
 describe('the packed package', () => {
   it('ships the built entry points and no sources, tests or benchmarks', () => {
     const listing = execFileSync('tar', ['-tzf', join(project, 'package.tgz')], { encoding: 'utf8' }).split('\n');
@@ -99,7 +102,7 @@ describe('the packed package', () => {
     `);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, TYPECHECK_TIMEOUT_MS);
 
   it('type-checks "." with the runtime dependencies installed', () => {
     const dependencies = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
@@ -112,5 +115,5 @@ describe('the packed package', () => {
     `);
     expect(result.output).toBe('');
     expect(result.status).toBe(0);
-  });
+  }, TYPECHECK_TIMEOUT_MS);
 });
