@@ -77,6 +77,7 @@ export class ScimUserRepository {
           // ids, each half served by an index: an OR of the two conditions made SQLite scan every user.
           return eb('users.id', 'in', linked().where('s.scim_user_name_key', '=', key).union(
             eb.selectFrom('users as e').select('e.id as user_id').where('e.account_id', '=', this.accountId).where('e.email_lower', '=', key)
+              .where('e.deleted_at', 'is', null)
               .where((inner) => inner.not(inner.exists(inner.selectFrom('user_identities as n').select('n.user_id')
                 .whereRef('n.user_id', '=', 'e.id').where('n.idp_id', '=', idpId).where('n.scim_user_name_key', 'is not', null)))),
           ));
