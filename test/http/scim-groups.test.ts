@@ -373,3 +373,15 @@ describe('the audit log', () => {
     expect(JSON.parse(row!.variables!).actor).toMatch(/^scim_token:/);
   });
 });
+
+describe('paging past the end', () => {
+  it('a startIndex beyond any row (even one that parses as Infinity) is an empty page, not a 500', async () => {
+    const { scim } = await directory();
+    await createGroup(scim, { displayName: 'only-one' });
+    for (const path of ['/Groups?startIndex=1e309', '/Users?startIndex=1e309', '/Groups?startIndex=99999999999999']) {
+      const res = await scim('GET', path);
+      expect(res.status, path).toBe(200);
+      expect(res.body.Resources, path).toBeUndefined();
+    }
+  });
+});

@@ -6,10 +6,12 @@ export interface ScimPage {
 
 export const SCIM_MAX_RESULTS = 200;
 const DEFAULT_COUNT = 100;
+const MAX_START_INDEX = 2 ** 31;
 
 /** Reads `startIndex` and `count` leniently, as the RFC asks: a negative count means 0, a larger one the maximum. */
 export function scimPage(query: { startIndex?: number | undefined; count?: number | undefined }): ScimPage {
-  const start = Math.floor(query.startIndex ?? 1);
+  // A start past any row (ids are 32-bit; `1e309` parses as Infinity) is an empty page, not an OFFSET the database refuses.
+  const start = Math.min(Math.floor(query.startIndex ?? 1), MAX_START_INDEX);
   const count = Math.floor(query.count ?? DEFAULT_COUNT);
   return { startIndex: start < 1 ? 1 : start, count: Math.min(Math.max(count, 0), SCIM_MAX_RESULTS) };
 }
