@@ -14,6 +14,14 @@ export function encodeId(type: IdType, n: number): string {
   return Buffer.from(`${type}:${n}`, 'utf8').toString('base64');
 }
 
+/** An identity provider's id type follows its protocol: a SAML provider's id on an OIDC path is a foreign-typed id. */
+export const PROVIDER_ID_TYPE = { SAML: 'SamlIdentityProvider', OIDC: 'OidcIdentityProvider' } as const;
+
+/** The wire id of an identity provider of that protocol. */
+export function encodeProviderId(protocol: keyof typeof PROVIDER_ID_TYPE, n: number): string {
+  return encodeId(PROVIDER_ID_TYPE[protocol], n);
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Row ids are 32-bit `integer` columns (PostgreSQL refuses a larger number with an error, not a miss). */

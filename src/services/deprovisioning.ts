@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
-import { decodeId, encodeId } from '../domain/ids.js';
+import { decodeId, encodeId, encodeProviderId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
@@ -136,8 +136,7 @@ async function takeBackSyncedGrants(trx: Trx, input: { accountId: number; userId
   const protocols = await store.protocolsOf([...syncers.values()].map((s) => s.idpId));
   const removed: SyncedGrantsRemoved[] = [];
   for (const syncer of syncers.values()) {
-    const idpType = protocols.get(syncer.idpId) === 'OIDC' ? 'OidcIdentityProvider' : 'SamlIdentityProvider';
-    removed.push({ source: syncer.source, idp_id: encodeId(idpType, syncer.idpId), removed: [], skipped: [] });
+    removed.push({ source: syncer.source, idp_id: encodeProviderId(protocols.get(syncer.idpId) ?? 'SAML', syncer.idpId), removed: [], skipped: [] });
   }
   // Two rounds: an organization membership a sync keeps for another provider's space membership in it goes once
   // every provider's space memberships are gone (the second round only removes what the first had to keep).
@@ -277,7 +276,7 @@ export async function scimProvidersOf(ctx: ServiceDeps, principal: Principal, us
   if (principal.role !== 'ADMIN') return new Map();
   const managers = await new DeprovisioningRecords(ctx.store.db, principal.accountId).scimManagersOf(userIds);
   return new Map([...managers].map(([userId, m]) => [
-    userId, { id: encodeId(m.idp_protocol === 'OIDC' ? 'OidcIdentityProvider' : 'SamlIdentityProvider', m.idp_id), name: m.idp_name },
+    userId, { id: encodeProviderId(m.idp_protocol, m.idp_id), name: m.idp_name },
   ]));
 }
 

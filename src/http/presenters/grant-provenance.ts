@@ -1,4 +1,4 @@
-import { encodeId } from '../../domain/ids.js';
+import { encodeProviderId } from '../../domain/ids.js';
 import type { GrantSourceColumn, IdentityProtocol } from '../../store/schema.js';
 
 /** A membership or binding row's provenance columns (the protocol read with it: src/store/grant-provenance.ts). */
@@ -12,6 +12,5 @@ export interface ProvenanceRow {
 /** `source`, and `source_idp_id` (typed by the provider's protocol) when an identity provider's sync wrote the row. */
 export function presentProvenance(row: ProvenanceRow): { source: GrantSourceColumn; source_idp_id?: string } {
   if (row.source === 'MANUAL' || row.source_idp_id === null) return { source: row.source };
-  const type = row.source_idp_protocol === 'OIDC' ? 'OidcIdentityProvider' : 'SamlIdentityProvider';
-  return { source: row.source, source_idp_id: encodeId(type, row.source_idp_id) };
+  return { source: row.source, source_idp_id: encodeProviderId(row.source_idp_protocol ?? 'SAML', row.source_idp_id) };
 }

@@ -1,6 +1,6 @@
-import { encodeId } from '../../domain/ids.js';
+import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { parseMappingRow } from '../../services/identity-providers/mapping-input.js';
-import { PROVIDER_ID_TYPE, type ProviderView } from '../../services/identity-providers/providers.js';
+import type { ProviderView } from '../../services/identity-providers/providers.js';
 import type { Evaluation } from '../../services/identity-providers/role-mappings.js';
 import type { RoleMappingRow, UserIdentityRow } from '../../store/schema.js';
 
@@ -29,7 +29,7 @@ const optionalId = (type: 'Organization' | 'Space' | 'Role', id: number | null) 
 function presentShared(view: ProviderView) {
   const { row } = view;
   return {
-    id: encodeId(PROVIDER_ID_TYPE[row.protocol], row.id),
+    id: encodeProviderId(row.protocol, row.id),
     name: row.name,
     email_domains: view.domains.map((d) => ({ domain: d.domain, validated: d.validated })),
     enabled: row.enabled === 1,

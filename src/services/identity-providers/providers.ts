@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { isoNow } from '../../domain/clock.js';
 import { ApiError, badRequest, conflict, notFound, unprocessable } from '../../domain/errors.js';
-import { decodeId, encodeId } from '../../domain/ids.js';
+import { decodeId, encodeId, encodeProviderId, PROVIDER_ID_TYPE } from '../../domain/ids.js';
 import type { Principal } from '../../domain/principal.js';
 import { fetchSamlMetadata } from '../../sso/outbound/index.js';
 import { assertClaimPath, discoverOidcProvider } from '../../sso/oidc/index.js';
@@ -22,7 +22,6 @@ import { clientSecretKey } from './secrets-key.js';
 /** The operator account (the one the bootstrap creates): domains its admins add count as validated (§1.1). */
 const OPERATOR_ACCOUNT_ID = 1;
 
-export const PROVIDER_ID_TYPE = { SAML: 'SamlIdentityProvider', OIDC: 'OidcIdentityProvider' } as const;
 
 /** What this server tells identity-provider admins (§2.1, §3.3): all derived from the public URL. */
 export function serviceProviderUrls(publicUrl: string) {
@@ -80,7 +79,7 @@ async function viewsOf(ctx: ServiceDeps, store: AccountStore, rows: IdentityProv
     row,
     domains: domains.get(row.id) ?? [],
     mappings: mappings?.get(row.id),
-    loginUrl: `${ctx.config.publicUrl}${row.protocol === 'SAML' ? '/auth/v2/saml/login' : '/auth/oidc/login'}?idp_id=${encodeURIComponent(encodeId(PROVIDER_ID_TYPE[row.protocol], row.id))}`,
+    loginUrl: `${ctx.config.publicUrl}${row.protocol === 'SAML' ? '/auth/v2/saml/login' : '/auth/oidc/login'}?idp_id=${encodeURIComponent(encodeProviderId(row.protocol, row.id))}`,
     sp,
     idpMetadata: metadataSummary(row.metadata_cached),
     redactedClientSecret: row.client_secret_enc === null ? null : redactSecret(row.client_secret_enc, key!),

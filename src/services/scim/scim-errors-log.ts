@@ -1,8 +1,7 @@
 import { isoNow } from '../../domain/clock.js';
-import { encodeId } from '../../domain/ids.js';
+import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import type { ScimType } from '../../domain/scim-error.js';
 import { forAccount } from '../../store/account-store.js';
-import { PROVIDER_ID_TYPE } from '../identity-providers/providers.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { ScimCaller } from './scim-caller.js';
 
@@ -18,7 +17,7 @@ export interface ScimRequestFailure {
 
 /** The audit operation of a provider's failed SCIM requests: `SCIM_ERROR <idp wire id>`. */
 export function scimErrorOperation(idpProtocol: ScimCaller['idpProtocol'], idpId: number): string {
-  return `SCIM_ERROR ${encodeId(PROVIDER_ID_TYPE[idpProtocol], idpId)}`;
+  return `SCIM_ERROR ${encodeProviderId(idpProtocol, idpId)}`;
 }
 
 /**

@@ -1,10 +1,9 @@
 import { isoNow } from '../../domain/clock.js';
-import { encodeId } from '../../domain/ids.js';
+import { encodeProviderId } from '../../domain/ids.js';
 import type { Principal } from '../../domain/principal.js';
 import { forAccount } from '../../store/account-store.js';
 import type { ScimActivity } from '../../store/repositories/scim-tokens.js';
 import type { IdentityProtocol } from '../../store/schema.js';
-import { PROVIDER_ID_TYPE } from '../identity-providers/providers.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { scimErrorOperation, type ScimRequestFailure } from './scim-errors-log.js';
 import { adminProvider } from '../identity-providers/providers.js';
@@ -41,7 +40,7 @@ export async function getScimStatus(ctx: ServiceDeps, principal: Principal, prot
   const [liveTokens, activity] = await Promise.all([
     tokens.countLive(idp.id, isoNow(ctx.clock)),
     tokens.activity(idp.id, {
-      syncOperation: `SCIM_SYNC ${encodeId(PROVIDER_ID_TYPE[protocol], idp.id)}`, errorOperation: scimErrorOperation(protocol, idp.id), errorLimit: RECENT_ERRORS,
+      syncOperation: `SCIM_SYNC ${encodeProviderId(protocol, idp.id)}`, errorOperation: scimErrorOperation(protocol, idp.id), errorLimit: RECENT_ERRORS,
     }),
   ]);
   return {

@@ -1,4 +1,4 @@
-import { encodeId } from '../../domain/ids.js';
+import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
 import type { AccessChange } from '../../store/change-feed.js';
@@ -43,7 +43,7 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
     const syncer = { source: 'SCIM' as const, idpId: idp.id };
     const groupNames = await store.scimGroups.groupNamesOf(idp.id, input.userIds);
     const holders = await store.syncedGrants.holdersAmong(syncer, input.userIds);
-    const idpWireId = encodeId(idp.protocol === 'SAML' ? 'SamlIdentityProvider' : 'OidcIdentityProvider', idp.id);
+    const idpWireId = encodeProviderId(idp.protocol, idp.id);
     for (const userId of [...new Set(input.userIds)].sort((a, b) => a - b)) {
       const names = groupNames.get(userId) ?? [];
       const desired = evaluateMappings(rules, { group: names, groups: names }, context);

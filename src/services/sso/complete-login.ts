@@ -1,6 +1,6 @@
 import { isoNow } from '../../domain/clock.js';
 import { ApiError } from '../../domain/errors.js';
-import { encodeId } from '../../domain/ids.js';
+import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
@@ -185,5 +185,5 @@ function displayName(name: string | undefined, email: string): string {
 }
 
 function wireId(idp: IdentityProviderRow): string {
-  return encodeId(idp.protocol === 'SAML' ? 'SamlIdentityProvider' : 'OidcIdentityProvider', idp.id);
+  return encodeProviderId(idp.protocol, idp.id);
 }

@@ -1,6 +1,6 @@
 import { isoNow } from '../../domain/clock.js';
 import { conflict } from '../../domain/errors.js';
-import { encodeId } from '../../domain/ids.js';
+import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { forAccount } from '../../store/account-store.js';
 import type { DefaultNamer, DeletedResources } from '../../store/repositories/mapping-references.js';
 import type { RoleMappingRow } from '../../store/schema.js';
@@ -28,7 +28,7 @@ function pruneRule(row: RoleMappingRow, deleted: DeletedResources): PrunedRule |
 }
 
 function providerId(idp: DefaultNamer): string {
-  return encodeId(idp.protocol === 'SAML' ? 'SamlIdentityProvider' : 'OidcIdentityProvider', idp.id);
+  return encodeProviderId(idp.protocol, idp.id);
 }
 
 /** How many entries of live providers' role mappings name one of these (a role in use counts them). */
