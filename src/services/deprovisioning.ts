@@ -6,7 +6,6 @@ import type { Principal } from '../domain/principal.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
-import { DeprovisioningRecords } from '../store/deprovisioning-records.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
@@ -175,7 +174,7 @@ export async function deleteWithin(
   trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
 ): Promise<DeletionReport | undefined> {
   const store = forAccount(trx, input.accountId);
-  const records = new DeprovisioningRecords(trx, input.accountId);
+  const records = forAccount(trx, input.accountId).deprovisioning;
   const { userId, now } = input;
   await requireAnotherActiveAdmin(trx, input.accountId, userId);
   if (!await store.users.markDeleted(userId, now)) return undefined;
@@ -209,7 +208,7 @@ export async function mailAdminsAboutServiceKeys(ctx: ServiceDeps, accountId: nu
     const keys = rows.flatMap((k) => (k ? [{ name: k.name, redactedKey: redactKey(k.public_id, k.last4) }] : []));
     if (!person || keys.length === 0) return;
     const details = { deleted: 'grants_removed' in report, keys, link: `${ctx.config.publicUrl}/settings/api-keys?tab=service` };
-    const admins = await new DeprovisioningRecords(ctx.store.db, accountId).activeAdmins();
+    const admins = await forAccount(ctx.store.db, accountId).deprovisioning.activeAdmins();
     const sent = await Promise.allSettled(admins.map((admin) => ctx.mailer.send(orphanedServiceKeysMail(admin, person, details))));
     for (const [i, outcome] of sent.entries()) {
       if (outcome.status === 'rejected') {
@@ -258,7 +257,7 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
   const audited: Actor = { ...actor, operation: 'REACTIVATE_USER' };
   await runMutation(ctx, audited, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
-    const manager = (await new DeprovisioningRecords(trx, actor.principal.accountId).scimManagersOf([target.id])).get(target.id);
+    const manager = (await forAccount(trx, actor.principal.accountId).deprovisioning.scimManagersOf([target.id])).get(target.id);
     if (manager && target.deactivated_at !== null) {
       // The directory deprovisioned the person and would do it again at its next push: it is the one to undo it.
       throw unprocessable(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (${manager.idp_name})`);
@@ -274,7 +273,7 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
  */
 export async function scimProvidersOf(ctx: ServiceDeps, principal: Principal, userIds: readonly number[]): Promise<Map<number, { id: string; name: string }>> {
   if (principal.role !== 'ADMIN') return new Map();
-  const managers = await new DeprovisioningRecords(ctx.store.db, principal.accountId).scimManagersOf(userIds);
+  const managers = await forAccount(ctx.store.db, principal.accountId).deprovisioning.scimManagersOf(userIds);
   return new Map([...managers].map(([userId, m]) => [
     userId, { id: encodeProviderId(m.idp_protocol, m.idp_id), name: m.idp_name },
   ]));

@@ -4,6 +4,7 @@ import { AccessWorldRepository } from './repositories/access-world.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-logs.js';
 import { AuthenticationFailureRepository } from './repositories/authentication-failures.js';
+import { DeprovisioningRecords } from './repositories/deprovisioning-records.js';
 import { IdentityLinkRepository } from './repositories/identity-links.js';
 import { IdentityProviderRepository } from './repositories/identity-providers.js';
 import { MappingReferenceRepository } from './repositories/mapping-references.js';
@@ -64,6 +65,8 @@ export interface AccountStore {
   readonly scimUsers: ScimUserRepository;
   /** Directories' groups and their members (SCIM `/Groups`). */
   readonly scimGroups: ScimGroupRepository;
+  /** What deprovisioning reads and removes of a user's links, SCIM memberships and managing directory. */
+  readonly deprovisioning: DeprovisioningRecords;
 }
 
 /** A Transaction is a Kysely instance too: pass the transaction to make the repositories write inside it. */
@@ -92,5 +95,6 @@ export function forAccount(db: Kysely<Database>, accountId: number): AccountStor
     scimTokens: new ScimTokenRepository(db, accountId),
     scimUsers: new ScimUserRepository(db, accountId),
     scimGroups: new ScimGroupRepository(db, accountId),
+    deprovisioning: new DeprovisioningRecords(db, accountId),
   };
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, IdentityProtocol } from './schema.js';
+import type { Database, IdentityProtocol } from '../schema.js';
 
 /** The live identity provider whose SCIM directory manages a user (it provisioned the user or took it over). */
 export interface ScimManager { user_id: number; idp_id: number; idp_name: string; idp_protocol: IdentityProtocol }
