@@ -9,6 +9,7 @@ import * as m005 from './migrations/005-identity.js';
 import * as m006 from './migrations/006-oauth.js';
 import * as m007 from './migrations/007-deactivation.js';
 import * as m008 from './migrations/008-scim.js';
+import * as m009 from './migrations/009-identity-links-by-user-and-provider.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-oauth': m006,
   '007-deactivation': m007,
   '008-scim': m008,
+  '009-identity-links-by-user-and-provider': m009,
 };
 
 /**
