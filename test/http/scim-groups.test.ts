@@ -116,6 +116,21 @@ describe('create, read and list (M8, M13, M19, O2, M24)', () => {
     expect(Object.keys(one.body).sort()).toEqual(['displayName', 'id', 'schemas']);
   });
 
+  it('POST, PUT and PATCH answer with the attributes the request asks for; Location stays without meta', async () => {
+    const { scim, alice } = await directory();
+    const created = await scim('POST', '/Groups?excludedAttributes=members,meta', { schemas: [SCIM_GROUP], displayName: 'projected-write', members: [member(alice)] });
+    expect(created.status).toBe(201);
+    expect(Object.keys(created.body).sort()).toEqual(['displayName', 'id', 'schemas']);
+    const id = created.body.id as string;
+    expect(created.headers.get('location')).toBe(`${server.url}/scim/v2/Groups/${id}`);
+    const replaced = await scim('PUT', `/Groups/${id}?attributes=displayName`, { schemas: [SCIM_GROUP], displayName: 'projected-renamed', members: [member(alice)] });
+    expect(replaced.body).toEqual({ schemas: [SCIM_GROUP], id, displayName: 'projected-renamed' });
+    const patched = await scim('PATCH', `/Groups/${id}?excludedAttributes=members`, patchOp({ op: 'remove', path: `members[value eq "${member(alice).value}"]` }));
+    expect(patched.status).toBe(200);
+    expect(patched.body).not.toHaveProperty('members');
+    expect((await scim('GET', `/Groups/${id}`)).body.members ?? []).toEqual([]);
+  });
+
   it('M24: 12 groups in pages of 5, each page 200 with startIndex page·5+1, none twice or missing', async () => {
     const { scim } = await directory();
     const ids: string[] = [];

@@ -207,6 +207,23 @@ describe('creating and finding users (M1, M7, M17, O3–O6)', () => {
     expect(without.body.Resources[0]).not.toHaveProperty(SCIM_ENTERPRISE_USER);
     expect(without.body.Resources[0]).toHaveProperty('userName', userName);
   });
+
+  it('POST, PUT and PATCH answer with the attributes the request asks for (RFC 7644 §3.9); Location stays without meta', async () => {
+    const userName = `${unique('projected-write')}@entra.example`;
+    const created = await entra.scim('POST', '/Users?excludedAttributes=meta,emails', entraUser(userName));
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('meta');
+    expect(created.body).not.toHaveProperty('emails');
+    expect(created.headers.get('location')).toBe(`${server.url}/scim/v2/Users/${created.body.id}`);
+    const id = created.body.id as string;
+    const replaced = await entra.scim('PUT', `/Users/${id}?attributes=title`, entraUser(userName, { title: 'Countess' }));
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toEqual({ schemas: [SCIM_USER, SCIM_ENTERPRISE_USER], id, title: 'Countess' });
+    const patched = await entra.scim('PATCH', `/Users/${id}?attributes=displayName`, patchOp({ op: 'Replace', path: 'displayName', value: 'Ada King' }));
+    expect(patched.status).toBe(200);
+    expect(Object.keys(patched.body).sort()).toEqual(['displayName', 'id', 'schemas']);
+    expect((await entra.scim('GET', `/Users/${id}`)).body).toMatchObject({ title: 'Countess', displayName: 'Ada King', emails: [{ value: userName }] });
+  });
 });
 
 describe('uniqueness and the provider\'s domains', () => {

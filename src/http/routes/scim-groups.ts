@@ -9,19 +9,19 @@ export async function scimGroupRoutes(app: FastifyInstance, ctx: HttpDeps): Prom
   app.get<{ Querystring: GroupQuery }>('/Groups', { schema: { hide: true, querystring: ScimListQuery } },
     async (request) => listGroups(ctx, scimCallerOf(request), request.query));
 
-  app.post('/Groups', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
-    const group = await createGroup(ctx, scimCallerOf(request), request.body);
-    return reply.code(201).header('location', (group.meta as { location: string }).location).send(group);
+  app.post<{ Querystring: ScimResourceQuery }>('/Groups', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
+    const { location, resource } = await createGroup(ctx, scimCallerOf(request), request.body, request.query);
+    return reply.code(201).header('location', location).send(resource);
   });
 
   app.get<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } },
     async (request) => getGroup(ctx, scimCallerOf(request), request.params.id, request.query));
 
-  app.put<{ Params: { id: string } }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => replaceGroup(ctx, scimCallerOf(request), request.params.id, request.body));
+  app.put<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
+    async (request) => replaceGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
-  app.patch<{ Params: { id: string } }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => patchGroup(ctx, scimCallerOf(request), request.params.id, request.body));
+  app.patch<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
+    async (request) => patchGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.delete<{ Params: { id: string } }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } }, async (request, reply) => {
     await deleteGroup(ctx, scimCallerOf(request), request.params.id);

@@ -12,19 +12,19 @@ export async function scimUserRoutes(app: FastifyInstance, ctx: HttpDeps): Promi
   app.get<{ Querystring: ScimUserListQuery }>('/Users', { schema: { hide: true, querystring: ScimListQuery } },
     async (request) => listScimUsers(ctx, scimCallerOf(request), request.query));
 
-  app.post('/Users', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
-    const { resource } = await createScimUser(ctx, scimCallerOf(request), request.body);
-    return reply.code(201).header('location', (resource.meta as { location: string }).location).send(resource);
+  app.post<{ Querystring: ScimResourceQuery }>('/Users', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
+    const { location, resource } = await createScimUser(ctx, scimCallerOf(request), request.body, request.query);
+    return reply.code(201).header('location', location).send(resource);
   });
 
   app.get<{ Params: { id: string }; Querystring: ScimProjection }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } },
     async (request) => getScimUser(ctx, scimCallerOf(request), request.params.id, request.query));
 
-  app.put<{ Params: { id: string } }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => replaceScimUser(ctx, scimCallerOf(request), request.params.id, request.body));
+  app.put<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
+    async (request) => replaceScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
-  app.patch<{ Params: { id: string } }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => patchScimUser(ctx, scimCallerOf(request), request.params.id, request.body));
+  app.patch<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
+    async (request) => patchScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.delete<{ Params: { id: string } }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } }, async (request, reply) => {
     await deleteScimUser(ctx, scimCallerOf(request), request.params.id);

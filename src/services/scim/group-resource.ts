@@ -18,6 +18,9 @@ export const GROUP_URNS: ResourceUrns = { core: GROUP_SCHEMA };
 /** The base every `location` and `$ref` starts with. */
 export const scimBase = (publicUrl: string) => `${publicUrl}/scim/v2`;
 
+/** A group's absolute location: its `meta.location`, and the `Location` of its creation. */
+export const groupLocation = (publicUrl: string, groupId: number) => `${scimBase(publicUrl)}/Groups/${scimId('ScimGroup', groupId)}`;
+
 /** A group row as the SCIM Group resource (RFC 7643 §4.2) with `meta.location` absolute; `members` omitted when not wanted. */
 export function groupResource(
   row: ScimGroupRow, members: readonly ScimGroupMemberRow[] | undefined, publicUrl: string, projection: ScimProjection = {},
@@ -32,7 +35,7 @@ export function groupResource(
     ...(members === undefined ? {} : {
       members: members.map((m): ScimGroupMember => ({ value: scimId('User', m.user_id), display: m.name || m.email, $ref: `${base}/Users/${scimId('User', m.user_id)}` })),
     }),
-    meta: { resourceType: 'Group', created: row.created_at, lastModified: row.updated_at, location: `${base}/Groups/${id}` },
+    meta: { resourceType: 'Group', created: row.created_at, lastModified: row.updated_at, location: groupLocation(publicUrl, row.id) },
   };
   return projectAttributes(resource, projection, GROUP_URNS);
 }

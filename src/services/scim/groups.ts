@@ -9,7 +9,7 @@ import type { ScimGroupRow } from '../../store/schema.js';
 import type { ChangeSet, Trx } from '../mutation.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { type ScimProjection, wantsAttribute } from './attribute-projection.js';
-import { GROUP_SCHEMA, GROUP_URNS, groupResource } from './group-resource.js';
+import { GROUP_SCHEMA, GROUP_URNS, groupLocation, groupResource } from './group-resource.js';
 import { listResponse, scimPage } from './list-response.js';
 import type { ScimCaller } from './scim-caller.js';
 import { type NormalisedOp, normalisePatch } from './patch-normaliser.js';
@@ -179,8 +179,10 @@ async function currentGroup(trx: Trx, caller: ScimCaller, groupId: number): Prom
   return { row, state: { displayName: row.display_name, externalId: row.external_id, members: new Set(await store.memberIds(row.id)) } };
 }
 
-/** `POST /Groups` (§5.6): 201 with the group; its members gain what the mappings give the group. */
-export async function createGroup(ctx: ServiceDeps, caller: ScimCaller, input: unknown): Promise<Record<string, unknown>> {
+/** `POST /Groups` (§5.6): 201 with the group (as `attributes`/`excludedAttributes` ask) and its location; its members gain what the mappings give the group. */
+export async function createGroup(
+  ctx: ServiceDeps, caller: ScimCaller, input: unknown, projection: ScimProjection = {},
+): Promise<{ location: string; resource: Record<string, unknown> }> {
   const body = asObject(input, 'the body');
   requireSchema(body, GROUP_SCHEMA);
   const state: GroupState = { displayName: displayNameOf(body.displayName), externalId: externalIdOf(body.externalId), members: new Set(memberIdsOf(body.members)) };
@@ -188,7 +190,7 @@ export async function createGroup(ctx: ServiceDeps, caller: ScimCaller, input: u
     await assertNameFree(trx, caller, state.displayName, undefined);
     const row = await forAccount(trx, caller.accountId).scimGroups.create({ idpId: caller.idpId, displayName: state.displayName, externalId: state.externalId, now: isoNow(ctx.clock) });
     await settle(ctx, trx, changes, caller, row, undefined, state);
-    return present(ctx, trx, caller, row);
+    return { location: groupLocation(ctx.config.publicUrl, row.id), resource: await present(ctx, trx, caller, row, projection) };
   });
 }
 
@@ -213,7 +215,7 @@ export async function listGroups(ctx: ServiceDeps, caller: ScimCaller, query: Gr
 }
 
 /** `PUT /Groups/{id}`: the group becomes exactly the body (members left out = none). */
-export async function replaceGroup(ctx: ServiceDeps, caller: ScimCaller, id: string, input: unknown): Promise<Record<string, unknown>> {
+export async function replaceGroup(ctx: ServiceDeps, caller: ScimCaller, id: string, input: unknown, projection: ScimProjection = {}): Promise<Record<string, unknown>> {
   const groupId = groupIdOf(id);
   const body = asObject(input, 'the body');
   requireSchema(body, GROUP_SCHEMA);
@@ -222,7 +224,7 @@ export async function replaceGroup(ctx: ServiceDeps, caller: ScimCaller, id: str
   return mutate(ctx, caller, { operation: `PUT ${ITEM_ROUTE}`, body, id }, async (trx, changes) => {
     const { row, state } = await currentGroup(trx, caller, groupId);
     await settle(ctx, trx, changes, caller, row, state, after);
-    return present(ctx, trx, caller, (await forAccount(trx, caller.accountId).scimGroups.find(caller.idpId, groupId))!);
+    return present(ctx, trx, caller, (await forAccount(trx, caller.accountId).scimGroups.find(caller.idpId, groupId))!, projection);
   });
 }
 
@@ -230,7 +232,7 @@ export async function replaceGroup(ctx: ServiceDeps, caller: ScimCaller, id: str
  * `PATCH /Groups/{id}` as Okta and Entra send it (§5.4): 200 with the group. Every operation applies or the whole
  * request fails (one transaction): a PATCH never answers 200 having skipped one.
  */
-export async function patchGroup(ctx: ServiceDeps, caller: ScimCaller, id: string, input: unknown): Promise<Record<string, unknown>> {
+export async function patchGroup(ctx: ServiceDeps, caller: ScimCaller, id: string, input: unknown, projection: ScimProjection = {}): Promise<Record<string, unknown>> {
   const groupId = groupIdOf(id);
   const operations = normalisePatch(input, 'Group');
   return mutate(ctx, caller, { operation: `PATCH ${ITEM_ROUTE}`, body: input, id }, async (trx, changes) => {
@@ -238,7 +240,7 @@ export async function patchGroup(ctx: ServiceDeps, caller: ScimCaller, id: strin
     const after: GroupState = { ...state, members: new Set(state.members) };
     for (const operation of operations) applyOperation(after, operation, groupId);
     await settle(ctx, trx, changes, caller, row, state, after);
-    return present(ctx, trx, caller, (await forAccount(trx, caller.accountId).scimGroups.find(caller.idpId, groupId))!);
+    return present(ctx, trx, caller, (await forAccount(trx, caller.accountId).scimGroups.find(caller.idpId, groupId))!, projection);
   });
 }
 

@@ -74,6 +74,9 @@ export function patchableUser(record: ScimUserRecord): Record<string, unknown> {
   return rest;
 }
 
+/** A user's absolute location under the SCIM base: its `meta.location`, and the `Location` of its creation. */
+export const userLocation = (baseUrl: string, userId: number) => `${baseUrl}/Users/${scimId('User', userId)}`;
+
 /**
  * The SCIM User of a stored user (RFC 7643 §4.1): the attributes the directory sent, returned as sent, around what the
  * server owns — `id`, `userName` (its email for a user the directory did not describe), `active` (not deactivated),
@@ -92,7 +95,7 @@ export function toScimUser(record: ScimUserRecord, baseUrl: string): Record<stri
     ...attributes,
     active: user.deactivated_at === null,
     ...(record.groups.length > 0 ? { groups: record.groups.map((g) => ({ value: scimId('ScimGroup', g.id), display: g.display_name, type: 'direct' })) } : {}),
-    meta: { resourceType: 'User', created: user.created_at, lastModified, location: `${baseUrl}/Users/${id}` },
+    meta: { resourceType: 'User', created: user.created_at, lastModified, location: userLocation(baseUrl, user.id) },
   };
 }
 

@@ -18,7 +18,7 @@ import { type NormalisedOp, normalisePatch, PATCH_OP_SCHEMA } from './patch-norm
 import type { ScimCaller } from './scim-caller.js';
 import { runScimMutation, type ScimOperation } from './scim-mutation.js';
 import { syncScimGrants } from './scim-sync.js';
-import { patchableUser, readUserBody, type ScimUserInput, toScimUser, USER_URNS } from './user-resource.js';
+import { patchableUser, readUserBody, type ScimUserInput, toScimUser, USER_URNS, userLocation } from './user-resource.js';
 import { projectAttributes, type ScimProjection } from './attribute-projection.js';
 
 export interface ScimUserListQuery extends ScimProjection {
@@ -68,7 +68,7 @@ export async function listScimUsers(ctx: ServiceDeps, caller: ScimCaller, query:
  * deactivated instead). A live user with that email is 409 `uniqueness` (the directory then finds it and takes it over
  * with PUT or PATCH); a deleted one does not block.
  */
-export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body: unknown): Promise<{ id: string; resource: Record<string, unknown> }> {
+export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body: unknown, projection: ScimProjection = {}): Promise<{ location: string; resource: Record<string, unknown> }> {
   const input = readUserBody(body);
   const op: ScimOperation = { operation: 'POST /scim/v2/Users', text: auditText(body) };
   const userId = await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
@@ -91,11 +91,11 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     else await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes });
     return id;
   }));
-  return { id: scimId('User', userId), resource: await getScimUser(ctx, caller, scimId('User', userId), {}) };
+  return { location: userLocation(baseUrl(ctx), userId), resource: await getScimUser(ctx, caller, scimId('User', userId), projection) };
 }
 
 /** `PUT /Users/{id}`: replaces what the directory said; `active` left out means unchanged (Okta sends it so). */
-export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown): Promise<Record<string, unknown>> {
+export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown, projection: ScimProjection = {}): Promise<Record<string, unknown>> {
   const userId = userIdOf(id);
   const input = readUserBody(body);
   const op: ScimOperation = { operation: 'PUT /scim/v2/Users/{id}', text: auditText(body), params: { id } };
@@ -104,7 +104,7 @@ export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: 
     return write(trx, ctx, changes, caller, op, record, input);
   }));
   if (deactivation) await mailAdminsAboutServiceKeys(ctx, caller.accountId, deactivation);
-  return getScimUser(ctx, caller, id, {});
+  return getScimUser(ctx, caller, id, projection);
 }
 
 /**
@@ -112,7 +112,7 @@ export async function replaceScimUser(ctx: ServiceDeps, caller: ScimCaller, id: 
  * SCIMMY's PatchOp to the user as stored, all or nothing: an operation that cannot apply fails the request, so a 200
  * always means every operation took effect.
  */
-export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown): Promise<Record<string, unknown>> {
+export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: string, body: unknown, projection: ScimProjection = {}): Promise<Record<string, unknown>> {
   const userId = userIdOf(id);
   const ops = normalisePatch(body, 'User');
   const op: ScimOperation = { operation: 'PATCH /scim/v2/Users/{id}', text: auditText(body), params: { id } };
@@ -130,7 +130,7 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
     return write(trx, ctx, changes, caller, op, record, readUserBody(patched));
   }));
   if (deactivation) await mailAdminsAboutServiceKeys(ctx, caller.accountId, deactivation);
-  return getScimUser(ctx, caller, id, {});
+  return getScimUser(ctx, caller, id, projection);
 }
 
 /** `DELETE /Users/{id}` → 204: deleted as `DELETE /v2/users/{id}` deletes (§5.5); afterwards 404 and absent from lists. */
