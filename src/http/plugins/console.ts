@@ -22,6 +22,14 @@ const SECURITY_HEADERS = {
 /** Vite names everything under /assets after its content hash: a changed file is a new URL. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/**
+ * The build writes `<file>.br` and `<file>.gz` beside each text file (web/vite.config.ts); @fastify/static sends the
+ * one Accept-Encoding prefers, with its Content-Encoding, and the file itself when none is accepted or written.
+ * Cache-Control is switched off here rather than per sendFile: when a compressed variant is missing, the plugin
+ * retries without the per-call options, and `send` would then overwrite ours with `max-age=0`.
+ */
+const STATIC_OPTIONS = { serve: false, preCompressed: true, cacheControl: false } as const;
+
 /** `<package root>/dist/web`, whether this module runs from dist/http/plugins or (under tsx) src/http/plugins. */
 function consoleRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -75,14 +83,16 @@ export async function registerConsole(app: FastifyInstance, root = consoleRoot()
     deriveConstraint: (req) => (isApiPath(req.url ?? '/') ? 'api' : 'console'),
   });
   await app.register(async (scope) => {
-    await scope.register(fastifyStatic, { serve: false });
+    await scope.register(fastifyStatic, STATIC_OPTIONS);
     scope.get<{ Params: { '*': string } }>('/*', { constraints: { consolePath: 'console' }, schema: { hide: true } }, async (request, reply) => {
       reply.headers(SECURITY_HEADERS);
       // Checked per request, so a console built after the server started is served without a restart.
       if (!(await isFile(join(root, 'index.html')))) throw new ApiError('UNAVAILABLE', 'the console is not built; run npm run build');
       const file = await consoleFile(root, request.params['*']);
       reply.header('cache-control', file?.startsWith('assets/') ? IMMUTABLE : 'no-cache');
-      return reply.sendFile(file ?? 'index.html', root, { cacheControl: false });
+      // The plugin does not say so itself: a shared cache must not hand brotli to a client that only takes gzip.
+      reply.header('vary', 'accept-encoding');
+      return reply.sendFile(file ?? 'index.html', root);
     });
   });
 }
