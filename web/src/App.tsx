@@ -1,29 +1,38 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type ReactNode } from 'react';
 import type { ConsoleSession as Session, Me } from '../../src/client/types.js';
 import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
 import { ToastProvider } from './components/Toast.js';
-import { AccessPage } from './pages/AccessPage.js';
-import { ApiKeysPage } from './pages/ApiKeysPage.js';
-import { AuditLogPage } from './pages/AuditLogPage.js';
-import { AuthorizePage } from './pages/AuthorizePage.js';
-import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
-import { CliLoginsPage } from './pages/CliLoginsPage.js';
-import { InvitePage } from './pages/InvitePage.js';
-import { LoginPage } from './pages/LoginPage.js';
-import { NotFoundPage } from './pages/NotFoundPage.js';
-import { OrganizationPage } from './pages/OrganizationPage.js';
-import { OrganizationsPage } from './pages/OrganizationsPage.js';
-import { ProjectPage } from './pages/ProjectPage.js';
-import { ProvisioningPage } from './pages/ProvisioningPage.js';
-import { ResetPasswordPage } from './pages/ResetPasswordPage.js';
-import { RolesPage } from './pages/RolesPage.js';
-import { SingleSignOnPage } from './pages/SingleSignOnPage.js';
-import { ProviderPage } from './pages/sso/ProviderPage.js';
-import { SpacePage } from './pages/SpacePage.js';
-import { UsersPage } from './pages/UsersPage.js';
+
+/**
+ * Every page is its own chunk, fetched when its route is first shown: the first screen loads the shell and one
+ * page instead of the whole console.
+ */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+
+const AccessPage = lazyPage(() => import('./pages/AccessPage.js').then((m) => m.AccessPage));
+const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage.js').then((m) => m.ApiKeysPage));
+const AuditLogPage = lazyPage(() => import('./pages/AuditLogPage.js').then((m) => m.AuditLogPage));
+const AuthorizePage = lazyPage(() => import('./pages/AuthorizePage.js').then((m) => m.AuthorizePage));
+const ChangePasswordPage = lazyPage(() => import('./pages/ChangePasswordPage.js').then((m) => m.ChangePasswordPage));
+const CliLoginsPage = lazyPage(() => import('./pages/CliLoginsPage.js').then((m) => m.CliLoginsPage));
+const InvitePage = lazyPage(() => import('./pages/InvitePage.js').then((m) => m.InvitePage));
+const LoginPage = lazyPage(() => import('./pages/LoginPage.js').then((m) => m.LoginPage));
+const NotFoundPage = lazyPage(() => import('./pages/NotFoundPage.js').then((m) => m.NotFoundPage));
+const OrganizationPage = lazyPage(() => import('./pages/OrganizationPage.js').then((m) => m.OrganizationPage));
+const OrganizationsPage = lazyPage(() => import('./pages/OrganizationsPage.js').then((m) => m.OrganizationsPage));
+const ProjectPage = lazyPage(() => import('./pages/ProjectPage.js').then((m) => m.ProjectPage));
+const ProvisioningPage = lazyPage(() => import('./pages/ProvisioningPage.js').then((m) => m.ProvisioningPage));
+const ResetPasswordPage = lazyPage(() => import('./pages/ResetPasswordPage.js').then((m) => m.ResetPasswordPage));
+const RolesPage = lazyPage(() => import('./pages/RolesPage.js').then((m) => m.RolesPage));
+const SingleSignOnPage = lazyPage(() => import('./pages/SingleSignOnPage.js').then((m) => m.SingleSignOnPage));
+const ProviderPage = lazyPage(() => import('./pages/sso/ProviderPage.js').then((m) => m.ProviderPage));
+const SpacePage = lazyPage(() => import('./pages/SpacePage.js').then((m) => m.SpacePage));
+const UsersPage = lazyPage(() => import('./pages/UsersPage.js').then((m) => m.UsersPage));
 
 const HOME = '/settings/api-keys';
 
@@ -109,13 +118,14 @@ export function App() {
     }
   }, [state.kind, signedIn, invite, reset, onLogin, location]);
 
+  const booting = <div className="boot" role="status">Loading…</div>;
   let content: ReactNode;
   if (invite) {
     content = <InvitePage token={invite.token ?? ''} onSession={(s) => enter(s).then(() => navigate(HOME))} />;
   } else if (reset) {
     content = <ResetPasswordPage token={reset.token ?? ''} onDone={finishReset} />;
   } else if (state.kind === 'loading') {
-    content = <div className="boot" role="status">Loading…</div>;
+    content = booting;
   } else if (state.kind === 'failed') {
     content = (
       <div className="auth-screen">
@@ -146,7 +156,11 @@ export function App() {
     );
   }
 
-  return <ToastProvider>{content}</ToastProvider>;
+  return (
+    <ToastProvider>
+      <Suspense fallback={booting}>{content}</Suspense>
+    </ToastProvider>
+  );
 }
 
 interface NavItem {
@@ -268,7 +282,9 @@ function Shell({ location }: { location: Location }) {
         </nav>
         <main id="main" tabIndex={-1}>
           <AccessProvider key={location.pathname} userId={me.id}>
-            <Routes location={location} />
+            <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+              <Routes location={location} />
+            </Suspense>
           </AccessProvider>
         </main>
       </div>
