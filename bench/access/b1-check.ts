@@ -7,7 +7,7 @@ import { casbinRequest } from './peer-casbin.js';
 import { TwoMapIndex } from './peer-two-map.js';
 import type { Query } from './queries.js';
 
-const BUDGET_MS = 150;
+const BUDGET_MS = 100;
 const ROUNDS = 5;
 /** casbin's async enforce runs below 1k/s: its agreement is checked on the first queries of the subset only. */
 const ASYNC_AGREEMENT_QUERIES = 500;

@@ -12,7 +12,7 @@ import { alternate, percentile, rateAsync, type BenchRow, type MachineInfo } fro
 
 const KEYS = 20_000;
 const USERS = 1_000;
-const BUDGET_MS = 150;
+const BUDGET_MS = 100;
 const ROUNDS = 5;
 const SAMPLES = 10_000;
 
