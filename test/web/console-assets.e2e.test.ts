@@ -157,4 +157,17 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
     await page.waitForLoadState('networkidle');
     expect(checks).toEqual(['/v2/access/checks']);
   });
+
+  it('offers a reload when a page chunk is gone (a tab opened before the console was updated)', async () => {
+    const gone = /\/assets\/UsersPage-[\w-]+\.js$/;
+    await page.route(gone, (route) => route.fulfill({ status: 404, body: '' }));
+    try {
+      await page.goto('/users');
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('This page could not be loaded');
+      await page.getByRole('navigation', { name: 'Main' }).waitFor();
+      await page.getByRole('button', { name: 'Reload' }).waitFor();
+    } finally {
+      await page.unroute(gone);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
+import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { ToastProvider } from './components/Toast.js';
 import { AuthorizePage, ChangePasswordPage, HOME, InvitePage, LoginPage, preloadPage, ResetPasswordPage, Routes } from './routes.js';
 
@@ -131,7 +132,9 @@ export function App() {
 
   return (
     <ToastProvider>
-      <Suspense fallback={booting}>{content}</Suspense>
+      <PageErrorBoundary>
+        <Suspense fallback={booting}>{content}</Suspense>
+      </PageErrorBoundary>
     </ToastProvider>
   );
 }
@@ -255,9 +258,11 @@ function Shell({ location }: { location: Location }) {
         </nav>
         <main id="main" tabIndex={-1}>
           <AccessProvider key={location.pathname} userId={me.id}>
-            <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
-              <Routes location={location} />
-            </Suspense>
+            <PageErrorBoundary>
+              <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+                <Routes location={location} />
+              </Suspense>
+            </PageErrorBoundary>
           </AccessProvider>
         </main>
       </div>
