@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
+import { PreparedQuery } from '../prepared-query.js';
+
+/** The hot read of `GET /v2/organizations/{id}`, compiled once (see PreparedQuery). */
+const organizationById = new PreparedQuery((db, accountId: number, id: number) =>
+  db.selectFrom('organizations').selectAll().where('id', '=', id).where('account_id', '=', accountId));
 
 /** One account's organizations and their memberships: every query is filtered by the account it was made for. */
 export class OrganizationRepository {
@@ -20,7 +25,7 @@ export class OrganizationRepository {
   }
 
   find(id: number): Promise<OrganizationRow | undefined> {
-    return this.db.selectFrom('organizations').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return organizationById.first(this.db, this.accountId, id);
   }
 
   create(values: { name: string; description: string; now: string }): Promise<OrganizationRow> {

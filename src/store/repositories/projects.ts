@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database, ProjectRow } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
+import { PreparedQuery } from '../prepared-query.js';
+
+/** The hot read of `GET /v2/projects/{id}`, compiled once (see PreparedQuery). */
+const projectById = new PreparedQuery((db, accountId: number, id: number) =>
+  db.selectFrom('projects').selectAll().where('id', '=', id).where('account_id', '=', accountId));
 
 /** One account's projects: every query is filtered by the account it was made for. */
 export class ProjectRepository {
@@ -31,7 +36,7 @@ export class ProjectRepository {
   }
 
   find(id: number): Promise<ProjectRow | undefined> {
-    return this.db.selectFrom('projects').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return projectById.first(this.db, this.accountId, id);
   }
 
   create(values: { spaceId: number; name: string; now: string }): Promise<ProjectRow> {

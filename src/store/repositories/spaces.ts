@@ -2,6 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Database, SpaceRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
+import { PreparedQuery } from '../prepared-query.js';
+
+/** The hot read of `GET /v2/spaces/{id}`, compiled once (see PreparedQuery). */
+const spaceById = new PreparedQuery((db, accountId: number, id: number) =>
+  db.selectFrom('spaces').selectAll().where('id', '=', id).where('account_id', '=', accountId));
 
 /** One account's spaces and their memberships: every query is filtered by the account it was made for. */
 export class SpaceRepository {
@@ -23,7 +28,7 @@ export class SpaceRepository {
   }
 
   find(id: number): Promise<SpaceRow | undefined> {
-    return this.db.selectFrom('spaces').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return spaceById.first(this.db, this.accountId, id);
   }
 
   create(values: { organizationId: number; name: string; description: string; isPrivate: boolean; now: string }): Promise<SpaceRow> {

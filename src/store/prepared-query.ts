@@ -1,0 +1,52 @@
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { isPostgres } from './dialect.js';
+import type { Database } from './schema.js';
+
+/** Stands for the i-th argument while the query is compiled; its place among the parameters is where the value goes. */
+class Placeholder {
+  constructor(readonly index: number) {}
+}
+
+/**
+ * A query that Kysely builds and compiles once per dialect, then runs with each call's values. Building and
+ * compiling a query costs 10–15 µs, most of a primary-key read (measured in process on SQLite: 25 → 12 µs for
+ * `spaces.find`), and the hot `GET` of one resource pays it on every request.
+ *
+ * `build` must give a query whose shape does not depend on its arguments: it is called once with placeholders, and
+ * each argument must reach the query as a bound value (`where('id', '=', id)`), never as SQL or an `in` list.
+ *
+ * @example
+ * const byId = new PreparedQuery((db, accountId: number, id: number) =>
+ *   db.selectFrom('spaces').selectAll().where('account_id', '=', accountId).where('id', '=', id));
+ * const row = await byId.first(db, accountId, id);
+ */
+export class PreparedQuery<Row, Args extends readonly unknown[]> {
+  readonly #compiled = new Map<'sqlite' | 'postgres', CompiledQuery<Row>>();
+
+  constructor(private readonly build: (db: Kysely<Database>, ...args: Args) => Compilable<Row>) {}
+
+  async all(db: Kysely<Database>, ...args: Args): Promise<Row[]> {
+    const compiled = this.#compiledFor(db, args.length);
+    const parameters = compiled.parameters.map((p) => (p instanceof Placeholder ? args[p.index] : p));
+    return (await db.executeQuery<Row>({ ...compiled, parameters })).rows;
+  }
+
+  async first(db: Kysely<Database>, ...args: Args): Promise<Row | undefined> {
+    return (await this.all(db, ...args))[0];
+  }
+
+  #compiledFor(db: Kysely<Database>, arity: number): CompiledQuery<Row> {
+    const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
+    let compiled = this.#compiled.get(dialect);
+    if (!compiled) {
+      const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
+      compiled = this.build(db, ...placeholders).compile();
+      const bound = compiled.parameters.filter((p): p is Placeholder => p instanceof Placeholder).map((p) => p.index).sort((a, b) => a - b);
+      if (bound.length !== arity || bound.some((index, i) => index !== i)) {
+        throw new Error(`a prepared query must bind each of its ${arity} arguments once as a value: ${compiled.sql}`);
+      }
+      this.#compiled.set(dialect, compiled);
+    }
+    return compiled;
+  }
+}
