@@ -2,7 +2,7 @@ import { check, explain, type AccessSnapshot } from '../../src/access/index.js';
 import { alternate, rate, type BenchRow, type MachineInfo } from '../lib/harness.js';
 import type { Query } from './queries.js';
 
-const BUDGET_MS = 150;
+const BUDGET_MS = 100;
 const ROUNDS = 5;
 
 /** B2: `explain()` (the grants behind a decision, with their texts) against `check()` on B1's queries. */

@@ -22,7 +22,7 @@ export async function runAccessBenches(): Promise<BenchRow[]> {
   const b3 = await benchSnapshot(world, machine, data);
   const snapshot = AccessSnapshot.build(world);
   const queries = mixedQueries(world);
-  const b1 = await benchCheck(world, snapshot, queries, machine, data);
+  const b1 = await benchCheck(world, snapshot, queries, b3.casbin, machine, data);
   const b2 = await benchExplain(snapshot, queries, machine, data);
-  return [...b1, ...b2, ...b3];
+  return [...b1, ...b2, ...b3.rows];
 }

@@ -2,8 +2,8 @@ import { Helper, newEnforcer, newModelFromString, type Adapter, type Enforcer, t
 import type { Kysely } from 'kysely';
 import type { WorldInput } from '../../src/access/index.js';
 import { isPermission, type Permission } from '../../src/domain/permissions.js';
-import { PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
 import type { Database } from '../../src/store/schema.js';
+import { boundPermissions } from './bound-permissions.js';
 import type { Query } from './queries.js';
 
 /**
@@ -53,7 +53,7 @@ type BindingRow = { userId: number; roleId: number; resourceType: 'SPACE' | 'PRO
 function policyLines(roles: RoleRow[], bindings: BindingRow[]): string[] {
   const lines: string[] = [];
   for (const r of roles) {
-    for (const p of r.predefinedKey ? PREDEFINED_ROLES[r.predefinedKey].permissions : r.permissions) lines.push(`p, r${r.id}, ${p}`);
+    for (const p of boundPermissions(r)) lines.push(`p, r${r.id}, ${p}`);
   }
   for (const b of bindings) lines.push(`g, u${b.userId}, r${b.roleId}, ${b.resourceType === 'SPACE' ? 's' : 'p'}${b.resourceId}`);
   return lines;

@@ -1,7 +1,7 @@
 import { createMongoAbility, subject, type MongoAbility } from '@casl/ability';
 import type { WorldInput } from '../../src/access/index.js';
 import type { Permission } from '../../src/domain/permissions.js';
-import { PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
+import { boundPermissions } from './bound-permissions.js';
 import type { Query } from './queries.js';
 
 /**
@@ -14,7 +14,7 @@ export class CaslAbilities {
   private readonly subjects: object[];
 
   constructor(world: WorldInput, queries: Query[]) {
-    const permissionsOf = new Map(world.roles.map((r) => [r.id, r.predefinedKey ? PREDEFINED_ROLES[r.predefinedKey].permissions : r.permissions]));
+    const permissionsOf = new Map(world.roles.map((r) => [r.id, boundPermissions(r)]));
     const rulesOf = new Map<number, { action: Permission[]; subject: string; conditions: Record<string, number> }[]>();
     for (const b of world.roleBindings) {
       const action = [...permissionsOf.get(b.roleId)!];

@@ -1,6 +1,6 @@
 import type { WorldInput } from '../../src/access/index.js';
 import { PERMISSIONS } from '../../src/domain/permissions.js';
-import { PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
+import { boundPermissions } from './bound-permissions.js';
 import type { Query } from './queries.js';
 
 /**
@@ -16,7 +16,7 @@ export class TwoMapIndex {
   constructor(world: WorldInput) {
     const roleBits = new Map(world.roles.map((r) => {
       const bits = new Uint32Array(5);
-      for (const p of r.predefinedKey ? PREDEFINED_ROLES[r.predefinedKey].permissions : r.permissions) {
+      for (const p of boundPermissions(r)) {
         const i = this.index.get(p)!;
         bits[i >>> 5]! |= 1 << (i & 31);
       }

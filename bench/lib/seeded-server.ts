@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { AccessSnapshot, check, type WorldInput } from '../../src/access/index.js';
@@ -12,6 +10,7 @@ import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import type { Database } from '../../src/store/schema.js';
 import { createBenchDatabase } from '../scim/postgres-bench-database.js';
+import { spawnListening } from './listening-process.js';
 import { BENCH_WORLD, insertWorld, seedWorld } from './seed-world.js';
 
 export type WorldSizes = NonNullable<Parameters<typeof seedWorld>[0]>;
@@ -92,7 +91,7 @@ export async function startSeededServer(options: SeededServerOptions = {}): Prom
       await store.close();
     }
     const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const child = await spawnServer({
+    const child = await spawnListening(fileURLToPath(new URL('../http/subject-server.ts', import.meta.url)), {
       AX_LOG_LEVEL: 'warn', ...options.env,
       AX_DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', AX_KEY_PEPPER: pepper.toString('hex'),
       ARIZE_DIRECTORY: join(dataDir, 'profiles'),
@@ -182,26 +181,4 @@ async function advanceIdentities(db: Kysely<Database>): Promise<void> {
   for (const table of ['accounts', 'roles', 'users', 'organizations', 'spaces', 'projects', 'role_bindings']) {
     await sql`select setval(pg_get_serial_sequence(${table}, 'id'), (select max(id) from ${sql.table(table)}))`.execute(db);
   }
-}
-
-interface ServerChild { url: string; pid: number; stop(): Promise<void> }
-
-async function spawnServer(env: Record<string, string>): Promise<ServerChild> {
-  const script = fileURLToPath(new URL('../http/subject-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.startsWith('{"url"')) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    void exited.then(() => reject(new Error(`the bench server exited before listening (${script})`)));
-  });
-  return {
-    url,
-    pid: child.pid!,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }

@@ -1,40 +1,12 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ComponentType, type ReactNode } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConsoleSession as Session, Me } from '../../src/client/types.js';
 import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
+import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { ToastProvider } from './components/Toast.js';
-
-/**
- * Every page is its own chunk, fetched when its route is first shown: the first screen loads the shell and one
- * page instead of the whole console.
- */
-function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
-  return lazy(async () => ({ default: await load() }));
-}
-
-const AccessPage = lazyPage(() => import('./pages/AccessPage.js').then((m) => m.AccessPage));
-const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage.js').then((m) => m.ApiKeysPage));
-const AuditLogPage = lazyPage(() => import('./pages/AuditLogPage.js').then((m) => m.AuditLogPage));
-const AuthorizePage = lazyPage(() => import('./pages/AuthorizePage.js').then((m) => m.AuthorizePage));
-const ChangePasswordPage = lazyPage(() => import('./pages/ChangePasswordPage.js').then((m) => m.ChangePasswordPage));
-const CliLoginsPage = lazyPage(() => import('./pages/CliLoginsPage.js').then((m) => m.CliLoginsPage));
-const InvitePage = lazyPage(() => import('./pages/InvitePage.js').then((m) => m.InvitePage));
-const LoginPage = lazyPage(() => import('./pages/LoginPage.js').then((m) => m.LoginPage));
-const NotFoundPage = lazyPage(() => import('./pages/NotFoundPage.js').then((m) => m.NotFoundPage));
-const OrganizationPage = lazyPage(() => import('./pages/OrganizationPage.js').then((m) => m.OrganizationPage));
-const OrganizationsPage = lazyPage(() => import('./pages/OrganizationsPage.js').then((m) => m.OrganizationsPage));
-const ProjectPage = lazyPage(() => import('./pages/ProjectPage.js').then((m) => m.ProjectPage));
-const ProvisioningPage = lazyPage(() => import('./pages/ProvisioningPage.js').then((m) => m.ProvisioningPage));
-const ResetPasswordPage = lazyPage(() => import('./pages/ResetPasswordPage.js').then((m) => m.ResetPasswordPage));
-const RolesPage = lazyPage(() => import('./pages/RolesPage.js').then((m) => m.RolesPage));
-const SingleSignOnPage = lazyPage(() => import('./pages/SingleSignOnPage.js').then((m) => m.SingleSignOnPage));
-const ProviderPage = lazyPage(() => import('./pages/sso/ProviderPage.js').then((m) => m.ProviderPage));
-const SpacePage = lazyPage(() => import('./pages/SpacePage.js').then((m) => m.SpacePage));
-const UsersPage = lazyPage(() => import('./pages/UsersPage.js').then((m) => m.UsersPage));
-
-const HOME = '/settings/api-keys';
+import { AuthorizePage, ChangePasswordPage, HOME, InvitePage, LoginPage, preloadPage, ResetPasswordPage, Routes } from './routes.js';
 
 type State =
   | { kind: 'loading' }
@@ -55,7 +27,9 @@ export function App() {
   const enter = useCallback(async (session: Session) => {
     setCsrfToken(session.csrf_token);
     try {
-      const me = await api.access.me();
+      // The first page is shown with its code in (main.tsx started fetching it): a page that suspends for a moment
+      // keeps React's fallback on screen for 300 ms.
+      const [me] = await Promise.all([api.access.me(), preloadPage(window.location.pathname)]);
       setState({ kind: 'signed-in', session, me });
     } catch (error) {
       setState({ kind: 'failed', error });
@@ -158,7 +132,9 @@ export function App() {
 
   return (
     <ToastProvider>
-      <Suspense fallback={booting}>{content}</Suspense>
+      <PageErrorBoundary>
+        <Suspense fallback={booting}>{content}</Suspense>
+      </PageErrorBoundary>
     </ToastProvider>
   );
 }
@@ -282,35 +258,14 @@ function Shell({ location }: { location: Location }) {
         </nav>
         <main id="main" tabIndex={-1}>
           <AccessProvider key={location.pathname} userId={me.id}>
-            <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
-              <Routes location={location} />
-            </Suspense>
+            <PageErrorBoundary>
+              <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+                <Routes location={location} />
+              </Suspense>
+            </PageErrorBoundary>
           </AccessProvider>
         </main>
       </div>
     </div>
   );
-}
-
-function Routes({ location }: { location: Location }) {
-  const { pathname } = location;
-  let params: Record<string, string> | null;
-  if (pathname === '/settings/api-keys') return <ApiKeysPage />;
-  if (pathname === '/settings/cli-logins') return <CliLoginsPage />;
-  if (pathname === '/settings/single-sign-on') return <SingleSignOnPage />;
-  if (pathname === '/settings/provisioning') return <ProvisioningPage />;
-  if ((params = matchPath('/settings/single-sign-on/new/:protocol', pathname))) return <ProviderPage key="new" protocolSlug={params.protocol ?? ''} />;
-  if ((params = matchPath('/settings/single-sign-on/:protocol/:id', pathname))) {
-    return <ProviderPage key={params.id} protocolSlug={params.protocol ?? ''} id={params.id} />;
-  }
-  if (pathname === '/users') return <UsersPage />;
-  if (pathname === '/organizations') return <OrganizationsPage />;
-  if ((params = matchPath('/organizations/:id', pathname))) return <OrganizationPage id={params.id ?? ''} />;
-  if ((params = matchPath('/spaces/:id', pathname))) return <SpacePage id={params.id ?? ''} />;
-  if ((params = matchPath('/projects/:id', pathname))) return <ProjectPage id={params.id ?? ''} />;
-  if (pathname === '/roles') return <RolesPage />;
-  if (pathname === '/audit-log') return <AuditLogPage />;
-  if (pathname === '/access') return <AccessPage />;
-  if (pathname === '/') return null;
-  return <NotFoundPage />;
 }

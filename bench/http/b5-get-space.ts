@@ -1,0 +1,68 @@
+import { encodeId } from '../../src/domain/ids.js';
+import { alternate, type BenchRow, type MachineInfo } from '../lib/harness.js';
+import type { SeededServer } from '../lib/seeded-server.js';
+import { roundsRow } from './rounds-row.js';
+import { HTTP_ROUNDS } from './settings.js';
+import { type LoadTarget, throughput } from './throughput.js';
+
+export interface GetSpaceBench {
+  machine: MachineInfo;
+  server: SeededServer;
+  /** The bare route and what it does (a fixture of the same bytes, or the server's `pg` read). */
+  peer: LoadTarget & { text: string };
+  /** Adds the SERVICE-key row beside the MEMBER one. */
+  withServiceKey: boolean;
+  idSuffix: string;
+  target: number;
+}
+
+/** GET /v2/spaces/{id} as the principal with `key`: the URL and its Authorization header. */
+export function spaceRequest(server: SeededServer, key: string, spaceId: number): LoadTarget {
+  return { url: `${server.url}/v2/spaces/${encodeId('Space', spaceId)}`, headers: { authorization: `Bearer ${key}` } };
+}
+
+/**
+ * B5: saturation throughput of the authenticated GET /v2/spaces/{id} — key verification, the access check on the
+ * seed world's snapshot, the space read, problem+json handler loaded — with a MEMBER's USER key on the space it
+ * belongs to (and a SERVICE key's bot on its space), beside the bare route, all alternating in each round.
+ */
+export async function benchGetSpace(bench: GetSpaceBench): Promise<BenchRow[]> {
+  const { server } = bench;
+  const member = spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+  const service = spaceRequest(server, server.service.raw, server.service.spaceId);
+  const bytes = await agreeingBodies(member, bench.peer);
+  const serviceBytes = (await fetchBody(service)).length;
+  const runs = await alternate({
+    member: () => throughput(member),
+    ...(bench.withServiceKey ? { service: () => throughput(service) } : {}),
+    bare: () => throughput(bench.peer),
+  } as Record<'member' | 'service' | 'bare', () => Promise<number>>, HTTP_ROUNDS);
+  const world = server.world;
+  const data = `seed world ${world.users.length / 1000}k users, ${world.spaces.length} spaces, ${world.projects.length / 1000}k projects `
+    + `(5 % restricted), ${world.roleBindings.length / 1000}k bindings, ${server.dialect}; server log level warn; `
+    + `answer ${bytes} B on both sides`;
+  const row = (id: string, subject: string, stats: typeof runs.member, extra = '') => roundsRow({
+    id: `${id}${bench.idSuffix}`, subject, peer: bench.peer.text, unit: 'req/s', subjectStats: stats, peerStats: runs.bare,
+    ratio: (s, p) => s / p, target: `≥ ${bench.target}`, pass: (r) => r >= bench.target, machine: bench.machine, data: data + extra,
+  });
+  const rows = [row('B5', `GET /v2/spaces/{id}, MEMBER's USER key, on ${server.dialect}: key verify + check() on the seed world + space read`, runs.member)];
+  if (bench.withServiceKey) {
+    rows.push(row('B5-service', `GET /v2/spaces/{id}, SERVICE key (bot with a space role), on ${server.dialect}`, runs.service,
+      ` (the service key's space answer: ${serviceBytes} B)`));
+  }
+  return rows;
+}
+
+async function fetchBody(target: LoadTarget): Promise<string> {
+  const res = await fetch(target.url, { headers: target.headers });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`GET ${target.url}: ${res.status} ${body.slice(0, 200)}`);
+  return body;
+}
+
+/** The agreement check: subject and peer answer the very same bytes (else the row would compare unlike work). */
+export async function agreeingBodies(subject: LoadTarget, peer: LoadTarget): Promise<number> {
+  const [a, b] = await Promise.all([fetchBody(subject), fetchBody(peer)]);
+  if (a !== b) throw new Error(`the peer ${peer.url} answers other bytes than ${subject.url}:\n${a.slice(0, 300)}\n${b.slice(0, 300)}`);
+  return Buffer.byteLength(a);
+}

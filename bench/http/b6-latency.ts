@@ -1,0 +1,42 @@
+import { alternate, type BenchRow, type MachineInfo, percentile } from '../lib/harness.js';
+import { fixedRateLatencies } from '../lib/latency-client.js';
+import { roundsRow } from './rounds-row.js';
+import { CONNECTIONS, HTTP_ROUNDS, HTTP_SECONDS } from './settings.js';
+import type { LoadTarget } from './throughput.js';
+
+export interface LatencyBench {
+  machine: MachineInfo;
+  subject: LoadTarget & { text: string };
+  peer: LoadTarget & { text: string };
+  /** B5's median of the bare route's req/s: the fixed rate is half of it. */
+  bareMaxRps: number;
+  data: string;
+}
+
+/**
+ * B6: p99 latency of the subject and the bare route, each loaded at the same fixed rate (half of the bare route's
+ * B5 maximum) by an open-loop client timing every request in µs (bench/lib/latency-client.ts).
+ */
+export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<BenchRow> {
+  const rate = Math.round(bench.bareMaxRps / 2);
+  const achieved = { subject: [] as number[], peer: [] as number[] };
+  const p50 = { subject: [] as number[], peer: [] as number[] };
+  const p99At = (side: 'subject' | 'peer') => async () => {
+    const target = bench[side];
+    const result = await fixedRateLatencies({ url: target.url, headers: target.headers, rate, durationMs: HTTP_SECONDS * 1000, connections: CONNECTIONS });
+    if (result.non2xx > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers`);
+    achieved[side].push(result.achievedRate);
+    p50[side].push(percentile(result.latenciesMicros, 50));
+    return percentile(result.latenciesMicros, 99);
+  };
+  const runs = await alternate({ subject: p99At('subject'), peer: p99At('peer') }, HTTP_ROUNDS);
+  const median = (values: number[]) => percentile(values, 50);
+  return roundsRow({
+    id: 'B6', subject: `${bench.subject.text}: p99 at ${rate.toLocaleString('en-US')} req/s`, peer: `${bench.peer.text}: p99 at the same rate`,
+    unit: 'µs', subjectStats: runs.subject, peerStats: runs.peer, ratio: (s, p) => s / p, target: '≤ 2', pass: (r) => r <= 2,
+    machine: bench.machine,
+    data: `${bench.data}; open loop at ${rate.toLocaleString('en-US')} req/s = ½ of the bare route's B5 median, node:http keep-alive, `
+      + `${CONNECTIONS} connections, hrtime per request; answered req/s subject ${Math.round(median(achieved.subject))}, `
+      + `peer ${Math.round(median(achieved.peer))}; p50 subject ${Math.round(median(p50.subject))} µs, peer ${Math.round(median(p50.peer))} µs`,
+  });
+}

@@ -1,0 +1,34 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ListeningProcess, spawnListening } from '../lib/listening-process.js';
+import type { CapturedQuery } from './captured-query.js';
+
+/** What the bare Fastify peer (bare-server.ts) serves. */
+export interface BareServerConfig {
+  /** GET /fixture/<name> answers the object as it is: the subject's own answer, so both send the same bytes. */
+  fixtures: Record<string, unknown>;
+  /** The PostgreSQL peers: the server's own statements run with bare `pg` on the server's database. */
+  postgres?: {
+    url: string;
+    /** GET /pg/space: the server's point read of a space. */
+    spaceRead?: CapturedQuery;
+    /** GET /pg/users: the server's page-1 query of GET /v2/users (limit + 1 rows) and the page's fixed next_cursor. */
+    usersPage?: CapturedQuery & { limit: number; nextCursor: string };
+    /** POST /pg/role-bindings: a binding row and its audit row in one transaction, as this actor. */
+    bindingActorUserId?: number;
+  };
+}
+
+/** The peer process, with its configuration handed over in a temporary file. */
+export async function startBareServer(config: BareServerConfig): Promise<ListeningProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'ax-bench-bare-'));
+  const file = join(dir, 'config.json');
+  await writeFile(file, JSON.stringify(config));
+  try {
+    return await spawnListening(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), { BARE_CONFIG: file });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { settledResidentMegabytes } from './resident-memory.js';
+
+/**
+ * The settled RSS of a Node process that does nothing (`node <execArgv> -e …`): the floor under any Node server.
+ * `execArgv` ['--import', 'tsx'] gives the floor with the TypeScript loader that the bench's server process runs under.
+ */
+export async function idleNodeMegabytes(execArgv: string[] = []): Promise<number> {
+  const child = spawn(process.execPath, [...execArgv, '-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1 << 30)"], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', () => resolve());
+      void exited.then(() => reject(new Error('the idle node process exited')));
+    });
+    return await settledResidentMegabytes(child.pid!);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  }
+}
