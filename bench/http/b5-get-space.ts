@@ -1,8 +1,8 @@
 import { encodeId } from '../../src/domain/ids.js';
-import { alternate, type BenchRow, type MachineInfo } from '../lib/harness.js';
+import type { BenchRow, MachineInfo, Stats } from '../lib/harness.js';
 import type { SeededServer } from '../lib/seeded-server.js';
+import { alternateRuns, type TimedRun } from './alternate-runs.js';
 import { roundsRow } from './rounds-row.js';
-import { HTTP_ROUNDS } from './settings.js';
 import { type LoadTarget, throughput } from './throughput.js';
 
 export interface GetSpaceBench {
@@ -32,22 +32,21 @@ export async function benchGetSpace(bench: GetSpaceBench): Promise<BenchRow[]> {
   const service = spaceRequest(server, server.service.raw, server.service.spaceId);
   const bytes = await agreeingBodies(member, bench.peer);
   const serviceBytes = (await fetchBody(service)).length;
-  const runs = await alternate({
-    member: () => throughput(member),
-    ...(bench.withServiceKey ? { service: () => throughput(service) } : {}),
-    bare: () => throughput(bench.peer),
-  } as Record<'member' | 'service' | 'bare', () => Promise<number>>, HTTP_ROUNDS);
+  const contenders: Record<string, TimedRun> = { member: (s) => throughput(member, s) };
+  if (bench.withServiceKey) contenders.service = (s) => throughput(service, s);
+  contenders.bare = (s) => throughput(bench.peer, s);
+  const runs = await alternateRuns(contenders);
   const world = server.world;
   const data = `seed world ${world.users.length / 1000}k users, ${world.spaces.length} spaces, ${world.projects.length / 1000}k projects `
     + `(5 % restricted), ${world.roleBindings.length / 1000}k bindings, ${server.dialect}; server log level warn; `
     + `answer ${bytes} B on both sides`;
-  const row = (id: string, subject: string, stats: typeof runs.member, extra = '') => roundsRow({
-    id: `${id}${bench.idSuffix}`, subject, peer: bench.peer.text, unit: 'req/s', subjectStats: stats, peerStats: runs.bare,
+  const row = (id: string, subject: string, stats: Stats, extra = '') => roundsRow({
+    id: `${id}${bench.idSuffix}`, subject, peer: bench.peer.text, unit: 'req/s', subjectStats: stats, peerStats: runs.bare!,
     ratio: (s, p) => s / p, target: `≥ ${bench.target}`, pass: (r) => r >= bench.target, machine: bench.machine, data: data + extra,
   });
-  const rows = [row('B5', `GET /v2/spaces/{id}, MEMBER's USER key, on ${server.dialect}: key verify + check() on the seed world + space read`, runs.member)];
+  const rows = [row('B5', `GET /v2/spaces/{id}, MEMBER's USER key, on ${server.dialect}: key verify + check() on the seed world + space read`, runs.member!)];
   if (bench.withServiceKey) {
-    rows.push(row('B5-service', `GET /v2/spaces/{id}, SERVICE key (bot with a space role), on ${server.dialect}`, runs.service,
+    rows.push(row('B5-service', `GET /v2/spaces/{id}, SERVICE key (bot with a space role), on ${server.dialect}`, runs.service!,
       ` (the service key's space answer: ${serviceBytes} B)`));
   }
   return rows;

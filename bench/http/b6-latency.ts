@@ -1,7 +1,8 @@
-import { alternate, type BenchRow, type MachineInfo, percentile } from '../lib/harness.js';
+import { type BenchRow, type MachineInfo, percentile } from '../lib/harness.js';
 import { fixedRateLatencies } from '../lib/latency-client.js';
+import { alternateRuns } from './alternate-runs.js';
 import { roundsRow } from './rounds-row.js';
-import { CONNECTIONS, HTTP_ROUNDS, HTTP_SECONDS } from './settings.js';
+import { CONNECTIONS } from './settings.js';
 import type { LoadTarget } from './throughput.js';
 
 export interface LatencyBench {
@@ -21,16 +22,17 @@ export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<Be
   const rate = Math.round(bench.bareMaxRps / 2);
   const achieved = { subject: [] as number[], peer: [] as number[] };
   const p50 = { subject: [] as number[], peer: [] as number[] };
-  const p99At = (side: 'subject' | 'peer') => async () => {
+  const p99At = (side: 'subject' | 'peer') => async (seconds: number) => {
     const target = bench[side];
-    const result = await fixedRateLatencies({ url: target.url, headers: target.headers, rate, durationMs: HTTP_SECONDS * 1000, connections: CONNECTIONS });
+    const result = await fixedRateLatencies({ url: target.url, headers: target.headers, rate, durationMs: seconds * 1000, connections: CONNECTIONS });
     if (result.non2xx > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers`);
     achieved[side].push(result.achievedRate);
     p50[side].push(percentile(result.latenciesMicros, 50));
     return percentile(result.latenciesMicros, 99);
   };
-  const runs = await alternate({ subject: p99At('subject'), peer: p99At('peer') }, HTTP_ROUNDS);
-  const median = (values: number[]) => percentile(values, 50);
+  const runs = await alternateRuns({ subject: p99At('subject'), peer: p99At('peer') });
+  // Each side's first run was its warm-up.
+  const median = (values: number[]) => percentile(values.slice(1), 50);
   return roundsRow({
     id: 'B6', subject: `${bench.subject.text}: p99 at ${rate.toLocaleString('en-US')} req/s`, peer: `${bench.peer.text}: p99 at the same rate`,
     unit: 'µs', subjectStats: runs.subject, peerStats: runs.peer, ratio: (s, p) => s / p, target: '≤ 2', pass: (r) => r <= 2,

@@ -1,8 +1,8 @@
-import { alternate, type BenchRow, type MachineInfo } from '../lib/harness.js';
+import type { BenchRow, MachineInfo } from '../lib/harness.js';
 import type { SeededServer } from '../lib/seeded-server.js';
 import { agreeingBodies } from './b5-get-space.js';
+import { alternateRuns } from './alternate-runs.js';
 import { roundsRow } from './rounds-row.js';
-import { HTTP_ROUNDS } from './settings.js';
 import { type LoadTarget, throughput } from './throughput.js';
 
 export const PAGE_SIZE = 100;
@@ -31,11 +31,11 @@ export async function benchUsersList(bench: UsersListBench): Promise<BenchRow[]>
   const pageOne = usersPageOne(bench.server);
   const pageDeep = { ...pageOne, url: await deepPageUrl(pageOne) };
   const bytes = await agreeingBodies(pageOne, bench.peer);
-  const runs = await alternate({
-    pageOne: () => throughput(pageOne),
-    pageDeep: () => throughput(pageDeep),
-    bare: () => throughput(bench.peer),
-  }, HTTP_ROUNDS);
+  const runs = await alternateRuns({
+    pageOne: (s) => throughput(pageOne, s),
+    pageDeep: (s) => throughput(pageDeep, s),
+    bare: (s) => throughput(bench.peer, s),
+  });
   const { server } = bench;
   const listed = server.world.users.filter((u) => !u.isBot).length;
   const data = `${(server.world.users.length / 1000).toFixed(0)}k users (${listed.toLocaleString('en-US')} listed: bots are not), `

@@ -1,10 +1,10 @@
 import { AccessSnapshot, canGrant, check } from '../../src/access/index.js';
-import { alternate, type BenchRow, type MachineInfo } from '../lib/harness.js';
+import type { BenchRow, MachineInfo } from '../lib/harness.js';
 import type { SeededServer } from '../lib/seeded-server.js';
 import { bindingBody, BindingTargets } from './binding-targets.js';
+import { alternateRuns, type TimedRun } from './alternate-runs.js';
 import { RawSqliteBindingInsert } from './raw-sqlite-binding-insert.js';
 import { roundsRow } from './rounds-row.js';
-import { HTTP_ROUNDS, HTTP_SECONDS } from './settings.js';
 import { throughput } from './throughput.js';
 
 const READ_ONLY_ROLE_ID = 3; // seedWorld's predefined READ_ONLY
@@ -40,21 +40,21 @@ export async function benchRoleBindingWrites(bench: RoleBindingWritesBench): Pro
     return bindingBody(userId, READ_ONLY_ROLE_ID, spaceId);
   };
   const headers = { authorization: `Bearer ${actor.raw}` };
-  const subject = () => throughput({ url: `${server.url}/v2/role-bindings`, headers, body: nextBody(subjectTargets) });
-  let peer: () => Promise<number>;
+  const subject: TimedRun = (seconds) => throughput({ url: `${server.url}/v2/role-bindings`, headers, body: nextBody(subjectTargets) }, seconds);
+  let peer: TimedRun;
   let peerText: string;
   let raw: RawSqliteBindingInsert | undefined;
   if (bench.peerUrl === undefined) {
     raw = new RawSqliteBindingInsert(server.sqliteFile!, READ_ONLY_ROLE_ID, actor.userId, peerTargets);
-    peer = async () => raw!.rate(HTTP_SECONDS);
+    peer = async (seconds) => raw!.rate(seconds);
     peerText = 'the same 2 rows (binding + audit) in one better-sqlite3 transaction, in-process, same file and pragmas (WAL, synchronous NORMAL)';
   } else {
     const url = bench.peerUrl;
-    peer = () => throughput({ url, body: nextBody(peerTargets) });
+    peer = (seconds) => throughput({ url, body: nextBody(peerTargets) }, seconds);
     peerText = 'bare Fastify route inserting the same 2 rows (binding + audit) in one `pg` transaction, same pool size (10)';
   }
   try {
-    const runs = await alternate({ subject, peer }, HTTP_ROUNDS);
+    const runs = await alternateRuns({ subject, peer });
     return roundsRow({
       id: `B8${bench.idSuffix}`, subject: `POST /v2/role-bindings on ${server.dialect} (binding + audit row, one transaction), organization ADMIN's USER key`,
       peer: peerText, unit: 'ops/s', subjectStats: runs.subject, peerStats: runs.peer, ratio: (s, p) => s / p,

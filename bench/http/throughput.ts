@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { CONNECTIONS, HTTP_SECONDS } from './settings.js';
+import { CONNECTIONS } from './settings.js';
 
 export interface LoadTarget {
   url: string;
@@ -9,7 +9,7 @@ export interface LoadTarget {
 }
 
 /** Requests per second answered by `target` under autocannon (-c 64 -p 1) for one run; any non-2xx answer fails the bench. */
-export async function throughput(target: LoadTarget, seconds = HTTP_SECONDS): Promise<number> {
+export async function throughput(target: LoadTarget, seconds: number): Promise<number> {
   const headers = { ...target.headers, ...(target.body ? { 'content-type': 'application/json' } : {}) };
   const body = target.body;
   const result = await autocannon({
