@@ -15,11 +15,11 @@ export interface CasbinHolder {
 }
 
 /**
- * Starts casbin-holder.ts on plain `node --expose-gc`, like the server's built code without a TypeScript loader in
+ * Starts casbin-holder.ts on plain `node` (with `env` added to its environment), like the server's built code without a TypeScript loader in
  * its RSS: bundled with casbin into one CommonJS file first (CommonJS because casbin requires Node built-ins, which
  * an ES module bundle cannot). Resolves once casbin holds the world's bindings.
  */
-export async function startCasbinHolder(sizes: WorldSizes): Promise<CasbinHolder> {
+export async function startCasbinHolder(sizes: WorldSizes, env: Record<string, string> = {}): Promise<CasbinHolder> {
   const dir = await mkdtemp(join(tmpdir(), 'ax-bench-casbin-'));
   const file = join(dir, 'casbin-holder.cjs');
   await build({
@@ -27,7 +27,9 @@ export async function startCasbinHolder(sizes: WorldSizes): Promise<CasbinHolder
     bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile: file, logLevel: 'warning',
   });
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--expose-gc', file, JSON.stringify(sizes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [file, JSON.stringify(sizes)], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGTERM');

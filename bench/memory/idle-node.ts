@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { settledResidentMegabytes } from './resident-memory.js';
+import { quietResidentMegabytes } from './resident-memory.js';
 
 /**
- * The settled RSS of a Node process that does nothing (`node <execArgv> -e …`): the floor under any Node server.
+ * The RSS of a Node process that does nothing (`node <execArgv> -e …`): the floor under any Node server.
  * `execArgv` ['--import', 'tsx'] gives the floor with the TypeScript loader that the bench's server process runs under.
  */
 export async function idleNodeMegabytes(execArgv: string[] = []): Promise<number> {
@@ -16,7 +16,7 @@ export async function idleNodeMegabytes(execArgv: string[] = []): Promise<number
       createInterface({ input: child.stdout }).once('line', () => resolve());
       void exited.then(() => reject(new Error('the idle node process exited')));
     });
-    return await settledResidentMegabytes(child.pid!);
+    return await quietResidentMegabytes(child.pid!);
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RemoteGc } from './remote-gc.js';
 
 const MB = 1024 * 1024;
+/**
+ * V8's memory reducer runs its compacting collections and hands pages back 8–30 s after a process goes quiet: an
+ * idle server read 193 MB right after a forced collection and 132 MB 30 s later, then stayed there.
+ */
+const QUIET_MS = 32_000;
 
 /** A process's resident set size (VmRSS in /proc/<pid>/status), in MB. */
 export function residentMegabytes(pid: number): number {
@@ -11,18 +17,27 @@ export function residentMegabytes(pid: number): number {
 }
 
 /**
- * The RSS of another process once it has settled: read every `intervalMs` until three readings in a row are within
- * 1 % of each other (V8's memory reducer shrinks the heap a few seconds after a load goes quiet, and a forced
- * collection is not possible from outside), or `maxMs` passed; the last reading.
+ * The RSS of a process left alone for `quietMs`, then until three readings 1 s apart agree within 1 % (at most
+ * 10 s more); the last reading, in MB.
  */
-export async function settledResidentMegabytes(pid: number, intervalMs = 500, maxMs = 15_000): Promise<number> {
+export async function quietResidentMegabytes(pid: number, quietMs = QUIET_MS): Promise<number> {
+  await sleep(quietMs);
   const readings = [residentMegabytes(pid)];
-  const until = Date.now() + maxMs;
-  while (Date.now() < until) {
-    await sleep(intervalMs);
-    readings.push(residentMegabytes(pid));
+  for (let extra = 0; extra < 10; extra++) {
     const last = readings.slice(-3);
     if (last.length === 3 && (Math.max(...last) - Math.min(...last)) / Math.max(...last) <= 0.01) break;
+    await sleep(1_000);
+    readings.push(residentMegabytes(pid));
   }
   return readings.at(-1)!;
+}
+
+/**
+ * The RSS of a process started with `gc.env` as it is now, and after full collections and a quiet spell
+ * (quietResidentMegabytes), in MB.
+ */
+export async function residentBeforeAndAfterGc(pid: number, gc: RemoteGc): Promise<{ now: number; collected: number }> {
+  const now = residentMegabytes(pid);
+  await gc.collect(pid);
+  return { now, collected: await quietResidentMegabytes(pid) };
 }
