@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
 import { AccessCache } from '../services/access-cache.js';
+import { ResourceRowCache } from '../services/resource-row-cache.js';
 import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
 import type { ServiceDeps } from '../services/service-deps.js';
 import { startLoginSweeper } from '../services/sso/login-completion.js';
@@ -35,10 +36,12 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
     await keys.loadImportedKeys();
     const access = new AccessCache(store.db);
+    const rows = new ResourceRowCache();
     const scimTokens = new ScimTokenVerifier(new ScimTokenRecords(store.db), secrets.keyPepper, clock);
-    const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); };
+    const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); rows.invalidateAll(); };
     const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
     changes.subscribe((change) => {
+      rows.invalidate(change.accountId);
       if (change.access) access.apply(change.accountId, change.access);
       else access.invalidate(change.accountId);
       for (const id of change.keyPublicIds ?? []) keys.invalidateKey(id);
@@ -49,7 +52,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
     const context: AppContext = {
-      config, log, store, secrets, keys, scimTokens, access, mailer, changes,
+      config, log, store, secrets, keys, scimTokens, access, rows, mailer, changes,
       clock: systemClock,
       authLimits: new AuthLimits(config, clock),
       async close() {

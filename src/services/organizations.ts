@@ -32,7 +32,7 @@ export async function getOrganization(ctx: ServiceDeps, principal: Principal, or
   const id = decodeId('Organization', orgId, 'org_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'ORGANIZATION', id });
-  const row = await forAccount(ctx.store.db, principal.accountId).organizations.find(id);
+  const row = await ctx.rows.read(principal.accountId, `organization:${id}`, () => forAccount(ctx.store.db, principal.accountId).organizations.find(id));
   if (!row) throw notFound('organization');
   return row;
 }

@@ -49,7 +49,7 @@ export async function getProject(ctx: ServiceDeps, principal: Principal, project
   const id = decodeId('Project', projectId, 'project_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'PROJECT', id });
-  const row = await forAccount(ctx.store.db, principal.accountId).projects.find(id);
+  const row = await ctx.rows.read(principal.accountId, `project:${id}`, () => forAccount(ctx.store.db, principal.accountId).projects.find(id));
   if (!row) throw notFound('project');
   return row;
 }

@@ -7,6 +7,7 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import type { Store } from '../store/database.js';
 import type { ServerSecrets } from '../store/server-settings.js';
 import type { AccessCache } from './access-cache.js';
+import type { ResourceRowCache } from './resource-row-cache.js';
 import type { ScimTokenVerifier } from './scim/scim-token-verifier.js';
 
 /** The settings the use cases decide by (the process's configuration has them, among others). */
@@ -36,6 +37,8 @@ export interface ServiceDeps {
   /** Directories' SCIM tokens, verified and cached like API keys. */
   scimTokens: ScimTokenVerifier;
   access: AccessCache;
+  /** Organization, space and project rows read by id, dropped with each change to their account. */
+  rows: ResourceRowCache;
   mailer: Mailer;
   changes: ChangeFeed;
   /** The time, for everything that measures it (tests replace it with a clock they move). */

@@ -46,7 +46,7 @@ export async function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: 
   const id = decodeId('Space', spaceId, 'space_id');
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'SPACE', id });
-  const row = await forAccount(ctx.store.db, principal.accountId).spaces.find(id);
+  const row = await ctx.rows.read(principal.accountId, `space:${id}`, () => forAccount(ctx.store.db, principal.accountId).spaces.find(id));
   if (!row) throw notFound('space');
   return row;
 }
