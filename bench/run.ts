@@ -1,18 +1,23 @@
-// `npm run bench`: every row of ../shared/bench-plan.md that the project implements, each beside its peer in
-// this one run; prints a table and writes bench/results.json. Targets are reported (PASS/MISS), never asserted.
-// BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list picks groups (`npm run bench -- --small`: the SCIM rows on
-// 1,000 users, B13-scim-list on 10,000); DATABASE_URL adds the PostgreSQL rows (B11, B13-scim-list's PostgreSQL half).
+// `npm run bench`: every benchmark row the project implements, each beside its peer in this one run; prints a table
+// and writes bench/results.json. Targets are reported (PASS/MISS), never asserted. Needs `npm run build` first.
+// BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console picks groups (`npm run bench --
+// --small`: the SCIM rows on 1,000 users, B13-scim-list on 10,000, B10/B12 on smaller worlds). DATABASE_URL adds the
+// PostgreSQL rows (B5-pg, B7-pg, B7b-pg, B8-pg, B11, B13-scim-list's PostgreSQL half). Knobs: BENCH_HTTP_SECONDS and
+// BENCH_HTTP_ROUNDS (B5–B8), BENCH_CONSOLE_ROUNDS (B14-console).
 import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
 import { runCliBenches } from './cli/index.js';
+import { runConsoleBenches } from './console/index.js';
+import { runGrowthBenches } from './growth/index.js';
 import { runHttpBenches } from './http/index.js';
 import { runKeyBenches } from './keys/index.js';
+import { runMemoryBenches } from './memory/index.js';
 import { runRevocationBench } from './keys/b11-revocation.js';
 import { runRoleMappingBenches } from './role-mapping/index.js';
 import { runScimBenches, runScimListBenches } from './scim/index.js';
 import type { BenchRow } from './lib/harness.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim,scim-list').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console').split(','));
 const rows: BenchRow[] = [];
 
 function format(n: number | null): string {
@@ -35,6 +40,9 @@ await group('http', runHttpBenches);
 await group('cli', runCliBenches);
 await group('scim', runScimBenches);
 await group('scim-list', runScimListBenches);
+await group('memory', runMemoryBenches);
+await group('growth', runGrowthBenches);
+await group('console', runConsoleBenches);
 
 const table = rows.map((r) => ({
   id: r.id, subject: r.subject, peer: r.peer, unit: r.unit,
