@@ -13,7 +13,8 @@ class Placeholder {
  * `spaces.find`), and the hot `GET` of one resource pays it on every request.
  *
  * `build` must give a query whose shape does not depend on its arguments: it is called once with placeholders, and
- * each argument must reach the query as a bound value (`where('id', '=', id)`), never as SQL or an `in` list.
+ * each argument must reach the query as a bound value (`where('id', '=', id)`, once or more), never as SQL or an
+ * `in` list.
  *
  * @example
  * const byId = new PreparedQuery((db, accountId: number, id: number) =>
@@ -41,10 +42,8 @@ export class PreparedQuery<Row, Args extends readonly unknown[]> {
     if (!compiled) {
       const placeholders = Array.from({ length: arity }, (_, i) => new Placeholder(i)) as unknown as Args;
       compiled = this.build(db, ...placeholders).compile();
-      const bound = compiled.parameters.filter((p): p is Placeholder => p instanceof Placeholder).map((p) => p.index).sort((a, b) => a - b);
-      if (bound.length !== arity || bound.some((index, i) => index !== i)) {
-        throw new Error(`a prepared query must bind each of its ${arity} arguments once as a value: ${compiled.sql}`);
-      }
+      const bound = new Set(compiled.parameters.filter((p): p is Placeholder => p instanceof Placeholder).map((p) => p.index));
+      if (bound.size !== arity) throw new Error(`a prepared query must bind each of its ${arity} arguments as a value: ${compiled.sql}`);
       this.#compiled.set(dialect, compiled);
     }
     return compiled;

@@ -53,8 +53,8 @@ describe('PreparedQuery', () => {
     });
   });
 
-  it('refuses a query that does not bind each argument once as a value', async () => {
+  it('refuses a query that does not bind each of its arguments as a value', async () => {
     const ignoresOne = new PreparedQuery((db, accountId: number, _unused: number) => db.selectFrom('spaces').select('id').where('account_id', '=', accountId));
-    await expect(ignoresOne.all(store.db, 1, 2)).rejects.toThrow(/must bind each of its 2 arguments once/);
+    await expect(ignoresOne.all(store.db, 1, 2)).rejects.toThrow(/must bind each of its 2 arguments as a value/);
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLogRow, Database } from '../schema.js';
+import { PreparedQuery } from '../prepared-query.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
@@ -12,22 +13,20 @@ export interface AuditEntry {
   at: string;
 }
 
+/** Written by every change: compiled once (see PreparedQuery). */
+const mutationRow = new PreparedQuery((
+  db, accountId: number, userId: number | null, ip: string, operation: string, text: string | null, variables: string | null, at: string,
+) => db.insertInto('audit_logs').values({
+  account_id: accountId, user_id: userId, ip, operation_type: 'MUTATION', operation_name: operation, operation_text: text, variables, created_at: at,
+}));
+
 /** One account's audit log: the one writer of its rows, and its reader. */
 export class AuditLogRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
 
   /** The audit row of a change; written inside the change's transaction, so both land or neither does. */
   async recordMutation(entry: AuditEntry): Promise<void> {
-    await this.db.insertInto('audit_logs').values({
-      account_id: this.accountId,
-      user_id: entry.userId,
-      ip: entry.ip,
-      operation_type: 'MUTATION',
-      operation_name: entry.operation,
-      operation_text: entry.text ?? null,
-      variables: entry.variables ?? null,
-      created_at: entry.at,
-    }).execute();
+    await mutationRow.all(this.db, this.accountId, entry.userId, entry.ip, entry.operation, entry.text ?? null, entry.variables ?? null, entry.at);
   }
 
   /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */

@@ -1,11 +1,20 @@
 import type { Kysely } from 'kysely';
 import { sourceProtocol } from '../grant-provenance.js';
 import type { Database, IdentityProtocol, RoleBindingRow } from '../schema.js';
+import { PreparedQuery } from '../prepared-query.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
 
 /** A binding as it is read: with the protocol of the identity provider that wrote it (null when MANUAL). */
 export type ProvenancedBindingRow = RoleBindingRow & { source_idp_protocol: IdentityProtocol | null };
+
+/** Written by every binding a person or a sync creates: compiled once (see PreparedQuery). */
+const newBinding = new PreparedQuery((
+  db, accountId: number, userId: number, roleId: number, resourceType: BindingResourceType, spaceId: number | null, projectId: number | null, now: string,
+) => db.insertInto('role_bindings').values({
+  account_id: accountId, user_id: userId, role_id: roleId, resource_type: resourceType, space_id: spaceId, project_id: projectId,
+  created_at: now, updated_at: now,
+}).returningAll());
 
 /** One account's role bindings: every query is filtered by the account it was made for. */
 export class RoleBindingRepository {
@@ -35,13 +44,12 @@ export class RoleBindingRepository {
     return this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id')).where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
   }
 
-  create(values: { userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string }): Promise<RoleBindingRow> {
+  async create(values: { userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string }): Promise<RoleBindingRow> {
     const { resource } = values;
-    return this.db.insertInto('role_bindings').values({
-      account_id: this.accountId, user_id: values.userId, role_id: values.roleId, resource_type: resource.type,
-      space_id: resource.type === 'SPACE' ? resource.id : null, project_id: resource.type === 'PROJECT' ? resource.id : null,
-      created_at: values.now, updated_at: values.now,
-    }).returningAll().executeTakeFirstOrThrow();
+    const row = await newBinding.first(this.db, this.accountId, values.userId, values.roleId, resource.type,
+      resource.type === 'SPACE' ? resource.id : null, resource.type === 'PROJECT' ? resource.id : null, values.now);
+    if (!row) throw new Error('inserting a role binding returned no row');
+    return row;
   }
 
   /** The changed row, or undefined when the account has no such binding; an admin's change makes it MANUAL. */

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PredefinedRoleKey } from '../../domain/predefined-roles.js';
 import type { Database, RoleRow } from '../schema.js';
+import { PreparedQuery } from '../prepared-query.js';
 
 /** The memberships and bindings that grant a role. */
 export interface RoleUses {
@@ -8,6 +9,10 @@ export interface RoleUses {
   organizationMemberships: { id: number; user_id: number; organization_id: number }[];
   spaceMemberships: { id: number; user_id: number; space_id: number }[];
 }
+
+/** Read by every grant (a binding, a membership): compiled once (see PreparedQuery). */
+const roleById = new PreparedQuery((db, accountId: number, id: number) =>
+  db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', accountId));
 
 /** One account's roles: every query is filtered by the account it was made for. */
 export class RoleRepository {
@@ -22,7 +27,7 @@ export class RoleRepository {
   }
 
   find(id: number): Promise<RoleRow | undefined> {
-    return this.db.selectFrom('roles').selectAll().where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return roleById.first(this.db, this.accountId, id);
   }
 
   findPredefined(key: PredefinedRoleKey): Promise<RoleRow | undefined> {

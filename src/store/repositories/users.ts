@@ -2,6 +2,7 @@ import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import { isPostgres } from '../dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
+import { PreparedQuery } from '../prepared-query.js';
 
 /** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
 export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at' | 'deactivated_at'>;
@@ -40,6 +41,17 @@ function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string)
     .where('api_keys.status', '=', 'ACTIVE')
     .where((k) => k.or([k('api_keys.expires_at', 'is', null), k('api_keys.expires_at', '>', now)])));
 }
+
+/** Read by every grant and user change: compiled once (see PreparedQuery). */
+const liveUserById = new PreparedQuery((db, accountId: number, id: number) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null));
+
+/** Read by every grant an organization admin makes: compiled once (see PreparedQuery). */
+const sharedOrganization = new PreparedQuery((db, accountId: number, userId: number, otherId: number) =>
+  db.selectFrom('organization_memberships as theirs')
+    .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
+    .select('theirs.id').where('theirs.user_id', '=', userId).where('mine.user_id', '=', otherId)
+    .where('theirs.account_id', '=', accountId).limit(1));
 
 /** One account's users: every query is filtered by the account it was made for. */
 export class UserRepository {
@@ -89,8 +101,7 @@ export class UserRepository {
 
   /** The live (not deleted) user row. */
   findLive(id: number): Promise<UserRow | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', this.accountId)
-      .where('deleted_at', 'is', null).executeTakeFirst();
+    return liveUserById.first(this.db, this.accountId, id);
   }
 
   /** Of these ids, the live humans and the live bots one of whose keys works at `now`. */
@@ -110,11 +121,7 @@ export class UserRepository {
 
   /** The two users are members of one organization. */
   async shareAnOrganization(userId: number, otherId: number): Promise<boolean> {
-    const shared = await this.db.selectFrom('organization_memberships as theirs')
-      .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
-      .select('theirs.id').where('theirs.user_id', '=', userId).where('mine.user_id', '=', otherId)
-      .where('theirs.account_id', '=', this.accountId).limit(1).executeTakeFirst();
-    return shared !== undefined;
+    return (await sharedOrganization.first(this.db, this.accountId, userId, otherId)) !== undefined;
   }
 
   /** A deleted human user had this email: deletion is terminal, so it cannot be invited again. */
