@@ -31,9 +31,10 @@ interface Account extends BulkSeededServer {
 /**
  * B12, cost growth: accounts of 1k, 10k and 100k users (10k, 100k and 1M role bindings; 10 orgs, 1k spaces, 10k
  * projects at every size) side by side, each its own real server (dist/, SQLite). Per size: loadWorld +
- * AccessSnapshot.build from the server's database (in this process, sizes alternating), the server's RSS after a full GC,
- * check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key
- * (one request at a time, sizes alternating by round). `BENCH_ONLY=growth npm run bench` runs it alone.
+ * AccessSnapshot.build from the server's database (in this process, sizes alternating), the server's RSS after forced
+ * full GCs and a quiet spell, check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99
+ * with a MEMBER's key (one request at a time, sizes alternating by round). `BENCH_ONLY=growth npm run bench` runs it
+ * alone; `--small` on 1k and 10k users.
  */
 export async function runGrowthBenches(): Promise<BenchRow[]> {
   const users = process.argv.includes('--small') ? SMALL_USERS : FULL_USERS;
@@ -44,7 +45,9 @@ export async function runGrowthBenches(): Promise<BenchRow[]> {
     for (const n of users) {
       const seeded = await startBulkSeededServer({ sizes: { ...BENCH_WORLD, users: n, bindings: n * 10 }, extraKeys: n / 5, env: gc.env });
       const store = openStore({ dataDir: dirname(seeded.server.sqliteFile!) });
-      accounts.push({ ...seeded, users: n, store, firstRequestMs: await warmAccessSnapshot(seeded.server) });
+      const account = { ...seeded, users: n, store, firstRequestMs: 0 };
+      accounts.push(account);
+      account.firstRequestMs = await warmAccessSnapshot(seeded.server);
     }
     return await measure(accounts, gc, started);
   } finally {
