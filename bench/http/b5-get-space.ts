@@ -23,8 +23,9 @@ export function spaceRequest(server: SeededServer, key: string, spaceId: number)
 
 /**
  * B5: saturation throughput of the authenticated GET /v2/spaces/{id} — key verification, the access check on the
- * seed world's snapshot, the space read, problem+json handler loaded — with a MEMBER's USER key on the space it
- * belongs to (and a SERVICE key's bot on its space), beside the bare route, all alternating in each round.
+ * seed world's snapshot, the space row (from the process's row cache after the first read: ResourceRowCache), the
+ * problem+json handler loaded — with a MEMBER's USER key on the space it belongs to (and a SERVICE key's bot on its
+ * space), beside the bare route, all alternating in each round. The PostgreSQL peer reads the row on every request.
  */
 export async function benchGetSpace(bench: GetSpaceBench): Promise<BenchRow[]> {
   const { server } = bench;
@@ -44,7 +45,7 @@ export async function benchGetSpace(bench: GetSpaceBench): Promise<BenchRow[]> {
     id: `${id}${bench.idSuffix}`, subject, peer: bench.peer.text, unit: 'req/s', subjectStats: stats, peerStats: runs.bare!,
     ratio: (s, p) => s / p, target: `≥ ${bench.target}`, pass: (r) => r >= bench.target, machine: bench.machine, data: data + extra,
   });
-  const rows = [row('B5', `GET /v2/spaces/{id}, MEMBER's USER key, on ${server.dialect}: key verify + check() on the seed world + space read`, runs.member!)];
+  const rows = [row('B5', `GET /v2/spaces/{id}, MEMBER's USER key, on ${server.dialect}: key verify + check() on the seed world + space row (kept by the process after its first read)`, runs.member!)];
   if (bench.withServiceKey) {
     rows.push(row('B5-service', `GET /v2/spaces/{id}, SERVICE key (bot with a space role), on ${server.dialect}`, runs.service!,
       ` (the service key's space answer: ${serviceBytes} B)`));
