@@ -5,7 +5,8 @@ import {
 } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
 import {
-  cellKey, ORGANIZATION_CELL, PROJECT_CELL, SPACE_CELL, type AccessSnapshot, type ProjectEntry, type SpaceEntry, type UserEntry,
+  cellBits, ORGANIZATION_CELL, PROJECT_CELL, PUBLIC_SPACES_CELL, SPACE_CELL, type AccessSnapshot, type ProjectEntry, type SpaceEntry,
+  type UserEntry,
 } from './snapshot.js';
 
 /**
@@ -28,8 +29,7 @@ export function check(s: AccessSnapshot, userId: number, permission: Permission,
     case 'ORGANIZATION': {
       if (!s.organizations.has(resource.id)) return false;
       if (u.role === 'ADMIN') return true;
-      const cell = u.cells.get(cellKey(ORGANIZATION_CELL, resource.id));
-      return cell !== undefined && (hasBit(cell.bits, i) || hasBit(cell.publicSpaceBits, i));
+      return hasBit(cellBits(u, ORGANIZATION_CELL, resource.id), i) || hasBit(cellBits(u, PUBLIC_SPACES_CELL, resource.id), i);
     }
     case 'SPACE': {
       const sp = s.spaces.get(resource.id);
@@ -39,7 +39,7 @@ export function check(s: AccessSnapshot, userId: number, permission: Permission,
     case 'PROJECT': {
       const p = s.projects.get(resource.id);
       if (p === undefined) return false;
-      if (hasBit(u.cells.get(cellKey(PROJECT_CELL, p.id))?.bits, i)) return true;
+      if (hasBit(cellBits(u, PROJECT_CELL, p.id), i)) return true;
       const sp = s.spaces.get(p.spaceId)!;
       if (p.restricted) return hasBit(MANAGEMENT_BITS, i) && isAdminAbove(u, sp);
       return u.role === 'ADMIN' || spaceGrants(u, sp, i);
@@ -88,15 +88,14 @@ export function effectiveBits(
   if (u.role === 'ADMIN' && resource.type !== 'PROJECT') return ALL_BITS;
   const out = emptyBits();
   if (resource.type === 'ORGANIZATION') {
-    const cell = u.cells.get(cellKey(ORGANIZATION_CELL, resource.id));
-    orInto(out, cell?.bits);
-    orInto(out, cell?.publicSpaceBits);
+    orInto(out, cellBits(u, ORGANIZATION_CELL, resource.id));
+    orInto(out, cellBits(u, PUBLIC_SPACES_CELL, resource.id));
     return out;
   }
   let sp: SpaceEntry;
   if (resource.type === 'PROJECT') {
     const p: ProjectEntry = s.projects.get(resource.id)!;
-    orInto(out, u.cells.get(cellKey(PROJECT_CELL, p.id))?.bits);
+    orInto(out, cellBits(u, PROJECT_CELL, p.id));
     sp = s.spaces.get(p.spaceId)!;
     if (p.restricted && !ignoreRestriction) {
       if (isAdminAbove(u, sp)) orInto(out, MANAGEMENT_BITS);
@@ -106,22 +105,21 @@ export function effectiveBits(
     sp = s.spaces.get(resource.id)!;
   }
   if (u.role === 'ADMIN') return ALL_BITS;
-  const organization = u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId));
-  orInto(out, u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits);
-  orInto(out, organization?.bits);
-  if (!sp.isPrivate) orInto(out, organization?.publicSpaceBits);
+  orInto(out, cellBits(u, SPACE_CELL, sp.id));
+  orInto(out, cellBits(u, ORGANIZATION_CELL, sp.organizationId));
+  if (!sp.isPrivate) orInto(out, cellBits(u, PUBLIC_SPACES_CELL, sp.organizationId));
   return out;
 }
 
 function spaceGrants(u: UserEntry, sp: SpaceEntry, i: number): boolean {
-  if (hasBit(u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits, i)) return true;
-  const organization = u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId));
-  return organization !== undefined && (hasBit(organization.bits, i) || (!sp.isPrivate && hasBit(organization.publicSpaceBits, i)));
+  return hasBit(cellBits(u, SPACE_CELL, sp.id), i)
+    || hasBit(cellBits(u, ORGANIZATION_CELL, sp.organizationId), i)
+    || (!sp.isPrivate && hasBit(cellBits(u, PUBLIC_SPACES_CELL, sp.organizationId), i));
 }
 
 /** @internal Account ADMIN, or the predefined ADMIN role on the space's organization or on the space. */
 export function isAdminAbove(u: UserEntry, sp: SpaceEntry): boolean {
   return u.role === 'ADMIN'
-    || hasBit(u.cells.get(cellKey(ORGANIZATION_CELL, sp.organizationId))?.bits, ADMIN_MARK)
-    || hasBit(u.cells.get(cellKey(SPACE_CELL, sp.id))?.bits, ADMIN_MARK);
+    || hasBit(cellBits(u, ORGANIZATION_CELL, sp.organizationId), ADMIN_MARK)
+    || hasBit(cellBits(u, SPACE_CELL, sp.id), ADMIN_MARK);
 }

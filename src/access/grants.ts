@@ -4,7 +4,9 @@ import {
 } from './grant-rules.js';
 import { ADMIN_MARK, ALL_BITS, andBits, EMPTY_BITS, hasBit, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
-import { cellKey, ORGANIZATION_CELL, PROJECT_CELL, SPACE_CELL, type AccessSnapshot, type SpaceEntry, type UserEntry } from './snapshot.js';
+import {
+  cellKey, membershipRoleOf, ORGANIZATION_CELL, PROJECT_CELL, SPACE_CELL, type AccessSnapshot, type SpaceEntry, type UserEntry,
+} from './snapshot.js';
 
 type GrantSource = 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING';
 
@@ -41,9 +43,9 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
   const sp = s.spaces.get(project?.spaceId ?? resource.id)!;
   organizationGrants(s, u, sp.organizationId, sp, out);
   const spaceRef: ResourceRef = { type: 'SPACE', id: sp.id };
-  const spaceCell = u.cells.get(cellKey(SPACE_CELL, sp.id));
-  if (spaceCell?.membershipRoleId !== undefined) roleGrant(s, 'SPACE_MEMBERSHIP', spaceRef, spaceCell.membershipRoleId, undefined, out);
-  bindingGrants(s, 'SPACE_BINDING', spaceRef, spaceCell?.bindings, out);
+  const spaceRoleId = membershipRoleOf(u, SPACE_CELL, sp.id);
+  if (spaceRoleId !== undefined) roleGrant(s, 'SPACE_MEMBERSHIP', spaceRef, spaceRoleId, undefined, out);
+  bindingGrants(s, 'SPACE_BINDING', spaceRef, s.bindingsIn(u, cellKey(SPACE_CELL, sp.id)), out);
   if (project === undefined) return out;
   if (project.restricted) {
     for (const g of out) {
@@ -51,7 +53,7 @@ export function grantsOn(s: AccessSnapshot, u: UserEntry, resource: ResourceRef)
     }
   }
   const projectRef: ResourceRef = { type: 'PROJECT', id: project.id };
-  bindingGrants(s, 'PROJECT_BINDING', projectRef, u.cells.get(cellKey(PROJECT_CELL, project.id))?.bindings, out);
+  bindingGrants(s, 'PROJECT_BINDING', projectRef, s.bindingsIn(u, cellKey(PROJECT_CELL, project.id)), out);
   return out;
 }
 
@@ -69,7 +71,7 @@ function isAdmin(g: Grant): boolean {
 }
 
 function organizationGrants(s: AccessSnapshot, u: UserEntry, orgId: number, space: SpaceEntry | undefined, out: Grant[]): void {
-  const roleId = u.cells.get(cellKey(ORGANIZATION_CELL, orgId))?.membershipRoleId;
+  const roleId = membershipRoleOf(u, ORGANIZATION_CELL, orgId);
   if (roleId === undefined) return;
   const at: ResourceRef = { type: 'ORGANIZATION', id: orgId };
   if (u.role === 'MEMBER') out.push(grant('ACCOUNT_ROLE', at, ACCOUNT_MEMBER_ORGANIZATION_BITS, { accountRole: 'MEMBER' }));
@@ -84,8 +86,8 @@ function organizationGrants(s: AccessSnapshot, u: UserEntry, orgId: number, spac
 }
 
 /** Grants of a cell's role bindings, given as pairs (binding id, role id, …). */
-function bindingGrants(s: AccessSnapshot, source: GrantSource, at: ResourceRef, pairs: number[] | undefined, out: Grant[]): void {
-  for (let k = 0; k < (pairs?.length ?? 0); k += 2) roleGrant(s, source, at, pairs![k + 1]!, pairs![k]!, out);
+function bindingGrants(s: AccessSnapshot, source: GrantSource, at: ResourceRef, pairs: number[], out: Grant[]): void {
+  for (let k = 0; k < pairs.length; k += 2) roleGrant(s, source, at, pairs[k + 1]!, pairs[k]!, out);
 }
 
 function roleGrant(

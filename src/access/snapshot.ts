@@ -1,5 +1,6 @@
 import type { AccountRoleKey } from '../domain/account-roles.js';
 import { ACCOUNT_MEMBER_ORGANIZATION_BITS, compileRole, type CompiledRole } from './grant-rules.js';
+import { BindingTable } from './binding-table.js';
 import { EMPTY_BITS, emptyBits, orInto, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
 import type {
@@ -14,41 +15,58 @@ import type {
   WorldInput,
 } from './world.js';
 
-/** @internal Kinds of cell; a user's cells are keyed `id * 4 + kind`. */
+/**
+ * @internal Kinds of entry in a user's cells; the entry of kind `k` on resource `id` has the key `id * 8 + k`.
+ * Kinds 0–3 hold permission bits, kinds 4 and 5 a membership's role id.
+ */
 export const ORGANIZATION_CELL = 0;
 export const SPACE_CELL = 1;
 export const PROJECT_CELL = 2;
+/** Organization only: granted on the organization and its non-private spaces (and beneath those). */
+export const PUBLIC_SPACES_CELL = 3;
+/** A membership's entry kind is its cell's kind + MEMBERSHIP; every kind from MEMBERSHIP on is a membership. */
+const MEMBERSHIP = 4;
+const ORGANIZATION_MEMBERSHIP = ORGANIZATION_CELL + MEMBERSHIP;
+const SPACE_MEMBERSHIP = SPACE_CELL + MEMBERSHIP;
+const KINDS = 8;
 type CellKind = typeof ORGANIZATION_CELL | typeof SPACE_CELL | typeof PROJECT_CELL;
+/** The resource kind (organization, space, project) each kind of entry sits on. */
+const RESOURCE_KIND: readonly CellKind[] = [
+  ORGANIZATION_CELL, SPACE_CELL, PROJECT_CELL, ORGANIZATION_CELL, ORGANIZATION_CELL, SPACE_CELL,
+];
 
 /** @internal The key of a user's cell on a resource. */
 export function cellKey(kind: CellKind, id: number): number {
-  return id * 4 + kind;
+  return id * KINDS + kind;
+}
+
+function kindOf(key: number): number {
+  return ((key % KINDS) + KINDS) % KINDS;
+}
+
+/** @internal The bits the user holds on the resource by its memberships and bindings there. */
+export function cellBits(u: UserEntry, kind: CellKind | typeof PUBLIC_SPACES_CELL, id: number): PermissionBits | undefined {
+  return u.cells.get(id * KINDS + kind) as PermissionBits | undefined;
+}
+
+/** @internal The role of the user's membership of an organization or space. */
+export function membershipRoleOf(u: UserEntry, kind: typeof ORGANIZATION_CELL | typeof SPACE_CELL, id: number): number | undefined {
+  return u.cells.get(id * KINDS + kind + MEMBERSHIP) as number | undefined;
 }
 
 /**
- * @internal What one user holds on one organization, space or project: the grant sources there (a
- * membership's role, role bindings) and the permission bits derived from them.
+ * @internal A user and, per organization, space and project where the user holds a membership or a role
+ * binding, the permission bits derived from them (one Map entry per cell: no object per cell or binding).
  */
-interface Cell {
-  user: UserEntry;
-  key: number;
-  /** Granted on the resource and everything beneath it. */
-  bits: PermissionBits;
-  /** Organization cells only: granted on the organization and its non-private spaces (and beneath those). */
-  publicSpaceBits: PermissionBits | undefined;
-  /** The organization or space membership's role. */
-  membershipRoleId: number | undefined;
-  /** Role bindings on the space or project, as pairs: binding id, role id, binding id, role id, … */
-  bindings: number[] | undefined;
-}
-
-/** @internal */
 export interface UserEntry {
   id: number;
   role: AccountRoleKey;
   active: boolean;
   isBot: boolean;
-  cells: Map<number, Cell>;
+  /** Entry key (see cellKey) → bits (kinds 0–3) or a membership's role id (kinds 4, 5). */
+  cells: Map<number, PermissionBits | number>;
+  /** The ids of the user's role bindings, in the order they were added (explanations list them so). */
+  bindings: number[] | undefined;
 }
 
 /** @internal */
@@ -100,8 +118,8 @@ export class AccessSnapshot {
   /** @internal */ readonly spaces = new Map<number, SpaceEntry>();
   /** @internal */ readonly projects = new Map<number, ProjectEntry>();
   /** @internal */ readonly roles = new Map<number, CompiledRole>();
-  /** @internal binding id → the cell the binding feeds (bindings of known users only) */
-  readonly bindings = new Map<number, Cell>();
+  /** @internal Every role binding of a known user, by id. */
+  readonly bindings = new BindingTable();
   /** Unions of several roles' bits, shared by every cell with the same roles (memory stays flat). */
   private readonly unions = new Map<string, PermissionBits>();
 
@@ -123,7 +141,7 @@ export class AccessSnapshot {
     for (const u of input.users) s.users.set(u.id, newUserEntry(u));
     for (const m of input.organizationMemberships) s.upsertOrganizationMembership(m);
     for (const m of input.spaceMemberships) s.upsertSpaceMembership(m);
-    for (const b of input.roleBindings) s.upsertBinding(b);
+    s.addBindings(input.roleBindings);
     return s;
   }
 
@@ -170,14 +188,15 @@ export class AccessSnapshot {
     u.isBot = user.isBot;
     if (!roleChanged) return;
     // Account MEMBER adds ORGANIZATION_READ to each organization cell.
-    for (const cell of u.cells.values()) if (cell.key % 4 === ORGANIZATION_CELL) this.recomputeCell(cell);
+    const organizationKeys = [...u.cells.keys()].filter((key) => kindOf(key) === ORGANIZATION_MEMBERSHIP);
+    for (const key of organizationKeys) this.recomputeCell(u, key - MEMBERSHIP);
   }
 
   /** Drops the user with its memberships and bindings. */
   removeUser(userId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    for (const cell of u.cells.values()) this.forgetBindings(cell);
+    for (const bindingId of u.bindings ?? []) this.bindings.delete(bindingId);
     this.users.delete(userId);
   }
 
@@ -194,13 +213,8 @@ export class AccessSnapshot {
     this.unions.clear();
     for (const u of this.users.values()) {
       if (!this.holdsRole(u, roleId)) continue;
-      const doomed: number[] = [];
-      for (const cell of u.cells.values()) {
-        if (cell.membershipRoleId === roleId) cell.membershipRoleId = undefined;
-        const pairs = cell.bindings ?? [];
-        for (let k = 0; k < pairs.length; k += 2) if (pairs[k + 1] === roleId) doomed.push(pairs[k]!);
-      }
-      for (const bindingId of doomed) this.detachBinding(bindingId);
+      for (const [key, value] of u.cells) if (kindOf(key) >= MEMBERSHIP && value === roleId) u.cells.delete(key);
+      this.dropBindingsWhere(u, (bindingId) => this.bindings.roleOf(bindingId) === roleId);
       this.recomputeUser(u);
     }
   }
@@ -298,11 +312,17 @@ export class AccessSnapshot {
   removeOrganizationMembership(userId: number, organizationId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    u.cells.delete(cellKey(ORGANIZATION_CELL, organizationId));
-    for (const spaceId of this.organizations.get(organizationId)?.spaces ?? []) {
-      this.dropCell(u, cellKey(SPACE_CELL, spaceId));
-      for (const projectId of this.spaces.get(spaceId)!.projects) this.dropCell(u, cellKey(PROJECT_CELL, projectId));
-    }
+    const spaceIds = this.organizations.get(organizationId)?.spaces ?? new Set<number>();
+    this.dropCellsWhere(u, (kind, id) => {
+      switch (kind) {
+        case ORGANIZATION_CELL: return id === organizationId;
+        case SPACE_CELL: return spaceIds.has(id);
+        case PROJECT_CELL: {
+          const spaceId = this.projects.get(id)?.spaceId;
+          return spaceId !== undefined && spaceIds.has(spaceId);
+        }
+      }
+    });
   }
 
   /** Adds a space membership or changes its role. */
@@ -312,22 +332,29 @@ export class AccessSnapshot {
 
   /** Removes a space membership; role bindings on the space stay. */
   removeSpaceMembership(userId: number, spaceId: number): void {
-    const cell = this.users.get(userId)?.cells.get(cellKey(SPACE_CELL, spaceId));
-    if (cell === undefined) return;
-    cell.membershipRoleId = undefined;
-    this.recomputeCell(cell);
+    const u = this.users.get(userId);
+    const key = cellKey(SPACE_CELL, spaceId);
+    if (u === undefined || !u.cells.delete(key + MEMBERSHIP)) return;
+    this.recomputeCell(u, key);
   }
 
   /** Adds a role binding, or replaces the one with the same id. */
   upsertBinding(binding: RoleBindingInput): void {
     this.detachBinding(binding.id);
-    const cell = this.attachBinding(binding);
-    if (cell !== undefined) this.recomputeCell(cell);
+    const u = this.users.get(binding.userId);
+    if (u !== undefined) this.recomputeCell(u, this.attachBinding(u, binding));
   }
 
   /** Removes a role binding by id (unknown ids are ignored). */
   removeBinding(bindingId: number): void {
     this.detachBinding(bindingId);
+  }
+
+  /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
+  bindingsIn(u: UserEntry, key: number): number[] {
+    const pairs: number[] = [];
+    for (const id of u.bindings ?? []) if (this.bindings.keyOf(id) === key) pairs.push(id, this.bindings.roleOf(id));
+    return pairs;
   }
 
   private insertSpace(space: SpaceInput): void {
@@ -347,100 +374,170 @@ export class AccessSnapshot {
   }
 
   /** Sets a membership's role on the user's cell; unknown users are ignored. */
-  private setMembership(userId: number, kind: CellKind, id: number, roleId: number): void {
+  private setMembership(userId: number, kind: typeof ORGANIZATION_CELL | typeof SPACE_CELL, id: number, roleId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    const cell = cellOf(u, cellKey(kind, id));
-    cell.membershipRoleId = roleId;
-    this.recomputeCell(cell);
+    const key = cellKey(kind, id);
+    u.cells.set(key + MEMBERSHIP, roleId);
+    this.recomputeCell(u, key);
   }
 
-  /** Records a binding on its user's cell, without recomputing it; bindings of unknown users are ignored. */
-  private attachBinding(b: RoleBindingInput): Cell | undefined {
-    const u = this.users.get(b.userId);
-    if (u === undefined) return undefined;
-    const cell = cellOf(u, cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId));
-    if (cell.bindings === undefined) cell.bindings = [b.id, b.roleId];
-    else cell.bindings.push(b.id, b.roleId);
-    this.bindings.set(b.id, cell);
-    return cell;
+  /**
+   * A build's bindings: each one ORs its role into its cell (the result shared by every cell with the same bits
+   * and role), instead of recomputing the cell from all its sources as a single upsert does.
+   */
+  private addBindings(bindings: readonly RoleBindingInput[]): void {
+    let min = Infinity;
+    let max = -Infinity;
+    for (const b of bindings) {
+      if (b.id < min) min = b.id;
+      if (b.id > max) max = b.id;
+    }
+    this.bindings.reserve(min, max, bindings.length);
+    const joined = new Map<PermissionBits, Map<number, PermissionBits>>();
+    for (const b of bindings) {
+      if (this.bindings.has(b.id)) this.detachBinding(b.id);
+      const u = this.users.get(b.userId);
+      if (u === undefined) continue;
+      const key = this.attachBinding(u, b);
+      const role = this.roleBits(b.roleId);
+      const bits = u.cells.get(key) as PermissionBits | undefined;
+      if (bits === undefined || bits === role) {
+        u.cells.set(key, role);
+        continue;
+      }
+      let byRole = joined.get(bits);
+      if (byRole === undefined) joined.set(bits, byRole = new Map());
+      let union = byRole.get(b.roleId);
+      if (union === undefined) {
+        union = emptyBits();
+        orInto(union, bits);
+        orInto(union, role);
+        byRole.set(b.roleId, union);
+      }
+      u.cells.set(key, union);
+    }
+  }
+
+  /** Records a binding of a known user, without recomputing its cell; answers the cell's key. */
+  private attachBinding(u: UserEntry, b: RoleBindingInput): number {
+    const key = cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId);
+    this.bindings.add(b.id, u.id, b.roleId, key);
+    if (u.bindings === undefined) u.bindings = [b.id];
+    else u.bindings.push(b.id);
+    return key;
   }
 
   /** Forgets a binding and recomputes the one cell it fed. */
   private detachBinding(bindingId: number): void {
-    const cell = this.bindings.get(bindingId);
-    if (cell === undefined) return;
+    const userId = this.bindings.userOf(bindingId);
+    if (userId === undefined) return;
+    const key = this.bindings.keyOf(bindingId);
     this.bindings.delete(bindingId);
-    const pairs = cell.bindings!;
-    for (let k = 0; k < pairs.length; k += 2) {
-      if (pairs[k] === bindingId) {
-        pairs.splice(k, 2);
-        break;
-      }
+    const u = this.users.get(userId)!;
+    const list = u.bindings!;
+    list.splice(list.indexOf(bindingId), 1);
+    if (list.length === 0) u.bindings = undefined;
+    this.recomputeCell(u, key);
+  }
+
+  /** Forgets the user's bindings that match, keeping the others in order; recomputes nothing. */
+  private dropBindingsWhere(u: UserEntry, doomed: (bindingId: number) => boolean): void {
+    const list = u.bindings;
+    if (list === undefined) return;
+    let kept = 0;
+    for (const id of list) {
+      if (doomed(id)) this.bindings.delete(id);
+      else list[kept++] = id;
     }
-    if (pairs.length === 0) cell.bindings = undefined;
-    this.recomputeCell(cell);
+    list.length = kept;
+    if (kept === 0) u.bindings = undefined;
   }
 
-  /** Drops a cell with its membership and bindings. */
-  private dropCell(u: UserEntry, key: number): void {
-    const cell = u.cells.get(key);
-    if (cell === undefined) return;
-    this.forgetBindings(cell);
-    u.cells.delete(key);
-  }
-
-  private forgetBindings(cell: Cell): void {
-    const pairs = cell.bindings ?? [];
-    for (let k = 0; k < pairs.length; k += 2) this.bindings.delete(pairs[k]!);
+  /** Drops the user's cells on the matching resources, with their memberships and bindings. */
+  private dropCellsWhere(u: UserEntry, gone: (kind: CellKind, id: number) => boolean): void {
+    const isGone = (key: number) => {
+      const kind = kindOf(key);
+      return gone(RESOURCE_KIND[kind]!, (key - kind) / KINDS);
+    };
+    // Deleting the entry just visited is safe in a Map's iteration.
+    for (const key of u.cells.keys()) if (isGone(key)) u.cells.delete(key);
+    this.dropBindingsWhere(u, (id) => isGone(this.bindings.keyOf(id)));
   }
 
   /** Drops every cell of every user on the given resources (they are gone). */
   private purge(organizationIds: ReadonlySet<number>, spaceIds: ReadonlySet<number>, projectIds: ReadonlySet<number>): void {
     const gone = [organizationIds, spaceIds, projectIds] as const;
-    for (const u of this.users.values()) {
-      for (const key of u.cells.keys()) {
-        const kind = key % 4 as CellKind;
-        if (gone[kind].has((key - kind) / 4)) this.dropCell(u, key);
-      }
-    }
+    for (const u of this.users.values()) this.dropCellsWhere(u, (kind, id) => gone[kind].has(id));
   }
 
   private holdsRole(u: UserEntry, roleId: number): boolean {
-    for (const cell of u.cells.values()) {
-      if (cell.membershipRoleId === roleId) return true;
-      const pairs = cell.bindings ?? [];
-      for (let k = 1; k < pairs.length; k += 2) if (pairs[k] === roleId) return true;
-    }
+    for (const [key, value] of u.cells) if (kindOf(key) >= MEMBERSHIP && value === roleId) return true;
+    for (const id of u.bindings ?? []) if (this.bindings.roleOf(id) === roleId) return true;
     return false;
   }
 
+  /** Recomputes every cell of the user from its sources, in one pass over them. */
   private recomputeUser(u: UserEntry): void {
-    for (const cell of u.cells.values()) this.recomputeCell(cell);
+    const organizationKeys = new Set<number>();
+    const sources = new Map<number, number[]>();
+    const sourcesOf = (key: number) => {
+      let roleIds = sources.get(key);
+      if (roleIds === undefined) sources.set(key, roleIds = []);
+      return roleIds;
+    };
+    for (const [key, value] of u.cells) {
+      const kind = kindOf(key);
+      const cell = key - kind + RESOURCE_KIND[kind]!;
+      if (RESOURCE_KIND[kind] === ORGANIZATION_CELL) organizationKeys.add(cell);
+      else if (kind === SPACE_MEMBERSHIP) sourcesOf(cell).push(value as number);
+      else sourcesOf(cell);
+    }
+    for (const id of u.bindings ?? []) sourcesOf(this.bindings.keyOf(id)).push(this.bindings.roleOf(id));
+    for (const key of organizationKeys) this.recomputeOrganizationCell(u, key);
+    for (const [key, roleIds] of sources) this.setCellBits(u, key, roleIds);
   }
 
   /** Derives a cell's bits from its sources; a cell left without sources is dropped. */
-  private recomputeCell(cell: Cell): void {
-    const { user: u, bindings: pairs, membershipRoleId: membership } = cell;
-    if (membership === undefined && pairs === undefined) {
-      u.cells.delete(cell.key);
+  private recomputeCell(u: UserEntry, key: number): void {
+    if (kindOf(key) === ORGANIZATION_CELL) {
+      this.recomputeOrganizationCell(u, key);
       return;
     }
-    if (cell.key % 4 === ORGANIZATION_CELL) {
-      const role = this.roles.get(membership!);
-      const bits = role?.organizationBits ?? EMPTY_BITS;
-      cell.bits = u.role === 'MEMBER' ? this.union(`m${membership}`, [bits, ACCOUNT_MEMBER_ORGANIZATION_BITS]) : bits;
-      cell.publicSpaceBits = role?.publicSpaceBits;
+    const roleIds: number[] = [];
+    const membership = u.cells.get(key + MEMBERSHIP);
+    if (kindOf(key) === SPACE_CELL && membership !== undefined) roleIds.push(membership as number);
+    for (const id of u.bindings ?? []) if (this.bindings.keyOf(id) === key) roleIds.push(this.bindings.roleOf(id));
+    this.setCellBits(u, key, roleIds);
+  }
+
+  private recomputeOrganizationCell(u: UserEntry, key: number): void {
+    const membership = u.cells.get(key + MEMBERSHIP) as number | undefined;
+    const publicKey = key + PUBLIC_SPACES_CELL;
+    if (membership === undefined) {
+      u.cells.delete(key);
+      u.cells.delete(publicKey);
       return;
     }
-    if (pairs === undefined || (membership === undefined && pairs.length === 2)) {
-      cell.bits = this.roleBits(membership ?? pairs![1]!);
+    const role = this.roles.get(membership);
+    const bits = role?.organizationBits ?? EMPTY_BITS;
+    u.cells.set(key, u.role === 'MEMBER' ? this.union(`m${membership}`, [bits, ACCOUNT_MEMBER_ORGANIZATION_BITS]) : bits);
+    if (role?.publicSpaceBits === undefined) u.cells.delete(publicKey);
+    else u.cells.set(publicKey, role.publicSpaceBits);
+  }
+
+  /** Sets a space or project cell's bits to the union of its sources' roles (none: the cell is dropped). */
+  private setCellBits(u: UserEntry, key: number, roleIds: number[]): void {
+    if (roleIds.length === 0) {
+      u.cells.delete(key);
       return;
     }
-    const roleIds = pairs.filter((_, k) => k % 2 === 1);
-    if (membership !== undefined) roleIds.push(membership);
+    if (roleIds.length === 1) {
+      u.cells.set(key, this.roleBits(roleIds[0]!));
+      return;
+    }
     const unique = [...new Set(roleIds)].sort((a, b) => a - b);
-    cell.bits = unique.length === 1 ? this.roleBits(unique[0]!) : this.union(unique.join(','), unique.map((r) => this.roleBits(r)));
+    u.cells.set(key, unique.length === 1 ? this.roleBits(unique[0]!) : this.union(unique.join(','), unique.map((r) => this.roleBits(r))));
   }
 
   private roleBits(roleId: number): PermissionBits {
@@ -459,14 +556,5 @@ export class AccessSnapshot {
 }
 
 function newUserEntry(u: UserInput): UserEntry {
-  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new Map() };
-}
-
-function cellOf(u: UserEntry, key: number): Cell {
-  let cell = u.cells.get(key);
-  if (cell === undefined) {
-    cell = { user: u, key, bits: EMPTY_BITS, publicSpaceBits: undefined, membershipRoleId: undefined, bindings: undefined };
-    u.cells.set(key, cell);
-  }
-  return cell;
+  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new Map(), bindings: undefined };
 }
