@@ -4,6 +4,8 @@ const FREE = -0x80000000;
 const DENSITY = 4;
 const SLACK = 1024;
 
+const NO_PAIRS: readonly number[] = Object.freeze([]);
+
 interface SparseBinding {
   userId: number;
   roleId: number;
@@ -56,6 +58,22 @@ export class BindingTable {
   keyOf(id: number): number {
     const i = this.slot(id);
     return i >= 0 ? this.keys[i]! : this.sparse.get(id)!.key;
+  }
+
+  /** The listed bindings (all held) that feed the cell `key`, in list order, as pairs: binding id, role id, … */
+  pairsOn(ids: readonly number[], key: number): readonly number[] {
+    let pairs: number[] | undefined;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const i = this.slot(id);
+      if (i >= 0) {
+        if (this.keys[i] === key) (pairs ??= []).push(id, this.roleIds[i]!);
+      } else {
+        const b = this.sparse.get(id)!;
+        if (b.key === key) (pairs ??= []).push(id, b.roleId);
+      }
+    }
+    return pairs ?? NO_PAIRS;
   }
 
   /** Records a binding whose id is not held. */

@@ -86,7 +86,7 @@ function organizationGrants(s: AccessSnapshot, u: UserEntry, orgId: number, spac
 }
 
 /** Grants of a cell's role bindings, given as pairs (binding id, role id, …). */
-function bindingGrants(s: AccessSnapshot, source: GrantSource, at: ResourceRef, pairs: number[], out: Grant[]): void {
+function bindingGrants(s: AccessSnapshot, source: GrantSource, at: ResourceRef, pairs: readonly number[], out: Grant[]): void {
   for (let k = 0; k < pairs.length; k += 2) roleGrant(s, source, at, pairs[k + 1]!, pairs[k]!, out);
 }
 

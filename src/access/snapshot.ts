@@ -35,6 +35,8 @@ const RESOURCE_KIND: readonly CellKind[] = [
   ORGANIZATION_CELL, SPACE_CELL, PROJECT_CELL, ORGANIZATION_CELL, ORGANIZATION_CELL, SPACE_CELL,
 ];
 
+const NO_BINDINGS: readonly number[] = Object.freeze([]);
+
 /** @internal The key of a user's cell on a resource. */
 export function cellKey(kind: CellKind, id: number): number {
   return id * KINDS + kind;
@@ -351,10 +353,8 @@ export class AccessSnapshot {
   }
 
   /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
-  bindingsIn(u: UserEntry, key: number): number[] {
-    const pairs: number[] = [];
-    for (const id of u.bindings ?? []) if (this.bindings.keyOf(id) === key) pairs.push(id, this.bindings.roleOf(id));
-    return pairs;
+  bindingsIn(u: UserEntry, key: number): readonly number[] {
+    return u.bindings === undefined ? NO_BINDINGS : this.bindings.pairsOn(u.bindings, key);
   }
 
   private insertSpace(space: SpaceInput): void {
