@@ -417,6 +417,8 @@ export class AccessSnapshot {
       }
       u.cells.set(key, union);
     }
+    // Pushes leave up to half an array's room unused: hand each user an exact copy.
+    for (const u of this.users.values()) if (u.bindings !== undefined) u.bindings = u.bindings.slice();
   }
 
   /** Records a binding of a known user, without recomputing its cell; answers the cell's key. */
