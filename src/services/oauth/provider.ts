@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { encodeId, parseId } from '../../domain/ids.js';
 import { mayAuthenticate } from '../../domain/user-standing.js';
 import { CLI_CLIENT_ID } from '../../domain/oauth-client.js';
@@ -138,7 +139,10 @@ export async function createOAuthProvider(ctx: ServiceDeps, options: { issuer: s
     allowOmittingSingleRegisteredRedirectUri: false,
     discovery: { code_challenge_methods_supported: ['S256'] },
   };
-  const provider = new Provider(options.issuer, configuration);
+  // Imported here, at the first OAuth request, not at start: the library and its dependencies take ~30 MB of memory
+  // that a server nobody runs `ax auth login` against should not hold.
+  const { default: OidcProvider } = await import('oidc-provider');
+  const provider = new OidcProvider(options.issuer, configuration);
   provider.proxy = options.proxy;
   recordOAuthEvents(provider, ctx, revokedOwners);
   return provider;
