@@ -1,21 +1,19 @@
-/** Marks a free slot of the dense columns (a cell key never takes this value there). */
+/** Marks a free slot of the dense columns (a user id never takes this value there). */
 const FREE = -0x80000000;
 /** The dense columns may span up to this many slots per binding held (plus SLACK) before an id goes sparse. */
 const DENSITY = 4;
 const SLACK = 1024;
 
-const NO_PAIRS: readonly number[] = Object.freeze([]);
-
 interface SparseBinding {
   userId: number;
   roleId: number;
-  key: number;
 }
 
 /**
- * @internal Every role binding of a snapshot by id: its user, role and cell key. Binding ids come from one
- * database sequence, so an account's ids are mostly dense: they index three Int32 columns directly, 12 bytes a
- * binding where a Map entry and an object cost about 100. An id far from the others, or a value outside Int32,
+ * @internal Every role binding of a snapshot by id: its user and role (the user's entry lists the binding with
+ * its cell). Binding ids come from one database sequence, so an account's ids are mostly dense: they index two
+ * Int32 columns directly, 8 bytes a binding where a Map entry and an object cost about 100. An id far from the
+ * others, or a value outside Int32,
  * goes to a Map instead; lookups try the columns first, then the Map, and an id is never in both.
  */
 export class BindingTable {
@@ -23,7 +21,6 @@ export class BindingTable {
   private base = 0;
   private userIds = new Int32Array(0);
   private roleIds = new Int32Array(0);
-  private keys = new Int32Array(0);
   private readonly sparse = new Map<number, SparseBinding>();
   private count = 0;
 
@@ -54,45 +51,22 @@ export class BindingTable {
     return i >= 0 ? this.roleIds[i]! : this.sparse.get(id)!.roleId;
   }
 
-  /** The key of the cell the binding feeds; the id must be known. */
-  keyOf(id: number): number {
-    const i = this.slot(id);
-    return i >= 0 ? this.keys[i]! : this.sparse.get(id)!.key;
-  }
-
-  /** The listed bindings (all held) that feed the cell `key`, in list order, as pairs: binding id, role id, … */
-  pairsOn(ids: readonly number[], key: number): readonly number[] {
-    let pairs: number[] | undefined;
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      const i = this.slot(id);
-      if (i >= 0) {
-        if (this.keys[i] === key) (pairs ??= []).push(id, this.roleIds[i]!);
-      } else {
-        const b = this.sparse.get(id)!;
-        if (b.key === key) (pairs ??= []).push(id, b.roleId);
-      }
-    }
-    return pairs ?? NO_PAIRS;
-  }
-
   /** Records a binding whose id is not held. */
-  add(id: number, userId: number, roleId: number, key: number): void {
+  add(id: number, userId: number, roleId: number): void {
     this.count++;
-    if (isInt32(userId) && isInt32(roleId) && isInt32(key) && key !== FREE && this.cover(id)) {
+    if (isInt32(userId) && userId !== FREE && isInt32(roleId) && this.cover(id)) {
       const i = id - this.base;
       this.userIds[i] = userId;
       this.roleIds[i] = roleId;
-      this.keys[i] = key;
     } else {
-      this.sparse.set(id, { userId, roleId, key });
+      this.sparse.set(id, { userId, roleId });
     }
   }
 
   /** Forgets a binding (unknown ids are ignored). */
   delete(id: number): void {
     const i = this.slot(id);
-    if (i >= 0) this.keys[i] = FREE;
+    if (i >= 0) this.userIds[i] = FREE;
     else if (!this.sparse.delete(id)) return;
     this.count--;
   }
@@ -100,20 +74,20 @@ export class BindingTable {
   /** Every id held, ascending. */
   ids(): number[] {
     const out = [...this.sparse.keys()];
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== FREE) out.push(this.base + i);
+    for (let i = 0; i < this.userIds.length; i++) if (this.userIds[i] !== FREE) out.push(this.base + i);
     return out.sort((a, b) => a - b);
   }
 
   /** The id's slot in the columns, or -1 when the columns do not hold it. */
   private slot(id: number): number {
     const i = id - this.base;
-    return i >= 0 && i < this.keys.length && (i | 0) === i && this.keys[i] !== FREE ? i : -1;
+    return i >= 0 && i < this.userIds.length && (i | 0) === i && this.userIds[i] !== FREE ? i : -1;
   }
 
   /** Grows the columns to take the id when they stay dense enough; false when the id must go sparse. */
   private cover(id: number): boolean {
     if (!Number.isSafeInteger(id)) return false;
-    const length = this.keys.length;
+    const length = this.userIds.length;
     const i = id - this.base;
     if (length > 0 && i >= 0 && i < length) return true;
     const low = length === 0 ? id : Math.min(this.base, id);
@@ -125,19 +99,16 @@ export class BindingTable {
   }
 
   private resize(base: number, length: number): void {
-    const userIds = new Int32Array(length);
+    const userIds = new Int32Array(length).fill(FREE);
     const roleIds = new Int32Array(length);
-    const keys = new Int32Array(length).fill(FREE);
-    if (this.keys.length > 0) {
+    if (this.userIds.length > 0) {
       const offset = this.base - base;
       userIds.set(this.userIds, offset);
       roleIds.set(this.roleIds, offset);
-      keys.set(this.keys, offset);
     }
     this.base = base;
     this.userIds = userIds;
     this.roleIds = roleIds;
-    this.keys = keys;
   }
 }
 

@@ -35,7 +35,7 @@ const RESOURCE_KIND: readonly CellKind[] = [
   ORGANIZATION_CELL, SPACE_CELL, PROJECT_CELL, ORGANIZATION_CELL, ORGANIZATION_CELL, SPACE_CELL,
 ];
 
-const NO_BINDINGS: readonly number[] = Object.freeze([]);
+const NO_BINDINGS: readonly number[] = [];
 
 /** @internal The key of a user's cell on a resource. */
 export function cellKey(kind: CellKind, id: number): number {
@@ -67,7 +67,11 @@ export interface UserEntry {
   isBot: boolean;
   /** Entry key (see cellKey) → bits (kinds 0–3) or a membership's role id (kinds 4, 5). */
   cells: Map<number, PermissionBits | number>;
-  /** The ids of the user's role bindings, in the order they were added (explanations list them so). */
+  /**
+   * The user's role bindings in the order they were added (explanations list them so), as pairs: binding id,
+   * cell key, … Kept here rather than in the binding table so that a cell's bindings are found in the user's own
+   * short list.
+   */
   bindings: number[] | undefined;
 }
 
@@ -198,7 +202,8 @@ export class AccessSnapshot {
   removeUser(userId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    for (const bindingId of u.bindings ?? []) this.bindings.delete(bindingId);
+    const list = u.bindings ?? NO_BINDINGS;
+    for (let k = 0; k < list.length; k += 2) this.bindings.delete(list[k]!);
     this.users.delete(userId);
   }
 
@@ -354,7 +359,12 @@ export class AccessSnapshot {
 
   /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
   bindingsIn(u: UserEntry, key: number): readonly number[] {
-    return u.bindings === undefined ? NO_BINDINGS : this.bindings.pairsOn(u.bindings, key);
+    const list = u.bindings ?? NO_BINDINGS;
+    let pairs: number[] | undefined;
+    for (let k = 0; k < list.length; k += 2) {
+      if (list[k + 1] === key) (pairs ??= []).push(list[k]!, this.bindings.roleOf(list[k]!));
+    }
+    return pairs ?? NO_BINDINGS;
   }
 
   private insertSpace(space: SpaceInput): void {
@@ -424,9 +434,9 @@ export class AccessSnapshot {
   /** Records a binding of a known user, without recomputing its cell; answers the cell's key. */
   private attachBinding(u: UserEntry, b: RoleBindingInput): number {
     const key = cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId);
-    this.bindings.add(b.id, u.id, b.roleId, key);
-    if (u.bindings === undefined) u.bindings = [b.id];
-    else u.bindings.push(b.id);
+    this.bindings.add(b.id, u.id, b.roleId);
+    if (u.bindings === undefined) u.bindings = [b.id, key];
+    else u.bindings.push(b.id, key);
     return key;
   }
 
@@ -434,23 +444,31 @@ export class AccessSnapshot {
   private detachBinding(bindingId: number): void {
     const userId = this.bindings.userOf(bindingId);
     if (userId === undefined) return;
-    const key = this.bindings.keyOf(bindingId);
     this.bindings.delete(bindingId);
     const u = this.users.get(userId)!;
     const list = u.bindings!;
-    list.splice(list.indexOf(bindingId), 1);
+    let k = 0;
+    while (k < list.length && list[k] !== bindingId) k += 2;
+    const key = list[k + 1]!;
+    list.splice(k, 2);
     if (list.length === 0) u.bindings = undefined;
     this.recomputeCell(u, key);
   }
 
   /** Forgets the user's bindings that match, keeping the others in order; recomputes nothing. */
-  private dropBindingsWhere(u: UserEntry, doomed: (bindingId: number) => boolean): void {
+  private dropBindingsWhere(u: UserEntry, doomed: (bindingId: number, key: number) => boolean): void {
     const list = u.bindings;
     if (list === undefined) return;
     let kept = 0;
-    for (const id of list) {
-      if (doomed(id)) this.bindings.delete(id);
-      else list[kept++] = id;
+    for (let k = 0; k < list.length; k += 2) {
+      const id = list[k]!;
+      const key = list[k + 1]!;
+      if (doomed(id, key)) {
+        this.bindings.delete(id);
+      } else {
+        list[kept++] = id;
+        list[kept++] = key;
+      }
     }
     list.length = kept;
     if (kept === 0) u.bindings = undefined;
@@ -464,7 +482,7 @@ export class AccessSnapshot {
     };
     // Deleting the entry just visited is safe in a Map's iteration.
     for (const key of u.cells.keys()) if (isGone(key)) u.cells.delete(key);
-    this.dropBindingsWhere(u, (id) => isGone(this.bindings.keyOf(id)));
+    this.dropBindingsWhere(u, (_, key) => isGone(key));
   }
 
   /** Drops every cell of every user on the given resources (they are gone). */
@@ -475,7 +493,8 @@ export class AccessSnapshot {
 
   private holdsRole(u: UserEntry, roleId: number): boolean {
     for (const [key, value] of u.cells) if (kindOf(key) >= MEMBERSHIP && value === roleId) return true;
-    for (const id of u.bindings ?? []) if (this.bindings.roleOf(id) === roleId) return true;
+    const list = u.bindings ?? NO_BINDINGS;
+    for (let k = 0; k < list.length; k += 2) if (this.bindings.roleOf(list[k]!) === roleId) return true;
     return false;
   }
 
@@ -495,7 +514,8 @@ export class AccessSnapshot {
       else if (kind === SPACE_MEMBERSHIP) sourcesOf(cell).push(value as number);
       else sourcesOf(cell);
     }
-    for (const id of u.bindings ?? []) sourcesOf(this.bindings.keyOf(id)).push(this.bindings.roleOf(id));
+    const list = u.bindings ?? NO_BINDINGS;
+    for (let k = 0; k < list.length; k += 2) sourcesOf(list[k + 1]!).push(this.bindings.roleOf(list[k]!));
     for (const key of organizationKeys) this.recomputeOrganizationCell(u, key);
     for (const [key, roleIds] of sources) this.setCellBits(u, key, roleIds);
   }
@@ -509,7 +529,8 @@ export class AccessSnapshot {
     const roleIds: number[] = [];
     const membership = u.cells.get(key + MEMBERSHIP);
     if (kindOf(key) === SPACE_CELL && membership !== undefined) roleIds.push(membership as number);
-    for (const id of u.bindings ?? []) if (this.bindings.keyOf(id) === key) roleIds.push(this.bindings.roleOf(id));
+    const list = u.bindings ?? NO_BINDINGS;
+    for (let k = 0; k < list.length; k += 2) if (list[k + 1] === key) roleIds.push(this.bindings.roleOf(list[k]!));
     this.setCellBits(u, key, roleIds);
   }
 
