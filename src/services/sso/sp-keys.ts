@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { generateSpKeyPair, type SpSettings } from '../../sso/saml/index.js';
+import type { SpSettings } from '../../sso/saml/index.js';
+import { loadSaml } from '../../sso/saml-loader.js';
 import type { Database } from '../../store/schema.js';
 import { sharedServerSetting } from '../../store/server-settings.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -21,7 +22,7 @@ const loaded = new WeakMap<Kysely<Database>, Promise<SpKeyPair>>();
 function loadSpKeyPair(db: Kysely<Database>): Promise<SpKeyPair> {
   let pair = loaded.get(db);
   if (!pair) {
-    pair = sharedServerSetting(db, SP_KEY_SETTING, async () => JSON.stringify(await generateSpKeyPair()))
+    pair = sharedServerSetting(db, SP_KEY_SETTING, async () => JSON.stringify(await (await loadSaml()).generateSpKeyPair()))
       .then((text) => JSON.parse(text) as SpKeyPair);
     pair.catch(() => loaded.delete(db));
     loaded.set(db, pair);
