@@ -76,8 +76,9 @@ export async function buildApp(ctx: HttpDeps, options: { logger?: boolean; conso
   registerBodyLimits(app);
   registerQueryGuard(app);
   registerSecurityHeaders(app);
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   await app.register(cookie);
   await app.register(swagger, {

@@ -7,10 +7,10 @@ function queryNames(request: FastifyRequest): string[] {
   return Object.keys((request.query ?? {}) as Record<string, unknown>);
 }
 
-/** A route without a querystring schema takes no query parameters. */
-const refuseQuery: onRequestHookHandler = async (request) => {
+/** A route without a querystring schema takes no query parameters. (Callback hooks here: they run on every request.) */
+const refuseQuery: onRequestHookHandler = (request, _reply, done) => {
   const [name] = queryNames(request);
-  if (name !== undefined) throw new ApiError('VALIDATION_FAILED', `querystring: unknown field ${JSON.stringify(name)}`);
+  done(name === undefined ? undefined : new ApiError('VALIDATION_FAILED', `querystring: unknown field ${JSON.stringify(name)}`));
 };
 
 /**
@@ -21,12 +21,10 @@ const refuseQuery: onRequestHookHandler = async (request) => {
  * Catch-all routes (the console's files, `/*`) are left alone: a query string means nothing to them.
  */
 export function registerQueryGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.includes('?')) return;
-    const secret = queryNames(request).find(isSecretQueryParameter);
-    if (secret !== undefined) {
-      throw new ApiError('CREDENTIAL_IN_QUERY', `the query parameter ${JSON.stringify(secret)} looks like a credential; send API keys as Authorization: Bearer <key>, never in the URL`);
-    }
+  app.addHook('onRequest', (request, _reply, done) => {
+    const secret = request.url.includes('?') ? queryNames(request).find(isSecretQueryParameter) : undefined;
+    done(secret === undefined ? undefined : new ApiError('CREDENTIAL_IN_QUERY',
+      `the query parameter ${JSON.stringify(secret)} looks like a credential; send API keys as Authorization: Bearer <key>, never in the URL`));
   });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.url.endsWith('*') || route.config?.passthrough) return;
