@@ -1,12 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type * as ScimDiscovery from '../../services/scim/discovery.js';
+import { resourceTypes, schemas, serviceProviderConfig } from '../../services/scim/discovery.js';
 import { ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
-
-/** The documents come from SCIMMY, imported at the first request: a server no directory provisions never loads it. */
-let loading: Promise<typeof ScimDiscovery> | undefined;
-const scimDiscovery = () => (loading ??= import('../../services/scim/discovery.js'));
 
 const open = { config: { public: true } } as const;
 const NameParams = Type.Object({ name: Type.String() });
@@ -18,11 +14,11 @@ const UrnParams = Type.Object({ urn: Type.String() });
  */
 export async function scimDiscoveryRoutes(app: FastifyInstance, ctx: HttpDeps): Promise<void> {
   const base = () => `${ctx.config.publicUrl}/scim/v2`;
-  app.get('/ServiceProviderConfig', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => (await scimDiscovery()).serviceProviderConfig(base()));
-  app.get('/ResourceTypes', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => (await scimDiscovery()).resourceTypes(base()));
+  app.get('/ServiceProviderConfig', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => serviceProviderConfig(base()));
+  app.get('/ResourceTypes', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => resourceTypes(base()));
   app.get<{ Params: { name: string } }>('/ResourceTypes/:name', { ...open, schema: { hide: true, params: NameParams, querystring: ScimResourceQuery } },
-    async (request) => (await scimDiscovery()).resourceTypes(base(), request.params.name));
-  app.get('/Schemas', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => (await scimDiscovery()).schemas(base()));
+    async (request) => resourceTypes(base(), request.params.name));
+  app.get('/Schemas', { ...open, schema: { hide: true, querystring: ScimResourceQuery } }, async () => schemas(base()));
   app.get<{ Params: { urn: string } }>('/Schemas/:urn', { ...open, schema: { hide: true, params: UrnParams, querystring: ScimResourceQuery } },
-    async (request) => (await scimDiscovery()).schemas(base(), request.params.urn));
+    async (request) => schemas(base(), request.params.urn));
 }

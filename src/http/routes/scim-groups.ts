@@ -1,36 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import type * as ScimGroups from '../../services/scim/groups.js';
+import { createGroup, deleteGroup, getGroup, type GroupQuery, listGroups, patchGroup, replaceGroup } from '../../services/scim/groups.js';
 import { ScimBody, ScimIdParams, ScimListQuery, ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
 import { scimCallerOf } from '../scim-caller.js';
 
-/** The service and SCIMMY, imported at the first request: a server no directory provisions never loads them. */
-let loading: Promise<typeof ScimGroups> | undefined;
-const scimGroups = () => (loading ??= import('../../services/scim/groups.js'));
-
 /** `/scim/v2/Groups` (identity.md §5.6): a directory's groups, the input of its role mappings. */
 export async function scimGroupRoutes(app: FastifyInstance, ctx: HttpDeps): Promise<void> {
-  app.get<{ Querystring: ScimGroups.GroupQuery }>('/Groups', { schema: { hide: true, querystring: ScimListQuery } },
-    async (request) => (await scimGroups()).listGroups(ctx, scimCallerOf(request), request.query));
+  app.get<{ Querystring: GroupQuery }>('/Groups', { schema: { hide: true, querystring: ScimListQuery } },
+    async (request) => listGroups(ctx, scimCallerOf(request), request.query));
 
   app.post<{ Querystring: ScimResourceQuery }>('/Groups', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
-    const groups = await scimGroups();
-    const { location, resource } = await groups.createGroup(ctx, scimCallerOf(request), request.body, request.query);
+    const { location, resource } = await createGroup(ctx, scimCallerOf(request), request.body, request.query);
     return reply.code(201).header('location', location).send(resource);
   });
 
   app.get<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } },
-    async (request) => (await scimGroups()).getGroup(ctx, scimCallerOf(request), request.params.id, request.query));
+    async (request) => getGroup(ctx, scimCallerOf(request), request.params.id, request.query));
 
   app.put<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => (await scimGroups()).replaceGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
+    async (request) => replaceGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.patch<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => (await scimGroups()).patchGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
+    async (request) => patchGroup(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.delete<{ Params: { id: string } }>('/Groups/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } }, async (request, reply) => {
-    const groups = await scimGroups();
-    await groups.deleteGroup(ctx, scimCallerOf(request), request.params.id);
+    await deleteGroup(ctx, scimCallerOf(request), request.params.id);
     return reply.code(204).send();
   });
 }

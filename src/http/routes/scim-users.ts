@@ -1,37 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import type * as ScimUsers from '../../services/scim/users.js';
+import {
+  createScimUser, deleteScimUser, getScimUser, listScimUsers, patchScimUser, replaceScimUser, type ScimUserListQuery,
+} from '../../services/scim/users.js';
 import type { ScimProjection } from '../../services/scim/attribute-projection.js';
 import { ScimBody, ScimIdParams, ScimListQuery, ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
 import { scimCallerOf } from '../scim-caller.js';
 
-/** The service and SCIMMY, imported at the first request: a server no directory provisions never loads them. */
-let loading: Promise<typeof ScimUsers> | undefined;
-const scimUsers = () => (loading ??= import('../../services/scim/users.js'));
-
 /** `/scim/v2/Users` (identity.md §5.3): the people a directory provisions, updates and deprovisions. */
 export async function scimUserRoutes(app: FastifyInstance, ctx: HttpDeps): Promise<void> {
-  app.get<{ Querystring: ScimUsers.ScimUserListQuery }>('/Users', { schema: { hide: true, querystring: ScimListQuery } },
-    async (request) => (await scimUsers()).listScimUsers(ctx, scimCallerOf(request), request.query));
+  app.get<{ Querystring: ScimUserListQuery }>('/Users', { schema: { hide: true, querystring: ScimListQuery } },
+    async (request) => listScimUsers(ctx, scimCallerOf(request), request.query));
 
   app.post<{ Querystring: ScimResourceQuery }>('/Users', { schema: { hide: true, querystring: ScimResourceQuery, body: ScimBody } }, async (request, reply) => {
-    const users = await scimUsers();
-    const { location, resource } = await users.createScimUser(ctx, scimCallerOf(request), request.body, request.query);
+    const { location, resource } = await createScimUser(ctx, scimCallerOf(request), request.body, request.query);
     return reply.code(201).header('location', location).send(resource);
   });
 
   app.get<{ Params: { id: string }; Querystring: ScimProjection }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } },
-    async (request) => (await scimUsers()).getScimUser(ctx, scimCallerOf(request), request.params.id, request.query));
+    async (request) => getScimUser(ctx, scimCallerOf(request), request.params.id, request.query));
 
   app.put<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => (await scimUsers()).replaceScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
+    async (request) => replaceScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.patch<{ Params: { id: string }; Querystring: ScimResourceQuery }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery, body: ScimBody } },
-    async (request) => (await scimUsers()).patchScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
+    async (request) => patchScimUser(ctx, scimCallerOf(request), request.params.id, request.body, request.query));
 
   app.delete<{ Params: { id: string } }>('/Users/:id', { schema: { hide: true, params: ScimIdParams, querystring: ScimResourceQuery } }, async (request, reply) => {
-    const users = await scimUsers();
-    await users.deleteScimUser(ctx, scimCallerOf(request), request.params.id);
+    await deleteScimUser(ctx, scimCallerOf(request), request.params.id);
     return reply.code(204).send();
   });
 }

@@ -4,9 +4,8 @@ import { ApiError, badRequest, conflict, notFound, unprocessable } from '../../d
 import { decodeId, encodeId, encodeProviderId, PROVIDER_ID_TYPE } from '../../domain/ids.js';
 import type { Principal } from '../../domain/principal.js';
 import { fetchSamlMetadata } from '../../sso/outbound/index.js';
-import { loadOidc } from '../../sso/oidc-loader.js';
-import type { IdpMetadata } from '../../sso/saml/index.js';
-import { loadSaml } from '../../sso/saml-loader.js';
+import { assertClaimPath, discoverOidcProvider } from '../../sso/oidc/index.js';
+import { parseIdpMetadata } from '../../sso/saml/index.js';
 import { openSecret, sealSecret } from '../../sso/secret-box.js';
 import { forAccount, type AccountStore } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
@@ -75,7 +74,6 @@ async function viewsOf(ctx: ServiceDeps, store: AccountStore, rows: IdentityProv
   const domains = await store.identityProviders.domainsOf(ids);
   const mappings = full ? await store.roleMappings.allOf(ids) : undefined;
   const key = rows.some((r) => r.client_secret_enc !== null) ? await clientSecretKey(ctx) : undefined;
-  const saml = rows.some((r) => r.metadata_cached !== null) ? await loadSaml() : undefined;
   const sp = serviceProviderUrls(ctx.config.publicUrl);
   return rows.map((row) => ({
     row,
@@ -83,13 +81,13 @@ async function viewsOf(ctx: ServiceDeps, store: AccountStore, rows: IdentityProv
     mappings: mappings?.get(row.id),
     loginUrl: `${ctx.config.publicUrl}${row.protocol === 'SAML' ? '/auth/v2/saml/login' : '/auth/oidc/login'}?idp_id=${encodeURIComponent(encodeProviderId(row.protocol, row.id))}`,
     sp,
-    idpMetadata: metadataSummary(row.metadata_cached, saml?.parseIdpMetadata),
+    idpMetadata: metadataSummary(row.metadata_cached),
     redactedClientSecret: row.client_secret_enc === null ? null : redactSecret(row.client_secret_enc, key!),
   }));
 }
 
-function metadataSummary(xml: string | null, parseIdpMetadata: ((xml: string) => IdpMetadata) | undefined): ProviderView['idpMetadata'] {
-  if (xml === null || parseIdpMetadata === undefined) return { entityId: null, ssoUrl: null, certificates: [] };
+function metadataSummary(xml: string | null): ProviderView['idpMetadata'] {
+  if (xml === null) return { entityId: null, ssoUrl: null, certificates: [] };
   try {
     const metadata = parseIdpMetadata(xml);
     return {
@@ -202,10 +200,10 @@ async function samlMetadataColumns(ctx: ServiceDeps, input: SamlProviderInput, c
   }
   if (url) {
     const fetched = await fetchSamlMetadata(url, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
-    (await loadSaml()).parseIdpMetadata(fetched);
+    parseIdpMetadata(fetched);
     return { metadata_url: url, metadata_xml: null, metadata_cached: fetched, metadata_fetched_at: isoNow(ctx.clock) };
   }
-  (await loadSaml()).parseIdpMetadata(xml!);
+  parseIdpMetadata(xml!);
   return { metadata_url: null, metadata_xml: xml!, metadata_cached: xml!, metadata_fetched_at: null };
 }
 
@@ -220,7 +218,7 @@ async function oidcColumns(ctx: ServiceDeps, input: OidcProviderInput, creating:
   }
   for (const field of ['email_claim_path', 'name_claim_path', 'groups_claim_path'] as const) {
     const path = input[field];
-    if (typeof path === 'string') (await loadOidc()).assertClaimPath(field, path);
+    if (typeof path === 'string') assertClaimPath(field, path);
     if (path !== undefined) columns[field] = path;
   }
   if (creating) {
@@ -232,7 +230,7 @@ async function oidcColumns(ctx: ServiceDeps, input: OidcProviderInput, creating:
   if (input.use_userinfo !== undefined) columns.use_userinfo = flag(input.use_userinfo);
   if (input.client_secret !== undefined) columns.client_secret_enc = sealSecret(input.client_secret, await clientSecretKey(ctx));
   if (input.issuer !== undefined) {
-    columns.discovery_cached = await (await loadOidc()).discoverOidcProvider(input.issuer, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
+    columns.discovery_cached = await discoverOidcProvider(input.issuer, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
     columns.discovery_fetched_at = isoNow(ctx.clock);
     columns.issuer = input.issuer;
   }

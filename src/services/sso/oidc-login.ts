@@ -1,6 +1,7 @@
 import { ApiError } from '../../domain/errors.js';
-import type { ClaimPaths, OidcClient } from '../../sso/oidc/index.js';
-import { loadOidc } from '../../sso/oidc-loader.js';
+import {
+  buildOidcAuthorizationUrl, type ClaimPaths, completeOidcAuthorization, discoverOidcProvider, identityFromClaims, oidcClient,
+} from '../../sso/oidc/index.js';
 import { openSecret } from '../../sso/secret-box.js';
 import { IdentityProviderLookup } from '../../store/identity-provider-lookup.js';
 import type { IdentityProviderRow } from '../../store/schema.js';
@@ -30,7 +31,7 @@ async function currentDiscovery(ctx: ServiceDeps, idp: IdentityProviderRow): Pro
   const fetchedAt = idp.discovery_fetched_at === null ? 0 : Date.parse(idp.discovery_fetched_at);
   if (idp.issuer === null || ctx.clock.now() - fetchedAt <= DISCOVERY_MAX_AGE_MS) return idp.discovery_cached;
   try {
-    const json = await (await loadOidc()).discoverOidcProvider(idp.issuer, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
+    const json = await discoverOidcProvider(idp.issuer, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
     await new IdentityProviderLookup(ctx.store.db).storeDiscovery(idp.id, json, new Date(ctx.clock.now()).toISOString());
     return json;
   } catch (error) {
@@ -40,14 +41,14 @@ async function currentDiscovery(ctx: ServiceDeps, idp: IdentityProviderRow): Pro
   }
 }
 
-async function clientFor(ctx: ServiceDeps, idp: IdentityProviderRow): Promise<OidcClient> {
+async function clientFor(ctx: ServiceDeps, idp: IdentityProviderRow) {
   const discovery = await currentDiscovery(ctx, idp);
   if (discovery === null || idp.client_id === null) {
     throw new ApiError('SSO_PROVIDER_UNREACHABLE', 'the identity provider\'s discovery document is missing; save its issuer again');
   }
   const clientSecret = idp.client_secret_enc === null ? undefined : openSecret(idp.client_secret_enc, await clientSecretKey(ctx));
   const scopes = idp.scopes === null ? DEFAULT_SCOPES : JSON.parse(idp.scopes) as string[];
-  return (await loadOidc()).oidcClient(discovery, {
+  return oidcClient(discovery, {
     clientId: idp.client_id, redirectUri: oidcRedirectUri(ctx), scopes, ...(clientSecret === undefined ? {} : { clientSecret }),
   }, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
 }
@@ -75,7 +76,7 @@ export async function startOidcLogin(
     browserBindingHash: binding.hash, returnTo: safeReturnTo(query.return_to),
     createdAt: new Date(now).toISOString(), expiresAt: new Date(now + LOGIN_ATTEMPT_TTL_MS).toISOString(),
   });
-  return { cookie: binding.cookie, url: (await loadOidc()).buildOidcAuthorizationUrl(client, { state, nonce, codeVerifier }) };
+  return { cookie: binding.cookie, url: buildOidcAuthorizationUrl(client, { state, nonce, codeVerifier }) };
 }
 
 const STATE_MISMATCH = 'no open sign-in of this browser has this state (unknown, already used, expired or started in another browser); start the sign-in again';
@@ -105,12 +106,11 @@ export async function completeOidcLogin(
 
     const client = await clientFor(ctx, idp);
     const paths = claimPaths(idp);
-    const oidc = await loadOidc();
-    const claims = await oidc.completeOidcAuthorization(client, {
+    const claims = await completeOidcAuthorization(client, {
       callbackUrl: new URL(`${oidcRedirectUri(ctx)}?${callback.query}`), state: state!, nonce: attempt.nonce!, codeVerifier: attempt.code_verifier!,
       useUserinfo: idp.use_userinfo === 1, claimPaths: paths,
     });
-    const identity = oidc.identityFromClaims(claims, paths);
+    const identity = identityFromClaims(claims, paths);
     if (identity.overage) {
       ctx.log.warn({ idpId: idp.id }, 'the ID token signals group overage (over 200 groups): no groups were read; map app roles, "groups assigned to the application", or use SCIM');
     }

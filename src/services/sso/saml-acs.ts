@@ -1,6 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
-import type { IdpMetadata, VerifiedAssertion } from '../../sso/saml/index.js';
-import { loadSaml } from '../../sso/saml-loader.js';
+import { type IdpMetadata, peekSamlResponse, validateSamlResponse, type VerifiedAssertion } from '../../sso/saml/index.js';
 import { IdentityProviderLookup } from '../../store/identity-provider-lookup.js';
 import { SeenAssertionRecords } from '../../store/saml-assertions-seen.js';
 import type { IdentityProviderRow, SsoLoginAttemptRow } from '../../store/schema.js';
@@ -36,8 +35,7 @@ export async function receiveSamlResponse(ctx: ServiceDeps, origin: { ip: string
     if (samlResponse === undefined || samlResponse.length === 0) {
       throw new ApiError('SAML_RESPONSE_MALFORMED', 'post the form field SAMLResponse as application/x-www-form-urlencoded');
     }
-    const saml = await loadSaml();
-    const peeked = saml.peekSamlResponse(samlResponse);
+    const peeked = peekSamlResponse(samlResponse);
     const lookup = new IdentityProviderLookup(ctx.store.db);
     const attempts = new LoginAttemptRecords(ctx.store.db);
     const now = ctx.clock.now();
@@ -58,7 +56,7 @@ export async function receiveSamlResponse(ctx: ServiceDeps, origin: { ip: string
     scope.accountId = idp.account_id;
 
     const sp = await spSettings(ctx);
-    const validate = (metadata: IdpMetadata) => saml.validateSamlResponse({
+    const validate = (metadata: IdpMetadata) => validateSamlResponse({
       samlResponseB64: samlResponse, sp, idp: metadata, expectedRequestId: attempt?.request_id ?? undefined, now: new Date(ctx.clock.now()),
     });
     let assertion: VerifiedAssertion;
@@ -111,9 +109,13 @@ export async function receiveSamlResponse(ctx: ServiceDeps, origin: { ip: string
  * (else SAML_UNSOLICITED); an issuer no provider has is SAML_ISSUER_MISMATCH.
  */
 async function unsolicitedProvider(lookup: IdentityProviderLookup, issuer: string | undefined): Promise<IdentityProviderRow> {
-  const live = issuer === undefined ? [] : await lookup.listLive('SAML');
-  const entityIds = await Promise.all(live.map((idp) => cachedIdpMetadata(idp).then((metadata) => metadata.entityId, () => undefined)));
-  const matching = live.filter((_, i) => entityIds[i] === issuer);
+  const matching = issuer === undefined ? [] : (await lookup.listLive('SAML')).filter((idp) => {
+    try {
+      return cachedIdpMetadata(idp).entityId === issuer;
+    } catch {
+      return false;
+    }
+  });
   if (matching.length === 0) throw new ApiError('SAML_ISSUER_MISMATCH', 'no identity provider here has this issuer');
   const allowed = matching.find((idp) => idp.enabled === 1 && idp.allow_idp_initiated === 1);
   if (!allowed) throw new ApiError('SAML_UNSOLICITED', 'this identity provider does not allow IdP-initiated sign-in; start from the console');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../../domain/errors.js';
 import { decodeId } from '../../domain/ids.js';
-import { loadSaml } from '../../sso/saml-loader.js';
+import { buildAuthnRequest, renderAutoSubmitForm, serviceProviderMetadata } from '../../sso/saml/index.js';
 import { IdentityProviderLookup } from '../../store/identity-provider-lookup.js';
 import { LoginAttemptRecords } from '../../store/sso-login-attempts.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -32,11 +32,10 @@ export async function startSamlLogin(
     id: attemptId, idpId: idp.id, protocol: 'SAML', requestId, browserBindingHash: binding.hash,
     returnTo: safeReturnTo(query.return_to), createdAt: new Date(now).toISOString(), expiresAt: new Date(now + LOGIN_ATTEMPT_TTL_MS).toISOString(),
   });
-  const saml = await loadSaml();
-  const request = await saml.buildAuthnRequest(sp, metadata, { requestId, relayState: attemptId, sign: idp.sign_authn === 1 });
+  const request = await buildAuthnRequest(sp, metadata, { requestId, relayState: attemptId, sign: idp.sign_authn === 1 });
   if (request.kind === 'redirect') return { cookie: binding.cookie, kind: 'redirect', url: request.url };
   // The IdP takes only HTTP-POST: a page that posts the AuthnRequest on load (its one script allowed by hash).
-  return { cookie: binding.cookie, kind: 'post', ...saml.renderAutoSubmitForm({ url: request.url, fields: request.fields }) };
+  return { cookie: binding.cookie, kind: 'post', ...renderAutoSubmitForm({ url: request.url, fields: request.fields }) };
 }
 
 /**
@@ -50,6 +49,5 @@ export async function samlSpMetadata(ctx: ServiceDeps, idpId: string | undefined
     if (!idp || idp.protocol !== 'SAML') throw new ApiError('SSO_UNKNOWN_PROVIDER', `no SAML identity provider ${idpId}`);
     signed = idp.sign_authn === 1;
   }
-  const saml = await loadSaml();
-  return saml.serviceProviderMetadata(await spSettings(ctx), { authnRequestsSigned: signed });
+  return serviceProviderMetadata(await spSettings(ctx), { authnRequestsSigned: signed });
 }

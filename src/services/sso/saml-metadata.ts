@@ -1,8 +1,7 @@
 import { isoNow } from '../../domain/clock.js';
 import { ApiError } from '../../domain/errors.js';
 import { fetchSamlMetadata } from '../../sso/outbound/index.js';
-import type { IdpMetadata } from '../../sso/saml/index.js';
-import { loadSaml } from '../../sso/saml-loader.js';
+import { type IdpMetadata, parseIdpMetadata } from '../../sso/saml/index.js';
 import { IdentityProviderLookup } from '../../store/identity-provider-lookup.js';
 import type { IdentityProviderRow } from '../../store/schema.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -15,9 +14,9 @@ const REFETCH_AFTER_FAILURE_MS = 60_000;
 const lastFailureRefetch = new Map<number, number>();
 
 /** The provider's signing metadata as cached in its row (parsed on each use: a provider changed elsewhere counts). */
-export async function cachedIdpMetadata(idp: IdentityProviderRow): Promise<IdpMetadata> {
+export function cachedIdpMetadata(idp: IdentityProviderRow): IdpMetadata {
   if (idp.metadata_cached === null) throw new ApiError('SAML_METADATA_INVALID', 'the identity provider has no metadata; give metadata_url or metadata_xml');
-  return (await loadSaml()).parseIdpMetadata(idp.metadata_cached);
+  return parseIdpMetadata(idp.metadata_cached);
 }
 
 /**
@@ -49,7 +48,7 @@ export async function refetchAfterSignatureFailure(ctx: ServiceDeps, idp: Identi
 async function refetch(ctx: ServiceDeps, idp: IdentityProviderRow): Promise<IdpMetadata | undefined> {
   try {
     const xml = await fetchSamlMetadata(idp.metadata_url!, { allowedPrivateHosts: ctx.config.ssoAllowedPrivateHosts });
-    const metadata = (await loadSaml()).parseIdpMetadata(xml);
+    const metadata = parseIdpMetadata(xml);
     await new IdentityProviderLookup(ctx.store.db).storeMetadata(idp.id, xml, isoNow(ctx.clock));
     return metadata;
   } catch (error) {

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SpSettings } from '../../sso/saml/index.js';
-import { loadSaml } from '../../sso/saml-loader.js';
+import { generateSpKeyPair, type SpSettings } from '../../sso/saml/index.js';
 import type { Database } from '../../store/schema.js';
 import { sharedServerSetting } from '../../store/server-settings.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -22,7 +21,7 @@ const loaded = new WeakMap<Kysely<Database>, Promise<SpKeyPair>>();
 function loadSpKeyPair(db: Kysely<Database>): Promise<SpKeyPair> {
   let pair = loaded.get(db);
   if (!pair) {
-    pair = sharedServerSetting(db, SP_KEY_SETTING, async () => JSON.stringify(await (await loadSaml()).generateSpKeyPair()))
+    pair = sharedServerSetting(db, SP_KEY_SETTING, async () => JSON.stringify(await generateSpKeyPair()))
       .then((text) => JSON.parse(text) as SpKeyPair);
     pair.catch(() => loaded.delete(db));
     loaded.set(db, pair);
