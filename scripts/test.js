@@ -2,7 +2,8 @@
 // `npm test`'s test run: every vitest project (vitest.config.ts) in one pool — unit, then the database-backed
 // http and e2e projects on SQLite and, when DATABASE_URL is set, on PostgreSQL too, side by side rather than one
 // half after the other. In CI (CI=true) PostgreSQL is required: an unreachable server fails the run loudly, never
-// skips. Arguments are passed to vitest (e.g. `node scripts/test.js --project unit`).
+// skips. Without arguments the coverage gate runs first; arguments are passed to one vitest run instead (e.g.
+// `node scripts/test.js --project unit`).
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 
@@ -28,8 +29,17 @@ if (!url) {
   console.log(`database suites on SQLite and on PostgreSQL (${url.replace(/\/\/[^@]*@/, '//***@')})`);
 }
 
-const result = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...process.argv.slice(2)], {
+const vitest = (args) => spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', ...args], {
   stdio: 'inherit',
   env: { ...process.env, AX_TEST_DBS: databases.join(',') },
-});
-process.exit(result.status ?? 1);
+}).status ?? 1;
+
+const extra = process.argv.slice(2);
+if (extra.length > 0) process.exit(vitest(extra));
+
+// The engine's and the keys' unit tests run first, alone, under the coverage gate (vitest.config.ts `coverage`);
+// the main run leaves them out rather than running them twice.
+const GATED = ['test/access', 'test/keys'];
+const gate = vitest(['--project', 'unit', ...GATED, '--coverage']);
+if (gate !== 0) process.exit(gate);
+process.exit(vitest(GATED.flatMap((folder) => ['--exclude', `${folder}/**`])));
