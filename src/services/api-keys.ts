@@ -28,6 +28,7 @@ export interface ListApiKeysQuery {
   user_id?: string | undefined;
   created_by_user_id?: string | undefined;
   orphaned?: boolean | undefined;
+  all_users?: boolean | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -53,16 +54,20 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
  * longer answers for them (see findOrphanedServiceKeys), each with its reason, narrowed by the other filters. Only
  * this list carries the reason: judging a key runs the privilege ceiling for its creator, a cost the ordinary
  * list (paged in SQL, asked on every page of the console and `ax`) does not pay.
+ *
+ * `all_users: true` (account admins; 403 otherwise) lists every key of the account whoever created it, narrowed by
+ * the other filters, each SERVICE key with its bot user's current scope: the console's key inventory.
  */
 export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery): Promise<Page<ListedKey> & { now: string }> {
   if (query.orphaned === true) requireOrphanedQuery(principal, query);
+  if (query.all_users === true) requireAccountAdmin(principal, 'list the keys of every user');
   const scope = query.orphaned === true ? 'api-keys?orphaned' : 'api-keys';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   let creatorId: number | undefined = principal.userId;
   if (query.user_id !== undefined) creatorId = await otherUserFilter(ctx, principal, query.user_id, 'user_id');
   const rootCreatorId = query.created_by_user_id === undefined ? undefined
     : await otherUserFilter(ctx, principal, query.created_by_user_id, 'created_by_user_id');
-  if (rootCreatorId !== undefined && query.user_id === undefined) creatorId = undefined;
+  if ((rootCreatorId !== undefined || query.all_users === true) && query.user_id === undefined) creatorId = undefined;
   let spaceId: number | undefined;
   const snapshot = await ctx.access.get(principal.accountId);
   if (query.space_id !== undefined) {
@@ -83,7 +88,15 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
     readableSpaces: principal.role === 'ADMIN' ? undefined : allowedResources(snapshot, principal.userId, 'SERVICE_KEY_READ', 'SPACE'),
     after, limit: query.limit + 1,
   });
-  return { now, ...toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (row): ListedKey => ({ row })) };
+  const page = toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (row): ListedKey => ({ row }));
+  if (query.all_users === true) {
+    for (const key of page.items) {
+      if (key.row.key_type === 'SERVICE') {
+        key.botUser = presentBotUser(key.row.user_id, key.row.name, await currentServiceKeyScope(ctx.store.db, principal.accountId, key.row.user_id));
+      }
+    }
+  }
+  return { now, ...page };
 }
 
 /** The orphaned list is the account admins' inventory of working SERVICE keys: other key types and statuses are no part of it. */

@@ -6,6 +6,7 @@ import { forAccount } from '../store/account-store.js';
 import type { ApiKeyListFilter } from '../store/repositories/api-keys.js';
 import type { ApiKeyRow, Database, UserRow } from '../store/schema.js';
 import { currentServiceKeyScope, requireWithinCeiling } from './service-key-scope.js';
+import type { presentBotUser } from './service-key-bots.js';
 import { sessionPrincipal } from './sessions.js';
 
 /** Why nobody answers for a SERVICE key any more (identity.md §5.5 point 3). */
@@ -17,8 +18,8 @@ export interface Orphaning {
   missing_permission?: Permission;
 }
 
-/** A listed key, with why it is orphaned when it is. */
-export interface ListedKey { row: ApiKeyRow; orphaned?: Orphaning }
+/** A listed key, with why it is orphaned when it is, and (the account-wide list) a SERVICE key's bot user and scope. */
+export interface ListedKey { row: ApiKeyRow; orphaned?: Orphaning; botUser?: ReturnType<typeof presentBotUser> }
 
 // Keys read per query while looking for orphans: an account has few live service keys, so this is usually one read.
 const BATCH = 200;

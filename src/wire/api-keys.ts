@@ -20,6 +20,17 @@ const KeyOrphaning = Type.Object({
   missing_permission: Type.Optional(PermissionName),
 });
 
+export const ServiceKeyBotUser = Type.Object({
+  id: Id,
+  name: Type.String(),
+  account_role: AccountRoleAssignment,
+  organizations: Type.Array(Type.Object({
+    org_id: Id,
+    role: RoleAssignment,
+    spaces: Type.Array(Type.Object({ space_id: Id, role: RoleAssignment })),
+  })),
+});
+
 export const ApiKey = Type.Object({
   id: Id,
   name: Type.String(),
@@ -32,6 +43,16 @@ export const ApiKey = Type.Object({
   expires_at: Type.Optional(Timestamp),
   last_used_at: Type.Optional(Timestamp),
   orphaned: Type.Optional(KeyOrphaning),
+  /**
+   * [ours] A key a refresh replaced: the id of the key that replaced it. With a grace period the old key stays
+   * ACTIVE until its `expires_at`; without one it is REVOKED.
+   */
+  replaced_by_api_key_id: Type.Optional(Id),
+  /**
+   * A SERVICE key's bot user and its scope: in the create answer, and [ours] on each SERVICE key of
+   * `GET /v2/api-keys?all_users=true` (the account admins' inventory).
+   */
+  bot_user: Type.Optional(ServiceKeyBotUser),
 });
 
 // Not blank, and no NUL character (PostgreSQL text cannot hold one: it would fail as a 500, not a 400).
@@ -79,19 +100,8 @@ export const CreateApiKey = Type.Unsafe<CreateUserApiKeyBody | CreateServiceApiK
   else: CreateUserApiKey,
 });
 
-export const ServiceKeyBotUser = Type.Object({
-  id: Id,
-  name: Type.String(),
-  account_role: AccountRoleAssignment,
-  organizations: Type.Array(Type.Object({
-    org_id: Id,
-    role: RoleAssignment,
-    spaces: Type.Array(Type.Object({ space_id: Id, role: RoleAssignment })),
-  })),
-});
-
 /** Create (201) and refresh (200) answers: the key record plus the raw key, shown this once. */
-export const CreatedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String(), bot_user: Type.Optional(ServiceKeyBotUser) })]);
+export const CreatedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String() })]);
 export const RefreshedApiKey = Type.Composite([ApiKey, Type.Object({ key: Type.String() })]);
 
 export const RefreshApiKey = Type.Object({
@@ -118,5 +128,10 @@ export const ListApiKeysQuery = Type.Object({
    * filters narrow it). `false` is the same as leaving it out.
    */
   orphaned: Type.Optional(Type.Boolean()),
+  /**
+   * [ours] `true`: every key of the account, whoever created it, each SERVICE key with its `bot_user` scope (account
+   * admins; 403 otherwise; the other filters narrow it). `false` is the same as leaving it out.
+   */
+  all_users: Type.Optional(Type.Boolean()),
   ...ListQuery,
 }, { additionalProperties: false });

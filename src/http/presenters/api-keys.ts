@@ -15,5 +15,6 @@ export function presentApiKey(row: ApiKeyRow, now: string) {
     created_at: row.created_at,
     ...(row.expires_at !== null ? { expires_at: row.expires_at } : {}),
     ...(row.last_used_at !== null ? { last_used_at: row.last_used_at } : {}),
+    ...(row.replaced_by_id !== null ? { replaced_by_api_key_id: encodeId('ApiKey', row.replaced_by_id) } : {}),
   };
 }

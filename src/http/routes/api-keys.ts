@@ -26,7 +26,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   }, async (request) => {
     const page = await listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return {
-      api_keys: page.items.map((key) => ({ ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}) })),
+      api_keys: page.items.map((key) => ({ ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}), ...(key.botUser ? { bot_user: key.botUser } : {}) })),
       pagination: page.pagination,
     };
   });
