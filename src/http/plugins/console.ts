@@ -20,6 +20,8 @@ const SECURITY_HEADERS = {
 };
 
 /** Vite names everything under /assets after its content hash: a changed file is a new URL. */
+const ASSETS = 'assets/';
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /**
@@ -88,8 +90,12 @@ export async function registerConsole(app: FastifyInstance, root = consoleRoot()
       reply.headers(SECURITY_HEADERS);
       // Checked per request, so a console built after the server started is served without a restart.
       if (!(await isFile(join(root, 'index.html')))) throw new ApiError('UNAVAILABLE', 'the console is not built; run npm run build');
-      const file = await consoleFile(root, request.params['*']);
-      reply.header('cache-control', file?.startsWith('assets/') ? IMMUTABLE : 'no-cache');
+      const path = request.params['*'];
+      const file = await consoleFile(root, path);
+      // A missing script or stylesheet is a 404, not the console's page: a browser would run HTML as a module and
+      // report a MIME error, and a cache or CDN would keep that page under the asset's immutable URL.
+      if (!file && path.startsWith(ASSETS)) throw new ApiError('NOT_FOUND', `no console asset ${path}`);
+      reply.header('cache-control', file?.startsWith(ASSETS) ? IMMUTABLE : 'no-cache');
       // The plugin does not say so itself: a shared cache must not hand brotli to a client that only takes gzip.
       reply.header('vary', 'accept-encoding');
       return reply.sendFile(file ?? 'index.html', root);
