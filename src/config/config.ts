@@ -47,6 +47,11 @@ export interface Config {
   secretsKey: Buffer | undefined;
   /** Test-only (AX_TEST_CLOCK=1, loopback listen address only): the clock can be moved by POST /__test/clock. */
   testClock: boolean;
+  /** AX_METRICS_TOKEN: `GET /metrics` on the API port answers scrapers presenting it as a bearer token. */
+  metricsToken: string | undefined;
+  /** AX_METRICS_PORT: `/metrics` on a listener of its own (on AX_METRICS_HOST) instead of the API port. */
+  metricsPort: number | undefined;
+  metricsHost: string;
 }
 
 export interface ConfigOverrides {
@@ -100,7 +105,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     ssoAllowedPrivateHosts: list(read('AX_SSO_ALLOWED_PRIVATE_HOSTS')),
     secretsKey: secretsKey(read('AX_SECRETS_KEY')),
     testClock: testClock(read('AX_TEST_CLOCK'), host),
+    metricsToken: metricsToken(read('AX_METRICS_TOKEN')),
+    metricsPort: read('AX_METRICS_PORT') === undefined ? undefined : parsePort(read('AX_METRICS_PORT')!, 'AX_METRICS_PORT'),
+    metricsHost: read('AX_METRICS_HOST') ?? '127.0.0.1',
   };
+}
+
+function metricsToken(text: string | undefined): string | undefined {
+  // The value is a secret: never repeated.
+  if (text !== undefined && (text.length < 16 || /\s/.test(text))) throw new ConfigError('AX_METRICS_TOKEN must be at least 16 characters without white space (e.g. `openssl rand -hex 24`)');
+  return text;
 }
 
 /**
@@ -148,9 +162,9 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number,
   return value;
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, name = 'AX_PORT'): number {
   const port = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || port > 65535) throw new ConfigError(`AX_PORT must be a port number (0-65535), got ${JSON.stringify(text)}`);
+  if (!/^\s*\d+\s*$/.test(text) || port > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got ${JSON.stringify(text)}`);
   return port;
 }
 

@@ -4,6 +4,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
+import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
+import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
 import { registerConsole } from './plugins/console.js';
@@ -45,7 +47,10 @@ export interface HttpDeps extends ServiceDeps {
 }
 
 /** `consoleRoot` overrides where the built console is looked for (default `<package root>/dist/web`). */
-export async function buildApp(ctx: HttpDeps, options: { logger?: boolean; consoleRoot?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: HttpDeps,
+  options: { logger?: boolean; consoleRoot?: string; metrics?: { metrics: ServerMetrics; exposure: MetricsExposure } } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : {
       level: ctx.config.logLevel,
@@ -76,6 +81,7 @@ export async function buildApp(ctx: HttpDeps, options: { logger?: boolean; conso
   registerBodyLimits(app);
   registerQueryGuard(app);
   registerSecurityHeaders(app);
+  if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.exposure);
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     done(null, payload);

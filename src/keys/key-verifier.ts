@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../domain/clock.js';
 import type { Principal } from '../domain/principal.js';
+import { KEY_CACHE_HIT, KEY_CACHE_MISS, telemetry } from '../domain/telemetry.js';
 import type { KeyRecord } from '../domain/key-record.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
 import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
@@ -80,10 +81,10 @@ export class KeyVerifier {
     if (publicId === undefined) return MALFORMED;
     const now = this.clock.now();
     let entry = this.#cache.get(publicId);
-    if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) {
-      entry = await this.#load(publicId, now);
-      if (entry === undefined) return UNKNOWN;
-    }
+    if (entry !== undefined && now - entry.loadedAtMs > CACHE_TTL_MS) entry = undefined;
+    if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(entry ? KEY_CACHE_HIT : KEY_CACHE_MISS);
+    entry ??= await this.#load(publicId, now);
+    if (entry === undefined) return UNKNOWN;
     const accountId = entry.principal.accountId;
     if (!this.#secretMatches(entry, raw, digest)) return { ok: false, failure: 'wrong_secret', accountId };
     if (entry.status !== 'ACTIVE') return { ok: false, failure: 'revoked', accountId };

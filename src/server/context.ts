@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
+import { observedMailer } from './observed-mailer.js';
 import { AccessCache } from '../services/access-cache.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
 import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
@@ -50,7 +51,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       for (const id of change.keyPublicIds ?? []) scimTokens.invalidateToken(id);
       for (const id of change.idpIds ?? []) scimTokens.invalidateProvider(id);
     });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log });
+    const mailer = observedMailer(createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log }));
     const context: AppContext = {
       config, log, store, secrets, keys, scimTokens, access, rows, mailer, changes,
       clock: systemClock,

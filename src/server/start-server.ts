@@ -4,11 +4,15 @@ import { bootstrap, createFirstProfile } from './bootstrap.js';
 import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
 import { buildApp } from '../http/app.js';
+import { listenForMetrics } from '../http/metrics/metrics-plugin.js';
+import { ServerMetrics } from '../http/metrics/server-metrics.js';
 
 export interface StartedServer {
   url: string;
   /** The process's context (store, caches), for in-process tests and embedding. */
   context: AppContext;
+  /** The metrics listener's `/metrics` URL, when AX_METRICS_PORT gives them a port of their own. */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -23,7 +27,11 @@ export async function startServer(
   const config = loadConfig(overrides, env);
   const log = pino({ level: config.logLevel });
   const ctx = await createContext(config, log);
-  const app = await buildApp(ctx);
+  const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
+  const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
+  const exposure = { token: config.metricsToken, port: config.metricsPort };
+  const app = await buildApp(ctx, metrics ? { metrics: { metrics, exposure } } : {});
+  let metricsListener: { url: string; close(): Promise<void> } | undefined;
   if (config.testClock) {
     const clock = new ShiftableClock();
     ctx.clock = clock;
@@ -34,6 +42,8 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      await metricsListener?.close();
+      metrics?.close();
       await ctx.close();
     })();
     return closing;
@@ -46,7 +56,10 @@ export async function startServer(
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     if (config.publicUrlIsListenUrl) config.publicUrl = url;
     if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey, env);
-    log.info({ url, database: ctx.store.dialect }, 'ax server ready');
+    if (metrics && config.metricsPort !== undefined) {
+      metricsListener = await listenForMetrics(metrics, { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken });
+    }
+    log.info({ url, database: ctx.store.dialect, ...(metricsListener ? { metrics: metricsListener.url } : {}) }, 'ax server ready');
     if (overrides.handleSignals !== false) {
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         process.once(signal, () => {
@@ -58,7 +71,7 @@ export async function startServer(
         });
       }
     }
-    return { url, context: ctx, close };
+    return { url, metricsUrl: metricsListener?.url, context: ctx, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AccessSnapshot } from '../access/index.js';
 import { loadAccessState } from './access-loader.js';
+import { telemetry } from '../domain/telemetry.js';
 import type { AccessChange } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 
@@ -21,9 +22,11 @@ export class AccessCache {
     let snapshot = this.#snapshots.get(accountId);
     if (!snapshot) {
       const generation = this.#generation.get(accountId) ?? 0;
+      const started = performance.now();
       snapshot = loadAccessState(this.db, accountId).then(({ world, accessVersion }) => {
         const built = AccessSnapshot.build(world);
         this.#versions.set(built, accessVersion);
+        if (telemetry.snapshotBuild.hasSubscribers) telemetry.snapshotBuild.publish({ durationMs: performance.now() - started });
         return built;
       });
       snapshot.catch(() => this.#snapshots.delete(accountId));

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ServiceDeps } from './service-deps.js';
+import { telemetry } from '../domain/telemetry.js';
 import { countAuthenticationFailure } from '../store/authentication-failures.js';
 
 /** Failures of the same kind in this window share one counted row. */
@@ -26,6 +27,7 @@ export async function recordAuthenticationFailures(ctx: ServiceDeps, failures: A
   const window = Math.floor(now / WINDOW_MS);
   const at = new Date(now).toISOString();
   for (const f of failures) {
+    if (telemetry.authFailure.hasSubscribers) telemetry.authFailure.publish({ reason: f.reason });
     const userId = f.userId ?? null;
     const bucket = createHash('sha256').update(JSON.stringify([window, f.accountId, userId, f.ip, f.reason, f.operation])).digest('base64url');
     await countAuthenticationFailure(ctx.store.db, { bucket, accountId: f.accountId, userId, ip: f.ip, reason: f.reason, operation: f.operation, at });

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
+import { telemetry } from '../../domain/telemetry.js';
 import type { Change, ChangeFeed } from '../change-feed.js';
 import type { Database } from '../schema.js';
 
@@ -64,8 +65,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     this.#client = client;
     client.on('notification', (msg) => {
       if (!msg.payload) return;
-      const { origin, change } = JSON.parse(msg.payload) as { origin: string; change: Change };
-      if (origin !== this.#origin) this.#deliver({ ...change, access: undefined });
+      const { origin, at, change } = JSON.parse(msg.payload) as { origin: string; at?: number; change: Change };
+      if (origin === this.#origin) return;
+      if (at !== undefined && telemetry.changeReceived.hasSubscribers) telemetry.changeReceived.publish({ lagMs: Date.now() - at });
+      this.#deliver({ ...change, access: undefined });
     });
     client.on('error', () => {
       client.release(true);
@@ -87,7 +90,9 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   #payloads(change: Change): string[] {
-    return splitChange(change).map((part) => JSON.stringify({ origin: this.#origin, change: part }));
+    // `at` (the sender's clock) lets receivers measure how late changes arrive (the change-feed lag metric).
+    const at = Date.now();
+    return splitChange(change).map((part) => JSON.stringify({ origin: this.#origin, at, change: part }));
   }
 
   async publish(change: Change): Promise<void> {
