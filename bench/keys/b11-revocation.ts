@@ -36,7 +36,7 @@ export async function runRevocationBench(databaseUrl: string): Promise<BenchRow>
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-b11-a-')), mkdtemp(join(tmpdir(), 'ax-b11-b-'))]);
   const adminKey = `ak-bench-admin-${randomBytes(12).toString('hex')}`;
   // A deployment's processes share the secrets that protect keys and tokens (each refuses a database set up with others).
-  const shared = { AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex') };
+  const shared = { AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'), AX_AUDIT_SIGNING_KEY: randomBytes(32).toString('hex') };
   const env = (dir: string) => ({
     DATABASE_URL: url.toString(), AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'), AX_ADMIN_API_KEY: adminKey,
     AX_ADMIN_PASSWORD: 'bench-password-1234', AX_AUTH_FAILURE_LIMIT: '1000000', ...shared,

@@ -103,6 +103,7 @@ export type OAuthGrantListParams = Static<typeof oauth.OAuthGrantListQuery>;
 
 export type AuditLogListParams = Static<typeof auditLogs.ListAuditLogsQuery>;
 export type AuthenticationFailureListParams = Static<typeof auditLogs.ListAuthenticationFailuresQuery>;
+export type AuditVerifyParams = Static<typeof auditLogs.VerifyAuditLogsQuery>;
 
 /** `GET /v2/me`: the authenticated principal (user or bot), how it authenticated, and its account-level permissions. */
 export type Me = Static<typeof me.Me>;
@@ -173,6 +174,8 @@ export type TransferApiKeyRequest = Static<typeof apiKeys.TransferApiKey>;
 export type AuditLog = Static<typeof auditLogs.AuditLog>;
 /** A failed authentication, counted per address, reason, operation and targeted user in a 10-minute window (ours, not Arize's). */
 export type AuthenticationFailure = Static<typeof auditLogs.AuthenticationFailure>;
+export type AuditChainVerification = Static<typeof auditLogs.AuditChainVerification>;
+export type AuditCheckpoint = Static<typeof auditLogs.AuditCheckpoint>;
 
 export type AccessCheckRequest = Static<typeof access.AccessCheckRequest>;
 /** One grant (or the restriction, or the absence of a grant) that took part in an access decision. */

@@ -32,6 +32,10 @@ export interface Config {
   /** AX_KEY_PEPPER / AX_TOKEN_KEY (hex, 32 bytes): the HMAC keys, when not kept in files of the data dir. */
   keyPepper: string | undefined;
   tokenKey: string | undefined;
+  /** AX_AUDIT_SIGNING_KEY (hex, 32 bytes): the Ed25519 seed that signs audit checkpoints, when not kept in the data dir. */
+  auditSigningKey: string | undefined;
+  /** AX_AUDIT_CHECKPOINT_INTERVAL (minutes): how often each grown audit chain is signed. */
+  auditCheckpointIntervalMs: number;
   /** A console session unused for this long ends (AX_SESSION_IDLE_TIMEOUT, minutes). */
   sessionIdleTimeoutMs: number;
   /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
@@ -99,6 +103,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     trustProxy: boolean('AX_TRUST_PROXY', read('AX_TRUST_PROXY') ?? 'false'),
     keyPepper: read('AX_KEY_PEPPER'),
     tokenKey: read('AX_TOKEN_KEY'),
+    auditSigningKey: read('AX_AUDIT_SIGNING_KEY'),
+    auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes') * 60_000,
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),

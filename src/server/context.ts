@@ -6,6 +6,7 @@ import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
 import { observedMailer } from './observed-mailer.js';
 import { AccessCache } from '../services/access-cache.js';
+import { startAuditCheckpoints } from '../services/audit-chain.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
 import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
 import type { ServiceDeps } from '../services/service-deps.js';
@@ -31,7 +32,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     await migrateToLatest(store.db);
-    const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey });
+    const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey, auditSigningKey: config.auditSigningKey });
     // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
     const clock: Clock = { now: () => context.clock.now() };
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
@@ -58,6 +59,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       authLimits: new AuthLimits(config, clock),
       async close() {
         stopSweeper();
+        stopCheckpoints();
         mailer.close();
         await changes.close();
         await store.close();
@@ -65,6 +67,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     };
     // Expired SSO login attempts and replay-guard rows go every 10 minutes, on every process (§8).
     const stopSweeper = startLoginSweeper(context);
+    const stopCheckpoints = startAuditCheckpoints(context, config.auditCheckpointIntervalMs);
     return context;
   } catch (error) {
     await store.close();

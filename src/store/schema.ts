@@ -32,6 +32,8 @@ export interface Database {
   scim_tokens: ScimTokensTable;
   scim_groups: ScimGroupsTable;
   scim_group_members: ScimGroupMembersTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -227,6 +229,27 @@ export interface AuditLogsTable {
   operation_name: string | null;
   operation_text: string | null;
   variables: string | null;
+  created_at: string;
+  /** The entry's place in its account's audit chain (1, 2, …; migration 011, docs/audit.md). */
+  chain_seq: number | null;
+  /** SHA-256 (hex) over the entry's fields and the previous entry's hash. */
+  chain_hash: string | null;
+}
+
+/** Per account, the last place and hash of its audit chain; the upsert on it serializes the account's audit writers. */
+export interface AuditChainHeadsTable {
+  account_id: number;
+  seq: number;
+  hash: string;
+}
+
+/** An Ed25519 signature (base64) over (account, seq, hash, created_at) by the key `key_id` kept outside the database. */
+export interface AuditCheckpointsTable {
+  account_id: number;
+  seq: number;
+  hash: string;
+  key_id: string;
+  signature: string;
   created_at: string;
 }
 

@@ -11,6 +11,8 @@ export interface ServerSecrets {
   cursorKey: Buffer;
   /** HMAC key for invitation/reset/session token digests and the CSRF tokens derived from sessions. */
   tokenKey: Buffer;
+  /** Seed of the Ed25519 key that signs audit checkpoints (docs/audit.md). */
+  auditSigningKey: Buffer;
 }
 
 export interface SecretSources {
@@ -19,16 +21,20 @@ export interface SecretSources {
   keyPepper?: string | undefined;
   /** AX_TOKEN_KEY, hex. */
   tokenKey?: string | undefined;
+  /** AX_AUDIT_SIGNING_KEY, hex. */
+  auditSigningKey?: string | undefined;
 }
 
 /** The secrets that protect what the database holds, and where each may come from instead of a file. */
 const OUTSIDE_SECRETS = [
   { name: 'key_pepper', file: 'key-pepper', env: 'AX_KEY_PEPPER', source: 'keyPepper' },
   { name: 'token_key', file: 'token-key', env: 'AX_TOKEN_KEY', source: 'tokenKey' },
+  // Signs audit checkpoints: kept outside the database so that whoever can edit the database cannot sign.
+  { name: 'audit_signing_key', file: 'audit-signing-key', env: 'AX_AUDIT_SIGNING_KEY', source: 'auditSigningKey' },
 ] as const;
 
 /**
- * The key pepper and the token key are kept out of the database they protect (a copy of the database alone
+ * The key pepper, the token key and the audit signing key are kept out of the database they protect (a copy of the database alone
  * must not let anyone check guessed keys or forge tokens): from AX_KEY_PEPPER / AX_TOKEN_KEY, or else from the
  * 0600 files `key-pepper` / `token-key` of the data directory, created at first start. An earlier version kept
  * them in `server_settings`: found there, they are moved to the file once and deleted from the database, so
@@ -48,7 +54,7 @@ export async function loadServerSecrets(db: Kysely<Database>, sources: SecretSou
     if (fromEnv !== undefined) {
       value = parseHexSecret(fromEnv, secret.env);
       if (legacy !== undefined && legacy !== value.toString('hex')) {
-        throw new Error(`${secret.env} differs from the ${secret.name.replace('_', ' ')} this database was used with (kept in the database by an earlier version); start once without ${secret.env} to move it to ${file}, then use that file's content`);
+        throw new Error(`${secret.env} differs from the ${secret.name.replaceAll('_', ' ')} this database was used with (kept in the database by an earlier version); start once without ${secret.env} to move it to ${file}, then use that file's content`);
       }
     } else {
       value = readSecretFile(file, secret.env) ?? writeSecretFile(file, legacy === undefined ? randomBytes(32) : Buffer.from(legacy, 'hex'), secret.env);
@@ -57,7 +63,7 @@ export async function loadServerSecrets(db: Kysely<Database>, sources: SecretSou
     await db.insertInto('server_settings').values({ name: `${secret.name}_check`, value: check })
       .onConflict((oc) => oc.column('name').doNothing()).execute();
     if (await setting(`${secret.name}_check`) !== check) {
-      throw new Error(`this database was set up with another ${secret.name.replace('_', ' ')}: every process of a deployment must share it. `
+      throw new Error(`this database was set up with another ${secret.name.replaceAll('_', ' ')}: every process of a deployment must share it. `
         + `Set ${secret.env} to the content of the file ${secret.file} in the data directory of the first process (or share that directory)`);
     }
     if (legacy !== undefined) await db.deleteFrom('server_settings').where('name', '=', secret.name).execute();
@@ -66,7 +72,7 @@ export async function loadServerSecrets(db: Kysely<Database>, sources: SecretSou
   await db.insertInto('server_settings').values({ name: 'cursor_key', value: randomBytes(32).toString('hex') })
     .onConflict((oc) => oc.column('name').doNothing()).execute();
   const cursorKey = Buffer.from((await setting('cursor_key'))!, 'hex');
-  return { keyPepper: loaded.key_pepper!, cursorKey, tokenKey: loaded.token_key! };
+  return { keyPepper: loaded.key_pepper!, cursorKey, tokenKey: loaded.token_key!, auditSigningKey: loaded.audit_signing_key! };
 }
 
 function parseHexSecret(text: string, what: string): Buffer {

@@ -49,3 +49,32 @@ export const ListAuthenticationFailuresQuery = Type.Object({
   end_time: Type.Optional(Timestamp),
   ...ListQuery,
 }, { additionalProperties: false });
+
+export const VerifyAuditLogsQuery = Type.Object({
+  from_checkpoint: Type.Optional(Type.Boolean({ description: 'start after the newest checkpoint whose signature holds, trusting the entries it signed' })),
+}, { additionalProperties: false });
+
+/** The answer of `GET /v2/audit-logs/verify` (ours, not Arize's): whether the account's audit chain holds (docs/audit.md). */
+export const AuditChainVerification = Type.Object({
+  valid: Type.Boolean(),
+  entries_checked: Type.Integer({ minimum: 0 }),
+  trusted_through_seq: Type.Integer({ minimum: 0, description: 'entries up to this place were trusted on a checkpoint, not re-read (0: none)' }),
+  head_seq: Type.Integer({ minimum: 0, description: 'the recorded end of the chain' }),
+  head_hash: Type.String(),
+  checkpoints_checked: Type.Integer({ minimum: 0, description: 'checkpoints whose signature holds under the server\'s key' }),
+  first_broken: Type.Optional(Type.Object({
+    entry_id: Type.Optional(Id),
+    seq: Type.Optional(Type.Integer({ minimum: 0 })),
+    reason: Type.String(),
+  }, { description: 'the first place where the chain does not hold' })),
+  public_key: Type.String({ description: 'the Ed25519 public key (raw 32 bytes, base64) that signs checkpoints' }),
+  key_id: Type.String(),
+}, { description: 'An audit chain verification' });
+
+export const AuditCheckpoint = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  hash: Type.String(),
+  key_id: Type.String(),
+  signature: Type.String({ description: 'Ed25519, base64, over ["ax-audit-checkpoint-v1", account_id, seq, hash, created_at]' }),
+  created_at: Timestamp,
+}, { description: 'A signed audit checkpoint' });

@@ -74,7 +74,7 @@ export async function startProcessPair(options: { adminKey: string; publicUrl?: 
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
   const shared = {
     DATABASE_URL: database.url!, AX_ADMIN_API_KEY: options.adminKey, AX_ADMIN_PASSWORD: ADMIN_PASSWORD, AX_AUTH_FAILURE_LIMIT: '10000',
-    AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'),
+    AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'), AX_AUDIT_SIGNING_KEY: randomBytes(32).toString('hex'),
     ...(options.publicUrl ? { AX_PUBLIC_URL: options.publicUrl } : {}), ...options.env,
   };
   const env = (dir: string) => ({ ...shared, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize') });

@@ -61,11 +61,11 @@ describe.skipIf(process.platform === 'win32')('the data directory', () => {
     try {
       expect(await me(server)).toBe(200);
       expect(await modeOf(dataDir)).toBe(0o700);
-      const files = ['key-pepper', 'token-key', 'admin.key', ...(testBackend === 'sqlite' ? ['ax.db', 'ax.db-wal', 'ax.db-shm'] : [])];
+      const files = ['key-pepper', 'token-key', 'audit-signing-key', 'admin.key', ...(testBackend === 'sqlite' ? ['ax.db', 'ax.db-wal', 'ax.db-shm'] : [])];
       for (const file of files) expect(await modeOf(join(dataDir, file)), file).toBe(0o600);
       // The secrets are not in the database they protect; only a check value is.
       const settings = await server.context.store.db.selectFrom('server_settings').select('name').execute();
-      expect(settings.map((s) => s.name).sort()).toEqual(['cursor_key', 'key_pepper_check', 'token_key_check']);
+      expect(settings.map((s) => s.name).sort()).toEqual(['audit_signing_key_check', 'cursor_key', 'key_pepper_check', 'token_key_check']);
       expect((await readFile(join(dataDir, 'key-pepper'), 'utf8')).trim()).toBe(server.context.secrets.keyPepper.toString('hex'));
     } finally {
       await server.close();

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
+import { CliError } from '../errors/cli-error.js';
 import type { AuditLog, AuditLogList, AuditOperationType, AuthenticationFailure, AuthenticationFailureList } from '../../client/types.js';
 import { printList } from '../list.js';
-import { listCommand } from '../options/common.js';
+import { listCommand, serverCommand } from '../options/common.js';
 import { AUDIT_OPERATION_TYPES, enumOption } from '../options/enums.js';
 import { parseInstant, parseSince } from '../options/values.js';
 import type { Column } from '../output/printer.js';
@@ -56,6 +57,30 @@ export function build(): Command {
       await printList<AuthenticationFailure, AuthenticationFailureList>(ctx, { key: 'failures', noun: 'failed authentications', columns: FAILURE_COLUMNS }, (page) =>
         ctx.client.auditLogs.listAuthenticationFailures({ ...page, start_time: startTime, end_time: endTime }),
       );
+    }));
+
+  // Ours, not Arize's: the tamper-evident chain (docs/audit.md).
+  serverCommand(logs, 'verify', 'Check the audit chain and its signed checkpoints; exits 1 naming the first broken entry')
+    .option('--from-checkpoint', 'trust the entries up to the newest valid checkpoint instead of re-reading them')
+    .action(action(async (ctx) => {
+      const opts = ctx.opts<{ fromCheckpoint?: boolean }>();
+      const result = await ctx.client.auditLogs.verify(opts.fromCheckpoint ? { from_checkpoint: true } : {});
+      ctx.printer.object(result, { what: 'the verification' });
+      const broken = result.first_broken;
+      if (broken) {
+        const where = [broken.entry_id === undefined ? undefined : `entry ${broken.entry_id}`, broken.seq === undefined ? undefined : `seq ${broken.seq}`]
+          .filter((part) => part !== undefined).join(', ');
+        throw new CliError(`the audit chain is broken at ${where || 'its end'}: ${broken.reason}`, {
+          suggestion: 'restore the audit_logs table from a backup, or keep this answer as the record of the tampering',
+        });
+      }
+    }));
+
+  serverCommand(logs, 'checkpoint', 'Sign the audit chain\'s current end now (the server also does it periodically)')
+    .action(action(async (ctx) => {
+      const checkpoint = await ctx.client.auditLogs.checkpoint();
+      if (checkpoint) ctx.printer.object(checkpoint, { what: 'the checkpoint' });
+      else ctx.printer.success('No audit entry yet: nothing to sign');
     }));
 
   return logs;

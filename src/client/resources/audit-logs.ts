@@ -1,7 +1,7 @@
 import { paginate } from '../pagination.js';
 import type { HttpTransport } from '../http-transport.js';
 import type {
-  AuditLog, AuditLogList, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
+  AuditChainVerification, AuditCheckpoint, AuditLog, AuditLogList, AuditVerifyParams, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
 } from '../types.js';
 
 /** `/v2/audit-logs`: account admins only, newest first. */
@@ -27,5 +27,19 @@ export class AuditLogsResource {
 
   iterateAuthenticationFailures(params: Omit<AuthenticationFailureListParams, 'cursor'> = {}): AsyncGenerator<AuthenticationFailure, void, undefined> {
     return paginate((cursor) => this.listAuthenticationFailures({ limit: 100, ...params, cursor }), (page) => page.failures);
+  }
+
+  /**
+   * `/v2/audit-logs/verify` (not part of Arize's API): recomputes the account's audit chain and checks its signed
+   * checkpoints; `valid: false` names the first broken entry.
+   */
+  async verify(params: AuditVerifyParams = {}): Promise<AuditChainVerification> {
+    return (await this.http.request<AuditChainVerification>({ method: 'GET', path: '/v2/audit-logs/verify', query: { ...params } })).body;
+  }
+
+  /** Signs the chain's current end now; undefined when the account has no entry yet. */
+  async checkpoint(): Promise<AuditCheckpoint | undefined> {
+    const res = await this.http.request<AuditCheckpoint | undefined>({ method: 'POST', path: '/v2/audit-logs/checkpoints' });
+    return res.status === 204 ? undefined : res.body;
   }
 }

@@ -1,4 +1,6 @@
 import { encodeId } from '../../domain/ids.js';
+import type { ChainVerification } from '../../services/audit-chain.js';
+import type { AuditCheckpoint } from '../../store/repositories/audit-logs.js';
 import type { AuditLogRow, AuthenticationFailureRow } from '../../store/schema.js';
 
 export function presentAuditLog(row: AuditLogRow) {
@@ -26,4 +28,29 @@ export function presentAuthenticationFailure(row: AuthenticationFailureRow) {
     first_at: row.first_at,
     last_at: row.last_at,
   };
+}
+
+export function presentChainVerification(v: ChainVerification) {
+  const broken = v.firstBroken;
+  return {
+    valid: v.valid,
+    entries_checked: v.entriesChecked,
+    trusted_through_seq: v.trustedThroughSeq,
+    head_seq: v.head.seq,
+    head_hash: v.head.hash,
+    checkpoints_checked: v.checkpointsChecked,
+    ...(broken ? {
+      first_broken: {
+        ...(broken.entryId !== undefined ? { entry_id: encodeId('AuditLog', broken.entryId) } : {}),
+        ...(broken.seq !== undefined ? { seq: broken.seq } : {}),
+        reason: broken.reason,
+      },
+    } : {}),
+    public_key: v.publicKey,
+    key_id: v.keyId,
+  };
+}
+
+export function presentAuditCheckpoint(c: AuditCheckpoint) {
+  return { seq: Number(c.seq), hash: c.hash, key_id: c.key_id, signature: c.signature, created_at: c.created_at };
 }

@@ -1,10 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
+import { createAuditCheckpoint, verifyAuditChain } from '../../services/audit-chain.js';
 import { principalOf } from '../actor.js';
-import { AuditLog, AuthenticationFailure, ListAuditLogsQuery, ListAuthenticationFailuresQuery } from '../../wire/audit-logs.js';
-import { presentAuditLog, presentAuthenticationFailure } from '../presenters/audit-logs.js';
+import {
+  AuditChainVerification, AuditCheckpoint, AuditLog, AuthenticationFailure, ListAuditLogsQuery, ListAuthenticationFailuresQuery, VerifyAuditLogsQuery,
+} from '../../wire/audit-logs.js';
+import { presentAuditCheckpoint, presentAuditLog, presentAuthenticationFailure, presentChainVerification } from '../presenters/audit-logs.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 
 export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -34,5 +38,32 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
   }, async (request) => {
     const page = await listAuthenticationFailures(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { failures: page.items.map(presentAuthenticationFailure), pagination: page.pagination };
+  });
+
+  // Ours, not Arize's: the tamper-evident chain (docs/audit.md).
+  app.get('/v2/audit-logs/verify', {
+    schema: {
+      tags: ['audit-logs'],
+      summary: 'Verify the audit chain (account admins)',
+      description: 'Recomputes the account\'s audit chain and checks its signed checkpoints; names the first entry where it does not hold '
+        + '(changed, deleted, inserted or reordered entries, a cut-off end). With from_checkpoint=true the entries up to the newest valid '
+        + 'checkpoint are trusted, not re-read.',
+      querystring: VerifyAuditLogsQuery,
+      response: { 200: AuditChainVerification, ...errorResponses },
+    },
+  }, async (request) => presentChainVerification(await verifyAuditChain(ctx, principalOf(request), { fromCheckpoint: request.query.from_checkpoint ?? false })));
+
+  app.post('/v2/audit-logs/checkpoints', {
+    schema: {
+      tags: ['audit-logs'],
+      summary: 'Sign the audit chain now (account admins)',
+      description: 'Signs the chain\'s current end with the server\'s audit key (the server also does it every AX_AUDIT_CHECKPOINT_INTERVAL '
+        + 'minutes); 204 when the account has no entry yet.',
+      response: { 201: AuditCheckpoint, 204: Type.Null(), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const checkpoint = await createAuditCheckpoint(ctx, principalOf(request));
+    if (!checkpoint) return reply.code(204).send(null);
+    return reply.code(201).send(presentAuditCheckpoint(checkpoint));
   });
 }

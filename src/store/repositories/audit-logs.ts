@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { AuditLogRow, Database } from '../schema.js';
+import { type ChainedFields, entryHash, GENESIS_HASH } from '../../domain/audit-chain.js';
+import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
@@ -13,20 +14,66 @@ export interface AuditEntry {
   at: string;
 }
 
+/** The end of an account's audit chain: its last place and hash (seq 0 and GENESIS_HASH before the first entry). */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export type AuditCheckpoint = AuditCheckpointsTable;
+
+/**
+ * Takes the account's next place in the chain and answers it with the hash before it. On PostgreSQL the upsert
+ * locks the head row until the transaction ends, so the account's writers on every process take places one after
+ * the other (a waiting writer's upsert then sees the committed head); SQLite has a single writer anyway.
+ */
+const takePlace = new PreparedQuery((db, accountId: number, genesis: string) => db.insertInto('audit_chain_heads')
+  .values({ account_id: accountId, seq: 1, hash: genesis })
+  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb('audit_chain_heads.seq', '+', 1) })))
+  .returning(['seq', 'hash']));
+
 /** Written by every change: compiled once (see PreparedQuery). */
 const mutationRow = new PreparedQuery((
   db, accountId: number, userId: number | null, ip: string, operation: string, text: string | null, variables: string | null, at: string,
+  seq: number, hash: string,
 ) => db.insertInto('audit_logs').values({
   account_id: accountId, user_id: userId, ip, operation_type: 'MUTATION', operation_name: operation, operation_text: text, variables, created_at: at,
+  chain_seq: seq, chain_hash: hash,
 }));
+
+const moveHead = new PreparedQuery((db, accountId: number, hash: string) =>
+  db.updateTable('audit_chain_heads').set({ hash }).where('account_id', '=', accountId));
+
+/**
+ * What the database can store of a string: a lone surrogate (possible in parsed JSON) would become U+FFFD on the
+ * way in, so it is replaced before the hash is taken, and the hash covers exactly what is stored.
+ */
+function storable(text: string | null): string | null {
+  return text === null ? null : (text as unknown as { toWellFormed(): string }).toWellFormed();
+}
 
 /** One account's audit log: the one writer of its rows, and its reader. */
 export class AuditLogRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
 
-  /** The audit row of a change; written inside the change's transaction, so both land or neither does. */
+  /**
+   * The audit row of a change, chained to the account's previous entry: written inside the change's transaction
+   * (both land or neither does), or in a transaction of its own when called outside one. Three statements and one
+   * SHA-256: take the place, insert the row, move the head.
+   */
   async recordMutation(entry: AuditEntry): Promise<void> {
-    await mutationRow.all(this.db, this.accountId, entry.userId, entry.ip, entry.operation, entry.text ?? null, entry.variables ?? null, entry.at);
+    if (!this.db.isTransaction) {
+      await this.db.transaction().execute((trx) => new AuditLogRepository(trx, this.accountId).recordMutation(entry));
+      return;
+    }
+    const place = (await takePlace.first(this.db, this.accountId, GENESIS_HASH))!;
+    const fields: ChainedFields = {
+      account_id: this.accountId, seq: Number(place.seq), created_at: entry.at, user_id: entry.userId, ip: storable(entry.ip)!,
+      operation_type: 'MUTATION', operation_name: storable(entry.operation), operation_text: storable(entry.text ?? null), variables: storable(entry.variables ?? null),
+    };
+    const hash = entryHash(place.hash, fields);
+    await mutationRow.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at, fields.seq, hash);
+    await moveHead.all(this.db, this.accountId, hash);
   }
 
   /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */
@@ -43,4 +90,44 @@ export class AuditLogRepository {
     if (options.before !== undefined) q = q.where('id', '<', options.before);
     return q.orderBy('id', 'desc').limit(options.limit).execute();
   }
+
+  /** The chain's recorded end (seq 0 and GENESIS_HASH when the account has no entry yet). */
+  async head(): Promise<ChainHead> {
+    const row = await this.db.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('account_id', '=', this.accountId).executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Up to `limit` entries of the account in chain order, after the place `afterSeq`. */
+  async chainPage(afterSeq: number, limit: number): Promise<AuditLogRow[]> {
+    const rows = await this.db.selectFrom('audit_logs').selectAll().where('account_id', '=', this.accountId)
+      .where('chain_seq', '>', afterSeq).orderBy('chain_seq').limit(limit).execute();
+    return rows.map((r) => ({ ...r, chain_seq: Number(r.chain_seq) }));
+  }
+
+  /** The first entry of the account without a place in the chain: none is ever written so, only inserted around the writer. */
+  async firstUnchained(): Promise<AuditLogRow | undefined> {
+    return this.db.selectFrom('audit_logs').selectAll().where('account_id', '=', this.accountId).where('chain_seq', 'is', null)
+      .orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  /** The account's checkpoints, oldest first. */
+  checkpoints(): Promise<AuditCheckpoint[]> {
+    return this.db.selectFrom('audit_checkpoints').selectAll().where('account_id', '=', this.accountId).orderBy('seq').execute();
+  }
+
+  /** Records a checkpoint; one at a place that already has one (another process signed it first) is kept as it was. */
+  async addCheckpoint(checkpoint: Omit<AuditCheckpoint, 'account_id'>): Promise<void> {
+    await this.db.insertInto('audit_checkpoints').values({ ...checkpoint, account_id: this.accountId })
+      .onConflict((oc) => oc.columns(['account_id', 'seq']).doNothing()).execute();
+  }
+}
+
+/** Accounts whose audit chain has grown past their newest checkpoint (or has none): the ones to checkpoint. */
+export async function accountsNeedingCheckpoint(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom('audit_chain_heads as h').select('h.account_id')
+    .where((eb) => eb('h.seq', '>', eb.fn.coalesce(
+      eb.selectFrom('audit_checkpoints as c').select((e) => e.fn.max('c.seq').as('m')).whereRef('c.account_id', '=', 'h.account_id'),
+      eb.lit(0),
+    ))).execute();
+  return rows.map((r) => Number(r.account_id));
 }

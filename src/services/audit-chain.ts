@@ -1,0 +1,158 @@
+import { type ChainedFields, CheckpointSigner, checkpointMessage, entryHash, GENESIS_HASH } from '../domain/audit-chain.js';
+import { isoNow } from '../domain/clock.js';
+import { forbidden } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { ServiceDeps } from './service-deps.js';
+import { forAccount } from '../store/account-store.js';
+import { type AuditCheckpoint, accountsNeedingCheckpoint } from '../store/repositories/audit-logs.js';
+import type { AuditLogRow } from '../store/schema.js';
+
+/** The first place where the chain stops holding: the entry (when one can be named), its place, and why. */
+export interface ChainBreak {
+  entryId?: number | undefined;
+  seq?: number | undefined;
+  reason: string;
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  entriesChecked: number;
+  /** The place the walk started after: 0 for the whole chain, else the trusted checkpoint's. */
+  trustedThroughSeq: number;
+  head: { seq: number; hash: string };
+  checkpointsChecked: number;
+  firstBroken?: ChainBreak | undefined;
+  publicKey: string;
+  keyId: string;
+}
+
+const PAGE = 1000;
+
+function signerOf(ctx: ServiceDeps): CheckpointSigner {
+  return new CheckpointSigner(ctx.secrets.auditSigningKey);
+}
+
+function fieldsOf(row: AuditLogRow, accountId: number): ChainedFields {
+  return {
+    account_id: accountId, seq: row.chain_seq!, created_at: row.created_at, user_id: row.user_id === null ? null : Number(row.user_id), ip: row.ip,
+    operation_type: row.operation_type, operation_name: row.operation_name, operation_text: row.operation_text, variables: row.variables,
+  };
+}
+
+/**
+ * Walks the account's audit chain in order and recomputes every hash (docs/audit.md): a changed entry no longer
+ * matches its hash, a deleted one leaves a gap in the places, a reordered one breaks the order of ids or its hash,
+ * an inserted one has no place or a wrong hash, a rewritten stretch (hashes recomputed) disagrees with the signed
+ * checkpoint after it, and a cut-off end falls short of the head or of a checkpoint. With `fromCheckpoint` the walk
+ * starts after the newest checkpoint whose signature holds, trusting what it signed. Account admins only.
+ */
+export async function verifyAuditChain(ctx: ServiceDeps, principal: Principal, options: { fromCheckpoint?: boolean } = {}): Promise<ChainVerification> {
+  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+  const accountId = principal.accountId;
+  const repo = forAccount(ctx.store.db, accountId).auditLogs;
+  const signer = signerOf(ctx);
+  const head = await repo.head();
+  const checkpoints = await repo.checkpoints();
+  let broken: ChainBreak | undefined;
+  const fail = (b: ChainBreak) => { broken ??= b; };
+
+  const signed = new Map<number, AuditCheckpoint>();
+  for (const c of checkpoints) {
+    const seq = Number(c.seq);
+    const ok = c.key_id === signer.keyId && signer.verify(checkpointMessage({ account_id: accountId, seq, hash: c.hash, created_at: c.created_at }), c.signature);
+    if (ok) signed.set(seq, c);
+  }
+  const trusted = options.fromCheckpoint ? [...signed.values()].at(-1) : undefined;
+  let prevHash = trusted?.hash ?? GENESIS_HASH;
+  let prevSeq = trusted === undefined ? 0 : Number(trusted.seq);
+  const trustedThroughSeq = prevSeq;
+  // The last place a signature vouched for, so that a rewritten stretch is named from just after it.
+  let vouchedSeq = prevSeq;
+  let prevId = -Infinity;
+  let checked = 0;
+
+  walk: for (;;) {
+    const rows = await repo.chainPage(prevSeq, PAGE);
+    for (const row of rows) {
+      const seq = row.chain_seq!;
+      if (seq !== prevSeq + 1) {
+        fail({ entryId: row.id, seq, reason: seq === prevSeq + 2 ? `the entry before it (seq ${prevSeq + 1}) is missing` : `the entries before it (seq ${prevSeq + 1} to ${seq - 1}) are missing` });
+        break walk;
+      }
+      if (row.id <= prevId) {
+        fail({ entryId: row.id, seq, reason: 'its id is lower than the previous entry\'s: entries were reordered' });
+        break walk;
+      }
+      const hash = entryHash(prevHash, fieldsOf(row, accountId));
+      if (hash !== row.chain_hash) {
+        fail({ entryId: row.id, seq, reason: 'its content or its place does not match its hash: the entry was changed, moved or inserted' });
+        break walk;
+      }
+      const checkpoint = signed.get(seq);
+      if (checkpoint !== undefined) {
+        if (checkpoint.hash !== hash) {
+          fail({ seq: vouchedSeq + 1, reason: `the checkpoint at seq ${seq} signed another hash: an entry from seq ${vouchedSeq + 1} to ${seq} was changed and the hashes after it recomputed` });
+          break walk;
+        }
+        vouchedSeq = seq;
+      }
+      checked += 1;
+      prevSeq = seq;
+      prevHash = hash;
+      prevId = row.id;
+    }
+    if (rows.length < PAGE) break;
+  }
+
+  if (!broken) {
+    const lastSigned = [...signed.keys()].at(-1) ?? 0;
+    if (lastSigned > prevSeq) fail({ seq: prevSeq + 1, reason: `the entries from seq ${prevSeq + 1} to at least ${lastSigned} (signed by a checkpoint) are missing` });
+    else if (head.seq > prevSeq) fail({ seq: prevSeq + 1, reason: `the entries from seq ${prevSeq + 1} to ${head.seq} (the recorded end of the chain) are missing` });
+    else if (head.seq < prevSeq || head.hash !== prevHash) fail({ seq: head.seq, reason: 'the recorded end of the chain does not match its last entry' });
+  }
+  if (!broken) {
+    const unchained = await repo.firstUnchained();
+    if (unchained) fail({ entryId: unchained.id, reason: 'it has no place in the chain: it was inserted around the audit writer' });
+  }
+  if (!broken) {
+    const forged = checkpoints.find((c) => !signed.has(Number(c.seq)));
+    if (forged) fail({ seq: Number(forged.seq), reason: `the checkpoint at seq ${Number(forged.seq)} is not signed by this server's audit key (${signer.keyId})` });
+  }
+  return {
+    valid: broken === undefined, entriesChecked: checked, trustedThroughSeq, head, checkpointsChecked: signed.size,
+    firstBroken: broken, publicKey: signer.publicKeyBase64, keyId: signer.keyId,
+  };
+}
+
+/** Signs the account's chain as it is now (its recorded end); nothing when it has no entry. */
+async function checkpointAccount(ctx: ServiceDeps, accountId: number): Promise<AuditCheckpoint | undefined> {
+  const repo = forAccount(ctx.store.db, accountId).auditLogs;
+  const head = await repo.head();
+  if (head.seq === 0) return undefined;
+  const signer = signerOf(ctx);
+  const createdAt = isoNow(ctx.clock);
+  const signature = signer.sign(checkpointMessage({ account_id: accountId, seq: head.seq, hash: head.hash, created_at: createdAt }));
+  const checkpoint = { seq: head.seq, hash: head.hash, key_id: signer.keyId, signature, created_at: createdAt };
+  await repo.addCheckpoint(checkpoint);
+  return { ...checkpoint, account_id: accountId };
+}
+
+/** `POST /v2/audit-logs/checkpoints`: a checkpoint now, at the chain's end (account admins). */
+export async function createAuditCheckpoint(ctx: ServiceDeps, principal: Principal): Promise<AuditCheckpoint | undefined> {
+  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+  return checkpointAccount(ctx, principal.accountId);
+}
+
+/**
+ * Every `intervalMs`, signs the chain of each account that grew since its last checkpoint (off the write path: an
+ * audit write costs one SHA-256, never a signature). Every process may do it; two signing the same end keep one.
+ */
+export function startAuditCheckpoints(ctx: ServiceDeps, intervalMs: number): () => void {
+  const timer = setInterval(() => {
+    void (async () => {
+      for (const accountId of await accountsNeedingCheckpoint(ctx.store.db)) await checkpointAccount(ctx, accountId);
+    })().catch((error: unknown) => ctx.log.error({ err: error }, 'audit checkpoint failed'));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
