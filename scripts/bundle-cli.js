@@ -54,5 +54,8 @@ await build({
   // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`, the system's browser opener —
   // open@11 finds its xdg-open beside its own import.meta.url), with import() as written.
   external: ['yaml', '@inquirer/prompts', 'open'],
-  plugins: [external(/\/server\/start-server\.js$/, '../server/start-server.js')],
+  plugins: [
+    external(/\/server\/start-server\.js$/, '../server/start-server.js'),
+    external(/\/server\/admin-database\.js$/, '../server/admin-database.js'),
+  ],
 });

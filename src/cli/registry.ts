@@ -24,6 +24,7 @@ export const NOUNS: readonly NounEntry[] = [
   { name: 'profiles', description: 'Manage connection profiles (endpoint, API key, output format)', load: () => import('./commands/profiles.js') },
   { name: 'auth', description: 'Log in with the browser (OAuth 2 + PKCE), show the login, log out', load: () => import('./commands/auth.js') },
   { name: 'serve', description: 'Run the admin server (API and web console)', load: () => import('./commands/serve.js') },
+  { name: 'admin', description: 'Operate a server: back up and restore its SQLite database', load: () => import('./commands/admin.js') },
   { name: 'completion', description: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
 ];
 

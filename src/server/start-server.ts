@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
+import { claimDataDir } from '../store/data-dir-owner.js';
 import { bootstrap, createFirstProfile } from './bootstrap.js';
 import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
@@ -27,6 +28,8 @@ export async function startServer(
   const config = loadConfig(overrides, env);
   const log = pino({ level: config.logLevel });
   const ctx = await createContext(config, log);
+  // SQLite: `ax admin restore` refuses while this server uses the data directory.
+  const releaseDataDir = ctx.store.dialect === 'sqlite' ? claimDataDir(config.dataDir) : undefined;
   const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
   const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
   const exposure = { token: config.metricsToken, port: config.metricsPort };
@@ -45,6 +48,7 @@ export async function startServer(
       await metricsListener?.close();
       metrics?.close();
       await ctx.close();
+      releaseDataDir?.();
     })();
     return closing;
   };

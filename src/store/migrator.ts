@@ -25,19 +25,25 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-audit-chain': m011,
 };
 
+/** The names of the migrations this version knows, oldest first. */
+export function migrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
 /**
- * Brings the schema up to date. Kysely takes a lock while it migrates (a PostgreSQL advisory lock; SQLite's
- * write lock), so two processes starting together do not race; SQLite's "busy" answer is retried. A database
- * whose schema is newer than this code (a migration we do not know) is refused, never downgraded.
+ * Brings the schema up to date and answers the names of the migrations it applied. Kysely takes a lock while it
+ * migrates (a PostgreSQL advisory lock; SQLite's write lock), so two processes starting together do not race;
+ * SQLite's "busy" answer is retried. A database whose schema is newer than this code (a migration we do not know)
+ * is refused, never downgraded.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   // On PostgreSQL the migration tables live in the connection's current schema (search_path), so that several
   // deployments (or test runs) can share one database without seeing each other's migration state.
   const schema = isPostgres(db) ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 0; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
-    if (!error) return;
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     const message = error instanceof Error ? error.message : String(error);
     // Two processes creating the migration tables at the same moment: the loser retries and finds them.
     if (/SQLITE_BUSY|database is locked|already exists|duplicate key/i.test(message) && attempt < 50) {
