@@ -13,14 +13,85 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly detail: string | undefined;
+  /** The problem's stable `code` (the server's error catalogue), when the answer had one. */
+  readonly code: string | undefined;
 
-  constructor(status: number, title: string, detail?: string) {
-    super(detail && detail !== title ? `${title}: ${detail}` : title);
+  constructor(status: number, title: string, detail?: string, code?: string) {
+    super(humanMessage(status, title, detail, code));
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.code = code;
   }
+}
+
+/**
+ * Details the server writes for scripts (`field: rule`, permission names) that deserve a sentence of their own in
+ * the console, first match wins.
+ */
+const DETAIL_SENTENCES: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^current_password is not your current password$/, () => 'The current password you entered is not right.'],
+  [/^account admin required$/, () => 'Only account admins may do this.'],
+  [/^account admin required to (.+)$/, (m) => `Only account admins may ${m[1]}.`],
+  [/^missing or wrong x-csrf-token header$/, () => 'Your session has changed in another tab; reload the page and try again.'],
+  [/^missing permission (\w+) on this (\w+)$/, (m) => `You are not allowed to do this: it needs ${permissionWords(m[1]!)} on this ${m[2]}.`],
+  [/^you do not hold (\w+) on this (\w+)$/, (m) => `You are not allowed to do this: it needs ${permissionWords(m[1]!)} on this ${m[2]}.`],
+  [/^the user already has a role binding on this (\w+)/, (m) => `This person already has a role binding on this ${m[1]}; change the role on their row instead.`],
+  [/user_id: the user is not a member of the space's organization/, () => 'This person is not a member of the space\'s organization yet; add them to the organization first.'],
+];
+
+/** Sentences for answers without a useful detail, by problem code (then by status). */
+const CODE_SENTENCES: Readonly<Record<string, string>> = {
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'This no longer exists, or you are not allowed to see it.',
+  ROUTE_NOT_FOUND: 'This no longer exists, or you are not allowed to see it.',
+  CONFLICT: 'Something with this name already exists.',
+  INVALID_CREDENTIALS: 'Incorrect email or password.',
+  UNAUTHENTICATED: 'Your session has ended; sign in again.',
+  RATE_LIMITED: 'Too many attempts in a short time; wait a moment and try again.',
+  INTERNAL: 'Something went wrong on the server; try again, and tell the operator if it keeps happening.',
+  UNAVAILABLE: 'The server is busy or starting; try again shortly.',
+};
+const STATUS_SENTENCES: Readonly<Record<number, string>> = {
+  401: CODE_SENTENCES.UNAUTHENTICATED!,
+  403: CODE_SENTENCES.FORBIDDEN!,
+  404: CODE_SENTENCES.NOT_FOUND!,
+  409: CODE_SENTENCES.CONFLICT!,
+  429: CODE_SENTENCES.RATE_LIMITED!,
+  500: CODE_SENTENCES.INTERNAL!,
+  503: CODE_SENTENCES.UNAVAILABLE!,
+};
+/** HTTP reason phrases say nothing a person can act on; other titles (e.g. "Password too easy to guess") do. */
+const GENERIC_TITLES = new Set(['Bad Request', 'Invalid request', 'Forbidden', 'Not Found', 'Conflict', 'Unprocessable Entity', 'Unauthorized', 'Internal Server Error', 'Service Unavailable', 'Too Many Requests']);
+
+/** SPACE_UPDATE → "the permission to update spaces"-like words: "Space update". */
+function permissionWords(permission: string): string {
+  const words = permission.toLowerCase().replace(/_/g, ' ');
+  return `the permission “${words.charAt(0).toUpperCase()}${words.slice(1)}”`;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/**
+ * One sentence a person can act on, from a problem body: a known detail gets its own sentence; another detail loses
+ * the field path meant for scripts (`organizations[0].spaces: …`); a generic HTTP title is never shown.
+ */
+function humanMessage(status: number, title: string, detail: string | undefined, code: string | undefined): string {
+  if (detail && detail !== title) {
+    for (const [pattern, say] of DETAIL_SENTENCES) {
+      const m = detail.match(pattern);
+      if (m) return say(m);
+    }
+    const rule = sentence(detail.replace(/^[a-z_][\w.[\]]*: /, ''));
+    return GENERIC_TITLES.has(title) ? rule : `${title}: ${rule}`;
+  }
+  if (!GENERIC_TITLES.has(title) && title !== '') return sentence(title);
+  return (code && CODE_SENTENCES[code]) ?? STATUS_SENTENCES[status] ?? sentence(title || `HTTP ${status}`);
 }
 
 let csrfToken: string | undefined;
@@ -41,13 +112,14 @@ async function toError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   if (text) {
     try {
-      const body = JSON.parse(text) as { title?: unknown; detail?: unknown; message?: unknown };
+      const body = JSON.parse(text) as { title?: unknown; detail?: unknown; message?: unknown; code?: unknown };
       const title = typeof body.title === 'string' ? body.title : fallback;
       const detail =
         typeof body.detail === 'string' ? body.detail : typeof body.message === 'string' ? body.message : undefined;
-      return new ApiError(res.status, title, detail);
+      return new ApiError(res.status, title, detail, typeof body.code === 'string' ? body.code : undefined);
     } catch {
-      return new ApiError(res.status, fallback, text.slice(0, 300));
+      // Not a problem body (a proxy's page): its text is no sentence for a person.
+      return new ApiError(res.status, fallback);
     }
   }
   return new ApiError(res.status, fallback);
