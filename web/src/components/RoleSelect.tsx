@@ -20,7 +20,7 @@ interface RoleSelectProps {
   predefined: readonly PredefinedRoleName[];
   /** Custom roles to offer after the predefined ones. */
   custom?: readonly Role[];
-  /** Label overrides, e.g. "Read-Only Member" on the service key form. */
+  /** Label overrides for the predefined roles offered (lib/format spells them by default). */
   labels?: Partial<Record<PredefinedRoleName, string>>;
   disabled?: boolean;
   required?: boolean;

@@ -1,9 +1,13 @@
 import type { PredefinedRoleName, RoleAssignment } from '../../../src/client/types.js';
 
+/**
+ * The one spelling of each predefined role in the console, the display name GET /v2/roles publishes (and the CLI
+ * prints): "Read Only", never "Read-only", "Read-Only Member" or READ_ONLY.
+ */
 const PREDEFINED_LABELS: Record<PredefinedRoleName, string> = {
   ADMIN: 'Admin',
   MEMBER: 'Member',
-  READ_ONLY: 'Read-only',
+  READ_ONLY: 'Read Only',
   ANNOTATOR: 'Annotator',
 };
 
@@ -11,10 +15,18 @@ export function predefinedLabel(name: PredefinedRoleName): string {
   return PREDEFINED_LABELS[name];
 }
 
-/** "Admin", "Read-only", or a custom role's name (its id when the name is not known). */
+/** "Admin", "Read Only", or a custom role's name (its id when the name is not known). */
 export function roleLabel(role: RoleAssignment, customNames?: ReadonlyMap<string, string>): string {
   if (role.type === 'PREDEFINED') return PREDEFINED_LABELS[role.name] ?? role.name;
   return role.name ?? customNames?.get(role.id) ?? role.id;
+}
+
+/**
+ * A role as the server names it somewhere (a key such as READ_ONLY in an access reason, or a display name such as
+ * "Read Only" in GET /v2/roles) in the console's one spelling.
+ */
+export function roleNameLabel(name: string): string {
+  return PREDEFINED_LABELS[name as PredefinedRoleName] ?? name;
 }
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
