@@ -3,6 +3,7 @@ import type { AccessSnapshot } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { describeChange, DryRunOutcome, measureWithin, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { AccessChange, Change } from '../store/change-feed.js';
@@ -18,6 +19,8 @@ export interface Actor {
   text?: string | undefined;
   /** Path parameters and query, JSON (`variables`). */
   variables?: string | undefined;
+  /** Make the change in a transaction that is rolled back and throw its preview (see previewChange in dry-run.ts). */
+  dryRun?: boolean | undefined;
 }
 
 /** What a mutation changed, so that every process drops what it cached once the transaction commits. */
@@ -74,6 +77,11 @@ export async function runMutation<T>(
 ): Promise<T> {
   const changes = new ChangeSet();
   const accountId = actor.principal.accountId;
+  if (actor.dryRun) {
+    // No version check or bump: nothing is written, and the access decisions were made on the snapshot as usual.
+    const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, accountId, isoNow(ctx.clock), () => fn(trx, changes)));
+    throw new DryRunOutcome(await describeChange(ctx, accountId, measured));
+  }
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     if (options.grantedAt === undefined) {
       await forAccount(trx, accountId).accessVersion.bump();

@@ -7,6 +7,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { issueKey, type IssuedKey } from './api-keys.js';
+import { describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
 import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
 import { retireBotIfKeyless } from './service-key-bots.js';
 import { currentServiceKeyScope, requireServiceKeyControl } from './service-key-scope.js';
@@ -39,6 +40,8 @@ export interface RemovalCascade {
   serviceKeys: CascadeServiceKey[];
   /** When the keys were listed (a key's status on the wire is relative to it). */
   now: string;
+  /** A dry run's: whose effective permissions the removal moves, and how. */
+  principals?: PrincipalPreview[] | undefined;
 }
 
 /** Which of the person's service keys a removal reaches: those whose bot is in this organization or space, or all. */
@@ -46,10 +49,6 @@ type CascadeReach = { organizationId: number } | { spaceId: number } | 'account'
 
 /** The rows a removal took, before the service keys are looked at. */
 type RemovedCounts = Pick<RemovalCascade, 'organizationMemberships' | 'spaceMemberships' | 'roleBindings' | 'userKeysRevoked'>;
-
-class DryRunRollback extends Error {
-  constructor(readonly cascade: RemovalCascade) { super('dry run'); }
-}
 
 /**
  * Runs a removal: `remove` checks the caller's rights on the snapshot (current inside the transaction, as for
@@ -80,17 +79,14 @@ export async function runRemoval(
     return { dryRun: options.dryRun, serviceKeyAction: options.serviceKeys, ...removed.counts, serviceKeys: keys, now };
   };
   if (!options.dryRun) return runGrant(ctx, actor, act, { alsoTakesAway: true });
-  try {
-    const snapshot = await ctx.access.get(actor.principal.accountId);
-    await ctx.store.db.transaction().execute(async (trx) => {
-      const cascade = await act(trx, new ChangeSet(), snapshot);
-      if (cascade) throw new DryRunRollback(cascade);
-    });
-    return undefined;
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.cascade;
-    throw error;
-  }
+  const accountId = actor.principal.accountId;
+  const snapshot = await ctx.access.get(accountId);
+  let cascade: RemovalCascade | undefined;
+  const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, accountId, isoNow(ctx.clock), async () => {
+    cascade = await act(trx, new ChangeSet(), snapshot);
+  }));
+  if (cascade === undefined) return undefined;
+  return { ...cascade, principals: (await describeChange(ctx, accountId, measured)).principals };
 }
 
 /**

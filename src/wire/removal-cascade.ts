@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PrincipalAccessChange } from './access-preview.js';
 import { Id } from './common.js';
 
 /**
@@ -33,4 +34,6 @@ export const RemovalCascadeBody = Type.Object({
   role_bindings: Type.Integer(),
   user_keys_revoked: Type.Integer(),
   service_keys: Type.Array(CascadeServiceKey),
+  /** A dry run's: each principal whose effective permissions the removal would move, and how (as in AccessPreview). */
+  principals: Type.Optional(Type.Array(PrincipalAccessChange)),
 });

@@ -7,7 +7,7 @@ describe('the public surface of src/access', () => {
   it('exports exactly the documented values', () => {
     expectTypeOf<keyof typeof access>().toEqualTypeOf<
       | 'AccessSnapshot' | 'check' | 'permissionsOn' | 'allowedResources' | 'explain' | 'canGrant' | 'whoHasAccess'
-      | 'resourceParent' | 'RESTRICTED_PROJECT_MANAGEMENT' | 'ORGANIZATION_MEMBERSHIP_GRANTS'
+      | 'resourceParent' | 'RESTRICTED_PROJECT_MANAGEMENT' | 'ORGANIZATION_MEMBERSHIP_GRANTS' | 'accessDiff'
     >();
   });
 
@@ -19,6 +19,7 @@ describe('the public surface of src/access', () => {
     expectTypeOf<Explanation['reasons']>().toEqualTypeOf<Reason[]>();
     expectTypeOf(access.canGrant).returns.toEqualTypeOf<{ ok: true } | { ok: false; missing: Permission }>();
     expectTypeOf(access.whoHasAccess).returns.toEqualTypeOf<Accessor[]>();
+    expectTypeOf(access.accessDiff).returns.toEqualTypeOf<access.AccessDelta[]>();
     expectTypeOf(access.allowedResources).parameter(3).toEqualTypeOf<'ORGANIZATION' | 'SPACE' | 'PROJECT'>();
   });
 

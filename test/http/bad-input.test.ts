@@ -150,7 +150,9 @@ describe('bad input never reaches a 5xx', () => {
   it('answers U+0000 in every query parameter and every path parameter with a 400 naming it (issue 8 item 3)', async () => {
     for (const op of operations) {
       for (const name of op.queryParams) {
-        const res = await server.api(op.method, `${fill(op.path, enc(encodeId('User', 1)))}?${requiredExcept(op, name)}${name}=a%00b`);
+        const res = await server.api(op.method, `${fill(op.path, enc(encodeId('User', 1)))}?${requiredExcept(op, name)}${name}=a%00b`,
+          // Fastify validates the body before the query: a valid body lets the query's NUL be the first fault.
+          op.bodySchema ? { body: example(op.bodySchema, '') } : {});
         expectProblem(res, `${op.method} ${op.path}?${name}`);
         expect(res.body.detail, `${op.method} ${op.path}?${name}`).toMatch(new RegExp(`^${name}: .*U\\+0000`));
       }

@@ -224,6 +224,7 @@ describe('POST /v2/users/{user_id}/deactivate: the service keys the person creat
     expect(res.body).toEqual({
       dry_run: true, service_keys_action: 'keep', organization_memberships: 0, space_memberships: 0, role_bindings: 0, user_keys_revoked: 1,
       service_keys: [{ id: svc.id, name: expect.any(String), redacted_key: expect.any(String), created_by_user_id: u.id, spaces: [h.spaceId] }],
+      principals: expect.any(Array),
     });
     expect((await me(u.key)).status).toBe(200);
     expect((await server.api('GET', `/v2/users/${enc(u.id)}`)).body).not.toHaveProperty('deactivated_at');

@@ -125,6 +125,7 @@ describe('removals report the service keys the person created, and act on them i
     expect(res.body).toEqual({
       dry_run: true, service_keys_action: 'keep', organization_memberships: 1, space_memberships: 1, role_bindings: 1, user_keys_revoked: 0,
       service_keys: [{ id: svc.id, name: svc.name, redacted_key: svc.redacted_key, created_by_user_id: m.id, spaces: [h.spaceId] }],
+      principals: expect.any(Array),
     });
     expect(await auditCount()).toBe(audits);
     expect(await db().selectFrom('organization_memberships').select('id').where('user_id', '=', m.dbId).execute()).toHaveLength(1);

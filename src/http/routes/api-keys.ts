@@ -5,6 +5,8 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey } from '../../services/api-keys.js';
 import { isoNow } from '../../domain/clock.js';
 import { actorOf, principalOf } from '../actor.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import {
   ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey, TransferApiKey,
@@ -59,8 +61,9 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   });
 
   app.put('/v2/api-keys/:api_key_id/revoke', {
-    schema: { tags, params: ApiKeyParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: ApiKeyParams, querystring: DryRunQuery, response: { 200: AccessPreview, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => revokeApiKey(ctx, actor, request.params.api_key_id));
     await revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
     return reply.code(204).send(null);
   });

@@ -7,6 +7,8 @@ import {
   removeOrganizationMember, updateOrganization,
 } from '../../services/organizations.js';
 import { actorOf, principalOf } from '../actor.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
@@ -79,10 +81,13 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
   app.post('/v2/organizations/:org_id/users', {
     schema: {
       tags, params: OrganizationParams,
-      body: AddOrganizationMemberBody,
-      response: { 200: OrganizationMembership, ...errorResponses },
+      body: AddOrganizationMemberBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([OrganizationMembership, AccessPreview]), ...errorResponses },
     },
-  }, async (request) => addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body));
+  }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => addOrganizationMember(ctx, actor, request.params.org_id, request.body));
+    return addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body);
+  });
 
   app.delete('/v2/organizations/:org_id/users/:user_id', {
     schema: {

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { listResourceRestrictions, restrictResource, unrestrictResource } from '../../services/resource-restrictions.js';
 import { actorOf, principalOf } from '../actor.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import {
   ListResourceRestrictionsQuery, ResourceRestriction, ResourceRestrictionParams, RestrictResourceBody,
@@ -30,14 +32,18 @@ export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: S
   app.post('/v2/resource-restrictions', {
     schema: {
       tags,
-      body: RestrictResourceBody,
-      response: { 200: ResourceRestriction, ...errorResponses },
+      body: RestrictResourceBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([ResourceRestriction, AccessPreview]), ...errorResponses },
     },
-  }, async (request) => presentResourceRestriction(await restrictResource(ctx, actorOf(request), request.body.resource_id)));
+  }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => restrictResource(ctx, actor, request.body.resource_id));
+    return presentResourceRestriction(await restrictResource(ctx, actorOf(request), request.body.resource_id));
+  });
 
   app.delete('/v2/resource-restrictions/:resource_id', {
-    schema: { tags, params: ResourceRestrictionParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: ResourceRestrictionParams, querystring: DryRunQuery, response: { 200: AccessPreview, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => unrestrictResource(ctx, actor, request.params.resource_id));
     await unrestrictResource(ctx, actorOf(request), request.params.resource_id);
     return reply.code(204).send(null);
   });

@@ -11,6 +11,8 @@ import {
   CreateRoleBindingBody, ListRoleBindingsQuery, RoleBinding, RoleBindingParams, UpdateRoleBindingBody,
 } from '../../wire/role-bindings.js';
 import { presentRoleBinding } from '../presenters/role-bindings.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 
 const tags = ['role-bindings'];
 
@@ -31,10 +33,11 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.post('/v2/role-bindings', {
     schema: {
       tags,
-      body: CreateRoleBindingBody,
-      response: { 201: RoleBinding, ...errorResponses },
+      body: CreateRoleBindingBody, querystring: DryRunQuery,
+      response: { 200: AccessPreview, 201: RoleBinding, ...errorResponses },
     },
   }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => createRoleBinding(ctx, actor, request.body));
     const row = await createRoleBinding(ctx, actorOf(request), request.body);
     return reply.code(201).send(presentRoleBinding(row));
   });
@@ -46,14 +49,18 @@ export async function roleBindingRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.patch('/v2/role-bindings/:binding_id', {
     schema: {
       tags, params: RoleBindingParams,
-      body: UpdateRoleBindingBody,
-      response: { 200: RoleBinding, ...errorResponses },
+      body: UpdateRoleBindingBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([RoleBinding, AccessPreview]), ...errorResponses },
     },
-  }, async (request) => presentRoleBinding(await updateRoleBinding(ctx, actorOf(request), request.params.binding_id, request.body)));
+  }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => updateRoleBinding(ctx, actor, request.params.binding_id, request.body));
+    return presentRoleBinding(await updateRoleBinding(ctx, actorOf(request), request.params.binding_id, request.body));
+  });
 
   app.delete('/v2/role-bindings/:binding_id', {
-    schema: { tags, params: RoleBindingParams, response: { 204: Type.Null(), ...errorResponses } },
+    schema: { tags, params: RoleBindingParams, querystring: DryRunQuery, response: { 200: AccessPreview, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => deleteRoleBinding(ctx, actor, request.params.binding_id));
     await deleteRoleBinding(ctx, actorOf(request), request.params.binding_id);
     return reply.code(204).send(null);
   });

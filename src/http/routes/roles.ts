@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { createRole, deleteRole, getRole, listRoles, updateRole } from '../../services/roles.js';
 import { actorOf, principalOf } from '../actor.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import { CreateRoleBody, DeleteRoleQuery, ListRolesQuery, Role, RoleParams, UpdateRoleBody } from '../../wire/roles.js';
@@ -42,11 +44,12 @@ export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.patch('/v2/roles/:role_id', {
     schema: {
       tags, params: RoleParams,
-      body: UpdateRoleBody,
-      response: { 200: Role, ...errorResponses },
+      body: UpdateRoleBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([Role, AccessPreview]), ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const body = requireSomeField(request.body);
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => updateRole(ctx, actor, request.params.role_id, body));
     return presentRole(await updateRole(ctx, actorOf(request), request.params.role_id, body));
   });
 

@@ -6,6 +6,8 @@ import {
   addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace,
 } from '../../services/spaces.js';
 import { actorOf, principalOf } from '../actor.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
+import { replyWithPreview } from '../dry-run-reply.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
@@ -79,10 +81,13 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
   app.post('/v2/spaces/:space_id/users', {
     schema: {
       tags, params: SpaceParams,
-      body: AddSpaceMemberBody,
-      response: { 200: SpaceMembership, ...errorResponses },
+      body: AddSpaceMemberBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([SpaceMembership, AccessPreview]), ...errorResponses },
     },
-  }, async (request) => addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body));
+  }, async (request, reply) => {
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => addSpaceMember(ctx, actor, request.params.space_id, request.body));
+    return addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body);
+  });
 
   app.delete('/v2/spaces/:space_id/users/:user_id', {
     schema: {

@@ -7,12 +7,14 @@ export class AccessWorldRepository {
 
   /**
    * Reads the whole account in one read transaction, so that the tables agree with each other; live users only.
-   * Needs the database, not a transaction: it opens its own.
+   * Inside a transaction (a dry run's), it reads what that transaction sees.
    */
   read() {
     const accountId = this.accountId;
-    // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
-    return this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+    const within = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => this.db.isTransaction ? fn(this.db)
+      // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
+      : this.db.transaction().setIsolationLevel('repeatable read').execute(fn);
+    return within(async (trx) => {
       // Read first: every table below then reflects at least the changes this version counts.
       const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();
       const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships, roleBindings] =
