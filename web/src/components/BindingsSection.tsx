@@ -1,7 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, page } from '../lib/api.js';
 import type { Role, RoleBinding, RoleBindingResourceType as BindingResourceType } from '../../../src/client/types.js';
-import { formatDate } from '../lib/format.js';
+import { formatDate, roleNameLabel } from '../lib/format.js';
+import { AccessModelHelp } from './AccessModelHelp.js';
 import { usePaged } from '../lib/hooks.js';
 import { useUsersById } from '../lib/users.js';
 import { ErrorAlert } from './Alert.js';
@@ -29,7 +30,7 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
   const toast = useToast();
   const list = usePaged((cursor) => page(api.roleBindings.list({ resource_type: resourceType, resource_id: resourceId, cursor }), 'role_bindings'), [resourceType, resourceId]);
   const people = useUsersById(list.items.map((b) => b.user_id));
-  const roleNames = new Map(roles.map((r) => [r.id, r.name]));
+  const roleNames = new Map(roles.map((r) => [r.id, roleNameLabel(r.name)]));
   const [editing, setEditing] = useState<RoleBinding | 'new'>();
   const [removing, setRemoving] = useState<RoleBinding>();
   const who = (b: RoleBinding) => people.get(b.user_id)?.email ?? b.user_id;
@@ -86,6 +87,7 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
         )
       }
     >
+      <AccessModelHelp place="bindings" />
       <ErrorAlert error={list.error} />
       <Table
         caption={`Role bindings on ${resourceName}`}
@@ -183,7 +185,7 @@ function BindingDialog({ binding, label, roles, onClose, onSave }: BindingDialog
               <optgroup label="Predefined roles">
                 {predefined.map((r) => (
                   <option key={r.id} value={r.id}>
-                    {r.name}
+                    {roleNameLabel(r.name)}
                   </option>
                 ))}
               </optgroup>

@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import './console-help.css';
 import { PERMISSIONS } from '../../../src/domain/permissions.js';
 
 /** Action suffixes of the catalogue, longest first so USER_PERMISSION_UPDATE splits as USER + PERMISSION_UPDATE. */
@@ -143,42 +144,88 @@ export function PermissionPicker({ value, onChange, disabled }: PermissionPicker
   );
 }
 
-/** A read-only view of a permission set, grouped the same way. */
-export function PermissionList({ permissions }: { permissions: readonly string[] }) {
-  const groups = groupPermissions(PERMISSIONS.filter((p) => permissions.includes(p)));
-  if (groups.length === 0) return <p className="muted">No permissions.</p>;
+/** "Dataset example: Annotate" for DATASET_EXAMPLE_ANNOTATE. */
+export function permissionLabel(permission: string): string {
+  const { resource, action } = splitPermission(permission);
+  return `${humanize(resource)}: ${humanize(action)}`;
+}
+
+/** Does `permission` match what someone typed ("dataset read", "DATASET_READ", "span")? */
+function matches(permission: string, needle: string): boolean {
+  if (!needle) return true;
+  const words = needle.toUpperCase().split(/[\s_:]+/).filter(Boolean);
+  return words.every((w) => permission.includes(w));
+}
+
+/** A read-only view of a permission set, grouped the same way, with a search when `searchable`. */
+export function PermissionList({ permissions, searchable }: { permissions: readonly string[]; searchable?: boolean }) {
+  const [filter, setFilter] = useState('');
+  const groups = groupPermissions(PERMISSIONS.filter((p) => permissions.includes(p) && matches(p, filter.trim())));
   return (
-    <dl className="permission-list">
-      {groups.map((g) => (
-        <div key={g.resource} className="permission-list-row">
-          <dt>{g.label}</dt>
-          <dd>
-            {g.permissions.map((p) => (
-              <span key={p.permission} className="chip" title={p.permission}>
-                {p.action}
-              </span>
-            ))}
-          </dd>
-        </div>
-      ))}
-    </dl>
+    <div className="permission-list-wrap">
+      {searchable && permissions.length > 0 && (
+        <input
+          type="search"
+          className="permission-search"
+          aria-label="Search these permissions"
+          placeholder="Search, e.g. dataset read"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      )}
+      {groups.length === 0 ? (
+        <p className="muted">{filter ? `No permission matches “${filter}”.` : 'No permissions.'}</p>
+      ) : (
+        <dl className="permission-list">
+          {groups.map((g) => (
+            <div key={g.resource} className="permission-list-row">
+              <dt>{g.label}</dt>
+              <dd>
+                {g.permissions.map((p) => (
+                  <span key={p.permission} className="chip" title={p.permission}>
+                    {p.action}
+                  </span>
+                ))}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </div>
   );
 }
 
-/** A single permission from the catalogue, grouped by resource; label it with <label htmlFor={id}>. */
+/**
+ * A single permission from the catalogue, grouped by resource ("Dataset" → "Dataset: Read") with a search box that
+ * narrows the list; label the select with <label htmlFor={id}>.
+ */
 export function PermissionSelect({ id, value, onChange, emptyLabel, describedBy }: { id: string; value: string; onChange: (permission: string) => void; emptyLabel: string; describedBy?: string }) {
+  const [filter, setFilter] = useState('');
+  const needle = filter.trim();
+  const groups = ALL_GROUPS.map((g) => ({ ...g, permissions: g.permissions.filter((p) => p.permission === value || matches(p.permission, needle)) }))
+    .filter((g) => g.permissions.length > 0);
+  const shown = groups.reduce((n, g) => n + g.permissions.length, 0);
   return (
-    <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
-      <option value="">{emptyLabel}</option>
-      {ALL_GROUPS.map((g) => (
-        <optgroup key={g.resource} label={g.label}>
-          {g.permissions.map((p) => (
-            <option key={p.permission} value={p.permission}>
-              {p.permission}
-            </option>
-          ))}
-        </optgroup>
-      ))}
-    </select>
+    <div className="permission-select">
+      <input
+        type="search"
+        aria-label={`Search permissions (${shown} shown)`}
+        placeholder="Search permissions"
+        value={filter}
+        onChange={(e) => setFilter(e.target.value)}
+      />
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy}>
+        <option value="">{emptyLabel}</option>
+        {groups.map((g) => (
+          <optgroup key={g.resource} label={g.label}>
+            {g.permissions.map((p) => (
+              <option key={p.permission} value={p.permission}>
+                {g.label}: {p.action}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -1,35 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import type { AccessCheckResult as AccessCheck, AccessPrincipal, AccessReason } from '../../../src/client/types.js';
+import type { AccessCheckResult as AccessCheck, AccessPrincipal } from '../../../src/client/types.js';
 import { api, listAll, page } from '../lib/api.js';
+import { AccessReasons, reasonRefs } from '../components/AccessReasons.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
 import { PageHeader, Section } from '../components/PageHeader.js';
-import { PermissionList, PermissionSelect } from '../components/PermissionPicker.js';
+import { permissionLabel, PermissionList, PermissionSelect } from '../components/PermissionPicker.js';
 import { SubmitButton } from '../components/SubmitButton.js';
 import { Table, type Column } from '../components/Table.js';
 import { findUserByEmail, UserEmailInput } from '../components/UserEmailInput.js';
 import { useCan } from '../lib/access.js';
 import { useAsync } from '../lib/hooks.js';
+import { useResourceNames } from '../lib/resource-names.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
-
-function EffectBadge({ effect }: { effect: AccessReason['effect'] }) {
-  return effect === 'DENY' ? <span className="badge badge-red">Deny</span> : <span className="badge badge-green">Allow</span>;
-}
-
-function Grants({ grants }: { grants: readonly AccessReason[] }) {
-  if (grants.length === 0) return <span className="muted">—</span>;
-  return (
-    <ul className="reasons">
-      {grants.map((g, i) => (
-        <li key={i}>
-          <EffectBadge effect={g.effect} /> {g.text}
-          {g.role_name && <span className="muted small"> · role {g.role_name}</span>}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /**
  * "Who can do what on X, and why": pick an organization, space or project, see every principal with access
@@ -66,6 +50,7 @@ export function AccessPage() {
     (orgId && orgs.data?.find((o) => o.id === orgId)?.name) ||
     '';
 
+  const names = useResourceNames(reasonRefs((principals.data ?? []).flatMap((p) => p.grants)));
   const shown = (principals.data ?? []).filter((p) => !permission || p.permissions.some((held) => held === permission));
   const columns: Column<AccessPrincipal>[] = [
     {
@@ -80,15 +65,15 @@ export function AccessPage() {
       ),
     },
     {
-      header: permission ? `Holds ${permission}` : 'Permissions',
+      header: 'Permissions',
       cell: (p) => (
         <details className="details">
-          <summary>{permission ? 'Yes' : `${p.permissions.length} permissions`}</summary>
-          <PermissionList permissions={p.permissions} />
+          <summary>{permission ? `Holds ${permissionLabel(permission)}; all ${p.permissions.length}` : `${p.permissions.length} permissions`}</summary>
+          <PermissionList permissions={p.permissions} searchable />
         </details>
       ),
     },
-    { header: 'Why', cell: (p) => <Grants grants={p.grants} /> },
+    { header: 'Why', cell: (p) => <AccessReasons reasons={p.grants} names={names} /> },
   ];
 
   return (
@@ -164,7 +149,7 @@ export function AccessPage() {
                 rows={shown}
                 rowKey={(p) => p.user_id}
                 loading={principals.loading}
-                empty={permission ? `Nobody holds ${permission} here.` : 'Nobody has access here.'}
+                empty={permission ? `Nobody holds ${permissionLabel(permission)} here.` : 'Nobody has access here.'}
               />
             </Section>
           )}
@@ -189,6 +174,16 @@ function CheckSection({ resourceId, resourceName, permission: initialPermission 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [result, setResult] = useState<{ check: AccessCheck; email: string; permission: string }>();
+  const names = useResourceNames(reasonRefs(result?.check.reasons ?? []));
+  // An answer belongs to the question asked: once the email or permission changes, it no longer applies.
+  const changeEmail = (next: string) => {
+    setEmail(next);
+    setResult(undefined);
+  };
+  const changePermission = (next: string) => {
+    setPermission(next);
+    setResult(undefined);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -201,7 +196,8 @@ function CheckSection({ resourceId, resourceName, permission: initialPermission 
     setResult(undefined);
     try {
       const userId = email.trim().toLowerCase() === me.email.toLowerCase() ? me.id : (await findUserByEmail(email)).id;
-      setResult({ check: await api.access.check({ user_id: userId, permission, resource_id: resourceId }), email: email.trim(), permission });
+      const who = userId === me.id ? 'You' : email.trim();
+      setResult({ check: await api.access.check({ user_id: userId, permission, resource_id: resourceId }), email: who, permission });
     } catch (err) {
       setError(err);
     } finally {
@@ -217,11 +213,11 @@ function CheckSection({ resourceId, resourceName, permission: initialPermission 
       <form className="toolbar" onSubmit={submit}>
         {isAccountAdmin && (
           <Field label="User email" className="field-inline grow">
-            {(p) => <UserEmailInput id={p.id} value={email} onChange={setEmail} />}
+            {(p) => <UserEmailInput id={p.id} value={email} onChange={changeEmail} />}
           </Field>
         )}
         <Field label="Permission to check" className="field-inline grow">
-          {(p) => <PermissionSelect id={p.id} value={permission} onChange={setPermission} emptyLabel="Choose a permission" />}
+          {(p) => <PermissionSelect id={p.id} value={permission} onChange={changePermission} emptyLabel="Choose a permission" />}
         </Field>
         <div className="button-row filters-actions">
           <SubmitButton busy={busy} busyLabel="Checking…">
@@ -231,8 +227,11 @@ function CheckSection({ resourceId, resourceName, permission: initialPermission 
       </form>
       <ErrorAlert error={error} />
       {result && (
-        <Alert tone={result.check.allowed ? 'success' : 'error'} title={`${result.check.allowed ? 'Allowed' : 'Denied'}: ${result.email} · ${result.permission}`}>
-          <Grants grants={result.check.reasons} />
+        <Alert
+          tone={result.check.allowed ? 'success' : 'error'}
+          title={`${result.email} ${result.check.allowed ? 'can' : 'cannot'} use “${permissionLabel(result.permission)}” on ${resourceName || 'this resource'}`}
+        >
+          <AccessReasons reasons={result.check.reasons} names={names} />
         </Alert>
       )}
     </Section>
