@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, page } from '../lib/api.js';
 import type { Organization } from '../../../src/client/types.js';
 import { ErrorAlert } from '../components/Alert.js';
+import { FirstRunGuide } from '../components/FirstRunGuide.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { DeleteCascade, plural, strandedKeys } from '../components/DeleteCascade.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -15,12 +16,14 @@ import { useSession } from '../lib/session.js';
 
 /** The organizations the caller can see; account admins create and delete them. */
 export function OrganizationsPage() {
-  const { accountCan } = useSession();
+  const { accountCan, isAccountAdmin } = useSession();
   const list = usePaged((cursor) => page(api.organizations.list({ cursor }), 'organizations'), []);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Organization>();
   const canCreate = accountCan('ORGANIZATION_CREATE');
   const canDelete = accountCan('ORGANIZATION_DELETE');
+  // An account admin sees every organization: none at all means a new server, and the guide to setting it up.
+  const firstRun = isAccountAdmin && canCreate && !list.loading && !list.error && list.items.length === 0;
 
   const columns: Column<Organization>[] = [
     { header: 'Name', cell: (o) => <Link to={pathTo('organizations', o.id)} className="strong">{o.name}</Link> },
@@ -55,15 +58,21 @@ export function OrganizationsPage() {
         <p>Organizations hold spaces, and spaces hold projects. Access granted on an organization covers everything in it.</p>
       </PageHeader>
       <ErrorAlert error={list.error} />
-      <Table
-        caption="Organizations"
-        columns={columns}
-        rows={list.items}
-        rowKey={(o) => o.id}
-        loading={list.loading}
-        empty="You are not a member of any organization yet."
-      />
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      {firstRun ? (
+        <FirstRunGuide onCreateOrganization={() => setCreating(true)} />
+      ) : (
+        <>
+          <Table
+            caption="Organizations"
+            columns={columns}
+            rows={list.items}
+            rowKey={(o) => o.id}
+            loading={list.loading}
+            empty="You are not a member of any organization yet. An account admin can add you to one."
+          />
+          <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+        </>
+      )}
       {creating && <OrganizationDialog onClose={() => setCreating(false)} onSaved={(o) => navigate(pathTo('organizations', o.id))} />}
       {deleting && <DeleteOrganizationDialog organization={deleting} onClose={() => setDeleting(undefined)} onDeleted={list.reload} />}
     </>
