@@ -4,6 +4,7 @@ import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
+import { FirstRunNotice } from './components/FirstRunGuide.js';
 import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { ToastProvider } from './components/Toast.js';
 import { AuthorizePage, ChangePasswordPage, HOME, InvitePage, LoginPage, preloadPage, ResetPasswordPage, Routes } from './routes.js';
@@ -257,6 +258,7 @@ function Shell({ location }: { location: Location }) {
           })}
         </nav>
         <main id="main" tabIndex={-1}>
+          <FirstRunNotice pathname={location.pathname} />
           <AccessProvider key={location.pathname} userId={me.id}>
             <PageErrorBoundary>
               <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
