@@ -239,7 +239,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     const raw = await form.getByRole('textbox').inputValue();
     expect(raw).toMatch(/^ak-/);
     userKey = raw;
-    await form.getByRole('button', { name: 'Copy' }).click();
+    await form.getByRole('button', { name: 'Copy', exact: true }).click();
     await form.getByRole('button', { name: 'Copied' }).waitFor();
     expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(raw);
 
@@ -302,7 +302,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     const oldRedacted = (await row(admin, 'laptop').locator('code').textContent()) ?? '';
     await admin.getByRole('button', { name: 'Refresh laptop' }).click();
     const form = dialog(admin);
-    await form.getByLabel('Grace period (seconds)').fill('3600');
+    await form.getByLabel('Old key keeps working for').selectOption('3600');
     await form.getByRole('button', { name: 'Refresh key' }).click();
     await form.getByRole('heading', { name: 'API key refreshed' }).waitFor();
     const fresh = await form.getByRole('textbox').inputValue();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { isoToLocalInput, localInputToIso } from '../lib/format.js';
+import { Alert } from './Alert.js';
 import { Field } from './Field.js';
 
 /** How long a new credential (an API key, a SCIM token) lives: never, a number of days, or until a chosen moment. */
@@ -14,8 +15,9 @@ export interface ExpiryChoice {
   incomplete: () => boolean;
 }
 
-export function useExpiryChoice(): ExpiryChoice {
-  const [choice, setChoice] = useState('never');
+/** `initial`: "never" (the default), a number of days as a string, or "custom". */
+export function useExpiryChoice(initial = 'never'): ExpiryChoice {
+  const [choice, setChoice] = useState(initial);
   const [custom, setCustom] = useState('');
   const iso = () => {
     if (choice === 'never') return undefined;
@@ -27,33 +29,39 @@ export function useExpiryChoice(): ExpiryChoice {
 
 const DAYS_LABEL: Record<number, string> = { 30: '30 days', 90: '90 days', 180: '180 days', 365: '1 year' };
 
-/** The Expiration select (never, the given numbers of days, a custom date) and, for a custom date, its input. */
-export function ExpiryPicker({ expiry, days }: { expiry: ExpiryChoice; days: readonly number[] }) {
+/**
+ * The Expiration select (never, the given numbers of days, a custom date) and, for a custom date, its input;
+ * `neverWarning` is said under it while "Never" is chosen.
+ */
+export function ExpiryPicker({ expiry, days, neverWarning }: { expiry: ExpiryChoice; days: readonly number[]; neverWarning?: string }) {
   return (
-    <div className="field-row">
-      <Field label="Expiration">
-        {(p) => (
-          <select {...p} value={expiry.choice} onChange={(e) => expiry.setChoice(e.target.value)}>
-            <option value="never">Never</option>
-            {days.map((d) => <option key={d} value={String(d)}>{DAYS_LABEL[d] ?? `${d} days`}</option>)}
-            <option value="custom">Custom date…</option>
-          </select>
-        )}
-      </Field>
-      {expiry.choice === 'custom' && (
-        <Field label="Expires at">
+    <>
+      <div className="field-row">
+        <Field label="Expiration">
           {(p) => (
-            <input
-              {...p}
-              type="datetime-local"
-              required
-              min={isoToLocalInput(new Date().toISOString())}
-              value={expiry.custom}
-              onChange={(e) => expiry.setCustom(e.target.value)}
-            />
+            <select {...p} value={expiry.choice} onChange={(e) => expiry.setChoice(e.target.value)}>
+              <option value="never">Never</option>
+              {days.map((d) => <option key={d} value={String(d)}>{DAYS_LABEL[d] ?? `${d} days`}</option>)}
+              <option value="custom">Custom date…</option>
+            </select>
           )}
         </Field>
-      )}
-    </div>
+        {expiry.choice === 'custom' && (
+          <Field label="Expires at">
+            {(p) => (
+              <input
+                {...p}
+                type="datetime-local"
+                required
+                min={isoToLocalInput(new Date().toISOString())}
+                value={expiry.custom}
+                onChange={(e) => expiry.setCustom(e.target.value)}
+              />
+            )}
+          </Field>
+        )}
+      </div>
+      {neverWarning && expiry.choice === 'never' && <Alert tone="warning">{neverWarning}</Alert>}
+    </>
   );
 }

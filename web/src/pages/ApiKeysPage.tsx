@@ -1,10 +1,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { SERVICE_KEY_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
 import type {
-  AccountRoleName, ApiKey, ApiKeyStatus as KeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space, User,
+  AccountRoleName, ApiKey, ApiKeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space, User,
 } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
-import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
@@ -18,13 +17,27 @@ import { Expiry } from '../components/Expiry.js';
 import { ExpiryPicker, useExpiryChoice } from '../components/ExpiryPicker.js';
 import { useCan, type PermissionPair } from '../lib/access.js';
 import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefinedLabel, relativeTime } from '../lib/format.js';
+import { KeyInventory } from './api-keys/KeyInventory.js';
+import { KeyStatus } from './api-keys/KeyStatus.js';
+import { KeyUsage } from './api-keys/KeyUsage.js';
+import { RevokeKeyDialog } from './api-keys/RevokeKeyDialog.js';
 import { api, ApiError, listAll, page } from '../lib/api.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 
 const SPACE_ROLE_LABELS: Partial<Record<PredefinedRoleName, string>> = { READ_ONLY: 'Read-Only Member' };
-const MAX_GRACE_SECONDS = 86_400;
+/**
+ * Grace periods a refresh offers. The API allows at most 86 400 seconds (one day), so a week is not on the list.
+ * One hour is the default: long enough to roll the new secret out, short enough that a leaked old key dies soon.
+ */
+const GRACE_PERIODS: readonly { seconds: number; label: string }[] = [
+  { seconds: 0, label: 'None: the old key stops at once' },
+  { seconds: 3600, label: '1 hour' },
+  { seconds: 86_400, label: '1 day' },
+];
+/** A new key expires after this many days unless the creator chooses otherwise. */
+const DEFAULT_EXPIRY_DAYS = 90;
 
 interface SpaceChoice {
   space: Space;
@@ -69,24 +82,20 @@ async function userIfAny(id: string): Promise<User | undefined> {
   }
 }
 
-/** Settings → API Keys: the caller's own user keys and service keys. */
+type Tab = KeyType | 'ALL';
+
+/**
+ * Settings → API Keys: the caller's own user keys and service keys and, for account admins, every key of the
+ * account. Each tab's list is its own component, keyed by tab and status: switching never shows another view's rows.
+ */
 export function ApiKeysPage() {
   const { isAccountAdmin } = useSession();
-  const toast = useToast();
   const { query } = useLocation();
-  const tab: KeyType = query.get('tab') === 'service' ? 'SERVICE' : 'USER';
-  const status: KeyStatus = query.get('status') === 'revoked' ? 'REVOKED' : 'ACTIVE';
-  const list = usePaged((cursor) => page(api.apiKeys.list({ key_type: tab, status, cursor }), 'api_keys'), [tab, status]);
+  const tabParam = query.get('tab');
+  const tab: Tab = tabParam === 'service' ? 'SERVICE' : tabParam === 'all' && isAccountAdmin ? 'ALL' : 'USER';
+  const status: ApiKeyStatus = query.get('status') === 'revoked' ? 'REVOKED' : 'ACTIVE';
   const [creating, setCreating] = useState(false);
-  const [refreshing, setRefreshing] = useState<ApiKey>();
-  const [revoking, setRevoking] = useState<ApiKey>();
-  const [transferring, setTransferring] = useState<OrphanedKey>();
-  const showOrphans = isAccountAdmin && tab === 'SERVICE' && status === 'ACTIVE';
-  const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), [showOrphans]);
-  const reload = () => {
-    list.reload();
-    orphans.reload();
-  };
+  const [generation, setGeneration] = useState(0);
 
   // Spaces the caller can see, and which of them allow creating service keys.
   const choices = useAsync(async (): Promise<SpaceChoice[]> => {
@@ -99,6 +108,86 @@ export function ApiKeysPage() {
   }, []);
   const creatable = useCan(isAccountAdmin ? [] : (choices.data ?? []).map((c): PermissionPair => ['SERVICE_KEY_CREATE', c.space.id]));
   const serviceSpaces = (choices.data ?? []).filter((c) => isAccountAdmin || creatable.can('SERVICE_KEY_CREATE', c.space.id));
+
+  return (
+    <>
+      <PageHeader
+        title="API Keys"
+        crumbs={[{ label: 'Settings', to: '/settings/api-keys' }]}
+        actions={
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            + New API Key
+          </button>
+        }
+      >
+        <p>
+          <strong>User keys</strong> act as you, with exactly your permissions, and stop working if your account is removed.{' '}
+          <strong>Service keys</strong> belong to a bot user scoped to one space, for pipelines and services that must outlive any one person.
+        </p>
+      </PageHeader>
+      <Tabs
+        label="Key types"
+        tabs={[
+          { id: 'USER', label: 'User Keys' },
+          { id: 'SERVICE', label: 'Service Keys' },
+          ...(isAccountAdmin ? [{ id: 'ALL', label: 'All keys in the account' }] : []),
+        ]}
+        selected={tab}
+        onSelect={(id) => setQuery({ tab: id === 'SERVICE' ? 'service' : id === 'ALL' ? 'all' : undefined, type: undefined, user: undefined, space: undefined })}
+      >
+        {tab === 'ALL' ? (
+          <KeyInventory />
+        ) : (
+          <>
+            <div className="toolbar">
+              <div className="field field-inline">
+                <label htmlFor="key-status">Status</label>
+                <select
+                  id="key-status"
+                  value={status}
+                  onChange={(e) => setQuery({ status: e.target.value === 'REVOKED' ? 'revoked' : undefined })}
+                >
+                  <option value="ACTIVE">Active</option>
+                  <option value="REVOKED">Revoked</option>
+                </select>
+              </div>
+            </div>
+            <OwnKeys key={`${tab}/${status}/${generation}`} keyType={tab} status={status} />
+          </>
+        )}
+      </Tabs>
+
+      {creating && (
+        <NewKeyDialog
+          initialType={tab === 'ALL' ? 'USER' : tab}
+          spaces={serviceSpaces}
+          spacesLoading={choices.loading || (!isAccountAdmin && !creatable.ready)}
+          onClose={() => setCreating(false)}
+          onCreated={(k) => {
+            if (k.key_type !== tab) setQuery({ tab: k.key_type === 'SERVICE' ? 'service' : undefined, status: undefined });
+            setGeneration((g) => g + 1);
+          }}
+        />
+      )}
+    </>
+  );
+}
+/**
+ * The caller's own keys of one type and status, with (account admins, active service keys) the account's orphaned
+ * service keys above them. Mounted afresh for each tab, status and reload: it starts empty and loading.
+ */
+function OwnKeys({ keyType, status }: { keyType: KeyType; status: ApiKeyStatus }) {
+  const { isAccountAdmin } = useSession();
+  const list = usePaged((cursor) => page(api.apiKeys.list({ key_type: keyType, status, cursor }), 'api_keys'), []);
+  const showOrphans = isAccountAdmin && keyType === 'SERVICE' && status === 'ACTIVE';
+  const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), []);
+  const [refreshing, setRefreshing] = useState<ApiKey>();
+  const [revoking, setRevoking] = useState<ApiKey>();
+  const [transferring, setTransferring] = useState<OrphanedKey>();
+  const reload = () => {
+    list.reload();
+    orphans.reload();
+  };
 
   const columns: Column<ApiKey>[] = [
     {
@@ -114,10 +203,7 @@ export function ApiKeysPage() {
     { header: 'Created', cell: (k) => <span title={k.created_at}>{formatDate(k.created_at)}</span> },
     { header: 'Expires', cell: (k) => <Expiry iso={k.expires_at} /> },
     { header: 'Last used', cell: (k) => (k.last_used_at ? relativeTime(k.last_used_at) : 'Never') },
-    {
-      header: 'Status',
-      cell: (k) => <span className={k.status === 'ACTIVE' ? 'badge badge-green' : 'badge badge-gray'}>{k.status === 'ACTIVE' ? 'Active' : 'Revoked'}</span>,
-    },
+    { header: 'Status', cell: (k) => <KeyStatus apiKey={k} /> },
     {
       header: 'Actions',
       hideHeader: true,
@@ -125,9 +211,11 @@ export function ApiKeysPage() {
       cell: (k) =>
         k.status === 'ACTIVE' && (
           <div className="button-row">
-            <button type="button" className="btn btn-small" onClick={() => setRefreshing(k)} aria-label={`Refresh ${k.name}`}>
-              Refresh
-            </button>
+            {!k.replaced_by_api_key_id && (
+              <button type="button" className="btn btn-small" onClick={() => setRefreshing(k)} aria-label={`Refresh ${k.name}`}>
+                Refresh
+              </button>
+            )}
             <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>
               Revoke
             </button>
@@ -158,9 +246,11 @@ export function ApiKeysPage() {
           <button type="button" className="btn btn-small" onClick={() => setTransferring(o)} aria-label={`Transfer ${o.key.name}`}>
             Transfer
           </button>
-          <button type="button" className="btn btn-small" onClick={() => setRefreshing(o.key)} aria-label={`Refresh ${o.key.name}`}>
-            Refresh
-          </button>
+          {!o.key.replaced_by_api_key_id && (
+            <button type="button" className="btn btn-small" onClick={() => setRefreshing(o.key)} aria-label={`Refresh ${o.key.name}`}>
+              Refresh
+            </button>
+          )}
           <button type="button" className="btn btn-small btn-danger-outline" onClick={() => setRevoking(o.key)} aria-label={`Revoke ${o.key.name}`}>
             Revoke
           </button>
@@ -171,103 +261,35 @@ export function ApiKeysPage() {
 
   return (
     <>
-      <PageHeader
-        title="API Keys"
-        crumbs={[{ label: 'Settings', to: '/settings/api-keys' }]}
-        actions={
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            + New API Key
-          </button>
-        }
-      >
-        <p>
-          <strong>User keys</strong> act as you, with exactly your permissions, and stop working if your account is removed.{' '}
-          <strong>Service keys</strong> belong to a bot user scoped to one space, for pipelines and services that must outlive any one person.
-        </p>
-      </PageHeader>
-      <Tabs
-        label="Key types"
-        tabs={[
-          { id: 'USER', label: 'User Keys' },
-          { id: 'SERVICE', label: 'Service Keys' },
-        ]}
-        selected={tab}
-        onSelect={(id) => setQuery({ tab: id === 'SERVICE' ? 'service' : undefined })}
-      >
-        <div className="toolbar">
-          <div className="field field-inline">
-            <label htmlFor="key-status">Status</label>
-            <select
-              id="key-status"
-              value={status}
-              onChange={(e) => setQuery({ status: e.target.value === 'REVOKED' ? 'revoked' : undefined })}
-            >
-              <option value="ACTIVE">Active</option>
-              <option value="REVOKED">Revoked</option>
-            </select>
-          </div>
-        </div>
-        {showOrphans && (orphans.error !== undefined || (orphans.data?.length ?? 0) > 0) && (
-          <section className="section" aria-labelledby="orphaned-keys">
-            <h2 id="orphaned-keys">Orphaned service keys</h2>
-            <p className="muted">
-              Their creator is deactivated, deleted, or no longer holds the key&apos;s roles. They keep working; give each a new owner, or refresh or
-              revoke it if the person may still hold the secret.
-            </p>
-            <ErrorAlert error={orphans.error} />
-            <Table caption="Orphaned service keys" columns={orphanColumns} rows={orphans.data ?? []} rowKey={(o) => o.key.id} loading={orphans.loading} />
-          </section>
-        )}
-        <ErrorAlert error={list.error} />
-        <Table
-          caption={tab === 'USER' ? 'User keys' : 'Service keys'}
-          columns={columns}
-          rows={list.items}
-          rowKey={(k) => k.id}
-          loading={list.loading}
-          empty={status === 'ACTIVE' ? `You have no active ${tab === 'USER' ? 'user' : 'service'} keys.` : 'No revoked keys.'}
-        />
-        <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
-      </Tabs>
-
-      {creating && (
-        <NewKeyDialog
-          initialType={tab}
-          spaces={serviceSpaces}
-          spacesLoading={choices.loading || (!isAccountAdmin && !creatable.ready)}
-          onClose={() => setCreating(false)}
-          onCreated={(k) => {
-            if (k.key_type !== tab) setQuery({ tab: k.key_type === 'SERVICE' ? 'service' : undefined, status: undefined });
-            list.reload();
-          }}
-        />
-      )}
-      {refreshing && (
-        <RefreshDialog
-          apiKey={refreshing}
-          onClose={() => setRefreshing(undefined)}
-          onRefreshed={reload}
-        />
-      )}
-      {revoking && (
-        <ConfirmDialog
-          title="Revoke API key"
-          confirmLabel="Revoke key"
-          danger
-          removesOpener
-          onClose={() => setRevoking(undefined)}
-          onConfirm={async () => {
-            await api.apiKeys.revoke(revoking.id);
-            toast(`Revoked “${revoking.name}”.`);
-            reload();
-          }}
-        >
-          <p>
-            Revoke <strong>{revoking.name}</strong> (<code className="mono">{revoking.redacted_key}</code>)? Every client using it is refused from
-            now on. This cannot be undone.
+      {showOrphans && (orphans.error !== undefined || (orphans.data?.length ?? 0) > 0) && (
+        <section className="section" aria-labelledby="orphaned-keys">
+          <h2 id="orphaned-keys">Orphaned service keys</h2>
+          <p className="muted">
+            Their creator is deactivated, deleted, or no longer holds the key&apos;s roles. They keep working; give each a new owner, or refresh or
+            revoke it if the person may still hold the secret.
           </p>
-          {revoking.key_type === 'SERVICE' && <p>The key&apos;s bot user is removed with it.</p>}
-        </ConfirmDialog>
+          <ErrorAlert error={orphans.error} />
+          <Table caption="Orphaned service keys" columns={orphanColumns} rows={orphans.data ?? []} rowKey={(o) => o.key.id} loading={orphans.loading} />
+        </section>
+      )}
+      <ErrorAlert error={list.error} />
+      <Table
+        caption={keyType === 'USER' ? 'User keys' : 'Service keys'}
+        columns={columns}
+        rows={list.items}
+        rowKey={(k) => k.id}
+        loading={list.loading}
+        empty={status === 'ACTIVE' ? `You have no active ${keyType === 'USER' ? 'user' : 'service'} keys.` : 'No revoked keys.'}
+      />
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+      {refreshing && <RefreshDialog apiKey={refreshing} onClose={() => setRefreshing(undefined)} onRefreshed={reload} />}
+      {revoking && (
+        <RevokeKeyDialog
+          apiKey={revoking}
+          keys={[...list.items, ...(orphans.data ?? []).map((o) => o.key)]}
+          onClose={() => setRevoking(undefined)}
+          onRevoked={reload}
+        />
       )}
       {transferring && <TransferDialog orphan={transferring} onClose={() => setTransferring(undefined)} onTransferred={reload} />}
     </>
@@ -358,7 +380,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
   const [keyType, setKeyType] = useState<KeyType>(initialType);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const expiry = useExpiryChoice();
+  const expiry = useExpiryChoice(String(DEFAULT_EXPIRY_DAYS));
   const [spaceId, setSpaceId] = useState('');
   const [spaceRole, setSpaceRole] = useState<PredefinedRoleName>();
   const [advanced, setAdvanced] = useState(false);
@@ -437,7 +459,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
 
   if (created) {
     return (
-      <Dialog title="API key created" onClose={onClose} dismissible>
+      <Dialog title="API key created" onClose={onClose} dismissible size="lg">
         <CreatedKey apiKey={created} onDone={onClose} />
       </Dialog>
     );
@@ -491,7 +513,11 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         <Field label="Description (optional)">
           {(p) => <textarea {...p} rows={2} maxLength={1000} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <ExpiryPicker expiry={expiry} days={[30, 90, 365]} />
+        <ExpiryPicker
+          expiry={expiry}
+          days={[30, DEFAULT_EXPIRY_DAYS, 365]}
+          neverWarning="A key that never expires works until someone revokes it, also if it leaks. Prefer an expiry and refresh the key before it."
+        />
 
         {service && (
           <div className="subform">
@@ -597,7 +623,8 @@ function CreatedKey({ apiKey, onDone }: { apiKey: CreatedApiKey; onDone: () => v
           <CopyButton text={apiKey.key} />
         </div>
       </div>
-      {apiKey.expires_at && <p className="muted">Expires {formatDateTime(apiKey.expires_at)}.</p>}
+      {apiKey.expires_at ? <p className="muted">Expires {formatDateTime(apiKey.expires_at)}.</p> : <p className="muted">Never expires.</p>}
+      <KeyUsage apiKey={apiKey} />
       <div className="dialog-actions">
         <button type="button" className="btn btn-primary" onClick={onDone}>
           Done
@@ -609,19 +636,14 @@ function CreatedKey({ apiKey, onDone }: { apiKey: CreatedApiKey; onDone: () => v
 
 function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClose: () => void; onRefreshed: () => void }) {
   const toast = useToast();
-  const [grace, setGrace] = useState('0');
+  const [graceSeconds, setGraceSeconds] = useState(3600);
   const [expiresAt, setExpiresAt] = useState(apiKey.expires_at ? isoToLocalInput(apiKey.expires_at) : '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [created, setCreated] = useState<CreatedApiKey>();
-  const graceSeconds = Number(grace);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
-      setError(new Error(`The grace period is a whole number of seconds from 0 to ${MAX_GRACE_SECONDS}.`));
-      return;
-    }
     const expires_at = localInputToIso(expiresAt);
     if (apiKey.expires_at && !expires_at) {
       setError(new Error('This key has an expiry: choose one for the new key (no later than the current one).'));
@@ -643,7 +665,7 @@ function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClo
 
   if (created) {
     return (
-      <Dialog title="API key refreshed" onClose={onClose}>
+      <Dialog title="API key refreshed" onClose={onClose} size="lg">
         <CreatedKey apiKey={created} onDone={onClose} />
       </Dialog>
     );
@@ -663,15 +685,21 @@ function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClo
     >
       <form onSubmit={submit} className="form">
         <Field
-          label="Grace period (seconds)"
+          label="Old key keeps working for"
           hint={
             graceSeconds === 0
-              ? '0 revokes the old key immediately.'
-              : `The old key stops working ${Number.isFinite(graceSeconds) ? formatDuration(graceSeconds) : ''} after the refresh${apiKey.expires_at ? ', or at its own expiry if that is sooner' : ''}. Maximum 86400 (24 hours).`
+              ? 'Clients still using the old key are refused at once.'
+              : `Time to roll the new key out; then the old key stops${apiKey.expires_at ? ', or at its own expiry if that is sooner' : ''}.`
           }
         >
           {(p) => (
-            <input {...p} type="number" inputMode="numeric" min={0} max={MAX_GRACE_SECONDS} step={1} required value={grace} onChange={(e) => setGrace(e.target.value)} />
+            <select {...p} value={String(graceSeconds)} onChange={(e) => setGraceSeconds(Number(e.target.value))}>
+              {GRACE_PERIODS.map((g) => (
+                <option key={g.seconds} value={String(g.seconds)}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
           )}
         </Field>
         <Field
@@ -696,11 +724,4 @@ function RefreshDialog({ apiKey, onClose, onRefreshed }: { apiKey: ApiKey; onClo
       </form>
     </Dialog>
   );
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'}`;
-  const hours = Math.round((seconds / 3600) * 10) / 10;
-  return `${hours} hour${hours === 1 ? '' : 's'}`;
 }

@@ -47,8 +47,27 @@ function StatusBadge({ user }: { user: User }) {
   return <span className={`badge ${STATUS_BADGE[user.status]}`}>{STATUS_LABEL[user.status]}</span>;
 }
 
-/** Users of the account: invite, resend invitations, send password resets, deactivate and reactivate, delete. */
+/**
+ * Users of the account: invite, resend invitations, send password resets, deactivate and reactivate, delete. Who
+ * may not read the account's users is told so once, and the page asks the server nothing.
+ */
 export function UsersPage() {
+  const { accountCan } = useSession();
+  if (!accountCan('USER_READ')) {
+    return (
+      <>
+        <PageHeader title="Users" />
+        <div className="not-allowed" role="status">
+          <p className="strong">You cannot use this page.</p>
+          <p>The account&apos;s users are managed by its admins. Your own details are on your profile.</p>
+        </div>
+      </>
+    );
+  }
+  return <UsersList />;
+}
+
+function UsersList() {
   const { me, accountCan, isAccountAdmin } = useSession();
   const toast = useToast();
   const { query } = useLocation();
@@ -285,7 +304,8 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
   if (result) {
     const { user, created } = result;
     return (
-      <Dialog title={created ? 'User invited' : 'User already exists'} onClose={onClose}>
+      // A new key: the result is a dialog of its own, so focus moves into it (the Invite button it replaces is gone).
+      <Dialog key="result" title={created ? 'User invited' : 'User already exists'} onClose={onClose}>
         <div className="form">
           {!created ? (
             <Alert tone="info">
