@@ -57,5 +57,6 @@ await build({
   plugins: [
     external(/\/server\/start-server\.js$/, '../server/start-server.js'),
     external(/\/server\/admin-database\.js$/, '../server/admin-database.js'),
+    external(/\/server\/migrate-only\.js$/, '../server/migrate-only.js'),
   ],
 });

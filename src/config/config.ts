@@ -56,6 +56,8 @@ export interface Config {
   /** AX_METRICS_PORT: `/metrics` on a listener of its own (on AX_METRICS_HOST) instead of the API port. */
   metricsPort: number | undefined;
   metricsHost: string;
+  /** AX_AUTO_MIGRATE=false: a pending migration stops the start instead of being applied (multi-process rollouts). */
+  autoMigrate: boolean;
 }
 
 export interface ConfigOverrides {
@@ -63,6 +65,7 @@ export interface ConfigOverrides {
   port?: number | undefined;
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
+  autoMigrate?: boolean | undefined;
 }
 
 /** The server stops at start with this when a setting is wrong; the message names the variable. */
@@ -114,6 +117,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     metricsToken: metricsToken(read('AX_METRICS_TOKEN')),
     metricsPort: read('AX_METRICS_PORT') === undefined ? undefined : parsePort(read('AX_METRICS_PORT')!, 'AX_METRICS_PORT'),
     metricsHost: read('AX_METRICS_HOST') ?? '127.0.0.1',
+    autoMigrate: overrides.autoMigrate ?? boolean('AX_AUTO_MIGRATE', read('AX_AUTO_MIGRATE') ?? 'true'),
   };
 }
 

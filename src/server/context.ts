@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
 import { observedMailer } from './observed-mailer.js';
+import { prepareSchema } from './schema-upgrade.js';
 import { AccessCache } from '../services/access-cache.js';
 import { startAuditCheckpoints } from '../services/audit-chain.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
@@ -16,7 +17,6 @@ import { prepareDataDir } from '../store/data-dir.js';
 import { openStore } from '../store/database.js';
 import { KeyRecords } from '../store/key-records.js';
 import { ScimTokenRecords } from '../store/repositories/scim-tokens.js';
-import { migrateToLatest } from '../store/migrator.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
 import { loadServerSecrets } from '../store/server-settings.js';
 import { SqliteChangeFeed } from '../store/sqlite/sqlite-change-feed.js';
@@ -31,7 +31,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   prepareDataDir(config.dataDir);
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
-    await migrateToLatest(store.db);
+    await prepareSchema(store.db, { autoMigrate: config.autoMigrate, log });
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey, auditSigningKey: config.auditSigningKey });
     // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
     const clock: Clock = { now: () => context.clock.now() };

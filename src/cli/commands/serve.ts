@@ -9,16 +9,31 @@ export function build(): Command {
     .option('--port <port>', 'port to listen on, 0 for any free one (default: AX_PORT, else 8080)', integerIn(0, 65_535))
     .option('--data-dir <dir>', 'where the SQLite database and bootstrap secrets live (default: AX_DATA_DIR, else ./data)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite (default: DATABASE_URL)')
+    .option('--migrate-only', 'apply pending database migrations and exit, without serving (once, before starting the servers of a rollout)')
+    .option('--no-auto-migrate', 'refuse to start while a migration is pending instead of applying it (default: AX_AUTO_MIGRATE, else migrate)')
     .action(action(async (ctx) => {
-      const opts = ctx.opts<{ host?: string; port?: number; dataDir?: string; databaseUrl?: string }>();
+      const opts = ctx.opts<{ host?: string; port?: number; dataDir?: string; databaseUrl?: string; migrateOnly?: boolean; autoMigrate: boolean }>();
       // The server is loaded only here: no other command pays for Fastify and the database drivers.
-      const { startServer } = await import('../../server/start-server.js');
+      const overrides = {
+        host: opts.host, port: opts.port, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl,
+        // Only the flag overrides AX_AUTO_MIGRATE (commander's default `true` is not a choice).
+        autoMigrate: opts.autoMigrate ? undefined : false,
+      };
       try {
-        await startServer({ host: opts.host, port: opts.port, dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
+        if (opts.migrateOnly) {
+          const { migrateOnly } = await import('../../server/migrate-only.js');
+          const { applied, latest } = await migrateOnly(overrides);
+          ctx.printer.success(applied.length === 0
+            ? `The database schema is current (${latest}); no migration was pending`
+            : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}: ${applied.join(', ')}; the schema is now at ${latest}`);
+          return;
+        }
+        const { startServer } = await import('../../server/start-server.js');
+        await startServer(overrides);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const message = code === 'EADDRINUSE' ? 'the port is already in use' : (error as Error).message;
-        throw new CliError(`the server could not start: ${message}`, {
+        throw new CliError(`${opts.migrateOnly ? 'the migration stopped' : 'the server could not start'}: ${message}`, {
           suggestion: code === 'EADDRINUSE' ? 'Pick another port with --port, or stop the process using it.' : 'Run with --verbose, or check the log lines above.',
         });
       }
