@@ -48,7 +48,8 @@ export function OrganizationsPage() {
       <PageHeader
         title="Organizations"
         actions={
-          canCreate && (
+          // While the first-run guide shows, its own New organization button is the one to press.
+          canCreate && !firstRun && (
             <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
               New organization
             </button>
