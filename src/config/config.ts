@@ -58,6 +58,10 @@ export interface Config {
   metricsHost: string;
   /** AX_AUTO_MIGRATE=false: a pending migration stops the start instead of being applied (multi-process rollouts). */
   autoMigrate: boolean;
+  /** AX_LOG_FORMAT: `json`, `pretty` (readable lines), or `auto`: pretty when stdout is a terminal. */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /** AX_LOG_HEALTH_CHECKS=false: requests to /healthz and /readyz are not logged. */
+  logHealthChecks: boolean;
 }
 
 export interface ConfigOverrides {
@@ -118,6 +122,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     metricsPort: read('AX_METRICS_PORT') === undefined ? undefined : parsePort(read('AX_METRICS_PORT')!, 'AX_METRICS_PORT'),
     metricsHost: read('AX_METRICS_HOST') ?? '127.0.0.1',
     autoMigrate: overrides.autoMigrate ?? boolean('AX_AUTO_MIGRATE', read('AX_AUTO_MIGRATE') ?? 'true'),
+    logFormat: oneOf('AX_LOG_FORMAT', read('AX_LOG_FORMAT') ?? 'auto', ['auto', 'json', 'pretty'] as const),
+    logHealthChecks: boolean('AX_LOG_HEALTH_CHECKS', read('AX_LOG_HEALTH_CHECKS') ?? 'true'),
   };
 }
 
@@ -202,9 +208,9 @@ function email(name: string, text: string): string {
   return text;
 }
 
-function oneOf(name: string, text: string, values: readonly string[]): string {
-  if (!values.includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
-  return text;
+function oneOf<T extends string>(name: string, text: string, values: readonly T[]): T {
+  if (!(values as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
+  return text as T;
 }
 
 function boolean(name: string, text: string): boolean {

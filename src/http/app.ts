@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
@@ -22,6 +23,9 @@ import { finishOpenApiDocument } from './openapi-document.js';
 /** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
 const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
 
+/** The probes' paths, whose request lines AX_LOG_HEALTH_CHECKS=false leaves out of the log. */
+const HEALTH_CHECK = /^\/(?:healthz|readyz)(?:\?|$)/;
+
 /**
  * Node checks request and header deadlines on a timer (30 s by default), so a 10 s deadline could hold a
  * half-sent request for 40 s; checking at a quarter of the shortest deadline (at most every second) keeps it near.
@@ -39,6 +43,8 @@ export interface HttpSettings {
   readonly connectionTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
   readonly trustProxy: boolean;
+  /** false: requests to /healthz and /readyz are not logged. */
+  readonly logHealthChecks?: boolean;
 }
 
 /** What the HTTP layer is built from: the services' dependencies, and the settings of both. */
@@ -49,7 +55,13 @@ export interface HttpDeps extends ServiceDeps {
 /** `consoleRoot` overrides where the built console is looked for (default `<package root>/dist/web`). */
 export async function buildApp(
   ctx: HttpDeps,
-  options: { logger?: boolean; consoleRoot?: string; metrics?: { metrics: ServerMetrics; exposure: MetricsExposure } } = {},
+  options: {
+    logger?: boolean;
+    consoleRoot?: string;
+    metrics?: { metrics: ServerMetrics; exposure: MetricsExposure };
+    /** Where log lines go instead of stdout as JSON (a terminal's readable format). */
+    logStream?: DestinationStream;
+  } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : {
@@ -58,7 +70,10 @@ export async function buildApp(
       serializers: {
         req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: loggableUrl(req.url), ip: req.ip }),
       },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // Load balancers and orchestrators probe these every few seconds: their request lines can be left out.
+    ...(ctx.config.logHealthChecks === false ? { logController: new LogController({ disableRequestLogging: (request) => HEALTH_CHECK.test(request.url) }) } : {}),
     bodyLimit: ctx.config.bodyLimit,
     // A client sending half a request (issue 8 item 8) is cut off, not kept open for minutes.
     requestTimeout: ctx.config.requestTimeoutMs,

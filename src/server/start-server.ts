@@ -2,6 +2,7 @@ import pino from 'pino';
 import { loadConfig, type ConfigOverrides } from '../config/config.js';
 import { claimDataDir } from '../store/data-dir-owner.js';
 import { bootstrap, createFirstProfile } from './bootstrap.js';
+import { logDestination } from './log-destination.js';
 import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
 import { buildApp } from '../http/app.js';
@@ -26,14 +27,15 @@ export async function startServer(
 ): Promise<StartedServer> {
   const env = overrides.env ?? process.env;
   const config = loadConfig(overrides, env);
-  const log = pino({ level: config.logLevel });
+  const logStream = await logDestination(config.logFormat);
+  const log = pino({ level: config.logLevel }, logStream);
   const ctx = await createContext(config, log);
   // SQLite: `ax admin restore` refuses while this server uses the data directory.
   const releaseDataDir = ctx.store.dialect === 'sqlite' ? claimDataDir(config.dataDir) : undefined;
   const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
   const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
   const exposure = { token: config.metricsToken, port: config.metricsPort };
-  const app = await buildApp(ctx, metrics ? { metrics: { metrics, exposure } } : {});
+  const app = await buildApp(ctx, { ...(metrics ? { metrics: { metrics, exposure } } : {}), ...(logStream ? { logStream } : {}) });
   let metricsListener: { url: string; close(): Promise<void> } | undefined;
   if (config.testClock) {
     const clock = new ShiftableClock();
