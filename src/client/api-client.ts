@@ -1,4 +1,5 @@
 import { AccessResource } from './resources/access.js';
+import { AccessPreviewsResource } from './resources/access-previews.js';
 import { ApiKeysResource } from './resources/api-keys.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
 import { OAuthGrantsResource } from './resources/oauth-grants.js';
@@ -35,6 +36,8 @@ export class ApiClient {
   readonly oauthGrants: OAuthGrantsResource;
   readonly auditLogs: AuditLogsResource;
   readonly access: AccessResource;
+  /** What a change would do to access, before making it (`?dry_run=true`). */
+  readonly previews: AccessPreviewsResource;
   readonly samlIdentityProviders: SamlIdentityProvidersResource;
   readonly oidcIdentityProviders: OidcIdentityProvidersResource;
   readonly sso: SsoResource;
@@ -53,6 +56,7 @@ export class ApiClient {
     this.oauthGrants = new OAuthGrantsResource(http);
     this.auditLogs = new AuditLogsResource(http);
     this.access = new AccessResource(http);
+    this.previews = new AccessPreviewsResource(http);
     this.samlIdentityProviders = new SamlIdentityProvidersResource(http);
     this.oidcIdentityProviders = new OidcIdentityProvidersResource(http);
     this.sso = new SsoResource(http);

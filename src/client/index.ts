@@ -24,6 +24,7 @@ export type { ApiKeysResource } from './resources/api-keys.js';
 export type { OAuthGrantsResource } from './resources/oauth-grants.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
 export type { AccessResource } from './resources/access.js';
+export type { AccessPreview, AccessPreviewsResource } from './resources/access-previews.js';
 export type { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';
 export type { ScimProviderProtocol, ScimTokensResource } from './resources/scim-tokens.js';
 export type * from './types.js';

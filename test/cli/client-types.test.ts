@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { routeModules } from '../../src/http/routes/index.js';
 import type { HttpDeps } from '../../src/http/app.js';
 import * as wireAccess from '../../src/wire/access.js';
+import * as wireAccessPreview from '../../src/wire/access-preview.js';
 import * as wireApiKeys from '../../src/wire/api-keys.js';
 import * as wireAuditLogs from '../../src/wire/audit-logs.js';
 import * as wireCommon from '../../src/wire/common.js';
@@ -29,7 +30,7 @@ import {
 } from '../../src/client/index.js';
 
 const wireModules = [
-  wireAccess, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireAccess, wireAccessPreview, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
   wireRoleBindings, wireRoles, wireScimTokens, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
@@ -58,6 +59,10 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.users.delete).parameter(1).toEqualTypeOf<RemovalParams | undefined>();
     expectTypeOf(ax.users.delete).returns.resolves.toEqualTypeOf<RemovalCascade | undefined>();
     expectTypeOf<RemovalParams['service_keys']>().toEqualTypeOf<'keep' | 'revoke' | 'rotate' | undefined>();
+    expectTypeOf<NonNullable<RemovalCascade['principals']>>().toEqualTypeOf<Static<typeof wireAccessPreview.AccessPreview>['principals']>();
+    // Issue 17: the previews of the changes that move rights answer the server's AccessPreview.
+    expectTypeOf(ax.previews.createRoleBinding).returns.resolves.toEqualTypeOf<Static<typeof wireAccessPreview.AccessPreview>>();
+    expectTypeOf(ax.previews.revokeApiKey).returns.resolves.toEqualTypeOf<Static<typeof wireAccessPreview.AccessPreview>>();
   });
 
   it('narrows discriminated unions', () => {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessDiff, AccessSnapshot } from '../../src/access/index.js';
+import { AccessSnapshot } from '../../src/access/index.js';
 import { encodeId } from '../../src/domain/ids.js';
 import { loadWorld } from '../../src/services/access-loader.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, insertCustomRole, insertRoleBinding,
 } from '../helpers/hierarchy.js';
+import { expectedPrincipals, unnamed } from '../helpers/access-preview.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
 
 /**
@@ -36,34 +37,6 @@ async function rows(): Promise<string> {
 }
 
 const snapshot = async () => AccessSnapshot.build(await loadWorld(db(), 1));
-const ID_TYPE = { ORGANIZATION: 'Organization', SPACE: 'Space', PROJECT: 'Project' } as const;
-
-/** The snapshots' difference in the wire's words (names aside). */
-function expected(before: AccessSnapshot, after: AccessSnapshot) {
-  const byUser = new Map<string, Json[]>();
-  for (const d of accessDiff(before, after)) {
-    const key = `${encodeId('User', d.userId)}|${d.isBot ? 'SERVICE_KEY' : 'USER'}`;
-    const change = {
-      resource_type: d.resource.type,
-      ...(d.resource.type === 'ACCOUNT' ? {} : { resource_id: encodeId(ID_TYPE[d.resource.type], d.resource.id) }),
-      gained: d.gained, lost: d.lost,
-    };
-    byUser.set(key, [...byUser.get(key) ?? [], change]);
-  }
-  return [...byUser].map(([key, changes]) => {
-    const [userId, type] = key.split('|');
-    return { user_id: userId, principal_type: type, changes };
-  });
-}
-
-/** The preview without names: what `expected` computes. */
-function unnamed(principals: Json[]) {
-  return principals.map((p: Json) => ({
-    user_id: p.user_id, principal_type: p.principal_type,
-    changes: p.changes.map(({ resource_name: _, ...c }: Json) => c),
-  }));
-}
-
 /** Previews a change, checks nothing moved, makes it for real and checks the preview against the snapshots. */
 async function previewThenApply(method: string, path: string, body?: unknown, realStatus?: number): Promise<Json> {
   const before = await rows();
@@ -75,7 +48,7 @@ async function previewThenApply(method: string, path: string, body?: unknown, re
   const was = await snapshot();
   const real = await server.api(method, path, body === undefined ? {} : { body });
   expect(real.status, JSON.stringify(real.body)).toBe(realStatus ?? (method === 'POST' && path === '/v2/role-bindings' ? 201 : method === 'DELETE' ? 204 : 200));
-  expect(unnamed(preview.body.principals)).toEqual(expected(was, await snapshot()));
+  expect(unnamed(preview.body.principals)).toEqual(expectedPrincipals(was, await snapshot()));
   return preview.body;
 }
 

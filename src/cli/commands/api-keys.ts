@@ -11,6 +11,7 @@ import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveSpaceId, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
 import { writeKeyToEnvFile } from './api-keys/env-file.js';
 import { buildServiceKeyScope, type ScopeFlags } from './api-keys/service-scope.js';
 
@@ -123,9 +124,13 @@ export function build(): Command {
       ctx.printer.info(grace > 0 ? `The old key ${id} keeps working for ${grace} s (never beyond its own expiry).` : `The old key ${id} is revoked.`);
     }));
 
-  destructiveCommand(keys, 'revoke', 'Revoke a key: it stops working immediately (there is no delete)')
+  withDryRun(destructiveCommand(keys, 'revoke', 'Revoke a key: it stops working immediately (there is no delete)'), { addOutput: true })
     .argument('<key-id>', 'API key id')
     .action(action(async (ctx, id: string) => {
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.revokeApiKey(id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `revoke API key ${id}`,

@@ -11,6 +11,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganization, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
 import { MEMBER_COLUMNS } from './members.js';
 
 const ORGANIZATION_COLUMNS: readonly Column<Organization>[] = [
@@ -86,7 +87,7 @@ export function build(): Command {
       );
     }));
 
-  serverCommand(orgs, 'add-user', "Add a user to an organization, or change a member's role")
+  withDryRun(serverCommand(orgs, 'add-user', "Add a user to an organization, or change a member's role"))
     .argument('<organization>', 'organization name or id')
     .requiredOption('--user-id <user>', 'user id or email (the user must already be in the account)')
     .addOption(membershipRoleOption())
@@ -95,10 +96,12 @@ export function build(): Command {
       const { id } = await resolveOrganization(ctx.client, org);
       const user = await resolveUserId(ctx.client, userId);
       const assignment = await parseRoleAssignment(ctx.client, role, MEMBERSHIP_ROLES, '--role');
-      ctx.printer.object(await ctx.client.organizations.addUser(id, { user_id: user, role: assignment }));
+      const body = { user_id: user, role: assignment };
+      if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.addOrganizationUser(id, body));
+      else ctx.printer.object(await ctx.client.organizations.addUser(id, body));
     }));
 
-  destructiveCommand(orgs, 'remove-user', 'Remove a user from an organization and from every space in it')
+  withDryRun(destructiveCommand(orgs, 'remove-user', 'Remove a user from an organization and from every space in it'), { addOutput: true })
     .argument('<organization>', 'organization name or id')
     .requiredOption('--user-id <user>', 'user id or email')
     .addOption(serviceKeysOption())
@@ -107,6 +110,11 @@ export function build(): Command {
       const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
       const found = await resolveOrganization(ctx.client, org);
       const user = await resolveUser(ctx.client, userId);
+      if (isDryRun(ctx)) {
+        const preview = await ctx.client.organizations.removeUser(found.id, user.id, { dry_run: true, service_keys: keys });
+        if (preview) printRemovalPreview(ctx, preview);
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `remove ${user.email} from organization ${found.name}`,

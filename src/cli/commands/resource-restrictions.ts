@@ -6,6 +6,7 @@ import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveProjectId } from '../resolve/resources.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
 
 const RESTRICTION_COLUMNS: readonly Column<ResourceRestriction>[] = [
   { header: 'RESOURCE ID', value: (r) => r.resource_id },
@@ -25,21 +26,26 @@ export function build(): Command {
       );
     }));
 
-  serverCommand(restrictions, 'restrict', 'Restrict a project: only PROJECT role bindings grant access to it (idempotent)')
+  withDryRun(serverCommand(restrictions, 'restrict', 'Restrict a project: only PROJECT role bindings grant access to it (idempotent)'))
     .requiredOption('--resource-id <project>', RESOURCE_HELP)
     .option('-s, --space <space>', 'space of a project given by name (default: ARIZE_SPACE)')
     .action(action(async (ctx) => {
       const opts = ctx.opts<{ resourceId: string; space?: string }>();
       const id = await resolveProjectId(ctx.client, opts.resourceId, ctx.space(opts.space));
-      ctx.printer.object(await ctx.client.resourceRestrictions.restrict(id));
+      if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.restrict(id));
+      else ctx.printer.object(await ctx.client.resourceRestrictions.restrict(id));
     }));
 
-  destructiveCommand(restrictions, 'unrestrict', 'Lift the restriction of a project')
+  withDryRun(destructiveCommand(restrictions, 'unrestrict', 'Lift the restriction of a project'), { addOutput: true })
     .requiredOption('--resource-id <project>', RESOURCE_HELP)
     .option('-s, --space <space>', 'space of a project given by name (default: ARIZE_SPACE)')
     .action(action(async (ctx) => {
       const opts = ctx.opts<{ resourceId: string; space?: string }>();
       const id = await resolveProjectId(ctx.client, opts.resourceId, ctx.space(opts.space));
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.unrestrict(id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(opts.force),
         action: `unrestrict project ${opts.resourceId}`,

@@ -12,6 +12,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { idType } from '../resolve/id.js';
 import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
 
 const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
   { header: 'ID', value: (b) => b.id },
@@ -58,7 +59,7 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.roleBindings.get(id));
     }));
 
-  serverCommand(bindings, 'create', 'Grant a role to a user on a space or project (exits 0 if that binding exists)')
+  withDryRun(serverCommand(bindings, 'create', 'Grant a role to a user on a space or project (exits 0 if that binding exists)'))
     .requiredOption('--user-id <user>', 'user id or email')
     .requiredOption('--role-id <role>', 'role id or name')
     .addOption(enumOption('--resource-type <type>', 'kind of resource', BINDING_RESOURCE_TYPES).makeOptionMandatory())
@@ -67,6 +68,10 @@ export function build(): Command {
       const opts = ctx.opts<{ userId: string; roleId: string; resourceType: RoleBindingResourceType; resourceId: string }>();
       const [userId, roleId] = await Promise.all([resolveUserId(ctx.client, opts.userId), resolveRoleId(ctx.client, opts.roleId)]);
       const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: opts.resourceId };
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.createRoleBinding(body));
+        return;
+      }
       try {
         ctx.printer.object(await ctx.client.roleBindings.create(body));
       } catch (error) {
@@ -83,17 +88,25 @@ export function build(): Command {
       }
     }));
 
-  serverCommand(bindings, 'update', 'Change the role of a role binding')
+  withDryRun(serverCommand(bindings, 'update', 'Change the role of a role binding'))
     .argument('<binding-id>', 'role binding id')
     .requiredOption('--role-id <role>', 'new role id or name')
     .action(action(async (ctx, id: string) => {
       const roleId = await resolveRoleId(ctx.client, ctx.opts<{ roleId: string }>().roleId);
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.updateRoleBinding(id, { role_id: roleId }));
+        return;
+      }
       ctx.printer.object(await ctx.client.roleBindings.update(id, { role_id: roleId }));
     }));
 
-  destructiveCommand(bindings, 'delete', 'Delete a role binding')
+  withDryRun(destructiveCommand(bindings, 'delete', 'Delete a role binding'), { addOutput: true })
     .argument('<binding-id>', 'role binding id')
     .action(action(async (ctx, id: string) => {
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.deleteRoleBinding(id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `delete role binding ${id}`,

@@ -8,6 +8,7 @@ import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveRole } from '../resolve/resources.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
 
 const ROLE_COLUMNS: readonly Column<Role>[] = [
   { header: 'ID', value: (r) => r.id },
@@ -48,7 +49,7 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.roles.create({ name: opts.name, permissions, description: opts.description }));
     }));
 
-  serverCommand(roles, 'update', 'Change a custom role (--permissions replaces the whole set)')
+  withDryRun(serverCommand(roles, 'update', 'Change a custom role (--permissions replaces the whole set)'))
     .argument('<role>', 'role name or id')
     .option('-n, --name <name>', 'new name')
     .option('--permissions <list>', 'comma-separated permissions; replaces the current set')
@@ -60,11 +61,9 @@ export function build(): Command {
       }
       const permissions = opts.permissions === undefined ? undefined : parsePermissions(opts.permissions);
       const { id } = await resolveRole(ctx.client, role);
-      ctx.printer.object(await ctx.client.roles.update(id, {
-        name: opts.name,
-        permissions,
-        description: opts.description === '' ? null : opts.description,
-      }));
+      const body = { name: opts.name, permissions, description: opts.description === '' ? null : opts.description };
+      if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.updateRole(id, body));
+      else ctx.printer.object(await ctx.client.roles.update(id, body));
     }));
 
   destructiveCommand(roles, 'delete', 'Delete a custom role, with the role bindings and memberships that use it')

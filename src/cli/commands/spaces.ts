@@ -11,6 +11,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
+import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
 import { MEMBER_COLUMNS } from './members.js';
 import { membershipRoleOption } from './organizations.js';
 
@@ -93,7 +94,7 @@ export function build(): Command {
       );
     }));
 
-  serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role")
+  withDryRun(serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role"))
     .argument('<space>', 'space name or id')
     .requiredOption('--user-id <user>', "user id or email (the user must be a member of the space's organization)")
     .addOption(membershipRoleOption())
@@ -102,10 +103,12 @@ export function build(): Command {
       const { id } = await resolveSpace(ctx.client, space);
       const user = await resolveUserId(ctx.client, userId);
       const assignment = await parseRoleAssignment(ctx.client, role, MEMBERSHIP_ROLES, '--role');
-      ctx.printer.object(await ctx.client.spaces.addUser(id, { user_id: user, role: assignment }));
+      const body = { user_id: user, role: assignment };
+      if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.addSpaceUser(id, body));
+      else ctx.printer.object(await ctx.client.spaces.addUser(id, body));
     }));
 
-  destructiveCommand(spaces, 'remove-user', 'Remove a user from a space (their role bindings there go too)')
+  withDryRun(destructiveCommand(spaces, 'remove-user', 'Remove a user from a space (their role bindings there go too)'), { addOutput: true })
     .argument('<space>', 'space name or id')
     .requiredOption('--user-id <user>', 'user id or email')
     .addOption(serviceKeysOption())
@@ -114,6 +117,11 @@ export function build(): Command {
       const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
       const found = await resolveSpace(ctx.client, space);
       const user = await resolveUser(ctx.client, userId);
+      if (isDryRun(ctx)) {
+        const preview = await ctx.client.spaces.removeUser(found.id, user.id, { dry_run: true, service_keys: keys });
+        if (preview) printRemovalPreview(ctx, preview);
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `remove ${user.email} from space ${found.name}`,

@@ -18,6 +18,7 @@ import { NameNotFoundError } from '../resolve/errors.js';
 import { isResourceId } from '../resolve/id.js';
 import { resolveUser, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
+import { isDryRun, printRemovalPreview, withDryRun } from '../dry-run.js';
 
 const USER_COLUMNS: readonly Column<User>[] = [
   { header: 'ID', value: (u) => u.id },
@@ -82,7 +83,7 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.users.update(id, { name: opts.fullName, is_developer: isDeveloper }));
     }));
 
-  withOutput(destructiveCommand(users, 'delete', 'Delete users: their memberships and role bindings go, their API keys are revoked'))
+  withDryRun(withOutput(destructiveCommand(users, 'delete', 'Delete users: their memberships and role bindings go, their API keys are revoked')))
     .argument('[users...]', 'user ids or emails')
     .option('--id <ids>', 'user ids (repeatable, or comma-separated)', collectList)
     .option('-e, --email <emails>', 'user emails (repeatable, or comma-separated)', collectList)
@@ -189,6 +190,13 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
   const client = ctx.client;
   const single = targets.length === 1;
   const keys = serviceKeyAction(ctx.opts<{ serviceKeys?: string }>().serviceKeys);
+  if (isDryRun(ctx)) {
+    if (!single) throw new UsageError('--dry-run previews one user at a time', 'Pass a single user id or email with --dry-run.');
+    const id = isResourceId(targets[0]!) ? targets[0]! : (await resolveUser(client, targets[0]!)).id;
+    const preview = await client.users.delete(id, { dry_run: true, service_keys: keys });
+    if (preview) printRemovalPreview(ctx, preview);
+    return;
+  }
 
   const resolved: DeleteResult[] = [];
   for (const target of targets) {
