@@ -111,22 +111,47 @@ export interface PrincipalWithAccess extends Accessor {
  * Bots are listed only while one of their keys works (checkAccess agrees).
  */
 export async function listPrincipals(ctx: ServiceDeps, principal: Principal, resourceId: string): Promise<PrincipalWithAccess[]> {
-  const resource = accessTarget(resourceId);
+  const [answer] = await listPrincipalsOfEach(ctx, principal, [resourceId]);
+  if (answer instanceof ApiError) throw answer;
+  return answer!;
+}
+
+/**
+ * listPrincipals for several resources at once, with one user read per 1,000 users in all (a GraphQL page of
+ * spaces with their users): each resource's answer, or the error listPrincipals would have thrown for it.
+ */
+export async function listPrincipalsOfEach(ctx: ServiceDeps, principal: Principal, resourceIds: readonly string[]): Promise<(PrincipalWithAccess[] | ApiError)[]> {
+  const targets = resourceIds.map((id) => {
+    try {
+      return accessTarget(id);
+    } catch (error) {
+      if (error instanceof ApiError) return error;
+      throw error;
+    }
+  });
   const snapshot = await ctx.access.get(principal.accountId);
-  requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resource);
-  const accessors = whoHasAccess(snapshot, resource);
+  const answers = targets.map((resource) => {
+    if (resource instanceof ApiError) return resource;
+    try {
+      requirePermission(snapshot, principal, 'ROLE_BINDING_READ', resource);
+    } catch (error) {
+      if (error instanceof ApiError) return error;
+      throw error;
+    }
+    return whoHasAccess(snapshot, resource);
+  });
   const users = new Map<number, PrincipalWithAccess['user']>();
-  const ids = accessors.map((a) => a.userId);
+  const ids = [...new Set(answers.flatMap((a) => (a instanceof ApiError ? [] : a.map((accessor) => accessor.userId))))];
   const now = isoNow(ctx.clock);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await forAccount(ctx.store.db, principal.accountId).users.findActing(ids.slice(i, i + CHUNK), now);
     for (const r of rows) users.set(r.id, r);
   }
   // A user deleted since the snapshot was built is left out, and so is a bot whose last key was revoked or has expired.
-  return accessors.flatMap((a) => {
+  return answers.map((accessors) => (accessors instanceof ApiError ? accessors : accessors.flatMap((a) => {
     const user = users.get(a.userId);
     return user ? [{ ...a, user }] : [];
-  });
+  })));
 }
 
 /** An organization, space or project id; anything else is a 400 naming resource_id. */

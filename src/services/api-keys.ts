@@ -196,10 +196,10 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
  * Revokes a key at once (idempotent). Revoking a SERVICE key retires its bot user when no key of the bot
  * can authenticate any more.
  */
-export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string): Promise<void> {
+export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string): Promise<ApiKeyRow> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
-  await runMutation(ctx, actor, async (trx, changes) => {
+  return runMutation(ctx, actor, async (trx, changes) => {
     const row = await findKey(trx, actor.principal, id);
     requireCreatorOrAdmin(actor.principal, row, 'revoke');
     const now = isoNow(ctx.clock);
@@ -210,6 +210,7 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.account_id, row.user_id, now, changes);
+    return { ...row, status: 'REVOKED' as const, revoked_at: row.revoked_at ?? now };
   });
 }
 

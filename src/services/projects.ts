@@ -7,7 +7,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
 import type { ProjectRow } from '../store/schema.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
 import { type Actor, runMutation } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
@@ -43,6 +43,43 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
     rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => projects.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/** Ids per query (see visible-rows.ts). */
+const CHUNK = 1000;
+
+/**
+ * The first page of `listProjects` with `space_id` for each of several spaces, in one read per 1,000 spaces (a
+ * GraphQL page of spaces with their projects): the same visibility, the same keyset cursors. Keyed by space.
+ */
+export async function listProjectsOfSpaces(
+  ctx: ServiceDeps, principal: Principal, spaceIds: readonly number[], query: { name?: string | undefined; limit: number },
+): Promise<Map<number, Page<ProjectRow>>> {
+  const scope = 'projects';
+  const wanted = [...new Set(spaceIds)];
+  const projects = forAccount(ctx.store.db, principal.accountId).projects;
+  let visible: number[] | undefined;
+  if (principal.role !== 'ADMIN') {
+    const snapshot = await ctx.access.get(principal.accountId);
+    const spaces = new Set(wanted);
+    visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT').filter((id) => spaces.has(snapshot.spaceOf(id) ?? 0));
+  }
+  const bySpace = new Map<number, ProjectRow[]>(wanted.map((id) => [id, []]));
+  const read = (ids: number[], spaceIds: number[]) => projects.firstOfEachSpace({ spaceIds, ids, name: query.name, limit: query.limit + 1 });
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    const chunk = wanted.slice(i, i + CHUNK);
+    // Visible ids go a chunk at a time (see fetchVisibleRows), ascending: each space's rows stay in id order.
+    const rows = visible === undefined ? await projects.firstOfEachSpace({ spaceIds: chunk, name: query.name, limit: query.limit + 1 }) : [];
+    for (let j = 0; visible !== undefined && j < visible.length; j += CHUNK) rows.push(...await read(visible.slice(j, j + CHUNK), chunk));
+    for (const row of rows) bySpace.get(row.space_id)!.push(row);
+  }
+  return new Map([...bySpace].map(([id, rows]) => [id, toPage(ctx.secrets.cursorKey, scope, rows.slice(0, query.limit + 1), query.limit, (r) => r.id, (r) => r)]));
+}
+
+/** Which of these projects (as listProjects or getProject answered them) are restricted. */
+export async function restrictedProjects(ctx: ServiceDeps, principal: Principal, projectIds: readonly number[]): Promise<Set<number>> {
+  const snapshot = await ctx.access.get(principal.accountId);
+  return new Set(projectIds.filter((id) => snapshot.isRestricted(id)));
 }
 
 export async function getProject(ctx: ServiceDeps, principal: Principal, projectId: string): Promise<ProjectRow> {

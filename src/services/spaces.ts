@@ -1,4 +1,4 @@
-import { allowedResources, canGrant } from '../access/index.js';
+import { type AccessSnapshot, allowedResources, canGrant } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
@@ -10,7 +10,7 @@ import { forAccount } from '../store/account-store.js';
 import type { SpaceRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
-import { type Actor, runGrant, runMutation } from './mutation.js';
+import { type Actor, type ChangeSet, runGrant, runMutation, type Trx } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
 import { grantedPermissions, presentRoleAssignment, resolveRoleAssignment, type RoleAssignmentInput } from './role-assignments.js';
@@ -143,25 +143,44 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
  */
 export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput }) {
   const id = decodeId('Space', spaceId, 'space_id');
-  const { principal } = actor;
+  return runGrant(ctx, actor, (trx, changes, snapshot) => upsertSpaceMember(ctx, trx, changes, snapshot, actor.principal, id, input), { alsoTakesAway: true });
+}
+
+/**
+ * addSpaceMember for several spaces and users at once, all in one transaction (GraphQL's assignSpaceMembership):
+ * the same checks item by item, in order; the first refused item refuses them all and nothing is written.
+ * `field` names each item in errors (`spaceMemberships[2].`).
+ */
+export async function addSpaceMembers(
+  ctx: ServiceDeps, actor: Actor, items: readonly { space_id: string; user_id: string; role: RoleAssignmentInput }[], field: string,
+) {
+  const spaceIds = items.map((item, i) => decodeId('Space', item.space_id, `${field}[${i}].spaceId`));
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
-    requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
-    const store = forAccount(trx, principal.accountId);
-    const space = await store.spaces.find(id);
-    if (!space) throw notFound('space');
-    const user = await findLiveUser(trx, principal.accountId, input.user_id);
-    const role = await resolveRoleAssignment(trx, principal.accountId, input.role);
-    const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'SPACE'), { type: 'SPACE', id });
-    if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this space`);
-    if (!await store.organizations.isMember(space.organization_id, user.id)) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
-    const now = isoNow(ctx.clock);
-    const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now });
-    changes.user(user.id);
-    return {
-      id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
-      user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
-    };
+    const added = [];
+    for (const [i, item] of items.entries()) added.push(await upsertSpaceMember(ctx, trx, changes, snapshot, actor.principal, spaceIds[i]!, item));
+    return added;
   }, { alsoTakesAway: true });
+}
+
+async function upsertSpaceMember(
+  ctx: ServiceDeps, trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot, principal: Principal, id: number, input: { user_id: string; role: RoleAssignmentInput },
+) {
+  requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
+  const store = forAccount(trx, principal.accountId);
+  const space = await store.spaces.find(id);
+  if (!space) throw notFound('space');
+  const user = await findLiveUser(trx, principal.accountId, input.user_id);
+  const role = await resolveRoleAssignment(trx, principal.accountId, input.role);
+  const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'SPACE'), { type: 'SPACE', id });
+  if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this space`);
+  if (!await store.organizations.isMember(space.organization_id, user.id)) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
+  const now = isoNow(ctx.clock);
+  const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now });
+  changes.user(user.id);
+  return {
+    id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
+    user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
+  };
 }
 
 /**

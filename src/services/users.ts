@@ -60,6 +60,22 @@ export async function getUser(ctx: ServiceDeps, principal: Principal, userId: st
 }
 
 /**
+ * getUser for many ids at once, in one read per 1,000 ids (a GraphQL page's members and creators): the users the
+ * principal may see, by id; an id it may not see, or of no live user, is absent.
+ */
+export async function findUsers(ctx: ServiceDeps, principal: Principal, userIds: readonly number[]): Promise<Map<number, ListedUser>> {
+  const found = new Map<number, ListedUser>();
+  const ids = [...new Set(userIds)];
+  const now = isoNow(ctx.clock);
+  const visibleTo = principal.role === 'ADMIN' ? undefined : principal.userId;
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await forAccount(ctx.store.db, principal.accountId).users.findListedMany(ids.slice(i, i + 1000), now, { visibleTo });
+    for (const row of rows) found.set(row.id, row);
+  }
+  return found;
+}
+
+/**
  * Invites a person (account admin). The email is the idempotency key: inviting it again answers the existing
  * user and sends nothing, except with invite_mode NONE, which is a 409. EMAIL_LINK mails a link valid for 7
  * days; TEMPORARY_PASSWORD answers a generated password once (only its hash is kept) that must be changed at

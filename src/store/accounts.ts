@@ -13,3 +13,8 @@ export async function insertAccount(
   }))).execute();
   return id;
 }
+
+/** The account's id and name. */
+export function findAccount(db: Kysely<Database>, id: number): Promise<{ id: number; name: string } | undefined> {
+  return db.selectFrom('accounts').select(['id', 'name']).where('id', '=', id).executeTakeFirst();
+}

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, ProjectRow } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -33,6 +33,21 @@ export class ProjectRepository {
     if (options.name) q = q.where(containsInsensitive('projects.name', options.name));
     if (options.after !== undefined) q = q.where('projects.id', '>', options.after);
     return q.orderBy('projects.id').limit(options.limit).execute();
+  }
+
+  /**
+   * The first `limit` rows by id of each of these spaces (at most 1,000), restricted to `ids` when given and
+   * filtered by a substring of the name: one query for them all (a window function, on SQLite and PostgreSQL).
+   */
+  async firstOfEachSpace(options: { spaceIds: readonly number[]; ids?: readonly number[] | undefined; name?: string | undefined; limit: number }): Promise<ProjectRow[]> {
+    if (options.spaceIds.length === 0 || options.ids?.length === 0) return [];
+    let ranked = this.db.selectFrom('projects').selectAll('projects')
+      .select(sql<number>`row_number() over (partition by ${sql.ref('projects.space_id')} order by ${sql.ref('projects.id')})`.as('rank'))
+      .where('projects.account_id', '=', this.accountId).where('projects.space_id', 'in', options.spaceIds);
+    if (options.ids !== undefined) ranked = ranked.where('projects.id', 'in', options.ids);
+    if (options.name) ranked = ranked.where(containsInsensitive('projects.name', options.name));
+    const rows = await this.db.selectFrom(ranked.as('p')).selectAll('p').where('p.rank', '<=', options.limit).orderBy('p.id').execute();
+    return rows.map(({ rank: _rank, ...row }) => row);
   }
 
   find(id: number): Promise<ProjectRow | undefined> {

@@ -90,6 +90,14 @@ export class UserRepository {
     return q.executeTakeFirst();
   }
 
+  /** Several live users (bots included) by id, those `visibleTo` may see when given (else all); at most 1,000 ids. */
+  findListedMany(ids: readonly number[], now: string, options: { visibleTo?: number | undefined } = {}): Promise<ListedUser[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    let q = this.#listed(now).where('users.id', 'in', ids);
+    if (options.visibleTo !== undefined) q = q.where(visibleTo(options.visibleTo));
+    return q.execute();
+  }
+
   findListedByEmail(emailLower: string, now: string): Promise<ListedUser | undefined> {
     return this.#listed(now).where('users.email_lower', '=', emailLower).executeTakeFirst();
   }
