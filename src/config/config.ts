@@ -49,6 +49,10 @@ export interface Config {
   ssoAllowedPrivateHosts: readonly string[];
   /** AX_SECRETS_KEY (32 bytes, base64): encrypts OIDC client secrets; without it a key kept in the database is used. */
   secretsKey: Buffer | undefined;
+  /** AX_GRAPHIQL=true: mercurius's GraphiQL explorer at /graphiql (off by default). */
+  graphiql: boolean;
+  /** AX_GRAPHQL_INTROSPECTION=false: /graphql refuses `__schema` and `__type` (on by default). */
+  graphqlIntrospection: boolean;
   /** Test-only (AX_TEST_CLOCK=1, loopback listen address only): the clock can be moved by POST /__test/clock. */
   testClock: boolean;
   /** AX_METRICS_TOKEN: `GET /metrics` on the API port answers scrapers presenting it as a bearer token. */
@@ -117,6 +121,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
     ssoAllowedPrivateHosts: list(read('AX_SSO_ALLOWED_PRIVATE_HOSTS')),
     secretsKey: secretsKey(read('AX_SECRETS_KEY')),
+    graphiql: boolean('AX_GRAPHIQL', read('AX_GRAPHIQL') ?? 'false'),
+    graphqlIntrospection: boolean('AX_GRAPHQL_INTROSPECTION', read('AX_GRAPHQL_INTROSPECTION') ?? 'true'),
     testClock: testClock(read('AX_TEST_CLOCK'), host),
     metricsToken: metricsToken(read('AX_METRICS_TOKEN')),
     metricsPort: read('AX_METRICS_PORT') === undefined ? undefined : parsePort(read('AX_METRICS_PORT')!, 'AX_METRICS_PORT'),

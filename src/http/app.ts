@@ -11,6 +11,7 @@ import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
 import { registerConsole } from './plugins/console.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { type GraphqlSettings, registerGraphql } from './graphql/plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOAuthServer } from './plugins/oauth-server.js';
 import { registerQueryGuard } from './plugins/query-guard.js';
@@ -21,7 +22,7 @@ import { routeModules } from './routes/index.js';
 import { finishOpenApiDocument } from './openapi-document.js';
 
 /** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
-const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
+const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
 
 /** The probes' paths, whose request lines AX_LOG_HEALTH_CHECKS=false leaves out of the log. */
 const HEALTH_CHECK = /^\/(?:healthz|readyz)(?:\?|$)/;
@@ -49,7 +50,7 @@ export interface HttpSettings {
 
 /** What the HTTP layer is built from: the services' dependencies, and the settings of both. */
 export interface HttpDeps extends ServiceDeps {
-  config: ServiceSettings & HttpSettings;
+  config: ServiceSettings & HttpSettings & GraphqlSettings;
 }
 
 /** `consoleRoot` overrides where the built console is looked for (default `<package root>/dist/web`). */
@@ -115,6 +116,7 @@ export async function buildApp(
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, ctx));
   await registerOAuthServer(app, ctx);
   await registerScim(app, ctx);
+  await registerGraphql(app, ctx, ctx.config);
   app.get('/v2/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   await registerConsole(app, options.consoleRoot);
   return app;

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import { ApiError, forbidden, unauthenticated } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+
+/**
+ * The principal of a /graphql request, from exactly one credential: `x-api-key: <key>` (as Arize's GraphQL API
+ * expects), `Authorization: Bearer <key or OAuth access token>`, or the console session cookie with its CSRF header
+ * on every request (a query too: GraphQL over GET is still the session's). The verifier, failure limits and failure
+ * records are REST's (services/authentication.ts); two credentials are refused before either is checked.
+ */
+export async function authenticateGraphql(ctx: ServiceDeps, request: FastifyRequest): Promise<Principal> {
+  const attempt: AuthenticationAttempt = { ip: request.ip, operation: `${request.method} /graphql` };
+  const apiKey = request.headers['x-api-key'];
+  const authorization = request.headers.authorization;
+  const cookie = request.cookies[SESSION_COOKIE];
+  const given = [apiKey, authorization, cookie].filter((c) => c !== undefined).length;
+  if (given > 1) throw unauthenticated('send exactly one credential: x-api-key, Authorization: Bearer, or the console session');
+  if (typeof apiKey === 'string') return authenticateKey(ctx, attempt, apiKey.trim());
+  if (Array.isArray(apiKey)) throw unauthenticated('send exactly one x-api-key header');
+  if (authorization !== undefined) {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return authenticateKey(ctx, attempt, bearer ? bearer[1]! : '');
+  }
+  if (!cookie) return refuseAnonymous(ctx, attempt);
+  const session = await authenticateSession(ctx, attempt, cookie);
+  if (request.headers[CSRF_HEADER] !== session.csrfToken) throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
+  if (session.mustChangePassword) throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first (POST /auth/change-password)');
+  return session.principal;
+}

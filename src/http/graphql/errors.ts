@@ -1,0 +1,53 @@
+import type { FastifyError } from 'fastify';
+import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ApiError } from '../../domain/errors.js';
+import type { GraphqlContext } from './context.js';
+
+/** A GraphQL body with one error, for answers given before any document runs (transport, authentication). */
+export function errorBody(message: string, extensions: Record<string, unknown>): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message, extensions }] };
+}
+
+/** An ApiError from authentication or the transport checks: its HTTP status, with the REST code in `extensions`. */
+export function transportError(error: ApiError) {
+  return { status: error.status, headers: error.headers, body: errorBody(error.detail ?? error.title, { code: error.code, status: error.status }) };
+}
+
+/** Fastify's own client errors on /graphql (malformed JSON, oversized or non-JSON body, bad query string): 400s (415). */
+export function clientError(error: FastifyError): ApiError | undefined {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'send the request as application/json');
+  if (error.validation || (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) || error instanceof SyntaxError) {
+    return new ApiError('BAD_REQUEST', error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'body is not valid JSON' : error.message);
+  }
+  return undefined;
+}
+
+/** A document refused before it ran (parse, validation, limits, variables): each error with its code and locations. */
+export function documentErrors(errors: readonly GraphQLError[]): { errors: GraphQLFormattedError[] } {
+  return {
+    errors: errors.map((error) => {
+      const formatted = error.toJSON();
+      const code = typeof error.extensions.code === 'string' ? error.extensions.code
+        : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
+      return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: { code } };
+    }),
+  };
+}
+
+/**
+ * Replaces mercurius's error formatter for errors raised while running: a service's ApiError keeps its message
+ * (the problem's detail), its catalogue code and the status REST would have answered, with the field's path; anything
+ * else is logged and answered "Internal server error" with the request id, never its message or stack. HTTP 200.
+ */
+export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext) {
+  const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
+    const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
+    const original = error.originalError;
+    if (original instanceof ApiError) {
+      return { message: original.detail ?? original.title, ...where, extensions: { code: original.code, status: original.status } };
+    }
+    context.deps.log.error({ err: original ?? error, requestId: context.requestId, path: error.path }, 'graphql resolver failed');
+    return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL', status: 500, requestId: context.requestId } };
+  });
+  return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+}

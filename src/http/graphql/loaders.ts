@@ -1,0 +1,140 @@
+import { ApiError, notFound } from '../../domain/errors.js';
+import { encodeId } from '../../domain/ids.js';
+import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/access.js';
+import { getOrganization } from '../../services/organizations.js';
+import { decodeCursor, toPage } from '../../services/pagination.js';
+import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../services/projects.js';
+import { getSpace } from '../../services/spaces.js';
+import { findUsers } from '../../services/users.js';
+import { type ConnectionArgs, connection, pageQuery } from './connections.js';
+import type { GraphqlContext } from './context.js';
+import {
+  type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
+  gqlOrganization, gqlProject, gqlSpace, gqlSpaceUser, gqlUser,
+} from './presenters.js';
+import { rolesOf } from './roles.js';
+
+/**
+ * Mercurius loaders: each nested field is asked once per request for all the parents of a page, so a page of 100
+ * spaces with their projects, users and organizations is a bounded number of service calls (and database reads),
+ * whatever the count. Each answer is the value or the error the service gave for that parent.
+ */
+interface Query<O, P = Record<string, never>> { obj: O; params: P }
+
+/** Errors become that item's field error; anything else is the request's. */
+async function settle<T>(run: () => Promise<T>): Promise<T | ApiError> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+}
+
+/** One service call per distinct key (a read kept by the services' row cache), in parallel. */
+async function byDistinctKey<K, T>(keys: readonly K[], read: (key: K) => Promise<T>): Promise<(T | ApiError)[]> {
+  const distinct = new Map<K, Promise<T | ApiError>>();
+  for (const key of keys) if (!distinct.has(key)) distinct.set(key, settle(() => read(key)));
+  return Promise.all(keys.map((key) => distinct.get(key)!));
+}
+
+/** Users by row number through findUsers (one read for the whole batch); `required` makes a missing one NOT_FOUND. */
+function userLoader<O>(userOf: (obj: O) => number | null, required: boolean) {
+  return async (queries: Query<O>[], context: GraphqlContext) => {
+    const ids = queries.map((q) => userOf(q.obj));
+    const users = await findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null));
+    return ids.map((id) => {
+      const user = id === null ? undefined : users.get(id);
+      if (user) return gqlUser(user);
+      return required ? notFound('user') : null;
+    });
+  };
+}
+
+const spaceOf = (context: GraphqlContext, spaceN: number) => getSpace(context.deps, context.principal, encodeId('Space', spaceN)).then(gqlSpace);
+
+type SearchArgs = ConnectionArgs & { search?: string | null };
+
+async function spaceProjects(queries: Query<GqlSpace, SearchArgs>[], context: GraphqlContext) {
+  const { deps, principal } = context;
+  const present = (page: Awaited<ReturnType<typeof listProjects>>) => connection(deps.secrets.cursorKey, 'projects', page, (r) => r.id, gqlProject);
+  // First pages with the same arguments are one batch; a page after a cursor is one call of its own.
+  const batches = new Map<string, { limit: number; name: string | undefined; spaces: number[] }>();
+  const prepared = queries.map((q) => settle(async () => {
+    const page = pageQuery(q.params);
+    if (page.cursor !== undefined) return { kind: 'single' as const, limit: page.limit, cursor: page.cursor };
+    const name = q.params.search ?? undefined;
+    const key = JSON.stringify([page.limit, name]);
+    const batch = batches.get(key) ?? { limit: page.limit, name, spaces: [] };
+    batch.spaces.push(q.obj.n);
+    batches.set(key, batch);
+    return { kind: 'batch' as const, key };
+  }));
+  const plans = await Promise.all(prepared);
+  const pages = new Map<string, Awaited<ReturnType<typeof listProjectsOfSpaces>>>();
+  for (const [key, batch] of batches) pages.set(key, await listProjectsOfSpaces(deps, principal, batch.spaces, { limit: batch.limit, name: batch.name }));
+  return Promise.all(plans.map(async (plan, i) => {
+    if (plan instanceof ApiError) return plan;
+    const space = queries[i]!.obj;
+    if (plan.kind === 'single') {
+      const query = { space_id: space.id, name: queries[i]!.params.search ?? undefined, limit: plan.limit, cursor: plan.cursor };
+      return settle(async () => present(await listProjects(deps, principal, query)));
+    }
+    return present(pages.get(plan.key)!.get(space.n)!);
+  }));
+}
+
+/** The role through which a user has access to the space: its membership there, else in the organization, else its account role. */
+function heldOn(accessor: PrincipalWithAccess, spaceN: number): HeldRole | undefined {
+  const grant = accessor.grants.find((g) => g.source === 'SPACE_MEMBERSHIP' && g.resource.type === 'SPACE' && g.resource.id === spaceN)
+    ?? accessor.grants.find((g) => g.source === 'ORGANIZATION_MEMBERSHIP')
+    ?? accessor.grants.find((g) => g.source === 'SPACE_BINDING');
+  if (grant?.roleId !== undefined) return { predefinedKey: null, roleN: grant.roleId };
+  if (accessor.grants.some((g) => g.source === 'ACCOUNT_ROLE' && g.roleName === 'ADMIN')) return { predefinedKey: 'ADMIN', roleN: 0 };
+  return undefined;
+}
+
+async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
+  const { deps, principal } = context;
+  const answers = await listPrincipalsOfEach(deps, principal, queries.map((q) => q.obj.id));
+  const roles = await rolesOf(context);
+  return queries.map((q, i) => settle(async () => {
+    const answer = answers[i]!;
+    if (answer instanceof ApiError) throw answer;
+    const { limit, cursor } = pageQuery(q.params);
+    const after = decodeCursor(deps.secrets.cursorKey, 'space-users', cursor);
+    const rows = answer.filter((a) => after === undefined || a.userId > after).slice(0, limit + 1);
+    const page = toPage(deps.secrets.cursorKey, 'space-users', rows, limit, (a) => a.userId, (a) => a);
+    return connection(deps.secrets.cursorKey, 'space-users', page, (a) => a.userId, (a) => {
+      const held = heldOn(a, q.obj.n);
+      // A membership's role row says whether it is a predefined role (role) or a custom one (customRole).
+      const row = held && held.predefinedKey === null ? roles.get(held.roleN) : undefined;
+      return gqlSpaceUser(a.userId, row ? { predefinedKey: row.predefined_key, roleN: row.id } : held, a.permissions);
+    });
+  }));
+}
+
+export const loaders = {
+  Space: {
+    organization: (queries: Query<GqlSpace>[], context: GraphqlContext) =>
+      byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await getOrganization(context.deps, context.principal, id))),
+    projects: spaceProjects,
+    spaceUsers,
+  },
+  Project: {
+    space: (queries: Query<GqlProject>[], context: GraphqlContext) =>
+      byDistinctKey(queries.map((q) => q.obj.spaceId), async (id) => gqlSpace(await getSpace(context.deps, context.principal, id))),
+    isRestricted: async (queries: Query<GqlProject>[], context: GraphqlContext) => {
+      const restricted = await restrictedProjects(context.deps, context.principal, queries.map((q) => q.obj.n));
+      return queries.map((q) => restricted.has(q.obj.n));
+    },
+  },
+  SpaceMembership: {
+    user: userLoader((m: GqlMembership) => m.userN, true),
+    space: (queries: Query<GqlMembership>[], context: GraphqlContext) => byDistinctKey(queries.map((q) => q.obj.parentN), (n) => spaceOf(context, n)),
+  },
+  AccountOrganizationUser: { user: userLoader((m: GqlMembership) => m.userN, true) },
+  SpaceUser: { user: userLoader((u: GqlSpaceUser) => u.userN, true) },
+  ApiKey: { createdBy: userLoader((k: GqlApiKey) => k.createdByN, false) },
+  AuditLog: { user: userLoader((l: GqlAuditLog) => l.userN, false) },
+};

@@ -1,0 +1,121 @@
+import { badRequest } from '../../domain/errors.js';
+import { encodeId, parseId } from '../../domain/ids.js';
+import type { PredefinedRoleKey } from '../../domain/predefined-roles.js';
+import { createApiKey, revokeApiKey } from '../../services/api-keys.js';
+import { createOrganization } from '../../services/organizations.js';
+import type { RoleAssignmentInput } from '../../services/role-assignments.js';
+import { addSpaceMembers, createSpace, deleteSpace, getSpace, removeSpaceMember, updateSpace } from '../../services/spaces.js';
+import { findUsers } from '../../services/users.js';
+import { notFound } from '../../domain/errors.js';
+import { isoNow } from '../../domain/clock.js';
+import { actorFor, type GraphqlContext } from './context.js';
+import { fromGraphqlEnum } from './enums.js';
+import { gqlApiKey, gqlMembership, gqlOrganization, gqlSpace, gqlUser } from './presenters.js';
+
+/**
+ * Each mutation field is one call of the service its REST route calls, with the Actor that route would build
+ * (context.ts): one transaction, one audit row, the same checks. Only what GraphQL's types cannot say is checked
+ * here, before the call, and answered like REST (VALIDATION_FAILED).
+ */
+interface Input { clientMutationId?: string | null }
+type Args<T> = { input: T & Input };
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+function predefined(role: string): RoleAssignmentInput {
+  return { type: 'PREDEFINED', name: fromGraphqlEnum<PredefinedRoleKey>(role) };
+}
+
+/** `role` or `customRoleId`, exactly one (REST's role assignment is one of the two shapes). */
+function roleAssignment(item: { role?: string | null; customRoleId?: string | null }, field: string): RoleAssignmentInput {
+  if ((item.role == null) === (item.customRoleId == null)) throw badRequest(`${field}: give either role or customRoleId`);
+  return item.role != null ? predefined(item.role) : { type: 'CUSTOM', id: item.customRoleId! };
+}
+
+interface SpaceMemberInput { userId: string; spaceId: string; role?: string | null; customRoleId?: string | null }
+interface ServiceKeyInput {
+  name: string; description?: string | null; expiresAt?: string | null; spaceId?: string | null; accountRole?: string | null;
+  organizations?: { orgId: string; role?: string | null; spaces: { spaceId: string; role?: string | null }[] }[] | null;
+}
+
+/** The organizations of a SERVICE key: `spaceId` alone is that space, in its organization, with the REST defaults. */
+async function serviceKeyOrganizations(context: GraphqlContext, input: ServiceKeyInput) {
+  if ((input.spaceId == null) === (input.organizations == null)) throw badRequest('input: give either spaceId or organizations (they are mutually exclusive)');
+  if (input.spaceId != null) {
+    const space = await getSpace(context.deps, context.principal, input.spaceId);
+    return [{ org_id: encodeId('Organization', space.organization_id), spaces: [{ space_id: input.spaceId }] }];
+  }
+  return input.organizations!.map((org) => ({
+    org_id: org.orgId,
+    role: org.role == null ? undefined : predefined(org.role),
+    spaces: org.spaces.map((space) => ({ space_id: space.spaceId, role: space.role == null ? undefined : predefined(space.role) })),
+  }));
+}
+
+export const mutationResolvers = {
+  Mutation: {
+    createOrganization: async (_root: unknown, { input }: Args<{ name: string; description?: string | null }>, context: GraphqlContext) => {
+      const row = await createOrganization(context.deps, actorFor(context, 'createOrganization'), { name: input.name, description: orUndefined(input.description) });
+      return { clientMutationId: input.clientMutationId ?? null, organization: gqlOrganization(row) };
+    },
+    createSpace: async (
+      _root: unknown, { input }: Args<{ accountOrganizationId: string; name: string; private?: boolean | null; description?: string | null }>, context: GraphqlContext,
+    ) => {
+      const row = await createSpace(context.deps, actorFor(context, 'createSpace'), {
+        organization_id: input.accountOrganizationId, name: input.name, is_private: orUndefined(input.private), description: orUndefined(input.description),
+      });
+      return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
+    },
+    updateSpace: async (
+      _root: unknown, { input }: Args<{ spaceId: string; name?: string | null; description?: string | null; private?: boolean | null }>, context: GraphqlContext,
+    ) => {
+      if (input.name == null && input.description == null && input.private == null) throw badRequest('input: at least one field to update is required');
+      const row = await updateSpace(context.deps, actorFor(context, 'updateSpace'), input.spaceId, {
+        name: orUndefined(input.name), description: orUndefined(input.description), is_private: orUndefined(input.private),
+      });
+      return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
+    },
+    deleteSpace: async (_root: unknown, { input }: Args<{ spaceId: string }>, context: GraphqlContext) => {
+      await deleteSpace(context.deps, actorFor(context, 'deleteSpace'), input.spaceId);
+      return { clientMutationId: input.clientMutationId ?? null };
+    },
+    assignSpaceMembership: async (_root: unknown, { input }: Args<{ spaceMemberships: SpaceMemberInput[] }>, context: GraphqlContext) => {
+      if (input.spaceMemberships.length === 0) throw badRequest('spaceMemberships: give at least one membership');
+      const items = input.spaceMemberships.map((item, i) => ({
+        space_id: item.spaceId, user_id: item.userId, role: roleAssignment(item, `spaceMemberships[${i}]`),
+      }));
+      const added = await addSpaceMembers(context.deps, actorFor(context, 'assignSpaceMembership'), items, 'spaceMemberships');
+      return {
+        clientMutationId: input.clientMutationId ?? null,
+        spaceMemberships: added.map((m) => gqlMembership('SpaceMembership', m.id, parseId(m.user_id)!.n, parseId(m.space_id)!.n, {
+          predefinedKey: m.role.type === 'PREDEFINED' ? m.role.name : null,
+          roleN: m.role.type === 'CUSTOM' ? parseId(m.role.id)!.n : 0,
+        })),
+      };
+    },
+    removeSpaceMember: async (_root: unknown, { input }: Args<{ spaceId: string; userId: string }>, context: GraphqlContext) => {
+      await removeSpaceMember(context.deps, actorFor(context, 'removeSpaceMember'), input.spaceId, input.userId);
+      return { clientMutationId: input.clientMutationId ?? null };
+    },
+    createUserApiKey: async (_root: unknown, { input }: Args<{ name: string; description?: string | null; expiresAt?: string | null }>, context: GraphqlContext) => {
+      const created = await createApiKey(context.deps, actorFor(context, 'createUserApiKey'), {
+        key_type: 'USER', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
+      });
+      return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key };
+    },
+    createServiceApiKey: async (_root: unknown, { input }: Args<ServiceKeyInput>, context: GraphqlContext) => {
+      const organizations = await serviceKeyOrganizations(context, input);
+      const created = await createApiKey(context.deps, actorFor(context, 'createServiceApiKey'), {
+        key_type: 'SERVICE', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
+        account_role: input.accountRole == null ? undefined : predefined(input.accountRole), organizations,
+      });
+      const bots = await findUsers(context.deps, context.principal, [created.row.user_id]);
+      const bot = bots.get(created.row.user_id);
+      if (!bot) throw notFound('user');
+      return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key, botUser: gqlUser(bot) };
+    },
+    revokeApiKey: async (_root: unknown, { input }: Args<{ apiKeyId: string }>, context: GraphqlContext) => {
+      const row = await revokeApiKey(context.deps, actorFor(context, 'revokeApiKey'), input.apiKeyId);
+      return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(row, isoNow(context.deps.clock)) };
+    },
+  },
+};

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphQLError as GraphQLErrorType } from 'graphql';
+import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, printSchema } from './graphql-js.js';
+import mercurius from 'mercurius';
+import { ApiError } from '../../domain/errors.js';
+import type { ServiceDeps } from '../../services/service-deps.js';
+import { authenticateGraphql } from './authenticate.js';
+import type { GraphqlContext } from './context.js';
+import { clientError, documentErrors, formatExecutionErrors, transportError } from './errors.js';
+import { limitRules } from './limits.js';
+import { loaders } from './loaders.js';
+import { mutationResolvers } from './mutations.js';
+import { queryResolvers } from './queries.js';
+import { DateTime } from './scalars.js';
+import { typeDefs } from './type-defs.js';
+
+/** The longest document accepted (the body as a whole keeps the server's 1 MiB). */
+export const MAX_QUERY_BYTES = 64 * 1024;
+
+export interface GraphqlSettings {
+  /** AX_GRAPHIQL: serve mercurius's GraphiQL at /graphiql. */
+  readonly graphiql: boolean;
+  /** AX_GRAPHQL_INTROSPECTION: answer `__schema` / `__type`. */
+  readonly graphqlIntrospection: boolean;
+}
+
+interface GraphqlRequest { query: string; variables: Record<string, unknown> | undefined; operationName: string | undefined }
+
+function badRequest(detail: string): ApiError {
+  return new ApiError('BAD_REQUEST', detail);
+}
+
+/** `{query, variables?, operationName?}` from a POST body or a GET query string; anything else is a 400. */
+function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest {
+  if (Array.isArray(raw)) throw badRequest('batched queries are not supported: send one {"query": …} object per request');
+  if (raw === null || typeof raw !== 'object') throw badRequest('send a JSON object {"query", "variables"?, "operationName"?}');
+  const { query, variables, operationName, ...rest } = raw as Record<string, unknown>;
+  const unknown = Object.keys(rest).find((name) => name !== 'extensions');
+  if (unknown !== undefined) throw badRequest(`unknown field ${JSON.stringify(unknown)}`);
+  if (typeof query !== 'string' || query.trim() === '') throw badRequest('query: the GraphQL document is required');
+  if (Buffer.byteLength(query) > MAX_QUERY_BYTES) throw badRequest(`query: the document is longer than ${MAX_QUERY_BYTES} bytes`);
+  let vars: unknown = variables ?? undefined;
+  if (variablesAreJson && typeof vars === 'string') {
+    try {
+      vars = JSON.parse(vars);
+    } catch {
+      throw badRequest('variables: not valid JSON');
+    }
+  }
+  if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars))) throw badRequest('variables: must be a JSON object');
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw badRequest('operationName: must be a string');
+  return { query, variables: (vars ?? undefined) as Record<string, unknown> | undefined, operationName: operationName ?? undefined };
+}
+
+/** GET runs queries only (a mutation is a 405, before anything runs); a document that does not parse is left to mercurius's answer. */
+function refuseGetMutation(request: GraphqlRequest): void {
+  let document;
+  try {
+    document = parse(request.query);
+  } catch {
+    return;
+  }
+  const operation = getOperationAST(document, request.operationName);
+  if (!operation) throw badRequest('operationName: name one operation of the document (it has several, or none of that name)');
+  if (operation.operation !== 'query') throw new ApiError('METHOD_NOT_ALLOWED', `a ${operation.operation} must be sent with POST`);
+}
+
+/** Mercurius's errors for a document refused before it ran, as our 400 (405 for its GET check). */
+function isDocumentError(error: unknown): error is Error & { code: string; errors?: GraphQLErrorType[] } {
+  const code: unknown = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('MER_ERR_');
+}
+
+/**
+ * `/graphql`: GraphQL over the services of `/v2` (docs/graphql.md). Mercurius parses, validates (with our limits),
+ * batches the nested fields (loaders) and runs the document; this plugin owns the transport: authentication, one
+ * query per request, GET for queries only, the document's size, and every answer's GraphQL-shaped body.
+ */
+export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, settings: GraphqlSettings): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(mercurius, {
+      schema: typeDefs,
+      resolvers: { ...queryResolvers, ...mutationResolvers, DateTime } as never,
+      loaders: loaders as never,
+      routes: false,
+      graphiql: false,
+      // The limits read the request's variables: no document cache (a parse is cheap next to a request's reads).
+      cache: false,
+      validationRules: ({ variables }) => [...limitRules(variables as Record<string, unknown> | undefined), ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
+      errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
+      allowBatchedQueries: false,
+    });
+
+    scope.setErrorHandler((error: FastifyError, request, reply) => {
+      const apiError = error instanceof ApiError ? error : clientError(error);
+      if (apiError) {
+        const answer = transportError(apiError);
+        if (answer.headers) void reply.headers(answer.headers);
+        return reply.code(answer.status).send(answer.body);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.code(500).send({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL', requestId: request.id } }] });
+    });
+
+    const run = async (request: FastifyRequest, reply: FastifyReply, raw: unknown, viaGet: boolean) => {
+      const principal = await authenticateGraphql(ctx, request);
+      const parsed = graphqlRequest(raw, viaGet);
+      if (viaGet) refuseGetMutation(parsed);
+      const context: GraphqlContext = {
+        deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, variables: parsed.variables, operationName: parsed.operationName,
+      };
+      try {
+        return await reply.graphql(parsed.query, context as never, parsed.variables, parsed.operationName);
+      } catch (error) {
+        if (!isDocumentError(error)) throw error;
+        const errors = error.errors ?? [new GraphQLError(error.message)];
+        return reply.code(400).send(documentErrors(errors));
+      }
+    };
+
+    scope.post('/graphql', { schema: { hide: true, body: {} } }, (request, reply) => run(request, reply, request.body, false));
+    scope.get('/graphql', {
+      schema: {
+        hide: true,
+        querystring: { type: 'object', properties: { query: { type: 'string' }, variables: { type: 'string' }, operationName: { type: 'string' } } },
+      },
+    }, (request, reply) => run(request, reply, request.query, true));
+
+    const sdl = printSchema(scope.graphql.schema);
+    scope.get('/graphql/schema.graphql', { schema: { hide: true } }, async (request, reply) => {
+      await authenticateGraphql(ctx, request);
+      return reply.type('text/plain; charset=utf-8').send(sdl);
+    });
+
+    if (settings.graphiql) await registerGraphiql(scope);
+  });
+}
+
+/** Mercurius's GraphiQL page and scripts (they load GraphiQL itself from a CDN); public: the key is pasted into its headers. */
+async function registerGraphiql(scope: FastifyInstance): Promise<void> {
+  const dir = join(dirname(createRequire(import.meta.url).resolve('mercurius/package.json')), 'static');
+  const files = { '/graphiql': ['graphiql.html', 'text/html'], '/graphiql/main.js': ['main.js', 'application/javascript'], '/graphiql/sw.js': ['sw.js', 'application/javascript'] };
+  for (const [path, [file, type]] of Object.entries(files)) {
+    const body = await readFile(join(dir, file!), 'utf8');
+    scope.get(path, { schema: { hide: true } }, (_request, reply) => reply.type(`${type}; charset=utf-8`).send(body));
+  }
+  const config = 'window.GRAPHQL_ENDPOINT = \'/graphql\';\nwindow.GRAPHIQL_PLUGIN_LIST = []';
+  scope.get('/graphiql/config.js', { schema: { hide: true } }, (_request, reply) => reply.type('application/javascript; charset=utf-8').send(config));
+}

@@ -1,0 +1,123 @@
+import { ApiError } from '../../domain/errors.js';
+import { encodeId, parseId } from '../../domain/ids.js';
+import { getAccount } from '../../services/accounts.js';
+import { listApiKeys, type ListApiKeysQuery } from '../../services/api-keys.js';
+import { listAuditLogs } from '../../services/audit-logs.js';
+import { getOrganization, listOrganizationMembers, listOrganizations } from '../../services/organizations.js';
+import { getProject } from '../../services/projects.js';
+import { getRole, listRoles } from '../../services/roles.js';
+import { getSpace, listSpaceMembers, listSpaces } from '../../services/spaces.js';
+import { getUser, listUsers } from '../../services/users.js';
+import type { AuditLogRow } from '../../store/schema.js';
+import { type ConnectionArgs, connection, pageQuery } from './connections.js';
+import type { GraphqlContext } from './context.js';
+import { fromGraphqlEnum } from './enums.js';
+import {
+  type GqlOrganization, type GqlSpace, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
+} from './presenters.js';
+import { customRole } from './roles.js';
+
+type SearchArgs = ConnectionArgs & { search?: string | null };
+const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+interface GqlAccount { __typename: 'Account'; n: number; id: string; name: string }
+interface GqlViewer { id: string; userN: number }
+
+async function account(context: GraphqlContext): Promise<GqlAccount> {
+  const row = await getAccount(context.deps, context.principal);
+  return { __typename: 'Account', n: row.id, id: accountId(row.id), name: row.name };
+}
+
+/** The object an id names, through the service that REST's GET of it calls; null when that answers 404. */
+async function node(context: GraphqlContext, id: string): Promise<unknown> {
+  const { deps, principal } = context;
+  const parsed = parseId(id);
+  if (!parsed) throw new ApiError('INVALID_ID', `id is not a valid id: ${JSON.stringify(id.slice(0, 100))}`);
+  try {
+    switch (parsed.type) {
+      case 'Account': return parsed.n === principal.accountId ? await account(context) : null;
+      case 'User': return gqlUser(await getUser(deps, principal, id));
+      case 'Organization': return gqlOrganization(await getOrganization(deps, principal, id));
+      case 'Space': return gqlSpace(await getSpace(deps, principal, id));
+      case 'Project': return gqlProject(await getProject(deps, principal, id));
+      case 'Role': return gqlRole(await getRole(deps, principal, id));
+      // Memberships, keys and audit entries have no read by id in REST either: they are reached through their lists.
+      default: return null;
+    }
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+export const queryResolvers = {
+  Query: {
+    viewer: (_root: unknown, _args: unknown, context: GraphqlContext): GqlViewer => ({ id: viewerId(context.principal.userId), userN: context.principal.userId }),
+    account: (_root: unknown, _args: unknown, context: GraphqlContext) => account(context),
+    node: (_root: unknown, args: { id: string }, context: GraphqlContext) => node(context, args.id),
+  },
+  Viewer: {
+    user: async (viewer: GqlViewer, _args: unknown, context: GraphqlContext) =>
+      gqlUser(await getUser(context.deps, context.principal, encodeId('User', viewer.userN))),
+    spaces: async (_viewer: GqlViewer, args: SearchArgs, context: GraphqlContext) => {
+      const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, gqlSpace);
+    },
+    apiKeys: async (_viewer: GqlViewer, args: ConnectionArgs & { keyType?: string | null; status?: string | null }, context: GraphqlContext) => {
+      const page = await listApiKeys(context.deps, context.principal, {
+        ...pageQuery(args),
+        key_type: args.keyType == null ? undefined : fromGraphqlEnum<'USER' | 'SERVICE'>(args.keyType),
+        status: args.status == null ? undefined : fromGraphqlEnum<NonNullable<ListApiKeysQuery['status']>>(args.status),
+      });
+      return connection(context.deps.secrets.cursorKey, 'api-keys', page, (k) => k.row.id, (k) => gqlApiKey(k.row, page.now));
+    },
+  },
+  Account: {
+    organizations: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
+      const page = await listOrganizations(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      return connection(context.deps.secrets.cursorKey, 'organizations', page, (r) => r.id, gqlOrganization);
+    },
+    users: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
+      const page = await listUsers(context.deps, context.principal, { ...pageQuery(args), email: orUndefined(args.search) });
+      return connection(context.deps.secrets.cursorKey, 'users', page, (r) => r.id, gqlUser);
+    },
+    roles: async (_account: GqlAccount, args: ConnectionArgs & { isPredefined?: boolean | null }, context: GraphqlContext) => {
+      const page = await listRoles(context.deps, context.principal, { ...pageQuery(args), is_predefined: orUndefined(args.isPredefined) });
+      return connection(context.deps.secrets.cursorKey, 'roles', page, (r) => r.id, gqlRole);
+    },
+    auditLogs: async (
+      _account: GqlAccount,
+      args: ConnectionArgs & { startTime?: string | null; endTime?: string | null; userId?: string | null; operationType?: string | null },
+      context: GraphqlContext,
+    ) => {
+      const page = await listAuditLogs(context.deps, context.principal, {
+        ...pageQuery(args), start_time: orUndefined(args.startTime), end_time: orUndefined(args.endTime), user_id: orUndefined(args.userId),
+        operation_type: args.operationType == null ? undefined : fromGraphqlEnum<AuditLogRow['operation_type']>(args.operationType),
+      });
+      return connection(context.deps.secrets.cursorKey, 'audit-logs', page, (r) => r.id, gqlAuditLog);
+    },
+  },
+  AccountOrganization: {
+    spaces: async (org: GqlOrganization, args: SearchArgs, context: GraphqlContext) => {
+      const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), org_id: org.id, name: orUndefined(args.search) });
+      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, gqlSpace);
+    },
+    accountOrganizationUsers: async (org: GqlOrganization, args: ConnectionArgs, context: GraphqlContext) => {
+      const page = await listOrganizationMembers(context.deps, context.principal, org.id, pageQuery(args));
+      return connection(context.deps.secrets.cursorKey, 'organization-members', page, (r) => r.id, (r) =>
+        gqlMembership('AccountOrganizationUser', encodeId('OrganizationMembership', r.id), r.user_id, org.n,
+          { predefinedKey: r.predefined_key, roleN: r.role_id }));
+    },
+  },
+  Space: {
+    spaceMemberships: async (space: GqlSpace, args: ConnectionArgs, context: GraphqlContext) => {
+      const page = await listSpaceMembers(context.deps, context.principal, space.id, pageQuery(args));
+      return connection(context.deps.secrets.cursorKey, 'space-members', page, (r) => r.id, (r) =>
+        gqlMembership('SpaceMembership', encodeId('SpaceMembership', r.id), r.user_id, space.n,
+          { predefinedKey: r.predefined_key, roleN: r.role_id }));
+    },
+  },
+  AccountOrganizationUser: { customRole },
+  SpaceMembership: { customRole },
+  SpaceUser: { customRole },
+};
