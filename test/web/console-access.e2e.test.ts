@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, restrictProject } from '../helpers/hierarchy.js';
@@ -73,6 +74,7 @@ describe('the access page', { timeout: 60_000 }, () => {
     const text = await admin.locator('main').innerText();
     expect(text).not.toMatch(/\b(organization|space|project) \d+\b/);
     expect(text).not.toMatch(/READ_ONLY|Read-only|Deny denied|denied:/);
+    await screenshot(admin, 'access-principals');
     for (const row of await admin.getByRole('row').all()) {
       const lines = await reasons(row).allInnerTexts();
       expect(new Set(lines).size).toBe(lines.length);
@@ -131,6 +133,7 @@ describe('the access page', { timeout: 60_000 }, () => {
       'Blocks Project ‘checkout-traces’ is restricted, and no role binding on it gives this permission',
       'Blocks Member of space ‘alpha-space’ as Member, which does not reach a restricted project',
     ]);
+    await screenshot(admin, 'access-check');
   });
 
   it('lets a member check their own access, in the same words', async () => {
@@ -152,6 +155,7 @@ describe('the access model on the page', { timeout: 60_000 }, () => {
     expect(help).toContain('Members');
     expect(help).toContain('Use members for the people of a team');
     expect(help).toContain('Use a binding for an exception');
+    await screenshot(admin, 'space-bindings-help');
     await expectNoAxeViolations(admin);
 
     await bindings.getByRole('button', { name: 'Add binding' }).click();

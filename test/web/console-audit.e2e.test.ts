@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createSpace } from '../helpers/hierarchy.js';
@@ -78,6 +79,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
     expect(await member.getByText('No entries match', { exact: false }).count()).toBe(0);
     expect(asked).toEqual([]);
     await expectNoAxeViolations(member);
+    await screenshot(member, 'audit-log-not-allowed');
   });
 
   it('reads each entry as a sentence naming and linking the actor and the target', async () => {
@@ -89,6 +91,10 @@ describe('the audit log page', { timeout: 60_000 }, () => {
     const creation = admin.getByRole('row').filter({ hasText: "Jane Doe created service key 'ci-traces' in alpha-space" });
     expect(await creation.count()).toBe(1);
     expect(await admin.getByRole('row').filter({ hasText: "Jane Doe created user key 'laptop'" }).count()).toBe(1);
+    const spaceRow = admin.getByRole('row').filter({ hasText: "Jane Doe created space 'alpha-space' in organization 'team-alpha'" });
+    await expect.poll(() => spaceRow.getByRole('link', { name: "'alpha-space'" }).getAttribute('href')).toMatch(/^\/spaces\/[A-Za-z0-9+/=%]+$/);
+    expect(await spaceRow.getByRole('link', { name: "'team-alpha'" }).getAttribute('href')).toMatch(/^\/organizations\//);
+    expect(await admin.getByRole('row').filter({ hasText: 'Jane Doe updated their own account' }).count()).toBe(1);
     await expectNoAxeViolations(admin);
   });
 
@@ -100,6 +106,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
     expect(detail).toMatch(/^\{\n {2}"api_key_id": "[A-Za-z0-9+/=]+"\n\}$/);
     expect(detail).not.toContain('\\"');
     await expectNoAxeViolations(admin);
+    await screenshot(admin, 'audit-log-entries');
   });
 
   it('filters by target, by name', async () => {

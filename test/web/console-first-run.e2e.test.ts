@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -72,6 +73,7 @@ describe('the first run of a new server', { timeout: 60_000 }, () => {
     expect(await admin.getByText('You are not a member of any organization yet').count()).toBe(0);
     expect(await admin.getByRole('table').count()).toBe(0);
     await expectNoAxeViolations(admin);
+    await screenshot(admin, 'first-run');
 
     await guide.getByRole('button', { name: 'New organization' }).click();
     const form = admin.getByRole('dialog');

@@ -24,6 +24,8 @@ export interface AuditNames {
   user(id: string): { name: string; email: string } | undefined;
   resource(kind: ResourceKind, id: string): string | undefined;
   key(id: string): KeyName | undefined;
+  /** The id of the organization, space or project of this name (in `parentId`), when it still exists. */
+  named(kind: ResourceKind, name: string, parentId: string | undefined): string | undefined;
 }
 
 /** The ids an entry names, by kind, for the page to look up. */
@@ -31,11 +33,20 @@ export interface EntryRefs {
   users: string[];
   resources: [ResourceKind, string][];
   keys: string[];
+  /** Resources created by name (their id is in no entry): kind, name and the parent they were created in. */
+  created: CreatedRef[];
+}
+
+export interface CreatedRef {
+  kind: ResourceKind;
+  name: string;
+  parentId: string | undefined;
 }
 
 type Fields = Record<string, unknown>;
 
 interface Parsed {
+  actorId: string;
   route: string;
   vars: Fields;
   body: Fields;
@@ -62,7 +73,7 @@ export function prettyJson(text: string): string {
 }
 
 function parse(entry: AuditLog): Parsed {
-  return { route: entry.operation_name ?? '', vars: jsonObject(entry.variables), body: jsonObject(entry.operation_text) };
+  return { actorId: entry.user_id, route: entry.operation_name ?? '', vars: jsonObject(entry.variables), body: jsonObject(entry.operation_text) };
 }
 
 function str(value: unknown): string | undefined {
@@ -162,7 +173,7 @@ const ROUTES: Readonly<Record<string, Describe>> = {
   'POST /auth/invitations/:token/accept': () => ['accepted their invitation'],
   'POST /auth/password-resets/:token': () => ['reset their password'],
   'POST /v2/users': (p) => ['invited ', { text: str(p.body.name) ?? str(p.body.email) ?? 'a user' }, ...(str(p.body.email) ? [` (${String(p.body.email)})`] : [])],
-  'PATCH /v2/users/:user_id': (p, n) => ['updated ', person(n, str(p.vars.user_id))],
+  'PATCH /v2/users/:user_id': (p, n) => (p.vars.user_id === p.actorId ? ['updated their own account'] : ['updated ', person(n, str(p.vars.user_id))]),
   'DELETE /v2/users/:user_id': (p, n) => ['deleted ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/deactivate': (p, n) => ['deactivated ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/reactivate': (p, n) => ['reactivated ', person(n, str(p.vars.user_id))],
@@ -193,7 +204,8 @@ function crud(p: Parsed, names: AuditNames): Segment[] | undefined {
   const m = /^(POST|PATCH|PUT|DELETE) \/v2\/(organizations|spaces|projects|roles)(?:\/:(\w+))?$/.exec(p.route);
   if (!m) return undefined;
   const kind = ROUTE_KIND[m[2]!]!;
-  const id = m[3] ? str(p.vars[m[3]]) : undefined;
+  const created = m[1] === 'POST' ? createdRef(p) : undefined;
+  const id = m[3] ? str(p.vars[m[3]]) : created && names.named(created.kind, created.name, created.parentId);
   const out: Segment[] = [`${VERBS[m[1]!]} `, ...resource(names, kind, id, str(p.body.name))];
   // Where a new space or project went.
   for (const [param, parent] of Object.entries(PARAM_KIND)) {
@@ -201,6 +213,14 @@ function crud(p: Parsed, names: AuditNames): Segment[] | undefined {
     if (parentId && parent !== kind) out.push(' in ', ...resource(names, parent, parentId));
   }
   return out;
+}
+
+/** What a `POST /v2/{organizations|spaces|projects|roles}` entry created: its kind, name and parent. */
+function createdRef(p: Parsed): CreatedRef | undefined {
+  const m = /^POST \/v2\/(organizations|spaces|projects|roles)$/.exec(p.route);
+  const name = str(p.body.name);
+  if (!m || !name) return undefined;
+  return { kind: ROUTE_KIND[m[1]!]!, name, parentId: str(p.body.organization_id) ?? str(p.body.space_id) };
 }
 
 /** The entry as a sentence: who, then what they did to what and where. */
@@ -221,9 +241,11 @@ export function segmentsText(segments: readonly Segment[]): string {
 
 /** The ids an entry names, so the page can look them up once for all rows. */
 export function entryRefs(entries: readonly AuditLog[]): EntryRefs {
-  const refs: EntryRefs = { users: [], resources: [], keys: [] };
+  const refs: EntryRefs = { users: [], resources: [], keys: [], created: [] };
   for (const entry of entries) {
     const p = parse(entry);
+    const created = createdRef(p);
+    if (created) refs.created.push(created);
     refs.users.push(entry.user_id);
     for (const id of bodySpaces(p.body)) refs.resources.push(['space', id]);
     for (const fields of [p.vars, p.body]) {
