@@ -25,6 +25,8 @@ const RolesPage = lazyPage(() => import('./pages/RolesPage.js').then((m) => m.Ro
 const SingleSignOnPage = lazyPage(() => import('./pages/SingleSignOnPage.js').then((m) => m.SingleSignOnPage));
 const SpacePage = lazyPage(() => import('./pages/SpacePage.js').then((m) => m.SpacePage));
 const UsersPage = lazyPage(() => import('./pages/UsersPage.js').then((m) => m.UsersPage));
+const UserPage = lazyPage(() => import('./pages/users/UserPage.js').then((m) => m.UserPage));
+const ProfilePage = lazyPage(() => import('./pages/ProfilePage.js').then((m) => m.ProfilePage));
 
 type Params = Record<string, string>;
 
@@ -54,6 +56,8 @@ const ROUTES: readonly Route[] = [
     render: (p) => <ProviderPage key={p.id} protocolSlug={p.protocol ?? ''} id={p.id} />,
   },
   { match: exact('/users'), page: UsersPage, render: () => <UsersPage /> },
+  { match: pattern('/users/:id'), page: UserPage, render: (p) => <UserPage id={p.id ?? ''} /> },
+  { match: exact('/profile'), page: ProfilePage, render: () => <ProfilePage /> },
   { match: exact('/organizations'), page: OrganizationsPage, render: () => <OrganizationsPage /> },
   { match: pattern('/organizations/:id'), page: OrganizationPage, render: (p) => <OrganizationPage id={p.id ?? ''} /> },
   { match: pattern('/spaces/:id'), page: SpacePage, render: (p) => <SpacePage id={p.id ?? ''} /> },

@@ -15,10 +15,11 @@ import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
 import { useDebounced, usePaged } from '../lib/hooks.js';
-import { setQuery, useLocation } from '../lib/router.js';
+import { Link, setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 import { CliLoginsTable } from './cli-logins/CliLoginsTable.js';
 import { DeactivateUserDialog } from './users/DeactivateUserDialog.js';
+import { EditUserDialog } from './users/EditUserDialog.js';
 
 const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
 const STATUS_LABEL: Record<UserStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', EXPIRED: 'Expired' };
@@ -59,7 +60,9 @@ export function UsersPage() {
         <PageHeader title="Users" />
         <div className="not-allowed" role="status">
           <p className="strong">You cannot use this page.</p>
-          <p>The account&apos;s users are managed by its admins. Your own details are on your profile.</p>
+          <p>
+            The account&apos;s users are managed by its admins. Your own details are on <Link to="/profile">your profile</Link>.
+          </p>
         </div>
       </>
     );
@@ -83,6 +86,7 @@ function UsersList() {
   const [deactivating, setDeactivating] = useState<User>();
   const [reactivating, setReactivating] = useState<User>();
   const [cliLoginsOf, setCliLoginsOf] = useState<User>();
+  const [editing, setEditing] = useState<User>();
 
   const canInvite = accountCan('USER_CREATE');
   const canReset = accountCan('USER_UPDATE');
@@ -104,7 +108,8 @@ function UsersList() {
       cell: (u) => (
         <div>
           <div className="strong">
-            {u.name} {u.id === me.id && <span className="muted small">(you)</span>}
+            {isAccountAdmin ? <Link to={`/users/${encodeURIComponent(u.id)}`}>{u.name}</Link> : u.name}{' '}
+            {u.id === me.id && <span className="muted small">(you)</span>}
           </div>
           <div className="muted small">{u.email}</div>
         </div>
@@ -120,6 +125,11 @@ function UsersList() {
       className: 'actions',
       cell: (u) => (
         <div className="button-row">
+          {isAccountAdmin && (
+            <button type="button" className="btn btn-small" onClick={() => setEditing(u)} aria-label={`Edit ${u.email}`}>
+              Edit
+            </button>
+          )}
           {isAccountAdmin && u.status === 'ACTIVE' && (
             <button type="button" className="btn btn-small" onClick={() => setCliLoginsOf(u)} aria-label={`CLI logins of ${u.email}`}>
               CLI logins
@@ -203,6 +213,7 @@ function UsersList() {
           <CliLoginsTable user={cliLoginsOf} />
         </Dialog>
       )}
+      {editing && <EditUserDialog user={editing} canSetDeveloper onClose={() => setEditing(undefined)} onSaved={list.reload} />}
       {inviting && <InviteDialog onClose={() => setInviting(false)} onInvited={list.reload} />}
       {resetting && (
         <ConfirmDialog

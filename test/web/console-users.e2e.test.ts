@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations } from '../helpers/console-a11y.js';
+import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { setPassword } from '../helpers/console-session.js';
+import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 14, users in the console: an admin edits a user's name and developer flag and opens a user page with their
+ * memberships, keys and recent activity; every signed-in user has a profile where they change their password.
+ */
+let server: TestServer;
+let browser: Browser;
+let admin: Page;
+let member: Page;
+let maya: FixtureUser;
+const MAYA_PASSWORD = 'maya-console-password-1';
+const pageErrors: string[] = [];
+
+async function noViolations(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  expect(await axeViolations(page)).toEqual([]);
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const orgId = await createOrganization(server, 'team-alpha');
+  const spaceId = await createSpace(server, orgId, 'traces');
+  maya = await createUserWithKey(server, { email: 'maya@example.com', name: 'Maya Member' });
+  await setPassword(server, maya.dbId, MAYA_PASSWORD);
+  await addOrganizationMember(server, orgId, maya.id, 'READ_ONLY');
+  await addSpaceMember(server, spaceId, maya.id, 'MEMBER');
+  const key = await server.api('POST', '/v2/api-keys', { key: maya.key, body: { key_type: 'USER', name: 'maya-notebook' } });
+  expect(key.status).toBe(201);
+  ({ browser, page: admin } = await openConsole(server));
+  admin.on('pageerror', (e) => pageErrors.push(e.message));
+  member = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
+  member.setDefaultTimeout(15_000);
+  member.on('pageerror', (e) => pageErrors.push(e.message));
+  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
+  await signInToConsole(member, maya.email, MAYA_PASSWORD);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  expect(pageErrors).toEqual([]);
+});
+
+describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
+  it('lets an admin edit a user\'s name and developer flag from the Users list', async () => {
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: `Edit ${maya.email}` }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Full name').fill('Maya Moreno');
+    await dialog.getByRole('checkbox', { name: /Developer/ }).uncheck();
+    await dialog.getByText(/the API offers no way to change it/).waitFor();
+    await noViolations(admin);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = admin.getByRole('row').filter({ hasText: maya.email });
+    await row.getByText('Maya Moreno').waitFor();
+    const user = await server.api('GET', `/v2/users/${encodeURIComponent(maya.id)}`);
+    expect(user.body).toMatchObject({ name: 'Maya Moreno', is_developer: false });
+  });
+
+  it('opens a user page with memberships, keys and recent activity', async () => {
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await admin.getByRole('link', { name: 'Maya Moreno' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Maya Moreno' }).waitFor();
+    const memberships = admin.getByRole('table', { name: 'Memberships' });
+    await memberships.getByRole('row').filter({ hasText: 'team-alpha' }).filter({ hasText: 'Organization' }).waitFor();
+    await memberships.getByRole('row').filter({ hasText: 'traces' }).filter({ hasText: 'Space' }).getByText('Member', { exact: true }).waitFor();
+    await admin.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'maya-notebook' }).waitFor();
+    await admin.getByRole('table', { name: 'Recent activity' }).getByRole('row').nth(1).waitFor();
+    await noViolations(admin);
+  });
+
+  it('gives a member their own profile, where they change their password; other user pages are not for them', async () => {
+    await member.goto('/profile', { waitUntil: 'networkidle' });
+    await member.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
+    await member.getByRole('table', { name: 'Memberships' }).getByRole('row').filter({ hasText: 'traces' }).waitFor();
+    expect(await member.getByRole('table', { name: 'Recent activity' }).count()).toBe(0);
+    await noViolations(member);
+
+    await member.getByLabel('Current password').fill(MAYA_PASSWORD);
+    await member.getByLabel('New password', { exact: true }).fill('maya-new-password-22');
+    await member.getByLabel('Confirm new password').fill('maya-new-password-22');
+    await member.getByRole('button', { name: 'Change password' }).click();
+    await member.getByText('Your password was changed.').waitFor();
+    // The page keeps working on the replaced session: a change right after is accepted.
+    await member.getByRole('button', { name: 'Edit name' }).click();
+    await member.getByRole('dialog').getByLabel('Full name').fill('Maya M.');
+    await member.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await member.getByRole('dialog').waitFor({ state: 'detached' });
+    await member.getByText('Maya M.').first().waitFor();
+
+    const login = await server.api('POST', '/auth/login', { key: null, body: { email: maya.email, password: 'maya-new-password-22' } });
+    expect(login.status).toBe(200);
+
+    const adminId = (await server.api('GET', '/v2/me')).body.id;
+    await member.goto(`/users/${encodeURIComponent(adminId)}`, { waitUntil: 'networkidle' });
+    await member.getByText('You cannot use this page.').waitFor();
+    await noViolations(member);
+  });
+});
