@@ -7,9 +7,6 @@ export const typeDefs = /* GraphQL */ `
 """An RFC 3339 date-time string."""
 scalar DateTime
 
-"""Any JSON value."""
-scalar JSON
-
 """An object with a global id: the same id the REST API (/v2) answers for it."""
 interface Node {
   id: ID!
