@@ -8,6 +8,7 @@ import type { Static } from '@sinclair/typebox';
 import type * as access from '../wire/access.js';
 import type * as apiKeys from '../wire/api-keys.js';
 import type * as auditLogs from '../wire/audit-logs.js';
+import type * as secretScanning from '../wire/secret-scanning.js';
 import type * as common from '../wire/common.js';
 import type * as identityProviders from '../wire/identity-providers.js';
 import type * as me from '../wire/me.js';
@@ -176,6 +177,8 @@ export type AuditLog = Static<typeof auditLogs.AuditLog>;
 export type AuthenticationFailure = Static<typeof auditLogs.AuthenticationFailure>;
 export type AuditChainVerification = Static<typeof auditLogs.AuditChainVerification>;
 export type AuditCheckpoint = Static<typeof auditLogs.AuditCheckpoint>;
+export type ReportLeakRequest = Static<typeof secretScanning.ReportLeak>;
+export type LeakReport = Static<typeof secretScanning.LeakReport>;
 
 export type AccessCheckRequest = Static<typeof access.AccessCheckRequest>;
 /** One grant (or the restriction, or the absence of a grant) that took part in an access decision. */

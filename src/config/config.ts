@@ -1,3 +1,5 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -36,6 +38,11 @@ export interface Config {
   auditSigningKey: string | undefined;
   /** AX_AUDIT_CHECKPOINT_INTERVAL (minutes): how often each grown audit chain is signed. */
   auditCheckpointIntervalMs: number;
+  /**
+   * AX_SECRET_SCANNING_KEYS: a JSON file in the format of GitHub's https://api.github.com/meta/public_keys/secret_scanning
+   * (`{"public_keys": [{"key_identifier", "key": PEM}]}`): the keys whose signed reports revoke leaked API keys.
+   */
+  secretScanningKeys: readonly { id: string; key: KeyObject }[];
   /** A console session unused for this long ends (AX_SESSION_IDLE_TIMEOUT, minutes). */
   sessionIdleTimeoutMs: number;
   /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
@@ -116,6 +123,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     tokenKey: read('AX_TOKEN_KEY'),
     auditSigningKey: read('AX_AUDIT_SIGNING_KEY'),
     auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes') * 60_000,
+    secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
@@ -137,6 +145,30 @@ function metricsToken(text: string | undefined): string | undefined {
   // The value is a secret: never repeated.
   if (text !== undefined && (text.length < 16 || /\s/.test(text))) throw new ConfigError('AX_METRICS_TOKEN must be at least 16 characters without white space (e.g. `openssl rand -hex 24`)');
   return text;
+}
+
+/** The public keys of AX_SECRET_SCANNING_KEYS (see Config); none when unset, which turns the endpoint off. */
+function secretScanningKeys(file: string | undefined): { id: string; key: KeyObject }[] {
+  if (file === undefined) return [];
+  const fail = (why: string) => new ConfigError(`AX_SECRET_SCANNING_KEYS must name a JSON file like GitHub's /meta/public_keys/secret_scanning: ${why}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw fail(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const list = (parsed as { public_keys?: unknown } | null)?.public_keys;
+  if (!Array.isArray(list) || list.length === 0) throw fail(`${file} has no "public_keys" list`);
+  return list.map((entry: { key_identifier?: unknown; key?: unknown }, i) => {
+    if (typeof entry?.key_identifier !== 'string' || typeof entry.key !== 'string') throw fail(`public_keys[${i}] needs "key_identifier" and "key" strings`);
+    try {
+      const key = createPublicKey(entry.key);
+      if (key.asymmetricKeyType !== 'ec') throw new Error(`an ${key.asymmetricKeyType} key, not ECDSA`);
+      return { id: entry.key_identifier, key };
+    } catch (error) {
+      throw fail(`public_keys[${i}].key: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AuthLimits } from '../auth/auth-limits.js';
 import type { Clock } from '../domain/clock.js';
@@ -22,6 +23,8 @@ export interface ServiceSettings {
   readonly ssoAllowedPrivateHosts: readonly string[];
   /** AX_SECRETS_KEY: the key that encrypts OIDC client secrets, when the operator gives one. */
   readonly secretsKey: Buffer | undefined;
+  /** AX_SECRET_SCANNING_KEYS: the ECDSA public keys that sign secret scanners' reports, by identifier (none: off). */
+  readonly secretScanningKeys: readonly { id: string; key: KeyObject }[];
 }
 
 /**

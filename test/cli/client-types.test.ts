@@ -19,6 +19,7 @@ import * as wireRestrictions from '../../src/wire/resource-restrictions.js';
 import * as wireRoleBindings from '../../src/wire/role-bindings.js';
 import * as wireRoles from '../../src/wire/roles.js';
 import * as wireScimTokens from '../../src/wire/scim-tokens.js';
+import * as wireSecretScanning from '../../src/wire/secret-scanning.js';
 import * as wireSessions from '../../src/wire/sessions.js';
 import * as wireSpaces from '../../src/wire/spaces.js';
 import * as wireSsoLogin from '../../src/wire/sso-login.js';
@@ -31,7 +32,7 @@ import {
 
 const wireModules = [
   wireAccess, wireAccessPreview, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
-  wireRoleBindings, wireRoles, wireScimTokens, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
+  wireRoleBindings, wireRoles, wireScimTokens, wireSecretScanning, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
 describe('the typed client (a public library export)', () => {

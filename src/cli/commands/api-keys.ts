@@ -152,7 +152,28 @@ export function build(): Command {
       else ctx.printer.object(transferred);
     }));
 
+  serverCommand(keys, 'report-leak', 'Report an API key found exposed: the server revokes it at once and mails its owner and admins')
+    .argument('[key]', 'the exposed key, whole (default: read from stdin, which keeps it out of the shell history)')
+    .option('--url <url>', 'where it was found')
+    .option('--source <what>', 'what it was found in, e.g. commit, issue, paste')
+    .action(action(async (ctx, key: string | undefined) => {
+      const opts = ctx.opts<{ url?: string; source?: string }>();
+      const token = (key ?? await readStdin()).trim();
+      if (token === '') throw new UsageError('no key given', 'Pass the key as an argument or on stdin: ax api-keys report-leak < key.txt');
+      const report = await ctx.client.apiKeys.reportLeak({ token, ...(opts.url === undefined ? {} : { url: opts.url }), ...(opts.source === undefined ? {} : { source: opts.source }) });
+      if (!ctx.printer.isTable) ctx.printer.object(report);
+      else if (report.revoked) ctx.printer.success('The key was live: it is revoked now, and its owner and the account admins were mailed');
+      else if (report.label === 'true_positive') ctx.printer.success('The key was revoked already: nothing to do');
+      else ctx.printer.line('Not an API key of this server: nothing was revoked');
+    }));
+
   return keys;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function createKey(ctx: CommandContext, type: ApiKeyType, flags: CreateFlags): Promise<void> {

@@ -1,7 +1,8 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
 import type {
-  ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, RefreshApiKeyRequest, RefreshedApiKey, TransferApiKeyRequest,
+  ApiKey, ApiKeyList, ApiKeyListParams, CreateApiKeyRequest, CreatedApiKey, LeakReport, RefreshApiKeyRequest, RefreshedApiKey, ReportLeakRequest,
+  TransferApiKeyRequest,
 } from '../types.js';
 
 /** `/v2/api-keys`. There is no GET by id and no DELETE: keys are revoked. */
@@ -44,6 +45,11 @@ export class ApiKeysResource {
   /** Immediate, irreversible and idempotent. */
   async revoke(apiKeyId: string): Promise<void> {
     await this.http.request({ method: 'PUT', path: `/v2/api-keys/${segment(apiKeyId)}/revoke` });
+  }
+
+  /** Reports a key found exposed (`POST /v2/api-keys/leaks`): a key of this server is revoked at once, whoever holds it. */
+  async reportLeak(body: ReportLeakRequest): Promise<LeakReport> {
+    return (await this.http.request<LeakReport>({ method: 'POST', path: '/v2/api-keys/leaks', body })).body;
   }
 
   /**

@@ -17,6 +17,7 @@ import { roleBindingRoutes } from './role-bindings.js';
 import { roleRoutes } from './roles.js';
 import { samlIdentityProviderRoutes } from './saml-identity-providers.js';
 import { scimTokenRoutes } from './scim-tokens.js';
+import { secretScanningRoutes } from './secret-scanning.js';
 import { spaceRoutes } from './spaces.js';
 import { ssoLoginRoutes } from './sso-login.js';
 import { userRoutes } from './users.js';
@@ -36,6 +37,7 @@ export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<voi
   userRoutes,
   authSessionRoutes,
   apiKeyRoutes,
+  secretScanningRoutes,
   samlIdentityProviderRoutes,
   oidcIdentityProviderRoutes,
   scimTokenRoutes,
