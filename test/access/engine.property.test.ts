@@ -5,7 +5,7 @@ import {
 } from '../../src/access/index.js';
 import { PERMISSIONS, type Permission } from '../../src/domain/permissions.js';
 import { PREDEFINED_ROLES, type PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
-import { propertyRuns } from '../helpers/property-runs.js';
+import { propertyBatches, yieldToEventLoop } from '../helpers/property-runs.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The reference: a deliberately naive reading of spec/access-model.md. It shares nothing with the engine but
@@ -225,11 +225,12 @@ function assertAgreesWithReference(w: WorldInput, s: AccessSnapshot): void {
 }
 
 describe('the engine agrees with a naive reference reading of the spec', () => {
-  it('on random worlds: check, permissionsOn, explain, canGrant and whoHasAccess', () => {
+  it.each(propertyBatches(250))('on random worlds: check, permissionsOn, explain, canGrant and whoHasAccess ($numRuns runs)', async (runs) => {
+    await yieldToEventLoop();
     fc.assert(fc.property(rawWorld, (raw) => {
       const w = toWorld(raw);
       assertAgreesWithReference(w, AccessSnapshot.build(w));
-    }), propertyRuns(250));
+    }), runs);
   });
 });
 
@@ -415,7 +416,8 @@ function apply(w: WorldInput, s: AccessSnapshot, c: Change, nextId: () => number
 }
 
 describe('incremental changes equal a rebuild', () => {
-  it('on random worlds with up to 25 random changes each', () => {
+  it.each(propertyBatches(80))('on random worlds with up to 25 random changes each ($numRuns runs)', async (runs) => {
+    await yieldToEventLoop();
     fc.assert(fc.property(rawWorld, fc.array(change, { maxLength: 25 }), (raw, changes) => {
       const w = toWorld(raw);
       const s = AccessSnapshot.build(structuredClone(w));
@@ -438,6 +440,6 @@ describe('incremental changes equal a rebuild', () => {
       for (const r of everResources) expect(whoHasAccess(s, r)).toEqual(whoHasAccess(rebuilt, r));
       expect(s.bindings.ids()).toEqual(w.roleBindings.map((b) => b.id).sort((a, b) => a - b));
       assertAgreesWithReference(w, s);
-    }), propertyRuns(80));
+    }), runs);
   });
 });
