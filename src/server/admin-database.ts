@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type ConfigOverrides } from '../config/config.js';
+import type { ConfigOverrides } from '../config/config.js';
+import { loadConfiguration } from '../config/config-file.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { serverUsingDataDir } from '../store/data-dir-owner.js';
 import { type BackupResult, backupSqlite, restoreSqlite } from '../store/sqlite/sqlite-backup.js';
@@ -13,7 +14,7 @@ export class AdminRefusal extends Error {
   }
 }
 
-type Target = Pick<ConfigOverrides, 'dataDir' | 'databaseUrl'> & { env: NodeJS.ProcessEnv };
+type Target = Pick<ConfigOverrides, 'dataDir' | 'databaseUrl'> & { configFile?: string | undefined; env: NodeJS.ProcessEnv };
 
 const PG_DUMP = 'Back up PostgreSQL with its own tools: pg_dump --format=custom (see "Backups" in docs/operating.md).';
 
@@ -23,7 +24,7 @@ const PG_DUMP = 'Back up PostgreSQL with its own tools: pg_dump --format=custom 
  * hands out the whole database would be one more thing to protect).
  */
 export async function backupDatabase(target: Target, file: string): Promise<BackupResult & { dataDir: string }> {
-  const config = loadConfig(target, target.env);
+  const { config } = loadConfiguration(target, target.env);
   if (config.databaseUrl) throw new AdminRefusal('this deployment uses PostgreSQL (DATABASE_URL); ax admin backup copies SQLite databases', PG_DUMP);
   return { ...(await backupSqlite(config.dataDir, file)), dataDir: config.dataDir };
 }
@@ -37,7 +38,7 @@ export interface RestoreResult {
 
 /** `ax admin restore FILE`: into a data directory no server is using; replacing a database needs `force`. */
 export function restoreDatabase(target: Target, file: string, options: { force: boolean }): RestoreResult {
-  const config = loadConfig(target, target.env);
+  const { config } = loadConfiguration(target, target.env);
   if (config.databaseUrl) throw new AdminRefusal('this deployment uses PostgreSQL (DATABASE_URL); ax admin restore restores SQLite databases', 'Restore PostgreSQL with pg_restore (see "Backups" in docs/operating.md).');
   prepareDataDir(config.dataDir);
   const server = serverUsingDataDir(config.dataDir);

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { loadConfig, type ConfigOverrides } from '../config/config.js';
+import type { ConfigOverrides } from '../config/config.js';
+import { loadConfiguration } from '../config/config-file.js';
 import { claimDataDir } from '../store/data-dir-owner.js';
 import { bootstrap, createFirstProfile } from './bootstrap.js';
 import { logDestination } from './log-destination.js';
@@ -23,10 +24,10 @@ export interface StartedServer {
  * connections, let in-flight requests finish, then close the database.
  */
 export async function startServer(
-  overrides: ConfigOverrides & { handleSignals?: boolean; env?: NodeJS.ProcessEnv } = {},
+  overrides: ConfigOverrides & { configFile?: string | undefined; handleSignals?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<StartedServer> {
   const env = overrides.env ?? process.env;
-  const config = loadConfig(overrides, env);
+  const { config } = loadConfiguration(overrides, env);
   const logStream = await logDestination(config.logFormat);
   const log = pino({ level: config.logLevel }, logStream);
   const ctx = await createContext(config, log);

@@ -7,12 +7,14 @@ function withDataDir(cmd: Command): Command {
   return cmd
     .option('--data-dir <dir>', 'the server\'s data directory (default: AX_DATA_DIR, else ./data)')
     .option('--database-url <url>', 'postgres://… (refused: back up PostgreSQL with pg_dump) (default: DATABASE_URL)')
+    .option('--config <file>', 'the server\'s configuration file (default: AX_CONFIG, else ./ax.toml if it exists)')
     .option('-v, --verbose', 'on errors, show the full cause');
 }
 
 interface DataDirFlags {
   dataDir?: string;
   databaseUrl?: string;
+  config?: string;
 }
 
 /** The server's modules are loaded only here, as for `ax serve`: no other command pays for the database driver. */
@@ -45,7 +47,7 @@ export function build(): Command {
       const { existsSync } = await import('node:fs');
       if (existsSync(file) && !opts.force) throw new CliError(`${file} already exists`, { suggestion: 'Pick a new file name, or add --force to replace it.' });
       const { backupDatabase } = await adminDatabase();
-      const result = await asCliError(() => backupDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, env: ctx.env }, file));
+      const result = await asCliError(() => backupDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config, env: ctx.env }, file));
       ctx.printer.success(`Backed up ${result.dataDir}/ax.db to ${result.file}: ${megabytes(result.bytes)}, ${result.pages} pages, integrity check ok, in ${result.milliseconds} ms`);
       ctx.printer.info('Keep the key pepper and token key (files key-pepper and token-key of the data directory, or AX_KEY_PEPPER / AX_TOKEN_KEY) apart from this file: the backup does not hold them, and a restored database needs them.');
     }, { offline: true }));
@@ -55,7 +57,7 @@ export function build(): Command {
     .action(action(async (ctx, file: string) => {
       const opts = ctx.opts<DataDirFlags>();
       const { restoreDatabase } = await adminDatabase();
-      const result = await asCliError(() => restoreDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, env: ctx.env }, file, { force: Boolean(opts.force) }));
+      const result = await asCliError(() => restoreDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config, env: ctx.env }, file, { force: Boolean(opts.force) }));
       ctx.printer.success(`Restored ${file} into ${result.dataDir}/ax.db (${megabytes(result.bytes)}); start the server to use it`);
       if (result.missingSecrets.length > 0) {
         ctx.printer.warn(`${result.dataDir} has no ${result.missingSecrets.join(' or ')} file: put back the ones this database was used with (or set AX_KEY_PEPPER / AX_TOKEN_KEY), or the server will refuse to start.`);
