@@ -18,6 +18,8 @@ let member: Page;
 let maya: FixtureUser;
 const MAYA_PASSWORD = 'maya-console-password-1';
 const pageErrors: string[] = [];
+let orgId = '';
+let spaceId = '';
 
 async function noViolations(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
@@ -26,8 +28,8 @@ async function noViolations(page: Page): Promise<void> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  const orgId = await createOrganization(server, 'team-alpha');
-  const spaceId = await createSpace(server, orgId, 'traces');
+  orgId = await createOrganization(server, 'team-alpha');
+  spaceId = await createSpace(server, orgId, 'traces');
   maya = await createUserWithKey(server, { email: 'maya@example.com', name: 'Maya Member' });
   await setPassword(server, maya.dbId, MAYA_PASSWORD);
   await addOrganizationMember(server, orgId, maya.id, 'READ_ONLY');
@@ -104,5 +106,58 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await member.goto(`/users/${encodeURIComponent(adminId)}`, { waitUntil: 'networkidle' });
     await member.getByText('You cannot use this page.').waitFor();
     await noViolations(member);
+  });
+});
+
+/** The organization and space roles a user holds, from the member lists. */
+async function rolesOf(userId: string): Promise<{ organization: unknown; space: unknown }> {
+  const org = await server.api('GET', `/v2/organizations/${encodeURIComponent(orgId)}/users?limit=100`);
+  const space = await server.api('GET', `/v2/spaces/${encodeURIComponent(spaceId)}/users?limit=100`);
+  const find = (list: { user_id: string; role: unknown }[]) => list.find((m) => m.user_id === userId)?.role;
+  return { organization: find(org.body.memberships), space: find(space.body.memberships) };
+}
+
+describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
+  it('adds someone to a space and, in the same dialog, to its organization they were not in', async () => {
+    const nina = await createUserWithKey(server, { email: 'nina@example.com', name: 'Nina New' });
+    await admin.goto(`/spaces/${encodeURIComponent(spaceId)}`, { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Add member' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('User email').fill(nina.email);
+    await dialog.getByRole('button', { name: 'Add member' }).click();
+    await dialog.getByText(`${nina.email} is not a member of team-alpha yet.`).waitFor();
+    expect(await dialog.getByRole('alert').count()).toBe(0);
+    expect(await dialog.textContent()).not.toContain('Unprocessable');
+    await noViolations(admin);
+    await dialog.getByLabel('Role in team-alpha').selectOption('PREDEFINED:MEMBER');
+    await dialog.getByRole('button', { name: 'Add to team-alpha and traces' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await admin.getByRole('table', { name: 'Members of traces' }).getByRole('row').filter({ hasText: nina.email }).waitFor();
+    expect(await rolesOf(nina.id)).toEqual({
+      organization: { type: 'PREDEFINED', name: 'MEMBER' },
+      space: { type: 'PREDEFINED', name: 'MEMBER' },
+    });
+  });
+
+  it('invites a user straight into an organization and one of its spaces', async () => {
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Invite user' }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Full name').fill('Omar Onboarded');
+    await dialog.getByLabel('Email', { exact: true }).fill('omar@example.com');
+    await dialog.getByLabel('Organization', { exact: true }).selectOption({ label: 'team-alpha' });
+    await dialog.getByLabel('Space', { exact: true }).selectOption({ label: 'traces' });
+    await dialog.getByLabel('Space role').selectOption('PREDEFINED:ADMIN');
+    await noViolations(admin);
+    await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
+    await dialog.getByText(/was added to team-alpha .* and its space traces/).waitFor();
+    const omar = (await server.api('GET', '/v2/users?email=omar%40example.com')).body.users[0];
+    expect(await rolesOf(omar.id)).toEqual({
+      organization: { type: 'PREDEFINED', name: 'READ_ONLY' },
+      space: { type: 'PREDEFINED', name: 'ADMIN' },
+    });
+    await noViolations(admin);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 });

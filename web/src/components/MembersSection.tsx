@@ -3,9 +3,9 @@ import { PREDEFINED_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
 import type {
   OrganizationMember, PredefinedRoleName, RemovalCascade, RemovalParams, Role, RoleAssignment, ServiceKeyAction, SpaceMember,
 } from '../../../src/client/types.js';
-import { api, page } from '../lib/api.js';
+import { api, ApiError, page } from '../lib/api.js';
 import { roleLabel } from '../lib/format.js';
-import { usePaged } from '../lib/hooks.js';
+import { useAsync, usePaged } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { Dialog } from './Dialog.js';
@@ -22,6 +22,19 @@ import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
 type Member = OrganizationMember | SpaceMember;
 
 const PREDEFINED: readonly PredefinedRoleName[] = PREDEFINED_ROLE_KEYS;
+/** The organization roles offered when a space's new member is added to its organization too (least privilege first). */
+const ORGANIZATION_ROLES: readonly PredefinedRoleName[] = ['READ_ONLY', 'MEMBER', 'ADMIN'];
+
+/** The server's 422 for a space member who is not a member of the space's organization. */
+function notInOrganization(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 422 && /not a member of the space'?s organization/i.test(error.detail ?? error.message);
+}
+
+/** The organization a space belongs to, for offering to add a new space member to it as well. */
+interface ParentOrganization {
+  id: string;
+  name: string;
+}
 
 interface MembersSectionProps {
   kind: 'organization' | 'space';
@@ -47,6 +60,12 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
   const [removing, setRemoving] = useState<Member>();
   const [rotated, setRotated] = useState<RemovalCascade>();
   const customNames = new Map(customRoles.map((r) => [r.id, r.name]));
+  const parent = useAsync(async (): Promise<ParentOrganization | undefined> => {
+    if (kind !== 'space') return undefined;
+    const space = await api.spaces.get(resourceId);
+    const organization = await api.organizations.get(space.organization_id).catch(() => undefined);
+    return { id: space.organization_id, name: organization?.name ?? 'its organization' };
+  }, [kind, resourceId]);
 
   const columns: Column<Member>[] = [
     {
@@ -100,8 +119,11 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
           kind={kind}
           member={editing === 'new' ? undefined : editing}
           customRoles={customRoles}
+          resourceName={resourceName}
+          parent={parent.data}
           onClose={() => setEditing(undefined)}
-          onSave={async (userId, role) => {
+          onSave={async (userId, role, organizationRole) => {
+            if (organizationRole && parent.data) await api.organizations.addUser(parent.data.id, { user_id: userId, role: organizationRole });
             await members.addUser(resourceId, { user_id: userId, role });
             list.reload();
           }}
@@ -171,14 +193,21 @@ interface MemberDialogProps {
   kind: 'organization' | 'space';
   member: Member | undefined;
   customRoles: readonly Role[];
+  resourceName: string;
+  /** A space's organization: a new member who is not in it yet is offered to join it in the same dialog. */
+  parent: ParentOrganization | undefined;
   onClose: () => void;
-  onSave: (userId: string, role: RoleAssignment) => Promise<void>;
+  /** Adds or changes the membership; with `organizationRole`, adds the user to the space's organization first. */
+  onSave: (userId: string, role: RoleAssignment, organizationRole?: RoleAssignment) => Promise<void>;
 }
 
-function MemberDialog({ kind, member, customRoles, onClose, onSave }: MemberDialogProps) {
+function MemberDialog({ kind, member, customRoles, resourceName, parent, onClose, onSave }: MemberDialogProps) {
   const toast = useToast();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<RoleAssignment>(member?.role ?? { type: 'PREDEFINED', name: 'MEMBER' });
+  // Set once the server said the person is not in the space's organization: the dialog then offers to add them there too.
+  const [joinOrganization, setJoinOrganization] = useState(false);
+  const [organizationRole, setOrganizationRole] = useState<RoleAssignment>({ type: 'PREDEFINED', name: 'READ_ONLY' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
 
@@ -188,11 +217,18 @@ function MemberDialog({ kind, member, customRoles, onClose, onSave }: MemberDial
     setError(undefined);
     try {
       const userId = member ? member.user_id : (await findUserByEmail(email)).id;
-      await onSave(userId, role);
-      toast(member ? `Changed the role of ${member.user.email}.` : `Added ${email.trim()}.`);
+      await onSave(userId, role, joinOrganization ? organizationRole : undefined);
+      toast(
+        member
+          ? `Changed the role of ${member.user.email}.`
+          : joinOrganization && parent
+            ? `Added ${email.trim()} to ${parent.name} and ${resourceName}.`
+            : `Added ${email.trim()}.`,
+      );
       onClose();
     } catch (err) {
-      setError(err);
+      if (!member && parent && !joinOrganization && notInOrganization(err)) setJoinOrganization(true);
+      else setError(err);
       setBusy(false);
     }
   };
@@ -205,23 +241,42 @@ function MemberDialog({ kind, member, customRoles, onClose, onSave }: MemberDial
       description={
         member
           ? `${member.user.name} (${member.user.email})`
-          : kind === 'space'
-            ? 'The user must already be a member of the space’s organization.'
+          : kind === 'space' && parent
+            ? `Someone not yet in ${parent.name} can be added to it here too.`
             : undefined
       }
     >
       <form onSubmit={submit} className="form">
         {!member && (
-          <Field label="User email">{(p) => <UserEmailInput id={p.id} describedBy={p['aria-describedby']} value={email} onChange={setEmail} />}</Field>
+          <Field label="User email">{(p) => <UserEmailInput
+                id={p.id}
+                describedBy={p['aria-describedby']}
+                value={email}
+                onChange={(value) => {
+                  setEmail(value);
+                  setJoinOrganization(false);
+                }}
+              />}</Field>
         )}
         <Field label="Role">
           {(p) => (
             <RoleSelect id={p.id} value={role} onChange={setRole} predefined={PREDEFINED} custom={kind === 'space' ? customRoles : []} required />
           )}
         </Field>
+        {joinOrganization && parent && (
+          <div className="subform" role="group" aria-labelledby="join-organization-title">
+            <p id="join-organization-title" className="strong" role="status">
+              {email.trim()} is not a member of {parent.name} yet.
+            </p>
+            <p className="muted small">A space member must belong to its organization. Add them to {parent.name} with this role, then to the space:</p>
+            <Field label={`Role in ${parent.name}`}>
+              {(p) => <RoleSelect id={p.id} value={organizationRole} onChange={setOrganizationRole} predefined={ORGANIZATION_ROLES} required />}
+            </Field>
+          </div>
+        )}
         <ErrorAlert error={error} />
         <FormActions busy={busy} onCancel={onClose}>
-          {member ? 'Save role' : 'Add member'}
+          {member ? 'Save role' : joinOrganization && parent ? `Add to ${parent.name} and ${resourceName}` : 'Add member'}
         </FormActions>
       </form>
     </Dialog>

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ACCOUNT_ROLE_KEYS } from '../../../src/domain/account-roles.js';
 import type { CreateUserResult } from '../../../src/client/resources/users.js';
 import type { AccountRoleName, InviteMode, RemovalCascade, ServiceKeyAction, User, UserStatus } from '../../../src/client/types.js';
-import { api, page } from '../lib/api.js';
+import { api, errorMessage, page } from '../lib/api.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -20,6 +20,7 @@ import { useSession } from '../lib/session.js';
 import { CliLoginsTable } from './cli-logins/CliLoginsTable.js';
 import { DeactivateUserDialog } from './users/DeactivateUserDialog.js';
 import { EditUserDialog } from './users/EditUserDialog.js';
+import { PlacementFields, usePlacement } from './users/Placement.js';
 
 const STATUSES: UserStatus[] = ['ACTIVE', 'INVITED', 'EXPIRED'];
 const STATUS_LABEL: Record<UserStatus, string> = { ACTIVE: 'Active', INVITED: 'Invited', EXPIRED: 'Expired' };
@@ -286,6 +287,8 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [result, setResult] = useState<CreateUserResult>();
+  const placement = usePlacement();
+  const [placementError, setPlacementError] = useState<unknown>();
 
   useEffect(() => {
     if (!developerTouched.current) setDeveloper(role !== 'ANNOTATOR');
@@ -303,6 +306,11 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
         invite_mode: mode,
         is_developer: developer,
       });
+      try {
+        await placement.apply(res.user.id);
+      } catch (err) {
+        setPlacementError(err);
+      }
       setResult(res);
       onInvited();
     } catch (err) {
@@ -340,6 +348,12 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
             <Alert tone="success">An invitation email is on its way to {user.email}. The link lets them choose a password and sign in.</Alert>
           ) : (
             <Alert tone="success">{user.name} was created without an invitation. Send one from the Users list when they need access.</Alert>
+          )}
+          {placement.summary && !placementError && <p>{user.name} was added to {placement.summary}.</p>}
+          {placementError !== undefined && (
+            <Alert tone="warning" title={`Could not add ${user.email} to ${placement.summary}`}>
+              {errorMessage(placementError)} Add them from the organization or space page.
+            </Alert>
           )}
           <div className="dialog-actions">
             <button type="button" className="btn btn-primary" onClick={onClose}>
@@ -390,6 +404,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
           />
           <span>Developer (may create API keys)</span>
         </label>
+        <PlacementFields placement={placement} />
         <ErrorAlert error={error} />
         <FormActions busy={busy} onCancel={onClose} busyLabel="Inviting…">
           Invite
