@@ -1,9 +1,11 @@
 import type { FastifyReply } from 'fastify';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Principal } from '../../domain/principal.js';
 import type { Actor } from '../../services/mutation.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { RoleRow } from '../../store/schema.js';
 import { redactedBody } from '../actor.js';
+import type { GqlSpace } from './presenters.js';
 
 /** What every resolver and loader of one `/graphql` request is given. */
 export interface GraphqlContext {
@@ -14,23 +16,33 @@ export interface GraphqlContext {
   /** The document as sent (the audit row's `operation_text`). */
   source: string;
   variables: Record<string, unknown> | undefined;
-  operationName: string | undefined;
   /** The account's roles by row id, read once per request when a membership's role is asked for. */
   roles?: Promise<Map<number, RoleRow>>;
+  /**
+   * The spaces this request has already been answered by a service, by id: a project's `space` is its parent of
+   * the same page (a cache of the request, as a data loader's; never shared between requests or callers).
+   */
+  spaces: Map<string, GqlSpace>;
   /** Added by mercurius. */
   reply?: FastifyReply;
 }
 
 /**
- * The Actor a REST route would build, for one mutation field: the operation is the GraphQL operation name
+ * The Actor a REST route would build, for one mutation field: the operation is the GraphQL operation's name
  * (`graphql:<field>` for an anonymous one), the text the document, the variables with secrets redacted.
  */
-export function actorFor(context: GraphqlContext, field: string): Actor {
+export function actorFor(context: GraphqlContext, info: Pick<GraphQLResolveInfo, 'operation' | 'fieldName'>): Actor {
   return {
     principal: context.principal,
     ip: context.ip,
-    operation: context.operationName ?? `graphql:${field}`,
+    operation: info.operation.name?.value ?? `graphql:${info.fieldName}`,
     text: context.source,
     variables: redactedBody(context.variables),
   };
+}
+
+/** A space a service answered in this request, kept for the fields that would ask for it again. */
+export function seenSpace(context: GraphqlContext, space: GqlSpace): GqlSpace {
+  context.spaces.set(space.id, space);
+  return space;
 }

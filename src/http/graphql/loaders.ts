@@ -7,7 +7,7 @@ import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../se
 import { getSpace } from '../../services/spaces.js';
 import { findUsers } from '../../services/users.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
-import type { GraphqlContext } from './context.js';
+import { type GraphqlContext, seenSpace } from './context.js';
 import {
   type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
   gqlOrganization, gqlProject, gqlSpace, gqlSpaceUser, gqlUser,
@@ -51,7 +51,10 @@ function userLoader<O>(userOf: (obj: O) => number | null, required: boolean) {
   };
 }
 
-const spaceOf = (context: GraphqlContext, spaceN: number) => getSpace(context.deps, context.principal, encodeId('Space', spaceN)).then(gqlSpace);
+/** A space by id: the one this request was already answered, else getSpace's answer. */
+async function spaceOf(context: GraphqlContext, id: string): Promise<GqlSpace> {
+  return context.spaces.get(id) ?? seenSpace(context, gqlSpace(await getSpace(context.deps, context.principal, id)));
+}
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
 
@@ -123,7 +126,7 @@ export const loaders = {
   },
   Project: {
     space: (queries: Query<GqlProject>[], context: GraphqlContext) =>
-      byDistinctKey(queries.map((q) => q.obj.spaceId), async (id) => gqlSpace(await getSpace(context.deps, context.principal, id))),
+      byDistinctKey(queries.map((q) => q.obj.spaceId), (id) => spaceOf(context, id)),
     isRestricted: async (queries: Query<GqlProject>[], context: GraphqlContext) => {
       const restricted = await restrictedProjects(context.deps, context.principal, queries.map((q) => q.obj.n));
       return queries.map((q) => restricted.has(q.obj.n));
@@ -131,7 +134,8 @@ export const loaders = {
   },
   SpaceMembership: {
     user: userLoader((m: GqlMembership) => m.userN, true),
-    space: (queries: Query<GqlMembership>[], context: GraphqlContext) => byDistinctKey(queries.map((q) => q.obj.parentN), (n) => spaceOf(context, n)),
+    space: (queries: Query<GqlMembership>[], context: GraphqlContext) =>
+      byDistinctKey(queries.map((q) => encodeId('Space', q.obj.parentN)), (id) => spaceOf(context, id)),
   },
   AccountOrganizationUser: { user: userLoader((m: GqlMembership) => m.userN, true) },
   SpaceUser: { user: userLoader((u: GqlSpaceUser) => u.userN, true) },

@@ -8,6 +8,7 @@ import { addSpaceMembers, createSpace, deleteSpace, getSpace, removeSpaceMember,
 import { findUsers } from '../../services/users.js';
 import { notFound } from '../../domain/errors.js';
 import { isoNow } from '../../domain/clock.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { actorFor, type GraphqlContext } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import { gqlApiKey, gqlMembership, gqlOrganization, gqlSpace, gqlUser } from './presenters.js';
@@ -53,37 +54,37 @@ async function serviceKeyOrganizations(context: GraphqlContext, input: ServiceKe
 
 export const mutationResolvers = {
   Mutation: {
-    createOrganization: async (_root: unknown, { input }: Args<{ name: string; description?: string | null }>, context: GraphqlContext) => {
-      const row = await createOrganization(context.deps, actorFor(context, 'createOrganization'), { name: input.name, description: orUndefined(input.description) });
+    createOrganization: async (_root: unknown, { input }: Args<{ name: string; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      const row = await createOrganization(context.deps, actorFor(context, info), { name: input.name, description: orUndefined(input.description) });
       return { clientMutationId: input.clientMutationId ?? null, organization: gqlOrganization(row) };
     },
     createSpace: async (
-      _root: unknown, { input }: Args<{ accountOrganizationId: string; name: string; private?: boolean | null; description?: string | null }>, context: GraphqlContext,
+      _root: unknown, { input }: Args<{ accountOrganizationId: string; name: string; private?: boolean | null; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
-      const row = await createSpace(context.deps, actorFor(context, 'createSpace'), {
+      const row = await createSpace(context.deps, actorFor(context, info), {
         organization_id: input.accountOrganizationId, name: input.name, is_private: orUndefined(input.private), description: orUndefined(input.description),
       });
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
     },
     updateSpace: async (
-      _root: unknown, { input }: Args<{ spaceId: string; name?: string | null; description?: string | null; private?: boolean | null }>, context: GraphqlContext,
+      _root: unknown, { input }: Args<{ spaceId: string; name?: string | null; description?: string | null; private?: boolean | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
       if (input.name == null && input.description == null && input.private == null) throw badRequest('input: at least one field to update is required');
-      const row = await updateSpace(context.deps, actorFor(context, 'updateSpace'), input.spaceId, {
+      const row = await updateSpace(context.deps, actorFor(context, info), input.spaceId, {
         name: orUndefined(input.name), description: orUndefined(input.description), is_private: orUndefined(input.private),
       });
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
     },
-    deleteSpace: async (_root: unknown, { input }: Args<{ spaceId: string }>, context: GraphqlContext) => {
-      await deleteSpace(context.deps, actorFor(context, 'deleteSpace'), input.spaceId);
+    deleteSpace: async (_root: unknown, { input }: Args<{ spaceId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      await deleteSpace(context.deps, actorFor(context, info), input.spaceId);
       return { clientMutationId: input.clientMutationId ?? null };
     },
-    assignSpaceMembership: async (_root: unknown, { input }: Args<{ spaceMemberships: SpaceMemberInput[] }>, context: GraphqlContext) => {
+    assignSpaceMembership: async (_root: unknown, { input }: Args<{ spaceMemberships: SpaceMemberInput[] }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
       if (input.spaceMemberships.length === 0) throw badRequest('spaceMemberships: give at least one membership');
       const items = input.spaceMemberships.map((item, i) => ({
         space_id: item.spaceId, user_id: item.userId, role: roleAssignment(item, `spaceMemberships[${i}]`),
       }));
-      const added = await addSpaceMembers(context.deps, actorFor(context, 'assignSpaceMembership'), items, 'spaceMemberships');
+      const added = await addSpaceMembers(context.deps, actorFor(context, info), items, 'spaceMemberships');
       return {
         clientMutationId: input.clientMutationId ?? null,
         spaceMemberships: added.map((m) => gqlMembership('SpaceMembership', m.id, parseId(m.user_id)!.n, parseId(m.space_id)!.n, {
@@ -92,19 +93,19 @@ export const mutationResolvers = {
         })),
       };
     },
-    removeSpaceMember: async (_root: unknown, { input }: Args<{ spaceId: string; userId: string }>, context: GraphqlContext) => {
-      await removeSpaceMember(context.deps, actorFor(context, 'removeSpaceMember'), input.spaceId, input.userId);
+    removeSpaceMember: async (_root: unknown, { input }: Args<{ spaceId: string; userId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      await removeSpaceMember(context.deps, actorFor(context, info), input.spaceId, input.userId);
       return { clientMutationId: input.clientMutationId ?? null };
     },
-    createUserApiKey: async (_root: unknown, { input }: Args<{ name: string; description?: string | null; expiresAt?: string | null }>, context: GraphqlContext) => {
-      const created = await createApiKey(context.deps, actorFor(context, 'createUserApiKey'), {
+    createUserApiKey: async (_root: unknown, { input }: Args<{ name: string; description?: string | null; expiresAt?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      const created = await createApiKey(context.deps, actorFor(context, info), {
         key_type: 'USER', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
       });
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key };
     },
-    createServiceApiKey: async (_root: unknown, { input }: Args<ServiceKeyInput>, context: GraphqlContext) => {
+    createServiceApiKey: async (_root: unknown, { input }: Args<ServiceKeyInput>, context: GraphqlContext, info: GraphQLResolveInfo) => {
       const organizations = await serviceKeyOrganizations(context, input);
-      const created = await createApiKey(context.deps, actorFor(context, 'createServiceApiKey'), {
+      const created = await createApiKey(context.deps, actorFor(context, info), {
         key_type: 'SERVICE', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
         account_role: input.accountRole == null ? undefined : predefined(input.accountRole), organizations,
       });
@@ -113,8 +114,8 @@ export const mutationResolvers = {
       if (!bot) throw notFound('user');
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key, botUser: gqlUser(bot) };
     },
-    revokeApiKey: async (_root: unknown, { input }: Args<{ apiKeyId: string }>, context: GraphqlContext) => {
-      const row = await revokeApiKey(context.deps, actorFor(context, 'revokeApiKey'), input.apiKeyId);
+    revokeApiKey: async (_root: unknown, { input }: Args<{ apiKeyId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      const row = await revokeApiKey(context.deps, actorFor(context, info), input.apiKeyId);
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(row, isoNow(context.deps.clock)) };
     },
   },

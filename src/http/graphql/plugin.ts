@@ -110,7 +110,8 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       const parsed = graphqlRequest(raw, viaGet);
       if (viaGet) refuseGetMutation(parsed);
       const context: GraphqlContext = {
-        deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, variables: parsed.variables, operationName: parsed.operationName,
+        deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, variables: parsed.variables,
+        spaces: new Map(),
       };
       try {
         return await reply.graphql(parsed.query, context as never, parsed.variables, parsed.operationName);

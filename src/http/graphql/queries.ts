@@ -10,7 +10,7 @@ import { getSpace, listSpaceMembers, listSpaces } from '../../services/spaces.js
 import { getUser, listUsers } from '../../services/users.js';
 import type { AuditLogRow } from '../../store/schema.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
-import type { GraphqlContext } from './context.js';
+import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import {
   type GqlOrganization, type GqlSpace, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
@@ -38,7 +38,7 @@ async function node(context: GraphqlContext, id: string): Promise<unknown> {
       case 'Account': return parsed.n === principal.accountId ? await account(context) : null;
       case 'User': return gqlUser(await getUser(deps, principal, id));
       case 'Organization': return gqlOrganization(await getOrganization(deps, principal, id));
-      case 'Space': return gqlSpace(await getSpace(deps, principal, id));
+      case 'Space': return seenSpace(context, gqlSpace(await getSpace(deps, principal, id)));
       case 'Project': return gqlProject(await getProject(deps, principal, id));
       case 'Role': return gqlRole(await getRole(deps, principal, id));
       // Memberships, keys and audit entries have no read by id in REST either: they are reached through their lists.
@@ -61,7 +61,7 @@ export const queryResolvers = {
       gqlUser(await getUser(context.deps, context.principal, encodeId('User', viewer.userN))),
     spaces: async (_viewer: GqlViewer, args: SearchArgs, context: GraphqlContext) => {
       const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
-      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, gqlSpace);
+      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r)));
     },
     apiKeys: async (_viewer: GqlViewer, args: ConnectionArgs & { keyType?: string | null; status?: string | null }, context: GraphqlContext) => {
       const page = await listApiKeys(context.deps, context.principal, {
@@ -100,7 +100,7 @@ export const queryResolvers = {
   AccountOrganization: {
     spaces: async (org: GqlOrganization, args: SearchArgs, context: GraphqlContext) => {
       const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), org_id: org.id, name: orUndefined(args.search) });
-      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, gqlSpace);
+      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r)));
     },
     accountOrganizationUsers: async (org: GqlOrganization, args: ConnectionArgs, context: GraphqlContext) => {
       const page = await listOrganizationMembers(context.deps, context.principal, org.id, pageQuery(args));

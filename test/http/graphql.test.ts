@@ -1,0 +1,420 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeId, parseId } from '../../src/domain/ids.js';
+import { asConsole, setPassword, signIn } from '../helpers/console-session.js';
+import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import {
+  addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, insertCustomRole, restrictProject,
+} from '../helpers/hierarchy.js';
+import { type ApiResponse, startTestServer, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let userCount = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const user = (role: 'ADMIN' | 'MEMBER' | 'ANNOTATOR' = 'MEMBER'): Promise<FixtureUser> =>
+  createUserWithKey(server, { email: `gql-user-${++userCount}@example.com`, role });
+
+/** POST /graphql with `x-api-key` (the admin's key unless `key` is given). */
+async function gql(query: string, variables?: Record<string, unknown>, options: { key?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+  const key = options.key === undefined ? server.adminKey : options.key;
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(key === null ? {} : { 'x-api-key': key }), ...options.headers };
+  const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+/** A document that must run without errors: its data. */
+async function data(query: string, variables?: Record<string, unknown>, key?: string) {
+  const res = await gql(query, variables, { key });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.errors, JSON.stringify(res.body.errors)).toBeUndefined();
+  return res.body.data;
+}
+
+/** A document whose one field fails during execution: HTTP 200, that error. */
+async function fieldError(query: string, variables?: Record<string, unknown>, key?: string) {
+  const res = await gql(query, variables, { key });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(res.body.errors).toHaveLength(1);
+  return res.body.errors[0];
+}
+
+/** An organization with the member in it (MEMBER) and a space the member is a MEMBER of. */
+async function memberSetup(label: string) {
+  const member = await user();
+  const org = await createOrganization(server, `gql-${label}-org`);
+  await addOrganizationMember(server, org, member.id, 'MEMBER');
+  const space = await createSpace(server, org, `gql-${label}-space`);
+  await addSpaceMember(server, space, member.id, 'MEMBER');
+  return { member, org, space };
+}
+
+const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id);
+
+describe('authentication', () => {
+  it('answers viewer for x-api-key and for Authorization: Bearer; a SERVICE key is its bot', async () => {
+    const member = await user();
+    const viaHeader = await gql('{ viewer { id user { id email } } }', undefined, { key: member.key });
+    expect(viaHeader.status).toBe(200);
+    expect(viaHeader.body).toEqual({ data: { viewer: { id: expect.any(String), user: { id: member.id, email: member.email } } } });
+    const viaBearer = await gql('{ viewer { user { email } } }', undefined, { key: null, headers: { authorization: `Bearer ${member.key}` } });
+    expect(viaBearer.body.data.viewer.user.email).toBe(member.email);
+
+    const { space } = await memberSetup('bot');
+    const created = await data(`mutation { createServiceApiKey(input: { name: "gql-bot", spaceId: "${space}" }) { key botUser { id name } } }`);
+    const bot = await data('{ viewer { user { id name } } }', undefined, created.createServiceApiKey.key);
+    expect(bot.viewer.user).toEqual(created.createServiceApiKey.botUser);
+  });
+
+  it('answers 401 with a GraphQL body without a credential, with a bad or revoked key, and with two credentials', async () => {
+    const none = await gql('{ viewer { id } }', undefined, { key: null });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(none.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED', status: 401 } }] });
+    expect((await gql('{ viewer { id } }', undefined, { key: 'ak-nope' })).status).toBe(401);
+    const two = await gql('{ viewer { id } }', undefined, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    expect(two.status).toBe(401);
+    expect(two.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+    const member = await user();
+    const key = await data('mutation { createUserApiKey(input: { name: "to-revoke" }) { apiKey { id } key } }', undefined, member.key);
+    expect((await gql('{ viewer { id } }', undefined, { key: key.createUserApiKey.key })).status).toBe(200);
+    const revoked = await data(`mutation { revokeApiKey(input: { apiKeyId: "${key.createUserApiKey.apiKey.id}", clientMutationId: "r1" }) { clientMutationId apiKey { id status } } }`, undefined, member.key);
+    expect(revoked.revokeApiKey).toEqual({ clientMutationId: 'r1', apiKey: { id: key.createUserApiKey.apiKey.id, status: 'revoked' } });
+    expect((await gql('{ viewer { id } }', undefined, { key: key.createUserApiKey.key })).status).toBe(401);
+  });
+
+  it('takes the console session with its CSRF header, for queries and mutations alike', async () => {
+    const member = await user();
+    await setPassword(server, member.dbId, 'a long and quiet password 1');
+    const session = await signIn(server, member.email, 'a long and quiet password 1');
+    const post = (headers: Record<string, string>) => gql('{ viewer { user { email } } }', undefined, { key: null, headers: { cookie: session.cookie, ...headers } });
+    const ok = await post({ 'x-csrf-token': session.csrf });
+    expect(ok.body.data.viewer.user.email).toBe(member.email);
+    const noCsrf = await post({});
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await asConsole(server, session)('GET', '/v2/me')).status).toBe(200);
+  });
+});
+
+describe('reads', () => {
+  it('lists spaces with their organization, projects and users, with REST ids and REST cursors', async () => {
+    const org = await createOrganization(server, 'gql-read-org');
+    const space = await createSpace(server, org, 'gql-read-space');
+    const project = await createProject(server, space, 'gql-read-project');
+    const d = await data(`query($search: String) { viewer { spaces(first: 10, search: $search) {
+      edges { cursor node { id name private organization { id name } projects { edges { node { id name isRestricted space { id } } } }
+        spaceUsers { edges { node { user { email } role permissions } } } } }
+      pageInfo { hasNextPage endCursor } } } }`, { search: 'gql-read-space' });
+    const node = d.viewer.spaces.edges[0].node;
+    expect(node).toMatchObject({ id: space, name: 'gql-read-space', private: false, organization: { id: org, name: 'gql-read-org' } });
+    expect(node.projects.edges[0].node).toEqual({ id: project, name: 'gql-read-project', isRestricted: false, space: { id: space } });
+    const admin = node.spaceUsers.edges.find((e: { node: { user: { email: string } } }) => e.node.user.email === 'admin@localhost');
+    expect(admin.node.role).toBe('admin');
+
+    // A cursor of one page is the REST list's: REST takes it as its cursor too.
+    const page = await data('{ viewer { spaces(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }');
+    expect(page.viewer.spaces.pageInfo.hasNextPage).toBe(true);
+    const rest = await server.api('GET', `/v2/spaces?limit=1&cursor=${enc(page.viewer.spaces.pageInfo.endCursor)}`);
+    const next = await data(`{ viewer { spaces(first: 1, after: "${page.viewer.spaces.pageInfo.endCursor}") { edges { node { id } } } } }`);
+    expect(ids(next.viewer.spaces)).toEqual(rest.body.spaces.map((s: { id: string }) => s.id));
+  });
+
+  it('answers the account, its organizations, users, roles and audit log', async () => {
+    const org = await createOrganization(server, 'gql-account-org');
+    const d = await data(`{ account { id name organizations(search: "gql-account-org") { edges { node { id name description createdAt } } }
+      users(search: "admin@localhost") { edges { node { id email role status isDeveloper } } }
+      roles(isPredefined: true) { edges { node { id name isPredefined permissions } } }
+      auditLogs(first: 5, operationType: mutation) { edges { node { id operationType operationName user { email } } } } } }`);
+    expect(d.account.id).toBe(encodeId('Account', 1));
+    expect(ids(d.account.organizations)).toEqual([org]);
+    expect(d.account.users.edges[0].node).toMatchObject({ email: 'admin@localhost', role: 'admin', status: 'active' });
+    expect(d.account.roles.edges.map((e: { node: { isPredefined: boolean } }) => e.node.isPredefined)).toEqual([true, true, true, true]);
+    expect(d.account.auditLogs.edges.length).toBeGreaterThan(0);
+    expect(d.account.auditLogs.edges[0].node.operationType).toBe('mutation');
+  });
+
+  it('round-trips every Node type with a read by id through node(id:), and answers null for what the caller may not see', async () => {
+    const member = await user();
+    const org = await createOrganization(server, 'gql-node-org');
+    const space = await createSpace(server, org, 'gql-node-space');
+    const project = await createProject(server, space, 'gql-node-project');
+    const role = encodeId('Role', await insertCustomRole(server, 'gql-node-role', ['PROJECT_READ']));
+    for (const id of [encodeId('Account', 1), member.id, org, space, project, role]) {
+      const d = await data('query($id: ID!) { node(id: $id) { __typename id } }', { id });
+      expect(d.node.id).toBe(id);
+    }
+    const hidden = await data('query($id: ID!) { node(id: $id) { id } }', { id: space }, member.key);
+    expect(hidden.node).toBeNull();
+    expect((await server.api('GET', `/v2/spaces/${enc(space)}`, { key: member.key })).status).toBe(404);
+    expect((await data('query($id: ID!) { node(id: $id) { id } }', { id: encodeId('Space', 999999) })).node).toBeNull();
+    expect((await fieldError('{ node(id: "not an id") { id } }')).extensions).toEqual({ code: 'INVALID_ID', status: 400 });
+  });
+
+  it('runs Arize\'s documented organization query unchanged', async () => {
+    const { member, org } = await memberSetup('arize-org');
+    const d = await data(`query { node(id: "${org}") { ... on AccountOrganization { accountOrganizationUsers { edges { node { user { email name id } } } } } } }`);
+    expect(d.node.accountOrganizationUsers.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id)).toContain(member.id);
+  });
+});
+
+describe('a member sees through GraphQL exactly what it sees through REST', () => {
+  it('spaces (private ones only as a member), projects (restricted ones only when bound) and users', async () => {
+    const { member, org, space } = await memberSetup('parity');
+    const privateSpace = await createSpace(server, org, 'gql-parity-private', { isPrivate: true });
+    const publicSpace = await createSpace(server, org, 'gql-parity-public');
+    const open = await createProject(server, space, 'gql-parity-open');
+    const restricted = await createProject(server, space, 'gql-parity-restricted');
+    await restrictProject(server, restricted);
+    await createProject(server, privateSpace, 'gql-parity-hidden');
+    await createProject(server, publicSpace, 'gql-parity-public-project');
+
+    const rest = async (path: string, list: string) => (await server.api('GET', path, { key: member.key })).body[list].map((r: { id: string }) => r.id).sort();
+    const d = await data(`{ viewer { spaces(first: 50) { edges { node { id projects(first: 50) { edges { node { id } } } } } } }
+      account { organizations(first: 100) { edges { node { id } } } users(first: 100) { edges { node { id } } } } }`, undefined, member.key);
+    const spaces = d.viewer.spaces.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+    expect(spaces).toEqual(await rest('/v2/spaces?limit=100', 'spaces'));
+    expect(spaces).not.toContain(privateSpace);
+    const projects = d.viewer.spaces.edges.flatMap((e: { node: { projects: { edges: { node: { id: string } }[] } } }) => ids(e.node.projects)).sort();
+    expect(projects).toEqual(await rest('/v2/projects?limit=100', 'projects'));
+    expect(projects).toContain(open);
+    expect(projects).not.toContain(restricted);
+    expect(ids(d.account.organizations).sort()).toEqual(await rest('/v2/organizations?limit=100', 'organizations'));
+    expect(ids(d.account.users).sort()).toEqual(await rest('/v2/users?limit=100', 'users'));
+    const hidden = await data(`{ a: node(id: "${privateSpace}") { id } b: node(id: "${restricted}") { id } c: node(id: "${open}") { id } }`, undefined, member.key);
+    expect(hidden).toEqual({ a: null, b: null, c: { id: open } });
+  });
+
+  it('answers a member\'s forbidden read like REST: the same code and detail', async () => {
+    const { member } = await memberSetup('forbidden-read');
+    const error = await fieldError('{ account { auditLogs { edges { node { id } } } } }', undefined, member.key);
+    const rest = await server.api('GET', '/v2/audit-logs', { key: member.key });
+    expect(error.extensions).toEqual({ code: rest.body.code, status: rest.status });
+    expect(error.message).toBe(rest.body.detail);
+    expect(error.path).toEqual(['account', 'auditLogs']);
+  });
+});
+
+describe('mutations', () => {
+  it('createOrganization, createSpace (Arize\'s input), updateSpace and deleteSpace, each audited like REST', async () => {
+    const created = await data('mutation { createOrganization(input: { name: "gql-mut-org", description: "d", clientMutationId: "c1" }) { clientMutationId organization { id name description } } }');
+    expect(created.createOrganization).toMatchObject({ clientMutationId: 'c1', organization: { name: 'gql-mut-org', description: 'd' } });
+    const org = created.createOrganization.organization.id;
+    expect((await server.api('GET', `/v2/organizations/${enc(org)}`)).body.name).toBe('gql-mut-org');
+
+    const space = await data(`mutation CreateSpace { createSpace(input: { accountOrganizationId: "${org}", name: "gql-mut-space", private: true }) { space { id name private } } }`);
+    const spaceId = space.createSpace.space.id;
+    expect(await server.api('GET', `/v2/spaces/${enc(spaceId)}`).then((r) => r.body)).toMatchObject({ id: spaceId, is_private: true, organization_id: org });
+    const audit = await server.api('GET', '/v2/audit-logs?limit=1');
+    expect(audit.body.logs[0]).toMatchObject({ operation_type: 'MUTATION', operation_name: 'CreateSpace' });
+    expect(audit.body.logs[0].operation_text).toContain('createSpace');
+
+    const updated = await data(`mutation { updateSpace(input: { spaceId: "${spaceId}", description: "new" }) { space { id description private } } }`);
+    expect(updated.updateSpace.space).toEqual({ id: spaceId, description: 'new', private: true });
+    expect((await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0].operation_name).toBe('graphql:updateSpace');
+    expect((await fieldError(`mutation { updateSpace(input: { spaceId: "${spaceId}" }) { space { id } } }`)).extensions.code).toBe('VALIDATION_FAILED');
+
+    expect((await data(`mutation { deleteSpace(input: { spaceId: "${spaceId}", clientMutationId: "x" }) { clientMutationId } }`)).deleteSpace).toEqual({ clientMutationId: 'x' });
+    expect((await server.api('GET', `/v2/spaces/${enc(spaceId)}`)).status).toBe(404);
+  });
+
+  it('refuses a member what REST refuses it, with the same code and detail', async () => {
+    const { member, space } = await memberSetup('member-mut');
+    const cases: [string, string, string, unknown][] = [
+      ['mutation { createOrganization(input: { name: "gql-nope" }) { organization { id } } }', 'POST', '/v2/organizations', { name: 'gql-nope' }],
+      [`mutation { updateSpace(input: { spaceId: "${space}", name: "gql-nope" }) { space { id } } }`, 'PATCH', `/v2/spaces/${enc(space)}`, { name: 'gql-nope' }],
+      [`mutation { deleteSpace(input: { spaceId: "${space}" }) { clientMutationId } }`, 'DELETE', `/v2/spaces/${enc(space)}`, undefined],
+    ];
+    for (const [query, method, path, body] of cases) {
+      const error = await fieldError(query, undefined, member.key);
+      const rest = await server.api(method, path, { key: member.key, body });
+      expect(error.extensions).toEqual({ code: rest.body.code, status: rest.status });
+      expect(error.message).toBe(rest.body.detail ?? rest.body.title);
+    }
+  });
+
+  it('assignSpaceMembership with role and with customRoleId (the membership REST then lists) and removeSpaceMember', async () => {
+    const { org, space } = await memberSetup('assign');
+    const alice = await user();
+    const bob = await user();
+    await addOrganizationMember(server, org, alice.id, 'MEMBER');
+    await addOrganizationMember(server, org, bob.id, 'MEMBER');
+    const role = encodeId('Role', await insertCustomRole(server, 'gql-assign-role', ['PROJECT_READ', 'SPACE_READ']));
+    const d = await data(`mutation($input: AssignSpaceMembershipMutationInput!) { assignSpaceMembership(input: $input) {
+      clientMutationId spaceMemberships { id role customRole { id name } user { id } space { id } } } }`, {
+      input: { clientMutationId: 'a', spaceMemberships: [{ userId: alice.id, spaceId: space, role: 'member' }, { userId: bob.id, spaceId: space, customRoleId: role }] },
+    });
+    const [a, b] = d.assignSpaceMembership.spaceMemberships;
+    expect(a).toMatchObject({ role: 'member', customRole: null, user: { id: alice.id }, space: { id: space } });
+    expect(b).toMatchObject({ role: null, customRole: { id: role, name: 'gql-assign-role' }, user: { id: bob.id } });
+    const rest = await server.api('GET', `/v2/spaces/${enc(space)}/users?limit=100`);
+    const listed = rest.body.users ?? rest.body.members ?? Object.values(rest.body).find(Array.isArray);
+    expect(listed.find((m: { user_id: string }) => m.user_id === bob.id)).toMatchObject({ id: b.id, role: { type: 'CUSTOM', id: role } });
+
+    const removed = await data(`mutation { removeSpaceMember(input: { spaceId: "${space}", userId: "${alice.id}", clientMutationId: "gone" }) { clientMutationId } }`);
+    expect(removed.removeSpaceMember).toEqual({ clientMutationId: 'gone' });
+    expect((await fieldError(`mutation { removeSpaceMember(input: { spaceId: "${space}", userId: "${alice.id}" }) { clientMutationId } }`)).extensions.code).toBe('NOT_FOUND');
+  });
+
+  it('assignSpaceMembership writes all items or none, and wants exactly one of role and customRoleId', async () => {
+    const { org, space } = await memberSetup('assign-atomic');
+    const carol = await user();
+    await addOrganizationMember(server, org, carol.id, 'MEMBER');
+    const outsider = await user();
+    const error = await fieldError(`mutation { assignSpaceMembership(input: { spaceMemberships: [
+      { userId: "${carol.id}", spaceId: "${space}", role: readOnly }, { userId: "${outsider.id}", spaceId: "${space}", role: member }] }) { spaceMemberships { id } } }`);
+    expect(error.extensions).toEqual({ code: 'UNPROCESSABLE', status: 422 });
+    const members = await server.api('GET', `/v2/spaces/${enc(space)}/users?limit=100`);
+    expect(JSON.stringify(members.body)).not.toContain(carol.id);
+    const both = await fieldError(`mutation { assignSpaceMembership(input: { spaceMemberships: [{ userId: "${carol.id}", spaceId: "${space}", role: member, customRoleId: "${encodeId('Role', 1)}" }] }) { spaceMemberships { id } } }`);
+    expect(both.extensions.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('createUserApiKey answers a key REST accepts; createServiceApiKey wants spaceId or organizations and keeps the ceiling', async () => {
+    const { member, org, space } = await memberSetup('keys');
+    const created = await data('mutation { createUserApiKey(input: { name: "gql-user-key", description: "d" }) { apiKey { id name keyType status redactedKey createdBy { id } } key } }', undefined, member.key);
+    expect(created.createUserApiKey.apiKey).toMatchObject({ name: 'gql-user-key', keyType: 'user', status: 'active', createdBy: { id: member.id } });
+    expect((await server.api('GET', '/v2/me', { key: created.createUserApiKey.key })).body.id).toBe(member.id);
+    const listed = await data('{ viewer { apiKeys(keyType: user) { edges { node { id } } } } }', undefined, member.key);
+    expect(ids(listed.viewer.apiKeys)).toContain(created.createUserApiKey.apiKey.id);
+
+    const both = await fieldError(`mutation { createServiceApiKey(input: { name: "x", spaceId: "${space}", organizations: [] }) { key } }`);
+    expect(both.extensions.code).toBe('VALIDATION_FAILED');
+    // A MEMBER of the space may not mint a key that is ADMIN there: GraphQL and REST refuse it with the same detail.
+    const over = await fieldError(`mutation { createServiceApiKey(input: { name: "over", organizations: [{ orgId: "${org}", role: readOnly, spaces: [{ spaceId: "${space}", role: admin }] }] }) { key } }`, undefined, member.key);
+    const rest = await server.api('POST', '/v2/api-keys', {
+      key: member.key,
+      body: { key_type: 'SERVICE', name: 'over', organizations: [{ org_id: org, role: { type: 'PREDEFINED', name: 'READ_ONLY' }, spaces: [{ space_id: space, role: { type: 'PREDEFINED', name: 'ADMIN' } }] }] },
+    });
+    expect(rest.status).toBe(403);
+    expect(over.extensions).toEqual({ code: 'FORBIDDEN', status: 403 });
+    expect(over.message).toBe(rest.body.detail);
+    const invisible = await createSpace(server, org, 'gql-keys-private', { isPrivate: true });
+    expect((await fieldError(`mutation { createServiceApiKey(input: { name: "x", spaceId: "${invisible}" }) { key } }`, undefined, member.key)).extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey, ...headers }, body })
+      .then(async (r) => ({ status: r.status, body: await r.json() }));
+
+  it('malformed documents, unknown fields, wrong variable types', async () => {
+    const parseError = await gql('{ viewer { ');
+    expect(parseError.status).toBe(400);
+    expect(parseError.body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_PARSE_FAILED' }, locations: [expect.any(Object)] });
+    const unknown = await gql('{ viewer { nope } }');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [expect.any(Object)] });
+    const wrongType = await gql('query($n: Int) { viewer { spaces(first: $n) { edges { cursor } } } }', { n: 'ten' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await gql('{ viewer { spaces(last: 5) { edges { cursor } } } }')).body.errors[0].message).toContain('last');
+    expect((await fieldError('{ viewer { spaces(first: 500) { edges { cursor } } } }')).extensions.code).toBe('VALIDATION_FAILED');
+    expect((await gql('mutation { createUserApiKey(input: { name: "x", expiresAt: "tomorrow" }) { key } }')).status).toBe(400);
+  });
+
+  it('transport: invalid JSON, an array (batch), no query, an oversized document, GET for a mutation', async () => {
+    for (const body of ['{', '[{"query":"{ viewer { id } }"}]', '{"variables":{}}', JSON.stringify({ query: `{ viewer { id } }${' '.repeat(64 * 1024)}` })]) {
+      const res = await post(body);
+      expect(res.status, body.slice(0, 40)).toBe(400);
+      expect(res.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+    }
+    const get = (query: string) => fetch(`${server.url}/graphql?query=${enc(query)}`, { headers: { 'x-api-key': server.adminKey } });
+    const ok = await get('{ viewer { user { email } } }');
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).data.viewer.user.email).toBe('admin@localhost');
+    const mutation = await get('mutation { createOrganization(input: { name: "gql-get" }) { organization { id } } }');
+    expect(mutation.status).toBe(405);
+    expect((await mutation.json()).errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    expect((await server.api('GET', '/v2/organizations?name=gql-get')).body.organizations).toEqual([]);
+  });
+
+  it('depth and complexity bombs are refused before they run; the introspection query is accepted', async () => {
+    let deep = 'id';
+    for (let i = 0; i < 6; i++) deep = `projects { edges { node { space { ${deep} } } } }`;
+    const depth = await gql(`{ viewer { spaces { edges { node { ${deep} } } } } }`);
+    expect(depth.status).toBe(400);
+    expect(depth.body.errors[0].extensions.code).toBe('QUERY_TOO_DEEP');
+    expect(depth.body.errors[0].message).toMatch(/depth \d+ exceeds the limit of 12/);
+    // Through fragments too.
+    const viaFragments = await gql(`query { viewer { spaces { edges { node { ...S } } } } }
+      fragment S on Space { projects { edges { node { space { projects { edges { node { space { projects { edges { node { space { id } } } } } } } } } } } } }`);
+    expect(viaFragments.body.errors[0].extensions.code).toBe('QUERY_TOO_DEEP');
+
+    const complex = await gql('{ viewer { spaces(first: 100) { edges { node { spaceUsers(first: 100) { edges { node { permissions role } } } } } } } }');
+    expect(complex.status).toBe(400);
+    expect(complex.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    expect(complex.body.errors[0].message).toMatch(/complexity \d+ exceeds the limit of 10000/);
+
+    const introspection = await gql(`query IntrospectionQuery { __schema { queryType { name } types { kind name fields(includeDeprecated: true) {
+      name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
+      type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } } } }`);
+    expect(introspection.status).toBe(200);
+    expect(introspection.body.data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('1,000 aliased mutations are refused before any runs', async () => {
+    const before = (await server.api('GET', '/v2/organizations?limit=100&name=zq')).body.organizations.length;
+    const fields = Array.from({ length: 1000 }, (_, i) => `a${i}:createOrganization(input:{name:"zq${i}"}){clientMutationId}`);
+    const res = await gql(`mutation{${fields.join(' ')}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    expect((await server.api('GET', '/v2/organizations?limit=100&name=zq')).body.organizations.length).toBe(before);
+  });
+});
+
+describe('nested lists are batched', () => {
+  /** Database statements run while `fn` runs (the store's Kysely executor, counted in process). */
+  async function statements(fn: () => Promise<unknown>): Promise<number> {
+    const executor = server.context!.store.db.getExecutor() as unknown as { executeQuery: (...args: unknown[]) => Promise<unknown> };
+    const original = executor.executeQuery;
+    let count = 0;
+    executor.executeQuery = function (...args: unknown[]) {
+      count++;
+      return original.apply(this, args);
+    };
+    try {
+      await fn();
+    } finally {
+      executor.executeQuery = original;
+    }
+    return count;
+  }
+
+  it('a page of spaces with their organization, projects and users costs the same reads for 5 spaces as for 40', async () => {
+    const org = await createOrganization(server, 'gql-batch-org');
+    const member = await user();
+    await addOrganizationMember(server, org, member.id, 'MEMBER');
+    for (let i = 0; i < 40; i++) {
+      const space = await createSpace(server, org, `gql-batch-${String(i).padStart(2, '0')}`);
+      await createProject(server, space, `gql-batch-project-${i}`);
+      if (i < 3) await addSpaceMember(server, space, member.id, 'MEMBER');
+    }
+    const query = (n: number) => `{ viewer { spaces(first: ${n}, search: "gql-batch-") { edges { node { id organization { name }
+      projects(first: 5) { edges { node { id isRestricted space { id } } } } spaceUsers(first: 20) { edges { node { role user { email } } } } } } } } }`;
+    await data(query(1));
+    const few = await statements(() => data(query(5)));
+    const many = await statements(() => data(query(40)));
+    expect(many).toBe(few);
+    expect(many).toBeLessThanOrEqual(10);
+    const d = await data(query(40));
+    expect(d.viewer.spaces.edges).toHaveLength(40);
+    expect(d.viewer.spaces.edges.every((e: { node: { projects: { edges: unknown[] } } }) => e.node.projects.edges.length === 1)).toBe(true);
+  });
+});
+
+describe('ids', () => {
+  it('are the REST ids: padded base64 of Type:n', async () => {
+    const d = await data('{ viewer { user { id } } account { id } }');
+    expect(parseId(d.viewer.user.id)?.type).toBe('User');
+    expect(parseId(d.account.id)).toEqual({ type: 'Account', n: 1 });
+  });
+});
