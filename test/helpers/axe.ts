@@ -1,19 +1,17 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 
-const AXE_SOURCE = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /**
- * axe-core's violations on the page as it is now, one line each (rule, impact, first offending element). The script
- * is evaluated through the DevTools protocol, which the console's Content-Security-Policy does not govern.
+ * axe-core's violations on the page as it is now (its default rules: WCAG 2.x A and AA and best practices), one
+ * line each (rule, impact, first offending elements). The bundle (`axe.source`, from the installed package) is
+ * evaluated through the DevTools protocol, which the console's Content-Security-Policy does not govern. `selector`
+ * limits the check to the elements it matches (a state that is one part of a page another test covers).
  */
-export async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  });
-  return violations;
+export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  return page.evaluate(async (only) => {
+    const inPage = (window as unknown as { axe: typeof axe }).axe;
+    const result = await inPage.run(only ?? document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact ?? 'unknown'}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  }, selector);
 }
