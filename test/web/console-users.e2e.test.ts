@@ -81,8 +81,11 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
   });
 
   it('gives a member their own profile, where they change their password; other user pages are not for them', async () => {
-    await member.goto('/profile', { waitUntil: 'networkidle' });
+    // The name in the top bar leads to the profile.
+    await member.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await member.locator('header a.topbar-user-name').click();
     await member.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
+    expect(new URL(member.url()).pathname).toBe('/profile');
     await member.getByRole('table', { name: 'Memberships' }).getByRole('row').filter({ hasText: 'traces' }).waitFor();
     expect(await member.getByRole('table', { name: 'Recent activity' }).count()).toBe(0);
     await noViolations(member);

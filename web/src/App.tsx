@@ -228,9 +228,9 @@ function Shell({ location }: { location: Location }) {
           <span>Admin</span>
         </Link>
         <div className="topbar-user">
-          <span className="topbar-user-name" title={me.email}>
+          <Link to="/profile" className="topbar-user-name" title={`${me.email}: your profile`}>
             {me.name}
-          </span>
+          </Link>
           <button type="button" className="btn btn-small" onClick={() => void signOut()}>
             Sign out
           </button>
