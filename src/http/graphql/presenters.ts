@@ -42,7 +42,6 @@ export function gqlUser(row: ListedUser) {
     status: toGraphqlEnum(wire.status), isDeveloper: wire.is_developer, createdAt: wire.created_at, deactivatedAt: row.deactivated_at ?? null,
   };
 }
-export type GqlUser = ReturnType<typeof gqlUser>;
 
 export function gqlRole(row: RoleRow) {
   const wire = presentRole(row);
