@@ -27,8 +27,10 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/node_modules ./node_modules
-# The data directory must be the server's alone (it refuses one that others can read): 0700, owned by `node`.
-RUN mkdir -p /data && chown node:node /data && chmod 700 /data
+# `ax` on the PATH (docker exec ax ax users list). The data directory must be the server's alone (it refuses one
+# that others can read): 0700, owned by `node`.
+RUN ln -s /app/bin/ax.js /usr/local/bin/ax \
+ && mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080

@@ -55,6 +55,7 @@ export function restoreDatabase(target: Target, file: string, options: { force: 
   const missingSecrets = [
     { file: 'key-pepper', env: config.keyPepper },
     { file: 'token-key', env: config.tokenKey },
+    { file: 'audit-signing-key', env: config.auditSigningKey },
   ].filter((secret) => secret.env === undefined && !existsSync(join(config.dataDir, secret.file))).map((secret) => secret.file);
   return { dataDir: config.dataDir, bytes, missingSecrets };
 }

@@ -66,7 +66,7 @@ describe('ax admin backup / restore (SQLite)', () => {
     const restore = await runAx(['admin', 'restore', file, '--data-dir', restored], { env: { DATABASE_URL: '' } });
     expect(restore.code, restore.stderr).toBe(0);
     expect(restore.stdout).toContain(`✓ Restored ${file} into ${restored}/ax.db`);
-    expect(restore.stderr).toMatch(/has no key-pepper or token-key file/);
+    expect(restore.stderr).toMatch(/has no key-pepper, token-key, audit-signing-key file/);
     for (const secret of readdirSync(server.dataDir)) {
       const path = join(server.dataDir, secret);
       if (!secret.startsWith('ax.') && statSync(path).isFile()) copyFileSync(path, join(restored, secret));

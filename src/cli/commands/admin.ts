@@ -49,7 +49,7 @@ export function build(): Command {
       const { backupDatabase } = await adminDatabase();
       const result = await asCliError(() => backupDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config, env: ctx.env }, file));
       ctx.printer.success(`Backed up ${result.dataDir}/ax.db to ${result.file}: ${megabytes(result.bytes)}, ${result.pages} pages, integrity check ok, in ${result.milliseconds} ms`);
-      ctx.printer.info('Keep the key pepper and token key (files key-pepper and token-key of the data directory, or AX_KEY_PEPPER / AX_TOKEN_KEY) apart from this file: the backup does not hold them, and a restored database needs them.');
+      ctx.printer.info('Keep the secrets of the data directory (key-pepper, token-key, audit-signing-key, or the variables that replace them) apart from this file: the backup does not hold them, and a restored database needs them.');
     }, { offline: true }));
 
   withForce(withDataDir(admin.command('restore').description('Replace a stopped server\'s SQLite database with a backup')))
@@ -60,7 +60,7 @@ export function build(): Command {
       const result = await asCliError(() => restoreDatabase({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, configFile: opts.config, env: ctx.env }, file, { force: Boolean(opts.force) }));
       ctx.printer.success(`Restored ${file} into ${result.dataDir}/ax.db (${megabytes(result.bytes)}); start the server to use it`);
       if (result.missingSecrets.length > 0) {
-        ctx.printer.warn(`${result.dataDir} has no ${result.missingSecrets.join(' or ')} file: put back the ones this database was used with (or set AX_KEY_PEPPER / AX_TOKEN_KEY), or the server will refuse to start.`);
+        ctx.printer.warn(`${result.dataDir} has no ${result.missingSecrets.join(', ')} file: put back the ones this database was used with (or set the variables that replace them), or the server will refuse to start.`);
       }
     }, { offline: true }));
 
