@@ -128,6 +128,13 @@ export class AccessSnapshot {
   readonly bindings = new BindingTable();
   /** Unions of several roles' bits, shared by every cell with the same roles (memory stays flat). */
   private readonly unions = new Map<string, PermissionBits>();
+  /**
+   * The grants that expire, by key (`b<binding id>`, `o<user id>:<organization id>`, `s<user id>:<space id>`), with
+   * the instant in ms. An entry may outlive its grant (a purge); expire() checks that the grant is still there.
+   */
+  private readonly expiring = new Map<string, number>();
+  /** At or before the earliest expiry (Infinity: none); expire() recomputes it. */
+  private earliest = Infinity;
 
   private constructor(readonly accountId: number) {}
 
@@ -149,6 +156,50 @@ export class AccessSnapshot {
     for (const m of input.spaceMemberships) s.upsertSpaceMembership(m);
     s.addBindings(input.roleBindings);
     return s;
+  }
+
+  /**
+   * The instant (ms since the epoch) at or after which {@link AccessSnapshot.expire} has something to drop;
+   * Infinity when no grant expires.
+   */
+  get nextExpiry(): number {
+    return this.earliest;
+  }
+
+  /**
+   * Drops every membership and binding whose `expiresAt` is at or before `now` (ms since the epoch), as the sweeper
+   * then deletes them: an expired grant stops counting at that instant, whether or not the sweeper has run. An
+   * organization membership takes the user's spaces of it along, as its removal does. Answers how many grants went.
+   *
+   * @example
+   * snapshot.upsertBinding({ id: 9, userId: 4, roleId: 2, resourceType: 'SPACE', resourceId: 12, expiresAt: '2026-12-03T10:00:00Z' });
+   * snapshot.expire(Date.parse('2026-12-03T10:00:00Z')); // 1: the binding no longer counts
+   */
+  expire(now: number): number {
+    if (now < this.earliest) return 0;
+    let dropped = 0;
+    let earliest = Infinity;
+    for (const [key, at] of [...this.expiring]) {
+      if (at > now) {
+        earliest = Math.min(earliest, at);
+        continue;
+      }
+      this.expiring.delete(key);
+      const [userOrBinding, resource] = key.slice(1).split(':').map(Number) as [number, number];
+      if (key[0] === 'b') {
+        if (!this.bindings.has(userOrBinding)) continue;
+        this.removeBinding(userOrBinding);
+      } else {
+        const kind = key[0] === 'o' ? ORGANIZATION_CELL : SPACE_CELL;
+        const u = this.users.get(userOrBinding);
+        if (u === undefined || membershipRoleOf(u, kind, resource) === undefined) continue;
+        if (kind === ORGANIZATION_CELL) this.removeOrganizationMembership(userOrBinding, resource);
+        else this.removeSpaceMembership(userOrBinding, resource);
+      }
+      dropped++;
+    }
+    this.earliest = earliest;
+    return dropped;
   }
 
   /** True when the user is known to the snapshot (live, whatever its status). */
@@ -310,6 +361,7 @@ export class AccessSnapshot {
   /** Adds an organization membership or changes its role. */
   upsertOrganizationMembership(membership: OrganizationMembershipInput): void {
     this.setMembership(membership.userId, ORGANIZATION_CELL, membership.organizationId, membership.roleId);
+    this.track(`o${membership.userId}:${membership.organizationId}`, membership.expiresAt);
   }
 
   /**
@@ -335,6 +387,7 @@ export class AccessSnapshot {
   /** Adds a space membership or changes its role. */
   upsertSpaceMembership(membership: SpaceMembershipInput): void {
     this.setMembership(membership.userId, SPACE_CELL, membership.spaceId, membership.roleId);
+    this.track(`s${membership.userId}:${membership.spaceId}`, membership.expiresAt);
   }
 
   /** Removes a space membership; role bindings on the space stay. */
@@ -350,6 +403,7 @@ export class AccessSnapshot {
     this.detachBinding(binding.id);
     const u = this.users.get(binding.userId);
     if (u !== undefined) this.recomputeCell(u, this.attachBinding(u, binding));
+    this.track(`b${binding.id}`, binding.expiresAt);
   }
 
   /** Removes a role binding by id (unknown ids are ignored). */
@@ -365,6 +419,17 @@ export class AccessSnapshot {
       if (list[k + 1] === key) (pairs ??= []).push(list[k]!, this.bindings.roleOf(list[k]!));
     }
     return pairs ?? NO_BINDINGS;
+  }
+
+  /** Records when a grant expires, or that it no longer does (an upsert without expiry). */
+  private track(key: string, expiresAt: string | null | undefined): void {
+    if (!expiresAt) {
+      this.expiring.delete(key);
+      return;
+    }
+    const at = Date.parse(expiresAt);
+    this.expiring.set(key, at);
+    this.earliest = Math.min(this.earliest, at);
   }
 
   private insertSpace(space: SpaceInput): void {
@@ -409,6 +474,7 @@ export class AccessSnapshot {
       if (this.bindings.has(b.id)) this.detachBinding(b.id);
       const u = this.users.get(b.userId);
       if (u === undefined) continue;
+      if (b.expiresAt) this.track(`b${b.id}`, b.expiresAt);
       const key = this.attachBinding(u, b);
       const role = this.roleBits(b.roleId);
       const bits = u.cells.get(key) as PermissionBits | undefined;

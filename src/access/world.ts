@@ -73,6 +73,8 @@ export interface OrganizationMembershipInput {
   userId: number;
   organizationId: number;
   roleId: number;
+  /** RFC 3339 instant from which the grant no longer counts (see AccessSnapshot.expire); absent or null: never. */
+  expiresAt?: string | null | undefined;
 }
 
 /**
@@ -83,6 +85,8 @@ export interface SpaceMembershipInput {
   userId: number;
   spaceId: number;
   roleId: number;
+  /** RFC 3339 instant from which the grant no longer counts (see AccessSnapshot.expire); absent or null: never. */
+  expiresAt?: string | null | undefined;
 }
 
 /**
@@ -97,6 +101,8 @@ export interface RoleBindingInput {
   roleId: number;
   resourceType: 'SPACE' | 'PROJECT';
   resourceId: number;
+  /** RFC 3339 instant from which the grant no longer counts (see AccessSnapshot.expire); absent or null: never. */
+  expiresAt?: string | null | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { KeyVerifier } from '../keys/key-verifier.js';
 import { createMailer } from '../mail/mailer.js';
 import { observedMailer } from './observed-mailer.js';
 import { prepareSchema } from './schema-upgrade.js';
+import { startGrantExpirySweeper } from '../services/grant-expiry.js';
 import { AccessCache } from '../services/access-cache.js';
 import { startAuditCheckpoints } from '../services/audit-chain.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
@@ -37,7 +38,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const clock: Clock = { now: () => context.clock.now() };
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
     await keys.loadImportedKeys();
-    const access = new AccessCache(store.db);
+    const access = new AccessCache(store.db, clock);
     const rows = new ResourceRowCache();
     const scimTokens = new ScimTokenVerifier(new ScimTokenRecords(store.db), secrets.keyPepper, clock);
     const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); rows.invalidateAll(); };
@@ -59,6 +60,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       authLimits: new AuthLimits(config, clock),
       async close() {
         stopSweeper();
+        stopGrantExpiry();
         stopCheckpoints();
         mailer.close();
         await changes.close();
@@ -68,6 +70,8 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     // Expired SSO login attempts and replay-guard rows go every 10 minutes, on every process (§8).
     const stopSweeper = startLoginSweeper(context);
     const stopCheckpoints = startAuditCheckpoints(context, config.auditCheckpointIntervalMs);
+    // Expired role bindings and memberships are removed, with an audit row, every 30 s (issue 17).
+    const stopGrantExpiry = startGrantExpirySweeper(context);
     return context;
   } catch (error) {
     await store.close();

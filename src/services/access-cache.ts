@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AccessSnapshot } from '../access/index.js';
+import { type Clock, systemClock } from '../domain/clock.js';
 import { loadAccessState } from './access-loader.js';
 import { telemetry } from '../domain/telemetry.js';
 import type { AccessChange } from '../store/change-feed.js';
@@ -16,15 +17,23 @@ export class AccessCache {
   /** The account's access version each snapshot was read at (patches of granting changes keep it: they take nothing away). */
   readonly #versions = new WeakMap<AccessSnapshot, number>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `clock`: expired grants stop counting at its time (see get). */
+  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock = systemClock) {}
 
+  /**
+   * The account's snapshot. A grant whose expiry has passed is dropped from a loaded snapshot here, at the first
+   * request from that instant on, in every process (each checks its own clock; the sweeper deletes the row later).
+   */
   get(accountId: number): Promise<AccessSnapshot> {
     let snapshot = this.#snapshots.get(accountId);
+    const loaded = this.#loaded.get(accountId);
+    if (loaded !== undefined && loaded.promise === snapshot && loaded.snapshot.nextExpiry <= this.clock.now()) loaded.snapshot.expire(this.clock.now());
     if (!snapshot) {
       const generation = this.#generation.get(accountId) ?? 0;
       const started = performance.now();
       snapshot = loadAccessState(this.db, accountId).then(({ world, accessVersion }) => {
         const built = AccessSnapshot.build(world);
+        built.expire(this.clock.now());
         this.#versions.set(built, accessVersion);
         if (telemetry.snapshotBuild.hasSubscribers) telemetry.snapshotBuild.publish({ durationMs: performance.now() - started });
         return built;

@@ -3,6 +3,7 @@ import { isoNow } from '../domain/clock.js';
 import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { grantExpiry, type GrantExpiryInput } from './grant-expiry.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
@@ -101,8 +102,9 @@ export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
  * must already hold every permission the role grants there (privilege ceiling), decided on rights current inside
  * the transaction. A role change may also lower the member's rights.
  */
-export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput }) {
+export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgId: string, input: { user_id: string; role: RoleAssignmentInput } & GrantExpiryInput) {
   const id = decodeId('Organization', orgId, 'org_id');
+  const expiry = grantExpiry(ctx, input);
   const { principal } = actor;
   return runGrant(ctx, actor, async (trx, changes, snapshot) => {
     requirePermission(snapshot, principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
@@ -111,11 +113,12 @@ export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgI
     const ceiling = canGrant(snapshot, principal.userId, grantedPermissions(role, 'ORGANIZATION'), { type: 'ORGANIZATION', id });
     if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this organization`);
     const now = isoNow(ctx.clock);
-    const row = await forAccount(trx, principal.accountId).organizations.upsertMember({ organizationId: id, userId: user.id, roleId: role.id, now });
+    const row = await forAccount(trx, principal.accountId).organizations.upsertMember({ organizationId: id, userId: user.id, roleId: role.id, now, ...expiry });
     changes.user(user.id);
     return {
       id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
       user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
+      ...(row.expires_at === null ? {} : { expires_at: row.expires_at }), ...(row.reason === null ? {} : { reason: row.reason }),
     };
   }, { alsoTakesAway: true });
 }

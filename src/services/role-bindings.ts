@@ -15,6 +15,7 @@ import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { rolePermissions } from './role-assignments.js';
 import { findRole } from './roles.js';
 import { findVisibleLiveUser } from './users-lookup.js';
+import { grantExpiry, type GrantExpiryInput } from './grant-expiry.js';
 
 type BindingResourceType = 'SPACE' | 'PROJECT';
 type BindingResource = { type: 'SPACE'; id: number } | { type: 'PROJECT'; id: number };
@@ -70,7 +71,7 @@ export async function getRoleBinding(ctx: ServiceDeps, principal: Principal, bin
   return row;
 }
 
-export interface CreateRoleBindingInput { user_id: string; role_id: string; resource_type: BindingResourceType; resource_id: string }
+export interface CreateRoleBindingInput extends GrantExpiryInput { user_id: string; role_id: string; resource_type: BindingResourceType; resource_id: string }
 
 /**
  * Binds a role (predefined or custom) to a live user of the account on a space or project. The caller needs
@@ -81,6 +82,7 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
   const resource = declaredResource(input.resource_type, input.resource_id);
   decodeId('User', input.user_id, 'user_id');
   decodeId('Role', input.role_id, 'role_id');
+  const expiry = grantExpiry(ctx, input);
   const { principal } = actor;
   try {
     return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
@@ -88,9 +90,11 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
       const user = await findVisibleLiveUser(trx, principal, input.user_id);
       const role = await findRole(trx, principal.accountId, input.role_id);
       requireCeiling(snapshot, principal, role, resource);
-      const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId: user.id, roleId: role.id, resource, now: isoNow(ctx.clock) });
+      const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId: user.id, roleId: role.id, resource, now: isoNow(ctx.clock), ...expiry });
       changes.user(user.id);
-      changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
+      changes.patchAccess({ op: 'upsertBinding', binding: {
+        id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
+      } });
       return row;
     });
   } catch (error) {
@@ -119,7 +123,9 @@ export async function updateRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
       const row = await forAccount(trx, principal.accountId).roleBindings.changeRole(binding.id, role.id, isoNow(ctx.clock));
       if (!row) throw notFound('role binding');
       changes.user(row.user_id);
-      changes.patchAccess({ op: 'upsertBinding', binding: { id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id } });
+      changes.patchAccess({ op: 'upsertBinding', binding: {
+        id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
+      } });
       return row;
     }, { alsoTakesAway: true });
   } catch (error) {

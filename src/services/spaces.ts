@@ -4,6 +4,7 @@ import { decodeId, encodeId } from '../domain/ids.js';
 import { conflict, forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
 import type { Principal } from '../domain/principal.js';
+import { grantExpiry, type GrantExpiryInput } from './grant-expiry.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
@@ -141,7 +142,7 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
  * (422); the caller needs SPACE_UPDATE on the space and must hold every permission the role carries there
  * (privilege ceiling), decided on rights current inside the transaction. A role change may also lower rights.
  */
-export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput }) {
+export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput } & GrantExpiryInput) {
   const id = decodeId('Space', spaceId, 'space_id');
   return runGrant(ctx, actor, (trx, changes, snapshot) => upsertSpaceMember(ctx, trx, changes, snapshot, actor.principal, id, input), { alsoTakesAway: true });
 }
@@ -163,8 +164,9 @@ export async function addSpaceMembers(
 }
 
 async function upsertSpaceMember(
-  ctx: ServiceDeps, trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot, principal: Principal, id: number, input: { user_id: string; role: RoleAssignmentInput },
+  ctx: ServiceDeps, trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot, principal: Principal, id: number, input: { user_id: string; role: RoleAssignmentInput } & GrantExpiryInput,
 ) {
+  const expiry = grantExpiry(ctx, input);
   requirePermission(snapshot, principal, 'SPACE_UPDATE', { type: 'SPACE', id });
   const store = forAccount(trx, principal.accountId);
   const space = await store.spaces.find(id);
@@ -175,11 +177,12 @@ async function upsertSpaceMember(
   if (!ceiling.ok) throw forbidden(`cannot grant a role with ${ceiling.missing}: you do not hold it on this space`);
   if (!await store.organizations.isMember(space.organization_id, user.id)) throw unprocessable('user_id: the user is not a member of the space\'s organization; add them to the organization first');
   const now = isoNow(ctx.clock);
-  const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now });
+  const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now, ...expiry });
   changes.user(user.id);
   return {
     id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
     user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
+    ...(row.expires_at === null ? {} : { expires_at: row.expires_at }), ...(row.reason === null ? {} : { reason: row.reason }),
   };
 }
 

@@ -23,7 +23,7 @@ export interface Change {
 }
 
 export type AccessChange =
-  | { op: 'upsertBinding'; binding: { id: number; userId: number; roleId: number; resourceType: 'SPACE' | 'PROJECT'; resourceId: number } }
+  | { op: 'upsertBinding'; binding: { id: number; userId: number; roleId: number; resourceType: 'SPACE' | 'PROJECT'; resourceId: number; expiresAt?: string | null } }
   | { op: 'removeBinding'; id: number };
 
 export interface ChangeFeed {

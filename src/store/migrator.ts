@@ -10,6 +10,7 @@ import * as m006 from './migrations/006-oauth.js';
 import * as m007 from './migrations/007-deactivation.js';
 import * as m008 from './migrations/008-scim.js';
 import * as m009 from './migrations/009-identity-links-by-user-and-provider.js';
+import * as m010 from './migrations/010-expiring-grants.js';
 import * as m011 from './migrations/011-audit-chain.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-deactivation': m007,
   '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009,
+  '010-expiring-grants': m010,
   '011-audit-chain': m011,
 };
 

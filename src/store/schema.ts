@@ -134,6 +134,10 @@ export interface OrganizationMembershipsTable {
   source_idp_id: number | null;
   created_at: string;
   updated_at: string;
+  /** When the grant stops counting and the sweeper removes it (migration 010); null: it does not expire. */
+  expires_at: string | null;
+  /** Why it was given, as the granting admin wrote it (migration 010). */
+  reason: string | null;
 }
 
 export interface SpaceMembershipsTable {
@@ -147,6 +151,10 @@ export interface SpaceMembershipsTable {
   source_idp_id: number | null;
   created_at: string;
   updated_at: string;
+  /** When the grant stops counting and the sweeper removes it (migration 010); null: it does not expire. */
+  expires_at: string | null;
+  /** Why it was given, as the granting admin wrote it (migration 010). */
+  reason: string | null;
 }
 
 /** One binding per (user, resource): exactly one of space_id / project_id is set, per resource_type. */
@@ -163,6 +171,10 @@ export interface RoleBindingsTable {
   source_idp_id: number | null;
   created_at: string;
   updated_at: string;
+  /** When the grant stops counting and the sweeper removes it (migration 010); null: it does not expire. */
+  expires_at: string | null;
+  /** Why it was given, as the granting admin wrote it (migration 010). */
+  reason: string | null;
 }
 
 export interface ResourceRestrictionsTable {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { GrantExpiry, GrantExpiryRequest } from './grant-expiry.js';
 import { Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
@@ -16,6 +17,7 @@ export const OrganizationMembership = Type.Object({
   user_id: Id,
   role: RoleAssignment,
   ...GrantProvenance,
+  ...GrantExpiry,
 });
 
 /** A row of GET /v2/organizations/{org_id}/users (beyond Arize's surface): the membership and who it is. */
@@ -38,7 +40,7 @@ export const UpdateOrganizationBody = Type.Object({
   description: Type.Optional(Type.Union([Description, Type.Null()])),
 }, { additionalProperties: false });
 
-export const AddOrganizationMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });
+export const AddOrganizationMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole), ...GrantExpiryRequest }, { additionalProperties: false });
 
 export const DeleteOrganizationQuery = Type.Object({ dry_run: DeleteDryRun }, { additionalProperties: false });
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { GrantProvenance, Id, ListQuery, Timestamp } from './common.js';
+import { GrantExpiry, GrantExpiryRequest } from './grant-expiry.js';
 
 export const BindingResourceType = Type.Union([Type.Literal('SPACE'), Type.Literal('PROJECT')]);
 
@@ -10,6 +11,7 @@ export const RoleBinding = Type.Object({
   resource_type: BindingResourceType,
   resource_id: Id,
   ...GrantProvenance,
+  ...GrantExpiry,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -25,7 +27,7 @@ export const ListRoleBindingsQuery = Type.Object({
 }, { additionalProperties: false });
 
 export const CreateRoleBindingBody = Type.Object({
-  user_id: Id, role_id: Id, resource_type: BindingResourceType, resource_id: Id,
+  user_id: Id, role_id: Id, resource_type: BindingResourceType, resource_id: Id, ...GrantExpiryRequest,
 }, { additionalProperties: false });
 
 export const UpdateRoleBindingBody = Type.Object({ role_id: Id }, { additionalProperties: false });

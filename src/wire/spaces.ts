@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { GrantExpiry, GrantExpiryRequest } from './grant-expiry.js';
 import {
   Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp,
 } from './common.js';
@@ -21,6 +22,7 @@ export const SpaceMembership = Type.Object({
   user_id: Id,
   role: RoleAssignment,
   ...GrantProvenance,
+  ...GrantExpiry,
 });
 
 /** A row of GET /v2/spaces/{space_id}/users (beyond Arize's surface): the membership and who it is. */
@@ -47,7 +49,7 @@ export const UpdateSpaceBody = Type.Object({
   is_private: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false });
 
-export const AddSpaceMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole) }, { additionalProperties: false });
+export const AddSpaceMemberBody = Type.Object({ user_id: Id, role: RoleAssignmentRequest(PredefinedRole), ...GrantExpiryRequest }, { additionalProperties: false });
 
 export const DeleteSpaceQuery = Type.Object({ dry_run: DeleteDryRun }, { additionalProperties: false });
 

@@ -110,11 +110,11 @@ describe('loadWorld', () => {
           })),
           { id: role.LABELER, name: 'Labeler', predefinedKey: null, permissions: ['PROJECT_SPAN_READ', 'PROJECT_SPAN_ANNOTATE'] },
         ],
-        organizationMemberships: [{ userId: member, organizationId: org.id, roleId: role.READ_ONLY }],
-        spaceMemberships: [{ userId: member, spaceId: space.id, roleId: role.MEMBER }],
+        organizationMemberships: [{ userId: member, organizationId: org.id, roleId: role.READ_ONLY, expiresAt: null }],
+        spaceMemberships: [{ userId: member, spaceId: space.id, roleId: role.MEMBER, expiresAt: null }],
         roleBindings: [
-          { id: bindings[0]!.id, userId: bot, roleId: role.LABELER, resourceType: 'PROJECT', resourceId: restricted!.id },
-          { id: bindings[1]!.id, userId: invited, roleId: role.ADMIN, resourceType: 'SPACE', resourceId: space.id },
+          { id: bindings[0]!.id, userId: bot, roleId: role.LABELER, resourceType: 'PROJECT', resourceId: restricted!.id, expiresAt: null },
+          { id: bindings[1]!.id, userId: invited, roleId: role.ADMIN, resourceType: 'SPACE', resourceId: space.id, expiresAt: null },
         ],
       } satisfies WorldInput);
 

@@ -32,12 +32,12 @@ export class AccessWorldRepository {
             .where('account_id', '=', accountId).execute(),
           // The large tables come out already in the engine's shape: no second object per row.
           trx.selectFrom('organization_memberships')
-            .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId'])
+            .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId', 'expires_at as expiresAt'])
             .where('account_id', '=', accountId).execute(),
-          trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId'])
+          trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId', 'expires_at as expiresAt'])
             .where('account_id', '=', accountId).execute(),
           trx.selectFrom('role_bindings')
-            .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType'])
+            .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType', 'expires_at as expiresAt'])
             .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
             .where('account_id', '=', accountId).execute(),
         ]);

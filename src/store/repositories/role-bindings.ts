@@ -11,9 +11,10 @@ export type ProvenancedBindingRow = RoleBindingRow & { source_idp_protocol: Iden
 /** Written by every binding a person or a sync creates: compiled once (see PreparedQuery). */
 const newBinding = new PreparedQuery((
   db, accountId: number, userId: number, roleId: number, resourceType: BindingResourceType, spaceId: number | null, projectId: number | null, now: string,
+  expiresAt: string | null, reason: string | null,
 ) => db.insertInto('role_bindings').values({
   account_id: accountId, user_id: userId, role_id: roleId, resource_type: resourceType, space_id: spaceId, project_id: projectId,
-  created_at: now, updated_at: now,
+  created_at: now, updated_at: now, expires_at: expiresAt, reason,
 }).returningAll());
 
 /** One account's role bindings: every query is filtered by the account it was made for. */
@@ -44,10 +45,12 @@ export class RoleBindingRepository {
     return this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id')).where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
   }
 
-  async create(values: { userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string }): Promise<RoleBindingRow> {
+  async create(values: {
+    userId: number; roleId: number; resource: { type: BindingResourceType; id: number }; now: string; expiresAt?: string | null | undefined; reason?: string | null | undefined;
+  }): Promise<RoleBindingRow> {
     const { resource } = values;
     const row = await newBinding.first(this.db, this.accountId, values.userId, values.roleId, resource.type,
-      resource.type === 'SPACE' ? resource.id : null, resource.type === 'PROJECT' ? resource.id : null, values.now);
+      resource.type === 'SPACE' ? resource.id : null, resource.type === 'PROJECT' ? resource.id : null, values.now, values.expiresAt ?? null, values.reason ?? null);
     if (!row) throw new Error('inserting a role binding returned no row');
     return row;
   }

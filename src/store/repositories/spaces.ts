@@ -58,7 +58,7 @@ export class SpaceRepository {
   listMembers(spaceId: number, options: { after?: number | undefined; limit: number }) {
     let q = this.db.selectFrom('space_memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
-      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id'])
+      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id', 'm.expires_at', 'm.reason'])
       .select(sourceProtocol('m.source_idp_id'))
       .where('m.space_id', '=', spaceId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
     if (options.after !== undefined) q = q.where('m.id', '>', options.after);
@@ -66,13 +66,13 @@ export class SpaceRepository {
   }
 
   /** Adds the member, or gives an existing member the role. */
-  upsertMember(values: { spaceId: number; userId: number; roleId: number; now: string }) {
+  upsertMember(values: { spaceId: number; userId: number; roleId: number; now: string; expiresAt?: string | null; reason?: string | null }) {
     return this.db.insertInto('space_memberships').values({
       account_id: this.accountId, space_id: values.spaceId, user_id: values.userId, role_id: values.roleId,
-      created_at: values.now, updated_at: values.now,
+      created_at: values.now, updated_at: values.now, expires_at: values.expiresAt ?? null, reason: values.reason ?? null,
     }).onConflict((oc) => oc.columns(['space_id', 'user_id'])
       // An admin's write takes a grant an identity provider's sync wrote over: it is MANUAL from now on.
-      .doUpdateSet({ role_id: values.roleId, source: 'MANUAL', source_idp_id: null, updated_at: values.now }))
+      .doUpdateSet({ role_id: values.roleId, source: 'MANUAL', source_idp_id: null, updated_at: values.now, expires_at: values.expiresAt ?? null, reason: values.reason ?? null }))
       .returningAll().executeTakeFirstOrThrow();
   }
 
