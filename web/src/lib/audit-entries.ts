@@ -112,7 +112,7 @@ function resource(names: AuditNames, kind: ResourceKind, id: string | undefined,
 function person(names: AuditNames, id: string | undefined): Segment {
   if (!id) return 'someone';
   const u = names.user(id);
-  return u ? { text: u.name, to: `/users?email=${encodeURIComponent(u.email)}` } : 'a deleted user';
+  return u ? { text: u.name, to: `/users/${encodeURIComponent(id)}` } : 'a deleted user';
 }
 
 function key(names: AuditNames, id: string | undefined, body: Fields): Segment[] {
