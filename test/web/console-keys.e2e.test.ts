@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations } from '../helpers/console-a11y.js';
@@ -5,7 +6,7 @@ import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 14, the keys half of the console's defects, in real Chromium: focus after Invite, key tabs that never show the
@@ -25,6 +26,11 @@ let spaceId = '';
 async function noViolations(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   expect(await axeViolations(page)).toEqual([]);
+}
+
+/** Under `npm run screenshots` (AX_SCREENSHOTS=1) only, a full-page screenshot for the README in docs/screenshots. */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {
@@ -115,6 +121,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     expect(await dialog.textContent()).not.toContain('bot user is removed');
     expect(await dialog.textContent()).toContain(refreshed.body.redacted_key);
     await noViolations(admin);
+    await shot(admin, 'api-key-revoke-replaced');
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -161,6 +168,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     const mayaUserKey = table.getByRole('row').filter({ hasText: 'fixture key' }).filter({ hasText: 'Maya Member' });
     expect(await mayaUserKey.textContent()).toContain('Everything its user may do');
     await noViolations(admin);
+    await shot(admin, 'api-keys-inventory');
 
     // Filters: only service keys; only Maya's.
     await admin.getByLabel('Type', { exact: true }).selectOption('service');
@@ -217,6 +225,8 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
       `export ARIZE_API_KEY=${raw}\nexport ARIZE_API_HOST=127.0.0.1\nexport ARIZE_API_SCHEME=http\nexport ARIZE_API_PORT=${port}`,
     );
     await noViolations(admin);
+    await form.getByRole('tab', { name: 'curl' }).click();
+    await shot(admin, 'api-key-created');
     await form.getByRole('button', { name: 'Done' }).click();
     await form.waitFor({ state: 'detached' });
     expect((await server.api('GET', '/v2/me', { key: raw })).status).toBe(200);

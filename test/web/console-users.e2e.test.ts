@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations } from '../helpers/console-a11y.js';
@@ -5,7 +6,7 @@ import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 14, users in the console: an admin edits a user's name and developer flag and opens a user page with their
@@ -24,6 +25,11 @@ let spaceId = '';
 async function noViolations(page: Page): Promise<void> {
   await page.waitForLoadState('networkidle');
   expect(await axeViolations(page)).toEqual([]);
+}
+
+/** Under `npm run screenshots` (AX_SCREENSHOTS=1) only, a full-page screenshot for the README in docs/screenshots. */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }
 
 beforeAll(async () => {
@@ -78,6 +84,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await admin.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'maya-notebook' }).waitFor();
     await admin.getByRole('table', { name: 'Recent activity' }).getByRole('row').nth(1).waitFor();
     await noViolations(admin);
+    await shot(admin, 'user-page');
   });
 
   it('gives a member their own profile, where they change their password; other user pages are not for them', async () => {
@@ -89,6 +96,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await member.getByRole('table', { name: 'Memberships' }).getByRole('row').filter({ hasText: 'traces' }).waitFor();
     expect(await member.getByRole('table', { name: 'Recent activity' }).count()).toBe(0);
     await noViolations(member);
+    await shot(member, 'profile');
 
     await member.getByLabel('Current password').fill(MAYA_PASSWORD);
     await member.getByLabel('New password', { exact: true }).fill('maya-new-password-22');
@@ -132,6 +140,7 @@ describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
     expect(await dialog.getByRole('alert').count()).toBe(0);
     expect(await dialog.textContent()).not.toContain('Unprocessable');
     await noViolations(admin);
+    await shot(admin, 'space-add-member-and-organization');
     await dialog.getByLabel('Role in team-alpha').selectOption('PREDEFINED:MEMBER');
     await dialog.getByRole('button', { name: 'Add to team-alpha and traces' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -164,10 +164,11 @@ function InventoryTable({ filters, names, onChanged }: { filters: Filters; names
   const [revoking, setRevoking] = useState<ApiKey>();
   const columns: Column<ApiKey>[] = [
     {
-      header: 'Name',
+      header: 'Key',
       cell: (k) => (
         <div>
           <div className="strong">{k.name}</div>
+          <div className="muted small">{k.key_type === 'USER' ? 'User key' : 'Service key'}</div>
           <code className="mono small">{k.redacted_key}</code>
         </div>
       ),
@@ -176,12 +177,23 @@ function InventoryTable({ filters, names, onChanged }: { filters: Filters; names
       header: 'Owner',
       cell: (k) => (k.key_type === 'USER' ? <Person id={k.created_by_user_id} users={names.users} /> : <span>Bot “{k.bot_user?.name ?? k.name}”</span>),
     },
-    { header: 'Type', cell: (k) => (k.key_type === 'USER' ? 'User' : 'Service') },
     { header: 'Scope', cell: (k) => <Scope apiKey={k} names={names} /> },
     { header: 'Created by', cell: (k) => <Person id={k.created_by_user_id} users={names.users} /> },
-    { header: 'Created', cell: (k) => <span title={k.created_at}>{formatDate(k.created_at)}</span> },
-    { header: 'Expires', cell: (k) => <Expiry iso={k.expires_at} /> },
-    { header: 'Last used', cell: (k) => (k.last_used_at ? relativeTime(k.last_used_at) : 'Never') },
+    {
+      header: 'Dates',
+      cell: (k) => (
+        <dl className="key-dates small">
+          <dt>Created</dt>
+          <dd title={k.created_at}>{formatDate(k.created_at)}</dd>
+          <dt>Expires</dt>
+          <dd>
+            <Expiry iso={k.expires_at} />
+          </dd>
+          <dt>Last used</dt>
+          <dd>{k.last_used_at ? relativeTime(k.last_used_at) : 'Never'}</dd>
+        </dl>
+      ),
+    },
     { header: 'Status', cell: (k) => <KeyStatus apiKey={k} /> },
     {
       header: 'Actions',
