@@ -177,6 +177,7 @@ export type AuditLog = Static<typeof auditLogs.AuditLog>;
 export type AuthenticationFailure = Static<typeof auditLogs.AuthenticationFailure>;
 export type AuditChainVerification = Static<typeof auditLogs.AuditChainVerification>;
 export type AuditCheckpoint = Static<typeof auditLogs.AuditCheckpoint>;
+export type AuditArchiveResult = Static<typeof auditLogs.AuditArchiveResult>;
 export type ReportLeakRequest = Static<typeof secretScanning.ReportLeak>;
 export type LeakReport = Static<typeof secretScanning.LeakReport>;
 

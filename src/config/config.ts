@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   host: string;
@@ -38,6 +38,13 @@ export interface Config {
   auditSigningKey: string | undefined;
   /** AX_AUDIT_CHECKPOINT_INTERVAL (minutes): how often each grown audit chain is signed. */
   auditCheckpointIntervalMs: number;
+  /**
+   * AX_AUDIT_RETENTION_DAYS: audit entries older than this are archived to JSONL files with their chain proof, then
+   * removed from the database; unset: kept for ever.
+   */
+  auditRetentionMs: number | undefined;
+  /** AX_AUDIT_ARCHIVE_DIR (default `<data dir>/audit-archive`): where archived audit entries are written. */
+  auditArchiveDir: string;
   /**
    * AX_SECRET_SCANNING_KEYS: a JSON file in the format of GitHub's https://api.github.com/meta/public_keys/secret_scanning
    * (`{"public_keys": [{"key_identifier", "key": PEM}]}`): the keys whose signed reports revoke leaked API keys.
@@ -123,6 +130,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     tokenKey: read('AX_TOKEN_KEY'),
     auditSigningKey: read('AX_AUDIT_SIGNING_KEY'),
     auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes') * 60_000,
+    auditRetentionMs: read('AX_AUDIT_RETENTION_DAYS') === undefined ? undefined : positiveInteger(env, 'AX_AUDIT_RETENTION_DAYS', 1, 'days') * 86_400_000,
+    auditArchiveDir: resolve(read('AX_AUDIT_ARCHIVE_DIR') ?? join(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data', 'audit-archive')),
     secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),

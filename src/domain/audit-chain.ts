@@ -39,6 +39,14 @@ export function checkpointMessage(c: { account_id: number; seq: number; hash: st
   return Buffer.from(JSON.stringify(['ax-audit-checkpoint-v1', c.account_id, c.seq, c.hash, c.created_at]), 'utf8');
 }
 
+/**
+ * What an archive marker signs: `["ax-audit-archive-v1", account_id, seq, hash]` — the entries up to `seq` (whose last
+ * hash is `hash`) left the database for an archive file, so a verifier starts after them.
+ */
+export function archiveMessage(a: { account_id: number; seq: number; hash: string }): Buffer {
+  return Buffer.from(JSON.stringify(['ax-audit-archive-v1', a.account_id, a.seq, a.hash]), 'utf8');
+}
+
 /** PKCS#8 DER of an Ed25519 private key is this prefix followed by its 32-byte seed (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 

@@ -25,6 +25,9 @@ export interface ServiceSettings {
   readonly secretsKey: Buffer | undefined;
   /** AX_SECRET_SCANNING_KEYS: the ECDSA public keys that sign secret scanners' reports, by identifier (none: off). */
   readonly secretScanningKeys: readonly { id: string; key: KeyObject }[];
+  /** AX_AUDIT_RETENTION_DAYS (as ms; undefined: keep for ever) and AX_AUDIT_ARCHIVE_DIR. */
+  readonly auditRetentionMs: number | undefined;
+  readonly auditArchiveDir: string;
 }
 
 /**

@@ -58,7 +58,8 @@ export const VerifyAuditLogsQuery = Type.Object({
 export const AuditChainVerification = Type.Object({
   valid: Type.Boolean(),
   entries_checked: Type.Integer({ minimum: 0 }),
-  trusted_through_seq: Type.Integer({ minimum: 0, description: 'entries up to this place were trusted on a checkpoint, not re-read (0: none)' }),
+  trusted_through_seq: Type.Integer({ minimum: 0, description: 'entries up to this place were trusted on a checkpoint or an archive marker, not re-read (0: none)' }),
+  archived_through_seq: Type.Integer({ minimum: 0, description: 'entries up to this place were archived out of the database (a signed marker says so; 0: none)' }),
   head_seq: Type.Integer({ minimum: 0, description: 'the recorded end of the chain' }),
   head_hash: Type.String(),
   checkpoints_checked: Type.Integer({ minimum: 0, description: 'checkpoints whose signature holds under the server\'s key' }),
@@ -78,3 +79,10 @@ export const AuditCheckpoint = Type.Object({
   signature: Type.String({ description: 'Ed25519, base64, over ["ax-audit-checkpoint-v1", account_id, seq, hash, created_at]' }),
   created_at: Timestamp,
 }, { description: 'A signed audit checkpoint' });
+
+/** The answer of `POST /v2/audit-logs/archive`: what the retention moved out of the database now. */
+export const AuditArchiveResult = Type.Object({
+  archived_through_seq: Type.Integer({ minimum: 0, description: 'the chain now starts after this place in the database' }),
+  entries_archived: Type.Integer({ minimum: 0 }),
+  file: Type.Optional(Type.String({ description: 'the archive file written, relative to AX_AUDIT_ARCHIVE_DIR' })),
+}, { description: 'An audit archive run' });

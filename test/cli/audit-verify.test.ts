@@ -47,4 +47,10 @@ describe('ax audit-logs verify', () => {
     expect(JSON.parse(broken.stdout)).toMatchObject({ valid: false, first_broken: { entry_id: encodeId('AuditLog', second.id), seq: 2 } });
     expect(broken.stderr).toContain(`✗ Error: the audit chain is broken at entry ${encodeId('AuditLog', second.id)}, seq 2: its content or its place does not match its hash`);
   });
+
+  it('ax audit-logs archive says when the server keeps entries for ever (exit 4)', async () => {
+    const res = await ax(['audit-logs', 'archive']);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/AX_AUDIT_RETENTION_DAYS/);
+  });
 });

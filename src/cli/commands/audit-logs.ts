@@ -83,5 +83,13 @@ export function build(): Command {
       else ctx.printer.success('No audit entry yet: nothing to sign');
     }));
 
+  serverCommand(logs, 'archive', 'Archive the entries older than the server\'s retention now (AX_AUDIT_RETENTION_DAYS)')
+    .action(action(async (ctx) => {
+      const result = await ctx.client.auditLogs.archive();
+      if (!ctx.printer.isTable) ctx.printer.object(result, { what: 'the archive run' });
+      else if (result.entries_archived === 0) ctx.printer.success(`Nothing older than the retention (the chain starts after seq ${result.archived_through_seq})`);
+      else ctx.printer.success(`Archived ${result.entries_archived} entries, up to seq ${result.archived_through_seq}, to ${result.file}`);
+    }));
+
   return logs;
 }

@@ -1,7 +1,7 @@
 import { paginate } from '../pagination.js';
 import type { HttpTransport } from '../http-transport.js';
 import type {
-  AuditChainVerification, AuditCheckpoint, AuditLog, AuditLogList, AuditVerifyParams, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
+  AuditArchiveResult, AuditChainVerification, AuditCheckpoint, AuditLog, AuditLogList, AuditVerifyParams, AuditLogListParams, AuthenticationFailure, AuthenticationFailureList, AuthenticationFailureListParams,
 } from '../types.js';
 
 /** `/v2/audit-logs`: account admins only, newest first. */
@@ -41,5 +41,10 @@ export class AuditLogsResource {
   async checkpoint(): Promise<AuditCheckpoint | undefined> {
     const res = await this.http.request<AuditCheckpoint | undefined>({ method: 'POST', path: '/v2/audit-logs/checkpoints' });
     return res.status === 204 ? undefined : res.body;
+  }
+
+  /** Archives the entries older than the server's retention now (`POST /v2/audit-logs/archive`). */
+  async archive(): Promise<AuditArchiveResult> {
+    return (await this.http.request<AuditArchiveResult>({ method: 'POST', path: '/v2/audit-logs/archive' })).body;
   }
 }

@@ -36,6 +36,7 @@ export function presentChainVerification(v: ChainVerification) {
     valid: v.valid,
     entries_checked: v.entriesChecked,
     trusted_through_seq: v.trustedThroughSeq,
+    archived_through_seq: v.archivedThroughSeq,
     head_seq: v.head.seq,
     head_hash: v.head.hash,
     checkpoints_checked: v.checkpointsChecked,

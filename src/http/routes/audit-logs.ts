@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { listAuditLogs, listAuthenticationFailures } from '../../services/audit-logs.js';
-import { createAuditCheckpoint, verifyAuditChain } from '../../services/audit-chain.js';
+import { archiveAuditLogs, createAuditCheckpoint, verifyAuditChain } from '../../services/audit-chain.js';
 import { principalOf } from '../actor.js';
 import {
-  AuditChainVerification, AuditCheckpoint, AuditLog, AuthenticationFailure, ListAuditLogsQuery, ListAuthenticationFailuresQuery, VerifyAuditLogsQuery,
+  AuditArchiveResult, AuditChainVerification, AuditCheckpoint, AuditLog, AuthenticationFailure, ListAuditLogsQuery, ListAuthenticationFailuresQuery, VerifyAuditLogsQuery,
 } from '../../wire/audit-logs.js';
 import { presentAuditCheckpoint, presentAuditLog, presentAuthenticationFailure, presentChainVerification } from '../presenters/audit-logs.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
@@ -65,5 +65,19 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
     const checkpoint = await createAuditCheckpoint(ctx, principalOf(request));
     if (!checkpoint) return reply.code(204).send(null);
     return reply.code(201).send(presentAuditCheckpoint(checkpoint));
+  });
+
+  app.post('/v2/audit-logs/archive', {
+    schema: {
+      tags: ['audit-logs'],
+      summary: 'Archive the entries older than the retention now (account admins)',
+      description: 'Entries older than AX_AUDIT_RETENTION_DAYS are checked against the chain, written to a JSONL file with their chain '
+        + 'proof under AX_AUDIT_ARCHIVE_DIR, and removed from the database with a signed marker (the server also does it every '
+        + 'AX_AUDIT_CHECKPOINT_INTERVAL minutes). 422 when no retention is configured or the chain is broken.',
+      response: { 200: AuditArchiveResult, ...errorResponses },
+    },
+  }, async (request) => {
+    const result = await archiveAuditLogs(ctx, principalOf(request));
+    return { archived_through_seq: result.archivedThroughSeq, entries_archived: result.entriesArchived, ...(result.file ? { file: result.file } : {}) };
   });
 }

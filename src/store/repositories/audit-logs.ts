@@ -23,6 +23,16 @@ export interface ChainHead {
 
 export type AuditCheckpoint = AuditCheckpointsTable;
 
+/** The signed statement that the entries up to `seq` were archived (kept in server_settings as `audit_archive:<account>`). */
+export interface ArchiveMarker {
+  seq: number;
+  hash: string;
+  key_id: string;
+  signature: string;
+  /** The archive file's name, relative to the archive directory. */
+  file: string;
+}
+
 /**
  * Takes the account's next place in the chain and answers it with the hash before it. On PostgreSQL the upsert
  * locks the head row until the transaction ends, so the account's writers on every process take places one after
@@ -120,6 +130,38 @@ export class AuditLogRepository {
       .orderBy('id').limit(1).executeTakeFirst();
   }
 
+  /**
+   * The place of the account's first entry written at or after `instant` (undefined: none); entries before it are
+   * the ones old enough to archive.
+   */
+  async firstSeqFrom(instant: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('audit_logs').select((eb) => eb.fn.min('chain_seq').as('seq'))
+      .where('account_id', '=', this.accountId).where('created_at', '>=', instant).executeTakeFirst();
+    return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
+  }
+
+  /**
+   * Inside a transaction: on PostgreSQL locks the account's chain head (as every writer does), so that two processes
+   * archiving the same account at once take turns.
+   */
+  async lockHead(): Promise<void> {
+    if (isPostgres(this.db)) await this.db.selectFrom('audit_chain_heads').select('seq').where('account_id', '=', this.accountId).forUpdate().execute();
+  }
+
+  /** The signed marker of the entries archived so far; undefined before the first archive. */
+  async archiveMarker(): Promise<ArchiveMarker | undefined> {
+    const row = await this.db.selectFrom('server_settings').select('value').where('name', '=', `audit_archive:${this.accountId}`).executeTakeFirst();
+    return row ? JSON.parse(row.value) as ArchiveMarker : undefined;
+  }
+
+  /** Removes the entries up to `seq`, now archived, and records the signed marker saying so (one transaction). */
+  async removeArchived(marker: ArchiveMarker): Promise<number> {
+    const removed = await this.db.deleteFrom('audit_logs').where('account_id', '=', this.accountId).where('chain_seq', '<=', marker.seq).executeTakeFirst();
+    await this.db.insertInto('server_settings').values({ name: `audit_archive:${this.accountId}`, value: JSON.stringify(marker) })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: JSON.stringify(marker) })).execute();
+    return Number(removed.numDeletedRows);
+  }
+
   /** The account's checkpoints, oldest first. */
   checkpoints(): Promise<AuditCheckpoint[]> {
     return this.db.selectFrom('audit_checkpoints').selectAll().where('account_id', '=', this.accountId).orderBy('seq').execute();
@@ -139,5 +181,12 @@ export async function accountsNeedingCheckpoint(db: Kysely<Database>): Promise<n
       eb.selectFrom('audit_checkpoints as c').select((e) => e.fn.max('c.seq').as('m')).whereRef('c.account_id', '=', 'h.account_id'),
       eb.lit(0),
     ))).execute();
+  return rows.map((r) => Number(r.account_id));
+}
+
+/** Accounts with audit entries written before `instant`: the ones the retention archives from. */
+export async function accountsWithAuditBefore(db: Kysely<Database>, instant: string): Promise<number[]> {
+  const rows = await db.selectFrom('audit_logs').select('account_id').distinct().where('created_at', '<', instant)
+    .where('account_id', 'is not', null).where('chain_seq', 'is not', null).execute();
   return rows.map((r) => Number(r.account_id));
 }
