@@ -12,6 +12,7 @@ import { resolveOrganization, resolveUser, resolveUserId } from '../resolve/reso
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
 import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
+import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
 import { MEMBER_COLUMNS } from './members.js';
 
 const ORGANIZATION_COLUMNS: readonly Column<Organization>[] = [
@@ -87,7 +88,7 @@ export function build(): Command {
       );
     }));
 
-  withDryRun(serverCommand(orgs, 'add-user', "Add a user to an organization, or change a member's role"))
+  withGrantExpiry(withDryRun(serverCommand(orgs, 'add-user', "Add a user to an organization, or change a member's role")))
     .argument('<organization>', 'organization name or id')
     .requiredOption('--user-id <user>', 'user id or email (the user must already be in the account)')
     .addOption(membershipRoleOption())
@@ -96,7 +97,7 @@ export function build(): Command {
       const { id } = await resolveOrganization(ctx.client, org);
       const user = await resolveUserId(ctx.client, userId);
       const assignment = await parseRoleAssignment(ctx.client, role, MEMBERSHIP_ROLES, '--role');
-      const body = { user_id: user, role: assignment };
+      const body = { user_id: user, role: assignment, ...grantExpiryOf(ctx) };
       if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.addOrganizationUser(id, body));
       else ctx.printer.object(await ctx.client.organizations.addUser(id, body));
     }));

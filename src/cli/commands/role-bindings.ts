@@ -13,6 +13,7 @@ import { idType } from '../resolve/id.js';
 import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
 import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
+import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
 
 const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
   { header: 'ID', value: (b) => b.id },
@@ -20,6 +21,7 @@ const ROLE_BINDING_COLUMNS: readonly Column<RoleBinding>[] = [
   { header: 'ROLE ID', value: (b) => b.role_id },
   { header: 'RESOURCE TYPE', value: (b) => b.resource_type },
   { header: 'RESOURCE ID', value: (b) => b.resource_id },
+  { header: 'EXPIRES AT', value: (b) => b.expires_at ?? 'never' },
   { header: 'CREATED AT', value: (b) => b.created_at },
 ];
 
@@ -59,7 +61,7 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.roleBindings.get(id));
     }));
 
-  withDryRun(serverCommand(bindings, 'create', 'Grant a role to a user on a space or project (exits 0 if that binding exists)'))
+  withGrantExpiry(withDryRun(serverCommand(bindings, 'create', 'Grant a role to a user on a space or project (exits 0 if that binding exists)')))
     .requiredOption('--user-id <user>', 'user id or email')
     .requiredOption('--role-id <role>', 'role id or name')
     .addOption(enumOption('--resource-type <type>', 'kind of resource', BINDING_RESOURCE_TYPES).makeOptionMandatory())
@@ -67,7 +69,7 @@ export function build(): Command {
     .action(action(async (ctx) => {
       const opts = ctx.opts<{ userId: string; roleId: string; resourceType: RoleBindingResourceType; resourceId: string }>();
       const [userId, roleId] = await Promise.all([resolveUserId(ctx.client, opts.userId), resolveRoleId(ctx.client, opts.roleId)]);
-      const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: opts.resourceId };
+      const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: opts.resourceId, ...grantExpiryOf(ctx) };
       if (isDryRun(ctx)) {
         printAccessPreview(ctx, await ctx.client.previews.createRoleBinding(body));
         return;

@@ -12,6 +12,7 @@ import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from 
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
 import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
+import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
 import { MEMBER_COLUMNS } from './members.js';
 import { membershipRoleOption } from './organizations.js';
 
@@ -94,7 +95,7 @@ export function build(): Command {
       );
     }));
 
-  withDryRun(serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role"))
+  withGrantExpiry(withDryRun(serverCommand(spaces, 'add-user', "Add a user to a space, or change a member's role")))
     .argument('<space>', 'space name or id')
     .requiredOption('--user-id <user>', "user id or email (the user must be a member of the space's organization)")
     .addOption(membershipRoleOption())
@@ -103,7 +104,7 @@ export function build(): Command {
       const { id } = await resolveSpace(ctx.client, space);
       const user = await resolveUserId(ctx.client, userId);
       const assignment = await parseRoleAssignment(ctx.client, role, MEMBERSHIP_ROLES, '--role');
-      const body = { user_id: user, role: assignment };
+      const body = { user_id: user, role: assignment, ...grantExpiryOf(ctx) };
       if (isDryRun(ctx)) printAccessPreview(ctx, await ctx.client.previews.addSpaceUser(id, body));
       else ctx.printer.object(await ctx.client.spaces.addUser(id, body));
     }));

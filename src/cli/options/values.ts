@@ -47,6 +47,13 @@ export function parseSince(value: string, now: number = Date.now()): string {
   return parseInstant(value, '--since');
 }
 
+/** `--for`: a duration such as `90m`, `4h`, `7d`, `2w`, as the instant that long after `now`. */
+export function parseFor(value: string, now: number = Date.now()): string {
+  const duration = /^\s*(\d+)\s*([smhdw])\s*$/i.exec(value);
+  if (!duration || Number(duration[1]) === 0) throw new UsageError(`--for: "${value}" is not a duration`, 'Use e.g. 30m, 4h, 7d or 2w.');
+  return rfc3339(now + Number(duration[1]) * UNIT_MS[duration[2]!.toLowerCase()]!);
+}
+
 /** RFC 3339 in UTC, without milliseconds when they are zero. */
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
