@@ -14,6 +14,7 @@ import { limitRules } from './limits.js';
 import { loaders } from './loaders.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './queries.js';
+import { samlResolvers } from './saml.js';
 import { DateTime } from './scalars.js';
 import { typeDefs } from './type-defs.js';
 
@@ -83,7 +84,12 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
   await app.register(async (scope) => {
     await scope.register(mercurius, {
       schema: typeDefs,
-      resolvers: { ...queryResolvers, ...mutationResolvers, DateTime } as never,
+      resolvers: {
+        ...queryResolvers, DateTime,
+        Account: { ...queryResolvers.Account, ...samlResolvers.Account },
+        SamlIdP: samlResolvers.SamlIdP,
+        Mutation: { ...mutationResolvers.Mutation, ...samlResolvers.Mutation },
+      } as never,
       loaders: loaders as never,
       routes: false,
       graphiql: false,

@@ -7,6 +7,9 @@ export const typeDefs = /* GraphQL */ `
 """An RFC 3339 date-time string."""
 scalar DateTime
 
+"""Any JSON value."""
+scalar JSON
+
 """An object with a global id: the same id the REST API (/v2) answers for it."""
 interface Node {
   id: ID!
@@ -43,6 +46,8 @@ type Account implements Node {
   users(search: String, first: Int, after: String): UserConnection!
   roles(first: Int, after: String, isPredefined: Boolean): RoleConnection!
   auditLogs(first: Int, after: String, startTime: DateTime, endTime: DateTime, userId: ID, operationType: OperationType): AuditLogConnection!
+  """The account's SAML identity providers (account admins). Deleted providers are never listed: includeDeleted is accepted and changes nothing."""
+  allSamlIdPs(first: Int, after: String, includeDeleted: Boolean): SamlIdPConnection!
 }
 
 type AccountOrganization implements Node {
@@ -142,6 +147,49 @@ type AuditLog implements Node {
   createdAt: DateTime!
 }
 
+type SamlIdP implements Node {
+  id: ID!
+  name: String!
+  emailDomainsList: [SamlEmailDomain!]!
+  accountId: ID!
+  metadataUrl: String
+  metadataXml: String
+  defaultOrgId: ID
+  defaultOrgRoleId: ID
+  defaultSpaceId: ID
+  defaultSpaceRoleId: ID
+  syncUserRoles: Boolean!
+  signAuthn: Boolean!
+  allowOnlySsoLogins: Boolean!
+  allowDefaultLogin: Boolean!
+  """In order: the first rule that matches a user's attributes decides."""
+  roleMappings: [SamlRoleMapping!]!
+  isManagedByFile: Boolean!
+  deletedAt: DateTime
+}
+
+type SamlEmailDomain {
+  """base64 "SamlEmailDomain:<domain>" (domains have no REST id)."""
+  id: ID!
+  domain: String!
+  validated: Boolean!
+}
+
+type SamlRoleMapping implements Node {
+  id: ID!
+  attributesMap: JSON!
+  isAccountAdmin: Boolean!
+  orgRole: SamlOrgRole
+  """{"<space id>": "<predefined role id>"}"""
+  spaceRolesMap: JSON!
+  """{"<space id>": "<custom role id>"}"""
+  spaceRbacRolesMap: JSON!
+  """{"<project id>": "<custom role id>"}"""
+  projectRbacRolesMap: JSON!
+}
+
+type SamlOrgRole { orgId: ID! roleId: ID! }
+
 enum SpaceRole { admin member readOnly annotator }
 enum OrganizationRole { admin member readOnly annotator }
 enum AccountRole { admin member annotator }
@@ -170,6 +218,8 @@ type SpaceMembershipEdge { cursor: String! node: SpaceMembership! }
 type SpaceMembershipConnection { edges: [SpaceMembershipEdge!]! pageInfo: PageInfo! }
 type SpaceUserEdge { cursor: String! node: SpaceUser! }
 type SpaceUserConnection { edges: [SpaceUserEdge!]! pageInfo: PageInfo! }
+type SamlIdPEdge { cursor: String! node: SamlIdP! }
+type SamlIdPConnection { edges: [SamlIdPEdge!]! pageInfo: PageInfo! }
 
 type Mutation {
   createOrganization(input: CreateOrganizationMutationInput!): CreateOrganizationMutationPayload
@@ -183,6 +233,10 @@ type Mutation {
   """A SERVICE key and its associated bot user."""
   createServiceApiKey(input: CreateServiceApiKeyMutationInput!): CreateServiceApiKeyMutationPayload
   revokeApiKey(input: RevokeApiKeyMutationInput!): RevokeApiKeyMutationPayload
+  createSAMLIdP(input: CreateSAMLIdPMutationInput!): CreateSAMLIdPMutationPayload
+  """Changes the fields given; role mappings are changed through /v2/saml-identity-providers/{id}/role-mappings."""
+  updateSAMLIdP(input: UpdateSAMLIdPMutationInput!): UpdateSAMLIdPMutationPayload
+  deleteSAMLIdP(input: DeleteSAMLIdPMutationInput!): DeleteSAMLIdPMutationPayload
 }
 
 input CreateOrganizationMutationInput { clientMutationId: String name: String! description: String }
@@ -224,4 +278,52 @@ type CreateServiceApiKeyMutationPayload { clientMutationId: String apiKey: ApiKe
 
 input RevokeApiKeyMutationInput { clientMutationId: String apiKeyId: ID! }
 type RevokeApiKeyMutationPayload { clientMutationId: String apiKey: ApiKey! }
+
+input SamlOrgRoleInput { orgId: ID! roleId: ID! }
+"""A rule: maps of REST ids, as SamlRoleMapping shows them."""
+input SamlRoleMappingInput {
+  attributesMap: JSON!
+  isAccountAdmin: Boolean
+  orgRole: SamlOrgRoleInput
+  spaceRolesMap: JSON
+  spaceRbacRolesMap: JSON
+  projectRbacRolesMap: JSON
+}
+"""metadataUrl or metadataXml."""
+input CreateSAMLIdPMutationInput {
+  clientMutationId: String
+  name: String!
+  emailDomains: [String!]!
+  metadataUrl: String
+  metadataXml: String
+  defaultOrgId: ID
+  defaultOrgRoleId: ID
+  defaultSpaceId: ID
+  defaultSpaceRoleId: ID
+  syncUserRoles: Boolean
+  signAuthn: Boolean
+  allowOnlySsoLogins: Boolean
+  allowDefaultLogin: Boolean
+  roleMappings: [SamlRoleMappingInput!]
+}
+type CreateSAMLIdPMutationPayload { clientMutationId: String samlIdP: SamlIdP! }
+input UpdateSAMLIdPMutationInput {
+  clientMutationId: String
+  samlIdPId: ID!
+  name: String
+  emailDomains: [String!]
+  metadataUrl: String
+  metadataXml: String
+  defaultOrgId: ID
+  defaultOrgRoleId: ID
+  defaultSpaceId: ID
+  defaultSpaceRoleId: ID
+  syncUserRoles: Boolean
+  signAuthn: Boolean
+  allowOnlySsoLogins: Boolean
+  allowDefaultLogin: Boolean
+}
+type UpdateSAMLIdPMutationPayload { clientMutationId: String samlIdP: SamlIdP! }
+input DeleteSAMLIdPMutationInput { clientMutationId: String samlIdPId: ID! }
+type DeleteSAMLIdPMutationPayload { clientMutationId: String }
 `;
