@@ -11,6 +11,7 @@ import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
 import { PageHeader } from '../components/PageHeader.js';
 import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from '../components/RemovalCascade.js';
+import { NotAllowed } from '../components/NotAllowed.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
@@ -57,15 +58,9 @@ export function UsersPage() {
   const { accountCan } = useSession();
   if (!accountCan('USER_READ')) {
     return (
-      <>
-        <PageHeader title="Users" />
-        <div className="not-allowed" role="status">
-          <p className="strong">You cannot use this page.</p>
-          <p>
-            The account&apos;s users are managed by its admins. Your own details are on <Link to="/profile">your profile</Link>.
-          </p>
-        </div>
-      </>
+      <NotAllowed title="Users">
+        The account&apos;s users are managed by its admins. Your own details are on <Link to="/profile">your profile</Link>.
+      </NotAllowed>
     );
   }
   return <UsersList />;

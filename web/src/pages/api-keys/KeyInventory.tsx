@@ -50,7 +50,10 @@ function Scope({ apiKey, names }: { apiKey: ApiKey; names: Names }) {
   if (apiKey.key_type === 'USER') return <span>Everything its user may do</span>;
   const bot = apiKey.bot_user;
   if (!bot) return <span className="muted">—</span>;
-  if (bot.organizations.length === 0) return <span className="muted">No space left (its spaces were deleted)</span>;
+  if (bot.organizations.length === 0) {
+    // A revoked key's bot is retired with its memberships; a working key's bot keeps them unless its spaces were deleted.
+    return <span className="muted">{apiKey.status === 'REVOKED' ? 'None any more (its bot user was removed)' : 'No space left (its spaces were deleted)'}</span>;
+  }
   return (
     <ul className="key-scope">
       {bot.account_role.type === 'PREDEFINED' && bot.account_role.name === 'ADMIN' && <li>Account: Admin</li>}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ErrorAlert } from '../../components/Alert.js';
 import { api } from '../../lib/api.js';
+import { NotAllowed } from '../../components/NotAllowed.js';
 import { PageHeader } from '../../components/PageHeader.js';
 import { useAsync } from '../../lib/hooks.js';
 import { Link } from '../../lib/router.js';
@@ -14,15 +15,9 @@ export function UserPage({ id }: { id: string }) {
   const { isAccountAdmin } = useSession();
   if (!isAccountAdmin) {
     return (
-      <>
-        <PageHeader title="User" />
-        <div className="not-allowed" role="status">
-          <p className="strong">You cannot use this page.</p>
-          <p>
-            Only account admins see other users&apos; access. Your own is on <Link to="/profile">your profile</Link>.
-          </p>
-        </div>
-      </>
+      <NotAllowed title="User">
+        Only account admins see other users&apos; access. Your own is on <Link to="/profile">your profile</Link>.
+      </NotAllowed>
     );
   }
   return <AdminUserPage key={id} id={id} />;
