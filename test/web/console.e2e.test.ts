@@ -274,7 +274,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await form.getByLabel('Key name').fill('ingest');
     await form.getByLabel('Space', { exact: true }).selectOption({ label: 'ml-platform' });
     const spaceRole = form.getByLabel('Space role');
-    await poll(() => optionLabels(spaceRole)).toEqual(['Admin', 'Member', 'Read-Only Member']);
+    await poll(() => optionLabels(spaceRole)).toEqual(['Admin', 'Member', 'Read Only']);
     expect(await spaceRole.inputValue()).toBe('PREDEFINED:MEMBER');
     await form.getByRole('button', { name: 'Advanced' }).click();
     await form.getByLabel('Org role').waitFor();
@@ -414,7 +414,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     const service = form.getByRole('radio', { name: /Service Key/ });
     await poll(() => service.isChecked()).toBe(true);
     await form.getByLabel('Space', { exact: true }).selectOption({ label: 'ml-platform' });
-    await poll(() => optionLabels(form.getByLabel('Space role'))).toEqual(['Member', 'Read-Only Member']);
+    await poll(() => optionLabels(form.getByLabel('Space role'))).toEqual(['Member', 'Read Only']);
     expect(await optionLabels(form.getByLabel('Account role'))).toEqual(['Member']);
     await member.keyboard.press('Escape');
     await dialogClosed(member);

@@ -20,15 +20,13 @@ interface RoleSelectProps {
   predefined: readonly PredefinedRoleName[];
   /** Custom roles to offer after the predefined ones. */
   custom?: readonly Role[];
-  /** Label overrides for the predefined roles offered (lib/format spells them by default). */
-  labels?: Partial<Record<PredefinedRoleName, string>>;
   disabled?: boolean;
   required?: boolean;
   describedBy?: string;
 }
 
 /** A role assignment picker (PREDEFINED by name, CUSTOM by id); label it with <label htmlFor={id}>. */
-export function RoleSelect({ id, value, onChange, predefined, custom = [], labels, disabled, required, describedBy }: RoleSelectProps) {
+export function RoleSelect({ id, value, onChange, predefined, custom = [], disabled, required, describedBy }: RoleSelectProps) {
   return (
     <select
       id={id}
@@ -48,7 +46,7 @@ export function RoleSelect({ id, value, onChange, predefined, custom = [], label
           <optgroup label="Predefined roles">
             {predefined.map((name) => (
               <option key={name} value={`PREDEFINED:${name}`}>
-                {labels?.[name] ?? predefinedLabel(name)}
+                {predefinedLabel(name)}
               </option>
             ))}
           </optgroup>
@@ -63,7 +61,7 @@ export function RoleSelect({ id, value, onChange, predefined, custom = [], label
       ) : (
         predefined.map((name) => (
           <option key={name} value={`PREDEFINED:${name}`}>
-            {labels?.[name] ?? predefinedLabel(name)}
+            {predefinedLabel(name)}
           </option>
         ))
       )}

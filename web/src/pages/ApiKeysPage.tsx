@@ -26,7 +26,6 @@ import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
 
-const SPACE_ROLE_LABELS: Partial<Record<PredefinedRoleName, string>> = { READ_ONLY: 'Read-Only Member' };
 /**
  * Grace periods a refresh offers. The API allows at most 86 400 seconds (one day), so a week is not on the list.
  * One hour is the default: long enough to roll the new secret out, short enough that a leaked old key dies soon.
@@ -548,7 +547,6 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
                     value={spaceRole ? { type: 'PREDEFINED', name: spaceRole } : undefined}
                     onChange={(r) => r.type === 'PREDEFINED' && setSpaceRole(r.name)}
                     predefined={spaceRoles}
-                    labels={SPACE_ROLE_LABELS}
                     disabled={!spaceId || spaceRoles.length === 0}
                     required
                   />

@@ -22,7 +22,7 @@ export interface Placement {
   setSpaceId: (id: string) => void;
   spaceRole: RoleAssignment;
   setSpaceRole: (role: RoleAssignment) => void;
-  /** "team-alpha (Read-only) and its space traces (Member)", or undefined when no organization is chosen. */
+  /** "team-alpha (Read Only) and its space traces (Member)", or undefined when no organization is chosen. */
   summary: string | undefined;
   /** Adds the user to the chosen organization, then to the chosen space (the server needs them in that order). */
   apply: (userId: string) => Promise<void>;
