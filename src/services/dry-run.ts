@@ -84,10 +84,17 @@ export async function rolledBack<T>(db: Kysely<Database>, fn: (trx: Trx) => Prom
 export async function measureWithin(trx: Trx, accountId: number, now: string, work: () => Promise<unknown>): Promise<MeasuredChange> {
   const tally = new DeleteCascadeTally(trx, accountId);
   const rowsBefore = await tally.take(now);
-  const before = AccessSnapshot.build(await loadWorld(trx, accountId));
+  const before = await snapshotWithin(trx, accountId, now);
   await work();
-  const after = AccessSnapshot.build(await loadWorld(trx, accountId));
+  const after = await snapshotWithin(trx, accountId, now);
   return { deltas: accessDiff(before, after), cascade: removed(rowsBefore, await tally.take(now)) };
+}
+
+/** The account's snapshot as the transaction sees it, without the grants expired at `now` (not yet swept). */
+async function snapshotWithin(trx: Trx, accountId: number, now: string): Promise<AccessSnapshot> {
+  const snapshot = AccessSnapshot.build(await loadWorld(trx, accountId));
+  snapshot.expire(Date.parse(now));
+  return snapshot;
 }
 
 /** Groups the deltas by principal and names each one (read after the rollback: the rows as they are). */

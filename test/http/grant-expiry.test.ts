@@ -99,6 +99,24 @@ describe('role bindings that expire', () => {
   });
 });
 
+describe('dry runs and expired grants', () => {
+  it('a grant past its end but not yet swept is not counted by a dry run, before or after', async () => {
+    const h = await world();
+    await addOrganizationMember(server, h.orgId, h.user.id, 'READ_ONLY');
+    const member = await roleId('MEMBER');
+    const created = await server.api('POST', '/v2/role-bindings', {
+      body: { user_id: h.user.id, role_id: member, resource_type: 'SPACE', resource_id: h.spaceId, expires_at: inHours(1) },
+    });
+    expect(created.status).toBe(201);
+    await server.advanceClock(HOUR);
+    // Deleting the expired (unswept) binding moves no right: it no longer counted.
+    const preview = await server.api('DELETE', `/v2/role-bindings/${enc(created.body.id)}?dry_run=true`);
+    expect(preview.status).toBe(200);
+    expect(preview.body.principals).toEqual([]);
+    expect(preview.body.cascade.role_bindings).toBe(1);
+  });
+});
+
 describe('memberships that expire', () => {
   it('an organization membership ends at its instant and is swept with the user\'s spaces of it', async () => {
     const h = await world();
