@@ -165,6 +165,10 @@ describe('the access model on the page', { timeout: 60_000 }, () => {
 
     await admin.goto(`/organizations/${ids.org}`, { waitUntil: 'networkidle' });
     await expect.poll(() => admin.getByRole('row').filter({ hasText: MAYA.email }).innerText()).toContain('Read Only');
+    const members = admin.getByRole('region', { name: 'Members' });
+    await members.getByText('Members or role bindings: which to use?').click();
+    expect(await members.locator('.model-help dl').innerText()).toContain('Use a binding for an exception');
+    await expectNoAxeViolations(admin);
   });
 
   it('says what went wrong in a sentence, not as "Conflict: …"', async () => {

@@ -14,6 +14,7 @@ import { FormActions } from './FormActions.js';
 import { Section } from './PageHeader.js';
 import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from './RemovalCascade.js';
 import { RoleSelect } from './RoleSelect.js';
+import { AccessModelHelp } from './AccessModelHelp.js';
 import { LoadMore, Table, type Column } from './Table.js';
 import { useToast } from './Toast.js';
 import { findUserByEmail, UserEmailInput } from './UserEmailInput.js';
@@ -110,6 +111,7 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
         )
       }
     >
+      <AccessModelHelp place="members" />
       <ErrorAlert error={list.error} />
       <Table caption={`Members of ${resourceName}`} columns={columns} rows={list.items} rowKey={(m) => m.id} loading={list.loading} empty="No members yet." />
       <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
