@@ -47,6 +47,9 @@ describe('SAML identity providers', () => {
     expect(created.body.errors).toBeUndefined();
     const idp = created.body.data.createSAMLIdP.samlIdP;
     expect(idp.roleMappings).toEqual([{ attributesMap: { group: 'eng' }, orgRole: { orgId: org, roleId: member }, spaceRolesMap: { [space]: member }, spaceRbacRolesMap: { [customSpace]: custom } }]);
+    const audit = (await server.api('GET', '/v2/audit-logs?limit=5')).body.logs.find((l: { operation_name: string }) => l.operation_name === 'graphql:createSAMLIdP');
+    expect(audit.variables).toContain('[metadata XML,');
+    expect(audit.variables).not.toContain('EntityDescriptor');
     const rest = await server.api('GET', `/v2/saml-identity-providers/${enc(idp.id)}`);
     expect(rest.status).toBe(200);
     expect(rest.body.role_mappings[0].space_roles).toEqual(expect.arrayContaining([{ space_id: space, role_id: member }, { space_id: customSpace, role_id: custom }]));

@@ -240,6 +240,22 @@ describe('mutations', () => {
     }
   });
 
+  it('refuses a space MEMBER the membership changes and another user\'s key, as REST does', async () => {
+    const { member, org, space } = await memberSetup('member-grants');
+    const other = await user();
+    await addOrganizationMember(server, org, other.id, 'MEMBER');
+    const assign = await fieldError(`mutation { assignSpaceMembership(input: { spaceMemberships: [{ userId: "${other.id}", spaceId: "${space}", role: member }] }) { spaceMemberships { id } } }`, undefined, member.key);
+    const restAssign = await server.api('POST', `/v2/spaces/${enc(space)}/users`, { key: member.key, body: { user_id: other.id, role: { type: 'PREDEFINED', name: 'MEMBER' } } });
+    expect(assign.extensions).toEqual({ code: restAssign.body.code, status: restAssign.status });
+    expect(assign.message).toBe(restAssign.body.detail);
+    const remove = await fieldError(`mutation { removeSpaceMember(input: { spaceId: "${space}", userId: "${member.id}" }) { clientMutationId } }`, undefined, other.key);
+    expect(remove.extensions.status).toBe((await server.api('DELETE', `/v2/spaces/${enc(space)}/users/${enc(member.id)}`, { key: other.key })).status);
+    const key = await data('mutation { createUserApiKey(input: { name: "mine" }) { apiKey { id } } }', undefined, other.key);
+    const revoke = await fieldError(`mutation { revokeApiKey(input: { apiKeyId: "${key.createUserApiKey.apiKey.id}" }) { apiKey { id } } }`, undefined, member.key);
+    const restRevoke = await server.api('PUT', `/v2/api-keys/${enc(key.createUserApiKey.apiKey.id)}/revoke`, { key: member.key });
+    expect(revoke.extensions).toEqual({ code: restRevoke.body.code, status: restRevoke.status });
+  });
+
   it('assignSpaceMembership with role and with customRoleId (the membership REST then lists) and removeSpaceMember', async () => {
     const { org, space } = await memberSetup('assign');
     const alice = await user();

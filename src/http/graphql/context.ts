@@ -37,8 +37,15 @@ export function actorFor(context: GraphqlContext, info: Pick<GraphQLResolveInfo,
     ip: context.ip,
     operation: info.operation.name?.value ?? `graphql:${info.fieldName}`,
     text: context.source,
-    variables: redactedBody(context.variables),
+    variables: redactedBody(shortened(context.variables)),
   };
+}
+
+/** Identity-provider metadata is kept out of the audit row as REST keeps it: its length only. */
+function shortened(variables: Record<string, unknown> | undefined): unknown {
+  if (variables === undefined) return undefined;
+  return JSON.parse(JSON.stringify(variables, (key, value: unknown) =>
+    (key === 'metadataXml' && typeof value === 'string' ? `[metadata XML, ${value.length} characters]` : value))) as unknown;
 }
 
 /** A space a service answered in this request, kept for the fields that would ask for it again. */
