@@ -46,6 +46,11 @@ export interface Config {
   /** AX_AUDIT_ARCHIVE_DIR (default `<data dir>/audit-archive`): where archived audit entries are written. */
   auditArchiveDir: string;
   /**
+   * AX_AUDIT_WEBHOOK_URL and AX_AUDIT_WEBHOOK_SECRET: every audit entry is posted there as it commits, signed with an
+   * HMAC of the secret (docs/audit.md); undefined: no streaming.
+   */
+  auditWebhook: { url: string; secret: string } | undefined;
+  /**
    * AX_SECRET_SCANNING_KEYS: a JSON file in the format of GitHub's https://api.github.com/meta/public_keys/secret_scanning
    * (`{"public_keys": [{"key_identifier", "key": PEM}]}`): the keys whose signed reports revoke leaked API keys.
    */
@@ -133,6 +138,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditRetentionMs: read('AX_AUDIT_RETENTION_DAYS') === undefined ? undefined : positiveInteger(env, 'AX_AUDIT_RETENTION_DAYS', 1, 'days') * 86_400_000,
     auditArchiveDir: resolve(read('AX_AUDIT_ARCHIVE_DIR') ?? join(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data', 'audit-archive')),
     secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
+    auditWebhook: auditWebhook(read('AX_AUDIT_WEBHOOK_URL'), read('AX_AUDIT_WEBHOOK_SECRET')),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
@@ -154,6 +160,15 @@ function metricsToken(text: string | undefined): string | undefined {
   // The value is a secret: never repeated.
   if (text !== undefined && (text.length < 16 || /\s/.test(text))) throw new ConfigError('AX_METRICS_TOKEN must be at least 16 characters without white space (e.g. `openssl rand -hex 24`)');
   return text;
+}
+
+/** AX_AUDIT_WEBHOOK_URL with its AX_AUDIT_WEBHOOK_SECRET (at least 16 characters): both or neither. */
+function auditWebhook(url: string | undefined, secret: string | undefined): { url: string; secret: string } | undefined {
+  if (url === undefined && secret === undefined) return undefined;
+  if (url === undefined) throw new ConfigError('AX_AUDIT_WEBHOOK_SECRET is set without AX_AUDIT_WEBHOOK_URL');
+  // The secret is never repeated.
+  if (secret === undefined || secret.length < 16) throw new ConfigError('AX_AUDIT_WEBHOOK_URL needs AX_AUDIT_WEBHOOK_SECRET of at least 16 characters (e.g. `openssl rand -hex 32`)');
+  return { url: httpUrl('AX_AUDIT_WEBHOOK_URL', url), secret };
 }
 
 /** The public keys of AX_SECRET_SCANNING_KEYS (see Config); none when unset, which turns the endpoint off. */

@@ -9,6 +9,7 @@ import { prepareSchema } from './schema-upgrade.js';
 import { startGrantExpirySweeper } from '../services/grant-expiry.js';
 import { AccessCache } from '../services/access-cache.js';
 import { startAuditCheckpoints } from '../services/audit-chain.js';
+import { startAuditStream } from '../services/audit-stream.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
 import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
 import type { ServiceDeps } from '../services/service-deps.js';
@@ -62,6 +63,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
         stopSweeper();
         stopGrantExpiry();
         stopCheckpoints();
+        stopStream();
         mailer.close();
         await changes.close();
         await store.close();
@@ -70,6 +72,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     // Expired SSO login attempts and replay-guard rows go every 10 minutes, on every process (§8).
     const stopSweeper = startLoginSweeper(context);
     const stopCheckpoints = startAuditCheckpoints(context, config.auditCheckpointIntervalMs);
+    const stopStream = startAuditStream(context);
     // Expired role bindings and memberships are removed, with an audit row, every 30 s (issue 17).
     const stopGrantExpiry = startGrantExpirySweeper(context);
     return context;

@@ -7,7 +7,9 @@ import { forbidden, unprocessable } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
-import { type ArchiveMarker, type AuditCheckpoint, accountsNeedingCheckpoint, accountsWithAuditBefore } from '../store/repositories/audit-logs.js';
+import {
+  type ArchiveMarker, type AuditCheckpoint, accountsNeedingCheckpoint, accountsWithAuditBefore, streamCursor,
+} from '../store/repositories/audit-logs.js';
 import type { AuditLogRow } from '../store/schema.js';
 
 /** The first place where the chain stops holding: the entry (when one can be named), its place, and why. */
@@ -195,7 +197,9 @@ async function archiveAccount(ctx: ServiceDeps, accountId: number): Promise<Arch
   const from = marker?.seq ?? 0;
   const cutoff = new Date(ctx.clock.now() - retention).toISOString();
   const head = await repo.head();
-  const through = ((await repo.firstSeqFrom(cutoff)) ?? head.seq + 1) - 1;
+  const old = ((await repo.firstSeqFrom(cutoff)) ?? head.seq + 1) - 1;
+  // Entries not yet delivered to the audit stream stay until they are.
+  const through = ctx.config.auditWebhook === undefined ? old : Math.min(old, await streamCursor(ctx.store.db, accountId));
   if (through <= from) return { archivedThroughSeq: from, entriesArchived: 0 };
 
   const lines: string[] = [];

@@ -28,6 +28,8 @@ export interface ServiceSettings {
   /** AX_AUDIT_RETENTION_DAYS (as ms; undefined: keep for ever) and AX_AUDIT_ARCHIVE_DIR. */
   readonly auditRetentionMs: number | undefined;
   readonly auditArchiveDir: string;
+  /** AX_AUDIT_WEBHOOK_URL / AX_AUDIT_WEBHOOK_SECRET: where audit entries are streamed (undefined: nowhere). */
+  readonly auditWebhook: { url: string; secret: string } | undefined;
 }
 
 /**

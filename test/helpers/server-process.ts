@@ -14,6 +14,8 @@ export interface ServerProcess {
   url: string;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL (a crash: no shutdown code runs), then waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -49,6 +51,11 @@ export async function spawnServerProcess(env: Record<string, string>): Promise<S
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
+    }),
+    kill: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
     }),
   };
 }

@@ -190,3 +190,35 @@ export async function accountsWithAuditBefore(db: Kysely<Database>, instant: str
     .where('account_id', 'is not', null).where('chain_seq', 'is not', null).execute();
   return rows.map((r) => Number(r.account_id));
 }
+
+const streamSetting = (accountId: number) => `audit_stream:${accountId}`;
+
+/** The place up to which the account's entries were delivered to the audit sink (0: none yet). */
+export async function streamCursor(db: Kysely<Database>, accountId: number): Promise<number> {
+  const row = await db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId)).executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
+
+/**
+ * Inside a transaction on PostgreSQL: takes the account's delivery cursor for this process (a row lock held to commit)
+ * and answers it, or undefined when another process is delivering the account now. SQLite has one process.
+ */
+export async function takeStreamCursor(db: Kysely<Database>, accountId: number): Promise<number | undefined> {
+  await db.insertInto('server_settings').values({ name: streamSetting(accountId), value: '0' }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  let q = db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId));
+  if (isPostgres(db)) q = q.forUpdate().skipLocked();
+  const row = await q.executeTakeFirst();
+  return row ? Number(row.value) : undefined;
+}
+
+export async function moveStreamCursor(db: Kysely<Database>, accountId: number, seq: number): Promise<void> {
+  await db.updateTable('server_settings').set({ value: String(seq) }).where('name', '=', streamSetting(accountId)).execute();
+}
+
+/** Accounts whose chain has entries past their delivery cursor. */
+export async function accountsBehindStream(db: Kysely<Database>): Promise<number[]> {
+  const heads = await db.selectFrom('audit_chain_heads').select(['account_id', 'seq']).execute();
+  const cursors = new Map((await db.selectFrom('server_settings').select(['name', 'value']).where('name', 'like', 'audit_stream:%').execute())
+    .map((r) => [r.name, Number(r.value)]));
+  return heads.filter((h) => Number(h.seq) > (cursors.get(streamSetting(Number(h.account_id))) ?? 0)).map((h) => Number(h.account_id));
+}
