@@ -22,10 +22,13 @@ function knownVariables(): Set<string> {
   return asked;
 }
 
-/** `data_dir` → AX_DATA_DIR, `metrics.token` → AX_METRICS_TOKEN; DATABASE_URL keeps its conventional name. */
+/**
+ * `data_dir` → AX_DATA_DIR, `metrics.token` → AX_METRICS_TOKEN; DATABASE_URL and the OpenTelemetry variables
+ * (`otel_exporter_otlp_endpoint`) keep their conventional names.
+ */
 function variableName(path: readonly string[]): string {
   const name = path.join('_').toUpperCase();
-  return name === 'DATABASE_URL' ? name : `AX_${name}`;
+  return name === 'DATABASE_URL' || name.startsWith('OTEL_') ? name : `AX_${name}`;
 }
 
 /**

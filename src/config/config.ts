@@ -79,12 +79,17 @@ export interface Config {
   /** AX_METRICS_PORT: `/metrics` on a listener of its own (on AX_METRICS_HOST) instead of the API port. */
   metricsPort: number | undefined;
   metricsHost: string;
-  /** AX_AUTO_MIGRATE=false: a pending migration stops the start instead of being applied (multi-process rollouts). */
-  autoMigrate: boolean;
   /** AX_LOG_FORMAT: `json`, `pretty` (readable lines), or `auto`: pretty when stdout is a terminal. */
   logFormat: 'json' | 'pretty' | 'auto';
   /** AX_LOG_HEALTH_CHECKS=false: requests to /healthz and /readyz are not logged. */
   logHealthChecks: boolean;
+  /**
+   * Where OpenTelemetry traces go (OTLP/HTTP): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT
+   * + `/v1/traces` (the OpenTelemetry variables); tracing is off without either.
+   */
+  tracesEndpoint: string | undefined;
+  /** AX_AUTO_MIGRATE=false: a pending migration stops the start instead of being applied (multi-process rollouts). */
+  autoMigrate: boolean;
 }
 
 export interface ConfigOverrides {
@@ -150,10 +155,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     metricsToken: metricsToken(read('AX_METRICS_TOKEN')),
     metricsPort: read('AX_METRICS_PORT') === undefined ? undefined : parsePort(read('AX_METRICS_PORT')!, 'AX_METRICS_PORT'),
     metricsHost: read('AX_METRICS_HOST') ?? '127.0.0.1',
-    autoMigrate: overrides.autoMigrate ?? boolean('AX_AUTO_MIGRATE', read('AX_AUTO_MIGRATE') ?? 'true'),
     logFormat: oneOf('AX_LOG_FORMAT', read('AX_LOG_FORMAT') ?? 'auto', ['auto', 'json', 'pretty'] as const),
     logHealthChecks: boolean('AX_LOG_HEALTH_CHECKS', read('AX_LOG_HEALTH_CHECKS') ?? 'true'),
+    tracesEndpoint: tracesEndpoint(read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), read('OTEL_EXPORTER_OTLP_ENDPOINT')),
+    autoMigrate: overrides.autoMigrate ?? boolean('AX_AUTO_MIGRATE', read('AX_AUTO_MIGRATE') ?? 'true'),
   };
+}
+
+function tracesEndpoint(traces: string | undefined, base: string | undefined): string | undefined {
+  if (traces !== undefined) return httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', traces);
+  return base === undefined ? undefined : `${httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base).replace(/\/+$/, '')}/v1/traces`;
 }
 
 function metricsToken(text: string | undefined): string | undefined {

@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
+import { registerRequestTracing } from './tracing/request-tracing.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
@@ -62,6 +63,8 @@ export async function buildApp(
     metrics?: { metrics: ServerMetrics; exposure: MetricsExposure };
     /** Where log lines go instead of stdout as JSON (a terminal's readable format). */
     logStream?: DestinationStream;
+    /** A span per request and per route handler (OpenTelemetry; the process registered a tracer provider). */
+    tracing?: boolean;
   } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
@@ -91,6 +94,8 @@ export async function buildApp(
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
   });
+  // First: its onRoute hook must see every route.
+  if (options.tracing) registerRequestTracing(app);
   registerValidation(app);
   registerErrorHandling(app);
   registerJsonBodyParser(app);

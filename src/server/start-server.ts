@@ -4,6 +4,7 @@ import { loadConfiguration } from '../config/config-file.js';
 import { claimDataDir } from '../store/data-dir-owner.js';
 import { bootstrap, createFirstProfile } from './bootstrap.js';
 import { logDestination } from './log-destination.js';
+import { startTracing } from './tracing.js';
 import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
 import { buildApp } from '../http/app.js';
@@ -30,13 +31,14 @@ export async function startServer(
   const { config } = loadConfiguration(overrides, env);
   const logStream = await logDestination(config.logFormat);
   const log = pino({ level: config.logLevel }, logStream);
+  const stopTracing = await startTracing(config.tracesEndpoint);
   const ctx = await createContext(config, log);
   // SQLite: `ax admin restore` refuses while this server uses the data directory.
   const releaseDataDir = ctx.store.dialect === 'sqlite' ? claimDataDir(config.dataDir) : undefined;
   const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
   const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
   const exposure = { token: config.metricsToken, port: config.metricsPort };
-  const app = await buildApp(ctx, { ...(metrics ? { metrics: { metrics, exposure } } : {}), ...(logStream ? { logStream } : {}) });
+  const app = await buildApp(ctx, { ...(metrics ? { metrics: { metrics, exposure } } : {}), ...(logStream ? { logStream } : {}), tracing: stopTracing !== undefined });
   let metricsListener: { url: string; close(): Promise<void> } | undefined;
   if (config.testClock) {
     const clock = new ShiftableClock();
@@ -52,6 +54,7 @@ export async function startServer(
       metrics?.close();
       await ctx.close();
       releaseDataDir?.();
+      await stopTracing?.();
     })();
     return closing;
   };

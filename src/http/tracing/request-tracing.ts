@@ -1,0 +1,48 @@
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+
+const tracer = trace.getTracer('ax-http');
+const spans = new WeakMap<object, Span>();
+
+/**
+ * A SERVER span per request (`GET /v2/spaces/:space_id`, with the route template, status and request id), and a
+ * span per route handler — the service call the route makes — run inside the request's span, so the store's query
+ * spans nest under it. Registered only when tracing is configured.
+ */
+export function registerRequestTracing(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    spans.set(request, tracer.startSpan(`${request.method} ${route}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': request.method, 'http.route': route, 'ax.request_id': request.id },
+    }));
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const span = spans.get(request);
+    if (span) {
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    done();
+  });
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler as RouteHandlerMethod;
+    const name = `handle ${route.method} ${route.url}`;
+    route.handler = function traced(request, reply) {
+      const parent = spans.get(request);
+      const active = parent ? trace.setSpan(context.active(), parent) : context.active();
+      return context.with(active, () => tracer.startActiveSpan(name, async (span) => {
+        try {
+          return await handler.call(this, request, reply);
+        } catch (error) {
+          span.recordException(error as Error);
+          throw error;
+        } finally {
+          span.end();
+        }
+      }));
+    };
+  });
+}

@@ -1,0 +1,34 @@
+import { type Span, SpanKind, trace } from '@opentelemetry/api';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+
+const tracer = trace.getTracer('ax-store');
+
+/**
+ * A CLIENT span per query built through Kysely (`select`, `insert`, … with the table when there is one), started in
+ * the caller's context, so it nests under the request that ran it. Kysely hands the plugin the query before it runs
+ * and the result after, with the same id; a query that fails never reaches transformResult, and its span is dropped
+ * unended (the request's span records the failure).
+ */
+export function queryTracing(system: 'sqlite' | 'postgresql'): KyselyPlugin {
+  const open = new WeakMap<object, Span>();
+  return {
+    transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+      open.set(queryId, tracer.startSpan(operation(node), { kind: SpanKind.CLIENT, attributes: { 'db.system': system } }));
+      return node;
+    },
+    async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+      open.get(queryId)?.end();
+      open.delete(queryId);
+      return result;
+    },
+  };
+}
+
+function operation(node: RootOperationNode): string {
+  const verb = node.kind.replace(/QueryNode$/, '').toLowerCase();
+  // select/delete name their table in `from`, insert in `into`, update in `table` (a TableNode or an alias of one).
+  const shape = node as { from?: { froms?: readonly unknown[] }; into?: unknown; table?: unknown };
+  const target = (shape.from?.froms?.[0] ?? shape.into ?? shape.table) as { table?: { identifier?: { name?: string } } } | undefined;
+  const table = target?.table?.identifier?.name;
+  return table ? `${verb} ${table}` : verb;
+}
