@@ -187,6 +187,19 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     expect((await server.api('GET', '/v2/me', { key: maya.key })).status).toBe(401);
   });
 
+  it('stacks the inventory into labelled cards at 390 px', async () => {
+    await admin.setViewportSize({ width: 390, height: 844 });
+    try {
+      await admin.goto('/settings/api-keys?tab=all', { waitUntil: 'networkidle' });
+      const card = admin.getByRole('row').filter({ hasText: 'maya-pipeline' }).first();
+      await card.waitFor();
+      expect((await card.boundingBox())?.width ?? 1000).toBeLessThanOrEqual(390);
+      await noViolations(admin);
+    } finally {
+      await admin.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('offers a member no inventory: only their own keys', async () => {
     await member.goto('/settings/api-keys?tab=all', { waitUntil: 'networkidle' });
     await member.getByRole('tab', { name: 'User Keys', selected: true }).waitFor();

@@ -221,7 +221,7 @@ function Shell({ location }: { location: Location }) {
           <span aria-hidden="true" className="menu-icon" />
           Menu
         </button>
-        <Link to={HOME} className="brand">
+        <Link to={HOME} className="brand" aria-label="AX Admin: home">
           <span className="brand-mark" aria-hidden="true">
             AX
           </span>
