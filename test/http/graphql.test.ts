@@ -370,6 +370,13 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect(complex.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
     expect(complex.body.errors[0].message).toMatch(/complexity \d+ exceeds the limit of 10000/);
 
+    // A `first` given as a variable counts as given: the same document runs with 5 and is refused with 100.
+    const byVariable = 'query($n: Int) { viewer { spaces(first: $n) { edges { node { spaceUsers(first: $n) { edges { node { permissions role } } } } } } } }';
+    expect((await gql(byVariable, { n: 5 })).status).toBe(200);
+    const refused = await gql(byVariable, { n: 100 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+
     const introspection = await gql(`query IntrospectionQuery { __schema { queryType { name } types { kind name fields(includeDeprecated: true) {
       name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }
       type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } } } } } }`);

@@ -8,5 +8,5 @@ import { createRequire } from 'node:module';
 const graphql = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 export const {
-  GraphQLError, Kind, NoSchemaIntrospectionCustomRule, buildSchema, getNamedType, getOperationAST, isInterfaceType, isObjectType, parse, printSchema,
+  GraphQLError, Kind, NoSchemaIntrospectionCustomRule, buildSchema, getNamedType, getOperationAST, isInterfaceType, isObjectType, parse, printSchema, validate,
 } = graphql;

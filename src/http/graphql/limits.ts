@@ -1,7 +1,7 @@
 import type {
-  GraphQLError as GraphQLErrorType, FieldNode, FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValueNode, ValidationRule,
+  DocumentNode, GraphQLError as GraphQLErrorType, FieldNode, FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValueNode, ValidationRule,
 } from 'graphql';
-import { getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind } from './graphql-js.js';
+import { getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind, validate } from './graphql-js.js';
 import { DEFAULT_FIRST } from './connections.js';
 
 /** The bounds a document must keep, checked before anything runs (docs/graphql.md, "Limits"). */
@@ -89,10 +89,9 @@ const depthRule: ValidationRule = (context) => ({
   },
 });
 
-/** The `first` a connection field is asked for: its literal, or its variable's value, else the default. */
+/** The `first` a connection field is asked for: its literal or its variable's value, else the default. */
 function firstOf(field: FieldNode, variables: Record<string, unknown> | undefined): number {
-  const argument = field.arguments?.find((a) => a.name.value === 'first');
-  const value: ValueNode | undefined = argument?.value;
+  const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === 'first')?.value;
   let first: unknown = DEFAULT_FIRST;
   if (value?.kind === Kind.INT) first = Number(value.value);
   else if (value?.kind === Kind.VARIABLE) first = variables?.[value.name.value] ?? DEFAULT_FIRST;
@@ -136,8 +135,19 @@ const fanOutRule: ValidationRule = (context) => ({
   },
 });
 
-/** The rules added to graphql-js's own, for one request (the complexity reads its variables). */
-export function limitRules(variables: Record<string, unknown> | undefined): ValidationRule[] {
-  return [depthRule, complexityRule(variables), fanOutRule];
+/** The rules added to graphql-js's own validation; mercurius caches their verdict per document. */
+export const limitRules: readonly ValidationRule[] = [depthRule, fanOutRule];
+
+/** A document refused by a check that runs with its variables (the complexity), before execution. */
+export class DocumentRefused extends Error {
+  constructor(readonly errors: readonly GraphQLErrorType[]) {
+    super('document refused');
+  }
+}
+
+/** The complexity of a (cached, valid) document with this request's variables: a `first` given as a variable counts as given. */
+export function refuseTooComplex(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): void {
+  const errors = validate(schema, document, [complexityRule(variables)]);
+  if (errors.length > 0) throw new DocumentRefused(errors);
 }
 

@@ -10,7 +10,7 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import { authenticateGraphql } from './authenticate.js';
 import type { GraphqlContext } from './context.js';
 import { clientError, documentErrors, formatExecutionErrors, transportError } from './errors.js';
-import { limitRules } from './limits.js';
+import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
 import { loaders } from './loaders.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './queries.js';
@@ -93,11 +93,16 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       loaders: loaders as never,
       routes: false,
       graphiql: false,
-      // The limits read the request's variables: no document cache (a parse is cheap next to a request's reads).
-      cache: false,
-      validationRules: ({ variables }) => [...limitRules(variables as Record<string, unknown> | undefined), ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
+      // Static rules: mercurius keeps each document's parse and verdict (its LRU cache), refusals included.
+      validationRules: [...limitRules, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
       errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
       allowBatchedQueries: false,
+    });
+
+    // The complexity depends on the variables (`first: $n`), so it runs for each request, on the cached document.
+    scope.graphql.addHook('preExecution', (schema, document, _context, variables) => {
+      refuseTooComplex(schema, document, variables as Record<string, unknown> | undefined);
+      return Promise.resolve();
     });
 
     scope.setErrorHandler((error: FastifyError, request, reply) => {
@@ -122,6 +127,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       try {
         return await reply.graphql(parsed.query, context as never, parsed.variables, parsed.operationName);
       } catch (error) {
+        if (error instanceof DocumentRefused) return reply.code(400).send(documentErrors(error.errors));
         if (!isDocumentError(error)) throw error;
         const errors = error.errors ?? [new GraphQLError(error.message)];
         return reply.code(400).send(documentErrors(errors));
