@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
+import { cliLogin } from '../helpers/cli-login.js';
 import { asConsole, setPassword, signIn } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import {
@@ -70,6 +71,14 @@ describe('authentication', () => {
     const created = await data(`mutation { createServiceApiKey(input: { name: "gql-bot", spaceId: "${space}" }) { key botUser { id name } } }`);
     const bot = await data('{ viewer { user { id name } } }', undefined, created.createServiceApiKey.key);
     expect(bot.viewer.user).toEqual(created.createServiceApiKey.botUser);
+  });
+
+  it('takes an OAuth access token of ax auth login as Bearer, as the user', async () => {
+    const member = await user();
+    await setPassword(server, member.dbId, 'a long and quiet password 2');
+    const login = await cliLogin(server.url, { email: member.email, password: 'a long and quiet password 2' });
+    const res = await gql('{ viewer { user { email } } }', undefined, { key: null, headers: { authorization: `Bearer ${login.access}` } });
+    expect(res.body).toEqual({ data: { viewer: { user: { email: member.email } } } });
   });
 
   it('answers 401 with a GraphQL body without a credential, with a bad or revoked key, and with two credentials', async () => {
