@@ -52,3 +52,6 @@ export const CreateUserBody = Type.Object({
 }, { additionalProperties: false });
 
 export const UpdateUserBody = Type.Object({ name: Type.Optional(Name), is_developer: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+/** `PUT /v2/users/{user_id}/role`: the account role, spelled as POST /v2/users spells `role.name`. */
+export const SetAccountRoleBody = Type.Object({ role: PredefinedAccountRole }, { additionalProperties: false });

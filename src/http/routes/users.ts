@@ -5,13 +5,14 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import {
   createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
 } from '../../services/users.js';
+import { setAccountRole } from '../../services/account-role.js';
 import { deactivateUser, reactivateUser, scimProvidersOf } from '../../services/deprovisioning.js';
 import { actorOf, principalOf } from '../actor.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, Problem } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
-import { CreatedUser, CreateUserBody, ListUsersQuery, UpdateUserBody, User, UserParams } from '../../wire/users.js';
+import { CreatedUser, CreateUserBody, ListUsersQuery, SetAccountRoleBody, UpdateUserBody, User, UserParams } from '../../wire/users.js';
 import { presentUser } from '../presenters/users.js';
 
 const tags = ['users'];
@@ -69,6 +70,13 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   }, async (request) => {
     const body = requireSomeField(request.body);
     return presentUser(await updateUser(ctx, actorOf(request), request.params.user_id, body));
+  });
+
+  // Ours, not Arize's (its PATCH takes no role): an account admin sets another person's account role.
+  app.put('/v2/users/:user_id/role', {
+    schema: { tags, params: UserParams, body: SetAccountRoleBody, response: { 200: User, ...errorResponses } },
+  }, async (request) => {
+    return presentUser(await setAccountRole(ctx, actorOf(request), request.params.user_id, request.body.role));
   });
 
   app.delete('/v2/users/:user_id', {
