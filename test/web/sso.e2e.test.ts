@@ -264,7 +264,7 @@ describe('single sign-on in the console', { timeout: 60_000 }, () => {
     // Back in the console, signed in as Alice, on the page she started from, seeing what the mapping gave her.
     await heading(page, 'Organizations');
     expect(new URL(page.url()).pathname).toBe('/organizations');
-    await page.locator('.topbar-user-name[title="alice@example.test"]').waitFor();
+    await page.locator('.topbar-user-name[title^="alice@example.test:"]').waitFor();
     await page.getByRole('link', { name: 'ML', exact: true }).click();
     await heading(page, 'ML');
     await page.getByText('models').first().waitFor();
