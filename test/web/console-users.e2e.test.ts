@@ -64,7 +64,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('Full name').fill('Maya Moreno');
     await dialog.getByRole('checkbox', { name: /Developer/ }).uncheck();
-    await dialog.getByText(/the API offers no way to change it/).waitFor();
+    await dialog.getByLabel('Account role').waitFor();
     await noViolations(admin);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -72,6 +72,26 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await row.getByText('Maya Moreno').waitFor();
     const user = await server.api('GET', `/v2/users/${encodeURIComponent(maya.id)}`);
     expect(user.body).toMatchObject({ name: 'Maya Moreno', is_developer: false });
+  });
+
+  it('lets an admin change a member\'s account role to Admin; the list shows it and the member\'s key gets admin rights', async () => {
+    const riley = await createUserWithKey(server, { email: 'riley@example.com', name: 'Riley Role' });
+    expect((await server.api('GET', '/v2/api-keys?all_users=true', { key: riley.key })).status).toBe(403);
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    const row = admin.getByRole('row').filter({ hasText: riley.email });
+    await row.getByText('Member', { exact: true }).waitFor();
+    await admin.getByRole('button', { name: `Edit ${riley.email}` }).click();
+    const dialog = admin.getByRole('dialog');
+    const select = dialog.getByLabel('Account role');
+    expect(await select.inputValue()).toBe('MEMBER');
+    await select.selectOption('ADMIN');
+    await noViolations(admin);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Admin', { exact: true }).waitFor();
+    await noViolations(admin);
+    expect((await server.api('GET', `/v2/users/${encodeURIComponent(riley.id)}`)).body.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
+    expect((await server.api('GET', '/v2/api-keys?all_users=true', { key: riley.key })).status).toBe(200);
   });
 
   it('opens a user page with memberships, keys and recent activity', async () => {

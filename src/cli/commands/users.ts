@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { HttpError } from '../../client/errors.js';
 import type { AccountRoleName, InviteMode, RemovalCascade, ServiceKeyAction, User, UserList, UserStatus } from '../../client/types.js';
 import { plural } from '../cascade/plural.js';
@@ -8,7 +8,7 @@ import { UsageError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand, withOutput } from '../options/common.js';
-import { ACCOUNT_ROLES, enumOption, INVITE_MODES, USER_STATUSES } from '../options/enums.js';
+import { ACCOUNT_ROLES, displayEnum, enumOption, INVITE_MODES, parseEnum, USER_STATUSES } from '../options/enums.js';
 import { collectList } from '../options/values.js';
 import type { Column } from '../output/printer.js';
 import { askText } from '../prompts/ask.js';
@@ -81,6 +81,21 @@ export function build(): Command {
       }
       const id = await resolveUserId(ctx.client, user);
       ctx.printer.object(await ctx.client.users.update(id, { name: opts.fullName, is_developer: isDeveloper }));
+    }));
+
+  serverCommand(users, 'set-role', "Change a user's account role (admin, member or annotator)")
+    .argument('<user>', 'user id or email')
+    .addArgument(new Argument('<role>', `the new account role: ${ACCOUNT_ROLES.map(displayEnum).join(', ')}`).choices(ACCOUNT_ROLES.map(displayEnum))
+      .argParser((value: string) => {
+        try {
+          return parseEnum(value, ACCOUNT_ROLES, 'role');
+        } catch (error) {
+          throw new InvalidArgumentError((error as Error).message.replace(/^invalid \S+ "[^"]*"; /, ''));
+        }
+      }))
+    .action(action(async (ctx, user: string, role: AccountRoleName) => {
+      const id = await resolveUserId(ctx.client, user);
+      ctx.printer.object(await ctx.client.users.setRole(id, role));
     }));
 
   withDryRun(withOutput(destructiveCommand(users, 'delete', 'Delete users: their memberships and role bindings go, their API keys are revoked')))

@@ -1,6 +1,6 @@
 import { paginate } from '../pagination.js';
 import { segment, type HttpTransport } from '../http-transport.js';
-import type { CreatedUser, CreateUserRequest, RemovalCascade, RemovalParams, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
+import type { AccountRoleName, CreatedUser, CreateUserRequest, RemovalCascade, RemovalParams, UpdateUserRequest, User, UserList, UserListParams } from '../types.js';
 
 /** The answer of {@link UsersResource.create}: a new user (201), or the existing one for a repeated invite (200). */
 export type CreateUserResult = { created: true; user: CreatedUser } | { created: false; user: User };
@@ -38,6 +38,14 @@ export class UsersResource {
 
   async update(userId: string, body: UpdateUserRequest): Promise<User> {
     return (await this.http.request<User>({ method: 'PATCH', path: `/v2/users/${segment(userId)}`, body })).body;
+  }
+
+  /**
+   * Sets a person's account role (account admins; `PUT /v2/users/{user_id}/role`, ours, not Arize's). The last ACTIVE
+   * account ADMIN cannot be demoted (409 `LAST_ACTIVE_ADMIN`); bots are refused (422).
+   */
+  async setRole(userId: string, role: AccountRoleName): Promise<User> {
+    return (await this.http.request<User>({ method: 'PUT', path: `/v2/users/${segment(userId)}/role`, body: { role } })).body;
   }
 
   /**

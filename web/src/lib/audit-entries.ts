@@ -174,6 +174,7 @@ const ROUTES: Readonly<Record<string, Describe>> = {
   'POST /auth/password-resets/:token': () => ['reset their password'],
   'POST /v2/users': (p) => ['invited ', { text: str(p.body.name) ?? str(p.body.email) ?? 'a user' }, ...(str(p.body.email) ? [` (${String(p.body.email)})`] : [])],
   'PATCH /v2/users/:user_id': (p, n) => (p.vars.user_id === p.actorId ? ['updated their own account'] : ['updated ', person(n, str(p.vars.user_id))]),
+  'PUT /v2/users/:user_id/role': (p, n) => ['changed the account role of ', person(n, str(p.vars.user_id)), ...(str(p.body.role) ? [` to ${roleNameLabel(String(p.body.role))}`] : [])],
   'DELETE /v2/users/:user_id': (p, n) => ['deleted ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/deactivate': (p, n) => ['deactivated ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/reactivate': (p, n) => ['reactivated ', person(n, str(p.vars.user_id))],

@@ -1,21 +1,24 @@
 import { useState, type FormEvent } from 'react';
-import type { User } from '../../../../src/client/types.js';
+import type { AccountRoleName, User } from '../../../../src/client/types.js';
+import { ACCOUNT_ROLE_KEYS } from '../../../../src/domain/account-roles.js';
 import { ErrorAlert } from '../../components/Alert.js';
 import { Dialog } from '../../components/Dialog.js';
 import { Field } from '../../components/Field.js';
 import { FormActions } from '../../components/FormActions.js';
 import { useToast } from '../../components/Toast.js';
 import { api } from '../../lib/api.js';
-import { roleLabel } from '../../lib/format.js';
+import { predefinedLabel, roleLabel } from '../../lib/format.js';
 
 /**
- * Edits a user's name and (account admins) developer flag with PATCH /v2/users/{id}. The account role is shown, not
- * edited: Arize's API has no account role change on that endpoint, so neither does this server.
+ * Edits a user's name with PATCH /v2/users/{id} and, for account admins (`canSetDeveloper`), the developer flag too and
+ * the account role with PUT /v2/users/{id}/role (Arize's PATCH takes no role). Others see the account role, read-only.
  */
 export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { user: User; canSetDeveloper: boolean; onClose: () => void; onSaved: (user: User) => void }) {
   const toast = useToast();
   const [name, setName] = useState(user.name);
   const [developer, setDeveloper] = useState(user.is_developer);
+  const currentRole = user.role.type === 'PREDEFINED' ? (user.role.name as AccountRoleName) : undefined;
+  const [role, setRole] = useState(currentRole);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
 
@@ -25,14 +28,17 @@ export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { us
       ...(name.trim() !== user.name ? { name: name.trim() } : {}),
       ...(canSetDeveloper && developer !== user.is_developer ? { is_developer: developer } : {}),
     };
-    if (Object.keys(body).length === 0) {
+    const newRole = canSetDeveloper && role !== currentRole ? role : undefined;
+    if (Object.keys(body).length === 0 && newRole === undefined) {
       onClose();
       return;
     }
     setBusy(true);
     setError(undefined);
     try {
-      const saved = await api.users.update(user.id, body);
+      let saved = user;
+      if (Object.keys(body).length > 0) saved = await api.users.update(user.id, body);
+      if (newRole !== undefined) saved = await api.users.setRole(user.id, newRole);
       toast(`Saved ${saved.email}.`);
       onSaved(saved);
       onClose();
@@ -54,10 +60,23 @@ export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { us
             <span>Developer (may create API keys)</span>
           </label>
         )}
-        <p className="muted small">
-          Account role: <strong>{roleLabel(user.role)}</strong>. The account role is set when the user is invited (or by single sign-on and
-          SCIM); the API offers no way to change it afterwards.
-        </p>
+        {canSetDeveloper && role !== undefined ? (
+          <Field label="Account role" hint="Admins manage the whole account. Members and annotators get access through organizations and spaces. The account must keep one active admin.">
+            {(p) => (
+              <select {...p} value={role} onChange={(e) => setRole(e.target.value as AccountRoleName)}>
+                {ACCOUNT_ROLE_KEYS.map((r) => (
+                  <option key={r} value={r}>
+                    {predefinedLabel(r)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : (
+          <p className="muted small">
+            Account role: <strong>{roleLabel(user.role)}</strong>. Only an account admin can change it.
+          </p>
+        )}
         <ErrorAlert error={error} />
         <FormActions busy={busy} onCancel={onClose} busyLabel="Saving…">
           Save
