@@ -83,6 +83,8 @@ export interface Config {
   logFormat: 'json' | 'pretty' | 'auto';
   /** AX_LOG_HEALTH_CHECKS=false: requests to /healthz and /readyz are not logged. */
   logHealthChecks: boolean;
+  /** AX_LOG_SAMPLE_RATE (0..1, default 1): the share of successful requests (status < 400) logged; errors always are. */
+  logSampleRate: number;
   /**
    * Where OpenTelemetry traces go (OTLP/HTTP): OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT
    * + `/v1/traces` (the OpenTelemetry variables); tracing is off without either.
@@ -157,6 +159,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     metricsHost: read('AX_METRICS_HOST') ?? '127.0.0.1',
     logFormat: oneOf('AX_LOG_FORMAT', read('AX_LOG_FORMAT') ?? 'auto', ['auto', 'json', 'pretty'] as const),
     logHealthChecks: boolean('AX_LOG_HEALTH_CHECKS', read('AX_LOG_HEALTH_CHECKS') ?? 'true'),
+    logSampleRate: fraction('AX_LOG_SAMPLE_RATE', read('AX_LOG_SAMPLE_RATE') ?? '1'),
     tracesEndpoint: tracesEndpoint(read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), read('OTEL_EXPORTER_OTLP_ENDPOINT')),
     autoMigrate: overrides.autoMigrate ?? boolean('AX_AUTO_MIGRATE', read('AX_AUTO_MIGRATE') ?? 'true'),
   };
@@ -284,6 +287,12 @@ function email(name: string, text: string): string {
 function oneOf<T extends string>(name: string, text: string, values: readonly T[]): T {
   if (!(values as readonly string[]).includes(text)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(text)}`);
   return text as T;
+}
+
+function fraction(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new ConfigError(`${name} must be a number from 0 to 1 (e.g. 0.1 logs one successful request in ten), got ${JSON.stringify(text)}`);
+  return value;
 }
 
 function boolean(name: string, text: string): boolean {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
+import { RequestLogController } from './request-log-controller.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
 import { registerRequestTracing } from './tracing/request-tracing.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
@@ -25,9 +26,6 @@ import { finishOpenApiDocument } from './openapi-document.js';
 /** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
 const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
 
-/** The probes' paths, whose request lines AX_LOG_HEALTH_CHECKS=false leaves out of the log. */
-const HEALTH_CHECK = /^\/(?:healthz|readyz)(?:\?|$)/;
-
 /**
  * Node checks request and header deadlines on a timer (30 s by default), so a 10 s deadline could hold a
  * half-sent request for 40 s; checking at a quarter of the shortest deadline (at most every second) keeps it near.
@@ -47,6 +45,8 @@ export interface HttpSettings {
   readonly trustProxy: boolean;
   /** false: requests to /healthz and /readyz are not logged. */
   readonly logHealthChecks?: boolean;
+  /** The share (0..1) of successful requests logged; errors always are. */
+  readonly logSampleRate?: number;
 }
 
 /** What the HTTP layer is built from: the services' dependencies, and the settings of both. */
@@ -77,7 +77,7 @@ export async function buildApp(
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // Load balancers and orchestrators probe these every few seconds: their request lines can be left out.
-    ...(ctx.config.logHealthChecks === false ? { logController: new LogController({ disableRequestLogging: (request) => HEALTH_CHECK.test(request.url) }) } : {}),
+    logController: new RequestLogController({ logHealthChecks: ctx.config.logHealthChecks !== false, sampleRate: ctx.config.logSampleRate ?? 1 }),
     bodyLimit: ctx.config.bodyLimit,
     // A client sending half a request (issue 8 item 8) is cut off, not kept open for minutes.
     requestTimeout: ctx.config.requestTimeoutMs,
