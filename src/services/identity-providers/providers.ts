@@ -348,14 +348,19 @@ export async function createProvider(
 /** The fields that change what the mappings give (§4.4: a change recomputes the directory's grants). */
 const MAPPING_INPUT_FIELDS = ['allow_default_login', 'default_org_id', 'default_org_role_id', 'default_space_id', 'default_space_role_id'] as const;
 
-/** §2.8 PATCH: any writable field; `metadata_url` and `metadata_xml` replace each other; `email_domains` replaces the set. */
+/**
+ * §2.8 PATCH: any writable field; `metadata_url` and `metadata_xml` replace each other; `email_domains` replaces the set.
+ * `role_mappings` (not on the REST body; GraphQL's `updateSAMLIdP`) replaces the ordered rules in the same transaction.
+ */
 export async function updateProvider(
-  ctx: ServiceDeps, actor: Actor, protocol: IdentityProtocol, idpId: string, input: SamlProviderInput & OidcProviderInput,
+  ctx: ServiceDeps, actor: Actor, protocol: IdentityProtocol, idpId: string,
+  input: SamlProviderInput & OidcProviderInput & { role_mappings?: MappingInput[] | undefined },
 ): Promise<ProviderView> {
   requireAccountAdmin(actor.principal, 'update identity providers');
   const accountId = actor.principal.accountId;
   const current = await findProvider(ctx.store.db, actor.principal, protocol, idpId);
   decodeDefaultIds(input, current);
+  if (input.role_mappings) assertMappingIds(input.role_mappings, 'role_mappings');
   const domains = input.email_domains === undefined ? undefined : domainsOf(ctx, accountId, input.email_domains);
   const protocolColumns = protocol === 'SAML'
     ? { ...await samlMetadataColumns(ctx, input, false), sign_authn: flag(input.sign_authn), allow_idp_initiated: flag(input.allow_idp_initiated) }
@@ -370,9 +375,15 @@ export async function updateProvider(
     const updated = await unique(() => store.identityProviders.update(stored.id, columns, isoNow(ctx.clock)), () => nameTaken(input.name ?? stored.name));
     if (!updated) throw notFound('identity provider');
     if (domains) await unique(() => store.identityProviders.replaceDomains(stored.id, domains), domainTaken);
+    if (input.role_mappings) {
+      for (const old of await store.roleMappings.all(stored.id)) await store.roleMappings.delete(stored.id, old.id);
+      for (const [i, mapping] of input.role_mappings.entries()) {
+        await store.roleMappings.insert(stored.id, i + 1, await checkMapping(store, mapping, `role_mappings[${i}].`), isoNow(ctx.clock));
+      }
+    }
     await assertLoginStillPossible(store, updated);
     changes.idp(stored.id);
-    if (MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)) {
+    if (input.role_mappings || MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)) {
       await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
     }
     return updated;
