@@ -67,6 +67,51 @@ describe('SAML identity providers', () => {
     expect((await server.api('GET', `/v2/saml-identity-providers/${enc(idp.id)}`)).status).toBe(404);
   });
 
+  it('updateSAMLIdP with roleMappings replaces the ordered rules with the other fields in one transaction; a bad rule changes nothing', async () => {
+    const org = await createOrganization(server, 'gql-saml-upd-org');
+    const space = await createSpace(server, org, 'gql-saml-upd-space');
+    const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles as { id: string; name: string }[];
+    const member = roles.find((r) => r.name === 'Member')?.id ?? roles[1]!.id;
+    const created = await gql(`mutation($input: CreateSAMLIdPMutationInput!) { createSAMLIdP(input: $input) { samlIdP { id } } }`, {
+      input: { name: 'gql-upd', emailDomains: ['gql-saml-upd.example.com'], metadataXml, roleMappings: [{ attributesMap: { group: 'old' }, orgRole: { orgId: org, roleId: member } }] },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data.createSAMLIdP.samlIdP.id as string;
+    const restRules = async () => ((await server.api('GET', `/v2/saml-identity-providers/${enc(id)}/role-mappings`)).body.role_mappings as { attributes_map: unknown }[])
+      .map((r) => r.attributes_map);
+    const update = `mutation($input: UpdateSAMLIdPMutationInput!) { updateSAMLIdP(input: $input) { samlIdP { name roleMappings { attributesMap spaceRolesMap } } } }`;
+
+    const replaced = await gql(update, {
+      input: {
+        samlIdPId: id, name: 'gql-upd-renamed',
+        roleMappings: [{ attributesMap: { group: 'first' }, spaceRolesMap: { [space]: member } }, { attributesMap: { group: 'second' }, orgRole: { orgId: org, roleId: member } }],
+      },
+    });
+    expect(replaced.body.errors).toBeUndefined();
+    expect(replaced.body.data.updateSAMLIdP.samlIdP).toEqual({
+      name: 'gql-upd-renamed',
+      roleMappings: [{ attributesMap: { group: 'first' }, spaceRolesMap: { [space]: member } }, { attributesMap: { group: 'second' }, spaceRolesMap: {} }],
+    });
+    expect(await restRules()).toEqual([{ group: 'first' }, { group: 'second' }]);
+    const audits = ((await server.api('GET', '/v2/audit-logs?limit=10')).body.logs as { operation_name: string; variables: string | null }[])
+      .filter((l) => l.operation_name === 'graphql:updateSAMLIdP' && (l.variables ?? '').includes('gql-upd-renamed'));
+    expect(audits).toHaveLength(1);
+
+    // A rule naming a space that does not exist: the code REST's role-mapping route answers, and neither the name nor the rules change.
+    const missingSpace = encodeId('Space', 999_999);
+    const restBad = await server.api('POST', `/v2/saml-identity-providers/${enc(id)}/role-mappings`, {
+      body: { attributes_map: { group: 'x' }, space_roles: [{ space_id: missingSpace, role_id: member }] },
+    });
+    const bad = await gql(update, { input: { samlIdPId: id, name: 'gql-upd-half', roleMappings: [{ attributesMap: { group: 'x' }, spaceRolesMap: { [missingSpace]: member } }] } });
+    expect(bad.body.data.updateSAMLIdP).toBeNull();
+    expect(bad.body.errors[0].extensions).toEqual({ code: restBad.body.code, status: restBad.status });
+    // No rules and no default login: nobody could sign in, refused as REST refuses deleting the last rule.
+    const empty = await gql(update, { input: { samlIdPId: id, name: 'gql-upd-half', roleMappings: [] } });
+    expect(empty.body.errors[0].extensions.code).toBe('UNPROCESSABLE');
+    expect((await server.api('GET', `/v2/saml-identity-providers/${enc(id)}`)).body.name).toBe('gql-upd-renamed');
+    expect(await restRules()).toEqual([{ group: 'first' }, { group: 'second' }]);
+  });
+
   it('answers a member and bad maps as REST would', async () => {
     const member = await createUserWithKey(server, { email: 'gql-saml-member@example.com' });
     const listed = await gql(ARIZE_QUERY, undefined, member.key);

@@ -118,8 +118,10 @@ export const samlResolvers = {
       });
       return { clientMutationId: input.clientMutationId ?? null, samlIdP: gqlSamlIdP(view, context.principal.accountId) };
     },
-    updateSAMLIdP: async (_root: unknown, { input }: Args<ProviderFields & { samlIdPId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const body = Object.fromEntries(Object.entries(providerInput(input)).filter(([, value]) => value !== undefined));
+    updateSAMLIdP: async (_root: unknown, { input }: Args<ProviderFields & { samlIdPId: string; roleMappings?: RoleMappingInput[] | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
+      const body = Object.fromEntries(Object.entries({
+        ...providerInput(input), role_mappings: input.roleMappings?.map((rule, i) => mappingInput(rule, `roleMappings[${i}]`)),
+      }).filter(([, value]) => value !== undefined));
       if (Object.keys(body).length === 0) throw badRequest('input: at least one field to update is required');
       const view = await updateProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId, body);
       return { clientMutationId: input.clientMutationId ?? null, samlIdP: gqlSamlIdP(view, context.principal.accountId) };

@@ -234,7 +234,7 @@ type Mutation {
   createServiceApiKey(input: CreateServiceApiKeyMutationInput!): CreateServiceApiKeyMutationPayload
   revokeApiKey(input: RevokeApiKeyMutationInput!): RevokeApiKeyMutationPayload
   createSAMLIdP(input: CreateSAMLIdPMutationInput!): CreateSAMLIdPMutationPayload
-  """Changes the fields given; role mappings are changed through /v2/saml-identity-providers/{id}/role-mappings."""
+  """Changes the fields given; roleMappings, when given, replaces the ordered rules. One transaction."""
   updateSAMLIdP(input: UpdateSAMLIdPMutationInput!): UpdateSAMLIdPMutationPayload
   deleteSAMLIdP(input: DeleteSAMLIdPMutationInput!): DeleteSAMLIdPMutationPayload
 }
@@ -322,6 +322,8 @@ input UpdateSAMLIdPMutationInput {
   signAuthn: Boolean
   allowOnlySsoLogins: Boolean
   allowDefaultLogin: Boolean
+  """Replaces the provider's ordered rules (an empty list removes them all), in the same transaction as the other fields."""
+  roleMappings: [SamlRoleMappingInput!]
 }
 type UpdateSAMLIdPMutationPayload { clientMutationId: String samlIdP: SamlIdP! }
 input DeleteSAMLIdPMutationInput { clientMutationId: String samlIdPId: ID! }
