@@ -1,4 +1,4 @@
-import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 
 const tracer = trace.getTracer('ax-http');
@@ -7,15 +7,18 @@ const spans = new WeakMap<object, Span>();
 /**
  * A SERVER span per request (`GET /v2/spaces/:space_id`, with the route template, status and request id), and a
  * span per route handler — the service call the route makes — run inside the request's span, so the store's query
- * spans nest under it. Registered only when tracing is configured.
+ * spans nest under it. A request that carries a W3C `traceparent` header (and `tracestate`) continues the caller's
+ * trace: its span is a child of the caller's span, through the propagator the tracer provider registered (the SDK's
+ * default, W3C trace context and baggage). Registered only when tracing is configured.
  */
 export function registerRequestTracing(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    const caller = propagation.extract(context.active(), request.headers);
     spans.set(request, tracer.startSpan(`${request.method} ${route}`, {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': request.method, 'http.route': route, 'ax.request_id': request.id },
-    }));
+    }, caller));
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
