@@ -67,7 +67,7 @@ describe('SAML identity providers', () => {
     expect((await server.api('GET', `/v2/saml-identity-providers/${enc(idp.id)}`)).status).toBe(404);
   });
 
-  it('updateSAMLIdP with roleMappings replaces the ordered rules with the other fields in one transaction; a bad rule changes nothing', async () => {
+  it('updateSAMLIdP with roleMappings replaces the ordered rules with the other fields in one transaction; a bad rule changes nothing; node(id:) answers the provider to admins only', async () => {
     const org = await createOrganization(server, 'gql-saml-upd-org');
     const space = await createSpace(server, org, 'gql-saml-upd-space');
     const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles as { id: string; name: string }[];
@@ -110,6 +110,15 @@ describe('SAML identity providers', () => {
     expect(empty.body.errors[0].extensions.code).toBe('UNPROCESSABLE');
     expect((await server.api('GET', `/v2/saml-identity-providers/${enc(id)}`)).body.name).toBe('gql-upd-renamed');
     expect(await restRules()).toEqual([{ group: 'first' }, { group: 'second' }]);
+
+    // node(id:) on the REST id: the provider for an account admin; null for a member (REST: 403) and for an unknown id.
+    const nodeQuery = 'query($id: ID!) { node(id: $id) { __typename id ... on SamlIdP { name roleMappings { attributesMap } } } }';
+    const asAdmin = await gql(nodeQuery, { id });
+    expect(asAdmin.body).toEqual({ data: { node: { __typename: 'SamlIdP', id, name: 'gql-upd-renamed', roleMappings: [{ attributesMap: { group: 'first' } }, { attributesMap: { group: 'second' } }] } } });
+    const memberUser = await createUserWithKey(server, { email: 'gql-saml-node-member@example.com' });
+    expect((await server.api('GET', `/v2/saml-identity-providers/${enc(id)}`, { key: memberUser.key })).status).toBe(403);
+    expect((await gql(nodeQuery, { id }, memberUser.key)).body).toEqual({ data: { node: null } });
+    expect((await gql(nodeQuery, { id: encodeId('SamlIdentityProvider', 999_999) })).body).toEqual({ data: { node: null } });
   });
 
   it('answers a member and bad maps as REST would', async () => {

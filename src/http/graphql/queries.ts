@@ -1,5 +1,5 @@
 import { ApiError } from '../../domain/errors.js';
-import { encodeId, parseId } from '../../domain/ids.js';
+import { encodeId, parseId, PROVIDER_ID_TYPE } from '../../domain/ids.js';
 import { getAccount } from '../../services/accounts.js';
 import { listApiKeys, type ListApiKeysQuery } from '../../services/api-keys.js';
 import { listAuditLogs } from '../../services/audit-logs.js';
@@ -16,6 +16,7 @@ import {
   type GqlOrganization, type GqlSpace, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
 } from './presenters.js';
 import { customRole } from './roles.js';
+import { samlIdPNode } from './saml.js';
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -41,7 +42,9 @@ async function node(context: GraphqlContext, id: string): Promise<unknown> {
       case 'Space': return seenSpace(context, gqlSpace(await getSpace(deps, principal, id)));
       case 'Project': return gqlProject(await getProject(deps, principal, id));
       case 'Role': return gqlRole(await getRole(deps, principal, id));
-      // Memberships, keys and audit entries have no read by id in REST either: they are reached through their lists.
+      case PROVIDER_ID_TYPE.SAML: return await samlIdPNode(context, id);
+      // Memberships, keys, audit entries and SAML rules (read by id only under their provider's id) have no read by
+      // id of their own in REST either: they are reached through their lists.
       default: return null;
     }
   } catch (error) {
