@@ -1,8 +1,6 @@
 import { type Span, SpanKind, trace } from '@opentelemetry/api';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
-const tracer = trace.getTracer('ax-store');
-
 /**
  * A CLIENT span per query built through Kysely (`select`, `insert`, … with the table when there is one), started in
  * the caller's context, so it nests under the request that ran it. Kysely hands the plugin the query before it runs
@@ -10,6 +8,8 @@ const tracer = trace.getTracer('ax-store');
  * unended (the request's span records the failure).
  */
 export function queryTracing(system: 'sqlite' | 'postgresql'): KyselyPlugin {
+  // From the provider registered when the store opens, not once per process (a replaced provider's tracer is dead).
+  const tracer = trace.getTracer('ax-store');
   const open = new WeakMap<object, Span>();
   return {
     transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
