@@ -1,7 +1,6 @@
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 
-const tracer = trace.getTracer('ax-http');
 const spans = new WeakMap<object, Span>();
 
 /**
@@ -12,6 +11,9 @@ const spans = new WeakMap<object, Span>();
  * default, W3C trace context and baggage). Registered only when tracing is configured.
  */
 export function registerRequestTracing(app: FastifyInstance): void {
+  // Taken here, from the provider registered for this server, not once per process: a tracer taken before a provider
+  // is replaced (a second server of the process, a test) keeps sending to the one shut down.
+  const tracer = trace.getTracer('ax-http');
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const caller = propagation.extract(context.active(), request.headers);
