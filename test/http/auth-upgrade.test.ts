@@ -86,7 +86,7 @@ describe('upgrading a deployment from before migration 004 (issue 8)', () => {
   it('keeps its API keys verifying, with the pepper moved out of the database', async () => {
     expect((await get('/v2/me', { authorization: `Bearer ${key.raw}` })).status).toBe(200);
     const names = (await server.context.store.db.selectFrom('server_settings').select('name').execute()).map((r) => r.name).sort();
-    expect(names).toEqual(['cursor_key', 'key_pepper_check', 'token_key_check']);
+    expect(names).toEqual(['audit_signing_key_check', 'cursor_key', 'key_pepper_check', 'token_key_check']);
   });
 
   it('moves failed authentications out of the audit log into the counted failures', async () => {

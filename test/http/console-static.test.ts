@@ -74,7 +74,7 @@ describe('GET / and console paths', () => {
   it('answers index.html for every console route, encoded ids included (SPA fallback)', async () => {
     for (const path of [
       '/login', '/organizations', '/spaces/U3BhY2U6MQ%3D%3D', '/projects/UHJvamVjdDox%2Fx', '/a%2Fb', '/settings/api-keys?tab=service',
-      '/assets', '/assets/', '/v2x', '/authority', '/healthzz', '/index.html/x',
+      '/assets', '/v2x', '/authority', '/healthzz', '/index.html/x',
     ]) {
       expectIndexHtml(await get(`${server.url}${path}`), path);
     }
