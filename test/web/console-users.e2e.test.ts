@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations } from '../helpers/console-a11y.js';
+import { axeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
