@@ -1,5 +1,6 @@
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /**
  * axe-core's violations on the page as it is now (its default rules: WCAG 2.x A and AA and best practices), one
@@ -14,4 +15,10 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
     const result = await inPage.run(only ?? document, { resultTypes: ['violations'] });
     return result.violations.map((v) => `${v.id} (${v.impact ?? 'unknown'}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   }, selector);
+}
+
+/** Once the page's requests have settled, asserts that axe-core finds no violation (in `selector` only, if given). */
+export async function expectNoAxeViolations(page: Page, selector?: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  expect(await axeViolations(page, selector)).toEqual([]);
 }

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../helpers/axe.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
@@ -24,11 +24,6 @@ let memberContext: BrowserContext;
 let member: Page;
 const pageErrors: string[] = [];
 const ids = { org: '', space: '', project: '' };
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 function reasons(scope: Locator): Locator {
   return scope.locator('ul.reasons li');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../helpers/axe.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
@@ -24,11 +24,6 @@ let admin: Page;
 let memberContext: BrowserContext;
 let member: Page;
 const pageErrors: string[] = [];
-
-async function expectNoAxeViolations(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  expect(await axeViolations(page)).toEqual([]);
-}
 
 beforeAll(async () => {
   server = await startTestServer();

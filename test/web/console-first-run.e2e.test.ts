@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations } from '../helpers/axe.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
@@ -18,11 +18,6 @@ let server: TestServer;
 let browser: Browser;
 let admin: Page;
 const pageErrors: string[] = [];
-
-async function expectNoAxeViolations(page: Page, selector?: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  expect(await axeViolations(page, selector)).toEqual([]);
-}
 
 beforeAll(async () => {
   server = await startTestServer();

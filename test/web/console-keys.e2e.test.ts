@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations } from '../helpers/axe.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 14, the keys half of the console's defects, in real Chromium: focus after Invite, key tabs that never show the
@@ -22,16 +22,6 @@ const MAYA_PASSWORD = 'maya-console-password-1';
 const pageErrors: string[] = [];
 let orgId = '';
 let spaceId = '';
-
-async function noViolations(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  expect(await axeViolations(page)).toEqual([]);
-}
-
-/** Under `npm run screenshots` (AX_SCREENSHOTS=1) only, a full-page screenshot for the README in docs/screenshots. */
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -66,7 +56,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
     await dialog.getByRole('heading', { name: 'User invited' }).waitFor();
     expect(await admin.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await admin.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
@@ -102,7 +92,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     release();
     await admin.getByText('You have no active service keys.').waitFor();
     await admin.unrouteAll();
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
   });
 
   it('says that revoking the old key of a refreshed service key leaves the new key and its bot working', async () => {
@@ -120,8 +110,8 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     await dialog.getByText(/keeps working/).waitFor();
     expect(await dialog.textContent()).not.toContain('bot user is removed');
     expect(await dialog.textContent()).toContain(refreshed.body.redacted_key);
-    await noViolations(admin);
-    await shot(admin, 'api-key-revoke-replaced');
+    await expectNoAxeViolations(admin);
+    await screenshot(admin, 'api-key-revoke-replaced');
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await dialog.waitFor({ state: 'detached' });
 
@@ -137,7 +127,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     expect(await member.getByRole('table').count()).toBe(0);
     expect(await member.getByRole('button', { name: 'Invite user' }).count()).toBe(0);
     expect(await member.getByRole('alert').count()).toBe(0);
-    await noViolations(member);
+    await expectNoAxeViolations(member);
   });
 });
 
@@ -167,8 +157,8 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     await newRow.getByText('Active', { exact: true }).waitFor();
     const mayaUserKey = table.getByRole('row').filter({ hasText: 'fixture key' }).filter({ hasText: 'Maya Member' });
     expect(await mayaUserKey.textContent()).toContain('Everything its user may do');
-    await noViolations(admin);
-    await shot(admin, 'api-keys-inventory');
+    await expectNoAxeViolations(admin);
+    await screenshot(admin, 'api-keys-inventory');
 
     // Filters: only service keys; only Maya's.
     await admin.getByLabel('Type', { exact: true }).selectOption('service');
@@ -194,7 +184,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
       const card = admin.getByRole('row').filter({ hasText: 'maya-pipeline' }).first();
       await card.waitFor();
       expect((await card.boundingBox())?.width ?? 1000).toBeLessThanOrEqual(390);
-      await noViolations(admin);
+      await expectNoAxeViolations(admin);
     } finally {
       await admin.setViewportSize({ width: 1280, height: 900 });
     }
@@ -204,7 +194,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     await member.goto('/settings/api-keys?tab=all', { waitUntil: 'networkidle' });
     await member.getByRole('tab', { name: 'User Keys', selected: true }).waitFor();
     expect(await member.getByRole('tab', { name: 'All keys in the account' }).count()).toBe(0);
-    await noViolations(member);
+    await expectNoAxeViolations(member);
   });
 });
 
@@ -217,7 +207,7 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     expect(await form.getByText(/never expires works until someone revokes it/).count()).toBe(0);
     await form.getByLabel('Expiration').selectOption('never');
     await form.getByText(/never expires works until someone revokes it/).waitFor();
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await form.getByLabel('Expiration').selectOption('90');
     await form.getByLabel('Key name').fill('notebook');
     await form.getByRole('button', { name: 'Create Key' }).click();
@@ -237,9 +227,9 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     expect(await snippet.textContent()).toBe(
       `export ARIZE_API_KEY=${raw}\nexport ARIZE_API_HOST=127.0.0.1\nexport ARIZE_API_SCHEME=http\nexport ARIZE_API_PORT=${port}`,
     );
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await form.getByRole('tab', { name: 'curl' }).click();
-    await shot(admin, 'api-key-created');
+    await screenshot(admin, 'api-key-created');
     await form.getByRole('button', { name: 'Done' }).click();
     await form.waitFor({ state: 'detached' });
     expect((await server.api('GET', '/v2/me', { key: raw })).status).toBe(200);
@@ -252,7 +242,7 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     const grace = form.getByLabel('Old key keeps working for');
     expect(await grace.locator('option').allTextContents()).toEqual(['None: the old key stops at once', '1 hour', '1 day']);
     expect(await grace.inputValue()).toBe('3600');
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await grace.selectOption('86400');
     await form.getByRole('button', { name: 'Refresh key' }).click();
     await form.getByRole('heading', { name: 'API key refreshed' }).waitFor();

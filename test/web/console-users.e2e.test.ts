@@ -1,12 +1,12 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { axeViolations } from '../helpers/axe.js';
+import { expectNoAxeViolations } from '../helpers/axe.js';
 import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
  * Issue 14, users in the console: an admin edits a user's name and developer flag and opens a user page with their
@@ -21,16 +21,6 @@ const MAYA_PASSWORD = 'maya-console-password-1';
 const pageErrors: string[] = [];
 let orgId = '';
 let spaceId = '';
-
-async function noViolations(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  expect(await axeViolations(page)).toEqual([]);
-}
-
-/** Under `npm run screenshots` (AX_SCREENSHOTS=1) only, a full-page screenshot for the README in docs/screenshots. */
-async function shot(page: Page, name: string): Promise<void> {
-  if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -65,7 +55,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await dialog.getByLabel('Full name').fill('Maya Moreno');
     await dialog.getByRole('checkbox', { name: /Developer/ }).uncheck();
     await dialog.getByLabel('Account role').waitFor();
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     const row = admin.getByRole('row').filter({ hasText: maya.email });
@@ -85,11 +75,11 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     const select = dialog.getByLabel('Account role');
     expect(await select.inputValue()).toBe('MEMBER');
     await select.selectOption('ADMIN');
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await row.getByText('Admin', { exact: true }).waitFor();
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     expect((await server.api('GET', `/v2/users/${encodeURIComponent(riley.id)}`)).body.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
     expect((await server.api('GET', '/v2/api-keys?all_users=true', { key: riley.key })).status).toBe(200);
   });
@@ -103,8 +93,8 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     await memberships.getByRole('row').filter({ hasText: 'traces' }).filter({ hasText: 'Space' }).getByText('Member', { exact: true }).waitFor();
     await admin.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ hasText: 'maya-notebook' }).waitFor();
     await admin.getByRole('table', { name: 'Recent activity' }).getByRole('row').nth(1).waitFor();
-    await noViolations(admin);
-    await shot(admin, 'user-page');
+    await expectNoAxeViolations(admin);
+    await screenshot(admin, 'user-page');
   });
 
   it('gives a member their own profile, where they change their password; other user pages are not for them', async () => {
@@ -115,8 +105,8 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     expect(new URL(member.url()).pathname).toBe('/profile');
     await member.getByRole('table', { name: 'Memberships' }).getByRole('row').filter({ hasText: 'traces' }).waitFor();
     expect(await member.getByRole('table', { name: 'Recent activity' }).count()).toBe(0);
-    await noViolations(member);
-    await shot(member, 'profile');
+    await expectNoAxeViolations(member);
+    await screenshot(member, 'profile');
 
     await member.getByLabel('Current password').fill(MAYA_PASSWORD);
     await member.getByLabel('New password', { exact: true }).fill('maya-new-password-22');
@@ -136,7 +126,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     const adminId = (await server.api('GET', '/v2/me')).body.id;
     await member.goto(`/users/${encodeURIComponent(adminId)}`, { waitUntil: 'networkidle' });
     await member.getByText('You cannot use this page.').waitFor();
-    await noViolations(member);
+    await expectNoAxeViolations(member);
   });
 });
 
@@ -159,8 +149,8 @@ describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
     await dialog.getByText(`${nina.email} is not a member of team-alpha yet.`).waitFor();
     expect(await dialog.getByRole('alert').count()).toBe(0);
     expect(await dialog.textContent()).not.toContain('Unprocessable');
-    await noViolations(admin);
-    await shot(admin, 'space-add-member-and-organization');
+    await expectNoAxeViolations(admin);
+    await screenshot(admin, 'space-add-member-and-organization');
     await dialog.getByLabel('Role in team-alpha').selectOption('PREDEFINED:MEMBER');
     await dialog.getByRole('button', { name: 'Add to team-alpha and traces' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -180,7 +170,7 @@ describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
     await dialog.getByLabel('Organization', { exact: true }).selectOption({ label: 'team-alpha' });
     await dialog.getByLabel('Space', { exact: true }).selectOption({ label: 'traces' });
     await dialog.getByLabel('Space role').selectOption('PREDEFINED:ADMIN');
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await dialog.getByRole('button', { name: 'Invite', exact: true }).click();
     await dialog.getByText(/was added to team-alpha .* and its space traces/).waitFor();
     const omar = (await server.api('GET', '/v2/users?email=omar%40example.com')).body.users[0];
@@ -188,7 +178,7 @@ describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
       organization: { type: 'PREDEFINED', name: 'READ_ONLY' },
       space: { type: 'PREDEFINED', name: 'ADMIN' },
     });
-    await noViolations(admin);
+    await expectNoAxeViolations(admin);
     await dialog.getByRole('button', { name: 'Done' }).click();
     await dialog.waitFor({ state: 'detached' });
   });
