@@ -1,5 +1,4 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { ACCOUNT_ROLE_KEYS } from '../../../src/domain/account-roles.js';
 import type { CreateUserResult } from '../../../src/client/resources/users.js';
 import type { AccountRoleName, InviteMode, RemovalCascade, ServiceKeyAction, User, UserStatus } from '../../../src/client/types.js';
 import { api, errorMessage, page } from '../lib/api.js';
@@ -7,6 +6,7 @@ import { Alert, ErrorAlert } from '../components/Alert.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { Dialog } from '../components/Dialog.js';
+import { AccountRoleField } from '../components/AccountRoleField.js';
 import { Field } from '../components/Field.js';
 import { FormActions } from '../components/FormActions.js';
 import { PageHeader } from '../components/PageHeader.js';
@@ -14,7 +14,7 @@ import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from '.
 import { NotAllowed } from '../components/NotAllowed.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
-import { formatDate, predefinedLabel, roleLabel } from '../lib/format.js';
+import { formatDate, roleLabel } from '../lib/format.js';
 import { useDebounced, usePaged } from '../lib/hooks.js';
 import { Link, setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
@@ -365,17 +365,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
       <form onSubmit={submit} className="form">
         <Field label="Full name">{(p) => <input {...p} required maxLength={200} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
         <Field label="Email">{(p) => <input {...p} type="email" required autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
-        <Field label="Account role" hint="Admins manage the whole account. Members and annotators get access through organizations and spaces.">
-          {(p) => (
-            <select {...p} value={role} onChange={(e) => setRole(e.target.value as AccountRoleName)}>
-              {ACCOUNT_ROLE_KEYS.map((r) => (
-                <option key={r} value={r}>
-                  {predefinedLabel(r)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <AccountRoleField value={role} onChange={setRole} />
         <fieldset className="radio-list">
           <legend>Invite mode</legend>
           {INVITE_MODES.map((m) => (

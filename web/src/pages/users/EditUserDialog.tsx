@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import type { AccountRoleName, User } from '../../../../src/client/types.js';
-import { ACCOUNT_ROLE_KEYS } from '../../../../src/domain/account-roles.js';
 import { ErrorAlert } from '../../components/Alert.js';
 import { Dialog } from '../../components/Dialog.js';
+import { AccountRoleField } from '../../components/AccountRoleField.js';
 import { Field } from '../../components/Field.js';
 import { FormActions } from '../../components/FormActions.js';
 import { useToast } from '../../components/Toast.js';
 import { api } from '../../lib/api.js';
-import { predefinedLabel, roleLabel } from '../../lib/format.js';
+import { roleLabel } from '../../lib/format.js';
 
 /**
  * Edits a user's name with PATCH /v2/users/{id} and, for account admins (`canSetDeveloper`), the developer flag too and
@@ -61,17 +61,7 @@ export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { us
           </label>
         )}
         {canSetDeveloper && role !== undefined ? (
-          <Field label="Account role" hint="Admins manage the whole account. Members and annotators get access through organizations and spaces. The account must keep one active admin.">
-            {(p) => (
-              <select {...p} value={role} onChange={(e) => setRole(e.target.value as AccountRoleName)}>
-                {ACCOUNT_ROLE_KEYS.map((r) => (
-                  <option key={r} value={r}>
-                    {predefinedLabel(r)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <AccountRoleField value={role} onChange={setRole} hintExtra="The account must keep one active admin." />
         ) : (
           <p className="muted small">
             Account role: <strong>{roleLabel(user.role)}</strong>. Only an account admin can change it.
