@@ -393,6 +393,23 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect(introspection.body.data.__schema.queryType.name).toBe('Query');
   });
 
+  it('a document nesting thousands of selections or list values is a 400, not a parser stack overflow (500)', async () => {
+    const lists = `{ node(id: ${'['.repeat(3000)}) { id } }`;
+    for (const bomb of ['{a:__typename '.repeat(2000), lists]) {
+      const post = await gql(bomb);
+      expect(post.status).toBe(400);
+      expect(post.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(post.body.errors[0].message).toMatch(/more than 64 levels deep/);
+    }
+    // GET parses the document itself (a mutation there is a 405): the same bound holds first.
+    const viaGet = await fetch(`${server.url}/graphql?query=${encodeURIComponent(lists)}`, { headers: { 'x-api-key': server.adminKey } });
+    expect(viaGet.status).toBe(400);
+    // Brackets inside strings and comments do not count.
+    const quoted = await gql(`{ viewer { user { email } } } # ${'{'.repeat(100)}\nquery Q { node(id: "${'{'.repeat(100)}") { id } }`);
+    expect(quoted.status).not.toBe(500);
+    expect(quoted.body.errors?.[0]?.message ?? '').not.toMatch(/levels deep/);
+  });
+
   it('1,000 aliased mutations are refused before any runs', async () => {
     const before = (await server.api('GET', '/v2/organizations?limit=100&name=zq')).body.organizations.length;
     const fields = Array.from({ length: 1000 }, (_, i) => `a${i}:createOrganization(input:{name:"zq${i}"}){clientMutationId}`);

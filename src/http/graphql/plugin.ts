@@ -12,6 +12,7 @@ import type { GraphqlContext } from './context.js';
 import { clientError, documentErrors, formatExecutionErrors, transportError } from './errors.js';
 import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
 import { loaders } from './loaders.js';
+import { bracketNesting } from './nesting.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './queries.js';
 import { samlResolvers } from './saml.js';
@@ -20,6 +21,8 @@ import { typeDefs } from './type-defs.js';
 
 /** The longest document accepted (the body as a whole keeps the server's 1 MiB). */
 export const MAX_QUERY_BYTES = 64 * 1024;
+/** Bracket nesting a document may have: far past the depth limit (12 fields) and introspection's type references. */
+const MAX_NESTING = 64;
 
 export interface GraphqlSettings {
   /** AX_GRAPHIQL: serve mercurius's GraphiQL at /graphiql. */
@@ -43,6 +46,7 @@ function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest
   if (unknown !== undefined) throw badRequest(`unknown field ${JSON.stringify(unknown)}`);
   if (typeof query !== 'string' || query.trim() === '') throw badRequest('query: the GraphQL document is required');
   if (Buffer.byteLength(query) > MAX_QUERY_BYTES) throw badRequest(`query: the document is longer than ${MAX_QUERY_BYTES} bytes`);
+  if (bracketNesting(query) > MAX_NESTING) throw badRequest(`query: the document nests selections, arguments or lists more than ${MAX_NESTING} levels deep`);
   let vars: unknown = variables ?? undefined;
   if (variablesAreJson && typeof vars === 'string') {
     try {
