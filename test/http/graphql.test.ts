@@ -438,7 +438,7 @@ describe('nested lists are batched', () => {
     return count;
   }
 
-  it('a page of spaces with their organization, projects and users costs the same reads for 5 spaces as for 40', async () => {
+  it('a page of spaces with their organization, projects, users and memberships costs the same reads for 5 spaces as for 40', async () => {
     const org = await createOrganization(server, 'gql-batch-org');
     const member = await user();
     await addOrganizationMember(server, org, member.id, 'MEMBER');
@@ -448,7 +448,8 @@ describe('nested lists are batched', () => {
       if (i < 3) await addSpaceMember(server, space, member.id, 'MEMBER');
     }
     const query = (n: number) => `{ viewer { spaces(first: ${n}, search: "gql-batch-") { edges { node { id organization { name }
-      projects(first: 5) { edges { node { id isRestricted space { id } } } } spaceUsers(first: 20) { edges { node { role user { email } } } } } } } } }`;
+      projects(first: 5) { edges { node { id isRestricted space { id } } } } spaceUsers(first: 20) { edges { node { role user { email } } } }
+      spaceMemberships(first: 10) { edges { node { id user { email } } } } } } } } }`;
     await data(query(1));
     const few = await statements(() => data(query(5)));
     const many = await statements(() => data(query(40)));
@@ -457,6 +458,12 @@ describe('nested lists are batched', () => {
     const d = await data(query(40));
     expect(d.viewer.spaces.edges).toHaveLength(40);
     expect(d.viewer.spaces.edges.every((e: { node: { projects: { edges: unknown[] } } }) => e.node.projects.edges.length === 1)).toBe(true);
+    // Each space's memberships are what REST lists for it.
+    for (const { node } of d.viewer.spaces.edges as { node: { id: string; spaceMemberships: { edges: { node: { id: string; user: { email: string } } }[] } } }[]) {
+      const rest = await server.api('GET', `/v2/spaces/${node.id}/users`);
+      expect(node.spaceMemberships.edges.map((e) => e.node.id)).toEqual(rest.body.memberships.map((m: { id: string }) => m.id));
+    }
+    expect(d.viewer.spaces.edges.filter((e: { node: { spaceMemberships: { edges: unknown[] } } }) => e.node.spaceMemberships.edges.length > 0)).toHaveLength(3);
   });
 });
 

@@ -4,13 +4,13 @@ import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/a
 import { getOrganization } from '../../services/organizations.js';
 import { decodeCursor, toPage } from '../../services/pagination.js';
 import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../services/projects.js';
-import { getSpace } from '../../services/spaces.js';
+import { getSpace, listMembersOfSpaces, listSpaceMembers } from '../../services/spaces.js';
 import { findUsers } from '../../services/users.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import {
   type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
-  gqlOrganization, gqlProject, gqlSpace, gqlSpaceUser, gqlUser,
+  gqlMembership, gqlOrganization, gqlProject, gqlSpace, gqlSpaceUser, gqlUser,
 } from './presenters.js';
 import { rolesOf } from './roles.js';
 
@@ -87,6 +87,28 @@ async function spaceProjects(queries: Query<GqlSpace, SearchArgs>[], context: Gr
   }));
 }
 
+/** Each space's members: first pages with the same `first` are one read for all the spaces; a page after a cursor is its own. */
+async function spaceMemberships(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
+  const { deps, principal } = context;
+  type Members = Awaited<ReturnType<typeof listSpaceMembers>>;
+  const present = (space: GqlSpace, page: Members) => connection(deps.secrets.cursorKey, 'space-members', page, (r) => r.id, (r) =>
+    gqlMembership('SpaceMembership', encodeId('SpaceMembership', r.id), r.user_id, space.n, { predefinedKey: r.predefined_key, roleN: r.role_id }));
+  const firstPages = new Map<number, number[]>();
+  for (const q of queries) {
+    const page = pageQuery(q.params);
+    if (page.cursor === undefined) firstPages.set(page.limit, [...(firstPages.get(page.limit) ?? []), q.obj.n]);
+  }
+  const batches = new Map<number, Map<number, Members | ApiError>>();
+  for (const [limit, spaces] of firstPages) batches.set(limit, await listMembersOfSpaces(deps, principal, spaces, { limit }));
+  return Promise.all(queries.map((q) => settle(async () => {
+    const page = pageQuery(q.params);
+    if (page.cursor !== undefined) return present(q.obj, await listSpaceMembers(deps, principal, q.obj.id, page));
+    const answer = batches.get(page.limit)!.get(q.obj.n)!;
+    if (answer instanceof ApiError) throw answer;
+    return present(q.obj, answer);
+  })));
+}
+
 /** The role through which a user has access to the space: its membership there, else in the organization, else its account role. */
 function heldOn(accessor: PrincipalWithAccess, spaceN: number): HeldRole | undefined {
   const grant = accessor.grants.find((g) => g.source === 'SPACE_MEMBERSHIP' && g.resource.type === 'SPACE' && g.resource.id === spaceN)
@@ -123,6 +145,7 @@ export const loaders = {
       byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await getOrganization(context.deps, context.principal, id))),
     projects: spaceProjects,
     spaceUsers,
+    spaceMemberships,
   },
   Project: {
     space: (queries: Query<GqlProject>[], context: GraphqlContext) =>

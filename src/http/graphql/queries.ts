@@ -6,14 +6,14 @@ import { listAuditLogs } from '../../services/audit-logs.js';
 import { getOrganization, listOrganizationMembers, listOrganizations } from '../../services/organizations.js';
 import { getProject } from '../../services/projects.js';
 import { getRole, listRoles } from '../../services/roles.js';
-import { getSpace, listSpaceMembers, listSpaces } from '../../services/spaces.js';
+import { getSpace, listSpaces } from '../../services/spaces.js';
 import { getUser, listUsers } from '../../services/users.js';
 import type { AuditLogRow } from '../../store/schema.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import {
-  type GqlOrganization, type GqlSpace, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
+  type GqlOrganization, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
 } from './presenters.js';
 import { customRole } from './roles.js';
 import { samlIdPNode } from './saml.js';
@@ -109,14 +109,6 @@ export const queryResolvers = {
       const page = await listOrganizationMembers(context.deps, context.principal, org.id, pageQuery(args));
       return connection(context.deps.secrets.cursorKey, 'organization-members', page, (r) => r.id, (r) =>
         gqlMembership('AccountOrganizationUser', encodeId('OrganizationMembership', r.id), r.user_id, org.n,
-          { predefinedKey: r.predefined_key, roleN: r.role_id }));
-    },
-  },
-  Space: {
-    spaceMemberships: async (space: GqlSpace, args: ConnectionArgs, context: GraphqlContext) => {
-      const page = await listSpaceMembers(context.deps, context.principal, space.id, pageQuery(args));
-      return connection(context.deps.secrets.cursorKey, 'space-members', page, (r) => r.id, (r) =>
-        gqlMembership('SpaceMembership', encodeId('SpaceMembership', r.id), r.user_id, space.n,
           { predefinedKey: r.predefined_key, roleN: r.role_id }));
     },
   },

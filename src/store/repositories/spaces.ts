@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, SpaceRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
@@ -63,6 +63,17 @@ export class SpaceRepository {
       .where('m.space_id', '=', spaceId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
     if (options.after !== undefined) q = q.where('m.id', '>', options.after);
     return q.orderBy('m.id').limit(options.limit).execute();
+  }
+
+  /** The first `limit` members of each of these spaces, in membership id order (one statement for all of them). */
+  firstMembersOfEachSpace(spaceIds: readonly number[], limit: number) {
+    const ranked = this.db.selectFrom('space_memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+      .select(['m.id', 'm.space_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id', 'm.expires_at', 'm.reason'])
+      .select(sourceProtocol('m.source_idp_id'))
+      .select(sql<number>`row_number() over (partition by ${sql.ref('m.space_id')} order by ${sql.ref('m.id')})`.as('rank'))
+      .where('m.space_id', 'in', spaceIds).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
+    return this.db.selectFrom(ranked.as('ranked')).selectAll('ranked').where('ranked.rank', '<=', limit).orderBy('ranked.id').execute();
   }
 
   /** Adds the member, or gives an existing member the role. */
