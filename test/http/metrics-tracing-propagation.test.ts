@@ -1,37 +1,20 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReceivedSpan, startOtlpCollector } from '../helpers/otlp-collector.js';
 import { startTestServer } from '../helpers/server.js';
-
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-}
 
 /**
  * Issue 16, tracing: a request carrying a W3C `traceparent` header joins the caller's trace — its SERVER span is a
  * child of the caller's span — and a request without one (or with a malformed one) starts a trace of its own.
  */
 describe('OpenTelemetry trace context from the caller', () => {
-  const received: ReceivedSpan[] = [];
-  let collector: Server;
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  let received: ReceivedSpan[];
   let endpoint: string;
   beforeAll(async () => {
-    collector = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => {
-        const payload = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: ReceivedSpan[] }[] }[] };
-        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) received.push(...scope.spans);
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const address = collector.address();
-    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/traces`;
+    collector = await startOtlpCollector();
+    ({ received, endpoint } = collector);
   });
-  afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
+  afterAll(() => collector.close());
 
   it('continues an incoming traceparent, and starts a new trace without a valid one', async () => {
     const callerTrace = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,15 +1,6 @@
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ReceivedSpan, startOtlpCollector } from '../helpers/otlp-collector.js';
 import { startTestServer } from '../helpers/server.js';
-
-interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: { key: string; value: { stringValue?: string; intValue?: string | number } }[];
-}
 
 /** OTLP's span kinds (opentelemetry-proto trace.proto). */
 const SERVER = 2;
@@ -21,24 +12,14 @@ const CLIENT = 3;
  * stand-in that records what it receives).
  */
 describe('OpenTelemetry traces over OTLP', () => {
-  const received: ReceivedSpan[] = [];
-  let collector: Server;
+  let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
+  let received: ReceivedSpan[];
   let endpoint: string;
   beforeAll(async () => {
-    collector = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => (body += chunk));
-      request.on('end', () => {
-        const payload = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: ReceivedSpan[] }[] }[] };
-        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) received.push(...scope.spans);
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const address = collector.address();
-    endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/v1/traces`;
+    collector = await startOtlpCollector();
+    ({ received, endpoint } = collector);
   });
-  afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
+  afterAll(() => collector.close());
 
   it('exports a request span, its handler span and the handler\'s query spans in one trace', async () => {
     const server = await startTestServer({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint } });
