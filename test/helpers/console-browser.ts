@@ -12,9 +12,14 @@ export async function openConsole(server: TestServer): Promise<{ browser: Browse
     throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
   }
   const browser = await chromium.launch(CHROMIUM);
+  return { browser, page: await newConsolePage(browser, server) };
+}
+
+/** One more desktop-sized page on `server`'s console, in a context of its own (a second person signed in beside the first). */
+export async function newConsolePage(browser: Browser, server: TestServer): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
   page.setDefaultTimeout(15_000);
-  return { browser, page };
+  return page;
 }
 
 /** Signs in through the console's sign-in page and waits for the main navigation. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -21,7 +21,6 @@ const MAYA = { email: 'maya@example.com', name: 'Maya Member', password: 'maya-a
 let server: TestServer;
 let browser: Browser;
 let admin: Page;
-let memberContext: BrowserContext;
 let member: Page;
 const pageErrors: string[] = [];
 
@@ -43,9 +42,7 @@ beforeAll(async () => {
   ({ browser, page: admin } = await openConsole(server));
   admin.on('pageerror', (e) => pageErrors.push(e.message));
   await signInToConsole(admin, 'admin@localhost', server.adminPassword);
-  memberContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url });
-  member = await memberContext.newPage();
-  member.setDefaultTimeout(15_000);
+  member = await newConsolePage(browser, server);
   member.on('pageerror', (e) => pageErrors.push(e.message));
   await signInToConsole(member, MAYA.email, MAYA.password);
 }, 90_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -33,8 +33,7 @@ beforeAll(async () => {
   await addSpaceMember(server, spaceId, maya.id, 'MEMBER');
   ({ browser, page: admin } = await openConsole(server));
   admin.on('pageerror', (e) => pageErrors.push(e.message));
-  member = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
-  member.setDefaultTimeout(15_000);
+  member = await newConsolePage(browser, server);
   member.on('pageerror', (e) => pageErrors.push(e.message));
   await signInToConsole(admin, 'admin@localhost', server.adminPassword);
   await signInToConsole(member, maya.email, MAYA_PASSWORD);
