@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { CliError } from '../errors/cli-error.js';
+import { readFile } from 'node:fs/promises';
+import { checkArchive, parsePublicKey } from '../../domain/audit-archive.js';
+import { CliError, FileError, UsageError } from '../errors/cli-error.js';
 import type { AuditLog, AuditLogList, AuditOperationType, AuthenticationFailure, AuthenticationFailureList } from '../../client/types.js';
 import { printList } from '../list.js';
 import { listCommand, serverCommand } from '../options/common.js';
@@ -60,21 +62,41 @@ export function build(): Command {
     }));
 
   // Ours, not Arize's: the tamper-evident chain (docs/audit.md).
+  const verifyChain = action(async (ctx) => {
+    const opts = ctx.opts<{ fromCheckpoint?: boolean; publicKey?: string }>();
+    if (opts.publicKey !== undefined) throw new UsageError('--public-key goes with --archive FILE');
+    const result = await ctx.client.auditLogs.verify(opts.fromCheckpoint ? { from_checkpoint: true } : {});
+    ctx.printer.object(result, { what: 'the verification' });
+    const broken = result.first_broken;
+    if (broken) {
+      const where = [broken.entry_id === undefined ? undefined : `entry ${broken.entry_id}`, broken.seq === undefined ? undefined : `seq ${broken.seq}`]
+        .filter((part) => part !== undefined).join(', ');
+      throw new CliError(`the audit chain is broken at ${where || 'its end'}: ${broken.reason}`, {
+        suggestion: 'restore the audit_logs table from a backup, or keep this answer as the record of the tampering',
+      });
+    }
+  });
+  // An archive file is checked here, without a server: no profile is read.
+  const verifyFile = action(async (ctx) => {
+    const opts = ctx.opts<{ archive: string; publicKey?: string }>();
+    const result = checkArchive(await readText(opts.archive, '--archive'), opts.publicKey === undefined ? undefined : await publicKeyOption(opts.publicKey));
+    ctx.printer.object(result, { what: 'the archive check' });
+    const broken = result.first_broken;
+    if (broken) {
+      throw new CliError(`the archive ${opts.archive} is broken at line ${broken.line}${broken.seq === undefined ? '' : ` (seq ${broken.seq})`}: ${broken.reason}`, {
+        suggestion: 'compare it with your backup copy of the archive; keep this answer as the record of the tampering',
+      });
+    }
+    if (result.public_key_source === 'archive') ctx.printer.warn('no --public-key: the signature was checked against the key the file carries, which proves consistency, not origin');
+  }, { offline: true });
   serverCommand(logs, 'verify', 'Check the audit chain and its signed checkpoints; exits 1 naming the first broken entry')
     .option('--from-checkpoint', 'trust the entries up to the newest valid checkpoint instead of re-reading them')
-    .action(action(async (ctx) => {
-      const opts = ctx.opts<{ fromCheckpoint?: boolean }>();
-      const result = await ctx.client.auditLogs.verify(opts.fromCheckpoint ? { from_checkpoint: true } : {});
-      ctx.printer.object(result, { what: 'the verification' });
-      const broken = result.first_broken;
-      if (broken) {
-        const where = [broken.entry_id === undefined ? undefined : `entry ${broken.entry_id}`, broken.seq === undefined ? undefined : `seq ${broken.seq}`]
-          .filter((part) => part !== undefined).join(', ');
-        throw new CliError(`the audit chain is broken at ${where || 'its end'}: ${broken.reason}`, {
-          suggestion: 'restore the audit_logs table from a backup, or keep this answer as the record of the tampering',
-        });
-      }
-    }));
+    .option('--archive <file>', 'check an archive file instead (offline: no server): its chain and its signature; exits 1 naming the first broken line')
+    .option('--public-key <key>', 'with --archive: the audit signing public key you recorded (base64 or 64 hex digits), or a file holding it')
+    .action((...raw: unknown[]) => {
+      const command = raw.at(-1) as Command;
+      return (command.opts<{ archive?: string }>().archive === undefined ? verifyChain : verifyFile)(...raw);
+    });
 
   serverCommand(logs, 'checkpoint', 'Sign the audit chain\'s current end now (the server also does it periodically)')
     .action(action(async (ctx) => {
@@ -92,4 +114,19 @@ export function build(): Command {
     }));
 
   return logs;
+}
+
+async function readText(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FileError(`${flag} ${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** `--public-key`: the key itself (base64 as the server shows it, or 64 hex digits), else a file holding it. */
+async function publicKeyOption(value: string): Promise<Buffer> {
+  const key = parsePublicKey(value) ?? parsePublicKey(await readText(value, '--public-key'));
+  if (key === undefined) throw new UsageError(`--public-key: ${value} holds no Ed25519 public key (32 bytes: base64, or 64 hex digits)`);
+  return key;
 }
