@@ -4,7 +4,8 @@ import { ApiError } from './errors.js';
 export type IdType =
   | 'Account' | 'User' | 'Organization' | 'Space' | 'Project' | 'Role' | 'RoleBinding'
   | 'OrganizationMembership' | 'SpaceMembership' | 'ApiKey' | 'AuditLog'
-  | 'SamlIdentityProvider' | 'OidcIdentityProvider' | 'RoleMapping' | 'OAuthGrant' | 'ScimToken' | 'ScimGroup';
+  | 'SamlIdentityProvider' | 'OidcIdentityProvider' | 'RoleMapping' | 'OAuthGrant' | 'ScimToken' | 'ScimGroup'
+  | 'AccessReview' | 'AccessReviewGrant';
 
 /**
  * Ids are padded standard base64 of `Type:n`. Arize's clients decide "id or name?" by decoding with padded

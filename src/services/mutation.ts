@@ -21,6 +21,8 @@ export interface Actor {
   variables?: string | undefined;
   /** Make the change in a transaction that is rolled back and throw its preview (see previewChange in dry-run.ts). */
   dryRun?: boolean | undefined;
+  /** Writes that belong to the change (an access review's decision), made in its transaction before the audit row. */
+  within?: ((trx: Trx) => Promise<void>) | undefined;
 }
 
 /** What a mutation changed, so that every process drops what it cached once the transaction commits. */
@@ -92,6 +94,7 @@ export async function runMutation<T>(
       if (current !== options.grantedAt) throw new StaleAccess(current);
     }
     const value = await fn(trx, changes);
+    await actor.within?.(trx);
     await forAccount(trx, accountId).auditLogs.recordMutation({
       userId: actor.principal.userId, ip: actor.ip, operation: actor.operation, text: actor.text, variables: actor.variables,
       at: isoNow(ctx.clock),
