@@ -19,6 +19,7 @@ import { registerOAuthServer } from './plugins/oauth-server.js';
 import { registerQueryGuard } from './plugins/query-guard.js';
 import { registerScim } from './plugins/scim.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerSerialization } from './plugins/serialization.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
 import { finishOpenApiDocument } from './openapi-document.js';
@@ -97,6 +98,7 @@ export async function buildApp(
   // First: its onRoute hook must see every route.
   if (options.tracing) registerRequestTracing(app);
   registerValidation(app);
+  registerSerialization(app);
   registerErrorHandling(app);
   registerJsonBodyParser(app);
   registerBodyLimits(app);
