@@ -1,5 +1,7 @@
 import type { AccessReason } from '../../../src/client/types.js';
 import { roleNameLabel } from '../lib/format.js';
+import type { GrantEndFields } from '../lib/grant-ends.js';
+import { GrantEndNote } from './GrantEnd.js';
 import type { ResourceKind, ResourceNames } from '../lib/resource-names.js';
 
 const KIND: Readonly<Record<AccessReason['resource_type'], ResourceKind | undefined>> = {
@@ -64,8 +66,11 @@ function capital(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The reasons behind a decision, each once, as sentences, marked as what gives access or what stands in its way. */
-export function AccessReasons({ reasons, names }: { reasons: readonly AccessReason[]; names: ResourceNames }) {
+/**
+ * The reasons behind a decision, each once, as sentences, marked as what gives access or what stands in its way;
+ * with `endOf`, a grant that ends says when (and why it was given).
+ */
+export function AccessReasons({ reasons, names, endOf }: { reasons: readonly AccessReason[]; names: ResourceNames; endOf?: (reason: AccessReason) => GrantEndFields | undefined }) {
   const lines = [...new Map(reasons.map((r) => [`${r.effect}|${reasonSentence(r, names)}`, r])).entries()];
   if (lines.length === 0) return <span className="muted">—</span>;
   return (
@@ -74,6 +79,7 @@ export function AccessReasons({ reasons, names }: { reasons: readonly AccessReas
         <li key={key}>
           {r.effect === 'DENY' ? <span className="badge badge-red">Blocks</span> : <span className="badge badge-green">Gives</span>}{' '}
           {reasonSentence(r, names)}
+          {r.effect === 'ALLOW' && endOf && <GrantEndNote expiresAt={endOf(r)?.expires_at} reason={endOf(r)?.reason} />}
         </li>
       ))}
     </ul>

@@ -1,9 +1,13 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, page } from '../lib/api.js';
+import type { AccessPreview as Preview } from '../../../src/client/index.js';
 import type { Role, RoleBinding, RoleBindingResourceType as BindingResourceType } from '../../../src/client/types.js';
 import { formatDate, roleNameLabel } from '../lib/format.js';
 import { AccessModelHelp } from './AccessModelHelp.js';
-import { usePaged } from '../lib/hooks.js';
+import { AccessPreview } from './AccessPreview.js';
+import { GrantEnd } from './GrantEnd.js';
+import { GrantForFields, useGrantFor } from './GrantFor.js';
+import { useDebounced, usePaged } from '../lib/hooks.js';
 import { useUsersById } from '../lib/users.js';
 import { ErrorAlert } from './Alert.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
@@ -52,6 +56,7 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
     },
     { header: 'Role', cell: (b) => roleNames.get(b.role_id) ?? b.role_id },
     { header: 'Since', cell: (b) => formatDate(b.created_at) },
+    { header: 'Ends', cell: (b) => <GrantEnd expiresAt={b.expires_at} reason={b.reason} /> },
   ];
   if (canCreate || canDelete) {
     columns.push({
@@ -105,10 +110,15 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
           label={editing === 'new' ? undefined : who(editing)}
           roles={roles}
           onClose={() => setEditing(undefined)}
-          onSave={async (email, roleId) => {
+          preview={async (email, roleId) => {
+            if (editing !== 'new') return api.previews.updateRoleBinding(editing.id, { role_id: roleId });
+            const user = await findUserByEmail(email);
+            return api.previews.createRoleBinding({ user_id: user.id, role_id: roleId, resource_type: resourceType, resource_id: resourceId });
+          }}
+          onSave={async (email, roleId, grant) => {
             if (editing === 'new') {
               const user = await findUserByEmail(email);
-              await api.roleBindings.create({ user_id: user.id, role_id: roleId, resource_type: resourceType, resource_id: resourceId });
+              await api.roleBindings.create({ user_id: user.id, role_id: roleId, resource_type: resourceType, resource_id: resourceId, ...grant });
               toast(`Bound ${roleNames.get(roleId) ?? 'the role'} to ${user.email}.`);
             } else {
               await api.roleBindings.update(editing.id, { role_id: roleId });
@@ -135,6 +145,7 @@ export function BindingsSection({ resourceType, resourceId, resourceName, roles,
             Remove the {roleNames.get(removing.role_id) ?? ''} role of <strong>{who(removing)}</strong> on <strong>{resourceName}</strong>? What
             they could do only through this binding stops at once.
           </p>
+          <AccessPreview load={() => api.previews.deleteRoleBinding(removing.id)} deps={[removing.id]} />
         </ConfirmDialog>
       )}
     </Section>
@@ -146,12 +157,20 @@ interface BindingDialogProps {
   label: string | undefined;
   roles: readonly Role[];
   onClose: () => void;
-  onSave: (email: string, roleId: string) => Promise<void>;
+  /** The dry run of the binding the form holds (its user by email, its role). */
+  preview: (email: string, roleId: string) => Promise<Preview>;
+  onSave: (email: string, roleId: string, grant: { expires_at?: string; reason?: string }) => Promise<void>;
 }
 
-function BindingDialog({ binding, label, roles, onClose, onSave }: BindingDialogProps) {
+/** Looks like a whole address: worth asking the server about. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function BindingDialog({ binding, label, roles, onClose, preview, onSave }: BindingDialogProps) {
   const [email, setEmail] = useState('');
   const [roleId, setRoleId] = useState(binding?.role_id ?? '');
+  const grant = useGrantFor();
+  const settledEmail = useDebounced(email.trim(), 400);
+  const previewable = roleId !== '' && (binding ? roleId !== binding.role_id : EMAIL.test(settledEmail));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const predefined = roles.filter((r) => r.is_predefined);
@@ -162,7 +181,7 @@ function BindingDialog({ binding, label, roles, onClose, onSave }: BindingDialog
     setBusy(true);
     setError(undefined);
     try {
-      await onSave(email, roleId);
+      await onSave(email, roleId, grant.fields());
       onClose();
     } catch (err) {
       setError(err);
@@ -201,8 +220,14 @@ function BindingDialog({ binding, label, roles, onClose, onSave }: BindingDialog
             </select>
           )}
         </Field>
+        {!binding && <GrantForFields grant={grant} />}
+        <AccessPreview
+          heading="What this changes"
+          load={async () => (previewable ? preview(settledEmail, roleId) : undefined)}
+          deps={[previewable, settledEmail, roleId]}
+        />
         <ErrorAlert error={error} />
-        <FormActions busy={busy} onCancel={onClose}>
+        <FormActions busy={busy} onCancel={onClose} submitDisabled={grant.incomplete}>
           {binding ? 'Save role' : 'Add binding'}
         </FormActions>
       </form>

@@ -1,16 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { PREDEFINED_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
+import type { AccessPreview as AccessPreviewBody } from '../../../src/client/index.js';
 import type {
   OrganizationMember, PredefinedRoleName, RemovalCascade, RemovalParams, Role, RoleAssignment, ServiceKeyAction, SpaceMember,
 } from '../../../src/client/types.js';
 import { api, ApiError, page } from '../lib/api.js';
 import { roleLabel } from '../lib/format.js';
-import { useAsync, usePaged } from '../lib/hooks.js';
+import { useAsync, useDebounced, usePaged } from '../lib/hooks.js';
+import { AccessPreview } from './AccessPreview.js';
 import { ErrorAlert } from './Alert.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { Dialog } from './Dialog.js';
 import { Field } from './Field.js';
 import { FormActions } from './FormActions.js';
+import { GrantEnd } from './GrantEnd.js';
+import { GrantForFields, useGrantFor } from './GrantFor.js';
 import { Section } from './PageHeader.js';
 import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from './RemovalCascade.js';
 import { RoleSelect } from './RoleSelect.js';
@@ -81,6 +85,7 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
       ),
     },
     { header: 'Role', cell: (m) => roleLabel(m.role, customNames) },
+    { header: 'Ends', cell: (m) => <GrantEnd expiresAt={m.expires_at} reason={m.reason} /> },
   ];
   if (canManage) {
     columns.push({
@@ -124,9 +129,13 @@ export function MembersSection({ kind, resourceId, resourceName, canManage, cust
           resourceName={resourceName}
           parent={parent.data}
           onClose={() => setEditing(undefined)}
-          onSave={async (userId, role, organizationRole) => {
-            if (organizationRole && parent.data) await api.organizations.addUser(parent.data.id, { user_id: userId, role: organizationRole });
-            await members.addUser(resourceId, { user_id: userId, role });
+          preview={(userId, role) =>
+            kind === 'organization'
+              ? api.previews.addOrganizationUser(resourceId, { user_id: userId, role })
+              : api.previews.addSpaceUser(resourceId, { user_id: userId, role })}
+          onSave={async (userId, role, grant, organizationRole) => {
+            if (organizationRole && parent.data) await api.organizations.addUser(parent.data.id, { user_id: userId, role: organizationRole, ...grant });
+            await members.addUser(resourceId, { user_id: userId, role, ...grant });
             list.reload();
           }}
         />
@@ -199,14 +208,38 @@ interface MemberDialogProps {
   /** A space's organization: a new member who is not in it yet is offered to join it in the same dialog. */
   parent: ParentOrganization | undefined;
   onClose: () => void;
-  /** Adds or changes the membership; with `organizationRole`, adds the user to the space's organization first. */
-  onSave: (userId: string, role: RoleAssignment, organizationRole?: RoleAssignment) => Promise<void>;
+  /** The dry run of the membership the form holds. */
+  preview: (userId: string, role: RoleAssignment) => Promise<AccessPreviewBody>;
+  /**
+   * Adds or changes the membership, with its end and reason (`grant`); with `organizationRole`, adds the user to the
+   * space's organization first (for as long).
+   */
+  onSave: (userId: string, role: RoleAssignment, grant: GrantFields, organizationRole?: RoleAssignment) => Promise<void>;
 }
 
-function MemberDialog({ kind, member, customRoles, resourceName, parent, onClose, onSave }: MemberDialogProps) {
+type GrantFields = { expires_at?: string; reason?: string };
+
+/** Looks like a whole address: worth asking the server about. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function MemberDialog({ kind, member, customRoles, resourceName, parent, onClose, preview, onSave }: MemberDialogProps) {
   const toast = useToast();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<RoleAssignment>(member?.role ?? { type: 'PREDEFINED', name: 'MEMBER' });
+  const grant = useGrantFor(member);
+  const settledEmail = useDebounced(email.trim(), 400);
+  const roleKey = JSON.stringify(role);
+  // A new member's preview once the address is whole; a member's once the role differs from theirs.
+  const previewable = member ? roleKey !== JSON.stringify(member.role) : EMAIL.test(settledEmail);
+  const loadPreview = async () => {
+    if (!previewable) return undefined;
+    const userId = member ? member.user_id : (await findUserByEmail(settledEmail)).id;
+    // Someone outside the space's organization: the form offers to add them there first, on sending.
+    return preview(userId, role).catch((e: unknown) => {
+      if (notInOrganization(e)) return undefined;
+      throw e;
+    });
+  };
   // Set once the server said the person is not in the space's organization: the dialog then offers to add them there too.
   const [joinOrganization, setJoinOrganization] = useState(false);
   const [organizationRole, setOrganizationRole] = useState<RoleAssignment>({ type: 'PREDEFINED', name: 'READ_ONLY' });
@@ -219,7 +252,7 @@ function MemberDialog({ kind, member, customRoles, resourceName, parent, onClose
     setError(undefined);
     try {
       const userId = member ? member.user_id : (await findUserByEmail(email)).id;
-      await onSave(userId, role, joinOrganization ? organizationRole : undefined);
+      await onSave(userId, role, grant.fields(), joinOrganization ? organizationRole : undefined);
       toast(
         member
           ? `Changed the role of ${member.user.email}.`
@@ -276,8 +309,10 @@ function MemberDialog({ kind, member, customRoles, resourceName, parent, onClose
             </Field>
           </div>
         )}
+        <GrantForFields grant={grant} />
+        <AccessPreview heading="What this changes" load={loadPreview} deps={[previewable, settledEmail, roleKey]} />
         <ErrorAlert error={error} />
-        <FormActions busy={busy} onCancel={onClose}>
+        <FormActions busy={busy} onCancel={onClose} submitDisabled={grant.incomplete}>
           {member ? 'Save role' : joinOrganization && parent ? `Add to ${parent.name} and ${resourceName}` : 'Add member'}
         </FormActions>
       </form>

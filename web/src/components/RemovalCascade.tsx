@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { RemovalCascade, RemovalParams, ServiceKeyAction } from '../../../src/client/types.js';
 import { useAsync } from '../lib/hooks.js';
+import { AccessChanges } from './AccessPreview.js';
 import { ErrorAlert } from './Alert.js';
 import { CopyButton } from './CopyButton.js';
 import { Dialog } from './Dialog.js';
@@ -27,7 +28,7 @@ interface CascadeSummaryProps {
   onActionChange: (action: ServiceKeyAction) => void;
 }
 
-/** The cascade as a list, then the person's service keys by name with the keep / revoke / rotate choice. */
+/** The cascade as a list, whose access it changes (from the same dry run), then the person's service keys by name with the keep / revoke / rotate choice. */
 export function CascadeSummary({ preview, describe, action, onActionChange }: CascadeSummaryProps) {
   const name = useId();
   if (preview.loading) return <p className="muted" role="status">Working out what this removes…</p>;
@@ -40,6 +41,7 @@ export function CascadeSummary({ preview, describe, action, onActionChange }: Ca
       <ul className="cascade" aria-label="What this removes">
         {describe(cascade).map((line) => <li key={line}>{line}</li>)}
       </ul>
+      {cascade.principals && <AccessChanges principals={cascade.principals} />}
       {keys.length === 0 && <p className="muted">They created no service keys that reach here.</p>}
       {keys.length > 0 && (
         <>

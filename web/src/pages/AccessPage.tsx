@@ -10,6 +10,7 @@ import { SubmitButton } from '../components/SubmitButton.js';
 import { Table, type Column } from '../components/Table.js';
 import { findUserByEmail, UserEmailInput } from '../components/UserEmailInput.js';
 import { useCan } from '../lib/access.js';
+import { useGrantEnds } from '../lib/grant-ends.js';
 import { useAsync } from '../lib/hooks.js';
 import { useResourceNames } from '../lib/resource-names.js';
 import { setQuery, useLocation } from '../lib/router.js';
@@ -51,6 +52,7 @@ export function AccessPage() {
     '';
 
   const names = useResourceNames(reasonRefs((principals.data ?? []).flatMap((p) => p.grants)));
+  const endOf = useGrantEnds(principals.data ?? []);
   const shown = (principals.data ?? []).filter((p) => !permission || p.permissions.some((held) => held === permission));
   const columns: Column<AccessPrincipal>[] = [
     {
@@ -73,7 +75,7 @@ export function AccessPage() {
         </details>
       ),
     },
-    { header: 'Why', cell: (p) => <AccessReasons reasons={p.grants} names={names} /> },
+    { header: 'Why', cell: (p) => <AccessReasons reasons={p.grants} names={names} endOf={(r) => endOf(p.user_id, r)} /> },
   ];
 
   return (

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../lib/api.js';
+import { AccessPreview } from '../components/AccessPreview.js';
 import { ErrorAlert } from '../components/Alert.js';
 import { BindingsSection } from '../components/BindingsSection.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -146,6 +147,10 @@ export function ProjectPage({ id }: { id: string }) {
               <strong>{spaceName}</strong> and its organization lose access unless they are bound here.
             </p>
           )}
+          <AccessPreview
+            load={() => (isRestricted ? api.previews.unrestrict(id) : api.previews.restrict(id))}
+            deps={[id, isRestricted]}
+          />
         </ConfirmDialog>
       )}
       {renaming && p && (

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../lib/api.js';
 import type { Role } from '../../../src/client/types.js';
+import { AccessPreview } from '../components/AccessPreview.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { Dialog } from '../components/Dialog.js';
 import { Field } from '../components/Field.js';
@@ -10,6 +11,7 @@ import { PermissionList, PermissionPicker } from '../components/PermissionPicker
 import { Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
 import { formatDate } from '../lib/format.js';
+import { useDebounced } from '../lib/hooks.js';
 import { useAllRoles } from '../lib/queries.js';
 import { useSession } from '../lib/session.js';
 
@@ -98,6 +100,9 @@ function RoleDialog({ role, editable, onClose, onSaved }: { role?: Role; editabl
   const [permissions, setPermissions] = useState<string[]>(role?.permissions ?? []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // An edit's permissions, settled: what everyone holding the role gains or loses is previewed once they differ.
+  const settled = useDebounced([...permissions].sort().join(','), 400);
+  const changed = !!role && settled !== [...role.permissions].sort().join(',') && settled !== '';
 
   if (!editable && role) {
     return (
@@ -150,6 +155,13 @@ function RoleDialog({ role, editable, onClose, onSaved }: { role?: Role; editabl
           <legend>Permissions</legend>
           <PermissionPicker value={permissions} onChange={setPermissions} disabled={busy} />
         </fieldset>
+        {role && (
+          <AccessPreview
+            heading="What this changes for those who hold the role"
+            load={async () => (changed ? api.previews.updateRole(role.id, { permissions: settled.split(',') }) : undefined)}
+            deps={[changed, settled]}
+          />
+        )}
         <ErrorAlert error={error} />
         <FormActions busy={busy} onCancel={onClose}>
           {role ? 'Save role' : 'Create role'}

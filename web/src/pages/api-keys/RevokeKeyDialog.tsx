@@ -1,4 +1,5 @@
 import type { ApiKey } from '../../../../src/client/types.js';
+import { AccessPreview } from '../../components/AccessPreview.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { useToast } from '../../components/Toast.js';
 import { api } from '../../lib/api.js';
@@ -65,6 +66,7 @@ export function RevokeKeyDialog({ apiKey, keys, onClose, onRevoked }: { apiKey: 
         This cannot be undone.
       </p>
       {apiKey.key_type === 'SERVICE' && <ServiceKeyConsequence apiKey={apiKey} keys={keys} />}
+      {apiKey.key_type === 'SERVICE' && <AccessPreview load={() => api.previews.revokeApiKey(apiKey.id)} deps={[apiKey.id]} />}
     </ConfirmDialog>
   );
 }
