@@ -50,6 +50,10 @@ export interface Config {
    * HMAC of the secret (docs/audit.md); undefined: no streaming.
    */
   auditWebhook: { url: string; secret: string } | undefined;
+  /** AX_AUDIT_FILE: every audit entry is appended there as a JSON line as it commits (docs/audit.md); undefined: not. */
+  auditFile: string | undefined;
+  /** AX_AUDIT_SYSLOG (`udp://host:port` or `tcp://host:port`): every audit entry is sent there as RFC 5424 syslog. */
+  auditSyslog: { protocol: 'udp' | 'tcp'; host: string; port: number } | undefined;
   /**
    * AX_SECRET_SCANNING_KEYS: a JSON file in the format of GitHub's https://api.github.com/meta/public_keys/secret_scanning
    * (`{"public_keys": [{"key_identifier", "key": PEM}]}`): the keys whose signed reports revoke leaked API keys.
@@ -146,6 +150,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditArchiveDir: resolve(read('AX_AUDIT_ARCHIVE_DIR') ?? join(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data', 'audit-archive')),
     secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
     auditWebhook: auditWebhook(read('AX_AUDIT_WEBHOOK_URL'), read('AX_AUDIT_WEBHOOK_SECRET')),
+    auditFile: read('AX_AUDIT_FILE') === undefined ? undefined : resolve(read('AX_AUDIT_FILE')!),
+    auditSyslog: auditSyslog(read('AX_AUDIT_SYSLOG')),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
@@ -183,6 +189,17 @@ function auditWebhook(url: string | undefined, secret: string | undefined): { ur
   // The secret is never repeated.
   if (secret === undefined || secret.length < 16) throw new ConfigError('AX_AUDIT_WEBHOOK_URL needs AX_AUDIT_WEBHOOK_SECRET of at least 16 characters (e.g. `openssl rand -hex 32`)');
   return { url: httpUrl('AX_AUDIT_WEBHOOK_URL', url), secret };
+}
+
+/** AX_AUDIT_SYSLOG: `udp://host:port` or `tcp://host:port` (port 514 when left out). */
+function auditSyslog(text: string | undefined): { protocol: 'udp' | 'tcp'; host: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try { url = new URL(text); } catch { url = undefined; }
+  if (!url || (url.protocol !== 'udp:' && url.protocol !== 'tcp:') || url.hostname === '' || (url.pathname !== '' && url.pathname !== '/')) {
+    throw new ConfigError(`AX_AUDIT_SYSLOG must be udp://host:port or tcp://host:port, got ${JSON.stringify(text)}`);
+  }
+  return { protocol: url.protocol === 'udp:' ? 'udp' : 'tcp', host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 514 : Number(url.port) };
 }
 
 /** The public keys of AX_SECRET_SCANNING_KEYS (see Config); none when unset, which turns the endpoint off. */

@@ -5,10 +5,11 @@ import { archiveMessage, type ChainedFields, CheckpointSigner, checkpointMessage
 import { isoNow } from '../domain/clock.js';
 import { forbidden, unprocessable } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { streamedThrough } from './audit-stream.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import {
-  type ArchiveMarker, type AuditCheckpoint, accountsNeedingCheckpoint, accountsWithAuditBefore, streamCursor,
+  type ArchiveMarker, type AuditCheckpoint, accountsNeedingCheckpoint, accountsWithAuditBefore,
 } from '../store/repositories/audit-logs.js';
 import type { AuditLogRow } from '../store/schema.js';
 
@@ -198,8 +199,8 @@ async function archiveAccount(ctx: ServiceDeps, accountId: number): Promise<Arch
   const cutoff = new Date(ctx.clock.now() - retention).toISOString();
   const head = await repo.head();
   const old = ((await repo.firstSeqFrom(cutoff)) ?? head.seq + 1) - 1;
-  // Entries not yet delivered to the audit stream stay until they are.
-  const through = ctx.config.auditWebhook === undefined ? old : Math.min(old, await streamCursor(ctx.store.db, accountId));
+  // Entries not yet delivered to every audit sink stay until they are.
+  const through = Math.min(old, await streamedThrough(ctx, accountId));
   if (through <= from) return { archivedThroughSeq: from, entriesArchived: 0 };
 
   const lines: string[] = [];

@@ -30,6 +30,9 @@ export interface ServiceSettings {
   readonly auditArchiveDir: string;
   /** AX_AUDIT_WEBHOOK_URL / AX_AUDIT_WEBHOOK_SECRET: where audit entries are streamed (undefined: nowhere). */
   readonly auditWebhook: { url: string; secret: string } | undefined;
+  /** AX_AUDIT_FILE and AX_AUDIT_SYSLOG: the other audit sinks (undefined: not used). */
+  readonly auditFile: string | undefined;
+  readonly auditSyslog: { protocol: 'udp' | 'tcp'; host: string; port: number } | undefined;
 }
 
 /**

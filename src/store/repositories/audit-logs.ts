@@ -191,11 +191,15 @@ export async function accountsWithAuditBefore(db: Kysely<Database>, instant: str
   return rows.map((r) => Number(r.account_id));
 }
 
-const streamSetting = (accountId: number) => `audit_stream:${accountId}`;
+/** An audit sink (docs/audit.md): each keeps its own delivery cursor per account. */
+export type AuditSinkName = 'webhook' | 'file' | 'syslog';
+
+/** The cursor's row: the webhook's keeps the name it had before the other sinks existed. */
+const streamSetting = (accountId: number, sink: AuditSinkName) => (sink === 'webhook' ? `audit_stream:${accountId}` : `audit_stream_${sink}:${accountId}`);
 
 /** The place up to which the account's entries were delivered to the audit sink (0: none yet). */
-export async function streamCursor(db: Kysely<Database>, accountId: number): Promise<number> {
-  const row = await db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId)).executeTakeFirst();
+export async function streamCursor(db: Kysely<Database>, accountId: number, sink: AuditSinkName = 'webhook'): Promise<number> {
+  const row = await db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId, sink)).executeTakeFirst();
   return row ? Number(row.value) : 0;
 }
 
@@ -203,22 +207,22 @@ export async function streamCursor(db: Kysely<Database>, accountId: number): Pro
  * Inside a transaction on PostgreSQL: takes the account's delivery cursor for this process (a row lock held to commit)
  * and answers it, or undefined when another process is delivering the account now. SQLite has one process.
  */
-export async function takeStreamCursor(db: Kysely<Database>, accountId: number): Promise<number | undefined> {
-  await db.insertInto('server_settings').values({ name: streamSetting(accountId), value: '0' }).onConflict((oc) => oc.column('name').doNothing()).execute();
-  let q = db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId));
+export async function takeStreamCursor(db: Kysely<Database>, accountId: number, sink: AuditSinkName = 'webhook'): Promise<number | undefined> {
+  await db.insertInto('server_settings').values({ name: streamSetting(accountId, sink), value: '0' }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  let q = db.selectFrom('server_settings').select('value').where('name', '=', streamSetting(accountId, sink));
   if (isPostgres(db)) q = q.forUpdate().skipLocked();
   const row = await q.executeTakeFirst();
   return row ? Number(row.value) : undefined;
 }
 
-export async function moveStreamCursor(db: Kysely<Database>, accountId: number, seq: number): Promise<void> {
-  await db.updateTable('server_settings').set({ value: String(seq) }).where('name', '=', streamSetting(accountId)).execute();
+export async function moveStreamCursor(db: Kysely<Database>, accountId: number, seq: number, sink: AuditSinkName = 'webhook'): Promise<void> {
+  await db.updateTable('server_settings').set({ value: String(seq) }).where('name', '=', streamSetting(accountId, sink)).execute();
 }
 
 /** Accounts whose chain has entries past their delivery cursor. */
-export async function accountsBehindStream(db: Kysely<Database>): Promise<number[]> {
+export async function accountsBehindStream(db: Kysely<Database>, sink: AuditSinkName = 'webhook'): Promise<number[]> {
   const heads = await db.selectFrom('audit_chain_heads').select(['account_id', 'seq']).execute();
-  const cursors = new Map((await db.selectFrom('server_settings').select(['name', 'value']).where('name', 'like', 'audit_stream:%').execute())
+  const cursors = new Map((await db.selectFrom('server_settings').select(['name', 'value']).where('name', 'like', streamSetting(0, sink).replace(/0$/, '%')).execute())
     .map((r) => [r.name, Number(r.value)]));
-  return heads.filter((h) => Number(h.seq) > (cursors.get(streamSetting(Number(h.account_id))) ?? 0)).map((h) => Number(h.account_id));
+  return heads.filter((h) => Number(h.seq) > (cursors.get(streamSetting(Number(h.account_id), sink)) ?? 0)).map((h) => Number(h.account_id));
 }
