@@ -9,8 +9,9 @@ import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
 import type { SpaceRow } from '../store/schema.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeCursor, type Page, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
+import { confinedToUser } from './dry-run.js';
 import { type Actor, type ChangeSet, runGrant, runMutation, type Trx } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
@@ -41,6 +42,39 @@ export async function listSpaces(ctx: ServiceDeps, principal: Principal, query: 
     rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => spaces.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/** Organizations per statement of listSpacesOfOrganizations, and visible space ids per statement (see visible-rows.ts). */
+const CHUNK = 1000;
+
+/**
+ * The first page of `listSpaces` with `org_id` for each of several organizations (by row number), in one read per
+ * 1,000 organizations (GraphQL's `AccountOrganization.spaces` on a page of organizations): the same visibility, the
+ * same keyset cursors. Keyed by organization.
+ */
+export async function listSpacesOfOrganizations(
+  ctx: ServiceDeps, principal: Principal, organizationIds: readonly number[], query: { name?: string | undefined; limit: number },
+): Promise<Map<number, Page<SpaceRow>>> {
+  const scope = 'spaces';
+  const wanted = [...new Set(organizationIds)];
+  const spaces = forAccount(ctx.store.db, principal.accountId).spaces;
+  let visible: number[] | undefined;
+  if (principal.role !== 'ADMIN') {
+    const snapshot = await ctx.access.get(principal.accountId);
+    const orgs = new Set(wanted);
+    visible = allowedResources(snapshot, principal.userId, 'SPACE_READ', 'SPACE').filter((id) => orgs.has(snapshot.organizationOf(id) ?? 0));
+  }
+  const byOrganization = new Map<number, SpaceRow[]>(wanted.map((id) => [id, []]));
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    const organizationIds = wanted.slice(i, i + CHUNK);
+    const read = (ids?: number[]) => spaces.firstOfEachOrganization({ organizationIds, ids, name: query.name, limit: query.limit + 1 });
+    // Visible ids go a chunk at a time, ascending: each organization's rows stay in id order.
+    const rows = visible === undefined ? await read() : [];
+    for (let j = 0; visible !== undefined && j < visible.length; j += CHUNK) rows.push(...await read(visible.slice(j, j + CHUNK)));
+    for (const row of rows) byOrganization.get(row.organization_id)!.push(row);
+  }
+  return new Map([...byOrganization].map(([id, rows]) =>
+    [id, toPage(ctx.secrets.cursorKey, scope, rows.slice(0, query.limit + 1), query.limit, (r) => r.id, (r) => r)]));
 }
 
 export async function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: string): Promise<SpaceRow> {
@@ -179,7 +213,8 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
  */
 export async function addSpaceMember(ctx: ServiceDeps, actor: Actor, spaceId: string, input: { user_id: string; role: RoleAssignmentInput } & GrantExpiryInput) {
   const id = decodeId('Space', spaceId, 'space_id');
-  return runGrant(ctx, actor, (trx, changes, snapshot) => upsertSpaceMember(ctx, trx, changes, snapshot, actor.principal, id, input), { alsoTakesAway: true });
+  return runGrant(ctx, actor, (trx, changes, snapshot) => upsertSpaceMember(ctx, trx, changes, snapshot, actor.principal, id, input),
+    { alsoTakesAway: true, confinedTo: confinedToUser(input.user_id) });
 }
 
 /**
@@ -238,5 +273,5 @@ export async function removeSpaceMember(
     const cascade = await store.memberships.afterSpaceMembership(uid, id);
     changes.user(uid);
     return { personId: uid, reach: { spaceId: id }, counts: { organizationMemberships: 0, spaceMemberships: 1, roleBindings: cascade.roleBindings, userKeysRevoked: 0 } };
-  });
+  }, { users: [uid] });
 }

@@ -2,15 +2,15 @@ import { ApiError, notFound } from '../../domain/errors.js';
 import { encodeId } from '../../domain/ids.js';
 import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/access.js';
 import { getOrganization } from '../../services/organizations.js';
-import { decodeCursor, toPage } from '../../services/pagination.js';
+import { decodeCursor, type Page, toPage } from '../../services/pagination.js';
 import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../services/projects.js';
-import { getSpace, listMembersOfSpaces, listSpaceMembers } from '../../services/spaces.js';
+import { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations } from '../../services/spaces.js';
 import { findUsers } from '../../services/users.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import {
-  type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
-  gqlMembership, gqlOrganization, gqlProject, gqlSpace, gqlSpaceUser, gqlUser,
+  type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlOrganization, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
+  gqlOrganization, gqlProject, gqlSpace, gqlSpaceMembership, gqlSpaceUser, gqlUser,
 } from './presenters.js';
 import { rolesOf } from './roles.js';
 
@@ -57,42 +57,65 @@ async function spaceOf(context: GraphqlContext, id: string): Promise<GqlSpace> {
 }
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
+interface SearchPage { limit: number; name: string | undefined }
 
-async function spaceProjects(queries: Query<GqlSpace, SearchArgs>[], context: GraphqlContext) {
-  const { deps, principal } = context;
-  const present = (page: Awaited<ReturnType<typeof listProjects>>) => connection(deps.secrets.cursorKey, 'projects', page, (r) => r.id, gqlProject);
-  // First pages with the same arguments are one batch; a page after a cursor is one call of its own.
-  const batches = new Map<string, { limit: number; name: string | undefined; spaces: number[] }>();
-  const prepared = queries.map((q) => settle(async () => {
-    const page = pageQuery(q.params);
-    if (page.cursor !== undefined) return { kind: 'single' as const, limit: page.limit, cursor: page.cursor };
-    const name = q.params.search ?? undefined;
-    const key = JSON.stringify([page.limit, name]);
-    const batch = batches.get(key) ?? { limit: page.limit, name, spaces: [] };
-    batch.spaces.push(q.obj.n);
-    batches.set(key, batch);
-    return { kind: 'batch' as const, key };
-  }));
-  const plans = await Promise.all(prepared);
-  const pages = new Map<string, Awaited<ReturnType<typeof listProjectsOfSpaces>>>();
-  for (const [key, batch] of batches) pages.set(key, await listProjectsOfSpaces(deps, principal, batch.spaces, { limit: batch.limit, name: batch.name }));
-  return Promise.all(plans.map(async (plan, i) => {
-    if (plan instanceof ApiError) return plan;
-    const space = queries[i]!.obj;
-    if (plan.kind === 'single') {
-      const query = { space_id: space.id, name: queries[i]!.params.search ?? undefined, limit: plan.limit, cursor: plan.cursor };
-      return settle(async () => present(await listProjects(deps, principal, query)));
-    }
-    return present(pages.get(plan.key)!.get(space.n)!);
-  }));
+/**
+ * A nested connection with `search` on a page of parents: first pages with the same arguments are one call of
+ * the batch service for all the parents (its answer keyed by parent row number); a page after a cursor is one
+ * call of the list service for its parent alone.
+ */
+function searchableChildren<P extends { n: number; id: string }, R, T>(options: {
+  batch: (context: GraphqlContext, parents: number[], query: SearchPage) => Promise<Map<number, Page<R>>>;
+  single: (context: GraphqlContext, parent: P, query: SearchPage & { cursor: string }) => Promise<Page<R>>;
+  present: (context: GraphqlContext, page: Page<R>) => T;
+}) {
+  return async (queries: Query<P, SearchArgs>[], context: GraphqlContext) => {
+    const batches = new Map<string, SearchPage & { parents: number[] }>();
+    const plans = queries.map((q) => {
+      try {
+        const page = pageQuery(q.params);
+        const name = q.params.search ?? undefined;
+        if (page.cursor !== undefined) return { kind: 'single' as const, limit: page.limit, name, cursor: page.cursor };
+        const key = JSON.stringify([page.limit, name]);
+        const batch = batches.get(key) ?? { limit: page.limit, name, parents: [] };
+        batch.parents.push(q.obj.n);
+        batches.set(key, batch);
+        return { kind: 'batch' as const, key };
+      } catch (error) {
+        if (error instanceof ApiError) return error;
+        throw error;
+      }
+    });
+    const pages = new Map<string, Map<number, Page<R>>>();
+    for (const [key, { parents, ...query }] of batches) pages.set(key, await options.batch(context, parents, query));
+    return Promise.all(plans.map((plan, i) => {
+      if (plan instanceof ApiError) return plan;
+      const parent = queries[i]!.obj;
+      if (plan.kind === 'single') return settle(async () => options.present(context, await options.single(context, parent, plan)));
+      return options.present(context, pages.get(plan.key)!.get(parent.n)!);
+    }));
+  };
 }
+
+/** `Space.projects`: listProjectsOfSpaces for first pages, listProjects with `space_id` after a cursor. */
+const spaceProjects = searchableChildren({
+  batch: (context, spaces, query: SearchPage) => listProjectsOfSpaces(context.deps, context.principal, spaces, query),
+  single: (context, space: GqlSpace, query) => listProjects(context.deps, context.principal, { ...query, space_id: space.id }),
+  present: (context, page) => connection(context.deps.secrets.cursorKey, 'projects', page, (r) => r.id, gqlProject),
+});
+
+/** `AccountOrganization.spaces`: listSpacesOfOrganizations for first pages, listSpaces with `org_id` after a cursor. */
+const organizationSpaces = searchableChildren({
+  batch: (context, orgs, query: SearchPage) => listSpacesOfOrganizations(context.deps, context.principal, orgs, query),
+  single: (context, org: GqlOrganization, query) => listSpaces(context.deps, context.principal, { ...query, org_id: org.id }),
+  present: (context, page) => connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r))),
+});
 
 /** Each space's members: first pages with the same `first` are one read for all the spaces; a page after a cursor is its own. */
 async function spaceMemberships(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
   const { deps, principal } = context;
   type Members = Awaited<ReturnType<typeof listSpaceMembers>>;
-  const present = (space: GqlSpace, page: Members) => connection(deps.secrets.cursorKey, 'space-members', page, (r) => r.id, (r) =>
-    gqlMembership('SpaceMembership', encodeId('SpaceMembership', r.id), r.user_id, space.n, { predefinedKey: r.predefined_key, roleN: r.role_id }));
+  const present = (page: Members) => connection(deps.secrets.cursorKey, 'space-members', page, (r) => r.id, gqlSpaceMembership);
   const firstPages = new Map<number, number[]>();
   for (const q of queries) {
     const page = pageQuery(q.params);
@@ -102,10 +125,10 @@ async function spaceMemberships(queries: Query<GqlSpace, ConnectionArgs>[], cont
   for (const [limit, spaces] of firstPages) batches.set(limit, await listMembersOfSpaces(deps, principal, spaces, { limit }));
   return Promise.all(queries.map((q) => settle(async () => {
     const page = pageQuery(q.params);
-    if (page.cursor !== undefined) return present(q.obj, await listSpaceMembers(deps, principal, q.obj.id, page));
+    if (page.cursor !== undefined) return present(await listSpaceMembers(deps, principal, q.obj.id, page));
     const answer = batches.get(page.limit)!.get(q.obj.n)!;
     if (answer instanceof ApiError) throw answer;
-    return present(q.obj, answer);
+    return present(answer);
   })));
 }
 
@@ -140,6 +163,7 @@ async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: G
 }
 
 export const loaders = {
+  AccountOrganization: { spaces: organizationSpaces },
   Space: {
     organization: (queries: Query<GqlSpace>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await getOrganization(context.deps, context.principal, id))),

@@ -85,6 +85,17 @@ export function gqlMembership(
 }
 export type GqlMembership = ReturnType<typeof gqlMembership>;
 
+/** A row of the space member list (`listSpaceMembers`) as a SpaceMembership. */
+export function gqlSpaceMembership(row: { id: number; space_id: number; user_id: number; predefined_key: string | null; role_id: number }) {
+  return gqlMembership('SpaceMembership', encodeId('SpaceMembership', row.id), row.user_id, row.space_id, { predefinedKey: row.predefined_key, roleN: row.role_id });
+}
+
+/** A row of the organization member list (`listOrganizationMembers`) as an AccountOrganizationUser. */
+export function gqlOrganizationUser(row: { id: number; organization_id: number; user_id: number; predefined_key: string | null; role_id: number }) {
+  return gqlMembership('AccountOrganizationUser', encodeId('OrganizationMembership', row.id), row.user_id, row.organization_id,
+    { predefinedKey: row.predefined_key, roleN: row.role_id });
+}
+
 /** One user with access to a space, and the role through which it has it. */
 export function gqlSpaceUser(userN: number, held: HeldRole | undefined, permissions: readonly string[]) {
   return { userN, ...(held ? heldRole(held) : { role: null, customRoleN: null }), permissions };

@@ -7,16 +7,18 @@ import { getOrganization, listOrganizationMembers, listOrganizations } from '../
 import { getProject } from '../../services/projects.js';
 import { getRole, listRoles } from '../../services/roles.js';
 import { getSpace, listSpaces } from '../../services/spaces.js';
+import { getApiKey, getAuditLog, getOrganizationMembership, getSpaceMembership } from '../../services/reads-by-id.js';
 import { getUser, listUsers } from '../../services/users.js';
 import type { AuditLogRow } from '../../store/schema.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import {
-  type GqlOrganization, accountId, gqlApiKey, gqlAuditLog, gqlMembership, gqlOrganization, gqlProject, gqlRole, gqlSpace, gqlUser, viewerId,
+  type GqlOrganization, accountId, gqlApiKey, gqlAuditLog, gqlOrganization, gqlOrganizationUser, gqlProject, gqlRole, gqlSpace,
+  gqlSpaceMembership, gqlUser, viewerId,
 } from './presenters.js';
 import { customRole } from './roles.js';
-import { samlIdPNode } from './saml.js';
+import { samlIdPNode, samlRoleMappingNode } from './saml.js';
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -29,7 +31,12 @@ async function account(context: GraphqlContext): Promise<GqlAccount> {
   return { __typename: 'Account', n: row.id, id: accountId(row.id), name: row.name };
 }
 
-/** The object an id names, through the service that REST's GET of it calls; null when that answers 404. */
+/**
+ * The object an id names, through the service that reads it by id for REST (or, for what REST shows only in
+ * lists, services/reads-by-id.ts: the list's page at that id). Null whenever that service refuses the caller
+ * (NOT_FOUND, or FORBIDDEN where REST answers 403 before looking, as for audit entries and SAML objects): the
+ * caller learns nothing about whether the object exists. A malformed id is INVALID_ID.
+ */
 async function node(context: GraphqlContext, id: string): Promise<unknown> {
   const { deps, principal } = context;
   const parsed = parseId(id);
@@ -39,16 +46,23 @@ async function node(context: GraphqlContext, id: string): Promise<unknown> {
       case 'Account': return parsed.n === principal.accountId ? await account(context) : null;
       case 'User': return gqlUser(await getUser(deps, principal, id));
       case 'Organization': return gqlOrganization(await getOrganization(deps, principal, id));
+      case 'OrganizationMembership': return gqlOrganizationUser(await getOrganizationMembership(deps, principal, id));
       case 'Space': return seenSpace(context, gqlSpace(await getSpace(deps, principal, id)));
+      case 'SpaceMembership': return gqlSpaceMembership(await getSpaceMembership(deps, principal, id));
       case 'Project': return gqlProject(await getProject(deps, principal, id));
       case 'Role': return gqlRole(await getRole(deps, principal, id));
+      case 'ApiKey': {
+        const key = await getApiKey(deps, principal, id);
+        return gqlApiKey(key.row, key.now);
+      }
+      case 'AuditLog': return gqlAuditLog(await getAuditLog(deps, principal, id));
       case PROVIDER_ID_TYPE.SAML: return await samlIdPNode(context, id);
-      // Memberships, keys, audit entries and SAML rules (read by id only under their provider's id) have no read by
-      // id of their own in REST either: they are reached through their lists.
+      case 'RoleMapping': return await samlRoleMappingNode(context, id);
+      // Any other prefix names no Node type of this schema (an OIDC provider, a SCIM token, …).
       default: return null;
     }
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'NOT_FOUND') return null;
+    if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'FORBIDDEN')) return null;
     throw error;
   }
 }
@@ -101,15 +115,9 @@ export const queryResolvers = {
     },
   },
   AccountOrganization: {
-    spaces: async (org: GqlOrganization, args: SearchArgs, context: GraphqlContext) => {
-      const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), org_id: org.id, name: orUndefined(args.search) });
-      return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r)));
-    },
     accountOrganizationUsers: async (org: GqlOrganization, args: ConnectionArgs, context: GraphqlContext) => {
       const page = await listOrganizationMembers(context.deps, context.principal, org.id, pageQuery(args));
-      return connection(context.deps.secrets.cursorKey, 'organization-members', page, (r) => r.id, (r) =>
-        gqlMembership('AccountOrganizationUser', encodeId('OrganizationMembership', r.id), r.user_id, org.n,
-          { predefinedKey: r.predefined_key, roleN: r.role_id }));
+      return connection(context.deps.secrets.cursorKey, 'organization-members', page, (r) => r.id, gqlOrganizationUser);
     },
   },
   AccountOrganizationUser: { customRole },

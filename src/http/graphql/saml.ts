@@ -1,9 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { ApiError, badRequest } from '../../domain/errors.js';
+import { badRequest } from '../../domain/errors.js';
 import { parseId } from '../../domain/ids.js';
 import type { MappingInput } from '../../services/identity-providers/mapping-rules.js';
 import { createProvider, deleteProvider, getProvider, listProviders, type ProviderView, updateProvider } from '../../services/identity-providers/providers.js';
 import { listRoleMappings } from '../../services/identity-providers/role-mappings.js';
+import { getSamlRoleMapping } from '../../services/reads-by-id.js';
 import type { RoleMappingRow } from '../../store/schema.js';
 import { presentRoleMapping, presentSamlProvider, presentSamlProviderSummary } from '../presenters/identity-providers.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
@@ -85,17 +86,14 @@ function providerInput(input: ProviderFields) {
   };
 }
 
-/**
- * `node(id:)` on a SAML provider id: the provider as REST's GET answers it, with its rules. The service refuses
- * everyone but account admins before it looks the id up; `node` shows that as null (the caller may not see it).
- */
+/** `node(id:)` on a SAML provider id: the provider as REST's GET answers it, with its rules (account admins). */
 export async function samlIdPNode(context: GraphqlContext, id: string) {
-  try {
-    return gqlSamlIdP(await getProvider(context.deps, context.principal, 'SAML', id), context.principal.accountId);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'FORBIDDEN') return null;
-    throw error;
-  }
+  return gqlSamlIdP(await getProvider(context.deps, context.principal, 'SAML', id), context.principal.accountId);
+}
+
+/** `node(id:)` on a rule id: the rule of a SAML provider as REST's read answers it (account admins). */
+export async function samlRoleMappingNode(context: GraphqlContext, id: string) {
+  return gqlRoleMapping(await getSamlRoleMapping(context.deps, context.principal, id), context);
 }
 
 interface Args<T> { input: T & { clientMutationId?: string | null } }

@@ -49,6 +49,13 @@ export class OrganizationRepository {
     return Number(deleted.numDeletedRows) > 0;
   }
 
+  /** The organization of a membership of the account (undefined: no such membership). */
+  async organizationOfMembership(membershipId: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('organization_memberships').select('organization_id').where('id', '=', membershipId)
+      .where('account_id', '=', this.accountId).executeTakeFirst();
+    return row?.organization_id;
+  }
+
   /** Live members (bots included) by membership id after `after` (keyset). */
   listMembers(organizationId: number, options: { after?: number | undefined; limit: number }) {
     let q = this.db.selectFrom('organization_memberships as m')

@@ -43,6 +43,12 @@ export class RoleMappingRepository {
     return byIdp;
   }
 
+  /** The provider a rule of the account belongs to (undefined: no such rule). */
+  async providerOf(id: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('role_mappings').select('idp_id').where('id', '=', id).where('account_id', '=', this.accountId).executeTakeFirst();
+    return row?.idp_id;
+  }
+
   find(idpId: number, id: number): Promise<RoleMappingRow | undefined> {
     return this.#of(idpId).where('id', '=', id).executeTakeFirst();
   }

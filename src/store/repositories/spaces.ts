@@ -54,6 +54,30 @@ export class SpaceRepository {
     return Number(deleted.numDeletedRows) > 0;
   }
 
+  /**
+   * The first `limit` rows by id of each of these organizations, restricted to `ids` when given and filtered by a
+   * substring of the name: one query for them all (a window function, as the projects' firstOfEachSpace).
+   */
+  async firstOfEachOrganization(options: {
+    organizationIds: readonly number[]; ids?: readonly number[] | undefined; name?: string | undefined; limit: number;
+  }): Promise<SpaceRow[]> {
+    if (options.organizationIds.length === 0 || options.ids?.length === 0) return [];
+    let ranked = this.db.selectFrom('spaces').selectAll('spaces')
+      .select(sql<number>`row_number() over (partition by ${sql.ref('spaces.organization_id')} order by ${sql.ref('spaces.id')})`.as('rank'))
+      .where('spaces.account_id', '=', this.accountId).where('spaces.organization_id', 'in', options.organizationIds);
+    if (options.ids !== undefined) ranked = ranked.where('spaces.id', 'in', options.ids);
+    if (options.name) ranked = ranked.where(containsInsensitive('spaces.name', options.name));
+    const rows = await this.db.selectFrom(ranked.as('s')).selectAll('s').where('s.rank', '<=', options.limit).orderBy('s.id').execute();
+    return rows.map(({ rank: _rank, ...row }) => row);
+  }
+
+  /** The space of a membership of the account (undefined: no such membership). */
+  async spaceOfMembership(membershipId: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('space_memberships').select('space_id').where('id', '=', membershipId)
+      .where('account_id', '=', this.accountId).executeTakeFirst();
+    return row?.space_id;
+  }
+
   /** Live members (bots included) by membership id after `after` (keyset). */
   listMembers(spaceId: number, options: { after?: number | undefined; limit: number }) {
     let q = this.db.selectFrom('space_memberships as m')
