@@ -58,6 +58,23 @@ async function memberSetup(label: string) {
 
 const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id);
 
+/** Database statements run while `fn` runs (the store's Kysely executor, counted in process). */
+async function statements(fn: () => Promise<unknown>): Promise<number> {
+  const executor = server.context!.store.db.getExecutor() as unknown as { executeQuery: (...args: unknown[]) => Promise<unknown> };
+  const original = executor.executeQuery;
+  let count = 0;
+  executor.executeQuery = function (...args: unknown[]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    executor.executeQuery = original;
+  }
+  return count;
+}
+
 describe('authentication', () => {
   it('answers viewer for x-api-key and for Authorization: Bearer; a SERVICE key is its bot', async () => {
     const member = await user();
@@ -421,23 +438,6 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
 });
 
 describe('nested lists are batched', () => {
-  /** Database statements run while `fn` runs (the store's Kysely executor, counted in process). */
-  async function statements(fn: () => Promise<unknown>): Promise<number> {
-    const executor = server.context!.store.db.getExecutor() as unknown as { executeQuery: (...args: unknown[]) => Promise<unknown> };
-    const original = executor.executeQuery;
-    let count = 0;
-    executor.executeQuery = function (...args: unknown[]) {
-      count++;
-      return original.apply(this, args);
-    };
-    try {
-      await fn();
-    } finally {
-      executor.executeQuery = original;
-    }
-    return count;
-  }
-
   it('a page of spaces with their organization, projects, users and memberships costs the same reads for 5 spaces as for 40', async () => {
     const org = await createOrganization(server, 'gql-batch-org');
     const member = await user();
@@ -464,6 +464,39 @@ describe('nested lists are batched', () => {
       expect(node.spaceMemberships.edges.map((e) => e.node.id)).toEqual(rest.body.memberships.map((m: { id: string }) => m.id));
     }
     expect(d.viewer.spaces.edges.filter((e: { node: { spaceMemberships: { edges: unknown[] } } }) => e.node.spaceMemberships.edges.length > 0)).toHaveLength(3);
+  });
+});
+
+describe('nested lists are batched: organizations', () => {
+  it('a page of organizations with their spaces costs the same reads for 3 organizations as for 12, for an admin and a member, and matches REST', async () => {
+    const member = await user();
+    for (let i = 0; i < 12; i++) {
+      const org = await createOrganization(server, `gql-orgbatch-${String(i).padStart(2, '0')}`);
+      if (i % 3 === 0) await addOrganizationMember(server, org, member.id, 'MEMBER');
+      await createSpace(server, org, `gql-orgbatch-${i}-open`);
+      await createSpace(server, org, `gql-orgbatch-${i}-private`, { isPrivate: true });
+    }
+    const query = (n: number) => `{ account { organizations(first: ${n}, search: "gql-orgbatch-") { edges { node { id
+      spaces(first: 5) { edges { node { id name private } } pageInfo { hasNextPage } } } } } } }`;
+    for (const key of [server.adminKey, member.key]) {
+      await data(query(1), undefined, key);
+      const few = await statements(() => data(query(3), undefined, key));
+      const many = await statements(() => data(query(12), undefined, key));
+      expect(many).toBe(few);
+      const d = await data(query(12), undefined, key);
+      const orgs = d.account.organizations.edges as { node: { id: string; spaces: { edges: { node: { id: string } }[] } } }[];
+      expect(orgs).toHaveLength(key === member.key ? 4 : 12);
+      for (const { node } of orgs) {
+        const rest = await server.api('GET', `/v2/spaces?org_id=${enc(node.id)}&limit=5`, { key });
+        expect(ids(node.spaces)).toEqual(rest.body.spaces.map((s: { id: string }) => s.id));
+        expect(ids(node.spaces)).toHaveLength(key === member.key ? 1 : 2);
+      }
+    }
+    // A page after a cursor is that organization's own list, as REST pages it.
+    const first = await data('{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { spaces(first: 1) { pageInfo { endCursor } } } } } } }');
+    const after = first.account.organizations.edges[0].node.spaces.pageInfo.endCursor;
+    const next = await data(`{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { id spaces(first: 1, after: "${after}") { edges { node { name } } } } } } } }`);
+    expect(next.account.organizations.edges[0].node.spaces.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['gql-orgbatch-0-private']);
   });
 });
 
