@@ -1,0 +1,271 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoAxeViolations } from '../helpers/axe.js';
+import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { setPassword } from '../helpers/console-session.js';
+import { createUserWithKey } from '../helpers/fixtures.js';
+import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc } from '../helpers/hierarchy.js';
+import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
+
+/**
+ * Issue 17 in the console: every confirmation of a change that moves rights shows the server's dry run first (whose
+ * access changes, by name, with the details by person), the forms that grant access offer "grant for…" with a reason,
+ * and the lists say when each grant ends.
+ */
+const ADA = { email: 'ada@example.com', name: 'Ada Lovelace' };
+const BOB = { email: 'bob@example.com', name: 'Bob Builder' };
+const MAYA = { email: 'maya@example.com', name: 'Maya Member', password: 'maya-previews-password-1' };
+
+let server: TestServer;
+let browser: Browser;
+let admin: Page;
+let member: Page;
+const pageErrors: string[] = [];
+const ids = { org: '', space: '', project: '', ada: '', bob: '', maya: '' };
+let mayaKey = '';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ids.org = await createOrganization(server, 'team-alpha');
+  ids.space = await createSpace(server, ids.org, 'alpha-space');
+  ids.project = await createProject(server, ids.space, 'chat');
+  for (const [key, person] of [['ada', ADA], ['bob', BOB], ['maya', MAYA]] as const) {
+    const user = await createUserWithKey(server, { email: person.email, name: person.name, role: 'MEMBER' });
+    ids[key] = user.id;
+    await addOrganizationMember(server, ids.org, user.id, 'READ_ONLY');
+    await addSpaceMember(server, ids.space, user.id, 'MEMBER');
+    if (person === MAYA) {
+      await setPassword(server, user.dbId, MAYA.password);
+      mayaKey = user.key;
+    }
+  }
+
+  ({ browser, page: admin } = await openConsole(server));
+  admin.on('pageerror', (e) => pageErrors.push(e.message));
+  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
+  member = await newConsolePage(browser, server);
+  member.on('pageerror', (e) => pageErrors.push(e.message));
+  await signInToConsole(member, MAYA.email, MAYA.password);
+}, 90_000);
+
+afterAll(async () => {
+  expect(pageErrors).toEqual([]);
+  await browser?.close();
+  await server?.close();
+});
+
+/** Each principal's permissions on a resource, as GET /v2/access/principals answers them, by email. */
+async function permissionsOn(resourceId: string): Promise<Map<string, string[]>> {
+  const res = await server.api('GET', `/v2/access/principals?resource_id=${enc(resourceId)}`);
+  expect(res.status).toBe(200);
+  return new Map(res.body.principals.map((p: Json) => [p.user.email, p.permissions]));
+}
+
+/** Per email, the permissions held before and not after (or after and not before, with `gained`). */
+function moved(before: Map<string, string[]>, after: Map<string, string[]>, gained = false): Map<string, string[]> {
+  const [from, to] = gained ? [after, before] : [before, after];
+  const out = new Map<string, string[]>();
+  for (const [email, held] of from) {
+    const kept = new Set(to.get(email) ?? []);
+    const gone = held.filter((p) => !kept.has(p));
+    if (gone.length > 0) out.set(email, gone);
+  }
+  return out;
+}
+
+/** The details of a preview, opened: for each principal (by email), the chips under "Gains" or "Loses" on `where`. */
+async function previewDetails(preview: Locator, verb: 'Gains' | 'Loses', where: string): Promise<Map<string, string[]>> {
+  const details = preview.locator('details');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+  const out = new Map<string, string[]>();
+  for (const person of await preview.locator('.preview-principals > li').all()) {
+    const email = await person.locator('.muted.small').first().innerText();
+    const resource = person.locator('.preview-resources > li').filter({ hasText: `On ${where}` });
+    const chips = await resource.locator('.preview-permissions').filter({ hasText: `${verb}:` }).locator('.chip').all();
+    const permissions = await Promise.all(chips.map((c) => c.getAttribute('title')));
+    if (permissions.length > 0) out.set(email, permissions.map(String).sort());
+  }
+  return out;
+}
+
+function sorted(map: Map<string, string[]>): Map<string, string[]> {
+  return new Map([...map].map(([k, v]) => [k, [...v].sort()]));
+}
+
+async function mutationCount(): Promise<number> {
+  const res = await server.api('GET', '/v2/audit-logs?operation_type=MUTATION&limit=100');
+  expect(res.status).toBe(200);
+  return res.body.logs.length;
+}
+
+describe('previews in confirmations', { timeout: 90_000 }, () => {
+  it('restricting a project shows who loses what on it, and the API then does exactly that', async () => {
+    const before = await permissionsOn(ids.project);
+    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Restrict project' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Restrict project' });
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    const lines = await preview.getByRole('list', { name: 'Access changes' }).getByRole('listitem').allInnerTexts();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).toMatch(/^3 people \(Ada Lovelace, Bob Builder, Maya Member\) lose \d+ permissions on project ‘chat’\.$/m);
+    expect(lines.join('\n')).not.toMatch(/VXNl|UHJv|U3Bh/);
+    const previewed = await previewDetails(preview, 'Loses', 'project ‘chat’');
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+
+    await dialog.getByRole('button', { name: 'Restrict project' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const actual = sorted(moved(before, await permissionsOn(ids.project)));
+    expect(previewed).toEqual(actual);
+    expect([...actual.keys()]).toEqual(expect.arrayContaining([ADA.email, BOB.email, MAYA.email]));
+
+    // And back: lifting it gives the same people back the same permissions, previewed first.
+    await admin.getByRole('button', { name: 'Remove restriction' }).click();
+    const lift = admin.getByRole('dialog', { name: 'Remove restriction' });
+    const back = await previewDetails(lift.getByRole('group', { name: 'Whose access changes' }), 'Gains', 'project ‘chat’');
+    expect(back).toEqual(actual);
+    await lift.getByRole('button', { name: 'Remove restriction' }).click();
+    await lift.waitFor({ state: 'detached' });
+    expect(sorted(await permissionsOn(ids.project))).toEqual(sorted(before));
+  });
+
+  it('cancelling a previewed removal writes nothing', async () => {
+    const binding = await server.api('POST', '/v2/role-bindings', {
+      body: { user_id: ids.bob, role_id: await roleId('Admin'), resource_type: 'PROJECT', resource_id: ids.project },
+    });
+    expect(binding.status).toBe(201);
+    const audited = await mutationCount();
+    const before = await permissionsOn(ids.project);
+
+    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: `Remove binding of ${BOB.email}` }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Remove role binding' });
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    expect(await preview.getByRole('listitem').first().innerText()).toMatch(/^1 person \(Bob Builder\) loses \d+ permissions on project ‘chat’\.$/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    expect((await server.api('GET', `/v2/role-bindings/${enc(binding.body.id)}`)).status).toBe(200);
+    expect(await mutationCount()).toBe(audited);
+    expect(await permissionsOn(ids.project)).toEqual(before);
+    await server.api('DELETE', `/v2/role-bindings/${enc(binding.body.id)}`);
+  });
+
+  it('removing a space member previews their losses beside the cascade', async () => {
+    await admin.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    const members = admin.getByRole('region', { name: 'Members' });
+    await members.getByRole('button', { name: `Remove ${BOB.email}` }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Remove member' });
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    expect(await preview.getByRole('listitem').first().innerText()).toMatch(/^1 person \(Bob Builder\) loses \d+ permissions on space ‘alpha-space’\.$/);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+});
+
+async function roleId(name: string): Promise<string> {
+  const res = await server.api('GET', '/v2/roles?limit=100');
+  const role = res.body.roles.find((r: Json) => r.name === name);
+  if (!role) throw new Error(`no role ${name}`);
+  return role.id;
+}
+
+describe('grant for…', { timeout: 90_000 }, () => {
+  it('a 4-hour role binding is previewed, sent with its end and reason, and shows when it ends', async () => {
+    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Add binding' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Add role binding' });
+    await dialog.getByLabel('User email').fill(ADA.email);
+    await dialog.getByLabel('Role').selectOption({ label: 'Admin' });
+    await dialog.getByLabel('Grant for').selectOption({ label: '4 hours' });
+    await dialog.getByLabel('Reason (optional)').fill('incident 123');
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    expect(await preview.getByRole('listitem').first().innerText()).toMatch(/^1 person \(Ada Lovelace\) gains \d+ permissions? on project ‘chat’\.$/);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    const sentAt = Date.now();
+    await dialog.getByRole('button', { name: 'Add binding' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const list = await server.api('GET', `/v2/role-bindings?resource_type=PROJECT&resource_id=${enc(ids.project)}`);
+    const binding = list.body.role_bindings.find((b: Json) => b.user_id === ids.ada);
+    expect(binding.reason).toBe('incident 123');
+    const end = new Date(binding.expires_at).getTime();
+    expect(end - sentAt).toBeGreaterThan(4 * 3_600_000 - 60_000);
+    expect(end - sentAt).toBeLessThan(4 * 3_600_000 + 60_000);
+
+    const row = admin.getByRole('region', { name: 'Role bindings' }).getByRole('row').filter({ hasText: ADA.email });
+    const ends = row.locator('time');
+    await ends.waitFor();
+    expect(await ends.innerText()).toMatch(/^until .+ (today|tomorrow)$/);
+    expect(new Date((await ends.getAttribute('datetime'))!).getTime()).toBe(end);
+    expect(await ends.getAttribute('title')).toBeTruthy();
+    expect(await row.innerText()).toContain('Reason: incident 123');
+    await expectNoAxeViolations(admin);
+
+    // The access page says the same against the grant that gives it.
+    await admin.goto(`/access?org=${ids.org}&space=${ids.space}&project=${ids.project}`, { waitUntil: 'networkidle' });
+    const who = admin.getByRole('row').filter({ hasText: ADA.email });
+    const reason = who.locator('ul.reasons li').filter({ hasText: 'Role binding Admin' });
+    await expect.poll(() => reason.innerText()).toMatch(/^Gives Role binding Admin on project ‘chat’ · until .+ (today|tomorrow) · incident 123$/);
+    expect(new Date((await reason.locator('time').getAttribute('datetime'))!).getTime()).toBe(end);
+    await expectNoAxeViolations(admin);
+  });
+
+  it('a membership for a day is sent with its end, and changing its role keeps that end', async () => {
+    await admin.goto(`/organizations/${ids.org}`, { waitUntil: 'networkidle' });
+    const members = admin.getByRole('region', { name: 'Members' });
+    await members.getByRole('button', { name: `Change role of ${BOB.email}` }).click();
+    let dialog = admin.getByRole('dialog', { name: 'Change role' });
+    await dialog.getByLabel('Role').selectOption({ label: 'Member' });
+    await dialog.getByLabel('Grant for').selectOption({ label: '1 day' });
+    await dialog.getByRole('group', { name: 'Whose access changes' }).waitFor();
+    await dialog.getByRole('button', { name: 'Save role' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const read = async () => (await server.api('GET', `/v2/organizations/${enc(ids.org)}/users?limit=100`)).body.memberships
+      .find((m: Json) => m.user_id === ids.bob);
+    const first = await read();
+    expect(first.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
+    expect(new Date(first.expires_at).getTime() - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await expect.poll(() => members.getByRole('row').filter({ hasText: BOB.email }).locator('time').innerText()).toMatch(/^until /);
+
+    await members.getByRole('button', { name: `Change role of ${BOB.email}` }).click();
+    dialog = admin.getByRole('dialog', { name: 'Change role' });
+    expect(await dialog.getByLabel('Grant for').locator('option:checked').innerText()).toMatch(/^Unchanged \(until /);
+    await dialog.getByLabel('Role').selectOption({ label: 'Read Only' });
+    await dialog.getByRole('button', { name: 'Save role' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const second = await read();
+    expect(second.role).toEqual({ type: 'PREDEFINED', name: 'READ_ONLY' });
+    expect(second.expires_at).toBe(first.expires_at);
+    await expectNoAxeViolations(admin);
+  });
+});
+
+describe('a member', { timeout: 60_000 }, () => {
+  it('sees when grants end but no control it cannot use, and the API agrees it cannot', async () => {
+    await member.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await member.getByRole('heading', { name: 'chat', level: 1 }).waitFor();
+    await member.getByRole('region', { name: 'Role bindings' }).getByRole('columnheader', { name: 'Ends' }).waitFor();
+    for (const name of ['Restrict project', 'Remove restriction', 'Add binding']) {
+      expect(await member.getByRole('button', { name }).count()).toBe(0);
+    }
+    expect(await member.getByRole('button', { name: /^(Remove binding|Change role)/ }).count()).toBe(0);
+    await member.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    await member.getByRole('heading', { name: 'alpha-space', level: 1 }).waitFor();
+    for (const name of ['Add member', 'Add binding']) expect(await member.getByRole('button', { name }).count()).toBe(0);
+    expect(await member.getByRole('button', { name: /^(Remove |Change role)/ }).count()).toBe(0);
+    await expectNoAxeViolations(member);
+
+    // The hidden controls are the ones the server refuses her, dry run or not.
+    const asMaya = { key: mayaKey };
+    expect((await server.api('POST', '/v2/resource-restrictions?dry_run=true', { ...asMaya, body: { resource_id: ids.project } })).status).toBe(403);
+    const binding = { user_id: ids.maya, role_id: await roleId('Admin'), resource_type: 'PROJECT', resource_id: ids.project };
+    expect((await server.api('POST', '/v2/role-bindings?dry_run=true', { ...asMaya, body: binding })).status).toBe(403);
+    const membership = { user_id: ids.ada, role: { type: 'PREDEFINED', name: 'ADMIN' } };
+    expect((await server.api('POST', `/v2/spaces/${enc(ids.space)}/users?dry_run=true`, { ...asMaya, body: membership })).status).toBe(403);
+  });
+});
