@@ -4,7 +4,7 @@ import { startTestServer } from '../helpers/server.js';
 
 /**
  * Issue 16, tracing: a request carrying a W3C `traceparent` header joins the caller's trace — its SERVER span is a
- * child of the caller's span — and a request without one (or with a malformed one) starts a trace of its own.
+ * child of the caller's span, with its service and query spans below it — and a request without one (or with a malformed one) starts a trace of its own.
  */
 describe('OpenTelemetry trace context from the caller', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
@@ -38,8 +38,8 @@ describe('OpenTelemetry trace context from the caller', () => {
     const joined = span('GET /v2/spaces');
     expect(joined.traceId).toBe(callerTrace);
     expect(joined.parentSpanId).toBe(callerSpan);
-    // The handler's span and the queries stay in the caller's trace, below the request's span.
-    expect(span('handle GET /v2/spaces')).toMatchObject({ traceId: callerTrace, parentSpanId: joined.spanId });
+    // The service call's span and its queries stay in the caller's trace, below the request's span.
+    expect(span('service spaces.listSpaces')).toMatchObject({ traceId: callerTrace, parentSpanId: joined.spanId });
 
     for (const name of ['GET /v2/users', 'GET /v2/roles']) {
       const own = span(name);

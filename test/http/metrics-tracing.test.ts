@@ -3,13 +3,18 @@ import { type ReceivedSpan, startOtlpCollector } from '../helpers/otlp-collector
 import { startTestServer } from '../helpers/server.js';
 
 /** OTLP's span kinds (opentelemetry-proto trace.proto). */
+const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
+/** OTLP's status codes: unset, ok, error. */
+const STATUS_ERROR = 2;
+
+const attribute = (span: ReceivedSpan, key: string) => span.attributes.find((a) => a.key === key)?.value;
 
 /**
- * Issue 16, tracing: with an OTLP endpoint configured, a request becomes a SERVER span, its route handler (the service
- * call) a child span, and the queries it ran CLIENT spans below it, exported over OTLP/HTTP to a collector (here a
- * stand-in that records what it receives).
+ * Issue 16, tracing: with an OTLP endpoint configured, a request becomes a SERVER span, each service call its route
+ * makes a child span named after the service function, and the queries that service ran CLIENT spans below it,
+ * exported over OTLP/HTTP to a collector (here a stand-in that records what it receives).
  */
 describe('OpenTelemetry traces over OTLP', () => {
   let collector: Awaited<ReturnType<typeof startOtlpCollector>>;
@@ -21,36 +26,62 @@ describe('OpenTelemetry traces over OTLP', () => {
   });
   afterAll(() => collector.close());
 
-  it('exports a request span, its handler span and the handler\'s query spans in one trace', async () => {
+  /** Runs `requests` against a server exporting to the collector; closing it flushes the batch of spans. */
+  async function traced(requests: (api: Awaited<ReturnType<typeof startTestServer>>['api']) => Promise<number[]>): Promise<number[]> {
+    received.length = 0;
     const server = await startTestServer({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint } });
-    let created: { status: number };
     try {
-      created = await server.api('POST', '/v2/organizations', { body: { name: 'traced-org' } });
+      return await requests(server.api);
     } finally {
-      // Closing flushes the batch of spans to the collector.
       await server.close();
     }
-    expect(created.status).toBe(201);
-    const request = received.find((span) => span.name === 'POST /v2/organizations');
-    expect(request, JSON.stringify(received.map((span) => span.name))).toBeDefined();
-    expect(request!.kind).toBe(SERVER);
-    const attribute = (span: ReceivedSpan, key: string) => span.attributes.find((a) => a.key === key)?.value;
-    expect(Number(attribute(request!, 'http.response.status_code')?.intValue)).toBe(201);
-    expect(attribute(request!, 'http.route')?.stringValue).toBe('/v2/organizations');
+  }
+  const named = (name: string): ReceivedSpan => {
+    const found = received.find((span) => span.name === name);
+    expect(found, `${name} among ${JSON.stringify(received.map((span) => span.name))}`).toBeDefined();
+    return found!;
+  };
+  const queriesOf = (parent: ReceivedSpan) => received.filter((span) => span.kind === CLIENT && span.parentSpanId === parent.spanId);
 
-    const handler = received.find((span) => span.name === 'handle POST /v2/organizations');
-    expect(handler?.parentSpanId).toBe(request!.spanId);
-    expect(handler?.traceId).toBe(request!.traceId);
+  it('exports request -> service -> query spans in one trace', async () => {
+    const statuses = await traced(async (api) => [(await api('POST', '/v2/organizations', { body: { name: 'traced-org' } })).status]);
+    expect(statuses).toEqual([201]);
+    const request = named('POST /v2/organizations');
+    expect(request.kind).toBe(SERVER);
+    expect(Number(attribute(request, 'http.response.status_code')?.intValue)).toBe(201);
+    expect(attribute(request, 'http.route')?.stringValue).toBe('/v2/organizations');
 
-    // Every query span of the request descends from its handler span.
-    const byId = new Map(received.map((span) => [span.spanId, span]));
-    const descendsFrom = (span: ReceivedSpan, ancestor: ReceivedSpan): boolean => {
-      for (let at = byId.get(span.parentSpanId ?? ''); at; at = byId.get(at.parentSpanId ?? '')) if (at === ancestor) return true;
-      return false;
-    };
-    const queries = received.filter((span) => span.kind === CLIENT && span.traceId === request!.traceId);
+    const service = named('service organizations.createOrganization');
+    expect(service).toMatchObject({ kind: INTERNAL, traceId: request.traceId, parentSpanId: request.spanId });
+    expect(attribute(service, 'code.function.name')?.stringValue).toBe('organizations.createOrganization');
+
+    // Every query of the request ran inside the service call, and is its direct child.
+    const queries = received.filter((span) => span.kind === CLIENT && span.traceId === request.traceId);
     expect(queries.map((span) => span.name)).toContain('insert organizations');
-    for (const query of queries) expect(descendsFrom(query, handler!), query.name).toBe(true);
+    for (const query of queries) expect(query.parentSpanId, query.name).toBe(service.spanId);
     expect(attribute(queries[0]!, 'db.system')?.stringValue).toBe(process.env.AX_TEST_DB === 'postgres' ? 'postgresql' : 'sqlite');
+  });
+
+  it('gives each service call of a route its own span, and marks only unexpected failures as errors', async () => {
+    const statuses = await traced(async (api) => [
+      (await api('GET', '/v2/users')).status,
+      (await api('POST', '/v2/organizations', { body: { name: 'dup-org' } })).status,
+      (await api('POST', '/v2/organizations', { body: { name: 'dup-org' } })).status,
+    ]);
+    expect(statuses).toEqual([200, 201, 409]);
+    // GET /v2/users calls two services: the page of users, then their SCIM providers; siblings under the request.
+    const request = named('GET /v2/users');
+    const list = named('service users.listUsers');
+    const providers = named('service deprovisioning.scimProvidersOf');
+    expect(list.parentSpanId).toBe(request.spanId);
+    expect(providers.parentSpanId).toBe(request.spanId);
+    expect(queriesOf(list).map((span) => span.name)).toContain('select users');
+
+    // A refusal the API answers (409) is recorded on the service span, but is not an error status.
+    const calls = received.filter((span) => span.name === 'service organizations.createOrganization');
+    expect(calls).toHaveLength(2);
+    const refused = calls.find((span) => (span as { events?: { name: string }[] }).events?.some((event) => event.name === 'exception'));
+    expect(refused, JSON.stringify(calls)).toBeDefined();
+    expect((refused as { status?: { code?: number } }).status?.code).not.toBe(STATUS_ERROR);
   });
 });

@@ -8,7 +8,9 @@ import {
 } from '../../wire/access.js';
 import { presentPrincipal, presentReason, presentRefusal } from '../presenters/access.js';
 import { errorResponses } from '../../wire/common.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const accessService = traceServices('access', { checkAccessBatch, checkAccessWithSources, grantableRoles, listPrincipals });
 const tags = ['access'];
 
 /** Access decisions, who holds access and what the caller may grant, with the grants behind them (beyond Arize's surface). */
@@ -19,7 +21,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     schema: { tags, body: AccessCheckRequest, response: { 200: AccessCheckResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const { allowed, reasons, sources } = await checkAccessWithSources(ctx, principal, request.body);
+    const { allowed, reasons, sources } = await accessService.checkAccessWithSources(ctx, principal, request.body);
     return { allowed, reasons: reasons.map((r, i) => presentReason(r, principal.accountId, sources[i])) };
   });
 
@@ -27,7 +29,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     schema: { tags, body: AccessChecksRequest, response: { 200: AccessChecksResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const answers = await checkAccessBatch(ctx, principal, request.body.checks);
+    const answers = await accessService.checkAccessBatch(ctx, principal, request.body.checks);
     return {
       results: answers.map((answer) => answer.ok
         ? { allowed: answer.explanation.allowed, reasons: answer.explanation.reasons.map((r, i) => presentReason(r, principal.accountId, answer.explanation.sources[i])) }
@@ -39,7 +41,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     schema: { tags, querystring: ResourceQuery, response: { 200: GrantableRoles, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const grantable = await grantableRoles(ctx, principal, request.query.resource_id);
+    const grantable = await accessService.grantableRoles(ctx, principal, request.query.resource_id);
     return { resource_id: request.query.resource_id, roles: grantable.roles, account_roles: grantable.accountRoles };
   });
 
@@ -47,7 +49,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
     schema: { tags, querystring: ResourceQuery, response: { 200: AccessPrincipals, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const principals = await listPrincipals(ctx, principal, request.query.resource_id);
+    const principals = await accessService.listPrincipals(ctx, principal, request.query.resource_id);
     return { principals: principals.map((p) => presentPrincipal(p, principal.accountId)) };
   });
 }

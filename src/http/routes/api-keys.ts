@@ -12,7 +12,9 @@ import {
   ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey, TransferApiKey,
 } from '../../wire/api-keys.js';
 import { presentApiKey } from '../presenters/api-keys.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const apiKeysService = traceServices('api-keys', { createApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey });
 const tags = ['api-keys'];
 
 /** `/v2/api-keys`: list, create, refresh, revoke, transfer. There is no GET by id and no DELETE (keys are revoked). */
@@ -26,7 +28,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
       response: { 200: listResponse('api_keys', ApiKey), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await apiKeysService.listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return {
       api_keys: page.items.map((key) => ({ ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}), ...(key.botUser ? { bot_user: key.botUser } : {}) })),
       pagination: page.pagination,
@@ -36,7 +38,7 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   app.post('/v2/api-keys', {
     schema: { tags, body: CreateApiKey, response: { 201: CreatedApiKey, ...errorResponses } },
   }, async (request, reply) => {
-    const created = await createApiKey(ctx, actorOf(request), request.body);
+    const created = await apiKeysService.createApiKey(ctx, actorOf(request), request.body);
     return reply.code(201).send({
       ...presentApiKey(created.row, created.row.created_at),
       key: created.key,
@@ -56,22 +58,22 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
       request.body ??= {};
     },
   }, async (request) => {
-    const refreshed = await refreshApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
+    const refreshed = await apiKeysService.refreshApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
     return { ...presentApiKey(refreshed.row, refreshed.row.created_at), key: refreshed.key };
   });
 
   app.put('/v2/api-keys/:api_key_id/revoke', {
     schema: { tags, params: ApiKeyParams, querystring: DryRunQuery, response: { 200: AccessPreview, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => revokeApiKey(ctx, actor, request.params.api_key_id));
-    await revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => apiKeysService.revokeApiKey(ctx, actor, request.params.api_key_id));
+    await apiKeysService.revokeApiKey(ctx, actorOf(request), request.params.api_key_id);
     return reply.code(204).send(null);
   });
 
   app.post('/v2/api-keys/:api_key_id/transfer', {
     schema: { tags, params: ApiKeyParams, body: TransferApiKey, response: { 200: ApiKey, ...errorResponses } },
   }, async (request) => {
-    const row = await transferApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
+    const row = await apiKeysService.transferApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
     return presentApiKey(row, isoNow(ctx.clock));
   });
 }

@@ -10,7 +10,10 @@ import {
 } from '../../wire/audit-logs.js';
 import { presentAuditCheckpoint, presentAuditLog, presentAuthenticationFailure, presentChainVerification } from '../presenters/audit-logs.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const auditLogsService = traceServices('audit-logs', { listAuditLogs, listAuthenticationFailures });
+const auditChainService = traceServices('audit-chain', { archiveAuditLogs, createAuditCheckpoint, verifyAuditChain });
 export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -21,7 +24,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       response: { 200: listResponse('logs', AuditLog), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listAuditLogs(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await auditLogsService.listAuditLogs(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { logs: page.items.map(presentAuditLog), pagination: page.pagination };
   });
 
@@ -36,7 +39,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       response: { 200: listResponse('failures', AuthenticationFailure), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listAuthenticationFailures(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await auditLogsService.listAuthenticationFailures(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { failures: page.items.map(presentAuthenticationFailure), pagination: page.pagination };
   });
 
@@ -51,7 +54,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       querystring: VerifyAuditLogsQuery,
       response: { 200: AuditChainVerification, ...errorResponses },
     },
-  }, async (request) => presentChainVerification(await verifyAuditChain(ctx, principalOf(request), { fromCheckpoint: request.query.from_checkpoint ?? false })));
+  }, async (request) => presentChainVerification(await auditChainService.verifyAuditChain(ctx, principalOf(request), { fromCheckpoint: request.query.from_checkpoint ?? false })));
 
   app.post('/v2/audit-logs/checkpoints', {
     schema: {
@@ -62,7 +65,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       response: { 201: AuditCheckpoint, 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    const checkpoint = await createAuditCheckpoint(ctx, principalOf(request));
+    const checkpoint = await auditChainService.createAuditCheckpoint(ctx, principalOf(request));
     if (!checkpoint) return reply.code(204).send(null);
     return reply.code(201).send(presentAuditCheckpoint(checkpoint));
   });
@@ -77,7 +80,7 @@ export async function auditLogRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
       response: { 200: AuditArchiveResult, ...errorResponses },
     },
   }, async (request) => {
-    const result = await archiveAuditLogs(ctx, principalOf(request));
+    const result = await auditChainService.archiveAuditLogs(ctx, principalOf(request));
     return { archived_through_seq: result.archivedThroughSeq, entries_archived: result.entriesArchived, ...(result.file ? { file: result.file } : {}) };
   });
 }

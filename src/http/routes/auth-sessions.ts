@@ -12,7 +12,12 @@ import { redactedBody } from '../actor.js';
 import { errorResponses } from '../../wire/common.js';
 import { ChangePasswordBody, ConsoleSession, Invitation, NewPasswordBody, SignInBody, TokenParams } from '../../wire/sessions.js';
 import { presentSession } from '../presenters/sessions.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const invitationsService = traceServices('invitations', { acceptInvitation, describeInvitation });
+const passwordsService = traceServices('passwords', { changePassword, redeemPasswordReset });
+const sessionsService = traceServices('sessions', { currentSession, requireCsrf, requireSession, signOut });
+const signInService = traceServices('sign-in', { signIn });
 const tags = ['console sessions'];
 /** Public routes: no API key; the OpenAPI document says so with an empty security list. */
 const config = { public: true };
@@ -40,7 +45,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.get('/auth/session', {
     config, schema: { tags, security, response: { 200: ConsoleSession, ...errorResponses } },
   }, async (request) => {
-    const { session, user } = await currentSession(ctx, request.cookies[SESSION_COOKIE]);
+    const { session, user } = await sessionsService.currentSession(ctx, request.cookies[SESSION_COOKIE]);
     return presentSession(user, session.csrfToken);
   });
 
@@ -52,7 +57,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { session, user, device } = await signIn(ctx, origin(request), request.body, request.cookies[DEVICE_COOKIE]);
+    const { session, user, device } = await signInService.signIn(ctx, origin(request), request.body, request.cookies[DEVICE_COOKIE]);
     setSessionCookie(request, reply, session);
     reply.setCookie(DEVICE_COOKIE, device, {
       httpOnly: true, sameSite: 'strict', path: '/auth', secure: request.protocol === 'https', maxAge: DEVICE_COOKIE_MAX_AGE_S,
@@ -63,7 +68,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.post('/auth/logout', {
     config, schema: { tags, security, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await signOut(ctx, origin(request), request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]);
+    await sessionsService.signOut(ctx, origin(request), request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send(null);
   });
@@ -76,16 +81,16 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    const session = await requireSession(ctx, request.cookies[SESSION_COOKIE]);
-    requireCsrf(session, request.headers[CSRF_HEADER]);
+    const session = await sessionsService.requireSession(ctx, request.cookies[SESSION_COOKIE]);
+    sessionsService.requireCsrf(session, request.headers[CSRF_HEADER]);
     // The session is replaced: the answer carries the new cookie (GET /auth/session gives its CSRF token).
-    setSessionCookie(request, reply, await changePassword(ctx, origin(request), session, request.body));
+    setSessionCookie(request, reply, await passwordsService.changePassword(ctx, origin(request), session, request.body));
     return reply.code(204).send(null);
   });
 
   app.get('/auth/invitations/:token', {
     config, schema: { tags, security, params: TokenParams, response: { 200: Invitation, ...errorResponses } },
-  }, async (request) => describeInvitation(ctx, request.params.token));
+  }, async (request) => invitationsService.describeInvitation(ctx, request.params.token));
 
   app.post('/auth/invitations/:token/accept', {
     config,
@@ -95,7 +100,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { session, user } = await acceptInvitation(ctx, origin(request), request.params.token, request.body.password);
+    const { session, user } = await invitationsService.acceptInvitation(ctx, origin(request), request.params.token, request.body.password);
     setSessionCookie(request, reply, session);
     return presentSession(user, session.csrfToken);
   });
@@ -108,7 +113,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    await redeemPasswordReset(ctx, origin(request), request.params.token, request.body.password);
+    await passwordsService.redeemPasswordReset(ctx, origin(request), request.params.token, request.body.password);
     return reply.code(204).send(null);
   });
 }

@@ -6,12 +6,14 @@ import { principalOf } from '../actor.js';
 import { errorResponses } from '../../wire/common.js';
 import { Me } from '../../wire/me.js';
 import { presentUser } from '../presenters/users.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const meService = traceServices('me', { describeMe });
 /** `GET /v2/me`: the authenticated principal (user or bot), its account role and account-level permissions. */
 export async function meRoutes(app: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   app.get('/v2/me', { schema: { tags: ['me'], response: { 200: Me, ...errorResponses } } }, async (request) => {
     const principal = principalOf(request);
-    const { user: row, accountPermissions } = await describeMe(ctx, principal);
+    const { user: row, accountPermissions } = await meService.describeMe(ctx, principal);
     return {
       ...presentUser(row),
       is_bot: row.is_bot === 1,

@@ -7,7 +7,9 @@ import { InteractionDecision, InteractionParams, OAuthInteraction } from '../../
 import type { HttpDeps } from '../app.js';
 import { oauthProvider } from '../oauth-provider.js';
 import { encodeId } from '../../domain/ids.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const oauthInteractionsService = traceServices('oauth/interactions', { approveInteraction, denyInteraction, describeInteraction });
 const tags = ['cli login'];
 /** The console session authenticates these (the page may load before anyone signed in). */
 const config = { public: true };
@@ -25,7 +27,7 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
   app.get('/auth/oauth/interactions/:uid', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: OAuthInteraction, ...errorResponses } },
   }, async (request) => {
-    const view = await describeInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE]);
+    const view = await oauthInteractionsService.describeInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE]);
     return {
       uid: view.uid, client_id: view.clientId, client_name: view.clientName, redirect_port: view.redirectPort, scopes: view.scopes,
       allows: view.allows, expires_at: view.expiresAt.toISOString(),
@@ -36,12 +38,12 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
   app.post('/auth/oauth/interactions/:uid/approve', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: InteractionDecision, ...errorResponses } },
   }, async (request) => ({
-    redirect_to: await approveInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER], origin(request)),
+    redirect_to: await oauthInteractionsService.approveInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER], origin(request)),
   }));
 
   app.post('/auth/oauth/interactions/:uid/deny', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: InteractionDecision, ...errorResponses } },
   }, async (request) => ({
-    redirect_to: await denyInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]),
+    redirect_to: await oauthInteractionsService.denyInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]),
   }));
 }

@@ -12,7 +12,9 @@ import { actorOf, principalOf } from '../actor.js';
 import { presentOidcProvider, presentOidcProviderSummary } from '../presenters/identity-providers.js';
 import { requireSomeField } from '../require-some-field.js';
 import { providerChildRoutes } from './role-mappings.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const providersService = traceServices('identity-providers/providers', { createProvider, deleteProvider, getProvider, listProviders, updateProvider });
 const tags = ['OIDC identity providers'];
 const base = '/v2/oidc-identity-providers';
 
@@ -23,32 +25,32 @@ export async function oidcIdentityProviderRoutes(fastify: FastifyInstance, ctx: 
   app.get(base, {
     schema: { tags, querystring: IdentityProviderListQuery, response: { 200: OidcIdentityProviderList, ...errorResponses } },
   }, async (request) => {
-    const page = await listProviders(ctx, principalOf(request), 'OIDC', { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await providersService.listProviders(ctx, principalOf(request), 'OIDC', { ...request.query, limit: request.query.limit ?? 50 });
     return { oidc_identity_providers: page.items.map(presentOidcProviderSummary), pagination: page.pagination };
   });
 
   app.post(base, {
     schema: { tags, body: CreateOidcIdentityProviderBody, response: { 201: OidcIdentityProvider, ...errorResponses } },
   }, async (request, reply) => {
-    const view = await createProvider(ctx, actorOf(request), 'OIDC', request.body);
+    const view = await providersService.createProvider(ctx, actorOf(request), 'OIDC', request.body);
     return reply.code(201).send(presentOidcProvider(view));
   });
 
   app.get(`${base}/:idp_id`, {
     schema: { tags, params: IdentityProviderParams, response: { 200: OidcIdentityProvider, ...errorResponses } },
-  }, async (request) => presentOidcProvider(await getProvider(ctx, principalOf(request), 'OIDC', request.params.idp_id)));
+  }, async (request) => presentOidcProvider(await providersService.getProvider(ctx, principalOf(request), 'OIDC', request.params.idp_id)));
 
   app.patch(`${base}/:idp_id`, {
     schema: { tags, params: IdentityProviderParams, body: UpdateOidcIdentityProviderBody, response: { 200: OidcIdentityProvider, ...errorResponses } },
   }, async (request) => {
     const body = requireSomeField(request.body);
-    return presentOidcProvider(await updateProvider(ctx, actorOf(request), 'OIDC', request.params.idp_id, body));
+    return presentOidcProvider(await providersService.updateProvider(ctx, actorOf(request), 'OIDC', request.params.idp_id, body));
   });
 
   app.delete(`${base}/:idp_id`, {
     schema: { tags, params: IdentityProviderParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteProvider(ctx, actorOf(request), 'OIDC', request.params.idp_id);
+    await providersService.deleteProvider(ctx, actorOf(request), 'OIDC', request.params.idp_id);
     return reply.code(204).send(null);
   });
 

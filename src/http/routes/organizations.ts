@@ -19,7 +19,9 @@ import { DeleteOrganizationQuery, OrganizationDeleteCascade,
 } from '../../wire/organizations.js';
 import { presentOrganizationDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentOrganization, presentOrganizationMember } from '../presenters/organizations.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const organizationsService = traceServices('organizations', { addOrganizationMember, createOrganization, deleteOrganization, getOrganization, listOrganizationMembers, listOrganizations, removeOrganizationMember, updateOrganization });
 const tags = ['organizations'];
 
 export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -31,7 +33,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 200: listResponse('organizations', Organization), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listOrganizations(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await organizationsService.listOrganizations(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { organizations: page.items.map(presentOrganization), pagination: page.pagination };
   });
 
@@ -41,13 +43,13 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 201: Organization, ...errorResponses },
     },
   }, async (request, reply) => {
-    const row = await createOrganization(ctx, actorOf(request), request.body);
+    const row = await organizationsService.createOrganization(ctx, actorOf(request), request.body);
     return reply.code(201).send(presentOrganization(row));
   });
 
   app.get('/v2/organizations/:org_id', {
     schema: { tags, params: OrganizationParams, response: { 200: Organization, ...errorResponses } },
-  }, async (request) => presentOrganization(await getOrganization(ctx, principalOf(request), request.params.org_id)));
+  }, async (request) => presentOrganization(await organizationsService.getOrganization(ctx, principalOf(request), request.params.org_id)));
 
   app.patch('/v2/organizations/:org_id', {
     schema: {
@@ -57,13 +59,13 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
     },
   }, async (request) => {
     const body = requireSomeField(request.body);
-    return presentOrganization(await updateOrganization(ctx, actorOf(request), request.params.org_id, body));
+    return presentOrganization(await organizationsService.updateOrganization(ctx, actorOf(request), request.params.org_id, body));
   });
 
   app.delete('/v2/organizations/:org_id', {
     schema: { tags, params: OrganizationParams, querystring: DeleteOrganizationQuery, response: { 200: OrganizationDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    const cascade = await deleteOrganization(ctx, actorOf(request), request.params.org_id, { dryRun: request.query.dry_run ?? false });
+    const cascade = await organizationsService.deleteOrganization(ctx, actorOf(request), request.params.org_id, { dryRun: request.query.dry_run ?? false });
     if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentOrganizationDeleteCascade(cascade));
     return reply.code(204).send(null);
   });
@@ -74,7 +76,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 200: listResponse('memberships', OrganizationMember), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listOrganizationMembers(ctx, principalOf(request), request.params.org_id, { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await organizationsService.listOrganizationMembers(ctx, principalOf(request), request.params.org_id, { ...request.query, limit: request.query.limit ?? 50 });
     return { memberships: page.items.map(presentOrganizationMember), pagination: page.pagination };
   });
 
@@ -85,8 +87,8 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 200: Type.Union([OrganizationMembership, AccessPreview]), ...errorResponses },
     },
   }, async (request, reply) => {
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => addOrganizationMember(ctx, actor, request.params.org_id, request.body));
-    return addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body);
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => organizationsService.addOrganizationMember(ctx, actor, request.params.org_id, request.body));
+    return organizationsService.addOrganizationMember(ctx, actorOf(request), request.params.org_id, request.body);
   });
 
   app.delete('/v2/organizations/:org_id/users/:user_id', {
@@ -95,7 +97,7 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    const cascade = await removeOrganizationMember(ctx, actorOf(request), request.params.org_id, request.params.user_id, removalOptions(request.query));
+    const cascade = await organizationsService.removeOrganizationMember(ctx, actorOf(request), request.params.org_id, request.params.user_id, removalOptions(request.query));
     if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });

@@ -8,7 +8,9 @@ import { errorResponses, listResponse } from '../../wire/common.js';
 import { DeleteProjectQuery, ProjectDeleteCascade, CreateProjectBody, ListProjectsQuery, Project, ProjectParams, UpdateProjectBody } from '../../wire/projects.js';
 import { presentProjectDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentProject } from '../presenters/projects.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const projectsService = traceServices('projects', { createProject, deleteProject, getProject, listProjects, updateProject });
 const tags = ['projects'];
 
 export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -21,7 +23,7 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
       response: { 200: listResponse('projects', Project), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listProjects(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await projectsService.listProjects(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { projects: page.items.map(presentProject), pagination: page.pagination };
   });
 
@@ -32,13 +34,13 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
       response: { 201: Project, ...errorResponses },
     },
   }, async (request, reply) => {
-    const row = await createProject(ctx, actorOf(request), request.body);
+    const row = await projectsService.createProject(ctx, actorOf(request), request.body);
     return reply.code(201).send(presentProject(row));
   });
 
   app.get('/v2/projects/:project_id', {
     schema: { tags, params: ProjectParams, response: { 200: Project, ...errorResponses } },
-  }, async (request) => presentProject(await getProject(ctx, principalOf(request), request.params.project_id)));
+  }, async (request) => presentProject(await projectsService.getProject(ctx, principalOf(request), request.params.project_id)));
 
   app.patch('/v2/projects/:project_id', {
     schema: {
@@ -46,12 +48,12 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
       body: UpdateProjectBody,
       response: { 200: Project, ...errorResponses },
     },
-  }, async (request) => presentProject(await updateProject(ctx, actorOf(request), request.params.project_id, request.body)));
+  }, async (request) => presentProject(await projectsService.updateProject(ctx, actorOf(request), request.params.project_id, request.body)));
 
   app.delete('/v2/projects/:project_id', {
     schema: { tags, params: ProjectParams, querystring: DeleteProjectQuery, response: { 200: ProjectDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    const cascade = await deleteProject(ctx, actorOf(request), request.params.project_id, { dryRun: request.query.dry_run ?? false });
+    const cascade = await projectsService.deleteProject(ctx, actorOf(request), request.params.project_id, { dryRun: request.query.dry_run ?? false });
     if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentProjectDeleteCascade(cascade));
     return reply.code(204).send(null);
   });

@@ -11,7 +11,9 @@ import {
   ListResourceRestrictionsQuery, ResourceRestriction, ResourceRestrictionParams, RestrictResourceBody,
 } from '../../wire/resource-restrictions.js';
 import { presentResourceRestriction } from '../presenters/resource-restrictions.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const resourceRestrictionsService = traceServices('resource-restrictions', { listResourceRestrictions, restrictResource, unrestrictResource });
 const tags = ['resource-restrictions'];
 
 export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -24,7 +26,7 @@ export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: S
       response: { 200: listResponse('resource_restrictions', ResourceRestriction), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listResourceRestrictions(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await resourceRestrictionsService.listResourceRestrictions(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { resource_restrictions: page.items.map(presentResourceRestriction), pagination: page.pagination };
   });
 
@@ -36,15 +38,15 @@ export async function resourceRestrictionRoutes(fastify: FastifyInstance, ctx: S
       response: { 200: Type.Union([ResourceRestriction, AccessPreview]), ...errorResponses },
     },
   }, async (request, reply) => {
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => restrictResource(ctx, actor, request.body.resource_id));
-    return presentResourceRestriction(await restrictResource(ctx, actorOf(request), request.body.resource_id));
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => resourceRestrictionsService.restrictResource(ctx, actor, request.body.resource_id));
+    return presentResourceRestriction(await resourceRestrictionsService.restrictResource(ctx, actorOf(request), request.body.resource_id));
   });
 
   app.delete('/v2/resource-restrictions/:resource_id', {
     schema: { tags, params: ResourceRestrictionParams, querystring: DryRunQuery, response: { 200: AccessPreview, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => unrestrictResource(ctx, actor, request.params.resource_id));
-    await unrestrictResource(ctx, actorOf(request), request.params.resource_id);
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => resourceRestrictionsService.unrestrictResource(ctx, actor, request.params.resource_id));
+    await resourceRestrictionsService.unrestrictResource(ctx, actorOf(request), request.params.resource_id);
     return reply.code(204).send(null);
   });
 }

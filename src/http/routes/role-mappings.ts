@@ -14,7 +14,9 @@ import {
 import { actorOf, principalOf } from '../actor.js';
 import { presentEvaluation, presentIdentityLink, presentRoleMapping } from '../presenters/identity-providers.js';
 import { requireSomeField } from '../require-some-field.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const roleMappingsService = traceServices('identity-providers/role-mappings', { createRoleMapping, deleteRoleMapping, evaluateRoleMappings, getIdentityLink, getRoleMapping, listRoleMappings, updateRoleMapping });
 /**
  * `/{idp_id}/role-mappings[/{mapping_id}]`, `/{idp_id}/role-mappings/evaluate` and `/{idp_id}/users/{user_id}` under
  * a provider collection: the same routes for SAML and OIDC providers (§2.8, §3.3 of the identity contract).
@@ -25,40 +27,40 @@ export async function providerChildRoutes(fastify: FastifyInstance, ctx: Service
   app.get(`${base}/:idp_id/role-mappings`, {
     schema: { tags, params: IdentityProviderParams, querystring: IdentityProviderListQuery, response: { 200: RoleMappingList, ...errorResponses } },
   }, async (request) => {
-    const page = await listRoleMappings(ctx, principalOf(request), protocol, request.params.idp_id, { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await roleMappingsService.listRoleMappings(ctx, principalOf(request), protocol, request.params.idp_id, { ...request.query, limit: request.query.limit ?? 50 });
     return { role_mappings: page.items.map(presentRoleMapping), pagination: page.pagination };
   });
 
   app.post(`${base}/:idp_id/role-mappings`, {
     schema: { tags, params: IdentityProviderParams, body: CreateRoleMappingBody, response: { 201: RoleMapping, ...errorResponses } },
   }, async (request, reply) => {
-    const row = await createRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.body);
+    const row = await roleMappingsService.createRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.body);
     return reply.code(201).send(presentRoleMapping(row));
   });
 
   app.post(`${base}/:idp_id/role-mappings/evaluate`, {
     schema: { tags, params: IdentityProviderParams, body: EvaluateRoleMappingsBody, response: { 200: EvaluateRoleMappingsResult, ...errorResponses } },
-  }, async (request) => presentEvaluation(await evaluateRoleMappings(ctx, principalOf(request), protocol, request.params.idp_id, request.body)));
+  }, async (request) => presentEvaluation(await roleMappingsService.evaluateRoleMappings(ctx, principalOf(request), protocol, request.params.idp_id, request.body)));
 
   app.get(`${base}/:idp_id/role-mappings/:mapping_id`, {
     schema: { tags, params: RoleMappingParams, response: { 200: RoleMapping, ...errorResponses } },
-  }, async (request) => presentRoleMapping(await getRoleMapping(ctx, principalOf(request), protocol, request.params.idp_id, request.params.mapping_id)));
+  }, async (request) => presentRoleMapping(await roleMappingsService.getRoleMapping(ctx, principalOf(request), protocol, request.params.idp_id, request.params.mapping_id)));
 
   app.patch(`${base}/:idp_id/role-mappings/:mapping_id`, {
     schema: { tags, params: RoleMappingParams, body: UpdateRoleMappingBody, response: { 200: RoleMapping, ...errorResponses } },
   }, async (request) => {
     const body = requireSomeField(request.body);
-    return presentRoleMapping(await updateRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.params.mapping_id, body));
+    return presentRoleMapping(await roleMappingsService.updateRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.params.mapping_id, body));
   });
 
   app.delete(`${base}/:idp_id/role-mappings/:mapping_id`, {
     schema: { tags, params: RoleMappingParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await deleteRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.params.mapping_id);
+    await roleMappingsService.deleteRoleMapping(ctx, actorOf(request), protocol, request.params.idp_id, request.params.mapping_id);
     return reply.code(204).send(null);
   });
 
   app.get(`${base}/:idp_id/users/:user_id`, {
     schema: { tags, params: IdentityLinkParams, response: { 200: IdentityLink, ...errorResponses } },
-  }, async (request) => presentIdentityLink(await getIdentityLink(ctx, principalOf(request), protocol, request.params.idp_id, request.params.user_id)));
+  }, async (request) => presentIdentityLink(await roleMappingsService.getIdentityLink(ctx, principalOf(request), protocol, request.params.idp_id, request.params.user_id)));
 }

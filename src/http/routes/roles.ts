@@ -10,7 +10,9 @@ import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import { CreateRoleBody, DeleteRoleQuery, ListRolesQuery, Role, RoleParams, UpdateRoleBody } from '../../wire/roles.js';
 import { presentRole } from '../presenters/roles.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const rolesService = traceServices('roles', { createRole, deleteRole, getRole, listRoles, updateRole });
 const tags = ['roles'];
 
 export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -22,7 +24,7 @@ export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       response: { 200: listResponse('roles', Role), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listRoles(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await rolesService.listRoles(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { roles: page.items.map(presentRole), pagination: page.pagination };
   });
 
@@ -33,13 +35,13 @@ export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       response: { 201: Role, ...errorResponses },
     },
   }, async (request, reply) => {
-    const row = await createRole(ctx, actorOf(request), request.body);
+    const row = await rolesService.createRole(ctx, actorOf(request), request.body);
     return reply.code(201).send(presentRole(row));
   });
 
   app.get('/v2/roles/:role_id', {
     schema: { tags, params: RoleParams, response: { 200: Role, ...errorResponses } },
-  }, async (request) => presentRole(await getRole(ctx, principalOf(request), request.params.role_id)));
+  }, async (request) => presentRole(await rolesService.getRole(ctx, principalOf(request), request.params.role_id)));
 
   app.patch('/v2/roles/:role_id', {
     schema: {
@@ -49,8 +51,8 @@ export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     },
   }, async (request, reply) => {
     const body = requireSomeField(request.body);
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => updateRole(ctx, actor, request.params.role_id, body));
-    return presentRole(await updateRole(ctx, actorOf(request), request.params.role_id, body));
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => rolesService.updateRole(ctx, actor, request.params.role_id, body));
+    return presentRole(await rolesService.updateRole(ctx, actorOf(request), request.params.role_id, body));
   });
 
   app.delete('/v2/roles/:role_id', {
@@ -60,7 +62,7 @@ export async function roleRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    await deleteRole(ctx, actorOf(request), request.params.role_id, request.query.force ?? false);
+    await rolesService.deleteRole(ctx, actorOf(request), request.params.role_id, request.query.force ?? false);
     return reply.code(204).send(null);
   });
 }

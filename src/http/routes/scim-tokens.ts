@@ -10,7 +10,10 @@ import { IdentityProviderParams } from '../../wire/identity-providers.js';
 import { CreatedScimToken, CreateScimTokenBody, ScimStatus, ScimTokenList, ScimTokenListQuery, ScimTokenParams } from '../../wire/scim-tokens.js';
 import { actorOf, principalOf } from '../actor.js';
 import { presentScimStatus, presentScimToken } from '../presenters/scim-tokens.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const scimStatusService = traceServices('scim/scim-status', { getScimStatus });
+const scimTokensService = traceServices('scim/scim-tokens', { createScimToken, listScimTokens, revokeScimToken });
 const PROVIDERS: { protocol: IdentityProtocol; base: string; tags: string[] }[] = [
   { protocol: 'SAML', base: '/v2/saml-identity-providers', tags: ['SAML identity providers'] },
   { protocol: 'OIDC', base: '/v2/oidc-identity-providers', tags: ['OIDC identity providers'] },
@@ -26,26 +29,26 @@ export async function scimTokenRoutes(fastify: FastifyInstance, ctx: ServiceDeps
     app.post(`${base}/:idp_id/scim-tokens`, {
       schema: { tags, params: IdentityProviderParams, body: CreateScimTokenBody, response: { 201: CreatedScimToken, ...errorResponses } },
     }, async (request, reply) => {
-      const created = await createScimToken(ctx, actorOf(request), protocol, request.params.idp_id, request.body);
+      const created = await scimTokensService.createScimToken(ctx, actorOf(request), protocol, request.params.idp_id, request.body);
       return reply.code(201).send({ ...presentScimToken(created.row), token: created.token });
     });
 
     app.get(`${base}/:idp_id/scim-tokens`, {
       schema: { tags, params: IdentityProviderParams, querystring: ScimTokenListQuery, response: { 200: ScimTokenList, ...errorResponses } },
     }, async (request) => {
-      const page = await listScimTokens(ctx, principalOf(request), protocol, request.params.idp_id, { ...request.query, limit: request.query.limit ?? 50 });
+      const page = await scimTokensService.listScimTokens(ctx, principalOf(request), protocol, request.params.idp_id, { ...request.query, limit: request.query.limit ?? 50 });
       return { scim_tokens: page.items.map(presentScimToken), pagination: page.pagination };
     });
 
     app.delete(`${base}/:idp_id/scim-tokens/:token_id`, {
       schema: { tags, params: ScimTokenParams, response: { 204: Type.Null(), ...errorResponses } },
     }, async (request, reply) => {
-      await revokeScimToken(ctx, actorOf(request), protocol, request.params.idp_id, request.params.token_id);
+      await scimTokensService.revokeScimToken(ctx, actorOf(request), protocol, request.params.idp_id, request.params.token_id);
       return reply.code(204).send(null);
     });
 
     app.get(`${base}/:idp_id/scim-status`, {
       schema: { tags, params: IdentityProviderParams, response: { 200: ScimStatus, ...errorResponses } },
-    }, async (request) => presentScimStatus(await getScimStatus(ctx, principalOf(request), protocol, request.params.idp_id)));
+    }, async (request) => presentScimStatus(await scimStatusService.getScimStatus(ctx, principalOf(request), protocol, request.params.idp_id)));
   }
 }

@@ -7,7 +7,9 @@ import type { ServiceDeps } from '../../services/service-deps.js';
 import { principalOf } from '../actor.js';
 import { errorResponses } from '../../wire/common.js';
 import { FoundTokens, LeakFeedback, LeakReport, ReportLeak } from '../../wire/secret-scanning.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const secretScanningService = traceServices('secret-scanning', { checkScannerSignature, handleLeakedTokens });
 const tags = ['api-keys'];
 const header = (request: FastifyRequest, name: string) => {
   const value = request.headers[name];
@@ -21,7 +23,7 @@ export async function secretScanningRoutes(fastify: FastifyInstance, ctx: Servic
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       try {
-        checkScannerSignature(ctx, header(request, 'github-public-key-identifier'), header(request, 'github-public-key-signature'), body as Buffer);
+        secretScanningService.checkScannerSignature(ctx, header(request, 'github-public-key-identifier'), header(request, 'github-public-key-signature'), body as Buffer);
       } catch (error) {
         done(error as ApiError, undefined);
         return;
@@ -44,7 +46,7 @@ export async function secretScanningRoutes(fastify: FastifyInstance, ctx: Servic
         response: { 200: LeakFeedback, ...errorResponses },
       },
     }, async (request) => {
-      const outcomes = await handleLeakedTokens(ctx, { name: 'GitHub secret scanning', ip: request.ip, operation: 'POST /secret-scanning/github' }, request.body);
+      const outcomes = await secretScanningService.handleLeakedTokens(ctx, { name: 'GitHub secret scanning', ip: request.ip, operation: 'POST /secret-scanning/github' }, request.body);
       return outcomes.map((o) => ({ token_hash: o.tokenHash, token_type: o.tokenType, label: o.label, live: o.live, revoked: o.revoked }));
     });
   });
@@ -61,7 +63,7 @@ export async function secretScanningRoutes(fastify: FastifyInstance, ctx: Servic
     },
   }, async (request) => {
     const principal = principalOf(request);
-    const [outcome] = await handleLeakedTokens(ctx, { name: `${principal.name} (${principal.email})`, ip: request.ip, operation: 'POST /v2/api-keys/leaks', principal }, [
+    const [outcome] = await secretScanningService.handleLeakedTokens(ctx, { name: `${principal.name} (${principal.email})`, ip: request.ip, operation: 'POST /v2/api-keys/leaks', principal }, [
       { token: request.body.token, type: 'ax_api_key', url: request.body.url, source: request.body.source },
     ]);
     const o = outcome!;

@@ -17,7 +17,9 @@ import { DeleteSpaceQuery, SpaceDeleteCascade,
 } from '../../wire/spaces.js';
 import { presentSpaceDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentSpace, presentSpaceMember } from '../presenters/spaces.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const spacesService = traceServices('spaces', { addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace });
 const tags = ['spaces'];
 
 export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
@@ -30,7 +32,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
       response: { 200: listResponse('spaces', Space), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listSpaces(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await spacesService.listSpaces(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return { spaces: page.items.map(presentSpace), pagination: page.pagination };
   });
 
@@ -41,13 +43,13 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
       response: { 201: Space, ...errorResponses },
     },
   }, async (request, reply) => {
-    const row = await createSpace(ctx, actorOf(request), request.body);
+    const row = await spacesService.createSpace(ctx, actorOf(request), request.body);
     return reply.code(201).send(presentSpace(row));
   });
 
   app.get('/v2/spaces/:space_id', {
     schema: { tags, params: SpaceParams, response: { 200: Space, ...errorResponses } },
-  }, async (request) => presentSpace(await getSpace(ctx, principalOf(request), request.params.space_id)));
+  }, async (request) => presentSpace(await spacesService.getSpace(ctx, principalOf(request), request.params.space_id)));
 
   app.patch('/v2/spaces/:space_id', {
     schema: {
@@ -57,13 +59,13 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
     },
   }, async (request) => {
     const body = requireSomeField(request.body);
-    return presentSpace(await updateSpace(ctx, actorOf(request), request.params.space_id, body));
+    return presentSpace(await spacesService.updateSpace(ctx, actorOf(request), request.params.space_id, body));
   });
 
   app.delete('/v2/spaces/:space_id', {
     schema: { tags, params: SpaceParams, querystring: DeleteSpaceQuery, response: { 200: SpaceDeleteCascade, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    const cascade = await deleteSpace(ctx, actorOf(request), request.params.space_id, { dryRun: request.query.dry_run ?? false });
+    const cascade = await spacesService.deleteSpace(ctx, actorOf(request), request.params.space_id, { dryRun: request.query.dry_run ?? false });
     if (cascade) return reply.code(200).header('cache-control', 'no-store').send(presentSpaceDeleteCascade(cascade));
     return reply.code(204).send(null);
   });
@@ -74,7 +76,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
       response: { 200: listResponse('memberships', SpaceMember), ...errorResponses },
     },
   }, async (request) => {
-    const page = await listSpaceMembers(ctx, principalOf(request), request.params.space_id, { ...request.query, limit: request.query.limit ?? 50 });
+    const page = await spacesService.listSpaceMembers(ctx, principalOf(request), request.params.space_id, { ...request.query, limit: request.query.limit ?? 50 });
     return { memberships: page.items.map(presentSpaceMember), pagination: page.pagination };
   });
 
@@ -85,8 +87,8 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
       response: { 200: Type.Union([SpaceMembership, AccessPreview]), ...errorResponses },
     },
   }, async (request, reply) => {
-    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => addSpaceMember(ctx, actor, request.params.space_id, request.body));
-    return addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body);
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => spacesService.addSpaceMember(ctx, actor, request.params.space_id, request.body));
+    return spacesService.addSpaceMember(ctx, actorOf(request), request.params.space_id, request.body);
   });
 
   app.delete('/v2/spaces/:space_id/users/:user_id', {
@@ -95,7 +97,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
       response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    const cascade = await removeSpaceMember(ctx, actorOf(request), request.params.space_id, request.params.user_id, removalOptions(request.query));
+    const cascade = await spacesService.removeSpaceMember(ctx, actorOf(request), request.params.space_id, request.params.user_id, removalOptions(request.query));
     if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });

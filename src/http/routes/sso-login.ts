@@ -13,7 +13,13 @@ import { errorResponses } from '../../wire/common.js';
 import { SsoDiscoverBody, SsoDiscoverResult } from '../../wire/identity-providers.js';
 import { AcsForm, OidcCallbackQuery, SpMetadataQuery, SpMetadataXml, SsoCompleteQuery, SsoLoginQuery } from '../../wire/sso-login.js';
 import { sendSsoError } from '../sso-error-page.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const ssoDiscoverService = traceServices('sso/discover', { discoverSignIn });
+const ssoLoginCompletionService = traceServices('sso/login-completion', { completeSamlLogin });
+const ssoOidcLoginService = traceServices('sso/oidc-login', { completeOidcLogin, startOidcLogin });
+const ssoSamlAcsService = traceServices('sso/saml-acs', { receiveSamlResponse });
+const ssoSamlLoginService = traceServices('sso/saml-login', { samlSpMetadata, startSamlLogin });
 const tags = ['single sign-on'];
 /** Public routes: the person signing in has no credential yet. */
 const config = { public: true };
@@ -68,16 +74,16 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
 
   app.post('/auth/sso/discover', {
     config, schema: { tags, security, body: SsoDiscoverBody, response: { 200: SsoDiscoverResult, ...errorResponses } },
-  }, async (request) => discoverSignIn(ctx, request.body.email));
+  }, async (request) => ssoDiscoverService.discoverSignIn(ctx, request.body.email));
 
   app.get('/auth/v2/saml/metadata', {
     config, schema: { tags, security, querystring: SpMetadataQuery, response: { 200: SpMetadataXml, ...errorResponses } },
-  }, async (request, reply) => reply.type('application/xml; charset=utf-8').send(await samlSpMetadata(ctx, request.query.idp_id)));
+  }, async (request, reply) => reply.type('application/xml; charset=utf-8').send(await ssoSamlLoginService.samlSpMetadata(ctx, request.query.idp_id)));
 
   app.get('/auth/v2/saml/login', {
     config, schema: { tags, security, querystring: SsoLoginQuery, response: { ...errorResponses } },
   }, async (request, reply) => {
-    const start = await startSamlLogin(ctx, request.query);
+    const start = await ssoSamlLoginService.startSamlLogin(ctx, request.query);
     setBrowserBinding(request, reply, start.cookie);
     return toIdp(reply, start);
   });
@@ -92,19 +98,19 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
     acs.post('/auth/v2/saml', {
       config, bodyLimit: ACS_BODY_LIMIT, schema: { hide: true, body: AcsForm },
     }, async (request, reply) => {
-      const { attemptId } = await receiveSamlResponse(ctx, origin(request), request.body);
+      const { attemptId } = await ssoSamlAcsService.receiveSamlResponse(ctx, origin(request), request.body);
       return reply.redirect(`${COMPLETE_PATH}?attempt=${encodeURIComponent(attemptId)}`, 303);
     });
   });
 
   app.get(COMPLETE_PATH, {
     config, schema: { tags, security, querystring: SsoCompleteQuery, response: { ...errorResponses } },
-  }, async (request, reply) => signedIn(request, reply, await completeSamlLogin(ctx, origin(request), request.query.attempt, request.cookies[SSO_COOKIE])));
+  }, async (request, reply) => signedIn(request, reply, await ssoLoginCompletionService.completeSamlLogin(ctx, origin(request), request.query.attempt, request.cookies[SSO_COOKIE])));
 
   app.get('/auth/oidc/login', {
     config, schema: { tags, security, querystring: SsoLoginQuery, response: { ...errorResponses } },
   }, async (request, reply) => {
-    const start = await startOidcLogin(ctx, request.query);
+    const start = await ssoOidcLoginService.startOidcLogin(ctx, request.query);
     setBrowserBinding(request, reply, start.cookie);
     return reply.redirect(start.url, 302);
   });
@@ -113,7 +119,7 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
     config, schema: { tags, security, querystring: OidcCallbackQuery, response: { ...errorResponses } },
   }, async (request, reply) => {
     const q = request.url.indexOf('?');
-    const login = await completeOidcLogin(ctx, origin(request), {
+    const login = await ssoOidcLoginService.completeOidcLogin(ctx, origin(request), {
       query: q === -1 ? '' : request.url.slice(q + 1), state: request.query.state,
     }, request.cookies[SSO_COOKIE]);
     return signedIn(request, reply, login);

@@ -14,7 +14,11 @@ import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js'
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
 import { CreatedUser, CreateUserBody, ListUsersQuery, SetAccountRoleBody, UpdateUserBody, User, UserParams } from '../../wire/users.js';
 import { presentUser } from '../presenters/users.js';
+import { traceServices } from '../tracing/service-tracing.js';
 
+const usersService = traceServices('users', { createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser });
+const accountRoleService = traceServices('account-role', { setAccountRole });
+const deprovisioningService = traceServices('deprovisioning', { deactivateUser, reactivateUser, scimProvidersOf });
 const tags = ['users'];
 
 /**
@@ -32,8 +36,8 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     },
   }, async (request) => {
     const principal = principalOf(request);
-    const page = await listUsers(ctx, principal, { ...request.query, limit: request.query.limit ?? 50 });
-    const providers = await scimProvidersOf(ctx, principal, page.items.map((u) => u.id));
+    const page = await usersService.listUsers(ctx, principal, { ...request.query, limit: request.query.limit ?? 50 });
+    const providers = await deprovisioningService.scimProvidersOf(ctx, principal, page.items.map((u) => u.id));
     return { users: page.items.map((u) => presentManagedUser(u, providers.get(u.id))), pagination: page.pagination };
   });
 
@@ -44,7 +48,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       response: { 200: User, 201: CreatedUser, ...errorResponses, 503: Problem },
     },
   }, async (request, reply) => {
-    const result = await createUser(ctx, actorOf(request), request.body);
+    const result = await usersService.createUser(ctx, actorOf(request), request.body);
     if (!result.created) return reply.code(200).send(presentUser(result.user));
     return reply.code(201).send({
       ...presentUser(result.user),
@@ -57,8 +61,8 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     schema: { tags, params: UserParams, response: { 200: User, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
-    const user = await getUser(ctx, principal, request.params.user_id);
-    return presentManagedUser(user, (await scimProvidersOf(ctx, principal, [user.id])).get(user.id));
+    const user = await usersService.getUser(ctx, principal, request.params.user_id);
+    return presentManagedUser(user, (await deprovisioningService.scimProvidersOf(ctx, principal, [user.id])).get(user.id));
   });
 
   app.patch('/v2/users/:user_id', {
@@ -69,20 +73,20 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
     },
   }, async (request) => {
     const body = requireSomeField(request.body);
-    return presentUser(await updateUser(ctx, actorOf(request), request.params.user_id, body));
+    return presentUser(await usersService.updateUser(ctx, actorOf(request), request.params.user_id, body));
   });
 
   // Ours, not Arize's (its PATCH takes no role): an account admin sets another person's account role.
   app.put('/v2/users/:user_id/role', {
     schema: { tags, params: UserParams, body: SetAccountRoleBody, response: { 200: User, ...errorResponses } },
   }, async (request) => {
-    return presentUser(await setAccountRole(ctx, actorOf(request), request.params.user_id, request.body.role));
+    return presentUser(await accountRoleService.setAccountRole(ctx, actorOf(request), request.params.user_id, request.body.role));
   });
 
   app.delete('/v2/users/:user_id', {
     schema: { tags, params: UserParams, querystring: RemovalQuery, response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    const cascade = await deleteUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
+    const cascade = await usersService.deleteUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
     if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
@@ -90,14 +94,14 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.post('/v2/users/:user_id/resend-invitation', {
     schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses, 503: Problem } },
   }, async (request, reply) => {
-    await resendInvitation(ctx, actorOf(request), request.params.user_id);
+    await usersService.resendInvitation(ctx, actorOf(request), request.params.user_id);
     return reply.code(204).send(null);
   });
 
   app.post('/v2/users/:user_id/reset-password', {
     schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses, 503: Problem } },
   }, async (request, reply) => {
-    await resetPassword(ctx, actorOf(request), request.params.user_id);
+    await usersService.resetPassword(ctx, actorOf(request), request.params.user_id);
     return reply.code(204).send(null);
   });
 
@@ -105,7 +109,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.post('/v2/users/:user_id/deactivate', {
     schema: { tags, params: UserParams, querystring: RemovalQuery, response: { 200: RemovalCascadeBody, 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    const cascade = await deactivateUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
+    const cascade = await deprovisioningService.deactivateUser(ctx, actorOf(request), request.params.user_id, removalOptions(request.query));
     if (answersCascade(cascade)) return reply.code(200).header('cache-control', 'no-store').send(presentRemovalCascade(cascade));
     return reply.code(204).send(null);
   });
@@ -113,7 +117,7 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   app.post('/v2/users/:user_id/reactivate', {
     schema: { tags, params: UserParams, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await reactivateUser(ctx, actorOf(request), request.params.user_id);
+    await deprovisioningService.reactivateUser(ctx, actorOf(request), request.params.user_id);
     return reply.code(204).send(null);
   });
 }

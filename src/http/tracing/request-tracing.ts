@@ -1,12 +1,13 @@
 import { context, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import { enableServiceTracing } from './service-tracing.js';
 
 const spans = new WeakMap<object, Span>();
 
 /**
- * A SERVER span per request (`GET /v2/spaces/:space_id`, with the route template, status and request id), and a
- * span per route handler — the service call the route makes — run inside the request's span, so the store's query
- * spans nest under it. A request that carries a W3C `traceparent` header (and `tracestate`) continues the caller's
+ * A SERVER span per request (`GET /v2/spaces/:space_id`, with the route template, status and request id), active
+ * while the route handler runs, so the spans of the service calls the handler makes (`traceServices`) and the
+ * store's query spans below them nest under it. A request that carries a W3C `traceparent` header (and `tracestate`) continues the caller's
  * trace: its span is a child of the caller's span, through the propagator the tracer provider registered (the SDK's
  * default, W3C trace context and baggage). Registered only when tracing is configured.
  */
@@ -14,6 +15,7 @@ export function registerRequestTracing(app: FastifyInstance): void {
   // Taken here, from the provider registered for this server, not once per process: a tracer taken before a provider
   // is replaced (a second server of the process, a test) keeps sending to the one shut down.
   const tracer = trace.getTracer('ax-http');
+  enableServiceTracing();
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const caller = propagation.extract(context.active(), request.headers);
@@ -34,20 +36,9 @@ export function registerRequestTracing(app: FastifyInstance): void {
   });
   app.addHook('onRoute', (route) => {
     const handler = route.handler as RouteHandlerMethod;
-    const name = `handle ${route.method} ${route.url}`;
     route.handler = function traced(request, reply) {
-      const parent = spans.get(request);
-      const active = parent ? trace.setSpan(context.active(), parent) : context.active();
-      return context.with(active, () => tracer.startActiveSpan(name, async (span) => {
-        try {
-          return await handler.call(this, request, reply);
-        } catch (error) {
-          span.recordException(error as Error);
-          throw error;
-        } finally {
-          span.end();
-        }
-      }));
+      const span = spans.get(request);
+      return span ? context.with(trace.setSpan(context.active(), span), handler, this, request, reply) : handler.call(this, request, reply);
     };
   });
 }
