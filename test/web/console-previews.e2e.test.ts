@@ -77,15 +77,13 @@ function moved(before: Map<string, string[]>, after: Map<string, string[]>, gain
 async function previewDetails(preview: Locator, verb: 'Gains' | 'Loses', where: string): Promise<Map<string, string[]>> {
   const details = preview.locator('details');
   if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
-  const out = new Map<string, string[]>();
-  for (const person of await preview.locator('.preview-principals > li').all()) {
-    const email = await person.locator('.muted.small').first().innerText();
-    const resource = person.locator('.preview-resources > li').filter({ hasText: `On ${where}` });
-    const chips = await resource.locator('.preview-permissions').filter({ hasText: `${verb}:` }).locator('.chip').all();
-    const permissions = await Promise.all(chips.map((c) => c.getAttribute('title')));
-    if (permissions.length > 0) out.set(email, permissions.map(String).sort());
-  }
-  return out;
+  const rows = await preview.locator('.preview-principals > li').evaluateAll((people, [label, on]) => people.map((person) => {
+    const email = person.querySelector(':scope > .muted.small')?.textContent ?? person.querySelector(':scope > .strong')?.textContent ?? '';
+    const resource = [...person.querySelectorAll('.preview-resources > li')].find((li) => li.firstElementChild?.textContent === `On ${on}`);
+    const block = [...resource?.querySelectorAll('.preview-permissions') ?? []].find((b) => b.textContent?.startsWith(`${label}:`));
+    return [email, [...block?.querySelectorAll('.chip') ?? []].map((c) => c.getAttribute('title') ?? '')] as const;
+  }), [verb, where] as const);
+  return new Map(rows.filter(([, permissions]) => permissions.length > 0).map(([email, permissions]) => [email, [...permissions].sort()]));
 }
 
 function sorted(map: Map<string, string[]>): Map<string, string[]> {
@@ -163,6 +161,65 @@ describe('previews in confirmations', { timeout: 90_000 }, () => {
     await expectNoAxeViolations(admin, '[role="dialog"]');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
+  });
+});
+
+describe('more previews', { timeout: 90_000 }, () => {
+  it('editing a custom role\'s permissions previews what its holders lose, and the API then does that', async () => {
+    const cy = await createUserWithKey(server, { email: 'cy@example.com', name: 'Cy Coder', role: 'MEMBER' });
+    const role = await server.api('POST', '/v2/roles', { body: { name: 'Span reader', permissions: ['PROJECT_READ', 'PROJECT_SPAN_READ'] } });
+    expect(role.status).toBe(201);
+    const bound = await server.api('POST', '/v2/role-bindings', {
+      body: { user_id: cy.id, role_id: role.body.id, resource_type: 'PROJECT', resource_id: ids.project },
+    });
+    expect(bound.status).toBe(201);
+    const before = await permissionsOn(ids.project);
+
+    await admin.goto('/roles', { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Edit Span reader' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Edit Span reader' });
+    await dialog.getByRole('checkbox', { name: 'Project span read' }).uncheck();
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    expect(await preview.getByRole('listitem').first().innerText()).toBe('1 person (Cy Coder) loses Project span: Read on project ‘chat’.');
+    const previewed = await previewDetails(preview, 'Loses', 'project ‘chat’');
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Save role' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(previewed).toEqual(sorted(moved(before, await permissionsOn(ids.project))));
+    expect(previewed).toEqual(new Map([['cy@example.com', ['PROJECT_SPAN_READ']]]));
+  });
+
+  it('revoking a service key previews what its bot loses', async () => {
+    const created = await server.api('POST', '/v2/api-keys', {
+      body: { key_type: 'SERVICE', name: 'ci-traces', organizations: [{ org_id: ids.org, spaces: [{ space_id: ids.space }] }] },
+    });
+    expect(created.status).toBe(201);
+    await admin.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await admin.getByRole('row').filter({ hasText: created.body.redacted_key }).getByRole('button', { name: 'Revoke ci-traces' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Revoke API key' });
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    const lines = (await preview.getByRole('list', { name: 'Access changes' }).getByRole('listitem').allInnerTexts()).join('\n');
+    expect(lines).toMatch(/^1 service key \(.+\) loses \d+ permissions on space ‘alpha-space’\.$/m);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await server.api('GET', '/v2/api-keys', { key: created.body.key })).status).toBe(401);
+  });
+
+  it('deleting a user shows whose access goes, by name, beside the cascade; cancelling keeps them', async () => {
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: `Delete ${MAYA.email}` }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete user' });
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    const lines = (await preview.getByRole('listitem').allInnerTexts()).join('\n');
+    expect(lines).toMatch(/^1 person \(Maya Member\) loses \d+ permissions on space ‘alpha-space’\.$/m);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await server.api('GET', `/v2/users/${enc(ids.maya)}`)).status).toBe(200);
   });
 });
 

@@ -57,7 +57,7 @@ function summarize(principals: readonly PrincipalChange[]): string[] {
   }
   const ordered = [...groups.values()].sort((a, b) => (a.verb === b.verb ? b.principals.length - a.principals.length : a.verb === 'lose' ? -1 : 1));
   return ordered.map((g) => {
-    const verb = g.principals.length === 1 && g.principals[0]!.principal_type === 'USER' ? `${g.verb}s` : g.verb;
+    const verb = g.principals.length === 1 ? `${g.verb}s` : g.verb;
     return `${principalsWords(g.principals)} ${verb} ${permissionWords(g.permissions)} on ${where(g.change)}`;
   });
 }
