@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../app.js';
 import { accessRoutes } from './access.js';
+import { accessAsCodeRoutes } from './access-as-code.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authSessionRoutes } from './auth-sessions.js';
 import { cliCallbackRoutes } from './cli-callback.js';
@@ -33,6 +34,7 @@ export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<voi
   roleRoutes,
   roleBindingRoutes,
   accessRoutes,
+  accessAsCodeRoutes,
   auditLogRoutes,
   userRoutes,
   authSessionRoutes,
