@@ -110,3 +110,13 @@ export const AccessDocumentProblem = Type.Object({
   detail: Type.Optional(Type.String({ description: 'Every error, one a line: `path: message (line L, column C)`.' })),
   errors: Type.Optional(Type.Array(AccessDocumentIssue, { description: 'Each error of the document (absent from other problems, e.g. a 403).' })),
 });
+
+/**
+ * docs/access-document.schema.json, the schema published with the package (editors validate and complete a
+ * document with it): AccessDocument as JSON Schema. `npm run docs:access-schema` writes it; a test fails when the
+ * committed file differs.
+ */
+export function accessDocumentSchemaText(): string {
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', $id: 'urn:ax-admin-plane:access-document:1', ...AccessDocument };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
