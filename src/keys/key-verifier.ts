@@ -10,7 +10,8 @@ import { importedPublicId, parseKey } from './key-format.js';
 export type KeyFailure =
   | 'malformed' | 'unknown' | 'revoked' | 'expired' | 'grace_ended' | 'inactive_principal' | 'wrong_secret';
 
-export type VerifyResult = { ok: true; principal: Principal } | { ok: false; failure: KeyFailure; accountId?: number };
+/** `inGrace`: the key was replaced by a refresh and works until its grace period ends (its uses are counted). */
+export type VerifyResult = { ok: true; principal: Principal; inGrace?: true } | { ok: false; failure: KeyFailure; accountId?: number };
 
 interface CachedKey {
   keyId: number;
@@ -148,7 +149,7 @@ export class KeyVerifier {
       principal,
       principalActive: mayAuthenticate({ status: row.user_status, deleted_at: row.deleted_at, deactivated_at: row.deactivated_at }),
       loadedAtMs: now,
-      accepted: { ok: true, principal },
+      accepted: row.replaced_by_id !== null ? { ok: true, principal, inGrace: true } : { ok: true, principal },
       touchedAtMs: this.#lastUsedWritten.get(row.key_id),
     };
     if (generation === this.#generation) {

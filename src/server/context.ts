@@ -10,6 +10,7 @@ import { startGrantExpirySweeper } from '../services/grant-expiry.js';
 import { AccessCache } from '../services/access-cache.js';
 import { startAuditCheckpoints } from '../services/audit-chain.js';
 import { startAuditStream } from '../services/audit-stream.js';
+import { KeyGraceUsage, startGraceUsageFlush } from '../services/key-grace-usage.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
 import { ScimTokenVerifier } from '../services/scim/scim-token-verifier.js';
 import type { ServiceDeps } from '../services/service-deps.js';
@@ -61,11 +62,13 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       config, log, store, secrets, keys, scimTokens, access, rows, mailer, changes,
       clock: systemClock,
       authLimits: new AuthLimits(config, clock),
+      graceUsage: new KeyGraceUsage(),
       async close() {
         stopSweeper();
         stopGrantExpiry();
         stopCheckpoints();
         stopStream();
+        await stopGraceUsage();
         mailer.close();
         await changes.close();
         await store.close();
@@ -75,6 +78,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const stopSweeper = startLoginSweeper(context);
     const stopCheckpoints = startAuditCheckpoints(context, config.auditCheckpointIntervalMs);
     const stopStream = startAuditStream(context);
+    const stopGraceUsage = startGraceUsageFlush(context);
     // Expired role bindings and memberships are removed, with an audit row, every 30 s (issue 17).
     const stopGrantExpiry = startGrantExpirySweeper(context);
     return context;

@@ -20,6 +20,7 @@ import { requireAccountAdmin } from './authorize.js';
 import { sessionPrincipal } from './sessions.js';
 import { findLiveUser } from './users-lookup.js';
 import { findOrphanedServiceKeys, type ListedKey } from './orphaned-service-keys.js';
+import { type GraceUsage, graceUsageOfKeys } from './key-grace-usage.js';
 
 export interface ListApiKeysQuery {
   key_type?: 'USER' | 'SERVICE' | undefined;
@@ -58,7 +59,7 @@ export type CreatedKey = IssuedKey & { botUser?: ReturnType<typeof presentBotUse
  * `all_users: true` (account admins; 403 otherwise) lists every key of the account whoever created it, narrowed by
  * the other filters, each SERVICE key with its bot user's current scope: the console's key inventory.
  */
-export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery): Promise<Page<ListedKey> & { now: string }> {
+export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query: ListApiKeysQuery): Promise<Page<ListedKey & WithGraceUsage> & { now: string }> {
   if (query.orphaned === true) requireOrphanedQuery(principal, query);
   if (query.all_users === true) requireAccountAdmin(principal, 'list the keys of every user');
   const scope = query.orphaned === true ? 'api-keys?orphaned' : 'api-keys';
@@ -80,7 +81,7 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
     // The whole account's keys unless user_id names a creator.
     const filter = { status: 'ACTIVE' as const, now, createdBy: query.user_id === undefined ? undefined : creatorId, rootCreator: rootCreatorId, spaceId, after };
     const found = await findOrphanedServiceKeys(ctx.store.db, snapshot, principal.accountId, filter, query.limit + 1);
-    return { now, ...toPage(ctx.secrets.cursorKey, scope, found, query.limit, (k) => k.row.id, (k) => k) };
+    return { now, ...await withGraceUsage(ctx, principal.accountId, toPage(ctx.secrets.cursorKey, scope, found, query.limit, (k) => k.row.id, (k) => k), now) };
   }
   const rows = await forAccount(ctx.store.db, principal.accountId).apiKeys.list({
     status: query.status ?? 'ACTIVE', now, createdBy: creatorId, rootCreator: rootCreatorId, keyType: query.key_type, spaceId,
@@ -96,7 +97,29 @@ export async function listApiKeys(ctx: ServiceDeps, principal: Principal, query:
       }
     }
   }
-  return { now, ...page };
+  return { now, ...await withGraceUsage(ctx, principal.accountId, page, now) };
+}
+
+/** A listed key with, while a refresh's grace period runs, how much it is still used (rotation telemetry). */
+export interface WithGraceUsage { graceUsage?: GraceUsage }
+
+/** The page's keys in grace get their usage (one read for the page; none when no key is in grace). */
+async function withGraceUsage<K extends { row: ApiKeyRow }>(ctx: ServiceDeps, accountId: number, page: Page<K>, now: string): Promise<Page<K & WithGraceUsage>> {
+  const usage = await graceUsageOfKeys(ctx, accountId, page.items.map((key) => key.row), now);
+  return { ...page, items: page.items.map((key) => (usage.has(key.row.id) ? { ...key, graceUsage: usage.get(key.row.id)! } : key)) };
+}
+
+/**
+ * `GET /v2/api-keys/{id}` [ours]: one key, to its creator (its user, for a USER key) or an account admin — others get
+ * a 404 — with its grace usage while a refresh's grace period runs.
+ */
+export async function getApiKey(ctx: ServiceDeps, principal: Principal, apiKeyId: string): Promise<{ row: ApiKeyRow; now: string } & WithGraceUsage> {
+  const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
+  const row = await forAccount(ctx.store.db, principal.accountId).apiKeys.find(id);
+  if (!row || (row.created_by_user_id !== principal.userId && row.user_id !== principal.userId && principal.role !== 'ADMIN')) throw notFound('API key');
+  const now = isoNow(ctx.clock);
+  const usage = (await graceUsageOfKeys(ctx, principal.accountId, [row], now)).get(row.id);
+  return { row, now, ...(usage ? { graceUsage: usage } : {}) };
 }
 
 /** The orphaned list is the account admins' inventory of working SERVICE keys: other key types and statuses are no part of it. */

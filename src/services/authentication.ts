@@ -27,6 +27,8 @@ export async function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationA
   const keyId = key ? parseKey(key)?.publicId : undefined;
   if (result.ok) {
     if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
+    // Rotation telemetry: an old key's use during its grace period is counted in memory (no write per request).
+    if (result.inGrace) ctx.graceUsage.record(result.principal.accountId, result.principal.apiKeyId!, attempt.ip, ctx.clock.now());
     return result.principal;
   }
   // Not an API key (`ak-…` or the imported admin key) but shaped like an OAuth access token of `ax auth login`.

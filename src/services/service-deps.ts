@@ -8,6 +8,7 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import type { Store } from '../store/database.js';
 import type { ServerSecrets } from '../store/server-settings.js';
 import type { AccessCache } from './access-cache.js';
+import type { KeyGraceUsage } from './key-grace-usage.js';
 import type { ResourceRowCache } from './resource-row-cache.js';
 import type { ScimTokenVerifier } from './scim/scim-token-verifier.js';
 
@@ -56,4 +57,6 @@ export interface ServiceDeps {
   clock: Clock;
   /** Failed-authentication limits and the bound on password hashes at once. */
   authLimits: AuthLimits;
+  /** Uses of refreshed keys during their grace period, counted in memory and flushed each second. */
+  graceUsage: KeyGraceUsage;
 }

@@ -34,6 +34,8 @@ export interface Database {
   scim_group_members: ScimGroupMembersTable;
   audit_chain_heads: AuditChainHeadsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  api_key_grace_usage: ApiKeyGraceUsageTable;
+  api_key_grace_minutes: ApiKeyGraceMinutesTable;
 }
 
 /** Key/value settings shared by every process of a deployment (e.g. the HMAC pepper for keys and cursors). */
@@ -181,6 +183,22 @@ export interface ResourceRestrictionsTable {
   project_id: number;
   account_id: number;
   created_at: string;
+}
+
+/** Migration 013: a refreshed key's uses during its grace period (rotation telemetry). */
+export interface ApiKeyGraceUsageTable {
+  api_key_id: number;
+  account_id: number;
+  uses: number;
+  last_used_at: string;
+  last_used_ip: string;
+}
+
+/** Migration 013: a key in grace's uses per UTC minute (`YYYY-MM-DDTHH:MM`), kept two hours. */
+export interface ApiKeyGraceMinutesTable {
+  api_key_id: number;
+  minute: string;
+  uses: number;
 }
 
 export interface ApiKeysTable {

@@ -31,6 +31,18 @@ export const ServiceKeyBotUser = Type.Object({
   })),
 });
 
+/**
+ * [ours] Rotation telemetry: on a key a refresh replaced that still works (its grace period runs until `expires_at`),
+ * how much it is still used — so its owner knows when nothing uses it any more. Counted per request on every process
+ * (other processes' uses show within about a second); "the last hour" is the current UTC minute and the 59 before it.
+ */
+export const GraceUsage = Type.Object({
+  uses_since_refresh: Type.Integer({ minimum: 0 }),
+  uses_last_hour: Type.Integer({ minimum: 0 }),
+  last_used_at: Type.Optional(Timestamp),
+  last_used_ip: Type.Optional(Type.String()),
+});
+
 export const ApiKey = Type.Object({
   id: Id,
   name: Type.String(),
@@ -48,6 +60,7 @@ export const ApiKey = Type.Object({
    * ACTIVE until its `expires_at`; without one it is REVOKED.
    */
   replaced_by_api_key_id: Type.Optional(Id),
+  grace_usage: Type.Optional(GraceUsage),
   /**
    * A SERVICE key's bot user and its scope: in the create answer, and [ours] on each SERVICE key of
    * `GET /v2/api-keys?all_users=true` (the account admins' inventory).

@@ -23,6 +23,7 @@ import * as m008 from '../../src/store/migrations/008-scim.js';
 import * as m009 from '../../src/store/migrations/009-identity-links-by-user-and-provider.js';
 import * as m010 from '../../src/store/migrations/010-expiring-grants.js';
 import * as m011 from '../../src/store/migrations/011-audit-chain.js';
+import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001, '002-user-tokens-by-user': m002, '003-service-key-root-creator': m003, '004-auth-hardening': m004,
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
+  '013-key-grace-usage': m013,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -120,6 +122,7 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
   '010-expiring-grants': async (db, ids) => {
     await insert(db, 'space_memberships', { account_id: ids.account, space_id: ids.space, user_id: ids.admin, role_id: ids.role_MEMBER, expires_at: at(1000), reason: 'on call', created_at: at(15), updated_at: at(15) });
   },
+  '011-audit-chain': async () => undefined,
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */

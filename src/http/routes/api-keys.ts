@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceDeps } from '../../services/service-deps.js';
-import { createApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey } from '../../services/api-keys.js';
+import { createApiKey, getApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey } from '../../services/api-keys.js';
 import { isoNow } from '../../domain/clock.js';
 import { actorOf, principalOf } from '../actor.js';
 import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
@@ -11,13 +11,13 @@ import { errorResponses, listResponse } from '../../wire/common.js';
 import {
   ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey, TransferApiKey,
 } from '../../wire/api-keys.js';
-import { presentApiKey } from '../presenters/api-keys.js';
+import { presentApiKey, presentGraceUsage } from '../presenters/api-keys.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
-const apiKeysService = traceServices('api-keys', { createApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey });
+const apiKeysService = traceServices('api-keys', { createApiKey, getApiKey, listApiKeys, refreshApiKey, revokeApiKey, transferApiKey });
 const tags = ['api-keys'];
 
-/** `/v2/api-keys`: list, create, refresh, revoke, transfer. There is no GET by id and no DELETE (keys are revoked). */
+/** `/v2/api-keys`: list, get [ours], create, refresh, revoke, transfer. There is no DELETE (keys are revoked). */
 export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -30,9 +30,19 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   }, async (request) => {
     const page = await apiKeysService.listApiKeys(ctx, principalOf(request), { ...request.query, limit: request.query.limit ?? 50 });
     return {
-      api_keys: page.items.map((key) => ({ ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}), ...(key.botUser ? { bot_user: key.botUser } : {}) })),
+      api_keys: page.items.map((key) => ({
+        ...presentApiKey(key.row, page.now), ...(key.orphaned ? { orphaned: key.orphaned } : {}), ...(key.botUser ? { bot_user: key.botUser } : {}),
+        ...(key.graceUsage ? { grace_usage: presentGraceUsage(key.graceUsage) } : {}),
+      })),
       pagination: page.pagination,
     };
+  });
+
+  app.get('/v2/api-keys/:api_key_id', {
+    schema: { tags, params: ApiKeyParams, response: { 200: ApiKey, ...errorResponses } },
+  }, async (request) => {
+    const key = await apiKeysService.getApiKey(ctx, principalOf(request), request.params.api_key_id);
+    return { ...presentApiKey(key.row, key.now), ...(key.graceUsage ? { grace_usage: presentGraceUsage(key.graceUsage) } : {}) };
   });
 
   app.post('/v2/api-keys', {

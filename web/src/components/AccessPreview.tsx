@@ -2,11 +2,11 @@ import type { DependencyList } from 'react';
 import type { AccessPreview as Preview } from '../../../src/client/index.js';
 import { useAsync } from '../lib/hooks.js';
 import { ErrorAlert } from './Alert.js';
-import { plural, strandedKeys } from '../lib/counts.js';
+import { plural, strandedKeys } from './DeleteCascade.js';
 import { permissionLabel } from './PermissionPicker.js';
 
 /** One principal of a dry run: a person, or a service key's bot, with what it gains and loses where. */
-export type PrincipalChange = Preview['principals'][number];
+type PrincipalChange = Preview['principals'][number];
 type ResourceChange = PrincipalChange['changes'][number];
 
 /** At most this many sentences above the details; the rest are counted. */
