@@ -1,12 +1,12 @@
 import type { DependencyList } from 'react';
 import type { AccessPreview as Preview } from '../../../src/client/index.js';
+import { errorMessage } from '../lib/api.js';
 import { useAsync } from '../lib/hooks.js';
-import { ErrorAlert } from './Alert.js';
-import { plural, strandedKeys } from './DeleteCascade.js';
+import { plural, strandedKeys } from '../lib/counts.js';
 import { permissionLabel } from './PermissionPicker.js';
 
 /** One principal of a dry run: a person, or a service key's bot, with what it gains and loses where. */
-type PrincipalChange = Preview['principals'][number];
+export type PrincipalChange = Preview['principals'][number];
 type ResourceChange = PrincipalChange['changes'][number];
 
 /** At most this many sentences above the details; the rest are counted. */
@@ -149,7 +149,8 @@ export function AccessPreview({ load, deps, heading }: { load: () => Promise<Pre
   const state = useAsync(load, deps);
   let body;
   if (state.loading) body = <p className="muted" role="status">Working out whose access changes…</p>;
-  else if (state.error) body = <ErrorAlert error={state.error} title="The preview could not be made" />;
+  // Said quietly: the change itself, when sent, gives the same refusal as an alert of its own.
+  else if (state.error) body = <p className="muted" role="status">No preview: {errorMessage(state.error)}</p>;
   else if (state.data) body = <AccessChanges principals={state.data.principals} cascade={state.data.cascade} />;
   else return null;
   if (!heading) return body;
