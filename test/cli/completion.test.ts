@@ -31,7 +31,7 @@ describe('the command tree', () => {
   it('holds every noun of the seed and its verbs', () => {
     const verbs = (noun: string) => spec.subcommands.find((c) => c.name === noun)!.subcommands.map((c) => c.name);
     expect(verbs('users')).toEqual(['list', 'get', 'create', 'update', 'set-role', 'delete', 'resend-invitation', 'reset-password', 'deactivate', 'reactivate']);
-    expect(verbs('api-keys')).toEqual(['list', 'create', 'create-service-key', 'refresh', 'revoke', 'transfer', 'report-leak']);
+    expect(verbs('api-keys')).toEqual(['list', 'get', 'create', 'create-service-key', 'refresh', 'revoke', 'transfer', 'report-leak']);
     expect(verbs('resource-restrictions')).toEqual(['list', 'restrict', 'unrestrict']);
     expect(verbs('profiles')).toEqual(['create', 'show', 'update', 'use', 'list', 'delete', 'validate']);
   });

@@ -24,7 +24,19 @@ const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
   { header: 'EXPIRES AT', value: (k) => k.expires_at ?? 'never' },
   { header: 'LAST USED AT', value: (k) => k.last_used_at },
   { header: 'CREATED AT', value: (k) => k.created_at },
+  { header: 'GRACE USE', value: (k) => graceSummary(k), shrinkable: true },
 ];
+
+/**
+ * A key in a refresh's grace period: how much the old key is still used, e.g. `12 in the last hour (40 since
+ * refresh), last from 10.0.0.7 at …` — nothing uses it any more when both counts stay 0.
+ */
+function graceSummary(key: ApiKey): string | undefined {
+  const usage = key.grace_usage;
+  if (usage === undefined) return undefined;
+  const last = usage.last_used_at === undefined ? '' : `, last from ${usage.last_used_ip ?? '?'} at ${usage.last_used_at}`;
+  return `${usage.uses_last_hour} in the last hour (${usage.uses_since_refresh} since refresh)${last}`;
+}
 
 const ORPHAN_REASONS: Record<NonNullable<ApiKey['orphaned']>['reason'], string> = {
   CREATOR_DEACTIVATED: 'creator deactivated',
@@ -88,6 +100,18 @@ export function build(): Command {
         ...page, key_type: opts.keyType, status: opts.status, space_id: spaceId, user_id: userId, created_by_user_id: createdBy,
         ...(opts.orphaned ? { orphaned: true } : {}),
       }));
+    }));
+
+  serverCommand(keys, 'get', 'Show one API key; an old key in a refresh\'s grace period shows how much it is still used')
+    .argument('<key-id>', 'API key id')
+    .action(action(async (ctx, id: string) => {
+      const key = await ctx.client.apiKeys.get(id);
+      if (!ctx.printer.isTable || key.grace_usage === undefined) {
+        ctx.printer.object(key, { what: 'the API key' });
+        return;
+      }
+      const { grace_usage: _usage, ...rest } = key;
+      ctx.printer.object({ ...rest, grace_usage: graceSummary(key) }, { what: 'the API key' });
     }));
 
   withKeyOutput(withServiceScope(serverCommand(keys, 'create', 'Create a user key (or, with --key-type service, a service key)')))

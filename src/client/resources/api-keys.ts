@@ -5,7 +5,7 @@ import type {
   TransferApiKeyRequest,
 } from '../types.js';
 
-/** `/v2/api-keys`. There is no GET by id and no DELETE: keys are revoked. */
+/** `/v2/api-keys`. There is no DELETE: keys are revoked. */
 export class ApiKeysResource {
   constructor(private readonly http: HttpTransport) {}
 
@@ -19,6 +19,11 @@ export class ApiKeysResource {
    */
   async list(params: ApiKeyListParams = {}): Promise<ApiKeyList> {
     return (await this.http.request<ApiKeyList>({ method: 'GET', path: '/v2/api-keys', query: { ...params } })).body;
+  }
+
+  /** One key (its creator or an account admin); a key in a refresh's grace period carries its `grace_usage`. */
+  async get(apiKeyId: string): Promise<ApiKey> {
+    return (await this.http.request<ApiKey>({ method: 'GET', path: `/v2/api-keys/${segment(apiKeyId)}` })).body;
   }
 
   iterate(params: Omit<ApiKeyListParams, 'cursor'> = {}): AsyncGenerator<ApiKey, void, undefined> {
