@@ -12,6 +12,7 @@ import * as m008 from './migrations/008-scim.js';
 import * as m009 from './migrations/009-identity-links-by-user-and-provider.js';
 import * as m010 from './migrations/010-expiring-grants.js';
 import * as m011 from './migrations/011-audit-chain.js';
+import * as m012 from './migrations/012-access-reviews.js';
 import * as m013 from './migrations/013-key-grace-usage.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-identity-links-by-user-and-provider': m009,
   '010-expiring-grants': m010,
   '011-audit-chain': m011,
+  '012-access-reviews': m012,
   '013-key-grace-usage': m013,
 };
 

@@ -34,6 +34,8 @@ export interface Database {
   scim_group_members: ScimGroupMembersTable;
   audit_chain_heads: AuditChainHeadsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  access_reviews: AccessReviewsTable;
+  access_review_grants: AccessReviewGrantsTable;
   api_key_grace_usage: ApiKeyGraceUsageTable;
   api_key_grace_minutes: ApiKeyGraceMinutesTable;
 }
@@ -497,3 +499,49 @@ export type ResourceRestrictionRow = Selectable<ResourceRestrictionsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AuditLogRow = Selectable<AuditLogsTable>;
 export type AuthenticationFailureRow = Selectable<AuthenticationFailuresTable>;
+
+/** A signed snapshot of who can do what in an account (migration 012, docs/access-reviews.md). */
+export interface AccessReviewsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  status: 'open' | 'closed';
+  created_at: string;
+  created_by_user_id: number;
+  closed_at: string | null;
+  closed_by_user_id: number | null;
+  grant_count: number;
+  /** Hex SHA-256 of the canonical encoding of the review and its frozen grants. */
+  digest: string;
+  /** Base64 Ed25519 signature of the digest with the audit signing key. */
+  signature: string;
+  key_id: string;
+}
+
+/** One frozen grant of a review (the columns up to `expires_at` are signed) and the reviewer's decision on it. */
+export interface AccessReviewGrantsTable {
+  id: Generated<number>;
+  review_id: number;
+  account_id: number;
+  principal_type: 'USER' | 'SERVICE_KEY';
+  user_id: number;
+  principal_name: string;
+  principal_email: string;
+  principal_status: string;
+  source: 'ACCOUNT_ROLE' | 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'ROLE_BINDING';
+  resource_type: 'ACCOUNT' | 'ORGANIZATION' | 'SPACE' | 'PROJECT';
+  resource_id: number;
+  resource_name: string;
+  role_id: number | null;
+  role_name: string;
+  binding_id: number | null;
+  provenance: 'MANUAL' | 'SSO' | 'SCIM';
+  provenance_idp_id: number | null;
+  expires_at: string | null;
+  decision: 'keep' | 'revoke' | null;
+  decided_by_user_id: number | null;
+  decided_at: string | null;
+  note: string | null;
+  /** What deciding did: `kept`, `revoked`, or `already_gone` (the grant no longer existed). */
+  outcome: string | null;
+}

@@ -23,6 +23,7 @@ import * as m008 from '../../src/store/migrations/008-scim.js';
 import * as m009 from '../../src/store/migrations/009-identity-links-by-user-and-provider.js';
 import * as m010 from '../../src/store/migrations/010-expiring-grants.js';
 import * as m011 from '../../src/store/migrations/011-audit-chain.js';
+import * as m012 from '../../src/store/migrations/012-access-reviews.js';
 import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import { createTestDatabase } from '../helpers/database.js';
 
@@ -37,7 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001, '002-user-tokens-by-user': m002, '003-service-key-root-creator': m003, '004-auth-hardening': m004,
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
-  '013-key-grace-usage': m013,
+  '012-access-reviews': m012, '013-key-grace-usage': m013,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -123,6 +124,14 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     await insert(db, 'space_memberships', { account_id: ids.account, space_id: ids.space, user_id: ids.admin, role_id: ids.role_MEMBER, expires_at: at(1000), reason: 'on call', created_at: at(15), updated_at: at(15) });
   },
   '011-audit-chain': async () => undefined,
+  '012-access-reviews': async (db, ids) => {
+    const review = await insert(db, 'access_reviews', { account_id: ids.account, name: 'Q1', status: 'open', created_at: at(17), created_by_user_id: ids.admin, closed_at: null, closed_by_user_id: null, grant_count: 1, digest: 'cd'.repeat(32), signature: 'c2lnbmF0dXJl', key_id: '0123456789abcdef' });
+    await insert(db, 'access_review_grants', {
+      review_id: review.id, account_id: ids.account, principal_type: 'USER', user_id: ids.admin, principal_name: 'Ada', principal_email: 'Ada@Example.com', principal_status: 'ACTIVE',
+      source: 'ACCOUNT_ROLE', resource_type: 'ACCOUNT', resource_id: ids.account, resource_name: 'acme', role_id: null, role_name: 'ADMIN', binding_id: null,
+      provenance: 'MANUAL', provenance_idp_id: null, expires_at: null, decision: 'keep', decided_by_user_id: ids.admin, decided_at: at(18), note: null, outcome: 'kept',
+    });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../app.js';
 import { accessRoutes } from './access.js';
+import { accessReviewRoutes } from './access-reviews.js';
 import { accessAsCodeRoutes } from './access-as-code.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authSessionRoutes } from './auth-sessions.js';
@@ -36,6 +37,7 @@ export const routeModules: ((app: FastifyInstance, ctx: HttpDeps) => Promise<voi
   accessRoutes,
   accessAsCodeRoutes,
   auditLogRoutes,
+  accessReviewRoutes,
   userRoutes,
   authSessionRoutes,
   apiKeyRoutes,

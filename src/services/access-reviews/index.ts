@@ -1,0 +1,3 @@
+export { closeAccessReview, createAccessReview, getAccessReview, listAccessReviews, verifyAccessReview } from './reviews.js';
+export { diffAccessReviews, exportAccessReview, listReviewGrants } from './grants.js';
+export { decideReviewGrant } from './decide.js';
