@@ -363,6 +363,45 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect((await gql('mutation { createUserApiKey(input: { name: "x", expiresAt: "tomorrow" }) { key } }')).status).toBe(400);
   });
 
+  it('a variable missing or of the wrong type is a 400 however often the document was sent (compiled or not), and writes nothing', async () => {
+    const newestAudit = async () => (await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0]?.id;
+    const before = await newestAudit();
+    const mutation = 'mutation($name: String!, $description: String) { createOrganization(input: { name: $name, description: $description }) { organization { id } } }';
+    const sends: [Record<string, unknown> | undefined, string][] = [
+      [{ name: 'gql-var-ok-once', description: 'd' }, 'ok'],
+      [{ name: 12, description: 'd' }, 'refused'], [{ name: 12, description: 'd' }, 'refused'], [{ name: 'gql-var-bad', description: ['x'] }, 'refused'],
+      [undefined, 'refused'], [{}, 'refused'], [{ name: null }, 'refused'],
+    ];
+    for (const [variables, expected] of sends) {
+      const res = await gql(mutation, variables);
+      if (expected === 'ok') {
+        expect(res.status).toBe(200);
+        continue;
+      }
+      expect(res.status, JSON.stringify(variables)).toBe(400);
+      expect(res.body.errors[0].extensions.code, JSON.stringify(res.body)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.data).toBeUndefined();
+    }
+    const audit = (await server.api('GET', '/v2/audit-logs?limit=5')).body.logs as { id: string; variables: string }[];
+    // The one accepted call is the only change: one audit row since `before`.
+    expect(before === undefined ? audit.length : audit.findIndex((l) => l.id === before)).toBe(1);
+    expect((await server.api('GET', '/v2/organizations?name=gql-var-bad')).body.organizations).toEqual([]);
+
+    // Refused documents, not variables: none runs, nothing is written.
+    for (const bad of [
+      'mutation { createOrganization(input: { name: "gql-bad-doc" ) { organization { id } } }',
+      'mutation { createOrganization(input: { name: "gql-bad-doc", nope: 1 }) { organization { id } } }',
+      'mutation { createOrganization(input: { name: "gql-bad-doc" }) { organization { id nope } } }',
+      'mutation { createOrganization(input: { name: 7 }) { organization { id } } }',
+    ]) {
+      const res = await gql(bad);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.errors[0].extensions.code).toMatch(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/);
+    }
+    expect((await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0].id).toBe(audit[0]!.id);
+    expect((await server.api('GET', '/v2/organizations?name=gql-bad-doc')).body.organizations).toEqual([]);
+  });
+
   it('transport: invalid JSON, an array (batch), no query, an oversized document, GET for a mutation', async () => {
     for (const body of ['{', '[{"query":"{ viewer { id } }"}]', '{"variables":{}}', JSON.stringify({ query: `{ viewer { id } }${' '.repeat(64 * 1024)}` })]) {
       const res = await post(body);

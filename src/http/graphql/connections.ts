@@ -18,8 +18,17 @@ export function pageQuery(args: ConnectionArgs): { limit: number; cursor?: strin
 }
 
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  edges: { readonly cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; readonly startCursor: string | null; readonly endCursor: string | null };
+}
+
+/** An edge whose cursor is signed only when a document asks for it (an HMAC per edge is most of a page's cost otherwise). */
+class Edge<T> {
+  constructor(private readonly cursorKey: Buffer, private readonly scope: string, private readonly key: number, readonly node: T) {}
+
+  get cursor(): string {
+    return encodeCursor(this.cursorKey, { s: this.scope, k: this.key });
+  }
 }
 
 /**
@@ -27,14 +36,18 @@ export interface Connection<T> {
  * (`scope` is the list's, `keyOf` its key), so any of them may be passed back as `after`, to GraphQL or to REST.
  */
 export function connection<R, T>(cursorKey: Buffer, scope: string, page: Page<R>, keyOf: (row: R) => number, present: (row: R) => T): Connection<T> {
-  const edges = page.items.map((row) => ({ cursor: encodeCursor(cursorKey, { s: scope, k: keyOf(row) }), node: present(row) }));
+  const edges = page.items.map((row) => new Edge(cursorKey, scope, keyOf(row), present(row)));
   return {
     edges,
     pageInfo: {
       hasNextPage: page.pagination.has_more,
       hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }

@@ -27,7 +27,9 @@ export function documentErrors(errors: readonly GraphQLError[]): { errors: Graph
   return {
     errors: errors.map((error) => {
       const formatted = error.toJSON();
-      const code = typeof error.extensions.code === 'string' ? error.extensions.code
+      // graphql-jit's errors (a variable refused by a compiled document) carry no extensions.
+      const extensions = error.extensions as GraphQLError['extensions'] | undefined;
+      const code = typeof extensions?.code === 'string' ? extensions.code
         : error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED';
       return { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: { code } };
     }),
@@ -40,6 +42,12 @@ export function documentErrors(errors: readonly GraphQLError[]): { errors: Graph
  * else is logged and answered "Internal server error" with the request id, never its message or stack. HTTP 200.
  */
 export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext) {
+  // Errors of the request itself, found before any field ran (a variable of the wrong type or missing, an unknown
+  // operation name): no path, no cause. They are the client's, answered as a document refused (400).
+  const requestErrors = execution.errors ?? [];
+  if (execution.data == null && requestErrors.length > 0 && requestErrors.every((e) => e.path === undefined && e.originalError == null)) {
+    return { statusCode: 400, response: { data: undefined, ...documentErrors(requestErrors) } };
+  }
   const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
     const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
     const original = error.originalError;

@@ -9,4 +9,5 @@ const graphql = createRequire(import.meta.url)('graphql') as typeof import('grap
 
 export const {
   GraphQLError, Kind, NoSchemaIntrospectionCustomRule, buildSchema, getNamedType, getOperationAST, isInterfaceType, isObjectType, parse, printSchema, validate,
+  visit,
 } = graphql;

@@ -1,7 +1,7 @@
 import type {
   DocumentNode, GraphQLError as GraphQLErrorType, FieldNode, FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValueNode, ValidationRule,
 } from 'graphql';
-import { getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind, validate } from './graphql-js.js';
+import { getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind, validate, visit as visitAst } from './graphql-js.js';
 import { DEFAULT_FIRST } from './connections.js';
 
 /** The bounds a document must keep, checked before anything runs (docs/graphql.md, "Limits"). */
@@ -145,9 +145,39 @@ export class DocumentRefused extends Error {
   }
 }
 
-/** The complexity of a (cached, valid) document with this request's variables: a `first` given as a variable counts as given. */
+/** The variables a document passes as a connection's `first`: the only ones its complexity depends on. */
+function firstVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visitAst(document, { Argument(argument) {
+    if (argument.name.value === 'first' && argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+  } });
+  return [...names];
+}
+
+/** Verdicts kept per document (mercurius keeps the parsed document, so the same object comes back for the same text). */
+interface Verdicts { firstVariables: string[]; byFirsts: Map<string, readonly GraphQLErrorType[]> }
+const verdicts = new WeakMap<DocumentNode, Verdicts>();
+/** Verdicts per document, for as many different `first` values: beyond, the oldest are dropped. */
+const MAX_VERDICTS = 32;
+
+/**
+ * The complexity of a (cached, valid) document with this request's variables: a `first` given as a variable counts
+ * as given. The verdict is kept with the document for the values of those variables, so a document asked again
+ * (the usual case: a script's few documents) is not walked again.
+ */
 export function refuseTooComplex(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): void {
-  const errors = validate(schema, document, [complexityRule(variables)]);
+  let kept = verdicts.get(document);
+  if (kept === undefined) {
+    kept = { firstVariables: firstVariables(document), byFirsts: new Map() };
+    verdicts.set(document, kept);
+  }
+  const key = JSON.stringify(kept.firstVariables.map((name) => variables?.[name] ?? null));
+  let errors = kept.byFirsts.get(key);
+  if (errors === undefined) {
+    errors = validate(schema, document, [complexityRule(variables)]);
+    if (kept.byFirsts.size >= MAX_VERDICTS) kept.byFirsts.delete(kept.byFirsts.keys().next().value!);
+    kept.byFirsts.set(key, errors);
+  }
   if (errors.length > 0) throw new DocumentRefused(errors);
 }
 

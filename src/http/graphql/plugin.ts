@@ -101,6 +101,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       validationRules: [...limitRules, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
       errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
       allowBatchedQueries: false,
+      jit: 1,
     });
 
     // The complexity depends on the variables (`first: $n`), so it runs for each request, on the cached document.
