@@ -1,5 +1,6 @@
 import { AccessResource } from './resources/access.js';
 import { AccessPreviewsResource } from './resources/access-previews.js';
+import { AccessDocumentsResource } from './resources/access-documents.js';
 import { ApiKeysResource } from './resources/api-keys.js';
 import { AuditLogsResource } from './resources/audit-logs.js';
 import { OAuthGrantsResource } from './resources/oauth-grants.js';
@@ -38,6 +39,8 @@ export class ApiClient {
   readonly access: AccessResource;
   /** What a change would do to access, before making it (`?dry_run=true`). */
   readonly previews: AccessPreviewsResource;
+  /** Access as code: export, plan and apply the account's access document. */
+  readonly accessDocuments: AccessDocumentsResource;
   readonly samlIdentityProviders: SamlIdentityProvidersResource;
   readonly oidcIdentityProviders: OidcIdentityProvidersResource;
   readonly sso: SsoResource;
@@ -57,6 +60,7 @@ export class ApiClient {
     this.auditLogs = new AuditLogsResource(http);
     this.access = new AccessResource(http);
     this.previews = new AccessPreviewsResource(http);
+    this.accessDocuments = new AccessDocumentsResource(http);
     this.samlIdentityProviders = new SamlIdentityProvidersResource(http);
     this.oidcIdentityProviders = new OidcIdentityProvidersResource(http);
     this.sso = new SsoResource(http);

@@ -25,6 +25,7 @@ export type { OAuthGrantsResource } from './resources/oauth-grants.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
 export type { AccessResource } from './resources/access.js';
 export type { AccessPreview, AccessPreviewsResource } from './resources/access-previews.js';
+export type { AccessApplied, AccessDocument, AccessDocumentInput, AccessDocumentsResource, AccessPlan } from './resources/access-documents.js';
 export type { OidcIdentityProvidersResource, SamlIdentityProvidersResource, SsoResource } from './resources/identity-providers.js';
 export type { ScimProviderProtocol, ScimTokensResource } from './resources/scim-tokens.js';
 export type * from './types.js';

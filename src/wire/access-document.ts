@@ -68,6 +68,17 @@ export const AccessApplyQuery = Type.Object({
   prune: Type.Optional(Type.Boolean({ description: 'Also remove what the document does not list (bots\' grants excepted).' })),
 }, { additionalProperties: false });
 
+/**
+ * The body of plan and apply: the document as JSON, or `{"yaml": "<text>"}` (what `ax` sends, so that errors name
+ * the file's lines); `Content-Type: application/yaml` sends the text as is. The route checks it against
+ * AccessDocument itself (src/http/access-document-input.ts) rather than through the validator, so that its answer
+ * names every error with its path, line and column.
+ */
+export const AccessDocumentBody = Type.Union([
+  Type.Object({}, { description: 'The document as JSON (docs/access-document.schema.json).' }),
+  Type.Object({ yaml: Type.String({ maxLength: 10_000_000, description: 'The document as YAML (or JSON) text.' }) }, { additionalProperties: false }),
+], { description: 'An access document (docs/access-document.schema.json): as JSON, or its YAML text.' });
+
 /** One change a plan makes, in the order apply makes them. */
 export const AccessOperation = Type.Object({
   action: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('delete')]),

@@ -5,6 +5,7 @@ import { routeModules } from '../../src/http/routes/index.js';
 import type { HttpDeps } from '../../src/http/app.js';
 import * as wireAccess from '../../src/wire/access.js';
 import * as wireAccessPreview from '../../src/wire/access-preview.js';
+import * as wireAccessDocument from '../../src/wire/access-document.js';
 import * as wireApiKeys from '../../src/wire/api-keys.js';
 import * as wireAuditLogs from '../../src/wire/audit-logs.js';
 import * as wireCommon from '../../src/wire/common.js';
@@ -31,7 +32,7 @@ import {
 } from '../../src/client/index.js';
 
 const wireModules = [
-  wireAccess, wireAccessPreview, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireAccess, wireAccessPreview, wireAccessDocument, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
   wireRoleBindings, wireRoles, wireScimTokens, wireSecretScanning, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 
@@ -186,6 +187,9 @@ describe('the typed client (a public library export)', () => {
     expectTypeOf(ax.oauthGrants.list).returns.resolves.toEqualTypeOf<{ oauth_grants: Static<typeof wireOAuth.OAuthGrant>[]; pagination: Static<typeof wireCommon.Pagination> }>();
     expectTypeOf(ax.oauthGrants.iterate).returns.toEqualTypeOf<AsyncGenerator<Static<typeof wireOAuth.OAuthGrant>, void, undefined>>();
     expectTypeOf(ax.oauthGrants.revoke).returns.resolves.toEqualTypeOf<void>();
+    expectTypeOf(ax.accessDocuments.export).returns.resolves.toEqualTypeOf<Static<typeof wireAccessDocument.AccessDocument>>();
+    expectTypeOf(ax.accessDocuments.plan).returns.resolves.toEqualTypeOf<Static<typeof wireAccessDocument.AccessPlan>>();
+    expectTypeOf(ax.accessDocuments.apply).returns.resolves.toEqualTypeOf<Static<typeof wireAccessDocument.AccessApplied>>();
   });
 
   // The types above follow src/wire; this makes sure the server validates with src/wire too, so that a route cannot

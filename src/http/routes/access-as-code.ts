@@ -6,7 +6,9 @@ import * as accessDocumentsService from '../../services/access-as-code/access-do
 import { AccessDocumentInvalid } from '../../services/access-as-code/document-error.js';
 import type { AccessDocument as DocumentInput } from '../../services/access-as-code/document.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
-import { AccessApplied, AccessApplyQuery, AccessDocument, AccessDocumentProblem as AccessDocumentProblemSchema, AccessPlan } from '../../wire/access-document.js';
+import {
+  AccessApplied, AccessApplyQuery, AccessDocument, AccessDocumentBody, AccessDocumentProblem as AccessDocumentProblemSchema, AccessPlan,
+} from '../../wire/access-document.js';
 import { errorResponses } from '../../wire/common.js';
 import { AccessDocumentProblem, positioned, readAccessDocument } from '../access-document-input.js';
 import { actorOf, principalOf } from '../actor.js';
@@ -17,17 +19,6 @@ const { applyAccessDocument, exportAccessDocument, planAccessDocument } = traceS
 
 const tags = ['access-as-code'];
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
-
-/**
- * The body of plan and apply: the document as JSON, or `{"yaml": "<text>"}` (what `ax` sends, so that errors name
- * the file's lines); `Content-Type: application/yaml` sends the text as is. Checked by the route itself against
- * AccessDocument (src/http/access-document-input.ts), not by the validator, so that the answer names every error
- * with its path, line and column.
- */
-const DocumentBody = Type.Union([
-  Type.Object({}, { description: 'The document as JSON (docs/access-document.schema.json).' }),
-  Type.Object({ yaml: Type.String({ maxLength: 10_000_000, description: 'The document as YAML (or JSON) text.' }) }, { additionalProperties: false }),
-], { description: 'An access document (docs/access-document.schema.json): as JSON, or its YAML text.' });
 
 const documentProblem = {
   description: 'The document is not YAML or not the schema (400), or names what does not exist or breaks a rule (422): every error with its path, line and column',
@@ -59,7 +50,7 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
     schema: {
       tags,
       description: 'What applying the document would change: the operations and every principal\'s rights gained and lost. Nothing is written.',
-      body: DocumentBody, querystring: AccessApplyQuery,
+      body: AccessDocumentBody, querystring: AccessApplyQuery,
       response: { 200: AccessPlan, ...errorResponses, 400: documentProblem, 422: documentProblem },
     },
   }, async (request, reply) => withDocument(request, reply, async (document) => {
@@ -71,7 +62,7 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
     schema: {
       tags,
       description: 'Applies the document in one transaction, all or nothing; with prune=true also removes what it does not list.',
-      body: DocumentBody, querystring: AccessApplyQuery,
+      body: AccessDocumentBody, querystring: AccessApplyQuery,
       response: { 200: AccessApplied, ...errorResponses, 400: documentProblem, 422: documentProblem },
     },
   }, async (request, reply) => withDocument(request, reply, async (document) => {
