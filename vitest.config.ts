@@ -17,7 +17,7 @@ const UNIT = [
 ];
 const HTTP = ['test/http/**/*.test.ts', 'test/store/**/*.test.ts'];
 /** End-to-end files whose server is on the database under test (the rest run once, on SQLite). */
-const E2E_ON_EACH_DATABASE = ['test/e2e/**/*.test.ts', 'test/cli/e2e.test.ts'];
+const E2E_ON_EACH_DATABASE = ['test/e2e/**/*.test.ts', 'test/cli/e2e.test.ts', 'test/cli/access-as-code.test.ts'];
 const E2E = [...E2E_ON_EACH_DATABASE, 'test/cli/**/*.test.ts', 'test/web/**/*.test.ts', 'test/package/**/*.test.ts'];
 
 function project(name: string, include: string[], options: { exclude?: string[]; database?: 'sqlite' | 'postgres' } = {}): TestProjectInlineConfiguration {
