@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark row the project implements, each beside its peer in this one run; prints a table
 // and writes bench/results.json. Targets are reported (PASS/MISS), never asserted. Needs `npm run build` first.
-// BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console,graphql picks groups (`npm run bench --
+// BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console,graphql,dry-run picks groups (`npm run bench --
 // --small`: the SCIM rows on 1,000 users, B13-scim-list on 10,000, B10/B12 on smaller worlds). DATABASE_URL adds the
 // PostgreSQL rows (B5-pg, B7-pg, B7b-pg, B8-pg, B11, B13-scim-list's PostgreSQL half). Knobs: BENCH_HTTP_SECONDS and
 // BENCH_HTTP_ROUNDS (B5–B8, B15), BENCH_CONSOLE_ROUNDS (B14-console).
@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
 import { runCliBenches } from './cli/index.js';
 import { runConsoleBenches } from './console/index.js';
+import { runDryRunBenches } from './dry-run/index.js';
 import { runGraphqlBenches } from './graphql/index.js';
 import { runGrowthBenches } from './growth/index.js';
 import { runHttpBenches } from './http/index.js';
@@ -18,7 +19,7 @@ import { runRoleMappingBenches } from './role-mapping/index.js';
 import { runScimBenches, runScimListBenches } from './scim/index.js';
 import type { BenchRow } from './lib/harness.js';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console,graphql').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console,graphql,dry-run').split(','));
 const rows: BenchRow[] = [];
 
 function format(n: number | null): string {
@@ -45,6 +46,7 @@ await group('memory', runMemoryBenches);
 await group('growth', runGrowthBenches);
 await group('console', runConsoleBenches);
 await group('graphql', runGraphqlBenches);
+await group('dry-run', runDryRunBenches);
 
 const table = rows.map((r) => ({
   id: r.id, subject: r.subject, peer: r.peer, unit: r.unit,

@@ -3,7 +3,10 @@ import { effectiveBits } from './check.js';
 import type { CompiledRole } from './grant-rules.js';
 import { emptyBits, toPermissions, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
-import type { AccessSnapshot, UserEntry } from './snapshot.js';
+import {
+  type AccessSnapshot, cellBits, ORGANIZATION_CELL, PROJECT_CELL, PUBLIC_SPACES_CELL, SPACE_CELL, type UserEntry,
+} from './snapshot.js';
+import type { WorldInput } from './world.js';
 
 /**
  * What one principal gains and loses on one resource between two snapshots of the same account.
@@ -30,8 +33,9 @@ const TYPE_RANK = { ORGANIZATION: 1, SPACE: 2, PROJECT: 3 } as const;
  * Every change of effective permissions between `before` and `after` (two snapshots of one account, e.g. the
  * account before and after a change), by user id, then account, organizations, spaces and projects by id. A
  * resource that exists on one side only counts as holding nothing on the other (a deleted user loses everything
- * it held, a new project's inherited grants are gained). Only users whose grants changed are compared, unless
- * roles, the hierarchy or restrictions changed: then every user is.
+ * it held, a new project's inherited grants are gained). Only users whose grants changed are compared, on the
+ * resources beneath the grants that changed, unless roles, the hierarchy or restrictions changed: then every user
+ * is, everywhere.
  *
  * @example
  * for (const d of accessDiff(before, after)) console.log(d.userId, d.resource, d.gained, d.lost);
@@ -44,46 +48,139 @@ export function accessDiff(before: AccessSnapshot, after: AccessSnapshot): Acces
     const was = before.users.get(id);
     const now = after.users.get(id);
     if (!everyone && sameEntry(was, now)) continue;
-    const isBot = (now ?? was)!.isBot;
-    for (const resource of reachOf(before, was, after, now)) {
-      const held = effectiveBits(before, id, resource);
-      const holds = effectiveBits(after, id, resource);
-      const gained = toPermissions(minus(holds, held));
-      const lost = toPermissions(minus(held, holds));
-      if (gained.length + lost.length > 0) out.push({ userId: id, isBot, resource, resourceName: nameOf(after, resource) ?? nameOf(before, resource), gained, lost });
-    }
+    const resources = everyone ? reachOf(before, was, after, now) : changedReach(after, was, now);
+    const held = resources.map((r) => effectiveBits(before, id, r));
+    const holds = resources.map((r) => effectiveBits(after, id, r));
+    pushDeltas(out, id, (now ?? was)!.isBot, resources, held, holds, (r) => nameOf(after, r) ?? nameOf(before, r));
   }
   return out;
+}
+
+/** The rows of a change confined to some users' grants and some projects' restrictions, on one side of it. */
+export interface ConfinedRows extends Pick<WorldInput, 'users' | 'organizationMemberships' | 'spaceMemberships' | 'roleBindings'> {
+  /** Each confined project: restricted or not. */
+  restricted: ReadonlyMap<number, boolean>;
+}
+
+/**
+ * `accessDiff` of the account before and after a change that moved nothing but the grants (account role, status,
+ * memberships, bindings) of `userIds` and the restrictions of some projects — a role binding, a membership, a
+ * restriction, an account role — given as those rows before and after it. Everything else (the other users, the
+ * hierarchy, the roles) is read from `base`, the account's snapshot, which is neither copied nor changed: the cost
+ * is that of the rows, the resources beneath the grants that moved, and on a project whose restriction moves, the
+ * users who may reach it. Grants expired at `now` (ms) do not count.
+ *
+ * @example
+ * const deltas = confinedAccessDiff(snapshot, [4], rowsBefore, rowsAfter, Date.now());
+ */
+export function confinedAccessDiff(
+  base: AccessSnapshot, userIds: readonly number[], before: ConfinedRows, after: ConfinedRows, now: number,
+): AccessDelta[] {
+  const was = base.sibling(before, now);
+  const is = base.sibling(after, now);
+  const moved = [...new Set([...before.restricted.keys(), ...after.restricted.keys()])]
+    .filter((id) => base.projects.has(id) && (before.restricted.get(id) ?? base.isRestricted(id)) !== (after.restricted.get(id) ?? base.isRestricted(id)))
+    .sort((x, y) => x - y);
+  const movedRefs = moved.map((id): ResourceRef => ({ type: 'PROJECT', id }));
+  const confined = new Set(userIds);
+  /** Per user to compare: the snapshots its entry is read from (before, after) and the resources. */
+  const plan: { id: number; sides: [AccessSnapshot, AccessSnapshot]; resources: ResourceRef[] }[] = [];
+  for (const id of confined) {
+    const a = was.users.get(id);
+    const b = is.users.get(id);
+    if (a === undefined && b === undefined) continue;
+    const resources = sameEntry(a, b) ? [] : changedReach(base, a, b);
+    const extra = movedRefs.filter((m) => !resources.some((r) => orderOf(r) === orderOf(m)));
+    plan.push({ id, sides: [was, is], resources: extra.length === 0 ? resources : sortRefs([...resources, ...extra]) });
+  }
+  if (moved.length > 0) {
+    for (const u of base.users.values()) {
+      if (!confined.has(u.id) && moved.some((projectId) => mayReach(base, u, projectId))) plan.push({ id: u.id, sides: [base, base], resources: movedRefs });
+    }
+  }
+  plan.sort((x, y) => x.id - y.id);
+  const bitsOn = (side: 0 | 1) => plan.map(({ id, sides, resources }) => resources.map((r) => effectiveBits(sides[side], id, r)));
+  const held = base.withRestrictions(before.restricted, () => bitsOn(0));
+  const holds = base.withRestrictions(after.restricted, () => bitsOn(1));
+  const out: AccessDelta[] = [];
+  plan.forEach(({ id, sides, resources }, k) => {
+    const entry = sides[1].users.get(id) ?? sides[0].users.get(id)!;
+    pushDeltas(out, id, entry.isBot, resources, held[k]!, holds[k]!, (r) => nameOf(base, r));
+  });
+  return out;
+}
+
+function pushDeltas(
+  out: AccessDelta[], userId: number, isBot: boolean, resources: readonly ResourceRef[], held: readonly PermissionBits[], holds: readonly PermissionBits[],
+  name: (r: ResourceRef) => string | undefined,
+): void {
+  resources.forEach((resource, k) => {
+    const gained = toPermissions(minus(holds[k]!, held[k]!));
+    const lost = toPermissions(minus(held[k]!, holds[k]!));
+    if (gained.length + lost.length > 0) out.push({ userId, isBot, resource, resourceName: name(resource), gained, lost });
+  });
+}
+
+/** May the user hold anything on the project (through it, its space or organization, or as an account ADMIN)? */
+function mayReach(s: AccessSnapshot, u: UserEntry, projectId: number): boolean {
+  if (u.role === 'ADMIN') return true;
+  const spaceId = s.projects.get(projectId)!.spaceId;
+  const organizationId = s.spaces.get(spaceId)!.organizationId;
+  return cellBits(u, PROJECT_CELL, projectId) !== undefined || cellBits(u, SPACE_CELL, spaceId) !== undefined
+    || cellBits(u, ORGANIZATION_CELL, organizationId) !== undefined || cellBits(u, PUBLIC_SPACES_CELL, organizationId) !== undefined;
+}
+
+/**
+ * The resources where a user's effective permissions may differ between two entries on one hierarchy: everywhere
+ * either may reach when the account role or status differs, else the resources of the cells that differ and
+ * what is beneath them (a resource's permissions come from its own cells and its ancestors').
+ */
+function changedReach(s: AccessSnapshot, was: UserEntry | undefined, now: UserEntry | undefined): ResourceRef[] {
+  if (was === undefined || now === undefined || was.role !== now.role || was.active !== now.active) return reachOf(s, was, s, now);
+  const keys = new Set<string>();
+  for (const [a, b] of [[was, now], [now, was]] as const) {
+    for (const [key, value] of a.cells) {
+      if (!sameCell(value, b.cells.get(key))) addReach(s, key, keys);
+    }
+  }
+  return sortRefs([...keys].map(toRef));
 }
 
 /** The resources where either side may grant the user something, in order. */
 function reachOf(before: AccessSnapshot, was: UserEntry | undefined, after: AccessSnapshot, now: UserEntry | undefined): ResourceRef[] {
   const keys = new Set<string>();
-  const add = (type: Exclude<ResourceRef['type'], 'ACCOUNT'>, id: number) => keys.add(`${type}:${id}`);
   for (const [s, u] of [[before, was], [after, now]] as const) {
     if (u === undefined) continue;
     if (u.role === 'ADMIN') {
-      for (const id of s.organizations.keys()) add('ORGANIZATION', id);
-      for (const id of s.spaces.keys()) add('SPACE', id);
-      for (const id of s.projects.keys()) add('PROJECT', id);
+      for (const id of s.organizations.keys()) keys.add(`ORGANIZATION:${id}`);
+      for (const id of s.spaces.keys()) keys.add(`SPACE:${id}`);
+      for (const id of s.projects.keys()) keys.add(`PROJECT:${id}`);
       continue;
     }
-    for (const key of u.cells.keys()) {
-      const kind = key % 8;
-      const id = (key - kind) / 8;
-      const type = CELL_RESOURCE[kind]!;
-      add(type, id);
-      // A grant on an organization or a space reaches what is beneath it.
-      const spaceIds = type === 'ORGANIZATION' ? s.organizations.get(id)?.spaces ?? [] : type === 'SPACE' ? [id] : [];
-      for (const spaceId of spaceIds) {
-        add('SPACE', spaceId);
-        for (const projectId of s.spaces.get(spaceId)?.projects ?? []) add('PROJECT', projectId);
-      }
-    }
+    for (const key of u.cells.keys()) addReach(s, key, keys);
   }
-  const beneath = [...keys].map(toRef).sort((x, y) => TYPE_RANK[x.type] - TYPE_RANK[y.type] || x.id - y.id);
-  return [{ type: 'ACCOUNT' }, ...beneath];
+  return [{ type: 'ACCOUNT' }, ...sortRefs([...keys].map(toRef))];
 }
+
+/** Adds the resource of a cell's entry and, as a grant there reaches them, what is beneath it. */
+function addReach(s: AccessSnapshot, key: number, keys: Set<string>): void {
+  const kind = key % 8;
+  const id = (key - kind) / 8;
+  const type = CELL_RESOURCE[kind]!;
+  keys.add(`${type}:${id}`);
+  const spaceIds = type === 'ORGANIZATION' ? s.organizations.get(id)?.spaces ?? [] : type === 'SPACE' ? [id] : [];
+  for (const spaceId of spaceIds) {
+    keys.add(`SPACE:${spaceId}`);
+    for (const projectId of s.spaces.get(spaceId)?.projects ?? []) keys.add(`PROJECT:${projectId}`);
+  }
+}
+
+/** The account first, then organizations, spaces and projects, each by id. */
+function sortRefs<T extends ResourceRef>(refs: T[]): T[] {
+  return refs.sort((x, y) => orderOf(x) - orderOf(y));
+}
+
+const orderOf = (r: ResourceRef) => (r.type === 'ACCOUNT' ? 0 : TYPE_RANK[r.type] * 2 ** 40 + r.id);
 
 function nameOf(s: AccessSnapshot, r: ResourceRef): string | undefined {
   switch (r.type) {
@@ -114,11 +211,12 @@ function sameBits(a: PermissionBits | undefined, b: PermissionBits | undefined):
 /** Same account role, status and cells (bits, and each membership's role). */
 function sameEntry(a: UserEntry | undefined, b: UserEntry | undefined): boolean {
   if (a === undefined || b === undefined || a.role !== b.role || a.active !== b.active || a.cells.size !== b.cells.size) return false;
-  for (const [key, value] of a.cells) {
-    const other = b.cells.get(key);
-    if (value !== other && (typeof value === 'number' || typeof other === 'number' || !sameBits(value, other))) return false;
-  }
+  for (const [key, value] of a.cells) if (!sameCell(value, b.cells.get(key))) return false;
   return true;
+}
+
+function sameCell(a: PermissionBits | number, b: PermissionBits | number | undefined): boolean {
+  return a === b || (typeof a !== 'number' && typeof b !== 'number' && sameBits(a, b));
 }
 
 function sameRole(a: CompiledRole, b: CompiledRole | undefined): boolean {

@@ -22,8 +22,8 @@
  * explain(snapshot, userId, 'SPACE_READ', { type: 'SPACE', id: 12 }).reasons[0]?.text;
  */
 export { AccessSnapshot } from './snapshot.js';
-export { accessDiff } from './access-diff.js';
-export type { AccessDelta } from './access-diff.js';
+export { accessDiff, confinedAccessDiff } from './access-diff.js';
+export type { AccessDelta, ConfinedRows } from './access-diff.js';
 export { allowedResources, check, permissionsOn } from './check.js';
 export { canGrant } from './ceiling.js';
 export { explain } from './explain.js';

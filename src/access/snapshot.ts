@@ -120,10 +120,10 @@ export interface ProjectEntry {
  */
 export class AccessSnapshot {
   /** @internal */ readonly users = new Map<number, UserEntry>();
-  /** @internal */ readonly organizations = new Map<number, OrganizationEntry>();
-  /** @internal */ readonly spaces = new Map<number, SpaceEntry>();
-  /** @internal */ readonly projects = new Map<number, ProjectEntry>();
-  /** @internal */ readonly roles = new Map<number, CompiledRole>();
+  /** @internal */ readonly organizations: Map<number, OrganizationEntry>;
+  /** @internal */ readonly spaces: Map<number, SpaceEntry>;
+  /** @internal */ readonly projects: Map<number, ProjectEntry>;
+  /** @internal */ readonly roles: Map<number, CompiledRole>;
   /** @internal Every role binding of a known user, by id. */
   readonly bindings = new BindingTable();
   /** Unions of several roles' bits, shared by every cell with the same roles (memory stays flat). */
@@ -136,7 +136,13 @@ export class AccessSnapshot {
   /** At or before the earliest expiry (Infinity: none); expire() recomputes it. */
   private earliest = Infinity;
 
-  private constructor(readonly accountId: number) {}
+  /** `hierarchy`: a snapshot whose organizations, spaces, projects and roles this one shares (see sibling). */
+  private constructor(readonly accountId: number, hierarchy?: AccessSnapshot) {
+    this.organizations = hierarchy?.organizations ?? new Map();
+    this.spaces = hierarchy?.spaces ?? new Map();
+    this.projects = hierarchy?.projects ?? new Map();
+    this.roles = hierarchy?.roles ?? new Map();
+  }
 
   /**
    * Indexes a whole account. Spaces of unknown organizations and projects of unknown spaces are left out.
@@ -156,6 +162,48 @@ export class AccessSnapshot {
     for (const m of input.spaceMemberships) s.upsertSpaceMembership(m);
     s.addBindings(input.roleBindings);
     return s;
+  }
+
+  /**
+   * @internal A snapshot of some users only: `grants`' users with their memberships and bindings, less the grants
+   * expired at `now` (ms), on this snapshot's organizations, spaces, projects and roles — shared, not copied, so it
+   * costs about the grants' rows. It is for reading: neither snapshot may change the shared parts while the other
+   * is in use. (A dry run reads a few users' grants before and after a change this way.)
+   *
+   * @example
+   * const after = snapshot.sibling({ users: [ada], organizationMemberships: [], spaceMemberships: [], roleBindings: [binding] }, Date.now());
+   */
+  sibling(grants: Pick<WorldInput, 'users' | 'organizationMemberships' | 'spaceMemberships' | 'roleBindings'>, now: number): AccessSnapshot {
+    const s = new AccessSnapshot(this.accountId, this);
+    for (const u of grants.users) s.users.set(u.id, newUserEntry(u));
+    for (const m of grants.organizationMemberships) s.upsertOrganizationMembership(m);
+    for (const m of grants.spaceMemberships) s.upsertSpaceMembership(m);
+    s.addBindings(grants.roleBindings);
+    s.expire(now);
+    return s;
+  }
+
+  /**
+   * @internal Answers `read()` with the given projects restricted or not as given, then sets them back before
+   * returning, so that no one else sees the change: `read` must not await. Siblings share the change while it
+   * lasts. Unknown projects are ignored.
+   *
+   * @example
+   * const held = snapshot.withRestrictions(new Map([[7, true]]), () => permissionsOn(snapshot, 4, { type: 'PROJECT', id: 7 }));
+   */
+  withRestrictions<T>(restricted: ReadonlyMap<number, boolean>, read: () => T): T {
+    const flipped: ProjectEntry[] = [];
+    for (const [id, value] of restricted) {
+      const p = this.projects.get(id);
+      if (p === undefined || p.restricted === value) continue;
+      p.restricted = value;
+      flipped.push(p);
+    }
+    try {
+      return read();
+    } finally {
+      for (const p of flipped) p.restricted = !p.restricted;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import type { AccountRoleKey } from '../store/schema.js';
 import { forAccount } from '../store/account-store.js';
 import { requireAccountAdmin } from './authorize.js';
+import { confinedToUser } from './dry-run.js';
 import { type Actor, runMutation } from './mutation.js';
 import type { ServiceDeps } from './service-deps.js';
 import { findLiveUser } from './users-lookup.js';
@@ -41,5 +42,5 @@ export async function setAccountRole(ctx: ServiceDeps, actor: Actor, userId: str
     const user = await store.users.findListed(target.id, now);
     if (!user) throw notFound('user');
     return user;
-  });
+  }, { confinedTo: confinedToUser(userId) });
 }

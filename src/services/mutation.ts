@@ -3,7 +3,7 @@ import type { AccessSnapshot } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { ApiError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { describeChange, DryRunOutcome, measureWithin, rolledBack } from './dry-run.js';
+import { type ConfinedScope, describeChange, DryRunOutcome, measureWithin, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { AccessChange, Change } from '../store/change-feed.js';
@@ -63,6 +63,8 @@ export type Trx = Transaction<Database>;
 export interface MutationOptions {
   grantedAt?: number | undefined;
   alsoTakesAway?: boolean | undefined;
+  /** What the change moves access through, when it is that narrow: its dry run reads just those rows (see ConfinedScope). */
+  confinedTo?: ConfinedScope | undefined;
 }
 
 /** The access snapshot a grant was decided on is older than the rights in the database: decide again. */
@@ -81,7 +83,8 @@ export async function runMutation<T>(
   const accountId = actor.principal.accountId;
   if (actor.dryRun) {
     // No version check or bump: nothing is written, and the access decisions were made on the snapshot as usual.
-    const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, accountId, isoNow(ctx.clock), () => fn(trx, changes)));
+    const base = await ctx.access.get(accountId);
+    const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, base, isoNow(ctx.clock), options.confinedTo, () => fn(trx, changes)));
     throw new DryRunOutcome(await describeChange(ctx, accountId, measured));
   }
   const result = await ctx.store.db.transaction().execute(async (trx) => {
@@ -117,14 +120,14 @@ const GRANT_ATTEMPTS = 5;
  */
 export async function runGrant<T>(
   ctx: ServiceDeps, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<T>,
-  options: { alsoTakesAway?: boolean } = {},
+  options: Pick<MutationOptions, 'alsoTakesAway' | 'confinedTo'> = {},
 ): Promise<T> {
   const accountId = actor.principal.accountId;
   let snapshot = await ctx.access.get(accountId);
   for (let attempt = 1; ; attempt++) {
     try {
       const grantedAt = ctx.access.versionOf(snapshot);
-      return await runMutation(ctx, actor, (trx, changes) => fn(trx, changes, snapshot), { grantedAt, alsoTakesAway: options.alsoTakesAway });
+      return await runMutation(ctx, actor, (trx, changes) => fn(trx, changes, snapshot), { ...options, grantedAt });
     } catch (error) {
       if (!(error instanceof StaleAccess)) throw error;
       if (attempt >= GRANT_ATTEMPTS) throw new ApiError('UNAVAILABLE', 'rights in this account kept changing while the request was decided; retry');

@@ -10,6 +10,7 @@ import { forAccount } from '../store/account-store.js';
 import type { OrganizationRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin, requirePermission, requireVisible } from './authorize.js';
+import { confinedToUser } from './dry-run.js';
 import { type Actor, runGrant, runMutation } from './mutation.js';
 import { type DeleteCascade, runDelete } from './delete-cascade.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval } from './removal-cascade.js';
@@ -120,7 +121,7 @@ export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgI
       user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
       ...(row.expires_at === null ? {} : { expires_at: row.expires_at }), ...(row.reason === null ? {} : { reason: row.reason }),
     };
-  }, { alsoTakesAway: true });
+  }, { alsoTakesAway: true, confinedTo: confinedToUser(input.user_id) });
 }
 
 /**
@@ -141,5 +142,5 @@ export async function removeOrganizationMember(
     const cascade = await store.memberships.afterOrganizationMembership(uid, id);
     changes.user(uid);
     return { personId: uid, reach: { organizationId: id }, counts: { organizationMemberships: 1, ...cascade, userKeysRevoked: 0 } };
-  });
+  }, { users: [uid] });
 }

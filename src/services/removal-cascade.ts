@@ -7,7 +7,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { issueKey, type IssuedKey } from './api-keys.js';
-import { describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
+import { type ConfinedScope, describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
 import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
 import { retireBotIfKeyless } from './service-key-bots.js';
 import { currentServiceKeyScope, requireServiceKeyControl } from './service-key-scope.js';
@@ -54,11 +54,12 @@ type RemovedCounts = Pick<RemovalCascade, 'organizationMemberships' | 'spaceMemb
  * Runs a removal: `remove` checks the caller's rights on the snapshot (current inside the transaction, as for
  * a grant: rotating hands the caller a working secret) and deletes, answering what it took and whose service
  * keys are concerned; then the keys are acted on. A dry run does the same work in a transaction that is rolled
- * back, so the cascade it answers is exactly what the removal would do.
+ * back, so the cascade it answers is exactly what the removal would do (`confinedTo`: see ConfinedScope).
  */
 export async function runRemoval(
   ctx: ServiceDeps, actor: Actor, options: RemovalOptions,
   remove: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<{ counts: RemovedCounts; personId: number; reach: CascadeReach } | undefined>,
+  confinedTo?: ConfinedScope,
 ): Promise<RemovalCascade | undefined> {
   const act = async (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot): Promise<RemovalCascade | undefined> => {
     const now = isoNow(ctx.clock);
@@ -82,7 +83,7 @@ export async function runRemoval(
   const accountId = actor.principal.accountId;
   const snapshot = await ctx.access.get(accountId);
   let cascade: RemovalCascade | undefined;
-  const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, accountId, isoNow(ctx.clock), async () => {
+  const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, snapshot, isoNow(ctx.clock), confinedTo, async () => {
     cascade = await act(trx, new ChangeSet(), snapshot);
   }));
   if (cascade === undefined) return undefined;

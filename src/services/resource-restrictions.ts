@@ -44,7 +44,7 @@ export async function restrictResource(ctx: ServiceDeps, actor: Actor, resourceI
       const row = await forAccount(trx, principal.accountId).resourceRestrictions.restrict(projectId, isoNow(ctx.clock));
       if (!row) throw notFound('project');
       return row;
-    });
+    }, { confinedTo: { projects: [projectId] } });
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('project');
     throw error;
@@ -59,5 +59,5 @@ export async function unrestrictResource(ctx: ServiceDeps, actor: Actor, resourc
   requirePermission(snapshot, principal, 'PROJECT_RESTRICT', { type: 'PROJECT', id: projectId });
   await runMutation(ctx, actor, async (trx) => {
     if (!await forAccount(trx, principal.accountId).resourceRestrictions.lift(projectId)) throw notFound('resource restriction');
-  });
+  }, { confinedTo: { projects: [projectId] } });
 }

@@ -84,6 +84,7 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
   decodeId('Role', input.role_id, 'role_id');
   const expiry = grantExpiry(ctx, input);
   const { principal } = actor;
+  const confinedTo = { users: [decodeId('User', input.user_id, 'user_id')] };
   try {
     return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
       requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
@@ -96,7 +97,7 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
         id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
       } });
       return row;
-    });
+    }, { confinedTo });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw conflict(`the user already has a role binding on this ${NOUN[resource.type]}; change its role with PATCH /v2/role-bindings/{binding_id}`,
@@ -127,7 +128,7 @@ export async function updateRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
         id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
       } });
       return row;
-    }, { alsoTakesAway: true });
+    }, { alsoTakesAway: true, confinedTo: { users: [binding.user_id] } });
   } catch (error) {
     if (isForeignKeyViolation(error)) throw notFound('role');
     throw error;
@@ -143,7 +144,7 @@ export async function deleteRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
     if (!await forAccount(trx, principal.accountId).roleBindings.delete(binding.id)) throw notFound('role binding');
     changes.user(binding.user_id);
     changes.patchAccess({ op: 'removeBinding', id: binding.id });
-  });
+  }, { confinedTo: { users: [binding.user_id] } });
 }
 
 /** The resource a binding sits on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessDiff, AccessSnapshot, type WorldInput } from '../../src/access/index.js';
+import { accessDiff, AccessSnapshot, confinedAccessDiff, type WorldInput } from '../../src/access/index.js';
 import { fixtureWorld, ROLE } from './fixture-world.js';
 
 /** Two snapshots of one world: `change` edits the second (a deep copy of the input) before it is built. */
@@ -129,5 +129,13 @@ describe('accessDiff', () => {
       w.spaces = w.spaces.map((sp) => (sp.id === 20 ? { ...sp, organizationId: 3 } : sp));
     });
     expect(brief(deltas).filter((d) => d.user === 2).map((d) => d.at)).toEqual(['ORGANIZATION:2', 'ORGANIZATION:3']);
+  });
+
+  it('confined: a restriction given on one side only is read from the snapshot on the other; unknown projects are ignored', () => {
+    const base = AccessSnapshot.build(fixtureWorld({ spaceMemberships: [{ userId: 1, spaceId: 10, roleId: ROLE.MEMBER }] }));
+    const none = { users: [], organizationMemberships: [], spaceMemberships: [], roleBindings: [] };
+    const deltas = confinedAccessDiff(base, [], { ...none, restricted: new Map() }, { ...none, restricted: new Map([[100, true], [999, true]]) }, 0);
+    expect(brief(deltas).map((d) => [d.user, d.at, d.gained])).toEqual([[1, 'PROJECT:100', 0], [2, 'PROJECT:100', 0]]);
+    expect(base.isRestricted(100)).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ describe('the public surface of src/access', () => {
     expectTypeOf<keyof typeof access>().toEqualTypeOf<
       | 'AccessSnapshot' | 'check' | 'permissionsOn' | 'allowedResources' | 'explain' | 'canGrant' | 'whoHasAccess'
       | 'resourceParent' | 'RESTRICTED_PROJECT_MANAGEMENT' | 'ORGANIZATION_MEMBERSHIP_GRANTS' | 'accessDiff'
+      | 'confinedAccessDiff'
     >();
   });
 
@@ -20,6 +21,7 @@ describe('the public surface of src/access', () => {
     expectTypeOf(access.canGrant).returns.toEqualTypeOf<{ ok: true } | { ok: false; missing: Permission }>();
     expectTypeOf(access.whoHasAccess).returns.toEqualTypeOf<Accessor[]>();
     expectTypeOf(access.accessDiff).returns.toEqualTypeOf<access.AccessDelta[]>();
+    expectTypeOf(access.confinedAccessDiff).returns.toEqualTypeOf<access.AccessDelta[]>();
     expectTypeOf(access.allowedResources).parameter(3).toEqualTypeOf<'ORGANIZATION' | 'SPACE' | 'PROJECT'>();
   });
 
