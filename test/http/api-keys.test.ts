@@ -713,9 +713,10 @@ describe('PUT /v2/api-keys/{id}/revoke', () => {
     expect((await revoke(encodeId('ApiKey', 999_999))).status).toBe(404);
   });
 
-  it('has no GET by id and no DELETE: 404 problems', async () => {
+  it('has no DELETE or PATCH: 404 problems (GET by id, ours, answers the key)', async () => {
     const k = await userKey();
-    for (const method of ['GET', 'DELETE', 'PATCH']) {
+    expect((await server.api('GET', `/v2/api-keys/${enc(k.id)}`)).body).toMatchObject({ id: k.id, status: 'ACTIVE' });
+    for (const method of ['DELETE', 'PATCH']) {
       const res = await server.api(method, `/v2/api-keys/${enc(k.id)}`);
       expect(res.status, method).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
