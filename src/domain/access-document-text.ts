@@ -5,5 +5,6 @@ import { stringify } from 'yaml';
  * account gives the same bytes every time. The server's `GET /v2/access/export` and `ax export` both write it.
  */
 export function accessDocumentYaml(document: unknown): string {
-  return stringify(document, { lineWidth: 0, minContentWidth: 0 });
+  // No anchors and aliases: every grant is written out where it is, as a reviewer reads it.
+  return stringify(document, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
 }

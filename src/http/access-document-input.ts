@@ -60,7 +60,12 @@ export function readAccessDocument(body: unknown): { document: Static<typeof Acc
         return { path: '', line: at.line, column: at.col, message: e.message.split('\n')[0]! };
       }));
     }
-    value = doc.toJS({ maxAliasCount: 100 });
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias expanding past the bound (a "billion laughs" document): refused, not expanded.
+      throw new AccessDocumentProblem('VALIDATION_FAILED', [{ path: '', message: (error as Error).message }]);
+    }
     const nul = nulPath(value, []);
     if (nul) throw new AccessDocumentProblem('VALIDATION_FAILED', [positioned(nodeLocator(doc, lines), nul, 'must not contain the NUL character (U+0000)')]);
     locate = nodeLocator(doc, lines);

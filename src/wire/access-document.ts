@@ -76,7 +76,7 @@ export const AccessApplyQuery = Type.Object({
  */
 export const AccessDocumentBody = Type.Union([
   Type.Object({}, { description: 'The document as JSON (docs/access-document.schema.json).' }),
-  Type.Object({ yaml: Type.String({ maxLength: 10_000_000, description: 'The document as YAML (or JSON) text.' }) }, { additionalProperties: false }),
+  Type.Object({ yaml: Type.String({ maxLength: 32 * 1024 * 1024, description: 'The document as YAML (or JSON) text.' }) }, { additionalProperties: false }),
 ], { description: 'An access document (docs/access-document.schema.json): as JSON, or its YAML text.' });
 
 /** One change a plan makes, in the order apply makes them. */

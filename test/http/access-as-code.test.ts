@@ -260,6 +260,10 @@ describe('plan and apply', () => {
     const nul = await post('/v2/access/plan', 'version: 1\norganizations:\n  - name: "a\\0b"\n');
     expect(nul.status).toBe(400);
     expect(nul.body.errors).toEqual([{ path: 'organizations[0].name', line: 3, column: 11, message: 'must not contain the NUL character (U+0000)' }]);
+    const laughs = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const bomb = await post('/v2/access/plan', laughs);
+    expect(bomb.status).toBe(400);
+    expect(bomb.body.errors[0].message).toMatch(/alias/i);
     const json = await post('/v2/access/plan', { version: 2 });
     expect(json.status).toBe(400);
     expect(json.body.errors[0]).toEqual({ path: 'version', message: 'must be equal to constant' });

@@ -19,6 +19,8 @@ const { applyAccessDocument, exportAccessDocument, planAccessDocument } = traceS
 
 const tags = ['access-as-code'];
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+/** A whole account's document (thousands of grants) outgrows the server's 1 MiB default; only these two routes take it. */
+const DOCUMENT_BODY_LIMIT = 32 * 1024 * 1024;
 
 const documentProblem = {
   description: 'The document is not YAML or not the schema (400), or names what does not exist or breaks a rule (422): every error with its path, line and column',
@@ -28,7 +30,7 @@ const documentProblem = {
 export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // YAML text arrives as the `{"yaml": …}` body it stands for.
-  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, { yaml: body }));
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: DOCUMENT_BODY_LIMIT }, (_request, body, done) => done(null, { yaml: body }));
 
   app.get('/v2/access/export', {
     schema: {
@@ -47,6 +49,7 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
   });
 
   app.post('/v2/access/plan', {
+    bodyLimit: DOCUMENT_BODY_LIMIT,
     schema: {
       tags,
       description: 'What applying the document would change: the operations and every principal\'s rights gained and lost. Nothing is written.',
@@ -59,6 +62,7 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
   }));
 
   app.post('/v2/access/apply', {
+    bodyLimit: DOCUMENT_BODY_LIMIT,
     schema: {
       tags,
       description: 'Applies the document in one transaction, all or nothing; with prune=true also removes what it does not list.',
