@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AccessSnapshot } from '../../src/access/index.js';
@@ -156,8 +157,15 @@ describe('plan and apply', () => {
     expect(res.body.principals.find((p: Json) => p.email === 'ada@example.com').changes).toEqual([
       expect.objectContaining({ resource_type: 'ORGANIZATION', resource_name: 'JSON Org', gained: ['ORGANIZATION_READ', 'SPACE_READ'], lost: [] }),
     ]);
-    // The apply's own row and one row per operation.
+    // The apply's own row (naming the document by digest) and one row per operation.
     expect(await auditCount(1)).toBe(audited + 3);
+    const rows = await db().selectFrom('audit_logs').select(['operation_name', 'operation_text']).where('account_id', '=', 1).orderBy('id', 'desc').limit(3).execute();
+    expect(rows.map((r) => r.operation_name)).toEqual(['POST /v2/access/apply', 'POST /v2/access/apply', 'POST /v2/access/apply']);
+    expect(rows.map((r) => JSON.parse(r.operation_text!))).toEqual([
+      { prune: false, document_sha256: createHash('sha256').update(JSON.stringify(doc)).digest('hex') },
+      { action: 'create', kind: 'ORGANIZATION_MEMBERSHIP', target: 'JSON Org', user: 'ada@example.com', detail: 'role Read Only' },
+      { action: 'create', kind: 'ORGANIZATION', target: 'JSON Org' },
+    ]);
   });
 
   it('without prune only adds and updates; with prune it removes what the document does not list', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -70,7 +71,10 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
       response: { 200: AccessApplied, ...errorResponses, 400: documentProblem, 422: documentProblem },
     },
   }, async (request, reply) => withDocument(request, reply, async (document) => {
-    const outcome = await applyAccessDocument(ctx, actorOf(request), document, { prune: request.query.prune ?? false });
+    const prune = request.query.prune ?? false;
+    // The request's own audit row names the document by digest (each operation has a row of its own), not by its text.
+    const actor = { ...actorOf(request), text: JSON.stringify({ prune, document_sha256: createHash('sha256').update(documentText(request.body)).digest('hex') }) };
+    const outcome = await applyAccessDocument(ctx, actor, document, { prune });
     return reply.send(presentDocumentOutcome(outcome, false));
   }));
 }
@@ -78,6 +82,12 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
 function wantsJson(request: FastifyRequest): boolean {
   const accept = request.headers.accept ?? '';
   return accept.includes('json') && !accept.includes('yaml');
+}
+
+/** The document as it was sent: its YAML text, or its JSON. */
+function documentText(body: unknown): string {
+  const document = documentOf(body);
+  return typeof document === 'string' ? document : JSON.stringify(document);
 }
 
 /** The YAML text of a `{"yaml": …}` body or of an application/yaml one, else the JSON document itself. */
