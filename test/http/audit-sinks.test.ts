@@ -100,7 +100,7 @@ describe('audit sinks: a JSONL file, syslog over UDP and over TCP', () => {
   let file: string;
   let udp: SyslogReceiver;
   let tcp: SyslogReceiver;
-  let servers: TestServer[] = [];
+  const servers: TestServer[] = [];
   const change = (server: TestServer, name: string) => server.api('POST', '/v2/organizations', { body: { name } });
 
   beforeAll(async () => {
