@@ -5,7 +5,7 @@ import { bindingBody, BindingTargets } from './binding-targets.js';
 import { alternateRuns, type TimedRun } from './alternate-runs.js';
 import { RawSqliteBindingInsert } from './raw-sqlite-binding-insert.js';
 import { roundsRow } from './rounds-row.js';
-import { throughput } from './throughput.js';
+import { type LoadTarget, throughput } from './throughput.js';
 
 const READ_ONLY_ROLE_ID = 3; // seedWorld's predefined READ_ONLY
 
@@ -27,20 +27,10 @@ export async function benchRoleBindingWrites(bench: RoleBindingWritesBench): Pro
   const { server } = bench;
   const { world } = server;
   const actor = server.organizationAdmin;
-  const snapshot = AccessSnapshot.build(world);
-  const readOnly = world.roles.find((r) => r.id === READ_ONLY_ROLE_ID)!.permissions;
   const inOrganization = new Set(world.spaces.filter((sp) => sp.organizationId === actor.organizationId).map((sp) => sp.id));
-  const grantable = [...inOrganization].filter((id) => check(snapshot, actor.userId, 'ROLE_BINDING_CREATE', { type: 'SPACE', id })
-    && canGrant(snapshot, actor.userId, readOnly, { type: 'SPACE', id }).ok);
-  const colleagues = world.organizationMemberships.filter((m) => m.organizationId === actor.organizationId).map((m) => m.userId);
-  const subjectTargets = new BindingTargets(world, grantable, colleagues);
   const peerTargets = new BindingTargets(world, world.spaces.filter((sp) => !inOrganization.has(sp.id)).map((sp) => sp.id), world.users.map((u) => u.id));
-  const nextBody = (targets: BindingTargets) => () => {
-    const { userId, spaceId } = targets.next();
-    return bindingBody(userId, READ_ONLY_ROLE_ID, spaceId);
-  };
-  const headers = { authorization: `Bearer ${actor.raw}` };
-  const subject: TimedRun = (seconds) => throughput({ url: `${server.url}/v2/role-bindings`, headers, body: nextBody(subjectTargets) }, seconds);
+  const subjectTarget = roleBindingWrites(server);
+  const subject: TimedRun = (seconds) => throughput(subjectTarget, seconds);
   let peer: TimedRun;
   let peerText: string;
   let raw: RawSqliteBindingInsert | undefined;
@@ -66,4 +56,27 @@ export async function benchRoleBindingWrites(bench: RoleBindingWritesBench): Pro
   } finally {
     raw?.close();
   }
+}
+
+/**
+ * The subject's load: POST /v2/role-bindings by the organization ADMIN, each request a new (user, space) pair of
+ * READ_ONLY on a space of its organization it may grant on, for a user of the organization.
+ */
+export function roleBindingWrites(server: SeededServer): LoadTarget {
+  const { world } = server;
+  const actor = server.organizationAdmin;
+  const snapshot = AccessSnapshot.build(world);
+  const readOnly = world.roles.find((r) => r.id === READ_ONLY_ROLE_ID)!.permissions;
+  const inOrganization = world.spaces.filter((sp) => sp.organizationId === actor.organizationId).map((sp) => sp.id);
+  const grantable = inOrganization.filter((id) => check(snapshot, actor.userId, 'ROLE_BINDING_CREATE', { type: 'SPACE', id })
+    && canGrant(snapshot, actor.userId, readOnly, { type: 'SPACE', id }).ok);
+  const colleagues = world.organizationMemberships.filter((m) => m.organizationId === actor.organizationId).map((m) => m.userId);
+  return { url: `${server.url}/v2/role-bindings`, headers: { authorization: `Bearer ${actor.raw}` }, body: nextBody(new BindingTargets(world, grantable, colleagues)) };
+}
+
+function nextBody(targets: BindingTargets): () => string {
+  return () => {
+    const { userId, spaceId } = targets.next();
+    return bindingBody(userId, READ_ONLY_ROLE_ID, spaceId);
+  };
 }

@@ -11,7 +11,8 @@ import { captureQuery } from './captured-query.js';
 /**
  * B5–B8: the real server (built dist/, its own process, on the seed world) beside a bare Fastify process, both
  * loaded from this process on loopback, alternating in every round; on SQLite, and on PostgreSQL when
- * DATABASE_URL is set. Settings: ./settings.ts (BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS).
+ * DATABASE_URL is set. Settings: ./settings.ts (BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS); BENCH_HTTP_ROWS=B5,B8 runs only
+ * those rows' parts (B5 brings B6, B7 brings B7b; the PostgreSQL variants follow their SQLite rows).
  */
 export async function runHttpBenches(): Promise<BenchRow[]> {
   const machine = machineInfo();
@@ -27,9 +28,16 @@ export async function runHttpBenches(): Promise<BenchRow[]> {
  */
 const DEEP_LIST_WORLD: WorldSizes = { ...BENCH_WORLD, users: 106_000 };
 
+/** The row groups BENCH_HTTP_ROWS asks for (all when unset). */
+const wanted = (row: 'B5' | 'B7' | 'B8') => process.env.BENCH_HTTP_ROWS?.split(',').includes(row) ?? true;
+
 async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  await withServer({}, async (server) => {
+  if (wanted('B5') || wanted('B8')) await withServer({}, async (server) => {
+    if (!wanted('B5')) {
+      rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));
+      return;
+    }
     const member = spaceRequest(server, server.member.raw, server.member.readableSpaceId);
     const bare = await startBareServer({ fixtures: { space: await answer(member) } });
     try {
@@ -43,9 +51,9 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
     } finally {
       await bare.stop();
     }
-    rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));
+    if (wanted('B8')) rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));
   });
-  await withServer({ sizes: DEEP_LIST_WORLD }, async (server) => {
+  if (wanted('B7')) await withServer({ sizes: DEEP_LIST_WORLD }, async (server) => {
     const bare = await startBareServer({ fixtures: { users: await answer(usersPageOne(server)) } });
     try {
       const peer = { url: `${bare.url}/fixture/users`, text: `bare Fastify route answering the same ${PAGE_SIZE} users (same bytes, no DB)` };
@@ -59,19 +67,19 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
 
 async function postgresRows(machine: MachineInfo, postgresUrl: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  await withServer({ postgresUrl }, async (server) => {
+  if (wanted('B5') || wanted('B8')) await withServer({ postgresUrl }, async (server) => {
     const spaceId = server.member.readableSpaceId;
     const spaceRead = await captureQuery(server.databaseUrl!, server.world.accountId, (store) => store.spaces.find(spaceId));
     const bare = await startBareServer({ fixtures: {}, postgres: { url: server.databaseUrl!, spaceRead, bindingActorUserId: server.organizationAdmin.userId } });
     try {
       const peer = { url: `${bare.url}/pg/space`, text: 'bare Fastify route running the server\'s space read with `pg` (same statement, same bytes)' };
-      rows.push(...await benchGetSpace({ machine, server, peer, withServiceKey: false, idSuffix: '-pg', target: 0.6 }));
-      rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: `${bare.url}/pg/role-bindings`, idSuffix: '-pg' }));
+      if (wanted('B5')) rows.push(...await benchGetSpace({ machine, server, peer, withServiceKey: false, idSuffix: '-pg', target: 0.6 }));
+      if (wanted('B8')) rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: `${bare.url}/pg/role-bindings`, idSuffix: '-pg' }));
     } finally {
       await bare.stop();
     }
   });
-  await withServer({ postgresUrl, sizes: DEEP_LIST_WORLD }, async (server) => {
+  if (wanted('B7')) await withServer({ postgresUrl, sizes: DEEP_LIST_WORLD }, async (server) => {
     const pageOne = (await answer(usersPageOne(server))) as { pagination: { next_cursor: string } };
     const usersPage = {
       ...await captureQuery(server.databaseUrl!, server.world.accountId, (store) => store.users.list({ now: new Date().toISOString(), limit: PAGE_SIZE + 1 })),
