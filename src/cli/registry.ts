@@ -20,6 +20,7 @@ export const NOUNS: readonly NounEntry[] = [
   { name: 'saml-identity-providers', description: 'SAML single sign-on: identity providers and their role mappings', load: () => import('./commands/saml-identity-providers.js') },
   { name: 'oidc-identity-providers', description: 'OIDC single sign-on: identity providers and their role mappings', load: () => import('./commands/oidc-identity-providers.js') },
   { name: 'sso', description: 'Single sign-on: providers of both protocols, role mappings, evaluate, explain, sp-info', load: () => import('./commands/sso.js') },
+  { name: 'access-reviews', description: 'Access reviews: signed snapshots of who can do what, diff, keep or revoke, CSV export', load: () => import('./commands/access-reviews.js') },
   { name: 'access', description: 'Explain access: may a user do X, and who may', load: () => import('./commands/access.js') },
   { name: 'export', description: 'Write the account\'s access as a YAML document (access as code)', load: async () => ({ build: (await import('./commands/access-as-code.js')).buildExport }) },
   { name: 'diff', description: 'Show what applying an access document would change', load: async () => ({ build: (await import('./commands/access-as-code.js')).buildDiff }) },

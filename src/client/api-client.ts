@@ -1,4 +1,5 @@
 import { AccessResource } from './resources/access.js';
+import { AccessReviewsResource } from './resources/access-reviews.js';
 import { AccessPreviewsResource } from './resources/access-previews.js';
 import { AccessDocumentsResource } from './resources/access-documents.js';
 import { ApiKeysResource } from './resources/api-keys.js';
@@ -41,6 +42,8 @@ export class ApiClient {
   readonly previews: AccessPreviewsResource;
   /** Access as code: export, plan and apply the account's access document. */
   readonly accessDocuments: AccessDocumentsResource;
+  /** Access reviews: signed snapshots of who can do what, diffs, keep/revoke decisions, CSV export. */
+  readonly accessReviews: AccessReviewsResource;
   readonly samlIdentityProviders: SamlIdentityProvidersResource;
   readonly oidcIdentityProviders: OidcIdentityProvidersResource;
   readonly sso: SsoResource;
@@ -61,6 +64,7 @@ export class ApiClient {
     this.access = new AccessResource(http);
     this.previews = new AccessPreviewsResource(http);
     this.accessDocuments = new AccessDocumentsResource(http);
+    this.accessReviews = new AccessReviewsResource(http);
     this.samlIdentityProviders = new SamlIdentityProvidersResource(http);
     this.oidcIdentityProviders = new OidcIdentityProvidersResource(http);
     this.sso = new SsoResource(http);

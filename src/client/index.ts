@@ -23,6 +23,7 @@ export type { ResourceRestrictionsResource } from './resources/resource-restrict
 export type { ApiKeysResource } from './resources/api-keys.js';
 export type { OAuthGrantsResource } from './resources/oauth-grants.js';
 export type { AuditLogsResource } from './resources/audit-logs.js';
+export type { AccessReviewsResource } from './resources/access-reviews.js';
 export type { AccessResource } from './resources/access.js';
 export type { AccessPreview, AccessPreviewsResource } from './resources/access-previews.js';
 export type { AccessApplied, AccessDocument, AccessDocumentInput, AccessDocumentsResource, AccessPlan } from './resources/access-documents.js';

@@ -6,6 +6,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type * as access from '../wire/access.js';
+import type * as accessReviews from '../wire/access-reviews.js';
 import type * as apiKeys from '../wire/api-keys.js';
 import type * as auditLogs from '../wire/audit-logs.js';
 import type * as secretScanning from '../wire/secret-scanning.js';
@@ -178,6 +179,16 @@ export type AuthenticationFailure = Static<typeof auditLogs.AuthenticationFailur
 export type AuditChainVerification = Static<typeof auditLogs.AuditChainVerification>;
 export type AuditCheckpoint = Static<typeof auditLogs.AuditCheckpoint>;
 export type AuditArchiveResult = Static<typeof auditLogs.AuditArchiveResult>;
+export type AccessReview = Static<typeof accessReviews.AccessReview>;
+export type AccessReviewList = { access_reviews: AccessReview[]; pagination: Pagination };
+export type AccessReviewGrant = Static<typeof accessReviews.AccessReviewGrant>;
+export type AccessReviewGrantList = { grants: AccessReviewGrant[]; pagination: Pagination };
+export type AccessReviewGrantListParams = Static<typeof accessReviews.ListAccessReviewGrantsQuery>;
+export type AccessReviewDiff = Static<typeof accessReviews.AccessReviewDiff>;
+export type AccessReviewExport = Static<typeof accessReviews.AccessReviewExport>;
+export type AccessReviewVerification = Static<typeof accessReviews.AccessReviewVerification>;
+export type AccessReviewDecision = Static<typeof accessReviews.DecideBody>;
+export type AccessReviewDecisionAnswer = Static<typeof accessReviews.DecisionAnswer>;
 export type ReportLeakRequest = Static<typeof secretScanning.ReportLeak>;
 export type LeakReport = Static<typeof secretScanning.LeakReport>;
 

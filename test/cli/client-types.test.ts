@@ -6,6 +6,7 @@ import type { HttpDeps } from '../../src/http/app.js';
 import * as wireAccess from '../../src/wire/access.js';
 import * as wireAccessPreview from '../../src/wire/access-preview.js';
 import * as wireAccessDocument from '../../src/wire/access-document.js';
+import * as wireAccessReviews from '../../src/wire/access-reviews.js';
 import * as wireApiKeys from '../../src/wire/api-keys.js';
 import * as wireAuditLogs from '../../src/wire/audit-logs.js';
 import * as wireCommon from '../../src/wire/common.js';
@@ -32,7 +33,7 @@ import {
 } from '../../src/client/index.js';
 
 const wireModules = [
-  wireAccess, wireAccessPreview, wireAccessDocument, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
+  wireAccess, wireAccessPreview, wireAccessDocument, wireAccessReviews, wireApiKeys, wireAuditLogs, wireCommon, wireIdentityProviders, wireMe, wireOAuth, wireOrganizations, wireProjects, wireRemoval, wireRestrictions,
   wireRoleBindings, wireRoles, wireScimTokens, wireSecretScanning, wireSessions, wireSpaces, wireSsoLogin, wireUsers,
 ];
 

@@ -48,23 +48,3 @@ export function presentReviewGrant(row: AccessReviewGrantRow) {
     ...(row.outcome === null ? {} : { outcome: row.outcome as 'kept' | 'revoked' | 'already_gone' }),
   };
 }
-
-type ExportedGrant = ReturnType<typeof presentReviewGrant> & { decided_by_email?: string };
-
-const CSV_COLUMNS = [
-  'id', 'principal_type', 'principal_id', 'principal_name', 'principal_email', 'principal_status', 'source', 'resource_type', 'resource_id',
-  'resource_name', 'role_id', 'role_name', 'role_binding_id', 'provenance', 'provenance_idp_id', 'expires_at', 'decision', 'decided_by',
-  'decided_by_email', 'decided_at', 'note', 'outcome',
-] as const satisfies readonly (keyof ExportedGrant)[];
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; one that a spreadsheet would run as a formula is prefixed with '. */
-function csvField(value: string | undefined): string {
-  const text = value === undefined ? '' : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** The review's grants as CSV for auditors: a header, then one row per grant with its decision, CRLF line ends. */
-export function reviewCsv(grants: readonly ExportedGrant[]): string {
-  const lines = [CSV_COLUMNS.join(','), ...grants.map((g) => CSV_COLUMNS.map((c) => csvField(g[c])).join(','))];
-  return lines.join('\r\n') + '\r\n';
-}

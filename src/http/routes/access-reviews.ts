@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { accessReviewCsv } from '../../domain/access-review-csv.js';
 import * as accessReviewsService from '../../services/access-reviews/index.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import {
@@ -9,7 +10,7 @@ import {
 } from '../../wire/access-reviews.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import { actorOf, principalOf } from '../actor.js';
-import { presentAccessReview, presentReviewGrant, reviewCsv } from '../presenters/access-reviews.js';
+import { presentAccessReview, presentReviewGrant } from '../presenters/access-reviews.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
 const service = traceServices('access-reviews', accessReviewsService);
@@ -72,7 +73,7 @@ export async function accessReviewRoutes(fastify: FastifyInstance, ctx: ServiceD
     const accept = request.headers.accept ?? '';
     if (accept.includes('json') && !accept.includes('csv')) return reply.type('application/json; charset=utf-8').send({ review: presentAccessReview(review), grants: rows });
     const file = `access-review-${review.id}.csv`;
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(reviewCsv(rows));
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(accessReviewCsv(rows));
   });
 
   app.put('/v2/access-reviews/:review_id/grants/:grant_id/decision', {
