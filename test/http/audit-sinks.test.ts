@@ -232,3 +232,26 @@ describe('audit file sink across a crash', () => {
     }
   });
 });
+
+describe('retention with a file sink', () => {
+  it('archives no entry the file has not taken, and archives it once it has', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ax-sink-retention-'));
+    const file = join(dir, 'audit.jsonl');
+    await mkdir(file); // the file sink cannot write
+    const server = await startTestServer({ testClock: true, env: { AX_AUDIT_FILE: file, AX_AUDIT_RETENTION_DAYS: '1', AX_AUDIT_ARCHIVE_DIR: join(dir, 'archive') } });
+    try {
+      for (let i = 0; i < 2; i++) expect((await server.api('POST', '/v2/organizations', { body: { name: `kept-${i}` } })).status).toBe(201);
+      await server.advanceClock(2 * 86_400_000);
+      const held = await server.api('POST', '/v2/audit-logs/archive');
+      expect(held.body).toMatchObject({ archived_through_seq: 0, entries_archived: 0 });
+
+      await rmdir(file);
+      await waitFor(async () => (await fileRecords(file)).length >= 2, () => 'the file never caught up');
+      const archived = await server.api('POST', '/v2/audit-logs/archive');
+      expect(archived.body).toMatchObject({ archived_through_seq: 2, entries_archived: 2 });
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
