@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AccessPreview } from '../client/resources/access-previews.js';
-import type { RemovalCascade } from '../client/types.js';
+import type { OrganizationDeleteCascade, ProjectDeleteCascade, RemovalCascade, SpaceDeleteCascade } from '../client/types.js';
 import type { CommandContext } from './context.js';
 import { withOutput } from './options/common.js';
 import type { Column } from './output/printer.js';
@@ -52,6 +52,16 @@ export function printRemovalPreview(ctx: CommandContext, cascade: RemovalCascade
     ['organization membership', cascade.organization_memberships], ['space membership', cascade.space_memberships],
     ['role binding', cascade.role_bindings], ['user key revoked', cascade.user_keys_revoked],
   ]);
+}
+
+/** Prints the preview of an organization's, a space's or a project's delete: the same table, then its cascade. */
+export function printDeletePreview(ctx: CommandContext, cascade: OrganizationDeleteCascade | SpaceDeleteCascade | ProjectDeleteCascade): void {
+  const removed: [string, number][] = [];
+  if ('spaces' in cascade) removed.push(['space', cascade.spaces], ['organization membership', cascade.organization_memberships]);
+  if ('projects' in cascade) removed.push(['project', cascade.projects], ['space membership', cascade.space_memberships]);
+  removed.push(['role binding', cascade.role_bindings], ['resource restriction', cascade.resource_restrictions]);
+  if ('service_keys_without_space' in cascade) removed.push(['service key left in no space', cascade.service_keys_without_space]);
+  printPreview(ctx, cascade, cascade.principals, removed);
 }
 
 function printPreview(ctx: CommandContext, response: object, principals: readonly PrincipalChange[], removed: [string, number][]): void {

@@ -1,5 +1,6 @@
 import { isoNow } from '../domain/clock.js';
 import { type CascadeTally, DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
+import { describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
@@ -7,17 +8,18 @@ import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js
  * What deleting an organization, a space or a project takes (or would take) with it: the tally's rows, and the live
  * SERVICE keys whose bot the delete leaves in no space.
  */
-export type DeleteCascade = Omit<CascadeTally, 'serviceKeysInASpace'> & { serviceKeysWithoutSpace: number };
-
-class DryRunRollback extends Error {
-  constructor(readonly cascade: DeleteCascade) { super('dry run'); }
-}
+export type DeleteCascade = Omit<CascadeTally, 'serviceKeysInASpace'> & {
+  serviceKeysWithoutSpace: number;
+  /** A dry run's: whose effective permissions the delete moves, and how. */
+  principals?: PrincipalPreview[] | undefined;
+};
 
 /**
  * Runs a delete (`remove` throws when there is nothing to delete). Without a dry run: one mutation with its audit
  * row, answering nothing. A dry run does the same delete in a transaction that is rolled back — nothing written,
- * nothing audited — and answers what went, counted before and after it in that transaction. `remove` gets the
- * mutation's change set (none on a dry run: nothing is published).
+ * nothing audited — and answers what went, counted before and after it in that transaction, and whose effective
+ * permissions it moves (measureWithin: the account's snapshot rebuilt on both sides). `remove` gets the mutation's
+ * change set (none on a dry run: nothing is published).
  */
 export async function runDelete(
   ctx: ServiceDeps, actor: Actor, dryRun: boolean, remove: (trx: Trx, changes?: ChangeSet) => Promise<void>,
@@ -27,25 +29,26 @@ export async function runDelete(
     return undefined;
   }
   const now = isoNow(ctx.clock);
-  try {
-    await ctx.store.db.transaction().execute(async (trx) => {
-      const tally = new DeleteCascadeTally(trx, actor.principal.accountId);
-      const before = await tally.take(now);
+  const accountId = actor.principal.accountId;
+  const base = await ctx.access.get(accountId);
+  const { before, after, measured } = await rolledBack(ctx.store.db, async (trx) => {
+    const tally = new DeleteCascadeTally(trx, accountId);
+    const counted = await tally.take(now);
+    let left: CascadeTally = counted;
+    const change = await measureWithin(trx, base, now, undefined, async () => {
       await remove(trx);
-      const after = await tally.take(now);
-      throw new DryRunRollback({
-        spaces: before.spaces - after.spaces,
-        projects: before.projects - after.projects,
-        organizationMemberships: before.organizationMemberships - after.organizationMemberships,
-        spaceMemberships: before.spaceMemberships - after.spaceMemberships,
-        roleBindings: before.roleBindings - after.roleBindings,
-        resourceRestrictions: before.resourceRestrictions - after.resourceRestrictions,
-        serviceKeysWithoutSpace: before.serviceKeysInASpace - after.serviceKeysInASpace,
-      });
+      left = await tally.take(now);
     });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.cascade;
-    throw error;
-  }
-  return undefined;
+    return { before: counted, after: left, measured: change };
+  });
+  return {
+    spaces: before.spaces - after.spaces,
+    projects: before.projects - after.projects,
+    organizationMemberships: before.organizationMemberships - after.organizationMemberships,
+    spaceMemberships: before.spaceMemberships - after.spaceMemberships,
+    roleBindings: before.roleBindings - after.roleBindings,
+    resourceRestrictions: before.resourceRestrictions - after.resourceRestrictions,
+    serviceKeysWithoutSpace: before.serviceKeysInASpace - after.serviceKeysInASpace,
+    principals: (await describeChange(ctx, accountId, measured)).principals,
+  };
 }

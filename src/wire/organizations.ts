@@ -3,6 +3,7 @@ import { GrantExpiry, GrantExpiryRequest } from './grant-expiry.js';
 import { Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
+import { PrincipalAccessChange } from './access-preview.js';
 
 export const Organization = Type.Object({
   id: Id,
@@ -54,4 +55,5 @@ export const OrganizationDeleteCascade = Type.Object({
   role_bindings: CascadeCount,
   resource_restrictions: CascadeCount,
   service_keys_without_space: ServiceKeysWithoutSpace,
+  principals: Type.Array(PrincipalAccessChange, { description: 'Whose effective permissions the delete would move, and how (as in an AccessPreview).' }),
 });

@@ -4,6 +4,9 @@ import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, insertRoleBinding, restrictProject,
 } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { AccessSnapshot } from '../../src/access/index.js';
+import { loadWorld } from '../../src/services/access-loader.js';
+import { expectedPrincipals, unnamed } from '../helpers/access-preview.js';
 
 /**
  * Issue 9 §1: what deleting an organization, a space or a project takes with it is answered by the server
@@ -55,9 +58,15 @@ async function world() {
   return { orgId, spaceId, projectId, openProjectId };
 }
 
-/** Dry run, check that nothing changed, then the real delete: the counts answered are what it removed. */
+const snapshot = async () => AccessSnapshot.build(await loadWorld(db(), 1));
+
+/**
+ * Dry run, check that nothing changed, then the real delete: the counts answered are what it removed, and the
+ * `principals` are the difference of the access snapshots before and after it (answered apart from the counts).
+ */
 async function previewThenDelete(path: string) {
   const before = await tally();
+  const access = await snapshot();
   const preview = await server.api('DELETE', `${path}?dry_run=true`);
   expect(preview.status, JSON.stringify(preview.body)).toBe(200);
   expect(preview.headers.get('cache-control')).toBe('no-store');
@@ -66,7 +75,10 @@ async function previewThenDelete(path: string) {
   expect(res.status).toBe(204);
   const after = await tally();
   const removed = (table: (typeof TABLES)[number]) => before[table] - after[table];
-  return { body: preview.body, removed };
+  const { principals, ...counts } = preview.body;
+  expect(principals.length).toBeGreaterThan(0);
+  expect(unnamed(principals)).toEqual(expectedPrincipals(access, await snapshot()));
+  return { body: counts, removed, principals };
 }
 
 describe('DELETE ?dry_run=true of organizations, spaces and projects', () => {
@@ -97,6 +109,15 @@ describe('DELETE ?dry_run=true of organizations, spaces and projects', () => {
     const { body, removed } = await previewThenDelete(`/v2/projects/${enc(h.projectId)}`);
     expect(body).toEqual({ dry_run: true, role_bindings: 3, resource_restrictions: 1 });
     expect([removed('projects'), removed('role_bindings'), removed('resource_restrictions')]).toEqual([1, body.role_bindings, body.resource_restrictions]);
+  });
+
+  it('the principals name who loses what, and where', async () => {
+    const h = await world();
+    const { principals } = await previewThenDelete(`/v2/spaces/${enc(h.spaceId)}`);
+    const member = principals.find((p: { email?: string }) => p.email?.startsWith('cascade-user'));
+    expect(member.principal_type).toBe('USER');
+    expect(member.changes.find((c: { resource_id?: string }) => c.resource_id === h.spaceId).lost).toContain('SPACE_READ');
+    expect(principals.some((p: { principal_type: string }) => p.principal_type === 'SERVICE_KEY')).toBe(true);
   });
 
   it('without dry_run, or with dry_run=false, the delete answers 204 with no body as Arize\'s clients expect', async () => {

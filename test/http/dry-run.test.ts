@@ -157,6 +157,20 @@ describe('?dry_run=true on restrictions, roles, users and service keys', () => {
     expect(revoke.principals[0].principal_type).toBe('SERVICE_KEY');
     expect(revoke.cascade.service_keys).toBe(1);
   });
+
+  it('an account role change answers what the person gains or loses everywhere; a refused one answers as the change would', async () => {
+    const h = await world();
+    const promote = await previewThenApply('PUT', `/v2/users/${enc(h.user.id)}/role`, { role: 'ADMIN' });
+    expect(promote.principals.map((p: Json) => p.user_id)).toEqual([h.user.id]);
+    expect(promote.principals[0].changes[0]).toMatchObject({ resource_type: 'ACCOUNT', lost: [] });
+    expect(promote.cascade).toEqual({ organization_memberships: 0, space_memberships: 0, role_bindings: 0, resource_restrictions: 0, service_keys: 0 });
+    const demote = await previewThenApply('PUT', `/v2/users/${enc(h.user.id)}/role`, { role: 'ANNOTATOR' });
+    expect(demote.principals[0].changes[0]).toMatchObject({ resource_type: 'ACCOUNT', gained: [] });
+    // Not an admin any more: the same 403 with or without dry_run.
+    const asUser = await server.api('PUT', `/v2/users/${enc(h.user.id)}/role?dry_run=true`, { body: { role: 'ADMIN' }, key: h.user.key });
+    expect(asUser.status).toBe(403);
+    expect((await server.api('PUT', `/v2/users/${enc('nope')}/role?dry_run=true`, { body: { role: 'ADMIN' } })).status).toBe(400);
+  });
 });
 
 async function predefinedRoleId(key: 'ADMIN' | 'MEMBER' | 'READ_ONLY'): Promise<string> {

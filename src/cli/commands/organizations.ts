@@ -11,7 +11,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganization, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
-import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
+import { isDryRun, printAccessPreview, printDeletePreview, printRemovalPreview, withDryRun } from '../dry-run.js';
 import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
 import { MEMBER_COLUMNS } from './members.js';
 
@@ -64,10 +64,14 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.organizations.update(id, { name, description: description === '' ? null : description }));
     }));
 
-  destructiveCommand(orgs, 'delete', 'Delete an organization with all its spaces and projects')
+  withDryRun(destructiveCommand(orgs, 'delete', 'Delete an organization with all its spaces and projects'), { addOutput: true })
     .argument('<organization>', 'organization name or id')
     .action(action(async (ctx, org: string) => {
       const found = await resolveOrganization(ctx.client, org);
+      if (isDryRun(ctx)) {
+        printDeletePreview(ctx, await ctx.client.organizations.previewDelete(found.id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `delete organization ${found.name}`,

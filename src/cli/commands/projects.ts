@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Project, ProjectList } from '../../client/types.js';
 import { describeProjectDelete } from '../cascade/delete.js';
+import { isDryRun, printDeletePreview, withDryRun } from '../dry-run.js';
 import { UsageError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
@@ -61,11 +62,15 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.projects.update(found.id, { name: opts.name }));
     }));
 
-  destructiveCommand(projects, 'delete', 'Delete a project with all its traces and datasets')
+  withDryRun(destructiveCommand(projects, 'delete', 'Delete a project with all its traces and datasets'), { addOutput: true })
     .argument('<project>', 'project name (with --space) or id')
     .option('-s, --space <space>', SPACE_HELP)
     .action(action(async (ctx, project: string) => {
       const found = await resolveProject(ctx.client, project, ctx.space(ctx.opts<{ space?: string }>().space));
+      if (isDryRun(ctx)) {
+        printDeletePreview(ctx, await ctx.client.projects.previewDelete(found.id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `delete project ${found.name}`,

@@ -11,7 +11,7 @@ import { confirmDestructive } from '../prompts/confirm.js';
 import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
-import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
+import { isDryRun, printAccessPreview, printDeletePreview, printRemovalPreview, withDryRun } from '../dry-run.js';
 import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
 import { MEMBER_COLUMNS } from './members.js';
 import { membershipRoleOption } from './organizations.js';
@@ -70,10 +70,14 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.spaces.update(id, { name, description: description === '' ? null : description, is_private: isPrivate }));
     }));
 
-  destructiveCommand(spaces, 'delete', 'Delete a space with all its projects (asks you to type its name)')
+  withDryRun(destructiveCommand(spaces, 'delete', 'Delete a space with all its projects (asks you to type its name)'), { addOutput: true })
     .argument('<space>', 'space name or id')
     .action(action(async (ctx, space: string) => {
       const found = await resolveSpace(ctx.client, space);
+      if (isDryRun(ctx)) {
+        printDeletePreview(ctx, await ctx.client.spaces.previewDelete(found.id));
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `delete space ${found.name}`,

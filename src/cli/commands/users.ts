@@ -18,7 +18,7 @@ import { NameNotFoundError } from '../resolve/errors.js';
 import { isResourceId } from '../resolve/id.js';
 import { resolveUser, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
-import { isDryRun, printRemovalPreview, withDryRun } from '../dry-run.js';
+import { isDryRun, printAccessPreview, printRemovalPreview, withDryRun } from '../dry-run.js';
 
 const USER_COLUMNS: readonly Column<User>[] = [
   { header: 'ID', value: (u) => u.id },
@@ -83,7 +83,7 @@ export function build(): Command {
       ctx.printer.object(await ctx.client.users.update(id, { name: opts.fullName, is_developer: isDeveloper }));
     }));
 
-  serverCommand(users, 'set-role', "Change a user's account role (admin, member or annotator)")
+  withDryRun(serverCommand(users, 'set-role', "Change a user's account role (admin, member or annotator)"))
     .argument('<user>', 'user id or email')
     .addArgument(new Argument('<role>', `the new account role: ${ACCOUNT_ROLES.map(displayEnum).join(', ')}`).choices(ACCOUNT_ROLES.map(displayEnum))
       .argParser((value: string) => {
@@ -95,6 +95,10 @@ export function build(): Command {
       }))
     .action(action(async (ctx, user: string, role: AccountRoleName) => {
       const id = await resolveUserId(ctx.client, user);
+      if (isDryRun(ctx)) {
+        printAccessPreview(ctx, await ctx.client.previews.setAccountRole(id, role));
+        return;
+      }
       ctx.printer.object(await ctx.client.users.setRole(id, role));
     }));
 

@@ -57,6 +57,11 @@ export class AccessPreviewsResource {
     return this.preview('PUT', `/v2/api-keys/${segment(apiKeyId)}/revoke`);
   }
 
+  /** An account role change (`PUT /v2/users/{user_id}/role`). */
+  setAccountRole(userId: string, role: 'ADMIN' | 'MEMBER' | 'ANNOTATOR'): Promise<AccessPreview> {
+    return this.preview('PUT', `/v2/users/${segment(userId)}/role`, { role });
+  }
+
   private async preview(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<AccessPreview> {
     return (await this.http.request<AccessPreview>({ method, path, query: { dry_run: true }, ...(body === undefined ? {} : { body }) })).body;
   }

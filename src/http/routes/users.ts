@@ -8,6 +8,8 @@ import {
 import { setAccountRole } from '../../services/account-role.js';
 import { deactivateUser, reactivateUser, scimProvidersOf } from '../../services/deprovisioning.js';
 import { actorOf, principalOf } from '../actor.js';
+import { replyWithPreview } from '../dry-run-reply.js';
+import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
 import { requireSomeField } from '../require-some-field.js';
 import { errorResponses, listResponse, Problem } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
@@ -77,10 +79,16 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
   });
 
   // Ours, not Arize's (its PATCH takes no role): an account admin sets another person's account role.
+  // `?dry_run=true` answers the AccessPreview of the change instead (see docs/changing-access.md).
   app.put('/v2/users/:user_id/role', {
-    schema: { tags, params: UserParams, body: SetAccountRoleBody, response: { 200: User, ...errorResponses } },
-  }, async (request) => {
-    return presentUser(await accountRoleService.setAccountRole(ctx, actorOf(request), request.params.user_id, request.body.role));
+    schema: {
+      tags, params: UserParams, body: SetAccountRoleBody, querystring: DryRunQuery,
+      response: { 200: Type.Union([User, AccessPreview]), ...errorResponses },
+    },
+  }, async (request, reply) => {
+    const role = request.body.role;
+    if (request.query.dry_run) return replyWithPreview(reply, actorOf(request), (actor) => accountRoleService.setAccountRole(ctx, actor, request.params.user_id, role));
+    return presentUser(await accountRoleService.setAccountRole(ctx, actorOf(request), request.params.user_id, role));
   });
 
   app.delete('/v2/users/:user_id', {
