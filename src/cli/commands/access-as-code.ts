@@ -74,6 +74,7 @@ export function buildApply(): Command {
     .option('-y, --yes', 'apply without asking')
     .action(action(async (ctx, file: string) => {
       const yes = ctx.opts<{ yes?: boolean }>().yes === true;
+      let planned: readonly Operation[] | undefined;
       if (!yes && !canPrompt()) {
         throw new UsageError('refusing to apply without confirmation (no terminal to ask on); add --yes to apply, or run `ax diff` to see the changes');
       }
@@ -82,6 +83,7 @@ export function buildApply(): Command {
         const plan = await explained(file, () => ctx.client.accessDocuments.plan({ yaml }, { prune: prune(ctx) }));
         printPlan(ctx, plan);
         if (plan.operations.length === 0) return;
+        planned = plan.operations;
         if (!await askYesNo(`Apply these ${plan.operations.length} change(s)?`)) {
           ctx.printer.info('Nothing was applied.');
           return;
@@ -92,7 +94,10 @@ export function buildApply(): Command {
         ctx.printer.object(applied);
         return;
       }
-      if (yes) printOperations(ctx, applied.operations);
+      // The account may have changed between the question and the apply: then say so, and show what was done.
+      const asShown = planned !== undefined && JSON.stringify(planned) === JSON.stringify(applied.operations);
+      if (planned !== undefined && !asShown) ctx.printer.warn('The account changed since the plan was shown; these are the changes applied:');
+      if (!asShown) printOperations(ctx, applied.operations);
       if (applied.operations.length === 0) ctx.printer.success('No changes: the account already matches the file.');
       else ctx.printer.success(`Applied ${applied.operations.length} change(s); ${applied.principals.length} principal(s) gained or lost access.`);
     }));
