@@ -196,6 +196,7 @@ function Shell({ location }: { location: Location }) {
         { to: '/roles', label: 'Roles', visible: true },
         { to: '/access', label: 'Access', visible: true },
         { to: '/audit-log', label: 'Audit log', visible: isAccountAdmin },
+        { to: '/access-reviews', label: 'Access reviews', visible: isAccountAdmin },
       ],
     },
   ];

@@ -11,6 +11,7 @@ export const InvitePage = lazyPage(() => import('./pages/InvitePage.js').then((m
 export const LoginPage = lazyPage(() => import('./pages/LoginPage.js').then((m) => m.LoginPage));
 export const ResetPasswordPage = lazyPage(() => import('./pages/ResetPasswordPage.js').then((m) => m.ResetPasswordPage));
 
+const AccessReviewsPage = lazyPage(() => import('./pages/access-reviews/AccessReviewsPage.js').then((m) => m.AccessReviewsPage));
 const AccessPage = lazyPage(() => import('./pages/AccessPage.js').then((m) => m.AccessPage));
 const ApiKeysPage = lazyPage(() => import('./pages/ApiKeysPage.js').then((m) => m.ApiKeysPage));
 const AuditLogPage = lazyPage(() => import('./pages/AuditLogPage.js').then((m) => m.AuditLogPage));
@@ -55,6 +56,7 @@ const ROUTES: readonly Route[] = [
     page: ProviderPage,
     render: (p) => <ProviderPage key={p.id} protocolSlug={p.protocol ?? ''} id={p.id} />,
   },
+  { match: exact('/access-reviews'), page: AccessReviewsPage, render: () => <AccessReviewsPage /> },
   { match: exact('/users'), page: UsersPage, render: () => <UsersPage /> },
   { match: pattern('/users/:id'), page: UserPage, render: (p) => <UserPage id={p.id ?? ''} /> },
   { match: exact('/profile'), page: ProfilePage, render: () => <ProfilePage /> },
