@@ -507,28 +507,34 @@ describe('nested lists are batched', () => {
 });
 
 describe('nested lists are batched: organizations', () => {
-  it('a page of organizations with their spaces costs the same reads for 3 organizations as for 12, for an admin and a member, and matches REST', async () => {
+  it('a page of organizations with their spaces and members costs the same reads for 3 organizations as for 12, for an admin and a member, and matches REST', async () => {
     const member = await user();
+    const second = await user();
     for (let i = 0; i < 12; i++) {
       const org = await createOrganization(server, `gql-orgbatch-${String(i).padStart(2, '0')}`);
       if (i % 3 === 0) await addOrganizationMember(server, org, member.id, 'MEMBER');
+      if (i === 0) await addOrganizationMember(server, org, second.id, 'READ_ONLY');
       await createSpace(server, org, `gql-orgbatch-${i}-open`);
       await createSpace(server, org, `gql-orgbatch-${i}-private`, { isPrivate: true });
     }
     const query = (n: number) => `{ account { organizations(first: ${n}, search: "gql-orgbatch-") { edges { node { id
-      spaces(first: 5) { edges { node { id name private } } pageInfo { hasNextPage } } } } } } }`;
+      spaces(first: 5) { edges { node { id name private } } pageInfo { hasNextPage } }
+      accountOrganizationUsers(first: 5) { edges { node { id role user { id } } } } } } } } }`;
     for (const key of [server.adminKey, member.key]) {
       await data(query(1), undefined, key);
       const few = await statements(() => data(query(3), undefined, key));
       const many = await statements(() => data(query(12), undefined, key));
       expect(many).toBe(few);
       const d = await data(query(12), undefined, key);
-      const orgs = d.account.organizations.edges as { node: { id: string; spaces: { edges: { node: { id: string } }[] } } }[];
+      type Org = { id: string; spaces: { edges: { node: { id: string } }[] }; accountOrganizationUsers: { edges: { node: { id: string } }[] } };
+      const orgs = d.account.organizations.edges as { node: Org }[];
       expect(orgs).toHaveLength(key === member.key ? 4 : 12);
       for (const { node } of orgs) {
         const rest = await server.api('GET', `/v2/spaces?org_id=${enc(node.id)}&limit=5`, { key });
         expect(ids(node.spaces)).toEqual(rest.body.spaces.map((s: { id: string }) => s.id));
         expect(ids(node.spaces)).toHaveLength(key === member.key ? 1 : 2);
+        const members = await server.api('GET', `/v2/organizations/${enc(node.id)}/users?limit=5`, { key });
+        expect(ids(node.accountOrganizationUsers)).toEqual(Object.values(members.body).find(Array.isArray)!.map((m: { id: string }) => m.id));
       }
     }
     // A page after a cursor is that organization's own list, as REST pages it.
@@ -536,6 +542,10 @@ describe('nested lists are batched: organizations', () => {
     const after = first.account.organizations.edges[0].node.spaces.pageInfo.endCursor;
     const next = await data(`{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { id spaces(first: 1, after: "${after}") { edges { node { name } } } } } } } }`);
     expect(next.account.organizations.edges[0].node.spaces.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['gql-orgbatch-0-private']);
+    const firstMember = await data('{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { accountOrganizationUsers(first: 1) { pageInfo { endCursor } } } } } } }');
+    const memberCursor = firstMember.account.organizations.edges[0].node.accountOrganizationUsers.pageInfo.endCursor;
+    const nextMember = await data(`{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { accountOrganizationUsers(first: 5, after: "${memberCursor}") { edges { node { user { id } } } } } } } } }`);
+    expect(nextMember.account.organizations.edges[0].node.accountOrganizationUsers.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id)).toEqual([second.id]);
   });
 });
 

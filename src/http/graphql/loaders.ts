@@ -1,7 +1,8 @@
 import { ApiError, notFound } from '../../domain/errors.js';
 import { encodeId } from '../../domain/ids.js';
 import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/access.js';
-import { getOrganization } from '../../services/organizations.js';
+import { listMembersOfOrganizations } from '../../services/organization-members-batch.js';
+import { getOrganization, listOrganizationMembers } from '../../services/organizations.js';
 import { decodeCursor, type Page, toPage } from '../../services/pagination.js';
 import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../services/projects.js';
 import { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations } from '../../services/spaces.js';
@@ -10,7 +11,7 @@ import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import {
   type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlOrganization, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
-  gqlOrganization, gqlProject, gqlSpace, gqlSpaceMembership, gqlSpaceUser, gqlUser,
+  gqlOrganization, gqlOrganizationUser, gqlProject, gqlSpace, gqlSpaceMembership, gqlSpaceUser, gqlUser,
 } from './presenters.js';
 import { rolesOf } from './roles.js';
 
@@ -111,26 +112,52 @@ const organizationSpaces = searchableChildren({
   present: (context, page) => connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r))),
 });
 
-/** Each space's members: first pages with the same `first` are one read for all the spaces; a page after a cursor is its own. */
-async function spaceMemberships(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
-  const { deps, principal } = context;
-  type Members = Awaited<ReturnType<typeof listSpaceMembers>>;
-  const present = (page: Members) => connection(deps.secrets.cursorKey, 'space-members', page, (r) => r.id, gqlSpaceMembership);
-  const firstPages = new Map<number, number[]>();
-  for (const q of queries) {
-    const page = pageQuery(q.params);
-    if (page.cursor === undefined) firstPages.set(page.limit, [...(firstPages.get(page.limit) ?? []), q.obj.n]);
-  }
-  const batches = new Map<number, Map<number, Members | ApiError>>();
-  for (const [limit, spaces] of firstPages) batches.set(limit, await listMembersOfSpaces(deps, principal, spaces, { limit }));
-  return Promise.all(queries.map((q) => settle(async () => {
-    const page = pageQuery(q.params);
-    if (page.cursor !== undefined) return present(await listSpaceMembers(deps, principal, q.obj.id, page));
-    const answer = batches.get(page.limit)!.get(q.obj.n)!;
-    if (answer instanceof ApiError) throw answer;
-    return present(answer);
-  })));
+/**
+ * A nested member list on a page of parents: first pages with the same `first` are one call of the batch service
+ * for all the parents (an error in place of a parent the caller may not see); a page after a cursor is one call of
+ * the list service for its parent alone.
+ */
+function memberLists<P extends { n: number; id: string }, R extends { id: number }, T>(options: {
+  scope: string;
+  batch: (context: GraphqlContext, parents: number[], query: { limit: number }) => Promise<Map<number, Page<R> | ApiError>>;
+  single: (context: GraphqlContext, parent: P, query: { limit: number; cursor: string }) => Promise<Page<R>>;
+  present: (row: R) => T;
+}) {
+  return async (queries: Query<P, ConnectionArgs>[], context: GraphqlContext) => {
+    const present = (page: Page<R>) => connection(context.deps.secrets.cursorKey, options.scope, page, (r) => r.id, options.present);
+    const pages = queries.map((q) => settle(() => Promise.resolve(pageQuery(q.params))));
+    const firstPages = new Map<number, number[]>();
+    for (const [i, page] of (await Promise.all(pages)).entries()) {
+      if (!(page instanceof ApiError) && page.cursor === undefined) firstPages.set(page.limit, [...(firstPages.get(page.limit) ?? []), queries[i]!.obj.n]);
+    }
+    const batches = new Map<number, Map<number, Page<R> | ApiError>>();
+    for (const [limit, parents] of firstPages) batches.set(limit, await options.batch(context, parents, { limit }));
+    return Promise.all(queries.map(async (q, i) => {
+      const page = await pages[i]!;
+      if (page instanceof ApiError) return page;
+      const { limit, cursor } = page;
+      if (cursor !== undefined) return settle(async () => present(await options.single(context, q.obj, { limit, cursor })));
+      const answer = batches.get(limit)!.get(q.obj.n)!;
+      return answer instanceof ApiError ? answer : present(answer);
+    }));
+  };
 }
+
+/** `Space.spaceMemberships`: listMembersOfSpaces for first pages, listSpaceMembers after a cursor. */
+const spaceMemberships = memberLists({
+  scope: 'space-members',
+  batch: (context, spaces, query) => listMembersOfSpaces(context.deps, context.principal, spaces, query),
+  single: (context, space: GqlSpace, query) => listSpaceMembers(context.deps, context.principal, space.id, query),
+  present: gqlSpaceMembership,
+});
+
+/** `AccountOrganization.accountOrganizationUsers`: listMembersOfOrganizations for first pages, listOrganizationMembers after a cursor. */
+const organizationUsers = memberLists({
+  scope: 'organization-members',
+  batch: (context, orgs, query) => listMembersOfOrganizations(context.deps, context.principal, orgs, query),
+  single: (context, org: GqlOrganization, query) => listOrganizationMembers(context.deps, context.principal, org.id, query),
+  present: gqlOrganizationUser,
+});
 
 /** The role through which a user has access to the space: its membership there, else in the organization, else its account role. */
 function heldOn(accessor: PrincipalWithAccess, spaceN: number): HeldRole | undefined {
@@ -163,7 +190,7 @@ async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: G
 }
 
 export const loaders = {
-  AccountOrganization: { spaces: organizationSpaces },
+  AccountOrganization: { spaces: organizationSpaces, accountOrganizationUsers: organizationUsers },
   Space: {
     organization: (queries: Query<GqlSpace>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await getOrganization(context.deps, context.principal, id))),

@@ -3,7 +3,7 @@ import { encodeId, parseId, PROVIDER_ID_TYPE } from '../../domain/ids.js';
 import { getAccount } from '../../services/accounts.js';
 import { listApiKeys, type ListApiKeysQuery } from '../../services/api-keys.js';
 import { listAuditLogs } from '../../services/audit-logs.js';
-import { getOrganization, listOrganizationMembers, listOrganizations } from '../../services/organizations.js';
+import { getOrganization, listOrganizations } from '../../services/organizations.js';
 import { getProject } from '../../services/projects.js';
 import { getRole, listRoles } from '../../services/roles.js';
 import { getSpace, listSpaces } from '../../services/spaces.js';
@@ -14,7 +14,7 @@ import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import {
-  type GqlOrganization, accountId, gqlApiKey, gqlAuditLog, gqlOrganization, gqlOrganizationUser, gqlProject, gqlRole, gqlSpace,
+  accountId, gqlApiKey, gqlAuditLog, gqlOrganization, gqlOrganizationUser, gqlProject, gqlRole, gqlSpace,
   gqlSpaceMembership, gqlUser, viewerId,
 } from './presenters.js';
 import { customRole } from './roles.js';
@@ -112,12 +112,6 @@ export const queryResolvers = {
         operation_type: args.operationType == null ? undefined : fromGraphqlEnum<AuditLogRow['operation_type']>(args.operationType),
       });
       return connection(context.deps.secrets.cursorKey, 'audit-logs', page, (r) => r.id, gqlAuditLog);
-    },
-  },
-  AccountOrganization: {
-    accountOrganizationUsers: async (org: GqlOrganization, args: ConnectionArgs, context: GraphqlContext) => {
-      const page = await listOrganizationMembers(context.deps, context.principal, org.id, pageQuery(args));
-      return connection(context.deps.secrets.cursorKey, 'organization-members', page, (r) => r.id, gqlOrganizationUser);
     },
   },
   AccountOrganizationUser: { customRole },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, OrganizationRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
@@ -65,6 +65,18 @@ export class OrganizationRepository {
       .where('m.organization_id', '=', organizationId).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
     if (options.after !== undefined) q = q.where('m.id', '>', options.after);
     return q.orderBy('m.id').limit(options.limit).execute();
+  }
+
+  /** The first `limit` live members of each of these organizations, in membership id order (one statement for all of them). */
+  async firstMembersOfEachOrganization(organizationIds: readonly number[], limit: number) {
+    const ranked = this.db.selectFrom('organization_memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id').innerJoin('roles as r', 'r.id', 'm.role_id')
+      .select(['m.id', 'm.organization_id', 'm.user_id', 'u.name', 'u.email', 'u.is_bot', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'm.source', 'm.source_idp_id', 'm.expires_at', 'm.reason'])
+      .select(sourceProtocol('m.source_idp_id'))
+      .select(sql<number>`row_number() over (partition by ${sql.ref('m.organization_id')} order by ${sql.ref('m.id')})`.as('rank'))
+      .where('m.organization_id', 'in', organizationIds).where('m.account_id', '=', this.accountId).where('u.deleted_at', 'is', null);
+    const rows = await this.db.selectFrom(ranked.as('ranked')).selectAll('ranked').where('ranked.rank', '<=', limit).orderBy('ranked.id').execute();
+    return rows.map(({ rank: _rank, ...row }) => row);
   }
 
   /** Adds the member, or gives an existing member the role. */
