@@ -57,8 +57,10 @@ export function printRemovalPreview(ctx: CommandContext, cascade: RemovalCascade
 /** Prints the preview of an organization's, a space's or a project's delete: the same table, then its cascade. */
 export function printDeletePreview(ctx: CommandContext, cascade: OrganizationDeleteCascade | SpaceDeleteCascade | ProjectDeleteCascade): void {
   const removed: [string, number][] = [];
-  if ('spaces' in cascade) removed.push(['space', cascade.spaces], ['organization membership', cascade.organization_memberships]);
-  if ('projects' in cascade) removed.push(['project', cascade.projects], ['space membership', cascade.space_memberships]);
+  if ('spaces' in cascade) removed.push(['space', cascade.spaces]);
+  if ('projects' in cascade) removed.push(['project', cascade.projects]);
+  if ('organization_memberships' in cascade) removed.push(['organization membership', cascade.organization_memberships]);
+  if ('space_memberships' in cascade) removed.push(['space membership', cascade.space_memberships]);
   removed.push(['role binding', cascade.role_bindings], ['resource restriction', cascade.resource_restrictions]);
   if ('service_keys_without_space' in cascade) removed.push(['service key left in no space', cascade.service_keys_without_space]);
   printPreview(ctx, cascade, cascade.principals, removed);

@@ -90,4 +90,37 @@ describe('ax … --dry-run', () => {
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('--dry-run previews one user at a time');
   });
+
+  it('organizations delete --dry-run prints who loses what and everything that would go; asks nothing, deletes nothing', async () => {
+    const w = await world();
+    const audits = await auditCount();
+    const result = await runAx(['organizations', 'delete', w.org, '--dry-run'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(w.user.email);
+    expect(result.stdout).toContain(`ORGANIZATION ${w.org}`);
+    expect(result.stdout).toContain('Would remove: 1 space, 1 project, 1 organization membership.');
+    expect(result.stderr).toContain('Dry run: nothing was changed.');
+    expect(await auditCount()).toBe(audits);
+    expect((await server.api('GET', `/v2/organizations/${encodeURIComponent(w.orgId)}`)).status).toBe(200);
+  });
+
+  it('spaces and projects delete --dry-run -o json print the server\'s answer', async () => {
+    const w = await world();
+    const space = JSON.parse((await runAx(['spaces', 'delete', w.space, '--dry-run', '-o', 'json'], { env: env() })).stdout);
+    expect(space).toMatchObject({ dry_run: true, projects: 1 });
+    expect(space.principals.map((p: { user_id: string }) => p.user_id)).toContain(w.user.id);
+    const project = await runAx(['projects', 'delete', w.projectId, '--dry-run', '-o', 'json'], { env: env() });
+    expect(project.code, project.stderr).toBe(0);
+    expect(JSON.parse(project.stdout)).toMatchObject({ dry_run: true, role_bindings: 0 });
+    expect((await server.api('GET', `/v2/projects/${encodeURIComponent(w.projectId)}`)).status).toBe(200);
+  });
+
+  it('users set-role --dry-run prints what the person would gain, and changes nothing', async () => {
+    const w = await world();
+    const result = await runAx(['users', 'set-role', w.user.email, 'admin', '--dry-run'], { env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`${w.user.email}\\s+USER\\s+ACCOUNT`));
+    expect(result.stderr).toContain('Dry run: nothing was changed.');
+    expect((await server.api('GET', `/v2/users/${encodeURIComponent(w.user.id)}`)).body.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
+  });
 });
