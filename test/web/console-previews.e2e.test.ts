@@ -223,6 +223,39 @@ describe('more previews', { timeout: 90_000 }, () => {
   });
 });
 
+describe('previews of deletes and account roles', { timeout: 90_000 }, () => {
+  it('deleting a project shows whose access goes beside what it deletes; cancelling keeps it', async () => {
+    const scratch = await createProject(server, ids.space, 'scratch');
+    await admin.goto(`/projects/${scratch}`, { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: 'Delete' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Delete project' });
+    await dialog.getByRole('list', { name: 'What this deletes' }).waitFor();
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    const lines = (await preview.getByRole('list', { name: 'Access changes' }).getByRole('listitem').allInnerTexts()).join('\n');
+    expect(lines).toMatch(/^\d+ people( \(.+\))? lose \d+ permissions on project ‘scratch’\.$/m);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await server.api('GET', `/v2/projects/${enc(scratch)}`)).status).toBe(200);
+  });
+
+  it('changing an account role previews what the person gains, and the API then gives it', async () => {
+    const riley = await createUserWithKey(server, { email: 'riley@example.com', name: 'Riley Role' });
+    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await admin.getByRole('button', { name: `Edit ${riley.email}` }).click();
+    const dialog = admin.getByRole('dialog');
+    await dialog.getByLabel('Account role').selectOption('ADMIN');
+    const preview = dialog.getByRole('group', { name: 'Whose access changes' });
+    await preview.waitFor();
+    const lines = (await preview.getByRole('list', { name: 'Access changes' }).getByRole('listitem').allInnerTexts()).join('\n');
+    expect(lines).toMatch(/^1 person \(Riley Role\) gains \d+ permissions on the account\.$/m);
+    await expectNoAxeViolations(admin, '[role="dialog"]');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect((await server.api('GET', `/v2/users/${enc(riley.id)}`)).body.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
+  });
+});
+
 async function roleId(name: string): Promise<string> {
   const res = await server.api('GET', '/v2/roles?limit=100');
   const role = res.body.roles.find((r: Json) => r.name === name);

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { AccountRoleName, User } from '../../../../src/client/types.js';
+import { AccessPreview } from '../../components/AccessPreview.js';
 import { ErrorAlert } from '../../components/Alert.js';
 import { Dialog } from '../../components/Dialog.js';
 import { AccountRoleField } from '../../components/AccountRoleField.js';
@@ -61,7 +62,14 @@ export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { us
           </label>
         )}
         {canSetDeveloper && role !== undefined ? (
-          <AccountRoleField value={role} onChange={setRole} hintExtra="The account must keep one active admin." />
+          <>
+            <AccountRoleField value={role} onChange={setRole} hintExtra="The account must keep one active admin." />
+            <AccessPreview
+              heading="What this changes"
+              load={async () => (role !== currentRole ? api.previews.setAccountRole(user.id, role) : undefined)}
+              deps={[role]}
+            />
+          </>
         ) : (
           <p className="muted small">
             Account role: <strong>{roleLabel(user.role)}</strong>. Only an account admin can change it.
