@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { cliLogin } from '../helpers/cli-login.js';
@@ -546,6 +547,30 @@ describe('nested lists are batched: organizations', () => {
     const memberCursor = firstMember.account.organizations.edges[0].node.accountOrganizationUsers.pageInfo.endCursor;
     const nextMember = await data(`{ account { organizations(first: 1, search: "gql-orgbatch-00") { edges { node { accountOrganizationUsers(first: 5, after: "${memberCursor}") { edges { node { user { id } } } } } } } } }`);
     expect(nextMember.account.organizations.edges[0].node.accountOrganizationUsers.edges.map((e: { node: { user: { id: string } } }) => e.node.user.id)).toEqual([second.id]);
+  });
+});
+
+describe('the README\'s curl examples', () => {
+  it('one query and one mutation, sent as the README sends them, answer without errors', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## GraphQL'), readme.indexOf('\n## ', readme.indexOf('## GraphQL') + 1));
+    const bodies = [...section.matchAll(/curl -s \S+\/graphql -H "x-api-key: \$AX_API_KEY" -H 'content-type: application\/json' \\\n\s+-d '(.+)'/g)].map((m) => m[1]!);
+    expect(bodies).toHaveLength(2);
+    const org = await createOrganization(server, 'gql-readme-org');
+    const space = await createSpace(server, org, 'gql-readme-space');
+    const answers = [];
+    for (const body of bodies) {
+      // The README's example space id stands for one of the reader's.
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST', headers: { 'x-api-key': server.adminKey, 'content-type': 'application/json' }, body: body.replaceAll('U3BhY2U6MQ==', space),
+      });
+      const answer = await res.json();
+      expect(res.status, body).toBe(200);
+      expect(answer.errors, body).toBeUndefined();
+      answers.push(answer.data);
+    }
+    expect(ids(answers[0].viewer.spaces)).toContain(space);
+    expect(Object.keys(answers[1])).toEqual(['createServiceApiKey']);
   });
 });
 
