@@ -27,11 +27,12 @@ describe('OpenTelemetry traces over OTLP', () => {
   afterAll(() => collector.close());
 
   /** Runs `requests` against a server exporting to the collector; closing it flushes the batch of spans. */
-  async function traced(requests: (api: Awaited<ReturnType<typeof startTestServer>>['api']) => Promise<number[]>): Promise<number[]> {
+  type Server = Awaited<ReturnType<typeof startTestServer>>;
+  async function traced(requests: (api: Server['api'], server: Server) => Promise<number[]>): Promise<number[]> {
     received.length = 0;
     const server = await startTestServer({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint } });
     try {
-      return await requests(server.api);
+      return await requests(server.api, server);
     } finally {
       await server.close();
     }
@@ -83,5 +84,35 @@ describe('OpenTelemetry traces over OTLP', () => {
     const refused = calls.find((span) => (span as { events?: { name: string }[] }).events?.some((event) => event.name === 'exception'));
     expect(refused, JSON.stringify(calls)).toBeDefined();
     expect((refused as { status?: { code?: number } }).status?.code).not.toBe(STATUS_ERROR);
+  });
+
+  it('gives each service call a GraphQL resolver makes its own span, with its queries below it', async () => {
+    const query = '{ viewer { user { email } spaces(first: 5) { edges { node { name } } } } }';
+    const statuses = await traced(async (_api, server) => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey }, body: JSON.stringify({ query }),
+      });
+      const body = await res.json() as { errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      return [res.status];
+    });
+    expect(statuses).toEqual([200]);
+    const request = named('POST /graphql');
+    expect(request.kind).toBe(SERVER);
+    // Each resolver's service call is a child of the request span, and the queries it ran are its children.
+    for (const name of ['service users.getUser', 'service spaces.listSpaces']) {
+      const service = named(name);
+      expect(service, name).toMatchObject({ kind: INTERNAL, traceId: request.traceId, parentSpanId: request.spanId });
+      expect(queriesOf(service).length, name).toBeGreaterThan(0);
+    }
+    expect(queriesOf(named('service users.getUser')).map((span) => span.name)).toContain('select users');
+    // The API key is checked in the handler (GraphQL authenticates there, not in a hook): a service span too.
+    expect(named('service authentication.authenticateKey').parentSpanId).toBe(request.spanId);
+
+    // No query of the request ran outside a service call.
+    const services = new Set(received.filter((span) => span.name.startsWith('service ')).map((span) => span.spanId));
+    const queries = received.filter((span) => span.kind === CLIENT && span.traceId === request.traceId);
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) expect(services.has(query.parentSpanId!), query.name).toBe(true);
   });
 });

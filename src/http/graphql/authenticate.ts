@@ -4,6 +4,10 @@ import type { Principal } from '../../domain/principal.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const authenticationService = traceServices('authentication', { authenticateKey, authenticateSession, refuseAnonymous });
+
 
 /**
  * The principal of a /graphql request, from exactly one credential: `x-api-key: <key>` (as Arize's GraphQL API
@@ -18,14 +22,14 @@ export async function authenticateGraphql(ctx: ServiceDeps, request: FastifyRequ
   const cookie = request.cookies[SESSION_COOKIE];
   const given = [apiKey, authorization, cookie].filter((c) => c !== undefined).length;
   if (given > 1) throw unauthenticated('send exactly one credential: x-api-key, Authorization: Bearer, or the console session');
-  if (typeof apiKey === 'string') return authenticateKey(ctx, attempt, apiKey.trim());
+  if (typeof apiKey === 'string') return authenticationService.authenticateKey(ctx, attempt, apiKey.trim());
   if (Array.isArray(apiKey)) throw unauthenticated('send exactly one x-api-key header');
   if (authorization !== undefined) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return authenticateKey(ctx, attempt, bearer ? bearer[1]! : '');
+    return authenticationService.authenticateKey(ctx, attempt, bearer ? bearer[1]! : '');
   }
-  if (!cookie) return refuseAnonymous(ctx, attempt);
-  const session = await authenticateSession(ctx, attempt, cookie);
+  if (!cookie) return authenticationService.refuseAnonymous(ctx, attempt);
+  const session = await authenticationService.authenticateSession(ctx, attempt, cookie);
   if (request.headers[CSRF_HEADER] !== session.csrfToken) throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
   if (session.mustChangePassword) throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first (POST /auth/change-password)');
   return session.principal;

@@ -14,6 +14,15 @@ import {
   gqlOrganization, gqlOrganizationUser, gqlProject, gqlSpace, gqlSpaceMembership, gqlSpaceUser, gqlUser,
 } from './presenters.js';
 import { rolesOf } from './roles.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const accessService = traceServices('access', { listPrincipalsOfEach });
+const organizationMembersBatchService = traceServices('organization-members-batch', { listMembersOfOrganizations });
+const organizationsService = traceServices('organizations', { getOrganization, listOrganizationMembers });
+const projectsService = traceServices('projects', { listProjects, listProjectsOfSpaces, restrictedProjects });
+const spacesService = traceServices('spaces', { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations });
+const usersService = traceServices('users', { findUsers });
+
 
 /**
  * Mercurius loaders: each nested field is asked once per request for all the parents of a page, so a page of 100
@@ -43,7 +52,7 @@ async function byDistinctKey<K, T>(keys: readonly K[], read: (key: K) => Promise
 function userLoader<O>(userOf: (obj: O) => number | null, required: boolean) {
   return async (queries: Query<O>[], context: GraphqlContext) => {
     const ids = queries.map((q) => userOf(q.obj));
-    const users = await findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null));
+    const users = await usersService.findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null));
     return ids.map((id) => {
       const user = id === null ? undefined : users.get(id);
       if (user) return gqlUser(user);
@@ -54,7 +63,7 @@ function userLoader<O>(userOf: (obj: O) => number | null, required: boolean) {
 
 /** A space by id: the one this request was already answered, else getSpace's answer. */
 async function spaceOf(context: GraphqlContext, id: string): Promise<GqlSpace> {
-  return context.spaces.get(id) ?? seenSpace(context, gqlSpace(await getSpace(context.deps, context.principal, id)));
+  return context.spaces.get(id) ?? seenSpace(context, gqlSpace(await spacesService.getSpace(context.deps, context.principal, id)));
 }
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
@@ -100,15 +109,15 @@ function searchableChildren<P extends { n: number; id: string }, R, T>(options: 
 
 /** `Space.projects`: listProjectsOfSpaces for first pages, listProjects with `space_id` after a cursor. */
 const spaceProjects = searchableChildren({
-  batch: (context, spaces, query: SearchPage) => listProjectsOfSpaces(context.deps, context.principal, spaces, query),
-  single: (context, space: GqlSpace, query) => listProjects(context.deps, context.principal, { ...query, space_id: space.id }),
+  batch: (context, spaces, query: SearchPage) => projectsService.listProjectsOfSpaces(context.deps, context.principal, spaces, query),
+  single: (context, space: GqlSpace, query) => projectsService.listProjects(context.deps, context.principal, { ...query, space_id: space.id }),
   present: (context, page) => connection(context.deps.secrets.cursorKey, 'projects', page, (r) => r.id, gqlProject),
 });
 
 /** `AccountOrganization.spaces`: listSpacesOfOrganizations for first pages, listSpaces with `org_id` after a cursor. */
 const organizationSpaces = searchableChildren({
-  batch: (context, orgs, query: SearchPage) => listSpacesOfOrganizations(context.deps, context.principal, orgs, query),
-  single: (context, org: GqlOrganization, query) => listSpaces(context.deps, context.principal, { ...query, org_id: org.id }),
+  batch: (context, orgs, query: SearchPage) => spacesService.listSpacesOfOrganizations(context.deps, context.principal, orgs, query),
+  single: (context, org: GqlOrganization, query) => spacesService.listSpaces(context.deps, context.principal, { ...query, org_id: org.id }),
   present: (context, page) => connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r))),
 });
 
@@ -146,16 +155,16 @@ function memberLists<P extends { n: number; id: string }, R extends { id: number
 /** `Space.spaceMemberships`: listMembersOfSpaces for first pages, listSpaceMembers after a cursor. */
 const spaceMemberships = memberLists({
   scope: 'space-members',
-  batch: (context, spaces, query) => listMembersOfSpaces(context.deps, context.principal, spaces, query),
-  single: (context, space: GqlSpace, query) => listSpaceMembers(context.deps, context.principal, space.id, query),
+  batch: (context, spaces, query) => spacesService.listMembersOfSpaces(context.deps, context.principal, spaces, query),
+  single: (context, space: GqlSpace, query) => spacesService.listSpaceMembers(context.deps, context.principal, space.id, query),
   present: gqlSpaceMembership,
 });
 
 /** `AccountOrganization.accountOrganizationUsers`: listMembersOfOrganizations for first pages, listOrganizationMembers after a cursor. */
 const organizationUsers = memberLists({
   scope: 'organization-members',
-  batch: (context, orgs, query) => listMembersOfOrganizations(context.deps, context.principal, orgs, query),
-  single: (context, org: GqlOrganization, query) => listOrganizationMembers(context.deps, context.principal, org.id, query),
+  batch: (context, orgs, query) => organizationMembersBatchService.listMembersOfOrganizations(context.deps, context.principal, orgs, query),
+  single: (context, org: GqlOrganization, query) => organizationsService.listOrganizationMembers(context.deps, context.principal, org.id, query),
   present: gqlOrganizationUser,
 });
 
@@ -171,7 +180,7 @@ function heldOn(accessor: PrincipalWithAccess, spaceN: number): HeldRole | undef
 
 async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
   const { deps, principal } = context;
-  const answers = await listPrincipalsOfEach(deps, principal, queries.map((q) => q.obj.id));
+  const answers = await accessService.listPrincipalsOfEach(deps, principal, queries.map((q) => q.obj.id));
   const roles = await rolesOf(context);
   return queries.map((q, i) => settle(async () => {
     const answer = answers[i]!;
@@ -193,7 +202,7 @@ export const loaders = {
   AccountOrganization: { spaces: organizationSpaces, accountOrganizationUsers: organizationUsers },
   Space: {
     organization: (queries: Query<GqlSpace>[], context: GraphqlContext) =>
-      byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await getOrganization(context.deps, context.principal, id))),
+      byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await organizationsService.getOrganization(context.deps, context.principal, id))),
     projects: spaceProjects,
     spaceUsers,
     spaceMemberships,
@@ -202,7 +211,7 @@ export const loaders = {
     space: (queries: Query<GqlProject>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.spaceId), (id) => spaceOf(context, id)),
     isRestricted: async (queries: Query<GqlProject>[], context: GraphqlContext) => {
-      const restricted = await restrictedProjects(context.deps, context.principal, queries.map((q) => q.obj.n));
+      const restricted = await projectsService.restrictedProjects(context.deps, context.principal, queries.map((q) => q.obj.n));
       return queries.map((q) => restricted.has(q.obj.n));
     },
   },

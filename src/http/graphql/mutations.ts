@@ -12,6 +12,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { actorFor, type GraphqlContext } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import { gqlApiKey, gqlMembership, gqlOrganization, gqlSpace, gqlUser } from './presenters.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const apiKeysService = traceServices('api-keys', { createApiKey, revokeApiKey });
+const organizationsService = traceServices('organizations', { createOrganization });
+const spacesService = traceServices('spaces', { addSpaceMembers, createSpace, deleteSpace, getSpace, removeSpaceMember, updateSpace });
+const usersService = traceServices('users', { findUsers });
+
 
 /**
  * Each mutation field is one call of the service its REST route calls, with the Actor that route would build
@@ -42,7 +49,7 @@ interface ServiceKeyInput {
 async function serviceKeyOrganizations(context: GraphqlContext, input: ServiceKeyInput) {
   if ((input.spaceId == null) === (input.organizations == null)) throw badRequest('input: give either spaceId or organizations (they are mutually exclusive)');
   if (input.spaceId != null) {
-    const space = await getSpace(context.deps, context.principal, input.spaceId);
+    const space = await spacesService.getSpace(context.deps, context.principal, input.spaceId);
     return [{ org_id: encodeId('Organization', space.organization_id), spaces: [{ space_id: input.spaceId }] }];
   }
   return input.organizations!.map((org) => ({
@@ -55,13 +62,13 @@ async function serviceKeyOrganizations(context: GraphqlContext, input: ServiceKe
 export const mutationResolvers = {
   Mutation: {
     createOrganization: async (_root: unknown, { input }: Args<{ name: string; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const row = await createOrganization(context.deps, actorFor(context, info), { name: input.name, description: orUndefined(input.description) });
+      const row = await organizationsService.createOrganization(context.deps, actorFor(context, info), { name: input.name, description: orUndefined(input.description) });
       return { clientMutationId: input.clientMutationId ?? null, organization: gqlOrganization(row) };
     },
     createSpace: async (
       _root: unknown, { input }: Args<{ accountOrganizationId: string; name: string; private?: boolean | null; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
-      const row = await createSpace(context.deps, actorFor(context, info), {
+      const row = await spacesService.createSpace(context.deps, actorFor(context, info), {
         organization_id: input.accountOrganizationId, name: input.name, is_private: orUndefined(input.private), description: orUndefined(input.description),
       });
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
@@ -70,13 +77,13 @@ export const mutationResolvers = {
       _root: unknown, { input }: Args<{ spaceId: string; name?: string | null; description?: string | null; private?: boolean | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
       if (input.name == null && input.description == null && input.private == null) throw badRequest('input: at least one field to update is required');
-      const row = await updateSpace(context.deps, actorFor(context, info), input.spaceId, {
+      const row = await spacesService.updateSpace(context.deps, actorFor(context, info), input.spaceId, {
         name: orUndefined(input.name), description: orUndefined(input.description), is_private: orUndefined(input.private),
       });
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
     },
     deleteSpace: async (_root: unknown, { input }: Args<{ spaceId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      await deleteSpace(context.deps, actorFor(context, info), input.spaceId);
+      await spacesService.deleteSpace(context.deps, actorFor(context, info), input.spaceId);
       return { clientMutationId: input.clientMutationId ?? null };
     },
     assignSpaceMembership: async (_root: unknown, { input }: Args<{ spaceMemberships: SpaceMemberInput[] }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
@@ -84,7 +91,7 @@ export const mutationResolvers = {
       const items = input.spaceMemberships.map((item, i) => ({
         space_id: item.spaceId, user_id: item.userId, role: roleAssignment(item, `spaceMemberships[${i}]`),
       }));
-      const added = await addSpaceMembers(context.deps, actorFor(context, info), items, 'spaceMemberships');
+      const added = await spacesService.addSpaceMembers(context.deps, actorFor(context, info), items, 'spaceMemberships');
       return {
         clientMutationId: input.clientMutationId ?? null,
         spaceMemberships: added.map((m) => gqlMembership('SpaceMembership', m.id, parseId(m.user_id)!.n, parseId(m.space_id)!.n, {
@@ -94,28 +101,28 @@ export const mutationResolvers = {
       };
     },
     removeSpaceMember: async (_root: unknown, { input }: Args<{ spaceId: string; userId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      await removeSpaceMember(context.deps, actorFor(context, info), input.spaceId, input.userId);
+      await spacesService.removeSpaceMember(context.deps, actorFor(context, info), input.spaceId, input.userId);
       return { clientMutationId: input.clientMutationId ?? null };
     },
     createUserApiKey: async (_root: unknown, { input }: Args<{ name: string; description?: string | null; expiresAt?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const created = await createApiKey(context.deps, actorFor(context, info), {
+      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), {
         key_type: 'USER', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
       });
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key };
     },
     createServiceApiKey: async (_root: unknown, { input }: Args<ServiceKeyInput>, context: GraphqlContext, info: GraphQLResolveInfo) => {
       const organizations = await serviceKeyOrganizations(context, input);
-      const created = await createApiKey(context.deps, actorFor(context, info), {
+      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), {
         key_type: 'SERVICE', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
         account_role: input.accountRole == null ? undefined : predefined(input.accountRole), organizations,
       });
-      const bots = await findUsers(context.deps, context.principal, [created.row.user_id]);
+      const bots = await usersService.findUsers(context.deps, context.principal, [created.row.user_id]);
       const bot = bots.get(created.row.user_id);
       if (!bot) throw notFound('user');
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key, botUser: gqlUser(bot) };
     },
     revokeApiKey: async (_root: unknown, { input }: Args<{ apiKeyId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const row = await revokeApiKey(context.deps, actorFor(context, info), input.apiKeyId);
+      const row = await apiKeysService.revokeApiKey(context.deps, actorFor(context, info), input.apiKeyId);
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(row, isoNow(context.deps.clock)) };
     },
   },

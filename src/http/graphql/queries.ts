@@ -19,6 +19,18 @@ import {
 } from './presenters.js';
 import { customRole } from './roles.js';
 import { samlIdPNode, samlRoleMappingNode } from './saml.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const accountsService = traceServices('accounts', { getAccount });
+const apiKeysService = traceServices('api-keys', { listApiKeys });
+const auditLogsService = traceServices('audit-logs', { listAuditLogs });
+const organizationsService = traceServices('organizations', { getOrganization, listOrganizations });
+const projectsService = traceServices('projects', { getProject });
+const rolesService = traceServices('roles', { getRole, listRoles });
+const spacesService = traceServices('spaces', { getSpace, listSpaces });
+const readsByIdService = traceServices('reads-by-id', { getApiKey, getAuditLog, getOrganizationMembership, getSpaceMembership });
+const usersService = traceServices('users', { getUser, listUsers });
+
 
 type SearchArgs = ConnectionArgs & { search?: string | null };
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -27,7 +39,7 @@ interface GqlAccount { __typename: 'Account'; n: number; id: string; name: strin
 interface GqlViewer { id: string; userN: number }
 
 async function account(context: GraphqlContext): Promise<GqlAccount> {
-  const row = await getAccount(context.deps, context.principal);
+  const row = await accountsService.getAccount(context.deps, context.principal);
   return { __typename: 'Account', n: row.id, id: accountId(row.id), name: row.name };
 }
 
@@ -44,18 +56,18 @@ async function node(context: GraphqlContext, id: string): Promise<unknown> {
   try {
     switch (parsed.type) {
       case 'Account': return parsed.n === principal.accountId ? await account(context) : null;
-      case 'User': return gqlUser(await getUser(deps, principal, id));
-      case 'Organization': return gqlOrganization(await getOrganization(deps, principal, id));
-      case 'OrganizationMembership': return gqlOrganizationUser(await getOrganizationMembership(deps, principal, id));
-      case 'Space': return seenSpace(context, gqlSpace(await getSpace(deps, principal, id)));
-      case 'SpaceMembership': return gqlSpaceMembership(await getSpaceMembership(deps, principal, id));
-      case 'Project': return gqlProject(await getProject(deps, principal, id));
-      case 'Role': return gqlRole(await getRole(deps, principal, id));
+      case 'User': return gqlUser(await usersService.getUser(deps, principal, id));
+      case 'Organization': return gqlOrganization(await organizationsService.getOrganization(deps, principal, id));
+      case 'OrganizationMembership': return gqlOrganizationUser(await readsByIdService.getOrganizationMembership(deps, principal, id));
+      case 'Space': return seenSpace(context, gqlSpace(await spacesService.getSpace(deps, principal, id)));
+      case 'SpaceMembership': return gqlSpaceMembership(await readsByIdService.getSpaceMembership(deps, principal, id));
+      case 'Project': return gqlProject(await projectsService.getProject(deps, principal, id));
+      case 'Role': return gqlRole(await rolesService.getRole(deps, principal, id));
       case 'ApiKey': {
-        const key = await getApiKey(deps, principal, id);
+        const key = await readsByIdService.getApiKey(deps, principal, id);
         return gqlApiKey(key.row, key.now);
       }
-      case 'AuditLog': return gqlAuditLog(await getAuditLog(deps, principal, id));
+      case 'AuditLog': return gqlAuditLog(await readsByIdService.getAuditLog(deps, principal, id));
       case PROVIDER_ID_TYPE.SAML: return await samlIdPNode(context, id);
       case 'RoleMapping': return await samlRoleMappingNode(context, id);
       // Any other prefix names no Node type of this schema (an OIDC provider, a SCIM token, …).
@@ -75,13 +87,13 @@ export const queryResolvers = {
   },
   Viewer: {
     user: async (viewer: GqlViewer, _args: unknown, context: GraphqlContext) =>
-      gqlUser(await getUser(context.deps, context.principal, encodeId('User', viewer.userN))),
+      gqlUser(await usersService.getUser(context.deps, context.principal, encodeId('User', viewer.userN))),
     spaces: async (_viewer: GqlViewer, args: SearchArgs, context: GraphqlContext) => {
-      const page = await listSpaces(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      const page = await spacesService.listSpaces(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
       return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r)));
     },
     apiKeys: async (_viewer: GqlViewer, args: ConnectionArgs & { keyType?: string | null; status?: string | null }, context: GraphqlContext) => {
-      const page = await listApiKeys(context.deps, context.principal, {
+      const page = await apiKeysService.listApiKeys(context.deps, context.principal, {
         ...pageQuery(args),
         key_type: args.keyType == null ? undefined : fromGraphqlEnum<'USER' | 'SERVICE'>(args.keyType),
         status: args.status == null ? undefined : fromGraphqlEnum<NonNullable<ListApiKeysQuery['status']>>(args.status),
@@ -91,15 +103,15 @@ export const queryResolvers = {
   },
   Account: {
     organizations: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
-      const page = await listOrganizations(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      const page = await organizationsService.listOrganizations(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
       return connection(context.deps.secrets.cursorKey, 'organizations', page, (r) => r.id, gqlOrganization);
     },
     users: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
-      const page = await listUsers(context.deps, context.principal, { ...pageQuery(args), email: orUndefined(args.search) });
+      const page = await usersService.listUsers(context.deps, context.principal, { ...pageQuery(args), email: orUndefined(args.search) });
       return connection(context.deps.secrets.cursorKey, 'users', page, (r) => r.id, gqlUser);
     },
     roles: async (_account: GqlAccount, args: ConnectionArgs & { isPredefined?: boolean | null }, context: GraphqlContext) => {
-      const page = await listRoles(context.deps, context.principal, { ...pageQuery(args), is_predefined: orUndefined(args.isPredefined) });
+      const page = await rolesService.listRoles(context.deps, context.principal, { ...pageQuery(args), is_predefined: orUndefined(args.isPredefined) });
       return connection(context.deps.secrets.cursorKey, 'roles', page, (r) => r.id, gqlRole);
     },
     auditLogs: async (
@@ -107,7 +119,7 @@ export const queryResolvers = {
       args: ConnectionArgs & { startTime?: string | null; endTime?: string | null; userId?: string | null; operationType?: string | null },
       context: GraphqlContext,
     ) => {
-      const page = await listAuditLogs(context.deps, context.principal, {
+      const page = await auditLogsService.listAuditLogs(context.deps, context.principal, {
         ...pageQuery(args), start_time: orUndefined(args.startTime), end_time: orUndefined(args.endTime), user_id: orUndefined(args.userId),
         operation_type: args.operationType == null ? undefined : fromGraphqlEnum<AuditLogRow['operation_type']>(args.operationType),
       });

@@ -2,6 +2,10 @@ import { listRoles } from '../../services/roles.js';
 import type { RoleRow } from '../../store/schema.js';
 import type { GraphqlContext } from './context.js';
 import { gqlRole } from './presenters.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const rolesService = traceServices('roles', { listRoles });
+
 
 /** The account's roles by row number, read through listRoles once per request (a page of 100 at a time). */
 export function rolesOf(context: GraphqlContext): Promise<Map<number, RoleRow>> {
@@ -9,7 +13,7 @@ export function rolesOf(context: GraphqlContext): Promise<Map<number, RoleRow>> 
     const roles = new Map<number, RoleRow>();
     let cursor: string | undefined;
     do {
-      const page = await listRoles(context.deps, context.principal, { limit: 100, cursor });
+      const page = await rolesService.listRoles(context.deps, context.principal, { limit: 100, cursor });
       for (const role of page.items) roles.set(role.id, role);
       cursor = page.pagination.next_cursor;
     } while (cursor !== undefined);

@@ -11,6 +11,12 @@ import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { actorFor, type GraphqlContext } from './context.js';
 import { accountId } from './presenters.js';
 import { rolesOf } from './roles.js';
+import { traceServices } from '../tracing/service-tracing.js';
+
+const providersService = traceServices('identity-providers/providers', { createProvider, deleteProvider, getProvider, listProviders, updateProvider });
+const roleMappingsService = traceServices('identity-providers/role-mappings', { listRoleMappings });
+const readsByIdService = traceServices('reads-by-id', { getSamlRoleMapping });
+
 
 /**
  * SAML identity providers as Arize's admin GraphQL API shows them (`allSamlIdPs`, `createSAMLIdP`), over the
@@ -88,12 +94,12 @@ function providerInput(input: ProviderFields) {
 
 /** `node(id:)` on a SAML provider id: the provider as REST's GET answers it, with its rules (account admins). */
 export async function samlIdPNode(context: GraphqlContext, id: string) {
-  return gqlSamlIdP(await getProvider(context.deps, context.principal, 'SAML', id), context.principal.accountId);
+  return gqlSamlIdP(await providersService.getProvider(context.deps, context.principal, 'SAML', id), context.principal.accountId);
 }
 
 /** `node(id:)` on a rule id: the rule of a SAML provider as REST's read answers it (account admins). */
 export async function samlRoleMappingNode(context: GraphqlContext, id: string) {
-  return gqlRoleMapping(await getSamlRoleMapping(context.deps, context.principal, id), context);
+  return gqlRoleMapping(await readsByIdService.getSamlRoleMapping(context.deps, context.principal, id), context);
 }
 
 interface Args<T> { input: T & { clientMutationId?: string | null } }
@@ -101,7 +107,7 @@ interface Args<T> { input: T & { clientMutationId?: string | null } }
 export const samlResolvers = {
   Account: {
     allSamlIdPs: async (account: { n: number }, args: ConnectionArgs, context: GraphqlContext) => {
-      const page = await listProviders(context.deps, context.principal, 'SAML', pageQuery(args));
+      const page = await providersService.listProviders(context.deps, context.principal, 'SAML', pageQuery(args));
       return connection(context.deps.secrets.cursorKey, 'saml-identity-providers', page, (v) => v.row.id, (v) => gqlSamlIdP(v, account.n));
     },
   },
@@ -113,7 +119,7 @@ export const samlResolvers = {
         rows = [];
         let cursor: string | undefined;
         do {
-          const page = await listRoleMappings(context.deps, context.principal, 'SAML', idp.id, { limit: 100, cursor });
+          const page = await roleMappingsService.listRoleMappings(context.deps, context.principal, 'SAML', idp.id, { limit: 100, cursor });
           rows.push(...page.items);
           cursor = page.pagination.next_cursor;
         } while (cursor !== undefined);
@@ -123,7 +129,7 @@ export const samlResolvers = {
   },
   Mutation: {
     createSAMLIdP: async (_root: unknown, { input }: Args<ProviderFields & { name: string; emailDomains: string[]; roleMappings?: RoleMappingInput[] | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const view = await createProvider(context.deps, actorFor(context, info), 'SAML', {
+      const view = await providersService.createProvider(context.deps, actorFor(context, info), 'SAML', {
         ...providerInput(input), name: input.name, email_domains: input.emailDomains,
         role_mappings: input.roleMappings?.map((rule, i) => mappingInput(rule, `roleMappings[${i}]`)),
       });
@@ -134,11 +140,11 @@ export const samlResolvers = {
         ...providerInput(input), role_mappings: input.roleMappings?.map((rule, i) => mappingInput(rule, `roleMappings[${i}]`)),
       }).filter(([, value]) => value !== undefined));
       if (Object.keys(body).length === 0) throw badRequest('input: at least one field to update is required');
-      const view = await updateProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId, body);
+      const view = await providersService.updateProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId, body);
       return { clientMutationId: input.clientMutationId ?? null, samlIdP: gqlSamlIdP(view, context.principal.accountId) };
     },
     deleteSAMLIdP: async (_root: unknown, { input }: Args<{ samlIdPId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      await deleteProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId);
+      await providersService.deleteProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId);
       return { clientMutationId: input.clientMutationId ?? null };
     },
   },
