@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeId, encodeProviderId, MAX_ROW_ID } from '../../src/domain/ids.js';
+import { encodeId, encodeProviderId, type IdType, MAX_ROW_ID } from '../../src/domain/ids.js';
 import { createSecondAccount, createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import {
   addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc, insertCustomRole, restrictProject,
@@ -222,12 +222,14 @@ describe('node(id:) round-trips every Node type', () => {
 
 describe('node(id:) on ids of nothing', () => {
   it('is null for an id of every type that names no row, and for prefixes that are no Node type', async () => {
-    const types = ['Account', 'User', 'Organization', 'OrganizationMembership', 'Space', 'SpaceMembership', 'Project', 'Role', 'ApiKey', 'AuditLog', 'RoleMapping'];
+    const types: IdType[] = ['Account', 'User', 'Organization', 'OrganizationMembership', 'Space', 'SpaceMembership', 'Project', 'Role', 'ApiKey', 'AuditLog', 'RoleMapping'];
+    /** The wire form of `Type:n` for a prefix that names no id type. */
+    const foreignId = (type: string, n: number) => Buffer.from(`${type}:${n}`, 'utf8').toString('base64');
     for (const n of [987654, MAX_ROW_ID]) {
       for (const type of types) expect(await nodeOf(encodeId(type, n)), `${type}:${n}`).toBeNull();
       expect(await nodeOf(encodeProviderId('SAML', n))).toBeNull();
     }
-    for (const id of [encodeProviderId('OIDC', 1), encodeId('ScimToken', 1), encodeId('Nothing', 1), encodeId('Viewer', 1)]) {
+    for (const id of [encodeProviderId('OIDC', 1), encodeId('ScimToken', 1), foreignId('Nothing', 1), foreignId('Viewer', 1)]) {
       expect(await nodeOf(id), Buffer.from(id, 'base64').toString()).toBeNull();
     }
   });

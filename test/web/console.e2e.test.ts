@@ -150,8 +150,8 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await waitForHeading(admin, 'API Keys');
     expect(new URL(admin.url()).pathname).toBe('/settings/api-keys');
     const nav = admin.getByRole('navigation', { name: 'Main' });
-    for (const link of ['API Keys', 'Organizations', 'Users', 'Roles', 'Access', 'Audit log']) {
-      await nav.getByRole('link', { name: link }).waitFor();
+    for (const link of ['API Keys', 'Organizations', 'Users', 'Roles', 'Access', 'Access reviews', 'Audit log']) {
+      await nav.getByRole('link', { name: link, exact: true }).waitFor();
     }
   });
 
