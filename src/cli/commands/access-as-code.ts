@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { HttpError } from '../../client/errors.js';
 import type { AccessPlan } from '../../client/resources/access-documents.js';
@@ -39,17 +39,7 @@ export function buildExport(): Command {
       const document = await ctx.client.accessDocuments.export();
       const { target } = ctx.printer;
       if (target.kind === 'csv' || target.kind === 'jsonl') throw new UsageError(`an access document cannot be written as ${target.kind}`, 'Use -o yaml (the default), -o json, or a .yaml or .json file.');
-      const text = target.kind === 'json' ? `${JSON.stringify(document, null, 2)}\n` : accessDocumentYaml(document);
-      if (!target.file) {
-        process.stdout.write(text);
-        return;
-      }
-      try {
-        writeFileSync(target.file, text);
-      } catch (error) {
-        throw new FileError(`could not write ${target.file}: ${(error as Error).message}`, 'Check that the folder exists and is writable.');
-      }
-      ctx.printer.info(`✓ Wrote the access document to ${target.file}`);
+      ctx.printer.emit(target.kind === 'json' ? `${JSON.stringify(document, null, 2)}\n` : accessDocumentYaml(document), 'the access document');
     }));
 }
 

@@ -1,9 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import type { AccessReview, AccessReviewGrant, AccessReviewGrantList, AccessReviewList } from '../../client/types.js';
 import { accessReviewCsv } from '../../domain/access-review-csv.js';
 import { action } from '../action.js';
-import { CliError, FileError } from '../errors/cli-error.js';
+import { CliError } from '../errors/cli-error.js';
 import { printList } from '../list.js';
 import { listCommand, serverCommand } from '../options/common.js';
 import type { Column } from '../output/printer.js';
@@ -81,17 +80,7 @@ export function build(): Command {
       const { target } = ctx.printer;
       const asJson = target.kind === 'json' || target.kind === 'yaml';
       if (asJson) return ctx.printer.object(exported, { what: 'the export' });
-      const text = accessReviewCsv(exported.grants);
-      if (!target.file) {
-        process.stdout.write(text);
-        return;
-      }
-      try {
-        writeFileSync(target.file, text);
-      } catch (error) {
-        throw new FileError(`could not write ${target.file}: ${(error as Error).message}`, 'Check that the folder exists and is writable.');
-      }
-      ctx.printer.info(`✓ Wrote ${exported.grants.length} grants to ${target.file}`);
+      ctx.printer.emit(accessReviewCsv(exported.grants), `${exported.grants.length} grants`);
     }));
 
   serverCommand(reviews, 'decide', 'Keep or revoke a grant of an open review; revoke takes it away at once')

@@ -138,7 +138,8 @@ export class Printer {
     return JSON.stringify(value, null, 2) + '\n';
   }
 
-  private emit(text: string, what: string): void {
+  /** Text as it is (a document, a CSV): on stdout, or into the -o file with a line on stderr naming `what` it wrote. */
+  emit(text: string, what: string): void {
     const file = this.target.file;
     if (!file) {
       this.term.stdout.write(text);

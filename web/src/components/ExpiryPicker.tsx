@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { isoToLocalInput, localInputToIso } from '../lib/format.js';
+import { localInputToIso } from '../lib/format.js';
 import { Alert } from './Alert.js';
 import { Field } from './Field.js';
+import { FutureInstantField } from './FutureInstantField.js';
 
 /** How long a new credential (an API key, a SCIM token) lives: never, a number of days, or until a chosen moment. */
 export interface ExpiryChoice {
@@ -46,20 +47,7 @@ export function ExpiryPicker({ expiry, days, neverWarning }: { expiry: ExpiryCho
             </select>
           )}
         </Field>
-        {expiry.choice === 'custom' && (
-          <Field label="Expires at">
-            {(p) => (
-              <input
-                {...p}
-                type="datetime-local"
-                required
-                min={isoToLocalInput(new Date().toISOString())}
-                value={expiry.custom}
-                onChange={(e) => expiry.setCustom(e.target.value)}
-              />
-            )}
-          </Field>
-        )}
+        {expiry.choice === 'custom' && <FutureInstantField label="Expires at" value={expiry.custom} onChange={expiry.setCustom} />}
       </div>
       {neverWarning && expiry.choice === 'never' && <Alert tone="warning">{neverWarning}</Alert>}
     </>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { isoToLocalInput, localInputToIso } from '../lib/format.js';
+import { localInputToIso } from '../lib/format.js';
 import { Field } from './Field.js';
+import { FutureInstantField } from './FutureInstantField.js';
 import { grantEndWords } from './GrantEnd.js';
 
 const HOUR = 3_600_000;
@@ -75,20 +76,7 @@ export function GrantForFields({ grant }: { grant: GrantForChoice }) {
             </select>
           )}
         </Field>
-        {grant.choice === 'custom' && (
-          <Field label="Ends at">
-            {(p) => (
-              <input
-                {...p}
-                type="datetime-local"
-                required
-                min={isoToLocalInput(new Date().toISOString())}
-                value={grant.custom}
-                onChange={(e) => grant.setCustom(e.target.value)}
-              />
-            )}
-          </Field>
-        )}
+        {grant.choice === 'custom' && <FutureInstantField label="Ends at" value={grant.custom} onChange={grant.setCustom} />}
       </div>
       <Field label="Reason (optional)" hint="Kept with the grant and in the audit log, e.g. “incident 123”.">
         {(p) => <input {...p} maxLength={500} value={grant.reason} onChange={(e) => grant.setReason(e.target.value)} />}
