@@ -33,8 +33,15 @@ export async function startServer(
   const log = pino({ level: config.logLevel }, logStream);
   const stopTracing = await startTracing(config.tracesEndpoint);
   const ctx = await createContext(config, log);
-  // SQLite: `ax admin restore` refuses while this server uses the data directory.
-  const releaseDataDir = ctx.store.dialect === 'sqlite' ? claimDataDir(config.dataDir) : undefined;
+  // SQLite: one server per data directory, and `ax admin restore` refuses while it runs.
+  let releaseDataDir: (() => void) | undefined;
+  try {
+    releaseDataDir = ctx.store.dialect === 'sqlite' ? claimDataDir(config.dataDir) : undefined;
+  } catch (error) {
+    await ctx.close();
+    await stopTracing?.();
+    throw error;
+  }
   const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
   const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
   const exposure = { token: config.metricsToken, port: config.metricsPort };

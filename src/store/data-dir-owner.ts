@@ -10,8 +10,18 @@ interface Owner {
   host: string;
 }
 
-/** Records this process as the data directory's server; the answer removes the record (at a clean stop). */
+/**
+ * Records this process as the data directory's server; the answer removes the record (at a clean stop). Refuses
+ * while another server on this host runs from it: a second process would keep an access snapshot of its own and
+ * never learn of the first one's changes (SQLite has no change feed between processes), and a restore would no
+ * longer know whom to wait for.
+ */
 export function claimDataDir(dataDir: string): () => void {
+  const running = serverUsingDataDir(dataDir);
+  if (running) {
+    throw new Error(`another ax server (pid ${running.pid} on ${running.host}) is serving ${dataDir}: a SQLite data directory has one `
+      + `server process (run several on PostgreSQL, with DATABASE_URL). If that server is not running, delete ${running.file}.`);
+  }
   const file = join(dataDir, PID_FILE);
   const owner: Owner = { pid: process.pid, host: hostname() };
   writeFileSync(file, `${JSON.stringify(owner)}\n`, { mode: 0o600 });

@@ -107,6 +107,14 @@ describe('ax admin backup / restore (SQLite)', () => {
     expect((await runAx(['admin', 'restore', file, '--data-dir', stopped, '--force'], { env: {} })).code).toBe(0);
   });
 
+  it('a second server refuses a data directory a running server uses (one SQLite server per data directory)', async () => {
+    const second = await runAx(['serve', '--host', '127.0.0.1', '--port', '0'], { env: env(server.dataDir) });
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain(`another ax server (pid ${process.pid} on `);
+    expect(second.stderr).toContain(`is serving ${server.dataDir}: a SQLite data directory has one server process`);
+    expect((await server.api('GET', '/v2/me')).status).toBe(200);
+  });
+
   it('backup refuses to overwrite a file, and restore refuses what is not an intact ax database', async () => {
     const existing = join(work, 'existing.db');
     writeFileSync(existing, 'not a database\n'.repeat(512));
