@@ -138,6 +138,19 @@ export async function measureWithin(
   return { deltas, cascade: await confinedCascade(scope, before, after, now) };
 }
 
+/**
+ * Measures `work` inside `trx` on the whole account, as measureWithin does a change it cannot confine, for a
+ * transaction that commits (an access document's apply), so the answer of an apply is measured as its plan's was.
+ */
+export async function measureCommitted(trx: Trx, accountId: number, now: string, work: () => Promise<unknown>): Promise<MeasuredChange> {
+  const tally = new DeleteCascadeTally(trx, accountId);
+  const rowsBefore = await tally.take(now);
+  const before = await snapshotWithin(trx, accountId, now);
+  await work();
+  const after = await snapshotWithin(trx, accountId, now);
+  return { deltas: accessDiff(before, after), cascade: removed(rowsBefore, await tally.take(now)) };
+}
+
 type ScopeRows = Awaited<ReturnType<AccessScopeRows['read']>>;
 
 function confinedRows(rows: ScopeRows, projects: readonly number[]): ConfinedRows {

@@ -2,14 +2,13 @@ import { isoNow } from '../../domain/clock.js';
 import type { Principal } from '../../domain/principal.js';
 import { AccessDocumentRepository } from '../../store/repositories/access-document.js';
 import { requireAccountAdmin } from '../authorize.js';
-import { type AccessPreview, describeChange, previewChange } from '../dry-run.js';
+import { type AccessPreview, describeChange, measureCommitted, previewChange } from '../dry-run.js';
 import { type Actor, runMutation } from '../mutation.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { accountState } from './account-state.js';
 import { applyPlan } from './apply-plan.js';
 import type { AccessDocument } from './document.js';
 import { exportDocument } from './export-document.js';
-import { measureApply } from './measure-apply.js';
 import { type Operation, planDocument } from './plan.js';
 
 /** A plan (or an apply): its operations, and what they do to access, as a dry run says it. */
@@ -81,6 +80,6 @@ function applyDocument(ctx: ServiceDeps, actor: Actor, doc: AccessDocument, opti
       await work();
       return undefined;
     }
-    return measureApply(trx, accountId, now, work);
+    return measureCommitted(trx, accountId, now, work);
   });
 }
