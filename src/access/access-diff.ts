@@ -139,7 +139,7 @@ function changedReach(s: AccessSnapshot, was: UserEntry | undefined, now: UserEn
   if (was === undefined || now === undefined || was.role !== now.role || was.active !== now.active) return reachOf(s, was, s, now);
   const keys = new Set<string>();
   for (const [a, b] of [[was, now], [now, was]] as const) {
-    for (const [key, value] of a.cells) {
+    for (const [key, value] of a.cells.entries()) {
       if (!sameCell(value, b.cells.get(key))) addReach(s, key, keys);
     }
   }
@@ -211,7 +211,7 @@ function sameBits(a: PermissionBits | undefined, b: PermissionBits | undefined):
 /** Same account role, status and cells (bits, and each membership's role). */
 function sameEntry(a: UserEntry | undefined, b: UserEntry | undefined): boolean {
   if (a === undefined || b === undefined || a.role !== b.role || a.active !== b.active || a.cells.size !== b.cells.size) return false;
-  for (const [key, value] of a.cells) if (!sameCell(value, b.cells.get(key))) return false;
+  for (const [key, value] of a.cells.entries()) if (!sameCell(value, b.cells.get(key))) return false;
   return true;
 }
 

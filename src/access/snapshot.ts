@@ -1,6 +1,7 @@
 import type { AccountRoleKey } from '../domain/account-roles.js';
 import { ACCOUNT_MEMBER_ORGANIZATION_BITS, compileRole, type CompiledRole } from './grant-rules.js';
 import { BindingTable } from './binding-table.js';
+import { CellMap } from './cell-map.js';
 import { EMPTY_BITS, emptyBits, orInto, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
 import type {
@@ -58,7 +59,7 @@ export function membershipRoleOf(u: UserEntry, kind: typeof ORGANIZATION_CELL | 
 
 /**
  * @internal A user and, per organization, space and project where the user holds a membership or a role
- * binding, the permission bits derived from them (one Map entry per cell: no object per cell or binding).
+ * binding, the permission bits derived from them (one pair of a CellMap per cell: no object per cell or binding).
  */
 export interface UserEntry {
   id: number;
@@ -66,7 +67,7 @@ export interface UserEntry {
   active: boolean;
   isBot: boolean;
   /** Entry key (see cellKey) → bits (kinds 0–3) or a membership's role id (kinds 4, 5). */
-  cells: Map<number, PermissionBits | number>;
+  cells: CellMap;
   /**
    * The user's role bindings in the order they were added (explanations list them so), as pairs: binding id,
    * cell key, … Kept here rather than in the binding table so that a cell's bindings are found in the user's own
@@ -102,8 +103,8 @@ export interface ProjectEntry {
 /**
  * The access state of one account, indexed for decisions: per user, one cell per organization, space and
  * project where the user holds a membership or a role binding, carrying the permission bits granted there.
- * Decisions (`check`, `explain`, …) walk at most project → space → organization → account, each step one Map
- * lookup.
+ * Decisions (`check`, `explain`, …) walk at most project → space → organization → account, each step one
+ * lookup in the user's few cells.
  *
  * Build it once with {@link AccessSnapshot.build} and keep it current with the `upsert…`/`remove…`/
  * `setRestricted` methods, each of which mirrors one committed change (a removal also drops what the database
@@ -293,7 +294,7 @@ export class AccessSnapshot {
     u.isBot = user.isBot;
     if (!roleChanged) return;
     // Account MEMBER adds ORGANIZATION_READ to each organization cell.
-    const organizationKeys = [...u.cells.keys()].filter((key) => kindOf(key) === ORGANIZATION_MEMBERSHIP);
+    const organizationKeys = u.cells.keys().filter((key) => kindOf(key) === ORGANIZATION_MEMBERSHIP);
     for (const key of organizationKeys) this.recomputeCell(u, key - MEMBERSHIP);
   }
 
@@ -319,7 +320,7 @@ export class AccessSnapshot {
     this.unions.clear();
     for (const u of this.users.values()) {
       if (!this.holdsRole(u, roleId)) continue;
-      for (const [key, value] of u.cells) if (kindOf(key) >= MEMBERSHIP && value === roleId) u.cells.delete(key);
+      u.cells.deleteWhere((key, value) => kindOf(key) >= MEMBERSHIP && value === roleId);
       this.dropBindingsWhere(u, (bindingId) => this.bindings.roleOf(bindingId) === roleId);
       this.recomputeUser(u);
     }
@@ -541,8 +542,11 @@ export class AccessSnapshot {
       }
       u.cells.set(key, union);
     }
-    // Pushes leave up to half an array's room unused: hand each user an exact copy.
-    for (const u of this.users.values()) if (u.bindings !== undefined) u.bindings = u.bindings.slice();
+    // Pushes leave up to half an array's room unused: hand each user exact copies.
+    for (const u of this.users.values()) {
+      if (u.bindings !== undefined) u.bindings = u.bindings.slice();
+      u.cells.compact();
+    }
   }
 
   /** Records a binding of a known user, without recomputing its cell; answers the cell's key. */
@@ -594,8 +598,7 @@ export class AccessSnapshot {
       const kind = kindOf(key);
       return gone(RESOURCE_KIND[kind]!, (key - kind) / KINDS);
     };
-    // Deleting the entry just visited is safe in a Map's iteration.
-    for (const key of u.cells.keys()) if (isGone(key)) u.cells.delete(key);
+    u.cells.deleteWhere(isGone);
     this.dropBindingsWhere(u, (_, key) => isGone(key));
   }
 
@@ -606,7 +609,7 @@ export class AccessSnapshot {
   }
 
   private holdsRole(u: UserEntry, roleId: number): boolean {
-    for (const [key, value] of u.cells) if (kindOf(key) >= MEMBERSHIP && value === roleId) return true;
+    for (const [key, value] of u.cells.entries()) if (kindOf(key) >= MEMBERSHIP && value === roleId) return true;
     const list = u.bindings ?? NO_BINDINGS;
     for (let k = 0; k < list.length; k += 2) if (this.bindings.roleOf(list[k]!) === roleId) return true;
     return false;
@@ -621,7 +624,7 @@ export class AccessSnapshot {
       if (roleIds === undefined) sources.set(key, roleIds = []);
       return roleIds;
     };
-    for (const [key, value] of u.cells) {
+    for (const [key, value] of u.cells.entries()) {
       const kind = kindOf(key);
       const cell = key - kind + RESOURCE_KIND[kind]!;
       if (RESOURCE_KIND[kind] === ORGANIZATION_CELL) organizationKeys.add(cell);
@@ -693,5 +696,5 @@ export class AccessSnapshot {
 }
 
 function newUserEntry(u: UserInput): UserEntry {
-  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new Map(), bindings: undefined };
+  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new CellMap(), bindings: undefined };
 }
