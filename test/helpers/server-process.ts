@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,31 +24,57 @@ export interface ServerProcess {
  * a multi-process deployment.
  */
 export async function spawnServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], {
-    cwd: REPO_ROOT, env: { ...process.env, AX_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  const launched = launch(['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], env);
+  return controls(launched.child, await launched.printed('url'));
+}
+
+/** A server process on its way up: `printed(key)` resolves with `key`'s value in the first JSON line that has it. */
+interface Launched {
+  child: ChildProcess;
+  printed(key: 'loaded' | 'url'): Promise<string>;
+}
+
+function launch(args: string[], env: Record<string, string>, stdin: 'pipe' | 'ignore' = 'ignore'): Launched {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT, env: { ...process.env, AX_LOG_LEVEL: 'warn', ...env }, stdio: [stdin, 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
-  child.stderr.on('data', (d) => stderr.push(String(d)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server process did not start: ${stderr.join('')}`)), 30_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
+  child.stderr!.on('data', (d) => stderr.push(String(d)));
+  const lines = createInterface({ input: child.stdout! });
+  const printed = (key: 'loaded' | 'url') => new Promise<string>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      lines.off('line', onLine);
+      child.off('exit', onExit);
+    };
+    const onLine = (line: string) => {
       try {
-        const parsed = JSON.parse(line) as { url?: string };
-        if (parsed.url) {
-          clearTimeout(timer);
-          resolve(parsed.url);
+        const value = (JSON.parse(line) as Record<string, unknown>)[key];
+        if (value !== undefined) {
+          done();
+          resolve(String(value));
         }
       } catch { /* a log line */ }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
+    };
+    const onExit = (code: number | null) => {
+      done();
       reject(new Error(`server process exited with ${code}: ${stderr.join('')}`));
-    });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`server process did not print ${key}: ${stderr.join('')}`));
+    }, 30_000);
+    lines.on('line', onLine);
+    child.once('exit', onExit);
   });
+  return { child, printed };
+}
+
+function controls(child: ChildProcess, url: string): ServerProcess {
   return {
     url,
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
@@ -58,6 +84,14 @@ export async function spawnServerProcess(env: Record<string, string>): Promise<S
       child.kill('SIGKILL');
     }),
   };
+}
+
+/** Whether dist/ was built from the current sources (scripts/build.js --check), asked once per worker process. */
+let built: boolean | undefined;
+
+function assertBuilt(): void {
+  built ??= spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build.js'), '--check'], { stdio: 'ignore' }).status === 0;
+  if (!built) throw new Error('the multi-process tests run the built server: dist/ is missing or older than src/, run `npm run build`');
 }
 
 /** Two server processes on one fresh PostgreSQL schema, as a scaled-out deployment runs them. */
@@ -77,6 +111,7 @@ export interface ProcessPair {
  * and token key kept outside the database, and `AX_PUBLIC_URL` when given: the URL of the load balancer in front).
  */
 export async function startProcessPair(options: { adminKey: string; publicUrl?: string; env?: Record<string, string> }): Promise<ProcessPair> {
+  assertBuilt();
   const database = await createTestDatabase();
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
   const shared = {
@@ -90,13 +125,19 @@ export async function startProcessPair(options: { adminKey: string; publicUrl?: 
     await database.drop();
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   };
-  // One after the other: the first bootstraps the empty database, the second finds it bootstrapped.
+  // Both load the built server at once; then one after the other, the first bootstrapping the empty database and the
+  // second finding it bootstrapped.
+  const launched = dirs.map((dir) => launch([join(REPO_ROOT, 'test/helpers/serve-built-process.mjs')], env(dir), 'pipe'));
   const started: ServerProcess[] = [];
   try {
-    started.push(await spawnServerProcess(env(dirs[0]!)));
-    started.push(await spawnServerProcess(env(dirs[1]!)));
+    await Promise.all(launched.map(({ printed }) => printed('loaded')));
+    for (const { child, printed } of launched) {
+      const url = printed('url');
+      child.stdin!.write('start\n');
+      started.push(controls(child, await url));
+    }
   } catch (error) {
-    await stopAll(started);
+    await stopAll(launched.map(({ child }) => controls(child, '')));
     throw error;
   }
   const [a, b] = started as [ServerProcess, ServerProcess];
