@@ -1,8 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /** HMAC-SHA-256 of the raw key with the server pepper, hex: a stolen database alone cannot verify guesses. */
 export function digestKey(pepper: Buffer, raw: string): string {
-  return createHmac('sha256', pepper).update(raw).digest('hex');
+  return crypto.createHmac('sha256', pepper).update(raw).digest('hex');
 }
 
 /**
@@ -11,8 +11,14 @@ export function digestKey(pepper: Buffer, raw: string): string {
  * away — whoever can read the process's memory can read the pepper too — and it is never stored.
  */
 export function fingerprintKey(raw: string): string {
-  return createHash('sha256').update(raw).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', raw, 'hex') : crypto.createHash('sha256').update(raw).digest('hex');
 }
+
+/**
+ * `crypto.hash` (Node 20.12+) hashes without building a Hash object and its stream machinery: a third of
+ * createHash's cost on a key, paid on every request. Older Node 20 releases fall back to createHash.
+ */
+const oneShotHash = crypto.hash as typeof crypto.hash | undefined;
 
 /**
  * Compares two hex digests without an early exit, so the time taken says nothing about where they differ.

@@ -72,22 +72,44 @@ export class KeyVerifier {
   ) {}
 
   async verify(raw: string): Promise<VerifyResult> {
-    let publicId = parseKey(raw)?.publicId;
-    let digest: string | undefined;
-    if (publicId === undefined && this.#imported.size > 0 && raw.length <= 512) {
-      digest = digestKey(this.pepper, raw);
-      const id = importedPublicId(digest);
-      if (this.#imported.has(id)) publicId = id;
-    }
+    return this.verifyCached(raw) ?? this.#verifyLoading(raw);
+  }
+
+  /**
+   * verify()'s answer without I/O or a promise, when it needs no database read (the key's record is cached, or the
+   * key is malformed); undefined when it does, and then verify() is the call to make. Every request of a hot key
+   * is answered here: the HTTP layer's authentication stays synchronous for it.
+   */
+  verifyCached(raw: string): VerifyResult | undefined {
+    const publicId = this.#publicIdOf(raw);
     if (publicId === undefined) return MALFORMED;
     const now = this.clock.now();
-    let entry = this.#cache.get(publicId);
-    if (entry !== undefined && now - entry.loadedAtMs > CACHE_TTL_MS) entry = undefined;
-    if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(entry ? KEY_CACHE_HIT : KEY_CACHE_MISS);
-    entry ??= await this.#load(publicId, now);
-    if (entry === undefined) return UNKNOWN;
+    const entry = this.#cache.get(publicId);
+    if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) return undefined;
+    if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
+    return this.#check(entry, raw, now);
+  }
+
+  async #verifyLoading(raw: string): Promise<VerifyResult> {
+    const publicId = this.#publicIdOf(raw);
+    if (publicId === undefined) return MALFORMED;
+    const now = this.clock.now();
+    if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_MISS);
+    const entry = await this.#load(publicId, now);
+    return entry === undefined ? UNKNOWN : this.#check(entry, raw, now);
+  }
+
+  /** The public id the raw key names: its own, or that of the imported key whose digest it has; else undefined. */
+  #publicIdOf(raw: string): string | undefined {
+    const publicId = parseKey(raw)?.publicId;
+    if (publicId !== undefined || this.#imported.size === 0 || raw.length > 512) return publicId;
+    const id = importedPublicId(digestKey(this.pepper, raw));
+    return this.#imported.has(id) ? id : undefined;
+  }
+
+  #check(entry: CachedKey, raw: string, now: number): VerifyResult {
     const accountId = entry.principal.accountId;
-    if (!this.#secretMatches(entry, raw, digest)) return { ok: false, failure: 'wrong_secret', accountId };
+    if (!this.#secretMatches(entry, raw)) return { ok: false, failure: 'wrong_secret', accountId };
     if (entry.status !== 'ACTIVE') return { ok: false, failure: 'revoked', accountId };
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) {
       return { ok: false, failure: entry.replaced ? 'grace_ended' : 'expired', accountId };
@@ -101,9 +123,9 @@ export class KeyVerifier {
    * The presented key against the record: the first time by its HMAC (the stored digest), after that by its
    * in-memory fingerprint, which costs a plain SHA-256. Both comparisons are constant-time.
    */
-  #secretMatches(entry: CachedKey, raw: string, digest: string | undefined): boolean {
+  #secretMatches(entry: CachedKey, raw: string): boolean {
     if (entry.fingerprint !== undefined) return digestsEqual(entry.fingerprint, fingerprintKey(raw));
-    if (!digestsEqual(entry.digest, digest ?? digestKey(this.pepper, raw))) return false;
+    if (!digestsEqual(entry.digest, digestKey(this.pepper, raw))) return false;
     entry.fingerprint = fingerprintKey(raw);
     return true;
   }

@@ -1,7 +1,7 @@
 import { resolveSession, type ResolvedSession } from './session-resolver.js';
 import { ApiError, unauthenticated } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { parseKey } from '../keys/index.js';
+import { parseKey, type VerifyResult } from '../keys/index.js';
 import type { ServiceDeps } from './service-deps.js';
 import { recordAuthenticationFailures } from './authentication-failures.js';
 import { sessionTiming } from './sessions.js';
@@ -20,23 +20,36 @@ const BEARER_REFUSED = 'the API key or access token is missing, malformed, unkno
 /**
  * The principal of an API key. The key is verified first: a valid one is never refused for what others did. A
  * failure is a 401 that never says why (the reason is recorded, without the key), or a 429 with Retry-After while the
- * address or the presented key id is backing off after too many failures.
+ * address or the presented key id is backing off after too many failures. A key the verifier accepts from its cache
+ * (every request of a hot key) is answered without a promise: the HTTP layer's hook then finishes synchronously.
  */
-export async function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string): Promise<Principal> {
-  const result = key ? await ctx.keys.verify(key) : { ok: false as const, failure: 'malformed' as const };
-  const keyId = key ? parseKey(key)?.publicId : undefined;
-  if (result.ok) {
-    if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
-    // Rotation telemetry: an old key's use during its grace period is counted in memory (no write per request).
-    if (result.inGrace) ctx.graceUsage.record(result.principal.accountId, result.principal.apiKeyId!, attempt.ip, ctx.clock.now());
-    return result.principal;
-  }
+export function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string): Principal | Promise<Principal> {
+  const known = key ? ctx.keys.verifyCached(key) : MALFORMED;
+  if (known?.ok) return accepted(ctx, attempt, key, known);
+  return settle(ctx, attempt, key, known);
+}
+
+const MALFORMED: VerifyResult = { ok: false, failure: 'malformed' };
+
+function accepted(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string, result: VerifyResult & { ok: true }): Principal {
+  const keyId = parseKey(key)?.publicId;
+  if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
+  // Rotation telemetry: an old key's use during its grace period is counted in memory (no write per request).
+  if (result.inGrace) ctx.graceUsage.record(result.principal.accountId, result.principal.apiKeyId!, attempt.ip, ctx.clock.now());
+  return result.principal;
+}
+
+/** authenticateKey past the verifier's cache: the record read, or the key refused. */
+async function settle(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string, known: VerifyResult | undefined): Promise<Principal> {
+  const result = known ?? await ctx.keys.verify(key);
+  if (result.ok) return accepted(ctx, attempt, key, result);
   // Not an API key (`ak-…` or the imported admin key) but shaped like an OAuth access token of `ax auth login`.
   if (result.failure === 'malformed' && looksLikeAccessToken(key)) {
     const principal = await principalOfAccessToken(ctx, key);
     if (principal) return principal;
     return refuse(ctx, attempt, { reason: 'oauth_token_invalid' }, BEARER_REFUSED);
   }
+  const keyId = key ? parseKey(key)?.publicId : undefined;
   return refuse(ctx, attempt, { reason: result.failure, accountId: 'accountId' in result ? result.accountId : undefined, keyId }, BEARER_REFUSED);
 }
 

@@ -37,29 +37,57 @@ function presentedKey(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * The request as authentication sees it. Its address and operation are read only if asked for (a failure, a key in
+ * its grace period): a hot key's request never builds them.
+ */
+class RequestAttempt implements AuthenticationAttempt {
+  constructor(private readonly request: FastifyRequest, private readonly route: string | undefined) {}
+
+  get ip(): string {
+    return this.request.ip;
+  }
+
+  get operation(): string {
+    return `${this.request.method} ${this.route ?? this.request.url.split('?')[0]}`;
+  }
+}
+
+/**
  * Authenticates every /v2 request, with an API key or the console session cookie (services/authentication.ts:
  * verified first, failures limited and recorded). A session's mutations must carry its CSRF token, and a session
- * whose password must change may only ask who it is.
+ * whose password must change may only ask who it is. A callback hook: a key the verifier has cached is accepted
+ * synchronously, with no promise and no microtask turn on every request.
  */
 export function registerAuth(app: FastifyInstance, ctx: ServiceDeps): void {
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public || !isApiPath(request.routeOptions.url, request.url)) return;
-    const attempt: AuthenticationAttempt = { ip: request.ip, operation: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}` };
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Fastify builds a new object on every read of routeOptions: read once.
+    const route = request.routeOptions;
+    if (route.config.public || !isApiPath(route.url, request.url)) return done();
+    const attempt = new RequestAttempt(request, route.url);
     const key = presentedKey(request);
-    if (key !== undefined) {
-      request.principal = await authenticateKey(ctx, attempt, key);
+    const principal = key !== undefined ? authenticateKey(ctx, attempt, key) : sessionPrincipal(ctx, request, attempt);
+    if (principal instanceof Promise) {
+      principal.then((known) => {
+        request.principal = known;
+        done();
+      }, done);
       return;
     }
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie) return refuseAnonymous(ctx, attempt);
-    const session = await authenticateSession(ctx, attempt, cookie);
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== session.csrfToken) {
-      throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
-    }
-    // A temporary or bootstrap password must be replaced before the console does anything but say who it is.
-    if (session.mustChangePassword && !(request.method === 'GET' && request.routeOptions.url === '/v2/me')) {
-      throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first (POST /auth/change-password)');
-    }
-    request.principal = session.principal;
+    request.principal = principal;
+    done();
   });
+}
+
+async function sessionPrincipal(ctx: ServiceDeps, request: FastifyRequest, attempt: AuthenticationAttempt): Promise<Principal> {
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (!cookie) return refuseAnonymous(ctx, attempt);
+  const session = await authenticateSession(ctx, attempt, cookie);
+  if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== session.csrfToken) {
+    throw forbidden(`missing or wrong ${CSRF_HEADER} header`);
+  }
+  // A temporary or bootstrap password must be replaced before the console does anything but say who it is.
+  if (session.mustChangePassword && !(request.method === 'GET' && request.routeOptions.url === '/v2/me')) {
+    throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first (POST /auth/change-password)');
+  }
+  return session.principal;
 }
