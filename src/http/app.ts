@@ -105,10 +105,6 @@ export async function buildApp(
   registerQueryGuard(app);
   registerSecurityHeaders(app);
   if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.exposure);
-  app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

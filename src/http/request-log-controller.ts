@@ -1,7 +1,16 @@
-import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Logger } from 'pino';
 
 /** The probes' paths, whose request lines AX_LOG_HEALTH_CHECKS=false leaves out of the log. */
 const HEALTH_CHECK = /^\/(?:healthz|readyz)(?:\?|$)/;
+
+/**
+ * False when the logger drops `info` lines (AX_LOG_LEVEL=warn and above): a success's lines would be built, with the
+ * reply's timing, only to be dropped, on every request. A logger that cannot say (not pino) is asked to log.
+ */
+function logsInfo(log: FastifyBaseLogger): boolean {
+  return (log as Partial<Pick<Logger, 'isLevelEnabled'>>).isLevelEnabled?.('info') !== false;
+}
 
 export interface RequestLogOptions {
   /** false: no request lines for /healthz and /readyz. */
@@ -28,12 +37,15 @@ export class RequestLogController extends LogController {
   }
 
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
-    if (this.#sampleRate < 1) return;
+    if (this.#sampleRate < 1 || !logsInfo(request.log)) return;
     super.incomingRequest(request, reply);
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (this.#sampleRate >= 1) return super.requestCompleted(error, request, reply);
+    if (this.#sampleRate >= 1) {
+      if (!error && !logsInfo(reply.log)) return;
+      return super.requestCompleted(error, request, reply);
+    }
     if (this.isLogDisabled(request)) return;
     if (error) {
       reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');

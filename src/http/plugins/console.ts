@@ -43,8 +43,13 @@ function consoleRoot(): string {
   return join(dir, 'dist', 'web');
 }
 
-/** Classifies by the decoded path, as the router matches it (`/%762/x` is `/v2/x`). */
+/**
+ * Classifies by the decoded path, as the router matches it (`/%762/x` is `/v2/x`). It runs on every request (the
+ * router derives the constraint before matching): a raw path starting with `/v2/` decodes to one that does, or fails
+ * to decode (an API path too), so the API's own requests skip the split and the decoding.
+ */
 function isApiPath(rawUrl: string): boolean {
+  if (rawUrl.startsWith('/v2/')) return true;
   const path = rawUrl.split('?', 1)[0]!;
   try {
     return API_PATH.test(decodeURIComponent(path));
