@@ -12,7 +12,9 @@ export type IdType =
  * standard base64 and looking for a `:`, so an unpadded or url-safe id would be taken for a name.
  */
 export function encodeId(type: IdType, n: number): string {
-  return Buffer.from(`${type}:${n}`, 'utf8').toString('base64');
+  // `btoa`, not a Buffer: the text is ASCII (a type name and digits), where its Latin-1 is UTF-8, and every answer
+  // encodes several ids (a space names its organization too), for a third of a Buffer's cost.
+  return btoa(`${type}:${n}`);
 }
 
 /** An identity provider's id type follows its protocol: a SAML provider's id on an OIDC path is a foreign-typed id. */
@@ -31,7 +33,9 @@ export const MAX_ROW_ID = 2 ** 31 - 1;
 /** Decodes any well-formed id into its type and number, or undefined; a number past MAX_ROW_ID is malformed. */
 export function parseId(id: string): { type: string; n: number } | undefined {
   if (id.length === 0 || id.length > 200 || !BASE64.test(id)) return undefined;
-  const text = Buffer.from(id, 'base64').toString('utf8');
+  // `atob` decodes to Latin-1 where a Buffer would decode UTF-8: the two differ only on bytes past ASCII, which the
+  // pattern below refuses either way. It never throws on text BASE64 accepted.
+  const text = atob(id);
   const m = /^([A-Za-z]+):([1-9][0-9]{0,9})$/.exec(text);
   if (!m) return undefined;
   const n = Number(m[2]);
