@@ -18,12 +18,8 @@ const INPUTS = [
   'src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
   'scripts/build.js', 'scripts/print-graphql-schema.js', 'scripts/bundle-cli.js',
 ];
-const STEPS = [
-  ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
-  ['scripts/print-graphql-schema.js'],
-  ['scripts/bundle-cli.js'],
-  ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-];
+/** The build's steps after tsc, each a script of its own: its output is the next one's input. */
+const SCRIPTS = ['scripts/print-graphql-schema.js', 'scripts/bundle-cli.js'];
 
 /** The input's files: itself, or every file under it. */
 function files(input) {
@@ -58,8 +54,13 @@ if (fresh && process.argv.includes('--if-stale')) {
 }
 // A build that fails half-way leaves no stamp: the next `npm test` builds again.
 rmSync(STAMP, { force: true });
-for (const step of STEPS) {
-  const { status } = spawnSync(process.execPath, step, { cwd: ROOT, stdio: 'inherit' });
+const run = (args) => {
+  const { status } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
   if (status !== 0) process.exit(status ?? 1);
-}
+};
+run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+for (const script of SCRIPTS) run([script]);
+// The console, with vite's own API (imported here: `--check` and an up-to-date `--if-stale` need none of it).
+const { build } = await import('vite');
+await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
 writeFileSync(STAMP, `${inputs}\n`);
