@@ -1,22 +1,66 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { REPO_ROOT, type TestServer } from './server.js';
 
-/** Debian's Chromium, never a downloaded browser. */
-const CHROMIUM = { executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] };
+/** Debian's Chromium, never a downloaded browser; nothing in the background competing with the tests for the CPU. */
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+};
+
+/**
+ * A test file's Chromium: contexts of its own (each with its own cookies and storage), all closed by close(). The
+ * Chromium process behind it is the vitest worker's, launched by the worker's first browser file and used by the
+ * next ones (files of a worker run one after the other): a launch per file cost each browser file a second or two
+ * of CPU.
+ */
+export interface ConsoleBrowser {
+  newContext(options: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+let workerChromium: Promise<Browser> | undefined;
+
+/** The worker's Chromium, launched again if it went away (a crash in an earlier file must not fail the next ones). */
+async function chromiumOfWorker(): Promise<Browser> {
+  const running = await workerChromium?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  workerChromium = chromium.launch(CHROMIUM);
+  return workerChromium;
+}
+
+/** A Chromium for one test file (see ConsoleBrowser). */
+export async function consoleBrowser(): Promise<ConsoleBrowser> {
+  const browser = await chromiumOfWorker();
+  const contexts: BrowserContext[] = [];
+  return {
+    async newContext(options) {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+    async close() {
+      await Promise.all(contexts.splice(0).map((context) => context.close()));
+    },
+  };
+}
 
 /** A real Chromium on the built console of `server`, with one desktop-sized page. */
-export async function openConsole(server: TestServer): Promise<{ browser: Browser; page: Page }> {
+export async function openConsole(server: TestServer): Promise<{ browser: ConsoleBrowser; page: Page }> {
   if (!existsSync(join(REPO_ROOT, 'dist/web/index.html'))) {
     throw new Error('dist/web/index.html is missing: run `npm run build` before the console tests');
   }
-  const browser = await chromium.launch(CHROMIUM);
+  const browser = await consoleBrowser();
   return { browser, page: await newConsolePage(browser, server) };
 }
 
 /** One more desktop-sized page on `server`'s console, in a context of its own (a second person signed in beside the first). */
-export async function newConsolePage(browser: Browser, server: TestServer): Promise<Page> {
+export async function newConsolePage(browser: ConsoleBrowser, server: TestServer): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url })).newPage();
   page.setDefaultTimeout(15_000);
   return page;

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * privilege ceiling of the service key form from the server (GET /v2/access/grantable-roles).
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 const requests: { path: string; body: string | null }[] = [];
 

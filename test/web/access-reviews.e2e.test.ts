@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * earlier review, and finds the CSV export — with no axe-core violation.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 const pageErrors: string[] = [];
 let space: string;

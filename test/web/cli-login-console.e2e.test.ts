@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { authorizeUrl, cliLogin, exchangeCode, pkcePair } from '../helpers/cli-login.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -18,7 +18,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  */
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 const pageErrors: string[] = [];
 const MEMBER_PASSWORD = 'copper kites above the harbour';
 

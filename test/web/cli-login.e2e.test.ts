@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AX_BIN, REPO_ROOT, runAx, type AxResult } from '../cli/ax-process.js';
-import { openConsole } from '../helpers/console-browser.js';
+import { openConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -15,7 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  */
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -3,11 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * project pages still ask their permissions in one request now that each page arrives in a chunk of its own.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 
 beforeAll(async () => {

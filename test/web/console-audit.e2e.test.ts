@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -19,7 +19,7 @@ const AUDIT_LIST = /\/v2\/audit-logs(\?.*)?$/;
 const MAYA = { email: 'maya@example.com', name: 'Maya Member', password: 'maya-audit-password-1' };
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let member: Page;
 const pageErrors: string[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
 
 /**
@@ -10,7 +10,7 @@ import { startTestServer, type Json, type TestServer } from '../helpers/server.j
  * grace ends within 15 minutes while it is still in use.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 const pageErrors: string[] = [];
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -14,7 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * Every page state checked here has no axe-core violation.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let member: Page;
 let maya: FixtureUser;

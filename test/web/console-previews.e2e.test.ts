@@ -1,7 +1,7 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc } from '../helpers/hierarchy.js';
@@ -17,7 +17,7 @@ const BOB = { email: 'bob@example.com', name: 'Bob Builder' };
 const MAYA = { email: 'maya@example.com', name: 'Maya Member', password: 'maya-previews-password-1' };
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let member: Page;
 const pageErrors: string[] = [];

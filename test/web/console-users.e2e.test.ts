@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * memberships, keys and recent activity; every signed-in user has a profile where they change their password.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let member: Page;
 let maya: FixtureUser;

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleBrowser, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { linkToken } from '../helpers/console-session.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -13,16 +14,12 @@ import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.j
  * password reset, roles, audit log and the access view. `npm run screenshots` runs it to refresh docs/screenshots.
  */
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 const MAYA = { name: 'Maya Member', email: 'maya@example.com', password: 'maya-first-password-1' };
 const TOM = { name: 'Tom Temp', email: 'tom@example.com', password: 'tom-chosen-password-1' };
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let memberContext: BrowserContext;
 let member: Page;
@@ -122,7 +119,7 @@ beforeAll(async () => {
   }
   await mkdir(SCREENSHOTS, { recursive: true });
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await consoleBrowser();
   admin = await newPage(await newContext());
   memberContext = await newContext();
   member = await newPage(memberContext);

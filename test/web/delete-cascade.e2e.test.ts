@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, restrictProject } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * run (`DELETE …?dry_run=true`), not counts the browser worked out by listing.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { createScimUser, SCIM_GROUP, setUpScim } from '../helpers/scim.js';
@@ -16,7 +16,7 @@ import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.j
  * docs/screenshots/provisioning*.png.
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let context: BrowserContext;
 let admin: Page;
 const pageErrors: string[] = [];

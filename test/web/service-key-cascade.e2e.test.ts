@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * service keys the person created, and let the admin keep, revoke or rotate them (rotated secrets shown once).
  */
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let page: Page;
 
 beforeAll(async () => {

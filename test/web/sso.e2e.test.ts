@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startOidcOp } from '../helpers/oidc-op.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
@@ -16,7 +16,7 @@ import { SIMPLESAMLPHP_INSTALLED, startSimpleSamlPhp, type SimpleSamlPhp } from 
  */
 
 let server: TestServer;
-let browser: Browser;
+let browser: ConsoleBrowser;
 let admin: Page;
 let ssp: SimpleSamlPhp | undefined;
 const pageErrors: string[] = [];
