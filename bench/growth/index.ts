@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { AccessSnapshot, check } from '../../src/access/index.js';
 import { encodeId } from '../../src/domain/ids.js';
-import { loadWorld } from '../../src/services/access-loader.js';
+import { loadAccessState } from '../../src/services/access-loader.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { mixedQueries } from '../access/queries.js';
 import { alternate, latenciesMicros, machineInfo, percentile, timeMs, type BenchRow } from '../lib/harness.js';
@@ -30,7 +30,7 @@ interface Account extends BulkSeededServer {
 
 /**
  * B12, cost growth: accounts of 1k, 10k and 100k users (10k, 100k and 1M role bindings; 10 orgs, 1k spaces, 10k
- * projects at every size) side by side, each its own real server (dist/, SQLite). Per size: loadWorld +
+ * projects at every size) side by side, each its own real server (dist/, SQLite). Per size: loadAccessState +
  * AccessSnapshot.build from the server's database (in this process, sizes alternating), the server's RSS after forced
  * full GCs and a quiet spell, check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99
  * with a MEMBER's key (one request at a time, sizes alternating by round). `BENCH_ONLY=growth npm run bench` runs it
@@ -77,11 +77,12 @@ async function measure(accounts: Account[], gc: RemoteGc, started: number): Prom
 
   const snapshots = new Map<number, AccessSnapshot>();
   const builds = await alternate(Object.fromEntries(accounts.map((a) => [a.users, () => timeMs(async () => {
-    const world = await loadWorld(a.store.db, a.world.accountId);
-    if (world.roleBindings.length !== a.world.roleBindings.length) {
-      throw new Error(`the database holds ${world.roleBindings.length} role bindings, the seed world ${a.world.roleBindings.length}`);
+    // As the server loads it (AccessCache): the bindings as columns, not as objects.
+    const snapshot = AccessSnapshot.build((await loadAccessState(a.store.db, a.world.accountId)).world);
+    if (snapshot.bindings.size !== a.world.roleBindings.length) {
+      throw new Error(`the snapshot holds ${snapshot.bindings.size} role bindings, the seed world ${a.world.roleBindings.length}`);
     }
-    snapshots.set(a.users, AccessSnapshot.build(world));
+    snapshots.set(a.users, snapshot);
   })])), BUILD_ROUNDS);
 
   const checkP99 = accounts.map((a) => {
@@ -104,7 +105,7 @@ async function measure(accounts: Account[], gc: RemoteGc, started: number): Prom
     + `(${rss.map((r) => r.now.toFixed(0)).join(' / ')} MB before); `
     + `group took ${Math.round((Date.now() - started) / 1000)} s`;
   return growthRows([
-    { key: 'build', what: 'loadWorld + AccessSnapshot.build', unit: 'ms', values: accounts.map((a) => builds[a.users]!.median), maxGrowthPer10x: 10 },
+    { key: 'build', what: 'loadAccessState + AccessSnapshot.build', unit: 'ms', values: accounts.map((a) => builds[a.users]!.median), maxGrowthPer10x: 10 },
     { key: 'rss', what: 'server RSS with the snapshot loaded', unit: 'MB', values: rss.map((r) => r.collected) },
     { key: 'check-p99', what: 'check() p99', unit: 'µs', values: checkP99 },
     { key: 'get-p50', what: 'GET /v2/spaces/{id} p50, MEMBER key', unit: 'µs', values: accounts.map((a) => gets[a.users]!.median), maxTotalGrowth: 1.5 },

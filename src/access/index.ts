@@ -43,4 +43,5 @@ export type {
   SpaceMembershipInput,
   UserInput,
   WorldInput,
+  WorldSource,
 } from './world.js';

@@ -14,6 +14,7 @@ import type {
   SpaceMembershipInput,
   UserInput,
   WorldInput,
+  WorldSource,
 } from './world.js';
 
 /**
@@ -152,7 +153,7 @@ export class AccessSnapshot {
    * const snapshot = AccessSnapshot.build({ accountId: 1, users: [{ id: 1, role: 'ADMIN', active: true, isBot: false }],
    *   organizations: [], spaces: [], projects: [], roles: [], organizationMemberships: [], spaceMemberships: [], roleBindings: [] });
    */
-  static build(input: WorldInput): AccessSnapshot {
+  static build(input: WorldSource): AccessSnapshot {
     const s = new AccessSnapshot(input.accountId);
     for (const r of input.roles) s.roles.set(r.id, compileRole(r));
     for (const o of input.organizations) s.organizations.set(o.id, { id: o.id, name: o.name, spaces: new Set() });
@@ -510,14 +511,16 @@ export class AccessSnapshot {
    * A build's bindings: each one ORs its role into its cell (the result shared by every cell with the same bits
    * and role), instead of recomputing the cell from all its sources as a single upsert does.
    */
-  private addBindings(bindings: readonly RoleBindingInput[]): void {
+  private addBindings(bindings: Iterable<RoleBindingInput>): void {
     let min = Infinity;
     let max = -Infinity;
+    let count = 0;
     for (const b of bindings) {
       if (b.id < min) min = b.id;
       if (b.id > max) max = b.id;
+      count++;
     }
-    this.bindings.reserve(min, max, bindings.length);
+    this.bindings.reserve(min, max, count);
     const joined = new Map<PermissionBits, Map<number, PermissionBits>>();
     for (const b of bindings) {
       if (this.bindings.has(b.id)) this.detachBinding(b.id);

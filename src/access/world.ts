@@ -124,3 +124,9 @@ export interface WorldInput {
   spaceMemberships: SpaceMembershipInput[];
   roleBindings: RoleBindingInput[];
 }
+
+/**
+ * What AccessSnapshot.build reads: a WorldInput whose role bindings may be any collection that can be iterated
+ * more than once (the loader holds a large account's as columns, not as an object each).
+ */
+export type WorldSource = Omit<WorldInput, 'roleBindings'> & { roleBindings: Iterable<RoleBindingInput> };

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import * as access from '../../src/access/index.js';
-import type { Accessor, Explanation, Reason, ResourceRef, WorldInput } from '../../src/access/index.js';
+import type { Accessor, Explanation, Reason, ResourceRef, WorldSource } from '../../src/access/index.js';
 import type { Permission } from '../../src/domain/permissions.js';
 
 describe('the public surface of src/access', () => {
@@ -13,7 +13,7 @@ describe('the public surface of src/access', () => {
   });
 
   it('types decisions over a snapshot', () => {
-    expectTypeOf(access.AccessSnapshot.build).parameter(0).toEqualTypeOf<WorldInput>();
+    expectTypeOf(access.AccessSnapshot.build).parameter(0).toEqualTypeOf<WorldSource>();
     expectTypeOf(access.check).toEqualTypeOf<(s: access.AccessSnapshot, userId: number, permission: Permission, resource: ResourceRef) => boolean>();
     expectTypeOf(access.permissionsOn).returns.toEqualTypeOf<ReadonlySet<Permission>>();
     expectTypeOf(access.explain).returns.toEqualTypeOf<Explanation>();
