@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import { type Compilable, type CompiledQuery, type Kysely, type RawBuilder, sql, type SqlBool } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -48,4 +48,18 @@ export class PreparedQuery<Row, Args extends readonly unknown[]> {
     }
     return compiled;
   }
+}
+
+/**
+ * `column in ids` with the ids bound as one value (bind `idList(db, ids)`), so that a PreparedQuery may take a list:
+ * an `in (…)` list binds each id, and its shape changes with their number. Compiling a 100-id `in` list cost Kysely
+ * ~350 µs, ten times SQLite running the query.
+ */
+export function inIdList(db: Kysely<Database>, column: string, ids: unknown): RawBuilder<SqlBool> {
+  return isPostgres(db) ? sql<SqlBool>`${sql.ref(column)} = any(${ids})` : sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${ids}))`;
+}
+
+/** The value inIdList binds for these ids: an array for PostgreSQL, a JSON array for SQLite's json_each. */
+export function idList(db: Kysely<Database>, ids: readonly number[]): unknown {
+  return isPostgres(db) ? ids : JSON.stringify(ids);
 }

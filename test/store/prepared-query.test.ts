@@ -6,7 +6,7 @@ import { createAccount } from '../../src/services/accounts.js';
 import { forAccount } from '../../src/store/account-store.js';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
-import { PreparedQuery } from '../../src/store/prepared-query.js';
+import { idList, inIdList, PreparedQuery } from '../../src/store/prepared-query.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 /**
@@ -51,6 +51,17 @@ describe('PreparedQuery', () => {
       await trx.updateTable('spaces').set({ name: 'renamed inside' }).where('id', '=', space!.id).execute();
       expect((await forAccount(trx, space!.accountId).spaces.find(space!.id))?.name).toBe('renamed inside');
     });
+  });
+
+  it('binds a list of ids as one value (inIdList): each call reads its own list, of any length', async () => {
+    const named = new PreparedQuery((db, accountId: number, ids: unknown) =>
+      db.selectFrom('spaces').select('name').where('account_id', '=', accountId).where(inIdList(db, 'id', ids)).orderBy('id'));
+    const [, a2, b1, b2] = spaces;
+    const names = async (accountId: number, ids: number[]) => (await named.all(store.db, accountId, idList(store.db, ids))).map((r) => r.name);
+    expect(await names(b1!.accountId, [b2!.id, a2!.id, b1!.id])).toEqual([b1!.name, b2!.name]);
+    expect(await names(b1!.accountId, [b2!.id])).toEqual([b2!.name]);
+    expect(await names(a2!.accountId, [b1!.id, a2!.id])).toEqual([a2!.name]);
+    expect(await names(b1!.accountId, [])).toEqual([]);
   });
 
   it('refuses a query that does not bind each of its arguments as a value', async () => {

@@ -1,8 +1,16 @@
 import type { Kysely } from 'kysely';
 import type { Database, IdentityProtocol } from '../schema.js';
+import { idList, inIdList, PreparedQuery } from '../prepared-query.js';
 
 /** The live identity provider whose SCIM directory manages a user (it provisioned the user or took it over). */
 export interface ScimManager { user_id: number; idp_id: number; idp_name: string; idp_protocol: IdentityProtocol }
+
+/** Read for each page of the users list (100 ids): compiled once (see PreparedQuery), the ids bound as one value. */
+const scimManagers = new PreparedQuery((db, accountId: number, userIds: unknown) =>
+  db.selectFrom('user_identities as i').innerJoin('identity_providers as p', 'p.id', 'i.idp_id')
+    .select(['i.user_id', 'p.id as idp_id', 'p.name as idp_name', 'p.protocol as idp_protocol'])
+    .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null).where('i.provisioned_by_scim', '=', 1)
+    .where(inIdList(db, 'i.user_id', userIds)).orderBy('p.id'));
 
 /**
  * What deprovisioning reads and removes about who a user is at the account's identity providers: the identity links
@@ -36,10 +44,7 @@ export class DeprovisioningRecords {
   /** For each of these users that a live provider's SCIM directory manages, that provider (the first by id). */
   async scimManagersOf(userIds: readonly number[]): Promise<Map<number, ScimManager>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('user_identities as i').innerJoin('identity_providers as p', 'p.id', 'i.idp_id')
-      .select(['i.user_id', 'p.id as idp_id', 'p.name as idp_name', 'p.protocol as idp_protocol'])
-      .where('p.account_id', '=', this.accountId).where('p.deleted_at', 'is', null).where('i.provisioned_by_scim', '=', 1)
-      .where('i.user_id', 'in', [...new Set(userIds)]).orderBy('p.id').execute();
+    const rows = await scimManagers.all(this.db, this.accountId, idList(this.db, [...new Set(userIds)]));
     const managers = new Map<number, ScimManager>();
     for (const row of rows) if (!managers.has(row.user_id)) managers.set(row.user_id, row);
     return managers;
