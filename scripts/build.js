@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm run build`: tsc, the GraphQL schema, the CLI bundle and the console, one after the other; then a stamp in
-// dist/ naming the inputs the build was made from (a hash of their contents). With `--if-stale` (`npm test`) the
-// build runs only when the inputs differ from the stamp: `npm ci`'s prepare has just built a clean clone, and a
+// `npm run build`: tsc, the GraphQL schema and the CLI bundle one after the other, the console beside them; then a
+// stamp in dist/ naming the inputs the build was made from (a hash of their contents). With `--if-stale` (`npm test`)
+// the build runs only when the inputs differ from the stamp: `npm ci`'s prepare has just built a clean clone, and a
 // second identical build cost `npm test` about a minute on 2 cores. An edit to src/ or web/ (or to the build's own
 // scripts, configs or locked dependencies) changes the hash, so the next `npm test` rebuilds. `--check` only
 // answers whether dist/ is up to date (exit 0) or not (1), for tests that run the built server.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -54,13 +54,23 @@ if (fresh && process.argv.includes('--if-stale')) {
 }
 // A build that fails half-way leaves no stamp: the next `npm test` builds again.
 rmSync(STAMP, { force: true });
-const run = (args) => {
-  const { status } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-  if (status !== 0) process.exit(status ?? 1);
-};
-run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
-for (const script of SCRIPTS) run([script]);
-// The console, with vite's own API (imported here: `--check` and an up-to-date `--if-stale` need none of it).
-const { build } = await import('vite');
-await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+const run = (args) => new Promise((resolve, reject) => {
+  spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' })
+    .on('close', (code) => (code === 0 ? resolve() : reject(new Error(`node ${args.join(' ')} exited with ${code}`))));
+});
+// The console (vite compiles web/src itself, into dist/web only) needs nothing tsc writes: it builds beside tsc and
+// the steps after it, on the second core, instead of after them.
+const results = await Promise.allSettled([
+  (async () => {
+    await run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']);
+    for (const script of SCRIPTS) await run([script]);
+  })(),
+  (async () => {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+  })(),
+]);
+const failed = results.filter((result) => result.status === 'rejected');
+for (const { reason } of failed) console.error(reason instanceof Error ? reason.message : reason);
+if (failed.length > 0) process.exit(1);
 writeFileSync(STAMP, `${inputs}\n`);
