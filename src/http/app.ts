@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
 import { loggableUrl } from './loggable-url.js';
 import { RequestLogController } from './request-log-controller.js';
+import { requestLogger } from './request-logger.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
 import { registerRequestTracing } from './tracing/request-tracing.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
@@ -77,6 +78,7 @@ export async function buildApp(
       },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    ...(options.logger === false ? {} : { childLoggerFactory: requestLogger }),
     // Load balancers and orchestrators probe these every few seconds: their request lines can be left out.
     logController: new RequestLogController({ logHealthChecks: ctx.config.logHealthChecks !== false, sampleRate: ctx.config.logSampleRate ?? 1 }),
     bodyLimit: ctx.config.bodyLimit,
