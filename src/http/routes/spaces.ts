@@ -18,9 +18,25 @@ import { DeleteSpaceQuery, SpaceDeleteCascade,
 import { presentSpaceDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentSpace, presentSpaceMember } from '../presenters/spaces.js';
 import { traceServices } from '../tracing/service-tracing.js';
+import type { SpaceRow } from '../../store/schema.js';
 
 const spacesService = traceServices('spaces', { addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace });
 const tags = ['spaces'];
+
+/**
+ * A space's answer, built once per row object: GET serves the row the row cache shares (services/resource-row-cache.ts)
+ * until the account changes, so its ids are encoded once, not on every request. Answers are only read (serialized).
+ */
+const answers = new WeakMap<SpaceRow, ReturnType<typeof presentSpace>>();
+
+function answerOf(row: SpaceRow): ReturnType<typeof presentSpace> {
+  let answer = answers.get(row);
+  if (answer === undefined) {
+    answer = presentSpace(row);
+    answers.set(row, answer);
+  }
+  return answer;
+}
 
 export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -49,7 +65,7 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
 
   app.get('/v2/spaces/:space_id', {
     schema: { tags, params: SpaceParams, response: { 200: Space, ...errorResponses } },
-  }, async (request) => presentSpace(await spacesService.getSpace(ctx, principalOf(request), request.params.space_id)));
+  }, async (request) => answerOf(await spacesService.getSpace(ctx, principalOf(request), request.params.space_id)));
 
   app.patch('/v2/spaces/:space_id', {
     schema: {
