@@ -220,6 +220,27 @@ describe('GET /v2/users and /v2/users/{user_id}', () => {
     expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `${tag}-${i}@example.com`));
   });
 
+  it('pages through every user unfiltered (the list compiled once), each once and by id, with its effective status', async () => {
+    const invited = await invite({ email: email('all-invited') });
+    const lapsed = await invite({ email: email('all-lapsed') });
+    const none = await invite({ email: email('all-none'), invite_mode: 'NONE' });
+    const rowId = (id: string) => Number(Buffer.from(id, 'base64').toString().split(':')[1]);
+    await db().updateTable('user_tokens').set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('user_id', '=', rowId(lapsed.body.id)).execute();
+    const seen: { id: string; status: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await server.api('GET', `/v2/users?limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.users);
+      cursor = res.body.pagination.next_cursor;
+    } while (cursor);
+    const ids = seen.map((u) => rowId(u.id));
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    const statusOf = (id: string) => seen.find((u) => u.id === id)?.status;
+    expect([statusOf(invited.body.id), statusOf(lapsed.body.id), statusOf(none.body.id)]).toEqual(['INVITED', 'EXPIRED', 'EXPIRED']);
+  });
+
   it('filters email by case-insensitive substring and status (repeatable)', async () => {
     const tag = `filter${Date.now()}`;
     await invite({ email: `${tag}-active@example.com`, invite_mode: 'TEMPORARY_PASSWORD' });
