@@ -2,8 +2,9 @@
 // `npm test`'s test run: every vitest project (vitest.config.ts) in one pool — unit, then the database-backed
 // http and e2e projects on SQLite and, when DATABASE_URL is set, on PostgreSQL too, side by side rather than one
 // half after the other. In CI (CI=true) PostgreSQL is required: an unreachable server fails the run loudly, never
-// skips. Without arguments (`npm test`) the static checks (scripts/check.js) run beside the tests and the coverage
-// gate runs first; arguments are passed to one vitest run instead (e.g. `node scripts/test.js --project unit`).
+// skips. Without arguments (`npm test`) the coverage gate runs first, then the main run with the static checks
+// (scripts/check.js) beside it; arguments are passed to one vitest run instead (e.g. `node scripts/test.js
+// --project unit`).
 import { spawn, spawnSync } from 'node:child_process';
 import pg from 'pg';
 
@@ -37,17 +38,17 @@ const vitest = (args) => spawnSync(process.execPath, ['node_modules/vitest/vites
 const extra = process.argv.slice(2);
 if (extra.length > 0) process.exit(vitest(extra));
 
-// The typecheck is one process on one core, and the checks used to run alone before the tests: on 2 cores the other
-// core sat idle for part of that, and the tests' first minute (the coverage gate, starting the workers) does not fill
-// both either. Both halves always run to the end, so one run reports every failure.
+// The engine's and the keys' unit tests run first, alone, under the coverage gate (vitest.config.ts `coverage`);
+// the main run leaves them out rather than running them twice. The gate's property tests are CPU-bound against
+// a timeout: nothing runs beside them.
+const GATED = ['test/access', 'test/keys'];
+const gate = vitest(['--project', 'unit', ...GATED, '--coverage']);
+
+// The static checks run beside the main run instead of before it: the typecheck is one single-threaded process, and
+// while it ran alone one of the 2 cores sat idle. Both halves always run to the end, so one run reports every failure.
 const checks = new Promise((resolve) => {
   spawn(process.execPath, ['scripts/check.js'], { stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1));
 });
-
-// The engine's and the keys' unit tests run first, alone, under the coverage gate (vitest.config.ts `coverage`);
-// the main run leaves them out rather than running them twice.
-const GATED = ['test/access', 'test/keys'];
-const gate = vitest(['--project', 'unit', ...GATED, '--coverage']);
 const tests = gate === 0 ? vitest(GATED.flatMap((folder) => ['--exclude', `${folder}/**`])) : gate;
 const checked = await checks;
 process.exit(tests !== 0 ? tests : checked);
