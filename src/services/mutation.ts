@@ -32,12 +32,16 @@ export class ChangeSet {
   readonly idpIds = new Set<number>();
   /** Undefined until the mutation declares exactly how it changed access (then the snapshot is patched, not rebuilt). */
   access: AccessChange[] | undefined;
+  /** The access version the change raised the account to, when it took rights away (see Change.accessVersion). */
+  accessVersion: number | undefined;
   user(id: number): void { this.userIds.add(id); }
   key(publicId: string): void { this.keyPublicIds.add(publicId); }
   /** An identity provider whose configuration or mappings changed. */
   idp(id: number): void { this.idpIds.add(id); }
   /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
   patchAccess(...edits: AccessChange[]): void { this.access = [...(this.access ?? []), ...edits]; }
+  /** Records the version runMutation's bump answered; answers it. */
+  bumpedTo(version: number): number { return this.accessVersion = version; }
 
   toChange(accountId: number): Change {
     return {
@@ -46,6 +50,7 @@ export class ChangeSet {
       keyPublicIds: [...this.keyPublicIds],
       ...(this.idpIds.size > 0 ? { idpIds: [...this.idpIds] } : {}),
       ...(this.access ? { access: this.access } : {}),
+      ...(this.accessVersion === undefined ? {} : { accessVersion: this.accessVersion }),
     };
   }
 }
@@ -89,24 +94,27 @@ export async function runMutation<T>(
   }
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     if (options.grantedAt === undefined) {
-      await forAccount(trx, accountId).accessVersion.bump();
+      changes.bumpedTo(await forAccount(trx, accountId).accessVersion.bump());
     } else {
       // Rights taken away bump first thing in the transaction; a pure grant holds the version it read (see MutationOptions).
       const versions = forAccount(trx, accountId).accessVersion;
-      const current = options.alsoTakesAway ? await versions.bump() - 1 : await versions.readHeld();
+      const current = options.alsoTakesAway ? changes.bumpedTo(await versions.bump()) - 1 : await versions.readHeld();
       if (current !== options.grantedAt) throw new StaleAccess(current);
     }
     const value = await fn(trx, changes);
     await actor.within?.(trx);
+    const change = changes.toChange(accountId);
+    // Announced before the audit row (PostgreSQL sends it at commit either way): the audit row locks the account's
+    // chain head until the commit, and every writer of the account waits for that lock, so it is taken last.
+    await ctx.changes.announceWithin(trx, change);
     await forAccount(trx, accountId).auditLogs.recordMutation({
       userId: actor.principal.userId, ip: actor.ip, operation: actor.operation, text: actor.text, variables: actor.variables,
       at: isoNow(ctx.clock),
     });
-    await ctx.changes.announceWithin(trx, changes.toChange(accountId));
-    return value;
+    return { value, change };
   });
-  ctx.changes.deliverHere(changes.toChange(accountId));
-  return result;
+  ctx.changes.deliverHere(result.change);
+  return result.value;
 }
 
 /** Attempts of a grant whose snapshot keeps going stale under concurrent rights changes, before a 503. */
