@@ -49,7 +49,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
     changes.subscribe((change) => {
       rows.invalidate(change.accountId);
-      if (change.access) access.apply(change.accountId, change.access);
+      if (change.access) access.apply(change.accountId, change.access, change.accessVersion);
       else access.invalidate(change.accountId);
       for (const id of change.keyPublicIds ?? []) keys.invalidateKey(id);
       for (const id of change.userIds ?? []) keys.invalidateUser(id);

@@ -14,7 +14,10 @@ export class AccessCache {
   readonly #snapshots = new Map<number, Promise<AccessSnapshot>>();
   readonly #generation = new Map<number, number>();
   readonly #loaded = new Map<number, { promise: Promise<AccessSnapshot>; snapshot: AccessSnapshot }>();
-  /** The account's access version each snapshot was read at (patches of granting changes keep it: they take nothing away). */
+  /**
+   * The account's access version each snapshot holds every rights change up to: the one it was read at, raised by
+   * the patches of changes that took rights away (those of granting changes keep it: they take nothing away).
+   */
   readonly #versions = new WeakMap<AccessSnapshot, number>();
 
   /** `clock`: expired grants stop counting at its time (see get). */
@@ -55,13 +58,25 @@ export class AccessCache {
 
   /**
    * Patches a loaded snapshot in place (a binding change costs microseconds instead of a rebuild); a snapshot that
-   * is still loading may or may not contain the change, so it is dropped instead.
+   * is still loading may or may not contain the change, so it is dropped instead. `version`: the access version
+   * the change raised the account to, if it took rights away (see Change.accessVersion): the snapshot moves to it
+   * when it was one change behind, ignores the edits when it already holds them, and is dropped when it missed
+   * another rights change.
    */
-  apply(accountId: number, edits: readonly AccessChange[]): void {
+  apply(accountId: number, edits: readonly AccessChange[], version?: number): void {
     const loaded = this.#loaded.get(accountId);
     if (!loaded || this.#snapshots.get(accountId) !== loaded.promise) {
       this.invalidate(accountId);
       return;
+    }
+    if (version !== undefined) {
+      const at = this.versionOf(loaded.snapshot);
+      if (version <= at) return;
+      if (version !== at + 1) {
+        this.invalidate(accountId);
+        return;
+      }
+      this.#versions.set(loaded.snapshot, version);
     }
     for (const edit of edits) {
       if (edit.op === 'upsertBinding') loaded.snapshot.upsertBinding(edit.binding);

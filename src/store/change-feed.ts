@@ -16,10 +16,18 @@ export interface Change {
   idpIds?: number[];
   /**
    * The exact edits to the account's access snapshot, when the mutation declared them; absent means "rebuild".
-   * Only the process that made the change applies them (in commit order); the others rebuild, since
+   * The process that made the change applies them; the others only when `accessVersion` is set (see there), since
    * notifications from several processes may arrive in another order than their commits.
    */
   access?: AccessChange[];
+  /**
+   * The account's access version the change's transaction raised it to, when it took rights away (runMutation
+   * bumps by one under the account row's lock). A snapshot read at the version just below it is exactly one
+   * change behind: it applies `access` and is then at this version, so that the next grant decided on it is not
+   * stale. A snapshot at this version or later already holds the change; one further behind missed another
+   * rights change and is rebuilt.
+   */
+  accessVersion?: number;
 }
 
 export type AccessChange =

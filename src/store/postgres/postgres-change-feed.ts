@@ -10,12 +10,19 @@ const MAX_PAYLOAD = 7000;
 
 /**
  * A change as notifications that each fit in one NOTIFY (deleting a user with hundreds of keys names them all),
- * every part carrying the account so that each one also drops the account's access snapshot.
+ * every part carrying the account so that each one also drops the account's access snapshot, unless it carries
+ * the snapshot's versioned patch (the first part does when it fits; see Change.accessVersion).
  */
 function splitChange(change: Change): Change[] {
   const parts: Change[] = [];
   let part: Change = { accountId: change.accountId };
   let size = 0;
+  const patch = change.access !== undefined && change.accessVersion !== undefined ? JSON.stringify(change.access).length : MAX_PAYLOAD;
+  if (patch < MAX_PAYLOAD / 2) {
+    part.access = change.access;
+    part.accessVersion = change.accessVersion;
+    size = patch;
+  }
   const makeRoom = (id: number | string) => {
     const cost = JSON.stringify(id).length + 1;
     if (size + cost > MAX_PAYLOAD) {
@@ -68,7 +75,8 @@ export class PostgresChangeFeed implements ChangeFeed {
       const { origin, at, change } = JSON.parse(msg.payload) as { origin: string; at?: number; change: Change };
       if (origin === this.#origin) return;
       if (at !== undefined && telemetry.changeReceived.hasSubscribers) telemetry.changeReceived.publish({ lagMs: Date.now() - at });
-      this.#deliver({ ...change, access: undefined });
+      // An unversioned patch may arrive out of its commit's order with another process's: rebuild instead.
+      this.#deliver(change.accessVersion === undefined ? { ...change, access: undefined } : change);
     });
     client.on('error', () => {
       client.release(true);
