@@ -26,9 +26,21 @@ export function queryTracing(system: 'sqlite' | 'postgresql'): KyselyPlugin {
 
 function operation(node: RootOperationNode): string {
   const verb = node.kind.replace(/QueryNode$/, '').toLowerCase();
-  // select/delete name their table in `from`, insert in `into`, update in `table` (a TableNode or an alias of one).
-  const shape = node as { from?: { froms?: readonly unknown[] }; into?: unknown; table?: unknown };
-  const target = (shape.from?.froms?.[0] ?? shape.into ?? shape.table) as { table?: { identifier?: { name?: string } } } | undefined;
-  const table = target?.table?.identifier?.name;
+  const table = tableOf(node);
   return table ? `${verb} ${table}` : verb;
+}
+
+type TableShape = { kind?: string; node?: unknown; from?: { froms?: readonly unknown[] }; into?: unknown; table?: unknown };
+
+/**
+ * The table a query names: select/delete in `from`, insert in `into`, update in `table` (a TableNode or an alias of
+ * one); a select from a subquery (`select … from (select … from users) as p`) names the subquery's table.
+ */
+function tableOf(node: unknown): string | undefined {
+  const shape = node as TableShape;
+  const target = (shape.from?.froms?.[0] ?? shape.into ?? shape.table) as TableShape & { table?: { identifier?: { name?: string } } } | undefined;
+  const name = target?.table?.identifier?.name;
+  if (name !== undefined) return name;
+  const aliased = target?.kind === 'AliasNode' ? target.node as TableShape | undefined : undefined;
+  return aliased?.kind === 'SelectQueryNode' ? tableOf(aliased) : undefined;
 }
