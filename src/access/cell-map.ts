@@ -23,15 +23,26 @@ export class CellMap {
 
   set(key: number, value: CellValue): void {
     const i = this.#find(key);
-    if (i >= 0) this.#pairs[i + 1] = value;
-    else this.#pairs.splice(~i, 0, key, value);
+    const pairs = this.#pairs;
+    if (i >= 0) {
+      pairs[i + 1] = value;
+      return;
+    }
+    // Shifts by hand: splice allocates an array of the removed elements on every call.
+    const at = ~i;
+    pairs.push(key, value);
+    for (let j = pairs.length - 1; j > at + 1; j--) pairs[j] = pairs[j - 2]!;
+    pairs[at] = key;
+    pairs[at + 1] = value;
   }
 
   /** Answers whether the key was there. */
   delete(key: number): boolean {
     const i = this.#find(key);
     if (i < 0) return false;
-    this.#pairs.splice(i, 2);
+    const pairs = this.#pairs;
+    for (let j = i; j < pairs.length - 2; j++) pairs[j] = pairs[j + 2]!;
+    pairs.length -= 2;
     return true;
   }
 
