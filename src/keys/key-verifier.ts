@@ -72,7 +72,9 @@ export class KeyVerifier {
   ) {}
 
   async verify(raw: string): Promise<VerifyResult> {
-    return this.verifyCached(raw) ?? this.#verifyLoading(raw);
+    const publicId = this.#publicIdOf(raw);
+    if (publicId === undefined) return MALFORMED;
+    return this.#fromCache(publicId, raw) ?? this.#verifyLoading(publicId, raw);
   }
 
   /**
@@ -83,6 +85,10 @@ export class KeyVerifier {
   verifyCached(raw: string): VerifyResult | undefined {
     const publicId = this.#publicIdOf(raw);
     if (publicId === undefined) return MALFORMED;
+    return this.#fromCache(publicId, raw);
+  }
+
+  #fromCache(publicId: string, raw: string): VerifyResult | undefined {
     const now = this.clock.now();
     const entry = this.#cache.get(publicId);
     if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) return undefined;
@@ -90,9 +96,7 @@ export class KeyVerifier {
     return this.#check(entry, raw, now);
   }
 
-  async #verifyLoading(raw: string): Promise<VerifyResult> {
-    const publicId = this.#publicIdOf(raw);
-    if (publicId === undefined) return MALFORMED;
+  async #verifyLoading(publicId: string, raw: string): Promise<VerifyResult> {
     const now = this.clock.now();
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_MISS);
     const entry = await this.#load(publicId, now);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { digestKey, generateKey, importedPublicId, KeyVerifier } from '../../src/keys/index.js';
 import { KeyRecords } from '../../src/store/key-records.js';
@@ -101,6 +102,22 @@ describe('KeyVerifier.verify', () => {
 });
 
 describe('KeyVerifier cache', () => {
+  it('tells subscribers of ax:keys.cache whether each verification was answered from memory', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const events: unknown[] = [];
+    const listen = (event: unknown) => events.push(event);
+    subscribe('ax:keys.cache', listen);
+    try {
+      await v.verify(k.raw);
+      await v.verify(k.raw);
+      expect(v.verifyCached(k.raw)?.ok).toBe(true);
+    } finally {
+      unsubscribe('ax:keys.cache', listen);
+    }
+    expect(events).toEqual([{ hit: false }, { hit: true }, { hit: true }]);
+  });
+
   it('reads a hot key from memory: one query for many verifications (plus the throttled last_used_at write)', async () => {
     const k = await store.insertKey(pepper);
     const v = verifier();
