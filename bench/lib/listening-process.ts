@@ -10,11 +10,12 @@ export interface ListeningProcess {
 }
 
 /**
- * Runs a TypeScript entry (through tsx) that prints `{"url": …}` on a line of its stdout once it listens, and
+ * Runs an entry (a TypeScript one through tsx, a JavaScript one as it is) that prints `{"url": …}` on a line of its stdout once it listens, and
  * resolves with that URL; other stdout lines (log lines) are read and dropped.
  */
 export async function spawnListening(script: string, env: Record<string, string>): Promise<ListeningProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -91,7 +91,7 @@ export async function startSeededServer(options: SeededServerOptions = {}): Prom
       await store.close();
     }
     const seedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const child = await spawnListening(fileURLToPath(new URL('../http/subject-server.ts', import.meta.url)), {
+    const child = await spawnListening(fileURLToPath(new URL('../http/subject-server.mjs', import.meta.url)), {
       AX_LOG_LEVEL: 'warn', ...options.env,
       AX_DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', AX_KEY_PEPPER: pepper.toString('hex'),
       ARIZE_DIRECTORY: join(dataDir, 'profiles'),

@@ -3,11 +3,10 @@ import { createInterface } from 'node:readline';
 import { quietResidentMegabytes } from './resident-memory.js';
 
 /**
- * The RSS of a Node process that does nothing (`node <execArgv> -e …`): the floor under any Node server.
- * `execArgv` ['--import', 'tsx'] gives the floor with the TypeScript loader that the bench's server process runs under.
+ * The RSS of a Node process that does nothing (`node -e …`): the floor under any Node server.
  */
-export async function idleNodeMegabytes(execArgv: string[] = []): Promise<number> {
-  const child = spawn(process.execPath, [...execArgv, '-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1 << 30)"], {
+export async function idleNodeMegabytes(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', "process.stdout.write('ready\\n'); setInterval(() => {}, 1 << 30)"], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -50,8 +50,8 @@ async function measure({ server, seedSeconds }: BulkSeededServer, casbin: Casbin
   await sequentialGetMicros(`${server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', server.member.readableSpaceId))}`,
     { authorization: `Bearer ${server.member.raw}` }, WARM_REQUESTS);
   // Every process is read after the same quiet spell, side by side.
-  const [loaded, peer, idleMb, idleTsxMb] = await Promise.all([
-    residentBeforeAndAfterGc(server.pid, gc), residentBeforeAndAfterGc(casbin.pid, gc), idleNodeMegabytes(), idleNodeMegabytes(['--import', 'tsx']),
+  const [loaded, peer, idleMb] = await Promise.all([
+    residentBeforeAndAfterGc(server.pid, gc), residentBeforeAndAfterGc(casbin.pid, gc), idleNodeMegabytes(),
   ]);
   const machine = machineInfo();
   const count = (n: number) => n.toLocaleString('en-US');
@@ -62,8 +62,7 @@ async function measure({ server, seedSeconds }: BulkSeededServer, casbin: Casbin
     + `${floor.collected.toFixed(1)} MB before its first request, its first MEMBER GET waited ${Math.round(firstRequestMs)} ms for the `
     + `snapshot load, then ${WARM_REQUESTS} more GETs (${loaded.now.toFixed(1)} MB right after them); casbin: `
     + `${count(casbin.groupingRows)} g rows loaded in ${(casbin.loadMs / 1000).toFixed(1)} s on plain node (${peer.now.toFixed(1)} MB `
-    + `right after); idle node -e ${idleMb.toFixed(1)} MB, with --import tsx (the server process runs under tsx) `
-    + `${idleTsxMb.toFixed(1)} MB; group took ${Math.round((Date.now() - started) / 1000)} s`;
+    + `right after); idle node -e ${idleMb.toFixed(1)} MB; the server runs the built dist/ with no TypeScript loader; group took ${Math.round((Date.now() - started) / 1000)} s`;
   const subject = 'server RSS holding the access snapshot of the account';
   return [
     {
