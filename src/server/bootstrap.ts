@@ -7,13 +7,15 @@ import { writeBootstrapProfile } from '../profiles/bootstrap-profile.js';
 import type { Config } from '../config/config.js';
 import { digestKey, generateKey, importedPublicId, parseKey } from '../keys/index.js';
 import { createAccount } from '../services/accounts.js';
+import { takeFirstStartLock } from '../store/first-start-lock.js';
 import type { AppContext } from './context.js';
 
 /**
  * First start on an empty database: the first account, an ACTIVE admin, a USER key for it (AX_ADMIN_API_KEY or
  * generated) written to `<data dir>/admin.key` (0600), a console password (AX_ADMIN_PASSWORD, or generated,
  * written to `admin.password` and to be changed at first sign-in), and an `ax` profile when none exists.
- * The profile is written once the server listens (createFirstProfile). Runs in one transaction guarded by the accounts table being empty, so a second start does nothing.
+ * The profile is written once the server listens (createFirstProfile). Runs in one transaction guarded by the accounts table being empty, so a second start does nothing; servers
+ * starting together on an empty PostgreSQL database take turns at it (store/first-start-lock.ts).
  */
 export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } | undefined> {
   const { config, log } = ctx;
@@ -27,6 +29,7 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
   const publicId = parseKey(rawKey)?.publicId ?? importedPublicId(digest);
 
   const created = await ctx.store.db.transaction().execute(async (trx) => {
+    await takeFirstStartLock(trx);
     const existing = await trx.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
     if (existing) return false;
     const now = new Date(ctx.clock.now()).toISOString();

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/server/start-server.js';
-import { createTestDatabase } from '../helpers/database.js';
+import { createTestDatabase, testBackend } from '../helpers/database.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -97,6 +97,23 @@ describe('bootstrap', () => {
       expect(me.status).toBe(200);
     } finally {
       await second.close();
+      await db.drop();
+    }
+  });
+
+  it.skipIf(testBackend !== 'postgres')('creates one account when several servers start together on an empty PostgreSQL database', async () => {
+    const db = await createTestDatabase();
+    // One deployment's processes share their secrets: here, one data directory (as the multi-node docs say).
+    const dataDir = join(server.dataDir, 'together');
+    const env = { ...process.env, DATABASE_URL: db.url ?? '', AX_LOG_LEVEL: 'silent', ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_ADMIN_API_KEY: '', AX_ADMIN_PASSWORD: '' };
+    const starts = [0, 1, 2, 3].map(() => startServer({ host: '127.0.0.1', port: 0, dataDir, databaseUrl: db.url, handleSignals: false, env }));
+    const servers = await Promise.all(starts);
+    try {
+      const accounts = await servers[0]!.context.store.db.selectFrom('accounts').select('id').execute();
+      const admins = await servers[0]!.context.store.db.selectFrom('users').select('id').execute();
+      expect({ accounts: accounts.length, admins: admins.length }).toEqual({ accounts: 1, admins: 1 });
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
       await db.drop();
     }
   });
