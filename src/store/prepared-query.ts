@@ -1,4 +1,4 @@
-import { type Compilable, type CompiledQuery, type Kysely, type RawBuilder, sql, type SqlBool } from 'kysely';
+import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type RawBuilder, sql, type SqlBool } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Database } from './schema.js';
 
@@ -29,7 +29,13 @@ export class PreparedQuery<Row, Args extends readonly unknown[]> {
   async all(db: Kysely<Database>, ...args: Args): Promise<Row[]> {
     const compiled = this.#compiledFor(db, args.length);
     const parameters = compiled.parameters.map((p) => (p instanceof Placeholder ? args[p.index] : p));
-    return (await db.executeQuery<Row>({ ...compiled, parameters })).rows;
+    const executor = db.getExecutor();
+    if (executor.plugins.length === 0) return (await executor.executeQuery<Row>({ ...compiled, parameters })).rows;
+    // Each run is a query of its own to the plugins (query tracing starts its span here and ends it with the result),
+    // as Kysely does for a query it compiles; they see the query but cannot change SQL that was compiled once.
+    const queryId = createQueryId();
+    executor.transformQuery(compiled.query, queryId);
+    return (await executor.executeQuery<Row>({ ...compiled, parameters, queryId })).rows;
   }
 
   async first(db: Kysely<Database>, ...args: Args): Promise<Row | undefined> {
