@@ -5,39 +5,26 @@ import type { FastifyInstance } from 'fastify';
 /** Parsed bodies nest at most 32 levels (json-body-parser.ts); the scan stops well past that. */
 const MAX_SCAN_DEPTH = 64;
 
-/** The JSON pointer of the first string (value or key) holding U+0000, or undefined. */
-function nulAt(value: unknown, path: string, depth: number): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+/**
+ * The JSON pointer of the first string (value or key) holding U+0000, or undefined. Every request's params, query
+ * and body are scanned and almost none holds one, so the pointer is built only on the way back from a find.
+ */
+function nulAt(value: unknown, depth: number): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? '' : undefined;
   if (value === null || typeof value !== 'object' || depth > MAX_SCAN_DEPTH) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = nulAt(value[i], `${path}/${i}`, depth + 1);
-      if (at !== undefined) return at;
+      const at = nulAt(value[i], depth + 1);
+      if (at !== undefined) return `/${i}${at}`;
     }
     return undefined;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const at = key.includes('\u0000') ? `${path}/${key.replaceAll('\u0000', '\\u0000')}` : nulAt(item, `${path}/${key}`, depth + 1);
-    if (at !== undefined) return at;
+  for (const key of Object.keys(value)) {
+    if (key.includes('\u0000')) return `/${key.replaceAll('\u0000', '\\u0000')}`;
+    const at = nulAt((value as Record<string, unknown>)[key], depth + 1);
+    if (at !== undefined) return `/${key}${at}`;
   }
   return undefined;
-}
-
-/**
- * Whether nulAt() would find a U+0000, without building a pointer for every value on the way: every request's
- * params, query and body are scanned, and almost none holds one.
- */
-function hasNul(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (value === null || typeof value !== 'object' || depth > MAX_SCAN_DEPTH) return false;
-  if (Array.isArray(value)) {
-    for (const item of value as unknown[]) if (hasNul(item, depth + 1)) return true;
-    return false;
-  }
-  for (const key of Object.keys(value)) {
-    if (key.includes('\u0000') || hasNul((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
 }
 
 /**
@@ -46,7 +33,7 @@ function hasNul(value: unknown, depth: number): boolean {
  */
 function refusingNul(validate: ValidateFunction): ValidateFunction {
   const wrapped = ((data: unknown, context?: object) => {
-    const at = hasNul(data, 0) ? nulAt(data, '', 0) : undefined;
+    const at = nulAt(data, 0);
     if (at !== undefined) {
       const error: ErrorObject = { instancePath: at, schemaPath: '#', keyword: 'nul', params: {}, message: 'must not contain the NUL character (U+0000)' };
       wrapped.errors = [error];
