@@ -70,11 +70,10 @@ export interface UserEntry {
   /** Entry key (see cellKey) → bits (kinds 0–3) or a membership's role id (kinds 4, 5). */
   cells: CellMap;
   /**
-   * The user's role bindings in the order they were added (explanations list them so), as pairs: binding id,
-   * cell key, … Kept here rather than in the binding table so that a cell's bindings are found in the user's own
-   * short list.
+   * The id of the user's last role binding (undefined: none), the end of the ring of the user's bindings in the
+   * order they were added (explanations list them so), which the snapshot's binding table links.
    */
-  bindings: number[] | undefined;
+  lastBinding: number | undefined;
 }
 
 /** @internal */
@@ -303,8 +302,7 @@ export class AccessSnapshot {
   removeUser(userId: number): void {
     const u = this.users.get(userId);
     if (u === undefined) return;
-    const list = u.bindings ?? NO_BINDINGS;
-    for (let k = 0; k < list.length; k += 2) this.bindings.delete(list[k]!);
+    this.bindings.unlinkWhere(u.lastBinding, () => true);
     this.users.delete(userId);
   }
 
@@ -463,11 +461,10 @@ export class AccessSnapshot {
 
   /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
   bindingsIn(u: UserEntry, key: number): readonly number[] {
-    const list = u.bindings ?? NO_BINDINGS;
     let pairs: number[] | undefined;
-    for (let k = 0; k < list.length; k += 2) {
-      if (list[k + 1] === key) (pairs ??= []).push(list[k]!, this.bindings.roleOf(list[k]!));
-    }
+    this.bindings.forEach(u.lastBinding, (id, bindingKey) => {
+      if (bindingKey === key) (pairs ??= []).push(id, this.bindings.roleOf(id));
+    });
     return pairs ?? NO_BINDINGS;
   }
 
@@ -545,19 +542,15 @@ export class AccessSnapshot {
       }
       u.cells.set(key, union);
     }
-    // Pushes leave up to half an array's room unused: hand each user exact copies.
-    for (const u of this.users.values()) {
-      if (u.bindings !== undefined) u.bindings = u.bindings.slice();
-      u.cells.compact();
-    }
+    // Pushes leave up to half an array's room unused: hand each user an exact copy.
+    for (const u of this.users.values()) u.cells.compact();
   }
 
   /** Records a binding of a known user, without recomputing its cell; answers the cell's key. */
   private attachBinding(u: UserEntry, b: RoleBindingInput): number {
     const key = cellKey(b.resourceType === 'SPACE' ? SPACE_CELL : PROJECT_CELL, b.resourceId);
-    this.bindings.add(b.id, u.id, b.roleId);
-    if (u.bindings === undefined) u.bindings = [b.id, key];
-    else u.bindings.push(b.id, key);
+    this.bindings.append(u.lastBinding, b.id, u.id, b.roleId, key);
+    u.lastBinding = b.id;
     return key;
   }
 
@@ -565,34 +558,15 @@ export class AccessSnapshot {
   private detachBinding(bindingId: number): void {
     const userId = this.bindings.userOf(bindingId);
     if (userId === undefined) return;
-    this.bindings.delete(bindingId);
+    const key = this.bindings.keyOf(bindingId);
     const u = this.users.get(userId)!;
-    const list = u.bindings!;
-    let k = 0;
-    while (k < list.length && list[k] !== bindingId) k += 2;
-    const key = list[k + 1]!;
-    list.splice(k, 2);
-    if (list.length === 0) u.bindings = undefined;
+    u.lastBinding = this.bindings.unlink(u.lastBinding!, bindingId);
     this.recomputeCell(u, key);
   }
 
   /** Forgets the user's bindings that match, keeping the others in order; recomputes nothing. */
   private dropBindingsWhere(u: UserEntry, doomed: (bindingId: number, key: number) => boolean): void {
-    const list = u.bindings;
-    if (list === undefined) return;
-    let kept = 0;
-    for (let k = 0; k < list.length; k += 2) {
-      const id = list[k]!;
-      const key = list[k + 1]!;
-      if (doomed(id, key)) {
-        this.bindings.delete(id);
-      } else {
-        list[kept++] = id;
-        list[kept++] = key;
-      }
-    }
-    list.length = kept;
-    if (kept === 0) u.bindings = undefined;
+    u.lastBinding = this.bindings.unlinkWhere(u.lastBinding, doomed);
   }
 
   /** Drops the user's cells on the matching resources, with their memberships and bindings. */
@@ -613,9 +587,7 @@ export class AccessSnapshot {
 
   private holdsRole(u: UserEntry, roleId: number): boolean {
     for (const [key, value] of u.cells.entries()) if (kindOf(key) >= MEMBERSHIP && value === roleId) return true;
-    const list = u.bindings ?? NO_BINDINGS;
-    for (let k = 0; k < list.length; k += 2) if (this.bindings.roleOf(list[k]!) === roleId) return true;
-    return false;
+    return this.bindings.some(u.lastBinding, (id) => this.bindings.roleOf(id) === roleId);
   }
 
   /** Recomputes every cell of the user from its sources, in one pass over them. */
@@ -634,8 +606,7 @@ export class AccessSnapshot {
       else if (kind === SPACE_MEMBERSHIP) sourcesOf(cell).push(value as number);
       else sourcesOf(cell);
     }
-    const list = u.bindings ?? NO_BINDINGS;
-    for (let k = 0; k < list.length; k += 2) sourcesOf(list[k + 1]!).push(this.bindings.roleOf(list[k]!));
+    this.bindings.forEach(u.lastBinding, (id, key) => sourcesOf(key).push(this.bindings.roleOf(id)));
     for (const key of organizationKeys) this.recomputeOrganizationCell(u, key);
     for (const [key, roleIds] of sources) this.setCellBits(u, key, roleIds);
   }
@@ -649,8 +620,9 @@ export class AccessSnapshot {
     const roleIds: number[] = [];
     const membership = u.cells.get(key + MEMBERSHIP);
     if (kindOf(key) === SPACE_CELL && membership !== undefined) roleIds.push(membership as number);
-    const list = u.bindings ?? NO_BINDINGS;
-    for (let k = 0; k < list.length; k += 2) if (list[k + 1] === key) roleIds.push(this.bindings.roleOf(list[k]!));
+    this.bindings.forEach(u.lastBinding, (id, bindingKey) => {
+      if (bindingKey === key) roleIds.push(this.bindings.roleOf(id));
+    });
     this.setCellBits(u, key, roleIds);
   }
 
@@ -699,5 +671,5 @@ export class AccessSnapshot {
 }
 
 function newUserEntry(u: UserInput): UserEntry {
-  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new CellMap(), bindings: undefined };
+  return { id: u.id, role: u.role, active: u.active, isBot: u.isBot, cells: new CellMap(), lastBinding: undefined };
 }

@@ -85,6 +85,19 @@ describe('role bindings in the snapshot', () => {
     expect(answers(s)).toEqual(reference);
   });
 
+  it('a binding in the columns may be followed, in its user\'s order, by one in the Map; either may go first', () => {
+    // 2 ** 40 goes to the Map: binding 1 before it, and binding 7 once 1 is gone, keep its id beside the columns.
+    const far = BINDINGS.map((b) => (b.id === 2 ? { ...b, id: 2 ** 40 } : b));
+    const back = (id: number) => (id === 2 ** 40 ? 2 : id);
+    const s = AccessSnapshot.build(world(far));
+    expect(answers(s, back)).toEqual(answers(AccessSnapshot.build(world(BINDINGS))));
+    s.removeBinding(1);
+    expect(answers(s, back)).toEqual(answers(AccessSnapshot.build(world(BINDINGS.slice(1)))));
+    s.removeBinding(2 ** 40);
+    expect(answers(s, back)).toEqual(answers(AccessSnapshot.build(world(BINDINGS.slice(2)))));
+    expect(s.bindings.ids()).toEqual([3, 4, 5, 6, 7]);
+  });
+
   it('users, roles and resources with ids past 32 bits hold bindings like any other', () => {
     const big = 2 ** 33;
     const w = world([]);
