@@ -2,10 +2,12 @@
 // Part of `npm run build`, after tsc: bundles the `ax` CLI so that it starts fast (bench row B9). On Node 20 an ES
 // module entry point costs ~20 ms more than a CommonJS one, and every module file about a millisecond more.
 //   dist/cli/main.cjs     the entry (bin/ax.js requires it): `--version` and `--help`, no commander, client or renderer
-//   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer
+//   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer; main.cjs
+//                         compiles it from a V8 code cache (src/cli/startup/code-cache.ts), keyed by its hash
 // tsc's per-file ES modules stay beside them: the library exports (dist/client), the server's import of
 // dist/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -34,23 +36,33 @@ const external = (filter, path) => ({
   },
 });
 
+/**
+ * The bundle's `import("…")` calls as `dynImp("…")` (src/cli/startup/code-cache.ts says why; same length, so the
+ * source map holds): every one of them, which the metafile lists in order, and nothing else.
+ */
+function withDynImp(code, output) {
+  const expected = output.imports.filter((entry) => entry.kind === 'dynamic-import').map((entry) => entry.path);
+  const found = [];
+  if (/\bdynImp\b/.test(code)) throw new Error('program.cjs already uses the name dynImp');
+  const rewritten = code.replace(/(?<![.\w$])import(\("([^"]+)"\))/g, (_, call, specifier) => {
+    found.push(specifier);
+    return `dynImp${call}`;
+  });
+  if (JSON.stringify(found) !== JSON.stringify(expected) || /(?<![.\w$])import\(/.test(rewritten)) {
+    throw new Error(`program.cjs: the import() calls found (${found.join(', ')}) are not the bundle's (${expected.join(', ')})`);
+  }
+  return rewritten;
+}
+
 // An earlier layout of the bundle (ES module chunks): gone.
 rmSync(new URL('../dist/cli/chunks', import.meta.url), { recursive: true, force: true });
 
-await build({
-  ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli/main.cjs',
-  // import() becomes require(): loading program.cjs must not start Node's ES module loader.
-  supported: { 'dynamic-import': false },
-  // The registry's command loaders are never called from here (program.cjs holds its own copy).
-  plugins: [external(/^\.\/program\.js$/, './program.cjs'), external(/^\.\/commands\//)],
-});
-
-await build({
+const program = await build({
   ...common,
   entryPoints: ['src/cli/program.ts'],
   outfile: 'dist/cli/program.cjs',
+  write: false,
+  metafile: true,
   // Loaded only when asked for (-o yaml, a question on a terminal, https, `ax serve`, the system's browser opener —
   // open@11 finds its xdg-open beside its own import.meta.url), with import() as written.
   external: ['yaml', '@inquirer/prompts', 'open'],
@@ -59,4 +71,17 @@ await build({
     external(/\/server\/admin-database\.js$/, '../server/admin-database.js'),
     external(/\/server\/migrate-only\.js$/, '../server/migrate-only.js'),
   ],
+});
+const programFile = program.outputFiles.find((file) => file.path.endsWith('.cjs'));
+const programCode = withDynImp(programFile.text, Object.entries(program.metafile.outputs).find(([path]) => path.endsWith('.cjs'))[1]);
+for (const file of program.outputFiles) writeFileSync(file.path, file === programFile ? programCode : file.contents);
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli/main.cjs',
+  // main.ts loads program.cjs through src/cli/startup/bundled-program.ts when this hash is defined.
+  define: { ...common.define, __AX_PROGRAM_HASH__: JSON.stringify(createHash('sha256').update(programCode).digest('hex')) },
+  // The registry's command loaders are never called from here (program.cjs holds its own copy).
+  plugins: [external(/^\.\/commands\//)],
 });

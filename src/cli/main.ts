@@ -5,6 +5,9 @@
  */
 import { VERSION } from './version.js';
 
+/** Inlined by scripts/bundle-cli.js into dist/cli/main.cjs (a hash of program.cjs); undefined in tsc's output and under tsx. */
+declare const __AX_PROGRAM_HASH__: string | undefined;
+
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.length === 1 ? argv[0] : argv.length === 0 ? '--help' : undefined;
   if (only === '--version' || only === '-V') {
@@ -16,7 +19,9 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(rootHelp());
     return;
   }
-  const { run } = await import('./program.js');
+  const { run } = typeof __AX_PROGRAM_HASH__ === 'string'
+    ? (await import('./startup/bundled-program.js')).loadBundledProgram(__AX_PROGRAM_HASH__)
+    : await import('./program.js');
   await run(argv);
 }
 
