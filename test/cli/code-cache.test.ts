@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { userCacheDirectory } from '../../src/cli/startup/cache-directory.js';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
 
 const BUNDLE = join(REPO_ROOT, 'dist/cli/program.cjs');
-const CACHE_NAME = `program.cjs.${process.version}-${process.arch}.v8cache`;
+const CACHE_NAME = `program.cjs-${createHash('sha256').update(BUNDLE).digest('hex').slice(0, 16)}-${process.version}-${process.arch}.v8cache`;
 
 /** `ax profiles list -o yaml` (offline; loads program.cjs, and yaml through the bundle's rewritten import()). */
 function ax(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {

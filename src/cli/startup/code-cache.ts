@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -23,14 +24,15 @@ export interface CodeCacheOptions {
 /**
  * require() of a CommonJS file (a bundle), compiled from a V8 code cache (Node 20 has no module.enableCompileCache):
  * about 12 ms less at every start of `ax users list` (bench row B9). The cache is made at the process's exit, so it
- * holds the functions the run compiled, and written only when there was none or V8 rejected it (another Node.js, other
- * V8 flags). A cache that cannot be read or written only costs the time it would have saved.
+ * holds the functions the run compiled, and written only when there was none, it was made from other contents (its
+ * header is `key`), or V8 rejected it (other V8 flags). A cache that cannot be read or written only costs the time it
+ * would have saved.
  */
 export function requireWithCodeCache(file: string, options: CodeCacheOptions): unknown {
   const require = createRequire(file);
   const loaded = require.cache[file];
   if (loaded) return loaded.exports;
-  const cacheFile = options.directory && join(options.directory, `${basename(file)}.${process.version}-${process.arch}.v8cache`);
+  const cacheFile = options.directory && join(options.directory, cacheFileName(file));
   const header = Buffer.from(`${options.key}\n`, 'latin1');
   const cachedData = cacheFile ? readCache(cacheFile, header) : undefined;
   const script = new Script(`${WRAPPER_HEAD}${readFileSync(file, 'utf8')}${WRAPPER_TAIL}`, { filename: file, cachedData });
@@ -42,6 +44,15 @@ export function requireWithCodeCache(file: string, options: CodeCacheOptions): u
   require.cache[file] = module;
   if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cacheFile, header, script));
   return module.exports;
+}
+
+/**
+ * One cache file per installed bundle (its path's hash: two installs used in turn do not replace each other's cache
+ * at every run) and per Node.js version and arch; a new build of the same install replaces it.
+ */
+function cacheFileName(file: string): string {
+  const installation = createHash('sha256').update(file).digest('hex').slice(0, 16);
+  return `${basename(file)}-${installation}-${process.version}-${process.arch}.v8cache`;
 }
 
 /** The cache after its header (the contents' hash), or undefined when it is missing or of other contents. */
