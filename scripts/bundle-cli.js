@@ -37,6 +37,21 @@ const external = (filter, path) => ({
 });
 
 /**
+ * commander requires node:child_process at its start (and with it dgram and more: ~0.6 ms) for executable subcommands
+ * alone, which ax has none of: it gets a spawn that loads the module when called.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[\\/]commander[\\/]lib[\\/]command\.js$/.test(args.importer) ? { path: 'spawn', namespace: 'lazy-child-process' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * The bundle's `import("…")` calls as `dynImp("…")` (src/cli/startup/code-cache.ts says why; same length, so the
  * source map holds): every one of them, which the metafile lists in order, and nothing else.
  */
@@ -67,6 +82,7 @@ const program = await build({
   // open@11 finds its xdg-open beside its own import.meta.url), with import() as written.
   external: ['yaml', '@inquirer/prompts', 'open'],
   plugins: [
+    lazyChildProcessForCommander,
     external(/\/server\/start-server\.js$/, '../server/start-server.js'),
     external(/\/server\/admin-database\.js$/, '../server/admin-database.js'),
     external(/\/server\/migrate-only\.js$/, '../server/migrate-only.js'),
