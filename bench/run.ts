@@ -28,10 +28,15 @@ function format(n: number | null): string {
   return Number(n.toPrecision(3)).toString();
 }
 
+const started = performance.now();
+const seconds = (since: number) => `${Math.round((performance.now() - since) / 1000)} s`;
+
 async function group(name: string, run: () => Promise<BenchRow[]>): Promise<void> {
   if (!only.has(name)) return;
   process.stderr.write(`running ${name} benchmarks…\n`);
+  const groupStarted = performance.now();
   rows.push(...(await run()));
+  process.stderr.write(`${name} benchmarks took ${seconds(groupStarted)}\n`);
 }
 
 await group('access', runAccessBenches);
@@ -57,4 +62,4 @@ console.table(table);
 const machine = rows[0]?.machine;
 if (machine) console.log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}`);
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(rows, null, 2)}\n`);
-console.log('wrote bench/results.json');
+console.log(`wrote bench/results.json (the whole run took ${seconds(started)})`);
