@@ -1,4 +1,4 @@
-import { allowedResources } from '../access/index.js';
+import { type AccessSnapshot, allowedResources, check } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { decodeId } from '../domain/ids.js';
 import { conflict, notFound } from '../domain/errors.js';
@@ -48,32 +48,59 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
 /** Ids per query (see visible-rows.ts). */
 const CHUNK = 1000;
 
+interface SpacesQuery { name?: string | undefined; limit: number }
+
 /**
- * The first page of `listProjects` with `space_id` for each of several spaces, in one read per 1,000 spaces (a
- * GraphQL page of spaces with their projects): the same visibility, the same keyset cursors. Keyed by space.
+ * The first page of `listProjects` with `space_id` for each of several spaces (a GraphQL page of spaces with
+ * their projects): the same visibility, the same keyset cursors. Keyed by space.
+ *
+ * The first `limit + 1` rows of each space are read in one query per 1,000 spaces and PROJECT_READ is checked on
+ * those rows only, so the work follows the spaces' projects, not the account's. A space whose window was full
+ * and held a project the principal may not read may have more readable rows after it: those spaces alone are
+ * read again among the principal's readable projects.
  */
 export async function listProjectsOfSpaces(
-  ctx: ServiceDeps, principal: Principal, spaceIds: readonly number[], query: { name?: string | undefined; limit: number },
+  ctx: ServiceDeps, principal: Principal, spaceIds: readonly number[], query: SpacesQuery,
 ): Promise<Map<number, Page<ProjectRow>>> {
-  const scope = 'projects';
   const wanted = [...new Set(spaceIds)];
   const projects = forAccount(ctx.store.db, principal.accountId).projects;
-  let visible: number[] | undefined;
-  if (principal.role !== 'ADMIN') {
-    const snapshot = await ctx.access.get(principal.accountId);
-    const spaces = new Set(wanted);
-    visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT').filter((id) => spaces.has(snapshot.spaceOf(id) ?? 0));
-  }
+  const snapshot = principal.role === 'ADMIN' ? undefined : await ctx.access.get(principal.accountId);
+  const window = query.limit + 1;
   const bySpace = new Map<number, ProjectRow[]>(wanted.map((id) => [id, []]));
-  const read = (ids: number[], spaceIds: number[]) => projects.firstOfEachSpace({ spaceIds, ids, name: query.name, limit: query.limit + 1 });
   for (let i = 0; i < wanted.length; i += CHUNK) {
-    const chunk = wanted.slice(i, i + CHUNK);
-    // Visible ids go a chunk at a time (see fetchVisibleRows), ascending: each space's rows stay in id order.
-    const rows = visible === undefined ? await projects.firstOfEachSpace({ spaceIds: chunk, name: query.name, limit: query.limit + 1 }) : [];
-    for (let j = 0; visible !== undefined && j < visible.length; j += CHUNK) rows.push(...await read(visible.slice(j, j + CHUNK), chunk));
-    for (const row of rows) bySpace.get(row.space_id)!.push(row);
+    for (const row of await projects.firstOfEachSpace({ spaceIds: wanted.slice(i, i + CHUNK), name: query.name, limit: window })) {
+      bySpace.get(row.space_id)!.push(row);
+    }
   }
-  return new Map([...bySpace].map(([id, rows]) => [id, toPage(ctx.secrets.cursorKey, scope, rows.slice(0, query.limit + 1), query.limit, (r) => r.id, (r) => r)]));
+  if (snapshot) {
+    const cutShort: number[] = [];
+    for (const [spaceId, rows] of bySpace) {
+      const readable = rows.filter((r) => check(snapshot, principal.userId, 'PROJECT_READ', { type: 'PROJECT', id: r.id }));
+      if (readable.length < rows.length && rows.length === window) cutShort.push(spaceId);
+      bySpace.set(spaceId, readable);
+    }
+    for (const [spaceId, rows] of await readableFirstRows(ctx, principal, snapshot, cutShort, query)) bySpace.set(spaceId, rows);
+  }
+  return new Map([...bySpace].map(([id, rows]) => [id, toPage(ctx.secrets.cursorKey, 'projects', rows, query.limit, (r) => r.id, (r) => r)]));
+}
+
+/** The first `limit + 1` readable rows of each of these spaces, among every project the principal may read. */
+async function readableFirstRows(
+  ctx: ServiceDeps, principal: Principal, snapshot: AccessSnapshot, spaceIds: readonly number[], query: SpacesQuery,
+): Promise<Map<number, ProjectRow[]>> {
+  const bySpace = new Map<number, ProjectRow[]>(spaceIds.map((id) => [id, []]));
+  if (spaceIds.length === 0) return bySpace;
+  const projects = forAccount(ctx.store.db, principal.accountId).projects;
+  const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT').filter((id) => bySpace.has(snapshot.spaceOf(id) ?? 0));
+  for (let i = 0; i < spaceIds.length; i += CHUNK) {
+    const chunk = spaceIds.slice(i, i + CHUNK);
+    // Visible ids go a chunk at a time (see fetchVisibleRows), ascending: each space's rows stay in id order.
+    for (let j = 0; j < visible.length; j += CHUNK) {
+      const rows = await projects.firstOfEachSpace({ spaceIds: chunk, ids: visible.slice(j, j + CHUNK), name: query.name, limit: query.limit + 1 });
+      for (const row of rows) bySpace.get(row.space_id)!.push(row);
+    }
+  }
+  return new Map([...bySpace].map(([id, rows]) => [id, rows.slice(0, query.limit + 1)]));
 }
 
 /** Which of these projects (as listProjects or getProject answered them) are restricted. */

@@ -219,6 +219,25 @@ describe('a member sees through GraphQL exactly what it sees through REST', () =
     expect(hidden).toEqual({ a: null, b: null, c: { id: open } });
   });
 
+  it('a space\'s first page of projects skips restricted ones inside the page and still fills it, with REST\'s cursors', async () => {
+    const { member, space } = await memberSetup('window');
+    const made: string[] = [];
+    for (let i = 1; i <= 5; i++) made.push(await createProject(server, space, `gql-window-${i}`));
+    await restrictProject(server, made[0]!);
+    await restrictProject(server, made[2]!);
+    const page = async (after?: string) => (await data(`query($id: ID!, $after: String) { node(id: $id) { ... on Space {
+      projects(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }`, { id: space, after }, member.key)).node.projects;
+    const rest = (await server.api('GET', `/v2/projects?space_id=${enc(space)}&limit=2`, { key: member.key })).body;
+
+    const first = await page();
+    expect(ids(first)).toEqual([made[1], made[3]]);
+    expect(ids(first)).toEqual(rest.projects.map((p: { id: string }) => p.id));
+    expect(first.pageInfo).toEqual({ hasNextPage: true, endCursor: rest.pagination.next_cursor });
+    const second = await page(first.pageInfo.endCursor);
+    expect(ids(second)).toEqual([made[4]]);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
   it('answers a member\'s forbidden read like REST: the same code and detail', async () => {
     const { member } = await memberSetup('forbidden-read');
     const error = await fieldError('{ account { auditLogs { edges { node { id } } } } }', undefined, member.key);

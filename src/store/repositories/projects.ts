@@ -38,12 +38,15 @@ export class ProjectRepository {
   /**
    * The first `limit` rows by id of each of these spaces (at most 1,000), restricted to `ids` when given and
    * filtered by a substring of the name: one query for them all (a window function, on SQLite and PostgreSQL).
+   * It reads the spaces' rows only, through the (space_id, name) index: the unary `+` keeps SQLite's planner off
+   * the (account_id, id) index, which would walk every project of the account (PostgreSQL picks the space index
+   * either way).
    */
   async firstOfEachSpace(options: { spaceIds: readonly number[]; ids?: readonly number[] | undefined; name?: string | undefined; limit: number }): Promise<ProjectRow[]> {
     if (options.spaceIds.length === 0 || options.ids?.length === 0) return [];
     let ranked = this.db.selectFrom('projects').selectAll('projects')
       .select(sql<number>`row_number() over (partition by ${sql.ref('projects.space_id')} order by ${sql.ref('projects.id')})`.as('rank'))
-      .where('projects.account_id', '=', this.accountId).where('projects.space_id', 'in', options.spaceIds);
+      .where(sql<number>`+${sql.ref('projects.account_id')}`, '=', this.accountId).where('projects.space_id', 'in', options.spaceIds);
     if (options.ids !== undefined) ranked = ranked.where('projects.id', 'in', options.ids);
     if (options.name) ranked = ranked.where(containsInsensitive('projects.name', options.name));
     const rows = await this.db.selectFrom(ranked.as('p')).selectAll('p').where('p.rank', '<=', options.limit).orderBy('p.id').execute();
