@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userCacheDirectory } from '../../src/cli/startup/cache-directory.js';
+import { cacheFileName } from '../../src/cli/startup/code-cache.js';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
 
 const BUNDLE = join(REPO_ROOT, 'dist/cli/program.cjs');
-const CACHE_NAME = `program.cjs-${createHash('sha256').update(BUNDLE).digest('hex').slice(0, 16)}-${process.version}-${process.arch}.v8cache`;
+const CACHE_NAME = cacheFileName(BUNDLE);
 
 /** `ax profiles list -o yaml` (offline; loads program.cjs, and yaml through the bundle's rewritten import()). */
 function ax(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
@@ -59,6 +59,13 @@ describe.skipIf(!existsSync(BUNDLE))('the code cache of dist/cli/program.cjs (be
     const unused = mkdtempSync(join(tmpdir(), 'ax-code-cache-'));
     expect(ax({ XDG_CACHE_HOME: unused, NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(EXPECTED);
     expect(readdirSync(unused)).toEqual([]);
+  });
+});
+
+describe('the name of a cache file', () => {
+  it('tells installs apart, and Node.js versions and archs', () => {
+    expect(cacheFileName('/usr/lib/node_modules/ax-admin-plane/dist/cli/program.cjs')).toBe(`program.cjs-84e29eff-${process.version}-${process.arch}.v8cache`);
+    expect(cacheFileName('/home/ana/project/node_modules/ax-admin-plane/dist/cli/program.cjs')).not.toBe(cacheFileName('/usr/lib/node_modules/ax-admin-plane/dist/cli/program.cjs'));
   });
 });
 
