@@ -71,12 +71,13 @@ describe('the name of a cache file', () => {
 
 describe('the user cache folder', () => {
   it('follows each platform\'s convention, and is undefined rather than relative', () => {
-    const ana = () => '/home/ana';
-    expect(userCacheDirectory({}, 'linux', ana)).toBe('/home/ana/.cache/ax-admin-plane');
-    expect(userCacheDirectory({ XDG_CACHE_HOME: '/var/cache/ana' }, 'linux', ana)).toBe('/var/cache/ana/ax-admin-plane');
-    expect(userCacheDirectory({ XDG_CACHE_HOME: 'relative' }, 'linux', ana)).toBe('/home/ana/.cache/ax-admin-plane');
-    expect(userCacheDirectory({}, 'darwin', ana)).toBe('/home/ana/Library/Caches/ax-admin-plane');
-    expect(userCacheDirectory({}, 'linux', () => undefined)).toBeUndefined();
-    expect(userCacheDirectory({ LOCALAPPDATA: 'relative' }, 'win32', ana)).toBeUndefined();
+    const ana = { HOME: '/home/ana' };
+    expect(userCacheDirectory(ana, 'linux')).toBe('/home/ana/.cache/ax-admin-plane');
+    expect(userCacheDirectory({ ...ana, XDG_CACHE_HOME: '/var/cache/ana' }, 'linux')).toBe('/var/cache/ana/ax-admin-plane');
+    expect(userCacheDirectory({ ...ana, XDG_CACHE_HOME: 'relative' }, 'linux')).toBe('/home/ana/.cache/ax-admin-plane');
+    expect(userCacheDirectory(ana, 'darwin')).toBe('/home/ana/Library/Caches/ax-admin-plane');
+    expect(userCacheDirectory({}, 'linux')).toBeUndefined();
+    expect(userCacheDirectory({ HOME: 'relative' }, 'linux')).toBeUndefined();
+    expect(userCacheDirectory({ ...ana, LOCALAPPDATA: 'relative' }, 'win32')).toBeUndefined();
   });
 });

@@ -1,26 +1,13 @@
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 
 /**
- * ax's folder in the user's cache folder: `$XDG_CACHE_HOME` (else `~/.cache`), `~/Library/Caches` on macOS,
- * `%LOCALAPPDATA%` on Windows. Undefined when there is none (no home folder, a relative path).
+ * ax's folder in the user's cache folder: `$XDG_CACHE_HOME` (else `$HOME/.cache`), `$HOME/Library/Caches` on macOS,
+ * `%LOCALAPPDATA%` on Windows. Undefined when there is none (no `HOME`, a relative path). `HOME` rather than
+ * os.homedir(), which looks `HOME` up first too: node:os is not loaded for this alone.
  */
-export function userCacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform, home = homeDirectory): string | undefined {
-  const under = (...path: string[]) => {
-    const folder = home();
-    return folder && join(folder, ...path);
-  };
+export function userCacheDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   const base = platform === 'win32' ? env.LOCALAPPDATA
-    : platform === 'darwin' ? under('Library', 'Caches')
-    : env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : under('.cache');
+    : platform === 'darwin' ? env.HOME && join(env.HOME, 'Library', 'Caches')
+    : env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME && join(env.HOME, '.cache');
   return base && isAbsolute(base) ? join(base, 'ax-admin-plane') : undefined;
-}
-
-/** os.homedir() throws when the user has neither `HOME` nor an entry in the password database. */
-function homeDirectory(): string | undefined {
-  try {
-    return homedir() || undefined;
-  } catch {
-    return undefined;
-  }
 }
