@@ -38,15 +38,35 @@ export type CreateUserResult =
   | { created: true; user: ListedUser; inviteMode: InviteMode; temporaryPassword?: string }
   | { created: false; user: ListedUser };
 
+/** Whom the principal may list users as: undefined for an account admin (everyone), else the principal's user. */
+function listingViewer(principal: Principal): number | undefined {
+  return principal.role === 'ADMIN' ? undefined : principal.userId;
+}
+
 /** Human users the principal may see (account admins: all of the account's), by id, keyset-paginated. */
 export async function listUsers(ctx: ServiceDeps, principal: Principal, query: ListUsersQuery) {
   const scope = 'users';
   const after = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const rows = await forAccount(ctx.store.db, principal.accountId).users.list({
-    now: isoNow(ctx.clock), visibleTo: principal.role === 'ADMIN' ? undefined : principal.userId,
+    now: isoNow(ctx.clock), visibleTo: listingViewer(principal),
     email: query.email, statuses: query.status, after, limit: query.limit + 1,
   });
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/**
+ * The key under which a users list answer may be kept (UsersPageCache), naming everything the answer depends on
+ * besides the database and the time: the account, whom the principal may see (account admins also see each user's
+ * SCIM provider), the page asked for. Undefined for a filtered list, which is not kept.
+ */
+export function usersPageKey(principal: Principal, query: ListUsersQuery): string | undefined {
+  if (query.email !== undefined || query.status !== undefined) return undefined;
+  return JSON.stringify([principal.accountId, listingViewer(principal) ?? 'ADMIN', query.limit, query.cursor ?? null]);
+}
+
+/** When these listed users' answer changes with time alone (their first open invitation to lapse after `now`), if ever. */
+export async function usersChangeAt(ctx: ServiceDeps, principal: Principal, userIds: readonly number[], now: string): Promise<string | undefined> {
+  return forAccount(ctx.store.db, principal.accountId).users.firstInvitationLapse(userIds, now);
 }
 
 /** A live user of the account that the principal may see (bots included: service keys name them); else 404. */

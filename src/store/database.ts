@@ -7,6 +7,7 @@ import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
+import { writeVersionOf } from './sqlite/sqlite-write-version.js';
 
 export interface StoreOptions {
   /** Folder of the SQLite file `ax.db` (default backend). */
@@ -20,6 +21,11 @@ export interface Store {
   dialect: DialectName;
   /** The pg pool, for LISTEN/NOTIFY; undefined on SQLite. */
   pool: pg.Pool | undefined;
+  /**
+   * SQLite: a value that moves with every write to the database (see writeVersionOf); undefined on PostgreSQL, whose
+   * other processes write unseen.
+   */
+  writeVersion: (() => string) | undefined;
   close(): Promise<void>;
 }
 
@@ -36,7 +42,7 @@ export function openStore(options: StoreOptions): Store {
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off' });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+    return { db, dialect: 'postgres', pool, writeVersion: undefined, close: () => db.destroy() };
   }
   prepareDataDir(options.dataDir);
   const path = join(options.dataDir, 'ax.db');
@@ -58,5 +64,5 @@ export function openStore(options: StoreOptions): Store {
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
-  return { db, dialect: 'sqlite', pool: undefined, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), close: () => db.destroy() };
 }

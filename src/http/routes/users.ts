@@ -1,10 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { isoNow } from '../../domain/clock.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import {
-  createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser,
+  createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser, usersChangeAt, usersPageKey,
 } from '../../services/users.js';
+import { usersPageCacheOf } from '../../services/users-page-cache.js';
 import { setAccountRole } from '../../services/account-role.js';
 import { deactivateUser, reactivateUser, scimProvidersOf } from '../../services/deprovisioning.js';
 import { actorOf, principalOf } from '../actor.js';
@@ -18,7 +20,9 @@ import { CreatedUser, CreateUserBody, ListUsersQuery, SetAccountRoleBody, Update
 import { presentUser } from '../presenters/users.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
-const usersService = traceServices('users', { createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser });
+const usersService = traceServices('users', {
+  createUser, deleteUser, getUser, listUsers, resendInvitation, resetPassword, updateUser, usersChangeAt,
+});
 const accountRoleService = traceServices('account-role', { setAccountRole });
 const deprovisioningService = traceServices('deprovisioning', { deactivateUser, reactivateUser, scimProvidersOf });
 const tags = ['users'];
@@ -36,11 +40,27 @@ export async function userRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Pr
       querystring: ListUsersQuery,
       response: { 200: listResponse('users', User), ...errorResponses },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const principal = principalOf(request);
-    const page = await usersService.listUsers(ctx, principal, { ...request.query, limit: request.query.limit ?? 50 });
-    const providers = await deprovisioningService.scimProvidersOf(ctx, principal, page.items.map((u) => u.id));
-    return { users: page.items.map((u) => presentManagedUser(u, providers.get(u.id))), pagination: page.pagination };
+    const query = { ...request.query, limit: request.query.limit ?? 50 };
+    const answer = async () => {
+      const page = await usersService.listUsers(ctx, principal, query);
+      const userIds = page.items.map((u) => u.id);
+      const providers = await deprovisioningService.scimProvidersOf(ctx, principal, userIds);
+      return { userIds, body: { users: page.items.map((u) => presentManagedUser(u, providers.get(u.id))), pagination: page.pagination } };
+    };
+    const cache = usersPageCacheOf(ctx.store);
+    const key = usersPageKey(principal, query);
+    if (!cache || key === undefined) return (await answer()).body;
+    // A kept answer is the JSON text the route's response schema made of it (registerSerialization's serializers give
+    // text), sent as it is: Fastify does not serialize a string it is told is JSON again. `now` is read before the page
+    // is, so the first lapse after it comes no later than the first the page's statuses were read against.
+    const now = isoNow(ctx.clock);
+    const text = await cache.answer(key, now, async () => {
+      const { userIds, body } = await answer();
+      return { body: reply.serialize(body) as string, changesAt: await usersService.usersChangeAt(ctx, principal, userIds, now) };
+    });
+    return reply.type('application/json; charset=utf-8').send(text as never);
   });
 
   app.post('/v2/users', {

@@ -2,7 +2,7 @@ import { type Compilable, type ExpressionBuilder, type Kysely, sql } from 'kysel
 import { isPostgres } from '../dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
-import { PreparedQuery } from '../prepared-query.js';
+import { idList, inIdList, PreparedQuery } from '../prepared-query.js';
 
 /** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
 export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at' | 'deactivated_at'>;
@@ -101,6 +101,13 @@ const everyonesPage = new PreparedQuery((db, accountId: number, now: string, aft
 const visiblePage = new PreparedQuery((db, accountId: number, now: string, after: number, limit: number, viewer: number) =>
   packed(db, listPage(db, accountId, now, after, limit).where(visibleTo(viewer))));
 
+/** Read with each users page built for the page cache: compiled once (see PreparedQuery), the ids bound as one value. */
+const firstInvitationLapse = new PreparedQuery((db, accountId: number, userIds: unknown, now: string) =>
+  db.selectFrom('user_tokens as t').innerJoin('users', 'users.id', 't.user_id')
+    .select((eb) => eb.fn.min('t.expires_at').as('at'))
+    .where('users.account_id', '=', accountId).where(inIdList(db, 'users.id', userIds))
+    .where('t.kind', '=', 'INVITE').where('t.used_at', 'is', null).where('t.expires_at', '>', now));
+
 /** One account's users: every query is filtered by the account it was made for. */
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
@@ -126,6 +133,16 @@ export class UserRepository {
     if (options.email) q = q.where(containsInsensitive('users.email', options.email));
     if (statuses.size < ALL_STATUSES.length) q = q.where(effectiveStatus(now), 'in', [...statuses]);
     return unpacked(this.db, (await this.db.executeQuery(packed(this.db, q).compile())).rows);
+  }
+
+  /**
+   * The first instant after `now` at which an open invitation link of one of these users lapses: their effective
+   * status (see effectiveStatus) can change with time alone then, and only then. Undefined when none will.
+   */
+  async firstInvitationLapse(ids: readonly number[], now: string): Promise<string | undefined> {
+    if (ids.length === 0) return undefined;
+    const row = await firstInvitationLapse.first(this.db, this.accountId, idList(this.db, ids), now);
+    return row?.at ?? undefined;
   }
 
   /** A live user (bots included), if `visibleTo` may see it when given. */
