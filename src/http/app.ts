@@ -8,7 +8,6 @@ import { loggableUrl } from './loggable-url.js';
 import { RequestLogController } from './request-log-controller.js';
 import { requestLogger } from './request-logger.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
-import { registerRequestTracing } from './tracing/request-tracing.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
@@ -98,7 +97,8 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
   });
   // First: its onRoute hook must see every route.
-  if (options.tracing) registerRequestTracing(app);
+  // Loaded only then: a server without tracing never loads @opentelemetry/api.
+  if (options.tracing) (await import('./tracing/request-tracing.js')).registerRequestTracing(app);
   registerValidation(app);
   registerSerialization(app);
   registerErrorHandling(app);

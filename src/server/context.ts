@@ -18,7 +18,6 @@ import { startLoginSweeper } from '../services/sso/login-completion.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { openStore } from '../store/database.js';
-import { queryTracing } from '../store/query-tracing.js';
 import { KeyRecords } from '../store/key-records.js';
 import { ScimTokenRecords } from '../store/repositories/scim-tokens.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
@@ -34,7 +33,11 @@ export interface AppContext extends ServiceDeps {
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
   prepareDataDir(config.dataDir);
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  if (config.tracesEndpoint !== undefined) store.db = store.db.withPlugin(queryTracing(store.dialect === 'postgres' ? 'postgresql' : 'sqlite'));
+  if (config.tracesEndpoint !== undefined) {
+    // Loaded only then: a server without tracing never loads @opentelemetry/api.
+    const { queryTracing } = await import('../store/query-tracing.js');
+    store.db = store.db.withPlugin(queryTracing(store.dialect === 'postgres' ? 'postgresql' : 'sqlite'));
+  }
   try {
     await prepareSchema(store.db, { autoMigrate: config.autoMigrate, log });
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey, auditSigningKey: config.auditSigningKey });

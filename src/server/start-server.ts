@@ -9,7 +9,6 @@ import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
 import { buildApp } from '../http/app.js';
 import { listenForMetrics } from '../http/metrics/metrics-plugin.js';
-import { ServerMetrics } from '../http/metrics/server-metrics.js';
 
 export interface StartedServer {
   url: string;
@@ -43,7 +42,8 @@ export async function startServer(
     throw error;
   }
   const metricsOn = config.metricsToken !== undefined || config.metricsPort !== undefined;
-  const metrics = metricsOn ? new ServerMetrics({ pool: ctx.store.pool }) : undefined;
+  // prom-client is loaded only when the metrics are on: a server without them does not hold its registry's code.
+  const metrics = metricsOn ? new (await import('../http/metrics/server-metrics.js')).ServerMetrics({ pool: ctx.store.pool }) : undefined;
   const exposure = { token: config.metricsToken, port: config.metricsPort };
   const app = await buildApp(ctx, { ...(metrics ? { metrics: { metrics, exposure } } : {}), ...(logStream ? { logStream } : {}), tracing: stopTracing !== undefined });
   let metricsListener: { url: string; close(): Promise<void> } | undefined;

@@ -15,7 +15,7 @@ export function registerRequestTracing(app: FastifyInstance): void {
   // Taken here, from the provider registered for this server, not once per process: a tracer taken before a provider
   // is replaced (a second server of the process, a test) keeps sending to the one shut down.
   const tracer = trace.getTracer('ax-http');
-  enableServiceTracing();
+  enableServiceTracing({ trace, SpanStatusCode });
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const caller = propagation.extract(context.active(), request.headers);

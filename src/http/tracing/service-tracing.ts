@@ -1,11 +1,15 @@
-import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Span, SpanStatusCode } from '@opentelemetry/api';
 import { ApiError } from '../../domain/errors.js';
 
-let tracing = false;
+/** The parts of @opentelemetry/api a service span needs, handed over by the server that traces. */
+type TracingApi = Pick<typeof import('@opentelemetry/api'), 'trace' | 'SpanStatusCode'>;
+
+/** Set once a server with tracing starts; a process without tracing never loads @opentelemetry/api. */
+let otel: TracingApi | undefined;
 
 /** Turns service spans on for the process: called when a server with tracing starts (until then a call costs one test). */
-export function enableServiceTracing(): void {
-  tracing = true;
+export function enableServiceTracing(api: TracingApi): void {
+  otel = api;
 }
 
 /**
@@ -30,14 +34,16 @@ function traceService(qualified: string, service: (...args: unknown[]) => unknow
     // `arguments`, not a rest parameter: no array is made for the untraced call.
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
-    if (!tracing || trace.getActiveSpan() === undefined) return service.apply(this, args);
-    return trace.getTracer('ax-service').startActiveSpan(name, { attributes: { 'code.function.name': qualified } }, (span) => {
+    const api = otel;
+    if (api === undefined || api.trace.getActiveSpan() === undefined) return service.apply(this, args);
+    const error = api.SpanStatusCode.ERROR;
+    return api.trace.getTracer('ax-service').startActiveSpan(name, { attributes: { 'code.function.name': qualified } }, (span) => {
       let result: unknown;
       try {
         result = service.apply(this, args);
-      } catch (error) {
-        fail(span, error);
-        throw error;
+      } catch (thrown) {
+        fail(span, thrown, error);
+        throw thrown;
       }
       if (!(result instanceof Promise)) {
         span.end();
@@ -46,17 +52,17 @@ function traceService(qualified: string, service: (...args: unknown[]) => unknow
       return result.then((value: unknown) => {
         span.end();
         return value;
-      }, (error: unknown) => {
-        fail(span, error);
-        throw error;
+      }, (thrown: unknown) => {
+        fail(span, thrown, error);
+        throw thrown;
       });
     });
   };
 }
 
 /** Ends the span of a service that threw: the exception recorded; an error status unless it is a refusal (4xx) the API answers. */
-function fail(span: Span, error: unknown): void {
+function fail(span: Span, error: unknown, errorStatus: SpanStatusCode): void {
   if (error instanceof Error) span.recordException(error);
-  if (!(error instanceof ApiError && error.status < 500)) span.setStatus({ code: SpanStatusCode.ERROR });
+  if (!(error instanceof ApiError && error.status < 500)) span.setStatus({ code: errorStatus });
   span.end();
 }
