@@ -552,6 +552,45 @@ describe('paging (M23, O1)', () => {
   });
 });
 
+describe('unfiltered pages follow every write at once', () => {
+  it('a user created, deactivated or deleted, by SCIM, by the REST API or straight in the database, shows in the next page', async () => {
+    const directory = await setUpScim(server, { domains: ['follows.example'] });
+    const scimIdOf = (n: number) => encodeId('User', n).replace(/\+/g, '-').replace(/\//g, '_');
+    const page = async (query = 'count=200') => {
+      const res = await directory.scim('GET', `/Users?${query}`);
+      expect(res.status).toBe(200);
+      const resources = (res.body.Resources ?? []) as { id: string; active: boolean }[];
+      return { total: res.body.totalResults as number, users: resources.map((r) => `${r.id}:${r.active}`) };
+    };
+    const first = await createScimUser(directory.scim, entraUser(`${unique('follows')}@follows.example`));
+    expect(await page()).toEqual({ total: 1, users: [`${first}:true`] });
+    expect(await page()).toEqual({ total: 1, users: [`${first}:true`] });
+
+    const second = await createScimUser(directory.scim, entraUser(`${unique('follows')}@follows.example`));
+    expect(await page()).toEqual({ total: 2, users: [`${first}:true`, `${second}:true`] });
+
+    expect((await directory.scim('PATCH', `/Users/${first}`, patchOp({ op: 'Replace', path: 'active', value: false }))).status).toBe(200);
+    expect(await page()).toEqual({ total: 2, users: [`${first}:false`, `${second}:true`] });
+
+    // An unlinked user of the provider's validated domain, created through the REST API, then one written straight
+    // into the database: no service code announces either.
+    const person = await createUserWithKey(server, { email: `${unique('rest')}@follows.example` });
+    expect(await page()).toEqual({ total: 3, users: [`${first}:false`, `${second}:true`, `${scimIdOf(person.dbId)}:true`] });
+    const now = new Date().toISOString();
+    const email = `${unique('direct')}@follows.example`;
+    const direct = await server.context!.store.db.insertInto('users').values({
+      account_id: 1, name: 'written directly', email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 0, is_bot: 0,
+      password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+    }).returning('id').executeTakeFirstOrThrow();
+    expect((await page()).users).toEqual([`${first}:false`, `${second}:true`, `${scimIdOf(person.dbId)}:true`, `${scimIdOf(direct.id)}:true`]);
+    expect(await page('startIndex=4&count=1')).toEqual({ total: 4, users: [`${scimIdOf(direct.id)}:true`] });
+
+    expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(encodeId('User', person.dbId))}`)).status).toBe(204);
+    expect((await directory.scim('DELETE', `/Users/${second}`)).status).toBe(204);
+    expect(await page()).toEqual({ total: 2, users: [`${first}:false`, `${scimIdOf(direct.id)}:true`] });
+  });
+});
+
 describe('tokens', () => {
   it('no token, a wrong token or an admin API key is 401 in SCIM\'s error form', async () => {
     for (const token of [null, 'axscim-nope', server.adminKey]) {

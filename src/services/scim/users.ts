@@ -17,6 +17,7 @@ import { parseUserFilter } from './filter.js';
 import { type NormalisedOp, normalisePatch, PATCH_OP_SCHEMA } from './patch-normaliser.js';
 import type { ScimCaller } from './scim-caller.js';
 import { runScimMutation, type ScimOperation } from './scim-mutation.js';
+import { cachedUsersPage } from './visible-users-cache.js';
 import { syncScimGrants } from './scim-sync.js';
 import { patchableUser, readUserBody, type ScimUserInput, toScimUser, USER_URNS, userLocation } from './user-resource.js';
 import { projectAttributes, type ScimProjection } from './attribute-projection.js';
@@ -54,11 +55,17 @@ export async function getScimUser(ctx: ServiceDeps, caller: ScimCaller, id: stri
   return projectAttributes(toScimUser(record, baseUrl(ctx)), projection, USER_URNS);
 }
 
-/** `GET /Users`: filter and page in SQL, creation order; no match is 200 with `totalResults: 0`. */
+/**
+ * `GET /Users`: creation order; no match is 200 with `totalResults: 0`. A filter is served in SQL; an unfiltered page
+ * is a slice of the directory's visible users where the store can tell they are current (cachedUsersPage), else
+ * paged in SQL too.
+ */
 export async function listScimUsers(ctx: ServiceDeps, caller: ScimCaller, query: ScimUserListQuery): Promise<Record<string, unknown>> {
   const conditions = parseUserFilter(query.filter);
   const page = scimPage(query);
-  const { records, total } = await forAccount(ctx.store.db, caller.accountId).scimUsers.list(caller.idpId, conditions, { offset: page.startIndex - 1, limit: page.count });
+  const slice = { offset: page.startIndex - 1, limit: page.count };
+  const { records, total } = (conditions.length === 0 ? await cachedUsersPage(ctx.store, caller.accountId, caller.idpId, slice) : undefined)
+    ?? await forAccount(ctx.store.db, caller.accountId).scimUsers.list(caller.idpId, conditions, slice);
   return listResponse(records.map((r) => projectAttributes(toScimUser(r, baseUrl(ctx)), query, USER_URNS)), total, page);
 }
 

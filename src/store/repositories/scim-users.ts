@@ -132,6 +132,19 @@ export class ScimUserRepository {
     return { records: await this.records(idpId, users), total: Number(total) };
   }
 
+  /** Every user the token sees, in creation order (their ids): what an unfiltered list pages through. */
+  async visibleIds(idpId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('users').select('users.id').where(await this.visible(idpId)).orderBy('users.id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** These users' records, in the order of `userIds` (ids of users that no longer exist are left out). */
+  async recordsOf(idpId: number, userIds: readonly number[]): Promise<ScimUserRecord[]> {
+    if (userIds.length === 0) return [];
+    const users = await this.db.selectFrom('users').selectAll().where('id', 'in', [...userIds]).orderBy('id').execute();
+    return this.records(idpId, users);
+  }
+
   /** Each user with its link to the provider (the directory's own row first) and its SCIM groups there. */
   private async records(idpId: number, users: UserRow[]): Promise<ScimUserRecord[]> {
     if (users.length === 0) return [];
