@@ -44,10 +44,45 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The entry (main.tsx) starts the first screen's requests and then imports the app: left alone, the browser would
+ * ask for React and the app's code only once the entry had arrived and run. Every chunk the entry imports (the app),
+ * every chunk those import in turn, and their stylesheets are named in index.html instead, fetched beside the entry.
+ */
+function preloadApp(): Plugin {
+  return {
+    name: 'ax:preload-app',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle, chunk: entry }) {
+        if (!bundle || !entry) return [];
+        // The entry's own imports are named already (vite adds them); stylesheets go imports first, as vite orders them.
+        const seen = new Set([entry.fileName, ...entry.imports]);
+        const scripts: string[] = [];
+        const styles = new Set<string>();
+        const visit = (fileName: string) => {
+          const chunk = bundle[fileName];
+          if (chunk?.type !== 'chunk' || seen.has(fileName)) return;
+          seen.add(fileName);
+          chunk.imports.forEach(visit);
+          scripts.push(fileName);
+          chunk.viteMetadata?.importedCss.forEach((css) => styles.add(css));
+        };
+        entry.dynamicImports.forEach(visit);
+        return [
+          ...scripts.map((href) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${href}` }, injectTo: 'head' as const })),
+          ...[...styles].map((href) => ({ tag: 'link', attrs: { rel: 'stylesheet', crossorigin: true, href: `/${href}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadApp(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
@@ -61,6 +96,9 @@ export default defineConfig({
           // The shared components and helpers in one chunk fetched with the entry, rather than a dozen chunks of
           // a few hundred bytes requested after it by whichever page needs them.
           if (/\/web\/src\/(?:components|lib)\//.test(id)) return 'common';
+          // What the entry runs before React (web/src/boot and what it imports): kept out of the chunks above, whose
+          // React imports would otherwise delay it until React had loaded and run.
+          if (/\/web\/src\/boot\//.test(id)) return 'boot';
           return undefined;
         },
       },

@@ -3,11 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -137,6 +137,50 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
     const paths = scripts.map((s) => s.path);
     expect(paths.some((p) => /\/ApiKeysPage-[\w-]+\.js$/.test(p))).toBe(true);
     expect(paths.filter((p) => /\/(?:UsersPage|SpacePage|ProjectPage|ProviderPage|AuditLogPage)-[\w-]+\.js$/.test(p))).toEqual([]);
+  });
+
+  /** The API requests and page chunks `target` asks for while `run` runs, in order (path and query). */
+  async function asked(target: Page, run: () => Promise<void>): Promise<string[]> {
+    const paths: string[] = [];
+    const record = (request: Request) => {
+      const url = new URL(request.url());
+      if (/^\/(?:auth|v2)\/|\/ApiKeysPage-[\w-]+\.js$/.test(url.pathname)) paths.push(url.pathname + url.search);
+    };
+    target.on('request', record);
+    try {
+      await run();
+      await target.waitForLoadState('networkidle');
+    } finally {
+      target.off('request', record);
+    }
+    return paths;
+  }
+
+  const FIRST_ANSWERS = ['/auth/session', '/v2/me', '/v2/api-keys?key_type=USER&status=ACTIVE'];
+
+  it('asks who is signed in, the principal and the first page of keys once each, before the page code, on a cold load', async () => {
+    const cold = await newConsolePage(browser, server);
+    await cold.context().addCookies(await page.context().cookies());
+    const paths = await asked(cold, async () => {
+      await cold.goto('/settings/api-keys');
+      await cold.getByRole('heading', { level: 1, name: 'API Keys' }).waitFor();
+    });
+    // The entry starts them before it imports anything: the app and the page take these answers, and ask no more.
+    expect(paths.slice(0, 4)).toEqual([...FIRST_ANSWERS, expect.stringMatching(/\/ApiKeysPage-[\w-]+\.js$/)]);
+    for (const path of FIRST_ANSWERS) expect(paths.filter((p) => p === path), path).toHaveLength(1);
+  });
+
+  it('asks afresh after signing in on a console opened with no session: the refused early answers are dropped', async () => {
+    const cold = await newConsolePage(browser, server);
+    const paths = await asked(cold, async () => {
+      await cold.goto('/settings/api-keys');
+      await cold.getByLabel('Email', { exact: true }).fill('admin@localhost');
+      await cold.getByLabel('Password', { exact: true }).fill(server.adminPassword);
+      await cold.getByRole('button', { name: 'Sign in' }).click();
+      await cold.getByRole('heading', { level: 1, name: 'API Keys' }).waitFor();
+    });
+    await cold.getByRole('navigation', { name: 'Main' }).waitFor();
+    for (const path of FIRST_ANSWERS.slice(1)) expect(paths.filter((p) => p === path), path).toHaveLength(2);
   });
 
   it('asks the space page permissions in one request, and the project page permissions in one request', async () => {

@@ -1,6 +1,7 @@
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConsoleSession as Session, Me } from '../../src/client/types.js';
 import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
+import { dropEarly } from './boot/early-requests.js';
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
@@ -28,7 +29,7 @@ export function App() {
   const enter = useCallback(async (session: Session) => {
     setCsrfToken(session.csrf_token);
     try {
-      // The first page is shown with its code in (main.tsx started fetching it): a page that suspends for a moment
+      // The first page is shown with its code in (mount.tsx started fetching it): a page that suspends for a moment
       // keeps React's fallback on screen for 300 ms.
       const [me] = await Promise.all([api.access.me(), preloadPage(window.location.pathname)]);
       setState({ kind: 'signed-in', session, me });
@@ -46,6 +47,12 @@ export function App() {
   }, [enter]);
 
   useEffect(boot, [boot]);
+
+  // Runs after the effects of the screen this state rendered (a parent's effects follow its children's): the first
+  // page has taken the early answers it asked for, and any left over would answer a later request with stale data.
+  useEffect(() => {
+    if (state.kind !== 'loading') dropEarly();
+  }, [state.kind]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {

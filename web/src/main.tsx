@@ -1,15 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App.js';
-import { preloadPage } from './routes.js';
-import './styles.css';
+import { startEarly } from './boot/early-requests.js';
+import { preloadFirstPage } from './boot/first-page.js';
+import { firstRequests } from './boot/first-requests.js';
 
-void preloadPage(window.location.pathname);
-
-const root = document.getElementById('root');
-if (!root) throw new Error('missing #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// The entry is this much only: the first screen's requests and page code start here, while React and the app's
+// code (named in index.html, so already on their way) load and run, not once the app has rendered and asked for them.
+startEarly(firstRequests(window.location.pathname, window.location.search));
+preloadFirstPage(window.location.pathname);
+void import('./mount.js');

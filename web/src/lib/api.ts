@@ -3,6 +3,7 @@ import { encodeQuery, segment, type HttpTransport, type RequestOptions, type Tra
 import type { ConsoleSession, Invitation, OAuthInteraction, OAuthInteractionDecision, Pagination } from '../../../src/client/types.js';
 import type { Static } from '@sinclair/typebox';
 import type { SsoDiscoverResult } from '../../../src/wire/identity-providers.js';
+import { ACCEPT_JSON, takeEarly } from '../boot/early-requests.js';
 
 /**
  * The console's API: the library client (`ax-admin-plane/client`, typed by the server's schemas) over fetch, with
@@ -130,17 +131,20 @@ class BrowserTransport implements HttpTransport {
   readonly endpoint = '';
 
   async request<T>(options: RequestOptions): Promise<TransportResponse<T>> {
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+    const headers: Record<string, string> = { accept: ACCEPT_JSON };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+    const url = options.path + encodeQuery(withoutEmpty(options.query));
     let res: Response;
     try {
-      res = await fetch(options.path + encodeQuery(withoutEmpty(options.query)), {
-        method: options.method,
-        headers,
-        credentials: 'same-origin',
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      // A GET the entry started for the first screen is answered by that request, not asked again.
+      res = await ((options.method === 'GET' ? takeEarly(url) : undefined) ??
+        fetch(url, {
+          method: options.method,
+          headers,
+          credentials: 'same-origin',
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        }));
     } catch {
       throw new ApiError(0, 'Cannot reach the server', 'Check your connection and try again.');
     }

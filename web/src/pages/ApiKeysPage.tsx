@@ -20,6 +20,7 @@ import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefine
 import { KeyInventory } from './api-keys/KeyInventory.js';
 import { KeyStatus } from './api-keys/KeyStatus.js';
 import { KeyUsage } from './api-keys/KeyUsage.js';
+import { keyView, ownKeysQuery } from './api-keys/key-view.js';
 import { RevokeKeyDialog } from './api-keys/RevokeKeyDialog.js';
 import { api, ApiError, listAll, page } from '../lib/api.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
@@ -81,8 +82,6 @@ async function userIfAny(id: string): Promise<User | undefined> {
   }
 }
 
-type Tab = KeyType | 'ALL';
-
 /**
  * Settings → API Keys: the caller's own user keys and service keys and, for account admins, every key of the
  * account. Each tab's list is its own component, keyed by tab and status: switching never shows another view's rows.
@@ -90,9 +89,7 @@ type Tab = KeyType | 'ALL';
 export function ApiKeysPage() {
   const { isAccountAdmin } = useSession();
   const { query } = useLocation();
-  const tabParam = query.get('tab');
-  const tab: Tab = tabParam === 'service' ? 'SERVICE' : tabParam === 'all' && isAccountAdmin ? 'ALL' : 'USER';
-  const status: ApiKeyStatus = query.get('status') === 'revoked' ? 'REVOKED' : 'ACTIVE';
+  const { tab, status } = keyView(query, isAccountAdmin);
   const [creating, setCreating] = useState(false);
   const [generation, setGeneration] = useState(0);
 
@@ -177,7 +174,7 @@ export function ApiKeysPage() {
  */
 function OwnKeys({ keyType, status }: { keyType: KeyType; status: ApiKeyStatus }) {
   const { isAccountAdmin } = useSession();
-  const list = usePaged((cursor) => page(api.apiKeys.list({ key_type: keyType, status, cursor }), 'api_keys'), []);
+  const list = usePaged((cursor) => page(api.apiKeys.list({ ...ownKeysQuery(keyType, status), cursor }), 'api_keys'), []);
   const showOrphans = isAccountAdmin && keyType === 'SERVICE' && status === 'ACTIVE';
   const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), []);
   const [refreshing, setRefreshing] = useState<ApiKey>();
