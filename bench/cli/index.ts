@@ -34,7 +34,8 @@ export async function runCliBenches(serverUrl?: string, apiKey?: string): Promis
   const profileDir = mkdtempSync(join(tmpdir(), 'ax-bench-cli-'));
   try {
     if (own) await seedUsers(url, key);
-    // An empty profile folder: settings come from the environment, as in CI.
+    // An empty profile folder: settings come from the environment, as in CI. HOME is the same folder, so ax's code
+    // cache (~/.cache/ax-admin-plane) starts empty: the warm-up round writes it, as a user's first run would.
     const env = { PATH: process.env.PATH ?? '', HOME: profileDir, ARIZE_DIRECTORY: profileDir, ARIZE_API_KEY: key, ARIZE_ENDPOINT: url };
     const run = (args: readonly string[]) => () => wallMs(args, env);
     const stats = await alternate({
@@ -58,7 +59,7 @@ export async function runCliBenches(serverUrl?: string, apiKey?: string): Promis
         pass: ratio <= target,
         unit: 'ms wall time (median)',
         machine,
-        data: `${ROUNDS} interleaved rounds after 1 warm-up; ${own ? `own ax serve (SQLite), ${USERS} users` : 'given server'}; list prints one page of 50`,
+        data: `${ROUNDS} interleaved rounds after 1 warm-up (which writes ax's code cache in the fresh HOME); ${own ? `own ax serve (SQLite), ${USERS} users` : 'given server'}; list prints one page of 50`,
         subject_spread: stats[name].spread,
         peer_spread: stats.peer.spread,
       };
