@@ -46,7 +46,7 @@ beforeAll(async () => {
   });
   op.setClaims('bob', { email: 'bob@example.test', email_verified: false, name: 'Bob B' });
   discovered = await discoverOidcProvider(op.issuer, LOOPBACK);
-  client = oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid', 'email', 'profile'] }, LOOPBACK);
+  client = await oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid', 'email', 'profile'] }, LOOPBACK);
 });
 
 afterAll(async () => {
@@ -161,7 +161,7 @@ describe('a login against oidc-provider', () => {
     const login = startLogin(client);
     const callback = await signInAtOp(login.url, { login: 'alice' });
     const discovered = await discoverOidcProvider(op.issuer, LOOPBACK);
-    const elsewhere = oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: 'http://127.0.0.1:9/elsewhere', scopes: ['openid'] }, LOOPBACK);
+    const elsewhere = await oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: 'http://127.0.0.1:9/elsewhere', scopes: ['openid'] }, LOOPBACK);
     expect(await codeOf(finish({ ...login, client: elsewhere }, callback))).toMatch(/^OIDC_TOKEN_INVALID: token request: the provider refused the request: invalid_grant: /);
   });
 
@@ -196,7 +196,7 @@ describe('a login against oidc-provider', () => {
   });
 
   it('with a client that is not allowed plain http, nothing is sent', async () => {
-    const strict = oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, { allowedPrivateHosts: [] });
+    const strict = await oidcClient(discovered, { clientId: op.clientId, clientSecret: op.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, { allowedPrivateHosts: [] });
     const login = startLogin(client);
     const callback = await signInAtOp(login.url, { login: 'alice' });
     expect(await codeOf(finish({ ...login, client: strict }, callback))).toMatch(/^SSO_URL_NOT_ALLOWED: token request: /);
@@ -249,7 +249,7 @@ describe('forged ID tokens (stub OP)', () => {
 
   beforeAll(async () => {
     stub = await startStubOp();
-    rp = oidcClient(await discoverOidcProvider(stub.issuer, LOOPBACK), { clientId: stub.clientId, clientSecret: stub.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, LOOPBACK);
+    rp = await oidcClient(await discoverOidcProvider(stub.issuer, LOOPBACK), { clientId: stub.clientId, clientSecret: stub.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, LOOPBACK);
   });
 
   afterAll(async () => {
@@ -287,7 +287,7 @@ describe('forged ID tokens (stub OP)', () => {
     const metadata = JSON.parse(await discoverOidcProvider(stub.issuer, LOOPBACK)) as Record<string, unknown>;
     const settings: OidcClientSettings = { clientId: stub.clientId, clientSecret: stub.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] };
     const authOf = async (methods: string[] | undefined, secret = true) => {
-      const rp = oidcClient(JSON.stringify({ ...metadata, token_endpoint_auth_methods_supported: methods }), secret ? settings : { clientId: settings.clientId, redirectUri: settings.redirectUri, scopes: settings.scopes }, LOOPBACK);
+      const rp = await oidcClient(JSON.stringify({ ...metadata, token_endpoint_auth_methods_supported: methods }), secret ? settings : { clientId: settings.clientId, redirectUri: settings.redirectUri, scopes: settings.scopes }, LOOPBACK);
       stub.forge = 'valid';
       const login = startLogin(rp);
       await finish(login, await signInAtOp(login.url), { useUserinfo: false });
@@ -303,7 +303,7 @@ describe('forged ID tokens (stub OP)', () => {
 
   it('the OP gone after the redirect: SSO_PROVIDER_UNREACHABLE', async () => {
     const gone = await startStubOp();
-    const goneRp = oidcClient(await discoverOidcProvider(gone.issuer, LOOPBACK), { clientId: gone.clientId, clientSecret: gone.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, LOOPBACK);
+    const goneRp = await oidcClient(await discoverOidcProvider(gone.issuer, LOOPBACK), { clientId: gone.clientId, clientSecret: gone.clientSecret, redirectUri: REDIRECT_URI, scopes: ['openid'] }, LOOPBACK);
     const login = startLogin(goneRp);
     const callback = await signInAtOp(login.url);
     await gone.close();

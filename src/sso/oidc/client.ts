@@ -1,9 +1,23 @@
 import { createHash } from 'node:crypto';
-import * as openid from 'openid-client';
+import type * as OpenId from 'openid-client';
 import { ApiError } from '../../domain/errors.js';
 import { AllowList } from '../outbound/address-policy.js';
 import { guardedFetchFunction, OutboundFailedError, type OutboundOptions, OutboundRefusedError } from '../outbound/index.js';
 import { type ClaimPaths, valueAt } from './claims.js';
+
+/**
+ * openid-client (with jose and oauth4webapi), loaded when the first client is made: a server whose users never sign
+ * in with OIDC does not hold it. Every function below that uses it takes a client, so it is loaded by then.
+ */
+let openid: typeof OpenId;
+let loading: Promise<void> | undefined;
+
+function loadOpenid(): Promise<void> {
+  loading ??= import('openid-client').then((module) => {
+    openid = module;
+  });
+  return loading;
+}
 
 export interface OidcClientSettings {
   clientId: string;
@@ -15,7 +29,7 @@ export interface OidcClientSettings {
 
 /** A relying party for one IdP configuration: build it per login from the cached discovery document. */
 export interface OidcClient {
-  readonly configuration: openid.Configuration;
+  readonly configuration: OpenId.Configuration;
   readonly settings: OidcClientSettings;
 }
 
@@ -25,8 +39,9 @@ export interface OidcClient {
  * against the OP's JWKS (openid-client skips that by default, trusting TLS to the token endpoint), and plain http
  * only for an issuer on an allow-listed host.
  */
-export function oidcClient(discoveryJson: string, client: OidcClientSettings, options: OutboundOptions): OidcClient {
-  const metadata = JSON.parse(discoveryJson) as openid.ServerMetadata;
+export async function oidcClient(discoveryJson: string, client: OidcClientSettings, options: OutboundOptions): Promise<OidcClient> {
+  const metadata = JSON.parse(discoveryJson) as OpenId.ServerMetadata;
+  await loadOpenid();
   const methods = metadata.token_endpoint_auth_methods_supported;
   const postOnly = Array.isArray(methods) && methods.includes('client_secret_post') && !methods.includes('client_secret_basic');
   const authentication = client.clientSecret === undefined
