@@ -13,8 +13,15 @@ export interface LoadedAsset {
 export interface ColdLoad {
   /** From navigation start to the DOM change that put the first row in the key table, by the page's own clock. */
   readyMs: number;
+  /** When the last of the console's files (scripts, stylesheets) fetched before that had arrived (Resource Timing). */
+  codeMs: number;
+  /** When the last of the answers the first screen waits for (session, principal, first page of keys) had arrived. */
+  answersMs: number;
   assets: LoadedAsset[];
 }
+
+/** The GETs the keys page cannot show its rows without, by path and query. */
+const FIRST_ANSWERS = ['/auth/session', '/v2/me', '/v2/api-keys?key_type=USER&status=ACTIVE'];
 
 /**
  * Opens `url` in a new browser context (empty HTTP cache, no service worker, nothing compiled) holding only the
@@ -51,9 +58,17 @@ export async function coldLoad(browser: Browser, url: string, sessionCookie: { n
     });
     await page.goto(url, { waitUntil: 'commit' });
     await page.locator('table:has(caption:text-is("User keys")) tbody tr:not(.table-empty)').first().waitFor({ timeout: 30_000 });
-    const readyMs = await page.evaluate(() => (window as unknown as { benchReadyMs: number }).benchReadyMs);
+    // No function is declared inside the callback: tsx would wrap it in a helper the page does not have.
+    const { readyMs, arrivals } = await page.evaluate(() => ({
+      readyMs: (window as unknown as { benchReadyMs: number }).benchReadyMs,
+      arrivals: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, end: e.responseEnd })),
+    }));
+    const before = arrivals.filter((a) => a.end <= readyMs).map((a) => ({ path: new URL(a.url).pathname + new URL(a.url).search, end: a.end }));
+    const last = (paths: { end: number }[]) => Math.max(0, ...paths.map((a) => a.end));
+    const codeMs = last(before.filter((a) => a.path.startsWith('/assets/')));
+    const answersMs = last(before.filter((a) => FIRST_ANSWERS.includes(a.path)));
     await page.waitForLoadState('networkidle');
-    return { readyMs, assets: await Promise.all(pending) };
+    return { readyMs, codeMs, answersMs, assets: await Promise.all(pending) };
   } finally {
     await context.close();
   }

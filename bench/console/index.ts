@@ -51,6 +51,12 @@ async function builtSizes(path: string): Promise<{ raw: number; br: number; gz: 
   return { raw: await size(file), br: await size(`${file}.br`), gz: await size(`${file}.gz`) };
 }
 
+/** The median of the measured loads (the first, alternate()'s warm-up, is left out by the caller). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] ?? Number.NaN;
+}
+
 async function bundleBytes(): Promise<number> {
   const files = (await readdir(join(WEB, 'assets'))).filter((f) => /\.(?:js|css)$/.test(f));
   let total = 0;
@@ -100,10 +106,14 @@ export async function runConsoleBenches(): Promise<BenchRow[]> {
     await createUserKeys(server.url, session);
     const pageUrl = `${server.url}/settings/api-keys`;
     let lastAssets: LoadedAsset[] = [];
+    const codeMs: number[] = [];
+    const answersMs: number[] = [];
     const results = await alternate({
       compressed: async () => {
         const load = await coldLoad(browser, pageUrl, session.cookie);
         lastAssets = load.assets;
+        codeMs.push(load.codeMs);
+        answersMs.push(load.answersMs);
         return load.readyMs;
       },
       identity: async () => (await coldLoad(browser, pageUrl, session.cookie, { 'accept-encoding': 'identity' })).readyMs,
@@ -122,6 +132,8 @@ export async function runConsoleBenches(): Promise<BenchRow[]> {
       machine: machineInfo(),
       data: `median of ${rounds} loads after 1 warm-up (min ${compressed.min.toFixed(0)}, max ${compressed.max.toFixed(0)} ms); `
         + `same load with Accept-Encoding: identity ${identity.median.toFixed(0)} ms; ${KEYS} user keys; `
+        // The critical path: what is left after the later of the two is the browser's own work (evaluate, render).
+        + `code (scripts, stylesheets) all in by ${median(codeMs.slice(1)).toFixed(0)} ms, the first answers (session, principal, keys) by ${median(answersMs.slice(1)).toFixed(0)} ms (medians); `
         + await describeTransfer(lastAssets),
       subject_spread: compressed.spread,
     }];
