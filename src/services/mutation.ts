@@ -70,6 +70,12 @@ export interface MutationOptions {
   alsoTakesAway?: boolean | undefined;
   /** What the change moves access through, when it is that narrow: its dry run reads just those rows (see ConfinedScope). */
   confinedTo?: ConfinedScope | undefined;
+  /**
+   * A pure grant's own read of the held version, in place of readHeld: its first read, which holds and answers the
+   * version as readHeld does and reads with it, in the same statement where the database allows, rows the grant
+   * needs. A dry run makes it too, and ignores the version.
+   */
+  holdVersion?: ((trx: Trx) => Promise<number>) | undefined;
 }
 
 /** The access snapshot a grant was decided on is older than the rights in the database: decide again. */
@@ -89,7 +95,10 @@ export async function runMutation<T>(
   if (actor.dryRun) {
     // No version check or bump: nothing is written, and the access decisions were made on the snapshot as usual.
     const base = await ctx.access.get(accountId);
-    const measured = await rolledBack(ctx.store.db, (trx) => measureWithin(trx, base, isoNow(ctx.clock), options.confinedTo, () => fn(trx, changes)));
+    const measured = await rolledBack(ctx.store.db, async (trx) => {
+      await options.holdVersion?.(trx);
+      return measureWithin(trx, base, isoNow(ctx.clock), options.confinedTo, () => fn(trx, changes));
+    });
     throw new DryRunOutcome(await describeChange(ctx, accountId, measured));
   }
   const result = await ctx.store.db.transaction().execute(async (trx) => {
@@ -98,7 +107,8 @@ export async function runMutation<T>(
     } else {
       // Rights taken away bump first thing in the transaction; a pure grant holds the version it read (see MutationOptions).
       const versions = forAccount(trx, accountId).accessVersion;
-      const current = options.alsoTakesAway ? changes.bumpedTo(await versions.bump()) - 1 : await versions.readHeld();
+      const current = options.alsoTakesAway ? changes.bumpedTo(await versions.bump()) - 1
+        : await (options.holdVersion ? options.holdVersion(trx) : versions.readHeld());
       if (current !== options.grantedAt) throw new StaleAccess(current);
     }
     const value = await fn(trx, changes);
@@ -120,22 +130,33 @@ export async function runMutation<T>(
 /** Attempts of a grant whose snapshot keeps going stale under concurrent rights changes, before a 503. */
 const GRANT_ATTEMPTS = 5;
 
+/** A pure grant's first read made with the held access version (see MutationOptions.holdVersion). */
+export type HeldRead<R> = (trx: Trx) => Promise<{ accessVersion: number; read: R }>;
+
 /**
  * A change that grants rights (a role binding, a membership, a service key), decided on the account's access
  * snapshot *and* checked to be current inside the write transaction (see MutationOptions): `fn` makes every
  * access decision on the snapshot it is given. When rights changed meanwhile, the snapshot is reloaded and
- * `fn` runs again on it, a bounded number of times.
+ * `fn` runs again on it, a bounded number of times. With `heldRead` (a pure grant), `fn` is also given what
+ * that read answered in its transaction.
  */
-export async function runGrant<T>(
-  ctx: ServiceDeps, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot) => Promise<T>,
-  options: Pick<MutationOptions, 'alsoTakesAway' | 'confinedTo'> = {},
+export async function runGrant<T, R = undefined>(
+  ctx: ServiceDeps, actor: Actor, fn: (trx: Trx, changes: ChangeSet, snapshot: AccessSnapshot, read: NoInfer<R>) => Promise<T>,
+  options: Pick<MutationOptions, 'alsoTakesAway' | 'confinedTo'> & { heldRead?: HeldRead<R> | undefined } = {},
 ): Promise<T> {
   const accountId = actor.principal.accountId;
+  const { heldRead, ...mutationOptions } = options;
   let snapshot = await ctx.access.get(accountId);
   for (let attempt = 1; ; attempt++) {
     try {
       const grantedAt = ctx.access.versionOf(snapshot);
-      return await runMutation(ctx, actor, (trx, changes) => fn(trx, changes, snapshot), { ...options, grantedAt });
+      let read = undefined as R;
+      const holdVersion = heldRead && (async (trx: Trx) => {
+        const held = await heldRead(trx);
+        read = held.read;
+        return held.accessVersion;
+      });
+      return await runMutation(ctx, actor, (trx, changes) => fn(trx, changes, snapshot, read), { ...mutationOptions, grantedAt, holdVersion });
     } catch (error) {
       if (!(error instanceof StaleAccess)) throw error;
       if (attempt >= GRANT_ATTEMPTS) throw new ApiError('UNAVAILABLE', 'rights in this account kept changing while the request was decided; retry');

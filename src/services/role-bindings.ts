@@ -7,14 +7,14 @@ import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
-import type { ProvenancedBindingRow } from '../store/repositories/role-bindings.js';
+import type { BindingParties, ProvenancedBindingRow } from '../store/repositories/role-bindings.js';
 import type { Database, RoleBindingRow, RoleRow } from '../store/schema.js';
 import { decodeCursor, toPage } from './pagination.js';
 import { requirePermission } from './authorize.js';
 import { type Actor, runGrant, runMutation, type Trx } from './mutation.js';
 import { rolePermissions } from './role-assignments.js';
 import { findRole } from './roles.js';
-import { findVisibleLiveUser } from './users-lookup.js';
+import { maySee } from './users-lookup.js';
 import { grantExpiry, type GrantExpiryInput } from './grant-expiry.js';
 
 type BindingResourceType = 'SPACE' | 'PROJECT';
@@ -80,24 +80,33 @@ export interface CreateRoleBindingInput extends GrantExpiryInput { user_id: stri
  */
 export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: CreateRoleBindingInput): Promise<RoleBindingRow> {
   const resource = declaredResource(input.resource_type, input.resource_id);
-  decodeId('User', input.user_id, 'user_id');
-  decodeId('Role', input.role_id, 'role_id');
+  const userId = decodeId('User', input.user_id, 'user_id');
+  const roleId = decodeId('Role', input.role_id, 'role_id');
   const expiry = grantExpiry(ctx, input);
   const { principal } = actor;
-  const confinedTo = { users: [decodeId('User', input.user_id, 'user_id')] };
+  const confinedTo = { users: [userId] };
   try {
-    return await runGrant(ctx, actor, async (trx, changes, snapshot) => {
+    return await runGrant<RoleBindingRow, BindingParties>(ctx, actor, async (trx, changes, snapshot, parties) => {
       requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
-      const user = await findVisibleLiveUser(trx, principal, input.user_id);
-      const role = await findRole(trx, principal.accountId, input.role_id);
+      // The user's 404 comes before the role's (as findVisibleLiveUser, then findRole).
+      if (parties.userId === undefined || !maySee(principal, parties.userId, parties.sharesAnOrganization)) throw notFound('user');
+      const role = parties.role;
+      if (!role) throw notFound('role');
       requireCeiling(snapshot, principal, role, resource);
-      const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId: user.id, roleId: role.id, resource, now: isoNow(ctx.clock), ...expiry });
-      changes.user(user.id);
+      const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId, roleId, resource, now: isoNow(ctx.clock), ...expiry });
+      changes.user(userId);
       changes.patchAccess({ op: 'upsertBinding', binding: {
         id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
       } });
       return row;
-    }, { confinedTo });
+    }, {
+      confinedTo,
+      // The user and the role are read with the access version the grant holds: one statement on PostgreSQL.
+      heldRead: async (trx) => {
+        const held = await forAccount(trx, principal.accountId).roleBindings.partiesHeld(userId, roleId, principal.userId);
+        return { accessVersion: held.accessVersion, read: held.parties };
+      },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw conflict(`the user already has a role binding on this ${NOUN[resource.type]}; change its role with PATCH /v2/role-bindings/{binding_id}`,
@@ -170,7 +179,7 @@ function declaredResource(type: BindingResourceType, resourceId: string): Bindin
 }
 
 /** No escalation: the caller must already hold on the resource every permission the role carries. */
-function requireCeiling(snapshot: AccessSnapshot, principal: Principal, role: RoleRow, resource: BindingResource): void {
+function requireCeiling(snapshot: AccessSnapshot, principal: Principal, role: Pick<RoleRow, 'name' | 'predefined_key' | 'permissions'>, resource: BindingResource): void {
   const verdict = canGrant(snapshot, principal.userId, rolePermissions(role), resource);
   if (!verdict.ok) {
     throw forbidden(`cannot bind role ${JSON.stringify(role.name)}: it carries ${verdict.missing}, which you do not hold on this ${NOUN[resource.type]}`);

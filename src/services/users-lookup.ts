@@ -21,7 +21,12 @@ export async function findLiveUser(db: Trx | Kysely<Database>, accountId: number
  */
 export async function findVisibleLiveUser(db: Trx | Kysely<Database>, principal: Principal, userId: string, field = 'user_id'): Promise<UserRow> {
   const row = await findLiveUser(db, principal.accountId, userId, field);
-  if (principal.role === 'ADMIN' || row.id === principal.userId) return row;
+  if (maySee(principal, row.id, false)) return row;
   if (!await forAccount(db, principal.accountId).users.shareAnOrganization(row.id, principal.userId)) throw notFound('user');
   return row;
+}
+
+/** Whether the principal may see a live user of its account (see findVisibleLiveUser), given whether they share an organization. */
+export function maySee(principal: Principal, userId: number, sharesAnOrganization: boolean): boolean {
+  return principal.role === 'ADMIN' || userId === principal.userId || sharesAnOrganization;
 }

@@ -201,6 +201,24 @@ describe('POST /v2/role-bindings', () => {
     expect(await db().selectFrom('role_bindings').select('id').where('user_id', 'in', [target.dbId, deleted.dbId, other.admin.dbId]).execute()).toEqual([]);
   });
 
+  it('answers a non-admin 404 naming the user for a user it shares no organization with, before an unknown role', async () => {
+    const h = await hierarchy('invisible-user');
+    const spaceAdmin = await spaceUser(h, 'ADMIN');
+    const stranger = await user();
+    const base = { role_id: predefined.READ_ONLY!, resource_type: 'SPACE', resource_id: h.spaceId };
+    for (const role_id of [predefined.READ_ONLY!, encodeId('Role', 999999)]) {
+      const res = await bind({ ...base, user_id: stranger.id, role_id }, spaceAdmin.key);
+      expect(res.status, role_id).toBe(404);
+      expect(res.body.detail, role_id).toContain('user');
+    }
+    const unknownRole = await bind({ ...base, user_id: (await orgUser(h)).id, role_id: encodeId('Role', 999999) }, spaceAdmin.key);
+    expect(unknownRole.status).toBe(404);
+    expect(unknownRole.body.detail).toContain('role');
+    // Themselves they always see, organization or not.
+    expect((await bind({ ...base, user_id: spaceAdmin.id, resource_type: 'PROJECT', resource_id: h.projectId }, spaceAdmin.key)).status).toBe(201);
+    expect(await db().selectFrom('role_bindings').select('id').where('user_id', '=', stranger.dbId).execute()).toEqual([]);
+  });
+
   it('needs ROLE_BINDING_CREATE on the resource: 404 when invisible, 403 naming it when visible', async () => {
     const h = await hierarchy('needs-create');
     const target = await orgUser(h);

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import { sourceProtocol } from '../grant-provenance.js';
-import type { Database, IdentityProtocol, RoleBindingRow } from '../schema.js';
+import type { Database, IdentityProtocol, RoleBindingRow, RoleRow } from '../schema.js';
+import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { AccessVersionRepository } from './access-version.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
 
@@ -16,6 +18,53 @@ const newBinding = new PreparedQuery((
   account_id: accountId, user_id: userId, role_id: roleId, resource_type: resourceType, space_id: spaceId, project_id: projectId,
   created_at: now, updated_at: now, expires_at: expiresAt, reason,
 }).returningAll());
+
+/** What a new binding names, as one read: the user (live), the role, and whether the granter shares an organization with the user. */
+export interface BindingParties {
+  /** Undefined when the account has no such live user. */
+  userId: number | undefined;
+  sharesAnOrganization: boolean;
+  /** Undefined when the account has no such role. */
+  role: Pick<RoleRow, 'id' | 'name' | 'predefined_key' | 'permissions'> | undefined;
+}
+
+/** What a new binding names and the account's access version held, read first in a grant's transaction (see partiesHeld). */
+export interface HeldBindingParties {
+  accessVersion: number;
+  parties: BindingParties;
+}
+
+/**
+ * The three reads of a new binding's user, its role and the granter's shared organization in one statement, from
+ * the account's row so that a missing user or role is a null column, not a missing row. On PostgreSQL the same
+ * statement reads the account's access version `FOR SHARE` (as AccessVersionRepository.readHeld, one round trip
+ * for both); SQLite reads it apart. Compiled once per variant (see PreparedQuery).
+ */
+function bindingParties(db: Kysely<Database>, accountId: number, userId: number, roleId: number, granterId: number) {
+  return db.selectFrom('accounts as a')
+    .leftJoin('users as u', (join) => join.on('u.id', '=', userId).onRef('u.account_id', '=', 'a.id').on('u.deleted_at', 'is', null))
+    .leftJoin('roles as r', (join) => join.on('r.id', '=', roleId).onRef('r.account_id', '=', 'a.id'))
+    .select(['a.access_version', 'u.id as user_id', 'r.id as role_id', 'r.name as role_name', 'r.predefined_key', 'r.permissions'])
+    .select((eb) => eb.exists(eb.selectFrom('organization_memberships as theirs')
+      .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
+      .select('theirs.id').whereRef('theirs.user_id', '=', 'u.id').where('mine.user_id', '=', granterId)
+      .whereRef('theirs.account_id', '=', 'a.id')).as('shares'))
+    .where('a.id', '=', accountId);
+}
+const parties = new PreparedQuery(bindingParties);
+const partiesHeldForShare = new PreparedQuery((db, accountId: number, userId: number, roleId: number, granterId: number) =>
+  bindingParties(db, accountId, userId, roleId, granterId).forShare('a'));
+
+type PartiesRow = NonNullable<Awaited<ReturnType<typeof parties.first>>>;
+
+function partiesOf(row: PartiesRow | undefined): BindingParties {
+  return {
+    userId: row?.user_id ?? undefined,
+    sharesAnOrganization: Boolean(row?.shares),
+    role: row?.role_id == null ? undefined
+      : { id: row.role_id, name: row.role_name!, predefined_key: row.predefined_key ?? null, permissions: row.permissions ?? null },
+  };
+}
 
 /** One account's role bindings: every query is filtered by the account it was made for. */
 export class RoleBindingRepository {
@@ -53,6 +102,25 @@ export class RoleBindingRepository {
       resource.type === 'SPACE' ? resource.id : null, resource.type === 'PROJECT' ? resource.id : null, values.now, values.expiresAt ?? null, values.reason ?? null);
     if (!row) throw new Error('inserting a role binding returned no row');
     return row;
+  }
+
+  /** What a new binding names (see BindingParties), read in one statement. */
+  async #parties(userId: number, roleId: number, granterId: number): Promise<BindingParties> {
+    return partiesOf(await parties.first(this.db, this.accountId, userId, roleId, granterId));
+  }
+
+  /**
+   * Inside a grant's transaction, its first read: the access version held until the transaction ends (as
+   * AccessVersionRepository.readHeld) and what the new binding names. One statement on PostgreSQL; on SQLite the
+   * version is held first (the write lock: see readHeld), then the rest is read.
+   */
+  async partiesHeld(userId: number, roleId: number, granterId: number): Promise<HeldBindingParties> {
+    if (!isPostgres(this.db)) {
+      const accessVersion = await new AccessVersionRepository(this.db, this.accountId).readHeld();
+      return { accessVersion, parties: await this.#parties(userId, roleId, granterId) };
+    }
+    const row = await partiesHeldForShare.first(this.db, this.accountId, userId, roleId, granterId);
+    return { accessVersion: row?.access_version ?? 0, parties: partiesOf(row) };
   }
 
   /** The changed row, or undefined when the account has no such binding; an admin's change makes it MANUAL. */
