@@ -10,11 +10,15 @@ function carriesBody(request: FastifyRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Refused before a byte of the body is read; `connection: close` spares reading the rest of it. */
-const refuseBody: preParsingHookHandler = async (request, reply) => {
-  if (!carriesBody(request)) return;
+/**
+ * Refused before a byte of the body is read; `connection: close` spares reading the rest of it. A callback hook, not
+ * an async one: it runs on every request of such a route (every GET), and a promise would put the rest of the
+ * request behind a microtask turn.
+ */
+const refuseBody: preParsingHookHandler = (request, reply, payload, done) => {
+  if (!carriesBody(request)) return done(null, payload);
   reply.header('connection', 'close');
-  throw new ApiError('BAD_REQUEST', `${request.method} ${request.routeOptions.url} takes no request body; send none`);
+  done(new ApiError('BAD_REQUEST', `${request.method} ${request.routeOptions.url} takes no request body; send none`));
 };
 
 /**
