@@ -10,8 +10,13 @@ import { importedPublicId, parseKey } from './key-format.js';
 export type KeyFailure =
   | 'malformed' | 'unknown' | 'revoked' | 'expired' | 'grace_ended' | 'inactive_principal' | 'wrong_secret';
 
-/** `inGrace`: the key was replaced by a refresh and works until its grace period ends (its uses are counted). */
-export type VerifyResult = { ok: true; principal: Principal; inGrace?: true } | { ok: false; failure: KeyFailure; accountId?: number };
+/**
+ * `inGrace`: the key was replaced by a refresh and works until its grace period ends (its uses are counted).
+ * `publicId`: the public id the key carries (the handle its failures are limited by); an imported key has none.
+ */
+export type VerifyResult =
+  | { ok: true; principal: Principal; inGrace?: true; publicId?: string }
+  | { ok: false; failure: KeyFailure; accountId?: number };
 
 interface CachedKey {
   keyId: number;
@@ -99,7 +104,7 @@ export class KeyVerifier {
   async #verifyLoading(publicId: string, raw: string): Promise<VerifyResult> {
     const now = this.clock.now();
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_MISS);
-    const entry = await this.#load(publicId, now);
+    const entry = await this.#load(publicId, parseKey(raw) !== undefined, now);
     return entry === undefined ? UNKNOWN : this.#check(entry, raw, now);
   }
 
@@ -157,7 +162,8 @@ export class KeyVerifier {
     this.#cache.clear();
   }
 
-  async #load(publicId: string, now: number): Promise<CachedKey | undefined> {
+  /** `own`: the key carries `publicId` (else it is an imported key, found by its digest). */
+  async #load(publicId: string, own: boolean, now: number): Promise<CachedKey | undefined> {
     const generation = this.#generation;
     const row = await this.lookup.find(publicId);
     if (row === undefined) return undefined;
@@ -165,6 +171,7 @@ export class KeyVerifier {
       accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role,
       isBot: row.is_bot === 1, apiKeyId: row.key_id,
     };
+    const accepted: VerifyResult = { ok: true, principal, ...(row.replaced_by_id !== null ? { inGrace: true as const } : {}), ...(own ? { publicId } : {}) };
     const entry: CachedKey = {
       keyId: row.key_id,
       digest: row.secret_hash,
@@ -175,7 +182,7 @@ export class KeyVerifier {
       principal,
       principalActive: mayAuthenticate({ status: row.user_status, deleted_at: row.deleted_at, deactivated_at: row.deactivated_at }),
       loadedAtMs: now,
-      accepted: row.replaced_by_id !== null ? { ok: true, principal, inGrace: true } : { ok: true, principal },
+      accepted,
       touchedAtMs: this.#lastUsedWritten.get(row.key_id),
     };
     if (generation === this.#generation) {

@@ -25,15 +25,15 @@ const BEARER_REFUSED = 'the API key or access token is missing, malformed, unkno
  */
 export function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string): Principal | Promise<Principal> {
   const known = key ? ctx.keys.verifyCached(key) : MALFORMED;
-  if (known?.ok) return accepted(ctx, attempt, key, known);
+  if (known?.ok) return accepted(ctx, attempt, known);
   return settle(ctx, attempt, key, known);
 }
 
 const MALFORMED: VerifyResult = { ok: false, failure: 'malformed' };
 
-function accepted(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string, result: VerifyResult & { ok: true }): Principal {
-  const keyId = parseKey(key)?.publicId;
-  if (keyId !== undefined) ctx.authLimits.keyIds.forget(keyId);
+function accepted(ctx: ServiceDeps, attempt: AuthenticationAttempt, result: VerifyResult & { ok: true }): Principal {
+  // The verifier read the key's public id already: the key is not parsed a second time.
+  if (result.publicId !== undefined) ctx.authLimits.keyIds.forget(result.publicId);
   // Rotation telemetry: an old key's use during its grace period is counted in memory (no write per request).
   if (result.inGrace) ctx.graceUsage.record(result.principal.accountId, result.principal.apiKeyId!, attempt.ip, ctx.clock.now());
   return result.principal;
@@ -42,7 +42,7 @@ function accepted(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string,
 /** authenticateKey past the verifier's cache: the record read, or the key refused. */
 async function settle(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string, known: VerifyResult | undefined): Promise<Principal> {
   const result = known ?? await ctx.keys.verify(key);
-  if (result.ok) return accepted(ctx, attempt, key, result);
+  if (result.ok) return accepted(ctx, attempt, result);
   // Not an API key (`ak-…` or the imported admin key) but shaped like an OAuth access token of `ax auth login`.
   if (result.failure === 'malformed' && looksLikeAccessToken(key)) {
     const principal = await principalOfAccessToken(ctx, key);
