@@ -30,7 +30,7 @@ export class AccessCache {
   get(accountId: number): Promise<AccessSnapshot> {
     let snapshot = this.#snapshots.get(accountId);
     const loaded = this.#loaded.get(accountId);
-    if (loaded !== undefined && loaded.promise === snapshot && loaded.snapshot.nextExpiry <= this.clock.now()) loaded.snapshot.expire(this.clock.now());
+    if (loaded !== undefined && loaded.promise === snapshot) this.#expire(loaded.snapshot);
     if (!snapshot) {
       const generation = this.#generation.get(accountId) ?? 0;
       const started = performance.now();
@@ -54,6 +54,22 @@ export class AccessCache {
       this.#snapshots.set(accountId, snapshot);
     }
     return snapshot;
+  }
+
+  /**
+   * get()'s snapshot without a promise, when it is loaded and current (every request once the account's is warm);
+   * undefined while it loads or after a change dropped it: get() is then the call to make.
+   */
+  current(accountId: number): AccessSnapshot | undefined {
+    const loaded = this.#loaded.get(accountId);
+    if (loaded === undefined || loaded.promise !== this.#snapshots.get(accountId)) return undefined;
+    this.#expire(loaded.snapshot);
+    return loaded.snapshot;
+  }
+
+  /** Drops the grants whose expiry has passed, when one has. */
+  #expire(snapshot: AccessSnapshot): void {
+    if (snapshot.nextExpiry <= this.clock.now()) snapshot.expire(this.clock.now());
   }
 
   /**

@@ -31,6 +31,11 @@ export class ResourceRowCache {
     return row;
   }
 
+  /** The cached row, without a promise; undefined when read() would load it. A shared row: never mutate it. */
+  cached<Row extends object>(accountId: number, key: string): Row | undefined {
+    return this.#accounts.get(accountId)?.rows.get(key) as Row | undefined;
+  }
+
   invalidate(accountId: number): void {
     const account = this.#accounts.get(accountId);
     if (!account) return;

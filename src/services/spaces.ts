@@ -77,11 +77,28 @@ export async function listSpacesOfOrganizations(
     [id, toPage(ctx.secrets.cursorKey, scope, rows.slice(0, query.limit + 1), query.limit, (r) => r.id, (r) => r)]));
 }
 
-export async function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: string): Promise<SpaceRow> {
+/**
+ * The space, if the principal may read it (else 404). Answered without a promise when the account's access snapshot
+ * and the row are both in memory (every request of a warm GET /v2/spaces/{id}); a read otherwise.
+ */
+export function getSpace(ctx: ServiceDeps, principal: Principal, spaceId: string): SpaceRow | Promise<SpaceRow> {
   const id = decodeId('Space', spaceId, 'space_id');
+  const snapshot = ctx.access.current(principal.accountId);
+  if (snapshot === undefined) return readSpace(ctx, principal, id);
+  requireVisible(snapshot, principal, { type: 'SPACE', id });
+  return ctx.rows.cached<SpaceRow>(principal.accountId, spaceKey(id)) ?? readSpaceRow(ctx, principal.accountId, id);
+}
+
+const spaceKey = (id: number) => `space:${id}`;
+
+async function readSpace(ctx: ServiceDeps, principal: Principal, id: number): Promise<SpaceRow> {
   const snapshot = await ctx.access.get(principal.accountId);
   requireVisible(snapshot, principal, { type: 'SPACE', id });
-  const row = await ctx.rows.read(principal.accountId, `space:${id}`, () => forAccount(ctx.store.db, principal.accountId).spaces.find(id));
+  return readSpaceRow(ctx, principal.accountId, id);
+}
+
+async function readSpaceRow(ctx: ServiceDeps, accountId: number, id: number): Promise<SpaceRow> {
+  const row = await ctx.rows.read(accountId, spaceKey(id), () => forAccount(ctx.store.db, accountId).spaces.find(id));
   if (!row) throw notFound('space');
   return row;
 }

@@ -65,7 +65,11 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
 
   app.get('/v2/spaces/:space_id', {
     schema: { tags, params: SpaceParams, response: { 200: Space, ...errorResponses } },
-  }, async (request) => answerOf(await spacesService.getSpace(ctx, principalOf(request), request.params.space_id)));
+  }, (request) => {
+    // Not an async handler: a warm space is answered with no promise and no microtask turn (getSpace's fast path).
+    const row = spacesService.getSpace(ctx, principalOf(request), request.params.space_id);
+    return row instanceof Promise ? row.then(answerOf) : answerOf(row);
+  });
 
   app.patch('/v2/spaces/:space_id', {
     schema: {
