@@ -1,6 +1,6 @@
 // A CPU profile of the real server under load on one route, summarized: where the server's time goes, for the
 // closing notes of performance work (the targets of B5–B8 are reached by removing what this shows).
-//   node --import tsx bench/http/profile-route.ts users|space|binding   (PROFILE_SECONDS, default 10; DATABASE_URL for PostgreSQL)
+//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding   (PROFILE_SECONDS, default 10; DATABASE_URL for PostgreSQL)
 // Seeds the bench world (B7's 106k users for `users`), starts the built server (dist/), which profiles itself (BENCH_CPU_PROFILE) once warm, loads the
 // route with autocannon (64 connections) from this process, stops the server, and prints the top functions by self
 // time and the share of each package / source file. Proportions hold on a loaded machine; absolute rates do not.
@@ -31,7 +31,8 @@ let requests: number;
 try {
   const target: LoadTarget = route === 'users' ? usersPageOne(server)
     : route === 'binding' ? roleBindingWrites(server)
-      : spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+      : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
+        : spaceRequest(server, server.member.raw, server.member.readableSpaceId);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
   process.kill(server.pid, 'SIGUSR2');
   requests = await load(target, seconds);
