@@ -88,7 +88,7 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
   try {
     return await runGrant<RoleBindingRow, BindingParties>(ctx, actor, async (trx, changes, snapshot, parties) => {
       requirePermission(snapshot, principal, 'ROLE_BINDING_CREATE', resource);
-      // The user's 404 comes before the role's (as findVisibleLiveUser, then findRole).
+      // The user's 404 comes before the role's.
       if (parties.userId === undefined || !maySee(principal, parties.userId, parties.sharesAnOrganization)) throw notFound('user');
       const role = parties.role;
       if (!role) throw notFound('role');

@@ -15,18 +15,10 @@ export async function findLiveUser(db: Trx | Kysely<Database>, accountId: number
 }
 
 /**
- * A live user of the account whom the principal may see — account admins: anyone; others: themselves and the
- * users they share an organization with (as GET /v2/users/{id}) — else the same 404 as for a user that does not
- * exist, so that a grant cannot be used to learn who exists.
+ * Whether the principal may see a live user of its account — account admins: anyone; others: themselves and the users
+ * they share an organization with (as GET /v2/users/{id}) — given whether they share one. Where it may not, callers
+ * answer the same 404 as for a user that does not exist, so that a grant cannot be used to learn who exists.
  */
-export async function findVisibleLiveUser(db: Trx | Kysely<Database>, principal: Principal, userId: string, field = 'user_id'): Promise<UserRow> {
-  const row = await findLiveUser(db, principal.accountId, userId, field);
-  if (maySee(principal, row.id, false)) return row;
-  if (!await forAccount(db, principal.accountId).users.shareAnOrganization(row.id, principal.userId)) throw notFound('user');
-  return row;
-}
-
-/** Whether the principal may see a live user of its account (see findVisibleLiveUser), given whether they share an organization. */
 export function maySee(principal: Principal, userId: number, sharesAnOrganization: boolean): boolean {
   return principal.role === 'ADMIN' || userId === principal.userId || sharesAnOrganization;
 }

@@ -46,13 +46,6 @@ function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string)
 const liveUserById = new PreparedQuery((db, accountId: number, id: number) =>
   db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null));
 
-/** Read by every grant an organization admin makes: compiled once (see PreparedQuery). */
-const sharedOrganization = new PreparedQuery((db, accountId: number, userId: number, otherId: number) =>
-  db.selectFrom('organization_memberships as theirs')
-    .innerJoin('organization_memberships as mine', 'mine.organization_id', 'theirs.organization_id')
-    .select('theirs.id').where('theirs.user_id', '=', userId).where('mine.user_id', '=', otherId)
-    .where('theirs.account_id', '=', accountId).limit(1));
-
 /** Live users of the account as the API shows them, their status read at `now`. */
 function listed(db: Kysely<Database>, accountId: number, now: string) {
   return db.selectFrom('users')
@@ -187,11 +180,6 @@ export class UserRepository {
     const row = await this.db.selectFrom('users').select('users.id').where('users.id', '=', id).where('users.account_id', '=', this.accountId)
       .where((eb) => workingKeyExists(eb, now)).executeTakeFirst();
     return row !== undefined;
-  }
-
-  /** The two users are members of one organization. */
-  async shareAnOrganization(userId: number, otherId: number): Promise<boolean> {
-    return (await sharedOrganization.first(this.db, this.accountId, userId, otherId)) !== undefined;
   }
 
   /** A deleted human user had this email: deletion is terminal, so it cannot be invited again. */
