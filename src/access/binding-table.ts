@@ -96,6 +96,28 @@ export class BindingTable {
     return false;
   }
 
+  /**
+   * The bindings of the ring ending at `last` whose cell key is `key`, in order, as (id, role) pairs; undefined when
+   * none. A loop of its own, not `forEach`: explain() asks it twice per call, and two closures per binding made
+   * explanations ~40 % slower than when each cell kept its own list.
+   */
+  pairsIn(last: number | undefined, key: number): number[] | undefined {
+    if (last === undefined) return undefined;
+    let pairs: number[] | undefined;
+    let id = last;
+    do {
+      id = this.nextOf(id);
+      const i = this.slot(id);
+      if (i >= 0) {
+        if (this.keys[i] === key) (pairs ??= []).push(id, this.roleIds[i]!);
+      } else {
+        const binding = this.sparse.get(id)!;
+        if (binding.key === key) (pairs ??= []).push(id, binding.roleId);
+      }
+    } while (id !== last);
+    return pairs;
+  }
+
   /** Calls `visit` with each binding of the ring ending at `last`, in order. */
   forEach(last: number | undefined, visit: (id: number, key: number) => void): void {
     this.some(last, (id, key) => {

@@ -461,11 +461,7 @@ export class AccessSnapshot {
 
   /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
   bindingsIn(u: UserEntry, key: number): readonly number[] {
-    let pairs: number[] | undefined;
-    this.bindings.forEach(u.lastBinding, (id, bindingKey) => {
-      if (bindingKey === key) (pairs ??= []).push(id, this.bindings.roleOf(id));
-    });
-    return pairs ?? NO_BINDINGS;
+    return this.bindings.pairsIn(u.lastBinding, key) ?? NO_BINDINGS;
   }
 
   /** Records when a grant expires, or that it no longer does (an upsert without expiry). */
