@@ -36,6 +36,8 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
   let rows: ProjectRow[];
   if (principal.role === 'ADMIN') {
     rows = await projects.list({ ...filter, after, limit: query.limit + 1 });
+  } else if (spaceId !== undefined) {
+    rows = await readableRowsOfSpace(ctx, principal, { ...filter, spaceId }, after, query.limit);
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
     const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT')
@@ -43,6 +45,31 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
     rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => projects.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+}
+
+/**
+ * The first `limit + 1` rows of one space after `after` that the principal may read: the space's rows are read in
+ * windows of `limit + 1` and PROJECT_READ is checked on those only, so the work follows the space's projects, not the
+ * account's (allowedResources checks every project of the account). Same rows, order and cursors as the general path.
+ */
+async function readableRowsOfSpace(
+  ctx: ServiceDeps, principal: Principal, filter: { spaceId: number; spaceName?: string | undefined; name?: string | undefined },
+  after: number | undefined, limit: number,
+): Promise<ProjectRow[]> {
+  const snapshot = await ctx.access.get(principal.accountId);
+  const projects = forAccount(ctx.store.db, principal.accountId).projects;
+  const rows: ProjectRow[] = [];
+  let from = after;
+  for (;;) {
+    const window = await projects.list({ ...filter, after: from, limit: limit + 1 });
+    for (const row of window) {
+      if (!check(snapshot, principal.userId, 'PROJECT_READ', { type: 'PROJECT', id: row.id })) continue;
+      rows.push(row);
+      if (rows.length > limit) return rows;
+    }
+    if (window.length <= limit) return rows;
+    from = window[window.length - 1]!.id;
+  }
 }
 
 /** Ids per query (see visible-rows.ts). */

@@ -194,6 +194,29 @@ describe('GET /v2/projects', () => {
     expect(await list(member.key)).toEqual([open, closed]);
   });
 
+  it('pages a space member past restricted projects in the middle of a page: the same projects, in order, with the same cursors as a whole read', async () => {
+    const { spaceId, member } = await spaceWithMember('restricted-paging', 'MEMBER');
+    const created: string[] = [];
+    for (let i = 0; i < 9; i++) created.push(await createProject(server, spaceId, `restricted-paging-${i}`));
+    for (const i of [1, 3, 4, 8]) await restrictProject(server, created[i]!);
+    const readable = created.filter((_, i) => ![1, 3, 4, 8].includes(i));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await server.api('GET', `/v2/projects?space_id=${enc(spaceId)}&limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`, { key: member.key });
+      expect(res.status).toBe(200);
+      seen.push(...ids(res.body));
+      if (!res.body.pagination.has_more) break;
+      cursor = res.body.pagination.next_cursor;
+    }
+    expect(seen).toEqual(readable);
+    const whole = await server.api('GET', `/v2/projects?space_id=${enc(spaceId)}&limit=100`, { key: member.key });
+    expect(ids(whole.body)).toEqual(readable);
+    expect(whole.body.pagination).toEqual({ has_more: false });
+    const named = await server.api('GET', `/v2/projects?space_id=${enc(spaceId)}&name=paging-7`, { key: member.key });
+    expect(ids(named.body)).toEqual([created[7]]);
+  });
+
   it('never lists another account\'s projects', async () => {
     const orgId = await createOrganization(server, 'cross-org');
     const spaceId = await createSpace(server, orgId, 'cross-space');

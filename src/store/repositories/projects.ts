@@ -27,7 +27,9 @@ export class ProjectRepository {
     spaceId?: number | undefined; spaceName?: string | undefined; name?: string | undefined;
     ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<ProjectRow[]> {
-    let q = this.db.selectFrom('projects').selectAll('projects').where('projects.account_id', '=', this.accountId);
+    // With a space, the unary `+` keeps SQLite's planner on the space's rows (see firstOfEachSpace).
+    let q = this.db.selectFrom('projects').selectAll('projects')
+      .where(options.spaceId === undefined ? sql.ref('projects.account_id') : sql<number>`+${sql.ref('projects.account_id')}`, '=', this.accountId);
     if (options.ids !== undefined) {
       if (options.ids.length === 0) return Promise.resolve([]);
       q = q.where('projects.id', 'in', options.ids);
