@@ -37,11 +37,10 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
   if (principal.role === 'ADMIN') {
     rows = await projects.list({ ...filter, after, limit: query.limit + 1 });
   } else if (spaceId !== undefined) {
-    rows = await readableRowsOfSpace(ctx, principal, { ...filter, spaceId }, after, query.limit);
+    rows = await readableRowsOfSpace(ctx, principal, await ctx.access.get(principal.accountId), { ...filter, spaceId }, after, query.limit);
   } else {
     const snapshot = await ctx.access.get(principal.accountId);
-    const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT')
-      .filter((id) => spaceId === undefined || snapshot.spaceOf(id) === spaceId);
+    const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT');
     rows = await fetchVisibleRows(visible, after, query.limit, (ids, n) => projects.list({ ...filter, ids, limit: n }));
   }
   return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
@@ -53,10 +52,9 @@ export async function listProjects(ctx: ServiceDeps, principal: Principal, query
  * account's (allowedResources checks every project of the account). Same rows, order and cursors as the general path.
  */
 async function readableRowsOfSpace(
-  ctx: ServiceDeps, principal: Principal, filter: { spaceId: number; spaceName?: string | undefined; name?: string | undefined },
-  after: number | undefined, limit: number,
+  ctx: ServiceDeps, principal: Principal, snapshot: AccessSnapshot,
+  filter: { spaceId: number; spaceName?: string | undefined; name?: string | undefined }, after: number | undefined, limit: number,
 ): Promise<ProjectRow[]> {
-  const snapshot = await ctx.access.get(principal.accountId);
   const projects = forAccount(ctx.store.db, principal.accountId).projects;
   const rows: ProjectRow[] = [];
   let from = after;
@@ -72,7 +70,7 @@ async function readableRowsOfSpace(
   }
 }
 
-/** Ids per query (see visible-rows.ts). */
+/** Spaces per query: far below the bound-parameter limits (as visible-rows.ts's chunks of ids). */
 const CHUNK = 1000;
 
 interface SpacesQuery { name?: string | undefined; limit: number }
@@ -84,7 +82,7 @@ interface SpacesQuery { name?: string | undefined; limit: number }
  * The first `limit + 1` rows of each space are read in one query per 1,000 spaces and PROJECT_READ is checked on
  * those rows only, so the work follows the spaces' projects, not the account's. A space whose window was full
  * and held a project the principal may not read may have more readable rows after it: those spaces alone are
- * read again among the principal's readable projects.
+ * walked as listProjects walks one space (readableRowsOfSpace).
  */
 export async function listProjectsOfSpaces(
   ctx: ServiceDeps, principal: Principal, spaceIds: readonly number[], query: SpacesQuery,
@@ -106,28 +104,9 @@ export async function listProjectsOfSpaces(
       if (readable.length < rows.length && rows.length === window) cutShort.push(spaceId);
       bySpace.set(spaceId, readable);
     }
-    for (const [spaceId, rows] of await readableFirstRows(ctx, principal, snapshot, cutShort, query)) bySpace.set(spaceId, rows);
+    for (const spaceId of cutShort) bySpace.set(spaceId, await readableRowsOfSpace(ctx, principal, snapshot, { spaceId, name: query.name }, undefined, query.limit));
   }
   return new Map([...bySpace].map(([id, rows]) => [id, toPage(ctx.secrets.cursorKey, 'projects', rows, query.limit, (r) => r.id, (r) => r)]));
-}
-
-/** The first `limit + 1` readable rows of each of these spaces, among every project the principal may read. */
-async function readableFirstRows(
-  ctx: ServiceDeps, principal: Principal, snapshot: AccessSnapshot, spaceIds: readonly number[], query: SpacesQuery,
-): Promise<Map<number, ProjectRow[]>> {
-  const bySpace = new Map<number, ProjectRow[]>(spaceIds.map((id) => [id, []]));
-  if (spaceIds.length === 0) return bySpace;
-  const projects = forAccount(ctx.store.db, principal.accountId).projects;
-  const visible = allowedResources(snapshot, principal.userId, 'PROJECT_READ', 'PROJECT').filter((id) => bySpace.has(snapshot.spaceOf(id) ?? 0));
-  for (let i = 0; i < spaceIds.length; i += CHUNK) {
-    const chunk = spaceIds.slice(i, i + CHUNK);
-    // Visible ids go a chunk at a time (see fetchVisibleRows), ascending: each space's rows stay in id order.
-    for (let j = 0; j < visible.length; j += CHUNK) {
-      const rows = await projects.firstOfEachSpace({ spaceIds: chunk, ids: visible.slice(j, j + CHUNK), name: query.name, limit: query.limit + 1 });
-      for (const row of rows) bySpace.get(row.space_id)!.push(row);
-    }
-  }
-  return new Map([...bySpace].map(([id, rows]) => [id, rows.slice(0, query.limit + 1)]));
 }
 
 /** Which of these projects (as listProjects or getProject answered them) are restricted. */
