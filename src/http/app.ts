@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -9,7 +8,6 @@ import { RequestLogController } from './request-log-controller.js';
 import { requestLogger } from './request-logger.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
-import { registerAuth } from './plugins/auth.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
 import { registerConsole } from './plugins/console.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -17,8 +15,8 @@ import { type GraphqlSettings, registerGraphql } from './graphql/plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOAuthServer } from './plugins/oauth-server.js';
 import { registerQueryGuard } from './plugins/query-guard.js';
+import { registerRequestGate } from './plugins/request-gate.js';
 import { registerScim } from './plugins/scim.js';
-import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerSerialization } from './plugins/serialization.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
@@ -103,11 +101,11 @@ export async function buildApp(
   registerSerialization(app);
   registerErrorHandling(app);
   registerJsonBodyParser(app);
-  registerBodyLimits(app);
+  // The query's check before the body's, as the route's own onRequest hooks (both after authentication).
   registerQueryGuard(app);
-  registerSecurityHeaders(app);
+  registerBodyLimits(app);
+  registerRequestGate(app, ctx);
   if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.exposure);
-  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -117,7 +115,6 @@ export async function buildApp(
     },
     transformObject: finishOpenApiDocument,
   });
-  registerAuth(app, ctx);
   for (const routes of routeModules) await app.register(async (scope) => routes(scope, ctx));
   await registerOAuthServer(app, ctx);
   await registerScim(app, ctx);

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+import { requestCookie } from '../cookies.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
 const authenticationService = traceServices('authentication', { authenticateKey, authenticateSession, refuseAnonymous });
@@ -19,7 +20,7 @@ export async function authenticateGraphql(ctx: ServiceDeps, request: FastifyRequ
   const attempt: AuthenticationAttempt = { ip: request.ip, operation: `${request.method} /graphql` };
   const apiKey = request.headers['x-api-key'];
   const authorization = request.headers.authorization;
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = requestCookie(request, SESSION_COOKIE);
   const given = [apiKey, authorization, cookie].filter((c) => c !== undefined).length;
   if (given > 1) throw unauthenticated('send exactly one credential: x-api-key, Authorization: Bearer, or the console session');
   if (typeof apiKey === 'string') return authenticationService.authenticateKey(ctx, attempt, apiKey.trim());

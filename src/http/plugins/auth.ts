@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ApiError, forbidden } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+import { requestCookie } from '../cookies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,32 +55,30 @@ class RequestAttempt implements AuthenticationAttempt {
 
 /**
  * Authenticates every /v2 request, with an API key or the console session cookie (services/authentication.ts:
- * verified first, failures limited and recorded). A session's mutations must carry its CSRF token, and a session
- * whose password must change may only ask who it is. A callback hook: a key the verifier has cached is accepted
- * synchronously, with no promise and no microtask turn on every request.
+ * verified first, failures limited and recorded), then calls `done`; request-gate.ts runs it on every request. A
+ * session's mutations must carry its CSRF token, and a session whose password must change may only ask who it is.
+ * A key the verifier has cached is accepted synchronously, with no promise and no microtask turn on every request.
  */
-export function registerAuth(app: FastifyInstance, ctx: ServiceDeps): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    // Fastify builds a new object on every read of routeOptions: read once.
-    const route = request.routeOptions;
-    if (route.config.public || !isApiPath(route.url, request.url)) return done();
-    const attempt = new RequestAttempt(request, route.url);
-    const key = presentedKey(request);
-    const principal = key !== undefined ? authenticateKey(ctx, attempt, key) : sessionPrincipal(ctx, request, attempt);
-    if (principal instanceof Promise) {
-      principal.then((known) => {
-        request.principal = known;
-        done();
-      }, done);
-      return;
-    }
-    request.principal = principal;
-    done();
-  });
+export function authenticate(ctx: ServiceDeps, request: FastifyRequest, done: (error?: Error) => void): void {
+  // Fastify builds a new object on every read of routeOptions: read once.
+  const route = request.routeOptions;
+  if (route.config.public || !isApiPath(route.url, request.url)) return done();
+  const attempt = new RequestAttempt(request, route.url);
+  const key = presentedKey(request);
+  const principal = key !== undefined ? authenticateKey(ctx, attempt, key) : sessionPrincipal(ctx, request, attempt);
+  if (principal instanceof Promise) {
+    principal.then((known) => {
+      request.principal = known;
+      done();
+    }, done);
+    return;
+  }
+  request.principal = principal;
+  done();
 }
 
 async function sessionPrincipal(ctx: ServiceDeps, request: FastifyRequest, attempt: AuthenticationAttempt): Promise<Principal> {
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = requestCookie(request, SESSION_COOKIE);
   if (!cookie) return refuseAnonymous(ctx, attempt);
   const session = await authenticateSession(ctx, attempt, cookie);
   if (request.method !== 'GET' && request.method !== 'HEAD' && request.headers[CSRF_HEADER] !== session.csrfToken) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preParsingHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 import { appendHook } from './route-hooks.js';
 
@@ -11,12 +11,13 @@ function carriesBody(request: FastifyRequest): boolean {
 }
 
 /**
- * Refused before a byte of the body is read; `connection: close` spares reading the rest of it. A callback hook, not
- * an async one: it runs on every request of such a route (every GET), and a promise would put the rest of the
- * request behind a microtask turn.
+ * Refused from the request's headers, before a byte of the body is read; `connection: close` spares reading the rest
+ * of it. The route's last onRequest hook (after authentication and the query's check), not a preParsing one: on
+ * every GET Fastify then skips the preParsing stage. A callback hook, not an async one: a promise would put the rest
+ * of the request behind a microtask turn.
  */
-const refuseBody: preParsingHookHandler = (request, reply, payload, done) => {
-  if (!carriesBody(request)) return done(null, payload);
+const refuseBody: onRequestHookHandler = (request, reply, done) => {
+  if (!carriesBody(request)) return done();
   reply.header('connection', 'close');
   done(new ApiError('BAD_REQUEST', `${request.method} ${request.routeOptions.url} takes no request body; send none`));
 };
@@ -30,7 +31,7 @@ export function registerBodyLimits(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.config?.passthrough) return;
     if (route.schema?.body === undefined) {
-      route.preParsing = appendHook(route.preParsing, refuseBody);
+      route.onRequest = appendHook(route.onRequest, refuseBody);
     } else if (route.url.startsWith('/auth/') && route.bodyLimit === undefined) {
       route.bodyLimit = AUTH_BODY_LIMIT;
     }

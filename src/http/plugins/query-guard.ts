@@ -16,18 +16,22 @@ const refuseQuery: onRequestHookHandler = (request, _reply, done) => {
 };
 
 /**
- * Query strings hold no credentials and no unknown parameters, on every route, present and future:
- * - `?api_key=…` (or `key`, `token`, `access_token`, …) is refused before authentication, on any path: URLs end up
- *   in proxy logs, browser history and Referer headers (the request log redacts them: loggable-url.ts);
- * - a route's querystring schema refuses unknown parameters, and a route without one refuses any parameter.
- * Catch-all routes (the console's files, `/*`) are left alone: a query string means nothing to them.
+ * `?api_key=…` (or `key`, `token`, `access_token`, …) is refused before authentication, on any path (request-gate.ts
+ * asks first): URLs end up in proxy logs, browser history and Referer headers (the request log redacts them:
+ * loggable-url.ts).
+ */
+export function credentialInQuery(request: FastifyRequest): ApiError | undefined {
+  const secret = request.url.includes('?') ? queryNames(request).find(isSecretQueryParameter) : undefined;
+  return secret === undefined ? undefined : new ApiError('CREDENTIAL_IN_QUERY',
+    `the query parameter ${JSON.stringify(secret)} looks like a credential; send API keys as Authorization: Bearer <key>, never in the URL`);
+}
+
+/**
+ * Query strings hold no unknown parameters, on every route, present and future: a route's querystring schema
+ * refuses unknown parameters, and a route without one refuses any parameter. Catch-all routes (the console's files,
+ * `/*`) are left alone: a query string means nothing to them.
  */
 export function registerQueryGuard(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const secret = request.url.includes('?') ? queryNames(request).find(isSecretQueryParameter) : undefined;
-    done(secret === undefined ? undefined : new ApiError('CREDENTIAL_IN_QUERY',
-      `the query parameter ${JSON.stringify(secret)} looks like a credential; send API keys as Authorization: Bearer <key>, never in the URL`));
-  });
   app.addHook('onRoute', (route: RouteOptions) => {
     if (route.url.endsWith('*') || route.config?.passthrough) return;
     const querystring = route.schema?.querystring as Record<string, unknown> | undefined;

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +12,7 @@ import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, signIn } from '../../services/s
 import { redactedBody } from '../actor.js';
 import { errorResponses } from '../../wire/common.js';
 import { ChangePasswordBody, ConsoleSession, Invitation, NewPasswordBody, SignInBody, TokenParams } from '../../wire/sessions.js';
+import { requestCookie } from '../cookies.js';
 import { presentSession } from '../presenters/sessions.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
@@ -29,6 +31,8 @@ const security: [] = [];
  * paths are never audited (only the route pattern is) and the request log redacts them (app.ts).
  */
 export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
+  // These answers set cookies (reply.setCookie): the plugin's hooks serve this module's routes only (cookies.ts).
+  await fastify.register(cookie);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   const origin = (request: FastifyRequest): RequestOrigin => ({
@@ -45,7 +49,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.get('/auth/session', {
     config, schema: { tags, security, response: { 200: ConsoleSession, ...errorResponses } },
   }, async (request) => {
-    const { session, user } = await sessionsService.currentSession(ctx, request.cookies[SESSION_COOKIE]);
+    const { session, user } = await sessionsService.currentSession(ctx, requestCookie(request, SESSION_COOKIE));
     return presentSession(user, session.csrfToken);
   });
 
@@ -57,7 +61,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 200: ConsoleSession, ...errorResponses },
     },
   }, async (request, reply) => {
-    const { session, user, device } = await signInService.signIn(ctx, origin(request), request.body, request.cookies[DEVICE_COOKIE]);
+    const { session, user, device } = await signInService.signIn(ctx, origin(request), request.body, requestCookie(request, DEVICE_COOKIE));
     setSessionCookie(request, reply, session);
     reply.setCookie(DEVICE_COOKIE, device, {
       httpOnly: true, sameSite: 'strict', path: '/auth', secure: request.protocol === 'https', maxAge: DEVICE_COOKIE_MAX_AGE_S,
@@ -68,7 +72,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
   app.post('/auth/logout', {
     config, schema: { tags, security, response: { 204: Type.Null(), ...errorResponses } },
   }, async (request, reply) => {
-    await sessionsService.signOut(ctx, origin(request), request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]);
+    await sessionsService.signOut(ctx, origin(request), requestCookie(request, SESSION_COOKIE), request.headers[CSRF_HEADER]);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send(null);
   });
@@ -81,7 +85,7 @@ export async function authSessionRoutes(fastify: FastifyInstance, ctx: ServiceDe
       response: { 204: Type.Null(), ...errorResponses },
     },
   }, async (request, reply) => {
-    const session = await sessionsService.requireSession(ctx, request.cookies[SESSION_COOKIE]);
+    const session = await sessionsService.requireSession(ctx, requestCookie(request, SESSION_COOKIE));
     sessionsService.requireCsrf(session, request.headers[CSRF_HEADER]);
     // The session is replaced: the answer carries the new cookie (GET /auth/session gives its CSRF token).
     setSessionCookie(request, reply, await passwordsService.changePassword(ctx, origin(request), session, request.body));

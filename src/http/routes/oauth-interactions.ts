@@ -5,6 +5,7 @@ import { CSRF_HEADER, type RequestOrigin, SESSION_COOKIE } from '../../services/
 import { errorResponses } from '../../wire/common.js';
 import { InteractionDecision, InteractionParams, OAuthInteraction } from '../../wire/oauth.js';
 import type { HttpDeps } from '../app.js';
+import { requestCookie } from '../cookies.js';
 import { oauthProvider } from '../oauth-provider.js';
 import { encodeId } from '../../domain/ids.js';
 import { traceServices } from '../tracing/service-tracing.js';
@@ -27,7 +28,7 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
   app.get('/auth/oauth/interactions/:uid', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: OAuthInteraction, ...errorResponses } },
   }, async (request) => {
-    const view = await oauthInteractionsService.describeInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE]);
+    const view = await oauthInteractionsService.describeInteraction(ctx, await oauthProvider(ctx), request.params.uid, requestCookie(request, SESSION_COOKIE));
     return {
       uid: view.uid, client_id: view.clientId, client_name: view.clientName, redirect_port: view.redirectPort, scopes: view.scopes,
       allows: view.allows, expires_at: view.expiresAt.toISOString(),
@@ -38,12 +39,12 @@ export async function oauthInteractionRoutes(fastify: FastifyInstance, ctx: Http
   app.post('/auth/oauth/interactions/:uid/approve', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: InteractionDecision, ...errorResponses } },
   }, async (request) => ({
-    redirect_to: await oauthInteractionsService.approveInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER], origin(request)),
+    redirect_to: await oauthInteractionsService.approveInteraction(ctx, await oauthProvider(ctx), request.params.uid, requestCookie(request, SESSION_COOKIE), request.headers[CSRF_HEADER], origin(request)),
   }));
 
   app.post('/auth/oauth/interactions/:uid/deny', {
     config, schema: { tags, security, params: InteractionParams, response: { 200: InteractionDecision, ...errorResponses } },
   }, async (request) => ({
-    redirect_to: await oauthInteractionsService.denyInteraction(ctx, await oauthProvider(ctx), request.params.uid, request.cookies[SESSION_COOKIE], request.headers[CSRF_HEADER]),
+    redirect_to: await oauthInteractionsService.denyInteraction(ctx, await oauthProvider(ctx), request.params.uid, requestCookie(request, SESSION_COOKIE), request.headers[CSRF_HEADER]),
   }));
 }

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
@@ -12,6 +13,7 @@ import { samlSpMetadata, type SamlLoginStart, startSamlLogin } from '../../servi
 import { errorResponses } from '../../wire/common.js';
 import { SsoDiscoverBody, SsoDiscoverResult } from '../../wire/identity-providers.js';
 import { AcsForm, OidcCallbackQuery, SpMetadataQuery, SpMetadataXml, SsoCompleteQuery, SsoLoginQuery } from '../../wire/sso-login.js';
+import { requestCookie } from '../cookies.js';
 import { sendSsoError } from '../sso-error-page.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
@@ -49,6 +51,8 @@ function parseAcsBody(contentType: string | undefined, body: string): { SAMLResp
  * recorded as a failed authentication (the services do it).
  */
 export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
+  // These answers set cookies (reply.setCookie): the plugin's hooks serve this module's routes only (cookies.ts).
+  await fastify.register(cookie);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Only this module's routes: an ApiError becomes the page or the problem; anything else goes to the app's handler.
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -105,7 +109,7 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
 
   app.get(COMPLETE_PATH, {
     config, schema: { tags, security, querystring: SsoCompleteQuery, response: { ...errorResponses } },
-  }, async (request, reply) => signedIn(request, reply, await ssoLoginCompletionService.completeSamlLogin(ctx, origin(request), request.query.attempt, request.cookies[SSO_COOKIE])));
+  }, async (request, reply) => signedIn(request, reply, await ssoLoginCompletionService.completeSamlLogin(ctx, origin(request), request.query.attempt, requestCookie(request, SSO_COOKIE))));
 
   app.get('/auth/oidc/login', {
     config, schema: { tags, security, querystring: SsoLoginQuery, response: { ...errorResponses } },
@@ -121,7 +125,7 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
     const q = request.url.indexOf('?');
     const login = await ssoOidcLoginService.completeOidcLogin(ctx, origin(request), {
       query: q === -1 ? '' : request.url.slice(q + 1), state: request.query.state,
-    }, request.cookies[SSO_COOKIE]);
+    }, requestCookie(request, SSO_COOKIE));
     return signedIn(request, reply, login);
   });
 }
