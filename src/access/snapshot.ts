@@ -459,8 +459,13 @@ export class AccessSnapshot {
     this.detachBinding(bindingId);
   }
 
-  /** @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, … */
+  /**
+   * @internal The user's bindings on one cell, in the order they were added, as pairs: binding id, role id, …
+   * A cell without bits holds none (a binding always gives its cell bits: setCellBits), so the user's ring is walked
+   * only for a cell the user holds something on: most of explain()'s questions end at that lookup.
+   */
   bindingsIn(u: UserEntry, key: number): readonly number[] {
+    if (u.cells.get(key) === undefined) return NO_BINDINGS;
     return this.bindings.pairsIn(u.lastBinding, key) ?? NO_BINDINGS;
   }
 
