@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { scimId } from '../../src/domain/scim-ids.js';
 import { randomBytes } from 'node:crypto';
 import { CookieJar } from '../helpers/cookie-jar.js';
+import { testBackend } from '../helpers/database.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createSpace } from '../helpers/hierarchy.js';
 import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
@@ -588,6 +590,33 @@ describe('unfiltered pages follow every write at once', () => {
     expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(encodeId('User', person.dbId))}`)).status).toBe(204);
     expect((await directory.scim('DELETE', `/Users/${second}`)).status).toBe(204);
     expect(await page()).toEqual({ total: 2, users: [`${first}:false`, `${scimIdOf(direct.id)}:true`] });
+  });
+});
+
+describe.skipIf(testBackend !== 'postgres')('unfiltered pages on PostgreSQL, whose other connections and processes write unseen', () => {
+  it('a user inserted by a transaction in progress while a page was read shows once that transaction commits', async () => {
+    const directory = await setUpScim(server, { domains: ['in-flight.example'] });
+    const total = async () => {
+      const res = await directory.scim('GET', '/Users?count=10');
+      expect(res.status).toBe(200);
+      return res.body.totalResults as number;
+    };
+    await createScimUser(directory.scim, entraUser(`${unique('in-flight')}@in-flight.example`));
+    expect(await total()).toBe(1);
+    const now = new Date().toISOString();
+    const email = `${unique('in-flight')}@in-flight.example`;
+    // One connection of the pool holds the transaction open while the pages are read on others.
+    await server.context!.store.db.connection().execute(async (connection) => {
+      await sql`begin`.execute(connection);
+      await connection.insertInto('users').values({
+        account_id: 1, name: 'in flight', email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 0, is_bot: 0,
+        password_hash: null, must_change_password: 0, deleted_at: null, created_at: now, updated_at: now,
+      }).execute();
+      expect(await total()).toBe(1);
+      expect(await total()).toBe(1);
+      await sql`commit`.execute(connection);
+    });
+    expect(await total()).toBe(2);
   });
 });
 
