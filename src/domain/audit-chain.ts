@@ -28,10 +28,19 @@ export interface ChainedFields {
  * (which for strings, integers and null is RFC 8785's canonical form: no white space, the shortest escapes).
  */
 export function entryHash(prevHash: string, e: ChainedFields): string {
-  const text = JSON.stringify([
-    'ax-audit-v1', e.account_id, e.seq, prevHash, e.created_at, e.user_id, e.ip, e.operation_type, e.operation_name, e.operation_text, e.variables,
-  ]);
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  const { before, after } = entryTextAround(e);
+  return createHash('sha256').update(`${before}${e.seq},${JSON.stringify(prevHash)}${after}`, 'utf8').digest('hex');
+}
+
+/**
+ * The text entryHash hashes, around the entry's place and the hash before it: `before + seq + "," +
+ * JSON.stringify(prevHash) + after` (a JSON array's elements joined by commas), for a writer that learns the place
+ * and the previous hash inside the database and hashes there.
+ */
+export function entryTextAround(e: Omit<ChainedFields, 'seq'>): { before: string; after: string } {
+  const before = JSON.stringify(['ax-audit-v1', e.account_id]);
+  const after = JSON.stringify([e.created_at, e.user_id, e.ip, e.operation_type, e.operation_name, e.operation_text, e.variables]);
+  return { before: `${before.slice(0, -1)},`, after: `,${after.slice(1)}` };
 }
 
 /** What a checkpoint signs: `["ax-audit-checkpoint-v1", account_id, seq, hash, created_at]`, encoded as entries are. */

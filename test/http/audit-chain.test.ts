@@ -229,6 +229,28 @@ describe('the audit chain endpoints', () => {
     expect((await server.api('GET', '/v2/audit-logs/verify?from_checkpoint=maybe')).status).toBe(400);
   });
 
+  it('hashes any text as entryHash does, from an account\'s first entry on (PostgreSQL hashes in the database)', async () => {
+    const account = (await db().insertInto('accounts').values({ name: 'chain-text', created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow()).id;
+    const texts = ['quote " backslash \\ controls \b\f\n\r\t\u0001\u001f\u007f', 'é 中 😀 \u2028\u2029', 'lone \uD800 surrogate', null];
+    for (const [i, text] of texts.entries()) {
+      await new AuditLogRepository(db(), account).recordMutation({
+        userId: null, ip: '127.0.0.1', operation: `TEXT_${i} "é"`, text: text ?? undefined, variables: '{"a":"\\n"}', at: new Date().toISOString(),
+      });
+    }
+    const rows = await db().selectFrom('audit_logs').selectAll().where('account_id', '=', account).orderBy('chain_seq').execute();
+    expect(rows.map((r) => Number(r.chain_seq))).toEqual([1, 2, 3, 4]);
+    expect(rows[2]!.operation_text).toBe('lone \uFFFD surrogate');
+    let prev = '0'.repeat(64);
+    for (const r of rows) {
+      prev = entryHash(prev, {
+        account_id: account, seq: Number(r.chain_seq), created_at: r.created_at, user_id: r.user_id, ip: r.ip, operation_type: r.operation_type,
+        operation_name: r.operation_name, operation_text: r.operation_text, variables: r.variables,
+      });
+      expect(r.chain_hash).toBe(prev);
+    }
+    expect(await new AuditLogRepository(db(), account).head()).toEqual({ seq: 4, hash: prev });
+  });
+
   it.skipIf(testBackend !== 'postgres')('never forks under writers on separate connection pools that bypass every other lock', async () => {
     // The OAuth and SCIM writers take no lock but the chain head's; 2 pools × 40 writers, all at once.
     const other = openStore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl });

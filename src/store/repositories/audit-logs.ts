@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import { type ChainedFields, entryHash, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { type Kysely, sql } from 'kysely';
+import { type ChainedFields, entryHash, entryTextAround, GENESIS_HASH } from '../../domain/audit-chain.js';
 import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -34,35 +34,51 @@ export interface ArchiveMarker {
 }
 
 /**
- * Takes the account's next place in the chain and answers it with the hash before it. On PostgreSQL the upsert
- * locks the head row until the transaction ends, so the account's writers on every process take places one after
- * the other (a waiting writer's upsert then sees the committed head); SQLite has a single writer anyway.
+ * SQLite: takes the account's next place in the chain and answers it with the hash before it (SQLite has a single
+ * writer: the place, the entry and the head's move are statements in process).
  */
 const takePlace = new PreparedQuery((db, accountId: number, genesis: string) => db.insertInto('audit_chain_heads')
   .values({ account_id: accountId, seq: 1, hash: genesis })
   .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb('audit_chain_heads.seq', '+', 1) })))
   .returning(['seq', 'hash']));
 
-/**
- * Written by every change: the entry at its place, and the head moved to its hash. One statement on PostgreSQL (the
- * insert in a WITH, a round trip less); SQLite runs the two in process. Compiled once (see PreparedQuery).
- */
-const appendRow = new PreparedQuery((
+const insertEntry = new PreparedQuery((
   db, accountId: number, userId: number | null, ip: string, operation: string, text: string | null, variables: string | null, at: string,
   seq: number, hash: string,
-) => {
-  const row = {
-    account_id: accountId, user_id: userId, ip, operation_type: 'MUTATION' as const, operation_name: operation, operation_text: text, variables,
-    created_at: at, chain_seq: seq, chain_hash: hash,
-  };
-  return isPostgres(db)
-    ? db.with('entry', (w) => w.insertInto('audit_logs').values(row)).updateTable('audit_chain_heads').set({ hash }).where('account_id', '=', accountId)
-    : db.insertInto('audit_logs').values(row);
-});
+) => db.insertInto('audit_logs').values({
+  account_id: accountId, user_id: userId, ip, operation_type: 'MUTATION', operation_name: operation, operation_text: text, variables,
+  created_at: at, chain_seq: seq, chain_hash: hash,
+}));
 
-/** SQLite only: the head moved to the entry's hash. */
 const moveHead = new PreparedQuery((db, accountId: number, hash: string) =>
   db.updateTable('audit_chain_heads').set({ hash }).where('account_id', '=', accountId));
+
+/**
+ * PostgreSQL: the entry chained in one statement. The upsert moves the head to the next place and to the entry's hash,
+ * computed by the database from the head it locked (SHA-256 of `before || seq || ',' || to_json(prev) || after`, the
+ * text entryHash hashes; see entryTextAround), and the entry is inserted with that place and hash. The head's row lock
+ * serializes the account's writers on every process until the transaction ends, so runMutation makes this the last
+ * statement before COMMIT: the lock is held for this one round trip and the commit. `firstHash` is the entry's hash at
+ * place 1, for an account without a head yet.
+ */
+const appendChained = new PreparedQuery((
+  db, accountId: number, firstHash: string, before: string, after: string,
+  userId: number | null, ip: string, operation: string, text: string | null, variables: string | null, at: string,
+) => db.with('head', (w) => w.insertInto('audit_chain_heads')
+  .values({ account_id: accountId, seq: 1, hash: firstHash })
+  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
+    seq: eb('audit_chain_heads.seq', '+', 1),
+    hash: sql<string>`encode(sha256(convert_to(${before}::text || (${eb.ref('audit_chain_heads.seq')} + 1)::text || ',' || to_json(${eb.ref('audit_chain_heads.hash')})::text || ${after}::text, 'UTF8')), 'hex')`,
+  })))
+  .returning(['seq', 'hash']))
+  .insertInto('audit_logs')
+  .columns(['account_id', 'user_id', 'ip', 'operation_type', 'operation_name', 'operation_text', 'variables', 'created_at', 'chain_seq', 'chain_hash'])
+  // From the head's row, not VALUES: the entry's id is drawn once the place is taken, so ids keep the chain's order.
+  .expression((eb) => eb.selectFrom('head').select([
+    eb.val(accountId).as('account_id'), eb.val(userId).as('user_id'), eb.val(ip).as('ip'), eb.val('MUTATION').as('operation_type'),
+    eb.val(operation).as('operation_name'), eb.val(text).as('operation_text'), eb.val(variables).as('variables'), eb.val(at).as('created_at'),
+    'head.seq', 'head.hash',
+  ])));
 
 /**
  * What the database can store of a string: a lone surrogate (possible in parsed JSON) would become U+FFFD on the
@@ -78,22 +94,29 @@ export class AuditLogRepository {
 
   /**
    * The audit row of a change, chained to the account's previous entry: written inside the change's transaction
-   * (both land or neither does), or in a transaction of its own when called outside one. One SHA-256 and two round
-   * trips on PostgreSQL: take the place, then insert the row and move the head in one statement.
+   * (both land or neither does), or in a transaction of its own when called outside one. Inside a change, the last
+   * statement before COMMIT (see appendChained). One round trip on PostgreSQL; on SQLite one SHA-256 in process.
    */
   async recordMutation(entry: AuditEntry): Promise<void> {
     if (!this.db.isTransaction) {
       await this.db.transaction().execute((trx) => new AuditLogRepository(trx, this.accountId).recordMutation(entry));
       return;
     }
-    const place = (await takePlace.first(this.db, this.accountId, GENESIS_HASH))!;
-    const fields: ChainedFields = {
-      account_id: this.accountId, seq: Number(place.seq), created_at: entry.at, user_id: entry.userId, ip: storable(entry.ip)!,
+    const fields: Omit<ChainedFields, 'seq'> = {
+      account_id: this.accountId, created_at: entry.at, user_id: entry.userId, ip: storable(entry.ip)!,
       operation_type: 'MUTATION', operation_name: storable(entry.operation), operation_text: storable(entry.text ?? null), variables: storable(entry.variables ?? null),
     };
-    const hash = entryHash(place.hash, fields);
-    await appendRow.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at, fields.seq, hash);
-    if (!isPostgres(this.db)) await moveHead.all(this.db, this.accountId, hash);
+    if (isPostgres(this.db)) {
+      const { before, after } = entryTextAround(fields);
+      await appendChained.all(this.db, this.accountId, entryHash(GENESIS_HASH, { ...fields, seq: 1 }), before, after,
+        fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at);
+      return;
+    }
+    const place = (await takePlace.first(this.db, this.accountId, GENESIS_HASH))!;
+    const seq = Number(place.seq);
+    const hash = entryHash(place.hash, { ...fields, seq });
+    await insertEntry.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at, seq, hash);
+    await moveHead.all(this.db, this.accountId, hash);
   }
 
   /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */
