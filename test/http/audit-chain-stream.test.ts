@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/database.js';
-import { spawnServerProcess } from '../helpers/server-process.js';
+import { spawnBuiltServerProcess } from '../helpers/server-process.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -95,7 +95,7 @@ describe('audit streaming to a webhook', () => {
 });
 
 describe('audit streaming across a crash', () => {
-  it('delivers an entry committed before kill -9 once a server is back on the same database', async () => {
+  it('delivers an entry committed before kill -9 once a server is back on the same database', { timeout: 120_000 }, async () => {
     const sink = new Sink();
     await sink.start();
     const database = await createTestDatabase();
@@ -107,7 +107,7 @@ describe('audit streaming across a crash', () => {
     };
     try {
       sink.status = 503; // committed, never delivered
-      const first = await spawnServerProcess(env);
+      const first = await spawnBuiltServerProcess(env);
       const res = await fetch(`${first.url}/v2/organizations`, {
         method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'before-crash' }),
       });
@@ -116,7 +116,7 @@ describe('audit streaming across a crash', () => {
       expect(sink.seqs()).toEqual([]);
 
       sink.status = 200;
-      const second = await spawnServerProcess(env);
+      const second = await spawnBuiltServerProcess(env);
       try {
         await sink.until(1);
         expect(sink.deliveries[0]!.entries[0]).toMatchObject({ seq: 1, operation_name: 'POST /v2/organizations' });

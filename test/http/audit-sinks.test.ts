@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forAccount } from '../../src/store/account-store.js';
 import { createTestDatabase } from '../helpers/database.js';
-import { spawnServerProcess } from '../helpers/server-process.js';
+import { spawnBuiltServerProcess } from '../helpers/server-process.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -211,7 +211,7 @@ describe('audit file sink across a crash', () => {
     };
     try {
       await mkdir(file); // committed, never delivered: the file cannot be opened
-      const first = await spawnServerProcess(env);
+      const first = await spawnBuiltServerProcess(env);
       const res = await fetch(`${first.url}/v2/organizations`, {
         method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'before-crash' }),
       });
@@ -219,7 +219,7 @@ describe('audit file sink across a crash', () => {
       await first.kill();
       await rmdir(file);
 
-      const second = await spawnServerProcess(env);
+      const second = await spawnBuiltServerProcess(env);
       try {
         await waitFor(async () => (await fileRecords(file)).length >= 1, () => 'the entry never reached the file');
         expect(await fileRecords(file)).toEqual([expect.objectContaining({ account_id: 1, seq: 1, operation_name: 'POST /v2/organizations' })]);
