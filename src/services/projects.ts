@@ -109,10 +109,13 @@ export async function listProjectsOfSpaces(
   return new Map([...bySpace].map(([id, rows]) => [id, toPage(ctx.secrets.cursorKey, 'projects', rows, query.limit, (r) => r.id, (r) => r)]));
 }
 
-/** Which of these projects (as listProjects or getProject answered them) are restricted. */
-export async function restrictedProjects(ctx: ServiceDeps, principal: Principal, projectIds: readonly number[]): Promise<Set<number>> {
-  const snapshot = await ctx.access.get(principal.accountId);
-  return new Set(projectIds.filter((id) => snapshot.isRestricted(id)));
+/**
+ * Whether a project (as listProjects or getProject answered it) is restricted: from the account's access snapshot,
+ * without a promise when it is in memory (GraphQL's `Project.isRestricted`, asked once per project of a page).
+ */
+export function projectRestricted(ctx: ServiceDeps, principal: Principal, projectId: number): boolean | Promise<boolean> {
+  const snapshot = ctx.access.current(principal.accountId);
+  return snapshot ? snapshot.isRestricted(projectId) : ctx.access.get(principal.accountId).then((read) => read.isRestricted(projectId));
 }
 
 export async function getProject(ctx: ServiceDeps, principal: Principal, projectId: string): Promise<ProjectRow> {

@@ -136,13 +136,18 @@ describe('reads', () => {
     const org = await createOrganization(server, 'gql-read-org');
     const space = await createSpace(server, org, 'gql-read-space');
     const project = await createProject(server, space, 'gql-read-project');
+    const closed = await createProject(server, space, 'gql-read-restricted');
+    expect((await server.api('POST', '/v2/resource-restrictions', { body: { resource_id: closed } })).status).toBeLessThan(300);
     const d = await data(`query($search: String) { viewer { spaces(first: 10, search: $search) {
       edges { cursor node { id name private organization { id name } projects { edges { node { id name isRestricted space { id } } } }
         spaceUsers { edges { node { user { email } role permissions } } } } }
       pageInfo { hasNextPage endCursor } } } }`, { search: 'gql-read-space' });
     const node = d.viewer.spaces.edges[0].node;
     expect(node).toMatchObject({ id: space, name: 'gql-read-space', private: false, organization: { id: org, name: 'gql-read-org' } });
-    expect(node.projects.edges[0].node).toEqual({ id: project, name: 'gql-read-project', isRestricted: false, space: { id: space } });
+    expect(node.projects.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      { id: project, name: 'gql-read-project', isRestricted: false, space: { id: space } },
+      { id: closed, name: 'gql-read-restricted', isRestricted: true, space: { id: space } },
+    ]);
     const admin = node.spaceUsers.edges.find((e: { node: { user: { email: string } } }) => e.node.user.email === 'admin@localhost');
     expect(admin.node.role).toBe('admin');
 

@@ -4,7 +4,7 @@ import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/a
 import { listMembersOfOrganizations } from '../../services/organization-members-batch.js';
 import { getOrganization, listOrganizationMembers } from '../../services/organizations.js';
 import { decodeCursor, type Page, toPage } from '../../services/pagination.js';
-import { listProjects, listProjectsOfSpaces, restrictedProjects } from '../../services/projects.js';
+import { listProjects, listProjectsOfSpaces } from '../../services/projects.js';
 import { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations } from '../../services/spaces.js';
 import { findUsers } from '../../services/users.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
@@ -19,7 +19,7 @@ import { traceServices } from '../tracing/service-tracing.js';
 const accessService = traceServices('access', { listPrincipalsOfEach });
 const organizationMembersBatchService = traceServices('organization-members-batch', { listMembersOfOrganizations });
 const organizationsService = traceServices('organizations', { getOrganization, listOrganizationMembers });
-const projectsService = traceServices('projects', { listProjects, listProjectsOfSpaces, restrictedProjects });
+const projectsService = traceServices('projects', { listProjects, listProjectsOfSpaces });
 const spacesService = traceServices('spaces', { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations });
 const usersService = traceServices('users', { findUsers });
 
@@ -210,10 +210,6 @@ export const loaders = {
   Project: {
     space: (queries: Query<GqlProject>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.spaceId), (id) => spaceOf(context, id)),
-    isRestricted: async (queries: Query<GqlProject>[], context: GraphqlContext) => {
-      const restricted = await projectsService.restrictedProjects(context.deps, context.principal, queries.map((q) => q.obj.n));
-      return queries.map((q) => restricted.has(q.obj.n));
-    },
   },
   SpaceMembership: {
     user: userLoader((m: GqlMembership) => m.userN, true),

@@ -4,7 +4,7 @@ import { getAccount } from '../../services/accounts.js';
 import { listApiKeys, type ListApiKeysQuery } from '../../services/api-keys.js';
 import { listAuditLogs } from '../../services/audit-logs.js';
 import { getOrganization, listOrganizations } from '../../services/organizations.js';
-import { getProject } from '../../services/projects.js';
+import { getProject, projectRestricted } from '../../services/projects.js';
 import { getRole, listRoles } from '../../services/roles.js';
 import { getSpace, listSpaces } from '../../services/spaces.js';
 import { getApiKey, getAuditLog, getOrganizationMembership, getSpaceMembership } from '../../services/reads-by-id.js';
@@ -15,7 +15,7 @@ import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import {
   accountId, gqlApiKey, gqlAuditLog, gqlOrganization, gqlOrganizationUser, gqlProject, gqlRole, gqlSpace,
-  gqlSpaceMembership, gqlUser, viewerId,
+  gqlSpaceMembership, gqlUser, type GqlProject, viewerId,
 } from './presenters.js';
 import { customRole } from './roles.js';
 import { samlIdPNode, samlRoleMappingNode } from './saml.js';
@@ -100,6 +100,12 @@ export const queryResolvers = {
       });
       return connection(context.deps.secrets.cursorKey, 'api-keys', page, (k) => k.row.id, (k) => gqlApiKey(k.row, page.now));
     },
+  },
+  Project: {
+    // A field resolver, not a loader: the answer is a lookup in the account's snapshot, where a loader's batching cost
+    // mercurius a stringified key per project (its parent object and arguments) and a promise per batch. Not traced
+    // as a service call: a page would make a span per project for a lookup in memory.
+    isRestricted: (project: GqlProject, _args: unknown, context: GraphqlContext) => projectRestricted(context.deps, context.principal, project.n),
   },
   Account: {
     organizations: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
