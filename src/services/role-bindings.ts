@@ -94,7 +94,6 @@ export async function createRoleBinding(ctx: ServiceDeps, actor: Actor, input: C
       if (!role) throw notFound('role');
       requireCeiling(snapshot, principal, role, resource);
       const row = await forAccount(trx, principal.accountId).roleBindings.create({ userId, roleId, resource, now: isoNow(ctx.clock), ...expiry });
-      changes.user(userId);
       changes.patchAccess({ op: 'upsertBinding', binding: {
         id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
       } });
@@ -132,7 +131,6 @@ export async function updateRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
       requireCeiling(snapshot, principal, role, resource);
       const row = await forAccount(trx, principal.accountId).roleBindings.changeRole(binding.id, role.id, isoNow(ctx.clock));
       if (!row) throw notFound('role binding');
-      changes.user(row.user_id);
       changes.patchAccess({ op: 'upsertBinding', binding: {
         id: row.id, userId: row.user_id, roleId: row.role_id, resourceType: resource.type, resourceId: resource.id, expiresAt: row.expires_at,
       } });
@@ -151,7 +149,6 @@ export async function deleteRoleBinding(ctx: ServiceDeps, actor: Actor, bindingI
   requirePermission(snapshot, principal, 'ROLE_BINDING_DELETE', resourceOf(binding));
   await runMutation(ctx, actor, async (trx, changes) => {
     if (!await forAccount(trx, principal.accountId).roleBindings.delete(binding.id)) throw notFound('role binding');
-    changes.user(binding.user_id);
     changes.patchAccess({ op: 'removeBinding', id: binding.id });
   }, { confinedTo: { users: [binding.user_id] } });
 }
