@@ -6,8 +6,8 @@ import { SlowestFirstSequencer } from './test/helpers/slowest-first-sequencer.js
  * - unit: in-process, no database, no server — the engine, keys, domain, config, the CLI's pure parts;
  * - http: a real server in the test process on a real database (test/http, test/store);
  * - e2e: real processes — the `ax` binary, spawned servers, Chromium, `npm pack`.
- * The database-backed projects exist once per backend (`http:sqlite`, `http:postgres`, …); scripts/test.js runs
- * them all in one pool, so the PostgreSQL half overlaps the SQLite half instead of following it.
+ * The database-backed projects exist once per backend (`http:sqlite`, `http:postgres`, …). `npm test`'s main run
+ * groups the same files by database instead (PROJECTS below says why).
  */
 const UNIT = [
   'test/access/**/*.test.ts', 'test/auth/**/*.test.ts', 'test/config/**/*.test.ts', 'test/domain/**/*.test.ts',
@@ -41,6 +41,33 @@ const DATABASES = (process.env.AX_TEST_DBS ?? process.env.AX_TEST_DB ?? 'sqlite'
   return name;
 });
 
+/** The engine's and the keys' unit tests: `npm test` runs them first, alone, under the coverage gate (scripts/test.js). */
+const GATED = ['test/access/**', 'test/keys/**'];
+
+/**
+ * The projects by kind (above), for runs of some of the suite (`--project http:sqlite`, a file or two).
+ *
+ * `npm test`'s main run (scripts/test.js sets AX_TEST_MAIN_RUN) groups them by database instead: `sqlite` (the unit
+ * files but the gated ones, which the coverage gate has just run, and every http and e2e file) and `postgres`.
+ * With `isolate: false` vitest runs a pool's projects one after the other, each to its last file, and recycles the
+ * workers in between: five projects were five barriers, and at each one a worker sat idle while the other finished
+ * the project's longest file (the `ax` walk-through of test/cli/e2e.test.ts held e2e:postgres alone for a minute).
+ * Two projects leave one barrier, which the sequencer puts before SQLite's short unit files.
+ */
+const PROJECTS: TestProjectInlineConfiguration[] = process.env.AX_TEST_MAIN_RUN
+  ? DATABASES.map((database) => database === 'sqlite'
+    ? project('sqlite', [...UNIT, ...HTTP, ...E2E], { database, exclude: GATED })
+    : project(database, [...HTTP, ...E2E_ON_EACH_DATABASE], { database }))
+  : [
+    project('unit', UNIT),
+    ...DATABASES.flatMap((database) => [
+      project(`http:${database}`, HTTP, { database }),
+      database === 'sqlite'
+        ? project('e2e:sqlite', E2E, { database, exclude: UNIT })
+        : project(`e2e:${database}`, E2E_ON_EACH_DATABASE, { database }),
+    ]),
+  ];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -65,14 +92,6 @@ export default defineConfig({
         'src/keys/**': { statements: 98, lines: 98, functions: 96, branches: 92 },
       },
     },
-    projects: [
-      project('unit', UNIT),
-      ...DATABASES.flatMap((database) => [
-        project(`http:${database}`, HTTP, { database }),
-        database === 'sqlite'
-          ? project('e2e:sqlite', E2E, { database, exclude: UNIT })
-          : project(`e2e:${database}`, E2E_ON_EACH_DATABASE, { database }),
-      ]),
-    ],
+    projects: PROJECTS,
   },
 });
