@@ -28,8 +28,12 @@ export interface ChainedFields {
  * (which for strings, integers and null is RFC 8785's canonical form: no white space, the shortest escapes).
  */
 export function entryHash(prevHash: string, e: ChainedFields): string {
-  const { before, after } = entryTextAround(e);
-  return createHash('sha256').update(`${before}${e.seq},${JSON.stringify(prevHash)}${after}`, 'utf8').digest('hex');
+  return hashAround(entryTextAround(e), e.seq, prevHash);
+}
+
+/** entryHash from the entry's text around its place (entryTextAround), for a writer that has that text already. */
+export function hashAround(around: { before: string; after: string }, seq: number, prevHash: string): string {
+  return createHash('sha256').update(`${around.before}${seq},${JSON.stringify(prevHash)}${around.after}`, 'utf8').digest('hex');
 }
 
 /**

@@ -1,8 +1,9 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { forAccount } from '../../store/account-store.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
 import type { Database } from '../../store/schema.js';
+import { readInSnapshot } from '../../store/postgres/snapshot-read.js';
 
 /** Directories whose visible users are kept at once, per store: each entry is 8 bytes per user (800 KB at 100 000). */
 const MAX_DIRECTORIES = 16;
@@ -28,11 +29,9 @@ const cachesByStore = new WeakMap<Store, Map<string, Entry>>();
  * - SQLite: the store's write version moves with every write, committed or not, by any connection
  *   (store/sqlite/sqlite-write-version.ts); the ids answer only while it equals the one read before they were, and
  *   undefined (for the caller to page in SQL) is answered when a write landed while the page was read;
- * - PostgreSQL: the page is read in one REPEATABLE READ transaction, and the ids are kept under its snapshot
- *   (`pg_current_snapshot()`: xmin, xmax and the transactions in progress). Two snapshots that print alike see the
- *   same committed transactions, so the same rows: any commit since either left the in-progress list or moved xmax.
- *   Transaction ids are the cluster's: a cluster busy with other databases moves the snapshot often, and each miss
- *   reads the ids anew (about what counting them cost).
+ * - PostgreSQL: the page is read in one snapshot (store/postgres/snapshot-read.ts), and the ids are kept under its
+ *   text, which any commit since moves; a cluster busy with other databases moves it often, and each miss reads the
+ *   ids anew (about what counting them cost).
  */
 export async function cachedUsersPage(store: Store, accountId: number, idpId: number, page: { offset: number; limit: number }):
   Promise<{ records: ScimUserRecord[]; total: number } | undefined> {
@@ -45,10 +44,8 @@ export async function cachedUsersPage(store: Store, accountId: number, idpId: nu
 }
 
 function postgresPage(store: Store, accountId: number, idpId: number, page: { offset: number; limit: number }): Promise<{ records: ScimUserRecord[]; total: number }> {
-  return store.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-    // The transaction's first statement takes its snapshot; every read after it sees exactly that.
-    const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(trx);
-    const ids = await visibleIds(store, trx, accountId, idpId, rows[0]!.snapshot);
+  return readInSnapshot(store.db, async (trx, snapshot) => {
+    const ids = await visibleIds(store, trx, accountId, idpId, snapshot);
     const records = await forAccount(trx, accountId).scimUsers.recordsOf(idpId, [...ids.subarray(page.offset, page.offset + page.limit)]);
     return { records, total: ids.length };
   });

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type ChainedFields, entryHash, entryTextAround, GENESIS_HASH } from '../../domain/audit-chain.js';
+import { type ChainedFields, entryHash, entryTextAround, GENESIS_HASH, hashAround } from '../../domain/audit-chain.js';
 import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -107,8 +107,8 @@ export class AuditLogRepository {
       operation_type: 'MUTATION', operation_name: storable(entry.operation), operation_text: storable(entry.text ?? null), variables: storable(entry.variables ?? null),
     };
     if (isPostgres(this.db)) {
-      const { before, after } = entryTextAround(fields);
-      await appendChained.all(this.db, this.accountId, entryHash(GENESIS_HASH, { ...fields, seq: 1 }), before, after,
+      const around = entryTextAround(fields);
+      await appendChained.all(this.db, this.accountId, hashAround(around, 1, GENESIS_HASH), around.before, around.after,
         fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at);
       return;
     }
