@@ -6,7 +6,7 @@ import { writeBootstrapProfile } from '../../src/profiles/bootstrap-profile.js';
 import { expandReferences } from '../../src/cli/profiles/expand.js';
 import { activeProfileName, profileFile } from '../../src/profiles/paths.js';
 import { readProfileFile } from '../../src/profiles/profile-file.js';
-import { redactKey } from '../../src/cli/profiles/redact.js';
+import { redactKey, redactToken } from '../../src/cli/profiles/redact.js';
 import { authMethod, readOAuthTokens, withOAuthTokens, withoutOAuthTokens } from '../../src/profiles/oauth-tokens.js';
 import { endpointRouting, routingAppEndpoint, routingEndpoint } from '../../src/profiles/routing.js';
 import { resolveSettings } from '../../src/cli/profiles/settings.js';
@@ -165,6 +165,11 @@ describe('helpers', () => {
     expect(redactKey('ak-abcdefghijklmnop1234')).toBe('ak-…1234');
     expect(redactKey('secretvalue9876')).toBe('…9876');
     expect(redactKey('short')).toBe('…');
+  });
+
+  it('redact OAuth tokens to their last four characters, even when they start like a key prefix', () => {
+    expect(redactToken('br_Xy9-abcdefghij-iaT')).toBe('…-iaT');
+    expect(redactToken('short')).toBe('…');
   });
 });
 

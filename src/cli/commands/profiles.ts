@@ -9,7 +9,7 @@ import { expandReferences, hasReference } from '../profiles/expand.js';
 import { activeProfileName, DEFAULT_PROFILE, PROFILE_NAME, profileFile } from '../../profiles/paths.js';
 import { readOAuthTokens } from '../../profiles/oauth-tokens.js';
 import { readProfileFile, type ProfileConfig } from '../../profiles/profile-file.js';
-import { redactKey } from '../profiles/redact.js';
+import { redactKey, redactToken } from '../profiles/redact.js';
 import { DEFAULT_ENDPOINT, endpointRouting, parseEndpoint, routingEndpoint } from '../../profiles/routing.js';
 import { authenticatedClient } from '../profiles/credentials.js';
 import { resolveSettings } from '../profiles/settings.js';
@@ -226,8 +226,8 @@ function describe(name: string, active: boolean, expand = false): ProfileView {
     const tokens = readOAuthTokens(config);
     view.user_email = tokens?.userEmail ?? '(not logged in)';
     view.expires_at = tokens ? new Date(tokens.expiresAt).toISOString() : '(none)';
-    view.access_token = tokens ? redactKey(tokens.accessToken) : '(none)';
-    view.refresh_token = tokens?.refreshToken ? redactKey(tokens.refreshToken) : '(none)';
+    view.access_token = tokens ? redactToken(tokens.accessToken) : '(none)';
+    view.refresh_token = tokens?.refreshToken ? redactToken(tokens.refreshToken) : '(none)';
   }
   return view;
 }

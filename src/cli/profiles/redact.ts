@@ -4,3 +4,8 @@ export function redactKey(key: string): string {
   const prefix = /^[a-z]{2,4}[-_]/.exec(key)?.[0] ?? '';
   return `${prefix}…${key.slice(-4)}`;
 }
+
+/** Shows an OAuth token, which carries no prefix, as its last four characters (`…abcd`). */
+export function redactToken(token: string): string {
+  return token.length <= 8 ? '…' : `…${token.slice(-4)}`;
+}
