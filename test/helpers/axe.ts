@@ -1,6 +1,7 @@
 import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { requestsSettled } from './console-browser.js';
 
 /**
  * axe-core's violations on the page as it is now (its default rules: WCAG 2.x A and AA and best practices), one
@@ -19,6 +20,6 @@ export async function axeViolations(page: Page, selector?: string): Promise<stri
 
 /** Once the page's requests have settled, asserts that axe-core finds no violation (in `selector` only, if given). */
 export async function expectNoAxeViolations(page: Page, selector?: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await requestsSettled(page);
   expect(await axeViolations(page, selector)).toEqual([]);
 }

@@ -41,6 +41,7 @@ export async function consoleBrowser(): Promise<ConsoleBrowser> {
   return {
     async newContext(options) {
       const context = await browser.newContext(options);
+      trackRequests(context);
       contexts.push(context);
       return context;
     },
@@ -48,6 +49,42 @@ export async function consoleBrowser(): Promise<ConsoleBrowser> {
       await Promise.all(contexts.splice(0).map((context) => context.close()));
     },
   };
+}
+
+/** Requests in flight per context, and when that count last changed (requestsSettled waits on them). */
+const traffic = new WeakMap<BrowserContext, { inFlight: number; changedAt: number }>();
+
+function trackRequests(context: BrowserContext): void {
+  const state = { inFlight: 0, changedAt: Date.now() };
+  traffic.set(context, state);
+  const change = (by: number) => () => { state.inFlight += by; state.changedAt = Date.now(); };
+  context.on('request', change(1));
+  context.on('requestfinished', change(-1));
+  context.on('requestfailed', change(-1));
+}
+
+/**
+ * How long a page's context must have had no request in flight to count as settled. Playwright's `networkidle` waits
+ * 500 ms, and the console suites waited it about a hundred times: the console asks for its next answers (the
+ * permission checks after the data) within milliseconds of the last one arriving, so a fifth of that is enough.
+ */
+const SETTLED_AFTER_MS = 100;
+
+/** Waits until `page`'s context has had no request in flight for SETTLED_AFTER_MS (up to 15 s). */
+export async function requestsSettled(page: Page): Promise<void> {
+  const state = traffic.get(page.context());
+  if (!state) throw new Error('requestsSettled: the page was not opened through consoleBrowser()');
+  const deadline = Date.now() + 15_000;
+  while (state.inFlight > 0 || Date.now() - state.changedAt < SETTLED_AFTER_MS) {
+    if (Date.now() > deadline) throw new Error(`requestsSettled: ${state.inFlight} request(s) still in flight after 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Loads `path` on `page` and waits until its requests (data, then permission checks) have settled. */
+export async function gotoSettled(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await requestsSettled(page);
 }
 
 /** A real Chromium on the built console of `server`, with one desktop-sized page. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT } from './server.js';
+import { requestsSettled } from './console-browser.js';
 
 /**
  * Saves the page as docs/screenshots/<name>.png under `npm run screenshots` (AX_SCREENSHOTS=1) only, once its
@@ -8,6 +9,6 @@ import { REPO_ROOT } from './server.js';
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.AX_SCREENSHOTS !== '1') return;
-  await page.waitForLoadState('networkidle');
+  await requestsSettled(page);
   await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, requestsSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -34,12 +34,12 @@ describe('the console asks the server, in as few requests as it can', { timeout:
     const orgId = await createOrganization(server, 'batching-org');
     const spaceId = await createSpace(server, orgId, 'batching-space');
     await createProject(server, spaceId, 'batching-project');
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
     requests.length = 0;
 
     await page.goto(`/spaces/${encodeURIComponent(spaceId)}`);
     await page.getByRole('heading', { level: 1, name: 'batching-space' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
 
     expect(requests.filter((r) => r.path === '/v2/access/check')).toEqual([]);
     const batches = requests.filter((r) => r.path === '/v2/access/checks');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace, enc } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe('the access reviews page', { timeout: 60_000 }, () => {
   it('takes a review, revokes a grant after saying what it removes, shows progress, compares and exports', async () => {
-    await admin.goto('/access-reviews', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/access-reviews');
     await admin.getByRole('heading', { level: 1, name: 'Access reviews' }).waitFor();
     await admin.getByLabel('Review name').fill('After');
     await admin.getByRole('button', { name: 'Take review' }).click();

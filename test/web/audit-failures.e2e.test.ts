@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, requestsSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -29,7 +29,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
     await signInToConsole(page, 'admin@localhost', server.adminPassword);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
     expect(await page.getByRole('row').filter({ hasText: 'GET /v2/spaces' }).count()).toBe(0);
 
     await page.getByRole('tab', { name: 'Failed authentications' }).click();

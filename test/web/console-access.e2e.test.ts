@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe('the access page', { timeout: 60_000 }, () => {
   it('says why in names: no internal ids, no reason twice, no "Deny denied"', async () => {
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}`);
     const maya = admin.getByRole('row').filter({ hasText: MAYA.email });
     await expect.poll(() => reasons(maya).allInnerTexts()).toEqual([
       'Gives Account role Member, as a member of organization ‘team-alpha’',
@@ -75,7 +75,7 @@ describe('the access page', { timeout: 60_000 }, () => {
   });
 
   it('groups a principal\'s permissions by resource, with a search', async () => {
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}`);
     const maya = admin.getByRole('row').filter({ hasText: MAYA.email });
     await maya.locator('summary').click();
     await maya.getByRole('searchbox', { name: 'Search these permissions' }).fill('dataset read');
@@ -85,7 +85,7 @@ describe('the access page', { timeout: 60_000 }, () => {
   });
 
   it('offers permissions grouped by resource, in words, narrowed by a search', async () => {
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}`);
     const select = admin.getByLabel('Permission to check');
     expect(await select.locator('optgroup').count()).toBeGreaterThan(30);
     const check = admin.getByRole('region', { name: 'Check a permission' });
@@ -95,7 +95,7 @@ describe('the access page', { timeout: 60_000 }, () => {
   });
 
   it('answers a check in names, and drops the answer when the email changes (defect 5)', async () => {
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}`);
     const check = admin.getByRole('region', { name: 'Check a permission' });
     await check.getByLabel('User email').fill(MAYA.email);
     await check.getByLabel('Permission to check').selectOption('DATASET_READ');
@@ -115,7 +115,7 @@ describe('the access page', { timeout: 60_000 }, () => {
   });
 
   it('explains a restricted project in words', async () => {
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}&project=${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}&project=${ids.project}`);
     const check = admin.getByRole('region', { name: 'Check a permission' });
     await check.getByLabel('User email').fill(MAYA.email);
     await check.getByLabel('Permission to check').selectOption('PROJECT_SPAN_READ');
@@ -129,7 +129,7 @@ describe('the access page', { timeout: 60_000 }, () => {
   });
 
   it('lets a member check their own access, in the same words', async () => {
-    await member.goto(`/access?org=${ids.org}&space=${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(member, `/access?org=${ids.org}&space=${ids.space}`);
     const check = member.getByRole('region', { name: 'Check a permission' });
     await check.getByLabel('Permission to check').selectOption('SPACE_UPDATE');
     await check.getByRole('button', { name: 'Check' }).click();
@@ -140,7 +140,7 @@ describe('the access page', { timeout: 60_000 }, () => {
 
 describe('the access model on the page', { timeout: 60_000 }, () => {
   it('explains members and role bindings where bindings are given, and spells each role one way', async () => {
-    await admin.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/spaces/${ids.space}`);
     const bindings = admin.getByRole('region', { name: 'Role bindings' });
     await bindings.getByText('Role bindings or members: which to use?').click();
     const help = await bindings.locator('.model-help dl').innerText();
@@ -155,7 +155,7 @@ describe('the access model on the page', { timeout: 60_000 }, () => {
     expect(roles).toEqual(['Admin', 'Member', 'Read Only', 'Annotator']);
     await admin.keyboard.press('Escape');
 
-    await admin.goto(`/organizations/${ids.org}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/organizations/${ids.org}`);
     await expect.poll(() => admin.getByRole('row').filter({ hasText: MAYA.email }).innerText()).toContain('Read Only');
     const members = admin.getByRole('region', { name: 'Members' });
     await members.getByText('Members or role bindings: which to use?').click();
@@ -164,7 +164,7 @@ describe('the access model on the page', { timeout: 60_000 }, () => {
   });
 
   it('says what went wrong in a sentence, not as "Conflict: …"', async () => {
-    await admin.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/spaces/${ids.space}`);
     const bindings = admin.getByRole('region', { name: 'Role bindings' });
     for (let i = 0; i < 2; i++) {
       await bindings.getByRole('button', { name: 'Add binding' }).click();

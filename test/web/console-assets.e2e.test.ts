@@ -7,7 +7,7 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { createOrganization, createProject, createSpace } from '../helpers/hierarchy.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, requestsSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -131,7 +131,7 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
 
   it('fetches the API keys page compressed, with its own page chunk and none of the others', async () => {
     await page.getByRole('heading', { level: 1, name: 'API Keys' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
     expect(scripts.length).toBeGreaterThan(0);
     expect(scripts.filter((s) => s.encoding !== 'br' && s.encoding !== 'gzip')).toEqual([]);
     const paths = scripts.map((s) => s.path);
@@ -149,7 +149,7 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
     target.on('request', record);
     try {
       await run();
-      await target.waitForLoadState('networkidle');
+      await requestsSettled(target);
     } finally {
       target.off('request', record);
     }
@@ -192,13 +192,13 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
     await page.goto(`/spaces/${encodeURIComponent(spaceId)}`);
     await page.getByRole('heading', { level: 1, name: 'assets-space' }).waitFor();
     await page.getByRole('button', { name: 'Delete' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
     expect(checks).toEqual(['/v2/access/checks']);
 
     checks.length = 0;
     await page.goto(`/projects/${encodeURIComponent(projectId)}`);
     await page.getByRole('heading', { level: 1, name: 'assets-project' }).waitFor();
-    await page.waitForLoadState('networkidle');
+    await requestsSettled(page);
     expect(checks).toEqual(['/v2/access/checks']);
   });
 

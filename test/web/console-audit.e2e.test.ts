@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled, requestsSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -60,7 +60,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
       const path = new URL(r.url()).pathname;
       if (path.startsWith('/v2/audit-logs') || path === '/v2/users') asked.push(path);
     });
-    await member.goto('/audit-log', { waitUntil: 'networkidle' });
+    await gotoSettled(member, '/audit-log');
     await member.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await expect.poll(() => member.getByText('You cannot use this page.').count()).toBe(1);
     expect(await member.getByText('The audit log is for account admins.', { exact: false }).count()).toBe(1);
@@ -75,7 +75,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
   });
 
   it('reads each entry as a sentence naming and linking the actor and the target', async () => {
-    await admin.goto('/audit-log', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/audit-log');
     const revoke = admin.getByRole('row').filter({ hasText: 'revoked' });
     await expect.poll(() => revoke.getByRole('cell').nth(1).innerText()).toContain("Jane Doe revoked service key 'ci-traces' in alpha-space");
     const adminId = (await server.api('GET', '/v2/me')).body.id as string;
@@ -92,7 +92,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
   });
 
   it('shows a revoke\'s details as JSON once, not as a JSON string of JSON (defect 5)', async () => {
-    await admin.goto('/audit-log', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/audit-log');
     const revoke = admin.getByRole('row').filter({ hasText: 'revoked' });
     await revoke.getByText('Show').click();
     const detail = await revoke.locator('pre').first().innerText();
@@ -103,7 +103,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
   });
 
   it('filters by target, by name', async () => {
-    await admin.goto('/audit-log', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/audit-log');
     await admin.getByLabel('Target').fill('ci-traces');
     await admin.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => new URL(admin.url()).searchParams.get('target')).toBe('ci-traces');
@@ -116,7 +116,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
   });
 
   it('exports the matching entries as CSV and as JSON, each with its sentence', async () => {
-    await admin.goto('/audit-log?target=ci-traces', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/audit-log?target=ci-traces');
     const [csvDownload] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toMatch(/^audit-log-.*\.csv$/);
     const csv = await readFile((await csvDownload.path())!, 'utf8');
@@ -137,7 +137,7 @@ describe('the audit log page', { timeout: 60_000 }, () => {
 
   it('marks failed sign-ins as failures on their own tab', async () => {
     expect((await server.api('POST', '/auth/login', { key: null, body: { email: MAYA.email, password: 'not her password at all' } })).status).toBe(401);
-    await admin.goto('/audit-log?view=failures', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/audit-log?view=failures');
     const row = admin.getByRole('row').filter({ hasText: 'POST /auth/login' });
     await expect.poll(() => row.locator('.badge-red').innerText()).toBe('wrong password');
     await expectNoAxeViolations(admin);
@@ -152,14 +152,14 @@ describe('the audit log page', { timeout: 60_000 }, () => {
       if (new URL(r.url()).pathname === '/v2/audit-logs') asked.push(r.url());
     });
     try {
-      await admin.goto('/audit-log', { waitUntil: 'networkidle' });
+      await gotoSettled(admin, '/audit-log');
       await expect.poll(() => admin.getByRole('alert').innerText()).toBe('The server is busy or starting; try again shortly.');
       expect(await admin.getByRole('table', { name: 'Audit log entries' }).count()).toBe(0);
       // Whatever re-renders the page (a tab, typing in a filter) sends nothing more.
       await admin.getByLabel('Target').fill('something');
       await admin.getByRole('tab', { name: 'Failed authentications' }).click();
       await admin.getByRole('tab', { name: 'Actions' }).click();
-      await admin.waitForLoadState('networkidle');
+      await requestsSettled(admin);
       expect(asked).toHaveLength(2);
     } finally {
       await admin.unroute(AUDIT_LIST);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -39,7 +39,7 @@ describe('the first run of a new server', { timeout: 60_000 }, () => {
     const member = await context.newPage();
     member.on('pageerror', (e) => pageErrors.push(e.message));
     await signInToConsole(member, MAYA.email, MAYA.password);
-    await member.goto('/organizations', { waitUntil: 'networkidle' });
+    await gotoSettled(member, '/organizations');
     await member.getByText('You are not a member of any organization yet. An account admin can add you to one.').waitFor();
     expect(await member.getByRole('heading', { name: 'Get started' }).count()).toBe(0);
     expect(await member.getByText('New server?').count()).toBe(0);
@@ -59,7 +59,7 @@ describe('the first run of a new server', { timeout: 60_000 }, () => {
   });
 
   it('guides the account admin through the four first steps instead of an empty table', async () => {
-    await admin.goto('/organizations', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/organizations');
     const guide = admin.getByRole('region', { name: 'Get started' });
     expect(await guide.locator('ol > li > strong').allInnerTexts()).toEqual([
       'Create an organization', 'Create a space', 'Invite people', 'Create a service key',
@@ -77,10 +77,10 @@ describe('the first run of a new server', { timeout: 60_000 }, () => {
     await form.getByRole('button', { name: 'Create organization' }).click();
     await admin.getByRole('heading', { level: 1, name: 'team-alpha' }).waitFor();
 
-    await admin.goto('/organizations', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/organizations');
     await admin.getByRole('row').filter({ hasText: 'team-alpha' }).waitFor();
     expect(await admin.getByRole('heading', { name: 'Get started' }).count()).toBe(0);
-    await admin.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys');
     expect(await admin.locator('.first-run-notice').count()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
 
 /**
@@ -42,7 +42,7 @@ describe('console: grace usage of a replaced key', { timeout: 60_000 }, () => {
     await rotated('deploy-later', 3600, 3, '10.0.0.8');
     await rotated('deploy-idle', 600, 0, '10.0.0.9');
 
-    await page.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/settings/api-keys');
     const replaced = (name: string) => page.getByRole('row').filter({ hasText: name }).filter({ hasText: 'Replaced' });
 
     const soon = replaced('deploy-soon');

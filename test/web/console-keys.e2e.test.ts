@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () => {
   it('moves focus into the dialog once a user is invited, so Escape closes it', async () => {
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('button', { name: 'Invite user' }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('Full name').fill('Ivan Invited');
@@ -73,7 +73,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
   it('never shows the other tab\'s keys while the chosen tab loads on a slow link', async () => {
     const userKey = await server.api('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'admin-laptop' } });
     expect(userKey.status).toBe(201);
-    await admin.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('row').filter({ hasText: 'admin-laptop' }).waitFor();
 
     let release = () => {};
@@ -102,7 +102,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
     const refreshed = await server.api('POST', `/v2/api-keys/${created.body.id}/refresh`, { body: { grace_period_seconds: 3600 } });
     expect(refreshed.status).toBe(200);
 
-    await admin.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys?tab=service');
     const oldRow = admin.getByRole('row').filter({ hasText: created.body.redacted_key });
     await oldRow.getByRole('button', { name: 'Revoke ci-traces' }).click();
     const dialog = admin.getByRole('dialog');
@@ -120,7 +120,7 @@ describe('console keys and users defects (issue 14)', { timeout: 60_000 }, () =>
   });
 
   it('tells a member once and plainly that /users is not for them', async () => {
-    await member.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(member, '/users');
     await member.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
     await member.getByText('You cannot use this page.').waitFor();
     expect(await member.getByRole('table').count()).toBe(0);
@@ -140,7 +140,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     const refreshed = await server.api('POST', `/v2/api-keys/${pipeline.body.id}/refresh`, { body: { grace_period_seconds: 86_400 } });
     expect(refreshed.status).toBe(200);
 
-    await admin.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('tab', { name: 'All keys in the account' }).click();
     expect(new URL(admin.url()).searchParams.get('tab')).toBe('all');
     const table = admin.getByRole('table', { name: 'Every key in the account' });
@@ -179,7 +179,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
   it('stacks the inventory into labelled cards at 390 px', async () => {
     await admin.setViewportSize({ width: 390, height: 844 });
     try {
-      await admin.goto('/settings/api-keys?tab=all', { waitUntil: 'networkidle' });
+      await gotoSettled(admin, '/settings/api-keys?tab=all');
       const card = admin.getByRole('row').filter({ hasText: 'maya-pipeline' }).first();
       await card.waitFor();
       expect((await card.boundingBox())?.width ?? 1000).toBeLessThanOrEqual(390);
@@ -190,7 +190,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
   });
 
   it('offers a member no inventory: only their own keys', async () => {
-    await member.goto('/settings/api-keys?tab=all', { waitUntil: 'networkidle' });
+    await gotoSettled(member, '/settings/api-keys?tab=all');
     await member.getByRole('tab', { name: 'User Keys', selected: true }).waitFor();
     expect(await member.getByRole('tab', { name: 'All keys in the account' }).count()).toBe(0);
     await expectNoAxeViolations(member);
@@ -199,7 +199,7 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
 
 describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => {
   it('defaults to 90 days, warns about never, and shows how to use the new key beside it', async () => {
-    await admin.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('button', { name: '+ New API Key' }).click();
     const form = admin.getByRole('dialog');
     expect(await form.getByLabel('Expiration').inputValue()).toBe('90');
@@ -235,7 +235,7 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
   });
 
   it('refreshes with a grace period chosen from a list, one hour by default', async () => {
-    await admin.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('button', { name: 'Refresh notebook' }).click();
     const form = admin.getByRole('dialog');
     const grace = form.getByLabel('Old key keeps working for');

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, enc } from '../helpers/hierarchy.js';
@@ -99,7 +99,7 @@ async function mutationCount(): Promise<number> {
 describe('previews in confirmations', { timeout: 90_000 }, () => {
   it('restricting a project shows who loses what on it, and the API then does exactly that', async () => {
     const before = await permissionsOn(ids.project);
-    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/projects/${ids.project}`);
     await admin.getByRole('button', { name: 'Restrict project' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Restrict project' });
     const preview = dialog.getByRole('group', { name: 'Whose access changes' });
@@ -135,7 +135,7 @@ describe('previews in confirmations', { timeout: 90_000 }, () => {
     const audited = await mutationCount();
     const before = await permissionsOn(ids.project);
 
-    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/projects/${ids.project}`);
     await admin.getByRole('button', { name: `Remove binding of ${BOB.email}` }).click();
     const dialog = admin.getByRole('dialog', { name: 'Remove role binding' });
     const preview = dialog.getByRole('group', { name: 'Whose access changes' });
@@ -151,7 +151,7 @@ describe('previews in confirmations', { timeout: 90_000 }, () => {
   });
 
   it('removing a space member previews their losses beside the cascade', async () => {
-    await admin.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/spaces/${ids.space}`);
     const members = admin.getByRole('region', { name: 'Members' });
     await members.getByRole('button', { name: `Remove ${BOB.email}` }).click();
     const dialog = admin.getByRole('dialog', { name: 'Remove member' });
@@ -175,7 +175,7 @@ describe('more previews', { timeout: 90_000 }, () => {
     expect(bound.status).toBe(201);
     const before = await permissionsOn(ids.project);
 
-    await admin.goto('/roles', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/roles');
     await admin.getByRole('button', { name: 'Edit Span reader' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Edit Span reader' });
     await dialog.getByRole('checkbox', { name: 'Project span read' }).uncheck();
@@ -195,7 +195,7 @@ describe('more previews', { timeout: 90_000 }, () => {
       body: { key_type: 'SERVICE', name: 'ci-traces', organizations: [{ org_id: ids.org, spaces: [{ space_id: ids.space }] }] },
     });
     expect(created.status).toBe(201);
-    await admin.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/settings/api-keys?tab=service');
     await admin.getByRole('row').filter({ hasText: created.body.redacted_key }).getByRole('button', { name: 'Revoke ci-traces' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Revoke API key' });
     const preview = dialog.getByRole('group', { name: 'Whose access changes' });
@@ -209,7 +209,7 @@ describe('more previews', { timeout: 90_000 }, () => {
   });
 
   it('deleting a user shows whose access goes, by name, beside the cascade; cancelling keeps them', async () => {
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('button', { name: `Delete ${MAYA.email}` }).click();
     const dialog = admin.getByRole('dialog', { name: 'Delete user' });
     const preview = dialog.getByRole('group', { name: 'Whose access changes' });
@@ -226,7 +226,7 @@ describe('more previews', { timeout: 90_000 }, () => {
 describe('previews of deletes and account roles', { timeout: 90_000 }, () => {
   it('deleting a project shows whose access goes beside what it deletes; cancelling keeps it', async () => {
     const scratch = await createProject(server, ids.space, 'scratch');
-    await admin.goto(`/projects/${scratch}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/projects/${scratch}`);
     await admin.getByRole('button', { name: 'Delete' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Delete project' });
     await dialog.getByRole('list', { name: 'What this deletes' }).waitFor();
@@ -241,7 +241,7 @@ describe('previews of deletes and account roles', { timeout: 90_000 }, () => {
 
   it('changing an account role previews what the person gains, and the API then gives it', async () => {
     const riley = await createUserWithKey(server, { email: 'riley@example.com', name: 'Riley Role' });
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('button', { name: `Edit ${riley.email}` }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('Account role').selectOption('ADMIN');
@@ -265,7 +265,7 @@ async function roleId(name: string): Promise<string> {
 
 describe('grant for…', { timeout: 90_000 }, () => {
   it('a 4-hour role binding is previewed, sent with its end and reason, and shows when it ends', async () => {
-    await admin.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/projects/${ids.project}`);
     await admin.getByRole('button', { name: 'Add binding' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Add role binding' });
     await dialog.getByLabel('User email').fill(ADA.email);
@@ -297,7 +297,7 @@ describe('grant for…', { timeout: 90_000 }, () => {
     await expectNoAxeViolations(admin);
 
     // The access page says the same against the grant that gives it.
-    await admin.goto(`/access?org=${ids.org}&space=${ids.space}&project=${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/access?org=${ids.org}&space=${ids.space}&project=${ids.project}`);
     const who = admin.getByRole('row').filter({ hasText: ADA.email });
     const reason = who.locator('ul.reasons li').filter({ hasText: 'Role binding Admin' });
     await expect.poll(() => reason.innerText()).toMatch(/^Gives Role binding Admin on project ‘chat’ · until .+ (today|tomorrow) · incident 123$/);
@@ -306,7 +306,7 @@ describe('grant for…', { timeout: 90_000 }, () => {
   });
 
   it('a membership for a day is sent with its end, and changing its role keeps that end', async () => {
-    await admin.goto(`/organizations/${ids.org}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/organizations/${ids.org}`);
     const members = admin.getByRole('region', { name: 'Members' });
     await members.getByRole('button', { name: `Change role of ${BOB.email}` }).click();
     let dialog = admin.getByRole('dialog', { name: 'Change role' });
@@ -337,14 +337,14 @@ describe('grant for…', { timeout: 90_000 }, () => {
 
 describe('a member', { timeout: 60_000 }, () => {
   it('sees when grants end but no control it cannot use, and the API agrees it cannot', async () => {
-    await member.goto(`/projects/${ids.project}`, { waitUntil: 'networkidle' });
+    await gotoSettled(member, `/projects/${ids.project}`);
     await member.getByRole('heading', { name: 'chat', level: 1 }).waitFor();
     await member.getByRole('region', { name: 'Role bindings' }).getByRole('columnheader', { name: 'Ends' }).waitFor();
     for (const name of ['Restrict project', 'Remove restriction', 'Add binding']) {
       expect(await member.getByRole('button', { name }).count()).toBe(0);
     }
     expect(await member.getByRole('button', { name: /^(Remove binding|Change role)/ }).count()).toBe(0);
-    await member.goto(`/spaces/${ids.space}`, { waitUntil: 'networkidle' });
+    await gotoSettled(member, `/spaces/${ids.space}`);
     await member.getByRole('heading', { name: 'alpha-space', level: 1 }).waitFor();
     for (const name of ['Add member', 'Add binding']) expect(await member.getByRole('button', { name }).count()).toBe(0);
     expect(await member.getByRole('button', { name: /^(Remove |Change role)/ }).count()).toBe(0);

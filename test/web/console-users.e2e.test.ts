@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
   it('lets an admin edit a user\'s name and developer flag from the Users list', async () => {
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('button', { name: `Edit ${maya.email}` }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('Full name').fill('Maya Moreno');
@@ -66,7 +66,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
   it('lets an admin change a member\'s account role to Admin; the list shows it and the member\'s key gets admin rights', async () => {
     const riley = await createUserWithKey(server, { email: 'riley@example.com', name: 'Riley Role' });
     expect((await server.api('GET', '/v2/api-keys?all_users=true', { key: riley.key })).status).toBe(403);
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     const row = admin.getByRole('row').filter({ hasText: riley.email });
     await row.getByText('Member', { exact: true }).waitFor();
     await admin.getByRole('button', { name: `Edit ${riley.email}` }).click();
@@ -84,7 +84,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
   });
 
   it('opens a user page with memberships, keys and recent activity', async () => {
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('link', { name: 'Maya Moreno' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Maya Moreno' }).waitFor();
     const memberships = admin.getByRole('table', { name: 'Memberships' });
@@ -98,7 +98,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
 
   it('gives a member their own profile, where they change their password; other user pages are not for them', async () => {
     // The name in the top bar leads to the profile.
-    await member.goto('/settings/api-keys', { waitUntil: 'networkidle' });
+    await gotoSettled(member, '/settings/api-keys');
     await member.locator('header a.topbar-user-name').click();
     await member.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
     expect(new URL(member.url()).pathname).toBe('/profile');
@@ -123,7 +123,7 @@ describe('users in the console (issue 14)', { timeout: 60_000 }, () => {
     expect(login.status).toBe(200);
 
     const adminId = (await server.api('GET', '/v2/me')).body.id;
-    await member.goto(`/users/${encodeURIComponent(adminId)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(member, `/users/${encodeURIComponent(adminId)}`);
     await member.getByText('You cannot use this page.').waitFor();
     await expectNoAxeViolations(member);
   });
@@ -140,7 +140,7 @@ async function rolesOf(userId: string): Promise<{ organization: unknown; space: 
 describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
   it('adds someone to a space and, in the same dialog, to its organization they were not in', async () => {
     const nina = await createUserWithKey(server, { email: 'nina@example.com', name: 'Nina New' });
-    await admin.goto(`/spaces/${encodeURIComponent(spaceId)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(admin, `/spaces/${encodeURIComponent(spaceId)}`);
     await admin.getByRole('button', { name: 'Add member' }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('User email').fill(nina.email);
@@ -161,7 +161,7 @@ describe('granting access in one step (issue 14)', { timeout: 60_000 }, () => {
   });
 
   it('invites a user straight into an organization and one of its spaces', async () => {
-    await admin.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(admin, '/users');
     await admin.getByRole('button', { name: 'Invite user' }).click();
     const dialog = admin.getByRole('dialog');
     await dialog.getByLabel('Full name').fill('Omar Onboarded');

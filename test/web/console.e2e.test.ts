@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consoleBrowser, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { consoleBrowser, type ConsoleBrowser, gotoSettled, requestsSettled } from '../helpers/console-browser.js';
 import { linkToken } from '../helpers/console-session.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -45,13 +45,13 @@ async function newContext(width = 1280): Promise<BrowserContext> {
 
 /** Saves a screenshot under `npm run screenshots` (AX_SCREENSHOTS=1) only: `npm test` leaves docs/ untouched. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await requestsSettled(page);
   if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
 /** Loads a console path and waits until its requests (data, then permission checks) have settled. */
 async function open(page: Page, path: string): Promise<void> {
-  await page.goto(path, { waitUntil: 'networkidle' });
+  await gotoSettled(page, path);
 }
 
 async function waitForHeading(page: Page, text: string): Promise<void> {
@@ -246,7 +246,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await row(admin, 'laptop').waitFor();
     expect(await row(admin, 'laptop').textContent()).toContain(raw.slice(-4));
     expect(await pageText(admin)).not.toContain(raw);
-    await admin.reload({ waitUntil: 'networkidle' });
+    await admin.reload().then(() => requestsSettled(admin));
     await row(admin, 'laptop').waitFor();
     expect(await pageText(admin)).not.toContain(raw);
 
@@ -525,13 +525,13 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await admin.getByLabel('Operation').selectOption('MUTATION');
     await admin.getByLabel('User', { exact: true }).selectOption(adminId);
     await admin.getByRole('button', { name: 'Apply' }).click();
-    await admin.waitForLoadState('networkidle');
+    await requestsSettled(admin);
     expect(new URL(admin.url()).searchParams.get('op')).toBe('MUTATION');
     expect(new URL(admin.url()).searchParams.get('user')).toBe(adminId);
     const rows = admin.getByRole('row').filter({ has: admin.locator(`a[href="/users/${encodeURIComponent(adminId)}"]`) });
     await poll(() => rows.count()).toBeGreaterThan(0);
     await admin.getByRole('button', { name: 'Clear' }).click();
-    await admin.waitForLoadState('networkidle');
+    await requestsSettled(admin);
     await shot(admin, 'audit-log');
 
     await open(admin, '/access');

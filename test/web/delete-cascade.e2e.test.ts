@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createProject, createSpace, restrictProject } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -52,7 +52,7 @@ async function cascadeLines(dialog: string): Promise<string[]> {
 describe('delete dialogs show what the server says the delete takes', { timeout: 60_000 }, () => {
   it('an organization: its spaces, projects, memberships, bindings and the service key left in no space; cancelling keeps it', async () => {
     const w = await world();
-    await page.goto('/organizations', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/organizations');
     await page.getByRole('button', { name: `Delete ${w.org}` }).click();
     const lines = await cascadeLines('Delete organization');
     expect(lines[0]).toBe('1 space and 2 projects, with 1 restriction;');
@@ -64,7 +64,7 @@ describe('delete dialogs show what the server says the delete takes', { timeout:
 
   it('a space: its projects, memberships and bindings', async () => {
     const w = await world();
-    await page.goto(`/spaces/${encodeURIComponent(w.spaceId)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/spaces/${encodeURIComponent(w.spaceId)}`);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const lines = await cascadeLines('Delete space');
     expect(lines.slice(0, 2)).toEqual(['2 projects, with 1 restriction;', '2 space memberships and 0 role bindings on the space and its projects;']);
@@ -73,7 +73,7 @@ describe('delete dialogs show what the server says the delete takes', { timeout:
 
   it('a project: its restriction and bindings; confirming deletes it', async () => {
     const w = await world();
-    await page.goto(`/projects/${encodeURIComponent(w.projectId)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/projects/${encodeURIComponent(w.projectId)}`);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     expect(await cascadeLines('Delete project')).toEqual(['0 restrictions and 0 project role bindings.']);
     const dialog = page.getByRole('dialog', { name: 'Delete project' });

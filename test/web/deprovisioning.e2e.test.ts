@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
 
@@ -48,7 +48,7 @@ const userRow = (email: string) => page.getByRole('row').filter({ hasText: email
 describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   it('deactivates a user from the Users page, shows the badge, and reactivates', async () => {
     const w = await memberWithServiceKey();
-    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/users?email=${encodeURIComponent(w.member.email)}`);
     await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
     // The server's dry run names the service key they created, with the keep / revoke / rotate choice (keep by default).
@@ -87,14 +87,14 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
       created_at: new Date().toISOString(),
     }).execute();
     expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
-    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/users?email=${encodeURIComponent(w.member.email)}`);
     await userRow(w.member.email).getByText(`Deactivated (by SCIM of idp-${domain})`, { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: `Reactivate ${w.member.email}` }).count()).toBe(0);
   });
 
   it('"Revoke them" in the Deactivate dialog revokes the service keys they created in the same request', async () => {
     const w = await memberWithServiceKey();
-    await page.goto(`/users?email=${encodeURIComponent(w.member.email)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/users?email=${encodeURIComponent(w.member.email)}`);
     await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
     await confirm.getByRole('radio', { name: /Revoke them/ }).check();
@@ -112,7 +112,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     await addSpaceMember(server, w.spaceId, heir.id, 'ADMIN');
     expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
 
-    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/settings/api-keys?tab=service');
     const orphaned = page.getByRole('table', { name: 'Orphaned service keys' });
     const row = orphaned.getByRole('row').filter({ hasText: w.svc.name });
     await row.getByText('Orphaned', { exact: true }).waitFor();
@@ -140,7 +140,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(deleted.member.id)}`)).status).toBe(204);
     expect((await server.api('DELETE', `/v2/spaces/${encodeURIComponent(removed.spaceId)}/users/${encodeURIComponent(removed.member.id)}`)).status).toBe(204);
 
-    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/settings/api-keys?tab=service');
     const orphaned = page.getByRole('table', { name: 'Orphaned service keys' });
     const gone = orphaned.getByRole('row').filter({ hasText: deleted.svc.name });
     await gone.getByText('— creator deleted', { exact: true }).waitFor();
@@ -163,7 +163,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
     const outsider = await createUserWithKey(server, { email: `console-outsider-${count}@example.com`, name: `Outsider ${count}` });
     expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
 
-    await page.goto('/settings/api-keys?tab=service', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/settings/api-keys?tab=service');
     const row = page.getByRole('table', { name: 'Orphaned service keys' }).getByRole('row').filter({ hasText: w.svc.name });
     await row.getByRole('button', { name: `Transfer ${w.svc.name}` }).click();
     const dialog = page.getByRole('dialog', { name: 'Transfer service key' });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, requestsSettled } from '../helpers/console-browser.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { createScimUser, SCIM_GROUP, setUpScim } from '../helpers/scim.js';
@@ -51,7 +51,7 @@ afterAll(async () => {
 
 /** Saves a screenshot under AX_SCREENSHOTS=1 only: a normal run leaves docs/ untouched. */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await requestsSettled(page);
   for (const close of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await close.click();
   if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }

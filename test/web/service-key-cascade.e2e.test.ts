@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
 import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
@@ -44,7 +44,7 @@ const me = (key: string) => server.api('GET', '/v2/me', { key });
 describe('removal dialogs show the person\'s service keys', { timeout: 60_000 }, () => {
   it('deleting a user lists the key by name; "Rotate them" shows the new secret once and the old one stops', async () => {
     const w = await memberWithServiceKey();
-    await page.goto('/users', { waitUntil: 'networkidle' });
+    await gotoSettled(page, '/users');
     await page.getByRole('button', { name: `Delete ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete user' });
     const keys = confirm.getByRole('list', { name: 'Service keys they created' });
@@ -67,7 +67,7 @@ describe('removal dialogs show the person\'s service keys', { timeout: 60_000 },
 
   it('removing a member from an organization offers the same choice; "Revoke them" revokes the key with the removal', async () => {
     const w = await memberWithServiceKey();
-    await page.goto(`/organizations/${encodeURIComponent(w.orgId)}`, { waitUntil: 'networkidle' });
+    await gotoSettled(page, `/organizations/${encodeURIComponent(w.orgId)}`);
     await page.getByRole('button', { name: `Remove ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Remove member' });
     await confirm.getByText('removes them from 1 space of this organization;').waitFor();

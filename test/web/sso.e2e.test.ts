@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openConsole, signInToConsole, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { openConsole, signInToConsole, type ConsoleBrowser, requestsSettled } from '../helpers/console-browser.js';
 import { startOidcOp } from '../helpers/oidc-op.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
@@ -23,7 +23,7 @@ const pageErrors: string[] = [];
 const ids = { org: '', space: '', customRole: '', memberRole: '', memberRoleName: '' };
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
+  await requestsSettled(page);
   for (const close of await page.getByRole('button', { name: 'Dismiss notification' }).all()) await close.click();
   if (process.env.AX_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO_ROOT, 'docs/screenshots', `${name}.png`), fullPage: true });
 }
