@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
+import { keepStatements } from './postgres/kept-statements.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
 import { writeVersionOf } from './sqlite/sqlite-write-version.js';
@@ -41,6 +42,7 @@ export function openStore(options: StoreOptions): Store {
     // jit off: every query here is a short OLTP read or write, and PostgreSQL's JIT, which it switches on by cost
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off' });
+    keepStatements(pool);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pool, writeVersion: undefined, close: () => db.destroy() };
   }

@@ -1,5 +1,6 @@
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type RawBuilder, sql, type SqlBool } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { keepStatement } from './postgres/kept-statements.js';
 import type { Database } from './schema.js';
 
 /** Stands for the i-th argument while the query is compiled; its place among the parameters is where the value goes. */
@@ -24,7 +25,11 @@ class Placeholder {
 export class PreparedQuery<Row, Args extends readonly unknown[]> {
   readonly #compiled = new Map<'sqlite' | 'postgres', CompiledQuery<Row>>();
 
-  constructor(private readonly build: (db: Kysely<Database>, ...args: Args) => Compilable<Row>) {}
+  /**
+   * `keptOnPostgres`: PostgreSQL keeps the statement parsed and planned on each connection (see keepStatement), for a
+   * hot query whose result columns are listed.
+   */
+  constructor(private readonly build: (db: Kysely<Database>, ...args: Args) => Compilable<Row>, private readonly options: { keptOnPostgres?: boolean } = {}) {}
 
   async all(db: Kysely<Database>, ...args: Args): Promise<Row[]> {
     const compiled = this.#compiledFor(db, args.length);
@@ -50,6 +55,7 @@ export class PreparedQuery<Row, Args extends readonly unknown[]> {
       compiled = this.build(db, ...placeholders).compile();
       const bound = new Set(compiled.parameters.filter((p): p is Placeholder => p instanceof Placeholder).map((p) => p.index));
       if (bound.size !== arity) throw new Error(`a prepared query must bind each of its ${arity} arguments as a value: ${compiled.sql}`);
+      if (dialect === 'postgres' && this.options.keptOnPostgres) keepStatement(compiled.sql);
       this.#compiled.set(dialect, compiled);
     }
     return compiled;

@@ -10,7 +10,7 @@ const scimManagers = new PreparedQuery((db, accountId: number, userIds: unknown)
   db.selectFrom('user_identities as i').innerJoin('identity_providers as p', 'p.id', 'i.idp_id')
     .select(['i.user_id', 'p.id as idp_id', 'p.name as idp_name', 'p.protocol as idp_protocol'])
     .where('p.account_id', '=', accountId).where('p.deleted_at', 'is', null).where('i.provisioned_by_scim', '=', 1)
-    .where(inIdList(db, 'i.user_id', userIds)).orderBy('p.id'));
+    .where(inIdList(db, 'i.user_id', userIds)).orderBy('p.id'), { keptOnPostgres: true });
 
 /**
  * What deprovisioning reads and removes about who a user is at the account's identity providers: the identity links
