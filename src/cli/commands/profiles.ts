@@ -46,7 +46,7 @@ function withProfileFields(cmd: Command): Command {
     .option('--single-host <host>', 'one host for every Arize plane instead of --endpoint')
     .option('--single-port <port>', 'port for --single-host', integerIn(1, 65_535))
     .option('--output-format <format>', `default -o of commands: ${OUTPUT_FORMATS.join(', ')}`)
-    .option('--from-file <file>', 'take the whole profile from this TOML file');
+    .option('-f, --from-file <file>', 'take the whole profile from this TOML file');
 }
 
 export function build(): Command {

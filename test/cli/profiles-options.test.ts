@@ -1,0 +1,25 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readProfile } from '../../src/profiles/store.js';
+import { runAx } from './ax-process.js';
+
+/** `ax profiles …` takes the flags of Arize's `profiles.py` (wire reference §7.1–7.2); none of them needs a server. */
+describe('ax profiles options', () => {
+  const home = () => ({ ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-profiles-cli-')) });
+
+  it('takes -f as --from-file on create and update', async () => {
+    const env = home();
+    const file = join(env.ARIZE_DIRECTORY, 'from.toml');
+    writeFileSync(file, '[auth]\napi_key = "ak-from-file"\n\n[routing]\napi_host = "ax.example.com"\napi_scheme = "https"\n');
+    const created = await runAx(['profiles', 'create', 'ci', '-f', file], { env });
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(readProfile('ci', env).auth?.api_key).toBe('ak-from-file');
+    writeFileSync(file, '[auth]\napi_key = "ak-replaced"\n');
+    const updated = await runAx(['profiles', 'update', 'ci', '-f', file], { env });
+    expect(updated.code).toBe(0);
+    expect(readProfile('ci', env).auth?.api_key).toBe('ak-replaced');
+  });
+});
