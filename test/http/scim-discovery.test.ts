@@ -65,6 +65,20 @@ describe('SCIM discovery', () => {
     expect((await get('/Schemas/urn:example:nothing')).status).toBe(404);
   });
 
+  it('/Bulk, /Me and /.search are 501 as a directory sends them: with a request body too', async () => {
+    const bulk = { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: { schemas: [SCIM_USER], userName: 'a@example.com' } }] };
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "a@example.com"' };
+    const headers = { 'content-type': 'application/scim+json' };
+    for (const [method, path, body] of [
+      ['POST', '/Bulk', bulk], ['POST', '/.search', search], ['POST', '/Users/.search', search], ['POST', '/Groups/.search', search],
+      ['PUT', '/Me', { schemas: [SCIM_USER], userName: 'a@example.com' }], ['GET', '/Me', undefined], ['POST', '/Bulk', undefined],
+    ] as const) {
+      const res = await server.api(method, `/scim/v2${path}`, { key: null, body, headers: body === undefined ? {} : headers });
+      expect(res.status, `${method} ${path}`).toBe(501);
+      expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '501' });
+    }
+  });
+
   it('the rest of /scim/v2 still needs a token', async () => {
     const res = await get('/Users');
     expect(res.status).toBe(401);

@@ -100,7 +100,14 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
 
     const notImplemented = async () => { throw new ScimError(501, 'not supported by this server (ServiceProviderConfig says which features are)'); };
     const open = { config: { public: true }, schema: { hide: true, querystring: ScimResourceQuery } };
-    for (const url of ['/Bulk', '/Me', '/.search', '/Users/.search', '/Groups/.search']) scope.all(url, open, notImplemented);
+    // A directory sends its BulkRequest or SearchRequest as the body: any body is read and ignored, so the answer is
+    // still the 501 (a route without a body schema would refuse it with a 400). GET, HEAD and TRACE take no body.
+    const bodyless = ['GET', 'HEAD', 'TRACE'];
+    const anyBody = { ...open, schema: { ...open.schema, body: {} } };
+    for (const url of ['/Bulk', '/Me', '/.search', '/Users/.search', '/Groups/.search']) {
+      scope.route({ method: bodyless, url, ...open, handler: notImplemented });
+      scope.route({ method: scope.supportedMethods.filter((m) => !bodyless.includes(m)), url, ...anyBody, handler: notImplemented });
+    }
     scope.all('/*', open, async (request) => { throw new ScimError(404, `no SCIM endpoint ${request.method} ${request.url.split('?', 1)[0]}`); });
   }, { prefix: '/scim/v2' });
 }
