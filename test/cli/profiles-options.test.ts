@@ -22,4 +22,21 @@ describe('ax profiles options', () => {
     expect(updated.code).toBe(0);
     expect(readProfile('ci', env).auth?.api_key).toBe('ak-replaced');
   });
+
+  it('takes -v / --verbose on every profiles command, as on every other command', async () => {
+    const env = home();
+    const runs = [
+      ['profiles', 'create', 'one', '--api-key', 'ak-one', '--endpoint', 'http://127.0.0.1:9', '-v'],
+      ['profiles', 'create', 'two', '--api-key', 'ak-two', '--endpoint', 'http://127.0.0.1:9', '--verbose'],
+      ['profiles', 'update', 'two', '--output-format', 'json', '-v'],
+      ['profiles', 'show', 'two', '-v'],
+      ['profiles', 'list', '-v'],
+      ['profiles', 'use', 'one', '-v'],
+      ['profiles', 'delete', 'two', '--force', '-v'],
+    ];
+    for (const args of runs) {
+      const result = await runAx(args, { env });
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
+    }
+  });
 });

@@ -37,8 +37,13 @@ const OVERRIDING_ENV = ['ARIZE_API_KEY', 'ARIZE_ENDPOINT', 'ARIZE_API_HOST', 'AR
 
 const AUTH_METHODS = ['api-key', 'oauth'] as const;
 
+/** `-v` as every other command takes it (Arize's profiles commands all do): on errors, the full cause. */
+function withVerbose(cmd: Command): Command {
+  return cmd.option('-v, --verbose', 'on errors, show the full problem, response headers and raw body');
+}
+
 function withProfileFields(cmd: Command): Command {
-  return cmd
+  return withVerbose(cmd)
     .option('--api-key <key>', 'API key, or a reference such as ${ARIZE_API_KEY} (never echoed)')
     .option('--auth-method <method>', `${AUTH_METHODS.join(' or ')}: oauth logs in with the browser (\`ax auth login\`) instead of a key`)
     .option('--endpoint <url>', `server base URL, e.g. ${DEFAULT_ENDPOINT}`)
@@ -56,7 +61,7 @@ export function build(): Command {
     .argument('[name]', `profile name, [A-Za-z0-9_-]+ (default: ${DEFAULT_PROFILE})`)
     .action(action(createProfile, { offline: true }));
 
-  withOutput(profiles.command('show').description('Show a profile (keys redacted)'))
+  withVerbose(withOutput(profiles.command('show').description('Show a profile (keys redacted)')))
     .argument('[name]', 'profile name (default: the active one)')
     .option('--expand', 'expand ${VAR} references (still redacted)')
     .action(action(showProfile, { offline: true }));
@@ -65,7 +70,7 @@ export function build(): Command {
     .argument('[name]', 'profile name (default: the active one)')
     .action(action(updateProfile, { offline: true }));
 
-  profiles.command('use').description('Make a profile the active one')
+  withVerbose(profiles.command('use').description('Make a profile the active one'))
     .argument('<name>', 'profile name')
     .action(action(async (ctx, name: string) => {
       requireProfile(name);
@@ -73,7 +78,7 @@ export function build(): Command {
       ctx.printer.success(`Profile ${name} is now active`);
     }, { offline: true }));
 
-  withOutput(profiles.command('list').description('List profiles (the active one is marked)'))
+  withVerbose(withOutput(profiles.command('list').description('List profiles (the active one is marked)')))
     .action(action(async (ctx) => {
       const active = activeProfileName();
       const rows = listProfileNames().map((name) => describe(name, name === active));
@@ -90,7 +95,7 @@ export function build(): Command {
       });
     }, { offline: true }));
 
-  withForce(profiles.command('delete').description('Delete a profile (not the active one)'))
+  withVerbose(withForce(profiles.command('delete').description('Delete a profile (not the active one)')))
     .argument('<name>', 'profile name')
     .action(action(async (ctx, name: string) => {
       requireProfile(name);
@@ -108,9 +113,8 @@ export function build(): Command {
       ctx.printer.success(`Deleted profile ${name}`);
     }, { offline: true }));
 
-  profiles.command('validate').description('Check that the server answers and the profile\'s key works')
+  withVerbose(profiles.command('validate').description('Check that the server answers and the profile\'s key works'))
     .argument('[name]', 'profile name (default: the active one)')
-    .option('-v, --verbose', 'on errors, show the full problem, response headers and raw body')
     .action(action(async (ctx, name: string | undefined) => {
       const profileName = name ?? activeProfileName();
       requireProfile(profileName);
