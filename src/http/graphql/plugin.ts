@@ -9,7 +9,7 @@ import { ApiError } from '../../domain/errors.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { authenticateGraphql } from './authenticate.js';
 import type { GraphqlContext } from './context.js';
-import { clientError, documentErrors, formatExecutionErrors, transportError } from './errors.js';
+import { clientError, documentErrors, errorBody, formatExecutionErrors, transportError } from './errors.js';
 import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
 import { loaders } from './loaders.js';
 import { bracketNesting } from './nesting.js';
@@ -60,17 +60,21 @@ function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest
   return { query, variables: (vars ?? undefined) as Record<string, unknown> | undefined, operationName: operationName ?? undefined };
 }
 
-/** GET runs queries only (a mutation is a 405, before anything runs); a document that does not parse is left to mercurius's answer. */
-function refuseGetMutation(request: GraphqlRequest): void {
+/**
+ * GET runs queries only: a mutation is refused before anything runs, HTTP 405 with the transport's code `BAD_REQUEST`
+ * (graphql.md §7 puts it in that row). A document that does not parse is left to mercurius's answer.
+ */
+function refuseGetMutation(request: GraphqlRequest, reply: FastifyReply): FastifyReply | undefined {
   let document;
   try {
     document = parse(request.query);
   } catch {
-    return;
+    return undefined;
   }
   const operation = getOperationAST(document, request.operationName);
   if (!operation) throw badRequest('operationName: name one operation of the document (it has several, or none of that name)');
-  if (operation.operation !== 'query') throw new ApiError('METHOD_NOT_ALLOWED', `a ${operation.operation} must be sent with POST`);
+  if (operation.operation === 'query') return undefined;
+  return reply.code(405).send(errorBody(`a ${operation.operation} must be sent with POST`, { code: 'BAD_REQUEST', status: 405 }));
 }
 
 /** Mercurius's errors for a document refused before it ran, as our 400 (405 for its GET check). */
@@ -124,7 +128,8 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
     const run = async (request: FastifyRequest, reply: FastifyReply, raw: unknown, viaGet: boolean) => {
       const principal = await authenticateGraphql(ctx, request);
       const parsed = graphqlRequest(raw, viaGet);
-      if (viaGet) refuseGetMutation(parsed);
+      const refused = viaGet ? refuseGetMutation(parsed, reply) : undefined;
+      if (refused) return refused;
       const context: GraphqlContext = {
         deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, variables: parsed.variables,
         spaces: new Map(),
