@@ -10,7 +10,7 @@ import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
 import { registerConsole } from './plugins/console.js';
-import { registerErrorHandling } from './plugins/errors.js';
+import { registerErrorHandling, sendFrameworkProblem } from './plugins/errors.js';
 import { type GraphqlSettings, registerGraphql } from './graphql/plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOAuthServer } from './plugins/oauth-server.js';
@@ -93,6 +93,9 @@ export async function buildApp(
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    // A path the router cannot take (bad percent-encoding, a parameter over maxParamLength) is answered before any
+    // hook or error handler runs; without this Fastify writes a JSON body of its own.
+    frameworkErrors: sendFrameworkProblem,
   });
   // First: its onRoute hook must see every route.
   // Loaded only then: a server without tracing never loads @opentelemetry/api.

@@ -153,3 +153,16 @@ describe('issue 8 item 3: U+0000 and ids past 2^31 are 400s naming the field, on
     expect((await server.api('GET', `/v2/users/${enc(encodeId('User', 2 ** 31 - 1))}`)).status).toBe(404);
   });
 });
+
+describe('paths Fastify cannot route answer problems too, not Fastify\'s own JSON', () => {
+  it('bad percent-encoding and an over-long path parameter are 400 problems with the usual headers', async () => {
+    for (const path of ['/v2/users/%ZZ', '/v2/%E0%A4%A', `/v2/users/${'A'.repeat(600)}`]) {
+      const res = await rawRequest('GET', path);
+      expect(res.status, `${path} → ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 400, title: 'Bad Request', code: 'BAD_REQUEST', detail: expect.stringMatching(/^path: /) });
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+});

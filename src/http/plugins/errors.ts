@@ -1,5 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode } from '../../domain/errors.js';
+import { markAnswer } from './security-headers.js';
 
 /** Writes one problem+json body; `code` is an extension member naming the catalogue entry. */
 export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
@@ -34,9 +35,21 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_BAD_URL: 'BAD_REQUEST',
-  FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
 };
+
+const FRAMEWORK_DETAILS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'path: not a valid URL (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'path: a path parameter is longer than 500 characters',
+};
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any hook runs is a 400 problem with the headers every
+ * answer carries, as for any other malformed request.
+ */
+export function sendFrameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  markAnswer(request, reply);
+  return sendProblem(reply, new ApiError('BAD_REQUEST', FRAMEWORK_DETAILS[error.code] ?? error.message));
+}
 
 /**
  * The one place errors become responses: ApiError → its problem; Fastify's own client errors (validation, bad
