@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { runAx, type AxResult } from './ax-process.js';
+import { AX_BIN, runAx, type AxResult } from './ax-process.js';
 import { runAxInTty } from './tty.js';
 
 /**
@@ -287,6 +288,17 @@ describe('API keys: listing, rotation with grace, revocation', () => {
     expect(failed.stderr).toMatch(/could not write .*; the new key \S+ was revoked/);
     const revoked = await axJson(['api-keys', 'list', '--status', 'revoked']);
     expect(revoked.api_keys.map((k: { name: string }) => k.name)).toContain('lost');
+  });
+
+  it('--env-file works when bin/ax.js runs as the executable (a shell, npx), not only as `node -- bin/ax.js`', async () => {
+    // Node 20 reads an `--env-file` anywhere on its command line as its own option unless `--` ends node's options.
+    const file = join(home, 'direct.env');
+    const code = await new Promise<number | null>((resolve) => {
+      execFile(AX_BIN, ['api-keys', 'create', '--name', 'direct', '--env-file', file], { env: { PATH: process.env.PATH ?? '', HOME: home, ...env() } },
+        (error) => resolve(error ? (error.code as number | null) : 0));
+    });
+    expect(code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^ARIZE_API_KEY=ak-\S+\n$/);
   });
 });
 
