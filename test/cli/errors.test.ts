@@ -125,6 +125,18 @@ describe('the binary', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('routes by ARIZE_SINGLE_HOST / ARIZE_SINGLE_PORT, and refuses two of ARIZE_REGION, ARIZE_SINGLE_HOST, ARIZE_BASE_DOMAIN', async () => {
+    const port = await freePort();
+    const single = await runAx(['organizations', 'list'], {
+      env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_SINGLE_HOST: '127.0.0.1', ARIZE_SINGLE_PORT: String(port), ARIZE_API_SCHEME: 'http' },
+    });
+    expect(single.stderr).toContain(`✗ Error: could not reach the server at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(single.code).toBe(EXIT.API);
+    const both = await runAx(['organizations', 'list'], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_REGION: 'us-east-1b', ARIZE_SINGLE_HOST: '127.0.0.1' } });
+    expect(both.stderr).toContain('✗ Error: environment: ARIZE_REGION, ARIZE_SINGLE_HOST and ARIZE_BASE_DOMAIN exclude each other');
+    expect(both.code).toBe(EXIT.GENERAL);
+  });
+
   it('refuses a destructive command without a terminal and without --force (exit 2), before any request', async () => {
     const port = await freePort();
     const result = await runAx(['api-keys', 'revoke', 'QXBpS2V5OjE='], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${port}` } });

@@ -33,7 +33,10 @@ interface ProfileFlags {
 }
 
 /** Variables that override a profile; `profiles validate` ignores them to test the profile itself. */
-const OVERRIDING_ENV = ['ARIZE_API_KEY', 'ARIZE_ENDPOINT', 'ARIZE_API_HOST', 'ARIZE_API_SCHEME', 'ARIZE_API_PORT'];
+const OVERRIDING_ENV = [
+  'ARIZE_API_KEY', 'ARIZE_ENDPOINT', 'ARIZE_API_HOST', 'ARIZE_API_SCHEME', 'ARIZE_API_PORT',
+  'ARIZE_REGION', 'ARIZE_SINGLE_HOST', 'ARIZE_SINGLE_PORT', 'ARIZE_BASE_DOMAIN',
+];
 
 const AUTH_METHODS = ['api-key', 'oauth'] as const;
 

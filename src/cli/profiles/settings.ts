@@ -36,8 +36,9 @@ export interface Settings {
 
 /**
  * Resolves endpoint and key with the precedence flag > environment (`ARIZE_API_KEY`, `ARIZE_ENDPOINT`,
- * `ARIZE_API_HOST`/`ARIZE_API_SCHEME`/`ARIZE_API_PORT`) > profile > default. The profile file (and the TOML parser)
- * is read only when it exists.
+ * `ARIZE_API_HOST`, then one of `ARIZE_REGION`, `ARIZE_SINGLE_HOST`/`ARIZE_SINGLE_PORT` and `ARIZE_BASE_DOMAIN`, then
+ * `ARIZE_API_SCHEME`/`ARIZE_API_PORT` on the profile's endpoint) > profile > default. The profile file (and the TOML
+ * parser) is read only when it exists.
  */
 export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const profileName = flags.profile ?? activeProfileName(env);
@@ -61,6 +62,8 @@ export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.Proces
     const scheme = env.ARIZE_API_SCHEME || 'https';
     const port = env.ARIZE_API_PORT && Number(env.ARIZE_API_PORT) !== 0 ? `:${env.ARIZE_API_PORT}` : '';
     [endpoint, endpointSource] = [`${scheme}://${env.ARIZE_API_HOST}${port}`, 'env'];
+  } else if (env.ARIZE_REGION || env.ARIZE_SINGLE_HOST || env.ARIZE_BASE_DOMAIN) {
+    [endpoint, endpointSource] = [environmentRouting(env), 'env'];
   } else if (env.ARIZE_API_SCHEME || env.ARIZE_API_PORT) {
     const url = new URL(fromProfile ?? DEFAULT_ENDPOINT);
     if (env.ARIZE_API_SCHEME) url.protocol = `${env.ARIZE_API_SCHEME}:`;
@@ -76,7 +79,7 @@ export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.Proces
   } catch (error) {
     const message = (error as Error).message;
     if (endpointSource === 'flag') throw new UsageError(`--endpoint: ${message}`);
-    if (endpointSource === 'env') throw new CliError(`environment: ${message}`, { suggestion: 'Fix ARIZE_ENDPOINT or ARIZE_API_HOST/ARIZE_API_SCHEME/ARIZE_API_PORT.' });
+    if (endpointSource === 'env') throw new CliError(`environment: ${message}`, { suggestion: 'Fix ARIZE_ENDPOINT, ARIZE_API_HOST/ARIZE_API_SCHEME/ARIZE_API_PORT, ARIZE_REGION, ARIZE_SINGLE_HOST/ARIZE_SINGLE_PORT or ARIZE_BASE_DOMAIN.' });
     configError(() => { throw error; });
   }
 
@@ -100,5 +103,26 @@ export async function resolveSettings(flags: ConnectionFlags, env: NodeJS.Proces
         suggestion: `Fix it with \`ax profiles update ${profileName}\` (file: ${file}).`,
       });
     }
+  }
+}
+
+/**
+ * The endpoint the SDKs' routing variables name, by the rules of a profile's `[routing]` (`ARIZE_API_SCHEME` is its
+ * `api_scheme`); as there, at most one of region, single host and base domain.
+ */
+function environmentRouting(env: NodeJS.ProcessEnv): string {
+  const named = (['ARIZE_REGION', 'ARIZE_SINGLE_HOST', 'ARIZE_BASE_DOMAIN'] as const).filter((name) => env[name]);
+  const problem = (message: string) => new CliError(`environment: ${message}`, { exitCode: EXIT.GENERAL, suggestion: `Check ${[...named, 'ARIZE_API_SCHEME'].join(', ')}.` });
+  if (named.length > 1) throw problem('ARIZE_REGION, ARIZE_SINGLE_HOST and ARIZE_BASE_DOMAIN exclude each other');
+  const routing: NonNullable<ProfileConfig['routing']> = {};
+  if (env.ARIZE_REGION) routing.region = env.ARIZE_REGION;
+  if (env.ARIZE_SINGLE_HOST) routing.single_host = env.ARIZE_SINGLE_HOST;
+  if (env.ARIZE_SINGLE_PORT) routing.single_port = env.ARIZE_SINGLE_PORT;
+  if (env.ARIZE_BASE_DOMAIN) routing.base_domain = env.ARIZE_BASE_DOMAIN;
+  if (env.ARIZE_API_SCHEME) routing.api_scheme = env.ARIZE_API_SCHEME;
+  try {
+    return routingEndpoint(routing) ?? DEFAULT_ENDPOINT;
+  } catch (error) {
+    throw problem((error as Error).message.replace('[routing] api_scheme', 'ARIZE_API_SCHEME'));
   }
 }
