@@ -79,6 +79,18 @@ describe('SCIM discovery', () => {
     }
   });
 
+  it('a path /scim/v2 does not serve is 404 in SCIM\'s error form, with a request body too', async () => {
+    const headers = { 'content-type': 'application/scim+json' };
+    for (const [method, path, body] of [
+      ['GET', '/Nothing', undefined], ['POST', '/Nothing', { schemas: [SCIM_USER], userName: 'a@example.com' }],
+      ['POST', '/Users/VXNlcjox', { schemas: [SCIM_USER], userName: 'a@example.com' }], ['PATCH', '/Groups', { schemas: [SCIM_GROUP], displayName: 'g' }],
+    ] as const) {
+      const res = await server.api(method, `/scim/v2${path}`, { key: null, body, headers: body === undefined ? {} : headers });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body).toMatchObject({ schemas: [SCIM_ERROR], status: '404' });
+    }
+  });
+
   it('the rest of /scim/v2 still needs a token', async () => {
     const res = await get('/Users');
     expect(res.status).toBe(401);

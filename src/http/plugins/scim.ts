@@ -99,15 +99,18 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
     await scimGroupRoutes(scope, ctx);
 
     const notImplemented = async () => { throw new ScimError(501, 'not supported by this server (ServiceProviderConfig says which features are)'); };
+    const notFound = async (request: FastifyRequest) => { throw new ScimError(404, `no SCIM endpoint ${request.method} ${request.url.split('?', 1)[0]}`); };
     const open = { config: { public: true }, schema: { hide: true, querystring: ScimResourceQuery } };
-    // A directory sends its BulkRequest or SearchRequest as the body: any body is read and ignored, so the answer is
-    // still the 501 (a route without a body schema would refuse it with a 400). GET, HEAD and TRACE take no body.
+    // A directory sends its BulkRequest or SearchRequest as the body (or a resource to a path that does not take it):
+    // any body is read and ignored, so the answer is still the 501 or 404 (a route without a body schema would refuse
+    // it with a 400). GET, HEAD and TRACE take no body.
     const bodyless = ['GET', 'HEAD', 'TRACE'];
     const anyBody = { ...open, schema: { ...open.schema, body: {} } };
-    for (const url of ['/Bulk', '/Me', '/.search', '/Users/.search', '/Groups/.search']) {
-      scope.route({ method: bodyless, url, ...open, handler: notImplemented });
-      scope.route({ method: scope.supportedMethods.filter((m) => !bodyless.includes(m)), url, ...anyBody, handler: notImplemented });
-    }
-    scope.all('/*', open, async (request) => { throw new ScimError(404, `no SCIM endpoint ${request.method} ${request.url.split('?', 1)[0]}`); });
+    const answerEveryMethod = (url: string, handler: (request: FastifyRequest) => Promise<never>) => {
+      scope.route({ method: bodyless, url, ...open, handler });
+      scope.route({ method: scope.supportedMethods.filter((m) => !bodyless.includes(m)), url, ...anyBody, handler });
+    };
+    for (const url of ['/Bulk', '/Me', '/.search', '/Users/.search', '/Groups/.search']) answerEveryMethod(url, notImplemented);
+    answerEveryMethod('/*', notFound);
   }, { prefix: '/scim/v2' });
 }
