@@ -39,4 +39,28 @@ describe('ax profiles options', () => {
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
     }
   });
+
+  it('show --all adds the other sections of the file, secrets redacted', async () => {
+    const env = home();
+    writeFileSync(join(env.ARIZE_DIRECTORY, 'config.toml'), [
+      '[auth]', 'api_key = "ak-abcdefghijkl-wxyz"', '',
+      '[routing]', 'api_host = "ax.example.com"', 'api_scheme = "https"', '',
+      '[transport]', 'stream_max_workers = 4', '',
+      '[network]', 'proxy_mode = "url"', 'proxy_url = "http://bob:hunter2@proxy.example.com:3128"', '',
+    ].join('\n'));
+    const plain = await runAx(['profiles', 'show', '-o', 'json'], { env });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout)).not.toHaveProperty('sections');
+    const all = await runAx(['profiles', 'show', '--all', '-o', 'json'], { env });
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+    const shown = JSON.parse(all.stdout);
+    expect(shown.api_key).toBe(JSON.parse(plain.stdout).api_key);
+    expect(shown.sections).toEqual({
+      routing: { api_host: 'ax.example.com', api_scheme: 'https' },
+      transport: { stream_max_workers: 4 },
+      network: { proxy_mode: 'url', proxy_url: 'http://***@proxy.example.com:3128' },
+    });
+    expect(all.stdout).not.toContain('hunter2');
+  });
 });

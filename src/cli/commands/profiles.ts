@@ -67,6 +67,7 @@ export function build(): Command {
   withVerbose(withOutput(profiles.command('show').description('Show a profile (keys redacted)')))
     .argument('[name]', 'profile name (default: the active one)')
     .option('--expand', 'expand ${VAR} references (still redacted)')
+    .option('--all', 'also show the file\'s other sections (routing, transport, network, …), secrets redacted')
     .action(action(showProfile, { offline: true }));
 
   withProfileFields(profiles.command('update').description('Change fields of a profile (only those given)'))
@@ -181,8 +182,8 @@ async function updateProfile(ctx: CommandContext, nameArg: string | undefined): 
 async function showProfile(ctx: CommandContext, nameArg: string | undefined): Promise<void> {
   const name = nameArg ?? activeProfileName();
   requireProfile(name);
-  const { expand } = ctx.opts<{ expand?: boolean }>();
-  const shown = describe(name, name === activeProfileName(), expand ?? false);
+  const { expand, all } = ctx.opts<{ expand?: boolean; all?: boolean }>();
+  const shown = describe(name, name === activeProfileName(), expand ?? false, all ?? false);
   ctx.printer.object(shown);
   const overrides = OVERRIDING_ENV.filter((key) => process.env[key]);
   if (overrides.length > 0) ctx.printer.warn(`${overrides.join(', ')} set in the environment override${overrides.length === 1 ? 's' : ''} this profile.`);
@@ -202,9 +203,11 @@ interface ProfileView {
   access_token?: string;
   refresh_token?: string;
   output_format: string;
+  /** Only with `show --all`: every other section of the file, as written but for secrets. */
+  sections?: Record<string, Record<string, unknown>>;
 }
 
-function describe(name: string, active: boolean, expand = false): ProfileView {
+function describe(name: string, active: boolean, expand = false, all = false): ProfileView {
   const file = profileFile(name);
   let config: ProfileConfig = {};
   let endpoint: string;
@@ -236,7 +239,25 @@ function describe(name: string, active: boolean, expand = false): ProfileView {
     view.access_token = tokens ? redactToken(tokens.accessToken) : '(none)';
     view.refresh_token = tokens?.refreshToken ? redactToken(tokens.refreshToken) : '(none)';
   }
+  if (all) view.sections = otherSections(config);
   return view;
+}
+
+/** The sections `describe` does not show field by field (all but profile, auth and output), secrets redacted. */
+function otherSections(config: ProfileConfig): Record<string, Record<string, unknown>> {
+  const sections: Record<string, Record<string, unknown>> = {};
+  for (const [section, fields] of Object.entries(config)) {
+    if (['profile', 'auth', 'output'].includes(section) || typeof fields !== 'object' || fields === null) continue;
+    sections[section] = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, redactSetting(key, value)]));
+  }
+  return sections;
+}
+
+/** A key-, token-, secret- or password-named value as a token is redacted; a URL's user and password as `***`. */
+function redactSetting(key: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/key|token|secret|password/i.test(key)) return redactToken(value);
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
 }
 
 /** Applies the given flags to a profile; routing flags replace the whole `[routing]` section. */
