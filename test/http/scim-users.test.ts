@@ -384,6 +384,22 @@ describe('updating users (M2, M5, M16, M18, M25, O7, PUT)', () => {
     expect(got.emails[0].primary).toBe(true);
   });
 
+  it('Entra\'s address parts in one PATCH build one work address, not one address per part', async () => {
+    const id = await createScimUser(entra.scim, entraUser(`${unique('address')}@entra.example`));
+    const res = await entra.scim('PATCH', `/Users/${id}`, patchOp(
+      { op: 'Add', path: 'addresses[type eq "work"].streetAddress', value: '1 Main Street' },
+      { op: 'Add', path: 'addresses[type eq "work"].locality', value: 'London' },
+      { op: 'Add', path: 'addresses[type eq "work"].postalCode', value: 'EC1A 1BB' },
+      { op: 'Replace', path: 'addresses[type eq "work"].country', value: 'GB' },
+      { op: 'Add', path: 'phoneNumbers[type eq "work"].value', value: '+44 20 7946 0002' },
+      { op: 'Add', path: 'phoneNumbers[type eq "work"].display', value: 'desk' },
+    ));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const got = (await entra.scim('GET', `/Users/${id}`)).body;
+    expect(got.addresses).toEqual([{ type: 'work', streetAddress: '1 Main Street', locality: 'London', postalCode: 'EC1A 1BB', country: 'GB' }]);
+    expect(got.phoneNumbers).toEqual([{ type: 'work', value: '+44 20 7946 0002', display: 'desk' }]);
+  });
+
   it('O7: Okta\'s path-less replace of active answers 200 with active false in the body; the user\'s key stops', async () => {
     const email = `${unique('o7')}@okta.example`;
     const id = await createScimUser(okta.scim, oktaUser(email, email));

@@ -126,7 +126,8 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
   const deactivation = await writing(() => runScimMutation(ctx, caller, op, async (trx, changes) => {
     const record = await visibleUser(trx, caller, userId, id);
     const current = patchableUser(record);
-    const applicable = ops.flatMap((o) => applicableOp(o, record, current));
+    const added = new Set<string>();
+    const applicable = ops.flatMap((o) => applicableOp(o, record, current, added));
     let patched: unknown = current;
     if (applicable.length > 0) {
       const resource = new SCIMMY.Schemas.User(current, 'in');
@@ -226,9 +227,10 @@ function linkValues(caller: ScimCaller, userId: number, subject: string, input: 
  * The operation as SCIMMY applies it to this user, or nothing for an operation that is already true. `id` (Entra
  * repeats it in path-less replaces) may only restate the user's id; `groups` is read-only (membership is changed
  * through `/Groups`). Entra adds `phoneNumbers[type eq "mobile"].value` to a user with no mobile number: the RFC's
- * filter would match nothing, so the element is added.
+ * filter would match nothing, so the element is added — once: `added` holds the elements an earlier operation of the
+ * request added (Entra sends each part of an address as its own operation), which the filter then finds.
  */
-function applicableOp(op: NormalisedOp, record: ScimUserRecord, current: Record<string, unknown>): object[] {
+function applicableOp(op: NormalisedOp, record: ScimUserRecord, current: Record<string, unknown>, added: Set<string>): object[] {
   const path = op.path.toLowerCase();
   if (path === 'id') {
     if (op.op !== 'remove' && typeof op.value === 'string' && parseScimId('User', op.value) === record.user.id) return [];
@@ -240,8 +242,12 @@ function applicableOp(op: NormalisedOp, record: ScimUserRecord, current: Record<
     const [, attribute, type, sub] = typed as unknown as [string, string, string, string];
     const key = Object.keys(current).find((k) => k.toLowerCase() === attribute.toLowerCase());
     const list = key === undefined ? [] : current[key];
-    const present = Array.isArray(list) && list.some((e) => typeof (e as { type?: unknown }).type === 'string' && (e as { type: string }).type.toLowerCase() === type.toLowerCase());
-    if (!present) return [{ op: 'add', path: attribute, value: [{ type, [sub]: op.value }] }];
+    const element = `${attribute.toLowerCase()}[${type.toLowerCase()}]`;
+    const present = added.has(element) || (Array.isArray(list) && list.some((e) => typeof (e as { type?: unknown }).type === 'string' && (e as { type: string }).type.toLowerCase() === type.toLowerCase()));
+    if (!present) {
+      added.add(element);
+      return [{ op: 'add', path: attribute, value: [{ type, [sub]: op.value }] }];
+    }
   }
   return [op];
 }
