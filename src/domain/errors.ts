@@ -24,7 +24,7 @@ export const ERRORS = {
   ROUTE_NOT_FOUND: { status: 404, title: 'Not Found', fix: 'Check the method and path against /v2/openapi.json.' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method Not Allowed', fix: 'Check the method against /v2/openapi.json.' },
   CONFLICT: { status: 409, title: 'Conflict', fix: 'Choose another name, or use the existing resource.' },
-  LAST_ACTIVE_ADMIN: { status: 409, title: 'Last active account admin', fix: 'Make another user an ADMIN first; the account must keep one ACTIVE account ADMIN.' },
+  LAST_ACTIVE_ADMIN: { status: 422, title: 'Last active account admin', fix: 'Make another user an ADMIN first; the account must keep one ACTIVE account ADMIN.' },
   UNPROCESSABLE: { status: 422, title: 'Unprocessable Entity', fix: 'The request is well-formed but breaks a rule named in the detail.' },
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', fix: 'Wait for the time given in Retry-After.' },
   // Single sign-on (SAML, OIDC): each how-to-fix sentence names the setting to check.

@@ -19,7 +19,7 @@ import type { ListedUser } from './users.js';
  * The choice is an admin's: `role_source` and `role_before_sync` are cleared, so an SSO or SCIM sync never demotes
  * it (a sync demotes only an ADMIN it promoted itself). A sync may still promote a MEMBER or ANNOTATOR whose
  * mappings say ADMIN, as identity.md allows. Bots (service-key users) are 422: their role belongs to their key. The
- * last ACTIVE account ADMIN cannot be demoted: 409 LAST_ACTIVE_ADMIN (the admins' rows stay locked until commit).
+ * last ACTIVE account ADMIN cannot be demoted: 422 LAST_ACTIVE_ADMIN (as it cannot be deleted or deactivated) (the admins' rows stay locked until commit).
  */
 export async function setAccountRole(ctx: ServiceDeps, actor: Actor, userId: string, role: AccountRoleKey): Promise<ListedUser> {
   const { principal } = actor;

@@ -33,7 +33,7 @@ describe('ax users set-role', () => {
     expect(result.stderr).toContain('admin, member, annotator');
   });
 
-  it('shows the server\'s 409 for the last ACTIVE admin (exit 4)', async () => {
+  it('shows the server\'s 422 for the last ACTIVE admin (exit 4)', async () => {
     const me = (await server.api('GET', '/v2/me')).body;
     const result = await runAx(['users', 'set-role', me.id ?? me.user.id, 'member'], { env: env() });
     expect(result.code).toBe(4);

@@ -21,11 +21,11 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('PUT /v2/users/{user_id}/role', () => {
-  it('refuses to demote the last ACTIVE account ADMIN: 409 LAST_ACTIVE_ADMIN, nothing changes', async () => {
+  it('refuses to demote the last ACTIVE account ADMIN: 422 LAST_ACTIVE_ADMIN, nothing changes', async () => {
     const me = (await server.api('GET', '/v2/me')).body;
     const meId: string = me.id ?? me.user?.id;
     const res = await setRole(meId, { role: 'MEMBER' });
-    expect(res.status).toBe(409);
+    expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'LAST_ACTIVE_ADMIN', detail: expect.stringContaining('last ACTIVE account ADMIN') });
     expect((await server.api('GET', `/v2/users/${encodeURIComponent(meId)}`)).body.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
     expect(await seesAllKeys(server.adminKey)).toBe(200);

@@ -42,7 +42,7 @@ export class UsersResource {
 
   /**
    * Sets a person's account role (account admins; `PUT /v2/users/{user_id}/role`, ours, not Arize's). The last ACTIVE
-   * account ADMIN cannot be demoted (409 `LAST_ACTIVE_ADMIN`); bots are refused (422).
+   * account ADMIN cannot be demoted (422 `LAST_ACTIVE_ADMIN`); bots are refused (422).
    */
   async setRole(userId: string, role: AccountRoleName): Promise<User> {
     return (await this.http.request<User>({ method: 'PUT', path: `/v2/users/${segment(userId)}/role`, body: { role } })).body;
