@@ -115,6 +115,17 @@ describe('issue 8 item 2: deeply nested JSON neither crashes nor stalls the serv
     expect((await rawRequest('POST', '/auth/logout', { headers: { 'content-length': '0' } })).status).toBe(204);
   });
 
+  it('takes a bodiless request that names a JSON content type on a route without a body as the request it is', async () => {
+    const json = { 'content-type': 'application/json' };
+    const org = await server.api('POST', '/v2/organizations', { body: { name: 'content type, no body' } });
+    const key = await server.api('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'content type, no body' } });
+    const revoked = await rawRequest('PUT', `/v2/api-keys/${enc(key.body.id)}/revoke`, { headers: { ...json, 'content-length': '0' } });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(204);
+    const deleted = await rawRequest('DELETE', `/v2/organizations/${enc(org.body.id)}`, { headers: json });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    expect((await server.api('GET', `/v2/organizations/${enc(org.body.id)}`)).status).toBe(404);
+  });
+
   it('limits /auth/* bodies to 16 KiB and names the limit', async () => {
     const res = await server.api('POST', '/auth/login', { key: null, body: { email: 'a@example.com', password: 'x'.repeat(20_000) } });
     expect(res.status).toBe(400);
