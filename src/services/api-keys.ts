@@ -139,7 +139,8 @@ async function otherUserFilter(ctx: ServiceDeps, principal: Principal, wireId: s
 }
 
 /**
- * A USER key for the caller itself (any human user; a bot may not), or a SERVICE key together with its bot
+ * A USER key for the caller itself (an account ADMIN or MEMBER: the ANNOTATOR account role grants nothing beyond its
+ * memberships, and a bot may not), or a SERVICE key together with its bot
  * user, scoped and bounded by the caller's own rights (see resolveServiceKeyScope) — one transaction.
  */
 export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
@@ -149,6 +150,7 @@ export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: Create
   const details = { accountId: principal.accountId, name: input.name, description: input.description ?? null, expiresAt, now };
   if (input.key_type === 'USER') {
     if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
+    if (principal.role === 'ANNOTATOR') throw forbidden('key_type: the ANNOTATOR account role does not include creating USER keys (MEMBER and ADMIN do); ask an account admin');
     return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, {
       ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId, rootCreator: principal.userId,
     }));

@@ -100,10 +100,14 @@ describe('POST /v2/api-keys (USER)', () => {
     expect(res.body.expires_at).toBe(new Date(at).toISOString());
   });
 
-  it('lets any active human create one, whatever its account role (ANNOTATOR too)', async () => {
+  it('lets an account MEMBER create one for itself; the ANNOTATOR account role grants no keys (403)', async () => {
+    const member = await user('MEMBER');
+    const created = await userKey(member.key);
+    expect((await me(created.key)).body.id).toBe(member.id);
     const annotator = await user('ANNOTATOR');
-    const created = await userKey(annotator.key);
-    expect((await me(created.key)).body.id).toBe(annotator.id);
+    const refused = await createKey({ key_type: 'USER', name: unique('annotator-key') }, annotator.key);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('ANNOTATOR');
   });
 
   it.each([

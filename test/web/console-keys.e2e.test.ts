@@ -234,6 +234,22 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     expect((await server.api('GET', '/v2/me', { key: raw })).status).toBe(200);
   });
 
+  it('offers an account ANNOTATOR no user key: the choice is disabled and says why', async () => {
+    const annie = await createUserWithKey(server, { email: 'annie@example.com', name: 'Annie Annotator', role: 'ANNOTATOR' });
+    await setPassword(server, annie.dbId, 'annie-console-password-1');
+    await addOrganizationMember(server, orgId, annie.id, 'READ_ONLY');
+    const page = await newConsolePage(browser, server);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInToConsole(page, annie.email, 'annie-console-password-1');
+    await gotoSettled(page, '/settings/api-keys');
+    await page.getByRole('button', { name: '+ New API Key' }).click();
+    const form = page.getByRole('dialog');
+    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
+    await form.getByText('Your account role, Annotator, does not include user keys').waitFor();
+    expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
+    await expectNoAxeViolations(page);
+  });
+
   it('refreshes with a grace period chosen from a list, one hour by default', async () => {
     await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('button', { name: 'Refresh notebook' }).click();

@@ -370,10 +370,12 @@ interface NewKeyDialogProps {
 }
 
 function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, onCreated }: NewKeyDialogProps) {
-  const { isAccountAdmin } = useSession();
+  const { isAccountAdmin, me } = useSession();
   const ids = useId();
   const canService = choices.length > 0;
-  const [keyType, setKeyType] = useState<KeyType>(initialType);
+  // The ANNOTATOR account role grants nothing beyond its memberships: no USER keys (the server answers 403).
+  const canUser = !(me.role.type === 'PREDEFINED' && me.role.name === 'ANNOTATOR');
+  const [keyType, setKeyType] = useState<KeyType>(canUser ? initialType : 'SERVICE');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const expiry = useExpiryChoice(String(DEFAULT_EXPIRY_DAYS));
@@ -472,8 +474,16 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
       <form onSubmit={submit} className="form">
         <fieldset className="radio-cards">
           <legend>Key type</legend>
-          <label className={keyType === 'USER' ? 'radio-card selected' : 'radio-card'}>
-            <input type="radio" name={`${ids}-type`} value="USER" checked={keyType === 'USER'} onChange={() => setKeyType('USER')} />
+          <label className={keyType === 'USER' ? 'radio-card selected' : canUser ? 'radio-card' : 'radio-card disabled'}>
+            <input
+              type="radio"
+              name={`${ids}-type`}
+              value="USER"
+              checked={keyType === 'USER'}
+              onChange={() => setKeyType('USER')}
+              disabled={!canUser}
+              aria-describedby={!canUser ? `${ids}-nouser` : undefined}
+            />
             <span>
               <span className="strong">User Key</span>
               <span className="muted small">Acts as you, with all your permissions.</span>
@@ -495,6 +505,11 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
             </span>
           </label>
         </fieldset>
+        {!canUser && (
+          <p className="hint" id={`${ids}-nouser`} role="status">
+            Your account role, Annotator, does not include user keys; an account admin can make you a Member.
+          </p>
+        )}
         {keyType === 'SERVICE' && !canService && (
           <p className="hint" id={`${ids}-noservice`} role="status">
             {spacesLoading
@@ -591,7 +606,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         )}
 
         <ErrorAlert error={error} />
-        <FormActions busy={busy} onCancel={onClose} busyLabel="Creating…" submitDisabled={keyType === 'SERVICE' && (!canService || !spaceRole)}>
+        <FormActions busy={busy} onCancel={onClose} busyLabel="Creating…" submitDisabled={keyType === 'USER' ? !canUser : !canService || !spaceRole}>
           Create Key
         </FormActions>
       </form>
