@@ -251,9 +251,12 @@ describe('API keys: listing, rotation with grace, revocation', () => {
     ids.ciSecret = fresh;
   });
 
-  it('refuses to extend an expiring key (422, exit 4) and refreshes an unbounded one without flags', async () => {
+  it('refreshes an expiring key without flags into one that ends with it, refuses to extend it (422, exit 4), and refreshes an unbounded one', async () => {
     const current = (await axJson(['api-keys', 'list'])).api_keys.find((k: { name: string }) => k.name === 'CI pipeline');
-    const extend = await ax(['api-keys', 'refresh', current.id], { code: EXIT.API });
+    const kept = await axJson(['api-keys', 'refresh', current.id]);
+    expect(kept.expires_at).toBe(current.expires_at);
+    ids.ciSecret = kept.key;
+    const extend = await ax(['api-keys', 'refresh', kept.id, '--expires-at', '2029-01-01T00:00:00'], { code: EXIT.API });
     expect(extend.stderr).toMatch(/✗ Error: 422 Unprocessable Entity; /);
     const open = await ax(['api-keys', 'create', '--name', 'rotating']);
     const openId = /^id\s+(\S+)$/m.exec(open.stdout)![1]!;

@@ -134,12 +134,15 @@ export function build(): Command {
 
   withKeyOutput(serverCommand(keys, 'refresh', 'Rotate a key: a new key with the same scope; the old one ends now or after a grace period'))
     .argument('<key-id>', 'API key id')
-    .option('--expires-at <time>', 'expiry of the new key (required, and no later than the old one, when the old key expires)')
+    .option('--expires-at <time>', 'expiry of the new key, no later than the old one\'s (default: the old key\'s expiry, or never)')
     .option('--grace-period-seconds <n>', 'keep the old key working this long, 0..86400 (default: 0, revoked at once)', integerIn(0, 86_400))
     .action(action(async (ctx, id: string) => {
       const opts = ctx.opts<{ expiresAt?: string; gracePeriodSeconds?: number; envFile?: string }>();
+      // The server requires expires_at when the old key expires (a refresh never extends a key's life): without
+      // --expires-at the new key keeps the old one's expiry, so `ax api-keys refresh KEY_ID` rotates any key.
+      const expiresAt = opts.expiresAt === undefined ? (await ctx.client.apiKeys.get(id)).expires_at ?? undefined : parseInstant(opts.expiresAt, '--expires-at');
       const body = {
-        ...(opts.expiresAt === undefined ? {} : { expires_at: parseInstant(opts.expiresAt, '--expires-at') }),
+        ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
         ...(opts.gracePeriodSeconds === undefined ? {} : { grace_period_seconds: opts.gracePeriodSeconds }),
       };
       const refreshed = await ctx.client.apiKeys.refresh(id, body);
