@@ -81,13 +81,16 @@ export async function getUser(ctx: ServiceDeps, principal: Principal, userId: st
 
 /**
  * getUser for many ids at once, in one read per 1,000 ids (a GraphQL page's members and creators): the users the
- * principal may see, by id; an id it may not see, or of no live user, is absent.
+ * principal may see, by id; an id it may not see, or of no live user, is absent. With `named: true` the ids come
+ * from an answer the principal was allowed to read and that names those users already — who has access to a space
+ * (listPrincipalsOfEach, which needs ROLE_BINDING_READ there), account admins outside the caller's organizations
+ * included — so any live user of the account is found.
  */
-export async function findUsers(ctx: ServiceDeps, principal: Principal, userIds: readonly number[]): Promise<Map<number, ListedUser>> {
+export async function findUsers(ctx: ServiceDeps, principal: Principal, userIds: readonly number[], options: { named?: boolean } = {}): Promise<Map<number, ListedUser>> {
   const found = new Map<number, ListedUser>();
   const ids = [...new Set(userIds)];
   const now = isoNow(ctx.clock);
-  const visibleTo = principal.role === 'ADMIN' ? undefined : principal.userId;
+  const visibleTo = principal.role === 'ADMIN' || options.named === true ? undefined : principal.userId;
   for (let i = 0; i < ids.length; i += 1000) {
     const rows = await forAccount(ctx.store.db, principal.accountId).users.findListedMany(ids.slice(i, i + 1000), now, { visibleTo });
     for (const row of rows) found.set(row.id, row);

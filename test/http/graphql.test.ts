@@ -159,6 +159,21 @@ describe('reads', () => {
     expect(ids(next.viewer.spaces)).toEqual(rest.body.spaces.map((s: { id: string }) => s.id));
   });
 
+  it('names every user with access to a space to a member who may read it, account admins outside its organizations too', async () => {
+    const org = await createOrganization(server, 'gql-space-users-org');
+    const space = await createSpace(server, org, 'gql-space-users-space');
+    const reader = await user();
+    await addOrganizationMember(server, org, reader.id, 'READ_ONLY');
+    await addSpaceMember(server, space, reader.id, 'READ_ONLY');
+    const d = await data(`{ node(id: "${space}") { ... on Space { spaceUsers { edges { node { user { email } role } } } } } }`, undefined, reader.key);
+    const emails = d.node.spaceUsers.edges.map((e: { node: { user: { email: string } } }) => e.node.user.email);
+    expect(emails).toEqual(expect.arrayContaining(['admin@localhost', reader.email]));
+    // REST's answer to the same question names the same people.
+    const rest = await server.api('GET', `/v2/access/principals?resource_id=${enc(space)}`, { key: reader.key });
+    expect(rest.status).toBe(200);
+    expect(new Set(emails)).toEqual(new Set(rest.body.principals.map((p: { user: { email: string } }) => p.user.email)));
+  });
+
   it('answers the account, its organizations, users, roles and audit log', async () => {
     const org = await createOrganization(server, 'gql-account-org');
     const d = await data(`{ account { id name organizations(search: "gql-account-org") { edges { node { id name description createdAt } } }

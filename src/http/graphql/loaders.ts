@@ -48,11 +48,11 @@ async function byDistinctKey<K, T>(keys: readonly K[], read: (key: K) => Promise
   return Promise.all(keys.map((key) => distinct.get(key)!));
 }
 
-/** Users by row number through findUsers (one read for the whole batch); `required` makes a missing one NOT_FOUND. */
-function userLoader<O>(userOf: (obj: O) => number | null, required: boolean) {
+/** Users by row number through findUsers (one read for the whole batch); `required` makes a missing one NOT_FOUND; `named` as findUsers says. */
+function userLoader<O>(userOf: (obj: O) => number | null, required: boolean, options: { named?: boolean } = {}) {
   return async (queries: Query<O>[], context: GraphqlContext) => {
     const ids = queries.map((q) => userOf(q.obj));
-    const users = await usersService.findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null));
+    const users = await usersService.findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null), options);
     return ids.map((id) => {
       const user = id === null ? undefined : users.get(id);
       if (user) return gqlUser(user);
@@ -217,7 +217,9 @@ export const loaders = {
       byDistinctKey(queries.map((q) => encodeId('Space', q.obj.parentN)), (id) => spaceOf(context, id)),
   },
   AccountOrganizationUser: { user: userLoader((m: GqlMembership) => m.userN, true) },
-  SpaceUser: { user: userLoader((u: GqlSpaceUser) => u.userN, true) },
+  // spaceUsers named these users to a caller allowed to read who has access (account admins it shares no
+  // organization with among them): their user is found whatever GET /v2/users would show that caller.
+  SpaceUser: { user: userLoader((u: GqlSpaceUser) => u.userN, true, { named: true }) },
   ApiKey: { createdBy: userLoader((k: GqlApiKey) => k.createdByN, false) },
   AuditLog: { user: userLoader((l: GqlAuditLog) => l.userN, false) },
 };
