@@ -454,6 +454,7 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect((await ok.json()).data.viewer.user.email).toBe('admin@localhost');
     const mutation = await get('mutation { createOrganization(input: { name: "gql-get" }) { organization { id } } }');
     expect(mutation.status).toBe(405);
+    expect(mutation.headers.get('allow')).toBe('POST');
     expect((await mutation.json()).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', status: 405 });
     expect((await server.api('GET', '/v2/organizations?name=gql-get')).body.organizations).toEqual([]);
   });

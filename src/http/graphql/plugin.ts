@@ -62,7 +62,8 @@ function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest
 
 /**
  * GET runs queries only: a mutation is refused before anything runs, HTTP 405 with the transport's code `BAD_REQUEST`
- * (graphql.md §7 puts it in that row). A document that does not parse is left to mercurius's answer.
+ * (graphql.md §7 puts it in that row) and `Allow: POST`, the method that takes it (RFC 9110 §15.5.6). A document that
+ * does not parse is left to mercurius's answer.
  */
 function refuseGetMutation(request: GraphqlRequest, reply: FastifyReply): FastifyReply | undefined {
   let document;
@@ -74,7 +75,7 @@ function refuseGetMutation(request: GraphqlRequest, reply: FastifyReply): Fastif
   const operation = getOperationAST(document, request.operationName);
   if (!operation) throw badRequest('operationName: name one operation of the document (it has several, or none of that name)');
   if (operation.operation === 'query') return undefined;
-  return reply.code(405).send(errorBody(`a ${operation.operation} must be sent with POST`, { code: 'BAD_REQUEST', status: 405 }));
+  return reply.code(405).header('allow', 'POST').send(errorBody(`a ${operation.operation} must be sent with POST`, { code: 'BAD_REQUEST', status: 405 }));
 }
 
 /** Mercurius's errors for a document refused before it ran, as our 400 (405 for its GET check). */
