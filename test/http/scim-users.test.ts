@@ -384,6 +384,20 @@ describe('updating users (M2, M5, M16, M18, M25, O7, PUT)', () => {
     expect(got.emails[0].primary).toBe(true);
   });
 
+  it('a PATCH add of an email the user has changes nothing; a new primary email takes primary from the old one', async () => {
+    const userName = `${unique('emails')}@entra.example`;
+    const id = await createScimUser(entra.scim, entraUser(userName));
+    const again = await entra.scim('PATCH', `/Users/${id}`, patchOp({ op: 'add', path: 'emails', value: [{ value: userName, type: 'work', primary: true }] }));
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect((await entra.scim('GET', `/Users/${id}`)).body.emails).toEqual([{ value: userName, type: 'work', primary: true }]);
+    const other = `${unique('other')}@entra.example`;
+    const added = await entra.scim('PATCH', `/Users/${id}`, patchOp({ op: 'add', path: 'emails', value: [{ value: other, type: 'other', primary: true }] }));
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const emails = (await entra.scim('GET', `/Users/${id}`)).body.emails as { value: string; primary?: boolean }[];
+    expect(emails.filter((e) => e.primary === true).map((e) => e.value)).toEqual([other]);
+    expect(emails.map((e) => e.value).sort()).toEqual([other, userName].sort());
+  });
+
   it('Entra\'s address parts in one PATCH build one work address, not one address per part', async () => {
     const id = await createScimUser(entra.scim, entraUser(`${unique('address')}@entra.example`));
     const res = await entra.scim('PATCH', `/Users/${id}`, patchOp(

@@ -14,6 +14,7 @@ import { emailDomain } from '../sso/identity-links.js';
 import { fromScimmyError } from './discovery.js';
 import { listResponse, scimPage } from './list-response.js';
 import { parseUserFilter } from './filter.js';
+import { tidyMultiValued } from './multi-valued.js';
 import { type NormalisedOp, normalisePatch, PATCH_OP_SCHEMA } from './patch-normaliser.js';
 import type { ScimCaller } from './scim-caller.js';
 import { runScimMutation, type ScimOperation } from './scim-mutation.js';
@@ -133,7 +134,7 @@ export async function patchScimUser(ctx: ServiceDeps, caller: ScimCaller, id: st
       const resource = new SCIMMY.Schemas.User(current, 'in');
       const result = await new SCIMMY.Messages.PatchOp({ schemas: [PATCH_OP_SCHEMA], Operations: applicable as SCIMMY.Messages.PatchOp.PatchOpOperation[] })
         .apply(resource).catch((error: unknown) => { throw fromScimmyError(error); });
-      if (result !== undefined) patched = JSON.parse(JSON.stringify(result));
+      if (result !== undefined) patched = tidyMultiValued(current, JSON.parse(JSON.stringify(result)) as Record<string, unknown>);
     }
     return write(trx, ctx, changes, caller, op, record, readUserBody(patched));
   }));
