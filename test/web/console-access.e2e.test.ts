@@ -128,6 +128,22 @@ describe('the access page', { timeout: 60_000 }, () => {
     await screenshot(admin, 'access-check');
   });
 
+  it('stops offering Rename and Delete once the admin restricts the project, and offers them again when lifted', async () => {
+    const project = await createProject(server, ids.space, 'restrict-on-page');
+    await gotoSettled(admin, `/projects/${project}`);
+    const header = admin.getByRole('button', { name: 'Rename' });
+    await header.waitFor();
+    await admin.getByRole('button', { name: 'Restrict project' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Restrict project' }).click();
+    await admin.getByRole('button', { name: 'Remove restriction' }).waitFor();
+    await expect.poll(() => admin.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect(await admin.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+    await admin.getByRole('button', { name: 'Remove restriction' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Remove restriction' }).click();
+    await admin.getByRole('button', { name: 'Restrict project' }).waitFor();
+    await admin.getByRole('button', { name: 'Rename' }).waitFor();
+  });
+
   it('lets a member check their own access, in the same words', async () => {
     await gotoSettled(member, `/access?org=${ids.org}&space=${ids.space}`);
     const check = member.getByRole('region', { name: 'Check a permission' });

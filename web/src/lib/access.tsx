@@ -47,11 +47,22 @@ function pairKey(permission: string, resourceId: string): string {
   return `${permission}\u0000${resourceId}`;
 }
 
-const AccessContext = createContext<AccessChecker | null>(null);
+interface AccessState {
+  checker: AccessChecker;
+  /** Drops every cached answer, so the page asks again after a change that moves permissions (a restriction). */
+  refresh: () => void;
+}
+
+const AccessContext = createContext<AccessState | null>(null);
 
 export function AccessProvider({ userId, children }: { userId: string; children: ReactNode }) {
-  const checker = useMemo(() => new AccessChecker(userId), [userId]);
-  return <AccessContext.Provider value={checker}>{children}</AccessContext.Provider>;
+  const [generation, setGeneration] = useState(0);
+  const state = useMemo<AccessState>(
+    // generation is in the deps so that refresh() builds a checker with an empty cache.
+    () => ({ checker: new AccessChecker(userId), refresh: () => setGeneration((g) => g + 1) }),
+    [userId, generation],
+  );
+  return <AccessContext.Provider value={state}>{children}</AccessContext.Provider>;
 }
 
 export type PermissionPair = readonly [permission: string, resourceId: string | undefined];
@@ -60,12 +71,15 @@ export interface Can {
   /** False until the answer is known, so an action appears only once it is allowed. */
   can: (permission: string, resourceId: string | undefined) => boolean;
   ready: boolean;
+  /** Asks every question of the page again. */
+  refresh: () => void;
 }
 
 /** Asks for every pair (pairs with no resource yet are skipped) and re-renders as answers arrive. */
 export function useCan(pairs: readonly PermissionPair[]): Can {
-  const checker = useContext(AccessContext);
-  if (!checker) throw new Error('useCan outside AccessProvider');
+  const access = useContext(AccessContext);
+  if (!access) throw new Error('useCan outside AccessProvider');
+  const { checker, refresh } = access;
   const keys = [...new Set(pairs.filter(([, r]) => r).map(([p, r]) => pairKey(p, r as string)))].sort();
   const signature = keys.join('\u0001');
   const [results, setResults] = useState<ReadonlyMap<string, boolean>>(new Map());
@@ -89,5 +103,6 @@ export function useCan(pairs: readonly PermissionPair[]): Can {
   return {
     can: (permission, resourceId) => (resourceId ? results.get(pairKey(permission, resourceId)) === true : false),
     ready: keys.every((k) => results.has(k)),
+    refresh,
   };
 }

@@ -24,7 +24,7 @@ export function ProjectPage({ id }: { id: string }) {
   const org = useAsync(() => (orgId ? api.organizations.get(orgId) : Promise.resolve(undefined)), [orgId]);
   const restricted = useRestrictedProjects();
   const allRoles = useAllRoles();
-  const { can } = useCan([
+  const { can, refresh: refreshAccess } = useCan([
     ['PROJECT_UPDATE', id],
     ['PROJECT_DELETE', id],
     ['PROJECT_RESTRICT', id],
@@ -136,6 +136,7 @@ export function ProjectPage({ id }: { id: string }) {
             else await api.resourceRestrictions.restrict(id);
             toast(isRestricted ? 'Restriction removed.' : 'Project restricted.');
             restricted.reload();
+            refreshAccess();
           }}
         >
           {isRestricted ? (
