@@ -196,6 +196,16 @@ describe('the access model on the page', { timeout: 60_000 }, () => {
     await admin.keyboard.press('Escape');
   });
 
+  it('says a taken name once, not as "name already exists: An organization named … already exists."', async () => {
+    await gotoSettled(admin, '/organizations');
+    await admin.getByRole('button', { name: 'New organization' }).click();
+    const form = admin.getByRole('dialog');
+    await form.getByLabel('Name').fill('team-alpha');
+    await form.getByRole('button', { name: 'Create organization' }).click();
+    await expect.poll(() => form.getByRole('alert').innerText()).toBe('An organization named "team-alpha" already exists.');
+    await admin.keyboard.press('Escape');
+  });
+
   it('says a wrong current password plainly, not "Forbidden: current_password is not your current password"', async () => {
     const created = await server.api('POST', '/v2/users', { body: { name: 'Tom Temp', email: 'tom@example.com', role: { type: 'PREDEFINED', name: 'MEMBER' }, invite_mode: 'TEMPORARY_PASSWORD' } });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url });

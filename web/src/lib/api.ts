@@ -63,8 +63,11 @@ const STATUS_SENTENCES: Readonly<Record<number, string>> = {
   500: CODE_SENTENCES.INTERNAL!,
   503: CODE_SENTENCES.UNAVAILABLE!,
 };
-/** HTTP reason phrases say nothing a person can act on; other titles (e.g. "Password too easy to guess") do. */
-const GENERIC_TITLES = new Set(['Bad Request', 'Invalid request', 'Forbidden', 'Not Found', 'Conflict', 'Unprocessable Entity', 'Unauthorized', 'Internal Server Error', 'Service Unavailable', 'Too Many Requests']);
+/**
+ * HTTP reason phrases say nothing a person can act on, and "name already exists" (the server's title for every name
+ * conflict) only repeats its detail; other titles (e.g. "Password too easy to guess") do say something.
+ */
+const GENERIC_TITLES = new Set(['Bad Request', 'Invalid request', 'Forbidden', 'Not Found', 'Conflict', 'Unprocessable Entity', 'Unauthorized', 'Internal Server Error', 'Service Unavailable', 'Too Many Requests', 'name already exists']);
 
 /** SPACE_UPDATE → "the permission to update spaces"-like words: "Space update". */
 function permissionWords(permission: string): string {
