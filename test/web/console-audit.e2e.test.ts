@@ -165,4 +165,15 @@ describe('the audit log page', { timeout: 60_000 }, () => {
       await admin.unroute(AUDIT_LIST);
     }
   });
+
+  it('reads a deactivation and a reactivation as sentences, not "ran DEACTIVATE_USER"', async () => {
+    const bob = await createUserWithKey(server, { email: 'bob@example.com', name: 'Bob Builder', role: 'MEMBER' });
+    expect((await server.api('POST', `/v2/users/${bob.id}/deactivate`)).status).toBe(204);
+    expect((await server.api('POST', `/v2/users/${bob.id}/reactivate`)).status).toBe(204);
+    await gotoSettled(admin, '/audit-log');
+    const rows = admin.getByRole('row');
+    await expect.poll(() => rows.filter({ hasText: 'Jane Doe deactivated Bob Builder' }).count()).toBe(1);
+    expect(await rows.filter({ hasText: 'Jane Doe reactivated Bob Builder' }).count()).toBe(1);
+    expect(await rows.filter({ hasText: /ran (DE|RE)ACTIVATE_USER/ }).count()).toBe(0);
+  });
 });

@@ -178,6 +178,9 @@ const ROUTES: Readonly<Record<string, Describe>> = {
   'DELETE /v2/users/:user_id': (p, n) => ['deleted ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/deactivate': (p, n) => ['deactivated ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/reactivate': (p, n) => ['reactivated ', person(n, str(p.vars.user_id))],
+  // Deactivation and reactivation are audited under their operation's name (docs/api.md), not their route.
+  DEACTIVATE_USER: (p, n) => ['deactivated ', person(n, str(p.vars.user_id) ?? str(p.body.user_id))],
+  REACTIVATE_USER: (p, n) => ['reactivated ', person(n, str(p.vars.user_id) ?? str(p.body.user_id))],
   'POST /v2/users/:user_id/resend-invitation': (p, n) => ['sent a new invitation to ', person(n, str(p.vars.user_id))],
   'POST /v2/users/:user_id/reset-password': (p, n) => ['sent a password reset to ', person(n, str(p.vars.user_id))],
   'POST /v2/api-keys': (p, n) => ['created ', ...key(n, undefined, p.body)],
