@@ -8,6 +8,7 @@ import { ConfigError } from '../../src/config/config.js';
 import { loadConfiguration } from '../../src/config/config-file.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { REPO_ROOT } from '../helpers/server.js';
+import { builtServeArgs } from '../helpers/server-process.js';
 
 type LogLine = { msg: string; level: number; req?: { method: string; url: string }; res?: { statusCode: number } };
 
@@ -23,7 +24,7 @@ describe('request log sampling', () => {
     const configFile = join(work, 'ax.toml');
     await writeFile(configFile, 'log_sample_rate = 0.25\nlog_level = "info"\n');
     const adminKey = 'ak-log-sampling-admin-key';
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], {
+    const child = spawn(process.execPath, builtServeArgs(), {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '', HOME: work, AX_CONFIG: configFile, AX_DATA_DIR: join(work, 'data'), ARIZE_DIRECTORY: join(work, 'arize'),
@@ -38,7 +39,7 @@ describe('request log sampling', () => {
       child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
       createInterface({ input: child.stdout }).on('line', (text) => {
         const parsed = JSON.parse(text) as LogLine & { url?: string };
-        if (parsed.msg === undefined && parsed.url) {
+        if (parsed.msg === 'ax server ready' && parsed.url) {
           url = parsed.url;
           return resolve();
         }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { createTestDatabase } from '../helpers/database.js';
 import { REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
+import { builtServeArgs } from '../helpers/server-process.js';
 
 /**
  * Issue 8, Low: a key in a query string is refused and never logged; unknown query parameters are 400 on every
@@ -40,7 +41,7 @@ describe('query strings carry no credentials', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ax-log-'));
     const database = await createTestDatabase();
     const adminKey = 'ak-logged-admin-key-0123456789';
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], {
+    const child = spawn(process.execPath, builtServeArgs(), {
       cwd: REPO_ROOT,
       env: { ...process.env, AX_LOG_LEVEL: 'info', AX_DATA_DIR: dataDir, AX_ADMIN_API_KEY: adminKey, DATABASE_URL: database.url ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +53,7 @@ describe('query strings carry no credentials', () => {
         createInterface({ input: child.stdout }).on('line', (line) => {
           lines.push(line);
           const parsed = JSON.parse(line) as { url?: string; msg?: string };
-          if (parsed.url && parsed.msg === undefined) resolve(parsed.url);
+          if (parsed.url && parsed.msg === 'ax server ready') resolve(parsed.url);
         });
         child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
       });
