@@ -482,6 +482,10 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     const refused = await gql(byVariable, { n: 100 });
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    // A variable not sent counts with its default, as execution takes it (100 × 100 projects, not 50 × 50).
+    const byDefault = await gql('query($n: Int = 100) { viewer { spaces(first: $n) { edges { node { projects(first: $n) { edges { node { id } } } } } } } }');
+    expect(byDefault.status).toBe(400);
+    expect(byDefault.body.errors[0].message).toMatch(/complexity 30302 exceeds/);
 
     const introspection = await gql(`query IntrospectionQuery { __schema { queryType { name } types { kind name fields(includeDeprecated: true) {
       name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }

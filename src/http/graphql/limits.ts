@@ -89,13 +89,22 @@ const depthRule: ValidationRule = (context) => ({
   },
 });
 
-/** The `first` a connection field is asked for: its literal or its variable's value, else the default. */
-function firstOf(field: FieldNode, variables: Record<string, unknown> | undefined): number {
+/** The `first` a connection field is asked for: its literal or its variable's value (or that variable's default), else the default. */
+function firstOf(field: FieldNode, variables: Record<string, unknown> | undefined, defaults: ReadonlyMap<string, number>): number {
   const value: ValueNode | undefined = field.arguments?.find((a) => a.name.value === 'first')?.value;
   let first: unknown = DEFAULT_FIRST;
   if (value?.kind === Kind.INT) first = Number(value.value);
-  else if (value?.kind === Kind.VARIABLE) first = variables?.[value.name.value] ?? DEFAULT_FIRST;
+  else if (value?.kind === Kind.VARIABLE) first = variables?.[value.name.value] ?? defaults.get(value.name.value) ?? DEFAULT_FIRST;
   return typeof first === 'number' && Number.isFinite(first) && first > 0 ? first : DEFAULT_FIRST;
+}
+
+/** The operation's variables declared with an Int default (`query($n: Int = 100)`): a `first: $n` not sent counts as that. */
+function intDefaults(operation: OperationDefinitionNode): Map<string, number> {
+  const defaults = new Map<string, number>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue?.kind === Kind.INT) defaults.set(definition.variable.name.value, Number(definition.defaultValue.value));
+  }
+  return defaults;
 }
 
 /**
@@ -105,10 +114,11 @@ function firstOf(field: FieldNode, variables: Record<string, unknown> | undefine
 function complexityRule(variables: Record<string, unknown> | undefined): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
+      const defaults = intDefaults(operation);
       const visit = (field: FieldNode, _depth: number, parent: GraphQLNamedType | undefined, children: (into: GraphQLNamedType | undefined) => number): number => {
         const type = fieldType(parent, field.name.value);
         const inner = children(type);
-        return 1 + (type?.name.endsWith('Connection') ? firstOf(field, variables) * inner : inner);
+        return 1 + (type?.name.endsWith('Connection') ? firstOf(field, variables, defaults) * inner : inner);
       };
       const cost = measure(context, operation, visit, true);
       if (cost !== undefined && cost > LIMITS.complexity) {
