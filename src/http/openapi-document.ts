@@ -19,6 +19,8 @@ interface Operation {
  */
 const OPTIONAL_BODIES: readonly { method: string; path: string }[] = [
   { method: 'post', path: '/v2/api-keys/{api_key_id}/refresh' },
+  { method: 'post', path: '/v2/saml-identity-providers/{idp_id}/scim-tokens' },
+  { method: 'post', path: '/v2/oidc-identity-providers/{idp_id}/scim-tokens' },
 ];
 
 /** Enums that request schemas leave to the service to check (`x-enum-from`), so that its error names the value. */

@@ -149,6 +149,16 @@ describe('creating, listing and revoking (§5.1)', () => {
     expect((await server.api('GET', `${base}/scim-tokens`)).body.scim_tokens).toEqual([]);
   });
 
+  it('creates a token from a bodiless POST, with or without a JSON content type (every field is optional)', async () => {
+    const { base } = await samlProvider();
+    for (const headers of [{}, { 'content-type': 'application/json' }] as Record<string, string>[]) {
+      const res = await fetch(`${server.url}${base}/scim-tokens`, { method: 'POST', headers: { authorization: `Bearer ${server.adminKey}`, ...headers } });
+      const body = await res.json() as Json;
+      expect(res.status, JSON.stringify(body)).toBe(201);
+      expect(body).toMatchObject({ name: 'SCIM token', token: expect.stringMatching(TOKEN_SHAPE) });
+    }
+  });
+
   it('revokes idempotently (204 twice), hides revoked tokens from the list, 404s a token the provider never had', async () => {
     const { base } = await samlProvider();
     const other = await samlProvider();

@@ -7,6 +7,7 @@ import { isoNow } from '../../domain/clock.js';
 import { actorOf, principalOf } from '../actor.js';
 import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
 import { replyWithPreview } from '../dry-run-reply.js';
+import { optionalBody } from '../optional-body.js';
 import { errorResponses, listResponse } from '../../wire/common.js';
 import {
   ApiKey, ApiKeyParams, CreateApiKey, CreatedApiKey, ListApiKeysQuery, RefreshApiKey, RefreshedApiKey, TransferApiKey,
@@ -58,15 +59,8 @@ export async function apiKeyRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
 
   app.post('/v2/api-keys/:api_key_id/refresh', {
     schema: { tags, params: ApiKeyParams, body: RefreshApiKey, response: { 200: RefreshedApiKey, ...errorResponses } },
-    // Arize's clients always send an object, possibly `{}`; a bodiless POST means the same, also when it names a
-    // JSON content type (an empty body is no JSON to parse; the OpenAPI document marks this body optional).
-    preParsing: async (request) => {
-      const { headers } = request;
-      if (headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0') delete headers['content-type'];
-    },
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
+    // The OpenAPI document marks this body optional.
+    ...optionalBody,
   }, async (request) => {
     const refreshed = await apiKeysService.refreshApiKey(ctx, actorOf(request), request.params.api_key_id, request.body);
     return { ...presentApiKey(refreshed.row, refreshed.row.created_at), key: refreshed.key };

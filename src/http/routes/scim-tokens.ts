@@ -9,6 +9,7 @@ import { errorResponses } from '../../wire/common.js';
 import { IdentityProviderParams } from '../../wire/identity-providers.js';
 import { CreatedScimToken, CreateScimTokenBody, ScimStatus, ScimTokenList, ScimTokenListQuery, ScimTokenParams } from '../../wire/scim-tokens.js';
 import { actorOf, principalOf } from '../actor.js';
+import { optionalBody } from '../optional-body.js';
 import { presentScimStatus, presentScimToken } from '../presenters/scim-tokens.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
@@ -28,6 +29,8 @@ export async function scimTokenRoutes(fastify: FastifyInstance, ctx: ServiceDeps
   for (const { protocol, base, tags } of PROVIDERS) {
     app.post(`${base}/:idp_id/scim-tokens`, {
       schema: { tags, params: IdentityProviderParams, body: CreateScimTokenBody, response: { 201: CreatedScimToken, ...errorResponses } },
+      // `{name?, expires_at?}`: a bodiless POST creates a token with the default name.
+      ...optionalBody,
     }, async (request, reply) => {
       const created = await scimTokensService.createScimToken(ctx, actorOf(request), protocol, request.params.idp_id, request.body);
       return reply.code(201).send({ ...presentScimToken(created.row), token: created.token });
