@@ -400,6 +400,12 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect(wrongType.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await gql('{ viewer { spaces(last: 5) { edges { cursor } } } }')).body.errors[0].message).toContain('last');
     expect((await fieldError('{ viewer { spaces(first: 500) { edges { cursor } } } }')).extensions.code).toBe('VALIDATION_FAILED');
+    // However large, a first past 100 is that error (naming first), not a complexity the caller did not ask for.
+    for (const [huge, variables] of [['{ viewer { spaces(first: 100000) { edges { node { id } } } } }'], ['query($n: Int) { viewer { spaces(first: $n) { edges { node { id } } } } }', { n: 1e6 }]] as const) {
+      const error = await fieldError(huge, variables);
+      expect(error.extensions.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toMatch(/^first: must be between 1 and 100/);
+    }
     expect((await gql('mutation { createUserApiKey(input: { name: "x", expiresAt: "tomorrow" }) { key } }')).status).toBe(400);
   });
 

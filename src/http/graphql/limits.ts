@@ -2,7 +2,7 @@ import type {
   DocumentNode, GraphQLError as GraphQLErrorType, FieldNode, FragmentDefinitionNode, GraphQLNamedType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValueNode, ValidationRule,
 } from 'graphql';
 import { getNamedType, GraphQLError, isInterfaceType, isObjectType, Kind, validate, visit as visitAst } from './graphql-js.js';
-import { DEFAULT_FIRST } from './connections.js';
+import { DEFAULT_FIRST, MAX_FIRST } from './connections.js';
 
 /** The bounds a document must keep, checked before anything runs (docs/graphql.md, "Limits"). */
 export const LIMITS = { depth: 12, complexity: 10_000, aliases: 50, rootFields: 20 } as const;
@@ -95,7 +95,8 @@ function firstOf(field: FieldNode, variables: Record<string, unknown> | undefine
   let first: unknown = DEFAULT_FIRST;
   if (value?.kind === Kind.INT) first = Number(value.value);
   else if (value?.kind === Kind.VARIABLE) first = variables?.[value.name.value] ?? defaults.get(value.name.value) ?? DEFAULT_FIRST;
-  return typeof first === 'number' && Number.isFinite(first) && first > 0 ? first : DEFAULT_FIRST;
+  // Above MAX_FIRST the field is refused when it runs (VALIDATION_FAILED naming `first`) and reads nothing.
+  return typeof first === 'number' && Number.isFinite(first) && first > 0 ? Math.min(first, MAX_FIRST) : DEFAULT_FIRST;
 }
 
 /** The operation's variables declared with an Int default (`query($n: Int = 100)`): a `first: $n` not sent counts as that. */
