@@ -38,7 +38,7 @@ export async function deactivateUser(
     const target = await findPerson(trx, actor, userId);
     if (target.id === actor.principal.userId) throw unprocessable('user_id: you cannot deactivate yourself; ask another admin');
     const report = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
-      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
+      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
     if (!report) return undefined;
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.synced_grants_removed.flatMap((r) => r.removed);

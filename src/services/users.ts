@@ -202,7 +202,7 @@ export async function deleteUser(
   const audited: Actor = { ...actor };
   return runRemoval(ctx, audited, options, async (trx, changes) => {
     const report = await deleteWithin(trx, changes, { accountId: principal.accountId, userId: id, now: isoNow(ctx.clock) })
-      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? unprocessable(`user_id: ${error.message}`) : error; });
+      .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
     if (!report) return undefined;
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.grants_removed;

@@ -202,6 +202,7 @@ describe('POST /v2/users/{user_id}/deactivate', () => {
     const botAdmin = await serviceKey(h, server.adminKey, { account_role: { type: 'PREDEFINED', name: 'ADMIN' } });
     const last = await deactivate(admin, botAdmin.key);
     expect(last.status).toBe(422);
+    expect(last.body.code).toBe('LAST_ACTIVE_ADMIN');
     expect(last.body.detail).toContain('last ACTIVE account ADMIN');
 
     const second = await spaceMember(h, 'ADMIN');

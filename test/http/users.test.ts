@@ -411,6 +411,8 @@ describe('DELETE /v2/users/{user_id}', () => {
     const { accountId, admin } = await createSecondAccount(server, `last-${seq}@tenant-c.example`);
     const self = await server.api('DELETE', `/v2/users/${encodeURIComponent(admin.id)}`, { key: admin.key });
     expect(self.status).toBe(422);
+    // The same code as demoting it (PUT /v2/users/{user_id}/role), so a client tells this rule from other 422s.
+    expect(self.body).toMatchObject({ code: 'LAST_ACTIVE_ADMIN', title: 'Last active account admin' });
     expect(self.body.detail).toMatch(/last ACTIVE account ADMIN/);
     expect((await server.api('POST', '/v2/users', { key: admin.key, body: { name: 'Future admin', email: email('future'), role: member('ADMIN'), invite_mode: 'EMAIL_LINK' } })).status).toBe(201);
     expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(admin.id)}`, { key: admin.key })).status).toBe(422);
