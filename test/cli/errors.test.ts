@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,31 @@ describe('the binary', () => {
     const both = await runAx(['organizations', 'list'], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_REGION: 'us-east-1b', ARIZE_SINGLE_HOST: '127.0.0.1' } });
     expect(both.stderr).toContain('✗ Error: environment: ARIZE_REGION, ARIZE_SINGLE_HOST and ARIZE_BASE_DOMAIN exclude each other');
     expect(both.code).toBe(EXIT.GENERAL);
+  });
+
+  it('answers an endpoint that is not an ax server (an HTML 404 or 501 page) with one line, not the page', async () => {
+    const page = '<!DOCTYPE HTML>\n<html>\n  <head><title>Error response</title></head>\n  <body><h1>Error response</h1></body>\n</html>\n';
+    const web = createHttpServer((req, res) => {
+      res.writeHead(req.method === 'GET' ? 404 : 501, { 'content-type': 'text/html;charset=utf-8' }).end(page);
+    });
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${(web.address() as { port: number }).port}` };
+      const get = await runAx(['users', 'get', 'VXNlcjox'], { env });
+      expect(get.code).toBe(EXIT.API);
+      expect(get.stderr.split('\n')).toEqual([
+        '✗ Error: 404 Not Found; Not Found',
+        'Suggestion: That endpoint answered without an API problem body (text/html), so it is probably not an ax server: check the endpoint with `ax profiles show`, or pass --endpoint URL.',
+        '',
+      ]);
+      const create = await runAx(['organizations', 'create', '--name', 'x'], { env });
+      expect(create.code).toBe(EXIT.API);
+      expect(create.stderr).toMatch(/^✗ Error: 501 Not Implemented; Not Implemented\nSuggestion: The server failed; retry shortly\.\n$/);
+      const verbose = await runAx(['users', 'get', 'VXNlcjox', '-v'], { env });
+      expect(verbose.stderr).toContain('Raw Response Body\n  <!DOCTYPE HTML>');
+    } finally {
+      await new Promise((resolve) => web.close(resolve));
+    }
   });
 
   it('refuses a destructive command without a terminal and without --force (exit 2), before any request', async () => {

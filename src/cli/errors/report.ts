@@ -21,7 +21,7 @@ export function reportError(error: unknown, options: { verbose: boolean; style: 
 
   if (error instanceof HttpError) {
     const reason = STATUS_CODES[error.status] ?? 'Error';
-    const what = error.problem?.detail ?? error.problem?.title ?? (error.body.trim().slice(0, 200) || reason);
+    const what = oneLine(error.problem?.detail ?? error.problem?.title ?? plainTextReason(error) ?? reason);
     const lines = [head(`${error.status} ${reason}; ${what}`)];
     if (verbose) lines.push(...verboseHttp(error, style));
     lines.push(suggestion(suggestionFor(error, options.context)));
@@ -50,6 +50,19 @@ export function reportError(error: unknown, options: { verbose: boolean; style: 
   else lines.push(style.dim('Run with --verbose for technical details.'));
   return { lines, exitCode: EXIT.GENERAL };
 }
+
+/**
+ * A short text/plain body (a proxy's "upstream timed out") read as the reason; an HTML page or a JSON body that is not
+ * a problem is not a reason: its first lines would spill over the one-line error (`--verbose` shows the body).
+ */
+function plainTextReason(error: HttpError): string | undefined {
+  if (!(error.headers['content-type'] ?? '').startsWith('text/plain')) return undefined;
+  const text = oneLine(error.body);
+  if (text === '') return undefined;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 function verboseHttp(error: HttpError, style: Style): string[] {
   const lines = ['', style.bold('HTTP Response'), `  Request: ${error.method} ${error.url}`, `  Status: ${error.status}`];

@@ -14,6 +14,11 @@ export function suggestionFor(error: HttpError, context: ErrorContext = {}): str
   if (error.problem?.code === 'WRONG_USER_STATUS') {
     return 'Invitations go to INVITED or EXPIRED users, password resets to ACTIVE ones; see the status with `ax users get USER`.';
   }
+  if (error.problem === undefined && status >= 400 && status < 500 && status !== 401 && status !== 429) {
+    // No problem+json: a web server or proxy answered, not the ax API (a wrong endpoint or a path prefix).
+    const type = (error.headers['content-type'] ?? '').split(';')[0]?.trim();
+    return `That endpoint answered without an API problem body${type ? ` (${type})` : ''}, so it is probably not an ax server: check the endpoint with \`ax profiles show\`, or pass --endpoint URL.`;
+  }
   if (status === 400) return 'Check the values passed (run the command with --help for the accepted flags and values).';
   if (status === 401) {
     return 'The API key was refused. See which key is in use with `ax profiles show`, replace it with `ax profiles update --api-key KEY`, or set ARIZE_API_KEY.';
