@@ -448,6 +448,18 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect((await server.api('GET', '/v2/organizations?name=gql-bad-doc')).body.organizations).toEqual([]);
   });
 
+  it('a NUL character in a string is refused, written as an escape in the document as in variables, and nothing is stored', async () => {
+    const literal = await gql(String.raw`mutation { createOrganization(input: { name: "gql-nul\u0000org" }) { organization { id } } }`);
+    expect(literal.status).toBe(400);
+    expect(literal.body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 46 }] });
+    expect(literal.body.errors[0].message).toMatch(/NUL/);
+    const search = await gql(String.raw`{ viewer { spaces(search: "x\u0000") { edges { cursor } } } }`);
+    expect(search.status).toBe(400);
+    const variable = await gql('mutation($n: String!) { createOrganization(input: { name: $n }) { organization { id } } }', { n: 'gql-nul\u0000org' });
+    expect(variable.status).toBe(400);
+    expect((await server.api('GET', '/v2/organizations?name=gql-nul')).body.organizations).toEqual([]);
+  });
+
   it('transport: invalid JSON, an array (batch), no query, an oversized document, GET for a mutation', async () => {
     for (const body of ['{', '[{"query":"{ viewer { id } }"}]', '{"variables":{}}', JSON.stringify({ query: `{ viewer { id } }${' '.repeat(64 * 1024)}` })]) {
       const res = await post(body);

@@ -13,6 +13,7 @@ import { clientError, documentErrors, errorBody, formatExecutionErrors, transpor
 import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
 import { loaders } from './loaders.js';
 import { bracketNesting } from './nesting.js';
+import { nulStringsRule } from './nul-strings.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './queries.js';
 import { samlResolvers } from './saml.js';
@@ -103,7 +104,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       routes: false,
       graphiql: false,
       // Static rules: mercurius keeps each document's parse and verdict (its LRU cache), refusals included.
-      validationRules: [...limitRules, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
+      validationRules: [...limitRules, nulStringsRule, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
       errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
       allowBatchedQueries: false,
       jit: 1,
