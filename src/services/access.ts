@@ -4,7 +4,7 @@ import { decodeId, parseId } from '../domain/ids.js';
 import { ApiError, forbidden } from '../domain/errors.js';
 import { isPermission } from '../domain/permissions.js';
 import { ORGANIZATION_MEMBERSHIP_GRANTS, PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../domain/predefined-roles.js';
-import { SERVICE_KEY_ACCOUNT_ROLE_KEYS, type AccountRoleKey } from '../domain/account-roles.js';
+import { accountRoleWithin, SERVICE_KEY_ACCOUNT_ROLE_KEYS, type AccountRoleKey } from '../domain/account-roles.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
@@ -97,8 +97,8 @@ export async function grantableRoles(ctx: ServiceDeps, principal: Principal, res
     resource.type === 'ORGANIZATION' ? ORGANIZATION_MEMBERSHIP_GRANTS[key] : PREDEFINED_ROLES[key].permissions;
   return {
     roles: PREDEFINED_ROLE_KEYS.filter((key) => canGrant(snapshot, principal.userId, granted(key), resource).ok),
-    // Only an account admin may give a service key the account role ADMIN (service-key-scope.ts refuses it otherwise).
-    accountRoles: SERVICE_KEY_ACCOUNT_ROLE_KEYS.filter((role) => role !== 'ADMIN' || principal.role === 'ADMIN'),
+    // Never above the caller's own account role (service-key-scope.ts refuses it otherwise).
+    accountRoles: SERVICE_KEY_ACCOUNT_ROLE_KEYS.filter((role) => accountRoleWithin(role, principal.role)),
   };
 }
 

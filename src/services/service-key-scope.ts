@@ -1,5 +1,6 @@
 import { type AccessSnapshot, canGrant, check, ORGANIZATION_MEMBERSHIP_GRANTS } from '../access/index.js';
 import type { Kysely } from 'kysely';
+import { accountRoleWithin } from '../domain/account-roles.js';
 import { forbidden, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId } from '../domain/ids.js';
 import type { Permission } from '../domain/permissions.js';
@@ -129,6 +130,11 @@ class RoleResolver {
 export async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
   if (scope.accountRole === 'ADMIN' && principal.role !== 'ADMIN') {
     throw forbidden('account_role: only an account admin may create a service key with the account role ADMIN');
+  }
+  // Never above the creator's own account role: an ANNOTATOR (who may still administer an organization) cannot
+  // mint a bot with the account role MEMBER, the least a bot takes.
+  if (!accountRoleWithin(scope.accountRole, principal.role)) {
+    throw forbidden(`account_role: cannot give the key the account role ${scope.accountRole}, which is above your own (${principal.role})`);
   }
   for (const [i, org] of scope.organizations.entries()) {
     for (const [j, space] of org.spaces.entries()) {

@@ -299,6 +299,20 @@ describe('POST /v2/api-keys (SERVICE)', () => {
       expect(res.body.detail).toContain('account_role');
     });
 
+    it('refuses a key above the caller\'s account role: an ANNOTATOR who administers an organization gets 403, not a MEMBER bot', async () => {
+      const h = await hierarchy();
+      const annotator = await user('ANNOTATOR');
+      await addOrganizationMember(server, h.orgId, annotator.id, 'ADMIN');
+      await addSpaceMember(server, h.spaceId, annotator.id, 'ADMIN');
+      const res = await createKey(serviceBody(h.orgId, [{ space_id: h.spaceId }]), annotator.key);
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.detail).toContain('account_role');
+      expect(res.body.detail).toContain('ANNOTATOR');
+      // What the console offers agrees: no account role a key of theirs may get.
+      const grantable = await server.api('GET', `/v2/access/grantable-roles?resource_id=${enc(h.spaceId)}`, { key: annotator.key });
+      expect(grantable.body.account_roles).toEqual([]);
+    });
+
     it('refuses a CUSTOM space role carrying a permission the caller lacks on the space', async () => {
       const h = await hierarchy();
       const m = await member(h, 'MEMBER');
