@@ -54,6 +54,18 @@ describe('problem → message', () => {
     expect(missingPermission('NOT_A_PERMISSION')).toBeUndefined();
   });
 
+  it('does not tell an admin to ask for a permission when nobody may change a predefined role (code beats status)', () => {
+    const predefined = reportError(httpError(403, {
+      title: 'predefined roles cannot be modified', status: 403, code: 'PREDEFINED_ROLE_IMMUTABLE', detail: 'Admin is a predefined role; create a custom role instead',
+    }), { verbose: false, style, context: { noun: 'roles' } });
+    expect(predefined.lines[0]).toBe('✗ Error: 403 Forbidden; Admin is a predefined role; create a custom role instead');
+    expect(predefined.lines[1]).toMatch(/^Suggestion: Predefined roles .* cannot be changed or deleted by anyone; create a custom role with `ax roles create/);
+    expect(predefined.lines[1]).not.toMatch(/lacks|Ask an admin/);
+    expect(predefined.exitCode).toBe(EXIT.API);
+    expect(suggestionFor(httpError(422, { title: 'Last active account admin', status: 422, code: 'LAST_ACTIVE_ADMIN' }))).toMatch(/ax users set-role USER admin/);
+    expect(suggestionFor(httpError(400, { title: 'Invalid cursor', status: 400, code: 'INVALID_CURSOR' }))).toMatch(/--cursor printed at the end of the previous page/);
+  });
+
   it('with --verbose adds the problem fields, x-request-id and the raw body', () => {
     const problem = { title: 'Forbidden', status: 403, detail: 'account admin required', type: 'about:blank', code: 'FORBIDDEN' };
     const text = reportError(httpError(403, problem, { 'x-request-id': 'req-42' }), { verbose: true, style }).lines.join('\n');

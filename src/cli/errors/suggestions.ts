@@ -7,13 +7,20 @@ export interface ErrorContext {
   noun?: string | undefined;
 }
 
-/** The `Suggestion:` line for an API error, keyed by status. */
+/** Problem codes whose status-keyed suggestion would mislead (a 403 that no grant can fix, a cursor that is not stale). */
+const SUGGESTION_BY_CODE: Readonly<Record<string, string>> = {
+  WRONG_USER_STATUS: 'Invitations go to INVITED or EXPIRED users, password resets to ACTIVE ones; see the status with `ax users get USER`.',
+  PREDEFINED_ROLE_IMMUTABLE: 'Predefined roles (Admin, Member, Read Only, Annotator) cannot be changed or deleted by anyone; create a custom role with `ax roles create --name NAME --permissions P1,P2`.',
+  LAST_ACTIVE_ADMIN: 'Make another user an account admin first (`ax users set-role USER admin`); the account keeps one ACTIVE admin.',
+  INVALID_CURSOR: 'Pass the --cursor printed at the end of the previous page unchanged, or drop it to start from the first page.',
+};
+
+/** The `Suggestion:` line for an API error, keyed by problem code where one needs its own, else by status. */
 export function suggestionFor(error: HttpError, context: ErrorContext = {}): string {
   const list = context.noun ? `\`ax ${context.noun} list\`` : 'the matching `ax … list` command';
   const status = error.status;
-  if (error.problem?.code === 'WRONG_USER_STATUS') {
-    return 'Invitations go to INVITED or EXPIRED users, password resets to ACTIVE ones; see the status with `ax users get USER`.';
-  }
+  const byCode = error.problem?.code === undefined ? undefined : SUGGESTION_BY_CODE[error.problem.code];
+  if (byCode !== undefined) return byCode;
   if (error.problem === undefined && status >= 400 && status < 500 && status !== 401 && status !== 429) {
     // No problem+json: a web server or proxy answered, not the ax API (a wrong endpoint or a path prefix).
     const type = (error.headers['content-type'] ?? '').split(';')[0]?.trim();
