@@ -2,7 +2,7 @@
 // A scripted browser for `ax auth login` tests, run by the CLI as `$BROWSER <authorize URL>`: it does what a person
 // does in the browser with fetch and a cookie jar — open the authorize URL (303 to the console's /authorize/{uid}),
 // sign in (POST /auth/login), approve or deny (POST /auth/oauth/interactions/{uid}/approve|deny with the CSRF token),
-// follow the provider's resume URL (303 to the CLI's loopback), and load the loopback URL (302 to the result page,
+// follow the provider's resume URL (302 to the CLI's loopback), and load the loopback URL (302 to the result page,
 // not followed). Self-contained: the CLI runs it as a separate process.
 //   AX_STUB_EMAIL, AX_STUB_PASSWORD  the console sign-in
 //   AX_STUB_MODE                     approve (default) | deny | tamper-state (changes state before the loopback)
@@ -49,7 +49,7 @@ async function run(authorize) {
   const { redirect_to: resume } = await decided.json();
 
   const back = await get(new URL(resume, server));
-  expectStatus(back, 303, 'GET the resume URL');
+  expectStatus(back, 302, 'GET the resume URL');
   const callback = new URL(back.headers.get('location'));
   if (process.env.AX_STUB_MODE === 'tamper-state') callback.searchParams.set('state', 'not-the-state-ax-sent');
 

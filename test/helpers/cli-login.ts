@@ -69,7 +69,8 @@ export async function decide(jar: CookieJar, server: string, uid: string, csrf: 
   expect(res.status, await res.clone().text()).toBe(200);
   const { redirect_to: resume } = (await res.json()) as { redirect_to: string };
   const back = await jar.fetch(resume);
-  expect(back.status, await back.clone().text()).toBe(303);
+  // identity.md §6.3: the answer to the loopback is a 302.
+  expect(back.status, await back.clone().text()).toBe(302);
   return new URL(back.headers.get('location')!);
 }
 

@@ -50,7 +50,7 @@ describe.skipIf(testBackend !== 'postgres')(
       // On the host the browser started the login on (the library builds it from the request).
       expect(resume).toBe(`${a.url}/oauth2/authorize/${uid}`);
       const back = await jar.fetch(resume);
-      expect(back.status).toBe(303);
+      expect(back.status).toBe(302);
       const callback = new URL(back.headers.get('location')!);
       expect(callback.searchParams.get('state')).toBe(req.state);
       expect(callback.searchParams.get('iss')).toBe(PUBLIC_URL);

@@ -36,7 +36,7 @@ export async function registerOAuthServer(app: FastifyInstance, ctx: HttpDeps): 
       const refusal = refusedAuthorizeParameter(new URL(request.url, 'http://x').searchParams, oauth.issuer);
       if (refusal) {
         await recordOAuthFailure(ctx, { ip: request.ip, error: refusal.error, operation: 'GET /oauth2/authorize' });
-        return reply.redirect(refusal.redirectTo, 303);
+        return reply.redirect(refusal.redirectTo, 302);
       }
     }
     if (rewrite !== undefined) request.raw.url = rewrite;

@@ -50,6 +50,16 @@ export const CLI_ALLOWS = [
 /** How the HTTP layer renders the errors that must not redirect (unknown client, bad redirect URI). */
 export type RenderOAuthError = (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string | undefined }, requestId: string) => void;
 
+/** A redirect to the client's loopback `/callback`, carrying a code or an error in its query. */
+function isLoopbackAnswer(location: string): boolean {
+  try {
+    const url = new URL(location);
+    return url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.pathname === '/callback';
+  } catch {
+    return false;
+  }
+}
+
 /** The RS256 signing key of ID tokens and the cookie keys: created once, shared by every process (server_settings). */
 async function sharedKeys(ctx: ServiceDeps): Promise<{ jwk: Record<string, unknown>; cookieKeys: string[] }> {
   const jwkText = await sharedServerSetting(ctx.store.db, 'oauth_signing_jwk', async () => {
@@ -144,6 +154,12 @@ export async function createOAuthProvider(ctx: ServiceDeps, options: { issuer: s
   const { default: OidcProvider } = await import('oidc-provider');
   const provider = new OidcProvider(options.issuer, configuration);
   provider.proxy = options.proxy;
+  // The answer to the CLI's loopback (a code or an error) is a 302, as identity.md §6.3 and RFC 6749 §4.1.2 show
+  // it; the library sends 303. Its redirect to the console's consent page (/authorize/{uid}) stays 303.
+  provider.use(async (koa, next) => {
+    await next();
+    if (koa.status === 303 && isLoopbackAnswer(koa.response.get('location'))) koa.status = 302;
+  });
   recordOAuthEvents(provider, ctx, revokedOwners);
   return provider;
 }
