@@ -139,8 +139,8 @@ async function otherUserFilter(ctx: ServiceDeps, principal: Principal, wireId: s
 }
 
 /**
- * A USER key for the caller itself (an account ADMIN or MEMBER: the ANNOTATOR account role grants nothing beyond its
- * memberships, and a bot may not), or a SERVICE key together with its bot
+ * A USER key for the caller itself (an account ADMIN or MEMBER with is_developer: the ANNOTATOR account role grants
+ * nothing beyond its memberships, and a bot may not), or a SERVICE key together with its bot
  * user, scoped and bounded by the caller's own rights (see resolveServiceKeyScope) — one transaction.
  */
 export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: CreateApiKeyInput): Promise<CreatedKey> {
@@ -151,6 +151,9 @@ export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: Create
   if (input.key_type === 'USER') {
     if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
     if (principal.role === 'ANNOTATOR') throw forbidden('key_type: the ANNOTATOR account role does not include creating USER keys (MEMBER and ADMIN do); ask an account admin');
+    // is_developer is Arize's "developer permissions (can use the Arize API)": a user without it mints no API keys.
+    const self = await forAccount(ctx.store.db, principal.accountId).users.find(principal.userId);
+    if (self?.is_developer === 0) throw forbidden('key_type: you are not a developer (is_developer is false), so you cannot create API keys; ask an account admin to set is_developer');
     return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, {
       ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId, rootCreator: principal.userId,
     }));

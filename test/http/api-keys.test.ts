@@ -129,6 +129,17 @@ describe('POST /v2/api-keys (USER)', () => {
     expect(res.body.detail).toContain(field);
   });
 
+  it('needs is_developer (Arize: "developer permissions (can use the Arize API)"): 403 without it, 201 once an admin sets it', async () => {
+    const m = await user('MEMBER');
+    const path = `/v2/users/${enc(m.id)}`;
+    expect((await server.api('PATCH', path, { body: { is_developer: false } })).status).toBe(200);
+    const refused = await createKey({ key_type: 'USER', name: unique('no-dev') }, m.key);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain('is_developer');
+    expect((await server.api('PATCH', path, { body: { is_developer: true } })).status).toBe(200);
+    await userKey(m.key);
+  });
+
   it('accepts a 256-character name and a 1000-character description', async () => {
     const res = await createKey({ key_type: 'USER', name: 'n'.repeat(256), description: 'd'.repeat(1000) });
     expect(res.status).toBe(201);
