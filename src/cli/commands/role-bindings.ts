@@ -10,7 +10,7 @@ import { BINDING_RESOURCE_TYPES, enumOption } from '../options/enums.js';
 import type { Column } from '../output/printer.js';
 import { confirmDestructive } from '../prompts/confirm.js';
 import { idType } from '../resolve/id.js';
-import { resolveRoleId, resolveUserId } from '../resolve/resources.js';
+import { resolveProjectId, resolveRoleId, resolveSpaceId, resolveUserId } from '../resolve/resources.js';
 import { action } from '../action.js';
 import { isDryRun, printAccessPreview, withDryRun } from '../dry-run.js';
 import { grantExpiryOf, withGrantExpiry } from '../grant-expiry.js';
@@ -65,11 +65,17 @@ export function build(): Command {
     .requiredOption('--user-id <user>', 'user id or email')
     .requiredOption('--role-id <role>', 'role id or name')
     .addOption(enumOption('--resource-type <type>', 'kind of resource', BINDING_RESOURCE_TYPES).makeOptionMandatory())
-    .requiredOption('--resource-id <id>', 'id of the space or project')
+    .requiredOption('--resource-id <resource>', 'the space or project: its id, or its name (a project name needs --space)')
+    .option('-s, --space <space>', 'space of a project given by name (default: ARIZE_SPACE)')
     .action(action(async (ctx) => {
-      const opts = ctx.opts<{ userId: string; roleId: string; resourceType: RoleBindingResourceType; resourceId: string }>();
-      const [userId, roleId] = await Promise.all([resolveUserId(ctx.client, opts.userId), resolveRoleId(ctx.client, opts.roleId)]);
-      const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: opts.resourceId, ...grantExpiryOf(ctx) };
+      const opts = ctx.opts<{ userId: string; roleId: string; resourceType: RoleBindingResourceType; resourceId: string; space?: string }>();
+      const [userId, roleId, resourceId] = await Promise.all([
+        resolveUserId(ctx.client, opts.userId),
+        resolveRoleId(ctx.client, opts.roleId),
+        // Names as everywhere else (cli.md "names or ids"); an id goes to the server as given, which checks its type.
+        opts.resourceType === 'SPACE' ? resolveSpaceId(ctx.client, opts.resourceId) : resolveProjectId(ctx.client, opts.resourceId, ctx.space(opts.space)),
+      ]);
+      const body = { user_id: userId, role_id: roleId, resource_type: opts.resourceType, resource_id: resourceId, ...grantExpiryOf(ctx) };
       if (isDryRun(ctx)) {
         printAccessPreview(ctx, await ctx.client.previews.createRoleBinding(body));
         return;
