@@ -291,6 +291,35 @@ describe('mutations', () => {
     expect((await server.api('GET', `/v2/spaces/${enc(spaceId)}`)).status).toBe(404);
   });
 
+  it('refuses the names and texts REST refuses (empty, blank, too long), with REST\'s detail, and writes nothing', async () => {
+    const org = await createOrganization(server, 'gql-bad-input-org');
+    const space = await createSpace(server, org, 'gql-bad-input-space');
+    const newestAudit = async () => (await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0].id;
+    const before = await newestAudit();
+    const long = 'x'.repeat(1001);
+    const cases: [string, Record<string, unknown>, string, string, Record<string, unknown>][] = [
+      ['mutation($i: CreateOrganizationMutationInput!) { createOrganization(input: $i) { organization { id } } }', { name: '' }, 'POST', '/v2/organizations', { name: '' }],
+      ['mutation($i: CreateOrganizationMutationInput!) { createOrganization(input: $i) { organization { id } } }', { name: '   ' }, 'POST', '/v2/organizations', { name: '   ' }],
+      ['mutation($i: CreateOrganizationMutationInput!) { createOrganization(input: $i) { organization { id } } }', { name: 'n'.repeat(256) }, 'POST', '/v2/organizations', { name: 'n'.repeat(256) }],
+      ['mutation($i: CreateOrganizationMutationInput!) { createOrganization(input: $i) { organization { id } } }', { name: 'gql-long-desc', description: long }, 'POST', '/v2/organizations', { name: 'gql-long-desc', description: long }],
+      ['mutation($i: CreateSpaceMutationInput!) { createSpace(input: $i) { space { id } } }', { accountOrganizationId: org, name: ' ' }, 'POST', '/v2/spaces', { organization_id: org, name: ' ' }],
+      ['mutation($i: UpdateSpaceMutationInput!) { updateSpace(input: $i) { space { id } } }', { spaceId: space, name: '' }, 'PATCH', `/v2/spaces/${enc(space)}`, { name: '' }],
+      ['mutation($i: UpdateSpaceMutationInput!) { updateSpace(input: $i) { space { id } } }', { spaceId: space, description: long }, 'PATCH', `/v2/spaces/${enc(space)}`, { description: long }],
+      ['mutation($i: CreateUserApiKeyMutationInput!) { createUserApiKey(input: $i) { key } }', { name: '\t' }, 'POST', '/v2/api-keys', { key_type: 'USER', name: '\t' }],
+      ['mutation($i: CreateServiceApiKeyMutationInput!) { createServiceApiKey(input: $i) { key } }', { name: 'k', description: long, spaceId: space }, 'POST', '/v2/api-keys',
+        { key_type: 'SERVICE', name: 'k', description: long, organizations: [{ org_id: org, spaces: [{ space_id: space }] }] }],
+    ];
+    for (const [query, input, method, path, body] of cases) {
+      const rest = await server.api(method, path, { body });
+      expect(rest.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      const error = await fieldError(query, { i: input });
+      expect(error.extensions, JSON.stringify(input).slice(0, 80)).toEqual({ code: 'VALIDATION_FAILED', status: 400 });
+      expect(error.message).toBe(rest.body.detail);
+    }
+    expect(await newestAudit()).toBe(before);
+    expect((await server.api('GET', `/v2/spaces/${enc(space)}`)).body).toMatchObject({ name: 'gql-bad-input-space', description: '' });
+  });
+
   it('refuses a member what REST refuses it, with the same code and detail', async () => {
     const { member, space } = await memberSetup('member-mut');
     const cases: [string, string, string, unknown][] = [

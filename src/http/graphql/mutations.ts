@@ -13,6 +13,10 @@ import { actorFor, type GraphqlContext } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
 import { gqlApiKey, gqlMembership, gqlOrganization, gqlSpace, gqlUser } from './presenters.js';
 import { traceServices } from '../tracing/service-tracing.js';
+import { CreateApiKey } from '../../wire/api-keys.js';
+import { CreateOrganizationBody } from '../../wire/organizations.js';
+import { CreateSpaceBody, UpdateSpaceBody } from '../../wire/spaces.js';
+import { checkedRestBody } from './rest-body.js';
 
 const apiKeysService = traceServices('api-keys', { createApiKey, revokeApiKey });
 const organizationsService = traceServices('organizations', { createOrganization });
@@ -62,24 +66,27 @@ async function serviceKeyOrganizations(context: GraphqlContext, input: ServiceKe
 export const mutationResolvers = {
   Mutation: {
     createOrganization: async (_root: unknown, { input }: Args<{ name: string; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const row = await organizationsService.createOrganization(context.deps, actorFor(context, info), { name: input.name, description: orUndefined(input.description) });
+      const body = checkedRestBody(CreateOrganizationBody, { name: input.name, description: orUndefined(input.description) });
+      const row = await organizationsService.createOrganization(context.deps, actorFor(context, info), body);
       return { clientMutationId: input.clientMutationId ?? null, organization: gqlOrganization(row) };
     },
     createSpace: async (
       _root: unknown, { input }: Args<{ accountOrganizationId: string; name: string; private?: boolean | null; description?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
-      const row = await spacesService.createSpace(context.deps, actorFor(context, info), {
+      const body = checkedRestBody(CreateSpaceBody, {
         organization_id: input.accountOrganizationId, name: input.name, is_private: orUndefined(input.private), description: orUndefined(input.description),
-      });
+      }, { organization_id: 'accountOrganizationId', is_private: 'private' });
+      const row = await spacesService.createSpace(context.deps, actorFor(context, info), body);
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
     },
     updateSpace: async (
       _root: unknown, { input }: Args<{ spaceId: string; name?: string | null; description?: string | null; private?: boolean | null }>, context: GraphqlContext, info: GraphQLResolveInfo,
     ) => {
       if (input.name == null && input.description == null && input.private == null) throw badRequest('input: at least one field to update is required');
-      const row = await spacesService.updateSpace(context.deps, actorFor(context, info), input.spaceId, {
+      const body = checkedRestBody(UpdateSpaceBody, {
         name: orUndefined(input.name), description: orUndefined(input.description), is_private: orUndefined(input.private),
-      });
+      }, { is_private: 'private' });
+      const row = await spacesService.updateSpace(context.deps, actorFor(context, info), input.spaceId, body);
       return { clientMutationId: input.clientMutationId ?? null, space: gqlSpace(row) };
     },
     deleteSpace: async (_root: unknown, { input }: Args<{ spaceId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
@@ -105,17 +112,19 @@ export const mutationResolvers = {
       return { clientMutationId: input.clientMutationId ?? null };
     },
     createUserApiKey: async (_root: unknown, { input }: Args<{ name: string; description?: string | null; expiresAt?: string | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), {
-        key_type: 'USER', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
-      });
+      const body = checkedRestBody(CreateApiKey, {
+        key_type: 'USER' as const, name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
+      }, { expires_at: 'expiresAt' });
+      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), body);
       return { clientMutationId: input.clientMutationId ?? null, apiKey: gqlApiKey(created.row, created.row.created_at), key: created.key };
     },
     createServiceApiKey: async (_root: unknown, { input }: Args<ServiceKeyInput>, context: GraphqlContext, info: GraphQLResolveInfo) => {
       const organizations = await serviceKeyOrganizations(context, input);
-      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), {
-        key_type: 'SERVICE', name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
+      const body = checkedRestBody(CreateApiKey, {
+        key_type: 'SERVICE' as const, name: input.name, description: orUndefined(input.description), expires_at: orUndefined(input.expiresAt),
         account_role: input.accountRole == null ? undefined : predefined(input.accountRole), organizations,
-      });
+      }, { expires_at: 'expiresAt', account_role: 'accountRole' });
+      const created = await apiKeysService.createApiKey(context.deps, actorFor(context, info), body);
       const bots = await usersService.findUsers(context.deps, context.principal, [created.row.user_id]);
       const bot = bots.get(created.row.user_id);
       if (!bot) throw notFound('user');
