@@ -320,6 +320,23 @@ describe('metadata from a URL (identity.md §2.3 step 4, §2.7)', () => {
   });
 });
 
+describe('Entra ID group overage (identity.md §4.1, §3.2)', () => {
+  it('signs the person in on the other attributes and warns in the SSO_LOGIN audit row that no groups were read', async () => {
+    const jar = new CookieJar();
+    const answer = await idp.answer(await startLogin(jar), {
+      email: 'olga@example.test', name: 'Olga O',
+      attributes: { group: ['team-ml'], 'http://schemas.microsoft.com/claims/groups.link': ['https://graph.windows.net/tenant/users/olga/getMemberObjects'] },
+    });
+    const acs = await postToAcs(answer.form);
+    expect(acs.status, await acs.clone().text()).toBe(303);
+    expect((await jar.fetch(new URL(acs.headers.get('location')!, server.url))).status).toBe(302);
+    const logs = await server.api('GET', '/v2/audit-logs?limit=100');
+    const login = (logs.body.logs as { operation_name?: string; operation_text?: string; variables?: string }[])
+      .find((l) => l.operation_name === `SSO_LOGIN SAML ${idpId}` && l.operation_text?.includes('olga@example.test'));
+    expect(JSON.parse(login!.variables!).warning).toMatch(/group overage.*app roles.*SCIM/);
+  });
+});
+
 describe('IdP-initiated sign-in (identity.md §2.2)', () => {
   it('is accepted once the provider allows it: RelayState is only a return path, and the assertion id guards replays', async () => {
     const patched = await server.api('PATCH', `/v2/saml-identity-providers/${enc(idpId)}`, { body: { allow_idp_initiated: true } });

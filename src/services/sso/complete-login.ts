@@ -26,7 +26,16 @@ export interface VerifiedIdentity {
   issuer: string;
   /** SAML assertion ID or the ID token's `jti`, for the audit row. */
   assertionId?: string | undefined;
+  /**
+   * Entra ID's group overage (over 200 groups: OIDC `hasgroups` / `_claim_names.groups`, SAML a `groups.link`
+   * claim): no groups were read, and the login's audit row says so (identity.md §3.2, §4.1).
+   */
+  groupOverage?: boolean | undefined;
 }
+
+/** The audit warning of a group overage: what to map instead (the Graph API is never called). */
+const GROUP_OVERAGE_WARNING = 'group overage: the identity provider sent no groups because the user has more than 200; '
+  + 'map app roles or "groups assigned to the application", or provision groups with SCIM';
 
 export type LoginOutcome = 'JIT' | 'LINKED' | 'EXISTING';
 
@@ -152,6 +161,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
     variables: JSON.stringify({
       issuer: identity.issuer, subject, ...(identity.assertionId === undefined ? {} : { assertion_id: identity.assertionId }),
       outcome: AUDIT_OUTCOME[outcome],
+      ...(identity.groupOverage ? { warning: GROUP_OVERAGE_WARNING } : {}),
     }),
     at: now,
   });

@@ -123,6 +123,7 @@ export async function completeOidcLogin(
       attributes: identity.attributes, issuer: typeof claims.iss === 'string' ? claims.iss : (idp.issuer ?? ''),
       ...(identity.name ? { name: identity.name } : {}),
       ...(typeof claims.jti === 'string' ? { assertionId: claims.jti } : {}),
+      ...(identity.overage ? { groupOverage: true } : {}),
     }, origin);
     return { session, returnTo: attempt.return_to };
   });

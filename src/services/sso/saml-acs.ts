@@ -12,6 +12,9 @@ import {
 import { cachedIdpMetadata, currentIdpMetadata, refetchAfterSignatureFailure } from './saml-metadata.js';
 import { spSettings } from './sp-keys.js';
 
+/** Entra ID's SAML group overage: a link to the Graph API instead of more than 150 groups (identity.md §4.1). */
+const ENTRA_GROUPS_LINK = 'http://schemas.microsoft.com/claims/groups.link';
+
 /** The clock skew allowed on SAML time conditions; the replay guard remembers an assertion this long past its end. */
 const SKEW_MS = 60_000;
 
@@ -98,6 +101,7 @@ export async function receiveSamlResponse(ctx: ServiceDeps, origin: { ip: string
       protocol: 'SAML', idpId: idp.id, accountId: idp.account_id, subject: assertion.email, email: assertion.email,
       attributes: assertion.attributes, issuer: assertion.issuer, assertionId: assertion.assertionId,
       ...(assertion.name ? { name: assertion.name } : {}),
+      ...(ENTRA_GROUPS_LINK in assertion.attributes ? { groupOverage: true } : {}),
     };
     await attempts.storeResult(attemptId, JSON.stringify(identity));
     return { attemptId };
