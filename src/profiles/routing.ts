@@ -15,9 +15,9 @@ export function routingEndpoint(routing: ProfileConfig['routing']): string | und
   const scheme = routing.api_scheme || 'https';
   if (scheme !== 'http' && scheme !== 'https') throw new Error(`[routing] api_scheme must be http or https, got ${scheme}`);
   if (routing.region) return `https://api.${routing.region}.arize.com`;
-  if (routing.single_host) return hostUrl(scheme, routing.single_host, routing.single_port);
+  if (routing.single_host) return hostUrl(scheme, routing.single_host, routing.single_port, 'single_port');
   if (routing.base_domain) return `https://api.${routing.base_domain}`;
-  if (routing.api_host) return hostUrl(scheme, routing.api_host, routing.api_port);
+  if (routing.api_host) return hostUrl(scheme, routing.api_host, routing.api_port, 'api_port');
   return undefined;
 }
 
@@ -58,8 +58,12 @@ export function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-function hostUrl(scheme: string, host: string, port: number | string | undefined): string {
+function hostUrl(scheme: string, host: string, port: number | string | undefined, portKey: string): string {
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  // Say which key is wrong: Number('abc') would otherwise surface as "https://host:NaN is not a URL".
+  if (port !== undefined && port !== '' && !(/^\d+$/.test(String(port)) && Number(port) <= 65535)) {
+    throw new Error(`[routing] ${portKey} must be a port number from 0 to 65535, got ${JSON.stringify(port)}`);
+  }
   const portText = port === undefined || port === '' || Number(port) === 0 ? '' : `:${Number(port)}`;
   return `${scheme}://${bracketed}${portText}`;
 }

@@ -23,6 +23,15 @@ describe('ax profiles options', () => {
     expect(readProfile('ci', env).auth?.api_key).toBe('ak-replaced');
   });
 
+  it('names the [routing] port key a profile gets wrong, instead of "https://host:NaN is not a URL"', async () => {
+    const env = home();
+    writeFileSync(join(env.ARIZE_DIRECTORY, 'config.toml'), '[auth]\napi_key = "ak-x"\n\n[routing]\napi_host = "127.0.0.1"\napi_port = "abc"\n');
+    const result = await runAx(['users', 'list'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✗ Error: profile "default": [routing] api_port must be a port number from 0 to 65535, got "abc"');
+    expect(result.stderr).not.toContain('NaN');
+  });
+
   it('takes -v / --verbose on every profiles command, as on every other command', async () => {
     const env = home();
     const runs = [
