@@ -435,7 +435,9 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
       expect(error.extensions.code).toBe('VALIDATION_FAILED');
       expect(error.message).toMatch(/^first: must be between 1 and 100/);
     }
-    expect((await gql('mutation { createUserApiKey(input: { name: "x", expiresAt: "tomorrow" }) { key } }')).status).toBe(400);
+    const badDate = await gql('mutation { createUserApiKey(input: { name: "x", expiresAt: "tomorrow" }) { key } }');
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 60 }] });
   });
 
   it('a variable missing or of the wrong type is a 400 however often the document was sent (compiled or not), and writes nothing', async () => {
