@@ -1,8 +1,8 @@
-import { formatDateTime } from '../lib/format.js';
+import { formatDateTime, lazyDateTimeFormat } from '../lib/format.js';
 
-const time = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-const weekdayTime = new Intl.DateTimeFormat(undefined, { weekday: 'long', hour: 'numeric', minute: '2-digit' });
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+const time = lazyDateTimeFormat({ timeStyle: 'short' });
+const weekdayTime = lazyDateTimeFormat({ weekday: 'long', hour: 'numeric', minute: '2-digit' });
+const exact = lazyDateTimeFormat({ dateStyle: 'full', timeStyle: 'long' });
 
 function dayNumber(d: Date): number {
   return Math.floor(new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() / 86_400_000);
@@ -13,9 +13,9 @@ export function grantEndWords(iso: string, now = new Date()): string {
   const end = new Date(iso);
   if (end.getTime() <= now.getTime()) return 'ended';
   const days = dayNumber(end) - dayNumber(now);
-  if (days === 0) return `until ${time.format(end)} today`;
-  if (days === 1) return `until ${time.format(end)} tomorrow`;
-  if (days < 7) return `until ${weekdayTime.format(end)}`;
+  if (days === 0) return `until ${time(end)} today`;
+  if (days === 1) return `until ${time(end)} tomorrow`;
+  if (days < 7) return `until ${weekdayTime(end)}`;
   return `until ${formatDateTime(iso)}`;
 }
 
@@ -27,7 +27,7 @@ export function GrantEnd({ expiresAt, reason }: { expiresAt?: string; reason?: s
   return (
     <div className="grant-end">
       {expiresAt ? (
-        <time dateTime={expiresAt} title={exact.format(new Date(expiresAt))}>
+        <time dateTime={expiresAt} title={exact(new Date(expiresAt))}>
           {grantEndWords(expiresAt)}
         </time>
       ) : (
@@ -44,7 +44,7 @@ export function GrantEndNote({ expiresAt, reason }: { expiresAt?: string; reason
   return (
     <span className="muted">
       {' · '}
-      <time dateTime={expiresAt} title={exact.format(new Date(expiresAt))}>
+      <time dateTime={expiresAt} title={exact(new Date(expiresAt))}>
         {grantEndWords(expiresAt)}
       </time>
       {reason && ` · ${reason}`}
