@@ -16,6 +16,8 @@ export interface ResolvedSession {
   principal: Principal;
   csrfToken: string;
   mustChangePassword: boolean;
+  /** When the session was opened (sign-in): `prompt=login` asks for one opened after the request. */
+  createdAt: string;
 }
 
 export interface SessionClock {
@@ -51,5 +53,6 @@ export async function resolveSession(db: Kysely<Database>, tokenKey: Buffer, tok
     principal: { accountId: row.account_id, userId: row.user_id, name: row.name, email: row.email, role: row.role, isBot: row.is_bot === 1, sessionId: row.session_id },
     csrfToken: csrfTokenFor(tokenKey, token),
     mustChangePassword: row.must_change_password === 1,
+    createdAt: row.created_at,
   };
 }

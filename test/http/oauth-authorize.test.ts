@@ -144,6 +144,24 @@ describe('the console consent step (/auth/oauth/interactions)', () => {
     expect(((await after.json()) as { user: unknown }).user).toMatchObject({ email: 'admin@localhost', id: expect.any(String) });
   });
 
+  it('prompt=login asks for a new sign-in: the live session shows nobody and cannot approve; one opened afterwards can', async () => {
+    const jar = new CookieJar();
+    const staleCsrf = await consoleSignIn(jar, server.url, ADMIN.email, ADMIN.password);
+    const req = request({ prompt: 'login' });
+    const uid = await startAuthorize(jar, server.url, req);
+    expect(((await (await jar.fetch(interaction(uid))).json()) as { user: unknown }).user).toBeNull();
+    const refused = await jar.fetch(`${interaction(uid)}/approve`, { method: 'POST', headers: { 'x-csrf-token': staleCsrf } });
+    expect(refused.status).toBe(401);
+    await server.advanceClock(2000);
+    const csrf = await consoleSignIn(jar, server.url, ADMIN.email, ADMIN.password);
+    expect(((await (await jar.fetch(interaction(uid))).json()) as { user: unknown }).user).toMatchObject({ email: 'admin@localhost' });
+    const approved = await jar.fetch(`${interaction(uid)}/approve`, { method: 'POST', headers: { 'x-csrf-token': csrf } });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    const back = await jar.fetch(((await approved.json()) as { redirect_to: string }).redirect_to);
+    const code = new URL(back.headers.get('location')!).searchParams.get('code')!;
+    expect((await exchangeCode(server.url, code, req.port, req.pkce.verifier)).status).toBe(200);
+  });
+
   it('approve needs the CSRF header (403) and a console session (401)', async () => {
     const jar = new CookieJar();
     const uid = await startAuthorize(jar, server.url, request());

@@ -1,8 +1,8 @@
 import type Provider from 'oidc-provider';
-import { ApiError, forbidden } from '../../domain/errors.js';
+import { ApiError, forbidden, unauthenticated } from '../../domain/errors.js';
 import { encodeId } from '../../domain/ids.js';
 import type { ServiceDeps } from '../service-deps.js';
-import { resolveSession } from '../session-resolver.js';
+import { resolveSession, type ResolvedSession } from '../session-resolver.js';
 import { requireCsrf, requireSession, type RequestOrigin, sessionTiming } from '../sessions.js';
 import { AuditLogRepository } from '../../store/repositories/audit-logs.js';
 import { CLI_CLIENT, CLI_ALLOWS } from './provider.js';
@@ -31,6 +31,16 @@ async function findInteraction(provider: Provider, uid: string) {
   return interaction;
 }
 
+/**
+ * `prompt=login` (identity.md §6.3): the person signs in again, so only a console session opened after the login
+ * request started counts; an older one is shown as nobody signed in, and cannot approve.
+ */
+function signedInForThis(session: ResolvedSession, interaction: { params: Record<string, unknown>; iat: number }): boolean {
+  const prompts = String(interaction.params.prompt ?? '').split(' ');
+  // `iat` is in whole seconds: a session of that very second may predate the request, and nobody signs in that fast.
+  return !prompts.includes('login') || Date.parse(session.createdAt) >= (interaction.iat + 1) * 1000;
+}
+
 function portOf(redirectUri: unknown): number {
   const url = new URL(String(redirectUri));
   return url.port === '' ? 80 : Number(url.port);
@@ -51,7 +61,7 @@ export async function describeInteraction(ctx: ServiceDeps, provider: Provider, 
     redirectPort: portOf(interaction.params.redirect_uri),
     scopes: GRANTED_SCOPES.filter((scope) => requested.includes(scope)),
     allows: CLI_ALLOWS,
-    user: session && !session.principal.isBot ? { id: session.principal.userId, email: session.principal.email, name: session.principal.name } : null,
+    user: session && !session.principal.isBot && signedInForThis(session, interaction) ? { id: session.principal.userId, email: session.principal.email, name: session.principal.name } : null,
     expiresAt: new Date(interaction.exp * 1000),
   };
 }
@@ -70,6 +80,7 @@ export async function approveInteraction(
   if (session.mustChangePassword) throw new ApiError('PASSWORD_CHANGE_REQUIRED', 'choose a new password first, then approve the CLI login');
   if (session.principal.isBot) throw forbidden('a bot user cannot log in a CLI');
   const interaction = await findInteraction(provider, uid);
+  if (!signedInForThis(session, interaction)) throw unauthenticated('this login asks you to sign in again (prompt=login): sign in with POST /auth/login, then approve');
   const accountId = encodeId('User', session.principal.userId);
   const grant = new provider.Grant({ accountId, clientId: CLI_CLIENT.client_id });
   const requested = String(interaction.params.scope ?? '').split(' ');
