@@ -506,6 +506,14 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect(mutation.headers.get('allow')).toBe('POST');
     expect((await mutation.json()).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', status: 405 });
     expect((await server.api('GET', '/v2/organizations?name=gql-get')).body.organizations).toEqual([]);
+    // Methods the endpoint does not take: 405 naming those it does, in GraphQL's shape.
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const other = await fetch(`${server.url}/graphql`, { method, headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey }, body: '{"query":"{ viewer { id } }"}' });
+      expect(other.status, method).toBe(405);
+      expect(other.headers.get('allow')).toBe('GET, POST');
+      expect(other.headers.get('content-type')).toMatch(/^application\/json/);
+      expect((await other.json()).errors[0].extensions).toEqual({ code: 'BAD_REQUEST', status: 405 });
+    }
   });
 
   it('depth and complexity bombs are refused before they run; the introspection query is accepted', async () => {

@@ -154,6 +154,15 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       },
     }, (request, reply) => run(request, reply, request.query, true));
 
+    // Other methods: the endpoint exists, so 405 naming the two it takes (RFC 9110 §15.5.6), in GraphQL's shape,
+    // answered on the request's headers (before the route's refusal of a body it would not read anyway).
+    const refuseMethod = async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined) void reply.header('connection', 'close');
+      return reply.code(405).header('allow', 'GET, POST')
+        .send(errorBody(`${request.method} is not served here: send a query with GET or POST, a mutation with POST`, { code: 'BAD_REQUEST', status: 405 }));
+    };
+    scope.route({ method: ['PUT', 'PATCH', 'DELETE'], url: '/graphql', schema: { hide: true }, onRequest: refuseMethod, handler: refuseMethod });
+
     const sdl = printSchema(scope.graphql.schema);
     scope.get('/graphql/schema.graphql', { schema: { hide: true } }, async (request, reply) => {
       await authenticateGraphql(ctx, request);
