@@ -15,6 +15,8 @@ export const ERRORS = {
   WEAK_PASSWORD: { status: 400, title: 'Password too easy to guess', fix: 'Choose another password: not white space, one repeated character, your email or name, nor a common password.' },
   CREDENTIAL_IN_QUERY: { status: 400, title: 'Credential in the query string', fix: 'Send the API key as Authorization: Bearer <key>; a URL ends up in logs and browser history.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported Media Type', fix: 'Send Content-Type: application/json.' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request Timeout', fix: 'Send the whole request at once: its headers and body must arrive within the server\'s request timeout.' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request Header Fields Too Large', fix: 'Send a shorter URL and shorter headers (16 KiB in all); put long values in a JSON body.' },
   UNAUTHENTICATED: { status: 401, title: 'Unauthorized', fix: 'Send a valid, active API key as Authorization: Bearer <key>.' },
   INVALID_CREDENTIALS: { status: 401, title: 'Unauthorized', fix: 'Check the email and password, or ask an administrator for a password reset.' },
   FORBIDDEN: { status: 403, title: 'Forbidden', fix: 'Ask an administrator for the permission named in the detail.' },

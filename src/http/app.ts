@@ -10,7 +10,7 @@ import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
 import { registerConsole } from './plugins/console.js';
-import { registerErrorHandling, sendFrameworkProblem } from './plugins/errors.js';
+import { registerErrorHandling, sendFrameworkProblem, writeClientErrorProblem } from './plugins/errors.js';
 import { type GraphqlSettings, registerGraphql } from './graphql/plugin.js';
 import { registerJsonBodyParser } from './plugins/json-body-parser.js';
 import { registerOAuthServer } from './plugins/oauth-server.js';
@@ -96,6 +96,8 @@ export async function buildApp(
     // A path the router cannot take (bad percent-encoding, a parameter over maxParamLength) is answered before any
     // hook or error handler runs; without this Fastify writes a JSON body of its own.
     frameworkErrors: sendFrameworkProblem,
+    // What Node's parser refuses before that (headers over 16 KiB, a request that never finished) too.
+    clientErrorHandler: writeClientErrorProblem,
   });
   // First: its onRoute hook must see every route.
   // Loaded only then: a server without tracing never loads @opentelemetry/api.

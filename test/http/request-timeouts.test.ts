@@ -30,6 +30,13 @@ function sendAndWaitForClose(text: string): Promise<{ received: string; closedAf
   });
 }
 
+/** The content type and JSON body of a raw HTTP/1.1 answer. */
+function problemOf(received: string): { contentType: string | undefined; body: unknown } {
+  const [head = '', body = ''] = received.split('\r\n\r\n');
+  const contentType = /^content-type: *([^\r\n]*)/im.exec(head)?.[1];
+  return { contentType, body: JSON.parse(body) };
+}
+
 describe('issue 8 item 8: requests that never finish arriving are cut off', () => {
   it('closes a connection that sent half a body, with a 408', async () => {
     const head = `POST /v2/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.adminKey}\r\n`
@@ -37,11 +44,24 @@ describe('issue 8 item 8: requests that never finish arriving are cut off', () =
     const { received, closedAfterMs } = await sendAndWaitForClose(`${head}{"name":"half a bo`);
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
     expect(closedAfterMs).toBeGreaterThanOrEqual(300);
+    expect(problemOf(received)).toEqual({ contentType: 'application/problem+json', body: { status: 408, title: 'Request Timeout', code: 'REQUEST_TIMEOUT' } });
   });
 
   it('closes a connection that sent half its headers', async () => {
     const { received } = await sendAndWaitForClose('GET /v2/me HTTP/1.1\r\nHost: x\r\n');
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  // Found by the conformance walk: Node's parser refused these before Fastify, which answered {error, message, statusCode}.
+  it('answers headers over 16 KiB with a 431 problem and a malformed request with a 400 problem', async () => {
+    const long = await sendAndWaitForClose(`GET /v2/users?email=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(long.received).toMatch(/^HTTP\/1\.1 431 /);
+    expect(problemOf(long.received)).toEqual({
+      contentType: 'application/problem+json', body: { status: 431, title: 'Request Header Fields Too Large', code: 'HEADERS_TOO_LARGE' },
+    });
+    const garbage = await sendAndWaitForClose('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage.received).toMatch(/^HTTP\/1\.1 400 /);
+    expect(problemOf(garbage.received).body).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
   });
 
   it('still answers requests that arrive in time', async () => {

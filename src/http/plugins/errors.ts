@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode } from '../../domain/errors.js';
 import { markAnswer } from './security-headers.js';
@@ -49,6 +50,23 @@ const FRAMEWORK_DETAILS: Record<string, string> = {
 export function sendFrameworkProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   markAnswer(request, reply);
   return sendProblem(reply, new ApiError('BAD_REQUEST', FRAMEWORK_DETAILS[error.code] ?? error.message));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request (headers over 16 KiB, a
+ * request that did not arrive in time, a malformed request line) is answered as a problem too, written on the socket,
+ * which is then closed (Fastify's default writes a JSON body of its own shape).
+ */
+export function writeClientErrorProblem(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
+  const problem = new ApiError(code, code === 'BAD_REQUEST' ? 'not a valid HTTP request' : undefined);
+  const body = JSON.stringify({ status: problem.status, title: problem.title, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
+      + `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 /**
