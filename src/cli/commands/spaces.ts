@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { AxClient } from '../../client/client.js';
 import type { Space, SpaceList, SpaceMemberList } from '../../client/types.js';
 import { describeSpaceDelete } from '../cascade/delete.js';
 import { describeRemoval, printRotatedKeys, serviceKeyAction, serviceKeysOption } from '../cascade/removal.js';
@@ -7,7 +8,9 @@ import { printList } from '../list.js';
 import { destructiveCommand, listCommand, serverCommand } from '../options/common.js';
 import { MEMBERSHIP_ROLES } from '../options/enums.js';
 import type { Column } from '../output/printer.js';
+import { askChoice, askText } from '../prompts/ask.js';
 import { confirmDestructive } from '../prompts/confirm.js';
+import { canPrompt } from '../prompts/tty.js';
 import { resolveOrganizationId, resolveSpace, resolveUser, resolveUserId } from '../resolve/resources.js';
 import { parseRoleAssignment } from '../resolve/role-assignment.js';
 import { action } from '../action.js';
@@ -44,14 +47,20 @@ export function build(): Command {
       ctx.printer.object(await resolveSpace(ctx.client, space));
     }));
 
-  serverCommand(spaces, 'create', 'Create a space in an organization')
-    .requiredOption('-n, --name <name>', 'space name (unique in its organization)')
-    .requiredOption('--organization-id <organization>', 'the organization (name or id)')
+  serverCommand(spaces, 'create', 'Create a space in an organization (prompts for what is missing on a terminal)')
+    .option('-n, --name <name>', 'space name (unique in its organization)')
+    .option('--organization-id <organization>', 'the organization (name or id)')
     .option('--description <text>', 'description')
     .option('--private', 'visible only to its members and admins')
     .action(action(async (ctx) => {
-      const { name, organizationId, description, private: isPrivate } = ctx.opts<{ name: string; organizationId: string; description?: string; private?: boolean }>();
-      const orgId = await resolveOrganizationId(ctx.client, organizationId);
+      const opts = ctx.opts<{ name?: string; organizationId?: string; description?: string; private?: boolean }>();
+      const { description, private: isPrivate } = opts;
+      // As Arize's `ax spaces create`: a missing --name or --organization-id is asked for on a terminal.
+      if ((opts.name === undefined || opts.organizationId === undefined) && !canPrompt()) {
+        throw new UsageError(`missing ${opts.name === undefined ? '--name' : '--organization-id'}`, 'Pass --name NAME --organization-id ORG (name or id).');
+      }
+      const orgId = opts.organizationId === undefined ? await askOrganization(ctx.client) : await resolveOrganizationId(ctx.client, opts.organizationId);
+      const name = opts.name ?? (await askText('Space name:', { validate: (v) => v.trim() !== '' || 'a name is required' })).trim();
       ctx.printer.object(await ctx.client.spaces.create({ name, organization_id: orgId, description, is_private: isPrivate }));
     }));
 
@@ -143,4 +152,12 @@ export function build(): Command {
     }));
 
   return spaces;
+}
+
+/** The organization for a new space, picked from the caller's organizations (a name or id can be typed when there are many). */
+async function askOrganization(client: AxClient): Promise<string> {
+  const { organizations, pagination } = await client.organizations.list({ limit: 100 });
+  if (organizations.length === 0) throw new UsageError('there is no organization to create the space in', 'Create one with `ax organizations create --name NAME`.');
+  if (pagination.has_more) return resolveOrganizationId(client, (await askText('Organization (name or id):', { validate: (v) => v.trim() !== '' || 'an organization is required' })).trim());
+  return askChoice('Organization:', organizations.map((o) => ({ value: o.id, name: o.name })));
 }
