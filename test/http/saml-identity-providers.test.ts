@@ -1,11 +1,17 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createSpace, enc, insertCustomRole } from '../helpers/hierarchy.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
-import { type Json, startTestServer, type TestServer } from '../helpers/server.js';
+import { createTestDatabase } from '../helpers/database.js';
+import { type Json, REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** §2.8 of the identity contract: `/v2/saml-identity-providers`, its metadata handling, domains, defaults and delete. */
 let server: TestServer;
@@ -365,4 +371,49 @@ describe('DELETE /v2/saml-identity-providers/{idp_id}', () => {
       .where('operation_name', '=', 'DELETE /v2/saml-identity-providers/:idp_id').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(JSON.parse(audit.operation_text!)).toEqual({ grants_now_manual_for_users: [user.id], links_removed: 1, scim_groups_removed: 0, scim_tokens_revoked: 0 });
   });
+});
+
+describe('AX_PUBLIC_URL unset while identity providers exist (identity.md §1.3)', () => {
+  it('is warned about at start: the listen URL stands in for every provider\'s Entity ID, ACS and redirect base', async () => {
+    const db = await createTestDatabase();
+    const dataDir = await mkdtemp(join(tmpdir(), 'ax-public-url-'));
+    const adminKey = `ak-test-admin-${Math.random().toString(36).slice(2)}`;
+    const { AX_PUBLIC_URL: _inherited, ...inherited } = process.env;
+    const env = { ...inherited, DATABASE_URL: db.url ?? '', AX_DATA_DIR: dataDir, AX_ADMIN_API_KEY: adminKey, ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_LOG_LEVEL: 'warn' };
+    /** Starts the server from source in its own process; resolves with its log lines up to the one printing its URL. */
+    const startAndReadLog = async (): Promise<{ lines: string[]; stop: () => Promise<void> }> => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const stop = () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
+      const lines: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed: ${lines.join('\n')}`)), 30_000);
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          lines.push(line);
+          if (line.startsWith('{"url":')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      return { lines, stop };
+    };
+    const warned = (lines: string[]) => lines.some((line) => line.includes('AX_PUBLIC_URL is not set but identity providers exist'));
+    try {
+      const first = await startAndReadLog();
+      expect(warned(first.lines)).toBe(false);
+      const url = JSON.parse(first.lines.at(-1)!).url as string;
+      const created = await fetch(`${url}/v2/saml-identity-providers`, {
+        method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'warned', email_domains: ['warned.example.com'], metadata_xml: idp.metadataXml(), role_mappings: [{ attributes_map: {}, is_account_admin: true }] }),
+      });
+      expect(created.status, await created.clone().text()).toBe(201);
+      await first.stop();
+      const second = await startAndReadLog();
+      await second.stop();
+      expect(warned(second.lines), second.lines.join('\n')).toBe(true);
+    } finally {
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
