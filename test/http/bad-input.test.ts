@@ -125,6 +125,13 @@ describe('bad input never reaches a 5xx', () => {
     expectProblem(res, 'oversized body');
     const form = await server.api('POST', '/v2/organizations', { body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectProblem(form, 'form body');
+    // JSON sent as text/plain (fetch's default) is the same 415 as any other media type, not "body: must be object".
+    for (const [path, body] of [['/v2/organizations', '{"name":"plain"}'], ['/v2/roles', '{"name":"plain","permissions":["PROJECT_READ"]}']] as const) {
+      const plain = await server.api('POST', path, { body, headers: { 'content-type': 'text/plain' } });
+      expectProblem(plain, `text/plain ${path}`);
+      expect(plain.status).toBe(415);
+      expect(plain.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
   });
 
   it('answers unknown routes and methods with a 404 problem', async () => {

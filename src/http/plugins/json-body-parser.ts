@@ -43,6 +43,9 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
  */
 export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
+  // No route takes plain text: a JSON body sent as text/plain (fetch's default) is a 415, as any other media type,
+  // rather than a string that fails validation as "body: must be object".
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
