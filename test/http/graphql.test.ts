@@ -497,6 +497,13 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
       expect(res.status, body.slice(0, 40)).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     }
+    // A JSON body sent as text/plain (fetch's default) is refused as application/graphql is: 415, naming JSON.
+    for (const type of ['text/plain;charset=UTF-8', 'application/graphql']) {
+      const res = await post('{"query":"{ viewer { id } }"}', { 'content-type': type });
+      expect(res.status, type).toBe(415);
+      expect(res.body.errors[0]).toEqual({ message: 'send the request as application/json', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 } });
+    }
+    expect((await post('{"query":"{ viewer { id } }"}', { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
     const get = (query: string) => fetch(`${server.url}/graphql?query=${enc(query)}`, { headers: { 'x-api-key': server.adminKey } });
     const ok = await get('{ viewer { user { email } } }');
     expect(ok.status).toBe(200);
