@@ -18,8 +18,8 @@ afterAll(async () => server?.close());
 
 const env = (extra: Record<string, string> = {}) => ({ ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: server.profileDir, ...extra });
 
-describe('ax role-bindings create --resource-id NAME', () => {
-  it('binds on a space given by name, on a project given by name with --space or ARIZE_SPACE, and says when a name is not there', async () => {
+describe('ax role-bindings', () => {
+  it('create binds on a space given by name, on a project given by name with --space or ARIZE_SPACE, and says when a name is not there', async () => {
     const orgId = await createOrganization(server, 'rb-names-org');
     const spaceId = await createSpace(server, orgId, 'rb-names-space');
     const projectId = await createProject(server, spaceId, 'rb-names-project');
@@ -46,5 +46,24 @@ describe('ax role-bindings create --resource-id NAME', () => {
     const noSpace = await runAx(['role-bindings', 'create', '--user-id', user.email, '--role-id', 'Member', '--resource-type', 'PROJECT', '--resource-id', 'rb-names-project'], { env: env() });
     expect(noSpace.code).toBe(2);
     expect(noSpace.stderr).toContain('✗ Error: project "rb-names-project" is a name, so its space is needed');
+  });
+
+  it('delete --force -o json keeps stdout for data: the ✓ line goes to stderr (a table prints it on stdout)', async () => {
+    const orgId = await createOrganization(server, 'rb-json-org');
+    const spaceId = await createSpace(server, orgId, 'rb-json-space');
+    const user = await createUserWithKey(server, { email: 'rb-json@example.com' });
+    await addOrganizationMember(server, orgId, user.id, 'READ_ONLY');
+    const create = async () => {
+      const created = await runAx(['role-bindings', 'create', '--user-id', user.email, '--role-id', 'Member', '--resource-type', 'SPACE', '--resource-id', spaceId, '-o', 'json'], { env: env() });
+      expect(created.code, created.stderr).toBe(0);
+      return (JSON.parse(created.stdout) as { id: string }).id;
+    };
+    const json = await runAx(['role-bindings', 'delete', await create(), '--force', '-o', 'json'], { env: env() });
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe('');
+    expect(json.stderr).toMatch(/^✓ Deleted role binding \S+\n$/);
+    const table = await runAx(['role-bindings', 'delete', await create(), '--force'], { env: env() });
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^✓ Deleted role binding \S+\n$/);
   });
 });

@@ -101,9 +101,13 @@ export class Printer {
     this.emit(text, options.what ?? 'the result');
   }
 
-  /** A result line for humans on stdout (`✓ Deleted …`). */
+  /**
+   * A result line for humans (`✓ Deleted …`): on stdout for a table, on stderr when stdout carries data (-o json, yaml,
+   * csv), so that `ax … delete --force -o json | jq` never reads a line that is not JSON.
+   */
   success(text: string): void {
-    this.term.stdout.write(`${this.style.green('✓')} ${text}\n`);
+    if (this.isTable) this.term.stdout.write(`${this.style.green('✓')} ${text}\n`);
+    else this.term.stderr.write(`${this.errStyle.green('✓')} ${text}\n`);
   }
 
   /** A plain stdout line. */
