@@ -97,6 +97,8 @@ describe('deleting an organization, space or project named in role mappings', ()
       expect(res.status, path).toBe(409);
       expect(res.body.detail).toContain('idp-defaults-ref.example.test');
       expect(res.body.detail).toMatch(/change its default login first/);
+      // Not the catalogue's default "name already exists": nothing here is a name clash.
+      expect(res.body).toMatchObject({ code: 'CONFLICT', title: 'in use as a default login' });
     }
     expect((await server.api('DELETE', `/v2/spaces/${enc(t.other)}`)).status).toBe(204);
     // A deleted provider's defaults do not hold anything back.

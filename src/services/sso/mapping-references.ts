@@ -42,7 +42,7 @@ export async function refuseDeletingDefaults(trx: Trx, accountId: number, delete
   const namers = await forAccount(trx, accountId).mappingReferences.defaultsNaming(deleted);
   if (namers.length > 0) {
     const names = namers.map((idp) => `${JSON.stringify(idp.name)} (${providerId(idp)})`).join(', ');
-    throw conflict(`${what} is the default login of identity provider ${names}; change its default login first`);
+    throw conflict(`${what} is the default login of identity provider ${names}; change its default login first`, 'in use as a default login');
   }
 }
 
