@@ -79,10 +79,30 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * Puts V8's explicit compile hint (`//# allFunctionsCalledOnLoad`, Chromium 136+; other engines read a comment) at
+ * the top of React's chunk: V8 then compiles all its functions while it streams the chunk in, on a background thread,
+ * instead of compiling each lazily on the main thread when first called. React's were ~30 ms of the API keys page's
+ * main thread before its first row; hinting the console's own chunks as well compiled ~30 ms more in the background
+ * (code no first screen calls) for 4 ms less on the main thread.
+ */
+function compileReactEagerly(): Plugin {
+  return {
+    name: 'ax:compile-react-eagerly',
+    apply: 'build',
+    // After minification, which drops comments, and before the file's name is hashed from its contents.
+    enforce: 'post',
+    renderChunk: {
+      order: 'post',
+      handler: (code, chunk) => (chunk.name === 'react' ? { code: `//# allFunctionsCalledOnLoad\n${code}`, map: null } : null),
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react(), preloadApp(), precompress()],
+  plugins: [react(), preloadApp(), compileReactEagerly(), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
