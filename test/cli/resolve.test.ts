@@ -133,7 +133,10 @@ describe('name resolution', () => {
 
   it('matches emails exactly but case-insensitively', async () => {
     expect(await resolveUserId(client, 'jane@example.com')).toBe(id('User:2'));
-    await expect(resolveUserId(client, 'jan@example.com')).rejects.toThrow(NameNotFoundError);
+    const missing = await resolveUserId(client, 'jan@example.com').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NameNotFoundError);
+    // Not "case-sensitively": that is the rule for names, and JANE@EXAMPLE.COM does find jane@example.com.
+    expect((missing as NameNotFoundError).suggestion).toBe('Emails match whole, in any case; list them with `ax users list --email "jan"`, or pass the id.');
     await expect(resolveUserId(client, 'jane')).rejects.toThrow(/neither a user id nor an email/);
   });
 });

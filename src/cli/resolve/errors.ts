@@ -3,10 +3,16 @@ import { EXIT } from '../errors/exit-codes.js';
 import { closeMatches } from './close-matches.js';
 
 /** A name matched nothing (`kind` reads like "space named"); lists the close names seen (client-side, exit 4 like any failed lookup). */
-export function nameNotFound(kind: string, input: string, seen: Iterable<string>, listCommand: string): NameNotFoundError {
+export function nameNotFound(
+  kind: string,
+  input: string,
+  seen: Iterable<string>,
+  listCommand: string,
+  rule = 'Names match exactly and case-sensitively',
+): NameNotFoundError {
   const close = closeMatches(input, seen);
   const hint = close.length > 0 ? `; close names: ${close.map((name) => JSON.stringify(name)).join(', ')}` : '';
-  return new NameNotFoundError(`no ${kind} ${JSON.stringify(input)}${hint}`, `Names match exactly and case-sensitively; list them with \`${listCommand}\`, or pass the id.`);
+  return new NameNotFoundError(`no ${kind} ${JSON.stringify(input)}${hint}`, `${rule}; list them with \`${listCommand}\`, or pass the id.`);
 }
 
 /** A name (or email) that resolved to nothing. */

@@ -110,5 +110,5 @@ export async function resolveUser(client: AxClient, input: string): Promise<User
     if (user.email.toLowerCase() === wanted) return user;
     seen.push(user.email);
   }
-  throw nameNotFound('user with email', input, seen, `ax users list --email ${JSON.stringify(input.split('@')[0])}`);
+  throw nameNotFound('user with email', input, seen, `ax users list --email ${JSON.stringify(input.split('@')[0])}`, 'Emails match whole, in any case');
 }
