@@ -414,6 +414,22 @@ describe('updating users (M2, M5, M16, M18, M25, O7, PUT)', () => {
     expect(got.phoneNumbers).toEqual([{ type: 'work', value: '+44 20 7946 0002', display: 'desk' }]);
   });
 
+  it('Entra\'s removal of an address part by part leaves no address behind, not [{type: "work"}]', async () => {
+    const id = await createScimUser(entra.scim, entraUser(`${unique('address-gone')}@entra.example`));
+    await entra.scim('PATCH', `/Users/${id}`, patchOp(
+      { op: 'Add', path: 'addresses[type eq "work"].streetAddress', value: '1 Main Street' },
+      { op: 'Add', path: 'addresses[type eq "work"].locality', value: 'London' },
+    ));
+    const res = await entra.scim('PATCH', `/Users/${id}`, patchOp(
+      { op: 'Remove', path: 'addresses[type eq "work"].streetAddress' },
+      { op: 'Remove', path: 'addresses[type eq "work"].locality' },
+    ));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const got = (await entra.scim('GET', `/Users/${id}`)).body;
+    expect(got.addresses ?? []).toEqual([]);
+    expect(got.emails).toHaveLength(1);
+  });
+
   it('O7: Okta\'s path-less replace of active answers 200 with active false in the body; the user\'s key stops', async () => {
     const email = `${unique('o7')}@okta.example`;
     const id = await createScimUser(okta.scim, oktaUser(email, email));
