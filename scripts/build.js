@@ -7,12 +7,15 @@
 // answers whether dist/ is up to date (exit 0) or not (1), for tests that run the built server.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist/.build-inputs');
+/** The built console, and where a build writes it before swapping it in. */
+const WEB = join(ROOT, 'dist/web');
+const WEB_NEXT = join(ROOT, `dist/.web-next-${process.pid}`);
 /** What the build reads: folders (every file in them) and files. */
 const INPUTS = [
   'src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
@@ -67,7 +70,17 @@ const results = await Promise.allSettled([
   })(),
   (async () => {
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn' });
+    // Into a folder of its own, then swapped in: vite empties its outDir first, and a console test (or a running
+    // `ax serve`) reading dist/web during a rebuild found no index.html for the minute the build took.
+    try {
+      await build({ configFile: join(ROOT, 'web/vite.config.ts'), logLevel: 'warn', build: { outDir: WEB_NEXT } });
+      const old = `${WEB}.old-${process.pid}`;
+      if (existsSync(WEB)) renameSync(WEB, old);
+      renameSync(WEB_NEXT, WEB);
+      rmSync(old, { recursive: true, force: true });
+    } finally {
+      rmSync(WEB_NEXT, { recursive: true, force: true });
+    }
   })(),
 ]);
 const failed = results.filter((result) => result.status === 'rejected');
