@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
+import { newConsolePage, openConsole, requestsSettled, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -246,6 +246,27 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     const form = page.getByRole('dialog');
     expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
     await form.getByText('Your account role, Annotator, does not include user keys').waitFor();
+    expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
+    await expectNoAxeViolations(page);
+  });
+
+  it('offers an account ANNOTATOR no service key either, even as a space admin: its bot would need an account role above theirs', async () => {
+    // The server refuses it (403: a service key's account role is never above its creator's, and never ANNOTATOR); the
+    // dialog offered the choice, an empty Account role, and the 403 only after the form was filled in.
+    const ada = await createUserWithKey(server, { email: 'ada@example.com', name: 'Ada Annotator', role: 'ANNOTATOR' });
+    await setPassword(server, ada.dbId, 'ada-console-password-1');
+    await addOrganizationMember(server, orgId, ada.id, 'READ_ONLY');
+    await addSpaceMember(server, spaceId, ada.id, 'ADMIN');
+    const page = await newConsolePage(browser, server);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInToConsole(page, ada.email, 'ada-console-password-1');
+    await gotoSettled(page, '/settings/api-keys?tab=service');
+    await page.getByRole('button', { name: '+ New API Key' }).click();
+    const form = page.getByRole('dialog');
+    await requestsSettled(page);
+    expect(await form.getByRole('radio', { name: /Service Key/ }).isDisabled()).toBe(true);
+    await form.getByText('A service key’s bot needs the Member account role').waitFor();
+    expect(await form.getByLabel('Space', { exact: true }).count()).toBe(0);
     expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
     await expectNoAxeViolations(page);
   });

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { accountRoleWithin, SERVICE_KEY_ACCOUNT_ROLE_KEYS } from '../../../src/domain/account-roles.js';
 import { SERVICE_KEY_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
 import type {
   AccountRoleName, ApiKey, ApiKeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space, User,
@@ -372,9 +373,13 @@ interface NewKeyDialogProps {
 function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, onCreated }: NewKeyDialogProps) {
   const { isAccountAdmin, me } = useSession();
   const ids = useId();
-  const canService = choices.length > 0;
   // The ANNOTATOR account role grants nothing beyond its memberships: no USER keys (the server answers 403).
-  const canUser = !(me.role.type === 'PREDEFINED' && me.role.name === 'ANNOTATOR');
+  const myAccountRole = me.role.type === 'PREDEFINED' ? me.role.name : undefined;
+  const canUser = myAccountRole !== 'ANNOTATOR';
+  // A service key's bot gets an account role no higher than its creator's and never ANNOTATOR: an account ANNOTATOR
+  // has none to give it, whatever its space roles (the server answers 403).
+  const botAccountRole = myAccountRole !== undefined && SERVICE_KEY_ACCOUNT_ROLE_KEYS.some((role) => accountRoleWithin(role, myAccountRole));
+  const canService = choices.length > 0 && botAccountRole;
   const [keyType, setKeyType] = useState<KeyType>(canUser ? initialType : 'SERVICE');
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -512,9 +517,11 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         )}
         {keyType === 'SERVICE' && !canService && (
           <p className="hint" id={`${ids}-noservice`} role="status">
-            {spacesLoading
-              ? 'Checking where you may create service keys…'
-              : 'You need the Admin or Member role in a space to create service keys there.'}
+            {!botAccountRole
+              ? 'A service key’s bot needs the Member account role, and no key gets more than its creator: yours, Annotator, gives none. An account admin can make you a Member.'
+              : spacesLoading
+                ? 'Checking where you may create service keys…'
+                : 'You need the Admin or Member role in a space to create service keys there.'}
           </p>
         )}
 
