@@ -7,7 +7,7 @@
 // tsc's per-file ES modules stay beside them: the library exports (dist/client), the server's import of
 // dist/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -90,9 +90,19 @@ const program = await build({
 });
 const programFile = program.outputFiles.find((file) => file.path.endsWith('.cjs'));
 const programCode = withDynImp(programFile.text, Object.entries(program.metafile.outputs).find(([path]) => path.endsWith('.cjs'))[1]);
-for (const file of program.outputFiles) writeFileSync(file.path, file === programFile ? programCode : file.contents);
+/**
+ * Written beside its place, then renamed over it: an `ax` started while a rebuild writes (another test run on the
+ * same checkout) reads the old file or the new one, never half of one.
+ */
+function writeAtomically(path, contents) {
+  const next = `${path}.${process.pid}.tmp`;
+  writeFileSync(next, contents);
+  renameSync(next, path);
+}
 
-await build({
+for (const file of program.outputFiles) writeAtomically(file.path, file === programFile ? programCode : file.contents);
+
+const main = await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/cli/main.cjs',
@@ -100,4 +110,6 @@ await build({
   define: { ...common.define, __AX_PROGRAM_HASH__: JSON.stringify(createHash('sha256').update(programCode).digest('hex')) },
   // The registry's command loaders are never called from here (program.cjs holds its own copy).
   plugins: [external(/^\.\/commands\//)],
+  write: false,
 });
+for (const file of main.outputFiles) writeAtomically(file.path, file.contents);
