@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/domain/ids.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -8,13 +10,24 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 /** SAML identity providers through /graphql: Arize's allSamlIdPs query and createSAMLIdP, over the REST services. */
 let server: TestServer;
 let metadataXml: string;
+/** Serves metadataXml and counts the fetches, so a test can tell a refused mutation fetched nothing. */
+let metadataServer: Server;
+let metadataUrl: string;
+let metadataFetches = 0;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1' } });
   metadataXml = (await SamlTestIdp.create()).metadataXml();
+  metadataServer = createServer((_req, res) => {
+    metadataFetches++;
+    res.writeHead(200, { 'content-type': 'application/samlmetadata+xml' }).end(metadataXml);
+  });
+  await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve));
+  metadataUrl = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/metadata.xml`;
 });
 afterAll(async () => {
   await server?.close();
+  await new Promise((resolve) => metadataServer?.close(resolve));
 });
 
 async function gql(query: string, variables?: Record<string, unknown>, key = server.adminKey) {
@@ -129,5 +142,50 @@ describe('SAML identity providers', () => {
     expect(listed.body.errors[0].message).toBe(rest.body.detail);
     const bad = await gql(`mutation { createSAMLIdP(input: { name: "x", emailDomains: ["bad-map.example.com"], metadataXml: "<x/>", roleMappings: [{ attributesMap: [1] }] }) { samlIdP { id } } }`);
     expect(bad.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses the names and strings REST refuses (empty, blank, too long) with REST\'s detail, before fetching metadata or writing', async () => {
+    const created = await gql(`mutation($input: CreateSAMLIdPMutationInput!) { createSAMLIdP(input: $input) { samlIdP { id } } }`, {
+      input: { name: 'gql-bounds', emailDomains: ['gql-bounds.example.com'], metadataXml, roleMappings: [{ attributesMap: { group: 'g' }, isAccountAdmin: true }] },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data.createSAMLIdP.samlIdP.id as string;
+    const newestAudit = async () => (await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0].id;
+    const before = await newestAudit();
+    const fetchesBefore = metadataFetches;
+    const ok = { name: 'gql-bounds-new', emailDomains: ['gql-bounds-new.example.com'], metadataUrl, roleMappings: [{ attributesMap: { group: 'g' }, isAccountAdmin: true }] };
+    const rest = (input: Record<string, unknown>) => ({
+      name: input.name, email_domains: input.emailDomains, metadata_url: input.metadataUrl, metadata_xml: input.metadataXml,
+      role_mappings: (input.roleMappings as { attributesMap: unknown; isAccountAdmin: boolean }[] | undefined)?.map((r) => ({ attributes_map: r.attributesMap, is_account_admin: r.isAccountAdmin })),
+    });
+    const createCases: Record<string, unknown>[] = [
+      { ...ok, name: '' }, { ...ok, name: '   ' }, { ...ok, name: '\t' }, { ...ok, name: 'n'.repeat(256) },
+      { ...ok, emailDomains: [] }, { ...ok, emailDomains: ['ab'] }, { ...ok, emailDomains: ['d'.repeat(254)] },
+      { ...ok, metadataUrl: '' }, { ...ok, metadataUrl: `${metadataUrl}?${'q'.repeat(2048)}` }, { ...ok, metadataUrl: undefined, metadataXml: '' },
+      { ...ok, roleMappings: [{ attributesMap: { group: 'v'.repeat(1001) }, isAccountAdmin: true }] },
+    ];
+    const camel = (detail: string) => detail.replace('email_domains', 'emailDomains').replace('metadata_url', 'metadataUrl').replace('metadata_xml', 'metadataXml')
+      .replace('role_mappings', 'roleMappings').replace('attributes_map', 'attributesMap');
+    for (const input of createCases) {
+      const answer = await server.api('POST', '/v2/saml-identity-providers', { body: rest(input) });
+      expect(answer.status, JSON.stringify(input).slice(-150)).toBe(400);
+      expect(answer.body.code).toBe('VALIDATION_FAILED');
+      const res = await gql(`mutation($input: CreateSAMLIdPMutationInput!) { createSAMLIdP(input: $input) { samlIdP { id } } }`, { input });
+      expect(res.body.errors?.[0]?.extensions, JSON.stringify(input).slice(0, 100)).toEqual({ code: 'VALIDATION_FAILED', status: 400 });
+      expect(res.body.errors[0].message).toBe(camel(answer.body.detail));
+    }
+    for (const input of [{ name: '' }, { name: ' ' }, { name: 'n'.repeat(256) }, { emailDomains: [] }, { metadataUrl: '' }, { metadataXml: '' }]) {
+      const answer = await server.api('PATCH', `/v2/saml-identity-providers/${enc(id)}`, { body: rest(input) });
+      expect(answer.status, JSON.stringify(input)).toBe(400);
+      const res = await gql(`mutation($input: UpdateSAMLIdPMutationInput!) { updateSAMLIdP(input: $input) { samlIdP { id } } }`, { input: { samlIdPId: id, ...input } });
+      expect(res.body.errors?.[0]?.extensions, JSON.stringify(input)).toEqual({ code: 'VALIDATION_FAILED', status: 400 });
+      expect(res.body.errors[0].message).toBe(camel(answer.body.detail));
+    }
+    expect(metadataFetches).toBe(fetchesBefore);
+    expect(await newestAudit()).toBe(before);
+    expect((await server.api('GET', `/v2/saml-identity-providers/${enc(id)}`)).body).toMatchObject({ name: 'gql-bounds', email_domains: [{ domain: 'gql-bounds.example.com' }] });
+    const names = ((await server.api('GET', '/v2/saml-identity-providers?limit=100')).body.saml_identity_providers as { name: string }[]).map((p) => p.name);
+    expect(names).not.toContain('');
+    expect(names).not.toContain('gql-bounds-new');
   });
 });

@@ -24,13 +24,13 @@ function validatorOf(schema: TSchema): ValidateFunction {
  * The body a mutation hands its service, checked against the TypeBox schema the REST route validates the same call
  * with (src/wire), so that GraphQL's types — which say "a String", not "1–255 characters, not blank" — let through
  * nothing REST refuses. A refusal is REST's VALIDATION_FAILED and detail, naming the GraphQL argument (`names` maps
- * REST's field to it where they differ).
+ * REST's field to it where they differ, at any depth: `role_mappings.0.attributes_map` → `roleMappings.0.attributesMap`).
  */
 export function checkedRestBody<B>(schema: TSchema, body: B, names: Readonly<Record<string, string>> = {}): B {
   const validate = validatorOf(schema);
   if (validate(body)) return body;
   const first = validate.errors?.[0];
   const path = (first?.instancePath ?? '').replace(/^\//, '').split('/').filter((p) => p !== '');
-  const field = path.map((segment, i) => (i === 0 ? names[segment] ?? segment : segment)).join('.') || 'input';
+  const field = path.map((segment) => names[segment] ?? segment).join('.') || 'input';
   throw badRequest(`${field}: ${first?.message ?? 'is invalid'}`);
 }

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { GraphQLResolveInfo } from 'graphql';
 import { badRequest } from '../../domain/errors.js';
 import { parseId } from '../../domain/ids.js';
@@ -12,6 +13,8 @@ import { actorFor, type GraphqlContext } from './context.js';
 import { accountId } from './presenters.js';
 import { rolesOf } from './roles.js';
 import { traceServices } from '../tracing/service-tracing.js';
+import { CreateSamlIdentityProviderBody, UpdateSamlIdentityProviderBody } from '../../wire/identity-providers.js';
+import { checkedRestBody } from './rest-body.js';
 
 const providersService = traceServices('identity-providers/providers', { createProvider, deleteProvider, getProvider, listProviders, updateProvider });
 const roleMappingsService = traceServices('identity-providers/role-mappings', { listRoleMappings });
@@ -104,6 +107,19 @@ export async function samlRoleMappingNode(context: GraphqlContext, id: string) {
 
 interface Args<T> { input: T & { clientMutationId?: string | null } }
 
+/** REST's PATCH body plus the ordered rules updateSAMLIdP may replace in the same call (bounded as POST bounds them). */
+const UpdateSamlIdPBody = Type.Object({
+  ...UpdateSamlIdentityProviderBody.properties, role_mappings: CreateSamlIdentityProviderBody.properties.role_mappings,
+}, { additionalProperties: false });
+
+/** REST's field names as the GraphQL input spells them, for VALIDATION_FAILED details. */
+const graphqlNames: Readonly<Record<string, string>> = {
+  email_domains: 'emailDomains', metadata_url: 'metadataUrl', metadata_xml: 'metadataXml',
+  default_org_id: 'defaultOrgId', default_org_role_id: 'defaultOrgRoleId', default_space_id: 'defaultSpaceId', default_space_role_id: 'defaultSpaceRoleId',
+  sync_user_roles: 'syncUserRoles', sign_authn: 'signAuthn', allow_only_sso_logins: 'allowOnlySsoLogins', allow_default_login: 'allowDefaultLogin',
+  role_mappings: 'roleMappings', attributes_map: 'attributesMap', is_account_admin: 'isAccountAdmin', org_role: 'orgRole', org_id: 'orgId', role_id: 'roleId',
+};
+
 export const samlResolvers = {
   Account: {
     allSamlIdPs: async (account: { n: number }, args: ConnectionArgs, context: GraphqlContext) => {
@@ -129,10 +145,12 @@ export const samlResolvers = {
   },
   Mutation: {
     createSAMLIdP: async (_root: unknown, { input }: Args<ProviderFields & { name: string; emailDomains: string[]; roleMappings?: RoleMappingInput[] | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
-      const view = await providersService.createProvider(context.deps, actorFor(context, info), 'SAML', {
+      // Checked before the service runs: it would fetch metadataUrl first (REST's route validates before that too).
+      const body = checkedRestBody(CreateSamlIdentityProviderBody, {
         ...providerInput(input), name: input.name, email_domains: input.emailDomains,
         role_mappings: input.roleMappings?.map((rule, i) => mappingInput(rule, `roleMappings[${i}]`)),
-      });
+      }, graphqlNames);
+      const view = await providersService.createProvider(context.deps, actorFor(context, info), 'SAML', body);
       return { clientMutationId: input.clientMutationId ?? null, samlIdP: gqlSamlIdP(view, context.principal.accountId) };
     },
     updateSAMLIdP: async (_root: unknown, { input }: Args<ProviderFields & { samlIdPId: string; roleMappings?: RoleMappingInput[] | null }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
@@ -140,7 +158,8 @@ export const samlResolvers = {
         ...providerInput(input), role_mappings: input.roleMappings?.map((rule, i) => mappingInput(rule, `roleMappings[${i}]`)),
       }).filter(([, value]) => value !== undefined));
       if (Object.keys(body).length === 0) throw badRequest('input: at least one field to update is required');
-      const view = await providersService.updateProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId, body);
+      const checked = checkedRestBody(UpdateSamlIdPBody, body as Parameters<typeof updateProvider>[4], graphqlNames);
+      const view = await providersService.updateProvider(context.deps, actorFor(context, info), 'SAML', input.samlIdPId, checked);
       return { clientMutationId: input.clientMutationId ?? null, samlIdP: gqlSamlIdP(view, context.principal.accountId) };
     },
     deleteSAMLIdP: async (_root: unknown, { input }: Args<{ samlIdPId: string }>, context: GraphqlContext, info: GraphQLResolveInfo) => {
