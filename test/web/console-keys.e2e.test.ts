@@ -271,6 +271,23 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     await expectNoAxeViolations(page);
   });
 
+  it('offers a MEMBER who is not a developer no user key: the choice is disabled and says why', async () => {
+    // POST /v2/api-keys {key_type: USER} answers 403 to a user whose is_developer is false; the dialog offered the choice.
+    const nora = await createUserWithKey(server, { email: 'nora@example.com', name: 'Nora Nondeveloper', role: 'MEMBER' });
+    expect((await server.api('PATCH', `/v2/users/${nora.id}`, { body: { is_developer: false } })).status).toBe(200);
+    await setPassword(server, nora.dbId, 'nora-console-password-1');
+    const page = await newConsolePage(browser, server);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInToConsole(page, nora.email, 'nora-console-password-1');
+    await gotoSettled(page, '/settings/api-keys');
+    await page.getByRole('button', { name: '+ New API Key' }).click();
+    const form = page.getByRole('dialog');
+    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
+    await form.getByText('You are not a developer, so you cannot create user keys').waitFor();
+    expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
+    await expectNoAxeViolations(page);
+  });
+
   it('refreshes with a grace period chosen from a list, one hour by default', async () => {
     await gotoSettled(admin, '/settings/api-keys');
     await admin.getByRole('button', { name: 'Refresh notebook' }).click();

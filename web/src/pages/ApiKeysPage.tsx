@@ -375,7 +375,8 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
   const ids = useId();
   // The ANNOTATOR account role grants nothing beyond its memberships: no USER keys (the server answers 403).
   const myAccountRole = me.role.type === 'PREDEFINED' ? me.role.name : undefined;
-  const canUser = myAccountRole !== 'ANNOTATOR';
+  // Nor does a user who is not a developer (is_developer false) create any (403 too).
+  const canUser = myAccountRole !== 'ANNOTATOR' && me.is_developer;
   // A service key's bot gets an account role no higher than its creator's and never ANNOTATOR: an account ANNOTATOR
   // has none to give it, whatever its space roles (the server answers 403).
   const botAccountRole = myAccountRole !== undefined && SERVICE_KEY_ACCOUNT_ROLE_KEYS.some((role) => accountRoleWithin(role, myAccountRole));
@@ -512,7 +513,9 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
         </fieldset>
         {!canUser && (
           <p className="hint" id={`${ids}-nouser`} role="status">
-            Your account role, Annotator, does not include user keys; an account admin can make you a Member.
+            {myAccountRole === 'ANNOTATOR'
+              ? 'Your account role, Annotator, does not include user keys; an account admin can make you a Member.'
+              : 'You are not a developer, so you cannot create user keys; an account admin can mark you as one (Developer, on your user).'}
           </p>
         )}
         {keyType === 'SERVICE' && !canService && (
