@@ -50,6 +50,12 @@ describe('ax access-reviews', () => {
     expect(decided.stdout).toMatch(/✓ Revoked SPACE_MEMBERSHIP MEMBER on SPACE cli-review-space of ada@cli-reviews\.example \(removed 0 organization memberships, 1 space memberships, 0 role bindings\)/);
     const members = (await server.api('GET', `/v2/spaces/${enc(space)}/users`)).body.memberships;
     expect(members.map((m: { user_id: string }) => m.user_id)).not.toContain(ada.id);
+    // Keeping what the review revoked is a 409 whose suggestion is about the review, not "choose another name".
+    const keep = await run(['access-reviews', 'decide', second.id, spaceGrant.id, 'keep']);
+    expect(keep.code).toBe(4);
+    expect(keep.stderr).toMatch(/409 Conflict; grant_id: this grant was revoked already/);
+    expect(keep.stderr).toMatch(/^Suggestion: This review already revoked that grant.*`ax access-reviews grants REVIEW --decision undecided`/m);
+    expect(keep.stderr).not.toMatch(/another name/);
 
     const csv = (await ax(['access-reviews', 'export', second.id])).stdout.split('\r\n');
     expect(csv[0]).toMatch(/^id,principal_type,/);
@@ -63,6 +69,7 @@ describe('ax access-reviews', () => {
     const again = await run(['access-reviews', 'decide', second.id, spaceGrant.id, 'keep']);
     expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/closed/);
+    expect(again.stderr).toMatch(/^Suggestion: A closed review's decisions are final; take a new review with `ax access-reviews create NAME`/m);
     expect((await ax(['access-reviews', 'verify', second.id, '-o', 'json'])).stdout).toMatch(/"valid": true/);
     expect((await run(['access-reviews', 'decide', second.id, spaceGrant.id, 'maybe'])).code).toBe(2);
   });

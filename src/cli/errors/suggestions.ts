@@ -15,12 +15,24 @@ const SUGGESTION_BY_CODE: Readonly<Record<string, string>> = {
   INVALID_CURSOR: 'Pass the --cursor printed at the end of the previous page unchanged, or drop it to start from the first page.',
 };
 
-/** The `Suggestion:` line for an API error, keyed by problem code where one needs its own, else by status. */
+/**
+ * 409s that share the generic CONFLICT code but whose title names a state no other name fixes (the status-keyed
+ * "choose another name" would mislead): keyed by the title the service gives them.
+ */
+const CONFLICT_SUGGESTION_BY_TITLE: Readonly<Record<string, string>> = {
+  'grant revoked': 'This review already revoked that grant, so there is nothing left to keep: leave it revoked, or grant the access again through the normal commands if it is needed. See what is still undecided with `ax access-reviews grants REVIEW --decision undecided`.',
+  'access review closed': 'A closed review\'s decisions are final; take a new review with `ax access-reviews create NAME` to decide again.',
+  'grant changed since the review': 'The grant changed after the review froze it; take a new review with `ax access-reviews create NAME` and decide there.',
+};
+
+/** The `Suggestion:` line for an API error, keyed by problem code (or a CONFLICT's title) where one needs its own, else by status. */
 export function suggestionFor(error: HttpError, context: ErrorContext = {}): string {
   const list = context.noun ? `\`ax ${context.noun} list\`` : 'the matching `ax … list` command';
   const status = error.status;
   const byCode = error.problem?.code === undefined ? undefined : SUGGESTION_BY_CODE[error.problem.code];
   if (byCode !== undefined) return byCode;
+  const byTitle = error.problem?.code === 'CONFLICT' ? CONFLICT_SUGGESTION_BY_TITLE[error.problem.title] : undefined;
+  if (byTitle !== undefined) return byTitle;
   if (error.problem === undefined && status >= 400 && status < 500 && status !== 401 && status !== 429) {
     // No problem+json: a web server or proxy answered, not the ax API (a wrong endpoint or a path prefix).
     const type = (error.headers['content-type'] ?? '').split(';')[0]?.trim();
