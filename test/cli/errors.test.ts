@@ -1,6 +1,5 @@
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,12 @@ import { reportError } from '../../src/cli/errors/report.js';
 import { missingPermission, suggestionFor } from '../../src/cli/errors/suggestions.js';
 import { createStyle } from '../../src/cli/output/style.js';
 import { runAx } from './ax-process.js';
+
+/**
+ * A loopback port nothing listens on: discard (9), as in auth-login.test.ts. A port found free and closed again
+ * could be taken by another test's server (listen on port 0) before `ax` connects to it.
+ */
+const CLOSED_PORT = 9;
 
 const style = createStyle(false);
 
@@ -130,7 +135,7 @@ describe('the binary', () => {
   });
 
   it('names the endpoint it tried when the connection is refused', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const result = await runAx(['organizations', 'list'], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${port}` } });
     expect(result.code).toBe(EXIT.API);
     expect(result.stderr).toContain(`✗ Error: could not reach the server at http://127.0.0.1:${port} (ECONNREFUSED)`);
@@ -139,7 +144,7 @@ describe('the binary', () => {
   });
 
   it('routes by ARIZE_SINGLE_HOST / ARIZE_SINGLE_PORT, and refuses two of ARIZE_REGION, ARIZE_SINGLE_HOST, ARIZE_BASE_DOMAIN', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const single = await runAx(['organizations', 'list'], {
       env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_SINGLE_HOST: '127.0.0.1', ARIZE_SINGLE_PORT: String(port), ARIZE_API_SCHEME: 'http' },
     });
@@ -176,7 +181,7 @@ describe('the binary', () => {
   });
 
   it('refuses a destructive command without a terminal and without --force (exit 2), before any request', async () => {
-    const port = await freePort();
+    const port = CLOSED_PORT;
     const result = await runAx(['api-keys', 'revoke', 'QXBpS2V5OjE='], { env: { ...home(), ARIZE_API_KEY: 'ak-x', ARIZE_ENDPOINT: `http://127.0.0.1:${port}` } });
     expect(result.code).toBe(EXIT.USAGE);
     expect(result.stderr).toContain('refusing to revoke API key QXBpS2V5OjE= without confirmation');
@@ -193,13 +198,3 @@ describe('the binary', () => {
     expect((await runAx(['auth', 'logout'], { env: home() })).code).toBe(EXIT.OK);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
