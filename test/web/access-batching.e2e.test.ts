@@ -56,7 +56,7 @@ describe('the console asks the server, in as few requests as it can', { timeout:
     const form = page.getByRole('dialog');
     await form.getByLabel('Space', { exact: true }).selectOption({ label: 'batching-space' });
     const spaceRole = form.getByLabel('Space role');
-    await expect.poll(() => spaceRole.locator('option').allTextContents()).toEqual(['Admin', 'Member', 'Read Only']);
+    await expect.poll(() => spaceRole.locator('option').allTextContents()).toEqual(['Admin', 'Member', 'Read-Only Member']);
     const asked = requests.filter((r) => r.path === '/v2/access/grantable-roles');
     expect(asked.length).toBeGreaterThanOrEqual(1);
     expect(requests.filter((r) => r.path === '/v2/access/check')).toEqual([]);

@@ -264,14 +264,15 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     await admin.getByRole('tab', { name: 'Service Keys', selected: true }).waitFor();
     expect(new URL(admin.url()).searchParams.get('tab')).toBe('service');
 
-    await admin.getByRole('button', { name: '+ New API Key' }).click();
+    // The Service Keys tab offers "+ New API Key or New Service Key", as Arize's page does; both open the dialog.
+    await admin.getByRole('button', { name: 'New Service Key', exact: true }).click();
     const form = dialog(admin);
     const service = form.getByRole('radio', { name: /Service Key/ });
     await poll(() => service.isChecked()).toBe(true);
     await form.getByLabel('Key name').fill('ingest');
     await form.getByLabel('Space', { exact: true }).selectOption({ label: 'ml-platform' });
     const spaceRole = form.getByLabel('Space role');
-    await poll(() => optionLabels(spaceRole)).toEqual(['Admin', 'Member', 'Read Only']);
+    await poll(() => optionLabels(spaceRole)).toEqual(['Admin', 'Member', 'Read-Only Member']);
     expect(await spaceRole.inputValue()).toBe('PREDEFINED:MEMBER');
     await form.getByRole('button', { name: 'Advanced' }).click();
     await form.getByLabel('Org role').waitFor();
@@ -411,7 +412,7 @@ describe('web console in Chromium', { timeout: 90_000 }, () => {
     const service = form.getByRole('radio', { name: /Service Key/ });
     await poll(() => service.isChecked()).toBe(true);
     await form.getByLabel('Space', { exact: true }).selectOption({ label: 'ml-platform' });
-    await poll(() => optionLabels(form.getByLabel('Space role'))).toEqual(['Member', 'Read Only']);
+    await poll(() => optionLabels(form.getByLabel('Space role'))).toEqual(['Member', 'Read-Only Member']);
     expect(await optionLabels(form.getByLabel('Account role'))).toEqual(['Member']);
     await member.keyboard.press('Escape');
     await dialogClosed(member);

@@ -18,6 +18,8 @@ interface RoleSelectProps {
   onChange: (role: RoleAssignment) => void;
   /** The predefined roles to offer (already narrowed to what the caller may grant). */
   predefined: readonly PredefinedRoleName[];
+  /** A predefined role's label (default: the name the server publishes, e.g. "Read Only"). */
+  label?: (name: PredefinedRoleName) => string;
   /** Custom roles to offer after the predefined ones. */
   custom?: readonly Role[];
   disabled?: boolean;
@@ -26,7 +28,7 @@ interface RoleSelectProps {
 }
 
 /** A role assignment picker (PREDEFINED by name, CUSTOM by id); label it with <label htmlFor={id}>. */
-export function RoleSelect({ id, value, onChange, predefined, custom = [], disabled, required, describedBy }: RoleSelectProps) {
+export function RoleSelect({ id, value, onChange, predefined, label = predefinedLabel, custom = [], disabled, required, describedBy }: RoleSelectProps) {
   return (
     <select
       id={id}
@@ -46,7 +48,7 @@ export function RoleSelect({ id, value, onChange, predefined, custom = [], disab
           <optgroup label="Predefined roles">
             {predefined.map((name) => (
               <option key={name} value={`PREDEFINED:${name}`}>
-                {predefinedLabel(name)}
+                {label(name)}
               </option>
             ))}
           </optgroup>
@@ -61,7 +63,7 @@ export function RoleSelect({ id, value, onChange, predefined, custom = [], disab
       ) : (
         predefined.map((name) => (
           <option key={name} value={`PREDEFINED:${name}`}>
-            {predefinedLabel(name)}
+            {label(name)}
           </option>
         ))
       )}

@@ -112,9 +112,16 @@ export function ApiKeysPage() {
         title="API Keys"
         crumbs={[{ label: 'Settings', to: '/settings/api-keys' }]}
         actions={
-          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
-            + New API Key
-          </button>
+          <>
+            {tab === 'SERVICE' && (
+              <button type="button" className="btn" onClick={() => setCreating(true)}>
+                New Service Key
+              </button>
+            )}
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+              + New API Key
+            </button>
+          </>
         }
       >
         <p>
@@ -357,6 +364,11 @@ function TransferDialog({ orphan, onClose, onTransferred }: { orphan: OrphanedKe
   );
 }
 
+/** A service key's space roles as Arize's key dialog names them: Admin, Member or Read-Only Member. */
+function serviceKeySpaceRoleLabel(name: PredefinedRoleName): string {
+  return name === 'READ_ONLY' ? 'Read-Only Member' : predefinedLabel(name);
+}
+
 /** The granted roles a service key's bot may hold (the server refuses ANNOTATOR for a service key). */
 function serviceKeyRoles(granted: readonly PredefinedRoleName[] | undefined): PredefinedRoleName[] {
   return SERVICE_KEY_ROLE_KEYS.filter((role) => granted?.includes(role));
@@ -569,6 +581,7 @@ function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, on
                     value={spaceRole ? { type: 'PREDEFINED', name: spaceRole } : undefined}
                     onChange={(r) => r.type === 'PREDEFINED' && setSpaceRole(r.name)}
                     predefined={spaceRoles}
+                    label={serviceKeySpaceRoleLabel}
                     disabled={!spaceId || spaceRoles.length === 0}
                     required
                   />
