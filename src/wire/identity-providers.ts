@@ -16,7 +16,10 @@ export const EmailDomainState = Type.Object({ domain: Type.String(), validated: 
 const OrgRole = Type.Object({ org_id: Id, role_id: Id }, { additionalProperties: false });
 const SpaceRole = Type.Object({ space_id: Id, role_id: Id }, { additionalProperties: false });
 const ProjectRole = Type.Object({ project_id: Id, role_id: Id }, { additionalProperties: false });
-const AttributesMap = Type.Record(Type.String({ minLength: 1, maxLength: 1000 }), Type.String({ maxLength: 1000 }), { maxProperties: 50 });
+/** TypeBox's Record drops its key schema's bounds (it keys by pattern): `propertyNames` carries them to the validator. */
+const AttributesMap = Type.Record(Type.String(), Type.String({ maxLength: 1000 }), {
+  maxProperties: 50, propertyNames: { minLength: 1, maxLength: 1000 },
+});
 
 const mappingFields = {
   attributes_map: AttributesMap,

@@ -81,6 +81,8 @@ describe('rule shape and validation (§4.2, §4.6)', () => {
       ['two custom roles for one space', { attributes_map: {}, space_roles: [{ space_id: spaceId, role_id: customA }, { space_id: spaceId, role_id: customB }] }, 400, 'VALIDATION_FAILED'],
       ['unknown field', { attributes_map: {}, is_account_admin: true, extra: 1 }, 400, 'VALIDATION_FAILED'],
       ['wrong type', { attributes_map: { group: ['a'] }, is_account_admin: true }, 400, 'VALIDATION_FAILED'],
+      ['an attribute name over 1,000 characters', { attributes_map: { ['g'.repeat(1001)]: 'x' }, is_account_admin: true }, 400, 'VALIDATION_FAILED', /attributes_map/],
+      ['an empty attribute name', { attributes_map: { '': 'x' }, is_account_admin: true }, 400, 'VALIDATION_FAILED', /attributes_map/],
       ['Space id as org_id', { attributes_map: {}, org_role: { org_id: spaceId, role_id: role.MEMBER } }, 400, 'INVALID_ID', /org_role\.org_id/],
       ['Organization id as role_id', { attributes_map: {}, space_roles: [{ space_id: spaceId, role_id: orgId }] }, 400, 'INVALID_ID', /space_roles\[0\]\.role_id/],
       ['unknown organization', { attributes_map: {}, org_role: { org_id: encodeId('Organization', 999_999), role_id: role.MEMBER } }, 404, 'NOT_FOUND', /org_role\.org_id/],
