@@ -64,7 +64,9 @@ export const RoleMappingList = Type.Object({ role_mappings: Type.Array(RoleMappi
 
 /** `POST …/role-mappings/evaluate`: a dry run of the mappings for some attributes, nothing written. */
 export const EvaluateRoleMappingsBody = Type.Object({
-  attributes: Type.Record(Type.String({ minLength: 1, maxLength: 1000 }), Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 1000 }), { maxProperties: 200 }),
+  attributes: Type.Record(Type.String(), Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 1000 }), {
+    maxProperties: 200, propertyNames: { minLength: 1, maxLength: 1000 },
+  }),
   user_id: Type.Optional(Id),
 }, { additionalProperties: false });
 

@@ -229,6 +229,11 @@ describe('POST …/role-mappings/evaluate', () => {
     });
     const unknownUser = await server.api('POST', `${path}/evaluate`, { body: { attributes: {}, user_id: encodeId('User', 999_999) } });
     expect(unknownUser.status).toBe(404);
+    for (const name of ['', 'g'.repeat(1001)]) {
+      const bad = await server.api('POST', `${path}/evaluate`, { body: { attributes: { [name]: ['x'] } } });
+      expect(bad.status, `attribute name of ${name.length} characters`).toBe(400);
+      expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/attributes/) });
+    }
   });
   it('leaves out a grant whose project or custom role was deleted after the rule named it', async () => {
     const project = await createProject(server, spaceId, 'mapping-doomed-project');
