@@ -3,26 +3,42 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { ApiError, type ErrorCode } from '../../domain/errors.js';
 import { markAnswer } from './security-headers.js';
 
-/** Writes one problem+json body; `code` is an extension member naming the catalogue entry. */
-export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
-  if (error.headers) reply.headers(error.headers);
+/** The problem+json text of an error; `code` is an extension member naming the catalogue entry. */
+function problemText(error: ApiError): string {
   const body: Record<string, unknown> = { status: error.status, title: error.title, code: error.code };
   if (error.detail !== undefined) body.detail = error.detail;
-  return reply.code(error.status).type('application/problem+json').send(JSON.stringify(body));
+  return JSON.stringify(body);
+}
+
+/** Writes one problem+json body. */
+export function sendProblem(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  return reply.code(error.status).type('application/problem+json').send(problemText(error));
 }
 
 /** "body/name must be string" → "name: must be string", so the detail names the field the client sent. */
 function validationDetail(error: FastifyError): string {
   const first = error.validation?.[0];
   if (!first) return error.message;
-  const where = error.validationContext ?? 'body';
-  const path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  return schemaErrorDetail(first, error.validationContext ?? 'body');
+}
+
+/**
+ * A VALIDATION_FAILED detail for the first schema error of a value sent as `where` (`body`, `querystring`, …):
+ * the field by its path, dotted; `rename` spells a path segment as the caller knows it (GraphQL's argument names).
+ */
+export function schemaErrorDetail(
+  first: { instancePath: string; keyword: string; params: object; message?: string | undefined },
+  where: string,
+  rename: (segment: string) => string = (segment) => segment,
+): string {
+  const path = first.instancePath.replace(/^\//, '').split('/').filter((segment) => segment !== '').map(rename).join('.');
   const params = first.params as Record<string, unknown>;
   if (first.keyword === 'additionalProperties') {
-    return `${where}${path ? `.${path}` : ''}: unknown field ${JSON.stringify(params.additionalProperty)}`;
+    return `${where}${path ? `.${path}` : ''}: unknown field ${JSON.stringify(rename(String(params.additionalProperty)))}`;
   }
   if (first.keyword === 'required') {
-    return `${where}${path ? `.${path}` : ''}: missing required field ${JSON.stringify(params.missingProperty)}`;
+    return `${where}${path ? `.${path}` : ''}: missing required field ${JSON.stringify(rename(String(params.missingProperty)))}`;
   }
   const field = path || (where === 'body' ? 'body' : where);
   if (first.keyword === 'anyOf' || first.keyword === 'oneOf') return `${field}: does not match any allowed shape`;
@@ -61,7 +77,7 @@ export function writeClientErrorProblem(error: Error & { code?: string }, socket
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : error.code === 'HPE_HEADER_OVERFLOW' ? 'HEADERS_TOO_LARGE' : 'BAD_REQUEST';
   const problem = new ApiError(code, code === 'BAD_REQUEST' ? 'not a valid HTTP request' : undefined);
-  const body = JSON.stringify({ status: problem.status, title: problem.title, code: problem.code, ...(problem.detail ? { detail: problem.detail } : {}) });
+  const body = problemText(problem);
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`
       + `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`);

@@ -65,8 +65,19 @@ let validators: { strict: Ajv.default; coercing: Ajv.default } | undefined;
  * Query strings and path parameters arrive as text and are coerced (`limit=10` → 10; repeated keys → arrays).
  */
 export function registerValidation(app: FastifyInstance): void {
-  validators ??= { strict: validatorFactory(false), coercing: validatorFactory('array') };
-  const { strict, coercing } = validators;
+  const { strict, coercing } = processValidators();
   app.setValidatorCompiler(({ schema, httpPart }) =>
     refusingNul((httpPart === 'body' ? strict : coercing).compile(schema as object)) as never);
+}
+
+function processValidators(): { strict: Ajv.default; coercing: Ajv.default } {
+  return validators ??= { strict: validatorFactory(false), coercing: validatorFactory('array') };
+}
+
+/**
+ * The validator REST's routes check a body with, for a body that arrives another way (a GraphQL mutation's input):
+ * the same strict factory, its compiled validators shared with the routes', U+0000 refused.
+ */
+export function bodyValidator(schema: object): ValidateFunction {
+  return refusingNul(processValidators().strict.compile(schema));
 }
