@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
-import type { Database } from '../store/schema.js';
+import { IdentityProviderLookup } from '../store/identity-provider-lookup.js';
 import type { ConfigOverrides } from '../config/config.js';
 import { loadConfiguration } from '../config/config-file.js';
 import { claimDataDir } from '../store/data-dir-owner.js';
@@ -75,7 +74,7 @@ export async function startServer(
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     if (config.publicUrlIsListenUrl) {
       config.publicUrl = url;
-      await warnOfSsoWithoutPublicUrl(ctx.store.db, log, url);
+      await warnOfSsoWithoutPublicUrl(new IdentityProviderLookup(ctx.store.db), log, url);
     }
     if (bootstrapped) createFirstProfile(log, new URL(url), bootstrapped.adminKey, env);
     if (metrics && config.metricsPort !== undefined) {
@@ -104,8 +103,7 @@ export async function startServer(
  * identity.md §1.3: the public URL is every IdP's SP EntityID, ACS and redirect base, so a server with identity
  * providers and no AX_PUBLIC_URL (the listen URL stands in, and changes with the port or host) says so at start.
  */
-async function warnOfSsoWithoutPublicUrl(db: Kysely<Database>, log: Logger, listenUrl: string): Promise<void> {
-  const idp = await db.selectFrom('identity_providers').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst();
-  if (idp === undefined) return;
+async function warnOfSsoWithoutPublicUrl(providers: IdentityProviderLookup, log: Logger, listenUrl: string): Promise<void> {
+  if (!(await providers.anyLive())) return;
   log.warn({ publicUrl: listenUrl }, 'AX_PUBLIC_URL is not set but identity providers exist: their SP Entity ID, ACS and redirect URLs use the listen URL, and change with it; set AX_PUBLIC_URL to the URL browsers use');
 }

@@ -27,6 +27,11 @@ export class IdentityProviderLookup {
     return rows.map((r) => r.domain);
   }
 
+  /** Whether any account has a live provider (the server warns at start when they need AX_PUBLIC_URL and it is unset). */
+  async anyLive(): Promise<boolean> {
+    return (await this.db.selectFrom('identity_providers').select('id').where('deleted_at', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** Every live provider of a protocol (few per server: an issuer is matched against each one's metadata). */
   listLive(protocol: IdentityProtocol): Promise<IdentityProviderRow[]> {
     return this.db.selectFrom('identity_providers').selectAll().where('protocol', '=', protocol).where('deleted_at', 'is', null)

@@ -11,6 +11,7 @@ import { createSecondAccount, createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createSpace, enc, insertCustomRole } from '../helpers/hierarchy.js';
 import { SamlTestIdp } from '../helpers/saml-idp.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { builtServeArgs } from '../helpers/server-process.js';
 import { type Json, REPO_ROOT, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** §2.8 of the identity contract: `/v2/saml-identity-providers`, its metadata handling, domains, defaults and delete. */
@@ -379,17 +380,17 @@ describe('AX_PUBLIC_URL unset while identity providers exist (identity.md §1.3)
     const dataDir = await mkdtemp(join(tmpdir(), 'ax-public-url-'));
     const adminKey = `ak-test-admin-${Math.random().toString(36).slice(2)}`;
     const { AX_PUBLIC_URL: _inherited, ...inherited } = process.env;
-    const env = { ...inherited, DATABASE_URL: db.url ?? '', AX_DATA_DIR: dataDir, AX_ADMIN_API_KEY: adminKey, ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_LOG_LEVEL: 'warn' };
-    /** Starts the server from source in its own process; resolves with its log lines up to the one printing its URL. */
+    const env = { ...inherited, DATABASE_URL: db.url ?? '', AX_DATA_DIR: dataDir, AX_ADMIN_API_KEY: adminKey, ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_LOG_LEVEL: 'info' };
+    /** Starts the built `ax serve` in its own process; resolves with its log lines up to the one printing its URL. */
     const startAndReadLog = async (): Promise<{ lines: string[]; stop: () => Promise<void> }> => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/serve-process.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, builtServeArgs(), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const stop = () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
       const lines: string[] = [];
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${lines.join('\n')}`)), 30_000);
         createInterface({ input: child.stdout! }).on('line', (line) => {
           lines.push(line);
-          if (line.startsWith('{"url":')) {
+          if (line.includes('"msg":"ax server ready"')) {
             clearTimeout(timer);
             resolve();
           }
