@@ -128,11 +128,8 @@ class RoleResolver {
 }
 
 export async function requireWithinCeiling(trx: Trx | Kysely<Database>, snapshot: AccessSnapshot, principal: Principal, scope: ServiceKeyScope): Promise<void> {
-  if (scope.accountRole === 'ADMIN' && principal.role !== 'ADMIN') {
-    throw forbidden('account_role: only an account admin may create a service key with the account role ADMIN');
-  }
-  // Never above the creator's own account role: an ANNOTATOR (who may still administer an organization) cannot
-  // mint a bot with the account role MEMBER, the least a bot takes.
+  // Never above the creator's own account role: only an account admin gives a bot ADMIN, and an ANNOTATOR (who may
+  // still administer an organization) cannot mint a bot with the account role MEMBER, the least a bot takes.
   if (!accountRoleWithin(scope.accountRole, principal.role)) {
     throw forbidden(`account_role: cannot give the key the account role ${scope.accountRole}, which is above your own (${principal.role})`);
   }
