@@ -72,3 +72,42 @@ describe('delete confirmations show what the server says the delete takes', () =
     expect((await server.api('GET', `/v2/projects/${enc(w.projectId)}`)).status).toBe(200);
   });
 });
+
+/**
+ * cli.md: on a terminal, the question says what will happen. A target that does not exist has nothing to say, so it
+ * fails with the API's 404 line (exit 4) before anything is asked, as it would with --force.
+ */
+describe('a destructive command on a terminal looks its target up before asking', () => {
+  it('api-keys revoke: names the key in what it will do, and declining keeps it', async () => {
+    const created = await server.api('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'tty-revoke-key' } });
+    expect(created.status).toBe(201);
+    const { id, redacted_key: redacted } = created.body;
+    const result = await runAxInTty(['api-keys', 'revoke', id], { env: env(), input: 'n\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(0);
+    expect(text).toContain(`! This will revoke API key ${id}:`);
+    expect(text).toContain(`- USER key tty-revoke-key (${redacted}), created by `);
+    expect(text).toContain('- every request made with it fails from now on (401)');
+    expect(text).toContain(`Revoke API key ${id}? (y/N)`);
+    expect(text).toContain(`API key ${id} not revoked.`);
+    expect((await server.api('GET', `/v2/api-keys/${enc(id)}`)).body.status).toBe('ACTIVE');
+  });
+
+  it.each([
+    ['api-keys', 'revoke', 'QXBpS2V5Ojk5OTk5'],
+    ['users', 'delete', 'VXNlcjo5OTk5OQ=='],
+    // These looked their target up before asking already; kept here so they go on doing so.
+    ['roles', 'delete', 'Um9sZTo5OTk5OQ=='],
+    ['organizations', 'delete', 'T3JnYW5pemF0aW9uOjk5OTk5'],
+    ['spaces', 'delete', 'U3BhY2U6OTk5OTk='],
+    ['projects', 'delete', 'UHJvamVjdDo5OTk5OQ=='],
+    ['role-bindings', 'delete', 'Um9sZUJpbmRpbmc6OTk5OTk='],
+  ])('%s %s of a missing id: the 404 error line and exit 4, no question', async (...args) => {
+    const result = await runAxInTty(args, { env: env(), input: 'y\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(4);
+    expect(text).toMatch(/^✗ Error: 404 Not Found; /m);
+    expect(text).not.toContain('(y/N)');
+    expect(text).not.toContain('This will');
+  });
+});

@@ -162,7 +162,16 @@ export function build(): Command {
         force: Boolean(ctx.opts().force),
         action: `revoke API key ${id}`,
         declined: `API key ${id} not revoked.`,
-        consequences: async () => ['every request made with it fails from now on (401)', 'a service key’s bot user loses access with it', 'this cannot be undone'],
+        // Looked up first, so a key that does not exist fails with its 404 before anything is asked.
+        consequences: async () => {
+          const key = await ctx.client.apiKeys.get(id);
+          return [
+            `${key.key_type} key ${key.name} (${key.redacted_key}), created by ${key.created_by_user_id}`,
+            'every request made with it fails from now on (401)',
+            'a service key’s bot user loses access with it',
+            'this cannot be undone',
+          ];
+        },
       });
       if (!proceed) return;
       await ctx.client.apiKeys.revoke(id);

@@ -245,7 +245,8 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
             const preview = await client.users.delete(r.id!, { dry_run: true, service_keys: keys });
             lines.push(`${r.target}: ${preview ? describeRemoval(preview, 'user', keys).join('; ') : 'already deleted'}`);
           } catch (error) {
-            if (!(error instanceof HttpError)) throw error;
+            // One user: one that does not exist (or cannot be deleted) fails with its API error before anything is asked.
+            if (single || !(error instanceof HttpError)) throw error;
             lines.push(`${r.target}: cannot be deleted (${error.status} ${error.reason})`);
           }
         }
