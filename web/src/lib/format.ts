@@ -22,6 +22,14 @@ export function roleLabel(role: RoleAssignment, customNames?: ReadonlyMap<string
 }
 
 /**
+ * What the developer flag (is_developer) lets a person of this account role create, as the server decides it: a
+ * USER key needs the flag and the account role ADMIN or MEMBER; an account ANNOTATOR creates no key of either type.
+ */
+export function developerNote(accountRole: PredefinedRoleName | undefined): string {
+  return accountRole === 'ANNOTATOR' ? 'no API keys while the account role is Annotator' : 'may create user API keys';
+}
+
+/**
  * A role as the server names it somewhere (a key such as READ_ONLY in an access reason, or a display name such as
  * "Read Only" in GET /v2/roles) in the console's one spelling.
  */

@@ -14,7 +14,7 @@ import { CascadeSummary, counted, RotatedKeysDialog, useRemovalPreview } from '.
 import { NotAllowed } from '../components/NotAllowed.js';
 import { LoadMore, Table, type Column } from '../components/Table.js';
 import { useToast } from '../components/Toast.js';
-import { formatDate, roleLabel } from '../lib/format.js';
+import { developerNote, formatDate, roleLabel } from '../lib/format.js';
 import { useDebounced, usePaged } from '../lib/hooks.js';
 import { Link, setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
@@ -387,7 +387,7 @@ function InviteDialog({ onClose, onInvited }: { onClose: () => void; onInvited: 
               setDeveloper(e.target.checked);
             }}
           />
-          <span>Developer (may create API keys)</span>
+          <span>Developer ({developerNote(role)})</span>
         </label>
         <PlacementFields placement={placement} />
         <ErrorAlert error={error} />

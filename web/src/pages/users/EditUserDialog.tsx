@@ -8,7 +8,7 @@ import { Field } from '../../components/Field.js';
 import { FormActions } from '../../components/FormActions.js';
 import { useToast } from '../../components/Toast.js';
 import { api } from '../../lib/api.js';
-import { roleLabel } from '../../lib/format.js';
+import { developerNote, roleLabel } from '../../lib/format.js';
 
 /**
  * Edits a user's name with PATCH /v2/users/{id} and, for account admins (`canSetDeveloper`), the developer flag too and
@@ -58,7 +58,7 @@ export function EditUserDialog({ user, canSetDeveloper, onClose, onSaved }: { us
         {canSetDeveloper && (
           <label className="checkbox-row">
             <input type="checkbox" checked={developer} onChange={(e) => setDeveloper(e.target.checked)} />
-            <span>Developer (may create API keys)</span>
+            <span>Developer ({developerNote(role)})</span>
           </label>
         )}
         {canSetDeveloper && role !== undefined ? (

@@ -3,7 +3,7 @@ import { ErrorAlert } from '../../components/Alert.js';
 import { Expiry } from '../../components/Expiry.js';
 import { Section } from '../../components/PageHeader.js';
 import { Table } from '../../components/Table.js';
-import { formatDate, formatDateTime, relativeTime, roleLabel } from '../../lib/format.js';
+import { developerNote, formatDate, formatDateTime, relativeTime, roleLabel } from '../../lib/format.js';
 import { useAsync } from '../../lib/hooks.js';
 import { useAllRoles } from '../../lib/queries.js';
 import { Link, pathTo } from '../../lib/router.js';
@@ -21,7 +21,7 @@ export function UserFacts({ user }: { user: User }) {
       <dt>Account role</dt>
       <dd>{roleLabel(user.role)}</dd>
       <dt>Developer</dt>
-      <dd>{user.is_developer ? 'Yes (may create API keys)' : 'No'}</dd>
+      <dd>{user.is_developer ? `Yes (${developerNote(user.role.type === 'PREDEFINED' ? user.role.name : undefined)})` : 'No'}</dd>
       <dt>Status</dt>
       <dd>{user.deactivated_at ? `Deactivated ${formatDate(user.deactivated_at)}` : user.status === 'ACTIVE' ? 'Active' : user.status === 'INVITED' ? 'Invited' : 'Expired'}</dd>
       <dt>Created</dt>
