@@ -440,6 +440,31 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     expect(badDate.body.errors[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 60 }] });
   });
 
+  it('a search longer than the REST filter it stands for is VALIDATION_FAILED naming search, with REST\'s detail', async () => {
+    const org = await createOrganization(server, 'gql-search-org');
+    const space = await createSpace(server, org, 'gql-search-space');
+    const long = 'x'.repeat(256);
+    // Each search is a REST list's filter, all of them up to 255 characters: users' email, the others' name.
+    const rest = await server.api('GET', `/v2/users?email=${long}`);
+    expect(rest.status).toBe(400);
+    expect(rest.body.detail).toBe('email: must NOT have more than 255 characters');
+    for (const [path, filter] of [['/v2/spaces', 'name'], ['/v2/organizations', 'name'], ['/v2/projects', 'name']]) {
+      expect((await server.api('GET', `${path}?${filter}=${long}`)).body.detail).toBe(`${filter}: must NOT have more than 255 characters`);
+    }
+    for (const query of [
+      'query($s: String) { viewer { spaces(search: $s) { edges { cursor } } } }',
+      'query($s: String) { account { organizations(search: $s) { edges { cursor } } } }',
+      'query($s: String) { account { users(search: $s) { edges { cursor } } } }',
+      `query($s: String) { node(id: "${space}") { ... on Space { projects(search: $s) { edges { cursor } } } } }`,
+      `query($s: String) { node(id: "${org}") { ... on AccountOrganization { spaces(search: $s) { edges { cursor } } } } }`,
+    ]) {
+      const error = await fieldError(query, { s: long });
+      expect(error.extensions, query).toEqual({ code: 'VALIDATION_FAILED', status: 400 });
+      expect(error.message).toBe('search: must NOT have more than 255 characters');
+      await data(query, { s: 'x'.repeat(255) });
+    }
+  });
+
   it('a variable missing or of the wrong type is a 400 however often the document was sent (compiled or not), and writes nothing', async () => {
     const newestAudit = async () => (await server.api('GET', '/v2/audit-logs?limit=1')).body.logs[0]?.id;
     const before = await newestAudit();

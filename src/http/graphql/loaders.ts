@@ -1,3 +1,4 @@
+import type { TSchema } from '@sinclair/typebox';
 import { ApiError, notFound } from '../../domain/errors.js';
 import { encodeId } from '../../domain/ids.js';
 import { listPrincipalsOfEach, type PrincipalWithAccess } from '../../services/access.js';
@@ -7,12 +8,15 @@ import { decodeCursor, type Page, toPage } from '../../services/pagination.js';
 import { listProjects, listProjectsOfSpaces } from '../../services/projects.js';
 import { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations } from '../../services/spaces.js';
 import { findUsers } from '../../services/users.js';
+import { ListProjectsQuery } from '../../wire/projects.js';
+import { ListSpacesQuery } from '../../wire/spaces.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import {
   type GqlApiKey, type GqlAuditLog, type GqlMembership, type GqlOrganization, type GqlProject, type GqlSpace, type GqlSpaceUser, type HeldRole,
   gqlOrganization, gqlOrganizationUser, gqlProject, gqlSpace, gqlSpaceMembership, gqlSpaceUser, gqlUser,
 } from './presenters.js';
+import { checkedSearch } from './rest-body.js';
 import { rolesOf } from './roles.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
@@ -72,9 +76,10 @@ interface SearchPage { limit: number; name: string | undefined }
 /**
  * A nested connection with `search` on a page of parents: first pages with the same arguments are one call of
  * the batch service for all the parents (its answer keyed by parent row number); a page after a cursor is one
- * call of the list service for its parent alone.
+ * call of the list service for its parent alone. `search` has the bounds of `filter`, the REST list's name filter.
  */
 function searchableChildren<P extends { n: number; id: string }, R, T>(options: {
+  filter: TSchema;
   batch: (context: GraphqlContext, parents: number[], query: SearchPage) => Promise<Map<number, Page<R>>>;
   single: (context: GraphqlContext, parent: P, query: SearchPage & { cursor: string }) => Promise<Page<R>>;
   present: (context: GraphqlContext, page: Page<R>) => T;
@@ -84,7 +89,7 @@ function searchableChildren<P extends { n: number; id: string }, R, T>(options: 
     const plans = queries.map((q) => {
       try {
         const page = pageQuery(q.params);
-        const name = q.params.search ?? undefined;
+        const name = checkedSearch(options.filter, q.params.search);
         if (page.cursor !== undefined) return { kind: 'single' as const, limit: page.limit, name, cursor: page.cursor };
         const key = JSON.stringify([page.limit, name]);
         const batch = batches.get(key) ?? { limit: page.limit, name, parents: [] };
@@ -109,6 +114,7 @@ function searchableChildren<P extends { n: number; id: string }, R, T>(options: 
 
 /** `Space.projects`: listProjectsOfSpaces for first pages, listProjects with `space_id` after a cursor. */
 const spaceProjects = searchableChildren({
+  filter: ListProjectsQuery.properties.name,
   batch: (context, spaces, query: SearchPage) => projectsService.listProjectsOfSpaces(context.deps, context.principal, spaces, query),
   single: (context, space: GqlSpace, query) => projectsService.listProjects(context.deps, context.principal, { ...query, space_id: space.id }),
   present: (context, page) => connection(context.deps.secrets.cursorKey, 'projects', page, (r) => r.id, gqlProject),
@@ -116,6 +122,7 @@ const spaceProjects = searchableChildren({
 
 /** `AccountOrganization.spaces`: listSpacesOfOrganizations for first pages, listSpaces with `org_id` after a cursor. */
 const organizationSpaces = searchableChildren({
+  filter: ListSpacesQuery.properties.name,
   batch: (context, orgs, query: SearchPage) => spacesService.listSpacesOfOrganizations(context.deps, context.principal, orgs, query),
   single: (context, org: GqlOrganization, query) => spacesService.listSpaces(context.deps, context.principal, { ...query, org_id: org.id }),
   present: (context, page) => connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r))),

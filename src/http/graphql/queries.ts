@@ -10,6 +10,9 @@ import { getSpace, listSpaces } from '../../services/spaces.js';
 import { getApiKey, getAuditLog, getOrganizationMembership, getSpaceMembership } from '../../services/reads-by-id.js';
 import { getUser, listUsers } from '../../services/users.js';
 import type { AuditLogRow } from '../../store/schema.js';
+import { ListOrganizationsQuery } from '../../wire/organizations.js';
+import { ListSpacesQuery } from '../../wire/spaces.js';
+import { ListUsersQuery } from '../../wire/users.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import { fromGraphqlEnum } from './enums.js';
@@ -17,6 +20,7 @@ import {
   accountId, gqlApiKey, gqlAuditLog, gqlOrganization, gqlOrganizationUser, gqlProject, gqlRole, gqlSpace,
   gqlSpaceMembership, gqlUser, type GqlProject, viewerId,
 } from './presenters.js';
+import { checkedSearch } from './rest-body.js';
 import { customRole } from './roles.js';
 import { samlIdPNode, samlRoleMappingNode } from './saml.js';
 import { traceServices } from '../tracing/service-tracing.js';
@@ -89,7 +93,7 @@ export const queryResolvers = {
     user: async (viewer: GqlViewer, _args: unknown, context: GraphqlContext) =>
       gqlUser(await usersService.getUser(context.deps, context.principal, encodeId('User', viewer.userN))),
     spaces: async (_viewer: GqlViewer, args: SearchArgs, context: GraphqlContext) => {
-      const page = await spacesService.listSpaces(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      const page = await spacesService.listSpaces(context.deps, context.principal, { ...pageQuery(args), name: checkedSearch(ListSpacesQuery.properties.name, args.search) });
       return connection(context.deps.secrets.cursorKey, 'spaces', page, (r) => r.id, (r) => seenSpace(context, gqlSpace(r)));
     },
     apiKeys: async (_viewer: GqlViewer, args: ConnectionArgs & { keyType?: string | null; status?: string | null }, context: GraphqlContext) => {
@@ -109,11 +113,13 @@ export const queryResolvers = {
   },
   Account: {
     organizations: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
-      const page = await organizationsService.listOrganizations(context.deps, context.principal, { ...pageQuery(args), name: orUndefined(args.search) });
+      const page = await organizationsService.listOrganizations(context.deps, context.principal, {
+        ...pageQuery(args), name: checkedSearch(ListOrganizationsQuery.properties.name, args.search),
+      });
       return connection(context.deps.secrets.cursorKey, 'organizations', page, (r) => r.id, gqlOrganization);
     },
     users: async (_account: GqlAccount, args: SearchArgs, context: GraphqlContext) => {
-      const page = await usersService.listUsers(context.deps, context.principal, { ...pageQuery(args), email: orUndefined(args.search) });
+      const page = await usersService.listUsers(context.deps, context.principal, { ...pageQuery(args), email: checkedSearch(ListUsersQuery.properties.email, args.search) });
       return connection(context.deps.secrets.cursorKey, 'users', page, (r) => r.id, gqlUser);
     },
     roles: async (_account: GqlAccount, args: ConnectionArgs & { isPredefined?: boolean | null }, context: GraphqlContext) => {

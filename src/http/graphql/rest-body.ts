@@ -1,4 +1,4 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
 import { badRequest } from '../../domain/errors.js';
 import { schemaErrorDetail } from '../plugins/errors.js';
@@ -20,4 +20,18 @@ export function checkedRestBody<B>(schema: TSchema, body: B, names: Readonly<Rec
   const first = validate.errors?.[0];
   if (!first) throw badRequest('input: is invalid');
   throw badRequest(schemaErrorDetail(first, 'input', (segment) => names[segment] ?? segment));
+}
+
+const searchBodies = new WeakMap<TSchema, TSchema>();
+
+/**
+ * A connection's `search`, checked against the REST list filter it stands for (`Account.users(search)` is
+ * `GET /v2/users?email=`, so `filter` is that query's `email` schema): GraphQL's String has no length, and an
+ * over-long search is refused with the bound and detail REST gives, naming `search`.
+ */
+export function checkedSearch(filter: TSchema, search: string | null | undefined): string | undefined {
+  if (search == null) return undefined;
+  let body = searchBodies.get(filter);
+  if (!body) searchBodies.set(filter, body = Type.Object({ search: filter }));
+  return checkedRestBody(body, { search }).search;
 }
