@@ -66,6 +66,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
       clock: systemClock,
       authLimits: new AuthLimits(config, clock),
       graceUsage: new KeyGraceUsage(),
+      samlFailureRefetches: new Map(),
       async close() {
         stopSweeper();
         stopGrantExpiry();

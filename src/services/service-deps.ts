@@ -59,4 +59,9 @@ export interface ServiceDeps {
   authLimits: AuthLimits;
   /** Uses of refreshed keys during their grace period, counted in memory and flushed each second. */
   graceUsage: KeyGraceUsage;
+  /**
+   * When this server last fetched a SAML provider's metadata again after a signature failure (clock ms, by the
+   * provider's row id): once a minute at most. This server's own, as provider row ids repeat across databases.
+   */
+  samlFailureRefetches: Map<number, number>;
 }

@@ -8,10 +8,8 @@ import type { ServiceDeps } from '../service-deps.js';
 
 /** Metadata from a URL older than this is fetched again by whichever process needs it (identity.md §2.7). */
 const METADATA_MAX_AGE_MS = 60 * 60_000;
-/** After a signature failure, a provider's metadata is fetched again at most this often (per process). */
+/** After a signature failure, a provider's metadata is fetched again at most this often (per server). */
 const REFETCH_AFTER_FAILURE_MS = 60_000;
-
-const lastFailureRefetch = new Map<number, number>();
 
 /** The provider's signing metadata as cached in its row (parsed on each use: a provider changed elsewhere counts). */
 export function cachedIdpMetadata(idp: IdentityProviderRow): IdpMetadata {
@@ -40,8 +38,8 @@ export async function currentIdpMetadata(ctx: ServiceDeps, idp: IdentityProvider
 export async function refetchAfterSignatureFailure(ctx: ServiceDeps, idp: IdentityProviderRow): Promise<IdpMetadata | undefined> {
   if (idp.metadata_url === null) return undefined;
   const now = ctx.clock.now();
-  if (now - (lastFailureRefetch.get(idp.id) ?? -Infinity) < REFETCH_AFTER_FAILURE_MS) return undefined;
-  lastFailureRefetch.set(idp.id, now);
+  if (now - (ctx.samlFailureRefetches.get(idp.id) ?? -Infinity) < REFETCH_AFTER_FAILURE_MS) return undefined;
+  ctx.samlFailureRefetches.set(idp.id, now);
   return refetch(ctx, idp);
 }
 
