@@ -151,7 +151,9 @@ export function LoginPage({ notice, onSession }: { notice?: string; onSession: (
             <button
               type="button"
               className={passwordShown ? 'btn btn-block' : 'btn btn-primary btn-block'}
-              onClick={() => continueWithSso(current)}
+              onClick={() => {
+                if (!busy) continueWithSso(current);
+              }}
               aria-disabled={busy || undefined}
             >
               Continue with SSO
