@@ -6,6 +6,7 @@ import type { Principal } from '../domain/principal.js';
 import { type ConfinedScope, describeChange, DryRunOutcome, measureWithin, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
+import { flushedTransaction } from '../store/flushed-transaction.js';
 import type { AccessChange, Change } from '../store/change-feed.js';
 import type { Database } from '../store/schema.js';
 
@@ -101,7 +102,7 @@ export async function runMutation<T>(
     });
     throw new DryRunOutcome(await describeChange(ctx, accountId, measured));
   }
-  const result = await ctx.store.db.transaction().execute(async (trx) => {
+  const result = await flushedTransaction(ctx.store.db, async (trx) => {
     if (options.grantedAt === undefined) {
       changes.bumpedTo(await forAccount(trx, accountId).accessVersion.bump());
     } else {

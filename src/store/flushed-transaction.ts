@@ -1,0 +1,30 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { isPostgres } from './dialect.js';
+import type { Database } from './schema.js';
+
+/**
+ * Runs `fn` in a transaction and answers once its commit is on disk — on PostgreSQL without holding the
+ * transaction's row locks while the disk flushes.
+ *
+ * A transaction that writes an audit entry locks its account's chain head until it ends (the entry's place and hash
+ * follow the one before it), and with a synchronous commit PostgreSQL ends it only after the WAL flush: every writer
+ * of the account waited for the flushes of all the writers before it, one after the other. Here the transaction
+ * commits without waiting for the flush (`synchronous_commit` off for it alone), which releases its locks, and the
+ * answer then waits for a flush that covers the commit: a second, synchronous transaction that writes one small
+ * record to the log (a logical-decoding message, which any role may write; a transaction that writes no log would
+ * not flush), whose flush reaches past the first commit because the log is written in order. Writers' flushes now overlap
+ * (PostgreSQL groups concurrent ones), and what the caller acknowledges is as durable as before: a crash before the
+ * flush loses a change nobody was told about, never one that was acknowledged. The chain stays whole across such a
+ * crash for the same reason: a later entry on disk implies every earlier one is. What changes is that another
+ * session may read the change for the moment before it is durable (PostgreSQL's asynchronous commit).
+ * On SQLite (one writer; the commit is the flush) this is a plain transaction.
+ */
+export async function flushedTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return db.transaction().execute(fn);
+  const value = await db.transaction().execute(async (trx) => {
+    await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
+    return fn(trx);
+  });
+  await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db);
+  return value;
+}
