@@ -93,6 +93,28 @@ describe('a destructive command on a terminal looks its target up before asking'
     expect((await server.api('GET', `/v2/api-keys/${enc(id)}`)).body.status).toBe('ACTIVE');
   });
 
+  it('resource-restrictions unrestrict: says how many gain access, and declining keeps the restriction', async () => {
+    const w = await world();
+    const restricted = await createProject(server, w.spaceId, `tty-unrestrict-${count}`);
+    await restrictProject(server, restricted);
+    const result = await runAxInTty(['resource-restrictions', 'unrestrict', '--resource-id', restricted], { env: env(), input: 'n\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(0);
+    expect(text).toMatch(/- \d+ principals? gains? access to it \(--dry-run lists who and what\)/);
+    expect(text).toContain(`Project ${restricted} stays restricted.`);
+    const still = await server.api('DELETE', `/v2/resource-restrictions/${enc(restricted)}?dry_run=true`);
+    expect(still.status).toBe(200);
+  });
+
+  it('resource-restrictions unrestrict of a project that is not restricted: the 404 line and exit 4, no question', async () => {
+    const w = await world();
+    const result = await runAxInTty(['resource-restrictions', 'unrestrict', '--resource-id', w.projectId], { env: env(), input: 'y\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(4);
+    expect(text).toMatch(/^✗ Error: 404 Not Found; /m);
+    expect(text).not.toContain('(y/N)');
+  });
+
   it.each([
     ['api-keys', 'revoke', 'QXBpS2V5Ojk5OTk5'],
     ['users', 'delete', 'VXNlcjo5OTk5OQ=='],

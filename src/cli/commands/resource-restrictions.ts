@@ -50,7 +50,14 @@ export function build(): Command {
         force: Boolean(opts.force),
         action: `unrestrict project ${opts.resourceId}`,
         declined: `Project ${opts.resourceId} stays restricted.`,
-        consequences: async () => ['roles held on its space, organization and account apply to it again, at once'],
+        // The server's dry run first: a project that is not restricted (or does not exist) fails with its 404 before anything is asked.
+        consequences: async () => {
+          const gaining = (await ctx.client.previews.unrestrict(id)).principals.length;
+          return [
+            'roles held on its space, organization and account apply to it again, at once',
+            `${gaining} ${gaining === 1 ? 'principal gains' : 'principals gain'} access to it (--dry-run lists who and what)`,
+          ];
+        },
       });
       if (!proceed) return;
       await ctx.client.resourceRestrictions.unrestrict(id);
