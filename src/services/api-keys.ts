@@ -139,6 +139,24 @@ async function otherUserFilter(ctx: ServiceDeps, principal: Principal, wireId: s
 }
 
 /**
+ * A user may be given a USER key's secret (a new key, or a refreshed one) only while it may create one: not as an
+ * account ANNOTATOR (the role grants nothing beyond its memberships), and only with is_developer, Arize's "developer
+ * permissions (can use the Arize API)". A refresh is held to it too, or turning is_developer off would leave the
+ * person able to mint new secrets for the keys it already has. SERVICE keys are not: they are the bot's.
+ */
+async function requireUserKeyHolder(ctx: ServiceDeps, principal: Principal, userId: number, field: string): Promise<void> {
+  const self = userId === principal.userId;
+  const user = await forAccount(ctx.store.db, principal.accountId).users.find(userId);
+  const who = self ? 'you are' : 'the key\'s user is';
+  if ((self ? principal.role : user?.role) === 'ANNOTATOR') {
+    throw forbidden(`${field}: ${who} an account ANNOTATOR, whose role does not include USER keys (MEMBER and ADMIN do); ask an account admin`);
+  }
+  if (user?.is_developer === 0) {
+    throw forbidden(`${field}: ${who} not a developer (is_developer is false), so ${self ? 'you' : 'it'} may not be given USER API keys; ask an account admin to set is_developer`);
+  }
+}
+
+/**
  * A USER key for the caller itself (an account ADMIN or MEMBER with is_developer: the ANNOTATOR account role grants
  * nothing beyond its memberships, and a bot may not), or a SERVICE key together with its bot
  * user, scoped and bounded by the caller's own rights (see resolveServiceKeyScope) — one transaction.
@@ -150,10 +168,7 @@ export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: Create
   const details = { accountId: principal.accountId, name: input.name, description: input.description ?? null, expiresAt, now };
   if (input.key_type === 'USER') {
     if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
-    if (principal.role === 'ANNOTATOR') throw forbidden('key_type: the ANNOTATOR account role does not include creating USER keys (MEMBER and ADMIN do); ask an account admin');
-    // is_developer is Arize's "developer permissions (can use the Arize API)": a user without it mints no API keys.
-    const self = await forAccount(ctx.store.db, principal.accountId).users.find(principal.userId);
-    if (self?.is_developer === 0) throw forbidden('key_type: you are not a developer (is_developer is false), so you cannot create API keys; ask an account admin to set is_developer');
+    await requireUserKeyHolder(ctx, principal, principal.userId, 'key_type');
     return runMutation(ctx, actor, (trx) => issueKey(trx, ctx.secrets.keyPepper, {
       ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId, rootCreator: principal.userId,
     }));
@@ -185,6 +200,7 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
   const now = isoNow(ctx.clock);
   const old = await findKey(ctx.store.db, actor.principal, id);
   requireCreatorOrAdmin(actor.principal, old, 'refresh');
+  if (old.key_type === 'USER') await requireUserKeyHolder(ctx, actor.principal, old.user_id, 'api_key_id');
   // A creator who lost control learns nothing about the key, its status included (checked again below, current).
   if (old.key_type === 'SERVICE') {
     const snapshot = await ctx.access.get(actor.principal.accountId);

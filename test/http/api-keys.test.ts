@@ -140,6 +140,21 @@ describe('POST /v2/api-keys (USER)', () => {
     await userKey(m.key);
   });
 
+  it('needs is_developer to refresh a USER key too: no new secret for a user who may no longer create one', async () => {
+    const m = await user('MEMBER');
+    const path = `/v2/users/${enc(m.id)}`;
+    const own = await userKey(m.key);
+    expect((await server.api('PATCH', path, { body: { is_developer: false } })).status).toBe(200);
+    for (const caller of [m.key, undefined]) {
+      const refused = await server.api('POST', `/v2/api-keys/${enc(own.id)}/refresh`, { body: {}, ...(caller ? { key: caller } : {}) });
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toContain('is_developer');
+    }
+    expect((await server.api('GET', `/v2/api-keys/${enc(own.id)}`)).body.status).toBe('ACTIVE');
+    expect((await server.api('PATCH', path, { body: { is_developer: true } })).status).toBe(200);
+    expect((await server.api('POST', `/v2/api-keys/${enc(own.id)}/refresh`, { body: {}, key: m.key })).status).toBe(200);
+  });
+
   it('accepts a 256-character name and a 1000-character description', async () => {
     const res = await createKey({ key_type: 'USER', name: 'n'.repeat(256), description: 'd'.repeat(1000) });
     expect(res.status).toBe(201);

@@ -92,4 +92,30 @@ describe('the developer flag in the console', { timeout: 60_000 }, () => {
     await invite.getByRole('button', { name: 'Cancel' }).click();
     await invite.waitFor({ state: 'detached' });
   });
+
+  it('a user who is no longer a developer is offered no refresh of its user keys (the server refuses it), only revoke', async () => {
+    const dev = await createUserWithKey(server, { email: 'ex-dev@example.com', name: 'Ex Developer', role: 'MEMBER' });
+    await setPassword(server, dev.dbId, ANNOTATOR_PASSWORD);
+    const key = await server.api('POST', '/v2/api-keys', { key: dev.key, body: { key_type: 'USER', name: 'ex-dev-laptop' } });
+    expect(key.status).toBe(201);
+    expect((await server.api('PATCH', `/v2/users/${encodeURIComponent(dev.id)}`, { body: { is_developer: false } })).status).toBe(200);
+    expect((await server.api('POST', `/v2/api-keys/${encodeURIComponent(key.body.id)}/refresh`, { key: dev.key, body: {} })).status).toBe(403);
+
+    const page = await newConsolePage(browser, server);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signInToConsole(page, dev.email, ANNOTATOR_PASSWORD);
+    await gotoSettled(page, '/settings/api-keys');
+    await page.getByRole('button', { name: 'Revoke ex-dev-laptop' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Refresh ex-dev-laptop' }).count()).toBe(0);
+    await page.context().close();
+
+    // The member developer still refreshes its own.
+    const mo = await newConsolePage(browser, server);
+    mo.on('pageerror', (e) => pageErrors.push(e.message));
+    await setPassword(server, member.dbId, ANNOTATOR_PASSWORD);
+    await signInToConsole(mo, member.email, ANNOTATOR_PASSWORD);
+    await gotoSettled(mo, '/settings/api-keys');
+    await mo.getByRole('button', { name: 'Refresh mo-laptop' }).waitFor();
+    await mo.context().close();
+  });
 });

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { accountRoleWithin, SERVICE_KEY_ACCOUNT_ROLE_KEYS } from '../../../src/domain/account-roles.js';
 import { SERVICE_KEY_ROLE_KEYS } from '../../../src/domain/predefined-roles.js';
 import type {
-  AccountRoleName, ApiKey, ApiKeyStatus, ApiKeyType as KeyType, CreatedApiKey, Organization, PredefinedRoleName, Space, User,
+  AccountRoleName, ApiKey, ApiKeyStatus, ApiKeyType as KeyType, CreatedApiKey, Me, Organization, PredefinedRoleName, Space, User,
 } from '../../../src/client/types.js';
 import { Alert, ErrorAlert } from '../components/Alert.js';
 import { CopyButton } from '../components/CopyButton.js';
@@ -181,7 +181,9 @@ export function ApiKeysPage() {
  * service keys above them. Mounted afresh for each tab, status and reload: it starts empty and loading.
  */
 function OwnKeys({ keyType, status }: { keyType: KeyType; status: ApiKeyStatus }) {
-  const { isAccountAdmin } = useSession();
+  const { isAccountAdmin, me } = useSession();
+  // A refresh gives a USER key a new secret: the server refuses it (403) to whoever may not create one.
+  const mayRefresh = (k: ApiKey) => k.key_type !== 'USER' || mayHoldUserKeys(me);
   const list = usePaged((cursor) => page(api.apiKeys.list({ ...ownKeysQuery(keyType, status), cursor }), 'api_keys'), []);
   const showOrphans = isAccountAdmin && keyType === 'SERVICE' && status === 'ACTIVE';
   const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), []);
@@ -215,7 +217,7 @@ function OwnKeys({ keyType, status }: { keyType: KeyType; status: ApiKeyStatus }
       cell: (k) =>
         k.status === 'ACTIVE' && (
           <div className="button-row">
-            {!k.replaced_by_api_key_id && (
+            {!k.replaced_by_api_key_id && mayRefresh(k) && (
               <button type="button" className="btn btn-small" onClick={() => setRefreshing(k)} aria-label={`Refresh ${k.name}`}>
                 Refresh
               </button>
@@ -374,6 +376,15 @@ function serviceKeyRoles(granted: readonly PredefinedRoleName[] | undefined): Pr
   return SERVICE_KEY_ROLE_KEYS.filter((role) => granted?.includes(role));
 }
 
+/**
+ * Whether the signed-in person may be given a USER key's secret, new or refreshed, as the server decides it: the
+ * ANNOTATOR account role grants nothing beyond its memberships, and a user who is not a developer (is_developer
+ * false) gets none either (403 both).
+ */
+function mayHoldUserKeys(me: Me): boolean {
+  return !(me.role.type === 'PREDEFINED' && me.role.name === 'ANNOTATOR') && me.is_developer;
+}
+
 interface NewKeyDialogProps {
   initialType: KeyType;
   spaces: SpaceChoice[];
@@ -385,10 +396,8 @@ interface NewKeyDialogProps {
 function NewKeyDialog({ initialType, spaces: choices, spacesLoading, onClose, onCreated }: NewKeyDialogProps) {
   const { isAccountAdmin, me } = useSession();
   const ids = useId();
-  // The ANNOTATOR account role grants nothing beyond its memberships: no USER keys (the server answers 403).
   const myAccountRole = me.role.type === 'PREDEFINED' ? me.role.name : undefined;
-  // Nor does a user who is not a developer (is_developer false) create any (403 too).
-  const canUser = myAccountRole !== 'ANNOTATOR' && me.is_developer;
+  const canUser = mayHoldUserKeys(me);
   // A service key's bot gets an account role no higher than its creator's and never ANNOTATOR: an account ANNOTATOR
   // has none to give it, whatever its space roles (the server answers 403).
   const botAccountRole = myAccountRole !== undefined && SERVICE_KEY_ACCOUNT_ROLE_KEYS.some((role) => accountRoleWithin(role, myAccountRole));
