@@ -2,13 +2,17 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
-const PARAMS = { N: 16384, r: 8, p: 1 };
+const R = 8;
+const P = 1;
 
-/** scrypt from node:crypto, encoded `scrypt$N$r$p$salt$hash` so parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * scrypt from node:crypto with cost `n` (AX_PASSWORD_HASH_N, config.ts), encoded `scrypt$N$r$p$salt$hash`: verification reads
+ * the parameters from the encoding, so a hash made at another cost still verifies.
+ */
+export async function hashPassword(password: string, n: number): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32, { ...PARAMS, maxmem: 64 * 1024 * 1024 });
-  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+  const hash = await scrypt(password, salt, 32, { N: n, r: R, p: P, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${n}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, encoded: string | null): Promise<boolean> {

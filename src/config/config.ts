@@ -63,6 +63,11 @@ export interface Config {
   sessionIdleTimeoutMs: number;
   /** Password hashes running at once in a process before sign-ins are answered 503 (AX_PASSWORD_CHECKS). */
   passwordCheckConcurrency: number;
+  /**
+   * AX_PASSWORD_HASH_N: scrypt's cost for new password hashes (a power of two, 1024 to 32768; default 16384, with r=8
+   * about 50 ms of CPU each). Hashes keep the cost they were made with, and verify at it.
+   */
+  passwordHashN: number;
   /** AX_SSO_VALIDATED_DOMAINS: email domains that count as validated whoever configures them (lower-case). */
   ssoValidatedDomains: readonly string[];
   /**
@@ -154,6 +159,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditSyslog: auditSyslog(read('AX_AUDIT_SYSLOG')),
     sessionIdleTimeoutMs: positiveInteger(env, 'AX_SESSION_IDLE_TIMEOUT', 30, 'minutes') * 60_000,
     passwordCheckConcurrency: positiveInteger(env, 'AX_PASSWORD_CHECKS', 4, 'password checks'),
+    passwordHashN: passwordHashN(read('AX_PASSWORD_HASH_N')),
     ssoValidatedDomains: list(read('AX_SSO_VALIDATED_DOMAINS')).map((d) => domain('AX_SSO_VALIDATED_DOMAINS', d)),
     ssoAllowedPrivateHosts: list(read('AX_SSO_ALLOWED_PRIVATE_HOSTS')),
     secretsKey: secretsKey(read('AX_SECRETS_KEY')),
@@ -269,6 +275,16 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number,
     throw new ConfigError(`${name} must be a positive whole number of ${unit}, got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+/** Below 1024 a guess costs too little; above 32768 scrypt (r=8) needs more than the 64 MiB it is allowed. */
+function passwordHashN(text: string | undefined): number {
+  if (text === undefined || text === '') return 16384;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || n < 1024 || n > 32768 || (n & (n - 1)) !== 0) {
+    throw new ConfigError(`AX_PASSWORD_HASH_N must be a power of two from 1024 to 32768 (scrypt's cost; default 16384), got ${JSON.stringify(text)}`);
+  }
+  return n;
 }
 
 function parsePort(text: string, name = 'AX_PORT'): number {

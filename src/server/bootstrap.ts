@@ -24,7 +24,7 @@ export async function bootstrap(ctx: AppContext): Promise<{ adminKey: string } |
   const password = config.adminPassword ?? generatePassword();
   // The operator chose it (often for a test rig): exempt from the rules, but said.
   const weakness = config.adminPassword === undefined ? undefined : passwordProblem(config.adminPassword, { email: config.adminEmail, name: 'Admin' });
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, config.passwordHashN);
   const digest = digestKey(ctx.secrets.keyPepper, rawKey);
   const publicId = parseKey(rawKey)?.publicId ?? importedPublicId(digest);
 

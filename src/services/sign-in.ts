@@ -16,7 +16,14 @@ export { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S } from '../auth/device-cookie.js
 /** Every failed sign-in gets the same answer: the client never learns whether the email exists. */
 const REJECTED = 'wrong email or password';
 
-let decoyHash: Promise<string> | undefined;
+/** A hash of no one's password per cost (AX_PASSWORD_HASH_N), verified when no user has the email: same work, same time. */
+const decoyHashes = new Map<number, Promise<string>>();
+
+function decoyHash(n: number): Promise<string> {
+  let decoy = decoyHashes.get(n);
+  if (!decoy) decoyHashes.set(n, decoy = hashPassword(generatePassword(), n));
+  return decoy;
+}
 
 export interface SignedIn {
   session: OpenedSession;
@@ -57,7 +64,7 @@ export async function signIn(
   const user = await limits.passwordChecks.run(async () => {
     // Emails are unique per account, not per server: the same person may hold users in several accounts.
     const candidates = await findSignInCandidates(ctx.store.db, emailLower);
-    const decoy = await (decoyHash ??= hashPassword(generatePassword()));
+    const decoy = await decoyHash(limits.passwordHashN);
     for (const candidate of candidates) {
       const usable = usablePasswordHash(candidate);
       if (await verifyPassword(input.password, usable ?? decoy) && usable !== null) return { found: candidate, candidates };

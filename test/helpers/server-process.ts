@@ -144,7 +144,7 @@ export async function startProcessPair(options: { adminKey: string; publicUrl?: 
   const database = await createTestDatabase();
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
   const shared = {
-    DATABASE_URL: database.url!, AX_ADMIN_API_KEY: options.adminKey, AX_ADMIN_PASSWORD: ADMIN_PASSWORD, AX_AUTH_FAILURE_LIMIT: '10000',
+    DATABASE_URL: database.url!, AX_ADMIN_API_KEY: options.adminKey, AX_ADMIN_PASSWORD: ADMIN_PASSWORD, AX_AUTH_FAILURE_LIMIT: '10000', AX_PASSWORD_HASH_N: '1024',
     AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'), AX_AUDIT_SIGNING_KEY: randomBytes(32).toString('hex'),
     ...(options.publicUrl ? { AX_PUBLIC_URL: options.publicUrl } : {}), ...options.env,
   };

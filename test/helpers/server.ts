@@ -77,6 +77,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     AX_ADMIN_PASSWORD: ADMIN_PASSWORD,
     AX_SMTP_URL: smtp.url,
     AX_LOG_LEVEL: 'warn',
+    // scrypt at its floor: a test run hashes a thousand passwords (a bootstrap admin per server, every sign-in), at the
+    // default cost ~40 ms of CPU each. test/http/password-hash-cost.test.ts runs servers at the default.
+    AX_PASSWORD_HASH_N: '1024',
     ARIZE_DIRECTORY: profileDir,
     // Always set: on SQLite runs an inherited DATABASE_URL (CI exports one) must not send the server to PostgreSQL.
     DATABASE_URL: database.url ?? '',
