@@ -78,7 +78,7 @@ const appendChained = new PreparedQuery((
     eb.val(accountId).as('account_id'), eb.val(userId).as('user_id'), eb.val(ip).as('ip'), eb.val('MUTATION').as('operation_type'),
     eb.val(operation).as('operation_name'), eb.val(text).as('operation_text'), eb.val(variables).as('variables'), eb.val(at).as('created_at'),
     'head.seq', 'head.hash',
-  ])));
+  ])), { keptOnPostgres: true });
 
 /**
  * What the database can store of a string: a lone surrogate (possible in parsed JSON) would become U+FFFD on the

@@ -17,7 +17,10 @@ const newBinding = new PreparedQuery((
 ) => db.insertInto('role_bindings').values({
   account_id: accountId, user_id: userId, role_id: roleId, resource_type: resourceType, space_id: spaceId, project_id: projectId,
   created_at: now, updated_at: now, expires_at: expiresAt, reason,
-}).returningAll());
+}).returning([
+  'id', 'account_id', 'user_id', 'role_id', 'resource_type', 'space_id', 'project_id', 'source', 'source_idp_id', 'created_at', 'updated_at',
+  'expires_at', 'reason',
+]), { keptOnPostgres: true });
 
 /** What a new binding names, as one read: the user (live), the role, and whether the granter shares an organization with the user. */
 export interface BindingParties {
@@ -53,7 +56,7 @@ function bindingParties(db: Kysely<Database>, accountId: number, userId: number,
 }
 const parties = new PreparedQuery(bindingParties);
 const partiesHeldForShare = new PreparedQuery((db, accountId: number, userId: number, roleId: number, granterId: number) =>
-  bindingParties(db, accountId, userId, roleId, granterId).forShare('a'));
+  bindingParties(db, accountId, userId, roleId, granterId).forShare('a'), { keptOnPostgres: true });
 
 type PartiesRow = NonNullable<Awaited<ReturnType<typeof parties.first>>>;
 
