@@ -9,15 +9,12 @@ export interface AuthLimitSettings {
   authFailureLimit: number;
   /** Password hashes at once (AX_PASSWORD_CHECKS). */
   passwordCheckConcurrency: number;
-  /** scrypt's cost for new password hashes (AX_PASSWORD_HASH_N). */
-  passwordHashN: number;
 }
 
 /**
  * The process's limits on failed authentication, each counted on its own key so that no single one locks a
  * person out: API keys per address and per presented key id; sign-ins per address (whatever the email), per
- * email (whatever the address) and per device that signed in before; the bound on password hashes at once, and the
- * cost of each new one.
+ * email (whatever the address) and per device that signed in before; and the bound on password hashes at once.
  */
 export class AuthLimits {
   /** Failed API-key (and session cookie) authentications per client address. */
@@ -31,8 +28,6 @@ export class AuthLimits {
   /** Failed password checks per device cookie: a known device skips the address limit but keeps a limit of its own. */
   readonly signInDevices: FailureLimiter;
   readonly passwordChecks: PasswordCheckGate;
-  /** scrypt's cost N for new password hashes (AX_PASSWORD_HASH_N); a hash verifies at the cost it was made with. */
-  readonly passwordHashN: number;
 
   constructor(config: AuthLimitSettings, clock: Clock) {
     const policy = (freeFailures: number, maxDelayMs: number): BackoffPolicy =>
@@ -43,6 +38,5 @@ export class AuthLimits {
     this.signInEmails = new FailureLimiter(policy(5, 15 * MINUTE), clock);
     this.signInDevices = new FailureLimiter(policy(10, 15 * MINUTE), clock);
     this.passwordChecks = new PasswordCheckGate(config.passwordCheckConcurrency);
-    this.passwordHashN = config.passwordHashN;
   }
 }

@@ -23,7 +23,7 @@ export async function acceptInvitation(
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'INVITE', isoNow(ctx.clock));
   if (!holder) throw notFound('invitation');
   requireStrongPassword('password', password, holder.user);
-  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password, ctx.authLimits.passwordHashN));
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password, ctx.config.passwordHashN));
   return runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx, changes) => {
     if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('invitation');
     const user = await forAccount(trx, holder.user.account_id).users.activate(holder.user.id, isoNow(ctx.clock), { passwordHash });

@@ -34,7 +34,7 @@ export async function changePassword(
   }
   if (input.new_password === input.current_password) throw badRequest('new_password: must differ from the current password');
   requireStrongPassword('new_password', input.new_password, user);
-  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(input.new_password, ctx.authLimits.passwordHashN));
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(input.new_password, ctx.config.passwordHashN));
   return runMutation(ctx, { ...origin, principal }, async (trx) => {
     await forAccount(trx, principal.accountId).users.setPassword(principal.userId, passwordHash, isoNow(ctx.clock));
     await endSessions(trx, principal.userId, isoNow(ctx.clock));
@@ -47,7 +47,7 @@ export async function redeemPasswordReset(ctx: ServiceDeps, origin: RequestOrigi
   const holder = await findUsableToken(ctx.store.db, ctx.secrets.tokenKey, token, 'RESET', isoNow(ctx.clock));
   if (!holder) throw notFound('password reset link');
   requireStrongPassword('password', password, holder.user);
-  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password, ctx.authLimits.passwordHashN));
+  const passwordHash = await ctx.authLimits.passwordChecks.run(() => hashPassword(password, ctx.config.passwordHashN));
   await runMutation(ctx, { ...origin, principal: sessionPrincipal(holder.user) }, async (trx) => {
     if (!await consumeUserToken(trx, holder.tokenId, isoNow(ctx.clock))) throw notFound('password reset link');
     await forAccount(trx, holder.user.account_id).users.setPassword(holder.user.id, passwordHash, isoNow(ctx.clock));

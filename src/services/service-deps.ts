@@ -18,6 +18,8 @@ export interface ServiceSettings {
   readonly publicUrl: string;
   /** A console session unused for this long ends. */
   readonly sessionIdleTimeoutMs: number;
+  /** AX_PASSWORD_HASH_N: scrypt's cost N for new password hashes (a hash verifies at the cost it was made with). */
+  readonly passwordHashN: number;
   /** Email domains validated by the operator (AX_SSO_VALIDATED_DOMAINS), lower-case. */
   readonly ssoValidatedDomains: readonly string[];
   /** Hosts or CIDRs SSO URLs may resolve to although private (AX_SSO_ALLOWED_PRIVATE_HOSTS; `*`: all). */

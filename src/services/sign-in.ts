@@ -64,7 +64,7 @@ export async function signIn(
   const user = await limits.passwordChecks.run(async () => {
     // Emails are unique per account, not per server: the same person may hold users in several accounts.
     const candidates = await findSignInCandidates(ctx.store.db, emailLower);
-    const decoy = await decoyHash(limits.passwordHashN);
+    const decoy = await decoyHash(ctx.config.passwordHashN);
     for (const candidate of candidates) {
       const usable = usablePasswordHash(candidate);
       if (await verifyPassword(input.password, usable ?? decoy) && usable !== null) return { found: candidate, candidates };

@@ -122,7 +122,7 @@ export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUs
     throw conflict(`the user with email ${JSON.stringify(input.email)} was deleted; deleted users cannot be re-invited`, 'user cannot be re-invited');
   }
   const temporaryPassword = input.invite_mode === 'TEMPORARY_PASSWORD' ? generatePassword() : undefined;
-  const passwordHash = temporaryPassword === undefined ? null : await hashPassword(temporaryPassword, ctx.authLimits.passwordHashN);
+  const passwordHash = temporaryPassword === undefined ? null : await hashPassword(temporaryPassword, ctx.config.passwordHashN);
   let created: { id: number; token: string | undefined };
   try {
     created = await runMutation(ctx, actor, async (trx) => {

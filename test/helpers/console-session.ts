@@ -35,7 +35,7 @@ export function asConsole(server: TestServer, session: ConsoleSession) {
 
 /** Gives a fixture user (inserted without a password) a console password. */
 export async function setPassword(server: TestServer, userDbId: number, password: string): Promise<void> {
-  await server.context!.store.db.updateTable('users').set({ password_hash: await hashPassword(password, server.context!.authLimits.passwordHashN) }).where('id', '=', userDbId).execute();
+  await server.context!.store.db.updateTable('users').set({ password_hash: await hashPassword(password, server.context!.config.passwordHashN) }).where('id', '=', userDbId).execute();
 }
 
 /** The token of the `/invite/<token>` or `/reset/<token>` link in a mail, checking that the link points at the server. */
