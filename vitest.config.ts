@@ -1,3 +1,5 @@
+import { dirname, join, sep } from 'node:path';
+import type { PluginOption } from 'vite';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 import { SlowestFirstSequencer } from './test/helpers/slowest-first-sequencer.js';
 
@@ -16,14 +18,53 @@ const UNIT = [
   'test/cli/resolve.test.ts', 'test/cli/transport.test.ts',
 ];
 const HTTP = ['test/http/**/*.test.ts', 'test/store/**/*.test.ts'];
-/** End-to-end files whose server is on the database under test (the rest run once, on SQLite). */
-const E2E_ON_EACH_DATABASE = ['test/e2e/**/*.test.ts', 'test/cli/e2e.test.ts', 'test/cli/access-as-code.test.ts'];
+/**
+ * http files whose subject sits above the store, run on SQLite only: what they assert (headers, the OpenAPI
+ * document, the console's files, request and header timeouts, the request log, refusals before any query, password
+ * rules and hashing, the test clock, static GraphQL and SCIM documents, trace propagation) does not depend on which
+ * database answers. Every other http file runs on both; a file that reads or writes rows in a way a dialect could
+ * change (lists, filters, constraints, transactions, ids past 32 bits, throttling kept in tables) stays off this list.
+ */
+const ABOVE_THE_STORE = [
+  'console-missing-asset', 'console-static', 'graphql-schema', 'hostile-input', 'log-sampling',
+  'metrics-tracing-propagation', 'openapi', 'password-hash-cost', 'password-rules', 'query-strings', 'request-timeouts',
+  'scim-discovery', 'security-headers', 'test-clock',
+].map((name) => `test/http/${name}.test.ts`);
+/**
+ * End-to-end files whose server is on the database under test (the rest run once, on SQLite). The `ax` walk
+ * (test/cli/e2e.test.ts, ~150 processes) runs on SQLite only: the seeds' workflows reach PostgreSQL through
+ * test/e2e/seed-workflows.test.ts and every route through the http files.
+ */
+const E2E_ON_EACH_DATABASE = ['test/e2e/**/*.test.ts', 'test/cli/access-as-code.test.ts'];
 const E2E = [...E2E_ON_EACH_DATABASE, 'test/cli/**/*.test.ts', 'test/web/**/*.test.ts', 'test/package/**/*.test.ts'];
+
+/**
+ * `npm test`'s main run tests the build it has just made (scripts/build.js --if-stale): a test's import of src/ is
+ * answered with the same module in dist/, which Node loads itself, outside vitest's module runner. Transforming and
+ * evaluating the server's ~400 modules through the runner cost each worker of each project 5–15 s before its first
+ * file's first test. Other runs (`npx vitest run test/http/x.test.ts`) import src/ directly, so an edit needs no build.
+ */
+const BUILT = Boolean(process.env.AX_TEST_MAIN_RUN);
+const ROOT = import.meta.dirname;
+const SRC = join(ROOT, 'src') + sep;
+/** dist/'s modules, which the runner leaves to Node. */
+const DIST = new RegExp(`^${(join(ROOT, 'dist') + sep).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`);
+const FROM_BUILD: PluginOption = {
+  name: 'src-from-dist',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (!importer || !source.startsWith('.')) return null;
+    const path = join(dirname(importer), source);
+    return path.startsWith(SRC) ? join(ROOT, 'dist', path.slice(SRC.length)) : null;
+  },
+};
 
 function project(name: string, include: string[], options: { exclude?: string[]; database?: 'sqlite' | 'postgres' } = {}): TestProjectInlineConfiguration {
   return {
     extends: true,
+    plugins: BUILT ? [FROM_BUILD] : [],
     test: {
+      ...(BUILT ? { server: { deps: { external: [DIST] } } } : {}),
       name,
       include,
       exclude: options.exclude ?? [],
@@ -51,17 +92,18 @@ const GATED = ['test/access/**', 'test/keys/**'];
  * files but the gated ones, which the coverage gate has just run, and every http and e2e file) and `postgres`.
  * With `isolate: false` vitest runs a pool's projects one after the other, each to its last file, and recycles the
  * workers in between: five projects were five barriers, and at each one a worker sat idle while the other finished
- * the project's longest file (the `ax` walk-through of test/cli/e2e.test.ts held e2e:postgres alone for a minute).
+ * the project's longest file (the `ax` walk-through of test/cli/e2e.test.ts, then on both databases, held e2e:postgres
+ * alone for a minute).
  * Two projects leave one barrier, which the sequencer puts before SQLite's short unit files.
  */
 const PROJECTS: TestProjectInlineConfiguration[] = process.env.AX_TEST_MAIN_RUN
   ? DATABASES.map((database) => database === 'sqlite'
     ? project('sqlite', [...UNIT, ...HTTP, ...E2E], { database, exclude: GATED })
-    : project(database, [...HTTP, ...E2E_ON_EACH_DATABASE], { database }))
+    : project(database, [...HTTP, ...E2E_ON_EACH_DATABASE], { database, exclude: ABOVE_THE_STORE }))
   : [
     project('unit', UNIT),
     ...DATABASES.flatMap((database) => [
-      project(`http:${database}`, HTTP, { database }),
+      project(`http:${database}`, HTTP, { database, ...(database === 'sqlite' ? {} : { exclude: ABOVE_THE_STORE }) }),
       database === 'sqlite'
         ? project('e2e:sqlite', E2E, { database, exclude: UNIT })
         : project(`e2e:${database}`, E2E_ON_EACH_DATABASE, { database }),

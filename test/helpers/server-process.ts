@@ -141,7 +141,7 @@ export interface ProcessPair {
  */
 export async function startProcessPair(options: { adminKey: string; publicUrl?: string; env?: Record<string, string> }): Promise<ProcessPair> {
   assertBuilt();
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ reuse: true });
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
   const shared = {
     DATABASE_URL: database.url!, AX_ADMIN_API_KEY: options.adminKey, AX_ADMIN_PASSWORD: ADMIN_PASSWORD, AX_AUTH_FAILURE_LIMIT: '10000', AX_PASSWORD_HASH_N: '1024',
