@@ -132,4 +132,25 @@ describe('a destructive command on a terminal looks its target up before asking'
     expect(text).not.toContain('(y/N)');
     expect(text).not.toContain('This will');
   });
+
+  it('users delete of several ids that are all missing: the outcome of each and exit 4, no question', async () => {
+    const result = await runAxInTty(['users', 'delete', 'VXNlcjo5OTk5OQ==', 'VXNlcjo5OTk5OA=='], { env: env(), input: 'y\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(4);
+    expect(text).not.toContain('(y/N)');
+    expect(text).toMatch(/VXNlcjo5OTk5OQ==\s.*not_found/);
+    expect(text).toMatch(/VXNlcjo5OTk5OA==\s.*not_found/);
+    expect(text).toContain('0 deleted, 2 not found, 0 failed');
+  });
+
+  it('users delete of one user and one missing id: asks about both, deletes the one, reports the other once', async () => {
+    const user = await createUserWithKey(server, { email: 'delete-mixed@example.com' });
+    const result = await runAxInTty(['users', 'delete', user.id, 'VXNlcjo5OTk5Nw=='], { env: env(), input: 'y\n' });
+    const text = stripAnsi(result.stdout);
+    expect(result.code, text).toBe(4);
+    expect(text).toContain('(y/N)');
+    expect(text).toMatch(/VXNlcjo5OTk5Nw==: cannot be deleted \(404 /);
+    expect(text).toContain('1 deleted, 1 not found, 0 failed');
+    expect((await server.api('GET', `/v2/users/${enc(user.id)}`)).status).toBe(404);
+  });
 });

@@ -247,16 +247,20 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
           } catch (error) {
             // One user: one that does not exist (or cannot be deleted) fails with its API error before anything is asked.
             if (single || !(error instanceof HttpError)) throw error;
-            lines.push(`${r.target}: cannot be deleted (${error.status} ${error.reason})`);
+            // Several: the preview's answer is that user's outcome; it is not asked for, nor tried again.
+            r.result = error.status === 404 ? 'not_found' : 'failed';
+            r.detail = `${error.status} ${error.reason}`;
+            lines.push(`${r.target}: cannot be deleted (${r.detail})`);
           }
         }
-        return lines;
+        return deletable.some((r) => r.result === undefined) ? lines : null;
       },
     });
-    if (!proceed) return;
+    // Declined: nothing happens. Nothing left to delete (every preview failed): the outcome table, no question.
+    if (!proceed && deletable.some((r) => r.result === undefined)) return;
   }
   const rotated: RemovalCascade[] = [];
-  for (const row of deletable) {
+  for (const row of deletable.filter((r) => r.result === undefined)) {
     try {
       const cascade = await client.users.delete(row.id!, keys === 'keep' ? {} : { service_keys: keys });
       if (cascade) rotated.push(cascade);

@@ -8,8 +8,11 @@ export interface DestructiveAction {
   force: boolean;
   /** What will happen, as a verb phrase: `delete user jane@example.com`. */
   action: string;
-  /** The cascade, one consequence per line; computed only when someone will read it. */
-  consequences?: () => Promise<string[]>;
+  /**
+   * The cascade, one consequence per line; computed only when someone will read it. `null`: looking found nothing
+   * left to do (every target is gone), so nothing is asked and confirmDestructive answers false without a word.
+   */
+  consequences?: () => Promise<string[] | null>;
   /** Printed when the answer is no: `User jane@example.com not deleted.` */
   declined: string;
   /** Ask to type this text (the space's name) instead of y/N. */
@@ -19,7 +22,7 @@ export interface DestructiveAction {
 /**
  * Asks before a destructive action (gh style): on a terminal it says exactly what will happen and asks y/N,
  * defaulting to No; without a terminal it refuses (exit 2) unless `--force` was given, so CI never hangs.
- * Returns false when declined (the caller then exits 0).
+ * Returns false when declined (the caller then exits 0) or when there was nothing left to do (see consequences).
  */
 export async function confirmDestructive(printer: Printer, request: DestructiveAction): Promise<boolean> {
   if (request.force) return true;
@@ -30,6 +33,7 @@ export async function confirmDestructive(printer: Printer, request: DestructiveA
     );
   }
   const consequences = request.consequences ? await request.consequences() : [];
+  if (consequences === null) return false;
   printer.warn(`This will ${request.action}${consequences.length > 0 ? ':' : '.'}`);
   for (const line of consequences) printer.info(`    - ${line}`);
   let confirmed: boolean;
