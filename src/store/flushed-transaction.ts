@@ -17,14 +17,32 @@ import type { Database } from './schema.js';
  * flush loses a change nobody was told about, never one that was acknowledged. The chain stays whole across such a
  * crash for the same reason: a later entry on disk implies every earlier one is. What changes is that another
  * session may read the change for the moment before it is durable (PostgreSQL's asynchronous commit).
- * On SQLite (one writer; the commit is the flush) this is a plain transaction.
+ * On SQLite (one writer; the commit is the flush) this is a plain transaction, and so it is on a PostgreSQL server
+ * that does not let the server's role write that message (PUBLIC may on stock PostgreSQL; a managed service may
+ * have taken it away): asked once per database handle, before the first such transaction.
  */
 export async function flushedTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (!isPostgres(db)) return db.transaction().execute(fn);
+  if (!isPostgres(db) || !(await mayWriteFlushMessage(db))) return db.transaction().execute(fn);
   const value = await db.transaction().execute(async (trx) => {
     await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
     return fn(trx);
   });
   await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db);
   return value;
+}
+
+/** Per database handle: whether the flushing message could be written (a pool's connections share one role). */
+const flushMessageAllowed = new WeakMap<Kysely<Database>, Promise<boolean>>();
+
+/**
+ * Writes the flushing message once, outside any transaction: if PostgreSQL refuses it (no EXECUTE right, or no such
+ * function), every transaction of this handle commits synchronously instead of answering 500 after its commit.
+ */
+function mayWriteFlushMessage(db: Kysely<Database>): Promise<boolean> {
+  let allowed = flushMessageAllowed.get(db);
+  if (!allowed) {
+    allowed = sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db).then(() => true, () => false);
+    flushMessageAllowed.set(db, allowed);
+  }
+  return allowed;
 }

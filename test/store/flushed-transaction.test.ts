@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,5 +60,38 @@ describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its loc
     })).rejects.toThrow('refused');
     const rows = await sql`select 1 from server_settings where name = 'flushed-transaction-rollback'`.execute(store.db);
     expect(rows.rows).toHaveLength(0);
+  });
+
+  it('commits synchronously, and answers, where the server\'s role may not write the flushing message', async () => {
+    // PUBLIC may execute pg_logical_emit_message on stock PostgreSQL; a managed service may have taken that away.
+    // The worker's database is this file's alone while it runs, and the right is given back below.
+    const role = `ax_no_flush_${randomBytes(4).toString('hex')}`;
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s;
+    const everyEmitMessage = (verb: 'grant' | 'revoke') => sql.raw(`do $$ declare f regprocedure; begin
+      for f in select oid::regprocedure from pg_proc where proname = 'pg_logical_emit_message' loop
+        execute format('${verb} execute on function %s ${verb === 'grant' ? 'to' : 'from'} public', f);
+      end loop; end $$`).execute(store.db);
+    await sql.raw(`create role ${role} login`).execute(store.db);
+    let limited: Store | undefined;
+    try {
+      await sql.raw(`grant usage on schema ${schema} to ${role}; grant all on all tables in schema ${schema} to ${role}`).execute(store.db);
+      await everyEmitMessage('revoke');
+      const url = new URL(database.url!);
+      url.username = role;
+      limited = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-flushed-')), databaseUrl: url.toString() });
+      const refused = await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(limited.db).then(() => false, () => true);
+      expect(refused).toBe(true);
+      const inside = await flushedTransaction(limited.db, async (trx) => {
+        await sql`insert into server_settings (name, value) values ('flushed-transaction-refused', 'x')`.execute(trx);
+        return synchronousCommit(trx);
+      });
+      expect(inside).toBe('on');
+      const rows = await sql`select 1 from server_settings where name = 'flushed-transaction-refused'`.execute(store.db);
+      expect(rows.rows).toHaveLength(1);
+    } finally {
+      await limited?.close();
+      await everyEmitMessage('grant');
+      await sql.raw(`drop owned by ${role}; drop role ${role}`).execute(store.db);
+    }
   });
 });
