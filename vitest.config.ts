@@ -103,7 +103,7 @@ const PROJECTS: TestProjectInlineConfiguration[] = process.env.AX_TEST_MAIN_RUN
   : [
     project('unit', UNIT),
     ...DATABASES.flatMap((database) => [
-      project(`http:${database}`, HTTP, { database, ...(database === 'sqlite' ? {} : { exclude: ABOVE_THE_STORE }) }),
+      project(`http:${database}`, HTTP, { database, exclude: database === 'sqlite' ? [] : ABOVE_THE_STORE }),
       database === 'sqlite'
         ? project('e2e:sqlite', E2E, { database, exclude: UNIT })
         : project(`e2e:${database}`, E2E_ON_EACH_DATABASE, { database }),

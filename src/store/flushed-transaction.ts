@@ -27,21 +27,31 @@ export async function flushedTransaction<T>(db: Kysely<Database>, fn: (trx: Tran
     await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
     return fn(trx);
   });
-  await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db);
+  await writeFlushMessage(db);
   return value;
 }
 
-/** Per database handle: whether the flushing message could be written (a pool's connections share one role). */
+/** One small record in the log, written in a synchronous transaction of its own: it returns once the log is flushed. */
+const writeFlushMessage = (db: Kysely<Database>) => sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db);
+
+/** PostgreSQL's answers that mean the role may never write the message: no EXECUTE right, no such function. */
+const REFUSED = new Set(['42501', '42883']);
+
+/** Per database handle: whether the flushing message may be written (a pool's connections share one role). */
 const flushMessageAllowed = new WeakMap<Kysely<Database>, Promise<boolean>>();
 
 /**
- * Writes the flushing message once, outside any transaction: if PostgreSQL refuses it (no EXECUTE right, or no such
- * function), every transaction of this handle commits synchronously instead of answering 500 after its commit.
+ * Writes the flushing message once, outside any transaction. A refusal (REFUSED) is kept: every transaction of this
+ * handle then commits synchronously instead of answering 500 after its commit. Any other failure (a connection lost)
+ * makes this one transaction synchronous and is asked again next time.
  */
 function mayWriteFlushMessage(db: Kysely<Database>): Promise<boolean> {
   let allowed = flushMessageAllowed.get(db);
   if (!allowed) {
-    allowed = sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(db).then(() => true, () => false);
+    allowed = writeFlushMessage(db).then(() => true, (error: { code?: string }) => {
+      if (!REFUSED.has(error.code ?? '')) flushMessageAllowed.delete(db);
+      return false;
+    });
     flushMessageAllowed.set(db, allowed);
   }
   return allowed;

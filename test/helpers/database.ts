@@ -63,13 +63,13 @@ async function emptyForReuse(database: URL, schema: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: database.toString() });
   await client.connect();
   try {
-    const { rows } = await client.query<{ tables: string[] | null; migrations: string | null }>(`
+    // Fails (and the schema is dropped) when the server never created Kysely's migration table.
+    const { rows } = await client.query<{ tables: string[]; migrations: string | null }>(`
       select (select array_agg(table_name::text order by table_name) from information_schema.tables where table_schema = $1) as tables,
              (select string_agg(name, ',' order by name) from ${schema}.kysely_migration) as migrations`, [schema],
-    ).catch(() => ({ rows: [] }));
-    const tables = rows[0]?.tables ?? [];
-    const shape = `${tables.join(',')}|${rows[0]?.migrations ?? ''}`;
-    if (!tables.includes('kysely_migration')) return false;
+    );
+    const tables = rows[0]!.tables;
+    const shape = `${tables.join(',')}|${rows[0]!.migrations ?? ''}`;
     migratedShape ??= shape;
     if (shape !== migratedShape) return false;
     const emptiedTables = tables.filter((table) => !table.startsWith('kysely_migration')).map((table) => `${schema}.${table}`);

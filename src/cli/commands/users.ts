@@ -231,6 +231,8 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
     }
   }
   const deletable = resolved.filter((r) => r.id !== undefined);
+  /** The users still to delete: found, and not already answered for by the question's preview. */
+  const pending = () => deletable.filter((r) => r.result === undefined);
   if (deletable.length > 0) {
     const proceed = await confirmDestructive(ctx.printer, {
       force: Boolean(ctx.opts().force),
@@ -253,14 +255,14 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
             lines.push(`${r.target}: cannot be deleted (${r.detail})`);
           }
         }
-        return deletable.some((r) => r.result === undefined) ? lines : null;
+        return pending().length > 0 ? lines : null;
       },
     });
     // Declined: nothing happens. Nothing left to delete (every preview failed): the outcome table, no question.
-    if (!proceed && deletable.some((r) => r.result === undefined)) return;
+    if (!proceed && pending().length > 0) return;
   }
   const rotated: RemovalCascade[] = [];
-  for (const row of deletable.filter((r) => r.result === undefined)) {
+  for (const row of pending()) {
     try {
       const cascade = await client.users.delete(row.id!, keys === 'keep' ? {} : { service_keys: keys });
       if (cascade) rotated.push(cascade);
