@@ -236,7 +236,8 @@ async function deleteUsers(ctx: CommandContext, positional: string[]): Promise<v
   if (deletable.length > 0) {
     const proceed = await confirmDestructive(ctx.printer, {
       force: Boolean(ctx.opts().force),
-      action: single ? `delete user ${targets[0]}` : `delete ${deletable.length} users`,
+      // Counted after the previews: a user one of them found gone is not among those the question is about.
+      action: () => (single ? `delete user ${targets[0]}` : `delete ${plural(pending().length, 'user')}`),
       declined: single ? `User ${targets[0]} not deleted.` : 'No users deleted.',
       // The server's own dry run, per user, one request at a time (a bulk delete of hundreds must not open
       // hundreds of requests at once): the same cascade the delete will take.

@@ -6,8 +6,11 @@ import { canPrompt } from './tty.js';
 export interface DestructiveAction {
   /** Skip the question (`-f/--force`). */
   force: boolean;
-  /** What will happen, as a verb phrase: `delete user jane@example.com`. */
-  action: string;
+  /**
+   * What will happen, as a verb phrase: `delete user jane@example.com`. A function is read after `consequences`, so
+   * the phrase can count what the preview found still to do (`delete 1 user` when another one is already gone).
+   */
+  action: string | (() => string);
   /**
    * The cascade, one consequence per line; computed only when someone will read it. `null`: looking found nothing
    * left to do (every target is gone), so nothing is asked and confirmDestructive answers false without a word.
@@ -26,22 +29,24 @@ export interface DestructiveAction {
  */
 export async function confirmDestructive(printer: Printer, request: DestructiveAction): Promise<boolean> {
   if (request.force) return true;
+  const action = () => (typeof request.action === 'string' ? request.action : request.action());
   if (!canPrompt()) {
     throw new UsageError(
-      `refusing to ${request.action} without confirmation (no terminal to ask on); add --force to proceed`,
+      `refusing to ${action()} without confirmation (no terminal to ask on); add --force to proceed`,
       'Run it in a terminal to see exactly what it would do, or pass --force.',
     );
   }
   const consequences = request.consequences ? await request.consequences() : [];
   if (consequences === null) return false;
-  printer.warn(`This will ${request.action}${consequences.length > 0 ? ':' : '.'}`);
+  const what = action();
+  printer.warn(`This will ${what}${consequences.length > 0 ? ':' : '.'}`);
   for (const line of consequences) printer.info(`    - ${line}`);
   let confirmed: boolean;
   if (request.typeToConfirm !== undefined) {
     const typed = await askText(`Type ${request.typeToConfirm} to confirm:`);
     confirmed = typed.trim() === request.typeToConfirm;
   } else {
-    confirmed = await askYesNo(`${request.action[0]!.toUpperCase()}${request.action.slice(1)}?`);
+    confirmed = await askYesNo(`${what[0]!.toUpperCase()}${what.slice(1)}?`);
   }
   if (!confirmed) printer.info(request.declined);
   return confirmed;
