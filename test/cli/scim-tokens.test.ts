@@ -98,6 +98,7 @@ describe('ax sso scim-tokens', () => {
     const text = stripAnsi(asked.stdout);
     expect(asked.code, text).toBe(0);
     expect(text).toContain(`This will revoke SCIM token ${created.id} of Okta:`);
+    expect(text).toContain('it is "to revoke", never used');
     expect(text).toContain('a directory still using it stops provisioning and deprovisioning in Okta');
     expect(text).toContain(`SCIM token ${created.id} not revoked.`);
     expect(await scimStatus(created.token)).toBe(200);
@@ -110,6 +111,16 @@ describe('ax sso scim-tokens', () => {
     expect(revoked.stdout.trim()).toBe(`✓ Revoked SCIM token ${created.id} of Okta`);
     expect(await scimStatus(created.token)).toBe(401);
     expect((await listed('Okta')).map((t) => t.id)).not.toContain(created.id);
+
+    // Revoked already, or a mistyped id: not asked about, not reported as revoked; exit 0 (the DELETE is idempotent).
+    for (const id of [created.id, encodeId('ScimToken', 99_999)]) {
+      const again = await runAxInTty(['sso', 'scim-tokens', 'revoke', '--provider', 'Okta', id], { env: env(), input: 'y\n' });
+      const said = stripAnsi(again.stdout);
+      expect(again.code, said).toBe(0);
+      expect(said).not.toContain('(y/N)');
+      expect(said).not.toContain('Revoked');
+      expect(said).toContain(`SCIM token ${id} is not a live token of Okta (already revoked, or not one of its tokens): nothing revoked.`);
+    }
   });
 
   it('says what went wrong: an unknown provider, a sixth live token', async () => {

@@ -62,11 +62,19 @@ export function addScimTokenCommands(parent: Command): void {
     .argument('<token-id>', 'SCIM token id (`ax sso scim-tokens list` shows them)')
     .action(action(async (ctx, tokenId: string) => {
       const provider = await providerOf(ctx);
+      // The DELETE is idempotent (204 for a token already revoked, or another provider's): looked up first, so a
+      // mistyped id is not asked about nor reported as revoked.
+      const token = await liveToken(ctx, provider, tokenId);
+      if (!token) {
+        ctx.printer.warn(`SCIM token ${tokenId} is not a live token of ${provider.name} (already revoked, or not one of its tokens): nothing revoked.`);
+        return;
+      }
       const proceed = await confirmDestructive(ctx.printer, {
         force: Boolean(ctx.opts().force),
         action: `revoke SCIM token ${tokenId} of ${provider.name}`,
         declined: `SCIM token ${tokenId} not revoked.`,
         consequences: async () => [
+          `it is "${token.name}", ${token.last_used_at === undefined ? 'never used' : `last used at ${token.last_used_at}`}`,
           `every SCIM request made with it fails from now on (401): a directory still using it stops provisioning and deprovisioning in ${provider.name}`,
           'the users and groups it provisioned stay as they are',
           'this cannot be undone',
@@ -76,6 +84,12 @@ export function addScimTokenCommands(parent: Command): void {
       await ctx.client.scimTokens.revoke(provider.protocol, provider.id, tokenId);
       ctx.printer.success(`Revoked SCIM token ${tokenId} of ${provider.name}`);
     }));
+}
+
+/** The provider's token with this id, unless it is revoked (the list leaves revoked tokens out). */
+async function liveToken(ctx: CommandContext, provider: FoundProvider, tokenId: string): Promise<ScimToken | undefined> {
+  for await (const token of ctx.client.scimTokens.iterate(provider.protocol, provider.id)) if (token.id === tokenId) return token;
+  return undefined;
 }
 
 /**
