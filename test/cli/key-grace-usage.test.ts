@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseId } from '../../src/domain/ids.js';
 import { TestClock } from '../helpers/clock.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -53,5 +54,26 @@ describe('ax api-keys get / list: grace usage', () => {
     expect(JSON.parse(plain.stdout)).not.toHaveProperty('grace_usage');
     const missing = await ax(['api-keys', 'get', 'QXBpS2V5Ojk5OTk5']);
     expect(missing.code).toBe(4);
+  });
+
+  it('reads a key past its own expires_at as EXPIRED in tables; -o json keeps the API\'s ACTIVE', async () => {
+    const created = await server.api('POST', '/v2/api-keys', {
+      key: owner.key, body: { key_type: 'USER', name: 'lapsing-cli', expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(created.status).toBe(201);
+    const listRow = async () => (await ax(['api-keys', 'list'])).stdout.split('\n').find((row) => row.includes(created.body.id));
+    expect(await listRow()).toMatch(/\sACTIVE\s/);
+
+    // Its expiry passes (written straight to the row: the CLI reads its own clock, as a person's terminal would).
+    await server.context!.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', parseId(created.body.id)!.n).execute();
+    const row = await listRow();
+    expect(row).toMatch(/\sEXPIRED\s/);
+    expect(row).not.toMatch(/\sACTIVE\s/);
+    const panel = await ax(['api-keys', 'get', created.body.id]);
+    expect(panel.code, panel.stderr).toBe(0);
+    expect(panel.stdout).toMatch(/^status\s+EXPIRED$/m);
+    const json = await ax(['api-keys', 'get', created.body.id, '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: created.body.id, status: 'ACTIVE' });
   });
 });

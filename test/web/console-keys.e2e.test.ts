@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { parseId } from '../../src/domain/ids.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
 import { newConsolePage, openConsole, requestsSettled, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
@@ -194,6 +195,23 @@ describe('every key in the account, for account admins (issue 14)', { timeout: 6
     await member.getByRole('tab', { name: 'User Keys', selected: true }).waitFor();
     expect(await member.getByRole('tab', { name: 'All keys in the account' }).count()).toBe(0);
     await expectNoAxeViolations(member);
+  });
+
+  it('calls a key past its own expiry Expired, not Active (the API keeps it ACTIVE and refuses it)', async () => {
+    const lapsing = await server.api('POST', '/v2/api-keys', {
+      body: { key_type: 'USER', name: 'lapsing-laptop', expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(lapsing.status).toBe(201);
+    await server.context!.store.db.updateTable('api_keys').set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', parseId(lapsing.body.id)!.n).execute();
+    expect((await server.api('GET', '/v2/me', { key: lapsing.body.key })).status).toBe(401);
+
+    await gotoSettled(admin, '/settings/api-keys');
+    const row = admin.getByRole('row').filter({ hasText: 'lapsing-laptop' });
+    await row.waitFor();
+    // The status cell and the expiry cell both say so; nothing in the row says Active.
+    expect(await row.getByText('Expired', { exact: true }).count()).toBe(2);
+    expect(await row.getByText('Active', { exact: true }).count()).toBe(0);
   });
 });
 

@@ -19,13 +19,21 @@ const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
   { header: 'ID', value: (k) => k.id },
   { header: 'NAME', value: (k) => k.name, shrinkable: true },
   { header: 'TYPE', value: (k) => k.key_type },
-  { header: 'STATUS', value: (k) => k.status },
+  { header: 'STATUS', value: (k) => statusText(k) },
   { header: 'KEY', value: (k) => k.redacted_key },
   { header: 'EXPIRES AT', value: (k) => k.expires_at ?? 'never' },
   { header: 'LAST USED AT', value: (k) => k.last_used_at },
   { header: 'CREATED AT', value: (k) => k.created_at },
   { header: 'GRACE USE', value: (k) => graceSummary(k), shrinkable: true },
 ];
+
+/**
+ * A key's status for tables: `EXPIRED` for a key past its own `expires_at`, which the API still calls ACTIVE (its
+ * status enum is ACTIVE | REVOKED) and refuses all the same; -o json|yaml|csv keep the API's value.
+ */
+function statusText(key: ApiKey): string {
+  return key.status === 'ACTIVE' && key.expires_at !== undefined && Date.parse(key.expires_at) <= Date.now() ? 'EXPIRED' : key.status;
+}
 
 /**
  * A key in a refresh's grace period: how much the old key is still used, e.g. `12 in the last hour (40 since
@@ -106,12 +114,13 @@ export function build(): Command {
     .argument('<key-id>', 'API key id')
     .action(action(async (ctx, id: string) => {
       const key = await ctx.client.apiKeys.get(id);
-      if (!ctx.printer.isTable || key.grace_usage === undefined) {
+      if (!ctx.printer.isTable) {
         ctx.printer.object(key, { what: 'the API key' });
         return;
       }
+      // The panel reads as the list's row: EXPIRED past expires_at, the grace use in words.
       const { grace_usage: _usage, ...rest } = key;
-      ctx.printer.object({ ...rest, grace_usage: graceSummary(key) }, { what: 'the API key' });
+      ctx.printer.object({ ...rest, status: statusText(key), ...(key.grace_usage === undefined ? {} : { grace_usage: graceSummary(key) }) }, { what: 'the API key' });
     }));
 
   withKeyOutput(withServiceScope(serverCommand(keys, 'create', 'Create a user key (or, with --key-type service, a service key)')))

@@ -6,12 +6,16 @@ import './api-keys.css';
 const WARN_MS = 15 * 60_000;
 
 /**
- * A key's status as a person reads it: Active, Revoked, or — the old key of a refresh still in its grace period —
+ * A key's status as a person reads it: Active, Revoked, Expired (the wire keeps a key past its own `expires_at`
+ * ACTIVE, and the key is refused all the same), or — the old key of a refresh still in its grace period —
  * "Replaced, valid until …" (the server names the replacement; the old key stops at its `expires_at`), with how much
  * the old key is still used (its `grace_usage`).
  */
 export function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
   if (apiKey.status === 'REVOKED') return <span className="badge badge-gray">Revoked</span>;
+  if (apiKey.expires_at && Date.parse(apiKey.expires_at) <= Date.now()) {
+    return <span className="badge badge-gray" title={`expired ${formatDateTime(apiKey.expires_at)}`}>Expired</span>;
+  }
   if (apiKey.replaced_by_api_key_id) {
     return (
       <span>
