@@ -36,9 +36,16 @@ export function runAxInTty(args: readonly string[], options: { env: Record<strin
     }
   });
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  if (typeof options.input === 'string') child.stdin.end(options.input);
+  // Typed at once, and stdin left open: `script` answers an end of input that arrives while typed characters wait
+  // unread (a command that exits before asking anything) by waiting 2 s for the terminal to drain; it exits with
+  // its command all the same. Nothing to type: the end of input at once, as a terminal's ^D.
+  if (options.input === '') child.stdin.end();
+  else if (typeof options.input === 'string') child.stdin.write(options.input);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout: stdout.replace(/\r/g, ''), stderr }));
+    child.once('close', (code) => {
+      child.stdin.destroy();
+      resolve({ code, stdout: stdout.replace(/\r/g, ''), stderr });
+    });
   });
 }
