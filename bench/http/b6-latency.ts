@@ -37,7 +37,7 @@ export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<Be
     id: 'B6', subject: `${bench.subject.text}: p99 at ${rate.toLocaleString('en-US')} req/s`, peer: `${bench.peer.text}: p99 at the same rate`,
     unit: 'µs', subjectStats: runs.subject, peerStats: runs.peer, ratio: (s, p) => s / p, target: '≤ 2', pass: (r) => r <= 2,
     machine: bench.machine,
-    data: `${bench.data}; open loop at ${rate.toLocaleString('en-US')} req/s = ½ of the bare route's B5 median, node:http keep-alive, `
+    data: `${bench.data}; open loop at ${rate.toLocaleString('en-US')} req/s = ½ of the bare route's B5 median, keep-alive connections opened before the clock starts, `
       + `${CONNECTIONS} connections, hrtime per request; answered req/s subject ${Math.round(median(achieved.subject))}, `
       + `peer ${Math.round(median(achieved.peer))}; p50 subject ${Math.round(median(p50.subject))} µs, peer ${Math.round(median(p50.peer))} µs`,
   });
