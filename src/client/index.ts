@@ -11,6 +11,7 @@ export { ApiClient } from './api-client.js';
 export type { HttpTransport, RequestOptions, TransportResponse } from './http-transport.js';
 export { ConnectionError, HttpError } from './errors.js';
 export { paginate, type ListResponse } from './pagination.js';
+export { isLapsed } from './key-expiry.js';
 export type { TransportOptions, QueryValue } from './transport.js';
 export type { CreateUserResult } from './resources/users.js';
 export type { UsersResource } from './resources/users.js';

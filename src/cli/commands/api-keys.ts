@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { AxClient } from '../../client/client.js';
+import { isLapsed } from '../../client/key-expiry.js';
 import type { ApiKey, ApiKeyList, ApiKeyStatus, ApiKeyType, CreatedApiKey, RefreshedApiKey } from '../../client/types.js';
 import type { CommandContext } from '../context.js';
 import { FileError, UsageError } from '../errors/cli-error.js';
@@ -27,12 +28,9 @@ const API_KEY_COLUMNS: readonly Column<ApiKey>[] = [
   { header: 'GRACE USE', value: (k) => graceSummary(k), shrinkable: true },
 ];
 
-/**
- * A key's status for tables: `EXPIRED` for a key past its own `expires_at`, which the API still calls ACTIVE (its
- * status enum is ACTIVE | REVOKED) and refuses all the same; -o json|yaml|csv keep the API's value.
- */
+/** A key's status for tables: `EXPIRED` for a lapsed key (isLapsed); -o json|yaml|csv keep the API's ACTIVE. */
 function statusText(key: ApiKey): string {
-  return key.status === 'ACTIVE' && key.expires_at !== undefined && Date.parse(key.expires_at) <= Date.now() ? 'EXPIRED' : key.status;
+  return isLapsed(key) ? 'EXPIRED' : key.status;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isLapsed } from '../../../../src/client/key-expiry.js';
 import type { ApiKey } from '../../../../src/client/types.js';
 import { formatDateTime } from '../../lib/format.js';
 import './api-keys.css';
@@ -13,7 +14,7 @@ const WARN_MS = 15 * 60_000;
  */
 export function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
   if (apiKey.status === 'REVOKED') return <span className="badge badge-gray">Revoked</span>;
-  if (apiKey.expires_at && Date.parse(apiKey.expires_at) <= Date.now()) {
+  if (isLapsed(apiKey)) {
     return <span className="badge badge-gray" title={`expired ${formatDateTime(apiKey.expires_at)}`}>Expired</span>;
   }
   if (apiKey.replaced_by_api_key_id) {
