@@ -6,14 +6,13 @@
 // BENCH_HTTP_ROUNDS (B5–B8, B15), BENCH_CONSOLE_ROUNDS (B14-console).
 import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
+import { runAccountBenches } from './accounts/index.js';
 import { runCliBenches } from './cli/index.js';
 import { runConsoleBenches } from './console/index.js';
 import { runDryRunBenches } from './dry-run/index.js';
 import { runGraphqlBenches } from './graphql/index.js';
-import { runGrowthBenches } from './growth/index.js';
 import { runHttpBenches } from './http/index.js';
 import { runKeyBenches } from './keys/index.js';
-import { runMemoryBenches } from './memory/index.js';
 import { runRevocationBench } from './keys/b11-revocation.js';
 import { runRoleMappingBenches } from './role-mapping/index.js';
 import { runScimBenches, runScimListBenches } from './scim/index.js';
@@ -31,8 +30,8 @@ function format(n: number | null): string {
 const started = performance.now();
 const seconds = (since: number) => `${Math.round((performance.now() - since) / 1000)} s`;
 
-async function group(name: string, run: () => Promise<BenchRow[]>): Promise<void> {
-  if (!only.has(name)) return;
+async function group(name: string, run: () => Promise<BenchRow[]>, selected = only.has(name)): Promise<void> {
+  if (!selected) return;
   process.stderr.write(`running ${name} benchmarks…\n`);
   const groupStarted = performance.now();
   rows.push(...(await run()));
@@ -47,8 +46,9 @@ await group('http', runHttpBenches);
 await group('cli', runCliBenches);
 await group('scim', runScimBenches);
 await group('scim-list', runScimListBenches);
-await group('memory', runMemoryBenches);
-await group('growth', runGrowthBenches);
+// B10 and B12 share their seeded accounts (accounts/index.ts): one group, picked by either name.
+const accounts = { memory: only.has('memory'), growth: only.has('growth') };
+await group('memory and growth', () => runAccountBenches(accounts), accounts.memory || accounts.growth);
 await group('console', runConsoleBenches);
 await group('graphql', runGraphqlBenches);
 await group('dry-run', runDryRunBenches);

@@ -1,75 +1,43 @@
 import { dirname } from 'node:path';
 import { AccessSnapshot, check } from '../../src/access/index.js';
-import { encodeId } from '../../src/domain/ids.js';
 import { loadAccessState } from '../../src/services/access-loader.js';
 import { openStore, type Store } from '../../src/store/database.js';
+import { WARM_GETS, type Account } from '../accounts/account.js';
 import { mixedQueries } from '../access/queries.js';
-import { alternate, latenciesMicros, machineInfo, percentile, timeMs, type BenchRow } from '../lib/harness.js';
+import { alternate, latenciesMicros, percentile, timeMs, type BenchRow, type MachineInfo } from '../lib/harness.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
-import { warmAccessSnapshot } from '../memory/access-warm-up.js';
-import { startBulkSeededServer, type BulkSeededServer } from '../memory/bulk-seeded-server.js';
-import { remoteGc, type RemoteGc } from '../memory/remote-gc.js';
-import { residentBeforeAndAfterGc } from '../memory/resident-memory.js';
 import { growthRows } from './growth-rows.js';
-import { sequentialGetMicros } from './sequential-get.js';
+import { memberSpaceGet, sequentialGetMicros } from './sequential-get.js';
 
-/** Users per account (bindings 10 per user, API keys 1 per 5 users); `--small` stops at 10k. */
-const FULL_USERS = [1_000, 10_000, 100_000];
-const SMALL_USERS = [1_000, 10_000];
+/** Users per account (bindings 10 per user, API keys 1 per 5 users: accounts/account.ts); `--small` stops at 10k. */
+export function growthUsers(small: boolean): number[] {
+  return small ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+}
 const BUILD_ROUNDS = 2;
 const GET_ROUNDS = 5;
 const GETS_PER_ROUND = 400;
-const WARM_GETS = 200;
 const CHECK_PASSES = 5;
-
-interface Account extends BulkSeededServer {
-  users: number;
-  store: Store;
-  firstRequestMs: number;
-}
 
 /**
  * B12, cost growth: accounts of 1k, 10k and 100k users (10k, 100k and 1M role bindings; 10 orgs, 1k spaces, 10k
- * projects at every size) side by side, each its own real server (dist/, SQLite). Per size: loadAccessState +
- * AccessSnapshot.build from the server's database (in this process, sizes alternating), the server's RSS after forced
- * full GCs and a quiet spell, check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99
- * with a MEMBER's key (one request at a time, sizes alternating by round). `BENCH_ONLY=growth npm run bench` runs it
- * alone; `--small` on 1k and 10k users.
+ * projects at every size) side by side, each its own real server (dist/, SQLite), seeded, warmed and RSS-read by
+ * accounts/index.ts (smallest first here). Per size: loadAccessState + AccessSnapshot.build from the server's
+ * database (in this process, sizes alternating), the server's RSS, check() p99 over the built snapshot (B1's query
+ * mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key (one request at a time, sizes alternating by round).
  */
-export async function runGrowthBenches(): Promise<BenchRow[]> {
-  const users = process.argv.includes('--small') ? SMALL_USERS : FULL_USERS;
-  const started = Date.now();
-  const accounts: Account[] = [];
-  const gc = await remoteGc();
+export async function growthBenches(accounts: Account[], machine: MachineInfo, started: number): Promise<BenchRow[]> {
+  const stores = new Map(accounts.map((a) => [a.users, openStore({ dataDir: dirname(a.server.sqliteFile!) })]));
   try {
-    for (const n of users) {
-      const seeded = await startBulkSeededServer({ sizes: { ...BENCH_WORLD, users: n, bindings: n * 10 }, extraKeys: n / 5, env: gc.env });
-      const store = openStore({ dataDir: dirname(seeded.server.sqliteFile!) });
-      const account = { ...seeded, users: n, store, firstRequestMs: 0 };
-      accounts.push(account);
-      account.firstRequestMs = await warmAccessSnapshot(seeded.server);
-    }
-    return await measure(accounts, gc, started);
+    return await measure(accounts, stores, machine, started);
   } finally {
-    for (const a of accounts) {
-      await a.store.close();
-      await a.server.stop();
-    }
-    await gc.remove();
+    for (const store of stores.values()) await store.close();
   }
 }
 
-async function measure(accounts: Account[], gc: RemoteGc, started: number): Promise<BenchRow[]> {
-  const spaceGet = (a: Account) => [
-    `${a.server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', a.server.member.readableSpaceId))}`,
-    { authorization: `Bearer ${a.server.member.raw}` },
-  ] as const;
-  for (const a of accounts) await sequentialGetMicros(...spaceGet(a), WARM_GETS);
-  const rss = await Promise.all(accounts.map((a) => residentBeforeAndAfterGc(a.server.pid, gc)));
-
+async function measure(accounts: Account[], stores: Map<number, Store>, machine: MachineInfo, started: number): Promise<BenchRow[]> {
   const p99s = accounts.map(() => [] as number[]);
   const gets = await alternate(Object.fromEntries(accounts.map((a, i) => [a.users, async () => {
-    const lat = await sequentialGetMicros(...spaceGet(a), GETS_PER_ROUND);
+    const lat = await sequentialGetMicros(...memberSpaceGet(a.server), GETS_PER_ROUND);
     p99s[i]!.push(percentile(lat, 99));
     return percentile(lat, 50);
   }])), GET_ROUNDS);
@@ -78,7 +46,7 @@ async function measure(accounts: Account[], gc: RemoteGc, started: number): Prom
   const snapshots = new Map<number, AccessSnapshot>();
   const builds = await alternate(Object.fromEntries(accounts.map((a) => [a.users, () => timeMs(async () => {
     // As the server loads it (AccessCache): the bindings as columns, not as objects.
-    const snapshot = AccessSnapshot.build((await loadAccessState(a.store.db, a.world.accountId)).world);
+    const snapshot = AccessSnapshot.build((await loadAccessState(stores.get(a.users)!.db, a.world.accountId)).world);
     if (snapshot.bindings.size !== a.world.roleBindings.length) {
       throw new Error(`the snapshot holds ${snapshot.bindings.size} role bindings, the seed world ${a.world.roleBindings.length}`);
     }
@@ -102,13 +70,13 @@ async function measure(accounts: Account[], gc: RemoteGc, started: number): Prom
     + `GET: ${GET_ROUNDS} rounds × ${GETS_PER_ROUND} sequential requests on one kept-alive connection after ${WARM_GETS} warm-up ones, `
     + `median of the rounds' p50 (min–max ${accounts.map((a) => `${Math.round(gets[a.users]!.min)}–${Math.round(gets[a.users]!.max)}`).join(' / ')} µs) `
     + `and of their p99; check(): p99 of ${CHECK_PASSES} passes over B1's 4,096-query mix; RSS from /proc/<pid>/status after forced full GCs and 32 s of quiet `
-    + `(${rss.map((r) => r.now.toFixed(0)).join(' / ')} MB before); `
+    + `(${accounts.map((a) => a.rss.now.toFixed(0)).join(' / ')} MB before); `
     + `group took ${Math.round((Date.now() - started) / 1000)} s`;
   return growthRows([
     { key: 'build', what: 'loadAccessState + AccessSnapshot.build', unit: 'ms', values: accounts.map((a) => builds[a.users]!.median), maxGrowthPer10x: 10 },
-    { key: 'rss', what: 'server RSS with the snapshot loaded', unit: 'MB', values: rss.map((r) => r.collected) },
+    { key: 'rss', what: 'server RSS with the snapshot loaded', unit: 'MB', values: accounts.map((a) => a.rss.collected) },
     { key: 'check-p99', what: 'check() p99', unit: 'µs', values: checkP99 },
     { key: 'get-p50', what: 'GET /v2/spaces/{id} p50, MEMBER key', unit: 'µs', values: accounts.map((a) => gets[a.users]!.median), maxTotalGrowth: 1.5 },
     { key: 'get-p99', what: 'GET /v2/spaces/{id} p99, MEMBER key', unit: 'µs', values: p99s.map(medianOf) },
-  ], n, machineInfo(), data);
+  ], n, machine, data);
 }

@@ -1,4 +1,11 @@
 import { Agent, request } from 'node:http';
+import { encodeId } from '../../src/domain/ids.js';
+import type { SeededServer } from '../lib/seeded-server.js';
+
+/** The MEMBER's GET of its own space on `server`: the URL and headers sequentialGetMicros takes. */
+export function memberSpaceGet(server: SeededServer): [string, Record<string, string>] {
+  return [`${server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', server.member.readableSpaceId))}`, { authorization: `Bearer ${server.member.raw}` }];
+}
 
 /**
  * Latencies of `count` GETs of `url` sent one after another on one kept-alive connection, in microseconds
