@@ -9,7 +9,8 @@ import { type OperationRequest, runOperations } from './operation-client.js';
 /** Projects per page on both sides: more than any space of the seed world holds, so one page is the whole list. */
 const PAGE = 100;
 
-const QUERY = `query SpaceWithProjects($id: ID!) {
+/** B15's operation: a space and its projects. */
+export const QUERY = `query SpaceWithProjects($id: ID!) {
   node(id: $id) { ... on Space { id name description private createdAt
     projects(first: ${PAGE}) { edges { node { id name isRestricted createdAt } } pageInfo { hasNextPage } } } }
 }`;
@@ -42,9 +43,7 @@ async function onServer(machine: MachineInfo, postgresUrl: string | undefined, i
 async function benchSpaceWithProjects(machine: MachineInfo, server: SeededServer, idSuffix: string): Promise<BenchRow[]> {
   const { raw, readableSpaceId } = server.member;
   const spaceId = encodeId('Space', readableSpaceId);
-  const graphql: OperationRequest[] = [{
-    url: `${server.url}/graphql`, headers: { 'x-api-key': raw }, body: JSON.stringify({ query: QUERY, variables: { id: spaceId } }),
-  }];
+  const graphql: OperationRequest[] = [spaceWithProjectsRequest(server)];
   const rest: OperationRequest[] = [
     { url: `${server.url}/v2/spaces/${spaceId}`, headers: { authorization: `Bearer ${raw}` } },
     { url: `${server.url}/v2/projects?space_id=${spaceId}&limit=${PAGE}`, headers: { authorization: `Bearer ${raw}` } },
@@ -78,6 +77,14 @@ async function benchSpaceWithProjects(machine: MachineInfo, server: SeededServer
       target: '≤ 1× REST\'s two requests', pass: (r) => r <= 1, machine, data,
     }),
   ];
+}
+
+/** B15's POST /graphql as the MEMBER, on its own space. */
+export function spaceWithProjectsRequest(server: SeededServer): OperationRequest & { body: string } {
+  return {
+    url: `${server.url}/graphql`, headers: { 'x-api-key': server.member.raw },
+    body: JSON.stringify({ query: QUERY, variables: { id: encodeId('Space', server.member.readableSpaceId) } }),
+  };
 }
 
 function statsOf(runs: number[]) {

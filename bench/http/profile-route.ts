@@ -1,14 +1,15 @@
 // A CPU profile of the real server under load on one route, summarized: where the server's time goes, for the
 // closing notes of performance work (the targets of B5–B8 are reached by removing what this shows).
-//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding   (PROFILE_SECONDS, default 10; DATABASE_URL for PostgreSQL)
+//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; DATABASE_URL for PostgreSQL)
 // Seeds the bench world (B7's 106k users for `users`), starts the built server (dist/), which profiles itself (BENCH_CPU_PROFILE) once warm, loads the
 // route with autocannon (64 connections) from this process, stops the server, and prints the top functions by self
 // time and the share of each package / source file. Proportions hold on a loaded machine; absolute rates do not.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spaceWithProjectsRequest } from '../graphql/index.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
-import { startSeededServer } from '../lib/seeded-server.js';
+import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
 import { spaceRequest } from './b5-get-space.js';
 import { PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { roleBindingWrites } from './b8-role-binding-writes.js';
@@ -32,6 +33,7 @@ try {
   const target: LoadTarget = route === 'users' ? usersPageOne(server)
     : route === 'binding' ? roleBindingWrites(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
+        : route === 'graphql' ? graphqlRequest(server)
         : spaceRequest(server, server.member.raw, server.member.readableSpaceId);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
   process.kill(server.pid, 'SIGUSR2');
@@ -77,6 +79,12 @@ for (const [name, time] of sum((n) => `${n.callFrame.functionName || '(anonymous
 }
 console.log('\nby package / source file (% of busy):');
 for (const [name, time] of sum((n) => where(n.callFrame.url)).slice(0, 20)) console.log(`  ${pct(time)}  ${name}`);
+
+/** B15's POST /graphql (a space and its projects), as a LoadTarget. */
+function graphqlRequest(server: SeededServer): LoadTarget {
+  const { url, headers, body } = spaceWithProjectsRequest(server);
+  return { url, headers, body: () => body };
+}
 
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */
 async function load(target: LoadTarget, duration: number): Promise<number> {
