@@ -35,7 +35,8 @@ function openSink(name: AuditSinkName, config: ServiceDeps['config']): AuditSink
  * Streams every audit entry to each configured sink, at least once and in chain order per account. The chain itself
  * is the outbox: a cursor per sink and account (in server_settings) says how far delivery got and moves only after
  * the sink took the batch, so an entry committed before a crash is delivered after the restart, and a sink that is
- * down holds back no other. Each change kicks its account's delivery at once; a poll every second catches the rest.
+ * down holds back no other. Each change kicks its account's delivery at once (a kick during a delivery runs another
+ * pass after it); the backlog is read at start, and a poll every second catches the rest (other processes' entries, retries).
  * On PostgreSQL one process at a time delivers an account to a sink (a row lock on its cursor, skipped by the others).
  */
 export function startAuditStream(ctx: ServiceDeps): () => void {
@@ -54,29 +55,48 @@ export async function streamedThrough(ctx: ServiceDeps, accountId: number): Prom
 
 function streamTo(ctx: ServiceDeps, sink: AuditSink): () => void {
   const busy = new Set<number>();
+  /** Accounts kicked while a delivery of theirs was under way: their entries since may have missed its reads. */
+  const kickedWhileBusy = new Set<number>();
   const retry = new Map<number, { at: number; delayMs: number }>();
   let stopped = false;
 
   const run = async (accountId: number) => {
     const waiting = retry.get(accountId);
-    if (stopped || busy.has(accountId) || (waiting && waiting.at > Date.now())) return;
+    if (stopped || (waiting && waiting.at > ctx.clock.now())) return;
+    if (busy.has(accountId)) {
+      kickedWhileBusy.add(accountId);
+      return;
+    }
     busy.add(accountId);
+    let failed = false;
     try {
-      while (!stopped && await deliverBatch(ctx, sink, accountId)) { /* a full batch: more may wait */ }
+      do {
+        kickedWhileBusy.delete(accountId);
+        while (!stopped && await deliverBatch(ctx, sink, accountId)) { /* a full batch: more may wait */ }
+      } while (!stopped && kickedWhileBusy.has(accountId));
       retry.delete(accountId);
     } catch (error) {
+      failed = true;
       const delayMs = Math.min(LAST_RETRY_MS, (waiting?.delayMs ?? FIRST_RETRY_MS / 2) * 2);
-      retry.set(accountId, { at: Date.now() + delayMs, delayMs });
+      retry.set(accountId, { at: ctx.clock.now() + delayMs, delayMs });
       ctx.log.warn({ sink: sink.name, account_id: accountId, retry_in_ms: delayMs, error: error instanceof Error ? error.message : String(error) }, 'audit stream delivery failed');
     } finally {
       busy.delete(accountId);
+      // A kick that came after the failure waits for the retry time like any other.
+      if (failed) kickedWhileBusy.delete(accountId);
     }
   };
-  ctx.changes.subscribe((change) => { void run(change.accountId); });
-  const timer = setInterval(() => {
+  const poll = () => {
     void accountsBehindStream(ctx.store.db, sink.name).then((ids) => Promise.all(ids.map(run)))
-      .catch((error: unknown) => ctx.log.error({ err: error, sink: sink.name }, 'audit stream poll failed'));
-  }, POLL_MS);
+      .catch((error: unknown) => {
+        // A server closed while its first poll was reading has closed the database under it: nothing failed.
+        if (!stopped) ctx.log.error({ err: error, sink: sink.name }, 'audit stream poll failed');
+      });
+  };
+  ctx.changes.subscribe((change) => { void run(change.accountId); });
+  // What was committed and not delivered before this start (a crash, a sink that was down) goes now, not a poll later.
+  poll();
+  const timer = setInterval(poll, POLL_MS);
   timer.unref();
   return () => {
     stopped = true;
