@@ -14,6 +14,7 @@ import * as m010 from './migrations/010-expiring-grants.js';
 import * as m011 from './migrations/011-audit-chain.js';
 import * as m012 from './migrations/012-access-reviews.js';
 import * as m013 from './migrations/013-key-grace-usage.js';
+import * as m014 from './migrations/014-projects-by-space.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011-audit-chain': m011,
   '012-access-reviews': m012,
   '013-key-grace-usage': m013,
+  '014-projects-by-space': m014,
 };
 
 /** The names of the migrations this version knows, oldest first. */

@@ -25,6 +25,7 @@ import * as m010 from '../../src/store/migrations/010-expiring-grants.js';
 import * as m011 from '../../src/store/migrations/011-audit-chain.js';
 import * as m012 from '../../src/store/migrations/012-access-reviews.js';
 import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
+import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -38,7 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001, '002-user-tokens-by-user': m002, '003-service-key-root-creator': m003, '004-auth-hardening': m004,
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
-  '012-access-reviews': m012, '013-key-grace-usage': m013,
+  '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -132,6 +133,13 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
       provenance: 'MANUAL', provenance_idp_id: null, expires_at: null, decision: 'keep', decided_by_user_id: ids.admin, decided_at: at(18), note: null, outcome: 'kept',
     });
   },
+  '013-key-grace-usage': async (db, ids) => {
+    // A second project in the space, named before the first: 014's index reads the space's projects by id, not name.
+    await insert(db, 'projects', { account_id: ids.account, space_id: ids.space, name: 'aardvark', created_at: at(19), updated_at: at(19) });
+    const key = await db.selectFrom('api_keys').select('id').where('public_id', '=', 'svc0000000000000001').executeTakeFirstOrThrow();
+    await insert(db, 'api_key_grace_usage', { api_key_id: key.id, account_id: ids.account, uses: 3, last_used_at: at(19), last_used_ip: '10.0.0.7' });
+    await insert(db, 'api_key_grace_minutes', { api_key_id: key.id, minute: '2025-01-01T00:00', uses: 3 });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -211,6 +219,9 @@ describe('each migration, from the schema before it with data in it', () => {
       expect(users.users!.map((u) => u.email).sort()).toEqual(['Ada@Example.com', 'member@example.com']);
       const spaces = await get('/v2/spaces');
       expect(spaces.spaces).toEqual([expect.objectContaining({ name: 'models' })]);
+      // The space's projects in id order (014's index), not in name order (the unique index they were read through).
+      const projects = await get(`/v2/projects?space_id=${encodeURIComponent(String(spaces.spaces![0]!.id))}`);
+      expect(projects.projects!.map((p) => p.name)).toEqual(['ranker', 'aardvark']);
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 1, head_seq: 1 });
     } finally {

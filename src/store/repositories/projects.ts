@@ -48,9 +48,9 @@ export class ProjectRepository {
   /**
    * The first `limit` rows by id of each of these spaces (at most 1,000), restricted to `ids` when given and
    * filtered by a substring of the name: one query for them all (a window function, on SQLite and PostgreSQL).
-   * It reads the spaces' rows only, through the (space_id, name) index: the unary `+` keeps SQLite's planner off
-   * the (account_id, id) index, which would walk every project of the account (PostgreSQL picks the space index
-   * either way).
+   * It reads the spaces' rows only, through the (space_id, id) index, in id order: the unary `+` keeps SQLite's
+   * planner off the (account_id, id) index, which would walk every project of the account (PostgreSQL picks a space
+   * index either way).
    */
   async firstOfEachSpace(options: { spaceIds: readonly number[]; ids?: readonly number[] | undefined; name?: string | undefined; limit: number }): Promise<ProjectRow[]> {
     if (options.spaceIds.length === 0 || options.ids?.length === 0) return [];
