@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey } from '../../src/keys/key-format.js';
 import { openStore } from '../../src/store/database.js';
 import { spawnServerProcess } from '../../test/helpers/server-process.js';
 import { alternate, machineInfo, percentile, type BenchRow, type MachineInfo } from '../lib/harness.js';
+import { timedGetsMicros } from '../lib/timed-gets.js';
 import { provisionAccount } from './directory-setup.js';
 import { seedDirectoryUsers } from './directory-users-seed.js';
 import { createBenchDatabase } from './postgres-bench-database.js';
@@ -59,39 +59,6 @@ function plan(users: number): Record<Request, { path: string; check(body: ListBo
 
 interface ListBody { totalResults: number; Resources: { userName: string; externalId?: string }[] }
 
-/**
- * One run: RUN_REQUESTS GETs of `url`, IN_FLIGHT at a time on as many kept-alive connections (each sends its next
- * request when its answer has arrived), every response time taken with hrtime, in ms. Not autocannon: its runs of a
- * fixed number of requests end on its 1 s tick, so each of these 24-request runs took ~1 s whatever the server did.
- */
-async function load(url: string, authorization: string): Promise<number[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-  const once = () => new Promise<number>((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    request(url, { agent, headers: { authorization } }, (res) => {
-      res.resume();
-      res.once('end', () => {
-        if (res.statusCode !== 200) reject(new Error(`${url}: answered ${res.statusCode}`));
-        else resolve(Number(process.hrtime.bigint() - t0) / 1e6);
-      });
-    }).once('error', reject).end();
-  });
-  const times: number[] = [];
-  let sent = 0;
-  const connection = async () => {
-    while (sent < RUN_REQUESTS) {
-      sent++;
-      times.push(await once());
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: IN_FLIGHT }, connection));
-    return times;
-  } finally {
-    agent.destroy();
-  }
-}
-
 /** Each GET in turn (page 1, page 1000, the two filters), a warm-up round then `ROUNDS` measured ones. */
 async function measure(url: string, token: string, users: number): Promise<Record<Request, Measured>> {
   const authorization = `Bearer ${token}`;
@@ -103,7 +70,8 @@ async function measure(url: string, token: string, users: number): Promise<Recor
   }
   const samples = { page1: [], page1000: [], userName: [], externalId: [] } as Record<Request, number[][]>;
   const contender = (name: Request) => async () => {
-    const times = await load(`${url}/scim/v2${requests[name].path}`, authorization);
+    // Not autocannon: its runs of a fixed number of requests end on its 1 s tick, whatever the server did.
+    const times = (await timedGetsMicros(`${url}/scim/v2${requests[name].path}`, { authorization }, RUN_REQUESTS, IN_FLIGHT)).map((us) => us / 1000);
     samples[name].push(times);
     return percentile(times, 50);
   };

@@ -68,7 +68,6 @@ function streamTo(ctx: ServiceDeps, sink: AuditSink): () => void {
       return;
     }
     busy.add(accountId);
-    let failed = false;
     try {
       do {
         kickedWhileBusy.delete(accountId);
@@ -76,14 +75,13 @@ function streamTo(ctx: ServiceDeps, sink: AuditSink): () => void {
       } while (!stopped && kickedWhileBusy.has(accountId));
       retry.delete(accountId);
     } catch (error) {
-      failed = true;
+      // A kick that came after the failure waits for the retry time like any other.
+      kickedWhileBusy.delete(accountId);
       const delayMs = Math.min(LAST_RETRY_MS, (waiting?.delayMs ?? FIRST_RETRY_MS / 2) * 2);
       retry.set(accountId, { at: ctx.clock.now() + delayMs, delayMs });
       ctx.log.warn({ sink: sink.name, account_id: accountId, retry_in_ms: delayMs, error: error instanceof Error ? error.message : String(error) }, 'audit stream delivery failed');
     } finally {
       busy.delete(accountId);
-      // A kick that came after the failure waits for the retry time like any other.
-      if (failed) kickedWhileBusy.delete(accountId);
     }
   };
   const poll = () => {

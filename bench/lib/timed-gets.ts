@@ -1,0 +1,42 @@
+import { Agent, request } from 'node:http';
+import { encodeId } from '../../src/domain/ids.js';
+import type { SeededServer } from './seeded-server.js';
+
+/** The MEMBER's GET of its own space on `server`: the URL and headers timedGetsMicros takes. */
+export function memberSpaceGet(server: SeededServer): [string, Record<string, string>] {
+  return [`${server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', server.member.readableSpaceId))}`, { authorization: `Bearer ${server.member.raw}` }];
+}
+
+/**
+ * Latencies of `count` GETs of `url`, in microseconds (process.hrtime around each request and its whole body; no
+ * load generator's 1 ms resolution), on `inFlight` kept-alive connections (default 1: one after another), each
+ * sending its next GET when its answer has arrived; the run ends with its last answer. Throws on a non-200 answer,
+ * so that an error page is never timed as a success.
+ */
+export async function timedGetsMicros(url: string, headers: Record<string, string>, count: number, inFlight = 1): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  const once = () => new Promise<number>((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    request(url, { agent, headers }, (res) => {
+      res.resume();
+      res.once('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`GET ${url} answered ${res.statusCode}`));
+        else resolve(Number(process.hrtime.bigint() - t0) / 1e3);
+      });
+    }).once('error', reject).end();
+  });
+  const out: number[] = [];
+  let sent = 0;
+  const connection = async () => {
+    while (sent < count) {
+      sent++; // taken before the await, so the connections never send more than `count` in all
+      out.push(await once());
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: inFlight }, connection));
+    return out;
+  } finally {
+    agent.destroy();
+  }
+}
