@@ -114,6 +114,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll's own default (1 s) is a wait for a page to show what it fetched: on a loaded 2-core machine (two
+    // workers, Chromium, servers) a console page took longer than that to render, and the test failed on the clock,
+    // not on what it checks. A poll that asserts a bound ("within a second") passes its own timeout.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     // Files of a worker share one module graph instead of importing the server, oidc-provider, node-saml and the rest
