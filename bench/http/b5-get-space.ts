@@ -21,6 +21,11 @@ export function spaceRequest(server: SeededServer, key: string, spaceId: number)
   return { url: `${server.url}/v2/spaces/${encodeId('Space', spaceId)}`, headers: { authorization: `Bearer ${key}` } };
 }
 
+/** The seed world's MEMBER reading its own space: B5's request, and the one B6, B10 and B12 time. */
+export function memberSpaceRequest(server: SeededServer): LoadTarget {
+  return spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+}
+
 /**
  * B5: saturation throughput of the authenticated GET /v2/spaces/{id} — key verification, the access check on the
  * seed world's snapshot, the space row (from the process's row cache after the first read: ResourceRowCache), the
@@ -29,7 +34,7 @@ export function spaceRequest(server: SeededServer, key: string, spaceId: number)
  */
 export async function benchGetSpace(bench: GetSpaceBench): Promise<BenchRow[]> {
   const { server } = bench;
-  const member = spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+  const member = memberSpaceRequest(server);
   const service = spaceRequest(server, server.service.raw, server.service.spaceId);
   const bytes = await agreeingBodies(member, bench.peer);
   const serviceBytes = (await fetchBody(service)).length;

@@ -1,7 +1,7 @@
 import { type BenchRow, machineInfo, type MachineInfo } from '../lib/harness.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
 import { type SeededServer, startSeededServer, type WorldSizes } from '../lib/seeded-server.js';
-import { benchGetSpace, spaceRequest } from './b5-get-space.js';
+import { benchGetSpace, memberSpaceRequest } from './b5-get-space.js';
 import { benchLatencyAtHalfBareMax } from './b6-latency.js';
 import { benchUsersList, PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { benchRoleBindingWrites } from './b8-role-binding-writes.js';
@@ -38,7 +38,7 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
       rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));
       return;
     }
-    const member = spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+    const member = memberSpaceRequest(server);
     const bare = await startBareServer({ fixtures: { space: await answer(member) } });
     try {
       const peer = { url: `${bare.url}/fixture/space`, text: 'bare Fastify route answering the same space JSON (no auth, no DB)' };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { spaceWithProjectsRequest } from '../graphql/index.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
 import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
-import { spaceRequest } from './b5-get-space.js';
+import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
 import { PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { roleBindingWrites } from './b8-role-binding-writes.js';
 import autocannon from 'autocannon';
@@ -34,7 +34,7 @@ try {
     : route === 'binding' ? roleBindingWrites(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
         : route === 'graphql' ? graphqlRequest(server)
-        : spaceRequest(server, server.member.raw, server.member.readableSpaceId);
+        : memberSpaceRequest(server);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
   process.kill(server.pid, 'SIGUSR2');
   requests = await load(target, seconds);

@@ -1,11 +1,4 @@
 import { Agent, request } from 'node:http';
-import { encodeId } from '../../src/domain/ids.js';
-import type { SeededServer } from './seeded-server.js';
-
-/** The MEMBER's GET of its own space on `server`: the URL and headers timedGetsMicros takes. */
-export function memberSpaceGet(server: SeededServer): [string, Record<string, string>] {
-  return [`${server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', server.member.readableSpaceId))}`, { authorization: `Bearer ${server.member.raw}` }];
-}
 
 /**
  * Latencies of `count` GETs of `url`, in microseconds (process.hrtime around each request and its whole body; no
@@ -13,7 +6,9 @@ export function memberSpaceGet(server: SeededServer): [string, Record<string, st
  * sending its next GET when its answer has arrived; the run ends with its last answer. Throws on a non-200 answer,
  * so that an error page is never timed as a success.
  */
-export async function timedGetsMicros(url: string, headers: Record<string, string>, count: number, inFlight = 1): Promise<number[]> {
+export async function timedGetsMicros(
+  { url, headers }: { url: string; headers?: Record<string, string> }, count: number, inFlight = 1,
+): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const once = () => new Promise<number>((resolve, reject) => {
     const t0 = process.hrtime.bigint();

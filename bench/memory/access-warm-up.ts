@@ -1,4 +1,4 @@
-import { encodeId } from '../../src/domain/ids.js';
+import { spaceRequest } from '../http/b5-get-space.js';
 import type { SeededServer } from '../lib/seeded-server.js';
 
 /**
@@ -7,9 +7,10 @@ import type { SeededServer } from '../lib/seeded-server.js';
  * ms, which includes the server's snapshot load (loadWorld + AccessSnapshot.build) as the first check waits for it.
  */
 export async function warmAccessSnapshot(server: SeededServer): Promise<number> {
-  const get = (spaceId: number) => fetch(`${server.url}/v2/spaces/${encodeURIComponent(encodeId('Space', spaceId))}`, {
-    headers: { authorization: `Bearer ${server.member.raw}` },
-  });
+  const get = (spaceId: number) => {
+    const { url, headers } = spaceRequest(server, server.member.raw, spaceId);
+    return fetch(url, { headers });
+  };
   const t0 = process.hrtime.bigint();
   const readable = await get(server.member.readableSpaceId);
   const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
