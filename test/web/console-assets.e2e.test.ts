@@ -170,6 +170,49 @@ describe('the console in Chromium', { timeout: 60_000 }, () => {
     for (const path of FIRST_ANSWERS) expect(paths.filter((p) => p === path), path).toHaveLength(1);
   });
 
+  it('shows the page with its rows in its first render when the early answers came before the code: no "Loading…" between', async () => {
+    const name = 'first-render key';
+    const created = await fetch(`${server.url}/v2/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key_type: 'USER', name }),
+    });
+    expect(created.status).toBe(201);
+    const cold = await newConsolePage(browser, server);
+    await cold.context().addCookies(await page.context().cookies());
+    // React's chunk is held back until the three answers are in: the order of a slow server's loads is made certain.
+    const answered = Promise.all(FIRST_ANSWERS.map((path) => cold.waitForResponse((res) => {
+      const url = new URL(res.url());
+      return url.pathname + url.search === path;
+    }).then((res) => res.finished())));
+    await cold.route(/\/assets\/react-[\w-]+\.js$/, async (route) => {
+      await answered;
+      await route.continue();
+    });
+    // What #root holds after the app's first commit; a binding, since the page's CSP refuses page.waitForFunction's eval.
+    const firstScreen = new Promise<string>((resolve) => {
+      void cold.exposeBinding('firstScreen', (_source, text: string) => resolve(text));
+    });
+    await cold.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const root = document.getElementById('root');
+        if (!root?.firstElementChild) return;
+        observer.disconnect();
+        (window as unknown as { firstScreen(text: string): void }).firstScreen(root.textContent ?? '');
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const paths = await asked(cold, async () => {
+      await cold.goto('/settings/api-keys');
+      await cold.getByRole('cell', { name, exact: true }).waitFor();
+    });
+    const text = await firstScreen;
+    expect(text).not.toContain('Loading…');
+    expect(text).toContain('API Keys');
+    expect(text).toContain(name);
+    // The rows are the early answer's: the page does not ask for its keys a second time.
+    for (const path of FIRST_ANSWERS) expect(paths.filter((p) => p === path), path).toHaveLength(1);
+  });
+
   it('asks afresh after signing in on a console opened with no session: the refused early answers are dropped', async () => {
     const cold = await newConsolePage(browser, server);
     const paths = await asked(cold, async () => {

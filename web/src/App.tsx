@@ -1,14 +1,14 @@
 import { Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ConsoleSession as Session, Me } from '../../src/client/types.js';
 import { api, ApiError, auth, errorMessage, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
-import { dropEarly } from './boot/early-requests.js';
+import { arrivedEarly, dropEarly } from './boot/early-requests.js';
 import { AccessProvider } from './lib/access.js';
 import { Link, matchPath, navigate, useLocation, type Location } from './lib/router.js';
 import { SessionContext, sessionValue, useSession } from './lib/session.js';
 import { FirstRunNotice } from './components/FirstRunGuide.js';
 import { PageErrorBoundary } from './components/PageErrorBoundary.js';
 import { ToastProvider } from './components/Toast.js';
-import { AuthorizePage, ChangePasswordPage, HOME, InvitePage, LoginPage, preloadPage, ResetPasswordPage, Routes } from './routes.js';
+import { AuthorizePage, ChangePasswordPage, HOME, InvitePage, LoginPage, pageLoaded, preloadPage, ResetPasswordPage, Routes } from './routes.js';
 
 type State =
   | { kind: 'loading' }
@@ -22,8 +22,22 @@ function nextPath(location: Location): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : HOME;
 }
 
+/**
+ * Signed in from the first render when the entry's early answers (who is signed in, the principal) and the page's
+ * code are all here already: the console then shows the page at once, not "Loading…" and a second render after
+ * asking. Otherwise (an answer still on its way, no session, a password to change) it starts loading and asks.
+ */
+function stateAtStart(): State {
+  const session = arrivedEarly<Session>('/auth/session');
+  const me = arrivedEarly<Me>('/v2/me');
+  if (!session || !me || session.must_change_password || !pageLoaded(window.location.pathname)) return { kind: 'loading' };
+  setCsrfToken(session.csrf_token);
+  return { kind: 'signed-in', session, me };
+}
+
 export function App() {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [state, setState] = useState<State>(stateAtStart);
+  const signedInAtStart = useRef(state.kind === 'signed-in');
   const location = useLocation();
 
   const enter = useCallback(async (session: Session) => {
@@ -46,7 +60,9 @@ export function App() {
     });
   }, [enter]);
 
-  useEffect(boot, [boot]);
+  useEffect(() => {
+    if (!signedInAtStart.current) boot();
+  }, [boot]);
 
   // Runs after the effects of the screen this state rendered (a parent's effects follow its children's): the first
   // page has taken the early answers it asked for, and any left over would answer a later request with stale data.

@@ -33,7 +33,7 @@ type Params = Record<string, string>;
 
 interface Route {
   match: (pathname: string) => Params | null;
-  page: { preload(): Promise<unknown> };
+  page: { preload(): Promise<unknown>; isLoaded(): boolean };
   render: (params: Params) => ReactNode;
 }
 
@@ -89,7 +89,15 @@ export function Routes({ location }: { location: Location }) {
  * after it; settles (never fails) once the page can render without suspending.
  */
 export async function preloadPage(pathname: string): Promise<void> {
-  const page = pathname === '/login' ? LoginPage : routeOf(pathname === '/' ? HOME : pathname)?.route.page;
   // A chunk that fails to load fails again when the page renders, which is where the failure is shown.
-  await page?.preload().catch(() => undefined);
+  await pageAt(pathname)?.preload().catch(() => undefined);
+}
+
+/** True when the code of the page at `pathname` is here (preloadPage has settled): it renders without suspending. */
+export function pageLoaded(pathname: string): boolean {
+  return pageAt(pathname)?.isLoaded() ?? false;
+}
+
+function pageAt(pathname: string): Route['page'] | undefined {
+  return pathname === '/login' ? LoginPage : routeOf(pathname === '/' ? HOME : pathname)?.route.page;
 }

@@ -3,7 +3,7 @@ import { encodeQuery, segment, type HttpTransport, type RequestOptions, type Tra
 import type { ConsoleSession, Invitation, OAuthInteraction, OAuthInteractionDecision, Pagination } from '../../../src/client/types.js';
 import type { Static } from '@sinclair/typebox';
 import type { SsoDiscoverResult } from '../../../src/wire/identity-providers.js';
-import { ACCEPT_JSON, takeEarly } from '../boot/early-requests.js';
+import { ACCEPT_JSON, arrivedEarly, takeEarly } from '../boot/early-requests.js';
 
 /**
  * The console's API: the library client (`ax-admin-plane/client`, typed by the server's schemas) over fetch, with
@@ -220,6 +220,12 @@ export interface Page<T> {
 export async function page<K extends string, T>(list: Promise<{ [P in K]: T[] } & { pagination: Pagination }>, key: K): Promise<Page<T>> {
   const body = await list;
   return { items: body[key] ?? [], pagination: body.pagination };
+}
+
+/** The list the console's entry asked for early at `path` (path and query), as a page, if it has arrived. */
+export function arrivedPage<K extends string, T>(path: string, key: K): Page<T> | undefined {
+  const body = arrivedEarly<{ [P in K]: T[] } & { pagination: Pagination }>(path);
+  return body && { items: body[key] ?? [], pagination: body.pagination };
 }
 
 /** Follows cursors (100 per request) and returns every item; for selects and lookups, not for big tables. */

@@ -44,13 +44,18 @@ export interface PagedState<T> {
   reload: () => void;
 }
 
-/** Cursor pagination with "Load more": the first page loads when `deps` change, later pages append. */
-export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, deps: DependencyList): PagedState<T> {
-  const [items, setItems] = useState<T[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
-  const [hasMore, setHasMore] = useState(false);
+/**
+ * Cursor pagination with "Load more": the first page loads when `deps` change, later pages append. `first`, when the
+ * first page is here already (an early answer of the console's entry), is shown from the first render and not asked
+ * for again.
+ */
+export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<Page<T>>, deps: DependencyList, first?: Page<T>): PagedState<T> {
+  const [items, setItems] = useState<T[]>(first?.items ?? []);
+  const [cursor, setCursor] = useState<string | undefined>(first?.pagination.next_cursor);
+  const [hasMore, setHasMore] = useState(first?.pagination.has_more ?? false);
   const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(first === undefined);
+  const seeded = useRef(first !== undefined);
   const [generation, setGeneration] = useState(0);
   const fetchRef = useRef(fetchPage);
   fetchRef.current = fetchPage;
@@ -78,6 +83,10 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
   }, []);
 
   useEffect(() => {
+    if (seeded.current) {
+      seeded.current = false;
+      return;
+    }
     run(undefined, false);
   }, [...deps, generation]);
 

@@ -3,6 +3,8 @@ import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 export type LazyPage<P extends object> = LazyExoticComponent<ComponentType<P>> & {
   /** Fetches the page's chunk (once); a page rendered after its chunk arrived does not suspend. */
   preload(): Promise<unknown>;
+  /** True once the chunk has arrived: the page renders without suspending. */
+  isLoaded(): boolean;
 };
 
 /**
@@ -21,5 +23,5 @@ export function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>
     const settled = { status: 'fulfilled', value: module, then: (resolve: (m: typeof module) => void) => resolve(module) };
     return settled as unknown as Promise<typeof module>;
   });
-  return Object.assign(page, { preload });
+  return Object.assign(page, { preload, isLoaded: () => loaded !== undefined });
 }

@@ -21,9 +21,9 @@ import { formatDate, formatDateTime, isoToLocalInput, localInputToIso, predefine
 import { KeyInventory } from './api-keys/KeyInventory.js';
 import { KeyStatus } from './api-keys/KeyStatus.js';
 import { KeyUsage } from './api-keys/KeyUsage.js';
-import { keyView, ownKeysQuery } from './api-keys/key-view.js';
+import { keyView, ownKeysPath, ownKeysQuery } from './api-keys/key-view.js';
 import { RevokeKeyDialog } from './api-keys/RevokeKeyDialog.js';
-import { api, ApiError, listAll, page } from '../lib/api.js';
+import { api, ApiError, arrivedPage, listAll, page } from '../lib/api.js';
 import { useAsync, usePaged } from '../lib/hooks.js';
 import { setQuery, useLocation } from '../lib/router.js';
 import { useSession } from '../lib/session.js';
@@ -184,7 +184,11 @@ function OwnKeys({ keyType, status }: { keyType: KeyType; status: ApiKeyStatus }
   const { isAccountAdmin, me } = useSession();
   // A refresh gives a USER key a new secret: the server refuses it (403) to whoever may not create one.
   const mayRefresh = (k: ApiKey) => k.key_type !== 'USER' || mayHoldUserKeys(me);
-  const list = usePaged((cursor) => page(api.apiKeys.list({ ...ownKeysQuery(keyType, status), cursor }), 'api_keys'), []);
+  const list = usePaged(
+    (cursor) => page(api.apiKeys.list({ ...ownKeysQuery(keyType, status), cursor }), 'api_keys'),
+    [],
+    arrivedPage<'api_keys', ApiKey>(ownKeysPath(keyType, status), 'api_keys'),
+  );
   const showOrphans = isAccountAdmin && keyType === 'SERVICE' && status === 'ACTIVE';
   const orphans = useAsync(() => (showOrphans ? orphanedServiceKeys() : Promise.resolve([])), []);
   const [refreshing, setRefreshing] = useState<ApiKey>();
