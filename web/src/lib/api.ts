@@ -216,16 +216,22 @@ export interface Page<T> {
   pagination: Pagination;
 }
 
-/** A list answer as the tables page through it: its items and its pagination. */
-export async function page<K extends string, T>(list: Promise<{ [P in K]: T[] } & { pagination: Pagination }>, key: K): Promise<Page<T>> {
-  const body = await list;
+/** A list answer of the API: its items under `key`, and its pagination. */
+type ListAnswer<K extends string, T> = { [P in K]: T[] } & { pagination: Pagination };
+
+function pageOf<K extends string, T>(body: ListAnswer<K, T>, key: K): Page<T> {
   return { items: body[key] ?? [], pagination: body.pagination };
+}
+
+/** A list answer as the tables page through it: its items and its pagination. */
+export async function page<K extends string, T>(list: Promise<ListAnswer<K, T>>, key: K): Promise<Page<T>> {
+  return pageOf(await list, key);
 }
 
 /** The list the console's entry asked for early at `path` (path and query), as a page, if it has arrived. */
 export function arrivedPage<K extends string, T>(path: string, key: K): Page<T> | undefined {
-  const body = arrivedEarly<{ [P in K]: T[] } & { pagination: Pagination }>(path);
-  return body && { items: body[key] ?? [], pagination: body.pagination };
+  const body = arrivedEarly<ListAnswer<K, T>>(path);
+  return body && pageOf(body, key);
 }
 
 /** Follows cursors (100 per request) and returns every item; for selects and lookups, not for big tables. */
