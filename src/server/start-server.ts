@@ -8,6 +8,7 @@ import { logDestination } from './log-destination.js';
 import { startTracing } from './tracing.js';
 import { type AppContext, createContext } from './context.js';
 import { registerTestClock, ShiftableClock } from './test-clock.js';
+import { holdTickObjectShape } from './steady-tick-shape.js';
 import { buildApp } from '../http/app.js';
 import { listenForMetrics } from '../http/metrics/metrics-plugin.js';
 
@@ -27,6 +28,7 @@ export interface StartedServer {
 export async function startServer(
   overrides: ConfigOverrides & { configFile?: string | undefined; handleSignals?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<StartedServer> {
+  holdTickObjectShape();
   const env = overrides.env ?? process.env;
   const { config } = loadConfiguration(overrides, env);
   const logStream = await logDestination(config.logFormat);
