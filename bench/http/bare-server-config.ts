@@ -21,13 +21,13 @@ export interface BareServerConfig {
   };
 }
 
-/** The peer process, with its configuration handed over in a temporary file. */
-export async function startBareServer(config: BareServerConfig): Promise<ListeningProcess> {
+/** The peer process, with its configuration handed over in a temporary file; `launcher` as spawnListening's. */
+export async function startBareServer(config: BareServerConfig, launcher: string[] = []): Promise<ListeningProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'ax-bench-bare-'));
   const file = join(dir, 'config.json');
   await writeFile(file, JSON.stringify(config));
   try {
-    return await spawnListening(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), { BARE_CONFIG: file });
+    return await spawnListening(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), { BARE_CONFIG: file }, launcher);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

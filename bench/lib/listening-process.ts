@@ -11,11 +11,13 @@ export interface ListeningProcess {
 
 /**
  * Runs an entry (a TypeScript one through tsx, a JavaScript one as it is) that prints `{"url": …}` on a line of its stdout once it listens, and
- * resolves with that URL; other stdout lines (log lines) are read and dropped.
+ * resolves with that URL; other stdout lines (log lines) are read and dropped. `launcher` runs Node under another
+ * program (`['valgrind', '--tool=callgrind', …]`: bench/http/count-instructions.ts); the pid is then that program's.
  */
-export async function spawnListening(script: string, env: Record<string, string>): Promise<ListeningProcess> {
+export async function spawnListening(script: string, env: Record<string, string>, launcher: string[] = []): Promise<ListeningProcess> {
   const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : [script];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...prefix] = [...launcher, process.execPath];
+  const child = spawn(command!, [...prefix, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -24,6 +24,8 @@ export interface SeededServerOptions {
   extraKeys?: number;
   /** More environment for the server process (e.g. AX_LOG_LEVEL). */
   env?: Record<string, string>;
+  /** A program that runs the server's Node (listening-process.ts), e.g. callgrind. */
+  launcher?: string[];
 }
 
 /** A raw API key and the user it authenticates as. */
@@ -99,7 +101,7 @@ export async function startSeededServer(options: SeededServerOptions = {}): Prom
       AX_LOG_LEVEL: 'warn', ...options.env,
       AX_DATA_DIR: dataDir, DATABASE_URL: database?.url ?? '', AX_KEY_PEPPER: pepper.toString('hex'),
       ARIZE_DIRECTORY: join(dataDir, 'profiles'),
-    });
+    }, options.launcher);
     return {
       url: child.url,
       pid: child.pid,

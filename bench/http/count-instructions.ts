@@ -1,0 +1,91 @@
+// Instructions per request of B5's GET (the server, dist/) and of its bare Fastify peer, each counted by callgrind in a
+// process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
+// CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
+// a change that removes work shows here at once.
+//   node --import tsx bench/http/count-instructions.ts [space|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000)
+// Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
+// up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
+// and prints instructions per request and the ratio. Counting covers the main thread only, user space only: the
+// kernel's share (socket writes, waking the client) is not in it. The start takes a minute or two under valgrind.
+import { execFileSync } from 'node:child_process';
+import { readFile, rm, mkdtemp } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ListeningProcess } from '../lib/listening-process.js';
+import { startSeededServer } from '../lib/seeded-server.js';
+import { memberSpaceRequest } from './b5-get-space.js';
+import { startBareServer } from './bare-server-config.js';
+import type { LoadTarget } from './throughput.js';
+
+const route = process.argv[2] ?? 'space';
+if (route !== 'space' && route !== 'healthz') throw new Error(`route: space or healthz, got ${JSON.stringify(route)}`);
+const requests = Number(process.env.COUNT_REQUESTS ?? 2000);
+const warmup = Number(process.env.COUNT_WARMUP ?? 4000);
+const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));
+/** valgrind's callgrind with counting off until callgrind_control turns it on; `--smc-check` because V8 writes code. */
+const callgrind = (name: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', '--separate-threads=yes',
+  `--callgrind-out-file=${join(dir, `${name}.callgrind`)}`];
+
+/** Sends `count` GETs over 8 keep-alive connections, each request after the last one on its connection. */
+async function send(target: LoadTarget, count: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  let left = count;
+  const one = () => new Promise<void>((resolve, reject) => {
+    request(target.url, { agent, headers: target.headers }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`GET ${target.url}: ${res.statusCode}`));
+      res.resume().on('end', resolve);
+    }).on('error', reject).end();
+  });
+  try {
+    await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one(); }));
+  } finally {
+    agent.destroy();
+  }
+}
+
+/**
+ * Warms `server` up, counts `requests` of `target` on it, stops it; the main thread's instructions per request.
+ * V8's optimizing compiles run on background threads, whenever valgrind (one thread at a time) gets to them: the
+ * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
+ */
+async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<number> {
+  await send(target, warmup);
+  execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
+  await send(target, requests);
+  execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 'ignore' });
+  await server.stop();
+  // With --separate-threads, one file per thread: `-01` is the main thread's.
+  const totals = /^totals: (\d+)/m.exec(await readFile(join(dir, `${name}.callgrind-01`), 'utf8'));
+  if (!totals) throw new Error(`${name}: callgrind wrote no totals`);
+  return Number(totals[1]) / requests;
+}
+
+async function answerOf(target: LoadTarget): Promise<unknown> {
+  const res = await fetch(target.url, { headers: target.headers });
+  if (res.status !== 200) throw new Error(`GET ${target.url}: ${res.status}`);
+  return res.json();
+}
+
+try {
+  const server = await startSeededServer({ launcher: callgrind('subject') });
+  let subject: LoadTarget;
+  let bare: ListeningProcess;
+  try {
+    subject = route === 'space' ? memberSpaceRequest(server) : { url: `${server.url}/healthz` };
+    bare = await startBareServer({ fixtures: { answer: await answerOf(subject) } }, callgrind('bare'));
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const subjectCount = await count('subject', server, subject);
+  const bareCount = await count('bare', bare, { url: `${bare.url}/fixture/answer` });
+  const world = server.world;
+  console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
+    + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
+  console.log(`  ${route === 'space' ? 'GET /v2/spaces/{id}, MEMBER key' : 'GET /healthz'}: ${Math.round(subjectCount).toLocaleString('en')}`);
+  console.log(`  bare Fastify, the same answer: ${Math.round(bareCount).toLocaleString('en')}`);
+  console.log(`  ratio: ${(subjectCount / bareCount).toFixed(2)}`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
