@@ -9,40 +9,26 @@
 // kernel's share (socket writes, waking the client) is not in it. The start takes a minute or two under valgrind.
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
 import { startSeededServer } from '../lib/seeded-server.js';
+import { timedGetsMicros } from '../lib/timed-gets.js';
 import { memberSpaceRequest } from './b5-get-space.js';
 import { startBareServer } from './bare-server-config.js';
+import { answer } from './index.js';
 import type { LoadTarget } from './throughput.js';
 
 const route = process.argv[2] ?? 'space';
 if (route !== 'space' && route !== 'healthz') throw new Error(`route: space or healthz, got ${JSON.stringify(route)}`);
 const requests = Number(process.env.COUNT_REQUESTS ?? 2000);
 const warmup = Number(process.env.COUNT_WARMUP ?? 4000);
+/** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
+const CONNECTIONS = 8;
 const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));
 /** valgrind's callgrind with counting off until callgrind_control turns it on; `--smc-check` because V8 writes code. */
 const callgrind = (name: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', '--separate-threads=yes',
   `--callgrind-out-file=${join(dir, `${name}.callgrind`)}`];
-
-/** Sends `count` GETs over 8 keep-alive connections, each request after the last one on its connection. */
-async function send(target: LoadTarget, count: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-  let left = count;
-  const one = () => new Promise<void>((resolve, reject) => {
-    request(target.url, { agent, headers: target.headers }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`GET ${target.url}: ${res.statusCode}`));
-      res.resume().on('end', resolve);
-    }).on('error', reject).end();
-  });
-  try {
-    await Promise.all(Array.from({ length: 8 }, async () => { while (left-- > 0) await one(); }));
-  } finally {
-    agent.destroy();
-  }
-}
 
 /**
  * Warms `server` up, counts `requests` of `target` on it, stops it; the main thread's instructions per request.
@@ -50,9 +36,9 @@ async function send(target: LoadTarget, count: number): Promise<void> {
  * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
  */
 async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<number> {
-  await send(target, warmup);
+  await timedGetsMicros(target, warmup, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-  await send(target, requests);
+  await timedGetsMicros(target, requests, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 'ignore' });
   await server.stop();
   // With --separate-threads, one file per thread: `-01` is the main thread's.
@@ -61,19 +47,13 @@ async function count(name: string, server: ListeningProcess, target: LoadTarget)
   return Number(totals[1]) / requests;
 }
 
-async function answerOf(target: LoadTarget): Promise<unknown> {
-  const res = await fetch(target.url, { headers: target.headers });
-  if (res.status !== 200) throw new Error(`GET ${target.url}: ${res.status}`);
-  return res.json();
-}
-
 try {
   const server = await startSeededServer({ launcher: callgrind('subject') });
   let subject: LoadTarget;
   let bare: ListeningProcess;
   try {
     subject = route === 'space' ? memberSpaceRequest(server) : { url: `${server.url}/healthz` };
-    bare = await startBareServer({ fixtures: { answer: await answerOf(subject) } }, callgrind('bare'));
+    bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('bare'));
   } catch (error) {
     await server.stop();
     throw error;

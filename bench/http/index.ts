@@ -105,7 +105,7 @@ async function withServer(options: Parameters<typeof startSeededServer>[0], run:
   }
 }
 
-async function answer(target: { url: string; headers?: Record<string, string> }): Promise<unknown> {
+export async function answer(target: { url: string; headers?: Record<string, string> }): Promise<unknown> {
   const res = await fetch(target.url, { headers: target.headers });
   if (!res.ok) throw new Error(`GET ${target.url}: ${res.status}`);
   return res.json();

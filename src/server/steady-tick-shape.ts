@@ -14,7 +14,7 @@ let held: object | undefined;
  * site goes megamorphic, and every optimized stream function that inlines nextTick then defines the TickObject's
  * properties through V8's runtime, for the rest of the process. Counted with callgrind, a bare Fastify route paid
  * 118k instructions per request that way instead of 84k; `GET /v2/spaces/{id}` paid ~30 such runtime calls per
- * request (docs/decisions.md, "Operations → the request path").
+ * request (docs/decisions.md, Operations).
  *
  * Called once, first thing, by startServer; the hook sees the one entry it causes and is disabled at once.
  */
