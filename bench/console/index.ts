@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { generateKey } from '../../src/keys/key-format.js';
+import { CHROMIUM } from '../../test/helpers/console-browser.js';
 import { spawnServerProcess } from '../../test/helpers/server-process.js';
 import { REPO_ROOT } from '../../test/helpers/server.js';
 import { alternate, machineInfo, type BenchRow } from '../lib/harness.js';
@@ -15,7 +16,6 @@ const ADMIN_PASSWORD = 'bench-console-password-1234';
 /** Enough keys for a full first page of the table. */
 const KEYS = 20;
 const TARGET_MS = 500;
-const CHROMIUM = { executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] };
 
 interface Session {
   cookie: { name: string; value: string };

@@ -69,6 +69,11 @@ export class KeyVerifier {
    * the change committed, so its result serves that one request but is not cached.
    */
   #generation = 0;
+  /**
+   * Per client connection, the key last proved on it: the raw key, its record, and the generation it was proved in
+   * (an invalidation since ends it). Dropped with the connection.
+   */
+  readonly #provedOn = new WeakMap<object, { raw: string; entry: CachedKey; generation: number }>();
 
   constructor(
     private readonly lookup: KeyLookup,
@@ -86,19 +91,39 @@ export class KeyVerifier {
    * verify()'s answer without I/O or a promise, when it needs no database read (the key's record is cached, or the
    * key is malformed); undefined when it does, and then verify() is the call to make. Every request of a hot key
    * is answered here: the HTTP layer's authentication stays synchronous for it.
+   *
+   * `connection`: the client connection the key came on (the HTTP layer's socket). The key it last proved on that
+   * connection is kept with it, and the same key again on the same connection is accepted without parsing or
+   * hashing it. That is every request of a keep-alive client after its first: the parse and the hash were 15k of
+   * the ~150k instructions a hot GET cost (bench/http/count-instructions.ts). The raw key is then held for the
+   * connection's life (docs/decisions.md, "A key proved on a connection"). Nothing else is skipped: an invalidation
+   * anywhere, the cache's TTL, the key's expiry and its principal's standing end or refuse it as on a first request.
    */
-  verifyCached(raw: string): VerifyResult | undefined {
+  verifyCached(raw: string, connection?: object): VerifyResult | undefined {
+    if (connection !== undefined) {
+      const proved = this.#provedOn.get(connection);
+      // Compared without an early exit: a connection a proxy shares between clients holds another client's key.
+      if (proved !== undefined && proved.generation === this.#generation && digestsEqual(proved.raw, raw)) {
+        const now = this.clock.now();
+        if (now - proved.entry.loadedAtMs <= CACHE_TTL_MS) {
+          if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
+          return this.#checkStanding(proved.entry, now);
+        }
+      }
+    }
     const publicId = this.#publicIdOf(raw);
     if (publicId === undefined) return MALFORMED;
-    return this.#fromCache(publicId, raw);
+    return this.#fromCache(publicId, raw, connection);
   }
 
-  #fromCache(publicId: string, raw: string): VerifyResult | undefined {
+  #fromCache(publicId: string, raw: string, connection?: object): VerifyResult | undefined {
     const now = this.clock.now();
     const entry = this.#cache.get(publicId);
     if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) return undefined;
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
-    return this.#check(entry, raw, now);
+    const result = this.#check(entry, raw, now);
+    if (connection !== undefined && result.ok) this.#provedOn.set(connection, { raw, entry, generation: this.#generation });
+    return result;
   }
 
   async #verifyLoading(publicId: string, raw: string): Promise<VerifyResult> {
@@ -117,8 +142,13 @@ export class KeyVerifier {
   }
 
   #check(entry: CachedKey, raw: string, now: number): VerifyResult {
+    if (!this.#secretMatches(entry, raw)) return { ok: false, failure: 'wrong_secret', accountId: entry.principal.accountId };
+    return this.#checkStanding(entry, now);
+  }
+
+  /** The record's verdict on a key whose secret is proved: revoked, expired, its principal inactive, or accepted. */
+  #checkStanding(entry: CachedKey, now: number): VerifyResult {
     const accountId = entry.principal.accountId;
-    if (!this.#secretMatches(entry, raw)) return { ok: false, failure: 'wrong_secret', accountId };
     if (entry.status !== 'ACTIVE') return { ok: false, failure: 'revoked', accountId };
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) {
       return { ok: false, failure: entry.replaced ? 'grace_ended' : 'expired', accountId };

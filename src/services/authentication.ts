@@ -22,9 +22,10 @@ const BEARER_REFUSED = 'the API key or access token is missing, malformed, unkno
  * failure is a 401 that never says why (the reason is recorded, without the key), or a 429 with Retry-After while the
  * address or the presented key id is backing off after too many failures. A key the verifier accepts from its cache
  * (every request of a hot key) is answered without a promise: the HTTP layer's hook then finishes synchronously.
+ * `connection`: the client connection the key came on, if any (KeyVerifier.verifyCached says what it saves).
  */
-export function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string): Principal | Promise<Principal> {
-  const known = key ? ctx.keys.verifyCached(key) : MALFORMED;
+export function authenticateKey(ctx: ServiceDeps, attempt: AuthenticationAttempt, key: string, connection?: object): Principal | Promise<Principal> {
+  const known = key ? ctx.keys.verifyCached(key, connection) : MALFORMED;
   if (known?.ok) return accepted(ctx, attempt, known);
   return settle(ctx, attempt, key, known);
 }

@@ -22,8 +22,11 @@ const DISABLED_FEATURES = [
   'WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIToolbar', 'WebUILocationBar', 'PreloadTopChromeWebUI', 'InitialWebUI',
 ];
 
-/** Debian's Chromium, never a downloaded browser; nothing in the background competing with the tests for the CPU. */
-const CHROMIUM = {
+/**
+ * Debian's Chromium, never a downloaded browser; nothing in the background competing with the tests for the CPU. The
+ * console bench (bench/console) launches it the same way.
+ */
+export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
   headless: true,
   args: [

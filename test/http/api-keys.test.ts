@@ -1,3 +1,4 @@
+import { Agent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId, parseId } from '../../src/domain/ids.js';
 import { ShiftableClock } from '../../src/server/test-clock.js';
@@ -705,6 +706,26 @@ describe('PUT /v2/api-keys/{id}/revoke', () => {
     expect((await me(k.key)).status).toBe(401);
     expect((await revoke(k.id, u.key)).status).toBe(204);
     expect((await list('status=REVOKED', u.key)).api_keys.map((x: { id: string }) => x.id)).toContain(k.id);
+  });
+
+  it('a revocation ends the key on a keep-alive connection it was already used on', async () => {
+    const u = await user();
+    const k = await userKey(u.key);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const get = () => new Promise<{ status: number; reusedSocket: boolean }>((resolve, reject) => {
+        const req = httpGet(`${server.url}/v2/me`, { agent, headers: { authorization: `Bearer ${k.key}` } }, (res) => {
+          res.resume().on('end', () => resolve({ status: res.statusCode!, reusedSocket: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+      expect((await get()).status).toBe(200);
+      expect(await get()).toEqual({ status: 200, reusedSocket: true });
+      expect((await revoke(k.id, u.key)).status).toBe(204);
+      expect(await get()).toEqual({ status: 401, reusedSocket: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a key can revoke itself', async () => {

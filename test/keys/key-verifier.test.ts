@@ -193,3 +193,63 @@ describe('KeyVerifier cache', () => {
     await written(k.id, clock);
   });
 });
+
+describe('KeyVerifier: the key proved on a connection', () => {
+  /** A key accepted on `connection` once (read, then proved from the cache), as the HTTP layer's second request. */
+  async function proved(v: KeyVerifier, raw: string, connection: object): Promise<void> {
+    expect((await v.verify(raw)).ok).toBe(true);
+    expect(v.verifyCached(raw, connection)?.ok).toBe(true);
+  }
+
+  it('accepts it again on the connection, and the same answer as without one', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const connection = {};
+    await proved(v, k.raw, connection);
+    expect(v.verifyCached(k.raw, connection)).toEqual(await v.verify(k.raw));
+  });
+
+  it('refuses another secret with the same public id on that connection, and a key proved on another connection', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const connection = {};
+    await proved(v, k.raw, connection);
+    expect(v.verifyCached(sameIdOtherSecret(k.raw), connection)).toMatchObject({ ok: false, failure: 'wrong_secret' });
+    expect(v.verifyCached(`${k.raw}x`, connection)).toEqual({ ok: false, failure: 'malformed' });
+    const other = await store.insertKey(pepper);
+    expect(v.verifyCached(other.raw, connection)).toBeUndefined(); // not read yet: the connection proves nothing for it
+  });
+
+  it('ends at any invalidation: a revocation, a change to the user, or all keys', async () => {
+    const k = await store.insertKey(pepper);
+    const v = verifier();
+    const connection = {};
+    await proved(v, k.raw, connection);
+    await store.db.updateTable('api_keys').set({ status: 'REVOKED' }).where('id', '=', k.id).execute();
+    v.invalidateKey(k.publicId);
+    expect(v.verifyCached(k.raw, connection)).toBeUndefined();
+    expect(await v.verify(k.raw)).toMatchObject({ ok: false, failure: 'revoked' });
+
+    const k2 = await store.insertKey(pepper);
+    await proved(v, k2.raw, connection);
+    await store.db.updateTable('users').set({ deleted_at: iso(clock) }).where('id', '=', store.userId).execute();
+    v.invalidateUser(store.userId);
+    expect(v.verifyCached(k2.raw, connection)).toBeUndefined();
+    expect(await v.verify(k2.raw)).toMatchObject({ ok: false, failure: 'inactive_principal' });
+  });
+
+  it('checks the key\'s expiry on every request, and the record again after the 60 s TTL', async () => {
+    const expiring = await store.insertKey(pepper, { expires_at: iso(clock + 1_000) });
+    const v = verifier();
+    const connection = {};
+    await proved(v, expiring.raw, connection);
+    clock += 1_000;
+    expect(v.verifyCached(expiring.raw, connection)).toMatchObject({ ok: false, failure: 'expired' });
+
+    const k = await store.insertKey(pepper);
+    const later = {};
+    await proved(v, k.raw, later);
+    clock += 60_001;
+    expect(v.verifyCached(k.raw, later)).toBeUndefined();
+  });
+});

@@ -23,11 +23,12 @@ export async function authenticateGraphql(ctx: ServiceDeps, request: FastifyRequ
   const cookie = requestCookie(request, SESSION_COOKIE);
   const given = [apiKey, authorization, cookie].filter((c) => c !== undefined).length;
   if (given > 1) throw unauthenticated('send exactly one credential: x-api-key, Authorization: Bearer, or the console session');
-  if (typeof apiKey === 'string') return authenticationService.authenticateKey(ctx, attempt, apiKey.trim());
+  const connection = request.raw.socket;
+  if (typeof apiKey === 'string') return authenticationService.authenticateKey(ctx, attempt, apiKey.trim(), connection);
   if (Array.isArray(apiKey)) throw unauthenticated('send exactly one x-api-key header');
   if (authorization !== undefined) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return authenticationService.authenticateKey(ctx, attempt, bearer ? bearer[1]! : '');
+    return authenticationService.authenticateKey(ctx, attempt, bearer ? bearer[1]! : '', connection);
   }
   if (!cookie) return authenticationService.refuseAnonymous(ctx, attempt);
   const session = await authenticationService.authenticateSession(ctx, attempt, cookie);

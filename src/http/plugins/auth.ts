@@ -65,7 +65,7 @@ export function authenticate(ctx: ServiceDeps, request: FastifyRequest, done: (e
   if (route.config.public || !isApiPath(route.url, request.url)) return done();
   const attempt = new RequestAttempt(request, route.url);
   const key = presentedKey(request);
-  const principal = key !== undefined ? authenticateKey(ctx, attempt, key) : sessionPrincipal(ctx, request, attempt);
+  const principal = key !== undefined ? authenticateKey(ctx, attempt, key, request.raw.socket) : sessionPrincipal(ctx, request, attempt);
   if (principal instanceof Promise) {
     principal.then((known) => {
       request.principal = known;
