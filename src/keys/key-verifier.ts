@@ -48,6 +48,8 @@ const CACHE_TTL_MS = 60_000;
 const LAST_USED_INTERVAL_MS = 60_000;
 const CACHE_MAX = 50_000;
 const MALFORMED: VerifyResult = { ok: false, failure: 'malformed' };
+/** A cached record younger than the TTL: trusted without a read (invalidations aside). */
+const fresh = (entry: CachedKey, now: number) => now - entry.loadedAtMs <= CACHE_TTL_MS;
 const UNKNOWN: VerifyResult = { ok: false, failure: 'unknown' };
 
 /**
@@ -104,12 +106,10 @@ export class KeyVerifier {
     if (connection !== undefined) {
       const proved = this.#provedOn.get(connection);
       // Compared without an early exit: a connection a proxy shares between clients holds another client's key.
-      if (proved !== undefined && proved.generation === this.#generation && digestsEqual(proved.raw, raw)) {
-        const now = this.clock.now();
-        if (now - proved.entry.loadedAtMs <= CACHE_TTL_MS) {
-          if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
-          return this.#checkStanding(proved.entry, now);
-        }
+      const now = this.clock.now();
+      if (proved !== undefined && proved.generation === this.#generation && fresh(proved.entry, now) && digestsEqual(proved.raw, raw)) {
+        if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
+        return this.#checkStanding(proved.entry, now);
       }
     }
     const publicId = this.#publicIdOf(raw);
@@ -120,7 +120,7 @@ export class KeyVerifier {
   #fromCache(publicId: string, raw: string, connection?: object): VerifyResult | undefined {
     const now = this.clock.now();
     const entry = this.#cache.get(publicId);
-    if (entry === undefined || now - entry.loadedAtMs > CACHE_TTL_MS) return undefined;
+    if (entry === undefined || !fresh(entry, now)) return undefined;
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
     const result = this.#check(entry, raw, now);
     if (connection !== undefined && result.ok) this.#provedOn.set(connection, { raw, entry, generation: this.#generation });
