@@ -1,12 +1,14 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
 import { keepStatements } from './postgres/kept-statements.js';
 import type { Database } from './schema.js';
+import { registerAuditEntryHash } from './sqlite/audit-hash-function.js';
+import { ImmediateSqliteDialect } from './sqlite/immediate-transactions.js';
 import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
 import { writeVersionOf } from './sqlite/sqlite-write-version.js';
 
@@ -65,6 +67,7 @@ export function openStore(options: StoreOptions): Store {
   file.pragma('foreign_keys = ON');
   file.pragma('busy_timeout = 5000');
   file.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+  registerAuditEntryHash(file);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
   return { db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), close: () => db.destroy() };
 }

@@ -29,7 +29,7 @@ const NO_CHANGE: AccessPreview = {
 /** The account's access document (account admins only), read in one transaction. */
 export async function exportAccessDocument(ctx: ServiceDeps, principal: Principal): Promise<AccessDocument> {
   requireAccountAdmin(principal, 'export the account\'s access');
-  const rows = await ctx.store.db.transaction().execute((trx) => new AccessDocumentRepository(trx, principal.accountId).read());
+  const rows = await ctx.store.db.transaction().setAccessMode('read only').execute((trx) => new AccessDocumentRepository(trx, principal.accountId).read());
   return exportDocument(accountState(rows, isoNow(ctx.clock)));
 }
 

@@ -8,14 +8,14 @@ const bumpVersion = new PreparedQuery((db, accountId: number) => db.updateTable(
   .set((eb) => ({ access_version: eb('access_version', '+', 1) })).where('id', '=', accountId).returning('access_version'));
 
 /**
- * Run by every grant: the version, held until the transaction ends. PostgreSQL reads it `FOR SHARE`. SQLite has no
- * shared row locks: a write that changes nothing takes the database's write lock first, so no other process can
- * commit between this read and the grant's writes (a deferred read could not upgrade: SQLITE_BUSY). SQLite writes
- * no page for it: a row rewritten with the same bytes is left clean.
+ * Run by every grant: the version, held until the transaction ends. PostgreSQL reads it `FOR SHARE`; a SQLite
+ * transaction holds the database's write lock from its BEGIN (immediate-transactions.ts), so no other process can
+ * commit between this read and the grant's writes.
  */
-const heldVersion = new PreparedQuery((db, accountId: number) => (isPostgres(db)
-  ? db.selectFrom('accounts').select('access_version').where('id', '=', accountId).forShare()
-  : db.updateTable('accounts').set((eb) => ({ access_version: eb.ref('access_version') })).where('id', '=', accountId).returning('access_version')));
+const heldVersion = new PreparedQuery((db, accountId: number) => {
+  const read = db.selectFrom('accounts').select('access_version').where('id', '=', accountId);
+  return isPostgres(db) ? read.forShare() : read;
+});
 
 /** One account's access version: the counter a grant compares with the snapshot it was decided on. */
 export class AccessVersionRepository {

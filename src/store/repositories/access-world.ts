@@ -28,8 +28,9 @@ export class AccessWorldRepository {
   read(onBindings: (page: AccessBindingRow[]) => void) {
     const accountId = this.accountId;
     const within = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => this.db.isTransaction ? fn(this.db)
-      // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does.
-      : this.db.transaction().setIsolationLevel('repeatable read').execute(fn);
+      // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does (read only:
+      // without the write lock, immediate-transactions.ts).
+      : this.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(fn);
     return within(async (trx) => {
       // Read first: every table below then reflects at least the changes this version counts.
       const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import { type ChainedFields, entryHash, entryTextAround, GENESIS_HASH, hashAround } from '../../domain/audit-chain.js';
+import { type ChainedFields, entryTextAround, GENESIS_HASH, hashAround } from '../../domain/audit-chain.js';
 import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { AUDIT_ENTRY_HASH } from '../sqlite/audit-hash-function.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
@@ -34,12 +35,16 @@ export interface ArchiveMarker {
 }
 
 /**
- * SQLite: takes the account's next place in the chain and answers it with the hash before it (SQLite has a single
- * writer: the place, the entry and the head's move are statements in process).
+ * SQLite: takes the account's next place in the chain and moves the head to the entry's hash, computed in the
+ * statement from the head it replaces (AUDIT_ENTRY_HASH, registered on the connection), as appendChained does on
+ * PostgreSQL; `firstHash` is the entry's hash at place 1. SQLite has a single writer: the entry is inserted next.
  */
-const takePlace = new PreparedQuery((db, accountId: number, genesis: string) => db.insertInto('audit_chain_heads')
-  .values({ account_id: accountId, seq: 1, hash: genesis })
-  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb('audit_chain_heads.seq', '+', 1) })))
+const takePlace = new PreparedQuery((db, accountId: number, firstHash: string, before: string, after: string) => db.insertInto('audit_chain_heads')
+  .values({ account_id: accountId, seq: 1, hash: firstHash })
+  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
+    seq: eb('audit_chain_heads.seq', '+', 1),
+    hash: sql<string>`${sql.raw(AUDIT_ENTRY_HASH)}(${before}, ${eb.ref('audit_chain_heads.seq')} + 1, ${eb.ref('audit_chain_heads.hash')}, ${after})`,
+  })))
   .returning(['seq', 'hash']));
 
 const insertEntry = new PreparedQuery((
@@ -49,9 +54,6 @@ const insertEntry = new PreparedQuery((
   account_id: accountId, user_id: userId, ip, operation_type: 'MUTATION', operation_name: operation, operation_text: text, variables,
   created_at: at, chain_seq: seq, chain_hash: hash,
 }));
-
-const moveHead = new PreparedQuery((db, accountId: number, hash: string) =>
-  db.updateTable('audit_chain_heads').set({ hash }).where('account_id', '=', accountId));
 
 /**
  * PostgreSQL: the entry chained in one statement. The upsert moves the head to the next place and to the entry's hash,
@@ -95,7 +97,7 @@ export class AuditLogRepository {
   /**
    * The audit row of a change, chained to the account's previous entry: written inside the change's transaction
    * (both land or neither does), or in a transaction of its own when called outside one. Inside a change, the last
-   * statement before COMMIT (see appendChained). One round trip on PostgreSQL; on SQLite one SHA-256 in process.
+   * statement before COMMIT (see appendChained). One round trip on PostgreSQL, two statements on SQLite (takePlace).
    */
   async recordMutation(entry: AuditEntry): Promise<void> {
     if (!this.db.isTransaction) {
@@ -106,17 +108,16 @@ export class AuditLogRepository {
       account_id: this.accountId, created_at: entry.at, user_id: entry.userId, ip: storable(entry.ip)!,
       operation_type: 'MUTATION', operation_name: storable(entry.operation), operation_text: storable(entry.text ?? null), variables: storable(entry.variables ?? null),
     };
+    const around = entryTextAround(fields);
+    const firstHash = hashAround(around, 1, GENESIS_HASH);
     if (isPostgres(this.db)) {
-      const around = entryTextAround(fields);
-      await appendChained.all(this.db, this.accountId, hashAround(around, 1, GENESIS_HASH), around.before, around.after,
+      await appendChained.all(this.db, this.accountId, firstHash, around.before, around.after,
         fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at);
       return;
     }
-    const place = (await takePlace.first(this.db, this.accountId, GENESIS_HASH))!;
-    const seq = Number(place.seq);
-    const hash = entryHash(place.hash, { ...fields, seq });
-    await insertEntry.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at, seq, hash);
-    await moveHead.all(this.db, this.accountId, hash);
+    const place = (await takePlace.first(this.db, this.accountId, firstHash, around.before, around.after))!;
+    await insertEntry.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables,
+      fields.created_at, Number(place.seq), place.hash);
   }
 
   /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */

@@ -3,7 +3,6 @@ import { sourceProtocol } from '../grant-provenance.js';
 import type { Database, IdentityProtocol, RoleBindingRow, RoleRow } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
-import { AccessVersionRepository } from './access-version.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
 
@@ -39,9 +38,9 @@ export interface HeldBindingParties {
 
 /**
  * The three reads of a new binding's user, its role and the granter's shared organization in one statement, from
- * the account's row so that a missing user or role is a null column, not a missing row. On PostgreSQL the same
- * statement reads the account's access version `FOR SHARE` (as AccessVersionRepository.readHeld, one round trip
- * for both); SQLite reads it apart. Compiled once per variant (see PreparedQuery).
+ * the account's row so that a missing user or role is a null column, not a missing row. The same statement reads the
+ * account's access version, held as AccessVersionRepository.readHeld holds it (`FOR SHARE` on PostgreSQL; SQLite's
+ * transaction has the write lock from its BEGIN): one round trip for both. Compiled once per variant (see PreparedQuery).
  */
 function bindingParties(db: Kysely<Database>, accountId: number, userId: number, roleId: number, granterId: number) {
   return db.selectFrom('accounts as a')
@@ -107,22 +106,12 @@ export class RoleBindingRepository {
     return row;
   }
 
-  /** What a new binding names (see BindingParties), read in one statement. */
-  async #parties(userId: number, roleId: number, granterId: number): Promise<BindingParties> {
-    return partiesOf(await parties.first(this.db, this.accountId, userId, roleId, granterId));
-  }
-
   /**
    * Inside a grant's transaction, its first read: the access version held until the transaction ends (as
-   * AccessVersionRepository.readHeld) and what the new binding names. One statement on PostgreSQL; on SQLite the
-   * version is held first (the write lock: see readHeld), then the rest is read.
+   * AccessVersionRepository.readHeld) and what the new binding names, in one statement.
    */
   async partiesHeld(userId: number, roleId: number, granterId: number): Promise<HeldBindingParties> {
-    if (!isPostgres(this.db)) {
-      const accessVersion = await new AccessVersionRepository(this.db, this.accountId).readHeld();
-      return { accessVersion, parties: await this.#parties(userId, roleId, granterId) };
-    }
-    const row = await partiesHeldForShare.first(this.db, this.accountId, userId, roleId, granterId);
+    const row = await (isPostgres(this.db) ? partiesHeldForShare : parties).first(this.db, this.accountId, userId, roleId, granterId);
     return { accessVersion: row?.access_version ?? 0, parties: partiesOf(row) };
   }
 
