@@ -86,7 +86,7 @@ export class KeyVerifier {
   async verify(raw: string): Promise<VerifyResult> {
     const publicId = this.#publicIdOf(raw);
     if (publicId === undefined) return MALFORMED;
-    return this.#fromCache(publicId, raw) ?? this.#verifyLoading(publicId, raw);
+    return this.#fromCache(publicId, raw, this.clock.now()) ?? this.#verifyLoading(publicId, raw);
   }
 
   /**
@@ -103,10 +103,10 @@ export class KeyVerifier {
    * first request.
    */
   verifyCached(raw: string, connection?: object): VerifyResult | undefined {
+    const now = this.clock.now();
     if (connection !== undefined) {
       const proved = this.#provedOn.get(connection);
       // Compared without an early exit: a connection a proxy shares between clients holds another client's key.
-      const now = this.clock.now();
       if (proved !== undefined && proved.generation === this.#generation && fresh(proved.entry, now) && digestsEqual(proved.raw, raw)) {
         if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
         return this.#checkStanding(proved.entry, now);
@@ -114,11 +114,10 @@ export class KeyVerifier {
     }
     const publicId = this.#publicIdOf(raw);
     if (publicId === undefined) return MALFORMED;
-    return this.#fromCache(publicId, raw, connection);
+    return this.#fromCache(publicId, raw, now, connection);
   }
 
-  #fromCache(publicId: string, raw: string, connection?: object): VerifyResult | undefined {
-    const now = this.clock.now();
+  #fromCache(publicId: string, raw: string, now: number, connection?: object): VerifyResult | undefined {
     const entry = this.#cache.get(publicId);
     if (entry === undefined || !fresh(entry, now)) return undefined;
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);

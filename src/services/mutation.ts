@@ -63,8 +63,9 @@ export type Trx = Transaction<Database>;
  * change, a delete, a revoke), so it bumps the account's access version as its first statement. A grant instead
  * names the access version its decision was made at (`grantedAt`): the transaction reads the current version
  * first — `FOR SHARE` on PostgreSQL, so a concurrent rights change waits for the grant or the grant waits for it
- * and then sees it; a SQLite transaction holds the write lock from its BEGIN — and throws StaleAccess when it differs, before writing anything. A grant that can also
- * lower rights (an upsert, a role change) sets `alsoTakesAway`: it bumps and compares in one statement.
+ * and then sees it; a SQLite transaction holds the write lock from its BEGIN — and throws StaleAccess when it
+ * differs, before writing anything. A grant that can also lower rights (an upsert, a role change) sets
+ * `alsoTakesAway`: it bumps and compares in one statement.
  */
 export interface MutationOptions {
   grantedAt?: number | undefined;

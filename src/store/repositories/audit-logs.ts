@@ -35,17 +35,21 @@ export interface ArchiveMarker {
 }
 
 /**
- * SQLite: takes the account's next place in the chain and moves the head to the entry's hash, computed in the
- * statement from the head it replaces (AUDIT_ENTRY_HASH, registered on the connection), as appendChained does on
- * PostgreSQL; `firstHash` is the entry's hash at place 1. SQLite has a single writer: the entry is inserted next.
+ * SQLite: moves the account's chain head to the next place and to the entry's hash, computed in the statement from
+ * the head it replaces (AUDIT_ENTRY_HASH, registered on the connection), as appendChained does on PostgreSQL. No row
+ * comes back before the account's first entry: startChain then writes the head at place 1. SQLite has a single
+ * writer, whose transaction holds the lock from its BEGIN: the entry is inserted next.
  */
-const takePlace = new PreparedQuery((db, accountId: number, firstHash: string, before: string, after: string) => db.insertInto('audit_chain_heads')
-  .values({ account_id: accountId, seq: 1, hash: firstHash })
-  .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({
-    seq: eb('audit_chain_heads.seq', '+', 1),
-    hash: sql<string>`${sql.raw(AUDIT_ENTRY_HASH)}(${before}, ${eb.ref('audit_chain_heads.seq')} + 1, ${eb.ref('audit_chain_heads.hash')}, ${after})`,
-  })))
+const advanceHead = new PreparedQuery((db, accountId: number, before: string, after: string) => db.updateTable('audit_chain_heads')
+  .set((eb) => ({
+    seq: eb('seq', '+', 1),
+    hash: sql<string>`${sql.raw(AUDIT_ENTRY_HASH)}(${before}, ${eb.ref('seq')} + 1, ${eb.ref('hash')}, ${after})`,
+  }))
+  .where('account_id', '=', accountId)
   .returning(['seq', 'hash']));
+
+const startChain = new PreparedQuery((db, accountId: number, firstHash: string) => db.insertInto('audit_chain_heads')
+  .values({ account_id: accountId, seq: 1, hash: firstHash }).returning(['seq', 'hash']));
 
 const insertEntry = new PreparedQuery((
   db, accountId: number, userId: number | null, ip: string, operation: string, text: string | null, variables: string | null, at: string,
@@ -97,7 +101,7 @@ export class AuditLogRepository {
   /**
    * The audit row of a change, chained to the account's previous entry: written inside the change's transaction
    * (both land or neither does), or in a transaction of its own when called outside one. Inside a change, the last
-   * statement before COMMIT (see appendChained). One round trip on PostgreSQL, two statements on SQLite (takePlace).
+   * statement before COMMIT (see appendChained). One round trip on PostgreSQL, two statements on SQLite (advanceHead).
    */
   async recordMutation(entry: AuditEntry): Promise<void> {
     if (!this.db.isTransaction) {
@@ -109,13 +113,13 @@ export class AuditLogRepository {
       operation_type: 'MUTATION', operation_name: storable(entry.operation), operation_text: storable(entry.text ?? null), variables: storable(entry.variables ?? null),
     };
     const around = entryTextAround(fields);
-    const firstHash = hashAround(around, 1, GENESIS_HASH);
     if (isPostgres(this.db)) {
-      await appendChained.all(this.db, this.accountId, firstHash, around.before, around.after,
+      await appendChained.all(this.db, this.accountId, hashAround(around, 1, GENESIS_HASH), around.before, around.after,
         fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables, fields.created_at);
       return;
     }
-    const place = (await takePlace.first(this.db, this.accountId, firstHash, around.before, around.after))!;
+    const place = (await advanceHead.first(this.db, this.accountId, around.before, around.after))
+      ?? (await startChain.first(this.db, this.accountId, hashAround(around, 1, GENESIS_HASH)))!;
     await insertEntry.all(this.db, this.accountId, fields.user_id, fields.ip, fields.operation_name!, fields.operation_text, fields.variables,
       fields.created_at, Number(place.seq), place.hash);
   }
