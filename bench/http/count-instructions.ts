@@ -2,7 +2,8 @@
 // process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
-//   node --import tsx bench/http/count-instructions.ts [space|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000)
+//   node --import tsx bench/http/count-instructions.ts [space|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000;
+//   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
 // up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
 // and prints instructions per request and the ratio. Counting covers the main thread only, user space only: the
@@ -67,5 +68,6 @@ try {
   console.log(`  bare Fastify, the same answer: ${Math.round(bareCount).toLocaleString('en')}`);
   console.log(`  ratio: ${(subjectCount / bareCount).toFixed(2)}`);
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  if (process.env.COUNT_KEEP) console.log(`callgrind files kept in ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 // A CPU profile of the real server under load on one route, summarized: where the server's time goes, for the
 // closing notes of performance work (the targets of B5–B8 are reached by removing what this shows).
-//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; DATABASE_URL for PostgreSQL)
+//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; PROFILE_FILES,
+//   the files listed, default 20; DATABASE_URL for PostgreSQL)
 // Seeds the bench world (B7's 106k users for `users`), starts the built server (dist/), which profiles itself (BENCH_CPU_PROFILE) once warm, loads the
 // route with autocannon (64 connections) from this process, stops the server, and prints the top functions by self
 // time and the share of each package / source file. Proportions hold on a loaded machine; absolute rates do not.
@@ -78,7 +79,7 @@ for (const [name, time] of sum((n) => `${n.callFrame.functionName || '(anonymous
   console.log(`  ${pct(time)}  ${name}`);
 }
 console.log('\nby package / source file (% of busy):');
-for (const [name, time] of sum((n) => where(n.callFrame.url)).slice(0, 20)) console.log(`  ${pct(time)}  ${name}`);
+for (const [name, time] of sum((n) => where(n.callFrame.url)).slice(0, Number(process.env.PROFILE_FILES ?? 20))) console.log(`  ${pct(time)}  ${name}`);
 
 /** B15's POST /graphql (a space and its projects), as a LoadTarget. */
 function graphqlRequest(server: SeededServer): LoadTarget {

@@ -3,9 +3,8 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
-import { loggableUrl } from './loggable-url.js';
 import { RequestLogController } from './request-log-controller.js';
-import { requestLogger } from './request-logger.js';
+import { httpLogging } from './http-logger.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
 import type { ServerMetrics } from './metrics/server-metrics.js';
 import { registerBodyLimits } from './plugins/body-limits.js';
@@ -21,9 +20,6 @@ import { registerSerialization } from './plugins/serialization.js';
 import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
 import { finishOpenApiDocument } from './openapi-document.js';
-
-/** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
-const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
 
 /**
  * Node checks request and header deadlines on a timer (30 s by default), so a 10 s deadline could hold a
@@ -66,16 +62,9 @@ export async function buildApp(
     tracing?: boolean;
   } = {},
 ): Promise<FastifyInstance> {
+  const logging = options.logger === false ? undefined : httpLogging(ctx.config.logLevel, options.logStream);
   const app = Fastify({
-    logger: options.logger === false ? false : {
-      level: ctx.config.logLevel,
-      redact: REDACT,
-      serializers: {
-        req: (req: { method: string; url: string; ip?: string; id?: string }) => ({ method: req.method, url: loggableUrl(req.url), ip: req.ip }),
-      },
-      ...(options.logStream ? { stream: options.logStream } : {}),
-    },
-    ...(options.logger === false ? {} : { childLoggerFactory: requestLogger }),
+    ...(logging ? logging.options : { logger: false }),
     // Load balancers and orchestrators probe these every few seconds: their request lines can be left out.
     logController: new RequestLogController({ logHealthChecks: ctx.config.logHealthChecks !== false, sampleRate: ctx.config.logSampleRate ?? 1 }),
     bodyLimit: ctx.config.bodyLimit,
@@ -99,6 +88,8 @@ export async function buildApp(
     // What Node's parser refuses before that (headers over 16 KiB, a request that never finished) too.
     clientErrorHandler: writeClientErrorProblem,
   });
+  // Built without a logger of its own (http-logger.ts): the app and its plugins log to the same logger as requests.
+  if (logging && !logging.fastifyHasLogger) app.log = logging.log;
   // First: its onRoute hook must see every route.
   // Loaded only then: a server without tracing never loads @opentelemetry/api.
   if (options.tracing) (await import('./tracing/request-tracing.js')).registerRequestTracing(app);

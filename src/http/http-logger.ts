@@ -1,0 +1,43 @@
+import type { FastifyServerOptions } from 'fastify';
+import { type DestinationStream, type Logger, levels, pino, stdSerializers } from 'pino';
+import { loggableUrl } from './loggable-url.js';
+import { requestLogger } from './request-logger.js';
+
+/** Secrets never reach the log: auth headers, cookies, token-bearing paths and secret query values are redacted. */
+const REDACT = ['req.headers.authorization', 'req.headers.api_key', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
+
+/** What a line says of the request, the answer and an error: Fastify's own shapes, with the URL made loggable. */
+const SERIALIZERS = {
+  req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: loggableUrl(req.url), ip: req.ip }),
+  res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+  err: stdSerializers.err,
+};
+
+/** The HTTP layer's logger (the app's and every request's) and the Fastify options that put it in place. */
+export interface HttpLogging {
+  log: Logger;
+  /** false: Fastify is built without a logger of its own, and the app's `log` is set to `log` once it is built. */
+  fastifyHasLogger: boolean;
+  options: Pick<FastifyServerOptions, 'logger' | 'loggerInstance' | 'childLoggerFactory'>;
+}
+
+/**
+ * At `info` and below the log gets a line for every request as it completes, and Fastify is given the logger: it
+ * then follows every answer to its end (two listeners, two clock reads, a callback) to write that line. Above
+ * `info` (AX_LOG_LEVEL=warn, error, fatal, silent) no such line is ever written, so Fastify gets no logger and
+ * skips that work on every request: each request's `request.log` is still a child of the same logger (the
+ * `childLoggerFactory`), so error lines (a 5xx, a hook's failure, Fastify's warnings about a reply) are written
+ * as before, with the request id. What goes: Fastify's "request errored" line for an answer whose stream itself
+ * failed, which only a write after the answer ended can cause (Fastify refuses those with a warning of its own).
+ */
+export function httpLogging(level: string, stream?: DestinationStream): HttpLogging {
+  const log = pino({ level, redact: REDACT, serializers: SERIALIZERS }, stream);
+  const completedLinesWritten = level !== 'silent' && levels.values[level]! <= levels.values.info!;
+  if (completedLinesWritten) {
+    return { log, fastifyHasLogger: true, options: { loggerInstance: log, childLoggerFactory: requestLogger } };
+  }
+  return {
+    log, fastifyHasLogger: false,
+    options: { logger: false, childLoggerFactory: (_fastifyLog, bindings, childOptions) => requestLogger(log, bindings, childOptions) },
+  };
+}
