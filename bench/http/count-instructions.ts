@@ -2,7 +2,7 @@
 // process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
-//   node --import tsx bench/http/count-instructions.ts [space|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000;
+//   node --import tsx bench/http/count-instructions.ts [space|space-service|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
 // up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
@@ -15,13 +15,15 @@ import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
 import { startSeededServer } from '../lib/seeded-server.js';
 import { timedGetsMicros } from '../lib/timed-gets.js';
-import { memberSpaceRequest } from './b5-get-space.js';
+import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
 import { startBareServer } from './bare-server-config.js';
 import { answer } from './index.js';
 import type { LoadTarget } from './throughput.js';
 
 const route = process.argv[2] ?? 'space';
-if (route !== 'space' && route !== 'healthz') throw new Error(`route: space or healthz, got ${JSON.stringify(route)}`);
+/** What each route counts: B5's GETs (a MEMBER's USER key, a SERVICE key) and the health check (no key, no check). */
+const ROUTES = { space: 'GET /v2/spaces/{id}, MEMBER key', 'space-service': 'GET /v2/spaces/{id}, SERVICE key', healthz: 'GET /healthz' } as const;
+if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);
 const requests = Number(process.env.COUNT_REQUESTS ?? 2000);
 const warmup = Number(process.env.COUNT_WARMUP ?? 4000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
@@ -53,7 +55,8 @@ try {
   let subject: LoadTarget;
   let bare: ListeningProcess;
   try {
-    subject = route === 'space' ? memberSpaceRequest(server) : { url: `${server.url}/healthz` };
+    subject = route === 'space' ? memberSpaceRequest(server)
+      : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId) : { url: `${server.url}/healthz` };
     bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('bare'));
   } catch (error) {
     await server.stop();
@@ -64,7 +67,7 @@ try {
   const world = server.world;
   console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
     + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
-  console.log(`  ${route === 'space' ? 'GET /v2/spaces/{id}, MEMBER key' : 'GET /healthz'}: ${Math.round(subjectCount).toLocaleString('en')}`);
+  console.log(`  ${ROUTES[route as keyof typeof ROUTES]}: ${Math.round(subjectCount).toLocaleString('en')}`);
   console.log(`  bare Fastify, the same answer: ${Math.round(bareCount).toLocaleString('en')}`);
   console.log(`  ratio: ${(subjectCount / bareCount).toFixed(2)}`);
 } finally {
