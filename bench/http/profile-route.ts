@@ -1,7 +1,7 @@
 // A CPU profile of the real server under load on one route, summarized: where the server's time goes, for the
 // closing notes of performance work (the targets of B5–B8 are reached by removing what this shows).
-//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; PROFILE_FILES,
-//   the files listed, default 20; DATABASE_URL for PostgreSQL)
+//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; PROFILE_TOP
+//   and PROFILE_FILES, the functions and files listed, default 25 and 20; DATABASE_URL for PostgreSQL)
 // Seeds the bench world (B7's 106k users for `users`), starts the built server (dist/), which profiles itself (BENCH_CPU_PROFILE) once warm, loads the
 // route with autocannon (64 connections) from this process, stops the server, and prints the top functions by self
 // time and the share of each package / source file. Proportions hold on a loaded machine; absolute rates do not.
@@ -75,7 +75,7 @@ const pct = (time: number) => `${((100 * time) / busy).toFixed(1).padStart(5)} %
 console.log(`${route}${route === 'users' ? ` (limit=${PAGE_SIZE})` : ''}, ${server.dialect}: ${Math.round(requests)} req/s over ${seconds} s `
   + `(loaded machine: proportions, not rates); busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s sampled`);
 console.log('\ntop functions by self time (% of busy):');
-for (const [name, time] of sum((n) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`).slice(0, 25)) {
+for (const [name, time] of sum((n) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`).slice(0, Number(process.env.PROFILE_TOP ?? 25))) {
   console.log(`  ${pct(time)}  ${name}`);
 }
 console.log('\nby package / source file (% of busy):');
