@@ -48,9 +48,10 @@ const CACHE_TTL_MS = 60_000;
 const LAST_USED_INTERVAL_MS = 60_000;
 const CACHE_MAX = 50_000;
 const MALFORMED: VerifyResult = { ok: false, failure: 'malformed' };
+const UNKNOWN: VerifyResult = { ok: false, failure: 'unknown' };
+
 /** A cached record younger than the TTL: trusted without a read (invalidations aside). */
 const fresh = (entry: CachedKey, now: number) => now - entry.loadedAtMs <= CACHE_TTL_MS;
-const UNKNOWN: VerifyResult = { ok: false, failure: 'unknown' };
 
 /**
  * Verifies raw API keys. A hot key costs no database read: records are cached by public id and dropped at once
