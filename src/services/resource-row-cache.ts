@@ -8,7 +8,8 @@ interface AccountRows {
 }
 
 /**
- * The organization, space and project rows that `GET /v2/{organizations|spaces|projects}/{id}` answers with, kept
+ * The organization, space and project rows that `GET /v2/{organizations|spaces|projects}/{id}` answers with (and
+ * whether the account has a live identity provider: deprovisioning.ts's hasLiveProvider), kept
  * per account and dropped whenever the change feed says the account changed (any mutation, in any process), exactly
  * as the access snapshot that decides whether the caller may see them is. The primary-key read it saves was most of
  * the route's own cost (issue 13: ~45 µs of CPU a request under load, beside ~40 µs for all of Fastify's work).

@@ -345,6 +345,45 @@ describe('POST /v2/users/{user_id}/reactivate of a SCIM-managed user', () => {
     expect(back).not.toHaveProperty('scim_provider');
   });
 
+  it('is named in the unfiltered users list to account admins: the first live provider by id, its name as it is', async () => {
+    const h = await hierarchy();
+    const u = await spaceMember(h);
+    const colleague = await spaceMember(h);
+    const first = await insertProvider(server, `${unique('deprov-listed')}.test`, []);
+    const second = await insertProvider(server, `${unique('deprov-listed')}.test`, []);
+    await db().updateTable('identity_providers').set({ name: 'Okta: EU, "prod"' }).where('id', '=', first).execute();
+    await linkScimUser(second, u);
+    await linkScimUser(first, u);
+    /** The user as the list's pages (not filtered) show it to whoever holds `key`. */
+    const listed = async (userId: string, key?: string) => {
+      for (let cursor: string | undefined; ;) {
+        const res = await server.api('GET', `/v2/users?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, key ? { key } : {});
+        expect(res.status).toBe(200);
+        const found = (res.body.users as { id: string }[]).find((user) => user.id === userId);
+        if (found || !res.body.pagination.has_more) return found;
+        cursor = res.body.pagination.next_cursor as string;
+      }
+    };
+    const provider = { id: Buffer.from(`SamlIdentityProvider:${first}`).toString('base64'), name: 'Okta: EU, "prod"' };
+    expect(await listed(u.id)).toMatchObject({ id: u.id, scim_provider: provider });
+    expect(await listed(colleague.id)).not.toHaveProperty('scim_provider');
+    expect(await listed(u.id, colleague.key)).toEqual(expect.not.objectContaining({ scim_provider: expect.anything() }));
+
+    await db().updateTable('identity_providers').set({ deleted_at: new Date().toISOString() }).where('id', '=', first).execute();
+    expect((await listed(u.id))!).toMatchObject({ scim_provider: { id: Buffer.from(`SamlIdentityProvider:${second}`).toString('base64'), name: expect.stringMatching(/^idp-/) } });
+  });
+
+  it('is named once the account gains its first identity provider, in the list read before without one', async () => {
+    const { accountId, admin } = await createSecondAccount(server, `${unique('deprov-first-idp')}@example.com`);
+    const u = await createUserWithKey(server, { email: `${unique('deprov-first-idp-user')}@example.com`, accountId });
+    const listedUser = async () => ((await server.api('GET', '/v2/users?limit=100', { key: admin.key })).body.users as { id: string }[]).find((x) => x.id === u.id);
+    expect(await listedUser()).not.toHaveProperty('scim_provider');
+    const idpId = await insertProvider(server, `${unique('deprov-first-idp')}.test`, [], { accountId });
+    await linkScimUser(idpId, u);
+    expect(await listedUser()).toMatchObject({ scim_provider: { id: Buffer.from(`SamlIdentityProvider:${idpId}`).toString('base64') } });
+    expect((await server.api('GET', `/v2/users/${enc(u.id)}`, { key: admin.key })).body).toMatchObject({ scim_provider: { id: Buffer.from(`SamlIdentityProvider:${idpId}`).toString('base64') } });
+  });
+
   it('a user linked by SSO only (not provisioned by SCIM) is reactivated by the admin', async () => {
     const h = await hierarchy();
     const u = await spaceMember(h);

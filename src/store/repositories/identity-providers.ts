@@ -31,6 +31,12 @@ export class IdentityProviderRepository {
     return q.orderBy('id').limit(options.limit).execute();
   }
 
+  /** Whether the account has any live provider. */
+  async anyLive(): Promise<boolean> {
+    return (await this.db.selectFrom('identity_providers').select('id')
+      .where('account_id', '=', this.accountId).where('deleted_at', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** A live provider of the account, of that protocol when given. */
   find(id: number, protocol?: IdentityProtocol): Promise<IdentityProviderRow | undefined> {
     let q = this.#live().where('id', '=', id);
