@@ -1,5 +1,5 @@
-import { type BenchRow, type MachineInfo, percentile } from '../lib/harness.js';
-import { fixedRateLatencies } from '../lib/latency-client.js';
+import { type BenchRow, type MachineInfo, percentile, type Stats } from '../lib/harness.js';
+import { LatencyClientProcess } from '../lib/latency-client-process.js';
 import { alternateRuns } from './alternate-runs.js';
 import { roundsRow } from './rounds-row.js';
 import { CONNECTIONS } from './settings.js';
@@ -16,21 +16,27 @@ export interface LatencyBench {
 
 /**
  * B6: p99 latency of the subject and the bare route, each loaded at the same fixed rate (half of the bare route's
- * B5 maximum) by an open-loop client timing every request in µs (bench/lib/latency-client.ts).
+ * B5 maximum) by an open-loop client timing every request in µs (bench/lib/latency-client.ts), in a process of its own.
  */
 export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<BenchRow> {
   const rate = Math.round(bench.bareMaxRps / 2);
   const achieved = { subject: [] as number[], peer: [] as number[] };
   const p50 = { subject: [] as number[], peer: [] as number[] };
+  const client = await LatencyClientProcess.start();
   const p99At = (side: 'subject' | 'peer') => async (seconds: number) => {
     const target = bench[side];
-    const result = await fixedRateLatencies({ url: target.url, headers: target.headers, rate, durationMs: seconds * 1000, connections: CONNECTIONS });
+    const result = await client.run({ url: target.url, headers: target.headers, rate, durationMs: seconds * 1000, connections: CONNECTIONS });
     if (result.non2xx > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers`);
     achieved[side].push(result.achievedRate);
     p50[side].push(percentile(result.latenciesMicros, 50));
     return percentile(result.latenciesMicros, 99);
   };
-  const runs = await alternateRuns({ subject: p99At('subject'), peer: p99At('peer') });
+  let runs: Record<'subject' | 'peer', Stats>;
+  try {
+    runs = await alternateRuns({ subject: p99At('subject'), peer: p99At('peer') });
+  } finally {
+    await client.close();
+  }
   // Each side's first run was its warm-up.
   const median = (values: number[]) => percentile(values.slice(1), 50);
   return roundsRow({
