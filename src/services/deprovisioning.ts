@@ -286,7 +286,8 @@ export async function scimProvidersOf(ctx: ServiceDeps, principal: Principal, us
  * for every page, about a quarter of the route's rate (issue 13, B7b-pg).
  */
 async function hasLiveProvider(ctx: ServiceDeps, accountId: number): Promise<boolean> {
-  const kept = await ctx.rows.read(accountId, 'identity-providers:any-live', async () => ({ any: await forAccount(ctx.store.db, accountId).identityProviders.anyLive() }));
+  const providers = forAccount(ctx.store.db, accountId).identityProviders;
+  const kept = await ctx.rows.read(accountId, 'identity-providers:any-live', async () => ({ any: await providers.anyLive() }));
   return kept!.any;
 }
 

@@ -33,8 +33,7 @@ export class IdentityProviderRepository {
 
   /** Whether the account has any live provider. */
   async anyLive(): Promise<boolean> {
-    return (await this.db.selectFrom('identity_providers').select('id')
-      .where('account_id', '=', this.accountId).where('deleted_at', 'is', null).limit(1).executeTakeFirst()) !== undefined;
+    return (await this.#live().limit(1).executeTakeFirst()) !== undefined;
   }
 
   /** A live provider of the account, of that protocol when given. */
