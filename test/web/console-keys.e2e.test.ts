@@ -262,8 +262,8 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     await gotoSettled(page, '/settings/api-keys');
     await page.getByRole('button', { name: '+ New API Key' }).click();
     const form = page.getByRole('dialog');
-    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
     await form.getByText('Your account role, Annotator, does not include user keys').waitFor();
+    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
     expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
     await expectNoAxeViolations(page);
   });
@@ -282,8 +282,8 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     await page.getByRole('button', { name: '+ New API Key' }).click();
     const form = page.getByRole('dialog');
     await requestsSettled(page);
-    expect(await form.getByRole('radio', { name: /Service Key/ }).isDisabled()).toBe(true);
     await form.getByText('A service key’s bot needs the Member account role').waitFor();
+    expect(await form.getByRole('radio', { name: /Service Key/ }).isDisabled()).toBe(true);
     expect(await form.getByLabel('Space', { exact: true }).count()).toBe(0);
     expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
     await expectNoAxeViolations(page);
@@ -300,8 +300,8 @@ describe('creating and refreshing a key (issue 14)', { timeout: 60_000 }, () => 
     await gotoSettled(page, '/settings/api-keys');
     await page.getByRole('button', { name: '+ New API Key' }).click();
     const form = page.getByRole('dialog');
-    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
     await form.getByText('You are not a developer, so you cannot create user keys').waitFor();
+    expect(await form.getByRole('radio', { name: /User Key/ }).isDisabled()).toBe(true);
     expect(await form.getByRole('button', { name: 'Create Key' }).isDisabled()).toBe(true);
     await expectNoAxeViolations(page);
   });
