@@ -31,9 +31,9 @@ export class IdentityProviderRepository {
     return q.orderBy('id').limit(options.limit).execute();
   }
 
-  /** Whether the account has any live provider. */
+  /** Whether the account has any live provider (its id only: a row can hold a provider's whole metadata document). */
   async anyLive(): Promise<boolean> {
-    return (await this.#live().limit(1).executeTakeFirst()) !== undefined;
+    return (await this.#live().clearSelect().select('id').limit(1).executeTakeFirst()) !== undefined;
   }
 
   /** A live provider of the account, of that protocol when given. */
