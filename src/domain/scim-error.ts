@@ -8,7 +8,7 @@ export type ScimType = 'invalidSyntax' | 'invalidFilter' | 'invalidPath' | 'inva
  */
 export class ScimError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 413 | 429 | 500 | 501,
+    readonly status: 400 | 401 | 404 | 409 | 413 | 429 | 500 | 501 | 503,
     readonly detail: string,
     readonly scimType?: ScimType,
     readonly headers?: Record<string, string>,

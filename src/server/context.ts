@@ -32,7 +32,10 @@ export interface AppContext extends ServiceDeps {
 
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
   prepareDataDir(config.dataDir);
-  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = openStore({
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl,
+    onConnectionLost: (error) => log.warn({ err: error }, 'the database ended an idle connection; new ones are opened as requests need them'),
+  });
   if (config.tracesEndpoint !== undefined) {
     // Loaded only then: a server without tracing never loads @opentelemetry/api.
     const { queryTracing } = await import('../store/query-tracing.js');

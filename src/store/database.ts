@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
+import { surviveConnectionLoss } from './postgres/connection-loss.js';
 import { keepStatements } from './postgres/kept-statements.js';
 import type { Database } from './schema.js';
 import { registerAuditEntryHash } from './sqlite/audit-hash-function.js';
@@ -17,6 +18,8 @@ export interface StoreOptions {
   dataDir: string;
   /** `postgres://…` selects PostgreSQL. */
   databaseUrl?: string | undefined;
+  /** PostgreSQL: told when the database ends an idle pooled connection, which the pool then replaces (connection-loss.ts). */
+  onConnectionLost?: (error: Error) => void;
 }
 
 export interface Store {
@@ -45,6 +48,7 @@ export function openStore(options: StoreOptions): Store {
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off' });
     keepStatements(pool);
+    surviveConnectionLoss(pool, options.onConnectionLost ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pool, writeVersion: undefined, close: () => db.destroy() };
   }

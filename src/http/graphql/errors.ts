@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ApiError } from '../../domain/errors.js';
+import { databaseUnavailable } from '../../services/database-unavailable.js';
 import type { GraphqlContext } from './context.js';
 
 /** A GraphQL body with one error, for answers given before any document runs (transport, authentication). */
@@ -38,10 +39,12 @@ export function documentErrors(errors: readonly GraphQLError[]): { errors: Graph
 
 /**
  * Replaces mercurius's error formatter for errors raised while running: a service's ApiError keeps its message
- * (the problem's detail), its catalogue code and the status REST would have answered, with the field's path; anything
- * else is logged and answered "Internal server error" with the request id, never its message or stack. HTTP 200.
+ * (the problem's detail), its catalogue code and the status REST would have answered, with the field's path; a
+ * database that does not answer is UNAVAILABLE (503), as over REST (a field of `mutationFields` may have been saved);
+ * anything else is logged and answered "Internal server error" with the request id, never its message or stack.
+ * HTTP 200.
  */
-export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext) {
+export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext, mutationFields: ReadonlySet<string>) {
   // Errors of the request itself, found before any field ran (a variable of the wrong type or missing, an unknown
   // operation name): no path, no cause. They are the client's, answered as a document refused (400).
   const requestErrors = execution.errors ?? [];
@@ -51,8 +54,11 @@ export function formatExecutionErrors(execution: ExecutionResult, context: Graph
   const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
     const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
     const original = error.originalError;
-    if (original instanceof ApiError) {
-      return { message: original.detail ?? original.title, ...where, extensions: { code: original.code, status: original.status } };
+    const known = original instanceof ApiError ? original
+      : databaseUnavailable(original, { write: typeof error.path?.[0] === 'string' && mutationFields.has(error.path[0]) });
+    if (known) {
+      if (known !== original) context.deps.log.error({ err: original, requestId: context.requestId, path: error.path }, 'the database is unavailable');
+      return { message: known.detail ?? known.title, ...where, extensions: { code: known.code, status: known.status } };
     }
     context.deps.log.error({ err: original ?? error, requestId: context.requestId, path: error.path }, 'graphql resolver failed');
     return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL', status: 500, requestId: context.requestId } };

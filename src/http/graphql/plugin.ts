@@ -6,6 +6,7 @@ import type { GraphQLError as GraphQLErrorType } from 'graphql';
 import { getOperationAST, GraphQLError, NoSchemaIntrospectionCustomRule, parse, printSchema } from './graphql-js.js';
 import mercurius from 'mercurius';
 import { ApiError } from '../../domain/errors.js';
+import { databaseUnavailable } from '../../services/database-unavailable.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { authenticateGraphql } from './authenticate.js';
 import type { GraphqlContext } from './context.js';
@@ -92,20 +93,22 @@ function isDocumentError(error: unknown): error is Error & { code: string; error
  */
 export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, settings: GraphqlSettings): Promise<void> {
   await app.register(async (scope) => {
+    const mutations = { ...mutationResolvers.Mutation, ...samlResolvers.Mutation };
+    const mutationFields = new Set(Object.keys(mutations));
     await scope.register(mercurius, {
       schema: typeDefs,
       resolvers: {
         ...queryResolvers, DateTime,
         Account: { ...queryResolvers.Account, ...samlResolvers.Account },
         SamlIdP: samlResolvers.SamlIdP,
-        Mutation: { ...mutationResolvers.Mutation, ...samlResolvers.Mutation },
+        Mutation: mutations,
       } as never,
       loaders: loaders as never,
       routes: false,
       graphiql: false,
       // Static rules: mercurius keeps each document's parse and verdict (its LRU cache), refusals included.
       validationRules: [...limitRules, nulStringsRule, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
-      errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
+      errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext, mutationFields),
       allowBatchedQueries: false,
       jit: 1,
     });
@@ -117,8 +120,9 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
     });
 
     scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const apiError = error instanceof ApiError ? error : clientError(error);
+      const apiError = error instanceof ApiError ? error : clientError(error) ?? databaseUnavailable(error, { write: false });
       if (apiError) {
+        if (apiError.code === 'UNAVAILABLE') request.log.error({ err: error }, 'the database is unavailable');
         const answer = transportError(apiError);
         if (answer.headers) void reply.headers(answer.headers);
         return reply.code(answer.status).send(answer.body);

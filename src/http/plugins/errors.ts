@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode } from '../../domain/errors.js';
+import { databaseUnavailable } from '../../services/database-unavailable.js';
 import { markAnswer } from './security-headers.js';
 
 /** The problem+json text of an error; `code` is an extension member naming the catalogue entry. */
@@ -85,10 +86,16 @@ export function writeClientErrorProblem(error: Error & { code?: string }, socket
   socket.destroy(error);
 }
 
+/** A request that may change something: anything but GET, HEAD and OPTIONS. */
+export function writes(request: FastifyRequest): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+}
+
 /**
  * The one place errors become responses: ApiError → its problem; Fastify's own client errors (validation, bad
- * JSON, oversized body) → 4xx problems; anything else is logged and answered with a 500 that says nothing
- * about the cause (Fastify's default handler would echo error.message).
+ * JSON, oversized body) → 4xx problems; a database that does not answer → 503 with Retry-After; anything else is
+ * logged and answered with a 500 that says nothing about the cause (Fastify's default handler would echo
+ * error.message).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -103,6 +110,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof SyntaxError) return sendProblem(reply, new ApiError('INVALID_JSON', 'body is not valid JSON'));
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, new ApiError('BAD_REQUEST', error.message));
+    }
+    const unavailable = databaseUnavailable(error, { write: writes(request) });
+    if (unavailable) {
+      request.log.error({ err: error }, 'the database is unavailable');
+      return sendProblem(reply, unavailable);
     }
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, new ApiError('INTERNAL', `request ${request.id} failed; the operator can find it in the server log`));

@@ -1,11 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
 import { ScimError } from '../../domain/scim-error.js';
+import { databaseUnavailable } from '../../services/database-unavailable.js';
 import { authenticateScimToken } from '../../services/scim/scim-authentication.js';
 import type { ScimCaller } from '../../services/scim/scim-caller.js';
 import { recordScimError } from '../../services/scim/scim-errors-log.js';
 import { ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
+import { writes } from './errors.js';
 import { scimDiscoveryRoutes } from '../routes/scim-discovery.js';
 import { scimGroupRoutes } from '../routes/scim-groups.js';
 import { scimUserRoutes } from '../routes/scim-users.js';
@@ -72,12 +74,17 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
     });
     scope.setErrorHandler(async (error: FastifyError, request, reply) => {
       let scim = asScimError(error);
-      if (!scim) {
+      const unavailable = scim ? undefined : databaseUnavailable(error, { write: writes(request) });
+      if (unavailable) {
+        request.log.error({ err: error }, 'the database is unavailable');
+        scim = new ScimError(503, unavailable.detail ?? unavailable.title, undefined, unavailable.headers);
+      } else if (!scim) {
         request.log.error({ err: error }, 'unhandled error');
         scim = new ScimError(500, 'internal error; the request was not applied');
       }
       // What the Provisioning tab lists: a directory's refused requests (a lookup of an absent resource is no failure).
-      if (request.scimCaller && !(request.method === 'GET' && scim.status === 404)) {
+      // Not while the database does not answer: the record could not be written either.
+      if (request.scimCaller && !unavailable && !(request.method === 'GET' && scim.status === 404)) {
         await recordScimError(ctx, request.scimCaller, {
           method: request.method, route: request.routeOptions.url ?? request.url.split('?', 1)[0]!, status: scim.status, scimType: scim.scimType, detail: scim.detail,
         });

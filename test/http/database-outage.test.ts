@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+/**
+ * A database that goes away or cannot take a request: the server answers 503 UNAVAILABLE with Retry-After (never a
+ * 500, never a crash) and serves again as soon as the database does.
+ */
+const UNAVAILABLE_READ = { status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer; retry shortly' };
+const UNAVAILABLE_WRITE = {
+  status: 503, code: 'UNAVAILABLE', detail: 'the database did not answer, so this change may or may not have been saved; check before sending it again',
+};
+
+describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned server behind a TCP proxy the test cuts)', () => {
+  let proxy: TcpProxy;
+  let database: TestDatabase;
+  let server: TestServer;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const direct = new URL(database.url!);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    const proxied = new URL(direct);
+    proxied.port = String(proxy.port);
+    server = await startTestServer({ spawn: true, env: { DATABASE_URL: proxied.toString() } });
+    admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await admin?.end();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('survives PostgreSQL ending its connections (pg_terminate_backend) and answers from new ones', async () => {
+    expect((await server.api('GET', '/v2/organizations')).status).toBe(200);
+    const ports = proxy.upstreamPorts();
+    expect(ports.length).toBeGreaterThan(0);
+    const { rows } = await admin.query<{ pid: number }>(
+      'select pg_terminate_backend(pid), pid from pg_stat_activity where client_port = any($1::int[])', [ports],
+    );
+    expect(rows.length).toBe(ports.length);
+    await expect.poll(async () => (await admin.query('select 1 from pg_stat_activity where pid = any($1::int[])', [rows.map((r) => r.pid)])).rowCount).toBe(0);
+    await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);
+    expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-terminate' } })).status).toBe(201);
+  });
+
+  it('answers 503 with Retry-After while PostgreSQL cannot be reached, on every surface, and serves again once it can', async () => {
+    await proxy.cut();
+    const read = await server.api('GET', '/v2/organizations');
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject(UNAVAILABLE_READ);
+    expect(read.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(read.headers.get('retry-after')).toBe('5');
+
+    const write = await server.api('POST', '/v2/organizations', { body: { name: 'during-outage' } });
+    expect(write.status).toBe(503);
+    expect(write.body).toMatchObject(UNAVAILABLE_WRITE);
+    expect((await server.api('GET', '/readyz', { key: null })).status).toBe(503);
+
+    const graphql = await fetch(`${server.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
+      body: JSON.stringify({ query: '{ account { organizations(first: 5) { edges { node { name } } } } }' }),
+    });
+    const answer = await graphql.json() as { errors?: { extensions?: Record<string, unknown> }[] };
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+
+    await proxy.restore();
+    await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);
+    const names = ((await server.api('GET', '/v2/organizations')).body as { organizations: { name: string }[] }).organizations.map((o) => o.name);
+    expect(names).toContain('after-terminate');
+    expect(names).not.toContain('during-outage');
+    expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-outage' } })).status).toBe(201);
+  });
+});
+
+describe.skipIf(testBackend !== 'sqlite')('SQLite whose write lock another process holds', () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await startTestServer(); });
+  afterAll(async () => server?.close());
+
+  it('answers a write 503 once busy_timeout (5 s) has passed, keeps serving reads, and writes once the lock is let go', async () => {
+    // The key's first use writes its last_used_at (once a minute per key): done before the lock, so only the POST waits.
+    expect((await server.api('GET', '/v2/organizations')).status).toBe(200);
+    const other = new SQLite(join(server.dataDir, 'ax.db'));
+    try {
+      other.prepare('begin immediate').run();
+      const write = await server.api('POST', '/v2/organizations', { body: { name: 'while-locked' } });
+      expect(write.status).toBe(503);
+      expect(write.body).toMatchObject(UNAVAILABLE_WRITE);
+      expect(write.headers.get('retry-after')).toBe('5');
+      expect((await server.api('GET', '/v2/organizations')).status).toBe(200);
+      other.prepare('rollback').run();
+    } finally {
+      other.close();
+    }
+    expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-lock' } })).status).toBe(201);
+  });
+});
