@@ -55,6 +55,8 @@ describe('problem → message', () => {
       .toMatch(/INVITED or EXPIRED.*ax users get USER/);
     expect(suggestionFor(httpError(429, { title: 'Too Many Requests', status: 429 }, { 'retry-after': '30' }))).toMatch(/wait 30 s/);
     expect(suggestionFor(httpError(500, { title: 'Internal Server Error', status: 500 }, { 'x-request-id': 'req-1' }))).toMatch(/req-1/);
+    expect(suggestionFor(httpError(503, { title: 'Service Unavailable', status: 503, code: 'UNAVAILABLE' }, { 'retry-after': '5' })))
+      .toBe('The server cannot do this right now; retry in 5 s, and tell its operator if it persists.');
     expect(missingPermission('needs ROLE_BINDING_CREATE and SPACE_READ')).toBe('ROLE_BINDING_CREATE');
     expect(missingPermission('NOT_A_PERMISSION')).toBeUndefined();
   });

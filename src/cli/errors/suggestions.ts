@@ -55,6 +55,11 @@ export function suggestionFor(error: HttpError, context: ErrorContext = {}): str
     const wait = error.headers['retry-after'];
     return wait ? `Too many requests; wait ${wait} s and retry.` : 'Too many requests; wait a moment and retry.';
   }
+  if (status === 503) {
+    // The server is up but cannot do this now (its database does not answer, say): the detail above says what.
+    const wait = error.headers['retry-after'];
+    return `The server cannot do this right now; retry ${wait ? `in ${wait} s` : 'shortly'}, and tell its operator if it persists.`;
+  }
   if (status >= 500) {
     const id = error.headers['x-request-id'];
     return `The server failed; retry shortly${id ? `, and report request id ${id} to its operator if it persists` : ''}.`;
