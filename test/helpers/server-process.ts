@@ -138,8 +138,11 @@ export interface ProcessPair {
 /**
  * Starts two processes on one new test database, sharing what a deployment shares (the admin key, the key pepper
  * and token key kept outside the database, and `AX_PUBLIC_URL` when given: the URL of the load balancer in front).
+ * `databaseUrlOfB` gives B another way to the same database (through a TCP proxy a test can cut).
  */
-export async function startProcessPair(options: { adminKey: string; publicUrl?: string; env?: Record<string, string> }): Promise<ProcessPair> {
+export async function startProcessPair(options: {
+  adminKey: string; publicUrl?: string; env?: Record<string, string>; databaseUrlOfB?: (url: string) => string;
+}): Promise<ProcessPair> {
   assertBuilt();
   const database = await createTestDatabase({ reuse: true });
   const dirs = await Promise.all([mkdtemp(join(tmpdir(), 'ax-pair-a-')), mkdtemp(join(tmpdir(), 'ax-pair-b-'))]);
@@ -148,7 +151,10 @@ export async function startProcessPair(options: { adminKey: string; publicUrl?: 
     AX_KEY_PEPPER: randomBytes(32).toString('hex'), AX_TOKEN_KEY: randomBytes(32).toString('hex'), AX_AUDIT_SIGNING_KEY: randomBytes(32).toString('hex'),
     ...(options.publicUrl ? { AX_PUBLIC_URL: options.publicUrl } : {}), ...options.env,
   };
-  const env = (dir: string) => ({ ...shared, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize') });
+  const env = (dir: string, index: number) => ({
+    ...shared, AX_DATA_DIR: dir, ARIZE_DIRECTORY: join(dir, 'arize'),
+    ...(index === 1 && options.databaseUrlOfB ? { DATABASE_URL: options.databaseUrlOfB(database.url!) } : {}),
+  });
   const stopAll = async (started: ServerProcess[]) => {
     await Promise.all(started.map((server) => server.stop()));
     await database.drop();
@@ -156,7 +162,7 @@ export async function startProcessPair(options: { adminKey: string; publicUrl?: 
   };
   // Both load the built server at once; then one after the other, the first bootstrapping the empty database and the
   // second finding it bootstrapped.
-  const launched = dirs.map((dir) => launch([join(REPO_ROOT, 'test/helpers/serve-built-process.mjs')], env(dir), 'pipe'));
+  const launched = dirs.map((dir, index) => launch([join(REPO_ROOT, 'test/helpers/serve-built-process.mjs')], env(dir, index), 'pipe'));
   const started: ServerProcess[] = [];
   try {
     await Promise.all(launched.map(({ printed }) => printed('loaded')));

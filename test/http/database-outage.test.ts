@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { msUntilRefused, type ProcessPair, startProcessPair } from '../helpers/server-process.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -77,6 +78,46 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect(names).toContain('after-terminate');
     expect(names).not.toContain('during-outage');
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-outage' } })).status).toBe(201);
+  });
+});
+
+describe.skipIf(testBackend !== 'postgres')('a second process cut off from PostgreSQL while a key is revoked on the first', () => {
+  const adminKey = `ak-outage-admin-${Math.random().toString(36).slice(2)}`;
+  let proxy: TcpProxy;
+  let pair: ProcessPair;
+
+  beforeAll(async () => {
+    const direct = new URL(process.env.DATABASE_URL!);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+    pair = await startProcessPair({
+      adminKey,
+      databaseUrlOfB: (url) => {
+        const proxied = new URL(url);
+        proxied.port = String(proxy.port);
+        return proxied.toString();
+      },
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await pair?.stop();
+    await proxy?.close();
+  });
+
+  it('is refused by the second within 1 s of its reaching PostgreSQL again: it missed the notification, so it drops what it cached', async () => {
+    const call = (url: string, method: string, path: string, key: string, body?: unknown) => fetch(url + path, {
+      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const created = await call(pair.a.url, 'POST', '/v2/api-keys', adminKey, { key_type: 'USER', name: 'outage' });
+    expect(created.status).toBe(201);
+    const k = await created.json() as { id: string; key: string };
+    expect((await call(pair.b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+
+    await proxy.cut();
+    expect((await call(pair.a.url, 'PUT', `/v2/api-keys/${encodeURIComponent(k.id)}/revoke`, adminKey)).status).toBe(204);
+    const since = performance.now();
+    await proxy.restore();
+    expect(await msUntilRefused(pair.b.url, k.key, since)).toBeLessThan(1000);
   });
 });
 
