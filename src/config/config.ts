@@ -27,6 +27,11 @@ export interface Config {
   connectionTimeoutMs: number;
   /** An idle keep-alive connection is closed after this (AX_KEEP_ALIVE_TIMEOUT_MS). */
   keepAliveTimeoutMs: number;
+  /**
+   * PostgreSQL: a request waits at most this long for a database connection, a new one or a free one of the pool
+   * (AX_DATABASE_CONNECT_TIMEOUT_MS); then it is answered 503.
+   */
+  databaseConnectTimeoutMs: number;
   /** Failed API-key authentications from one address before its failures are answered 429 (with backoff). */
   authFailureLimit: number;
   /** AX_TRUST_PROXY: believe X-Forwarded-For / -Proto / -Host (only behind a proxy that always overwrites them). */
@@ -145,6 +150,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000, 'milliseconds'),
     connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000, 'milliseconds'),
     keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000, 'milliseconds'),
+    databaseConnectTimeoutMs: positiveInteger(env, 'AX_DATABASE_CONNECT_TIMEOUT_MS', 10_000, 'milliseconds'),
     authFailureLimit: positiveInteger(env, 'AX_AUTH_FAILURE_LIMIT', 30, 'failures'),
     trustProxy: boolean('AX_TRUST_PROXY', read('AX_TRUST_PROXY') ?? 'false'),
     keyPepper: read('AX_KEY_PEPPER'),

@@ -33,7 +33,7 @@ export interface AppContext extends ServiceDeps {
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
   prepareDataDir(config.dataDir);
   const store = openStore({
-    dataDir: config.dataDir, databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs,
     onConnectionLost: (error) => log.warn({ err: error }, 'the database ended an idle connection; new ones are opened as requests need them'),
   });
   if (config.tracesEndpoint !== undefined) {

@@ -20,6 +20,11 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PostgreSQL: told when the database ends an idle pooled connection, which the pool then replaces (connection-loss.ts). */
   onConnectionLost?: (error: Error) => void;
+  /**
+   * PostgreSQL: how long a query waits for a connection (a new one, or a free one of the pool) before it fails; no
+   * limit when undefined. A database host that drops packets instead of refusing them held requests for minutes.
+   */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface Store {
@@ -46,7 +51,10 @@ export function openStore(options: StoreOptions): Store {
     // keepAlive: a LISTEN connection that dies silently must be noticed, or revocations from other processes stop arriving.
     // jit off: every query here is a short OLTP read or write, and PostgreSQL's JIT, which it switches on by cost
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off' });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off',
+      ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
+    });
     keepStatements(pool);
     surviveConnectionLoss(pool, options.onConnectionLost ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -7,16 +7,28 @@ export interface TcpProxy {
   upstreamPorts(): number[];
   /** Stops listening and drops every connection, both ways: the target looks gone. */
   cut(): Promise<void>;
-  /** Listens again on the same port. */
+  /**
+   * Drops every connection, then takes new ones and forwards nothing on them: a host that accepts connections and
+   * never answers (a hung server, a load balancer with no backend). restore() ends it.
+   */
+  stall(): Promise<void>;
+  /** Forwards again on the same port (after cut() or stall()). */
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
+  const stalled = new Set<Socket>();
   let server: Server | undefined;
+  let stalling = false;
   const listen = (port: number) => new Promise<number>((resolve, reject) => {
     const next = createServer((client) => {
+      if (stalling) {
+        stalled.add(client);
+        client.on('error', () => client.destroy()).on('close', () => stalled.delete(client));
+        return;
+      }
       const upstream = connect(target.port, target.host);
       const pair = { client, upstream };
       pairs.add(pair);
@@ -37,12 +49,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
-  const stop = () => new Promise<void>((resolve) => {
+  const dropAll = () => {
     for (const { client, upstream } of pairs) {
       client.destroy();
       upstream.destroy();
     }
     pairs.clear();
+    for (const client of stalled) client.destroy();
+    stalled.clear();
+  };
+  const stop = () => new Promise<void>((resolve) => {
+    stalling = false;
+    dropAll();
     if (!server) return resolve();
     server.close(() => resolve());
     server = undefined;
@@ -52,7 +70,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port,
     upstreamPorts: () => [...pairs].map(({ upstream }) => upstream.localPort).filter((p): p is number => p !== undefined),
     cut: stop,
+    stall: async () => {
+      stalling = true;
+      dropAll();
+    },
     restore: async () => {
+      if (stalling) {
+        stalling = false;
+        for (const client of stalled) client.destroy();
+        return;
+      }
       await listen(port);
     },
     close: stop,

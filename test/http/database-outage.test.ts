@@ -28,7 +28,8 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const proxied = new URL(direct);
     proxied.port = String(proxy.port);
-    server = await startTestServer({ spawn: true, env: { DATABASE_URL: proxied.toString() } });
+    // A short wait for a connection, so the stalled database below is answered within the test's time.
+    server = await startTestServer({ spawn: true, env: { DATABASE_URL: proxied.toString(), AX_DATABASE_CONNECT_TIMEOUT_MS: '500' } });
     admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
   }, 60_000);
@@ -78,6 +79,19 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect(names).toContain('after-terminate');
     expect(names).not.toContain('during-outage');
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-outage' } })).status).toBe(201);
+  });
+
+  it('answers 503 after AX_DATABASE_CONNECT_TIMEOUT_MS when PostgreSQL takes connections and never answers, not minutes later', async () => {
+    await proxy.stall();
+    const started = performance.now();
+    const read = await server.api('GET', '/v2/organizations');
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject(UNAVAILABLE_READ);
+    // At least the configured 500 ms; the upper bound only tells a limit from none (the OS gives up after minutes).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    await proxy.restore();
+    await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);
   });
 });
 
