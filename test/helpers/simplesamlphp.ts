@@ -63,6 +63,21 @@ function decodeEntities(text: string): string {
  * my-admins, team-ml) and bob (my-users), the assertion signed, the response not.
  */
 export async function startSimpleSamlPhp(spUrl: string): Promise<SimpleSamlPhp> {
+  // freePort() closes its probe before `php -S` binds the port, and another process may take it meanwhile (seen in a
+  // CI run on PostgreSQL: "Address already in use"): a few tries, each on a port of its own.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePort(spUrl);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+/** `php -S` found its port taken between freePort() and its own bind. */
+class PortTakenError extends Error {}
+
+async function startOnFreePort(spUrl: string): Promise<SimpleSamlPhp> {
   const dir = await mkdtemp(join(tmpdir(), 'ax-ssp-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -143,7 +158,8 @@ $metadata[${php(spUrl)}] = [
     } catch { /* not listening yet */ }
     if (Date.now() > deadline || child.exitCode !== null) {
       await close();
-      throw new Error(`SimpleSAMLphp did not start: ${stderr.join('').slice(-2000)}`);
+      const printed = stderr.join('').slice(-2000);
+      throw new (printed.includes('Address already in use') ? PortTakenError : Error)(`SimpleSAMLphp did not start: ${printed}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
