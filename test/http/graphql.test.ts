@@ -484,6 +484,15 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
       expect(res.body.errors[0].extensions.code, JSON.stringify(res.body)).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(res.body.data).toBeUndefined();
     }
+    // A variable our own scalar refuses (DateTime), on the compiled document too: graphql-jit hands the scalar's error
+    // over as the cause of its own.
+    const expiring = 'mutation($at: DateTime) { createUserApiKey(input: { name: "gql-var-date", expiresAt: $at }) { key } }';
+    for (let i = 0; i < 3; i++) {
+      const res = await gql(expiring, { at: 'tomorrow' });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.errors[0].message).toContain('DateTime');
+    }
     const audit = (await server.api('GET', '/v2/audit-logs?limit=5')).body.logs as { id: string; variables: string }[];
     // The one accepted call is the only change: one audit row since `before`.
     expect(before === undefined ? audit.length : audit.findIndex((l) => l.id === before)).toBe(1);

@@ -3,6 +3,8 @@ import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graph
 import { ApiError } from '../../domain/errors.js';
 import { databaseUnavailable } from '../../services/database-unavailable.js';
 import type { GraphqlContext } from './context.js';
+// The class itself (graphql-js.ts: the copy mercurius and graphql-jit use), for instanceof.
+import { GraphQLError as GraphQLErrorClass } from './graphql-js.js';
 
 /** A GraphQL body with one error, for answers given before any document runs (transport, authentication). */
 export function errorBody(message: string, extensions: Record<string, unknown>): { errors: GraphQLFormattedError[] } {
@@ -46,9 +48,12 @@ export function documentErrors(errors: readonly GraphQLError[]): { errors: Graph
  */
 export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext, mutationFields: ReadonlySet<string>) {
   // Errors of the request itself, found before any field ran (a variable of the wrong type or missing, an unknown
-  // operation name): no path, no cause. They are the client's, answered as a document refused (400).
+  // operation name): no path, and no cause but a GraphQL error (graphql-jit, which runs a document from its second
+  // time on, gives a variable that one of our scalars refused the scalar's error as cause). They are the client's,
+  // answered as a document refused (400).
   const requestErrors = execution.errors ?? [];
-  if (execution.data == null && requestErrors.length > 0 && requestErrors.every((e) => e.path === undefined && e.originalError == null)) {
+  const ofTheRequest = (e: GraphQLError) => e.path === undefined && (e.originalError == null || e.originalError instanceof GraphQLErrorClass);
+  if (execution.data == null && requestErrors.length > 0 && requestErrors.every(ofTheRequest)) {
     return { statusCode: 400, response: { data: undefined, ...documentErrors(requestErrors) } };
   }
   const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
