@@ -72,8 +72,15 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
       body: JSON.stringify({ query: '{ account { organizations(first: 5) { edges { node { name } } } } }' }),
     });
-    const answer = await graphql.json() as { errors?: { extensions?: Record<string, unknown> }[] };
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+    const answer = await graphql.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    expect(answer.errors?.[0]).toMatchObject({ message: UNAVAILABLE_READ.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
+    // A mutation's field under an alias is still a write that may have been saved.
+    const mutation = await fetch(`${server.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
+      body: JSON.stringify({ query: 'mutation { made: createOrganization(input: { name: "during-outage" }) { organization { id } } }' }),
+    });
+    const written = await mutation.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    expect(written.errors?.[0]).toMatchObject({ message: UNAVAILABLE_WRITE.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
 
     await proxy.restore();
     await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);

@@ -15,6 +15,8 @@ export interface GraphqlContext {
   requestId: string;
   /** The document as sent (the audit row's `operation_text`). */
   source: string;
+  /** The operation of the document to run, when the request names one. */
+  operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
   /** The account's roles by row id, read once per request when a membership's role is asked for. */
   roles?: Promise<Map<number, RoleRow>>;

@@ -4,7 +4,7 @@ import { ApiError } from '../../domain/errors.js';
 import { databaseUnavailable } from '../../services/database-unavailable.js';
 import type { GraphqlContext } from './context.js';
 // The class itself (graphql-js.ts: the copy mercurius and graphql-jit use), for instanceof.
-import { GraphQLError as GraphQLErrorClass } from './graphql-js.js';
+import { getOperationAST, GraphQLError as GraphQLErrorClass, parse } from './graphql-js.js';
 
 /** A GraphQL body with one error, for answers given before any document runs (transport, authentication). */
 export function errorBody(message: string, extensions: Record<string, unknown>): { errors: GraphQLFormattedError[] } {
@@ -42,11 +42,11 @@ export function documentErrors(errors: readonly GraphQLError[]): { errors: Graph
 /**
  * Replaces mercurius's error formatter for errors raised while running: a service's ApiError keeps its message
  * (the problem's detail), its catalogue code and the status REST would have answered, with the field's path; a
- * database that does not answer is UNAVAILABLE (503), as over REST (a field of `mutationFields` may have been saved);
+ * database that does not answer is UNAVAILABLE (503), as over REST (a mutation's may have been saved);
  * anything else is logged and answered "Internal server error" with the request id, never its message or stack.
  * HTTP 200.
  */
-export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext, mutationFields: ReadonlySet<string>) {
+export function formatExecutionErrors(execution: ExecutionResult, context: GraphqlContext) {
   // Errors of the request itself, found before any field ran (a variable of the wrong type or missing, an unknown
   // operation name): no path, and no cause but a GraphQL error (graphql-jit, which runs a document from its second
   // time on, gives a variable that one of our scalars refused the scalar's error as cause). They are the client's,
@@ -56,11 +56,11 @@ export function formatExecutionErrors(execution: ExecutionResult, context: Graph
   if (execution.data == null && requestErrors.length > 0 && requestErrors.every(ofTheRequest)) {
     return { statusCode: 400, response: { data: undefined, ...documentErrors(requestErrors) } };
   }
+  let mutation: boolean | undefined;
   const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
     const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
     const original = error.originalError;
-    const known = original instanceof ApiError ? original
-      : databaseUnavailable(original, { write: typeof error.path?.[0] === 'string' && mutationFields.has(error.path[0]) });
+    const known = original instanceof ApiError ? original : databaseUnavailable(original, { write: mutation ??= isMutation(context) });
     if (known) {
       if (known !== original) context.deps.log.error({ err: original, requestId: context.requestId, path: error.path }, 'the database is unavailable');
       return { message: known.detail ?? known.title, ...where, extensions: { code: known.code, status: known.status } };
@@ -69,4 +69,13 @@ export function formatExecutionErrors(execution: ExecutionResult, context: Graph
     return { message: 'Internal server error', ...where, extensions: { code: 'INTERNAL', status: 500, requestId: context.requestId } };
   });
   return { statusCode: 200, response: { data: execution.data ?? null, errors } };
+}
+
+/**
+ * Whether the request's operation is a mutation (its fields may be under aliases, so the error's path cannot tell).
+ * Asked at most once per answer, and only for a field that failed with something other than an ApiError: the document
+ * is parsed again there rather than on every request (mercurius keeps its own parse to itself); it ran, so it parses.
+ */
+function isMutation(context: GraphqlContext): boolean {
+  return getOperationAST(parse(context.source), context.operationName)?.operation === 'mutation';
 }

@@ -93,22 +93,20 @@ function isDocumentError(error: unknown): error is Error & { code: string; error
  */
 export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, settings: GraphqlSettings): Promise<void> {
   await app.register(async (scope) => {
-    const mutations = { ...mutationResolvers.Mutation, ...samlResolvers.Mutation };
-    const mutationFields = new Set(Object.keys(mutations));
     await scope.register(mercurius, {
       schema: typeDefs,
       resolvers: {
         ...queryResolvers, DateTime,
         Account: { ...queryResolvers.Account, ...samlResolvers.Account },
         SamlIdP: samlResolvers.SamlIdP,
-        Mutation: mutations,
+        Mutation: { ...mutationResolvers.Mutation, ...samlResolvers.Mutation },
       } as never,
       loaders: loaders as never,
       routes: false,
       graphiql: false,
       // Static rules: mercurius keeps each document's parse and verdict (its LRU cache), refusals included.
       validationRules: [...limitRules, nulStringsRule, ...(settings.graphqlIntrospection ? [] : [NoSchemaIntrospectionCustomRule])],
-      errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext, mutationFields),
+      errorFormatter: (execution, context) => formatExecutionErrors(execution, context as unknown as GraphqlContext),
       allowBatchedQueries: false,
       jit: 1,
     });
@@ -120,9 +118,11 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
     });
 
     scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const apiError = error instanceof ApiError ? error : clientError(error) ?? databaseUnavailable(error, { write: false });
+      // Nothing of the document has run here: a database failure is a read's.
+      const unavailable = databaseUnavailable(error, { write: false });
+      if (unavailable) request.log.error({ err: error }, 'the database is unavailable');
+      const apiError = error instanceof ApiError ? error : clientError(error) ?? unavailable;
       if (apiError) {
-        if (apiError.code === 'UNAVAILABLE') request.log.error({ err: error }, 'the database is unavailable');
         const answer = transportError(apiError);
         if (answer.headers) void reply.headers(answer.headers);
         return reply.code(answer.status).send(answer.body);
@@ -137,8 +137,8 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       const refused = viaGet ? refuseGetMutation(parsed, reply) : undefined;
       if (refused) return refused;
       const context: GraphqlContext = {
-        deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, variables: parsed.variables,
-        spaces: new Map(),
+        deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, operationName: parsed.operationName,
+        variables: parsed.variables, spaces: new Map(),
       };
       try {
         return await reply.graphql(parsed.query, context as never, parsed.variables, parsed.operationName);
