@@ -32,6 +32,11 @@ export interface Config {
    * (AX_DATABASE_CONNECT_TIMEOUT_MS); then it is answered 503.
    */
   databaseConnectTimeoutMs: number;
+  /**
+   * PostgreSQL: a statement unanswered this long ends its connection and its request is answered 503
+   * (AX_DATABASE_QUERY_TIMEOUT_MS); it also bounds the listening connection's heartbeat.
+   */
+  databaseQueryTimeoutMs: number;
   /** Failed API-key authentications from one address before its failures are answered 429 (with backoff). */
   authFailureLimit: number;
   /** AX_TRUST_PROXY: believe X-Forwarded-For / -Proto / -Host (only behind a proxy that always overwrites them). */
@@ -151,6 +156,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000, 'milliseconds'),
     keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000, 'milliseconds'),
     databaseConnectTimeoutMs: positiveInteger(env, 'AX_DATABASE_CONNECT_TIMEOUT_MS', 10_000, 'milliseconds'),
+    databaseQueryTimeoutMs: positiveInteger(env, 'AX_DATABASE_QUERY_TIMEOUT_MS', 30_000, 'milliseconds'),
     authFailureLimit: positiveInteger(env, 'AX_AUTH_FAILURE_LIMIT', 30, 'failures'),
     trustProxy: boolean('AX_TRUST_PROXY', read('AX_TRUST_PROXY') ?? 'false'),
     keyPepper: read('AX_KEY_PEPPER'),

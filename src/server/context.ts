@@ -33,7 +33,8 @@ export interface AppContext extends ServiceDeps {
 export async function createContext(config: Config, log: Logger): Promise<AppContext> {
   prepareDataDir(config.dataDir);
   const store = openStore({
-    dataDir: config.dataDir, databaseUrl: config.databaseUrl, connectTimeoutMs: config.databaseConnectTimeoutMs,
+    dataDir: config.dataDir, databaseUrl: config.databaseUrl,
+    connectTimeoutMs: config.databaseConnectTimeoutMs, queryTimeoutMs: config.databaseQueryTimeoutMs,
     onConnectionLost: (error) => log.warn({ err: error }, 'the database ended an idle connection; new ones are opened as requests need them'),
   });
   if (config.tracesEndpoint !== undefined) {
@@ -43,6 +44,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
   }
   try {
     await prepareSchema(store.db, { autoMigrate: config.autoMigrate, log });
+    store.startQueryDeadline();
     const secrets = await loadServerSecrets(store.db, { dataDir: config.dataDir, keyPepper: config.keyPepper, tokenKey: config.tokenKey, auditSigningKey: config.auditSigningKey });
     // Reads context.clock at each call, so a clock a test puts in place after start is the one used.
     const clock: Clock = { now: () => context.clock.now() };
@@ -52,7 +54,9 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const rows = new ResourceRowCache();
     const scimTokens = new ScimTokenVerifier(new ScimTokenRecords(store.db), secrets.keyPepper, clock);
     const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); rows.invalidateAll(); };
-    const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches) : new SqliteChangeFeed();
+    // The listening connection proves itself every 10 s, within 5 s (sooner when the query timeout is shorter).
+    const heartbeat = { everyMs: Math.min(10_000, config.databaseQueryTimeoutMs), withinMs: Math.min(5_000, config.databaseQueryTimeoutMs) };
+    const changes: ChangeFeed = store.pool ? await PostgresChangeFeed.start(store.pool, dropCaches, heartbeat) : new SqliteChangeFeed();
     changes.subscribe((change) => {
       rows.invalidate(change.accountId);
       if (change.access) access.apply(change.accountId, change.access, change.accessVersion);

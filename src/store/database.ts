@@ -7,6 +7,7 @@ import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
 import { surviveConnectionLoss } from './postgres/connection-loss.js';
 import { keepStatements } from './postgres/kept-statements.js';
+import { enforceQueryDeadline, type QueryDeadline } from './postgres/query-deadline.js';
 import type { Database } from './schema.js';
 import { registerAuditEntryHash } from './sqlite/audit-hash-function.js';
 import { ImmediateSqliteDialect } from './sqlite/immediate-transactions.js';
@@ -25,6 +26,11 @@ export interface StoreOptions {
    * limit when undefined. A database host that drops packets instead of refusing them held requests for minutes.
    */
   connectTimeoutMs?: number | undefined;
+  /**
+   * PostgreSQL: a statement unanswered this long ends its connection and fails (postgres/query-deadline.ts), once
+   * startQueryDeadline() has been called; no limit when undefined.
+   */
+  queryTimeoutMs?: number | undefined;
 }
 
 export interface Store {
@@ -37,6 +43,8 @@ export interface Store {
    * other processes write unseen.
    */
   writeVersion: (() => string) | undefined;
+  /** PostgreSQL: statements are timed from now on (StoreOptions.queryTimeoutMs); schema migrations run before this. */
+  startQueryDeadline(): void;
   close(): Promise<void>;
 }
 
@@ -48,7 +56,8 @@ export function openStore(options: StoreOptions): Store {
     if (!isPostgresUrl(options.databaseUrl)) {
       throw new Error(`DATABASE_URL must be a postgres:// URL (got ${options.databaseUrl.split(':')[0]}:…)`);
     }
-    // keepAlive: a LISTEN connection that dies silently must be noticed, or revocations from other processes stop arriving.
+    // keepAlive: TCP probes on connections idle past the operating system's idle time (2 h by default); a silent death
+    // is noticed much sooner by the query deadline and by the LISTEN connection's heartbeat (postgres-change-feed.ts).
     // jit off: every query here is a short OLTP read or write, and PostgreSQL's JIT, which it switches on by cost
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
     const pool = new pg.Pool({
@@ -56,9 +65,13 @@ export function openStore(options: StoreOptions): Store {
       ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
     });
     keepStatements(pool);
+    const deadline: QueryDeadline = { on: false };
+    if (options.queryTimeoutMs !== undefined) enforceQueryDeadline(pool, options.queryTimeoutMs, deadline);
     surviveConnectionLoss(pool, options.onConnectionLost ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pool, writeVersion: undefined, close: () => db.destroy() };
+    return {
+      db, dialect: 'postgres', pool, writeVersion: undefined, startQueryDeadline: () => { deadline.on = true; }, close: () => db.destroy(),
+    };
   }
   prepareDataDir(options.dataDir);
   const path = join(options.dataDir, 'ax.db');
@@ -81,5 +94,5 @@ export function openStore(options: StoreOptions): Store {
   file.pragma('synchronous = NORMAL');
   registerAuditEntryHash(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
-  return { db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), close: () => db.destroy() };
+  return { db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), startQueryDeadline: () => undefined, close: () => db.destroy() };
 }

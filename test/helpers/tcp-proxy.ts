@@ -12,6 +12,12 @@ export interface TcpProxy {
    * never answers (a hung server, a load balancer with no backend). restore() ends it.
    */
   stall(): Promise<void>;
+  /**
+   * The connections open now (those of `upstreamPorts` when given) stop forwarding, both ways, and stay open: a silent
+   * partition (a NAT or firewall that dropped their state). New connections are forwarded as before; close() ends the
+   * frozen ones.
+   */
+  freeze(upstreamPorts?: number[]): void;
   /** Forwards again on the same port (after cut() or stall()). */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -20,6 +26,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   const stalled = new Set<Socket>();
+  const frozen = new Set<Socket>();
   let server: Server | undefined;
   let stalling = false;
   const listen = (port: number) => new Promise<number>((resolve, reject) => {
@@ -57,6 +64,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     pairs.clear();
     for (const client of stalled) client.destroy();
     stalled.clear();
+    for (const socket of frozen) socket.destroy();
+    frozen.clear();
   };
   const stop = () => new Promise<void>((resolve) => {
     stalling = false;
@@ -73,6 +82,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     stall: async () => {
       stalling = true;
       dropAll();
+    },
+    freeze: (upstreamPorts) => {
+      for (const pair of pairs) {
+        const { client, upstream } = pair;
+        if (upstreamPorts && !upstreamPorts.includes(upstream.localPort ?? -1)) continue;
+        pairs.delete(pair);
+        for (const socket of [client, upstream]) {
+          socket.unpipe();
+          socket.pause();
+          frozen.add(socket);
+        }
+      }
     },
     restore: async () => {
       if (stalling) {

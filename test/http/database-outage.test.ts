@@ -28,8 +28,11 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const proxied = new URL(direct);
     proxied.port = String(proxy.port);
-    // A short wait for a connection, so the stalled database below is answered within the test's time.
-    server = await startTestServer({ spawn: true, env: { DATABASE_URL: proxied.toString(), AX_DATABASE_CONNECT_TIMEOUT_MS: '500' } });
+    // Short waits for a connection and for an answer, so the stalled and frozen database below are answered within the
+    // test's time.
+    server = await startTestServer({
+      spawn: true, env: { DATABASE_URL: proxied.toString(), AX_DATABASE_CONNECT_TIMEOUT_MS: '500', AX_DATABASE_QUERY_TIMEOUT_MS: '500' },
+    });
     admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await admin.connect();
   }, 60_000);
@@ -55,6 +58,44 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-terminate' } })).status).toBe(201);
   });
 
+  it('answers 503 after AX_DATABASE_QUERY_TIMEOUT_MS when its connections go silent (a partition), then serves from new ones', async () => {
+    // The write leaves its connection idle in the pool, where the next statements find it frozen.
+    expect((await server.api('POST', '/v2/organizations', { body: { name: 'before-freeze' } })).status).toBe(201);
+    // The pooled connections only: the listening one stays up, so the server keeps its caches (the key included) and
+    // the writes below fail in their statements, not in authentication.
+    const { rows } = await admin.query<{ client_port: number }>(
+      "select client_port from pg_stat_activity where client_port = any($1::int[]) and query not in ('select 1', 'LISTEN ax_changes')",
+      [proxy.upstreamPorts()],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    proxy.freeze(rows.map((r) => r.client_port));
+    const started = performance.now();
+    const write = await server.api('POST', '/v2/organizations', { body: { name: 'during-freeze' } });
+    expect(write.status).toBe(503);
+    expect(write.body).toMatchObject(UNAVAILABLE_WRITE);
+    // At least the configured 500 ms; without a deadline the request waits until TCP gives up, hours later.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    // Each frozen connection is ended by the statement that meets it; then the pool's new ones are forwarded.
+    await expect.poll(async () => (await server.api('POST', '/v2/organizations', { body: { name: 'after-freeze' } })).status, { timeout: 10_000 }).toBe(201);
+    const names = ((await server.api('GET', '/v2/organizations')).body as { organizations: { name: string }[] }).organizations.map((o) => o.name);
+    expect(names).toContain('after-freeze');
+    expect(names).not.toContain('during-freeze');
+
+    // A GraphQL mutation whose statement fails so, its field under an alias, is a write that may have been saved.
+    const frozen = await admin.query<{ client_port: number }>(
+      "select client_port from pg_stat_activity where client_port = any($1::int[]) and query not in ('select 1', 'LISTEN ax_changes')",
+      [proxy.upstreamPorts()],
+    );
+    proxy.freeze(frozen.rows.map((r) => r.client_port));
+    const mutation = await fetch(`${server.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
+      body: JSON.stringify({ query: 'mutation { made: createOrganization(input: { name: "during-freeze" }) { organization { id } } }' }),
+    });
+    const written = await mutation.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    expect(written.errors?.[0]).toMatchObject({ message: UNAVAILABLE_WRITE.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
+  });
+
   it('answers 503 with Retry-After while PostgreSQL cannot be reached, on every surface, and serves again once it can', async () => {
     await proxy.cut();
     const read = await server.api('GET', '/v2/organizations');
@@ -74,13 +115,15 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     });
     const answer = await graphql.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
     expect(answer.errors?.[0]).toMatchObject({ message: UNAVAILABLE_READ.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
-    // A mutation's field under an alias is still a write that may have been saved.
+    // The lost listening connection dropped the cached key: the mutation fails in authentication, before any of it
+    // ran, so nothing may have been saved.
     const mutation = await fetch(`${server.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
       body: JSON.stringify({ query: 'mutation { made: createOrganization(input: { name: "during-outage" }) { organization { id } } }' }),
     });
-    const written = await mutation.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
-    expect(written.errors?.[0]).toMatchObject({ message: UNAVAILABLE_WRITE.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
+    expect(mutation.status).toBe(503);
+    const refused = await mutation.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+    expect(refused.errors?.[0]).toMatchObject({ message: UNAVAILABLE_READ.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
 
     await proxy.restore();
     await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);
@@ -117,6 +160,8 @@ describe.skipIf(testBackend !== 'postgres')('a second process cut off from Postg
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     pair = await startProcessPair({
       adminKey,
+      // B's listening connection proves itself every 500 ms, within 500 ms.
+      env: { AX_DATABASE_QUERY_TIMEOUT_MS: '500' },
       databaseUrlOfB: (url) => {
         const proxied = new URL(url);
         proxied.port = String(proxy.port);
@@ -129,21 +174,46 @@ describe.skipIf(testBackend !== 'postgres')('a second process cut off from Postg
     await proxy?.close();
   });
 
-  it('is refused by the second within 1 s of its reaching PostgreSQL again: it missed the notification, so it drops what it cached', async () => {
-    const call = (url: string, method: string, path: string, key: string, body?: unknown) => fetch(url + path, {
-      method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const created = await call(pair.a.url, 'POST', '/v2/api-keys', adminKey, { key_type: 'USER', name: 'outage' });
+  const call = (url: string, method: string, path: string, key: string, body?: unknown) => fetch(url + path, {
+    method, headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  /** A USER key made on A and already cached by B. */
+  const keyKnownToB = async (name: string) => {
+    const created = await call(pair.a.url, 'POST', '/v2/api-keys', adminKey, { key_type: 'USER', name });
     expect(created.status).toBe(201);
     const k = await created.json() as { id: string; key: string };
     expect((await call(pair.b.url, 'GET', '/v2/me', k.key)).status).toBe(200);
+    return k;
+  };
+
+  it('is refused by the second within 1 s of its reaching PostgreSQL again: it missed the notification, so it drops what it cached', async () => {
+    const k = await keyKnownToB('outage');
 
     await proxy.cut();
     expect((await call(pair.a.url, 'PUT', `/v2/api-keys/${encodeURIComponent(k.id)}/revoke`, adminKey)).status).toBe(204);
     const since = performance.now();
     await proxy.restore();
     expect(await msUntilRefused(pair.b.url, k.key, since)).toBeLessThan(1000);
+  });
+
+  it('is refused by the second within 2 s when its listening connection went silent: the heartbeat notices, the caches go', async () => {
+    const k = await keyKnownToB('partition');
+    // B's connections stop forwarding and stay open, as when a NAT drops their state; new ones get through.
+    proxy.freeze();
+    const since = performance.now();
+    expect((await call(pair.a.url, 'PUT', `/v2/api-keys/${encodeURIComponent(k.id)}/revoke`, adminKey)).status).toBe(204);
+    // B may answer 503 while its frozen pooled connections meet their deadline; it must never accept the key for long.
+    let status = 0;
+    while (status !== 401 && performance.now() - since < 5000) {
+      const res = await call(pair.b.url, 'GET', '/v2/me', k.key);
+      await res.arrayBuffer();
+      status = res.status;
+      expect([200, 401, 503]).toContain(status);
+    }
+    expect(status).toBe(401);
+    // Without the heartbeat B would hear nothing and accept the key from its cache for its 60 s lifetime.
+    expect(performance.now() - since).toBeLessThan(2000);
   });
 });
 

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { telemetry } from '../../domain/telemetry.js';
 import type { Change, ChangeFeed } from '../change-feed.js';
 import type { Database } from '../schema.js';
+import { within } from './query-deadline.js';
 
 const CHANNEL = 'ax_changes';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; ids are ASCII, so characters are bytes. */
@@ -48,28 +49,48 @@ function splitChange(change: Change): Change[] {
   return parts;
 }
 
+/** How often the LISTEN connection proves it is alive, and how long its proof may take. */
+export interface Heartbeat {
+  everyMs: number;
+  withinMs: number;
+}
+
 /**
  * Several processes share one PostgreSQL database: a change is applied locally at once and sent to the others
- * with NOTIFY; each process LISTENs on a dedicated connection and reconnects if it drops (a reconnect drops
- * every cache, since notifications may have been missed meanwhile).
+ * with NOTIFY; each process LISTENs on a dedicated connection and reconnects if it drops.
+ * - Notifications sent while no connection listened are lost, so `onMissed` (which drops every cache) runs when the
+ *   connection is lost, so that what was revoked meanwhile is not served from a cache while the process cannot hear,
+ *   and again once a new connection listens.
+ * - A LISTEN connection only receives, so a silent death (a NAT or firewall that dropped its state) would go
+ *   unnoticed until TCP gave up, hours later, with revocations from other processes unheard all along. It runs
+ *   `select 1` every `heartbeat.everyMs`; one unanswered within `heartbeat.withinMs` ends the connection, which counts
+ *   as lost.
  */
 export class PostgresChangeFeed implements ChangeFeed {
   readonly #listeners: ((change: Change) => void)[] = [];
   readonly #origin = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  #client: pg.PoolClient | undefined;
+  /** The listening connection, and how to give it back to the pool (ending it when `broken`). */
+  #listening: { client: pg.PoolClient; release: (broken: boolean) => void } | undefined;
   #closed = false;
 
-  private constructor(private readonly pool: pg.Pool, private readonly onReconnect: () => void) {}
+  private constructor(private readonly pool: pg.Pool, private readonly onMissed: () => void, private readonly heartbeat: Heartbeat) {}
 
-  static async start(pool: pg.Pool, onReconnect: () => void): Promise<PostgresChangeFeed> {
-    const feed = new PostgresChangeFeed(pool, onReconnect);
+  static async start(pool: pg.Pool, onMissed: () => void, heartbeat: Heartbeat): Promise<PostgresChangeFeed> {
+    const feed = new PostgresChangeFeed(pool, onMissed, heartbeat);
     await feed.#listen();
     return feed;
   }
 
   async #listen(): Promise<void> {
     const client = await this.pool.connect();
-    this.#client = client;
+    let beating: NodeJS.Timeout | undefined = undefined;
+    let released = false;
+    const release = (broken: boolean) => {
+      clearInterval(beating);
+      if (released) return;
+      released = true;
+      client.release(broken);
+    };
     client.on('notification', (msg) => {
       if (!msg.payload) return;
       const { origin, at, change } = JSON.parse(msg.payload) as { origin: string; at?: number; change: Change };
@@ -79,17 +100,31 @@ export class PostgresChangeFeed implements ChangeFeed {
       this.#deliver(change.accessVersion === undefined ? { ...change, access: undefined } : change);
     });
     client.on('error', () => {
-      client.release(true);
-      this.#client = undefined;
-      if (!this.#closed) this.#reconnect();
+      release(true);
+      // Only the listening connection's loss starts a reconnect: one lost while it asked to LISTEN fails #listen.
+      if (this.#listening?.client !== client) return;
+      this.#listening = undefined;
+      if (this.#closed) return;
+      this.onMissed();
+      this.#reconnect();
     });
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await within(client, client.query(`LISTEN ${CHANNEL}`), this.heartbeat.withinMs);
+    } catch (error) {
+      release(true);
+      throw error;
+    }
+    if (this.#closed) return release(false);
+    this.#listening = { client, release };
+    beating = setInterval(() => {
+      within(client, client.query('select 1'), this.heartbeat.withinMs).catch(() => undefined);
+    }, this.heartbeat.everyMs).unref();
   }
 
   #reconnect(): void {
     setTimeout(() => {
       if (this.#closed) return;
-      this.#listen().then(this.onReconnect, () => this.#reconnect());
+      this.#listen().then(this.onMissed, () => this.#reconnect());
     }, 200).unref();
   }
 
@@ -122,11 +157,11 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async close(): Promise<void> {
     this.#closed = true;
-    const client = this.#client;
-    this.#client = undefined;
-    if (client) {
-      await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      client.release();
+    const listening = this.#listening;
+    this.#listening = undefined;
+    if (listening) {
+      await listening.client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+      listening.release(false);
     }
   }
 }
