@@ -10,6 +10,7 @@ import { keepStatements } from './postgres/kept-statements.js';
 import { enforceQueryDeadline, type QueryDeadline } from './postgres/query-deadline.js';
 import type { Database } from './schema.js';
 import { registerAuditEntryHash } from './sqlite/audit-hash-function.js';
+import { BUSY_TIMEOUT_MS } from './sqlite/busy-timeout.js';
 import { ImmediateSqliteDialect } from './sqlite/immediate-transactions.js';
 import { withStatementCache } from './sqlite/sqlite-statement-cache.js';
 import { writeVersionOf } from './sqlite/sqlite-write-version.js';
@@ -90,7 +91,7 @@ export function openStore(options: StoreOptions): Store {
     process.umask(previousUmask);
   }
   file.pragma('foreign_keys = ON');
-  file.pragma('busy_timeout = 5000');
+  file.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   file.pragma('synchronous = NORMAL');
   registerAuditEntryHash(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });

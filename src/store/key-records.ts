@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { KeyRecord } from '../domain/key-record.js';
 import type { Database } from './schema.js';
+import { withoutWaiting } from './sqlite/busy-timeout.js';
 
 /** The queries of the API key verifier (src/keys/key-verifier.ts), which sees the database only through these. */
 export class KeyRecords {
@@ -28,7 +29,8 @@ export class KeyRecords {
     return rows.map((r) => r.public_id);
   }
 
+  /** Fails at once, rather than waiting, while another process holds SQLite's write lock (the caller retries later). */
   async touch(keyId: number, at: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute();
+    await withoutWaiting(this.db, (db) => db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', keyId).execute());
   }
 }

@@ -239,4 +239,25 @@ describe.skipIf(testBackend !== 'sqlite')('SQLite whose write lock another proce
     }
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'after-lock' } })).status).toBe(201);
   });
+
+  it("does not make a key's first use wait for the lock: its last_used_at is written at a later use instead", async () => {
+    const created = await server.api('POST', '/v2/api-keys', { body: { key_type: 'USER', name: 'first-use-under-lock' } });
+    expect(created.status).toBe(201);
+    const k = created.body as { id: string; key: string };
+    const other = new SQLite(join(server.dataDir, 'ax.db'));
+    try {
+      other.prepare('begin immediate').run();
+      const started = performance.now();
+      expect((await server.api('GET', '/v2/me', { key: k.key })).status).toBe(200);
+      // Well under the 5 s busy timeout, which the whole process would otherwise have waited out.
+      expect(performance.now() - started).toBeLessThan(2500);
+      other.prepare('rollback').run();
+    } finally {
+      other.close();
+    }
+    const shown = async () => (await server.api('GET', `/v2/api-keys/${encodeURIComponent(k.id)}`)).body as { last_used_at?: string };
+    expect((await shown()).last_used_at).toBeUndefined();
+    expect((await server.api('GET', '/v2/me', { key: k.key })).status).toBe(200);
+    expect((await shown()).last_used_at).toEqual(expect.any(String));
+  });
 });

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AuditLogRow, Database, IdentityProtocol, ScimTokenRow } from '../schema.js';
+import { withoutWaiting } from '../sqlite/busy-timeout.js';
 
 /** What a new token row holds (the account and id are the repository's). */
 export interface NewScimToken {
@@ -129,7 +130,8 @@ export class ScimTokenRecords {
     return rows[0];
   }
 
+  /** Fails at once, rather than waiting, while another process holds SQLite's write lock (the caller retries later). */
   async touch(tokenId: number, at: string): Promise<void> {
-    await this.db.updateTable('scim_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute();
+    await withoutWaiting(this.db, (db) => db.updateTable('scim_tokens').set({ last_used_at: at }).where('id', '=', tokenId).execute());
   }
 }

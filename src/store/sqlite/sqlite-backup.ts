@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } fro
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { migrationNames } from '../migrator.js';
+import { BUSY_TIMEOUT_MS } from './busy-timeout.js';
 
 /** The database file in a data directory (src/store/database.ts opens the same). */
 const DATABASE_FILE = 'ax.db';
@@ -28,7 +29,7 @@ export async function backupSqlite(dataDir: string, file: string): Promise<Backu
   const temporary = `${file}.partial-${process.pid}`;
   const db = new SQLite(source, { readonly: true, fileMustExist: true });
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     const previousUmask = process.umask(0o077);
     let pages: number;
     try {
