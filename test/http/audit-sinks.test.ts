@@ -119,7 +119,7 @@ describe('audit sinks: a JSONL file, syslog over UDP and over TCP', () => {
   });
 
   it('appends every entry to the file (0600) as one JSON line, the webhook\'s record, in chain order', async () => {
-    const server = await startTestServer({ env: { AX_AUDIT_FILE: file, AX_AUDIT_SYSLOG: `udp://127.0.0.1:${udp.port}` } });
+    const server = await startTestServer({ env: { AX_AUDIT_FILE: file, AX_AUDIT_SYSLOG: `udp://127.0.0.1:${udp.port}` }, testClock: true });
     servers.push(server);
     for (let i = 0; i < 3; i++) expect((await change(server, `file-${i}`)).status).toBe(201);
     await waitFor(async () => (await fileRecords(file)).length >= 3, () => 'the file did not get 3 entries');
@@ -158,13 +158,18 @@ describe('audit sinks: a JSONL file, syslog over UDP and over TCP', () => {
     await udp.until(7);
     expect((await fileRecords(`${file}.2`)).map((r) => r.seq)).toEqual([4, 5]);
     await rmdir(file);
-    await waitFor(async () => (await fileRecords(file)).length >= 2, () => 'the file never caught up');
-    expect((await fileRecords(file)).map((r) => r.seq)).toEqual([6, 7]);
-    expect([...new Set(udp.records().map((r) => r.seq))]).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // The failed sink waits for its retry time (1 s, doubling up to a minute): the clock moves past it, and the next
+    // entry's commit starts a delivery at once, which appends what was missed first.
+    await server.advanceClock(61_000);
+    expect((await change(server, 'unblocked')).status).toBe(201);
+    await waitFor(async () => (await fileRecords(file)).length >= 3, () => 'the file never caught up');
+    expect((await fileRecords(file)).map((r) => r.seq)).toEqual([6, 7, 8]);
+    await udp.until(8);
+    expect([...new Set(udp.records().map((r) => r.seq))]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('sends RFC 5424 over TCP with octet counting, and reconnects after the receiver went away', async () => {
-    const server = await startTestServer({ env: { AX_AUDIT_SYSLOG: `tcp://127.0.0.1:${tcp.port}` } });
+    const server = await startTestServer({ env: { AX_AUDIT_SYSLOG: `tcp://127.0.0.1:${tcp.port}` }, testClock: true });
     servers.push(server);
     // A request body with a newline and non-ASCII text: octet counting frames it whole.
     expect((await change(server, 'tcp-ünïcode\nline')).status).toBe(201);
@@ -178,8 +183,11 @@ describe('audit sinks: a JSONL file, syslog over UDP and over TCP', () => {
     const back = new SyslogReceiver();
     await back.startTcp(port);
     try {
-      await back.until(2);
-      expect([...new Set([...tcp.records(), ...back.records()].map((r) => r.seq))]).toEqual([1, 2]);
+      // Past the retry time of the failed send; the next entry's commit sends both.
+      await server.advanceClock(61_000);
+      expect((await change(server, 'tcp-back')).status).toBe(201);
+      await back.until(3);
+      expect([...new Set([...tcp.records(), ...back.records()].map((r) => r.seq))]).toEqual([1, 2, 3]);
     } finally {
       await back.close();
     }
@@ -192,6 +200,8 @@ describe('audit sinks: a JSONL file, syslog over UDP and over TCP', () => {
     await forAccount(server.context!.store.db, 1).auditLogs.recordMutation({
       userId: 1, ip: '127.0.0.1', operation: 'POST /v2/large', text: JSON.stringify({ blob: 'x'.repeat(70_000) }), at: new Date().toISOString(),
     });
+    // What a mutation's commit delivers to its own process: the stream sends the account's new entries at once.
+    server.context!.changes.deliverHere({ accountId: 1 });
     await waitFor(() => udp.records().length > before, () => 'the large entry never reached syslog');
     const last = udp.records().at(-1)!;
     expect(last).toMatchObject({ truncated: true, operation_text: null, variables: null });
