@@ -97,6 +97,8 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
   });
 
   it('answers 503 with Retry-After while PostgreSQL cannot be reached, on every surface, and serves again once it can', async () => {
+    // The OAuth server of `ax auth login` is built at its first request, with the database up.
+    expect((await fetch(`${server.url}/.well-known/openid-configuration`)).status).toBe(200);
     await proxy.cut();
     const read = await server.api('GET', '/v2/organizations');
     expect(read.status).toBe(503);
@@ -124,6 +126,15 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect(mutation.status).toBe(503);
     const refused = await mutation.json() as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
     expect(refused.errors?.[0]).toMatchObject({ message: UNAVAILABLE_READ.detail, extensions: { code: 'UNAVAILABLE', status: 503 } });
+
+    // The OAuth server answers in OAuth's terms (RFC 6749's temporarily_unavailable), with the same status and wait.
+    const token = await fetch(`${server.url}/oauth2/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&refresh_token=unknown&client_id=arize-cli',
+    });
+    expect(token.status).toBe(503);
+    expect(token.headers.get('retry-after')).toBe('5');
+    expect(await token.json()).toEqual({ error: 'temporarily_unavailable', error_description: UNAVAILABLE_WRITE.detail });
 
     await proxy.restore();
     await expect.poll(async () => (await server.api('GET', '/v2/organizations')).status).toBe(200);
