@@ -49,7 +49,7 @@ function answerServerErrors(provider: Provider, ctx: HttpDeps): void {
   const unavailable = new WeakMap<object, ApiError>();
   provider.on('server_error', (koa: KoaContextWithOIDC, error: unknown) => {
     const answer = databaseUnavailable(error, { write: koa.method !== 'GET' && koa.method !== 'HEAD' });
-    ctx.log.error({ err: error, requestId: koa.get('x-request-id') || undefined }, answer ? 'the database is unavailable' : 'the OAuth server failed');
+    ctx.log.error({ err: error, requestId: koa.response.get('x-request-id') || undefined }, answer ? 'the database is unavailable' : 'the OAuth server failed');
     if (answer) unavailable.set(koa, answer);
   });
   provider.use(async (koa, next) => {
