@@ -109,6 +109,11 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     const write = await server.api('POST', '/v2/organizations', { body: { name: 'during-outage' } });
     expect(write.status).toBe(503);
     expect(write.body).toMatchObject(UNAVAILABLE_WRITE);
+    // A POST that only reads, and a dry run, cannot have saved anything: they get the read wording.
+    const check = await server.api('POST', '/v2/access/check', { body: { user_id: 'VXNlcjox', permission: 'SPACE_READ', resource_id: 'U3BhY2U6MQ==' } });
+    expect(check.status).toBe(503);
+    expect(check.body).toMatchObject(UNAVAILABLE_READ);
+    expect((await server.api('DELETE', '/v2/organizations/T3JnYW5pemF0aW9uOjE=?dry_run=true')).body).toMatchObject(UNAVAILABLE_READ);
     expect((await server.api('GET', '/readyz', { key: null })).status).toBe(503);
 
     const graphql = await fetch(`${server.url}/graphql`, {

@@ -86,9 +86,22 @@ export function writeClientErrorProblem(error: Error & { code?: string }, socket
   socket.destroy(error);
 }
 
-/** A request that may change something: anything but GET, HEAD and OPTIONS. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A POST that changes nothing (a check, a plan, a lookup): a database failure is answered with a read's wording. */
+    reads?: boolean;
+  }
+}
+
+/**
+ * A request that may change something: anything but GET, HEAD and OPTIONS, a route marked `reads`, or a dry run
+ * (`?dry_run=true`, read as text too: a failure in authentication comes before the query is validated).
+ */
 export function writes(request: FastifyRequest): boolean {
-  return request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return false;
+  if (request.routeOptions.config.reads === true) return false;
+  const dryRun = (request.query as { dry_run?: unknown } | undefined)?.dry_run;
+  return dryRun !== true && dryRun !== 'true';
 }
 
 /**

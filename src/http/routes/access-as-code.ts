@@ -51,6 +51,7 @@ export async function accessAsCodeRoutes(fastify: FastifyInstance, ctx: ServiceD
 
   app.post('/v2/access/plan', {
     bodyLimit: DOCUMENT_BODY_LIMIT,
+    config: { reads: true },
     schema: {
       tags,
       description: 'What applying the document would change: the operations and every principal\'s rights gained and lost. Nothing is written.',

@@ -18,6 +18,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post('/v2/access/check', {
+    config: { reads: true },
     schema: { tags, body: AccessCheckRequest, response: { 200: AccessCheckResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);
@@ -26,6 +27,7 @@ export async function accessRoutes(fastify: FastifyInstance, ctx: ServiceDeps): 
   });
 
   app.post('/v2/access/checks', {
+    config: { reads: true },
     schema: { tags, body: AccessChecksRequest, response: { 200: AccessChecksResult, ...errorResponses } },
   }, async (request) => {
     const principal = principalOf(request);

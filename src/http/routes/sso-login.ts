@@ -77,7 +77,7 @@ export async function ssoLoginRoutes(fastify: FastifyInstance, ctx: ServiceDeps)
     : reply.header('content-security-policy', start.contentSecurityPolicy).type('text/html; charset=utf-8').send(start.html));
 
   app.post('/auth/sso/discover', {
-    config, schema: { tags, security, body: SsoDiscoverBody, response: { 200: SsoDiscoverResult, ...errorResponses } },
+    config: { ...config, reads: true }, schema: { tags, security, body: SsoDiscoverBody, response: { 200: SsoDiscoverResult, ...errorResponses } },
   }, async (request) => ssoDiscoverService.discoverSignIn(ctx, request.body.email));
 
   app.get('/auth/v2/saml/metadata', {
