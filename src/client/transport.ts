@@ -134,7 +134,8 @@ export class Transport implements HttpTransport {
   }
 }
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+/** A response's headers, one string each (repeated ones joined with ", "). */
+export function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -3,12 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { consoleSignIn, decide, revokeToken } from '../helpers/cli-login.js';
 import { CookieJar } from '../helpers/cookie-jar.js';
+import { testBackend } from '../helpers/database.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { AX_BIN, REPO_ROOT, runAx, type AxResult } from './ax-process.js';
 
@@ -175,6 +177,30 @@ describe('ax auth login: the browser flow against a real server', () => {
     expect(profile.auth?.oauth).toBeUndefined();
     const status = await runAx(['auth', 'status'], { env });
     expect(status.code).toBe(EXIT.AUTH);
+  });
+
+  // SQLite only: another connection holds the write lock, so the rotation cannot be written (PostgreSQL's outages are
+  // test/http/database-outage.test.ts's).
+  it.skipIf(testBackend !== 'sqlite')('a refresh the server cannot make now (its database busy) → exit 4 with the retry suggestion; the login is kept', async () => {
+    const env = await loggedIn('busy');
+    const before = readProfile(env, 'busy').auth!.oauth!;
+    await server.advanceClock(3_600_000 - 30_000);
+    setExpiresAt(env, 'busy', new Date(Date.now() + 30_000));
+    const other = new SQLite(join(server.dataDir, 'ax.db'));
+    let users: AxResult;
+    try {
+      other.prepare('begin immediate').run();
+      users = await runAx(['users', 'list'], { env });
+    } finally {
+      other.prepare('rollback').run();
+      other.close();
+    }
+    expect(users.code, users.stderr).toBe(EXIT.API);
+    expect(stripAnsi(users.stderr)).toContain('503 Service Unavailable; the database did not answer');
+    expect(stripAnsi(users.stderr)).toContain('The server cannot do this right now; retry in 5 s');
+    expect(readProfile(env, 'busy').auth!.oauth!.refresh_token).toBe(before.refresh_token);
+    const again = await runAx(['users', 'list'], { env });
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it('`ax auth logout` revokes both tokens and clears them, keeping auth_method', async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { CLI_CLIENT_ID } from '../../domain/oauth-client.js';
-import { ConnectionError } from '../../client/errors.js';
+import { ConnectionError, HttpError } from '../../client/errors.js';
+import { flattenHeaders } from '../../client/transport.js';
 import { CliError } from '../errors/cli-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import type { OAuthTokens } from '../../profiles/oauth-tokens.js';
@@ -30,14 +31,22 @@ export async function revokeToken(app: string, token: string, hint: 'access_toke
 }
 
 async function tokenRequest(app: string, form: Record<string, string>, now: number): Promise<OAuthTokens> {
-  const { status, text } = await postForm(app, '/oauth2/token', form);
+  const { status, headers, text } = await postForm(app, '/oauth2/token', form);
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(text) as Record<string, unknown>;
   } catch {
     throw new ConnectionError(app, 'EBADRESPONSE', `${app}/oauth2/token answered ${status} without JSON; is it an ax server?`);
   }
-  if (status !== 200) throw new TokenEndpointError(String(body.error ?? `HTTP ${status}`), typeof body.error_description === 'string' ? body.error_description : undefined);
+  const error = String(body.error ?? `HTTP ${status}`);
+  const description = typeof body.error_description === 'string' ? body.error_description : undefined;
+  // The server could not answer now (`temporarily_unavailable` while its database is away): not a refusal of the
+  // login, which stays; reported as any other API call's 5xx, with its Retry-After.
+  if (status >= 500) {
+    const problem = { status, title: error, ...(description === undefined ? {} : { detail: description }) };
+    throw new HttpError({ status, problem, headers, body: text, method: 'POST', url: new URL('/oauth2/token', app).toString() });
+  }
+  if (status !== 200) throw new TokenEndpointError(error, description);
   // expires_in is an integer, or a numeric string from some servers (Arize's CLI accepts both).
   const expiresIn = Number(body.expires_in);
   if (typeof body.access_token !== 'string' || !Number.isFinite(expiresIn)) {
@@ -63,7 +72,7 @@ function emailOf(idToken: unknown): string | undefined {
 }
 
 /** A form post over node:http(s) (not fetch: its first request costs ~180 ms of start-up on Node 20). */
-async function postForm(app: string, path: string, form: Record<string, string>): Promise<{ status: number; text: string }> {
+async function postForm(app: string, path: string, form: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   const url = new URL(path, app);
   const payload = Buffer.from(new URLSearchParams(form).toString());
   const module = url.protocol === 'https:' ? await import('node:https') : http;
@@ -77,7 +86,7 @@ async function postForm(app: string, path: string, form: Record<string, string>)
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', fail);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), text: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     req.on('error', fail);
