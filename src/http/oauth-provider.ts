@@ -4,6 +4,7 @@ import { ApiError, type ErrorCode } from '../domain/errors.js';
 import { databaseUnavailable } from '../services/database-unavailable.js';
 import { createOAuthProvider } from '../services/oauth/provider.js';
 import type { HttpDeps } from './app.js';
+import { changesByMethod } from './plugins/errors.js';
 import { escapeHtml, ssoErrorPage } from './sso-error-page.js';
 
 /** The errors that are shown, never redirected (the redirect URI cannot be trusted): RFC 6749 §4.1.2.1. */
@@ -48,9 +49,10 @@ const TEMPORARILY_UNAVAILABLE = 'temporarily_unavailable';
 function answerServerErrors(provider: Provider, ctx: HttpDeps): void {
   const unavailable = new WeakMap<object, ApiError>();
   provider.on('server_error', (koa: KoaContextWithOIDC, error: unknown) => {
-    const answer = databaseUnavailable(error, { write: koa.method !== 'GET' && koa.method !== 'HEAD' });
-    ctx.log.error({ err: error, requestId: koa.response.get('x-request-id') || undefined }, answer ? 'the database is unavailable' : 'the OAuth server failed');
+    const fields = { requestId: koa.response.get('x-request-id') || undefined };
+    const answer = databaseUnavailable(error, { write: changesByMethod(koa.method), log: ctx.log, fields });
     if (answer) unavailable.set(koa, answer);
+    else ctx.log.error({ err: error, ...fields }, 'the OAuth server failed');
   });
   provider.use(async (koa, next) => {
     await next();
@@ -59,7 +61,8 @@ function answerServerErrors(provider: Provider, ctx: HttpDeps): void {
     const out = { error: TEMPORARILY_UNAVAILABLE, error_description: answer.detail };
     const location = koa.response.get('location');
     if (location && koa.status >= 300 && koa.status < 400) {
-      const target = new URL(location);
+      // Relative to the request, should the library ever send a path: a malformed URL must not turn into a 500 here.
+      const target = new URL(location, koa.href);
       target.searchParams.set('error', out.error);
       target.searchParams.set('error_description', out.error_description ?? '');
       koa.redirect(target.toString());

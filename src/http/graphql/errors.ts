@@ -60,9 +60,10 @@ export function formatExecutionErrors(execution: ExecutionResult, context: Graph
   const errors = (execution.errors ?? []).map((error): GraphQLFormattedError => {
     const where = { ...(error.locations ? { locations: error.locations } : {}), ...(error.path ? { path: error.path } : {}) };
     const original = error.originalError;
-    const known = original instanceof ApiError ? original : databaseUnavailable(original, { write: mutation ??= isMutation(context) });
+    const known = original instanceof ApiError ? original : databaseUnavailable(original, {
+      write: mutation ??= isMutation(context), log: context.deps.log, fields: { requestId: context.requestId, path: error.path },
+    });
     if (known) {
-      if (known !== original) context.deps.log.error({ err: original, requestId: context.requestId, path: error.path }, 'the database is unavailable');
       return { message: known.detail ?? known.title, ...where, extensions: { code: known.code, status: known.status } };
     }
     context.deps.log.error({ err: original ?? error, requestId: context.requestId, path: error.path }, 'graphql resolver failed');

@@ -119,8 +119,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
 
     scope.setErrorHandler((error: FastifyError, request, reply) => {
       // Nothing of the document has run here: a database failure is a read's.
-      const unavailable = databaseUnavailable(error, { write: false });
-      if (unavailable) request.log.error({ err: error }, 'the database is unavailable');
+      const unavailable = databaseUnavailable(error, { write: false, log: request.log });
       const apiError = error instanceof ApiError ? error : clientError(error) ?? unavailable;
       if (apiError) {
         const answer = transportError(apiError);

@@ -93,12 +93,17 @@ declare module 'fastify' {
   }
 }
 
+/** Whether a request of this HTTP method may change something: anything but GET, HEAD and OPTIONS. */
+export function changesByMethod(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+}
+
 /**
  * A request that may change something: anything but GET, HEAD and OPTIONS, a route marked `reads`, or a dry run
  * (`?dry_run=true`, read as text too: a failure in authentication comes before the query is validated).
  */
 export function writes(request: FastifyRequest): boolean {
-  if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return false;
+  if (!changesByMethod(request.method)) return false;
   if (request.routeOptions.config.reads === true) return false;
   const dryRun = (request.query as { dry_run?: unknown } | undefined)?.dry_run;
   return dryRun !== true && dryRun !== 'true';
@@ -124,11 +129,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, new ApiError('BAD_REQUEST', error.message));
     }
-    const unavailable = databaseUnavailable(error, { write: writes(request) });
-    if (unavailable) {
-      request.log.error({ err: error }, 'the database is unavailable');
-      return sendProblem(reply, unavailable);
-    }
+    const unavailable = databaseUnavailable(error, { write: writes(request), log: request.log });
+    if (unavailable) return sendProblem(reply, unavailable);
     request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, new ApiError('INTERNAL', `request ${request.id} failed; the operator can find it in the server log`));
   });

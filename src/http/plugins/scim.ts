@@ -74,9 +74,8 @@ export async function registerScim(app: FastifyInstance, ctx: HttpDeps): Promise
     });
     scope.setErrorHandler(async (error: FastifyError, request, reply) => {
       let scim = asScimError(error);
-      const unavailable = scim ? undefined : databaseUnavailable(error, { write: writes(request) });
+      const unavailable = scim ? undefined : databaseUnavailable(error, { write: writes(request), log: request.log });
       if (unavailable) {
-        request.log.error({ err: error }, 'the database is unavailable');
         scim = new ScimError(503, unavailable.detail ?? unavailable.title, undefined, unavailable.headers);
       } else if (!scim) {
         request.log.error({ err: error }, 'unhandled error');
