@@ -43,6 +43,12 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     await database?.drop();
   });
 
+  /** The proxy's upstream ports of the server's pooled connections: all but the listening one (LISTEN, heartbeat). */
+  const pooledPorts = async () => (await admin.query<{ client_port: number }>(
+    "select client_port from pg_stat_activity where client_port = any($1::int[]) and query not in ('select 1', 'LISTEN ax_changes')",
+    [proxy.upstreamPorts()],
+  )).rows.map((r) => r.client_port);
+
   it('survives PostgreSQL ending its connections (pg_terminate_backend) and answers from new ones', async () => {
     expect((await server.api('GET', '/v2/organizations')).status).toBe(200);
     const ports = proxy.upstreamPorts();
@@ -63,12 +69,9 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'before-freeze' } })).status).toBe(201);
     // The pooled connections only: the listening one stays up, so the server keeps its caches (the key included) and
     // the writes below fail in their statements, not in authentication.
-    const { rows } = await admin.query<{ client_port: number }>(
-      "select client_port from pg_stat_activity where client_port = any($1::int[]) and query not in ('select 1', 'LISTEN ax_changes')",
-      [proxy.upstreamPorts()],
-    );
-    expect(rows.length).toBeGreaterThan(0);
-    proxy.freeze(rows.map((r) => r.client_port));
+    const pooled = await pooledPorts();
+    expect(pooled.length).toBeGreaterThan(0);
+    proxy.freeze(pooled);
     const started = performance.now();
     const write = await server.api('POST', '/v2/organizations', { body: { name: 'during-freeze' } });
     expect(write.status).toBe(503);
@@ -83,11 +86,7 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect(names).not.toContain('during-freeze');
 
     // A GraphQL mutation whose statement fails so, its field under an alias, is a write that may have been saved.
-    const frozen = await admin.query<{ client_port: number }>(
-      "select client_port from pg_stat_activity where client_port = any($1::int[]) and query not in ('select 1', 'LISTEN ax_changes')",
-      [proxy.upstreamPorts()],
-    );
-    proxy.freeze(frozen.rows.map((r) => r.client_port));
+    proxy.freeze(await pooledPorts());
     const mutation = await fetch(`${server.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
       body: JSON.stringify({ query: 'mutation { made: createOrganization(input: { name: "during-freeze" }) { organization { id } } }' }),
