@@ -45,7 +45,8 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
       const b5 = await benchGetSpace({ machine, server, peer, withServiceKey: true, idSuffix: '', target: 0.7 });
       rows.push(...b5);
       rows.push(await benchLatencyAtHalfBareMax({
-        machine, subject: { ...member, text: 'GET /v2/spaces/{id}, MEMBER key, SQLite' }, peer, bareMaxRps: b5[0]!.peer_value!,
+        machine, subject: { ...member, text: 'GET /v2/spaces/{id}, MEMBER key, SQLite', pid: server.pid }, peer: { ...peer, pid: bare.pid },
+        bareMaxRps: b5[0]!.peer_value!, subjectMaxRps: b5[0]!.subject_value,
         data: `seed world ${server.world.users.length / 1000}k users, SQLite`,
       }));
     } finally {
