@@ -73,7 +73,8 @@ export class AccessCache {
   }
 
   /**
-   * Patches a loaded snapshot in place (a binding change costs microseconds instead of a rebuild); a snapshot that
+   * Patches a loaded snapshot in place (a binding, membership or restriction change costs microseconds instead of a
+   * rebuild: ~0.25 s on a 10k-user account, ~3.5 s on a 100k-user one); a snapshot that
    * is still loading may or may not contain the change, so it is dropped instead. `version`: the access version
    * the change raised the account to, if it took rights away (see Change.accessVersion): the snapshot moves to it
    * when it was one change behind, ignores the edits when it already holds them, and is dropped when it missed
@@ -94,9 +95,12 @@ export class AccessCache {
       }
       this.#versions.set(loaded.snapshot, version);
     }
-    for (const edit of edits) {
-      if (edit.op === 'upsertBinding') loaded.snapshot.upsertBinding(edit.binding);
-      else loaded.snapshot.removeBinding(edit.id);
+    try {
+      for (const edit of edits) applyEdit(loaded.snapshot, edit);
+    } catch {
+      // An edit the snapshot cannot take (a grant to a user it does not hold, a space of an organization it does not
+      // hold): it is dropped and rebuilt.
+      this.invalidate(accountId);
     }
   }
 
@@ -123,4 +127,28 @@ export class AccessCache {
   invalidateAll(): void {
     for (const id of this.#snapshots.keys()) this.invalidate(id);
   }
+}
+
+/**
+ * One declared edit, made on the snapshot as the mutation made it in the database. A grant to a user the snapshot
+ * does not hold throws (the snapshot would drop it silently): the snapshot predates the user, and is rebuilt.
+ */
+function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
+  switch (edit.op) {
+    case 'upsertBinding': return snapshot.upsertBinding(heldUser(snapshot, edit.binding));
+    case 'removeBinding': return snapshot.removeBinding(edit.id);
+    case 'upsertOrganizationMembership': return snapshot.upsertOrganizationMembership(heldUser(snapshot, edit.membership));
+    case 'removeOrganizationMembership': return snapshot.removeOrganizationMembership(edit.userId, edit.organizationId);
+    case 'upsertSpaceMembership': return snapshot.upsertSpaceMembership(heldUser(snapshot, edit.membership));
+    case 'removeSpaceMembership': return snapshot.removeSpaceMembership(edit.userId, edit.spaceId);
+    case 'setRestricted': return snapshot.setRestricted(edit.projectId, edit.restricted);
+    case 'upsertOrganization': return snapshot.upsertOrganization(edit.organization);
+    case 'upsertSpace': return snapshot.upsertSpace(edit.space);
+    case 'insertProject': return snapshot.upsertProject({ ...edit.project, restricted: false });
+  }
+}
+
+function heldUser<T extends { userId: number }>(snapshot: AccessSnapshot, grant: T): T {
+  if (!snapshot.hasUser(grant.userId)) throw new Error(`user ${grant.userId} is not in the snapshot`);
+  return grant;
 }

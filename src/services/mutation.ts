@@ -33,6 +33,7 @@ export class ChangeSet {
   readonly idpIds = new Set<number>();
   /** Undefined until the mutation declares exactly how it changed access (then the snapshot is patched, not rebuilt). */
   access: AccessChange[] | undefined;
+  #rebuild = false;
   /** The access version the change raised the account to, when it took rights away (see Change.accessVersion). */
   accessVersion: number | undefined;
   user(id: number): void { this.userIds.add(id); }
@@ -40,7 +41,12 @@ export class ChangeSet {
   /** An identity provider whose configuration or mappings changed. */
   idp(id: number): void { this.idpIds.add(id); }
   /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
-  patchAccess(...edits: AccessChange[]): void { this.access = [...(this.access ?? []), ...edits]; }
+  patchAccess(...edits: AccessChange[]): void { if (!this.#rebuild) this.access = [...(this.access ?? []), ...edits]; }
+  /** The mutation also moved access in a way no edit describes (a bot retired with its last key): every process rebuilds. */
+  rebuildAccess(): void {
+    this.#rebuild = true;
+    this.access = undefined;
+  }
   /** Records the version runMutation's bump answered; answers it. */
   bumpedTo(version: number): number { return this.accessVersion = version; }
 

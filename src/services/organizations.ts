@@ -56,8 +56,11 @@ export async function listOrganizationMembers(ctx: ServiceDeps, principal: Princ
 export async function createOrganization(ctx: ServiceDeps, actor: Actor, input: { name: string; description?: string | undefined }) {
   requireAccountAdmin(actor.principal, 'create organizations');
   try {
-    return await runMutation(ctx, actor, (trx) =>
-      forAccount(trx, actor.principal.accountId).organizations.create({ name: input.name, description: input.description ?? '', now: isoNow(ctx.clock) }));
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const row = await forAccount(trx, actor.principal.accountId).organizations.create({ name: input.name, description: input.description ?? '', now: isoNow(ctx.clock) });
+      changes.patchAccess({ op: 'upsertOrganization', organization: { id: row.id, name: row.name } });
+      return row;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`an organization named ${JSON.stringify(input.name)} already exists`);
     throw error;
@@ -69,13 +72,14 @@ export async function updateOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'ORGANIZATION_UPDATE', { type: 'ORGANIZATION', id });
   try {
-    return await runMutation(ctx, actor, async (trx) => {
+    return await runMutation(ctx, actor, async (trx, changes) => {
       const row = await forAccount(trx, actor.principal.accountId).organizations.update(id, {
         name: input.name,
         description: input.description === undefined ? undefined : input.description ?? '',
         now: isoNow(ctx.clock),
       });
       if (!row) throw notFound('organization');
+      changes.patchAccess({ op: 'upsertOrganization', organization: { id: row.id, name: row.name } });
       return row;
     });
   } catch (error) {
@@ -116,6 +120,7 @@ export async function addOrganizationMember(ctx: ServiceDeps, actor: Actor, orgI
     const now = isoNow(ctx.clock);
     const row = await forAccount(trx, principal.accountId).organizations.upsertMember({ organizationId: id, userId: user.id, roleId: role.id, now, ...expiry });
     changes.user(user.id);
+    changes.patchAccess({ op: 'upsertOrganizationMembership', membership: { userId: user.id, organizationId: id, roleId: role.id, expiresAt: row.expires_at } });
     return {
       id: encodeId('OrganizationMembership', row.id), organization_id: encodeId('Organization', id),
       user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
@@ -141,6 +146,7 @@ export async function removeOrganizationMember(
     if (!await store.organizations.removeMember(id, uid)) throw notFound('organization membership');
     const cascade = await store.memberships.afterOrganizationMembership(uid, id);
     changes.user(uid);
+    changes.patchAccess({ op: 'removeOrganizationMembership', userId: uid, organizationId: id });
     return { personId: uid, reach: { organizationId: id }, counts: { organizationMemberships: 1, ...cascade, userKeysRevoked: 0 } };
   }, { users: [uid] });
 }

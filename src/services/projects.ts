@@ -132,8 +132,11 @@ export async function createProject(ctx: ServiceDeps, actor: Actor, input: { nam
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_CREATE', { type: 'SPACE', id: spaceId });
   try {
-    return await runMutation(ctx, actor, (trx) =>
-      forAccount(trx, actor.principal.accountId).projects.create({ spaceId, name: input.name, now: isoNow(ctx.clock) }));
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const row = await forAccount(trx, actor.principal.accountId).projects.create({ spaceId, name: input.name, now: isoNow(ctx.clock) });
+      changes.patchAccess({ op: 'insertProject', project: { id: row.id, spaceId: row.space_id, name: row.name } });
+      return row;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict(`a project named ${JSON.stringify(input.name)} already exists in this space`);
     if (isForeignKeyViolation(error)) throw notFound('space');

@@ -40,9 +40,10 @@ export async function restrictResource(ctx: ServiceDeps, actor: Actor, resourceI
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'PROJECT_RESTRICT', { type: 'PROJECT', id: projectId });
   try {
-    return await runMutation(ctx, actor, async (trx) => {
+    return await runMutation(ctx, actor, async (trx, changes) => {
       const row = await forAccount(trx, principal.accountId).resourceRestrictions.restrict(projectId, isoNow(ctx.clock));
       if (!row) throw notFound('project');
+      changes.patchAccess({ op: 'setRestricted', projectId, restricted: true });
       return row;
     }, { confinedTo: { projects: [projectId] } });
   } catch (error) {
@@ -57,7 +58,8 @@ export async function unrestrictResource(ctx: ServiceDeps, actor: Actor, resourc
   const { principal } = actor;
   const snapshot = await ctx.access.get(principal.accountId);
   requirePermission(snapshot, principal, 'PROJECT_RESTRICT', { type: 'PROJECT', id: projectId });
-  await runMutation(ctx, actor, async (trx) => {
+  await runMutation(ctx, actor, async (trx, changes) => {
     if (!await forAccount(trx, principal.accountId).resourceRestrictions.lift(projectId)) throw notFound('resource restriction');
+    changes.patchAccess({ op: 'setRestricted', projectId, restricted: false });
   }, { confinedTo: { projects: [projectId] } });
 }

@@ -45,4 +45,5 @@ export async function retireBotIfKeyless(trx: Trx, accountId: number, botId: num
   await store.memberships.removeAllOf(botId);
   await store.serviceKeyBots.markDeleted(botId, now);
   changes.user(botId);
+  changes.rebuildAccess();
 }

@@ -8,6 +8,7 @@ import { grantExpiry, type GrantExpiryInput } from './grant-expiry.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
+import type { AccessChange } from '../store/change-feed.js';
 import type { SpaceRow } from '../store/schema.js';
 import { decodeCursor, type Page, toPage } from './pagination.js';
 import { requirePermission, requireVisible } from './authorize.js';
@@ -172,10 +173,12 @@ export async function createSpace(ctx: ServiceDeps, actor: Actor, input: CreateS
       const row = await store.spaces.create({
         organizationId: orgId, name: input.name, description: input.description ?? '', isPrivate: input.is_private ?? false, now,
       });
+      changes.patchAccess(spaceEdit(row));
       if (!adminAbove) {
         const adminRoleId = await store.roles.predefinedId('ADMIN');
         await store.spaces.upsertMember({ spaceId: row.id, userId: principal.userId, roleId: adminRoleId, now });
         changes.user(principal.userId);
+        changes.patchAccess({ op: 'upsertSpaceMembership', membership: { userId: principal.userId, spaceId: row.id, roleId: adminRoleId } });
       }
       return row;
     });
@@ -186,6 +189,11 @@ export async function createSpace(ctx: ServiceDeps, actor: Actor, input: CreateS
   }
 }
 
+/** The access snapshot's edit for a space as the database now holds it. */
+function spaceEdit(row: SpaceRow): AccessChange {
+  return { op: 'upsertSpace', space: { id: row.id, organizationId: row.organization_id, isPrivate: row.is_private === 1, name: row.name } };
+}
+
 export interface UpdateSpaceInput { name?: string | undefined; description?: string | null | undefined; is_private?: boolean | undefined }
 
 export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: string, input: UpdateSpaceInput): Promise<SpaceRow> {
@@ -193,7 +201,7 @@ export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'SPACE_UPDATE', { type: 'SPACE', id });
   try {
-    return await runMutation(ctx, actor, async (trx) => {
+    return await runMutation(ctx, actor, async (trx, changes) => {
       const row = await forAccount(trx, actor.principal.accountId).spaces.update(id, {
         name: input.name,
         description: input.description === undefined ? undefined : input.description ?? '',
@@ -201,6 +209,7 @@ export async function updateSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
         now: isoNow(ctx.clock),
       });
       if (!row) throw notFound('space');
+      changes.patchAccess(spaceEdit(row));
       return row;
     });
   } catch (error) {
@@ -266,6 +275,7 @@ async function upsertSpaceMember(
   const now = isoNow(ctx.clock);
   const row = await store.spaces.upsertMember({ spaceId: id, userId: user.id, roleId: role.id, now, ...expiry });
   changes.user(user.id);
+  changes.patchAccess({ op: 'upsertSpaceMembership', membership: { userId: user.id, spaceId: id, roleId: role.id, expiresAt: row.expires_at } });
   return {
     id: encodeId('SpaceMembership', row.id), space_id: encodeId('Space', id),
     user_id: encodeId('User', user.id), role: presentRoleAssignment(role), source: row.source,
@@ -289,6 +299,7 @@ export async function removeSpaceMember(
     if (!await store.spaces.removeMember(id, uid)) throw notFound('space membership');
     const cascade = await store.memberships.afterSpaceMembership(uid, id);
     changes.user(uid);
+    changes.patchAccess({ op: 'removeSpaceMembership', userId: uid, spaceId: id }, ...cascade.bindingIds.map((bindingId) => ({ op: 'removeBinding' as const, id: bindingId })));
     return { personId: uid, reach: { spaceId: id }, counts: { organizationMemberships: 0, spaceMemberships: 1, roleBindings: cascade.roleBindings, userKeysRevoked: 0 } };
   }, { users: [uid] });
 }

@@ -32,7 +32,20 @@ export interface Change {
 
 export type AccessChange =
   | { op: 'upsertBinding'; binding: { id: number; userId: number; roleId: number; resourceType: 'SPACE' | 'PROJECT'; resourceId: number; expiresAt?: string | null } }
-  | { op: 'removeBinding'; id: number };
+  | { op: 'removeBinding'; id: number }
+  | { op: 'upsertOrganizationMembership'; membership: { userId: number; organizationId: number; roleId: number; expiresAt?: string | null } }
+  /** With the user's memberships in the organization's spaces and bindings on them and their projects, as the removal endpoint. */
+  | { op: 'removeOrganizationMembership'; userId: number; organizationId: number }
+  | { op: 'upsertSpaceMembership'; membership: { userId: number; spaceId: number; roleId: number; expiresAt?: string | null } }
+  /** The membership alone: the bindings the removal took with it travel as removeBinding edits. */
+  | { op: 'removeSpaceMembership'; userId: number; spaceId: number }
+  | { op: 'setRestricted'; projectId: number; restricted: boolean }
+  /** A new organization, or a renamed one. */
+  | { op: 'upsertOrganization'; organization: { id: number; name: string } }
+  /** A new space, or a changed one (name, privacy). */
+  | { op: 'upsertSpace'; space: { id: number; organizationId: number; isPrivate: boolean; name: string } }
+  /** A new project: unrestricted. */
+  | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } };
 
 export interface ChangeFeed {
   /** Announces and delivers at once: for changes made outside a transaction. */

@@ -26,14 +26,14 @@ export class MembershipCascades {
     return { spaceMemberships: Number(spaces.numDeletedRows), roleBindings: Number(bindings.numDeletedRows) };
   }
 
-  /** After the user's membership in the space: the user's bindings on the space and on its projects. */
-  async afterSpaceMembership(userId: number, spaceId: number): Promise<RemovedRows> {
+  /** After the user's membership in the space: the user's bindings on the space and on its projects (their ids too). */
+  async afterSpaceMembership(userId: number, spaceId: number): Promise<RemovedRows & { bindingIds: number[] }> {
     const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where('account_id', '=', this.accountId)
       .where((eb) => eb.or([
         eb('space_id', '=', spaceId),
         eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', '=', spaceId)),
-      ])).executeTakeFirst();
-    return { spaceMemberships: 0, roleBindings: Number(bindings.numDeletedRows) };
+      ])).returning('id').execute();
+    return { spaceMemberships: 0, roleBindings: bindings.length, bindingIds: bindings.map((b) => b.id) };
   }
 
   /** A user leaving the account (deleted user, retired bot): every organization and space membership and every binding. */
