@@ -145,6 +145,7 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'upsertOrganization': return snapshot.upsertOrganization(edit.organization);
     case 'upsertSpace': return snapshot.upsertSpace(edit.space);
     case 'insertProject': return snapshot.upsertProject({ ...edit.project, restricted: false });
+    case 'upsertUser': return snapshot.upsertUser(edit.user);
   }
 }
 

@@ -13,8 +13,8 @@ import type { ListedUser } from './users.js';
  * Sets a person's account role (account admins only; `PUT /v2/users/{user_id}/role`). Only an ADMIN may call it and
  * ADMIN is the highest account role, so no caller can grant above its own role. One transaction with its audit row
  * (the text names the role before and after); the access version is bumped first and the user is announced on the
- * change feed, so the snapshot is rebuilt and every credential of the user (console session, USER keys) gets or
- * loses admin rights on its next request, in every process.
+ * change feed with the snapshot's edit, so every credential of the user (console session, USER keys) gets or loses
+ * admin rights on its next request, in every process.
  *
  * The choice is an admin's: `role_source` and `role_before_sync` are cleared, so an SSO or SCIM sync never demotes
  * it (a sync demotes only an ADMIN it promoted itself). A sync may still promote a MEMBER or ANNOTATOR whose
@@ -39,6 +39,7 @@ export async function setAccountRole(ctx: ServiceDeps, actor: Actor, userId: str
     await store.syncedGrants.setAccountRole(target.id, { role, roleSource: null, roleBeforeSync: null, now });
     audited.text = JSON.stringify({ role, previous_role: target.role });
     changes.user(target.id);
+    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role, active: target.status === 'ACTIVE', isBot: false } });
     const user = await store.users.findListed(target.id, now);
     if (!user) throw notFound('user');
     return user;

@@ -40,7 +40,10 @@ export class ChangeSet {
   key(publicId: string): void { this.keyPublicIds.add(publicId); }
   /** An identity provider whose configuration or mappings changed. */
   idp(id: number): void { this.idpIds.add(id); }
-  /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
+  /**
+   * Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. No edits: the
+   * change moved nothing the snapshot holds (a rename, a password reset), and it is kept as it is.
+   */
   patchAccess(...edits: AccessChange[]): void { if (!this.#rebuild) this.access = [...(this.access ?? []), ...edits]; }
   /** The mutation also moved access in a way no edit describes (a bot retired with its last key): every process rebuilds. */
   rebuildAccess(): void {

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { encodeId } from '../domain/ids.js';
 import { forAccount } from '../store/account-store.js';
+import type { AccessChange } from '../store/change-feed.js';
 import type { ChangeSet, Trx } from './mutation.js';
 import { presentRoleAssignment } from './role-assignments.js';
 import type { ServiceKeyScope } from './service-key-scope.js';
 
 /**
  * A service key's bot user: created with the key, in the same transaction, with exactly the scope the key
- * was given (account role, organization and space memberships). Bots never sign in; their address is
- * synthetic and unique, under the reserved `.invalid` domain.
+ * was given (account role, organization and space memberships), and declared to the access snapshot as such.
+ * Bots never sign in; their address is synthetic and unique, under the reserved `.invalid` domain.
  */
-export async function createBotUser(trx: Trx, accountId: number, name: string, scope: ServiceKeyScope, now: string): Promise<number> {
+export async function createBotUser(trx: Trx, changes: ChangeSet, accountId: number, name: string, scope: ServiceKeyScope, now: string): Promise<number> {
   const email = `bot-${randomUUID()}@bots.invalid`;
-  return forAccount(trx, accountId).serviceKeyBots.create({
-    name, email, role: scope.accountRole, now,
-    organizations: scope.organizations.map((org) => ({ id: org.id, roleId: org.role.id })),
-    spaces: scope.organizations.flatMap((org) => org.spaces.map((space) => ({ id: space.id, roleId: space.role.id }))),
-  });
+  const organizations = scope.organizations.map((org) => ({ id: org.id, roleId: org.role.id }));
+  const spaces = scope.organizations.flatMap((org) => org.spaces.map((space) => ({ id: space.id, roleId: space.role.id })));
+  const botId = await forAccount(trx, accountId).serviceKeyBots.create({ name, email, role: scope.accountRole, now, organizations, spaces });
+  changes.user(botId);
+  changes.patchAccess(
+    { op: 'upsertUser', user: { id: botId, role: scope.accountRole, active: true, isBot: true } },
+    ...organizations.map((org): AccessChange => ({ op: 'upsertOrganizationMembership', membership: { userId: botId, organizationId: org.id, roleId: org.roleId } })),
+    ...spaces.map((space): AccessChange => ({ op: 'upsertSpaceMembership', membership: { userId: botId, spaceId: space.id, roleId: space.roleId } })),
+  );
+  return botId;
 }
 
 /** `bot_user` of the create answer: the scope with every default resolved. */

@@ -125,13 +125,14 @@ export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUs
   const passwordHash = temporaryPassword === undefined ? null : await hashPassword(temporaryPassword, ctx.config.passwordHashN);
   let created: { id: number; token: string | undefined };
   try {
-    created = await runMutation(ctx, actor, async (trx) => {
+    created = await runMutation(ctx, actor, async (trx, changes) => {
       const now = isoNow(ctx.clock);
       const status = input.invite_mode !== 'NONE' ? 'INVITED' : await signsInWithSso(trx, principal.accountId, input.email) ? 'ACTIVE' : 'EXPIRED';
       const id = await forAccount(trx, principal.accountId).users.createHuman({
         name: input.name, email: input.email, role, status,
         isDeveloper: input.is_developer ?? role !== 'ANNOTATOR', passwordHash, mustChangePassword: temporaryPassword !== undefined, now,
       });
+      changes.patchAccess({ op: 'upsertUser', user: { id, role, active: status === 'ACTIVE', isBot: false } });
       const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE', ctx.clock.now()) : undefined;
       return { id, token };
     });
@@ -176,6 +177,7 @@ export async function updateUser(ctx: ServiceDeps, actor: Actor, userId: string,
     const users = forAccount(trx, principal.accountId).users;
     await users.update(id, { name: input.name, isDeveloper: input.is_developer, now: isoNow(ctx.clock) });
     changes.user(id);
+    changes.patchAccess();
     const user = await users.findListed(id, isoNow(ctx.clock));
     if (!user) throw notFound('user');
     return user;
@@ -225,9 +227,10 @@ export async function deleteUser(
 export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'resend invitations');
-  const { user, token } = await runMutation(ctx, actor, async (trx) => {
+  const { user, token } = await runMutation(ctx, actor, async (trx, changes) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     requireNotDeactivated(target);
+    changes.patchAccess();
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
@@ -247,9 +250,10 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
 export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: string): Promise<void> {
   const { principal } = actor;
   requireAccountAdmin(principal, 'reset passwords');
-  const { user, token } = await runMutation(ctx, actor, async (trx) => {
+  const { user, token } = await runMutation(ctx, actor, async (trx, changes) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     requireNotDeactivated(target);
+    changes.patchAccess();
     if (target.is_bot || target.status !== 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', target.is_bot
         ? 'user_id: bot users have no password'

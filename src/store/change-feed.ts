@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { AccountRoleKey, Database } from './schema.js';
 
 /**
  * What changed, so that every process drops what it cached: access snapshots (per account), verified keys
@@ -45,7 +45,9 @@ export type AccessChange =
   /** A new space, or a changed one (name, privacy). */
   | { op: 'upsertSpace'; space: { id: number; organizationId: number; isPrivate: boolean; name: string } }
   /** A new project: unrestricted. */
-  | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } };
+  | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } }
+  /** A new user, or a changed account role or status (active: status ACTIVE). */
+  | { op: 'upsertUser'; user: { id: number; role: AccountRoleKey; active: boolean; isBot: boolean } };
 
 export interface ChangeFeed {
   /** Announces and delivers at once: for changes made outside a transaction. */

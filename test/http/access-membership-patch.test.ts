@@ -6,8 +6,9 @@ import { type ProcessPair, startProcessPair } from '../helpers/server-process.js
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /**
- * Membership and restriction changes, and new or changed organizations, spaces and projects, patch the loaded access
- * snapshot as role bindings do: each takes effect on the next request without a rebuild (which costs a 10k-user account ~0.25 s and a 100k-user one seconds, every
+ * Membership and restriction changes, new or changed organizations, spaces and projects, and new users and account
+ * role changes, and service keys' bots patch the loaded access snapshot as role bindings do (renames, new invitations,
+ * password resets and the other key operations leave it as it is): each takes effect on the next request without a rebuild (which costs a 10k-user account ~0.25 s and a 100k-user one seconds, every
  * request of the account waiting), and the patched snapshot decides every question as one rebuilt from the
  * database afterwards.
  */
@@ -112,6 +113,36 @@ describe('membership, restriction and hierarchy changes in the process that make
     d = await after(() => server.api('POST', '/v2/resource-restrictions', { body: { resource_id: openProject } }));
     expect([allowed(d, user, 'PROJECT_READ', openProject), allowed(d, other, 'PROJECT_READ', openProject)]).toEqual([true, false]);
 
+    // Users: a new one (not active until it accepts), a new invitation, an account role changed there and back, a rename.
+    d = await after(async () => made = await server.api('POST', '/v2/users', {
+      body: { name: 'Patched Invitee', email: 'patched-invitee@example.com', role: MEMBER, invite_mode: 'NONE' },
+    }));
+    const invitee = { id: made!.body.id, email: 'patched-invitee@example.com' } as FixtureUser;
+    questions.push([invitee, 'ORGANIZATION_READ', org]);
+    d = await after(() => server.api('POST', `/v2/organizations/${enc(org)}/users`, { body: { user_id: invitee.id, role: MEMBER } }));
+    d = await after(() => server.api('POST', `/v2/users/${enc(invitee.id)}/resend-invitation`));
+    d = await after(() => server.api('PUT', `/v2/users/${enc(user.id)}/role`, { body: { role: 'ADMIN' } }));
+    expect(allowed(d, user, 'SPACE_UPDATE', closed)).toBe(true);
+    d = await after(() => server.api('PUT', `/v2/users/${enc(user.id)}/role`, { body: { role: 'MEMBER' } }));
+    expect(allowed(d, user, 'SPACE_UPDATE', closed)).toBe(false);
+    d = await after(() => server.api('PATCH', `/v2/users/${enc(user.id)}`, { body: { name: 'Patched Renamed' } }));
+
+    // Keys: a USER key made and revoked; a SERVICE key (its bot joins the organization and the space), refreshed and
+    // handed to another creator.
+    d = await after(async () => made = await server.api('POST', '/v2/api-keys', { body: { name: 'patched-user-key', key_type: 'USER' }, key: user.key }));
+    const userKey = made!.body.id;
+    d = await after(() => server.api('PUT', `/v2/api-keys/${enc(userKey)}/revoke`));
+    let service: { status: number; body: { id: string; bot_user: { id: string } } } | undefined;
+    d = await after(async () => service = await server.api('POST', '/v2/api-keys', {
+      body: { name: 'patched-service-key', key_type: 'SERVICE', organizations: [{ org_id: org, spaces: [{ space_id: open }] }] },
+    }));
+    const bot = { id: service!.body.bot_user.id, email: 'the bot' } as FixtureUser;
+    questions.push([bot, 'SPACE_READ', open], [bot, 'PROJECT_CREATE', open], [bot, 'SPACE_READ', closed]);
+    d = await decide();
+    expect([allowed(d, bot, 'SPACE_READ', open), allowed(d, bot, 'PROJECT_CREATE', open), allowed(d, bot, 'SPACE_READ', closed)]).toEqual([true, true, false]);
+    d = await after(async () => service = await server.api('POST', `/v2/api-keys/${enc(service!.body.id)}/refresh`, { body: {} }));
+    d = await after(() => server.api('POST', `/v2/api-keys/${enc(service!.body.id)}/transfer`, { body: { created_by_user_id: other.id } }));
+
     d = await after(() => server.api('DELETE', `/v2/spaces/${enc(closed)}/users/${enc(user.id)}`));
     expect([allowed(d, user, 'SPACE_READ', closed), allowed(d, user, 'PROJECT_READ', closedProject)]).toEqual([false, false]);
 
@@ -121,6 +152,7 @@ describe('membership, restriction and hierarchy changes in the process that make
     d = await after(() => server.api('DELETE', `/v2/organizations/${enc(org)}/users/${enc(user.id)}`));
     // Everything the user held in the organization went with it (its spaces' memberships, bindings on them and their projects).
     const inOrg = questions.filter(([who, , resource]) => who === user && resource !== newOrg);
+    expect(allowed(d, invitee, 'ORGANIZATION_READ', org)).toBe(false);
     expect(inOrg.map(([, permission, resource]) => allowed(d, user, permission, resource))).toEqual(inOrg.map(() => false));
     expect(allowed(d, user, 'ORGANIZATION_READ', newOrg)).toBe(true);
   });
