@@ -123,6 +123,26 @@ function assertBuilt(): void {
   if (!built) throw new Error('the multi-process tests run the built server: dist/ is missing or older than src/, run `npm run build`');
 }
 
+/** A JSON answer of one process: its status and parsed body (undefined when empty). */
+export interface ProcessAnswer { status: number; body: Record<string, unknown> | undefined }
+
+/** Calls `path` on the process at `url` with the bearer `key` (a pair's admin key, a user's key), a JSON body if given. */
+export async function callProcess(url: string, key: string, method: string, path: string, body?: unknown): Promise<ProcessAnswer> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : undefined };
+}
+
+/** The process's access snapshot rebuilds so far, from its /metrics (a test server's metrics need no token). */
+export async function snapshotBuildsOf(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^ax_access_snapshot_build_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
 /** Two server processes on one fresh PostgreSQL schema, as a scaled-out deployment runs them. */
 export interface ProcessPair {
   a: ServerProcess;

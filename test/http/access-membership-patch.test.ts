@@ -1,9 +1,9 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../helpers/database.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
-import { type ProcessPair, startProcessPair } from '../helpers/server-process.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { callProcess, type ProcessPair, snapshotBuildsOf, startProcessPair } from '../helpers/server-process.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
 
 /**
  * Membership and restriction changes, new or changed organizations, spaces and projects, and new users and account
@@ -16,17 +16,10 @@ const enc = encodeURIComponent;
 const MEMBER = { type: 'PREDEFINED', name: 'MEMBER' } as const;
 
 describe('membership, restriction and hierarchy changes in the process that makes them', () => {
+  const counting = serverCountingSnapshotBuilds();
   let server: TestServer;
-  let builds = 0;
-  const counted = () => { builds++; };
-  beforeAll(async () => {
-    server = await startTestServer();
-    subscribe('ax:access.snapshot-build', counted);
-  });
-  afterAll(async () => {
-    unsubscribe('ax:access.snapshot-build', counted);
-    await server?.close();
-  });
+  const builds = counting.builds;
+  beforeAll(() => { server = counting.server(); });
 
   it('take effect at once, patched rather than rebuilt, and decide as a rebuilt snapshot does', async () => {
     const created = async (path: string, body: unknown) => {
@@ -65,15 +58,15 @@ describe('membership, restriction and hierarchy changes in the process that make
     /** The change, then the decisions it left: made on the patched snapshot, then again on one rebuilt from the database. */
     const after = async (change: () => Promise<{ status: number; body: unknown }>) => {
       await decide(); // the snapshot is loaded
-      const before = builds;
+      const before = builds();
       const res = await change();
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       const patched = await decide();
-      expect(builds, 'a rebuild of the access snapshot').toBe(before);
+      expect(builds(), 'a rebuild of the access snapshot').toBe(before);
       // Creating a custom role is not patched: the next question rebuilds the snapshot from the database.
       await created('/v2/roles', { name: `patch-rebuild-${rebuilds++}`, permissions: ['PROJECT_READ'] });
       expect(await decide()).toEqual(patched);
-      expect(builds).toBe(before + 1);
+      expect(builds()).toBe(before + 1);
       return patched;
     };
 
@@ -172,32 +165,19 @@ describe('membership, restriction and hierarchy changes in the process that make
     const principals = async () => ((await server.api('GET', `/v2/access/principals?resource_id=${enc(space)}`)).body.principals as { user_id: string }[])
       .map((p) => p.user_id);
     expect(await principals()).toEqual(expect.arrayContaining([user.id, key.bot_user.id]));
-    const before = builds;
+    const before = builds();
 
     expect((await server.api('DELETE', `/v2/spaces/${enc(space)}/users/${enc(user.id)}?service_keys=revoke`)).status).toBe(204);
     const after = await principals();
     expect(after).not.toContain(key.bot_user.id);
-    expect(builds).toBe(before + 1);
+    expect(builds()).toBe(before + 1);
   });
 });
 
 const ADMIN_KEY = `ak-membership-mp-admin-${Math.random().toString(36).slice(2)}`;
 
-async function api(url: string, method: string, path: string, options: { key?: string; body?: unknown } = {}) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${options.key ?? ADMIN_KEY}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : undefined };
-}
-
-/** The process's snapshot rebuilds so far, from its /metrics. */
-async function buildsOf(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^ax_access_snapshot_build_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
-}
+const api = (url: string, method: string, path: string, options: { key?: string; body?: unknown } = {}) =>
+  callProcess(url, options.key ?? ADMIN_KEY, method, path, options.body);
 
 describe.skipIf(testBackend !== 'postgres')(
   'a space membership removal seen by another process (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
@@ -224,14 +204,14 @@ describe.skipIf(testBackend !== 'postgres')(
       const read = async (url: string) => (await api(url, 'GET', `/v2/projects/${enc(project)}`, { key: user.key })).status;
       for (let i = 0; i < 50 && (await read(b.url)) !== 200; i++) await read(a.url);
       expect(await read(b.url)).toBe(200);
-      const before = await buildsOf(b.url);
+      const before = await snapshotBuildsOf(b.url);
 
       expect((await api(a.url, 'DELETE', `/v2/spaces/${enc(space)}/users/${enc(user.id)}`)).status).toBe(204);
       expect(await read(a.url)).toBe(404);
       let status = 200;
       for (let i = 0; i < 100 && status !== 404; i++) status = await read(b.url);
       expect(status).toBe(404);
-      expect(await buildsOf(b.url)).toBe(before);
+      expect(await snapshotBuildsOf(b.url)).toBe(before);
     });
   },
 );

@@ -1,9 +1,9 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../helpers/database.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
-import { type ProcessPair, startProcessPair } from '../helpers/server-process.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { callProcess, type ProcessPair, snapshotBuildsOf, startProcessPair } from '../helpers/server-process.js';
+import type { TestServer } from '../helpers/server.js';
+import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
 
 /**
  * A role binding's removal patches the loaded access snapshot and moves it to the access version the removal
@@ -14,17 +14,10 @@ const enc = encodeURIComponent;
 const ADMIN_KEY = `ak-revoke-mp-admin-${Math.random().toString(36).slice(2)}`;
 
 describe('a role binding removal in the process that makes it', () => {
+  const counting = serverCountingSnapshotBuilds();
   let server: TestServer;
-  let builds = 0;
-  const counted = () => { builds++; };
-  beforeAll(async () => {
-    server = await startTestServer();
-    subscribe('ax:access.snapshot-build', counted);
-  });
-  afterAll(async () => {
-    unsubscribe('ax:access.snapshot-build', counted);
-    await server?.close();
-  });
+  const builds = counting.builds;
+  beforeAll(() => { server = counting.server(); });
 
   it('takes effect at once and leaves the snapshot current for the next grant', async () => {
     const org = (await server.api('POST', '/v2/organizations', { body: { name: 'revoke-org' } })).body;
@@ -38,32 +31,19 @@ describe('a role binding removal in the process that makes it', () => {
 
     const binding = (await bind(space.id)).body;
     expect(await read(space.id)).toBe(200);
-    const before = builds;
+    const before = builds();
 
     expect((await server.api('DELETE', `/v2/role-bindings/${enc(binding.id)}`)).status).toBe(204);
     expect(await read(space.id)).toBe(404);
     expect((await bind(other.id)).status).toBe(201);
     expect(await read(other.id)).toBe(200);
     expect(await read(space.id)).toBe(404);
-    expect(builds).toBe(before);
+    expect(builds()).toBe(before);
   });
 });
 
-async function api(url: string, method: string, path: string, options: { key?: string; body?: unknown } = {}) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${options.key ?? ADMIN_KEY}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) as Record<string, unknown> : undefined };
-}
-
-/** The process's snapshot rebuilds so far, from its /metrics. */
-async function buildsOf(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return Number(/^ax_access_snapshot_build_seconds_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0);
-}
+const api = (url: string, method: string, path: string, options: { key?: string; body?: unknown } = {}) =>
+  callProcess(url, options.key ?? ADMIN_KEY, method, path, options.body);
 
 describe.skipIf(testBackend !== 'postgres')(
   'a role binding removal seen by another process (runs with AX_TEST_DB=postgres; skipped on SQLite, where one process owns the file)',
@@ -84,14 +64,14 @@ describe.skipIf(testBackend !== 'postgres')(
       const read = async (url: string) => (await api(url, 'GET', `/v2/spaces/${enc(space)}`, { key: user.key })).status;
       for (let i = 0; i < 50 && (await read(b.url)) !== 200; i++) await read(a.url);
       expect(await read(b.url)).toBe(200);
-      const before = await buildsOf(b.url);
+      const before = await snapshotBuildsOf(b.url);
 
       expect((await api(a.url, 'DELETE', `/v2/role-bindings/${enc(created.body!.id as string)}`)).status).toBe(204);
       expect(await read(a.url)).toBe(404);
       let status = 200;
       for (let i = 0; i < 100 && status !== 404; i++) status = await read(b.url);
       expect(status).toBe(404);
-      expect(await buildsOf(b.url)).toBe(before);
+      expect(await snapshotBuildsOf(b.url)).toBe(before);
     });
   },
 );
