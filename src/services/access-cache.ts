@@ -145,6 +145,9 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'upsertOrganization': return snapshot.upsertOrganization(edit.organization);
     case 'upsertSpace': return snapshot.upsertSpace(edit.space);
     case 'insertProject': return snapshot.upsertProject({ ...edit.project, restricted: false });
+    case 'removeOrganization': return snapshot.removeOrganization(edit.id);
+    case 'removeSpace': return snapshot.removeSpace(edit.id);
+    case 'removeProject': return snapshot.removeProject(edit.id);
     case 'upsertUser': return snapshot.upsertUser(edit.user);
   }
 }

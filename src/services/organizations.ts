@@ -99,6 +99,7 @@ export async function deleteOrganization(ctx: ServiceDeps, actor: Actor, orgId: 
   return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
     await releaseFromMappings(ctx, trx, actor, changes, { type: 'ORGANIZATION', id });
     if (!await forAccount(trx, actor.principal.accountId).organizations.delete(id)) throw notFound('organization');
+    changes?.patchAccess({ op: 'removeOrganization', id });
   });
 }
 

@@ -172,5 +172,6 @@ export async function deleteProject(ctx: ServiceDeps, actor: Actor, projectId: s
   return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
     await releaseFromMappings(ctx, trx, actor, changes, { type: 'PROJECT', id });
     if (!await forAccount(trx, actor.principal.accountId).projects.delete(id)) throw notFound('project');
+    changes?.patchAccess({ op: 'removeProject', id });
   });
 }

@@ -229,6 +229,7 @@ export async function deleteSpace(ctx: ServiceDeps, actor: Actor, spaceId: strin
   return runDelete(ctx, actor, options.dryRun, async (trx, changes) => {
     await releaseFromMappings(ctx, trx, actor, changes, { type: 'SPACE', id });
     if (!await forAccount(trx, actor.principal.accountId).spaces.delete(id)) throw notFound('space');
+    changes?.patchAccess({ op: 'removeSpace', id });
   });
 }
 

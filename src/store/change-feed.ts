@@ -46,6 +46,10 @@ export type AccessChange =
   | { op: 'upsertSpace'; space: { id: number; organizationId: number; isPrivate: boolean; name: string } }
   /** A new project: unrestricted. */
   | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } }
+  /** Deleted, with everything beneath and every membership and binding on them, as the database's cascades take them. */
+  | { op: 'removeOrganization'; id: number }
+  | { op: 'removeSpace'; id: number }
+  | { op: 'removeProject'; id: number }
   /** A new user, or a changed account role or status (active: status ACTIVE). */
   | { op: 'upsertUser'; user: { id: number; role: AccountRoleKey; active: boolean; isBot: boolean } };
 

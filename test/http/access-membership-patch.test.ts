@@ -7,8 +7,8 @@ import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
 
 /**
  * Membership and restriction changes, new or changed organizations, spaces and projects, and new users and account
- * role changes, and service keys' bots patch the loaded access snapshot as role bindings do (renames, new invitations,
- * password resets and the other key operations leave it as it is): each takes effect on the next request without a rebuild (which costs a 10k-user account ~0.25 s and a 100k-user one seconds, every
+ * role changes, service keys' bots, and deletes of organizations, spaces and projects patch the loaded access snapshot
+ * as role bindings do (renames, new invitations, password resets and the other key operations leave it as it is): each takes effect on the next request without a rebuild (which costs a 10k-user account ~0.25 s and a 100k-user one seconds, every
  * request of the account waiting), and the patched snapshot decides every question as one rebuilt from the
  * database afterwards.
  */
@@ -84,8 +84,9 @@ describe('membership, restriction and hierarchy changes in the process that make
     d = await after(() => server.api('PATCH', `/v2/spaces/${enc(closed)}`, { body: { is_private: true } }));
     expect(allowed(d, other, 'SPACE_READ', closed)).toBe(false);
     d = await after(async () => made = await server.api('POST', '/v2/projects', { body: { name: 'patch-new-project', space_id: open } }));
-    questions.push([other, 'PROJECT_READ', made!.body.id]);
-    expect(allowed(await decide(), other, 'PROJECT_READ', made!.body.id)).toBe(true);
+    const newProject = made!.body.id;
+    questions.push([other, 'PROJECT_READ', newProject]);
+    expect(allowed(await decide(), other, 'PROJECT_READ', newProject)).toBe(true);
     d = await after(async () => made = await server.api('POST', '/v2/organizations', { body: { name: 'patch-new-org' } }));
     const newOrg = made!.body.id;
     questions.push([user, 'ORGANIZATION_READ', newOrg]);
@@ -148,6 +149,16 @@ describe('membership, restriction and hierarchy changes in the process that make
     expect(allowed(d, invitee, 'ORGANIZATION_READ', org)).toBe(false);
     expect(inOrg.map(([, permission, resource]) => allowed(d, user, permission, resource))).toEqual(inOrg.map(() => false));
     expect(allowed(d, user, 'ORGANIZATION_READ', newOrg)).toBe(true);
+
+    // Deletes: a project, a space (its memberships and bindings, the bot's included), organizations (their spaces).
+    d = await after(() => server.api('DELETE', `/v2/projects/${enc(newProject)}`));
+    expect(allowed(d, other, 'PROJECT_READ', newProject)).toBe(false);
+    d = await after(() => server.api('DELETE', `/v2/spaces/${enc(open)}`));
+    expect([allowed(d, other, 'SPACE_READ', open), allowed(d, bot, 'SPACE_READ', open), allowed(d, other, 'PROJECT_READ', openProject)]).toEqual([false, false, false]);
+    d = await after(() => server.api('DELETE', `/v2/organizations/${enc(newOrg)}`));
+    expect(allowed(d, user, 'ORGANIZATION_READ', newOrg)).toBe(false);
+    d = await after(() => server.api('DELETE', `/v2/organizations/${enc(org)}`));
+    expect(Object.values(d).every((allowedThere) => !allowedThere)).toBe(true);
   });
 
   it('rebuild the snapshot when the removal also retires a bot (service_keys=revoke): no edit describes a user leaving', async () => {
