@@ -170,7 +170,7 @@ export async function createApiKey(ctx: ServiceDeps, actor: Actor, input: Create
     if (principal.isBot) throw forbidden('key_type: a service key\'s bot user cannot create USER keys');
     await requireUserKeyHolder(ctx, principal, principal.userId, 'key_type');
     return runMutation(ctx, actor, (trx, changes) => {
-      changes.patchAccess(); // a key is not access: what it may do is its user's
+      changes.keepsAccess();
       return issueKey(trx, ctx.secrets.keyPepper, {
         ...details, keyType: 'USER', userId: principal.userId, createdBy: principal.userId, rootCreator: principal.userId,
       });
@@ -234,7 +234,7 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
       throw new ApiError('CONFLICT', 'the key was refreshed or revoked by another request meanwhile; list the keys again', { title: 'Conflict' });
     }
     changes.key(old.public_id);
-    changes.patchAccess(); // the new secret acts as the same user: nothing the snapshot holds moved
+    changes.keepsAccess();
     return issued;
   });
 }
@@ -256,7 +256,7 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     }
     await forAccount(trx, actor.principal.accountId).apiKeys.revoke(id, now);
     changes.key(row.public_id);
-    changes.patchAccess(); // unless the bot retires with it (retireBotIfKeyless asks for a rebuild)
+    changes.keepsAccess();
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.account_id, row.user_id, now, changes);
     return { ...row, status: 'REVOKED' as const, revoked_at: row.revoked_at ?? now };
   });
@@ -292,7 +292,7 @@ export async function transferApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: s
     const row = await forAccount(trx, principal.accountId).apiKeys.transfer(key.id, owner.id);
     if (!row) throw notFound('API key');
     changes.key(row.public_id);
-    changes.patchAccess(); // a new creator: the bot's grants stay as they are
+    changes.keepsAccess();
     return row;
   });
 }

@@ -40,11 +40,13 @@ export class ChangeSet {
   key(publicId: string): void { this.keyPublicIds.add(publicId); }
   /** An identity provider whose configuration or mappings changed. */
   idp(id: number): void { this.idpIds.add(id); }
-  /**
-   * Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. No edits: the
-   * change moved nothing the snapshot holds (a rename, a password reset), and it is kept as it is.
-   */
+  /** Declares the mutation's complete effect on the access snapshot; only hot, simple paths do this. */
   patchAccess(...edits: AccessChange[]): void { if (!this.#rebuild) this.access = [...(this.access ?? []), ...edits]; }
+  /**
+   * Declares that the mutation moved nothing the snapshot holds (names, keys, passwords): every process keeps its
+   * snapshot, at the new access version. A bot retired meanwhile still makes it a rebuild (rebuildAccess).
+   */
+  keepsAccess(): void { this.patchAccess(); }
   /** The mutation also moved access in a way no edit describes (a bot retired with its last key): every process rebuilds. */
   rebuildAccess(): void {
     this.#rebuild = true;

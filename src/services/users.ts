@@ -177,7 +177,7 @@ export async function updateUser(ctx: ServiceDeps, actor: Actor, userId: string,
     const users = forAccount(trx, principal.accountId).users;
     await users.update(id, { name: input.name, isDeveloper: input.is_developer, now: isoNow(ctx.clock) });
     changes.user(id);
-    changes.patchAccess();
+    changes.keepsAccess();
     const user = await users.findListed(id, isoNow(ctx.clock));
     if (!user) throw notFound('user');
     return user;
@@ -230,12 +230,12 @@ export async function resendInvitation(ctx: ServiceDeps, actor: Actor, userId: s
   const { user, token } = await runMutation(ctx, actor, async (trx, changes) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     requireNotDeactivated(target);
-    changes.patchAccess();
     if (target.is_bot || target.status === 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', `user_id: the user is ${target.is_bot ? 'a bot' : 'ACTIVE'}; only INVITED or EXPIRED users can be invited again`);
     }
     await requirePasswordSignIn(trx, target);
     await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: true });
+    changes.keepsAccess();
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'INVITE', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'INVITE', token, { sentBy: principal.name, onFailure: 'the invitation mail could not be sent' });
@@ -253,7 +253,6 @@ export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: stri
   const { user, token } = await runMutation(ctx, actor, async (trx, changes) => {
     const target = await findLiveUser(trx, principal.accountId, userId);
     requireNotDeactivated(target);
-    changes.patchAccess();
     if (target.is_bot || target.status !== 'ACTIVE') {
       throw new ApiError('WRONG_USER_STATUS', target.is_bot
         ? 'user_id: bot users have no password'
@@ -262,6 +261,7 @@ export async function resetPassword(ctx: ServiceDeps, actor: Actor, userId: stri
     await requirePasswordSignIn(trx, target);
     await forAccount(trx, principal.accountId).users.clearPassword(target.id, isoNow(ctx.clock), { invited: false });
     await endSessions(trx, target.id, isoNow(ctx.clock));
+    changes.keepsAccess();
     return { user: target, token: await issueUserToken(trx, ctx.secrets.tokenKey, target.id, 'RESET', ctx.clock.now()) };
   });
   await mailUserToken(ctx, user, 'RESET', token, { sentBy: principal.name, onFailure: 'the password reset mail could not be sent' });
