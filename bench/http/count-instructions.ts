@@ -2,12 +2,15 @@
 // process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
-//   node --import tsx bench/http/count-instructions.ts [space|space-service|healthz]   (COUNT_REQUESTS, default 2000; COUNT_WARMUP, default 4000;
+//   node --import tsx bench/http/count-instructions.ts [space|space-service|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
 // up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
 // and prints instructions per request and the ratio. Counting covers the main thread only, user space only: the
 // kernel's share (socket writes, waking the client) is not in it. The start takes a minute or two under valgrind.
+// The defaults are what it takes for the figure to settle: after 4,000 requests of warm-up V8 (whose optimizing
+// compiler runs on a background thread, slowed by valgrind like the rest) had not yet optimized all of the hot
+// path, and the subject counted 131.7k–134.0k a request, moving ±2k from run to run; after 8,000, 110.2k and 111.0k.
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,8 +27,8 @@ const route = process.argv[2] ?? 'space';
 /** What each route counts: B5's GETs (a MEMBER's USER key, a SERVICE key) and the health check (no key, no check). */
 const ROUTES = { space: 'GET /v2/spaces/{id}, MEMBER key', 'space-service': 'GET /v2/spaces/{id}, SERVICE key', healthz: 'GET /healthz' } as const;
 if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);
-const requests = Number(process.env.COUNT_REQUESTS ?? 2000);
-const warmup = Number(process.env.COUNT_WARMUP ?? 4000);
+const requests = Number(process.env.COUNT_REQUESTS ?? 5000);
+const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
 const CONNECTIONS = 8;
 const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));
