@@ -3,6 +3,7 @@ import type { RoleBindingInput, WorldInput, WorldSource } from '../access/index.
 import { ACCOUNT_ROLE_KEYS } from '../domain/account-roles.js';
 import { isPermission, type Permission } from '../domain/permissions.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
+import { mayAuthenticate } from '../domain/user-standing.js';
 import { forAccount } from '../store/account-store.js';
 import type { AccessBindingRow } from '../store/repositories/access-world.js';
 import type { Database } from '../store/schema.js';
@@ -10,7 +11,7 @@ import type { Database } from '../store/schema.js';
 /**
  * Everything the access engine needs about one account, read in one read transaction so that the tables
  * agree with each other (no binding of a space deleted between two queries). Deleted users are left out;
- * only ACTIVE users are active.
+ * only users who may authenticate (ACTIVE, not deactivated) are active.
  *
  * @example
  * const snapshot = AccessSnapshot.build(await loadWorld(store.db, accountId));
@@ -32,7 +33,7 @@ export async function loadAccessState(db: Kysely<Database>, accountId: number): 
   const world: WorldSource = {
     accountId,
     // The role as the catalogue's own string: the driver hands each row a copy, ~40 bytes a user kept by the snapshot.
-    users: users.map((u) => ({ id: u.id, role: ACCOUNT_ROLE_KEYS.find((k) => k === u.role) ?? u.role, active: u.status === 'ACTIVE', isBot: u.is_bot === 1 })),
+    users: users.map((u) => ({ id: u.id, role: ACCOUNT_ROLE_KEYS.find((k) => k === u.role) ?? u.role, active: mayAuthenticate(u), isBot: u.is_bot === 1 })),
     organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
     spaces: spaces.map((sp) => ({ id: sp.id, organizationId: sp.organization_id, isPrivate: sp.is_private === 1, name: sp.name })),
     projects: projects.map((p) => ({ id: p.id, spaceId: p.space_id, restricted: p.restricted_id !== null, name: p.name })),

@@ -1,5 +1,6 @@
 import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
+import { mayAuthenticate } from '../domain/user-standing.js';
 import type { AccountRoleKey } from '../store/schema.js';
 import { forAccount } from '../store/account-store.js';
 import { requireAccountAdmin } from './authorize.js';
@@ -39,7 +40,7 @@ export async function setAccountRole(ctx: ServiceDeps, actor: Actor, userId: str
     await store.syncedGrants.setAccountRole(target.id, { role, roleSource: null, roleBeforeSync: null, now });
     audited.text = JSON.stringify({ role, previous_role: target.role });
     changes.user(target.id);
-    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role, active: target.status === 'ACTIVE', isBot: false } });
+    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role, active: mayAuthenticate(target), isBot: false } });
     const user = await store.users.findListed(target.id, now);
     if (!user) throw notFound('user');
     return user;

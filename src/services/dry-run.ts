@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { accessDiff, AccessSnapshot, type AccessDelta, confinedAccessDiff, type ConfinedRows } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
 import { parseId } from '../domain/ids.js';
+import { mayAuthenticate } from '../domain/user-standing.js';
 import { forAccount } from '../store/account-store.js';
 import { AccessScopeRows } from '../store/repositories/access-scope.js';
 import { type CascadeTally, DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
@@ -156,7 +157,7 @@ type ScopeRows = Awaited<ReturnType<AccessScopeRows['read']>>;
 function confinedRows(rows: ScopeRows, projects: readonly number[]): ConfinedRows {
   const restricted = new Set(rows.restrictedProjectIds);
   return {
-    users: rows.users.map((u) => ({ id: u.id, role: u.role, active: u.status === 'ACTIVE', isBot: u.is_bot === 1 })),
+    users: rows.users.map((u) => ({ id: u.id, role: u.role, active: mayAuthenticate(u), isBot: u.is_bot === 1 })),
     organizationMemberships: rows.organizationMemberships,
     spaceMemberships: rows.spaceMemberships,
     roleBindings: rows.roleBindings,

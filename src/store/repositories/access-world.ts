@@ -36,7 +36,7 @@ export class AccessWorldRepository {
       const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();
       const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships] =
         await Promise.all([
-          trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot'])
+          trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
             .where('account_id', '=', accountId).where('deleted_at', 'is', null).execute(),
           trx.selectFrom('organizations').select(['id', 'name']).where('account_id', '=', accountId).execute(),
           trx.selectFrom('spaces').select(['id', 'organization_id', 'is_private', 'name'])
