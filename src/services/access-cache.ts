@@ -149,6 +149,7 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'removeSpace': return snapshot.removeSpace(edit.id);
     case 'removeProject': return snapshot.removeProject(edit.id);
     case 'upsertUser': return snapshot.upsertUser(edit.user);
+    case 'removeUser': return snapshot.removeUser(edit.id);
   }
 }
 

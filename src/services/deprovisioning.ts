@@ -3,6 +3,7 @@ import { isoNow } from '../domain/clock.js';
 import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { decodeId, encodeId, encodeProviderId } from '../domain/ids.js';
 import type { Principal } from '../domain/principal.js';
+import { mayAuthenticate } from '../domain/user-standing.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
@@ -40,6 +41,8 @@ export async function deactivateUser(
     const report = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
     if (!report) return undefined;
+    // The person's own standing is all the snapshot loses, unless a sync's grants went too (those rebuild it).
+    if (report.synced_grants_removed.length === 0) changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } });
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.synced_grants_removed.flatMap((r) => r.removed);
     const count = (...kinds: string[]) => removed.filter((g) => kinds.includes(g.kind)).length;
@@ -263,6 +266,7 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
       throw unprocessable(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (${manager.idp_name})`);
     }
     if (!await reactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })) return;
+    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: mayAuthenticate({ ...target, deactivated_at: null }), isBot: false } });
     audited.text = JSON.stringify({ user_id: encodeId('User', target.id) });
   });
 }

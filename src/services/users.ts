@@ -206,6 +206,7 @@ export async function deleteUser(
     const report = await deleteWithin(trx, changes, { accountId: principal.accountId, userId: id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
     if (!report) return undefined;
+    changes.patchAccess({ op: 'removeUser', id });
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.grants_removed;
     return {

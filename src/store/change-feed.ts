@@ -50,8 +50,10 @@ export type AccessChange =
   | { op: 'removeOrganization'; id: number }
   | { op: 'removeSpace'; id: number }
   | { op: 'removeProject'; id: number }
-  /** A new user, or a changed account role or status (active: status ACTIVE). */
-  | { op: 'upsertUser'; user: { id: number; role: AccountRoleKey; active: boolean; isBot: boolean } };
+  /** A new user, or a changed account role or standing (active: ACTIVE and not deactivated, as mayAuthenticate). */
+  | { op: 'upsertUser'; user: { id: number; role: AccountRoleKey; active: boolean; isBot: boolean } }
+  /** A person deleted: with every membership and binding of theirs, as the deletion removes them. */
+  | { op: 'removeUser'; id: number };
 
 export interface ChangeFeed {
   /** Announces and delivers at once: for changes made outside a transaction. */
