@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../helpers/database.js';
+import { encodeId } from '../../src/domain/ids.js';
+import { scimId } from '../../src/domain/scim-ids.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
+import { createScimUser, setUpScim } from '../helpers/scim.js';
 import { callProcess, type ProcessPair, snapshotBuildsOf, startProcessPair } from '../helpers/server-process.js';
 import type { TestServer } from '../helpers/server.js';
 import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
 
 /**
  * Membership and restriction changes, new or changed organizations, spaces and projects, new users, account role
- * changes, a person's deactivation, reactivation and deletion, service keys' bots, and deletes of organizations, spaces and projects patch the loaded access snapshot
+ * changes, a person's deactivation, reactivation and deletion (by an admin, or by a directory's SCIM DELETE), service keys' bots, and deletes of organizations, spaces and projects patch the loaded access snapshot
  * as role bindings do (renames, new invitations, password resets and the other key operations leave it as it is): each takes effect on the next request without a rebuild (which costs a 10k-user account ~0.25 s and a 100k-user one seconds, every
  * request of the account waiting), and the patched snapshot decides every question as one rebuilt from the
  * database afterwards.
@@ -172,6 +175,29 @@ describe('membership, restriction and hierarchy changes in the process that make
     expect(allowed(d, user, 'ORGANIZATION_READ', newOrg)).toBe(false);
     d = await after(() => server.api('DELETE', `/v2/organizations/${enc(org)}`));
     expect(Object.values(d).every((allowedThere) => !allowedThere)).toBe(true);
+  });
+
+  it("a directory's DELETE of a person (SCIM) patches it too: the person's grants go, as a rebuilt snapshot decides", async () => {
+    const directory = await setUpScim(server, { domains: ['patched-directory.example'] });
+    const email = 'leaving@patched-directory.example';
+    await createScimUser(directory.scim, { userName: email, emails: [{ primary: true, value: email }], active: true });
+    const row = await server.context!.store.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+    const person = encodeId('User', row.id);
+    const org = (await server.api('POST', '/v2/organizations', { body: { name: 'directory-patch-org' } })).body.id as string;
+    expect((await server.api('POST', `/v2/organizations/${enc(org)}/users`, { body: { user_id: person, role: MEMBER } })).status).toBe(200);
+    // Who has access to the organization (a check about a deleted person is a 404 that reads no snapshot).
+    const reads = async () => ((await server.api('GET', `/v2/access/principals?resource_id=${enc(org)}`)).body.principals as { user_id: string }[])
+      .map((p) => p.user_id);
+    expect(await reads()).toContain(person);
+    const before = builds();
+
+    expect((await directory.scim('DELETE', `/Users/${scimId('User', row.id)}`)).status).toBe(204);
+    const patched = await reads();
+    expect(patched).not.toContain(person);
+    expect(builds(), 'a rebuild of the access snapshot').toBe(before);
+    expect((await server.api('POST', '/v2/roles', { body: { name: 'directory-patch-rebuild', permissions: ['PROJECT_READ'] } })).status).toBe(201);
+    expect(await reads()).toEqual(patched);
+    expect(builds()).toBe(before + 1);
   });
 
   it('rebuild the snapshot when the removal also retires a bot (service_keys=revoke): no edit describes a user leaving', async () => {

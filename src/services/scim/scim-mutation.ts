@@ -26,7 +26,8 @@ export async function runScimMutation<T>(
   const changes = new ChangeSet();
   const result = await ctx.store.db.transaction().execute(async (trx) => {
     const store = forAccount(trx, caller.accountId);
-    await store.accessVersion.bump();
+    // Recorded on the change: every process can then apply the edits a change declared, at this version.
+    changes.bumpedTo(await store.accessVersion.bump());
     const value = await fn(trx, changes);
     await store.auditLogs.recordMutation({
       userId: null, ip: caller.ip, operation: op.operation, text: op.text,

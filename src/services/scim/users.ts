@@ -149,7 +149,10 @@ export async function deleteScimUser(ctx: ServiceDeps, caller: ScimCaller, id: s
   const report = await runScimMutation(ctx, caller, op, async (trx, changes) => {
     await visibleUser(trx, caller, userId, id);
     const deleted = await deleteWithin(trx, changes, { accountId: caller.accountId, userId, now: isoNow(ctx.clock) }).catch(asMutability);
-    if (deleted) op.text = JSON.stringify(deleted);
+    if (deleted) {
+      op.text = JSON.stringify(deleted);
+      changes.patchAccess({ op: 'removeUser', id: userId });
+    }
     return deleted;
   });
   // A directory cannot be asked what to do with the person's service keys: the admins are told (after the commit).
