@@ -150,7 +150,16 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'removeProject': return snapshot.removeProject(edit.id);
     case 'upsertUser': return snapshot.upsertUser(edit.user);
     case 'removeUser': return snapshot.removeUser(edit.id);
+    case 'renameProject': return renameProject(snapshot, edit.id, edit.name);
+    // An edit this version does not know (another process runs a newer one, mid-upgrade): dropped and rebuilt.
+    default: throw new Error(`unknown access edit ${JSON.stringify((edit as { op: unknown }).op)}`);
   }
+}
+
+function renameProject(snapshot: AccessSnapshot, projectId: number, name: string): void {
+  const spaceId = snapshot.spaceOf(projectId);
+  if (spaceId === undefined) throw new Error(`project ${projectId} is not in the snapshot`);
+  snapshot.upsertProject({ id: projectId, spaceId, name, restricted: snapshot.isRestricted(projectId) });
 }
 
 function heldUser<T extends { userId: number }>(snapshot: AccessSnapshot, grant: T): T {

@@ -150,9 +150,10 @@ export async function updateProject(ctx: ServiceDeps, actor: Actor, projectId: s
   const snapshot = await ctx.access.get(actor.principal.accountId);
   requirePermission(snapshot, actor.principal, 'PROJECT_UPDATE', { type: 'PROJECT', id });
   try {
-    return await runMutation(ctx, actor, async (trx) => {
+    return await runMutation(ctx, actor, async (trx, changes) => {
       const row = await forAccount(trx, actor.principal.accountId).projects.rename(id, input.name, isoNow(ctx.clock));
       if (!row) throw notFound('project');
+      changes.patchAccess({ op: 'renameProject', id, name: row.name });
       return row;
     });
   } catch (error) {

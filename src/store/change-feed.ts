@@ -46,6 +46,8 @@ export type AccessChange =
   | { op: 'upsertSpace'; space: { id: number; organizationId: number; isPrivate: boolean; name: string } }
   /** A new project: unrestricted. */
   | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } }
+  /** A project renamed (explanations name it). */
+  | { op: 'renameProject'; id: number; name: string }
   /** Deleted, with everything beneath and every membership and binding on them, as the database's cascades take them. */
   | { op: 'removeOrganization'; id: number }
   | { op: 'removeSpace'; id: number }
