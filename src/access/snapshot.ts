@@ -432,6 +432,17 @@ export class AccessSnapshot {
     });
   }
 
+  /**
+   * Removes the organization membership alone, as an identity provider's sync deletes its row (never the API's
+   * cascade): the user's memberships of the organization's spaces and bindings there stay.
+   */
+  removeOrganizationMembershipRow(userId: number, organizationId: number): void {
+    const u = this.users.get(userId);
+    const key = cellKey(ORGANIZATION_CELL, organizationId);
+    if (u === undefined || !u.cells.delete(key + MEMBERSHIP)) return;
+    this.recomputeCell(u, key);
+  }
+
   /** Adds a space membership or changes its role. */
   upsertSpaceMembership(membership: SpaceMembershipInput): void {
     this.setMembership(membership.userId, SPACE_CELL, membership.spaceId, membership.roleId);

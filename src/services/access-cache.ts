@@ -139,6 +139,7 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'removeBinding': return snapshot.removeBinding(edit.id);
     case 'upsertOrganizationMembership': return snapshot.upsertOrganizationMembership(heldUser(snapshot, edit.membership));
     case 'removeOrganizationMembership': return snapshot.removeOrganizationMembership(edit.userId, edit.organizationId);
+    case 'removeOrganizationMembershipRow': return snapshot.removeOrganizationMembershipRow(edit.userId, edit.organizationId);
     case 'upsertSpaceMembership': return snapshot.upsertSpaceMembership(heldUser(snapshot, edit.membership));
     case 'removeSpaceMembership': return snapshot.removeSpaceMembership(edit.userId, edit.spaceId);
     case 'setRestricted': return snapshot.setRestricted(edit.projectId, edit.restricted);

@@ -7,6 +7,7 @@ import { mayAuthenticate } from '../domain/user-standing.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
+import type { AccessChange } from '../store/change-feed.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
@@ -38,11 +39,12 @@ export async function deactivateUser(
   return runRemoval(ctx, audited, options, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
     if (target.id === actor.principal.userId) throw unprocessable('user_id: you cannot deactivate yourself; ask another admin');
-    const report = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
+    const deactivation = await deactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
-    if (!report) return undefined;
-    // The person's own standing is all the snapshot loses, unless a sync's grants went too (those rebuild it).
-    if (report.synced_grants_removed.length === 0) changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } });
+    if (!deactivation) return undefined;
+    const { report, accessEdits } = deactivation;
+    // The person's standing and the synced grants taken back; a sync that moved its account role rebuilds the snapshot.
+    if (accessEdits) changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } }, ...accessEdits);
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.synced_grants_removed.flatMap((r) => r.removed);
     const count = (...kinds: string[]) => removed.filter((g) => kinds.includes(g.kind)).length;
@@ -93,21 +95,23 @@ export class LastActiveAdmin extends Error {
 /**
  * The deactivation itself, inside the caller's transaction (the admin's `deactivate`, a directory's `active: false`):
  * marks the user, ends its console sessions and CLI logins, revokes the USER keys it created, takes back its SSO- and
- * SCIM-given grants and records what changed in `changes`. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
+ * SCIM-given grants and records what changed in `changes`. Answers its report, and the access snapshot edits of the
+ * synced grants taken back (undefined when a sync moved the account role), for a caller whose transaction changes
+ * nothing else the snapshot holds. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
  */
 export async function deactivateWithin(
   trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
-): Promise<DeactivationReport | undefined> {
+): Promise<{ report: DeactivationReport; accessEdits: AccessChange[] | undefined } | undefined> {
   const store = forAccount(trx, input.accountId);
   const { userId, now } = input;
   await requireAnotherActiveAdmin(trx, input.accountId, userId);
   if (!await store.users.setDeactivated(userId, now, now)) return undefined;
   const revoked = await endCredentials(trx, changes, input);
   const serviceKeys = await store.apiKeys.serviceKeysCreatedBy(userId, now);
-  const synced = await takeBackSyncedGrants(trx, input);
+  const { removed: synced, accessEdits } = await takeBackSyncedGrants(trx, input);
   const grants = await store.syncedGrants.heldBy(userId);
   const count = (...kinds: string[]) => grants.filter((g) => kinds.includes(g.kind)).length;
-  return {
+  const report: DeactivationReport = {
     user_id: encodeId('User', userId),
     user_keys_revoked: revoked,
     service_keys_kept: serviceKeys.map((k) => encodeId('ApiKey', k.id)),
@@ -116,6 +120,7 @@ export async function deactivateWithin(
       organization_memberships: count('ORGANIZATION_MEMBERSHIP'), space_memberships: count('SPACE_MEMBERSHIP'), role_bindings: count('SPACE_BINDING', 'PROJECT_BINDING'),
     },
   };
+  return { report, accessEdits };
 }
 
 /** A sync that wants nothing: run by a deactivation, it removes every row its provider wrote. */
@@ -127,14 +132,16 @@ const NOTHING_DESIRED: DesiredGrants = { accountAdmin: undefined, grants: [], ma
  * and an account ADMIN it promoted goes back to the role before (the last ACTIVE admin was refused already).
  * Reactivation does not bring them back: the next SSO login with sync on does, or the directory's `active: true`.
  */
-async function takeBackSyncedGrants(trx: Trx, input: { accountId: number; userId: number; now: string }): Promise<SyncedGrantsRemoved[]> {
+async function takeBackSyncedGrants(
+  trx: Trx, input: { accountId: number; userId: number; now: string },
+): Promise<{ removed: SyncedGrantsRemoved[]; accessEdits: AccessChange[] | undefined }> {
   const store = forAccount(trx, input.accountId).syncedGrants;
   const syncers = new Map<string, Syncer>();
   const add = (source: 'SSO' | 'SCIM', idpId: number) => syncers.set(`${source}:${idpId}`, { source, idpId });
   for (const row of await store.heldBy(input.userId)) if (row.source !== 'MANUAL' && row.sourceIdpId !== null) add(row.source, row.sourceIdpId);
   const promotedBy = parseRoleSource((await store.accountRole(input.userId))?.role_source ?? null);
   if (promotedBy) add(promotedBy.source, promotedBy.idpId);
-  if (syncers.size === 0) return [];
+  if (syncers.size === 0) return { removed: [], accessEdits: [] };
   const protocols = await store.protocolsOf([...syncers.values()].map((s) => s.idpId));
   const removed: SyncedGrantsRemoved[] = [];
   for (const syncer of syncers.values()) {
@@ -142,17 +149,20 @@ async function takeBackSyncedGrants(trx: Trx, input: { accountId: number; userId
   }
   // Two rounds: an organization membership a sync keeps for another provider's space membership in it goes once
   // every provider's space memberships are gone (the second round only removes what the first had to keep).
+  let accessEdits: AccessChange[] | undefined = [];
   for (const round of [1, 2]) {
     for (const [i, syncer] of [...syncers.values()].entries()) {
       const report = removed[i]!;
       if (round === 2 && !report.skipped.some((s) => s.reason === 'NEEDED_BY_A_SPACE_MEMBERSHIP')) continue;
-      const { diff } = await syncGrants(trx, { ...input, syncer, desired: NOTHING_DESIRED });
+      const sync = await syncGrants(trx, { ...input, syncer, desired: NOTHING_DESIRED });
+      const { diff } = sync;
       report.removed.push(...diff.removed);
       report.skipped = diff.skipped;
       if (diff.account_role !== undefined) report.account_role = diff.account_role;
+      accessEdits = accessEdits && sync.accessEdits ? [...accessEdits, ...sync.accessEdits] : undefined;
     }
   }
-  return removed;
+  return { removed, accessEdits };
 }
 
 /** What a deletion did, as its audit row records it (wire ids). */

@@ -36,6 +36,8 @@ export type AccessChange =
   | { op: 'upsertOrganizationMembership'; membership: { userId: number; organizationId: number; roleId: number; expiresAt?: string | null } }
   /** With the user's memberships in the organization's spaces and bindings on them and their projects, as the removal endpoint. */
   | { op: 'removeOrganizationMembership'; userId: number; organizationId: number }
+  /** The membership row alone, as an identity provider's sync deletes it: the user's spaces of the organization stay. */
+  | { op: 'removeOrganizationMembershipRow'; userId: number; organizationId: number }
   | { op: 'upsertSpaceMembership'; membership: { userId: number; spaceId: number; roleId: number; expiresAt?: string | null } }
   /** The membership alone: the bindings the removal took with it travel as removeBinding edits. */
   | { op: 'removeSpaceMembership'; userId: number; spaceId: number }

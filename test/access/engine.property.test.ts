@@ -243,6 +243,7 @@ const change = fc.oneof(
   fc.record({ kind: fc.constant('removeBinding' as const), n: fc.nat() }),
   fc.record({ kind: fc.constant('upsertOrganizationMembership' as const), user: fc.nat(), organization: fc.nat(), role: fc.nat() }),
   fc.record({ kind: fc.constant('removeOrganizationMembership' as const), n: fc.nat() }),
+  fc.record({ kind: fc.constant('removeOrganizationMembershipRow' as const), n: fc.nat() }),
   fc.record({ kind: fc.constant('upsertSpaceMembership' as const), user: fc.nat(), space: fc.nat(), role: fc.nat() }),
   fc.record({ kind: fc.constant('removeSpaceMembership' as const), n: fc.nat() }),
   fc.record({ kind: fc.constant('setRestricted' as const), project: fc.nat(), restricted: fc.boolean() }),
@@ -310,6 +311,13 @@ function apply(w: WorldInput, s: AccessSnapshot, c: Change, nextId: () => number
       w.roleBindings = w.roleBindings.filter((b) => b.userId !== m.userId
         || !(b.resourceType === 'SPACE' ? spaceIds : projectIds).has(b.resourceId));
       s.removeOrganizationMembership(m.userId, m.organizationId);
+      return;
+    }
+    case 'removeOrganizationMembershipRow': {
+      const m = pick(w.organizationMemberships, c.n);
+      if (!m) return;
+      w.organizationMemberships = w.organizationMemberships.filter((x) => x !== m);
+      s.removeOrganizationMembershipRow(m.userId, m.organizationId);
       return;
     }
     case 'upsertSpaceMembership': {

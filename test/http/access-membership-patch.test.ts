@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../helpers/database.js';
-import { encodeId } from '../../src/domain/ids.js';
-import { scimId } from '../../src/domain/scim-ids.js';
+import { encodeId, parseId } from '../../src/domain/ids.js';
+import { parseScimId, scimId } from '../../src/domain/scim-ids.js';
 import type { AccessChange } from '../../src/store/change-feed.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
-import { createScimUser, setUpScim } from '../helpers/scim.js';
+import { createScimUser, patchOp, SCIM_GROUP, setUpScim } from '../helpers/scim.js';
+import { insertProvider } from '../helpers/sso-provider-rows.js';
 import { callProcess, type ProcessPair, snapshotBuildsOf, startProcessPair } from '../helpers/server-process.js';
 import type { TestServer } from '../helpers/server.js';
 import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
@@ -205,6 +206,72 @@ describe('membership, restriction and hierarchy changes in the process that make
     expect((await server.api('POST', '/v2/roles', { body: { name: 'directory-patch-rebuild', permissions: ['PROJECT_READ'] } })).status).toBe(201);
     expect(await reads()).toEqual(patched);
     expect(builds()).toBe(before + 1);
+  });
+
+  it("an identity provider's grants patch it too: a directory's group changes moving memberships, and a deactivation taking synced grants back", async () => {
+    const made = async (path: string, body: unknown) => {
+      const res = await server.api('POST', path, { body });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      return res.body.id as string;
+    };
+    const org = await made('/v2/organizations', { name: 'synced-patch-org' });
+    const space = await made('/v2/spaces', { name: 'synced-patch-space', organization_id: org, is_private: true });
+    const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles as { id: string; name: string }[];
+    const roleRow = (name: string) => parseId(roles.find((r) => r.name === name)!.id)!.n;
+    const directory = await setUpScim(server, {
+      domains: ['patched-sync.example'], rules: [{ attributes: { group: 'patch-data' }, spaceRoles: [{ space_id: parseId(space)!.n, role_id: roleRow('Member') }] }],
+    });
+    const email = 'synced@patched-sync.example';
+    const scimUser = await createScimUser(directory.scim, { userName: email, emails: [{ primary: true, value: email }], active: true });
+    const synced = encodeId('User', parseScimId('User', scimUser)!);
+    // A person an SSO login gave grants to (its rows as a sync writes them), beside one an admin gave it.
+    const sso = await insertProvider(server, 'patched-sso.example', []);
+    const person = await createUserWithKey(server, { email: 'sso-synced@example.com' });
+    const now = new Date().toISOString();
+    const db = server.context!.store.db;
+    await db.insertInto('organization_memberships').values({
+      account_id: 1, organization_id: parseId(org)!.n, user_id: person.dbId, role_id: roleRow('Read Only'), source: 'MANUAL', source_idp_id: null, created_at: now, updated_at: now,
+    }).execute();
+    await db.insertInto('space_memberships').values({
+      account_id: 1, space_id: parseId(space)!.n, user_id: person.dbId, role_id: roleRow('Member'), source: 'SSO', source_idp_id: sso, created_at: now, updated_at: now,
+    }).execute();
+    server.context!.changes.deliverHere({ accountId: 1 });
+
+    const questions = [['ORGANIZATION_READ', org], ['SPACE_READ', space], ['PROJECT_CREATE', space]] as const;
+    const decide = async (who: string) => {
+      const res = await server.api('POST', '/v2/access/checks', { body: { checks: questions.map(([permission, resource]) => ({ user_id: who, permission, resource_id: resource })) } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.results as { allowed: boolean }[]).map((r) => r.allowed);
+    };
+    /** The change's decisions about `who`, made on the patched snapshot, then on one rebuilt (a change that declares no edits). */
+    const patchedThenRebuilt = async (who: string, change: () => Promise<{ status: number; body: unknown }>) => {
+      await decide(who);
+      const before = builds();
+      const res = await change();
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      const patched = await decide(who);
+      expect(builds(), 'a rebuild of the access snapshot').toBe(before);
+      server.context!.changes.deliverHere({ accountId: 1 });
+      expect(await decide(who)).toEqual(patched);
+      expect(builds()).toBe(before + 1);
+      return patched;
+    };
+
+    let groupId = '';
+    expect(await patchedThenRebuilt(synced, async () => {
+      const res = await directory.scim('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'patch-data', members: [{ value: scimUser }] });
+      groupId = res.body.id as string;
+      return res;
+    })).toEqual([true, true, true]);
+    const members = (op: string) => () => directory.scim('PATCH', `/Groups/${groupId}`, patchOp(op === 'remove'
+      ? { op: 'Remove', path: `members[value eq "${scimUser}"]` } : { op: 'Add', path: 'members', value: [{ value: scimUser }] }));
+    expect(await patchedThenRebuilt(synced, members('remove'))).toEqual([false, false, false]);
+    expect(await patchedThenRebuilt(synced, members('add'))).toEqual([true, true, true]);
+
+    expect(await decide(person.id)).toEqual([true, true, true]);
+    expect(await patchedThenRebuilt(person.id, () => server.api('POST', `/v2/users/${enc(person.id)}/deactivate`))).toEqual([false, false, false]);
+    // Reactivated, the person holds what the admin gave it, not what the login had.
+    expect(await patchedThenRebuilt(person.id, () => server.api('POST', `/v2/users/${enc(person.id)}/reactivate`))).toEqual([true, false, false]);
   });
 
   it('rebuild the snapshot on an edit this version does not know (a newer process, mid-upgrade), rather than ignore it', async () => {

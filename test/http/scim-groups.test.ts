@@ -342,7 +342,7 @@ describe('large groups', () => {
 });
 
 describe('the access snapshot', () => {
-  it('a membership change that only moves role bindings patches the loaded snapshot instead of rebuilding it', async () => {
+  it('a membership change patches the loaded snapshot instead of rebuilding it, whether it moves role bindings or memberships', async () => {
     const { scim, alice } = await directory();
     const id = await createGroup(scim, { displayName: 'viewers' });
     const access = server.context!.access;
@@ -355,9 +355,12 @@ describe('the access snapshot', () => {
     expect((await scim('PATCH', `/Groups/${id}`, patchOp({ op: 'Remove', path: `members[value eq "${member(alice).value}"]` }))).status).toBe(200);
     expect(await access.get(1)).toBe(loaded);
     expect(await canReadSpaceB()).toBe(404);
-    // A change that moves memberships is left to a rebuild.
+    // One that moves memberships (the organization's, implied, and the space's) too.
+    const canReadSpace = async () => (await server.api('GET', `/v2/spaces/${enc(encodeId('Space', h.space))}`, { key: alice.key })).status;
+    expect(await canReadSpace()).toBe(404);
     expect((await scim('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'engineers', members: [member(alice)] })).status).toBe(201);
-    expect(await access.get(1)).not.toBe(loaded);
+    expect(await access.get(1)).toBe(loaded);
+    expect(await canReadSpace()).toBe(200);
   });
 });
 

@@ -193,7 +193,7 @@ async function write(
 
 /** Deactivates the user; the audit row gets what the deactivation did (the service keys kept, above all). */
 async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, op: ScimOperation, userId: number, now: string): Promise<DeactivationReport | undefined> {
-  const report = await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability);
+  const report = (await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability))?.report;
   if (report) op.text = JSON.stringify({ request: op.text === undefined ? undefined : JSON.parse(op.text) as unknown, deactivation: report });
   return report;
 }

@@ -31,9 +31,9 @@ export interface SyncOutcome {
    */
   unchanged: boolean;
   /**
-   * The sync's exact effect on the access snapshot when it moved role bindings only (custom space and project roles),
-   * so that a caller may patch the snapshot instead of rebuilding it; undefined when it also moved a membership or
-   * the account role.
+   * The sync's exact effect on the access snapshot (memberships and role bindings added, changed or removed, row by
+   * row), so that a caller may patch the snapshot instead of rebuilding it; undefined when it also moved the account
+   * role.
    */
   accessEdits: AccessChange[] | undefined;
 }
@@ -95,23 +95,35 @@ export async function syncGrants(
     await store.syncedGrants.setAccountRole(userId, { role: plan.accountRole.to, roleSource: null, roleBeforeSync: null, now });
   }
   return {
-    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: bindingEditsOf(plan, userId, added),
+    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: accessEditsOf(plan, userId, added),
   };
 }
 
-const isBinding = (kind: GrantKind) => kind === 'SPACE_BINDING' || kind === 'PROJECT_BINDING';
-
-/** The plan as snapshot edits (`added` = the new rows' ids, in `plan.add` order), or undefined when it is more than bindings. */
-function bindingEditsOf(plan: SyncPlan, userId: number, added: readonly number[]): AccessChange[] | undefined {
-  const kinds = [...plan.add, ...plan.change.map((c) => c.held), ...plan.remove].map((g) => g.kind);
-  if (!kinds.every(isBinding) || (plan.accountRole !== undefined && plan.accountRole.kind !== 'KEPT')) return undefined;
-  const upsert = (id: number, g: { kind: GrantKind; resourceId: number }, roleId: number): AccessChange => ({
-    op: 'upsertBinding', binding: { id, userId, roleId, resourceType: g.kind === 'SPACE_BINDING' ? 'SPACE' : 'PROJECT', resourceId: g.resourceId },
-  });
+/**
+ * The plan as snapshot edits, row by row as syncGrants writes it (`added` = the new rows' ids, in `plan.add` order;
+ * a sync's rows never expire), or undefined when it also moves the account role.
+ */
+function accessEditsOf(plan: SyncPlan, userId: number, added: readonly number[]): AccessChange[] | undefined {
+  if (plan.accountRole !== undefined && plan.accountRole.kind !== 'KEPT') return undefined;
+  const upsert = (id: number, g: { kind: GrantKind; resourceId: number }, roleId: number): AccessChange => {
+    switch (g.kind) {
+      case 'ORGANIZATION_MEMBERSHIP': return { op: 'upsertOrganizationMembership', membership: { userId, organizationId: g.resourceId, roleId, expiresAt: null } };
+      case 'SPACE_MEMBERSHIP': return { op: 'upsertSpaceMembership', membership: { userId, spaceId: g.resourceId, roleId, expiresAt: null } };
+      case 'SPACE_BINDING': case 'PROJECT_BINDING':
+        return { op: 'upsertBinding', binding: { id, userId, roleId, resourceType: g.kind === 'SPACE_BINDING' ? 'SPACE' : 'PROJECT', resourceId: g.resourceId } };
+    }
+  };
+  const remove = (h: { kind: GrantKind; resourceId: number; rowId: number }): AccessChange => {
+    switch (h.kind) {
+      case 'ORGANIZATION_MEMBERSHIP': return { op: 'removeOrganizationMembershipRow', userId, organizationId: h.resourceId };
+      case 'SPACE_MEMBERSHIP': return { op: 'removeSpaceMembership', userId, spaceId: h.resourceId };
+      case 'SPACE_BINDING': case 'PROJECT_BINDING': return { op: 'removeBinding', id: h.rowId };
+    }
+  };
   return [
     ...plan.add.map((g, i) => upsert(added[i]!, g, g.roleId)),
     ...plan.change.map(({ held, to }) => upsert(held.rowId, held, to.roleId)),
-    ...plan.remove.map((h): AccessChange => ({ op: 'removeBinding', id: h.rowId })),
+    ...plan.remove.map(remove),
   ];
 }
 
