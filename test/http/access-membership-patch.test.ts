@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackend } from '../helpers/database.js';
 import { encodeId, parseId } from '../../src/domain/ids.js';
@@ -6,6 +7,8 @@ import type { AccessChange } from '../../src/store/change-feed.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
 import { createScimUser, patchOp, SCIM_GROUP, setUpScim } from '../helpers/scim.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
+import { CookieJar } from '../helpers/cookie-jar.js';
+import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
 import { callProcess, type ProcessPair, snapshotBuildsOf, startProcessPair } from '../helpers/server-process.js';
 import type { TestServer } from '../helpers/server.js';
 import { serverCountingSnapshotBuilds } from '../helpers/snapshot-builds.js';
@@ -21,7 +24,8 @@ const enc = encodeURIComponent;
 const MEMBER = { type: 'PREDEFINED', name: 'MEMBER' } as const;
 
 describe('membership, restriction and hierarchy changes in the process that makes them', () => {
-  const counting = serverCountingSnapshotBuilds();
+  // Single sign-on against an OpenID Provider on loopback, its client secret sealed.
+  const counting = serverCountingSnapshotBuilds({ env: { AX_SSO_ALLOWED_PRIVATE_HOSTS: '127.0.0.1', AX_SECRETS_KEY: randomBytes(32).toString('base64') } });
   let server: TestServer;
   const builds = counting.builds;
   beforeAll(() => { server = counting.server(); });
@@ -248,7 +252,7 @@ describe('membership, restriction and hierarchy changes in the process that make
       await decide(who);
       const before = builds();
       const res = await change();
-      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(400); // a sign-in's answer is a redirect
       const patched = await decide(who);
       expect(builds(), 'a rebuild of the access snapshot').toBe(before);
       server.context!.changes.deliverHere({ accountId: 1 });
@@ -272,6 +276,43 @@ describe('membership, restriction and hierarchy changes in the process that make
     expect(await patchedThenRebuilt(person.id, () => server.api('POST', `/v2/users/${enc(person.id)}/deactivate`))).toEqual([false, false, false]);
     // Reactivated, the person holds what the admin gave it, not what the login had.
     expect(await patchedThenRebuilt(person.id, () => server.api('POST', `/v2/users/${enc(person.id)}/reactivate`))).toEqual([true, false, false]);
+
+    // Sign-ins through an OpenID Provider whose mappings follow the groups claim: the first creates the person with
+    // its grants, a later one with other groups moves them (sync on), one that changes nothing changes nothing.
+    const op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    try {
+      const provider = await server.api('POST', '/v2/oidc-identity-providers', {
+        body: {
+          name: 'Patched OP', email_domains: ['patched-sso.test'], issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret,
+          groups_claim_path: 'groups', sync_user_roles: true,
+          role_mappings: [
+            { attributes_map: { groups: 'staff' }, org_role: { org_id: org, role_id: roles.find((r) => r.name === 'Read Only')!.id } },
+            { attributes_map: { groups: 'data' }, space_roles: [{ space_id: space, role_id: roles.find((r) => r.name === 'Member')!.id }] },
+          ],
+        },
+      });
+      expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+      const signIn = (groups: string[]) => async () => {
+        op.setClaims('patched-sso', { email: 'signed-in@patched-sso.test', email_verified: true, name: 'Signed In', groups });
+        const jar = new CookieJar();
+        const start = await jar.fetch(`${server.url}/auth/oidc/login?idp_id=${enc(provider.body.id)}`);
+        const callback = await signInAtOp(start.headers.get('location')!, { login: 'patched-sso' });
+        const res = await jar.fetch(callback, { headers: { accept: 'application/json' } });
+        return { status: res.status, body: res.status < 400 ? {} : await res.json() };
+      };
+      // The person does not exist before its first sign-in: its decisions are asked about afterwards.
+      await decide(synced);
+      const before = builds();
+      expect((await signIn(['staff'])()).status).toBe(302);
+      const signedIn = (await server.api('GET', `/v2/users?email=${enc('signed-in@patched-sso.test')}`)).body.users[0].id as string;
+      expect(await decide(signedIn)).toEqual([true, false, false]);
+      expect(builds(), 'a rebuild of the access snapshot').toBe(before);
+      expect(await patchedThenRebuilt(signedIn, signIn(['staff', 'data']))).toEqual([true, true, true]);
+      expect(await patchedThenRebuilt(signedIn, signIn(['staff', 'data']))).toEqual([true, true, true]);
+      expect(await patchedThenRebuilt(signedIn, signIn(['staff']))).toEqual([true, false, false]);
+    } finally {
+      await op.close();
+    }
   });
 
   it('rebuild the snapshot on an edit this version does not know (a newer process, mid-upgrade), rather than ignore it', async () => {

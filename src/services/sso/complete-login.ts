@@ -3,6 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
+import type { AccessChange, Change } from '../../store/change-feed.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
 import type { IdentityProviderRow, UserRow } from '../../store/schema.js';
 import { loadMappingInput } from '../identity-providers/mapping-input.js';
@@ -45,8 +46,13 @@ export interface CompletedLogin {
   outcome: LoginOutcome;
 }
 
-/** What the login transaction decided; a refused login commits its sync but opens no session. */
-type Decided = { userId: number; outcome: LoginOutcome; session: OpenedSession | undefined };
+/**
+ * What the login transaction decided; a refused login commits its sync but opens no session. `access`: its edits to
+ * the access snapshot (undefined: rebuild it), at `accessVersion`, the version the transaction raised the account to.
+ */
+type Decided = {
+  userId: number; outcome: LoginOutcome; session: OpenedSession | undefined; access: AccessChange[] | undefined; accessVersion: number;
+};
 
 /** The subject SCIM gives an OIDC user it provisions (services/scim/users.ts) until the first sign-in. */
 const SCIM_PLACEHOLDER = 'scim:';
@@ -71,7 +77,7 @@ export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdent
   const run = () => ctx.store.db.transaction().execute(async (trx) => {
     const outcome = await decide(trx, ctx, identity, origin);
     // Announced from inside the transaction (a sync may take rights away): the other processes hear it at commit.
-    await ctx.changes.announceWithin(trx, { accountId: identity.accountId, userIds: [outcome.userId] });
+    await ctx.changes.announceWithin(trx, changeOf(identity.accountId, outcome));
     return outcome;
   });
   let decided: Decided;
@@ -82,18 +88,23 @@ export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdent
     if (!isUniqueViolation(error)) throw error;
     decided = await run();
   }
-  ctx.changes.deliverHere({ accountId: identity.accountId, userIds: [decided.userId] });
+  ctx.changes.deliverHere(changeOf(identity.accountId, decided));
   if (decided.session === undefined) {
     throw new ApiError('SSO_NO_MATCHING_ROLE', 'no role mapping gives this user any access any more; the grants it gave earlier were removed');
   }
   return { session: decided.session, userId: decided.userId, outcome: decided.outcome };
 }
 
+/** The login's change: its user, and the snapshot edits it made (every process patches with them, or rebuilds). */
+function changeOf(accountId: number, decided: Decided): Change {
+  return { accountId, userIds: [decided.userId], ...(decided.access ? { access: decided.access } : {}), accessVersion: decided.accessVersion };
+}
+
 async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, origin: RequestOrigin): Promise<Decided> {
   const store = forAccount(trx, identity.accountId);
   // First statement, as every rights change does: the account's access version moves, so every process drops what
   // a sync takes away (and concurrent changes of the account queue behind this one).
-  await store.accessVersion.bump();
+  const accessVersion = await store.accessVersion.bump();
   const now = isoNow(ctx.clock);
   const idp = await store.identityLinks.liveProvider(identity.idpId);
   if (!idp || idp.enabled !== 1 || idp.protocol !== identity.protocol) {
@@ -109,6 +120,8 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
 
   let user: UserRow | undefined;
   let outcome: LoginOutcome = 'EXISTING';
+  // What the snapshot must hear: a user created or made ACTIVE, then what the sync moved (undefined: rebuild).
+  let access: AccessChange[] | undefined = [];
   const link = await store.identityLinks.find(idp.id, subject);
   if (link) {
     user = await store.users.findLive(link.user_id);
@@ -134,6 +147,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
       });
       user = (await store.users.findLive(id))!;
       outcome = 'JIT';
+      access.push({ op: 'upsertUser', user: { id, role: user.role, active: true, isBot: false } });
     }
     // SCIM gave an OIDC user a placeholder subject (`scim:<id>`) until its first sign-in says who it is.
     if (scimLink?.subject.startsWith(SCIM_PLACEHOLDER)) await store.identityLinks.resubject(idp.id, scimLink.subject, subject);
@@ -142,11 +156,13 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
   // Deactivation is sticky (identity.md §5.5): the identity provider cannot undo it, and nothing changes.
   if (user.deactivated_at !== null) throw new ApiError('SSO_USER_INACTIVE', 'the user is deactivated; an account admin can reactivate it');
   await settleUser(trx, identity, user, now);
+  if (user.status !== 'ACTIVE') access.push({ op: 'upsertUser', user: { id: user.id, role: user.role, active: true, isBot: false } });
 
   const firstLogin = outcome !== 'EXISTING';
   let refused = false;
   if (firstLogin || idp.sync_user_roles === 1) {
     const sync = await syncGrants(trx, { accountId: identity.accountId, userId: user.id, syncer: { source: 'SSO', idpId: idp.id }, desired, now });
+    access = access && sync.accessEdits ? [...access, ...sync.accessEdits] : undefined;
     if (!sync.unchanged) {
       await store.auditLogs.recordMutation({
         userId: user.id, ip: origin.ip, operation: `SSO_SYNC ${wireId(idp)}`, text: JSON.stringify(sync.diff),
@@ -165,7 +181,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
     }),
     at: now,
   });
-  return { userId: user.id, outcome, session: refused ? undefined : await openSession(trx, ctx, user.id) };
+  return { userId: user.id, outcome, session: refused ? undefined : await openSession(trx, ctx, user.id), access, accessVersion };
 }
 
 /**
