@@ -29,13 +29,14 @@ describe('membership, restriction and hierarchy changes in the process that make
   let server: TestServer;
   const builds = counting.builds;
   beforeAll(() => { server = counting.server(); });
+  /** The id of what an admin's POST created. */
+  const created = async (path: string, body: unknown) => {
+    const res = await server.api('POST', path, { body });
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    return res.body.id as string;
+  };
 
   it('take effect at once, patched rather than rebuilt, and decide as a rebuilt snapshot does', async () => {
-    const created = async (path: string, body: unknown) => {
-      const res = await server.api('POST', path, { body });
-      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-      return res.body.id as string;
-    };
     const org = await created('/v2/organizations', { name: 'patch-org' });
     const open = await created('/v2/spaces', { name: 'patch-open', organization_id: org });
     const closed = await created('/v2/spaces', { name: 'patch-closed', organization_id: org, is_private: true });
@@ -213,13 +214,8 @@ describe('membership, restriction and hierarchy changes in the process that make
   });
 
   it("an identity provider's grants patch it too: a directory's group changes moving memberships, and a deactivation taking synced grants back", async () => {
-    const made = async (path: string, body: unknown) => {
-      const res = await server.api('POST', path, { body });
-      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
-      return res.body.id as string;
-    };
-    const org = await made('/v2/organizations', { name: 'synced-patch-org' });
-    const space = await made('/v2/spaces', { name: 'synced-patch-space', organization_id: org, is_private: true });
+    const org = await created('/v2/organizations', { name: 'synced-patch-org' });
+    const space = await created('/v2/spaces', { name: 'synced-patch-space', organization_id: org, is_private: true });
     const roles = (await server.api('GET', '/v2/roles?is_predefined=true')).body.roles as { id: string; name: string }[];
     const roleRow = (name: string) => parseId(roles.find((r) => r.name === name)!.id)!.n;
     const directory = await setUpScim(server, {
@@ -326,17 +322,17 @@ describe('membership, restriction and hierarchy changes in the process that make
   });
 
   it('rebuild the snapshot when the removal also retires a bot (service_keys=revoke): no edit describes a user leaving', async () => {
-    const created = async (path: string, body: unknown, key?: string) => {
+    const posted = async (path: string, body: unknown, key?: string) => {
       const res = await server.api('POST', path, { body, key });
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       return res.body;
     };
-    const org = (await created('/v2/organizations', { name: 'retire-org' })).id as string;
-    const space = (await created('/v2/spaces', { name: 'retire-space', organization_id: org })).id as string;
+    const org = (await posted('/v2/organizations', { name: 'retire-org' })).id as string;
+    const space = (await posted('/v2/spaces', { name: 'retire-space', organization_id: org })).id as string;
     const user = await createUserWithKey(server, { email: 'retiring-bots@example.com' });
-    await created(`/v2/organizations/${enc(org)}/users`, { user_id: user.id, role: MEMBER });
-    await created(`/v2/spaces/${enc(space)}/users`, { user_id: user.id, role: MEMBER });
-    const key = await created('/v2/api-keys', { name: 'ci', key_type: 'SERVICE', organizations: [{ org_id: org, spaces: [{ space_id: space }] }] }, user.key);
+    await posted(`/v2/organizations/${enc(org)}/users`, { user_id: user.id, role: MEMBER });
+    await posted(`/v2/spaces/${enc(space)}/users`, { user_id: user.id, role: MEMBER });
+    const key = await posted('/v2/api-keys', { name: 'ci', key_type: 'SERVICE', organizations: [{ org_id: org, spaces: [{ space_id: space }] }] }, user.key);
     const principals = async () => ((await server.api('GET', `/v2/access/principals?resource_id=${enc(space)}`)).body.principals as { user_id: string }[])
       .map((p) => p.user_id);
     expect(await principals()).toEqual(expect.arrayContaining([user.id, key.bot_user.id]));
