@@ -152,6 +152,8 @@ function applyEdit(snapshot: AccessSnapshot, edit: AccessChange): void {
     case 'upsertUser': return snapshot.upsertUser(edit.user);
     case 'removeUser': return snapshot.removeUser(edit.id);
     case 'renameProject': return renameProject(snapshot, edit.id, edit.name);
+    case 'upsertRole': return snapshot.upsertRole({ ...edit.role, predefinedKey: null });
+    case 'removeRole': return snapshot.removeRole(edit.id);
     // An edit this version does not know (another process runs a newer one, mid-upgrade): dropped and rebuilt.
     default: throw new Error(`unknown access edit ${JSON.stringify((edit as { op: unknown }).op)}`);
   }

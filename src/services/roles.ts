@@ -13,6 +13,7 @@ import { decodeCursor, toPage } from './pagination.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 import { mappingEntriesNaming, pruneMappings, refuseDeletingDefaults } from './sso/mapping-references.js';
+import { rolePermissions } from './role-assignments.js';
 
 export interface ListRolesQuery { is_predefined?: boolean | undefined; limit: number; cursor?: string | undefined }
 
@@ -43,9 +44,13 @@ export async function createRole(ctx: ServiceDeps, actor: Actor, input: CreateRo
   requireAccountAdmin(actor.principal, 'create roles');
   const permissions = permissionSet(input.permissions);
   try {
-    return await runMutation(ctx, actor, (trx) => forAccount(trx, actor.principal.accountId).roles.createCustom({
-      name: input.name, description: input.description || null, permissions: JSON.stringify(permissions), now: isoNow(ctx.clock),
-    }));
+    return await runMutation(ctx, actor, async (trx, changes) => {
+      const row = await forAccount(trx, actor.principal.accountId).roles.createCustom({
+        name: input.name, description: input.description || null, permissions: JSON.stringify(permissions), now: isoNow(ctx.clock),
+      });
+      changes.patchAccess({ op: 'upsertRole', role: { id: row.id, name: row.name, permissions } });
+      return row;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken(input.name);
     throw error;
@@ -71,6 +76,7 @@ export async function updateRole(ctx: ServiceDeps, actor: Actor, roleId: string,
       if (permissions !== undefined) {
         for (const userId of holdersOf(await roles.usesOf(role.id))) changes.user(userId);
       }
+      changes.patchAccess({ op: 'upsertRole', role: { id: row.id, name: row.name, permissions: permissions ?? [...rolePermissions(row)] } });
       return row;
     });
   } catch (error) {
@@ -106,6 +112,8 @@ export async function deleteRole(ctx: ServiceDeps, actor: Actor, roleId: string,
       if (count > 0) await removeUses(trx, actor.principal.accountId, role.id, uses, changes);
       await pruneMappings(ctx, trx, actor, changes, named, actor.operation);
       if (!await roles.delete(role.id)) throw notFound('role');
+      // Unused, the role leaves the snapshot alone; a forced delete's cascades rebuild it.
+      if (count === 0) changes.patchAccess({ op: 'removeRole', id: role.id });
     });
   } catch (error) {
     // A binding or membership created with this role after we looked: the role is in use after all.

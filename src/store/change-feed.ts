@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Permission } from '../domain/permissions.js';
 import type { AccountRoleKey, Database } from './schema.js';
 
 /**
@@ -48,6 +49,10 @@ export type AccessChange =
   | { op: 'upsertSpace'; space: { id: number; organizationId: number; isPrivate: boolean; name: string } }
   /** A new project: unrestricted. */
   | { op: 'insertProject'; project: { id: number; spaceId: number; name: string } }
+  /** A custom role created, or renamed or given other permissions (everyone holding it is re-evaluated). */
+  | { op: 'upsertRole'; role: { id: number; name: string; permissions: Permission[] } }
+  /** A custom role no membership or binding uses any more, deleted. */
+  | { op: 'removeRole'; id: number }
   /** A project renamed (explanations name it). */
   | { op: 'renameProject'; id: number; name: string }
   /** Deleted, with everything beneath and every membership and binding on them, as the database's cascades take them. */
