@@ -76,7 +76,9 @@ export async function updateRole(ctx: ServiceDeps, actor: Actor, roleId: string,
       if (permissions !== undefined) {
         for (const userId of holdersOf(await roles.usesOf(role.id))) changes.user(userId);
       }
-      changes.patchAccess({ op: 'upsertRole', role: { id: row.id, name: row.name, permissions: permissions ?? [...rolePermissions(row)] } });
+      // A new description moves nothing the snapshot holds; a name (explanations show it) or permissions re-evaluate the holders.
+      if (permissions === undefined && input.name === undefined) changes.keepsAccess();
+      else changes.patchAccess({ op: 'upsertRole', role: { id: row.id, name: row.name, permissions: permissions ?? [...rolePermissions(row)] } });
       return row;
     });
   } catch (error) {

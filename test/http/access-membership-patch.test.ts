@@ -108,6 +108,8 @@ describe('membership, restriction and hierarchy changes in the process that make
     questions.push([other, 'SPACE_UPDATE', closed]);
     d = await after(() => server.api('PATCH', `/v2/roles/${enc(custom)}`, { body: { permissions: ['SPACE_READ', 'SPACE_UPDATE'], name: 'patch-custom-renamed' } }));
     expect([allowed(d, other, 'SPACE_READ', closed), allowed(d, other, 'SPACE_UPDATE', closed)]).toEqual([true, true]);
+    d = await after(() => server.api('PATCH', `/v2/roles/${enc(custom)}`, { body: { description: 'only the description' } }));
+    expect(allowed(d, other, 'SPACE_UPDATE', closed)).toBe(true);
     d = await after(() => server.api('DELETE', `/v2/role-bindings/${enc(customBinding)}`));
     expect(allowed(d, other, 'SPACE_READ', closed)).toBe(false);
     d = await after(() => server.api('DELETE', `/v2/roles/${enc(custom)}`));
