@@ -5,7 +5,7 @@ import { encodeId, parseId } from '../../src/domain/ids.js';
 import { parseScimId, scimId } from '../../src/domain/scim-ids.js';
 import type { AccessChange } from '../../src/store/change-feed.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
-import { createScimUser, patchOp, SCIM_GROUP, setUpScim } from '../helpers/scim.js';
+import { createScimUser, patchOp, SCIM_GROUP, SCIM_USER, setUpScim } from '../helpers/scim.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
 import { CookieJar } from '../helpers/cookie-jar.js';
 import { signInAtOp, startOidcOp } from '../helpers/oidc-op.js';
@@ -284,6 +284,42 @@ describe('membership, restriction and hierarchy changes in the process that make
       ? { op: 'Remove', path: `members[value eq "${scimUser}"]` } : { op: 'Add', path: 'members', value: [{ value: scimUser }] }));
     expect(await patchedThenRebuilt(synced, members('remove'))).toEqual([false, false, false]);
     expect(await patchedThenRebuilt(synced, members('add'))).toEqual([true, true, true]);
+
+    // The directory's writes to the person: deactivated (its synced grants taken back), reactivated (synced again),
+    // renamed (nothing the snapshot holds).
+    const activeSetTo = (value: boolean) => () => directory.scim('PATCH', `/Users/${scimUser}`, patchOp({ op: 'Replace', path: 'active', value }));
+    expect(await patchedThenRebuilt(synced, activeSetTo(false))).toEqual([false, false, false]);
+    expect(await patchedThenRebuilt(synced, activeSetTo(true))).toEqual([true, true, true]);
+    expect(await patchedThenRebuilt(synced, () => directory.scim('PUT', `/Users/${scimUser}`, {
+      schemas: [SCIM_USER], userName: email, name: { givenName: 'Renamed', familyName: 'Person' }, emails: [{ primary: true, value: email }], active: true,
+    }))).toEqual([true, true, true]);
+    // An admin's change of the provider's rules: its directory's people are synced again at once.
+    const mappings = `/v2/saml-identity-providers/${enc(directory.idpWireId)}/role-mappings`;
+    const rule = ((await server.api('GET', mappings)).body.role_mappings as { id: string }[])[0]!.id;
+    const spaceMember = { space_roles: [{ space_id: space, role_id: roles.find((r) => r.name === 'Member')!.id }] };
+    let second = '';
+    expect(await patchedThenRebuilt(synced, async () => {
+      const res = await server.api('POST', mappings, { body: { attributes_map: { group: 'patch-other' }, ...spaceMember } });
+      second = res.body.id as string;
+      return res;
+    })).toEqual([true, true, true]);
+    expect(await patchedThenRebuilt(synced, () => server.api('DELETE', `${mappings}/${enc(rule)}`))).toEqual([false, false, false]);
+    expect(await patchedThenRebuilt(synced, () => server.api('PATCH', `${mappings}/${enc(second)}`, { body: { attributes_map: { group: 'patch-data' } } })))
+      .toEqual([true, true, true]);
+    // People the directory creates: active and in none of its groups, or created deactivated.
+    for (const active of [true, false]) {
+      const before = builds();
+      const newcomer = `newcomer-${active}@patched-sync.example`;
+      const id = encodeId('User', parseScimId('User', await createScimUser(directory.scim, { userName: newcomer, emails: [{ primary: true, value: newcomer }], active }))!);
+      const patched = await decide(id);
+      expect(builds(), 'a rebuild of the access snapshot').toBe(before);
+      const listed = async () => ((await server.api('GET', `/v2/access/principals?resource_id=${enc(org)}`)).body.principals as { user_id: string }[])
+        .some((p) => p.user_id === id);
+      expect(await listed()).toBe(false);
+      server.context!.changes.deliverHere({ accountId: 1 });
+      expect([await decide(id), await listed()]).toEqual([patched, false]);
+      expect(builds()).toBe(before + 1);
+    }
 
     expect(await decide(person.id)).toEqual([true, true, true]);
     expect(await patchedThenRebuilt(person.id, () => server.api('POST', `/v2/users/${enc(person.id)}/deactivate`))).toEqual([false, false, false]);

@@ -5,7 +5,7 @@ import type { Principal } from '../../domain/principal.js';
 import { type DesiredGrants, evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount, type AccountStore } from '../../store/account-store.js';
 import type { IdentityProtocol, IdentityProviderRow, RoleMappingRow, UserIdentityRow } from '../../store/schema.js';
-import { type Actor, runMutation } from '../mutation.js';
+import { type Actor, type ChangeSet, runMutation, type Trx } from '../mutation.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { resyncScimProvider } from '../scim/scim-sync.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -50,6 +50,15 @@ async function settle(store: AccountStore, idp: IdentityProviderRow, order: numb
   return id === undefined ? undefined : store.roleMappings.find(idp.id, id);
 }
 
+/**
+ * The provider's SCIM grants recomputed under its new rules, in the admin's transaction. Mappings are not in the
+ * access snapshot: what the resync moved is all it needs to hear (rebuilt when the resync moved an account role).
+ */
+async function resync(trx: Trx, ctx: ServiceDeps, actor: Actor, idpId: number, changes: ChangeSet): Promise<void> {
+  const edits = await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId, now: isoNow(ctx.clock), ip: actor.ip, changes });
+  if (edits) changes.patchAccess(...edits);
+}
+
 export async function createRoleMapping(
   ctx: ServiceDeps, actor: Actor, protocol: IdentityProtocol, idpId: string, input: MappingInput & { position?: number | undefined },
 ): Promise<RoleMappingRow> {
@@ -62,7 +71,7 @@ export async function createRoleMapping(
     const order = placeAt([...existing.map((r) => r.id), row.id], row.id, input.position);
     changes.idp(idp.id);
     const created = (await settle(store, idp, order, row.id))!;
-    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    await resync(trx, ctx, actor, idp.id, changes);
     return created;
   });
 }
@@ -79,7 +88,7 @@ export async function updateRoleMapping(
     const order = placeAt((await store.roleMappings.all(idp.id)).map((r) => r.id), stored.id, position);
     changes.idp(idp.id);
     const updated = (await settle(store, idp, order, stored.id))!;
-    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    await resync(trx, ctx, actor, idp.id, changes);
     return updated;
   });
 }
@@ -92,7 +101,7 @@ export async function deleteRoleMapping(ctx: ServiceDeps, actor: Actor, protocol
     await store.roleMappings.delete(idp.id, stored.id);
     changes.idp(idp.id);
     await settle(store, idp, (await store.roleMappings.all(idp.id)).map((r) => r.id), undefined);
-    await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId: idp.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
+    await resync(trx, ctx, actor, idp.id, changes);
   });
 }
 

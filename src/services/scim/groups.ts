@@ -157,9 +157,8 @@ async function settle(
     }
   }
   // Group rows are not in the access snapshot: what the sync moves is all the snapshot needs to hear.
-  await syncScimGrants(trx, ctx, {
-    accountId: caller.accountId, idpId: caller.idpId, userIds: [...affected], now, ip: caller.ip, changes, patchable: true,
-  });
+  const edits = await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [...affected], now, ip: caller.ip, changes });
+  if (edits) changes.patchAccess(...edits);
 }
 
 async function assertNameFree(trx: Trx, caller: ScimCaller, displayName: string, exceptId: number | undefined): Promise<void> {

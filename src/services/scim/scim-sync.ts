@@ -16,12 +16,6 @@ export interface ScimSyncInput {
   ip: string;
   /** The caller's change set: every user whose rights moved is added to it. */
   changes?: ChangeSet | undefined;
-  /**
-   * True when nothing else the caller's transaction changes is in the access snapshot (a group's membership, name or
-   * existence): the sync then declares its exact effect, so the snapshot is patched rather than rebuilt when it only
-   * moved role bindings. Never set it after a change to a user itself (its creation, activation, deletion).
-   */
-  patchable?: boolean | undefined;
 }
 
 /**
@@ -32,12 +26,15 @@ export interface ScimSyncInput {
  * exactly that (MANUAL and SSO rows stay, reported as skipped). One `SCIM_SYNC <idp>` audit row per user whose grants
  * moved or were skipped. Deleted and deactivated users are left out (deactivation took their synced grants away;
  * reactivation syncs them again), as is everyone when the provider was deleted.
+ *
+ * Answers the access snapshot's edits of what the syncs moved, undefined when one moved an account role (no edit
+ * describes it). The caller declares them (ChangeSet.patchAccess) together with its own, when it can describe its
+ * own: a group's rows are not in the snapshot, a person's creation or standing is (upsertUser).
  */
-export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<void> {
+export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<AccessChange[] | undefined> {
   const store = forAccount(trx, input.accountId);
   const idp = await store.identityLinks.liveProvider(input.idpId);
-  const edits: AccessChange[] = [];
-  let patchable = input.patchable === true;
+  let edits: AccessChange[] | undefined = [];
   if (idp && input.userIds.length > 0) {
     const { rules, context } = await loadMappingInput(store, idp);
     const syncer = { source: 'SCIM' as const, idpId: idp.id };
@@ -61,21 +58,21 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
       });
       if (sync.unchanged) continue;
       input.changes?.user(userId);
-      if (sync.accessEdits === undefined) patchable = false;
-      else edits.push(...sync.accessEdits);
+      edits = edits && sync.accessEdits ? [...edits, ...sync.accessEdits] : undefined;
     }
   }
-  if (patchable) input.changes?.patchAccess(...edits);
+  return edits;
 }
 
 /**
  * After an admin changed the provider's mappings or defaults (§4.4): the `SCIM` grants of everyone its directory
  * manages — the users it provisioned or took over, its groups' members, the holders of a grant it wrote — are
  * recomputed in the admin's transaction, so access follows the new rules at once rather than at the next push.
+ * Answers the snapshot's edits as syncScimGrants does.
  */
 export async function resyncScimProvider(
   trx: Trx, ctx: ServiceDeps, input: { accountId: number; idpId: number; now: string; ip: string; changes: ChangeSet },
-): Promise<void> {
+): Promise<AccessChange[] | undefined> {
   const userIds = await forAccount(trx, input.accountId).scimGroups.usersToResync(input.idpId);
-  await syncScimGrants(trx, ctx, { ...input, userIds });
+  return syncScimGrants(trx, ctx, { ...input, userIds });
 }

@@ -1,9 +1,11 @@
 import SCIMMY from 'scimmy';
 import { isoNow } from '../../domain/clock.js';
+import { mayAuthenticate } from '../../domain/user-standing.js';
 import { scimConflict, ScimError, scimInvalid, scimNotFound } from '../../domain/scim-error.js';
 import { parseScimId, scimId } from '../../domain/scim-ids.js';
 import { forAccount } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
+import type { AccessChange } from '../../store/change-feed.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
 import {
   type DeactivationReport, deactivateWithin, deleteWithin, LastActiveAdmin, mailAdminsAboutServiceKeys, reactivateWithin,
@@ -95,8 +97,9 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     }
     await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
     changes.user(id);
-    if (input.active === false) await deactivate(trx, changes, caller, op, id, now);
-    else await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes });
+    const person = (active: boolean): AccessChange => ({ op: 'upsertUser', user: { id, role: 'MEMBER', active, isBot: false } });
+    if (input.active === false) declare(changes, [person(false)], (await deactivate(trx, changes, caller, op, id, now))?.accessEdits);
+    else declare(changes, [person(true)], await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));
     return id;
   }));
   return { location: userLocation(baseUrl(ctx), userId), resource: await getScimUser(ctx, caller, scimId('User', userId), projection) };
@@ -184,18 +187,36 @@ async function write(
   if (link) await store.scimUsers.updateLink(link.subject, linkValues(caller, userId, subject, input, now));
   else await store.scimUsers.createLink(linkValues(caller, userId, subject, input, now));
   changes.user(userId);
+  // The email, the name and the link are not in the access snapshot; the person's standing and grants are.
+  const standing = (active: boolean): AccessChange => ({ op: 'upsertUser', user: { id: userId, role: record.user.role, active, isBot: false } });
   const takenOver = link?.provisioned_by_scim !== 1;
-  if (input.active === false) return deactivate(trx, changes, caller, op, userId, now);
+  if (input.active === false) {
+    const deactivation = await deactivate(trx, changes, caller, op, userId, now);
+    declare(changes, deactivation ? [standing(false)] : [], deactivation ? deactivation.accessEdits : []);
+    return deactivation?.report;
+  }
   const reactivated = input.active === true && record.user.deactivated_at !== null && await reactivateWithin(trx, changes, { accountId: caller.accountId, userId, now });
-  if (reactivated || takenOver) await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes });
+  const synced = reactivated || takenOver
+    ? await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes })
+    : [];
+  declare(changes, reactivated ? [standing(mayAuthenticate({ ...record.user, deactivated_at: null }))] : [], synced);
   return undefined;
 }
 
+/**
+ * Declares a directory's write to a person as snapshot edits: the person's own (creation, standing) and those of
+ * the grants it moved. When the grants' edits are unknown (a sync moved an account role), nothing is declared and
+ * every process rebuilds the snapshot.
+ */
+function declare(changes: ChangeSet, person: AccessChange[], grants: AccessChange[] | undefined): void {
+  if (grants) changes.patchAccess(...person, ...grants);
+}
+
 /** Deactivates the user; the audit row gets what the deactivation did (the service keys kept, above all). */
-async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, op: ScimOperation, userId: number, now: string): Promise<DeactivationReport | undefined> {
-  const report = (await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability))?.report;
-  if (report) op.text = JSON.stringify({ request: op.text === undefined ? undefined : JSON.parse(op.text) as unknown, deactivation: report });
-  return report;
+async function deactivate(trx: Trx, changes: ChangeSet, caller: ScimCaller, op: ScimOperation, userId: number, now: string) {
+  const deactivation = await deactivateWithin(trx, changes, { accountId: caller.accountId, userId, now }).catch(asMutability);
+  if (deactivation) op.text = JSON.stringify({ request: op.text === undefined ? undefined : JSON.parse(op.text) as unknown, deactivation: deactivation.report });
+  return deactivation;
 }
 
 function asMutability(error: unknown): never {
