@@ -43,8 +43,8 @@ export async function deactivateUser(
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
     if (!deactivation) return undefined;
     const { report, accessEdits } = deactivation;
-    // The person's standing and the synced grants taken back; a sync that moved its account role rebuilds the snapshot.
-    if (accessEdits) changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } }, ...accessEdits);
+    // The person's standing, then the synced grants taken back (with the account role a sync had promoted).
+    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } }, ...accessEdits);
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.synced_grants_removed.flatMap((r) => r.removed);
     const count = (...kinds: string[]) => removed.filter((g) => kinds.includes(g.kind)).length;
@@ -101,7 +101,7 @@ export class LastActiveAdmin extends Error {
  */
 export async function deactivateWithin(
   trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
-): Promise<{ report: DeactivationReport; accessEdits: AccessChange[] | undefined } | undefined> {
+): Promise<{ report: DeactivationReport; accessEdits: AccessChange[] } | undefined> {
   const store = forAccount(trx, input.accountId);
   const { userId, now } = input;
   await requireAnotherActiveAdmin(trx, input.accountId, userId);
@@ -134,7 +134,7 @@ const NOTHING_DESIRED: DesiredGrants = { accountAdmin: undefined, grants: [], ma
  */
 async function takeBackSyncedGrants(
   trx: Trx, input: { accountId: number; userId: number; now: string },
-): Promise<{ removed: SyncedGrantsRemoved[]; accessEdits: AccessChange[] | undefined }> {
+): Promise<{ removed: SyncedGrantsRemoved[]; accessEdits: AccessChange[] }> {
   const store = forAccount(trx, input.accountId).syncedGrants;
   const syncers = new Map<string, Syncer>();
   const add = (source: 'SSO' | 'SCIM', idpId: number) => syncers.set(`${source}:${idpId}`, { source, idpId });
@@ -149,7 +149,7 @@ async function takeBackSyncedGrants(
   }
   // Two rounds: an organization membership a sync keeps for another provider's space membership in it goes once
   // every provider's space memberships are gone (the second round only removes what the first had to keep).
-  let accessEdits: AccessChange[] | undefined = [];
+  const accessEdits: AccessChange[] = [];
   for (const round of [1, 2]) {
     for (const [i, syncer] of [...syncers.values()].entries()) {
       const report = removed[i]!;
@@ -159,7 +159,7 @@ async function takeBackSyncedGrants(
       report.removed.push(...diff.removed);
       report.skipped = diff.skipped;
       if (diff.account_role !== undefined) report.account_role = diff.account_role;
-      accessEdits = accessEdits && sync.accessEdits ? [...accessEdits, ...sync.accessEdits] : undefined;
+      accessEdits.push(...sync.accessEdits);
     }
   }
   return { removed, accessEdits };

@@ -261,15 +261,15 @@ describe('membership, restriction and hierarchy changes in the process that make
       return (res.body.results as { allowed: boolean }[]).map((r) => r.allowed);
     };
     /** The change's decisions about `who`, made on the patched snapshot, then on one rebuilt (a change that declares no edits). */
-    const patchedThenRebuilt = async (who: string, change: () => Promise<{ status: number; body: unknown }>) => {
-      await decide(who);
+    const patchedThenRebuilt = async (who: string, change: () => Promise<{ status: number; body: unknown }>, read: (who: string) => Promise<unknown> = decide) => {
+      await read(who);
       const before = builds();
       const res = await change();
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(400); // a sign-in's answer is a redirect
-      const patched = await decide(who);
+      const patched = await read(who);
       expect(builds(), 'a rebuild of the access snapshot').toBe(before);
       server.context!.changes.deliverHere({ accountId: 1 });
-      expect(await decide(who)).toEqual(patched);
+      expect(await read(who)).toEqual(patched);
       expect(builds()).toBe(before + 1);
       return patched;
     };
@@ -306,6 +306,24 @@ describe('membership, restriction and hierarchy changes in the process that make
     expect(await patchedThenRebuilt(synced, () => server.api('DELETE', `${mappings}/${enc(rule)}`))).toEqual([false, false, false]);
     expect(await patchedThenRebuilt(synced, () => server.api('PATCH', `${mappings}/${enc(second)}`, { body: { attributes_map: { group: 'patch-data' } } })))
       .toEqual([true, true, true]);
+    // Account roles the syncs move: a group whose mapping makes its members account admins (an organization the
+    // person has no grant in tells), the directory's deactivation demoting the person, its reactivation promoting it
+    // again, and a change of the provider's defaults resyncing everyone.
+    const elsewhere = await created('/v2/organizations', { name: 'synced-patch-elsewhere' });
+    const readsElsewhere = async (who: string) => {
+      const res = await server.api('POST', '/v2/access/checks', { body: { checks: [{ user_id: who, permission: 'ORGANIZATION_READ', resource_id: elsewhere }] } });
+      return (res.body.results as { allowed: boolean }[])[0]!.allowed;
+    };
+    expect(await patchedThenRebuilt(synced, () => server.api('POST', mappings, { body: { attributes_map: { group: 'patch-admins' }, is_account_admin: true } }), readsElsewhere))
+      .toBe(false);
+    expect(await patchedThenRebuilt(synced, () => directory.scim('POST', '/Groups', { schemas: [SCIM_GROUP], displayName: 'patch-admins', members: [{ value: scimUser }] }), readsElsewhere))
+      .toBe(true);
+    expect(await patchedThenRebuilt(synced, activeSetTo(false), readsElsewhere)).toBe(false);
+    expect(await patchedThenRebuilt(synced, activeSetTo(true), readsElsewhere)).toBe(true);
+    expect(await patchedThenRebuilt(synced, () => server.api('PATCH', `/v2/saml-identity-providers/${enc(directory.idpWireId)}`, { body: { allow_default_login: false } }), readsElsewhere))
+      .toBe(true);
+    expect((await server.api('GET', `/v2/users/${enc(synced)}`)).body.role).toMatchObject({ name: 'ADMIN' });
+
     // People the directory creates: active and in none of its groups, or created deactivated.
     for (const active of [true, false]) {
       const before = builds();
@@ -329,6 +347,9 @@ describe('membership, restriction and hierarchy changes in the process that make
     // Sign-ins through an OpenID Provider whose mappings follow the groups claim: the first creates the person with
     // its grants, a later one with other groups moves them (sync on), one that changes nothing changes nothing.
     const op = await startOidcOp({ redirectUris: [`${server.url}/auth/oidc/callback`] });
+    // The person does not exist before its first sign-in: its decisions are asked about afterwards.
+    await decide(synced);
+    const before = builds();
     try {
       const provider = await server.api('POST', '/v2/oidc-identity-providers', {
         body: {
@@ -341,6 +362,7 @@ describe('membership, restriction and hierarchy changes in the process that make
         },
       });
       expect(provider.status, JSON.stringify(provider.body)).toBe(201);
+      expect(builds(), 'a rebuild of the access snapshot').toBe(before);
       const signIn = (groups: string[]) => async () => {
         op.setClaims('patched-sso', { email: 'signed-in@patched-sso.test', email_verified: true, name: 'Signed In', groups });
         const jar = new CookieJar();
@@ -349,9 +371,6 @@ describe('membership, restriction and hierarchy changes in the process that make
         const res = await jar.fetch(callback, { headers: { accept: 'application/json' } });
         return { status: res.status, body: res.status < 400 ? {} : await res.json() };
       };
-      // The person does not exist before its first sign-in: its decisions are asked about afterwards.
-      await decide(synced);
-      const before = builds();
       expect((await signIn(['staff'])()).status).toBe(302);
       const signedIn = (await server.api('GET', `/v2/users?email=${enc('signed-in@patched-sso.test')}`)).body.users[0].id as string;
       expect(await decide(signedIn)).toEqual([true, false, false]);

@@ -340,6 +340,8 @@ export async function createProvider(
     }
     await assertLoginStillPossible(store, created);
     changes.idp(created.id);
+    // A provider, its domains and its mappings are not in the access snapshot.
+    changes.keepsAccess();
     return created;
   });
   return (await viewsOf(ctx, forAccount(ctx.store.db, accountId), [row], true))[0]!;
@@ -383,9 +385,10 @@ export async function updateProvider(
     }
     await assertLoginStillPossible(store, updated);
     changes.idp(stored.id);
-    if (input.role_mappings || MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)) {
-      await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes });
-    }
+    // The provider's rows are not in the access snapshot; the grants a resync moves are.
+    changes.patchAccess(...input.role_mappings || MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)
+      ? await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes })
+      : []);
     return updated;
   });
   return (await viewsOf(ctx, forAccount(ctx.store.db, accountId), [row], true))[0]!;

@@ -52,11 +52,10 @@ async function settle(store: AccountStore, idp: IdentityProviderRow, order: numb
 
 /**
  * The provider's SCIM grants recomputed under its new rules, in the admin's transaction. Mappings are not in the
- * access snapshot: what the resync moved is all it needs to hear (rebuilt when the resync moved an account role).
+ * access snapshot: what the resync moved is all it needs to hear.
  */
 async function resync(trx: Trx, ctx: ServiceDeps, actor: Actor, idpId: number, changes: ChangeSet): Promise<void> {
-  const edits = await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId, now: isoNow(ctx.clock), ip: actor.ip, changes });
-  if (edits) changes.patchAccess(...edits);
+  changes.patchAccess(...await resyncScimProvider(trx, ctx, { accountId: actor.principal.accountId, idpId, now: isoNow(ctx.clock), ip: actor.ip, changes }));
 }
 
 export async function createRoleMapping(

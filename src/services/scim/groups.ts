@@ -157,8 +157,7 @@ async function settle(
     }
   }
   // Group rows are not in the access snapshot: what the sync moves is all the snapshot needs to hear.
-  const edits = await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [...affected], now, ip: caller.ip, changes });
-  if (edits) changes.patchAccess(...edits);
+  changes.patchAccess(...await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [...affected], now, ip: caller.ip, changes }));
 }
 
 async function assertNameFree(trx: Trx, caller: ScimCaller, displayName: string, exceptId: number | undefined): Promise<void> {

@@ -27,14 +27,14 @@ export interface ScimSyncInput {
  * moved or were skipped. Deleted and deactivated users are left out (deactivation took their synced grants away;
  * reactivation syncs them again), as is everyone when the provider was deleted.
  *
- * Answers the access snapshot's edits of what the syncs moved, undefined when one moved an account role (no edit
- * describes it). The caller declares them (ChangeSet.patchAccess) together with its own, when it can describe its
- * own: a group's rows are not in the snapshot, a person's creation or standing is (upsertUser).
+ * Answers the access snapshot's edits of what the syncs moved (grants and account roles). The caller declares them
+ * (ChangeSet.patchAccess) together with its own: a group's rows are not in the snapshot, a person's creation or
+ * standing is (upsertUser).
  */
-export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<AccessChange[] | undefined> {
+export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyncInput): Promise<AccessChange[]> {
   const store = forAccount(trx, input.accountId);
   const idp = await store.identityLinks.liveProvider(input.idpId);
-  let edits: AccessChange[] | undefined = [];
+  const edits: AccessChange[] = [];
   if (idp && input.userIds.length > 0) {
     const { rules, context } = await loadMappingInput(store, idp);
     const syncer = { source: 'SCIM' as const, idpId: idp.id };
@@ -58,7 +58,7 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
       });
       if (sync.unchanged) continue;
       input.changes?.user(userId);
-      edits = edits && sync.accessEdits ? [...edits, ...sync.accessEdits] : undefined;
+      edits.push(...sync.accessEdits);
     }
   }
   return edits;
@@ -72,7 +72,7 @@ export async function syncScimGrants(trx: Trx, _ctx: ServiceDeps, input: ScimSyn
  */
 export async function resyncScimProvider(
   trx: Trx, ctx: ServiceDeps, input: { accountId: number; idpId: number; now: string; ip: string; changes: ChangeSet },
-): Promise<AccessChange[] | undefined> {
+): Promise<AccessChange[]> {
   const userIds = await forAccount(trx, input.accountId).scimGroups.usersToResync(input.idpId);
   return syncScimGrants(trx, ctx, { ...input, userIds });
 }

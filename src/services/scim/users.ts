@@ -98,8 +98,9 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
     changes.user(id);
     const person = (active: boolean): AccessChange => ({ op: 'upsertUser', user: { id, role: 'MEMBER', active, isBot: false } });
-    if (input.active === false) declare(changes, [person(false)], (await deactivate(trx, changes, caller, op, id, now))?.accessEdits);
-    else declare(changes, [person(true)], await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));
+    // The person first: the grants its sync gives (or a deactivation takes back) are the person's.
+    if (input.active === false) changes.patchAccess(person(false), ...(await deactivate(trx, changes, caller, op, id, now))?.accessEdits ?? []);
+    else changes.patchAccess(person(true), ...await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));
     return id;
   }));
   return { location: userLocation(baseUrl(ctx), userId), resource: await getScimUser(ctx, caller, scimId('User', userId), projection) };
@@ -192,24 +193,16 @@ async function write(
   const takenOver = link?.provisioned_by_scim !== 1;
   if (input.active === false) {
     const deactivation = await deactivate(trx, changes, caller, op, userId, now);
-    declare(changes, deactivation ? [standing(false)] : [], deactivation ? deactivation.accessEdits : []);
+    if (deactivation) changes.patchAccess(standing(false), ...deactivation.accessEdits);
+    else changes.keepsAccess();
     return deactivation?.report;
   }
   const reactivated = input.active === true && record.user.deactivated_at !== null && await reactivateWithin(trx, changes, { accountId: caller.accountId, userId, now });
   const synced = reactivated || takenOver
     ? await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes })
     : [];
-  declare(changes, reactivated ? [standing(mayAuthenticate({ ...record.user, deactivated_at: null }))] : [], synced);
+  changes.patchAccess(...reactivated ? [standing(mayAuthenticate({ ...record.user, deactivated_at: null }))] : [], ...synced);
   return undefined;
-}
-
-/**
- * Declares a directory's write to a person as snapshot edits: the person's own (creation, standing) and those of
- * the grants it moved. When the grants' edits are unknown (a sync moved an account role), nothing is declared and
- * every process rebuilds the snapshot.
- */
-function declare(changes: ChangeSet, person: AccessChange[], grants: AccessChange[] | undefined): void {
-  if (grants) changes.patchAccess(...person, ...grants);
 }
 
 /** Deactivates the user; the audit row gets what the deactivation did (the service keys kept, above all). */

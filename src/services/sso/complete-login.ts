@@ -48,10 +48,10 @@ export interface CompletedLogin {
 
 /**
  * What the login transaction decided; a refused login commits its sync but opens no session. `access`: its edits to
- * the access snapshot (undefined: rebuild it), at `accessVersion`, the version the transaction raised the account to.
+ * the access snapshot, at `accessVersion`, the version the transaction raised the account to.
  */
 type Decided = {
-  userId: number; outcome: LoginOutcome; session: OpenedSession | undefined; access: AccessChange[] | undefined; accessVersion: number;
+  userId: number; outcome: LoginOutcome; session: OpenedSession | undefined; access: AccessChange[]; accessVersion: number;
 };
 
 /** The subject SCIM gives an OIDC user it provisions (services/scim/users.ts) until the first sign-in. */
@@ -97,7 +97,7 @@ export async function completeSsoLogin(ctx: ServiceDeps, identity: VerifiedIdent
 
 /** The login's change: its user, and the snapshot edits it made (every process patches with them, or rebuilds). */
 function changeOf(accountId: number, decided: Decided): Change {
-  return { accountId, userIds: [decided.userId], ...(decided.access ? { access: decided.access } : {}), accessVersion: decided.accessVersion };
+  return { accountId, userIds: [decided.userId], access: decided.access, accessVersion: decided.accessVersion };
 }
 
 async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, origin: RequestOrigin): Promise<Decided> {
@@ -121,7 +121,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
   let user: UserRow | undefined;
   let outcome: LoginOutcome = 'EXISTING';
   // What the snapshot must hear: a user created or made ACTIVE, then what the sync moved (undefined: rebuild).
-  let access: AccessChange[] | undefined = [];
+  const access: AccessChange[] = [];
   const link = await store.identityLinks.find(idp.id, subject);
   if (link) {
     user = await store.users.findLive(link.user_id);
@@ -162,7 +162,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
   let refused = false;
   if (firstLogin || idp.sync_user_roles === 1) {
     const sync = await syncGrants(trx, { accountId: identity.accountId, userId: user.id, syncer: { source: 'SSO', idpId: idp.id }, desired, now });
-    access = access && sync.accessEdits ? [...access, ...sync.accessEdits] : undefined;
+    access.push(...sync.accessEdits);
     if (!sync.unchanged) {
       await store.auditLogs.recordMutation({
         userId: user.id, ip: origin.ip, operation: `SSO_SYNC ${wireId(idp)}`, text: JSON.stringify(sync.diff),

@@ -6,6 +6,8 @@ import {
 } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
 import type { AccessChange } from '../../store/change-feed.js';
+import type { AccountRoleRow } from '../../store/repositories/synced-grants.js';
+import { mayAuthenticate } from '../../domain/user-standing.js';
 import type { Trx } from '../mutation.js';
 
 /** The wire type of the resource each kind of grant is on. */
@@ -32,10 +34,10 @@ export interface SyncOutcome {
   unchanged: boolean;
   /**
    * The sync's exact effect on the access snapshot (memberships and role bindings added, changed or removed, row by
-   * row), so that a caller may patch the snapshot instead of rebuilding it; undefined when it also moved the account
-   * role.
+   * row, then the user with its new account role when the sync moved it), so that a caller may patch the snapshot
+   * instead of rebuilding it.
    */
-  accessEdits: AccessChange[] | undefined;
+  accessEdits: AccessChange[];
 }
 
 /** `SSO:<idp>` / `SCIM:<idp>`: who promoted an account role (users.role_source). */
@@ -95,16 +97,18 @@ export async function syncGrants(
     await store.syncedGrants.setAccountRole(userId, { role: plan.accountRole.to, roleSource: null, roleBeforeSync: null, now });
   }
   return {
-    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: accessEditsOf(plan, userId, added),
+    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: accessEditsOf(plan, { ...account, id: userId }, added),
   };
 }
 
 /**
  * The plan as snapshot edits, row by row as syncGrants writes it (`added` = the new rows' ids, in `plan.add` order;
- * a sync's rows never expire), or undefined when it also moves the account role.
+ * a sync's rows never expire), then the user as its account role leaves it (the user's standing as read in the
+ * transaction: a deactivation's sync demotes a user already deactivated).
  */
-function accessEditsOf(plan: SyncPlan, userId: number, added: readonly number[]): AccessChange[] | undefined {
-  if (plan.accountRole !== undefined && plan.accountRole.kind !== 'KEPT') return undefined;
+function accessEditsOf(plan: SyncPlan, user: AccountRoleRow & { id: number }, added: readonly number[]): AccessChange[] {
+  const userId = user.id;
+  const role = plan.accountRole?.kind === 'PROMOTE' ? 'ADMIN' : plan.accountRole?.kind === 'DEMOTE' ? plan.accountRole.to : undefined;
   const upsert = (id: number, g: { kind: GrantKind; resourceId: number }, roleId: number): AccessChange => {
     switch (g.kind) {
       case 'ORGANIZATION_MEMBERSHIP': return { op: 'upsertOrganizationMembership', membership: { userId, organizationId: g.resourceId, roleId, expiresAt: null } };
@@ -124,6 +128,7 @@ function accessEditsOf(plan: SyncPlan, userId: number, added: readonly number[])
     ...plan.add.map((g, i) => upsert(added[i]!, g, g.roleId)),
     ...plan.change.map(({ held, to }) => upsert(held.rowId, held, to.roleId)),
     ...plan.remove.map(remove),
+    ...role === undefined ? [] : [{ op: 'upsertUser', user: { id: userId, role, active: mayAuthenticate(user), isBot: user.is_bot === 1 } } satisfies AccessChange],
   ];
 }
 

@@ -18,6 +18,17 @@ export interface SyncedGrantRow {
 export interface GrantProvenanceRow { source: GrantSourceColumn; source_idp_id: number | null; source_idp_protocol: IdentityProtocol | null }
 
 /** Who writes a synced row: its source and identity provider. */
+/** A live user's account role with its provenance, and what the access snapshot holds of the user besides. */
+export interface AccountRoleRow {
+  role: AccountRoleKey;
+  role_source: string | null;
+  role_before_sync: AccountRoleKey | null;
+  status: string;
+  deleted_at: string | null;
+  deactivated_at: string | null;
+  is_bot: number;
+}
+
 export interface GrantWriter { source: 'SSO' | 'SCIM'; idpId: number }
 
 const TABLE = {
@@ -122,9 +133,9 @@ export class SyncedGrantRepository {
     return holders;
   }
 
-  /** The account role of a live user and who set it. */
-  accountRole(userId: number): Promise<{ role: AccountRoleKey; role_source: string | null; role_before_sync: AccountRoleKey | null } | undefined> {
-    return this.db.selectFrom('users').select(['role', 'role_source', 'role_before_sync'])
+  /** The account role of a live user, who set it, and the user's standing (a sync that moves the role says it to the snapshot). */
+  accountRole(userId: number): Promise<AccountRoleRow | undefined> {
+    return this.db.selectFrom('users').select(['role', 'role_source', 'role_before_sync', 'status', 'deleted_at', 'deactivated_at', 'is_bot'])
       .where('id', '=', userId).where('account_id', '=', this.accountId).where('deleted_at', 'is', null).executeTakeFirst();
   }
 
