@@ -378,6 +378,8 @@ describe('membership, restriction and hierarchy changes in the process that make
       expect(await patchedThenRebuilt(signedIn, signIn(['staff', 'data']))).toEqual([true, true, true]);
       expect(await patchedThenRebuilt(signedIn, signIn(['staff', 'data']))).toEqual([true, true, true]);
       expect(await patchedThenRebuilt(signedIn, signIn(['staff']))).toEqual([true, false, false]);
+      // The provider deleted: the person keeps what it gave, now the admins' (MANUAL).
+      expect(await patchedThenRebuilt(signedIn, () => server.api('DELETE', `/v2/oidc-identity-providers/${enc(provider.body.id)}`))).toEqual([true, false, false]);
     } finally {
       await op.close();
     }

@@ -417,6 +417,8 @@ export async function deleteProvider(ctx: ServiceDeps, actor: Actor, protocol: I
     if (!await providers.markDeleted(current.id, now)) throw notFound('identity provider');
     for (const userId of new Set([...users, ...linked])) changes.user(userId);
     changes.idp(current.id);
+    // Grants change owner, not holder; links, groups and tokens are not in the access snapshot.
+    changes.keepsAccess();
     audited.text = JSON.stringify({
       grants_now_manual_for_users: users.map((id) => encodeId('User', id)),
       links_removed: linked.length,
