@@ -50,7 +50,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     const clock: Clock = { now: () => context.clock.now() };
     const keys = new KeyVerifier(new KeyRecords(store.db), secrets.keyPepper, clock);
     await keys.loadImportedKeys();
-    const access = new AccessCache(store.db, clock);
+    const access = new AccessCache(store.db, clock, store.bulkRead);
     const rows = new ResourceRowCache();
     const scimTokens = new ScimTokenVerifier(new ScimTokenRecords(store.db), secrets.keyPepper, clock);
     const dropCaches = () => { keys.invalidateAll(); scimTokens.invalidateAll(); access.invalidateAll(); rows.invalidateAll(); };

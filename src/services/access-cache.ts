@@ -20,8 +20,14 @@ export class AccessCache {
    */
   readonly #versions = new WeakMap<AccessSnapshot, number>();
 
-  /** `clock`: expired grants stop counting at its time (see get). */
-  constructor(private readonly db: Kysely<Database>, private readonly clock: Clock = systemClock) {}
+  /**
+   * `clock`: expired grants stop counting at its time (see get). `bulkRead`: runs each load (Store.bulkRead: the read
+   * of a whole account must not fill the database's page cache).
+   */
+  constructor(
+    private readonly db: Kysely<Database>, private readonly clock: Clock = systemClock,
+    private readonly bulkRead: <T>(read: () => Promise<T>) => Promise<T> = (read) => read(),
+  ) {}
 
   /**
    * The account's snapshot. A grant whose expiry has passed is dropped from a loaded snapshot here, at the first
@@ -34,7 +40,7 @@ export class AccessCache {
     if (!snapshot) {
       const generation = this.#generation.get(accountId) ?? 0;
       const started = performance.now();
-      snapshot = loadAccessState(this.db, accountId).then(({ world, accessVersion }) => {
+      snapshot = this.bulkRead(() => loadAccessState(this.db, accountId)).then(({ world, accessVersion }) => {
         const built = AccessSnapshot.build(world);
         built.expire(this.clock.now());
         this.#versions.set(built, accessVersion);

@@ -46,7 +46,38 @@ export interface Store {
   writeVersion: (() => string) | undefined;
   /** PostgreSQL: statements are timed from now on (StoreOptions.queryTimeoutMs); schema migrations run before this. */
   startQueryDeadline(): void;
+  /**
+   * Runs a read of a whole account (the access snapshot's load). On SQLite the page cache is held at SQLite's default
+   * size meanwhile: the rows read would fill it (SQLITE_PAGE_CACHE_BYTES) with pages no request asks for again, and
+   * memory SQLite gives back stays with the process. Nothing changes on PostgreSQL.
+   */
+  bulkRead<T>(read: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * The SQLite connection's page cache: 64 MiB where SQLite's default is 2 MiB. A write touches index pages at random
+ * places (a binding's (user, space) pair, the audit row's indexes); with the default cache they were read again from
+ * the operating system on most writes: POST /v2/role-bindings on the 10k-user bench world served 1.9k/s, 4.1k/s with
+ * this cache (2 cores). The cache fills only as pages are read, and not past 2 MiB during a bulk read (Store.bulkRead).
+ */
+const SQLITE_PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** SQLite's own default page cache (2 MiB), for bulk reads. */
+const SQLITE_DEFAULT_CACHE_BYTES = 2 * 1024 * 1024;
+
+/** Store.bulkRead on SQLite: the cache held small while any bulk read runs (they may overlap: one per account). */
+function heldCacheReads(file: SQLite.Database): Store['bulkRead'] {
+  let running = 0;
+  const cacheSize = (bytes: number) => file.pragma(`cache_size = -${bytes / 1024}`);
+  return async (read) => {
+    if (running++ === 0) cacheSize(SQLITE_DEFAULT_CACHE_BYTES);
+    try {
+      return await read();
+    } finally {
+      if (--running === 0) cacheSize(SQLITE_PAGE_CACHE_BYTES);
+    }
+  };
 }
 
 // int8 (count(*), sums) arrives as a string from pg; every such value here is far below 2^53.
@@ -71,7 +102,8 @@ export function openStore(options: StoreOptions): Store {
     surviveConnectionLoss(pool, options.onConnectionLost ?? (() => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
-      db, dialect: 'postgres', pool, writeVersion: undefined, startQueryDeadline: () => { deadline.on = true; }, close: () => db.destroy(),
+      db, dialect: 'postgres', pool, writeVersion: undefined, startQueryDeadline: () => { deadline.on = true; }, bulkRead: (read) => read(),
+      close: () => db.destroy(),
     };
   }
   prepareDataDir(options.dataDir);
@@ -93,7 +125,11 @@ export function openStore(options: StoreOptions): Store {
   file.pragma('foreign_keys = ON');
   file.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   file.pragma('synchronous = NORMAL');
+  file.pragma(`cache_size = -${SQLITE_PAGE_CACHE_BYTES / 1024}`);
   registerAuditEntryHash(file);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(file) }) });
-  return { db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), startQueryDeadline: () => undefined, close: () => db.destroy() };
+  return {
+    db, dialect: 'sqlite', pool: undefined, writeVersion: writeVersionOf(file), startQueryDeadline: () => undefined,
+    bulkRead: heldCacheReads(file), close: () => db.destroy(),
+  };
 }
