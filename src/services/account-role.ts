@@ -3,6 +3,7 @@ import { ApiError, notFound, unprocessable } from '../domain/errors.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
 import type { AccountRoleKey } from '../store/schema.js';
 import { forAccount } from '../store/account-store.js';
+import { personEdit } from '../store/change-feed.js';
 import { requireAccountAdmin } from './authorize.js';
 import { confinedToUser } from './dry-run.js';
 import { type Actor, runMutation } from './mutation.js';
@@ -40,7 +41,7 @@ export async function setAccountRole(ctx: ServiceDeps, actor: Actor, userId: str
     await store.syncedGrants.setAccountRole(target.id, { role, roleSource: null, roleBeforeSync: null, now });
     audited.text = JSON.stringify({ role, previous_role: target.role });
     changes.user(target.id);
-    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role, active: mayAuthenticate(target), isBot: false } });
+    changes.patchAccess(personEdit({ id: target.id, role }, mayAuthenticate(target)));
     const user = await store.users.findListed(target.id, now);
     if (!user) throw notFound('user');
     return user;

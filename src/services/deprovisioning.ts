@@ -7,7 +7,7 @@ import { mayAuthenticate } from '../domain/user-standing.js';
 import type { DesiredGrants, Syncer } from '../role-mapping/index.js';
 import { orphanedServiceKeysMail } from '../mail/deprovisioning-mails.js';
 import { forAccount } from '../store/account-store.js';
-import type { AccessChange } from '../store/change-feed.js';
+import { type AccessChange, personEdit } from '../store/change-feed.js';
 import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
@@ -44,7 +44,7 @@ export async function deactivateUser(
     if (!deactivation) return undefined;
     const { report, accessEdits } = deactivation;
     // The person's standing, then the synced grants taken back (with the account role a sync had promoted).
-    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: false, isBot: false } }, ...accessEdits);
+    changes.patchAccess(personEdit(target, false), ...accessEdits);
     audited.text = JSON.stringify(withServiceKeyAction(report, options.serviceKeys));
     const removed = report.synced_grants_removed.flatMap((r) => r.removed);
     const count = (...kinds: string[]) => removed.filter((g) => kinds.includes(g.kind)).length;
@@ -96,8 +96,8 @@ export class LastActiveAdmin extends Error {
  * The deactivation itself, inside the caller's transaction (the admin's `deactivate`, a directory's `active: false`):
  * marks the user, ends its console sessions and CLI logins, revokes the USER keys it created, takes back its SSO- and
  * SCIM-given grants and records what changed in `changes`. Answers its report, and the access snapshot edits of the
- * synced grants taken back (undefined when a sync moved the account role), for a caller whose transaction changes
- * nothing else the snapshot holds. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
+ * synced grants taken back (and of an account role a sync had promoted), which the caller declares after the
+ * person's own. Undefined when the user was already deactivated (nothing written). Throws LastActiveAdmin.
  */
 export async function deactivateWithin(
   trx: Trx, changes: ChangeSet, input: { accountId: number; userId: number; now: string },
@@ -276,7 +276,7 @@ export async function reactivateUser(ctx: ServiceDeps, actor: Actor, userId: str
       throw unprocessable(`user_id: the user is managed by SCIM; reactivate the user in the identity provider (${manager.idp_name})`);
     }
     if (!await reactivateWithin(trx, changes, { accountId: actor.principal.accountId, userId: target.id, now: isoNow(ctx.clock) })) return;
-    changes.patchAccess({ op: 'upsertUser', user: { id: target.id, role: target.role, active: mayAuthenticate({ ...target, deactivated_at: null }), isBot: false } });
+    changes.patchAccess(personEdit(target, mayAuthenticate({ ...target, deactivated_at: null })));
     audited.text = JSON.stringify({ user_id: encodeId('User', target.id) });
   });
 }

@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from './pagination.js';
 import type { ServiceDeps } from './service-deps.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { forAccount } from '../store/account-store.js';
+import { personEdit } from '../store/change-feed.js';
 import type { ListedUser } from '../store/repositories/users.js';
 import type { AccountRoleKey, UserRow, UserStatus } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
@@ -132,7 +133,7 @@ export async function createUser(ctx: ServiceDeps, actor: Actor, input: CreateUs
         name: input.name, email: input.email, role, status,
         isDeveloper: input.is_developer ?? role !== 'ANNOTATOR', passwordHash, mustChangePassword: temporaryPassword !== undefined, now,
       });
-      changes.patchAccess({ op: 'upsertUser', user: { id, role, active: status === 'ACTIVE', isBot: false } });
+      changes.patchAccess(personEdit({ id, role }, status === 'ACTIVE'));
       const token = input.invite_mode === 'EMAIL_LINK' ? await issueUserToken(trx, ctx.secrets.tokenKey, id, 'INVITE', ctx.clock.now()) : undefined;
       return { id, token };
     });

@@ -64,6 +64,11 @@ export type AccessChange =
   /** A person deleted: with every membership and binding of theirs, as the deletion removes them. */
   | { op: 'removeUser'; id: number };
 
+/** The upsertUser edit of a person (never a bot): a new one, or its account role or standing changed. */
+export function personEdit(person: { id: number; role: AccountRoleKey }, active: boolean): AccessChange {
+  return { op: 'upsertUser', user: { id: person.id, role: person.role, active, isBot: false } };
+}
+
 export interface ChangeFeed {
   /** Announces and delivers at once: for changes made outside a transaction. */
   publish(change: Change): Promise<void>;

@@ -386,9 +386,8 @@ export async function updateProvider(
     await assertLoginStillPossible(store, updated);
     changes.idp(stored.id);
     // The provider's rows are not in the access snapshot; the grants a resync moves are.
-    changes.patchAccess(...input.role_mappings || MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined)
-      ? await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes })
-      : []);
+    const resyncs = input.role_mappings !== undefined || MAPPING_INPUT_FIELDS.some((field) => input[field] !== undefined);
+    changes.patchAccess(...resyncs ? await resyncScimProvider(trx, ctx, { accountId, idpId: stored.id, now: isoNow(ctx.clock), ip: actor.ip, changes }) : []);
     return updated;
   });
   return (await viewsOf(ctx, forAccount(ctx.store.db, accountId), [row], true))[0]!;

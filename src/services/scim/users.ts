@@ -5,7 +5,7 @@ import { scimConflict, ScimError, scimInvalid, scimNotFound } from '../../domain
 import { parseScimId, scimId } from '../../domain/scim-ids.js';
 import { forAccount } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
-import type { AccessChange } from '../../store/change-feed.js';
+import { personEdit } from '../../store/change-feed.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
 import {
   type DeactivationReport, deactivateWithin, deleteWithin, LastActiveAdmin, mailAdminsAboutServiceKeys, reactivateWithin,
@@ -97,10 +97,10 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     }
     await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
     changes.user(id);
-    const person = (active: boolean): AccessChange => ({ op: 'upsertUser', user: { id, role: 'MEMBER', active, isBot: false } });
+    const person = { id, role: 'MEMBER' } as const;
     // The person first: the grants its sync gives (or a deactivation takes back) are the person's.
-    if (input.active === false) changes.patchAccess(person(false), ...(await deactivate(trx, changes, caller, op, id, now))?.accessEdits ?? []);
-    else changes.patchAccess(person(true), ...await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));
+    if (input.active === false) changes.patchAccess(personEdit(person, false), ...(await deactivate(trx, changes, caller, op, id, now))?.accessEdits ?? []);
+    else changes.patchAccess(personEdit(person, true), ...await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));
     return id;
   }));
   return { location: userLocation(baseUrl(ctx), userId), resource: await getScimUser(ctx, caller, scimId('User', userId), projection) };
@@ -189,11 +189,10 @@ async function write(
   else await store.scimUsers.createLink(linkValues(caller, userId, subject, input, now));
   changes.user(userId);
   // The email, the name and the link are not in the access snapshot; the person's standing and grants are.
-  const standing = (active: boolean): AccessChange => ({ op: 'upsertUser', user: { id: userId, role: record.user.role, active, isBot: false } });
   const takenOver = link?.provisioned_by_scim !== 1;
   if (input.active === false) {
     const deactivation = await deactivate(trx, changes, caller, op, userId, now);
-    if (deactivation) changes.patchAccess(standing(false), ...deactivation.accessEdits);
+    if (deactivation) changes.patchAccess(personEdit(record.user, false), ...deactivation.accessEdits);
     else changes.keepsAccess();
     return deactivation?.report;
   }
@@ -201,7 +200,7 @@ async function write(
   const synced = reactivated || takenOver
     ? await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [userId], now, ip: caller.ip, changes })
     : [];
-  changes.patchAccess(...reactivated ? [standing(mayAuthenticate({ ...record.user, deactivated_at: null }))] : [], ...synced);
+  changes.patchAccess(...reactivated ? [personEdit(record.user, mayAuthenticate({ ...record.user, deactivated_at: null }))] : [], ...synced);
   return undefined;
 }
 

@@ -3,7 +3,7 @@ import { ApiError } from '../../domain/errors.js';
 import { encodeId, encodeProviderId } from '../../domain/ids.js';
 import { evaluateMappings } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
-import type { AccessChange, Change } from '../../store/change-feed.js';
+import { type AccessChange, type Change, personEdit } from '../../store/change-feed.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
 import type { IdentityProviderRow, UserRow } from '../../store/schema.js';
 import { loadMappingInput } from '../identity-providers/mapping-input.js';
@@ -120,7 +120,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
 
   let user: UserRow | undefined;
   let outcome: LoginOutcome = 'EXISTING';
-  // What the snapshot must hear: a user created or made ACTIVE, then what the sync moved (undefined: rebuild).
+  // What the snapshot must hear: a user created or made ACTIVE, then what the sync moved.
   const access: AccessChange[] = [];
   const link = await store.identityLinks.find(idp.id, subject);
   if (link) {
@@ -147,7 +147,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
       });
       user = (await store.users.findLive(id))!;
       outcome = 'JIT';
-      access.push({ op: 'upsertUser', user: { id, role: user.role, active: true, isBot: false } });
+      access.push(personEdit(user, true));
     }
     // SCIM gave an OIDC user a placeholder subject (`scim:<id>`) until its first sign-in says who it is.
     if (scimLink?.subject.startsWith(SCIM_PLACEHOLDER)) await store.identityLinks.resubject(idp.id, scimLink.subject, subject);
@@ -156,7 +156,7 @@ async function decide(trx: Trx, ctx: ServiceDeps, identity: VerifiedIdentity, or
   // Deactivation is sticky (identity.md §5.5): the identity provider cannot undo it, and nothing changes.
   if (user.deactivated_at !== null) throw new ApiError('SSO_USER_INACTIVE', 'the user is deactivated; an account admin can reactivate it');
   await settleUser(trx, identity, user, now);
-  if (user.status !== 'ACTIVE') access.push({ op: 'upsertUser', user: { id: user.id, role: user.role, active: true, isBot: false } });
+  if (user.status !== 'ACTIVE') access.push(personEdit(user, true));
 
   const firstLogin = outcome !== 'EXISTING';
   let refused = false;

@@ -5,8 +5,7 @@ import {
   type SyncPlan,
 } from '../../role-mapping/index.js';
 import { forAccount } from '../../store/account-store.js';
-import type { AccessChange } from '../../store/change-feed.js';
-import type { AccountRoleRow } from '../../store/repositories/synced-grants.js';
+import { type AccessChange, personEdit } from '../../store/change-feed.js';
 import { mayAuthenticate } from '../../domain/user-standing.js';
 import type { Trx } from '../mutation.js';
 
@@ -97,17 +96,16 @@ export async function syncGrants(
     await store.syncedGrants.setAccountRole(userId, { role: plan.accountRole.to, roleSource: null, roleBeforeSync: null, now });
   }
   return {
-    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: accessEditsOf(plan, { ...account, id: userId }, added),
+    plan, diff: diffOf(plan), unchanged: planChangesNothing(plan) && plan.accountRole?.kind !== 'KEPT', accessEdits: accessEditsOf(plan, userId, mayAuthenticate(account), added),
   };
 }
 
 /**
  * The plan as snapshot edits, row by row as syncGrants writes it (`added` = the new rows' ids, in `plan.add` order;
- * a sync's rows never expire), then the user as its account role leaves it (the user's standing as read in the
- * transaction: a deactivation's sync demotes a user already deactivated).
+ * a sync's rows never expire), then the user as its account role leaves it (`active`: its standing as read in the
+ * transaction; a deactivation's sync demotes a user already deactivated).
  */
-function accessEditsOf(plan: SyncPlan, user: AccountRoleRow & { id: number }, added: readonly number[]): AccessChange[] {
-  const userId = user.id;
+function accessEditsOf(plan: SyncPlan, userId: number, active: boolean, added: readonly number[]): AccessChange[] {
   const role = plan.accountRole?.kind === 'PROMOTE' ? 'ADMIN' : plan.accountRole?.kind === 'DEMOTE' ? plan.accountRole.to : undefined;
   const upsert = (id: number, g: { kind: GrantKind; resourceId: number }, roleId: number): AccessChange => {
     switch (g.kind) {
@@ -128,7 +126,8 @@ function accessEditsOf(plan: SyncPlan, user: AccountRoleRow & { id: number }, ad
     ...plan.add.map((g, i) => upsert(added[i]!, g, g.roleId)),
     ...plan.change.map(({ held, to }) => upsert(held.rowId, held, to.roleId)),
     ...plan.remove.map(remove),
-    ...role === undefined ? [] : [{ op: 'upsertUser', user: { id: userId, role, active: mayAuthenticate(user), isBot: user.is_bot === 1 } } satisfies AccessChange],
+    // Syncs run for people only (a login, a directory's user, a deactivation, which bots never have).
+    ...role === undefined ? [] : [personEdit({ id: userId, role }, active)],
   ];
 }
 

@@ -26,7 +26,6 @@ export interface AccountRoleRow {
   status: string;
   deleted_at: string | null;
   deactivated_at: string | null;
-  is_bot: number;
 }
 
 export interface GrantWriter { source: 'SSO' | 'SCIM'; idpId: number }
@@ -135,7 +134,7 @@ export class SyncedGrantRepository {
 
   /** The account role of a live user, who set it, and the user's standing (a sync that moves the role says it to the snapshot). */
   accountRole(userId: number): Promise<AccountRoleRow | undefined> {
-    return this.db.selectFrom('users').select(['role', 'role_source', 'role_before_sync', 'status', 'deleted_at', 'deactivated_at', 'is_bot'])
+    return this.db.selectFrom('users').select(['role', 'role_source', 'role_before_sync', 'status', 'deleted_at', 'deactivated_at'])
       .where('id', '=', userId).where('account_id', '=', this.accountId).where('deleted_at', 'is', null).executeTakeFirst();
   }
 
