@@ -36,7 +36,10 @@ const medianOfMeasured = (values: number[]) => percentile(values.slice(1), 50);
  * B5 maximum) by an open-loop client timing every request in µs (bench/lib/latency-client.ts), in a process of its own.
  * The data also gives each server's CPU per answered request over the rounds (from /proc) and the rate as a share
  * of the subject's own B5 median: at B6's rate the subject runs at about two thirds of its maximum where the peer
- * runs at half, so a short loss of capacity on a shared machine queues more requests behind the subject.
+ * runs at half, so a short loss of capacity on a shared machine queues more requests behind the subject. That share
+ * of a core decides the row: on 2 cores a Node server loaded this way near two thirds of a core (the bare route as
+ * well as the subject) falls for seconds at a time into a state where each request costs ~1.5× its usual CPU, and
+ * queues until the load falls (measured per second with /proc; README, "npm run bench").
  */
 export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<BenchRow> {
   const rate = Math.round(bench.bareMaxRps / 2);
@@ -59,8 +62,11 @@ export async function benchLatencyAtHalfBareMax(bench: LatencyBench): Promise<Be
     await client.close();
   }
   const { subject, peer } = logs;
+  /** CPU per request at the rate: the share of a core each server is busy at it (what decides how near it runs to saturation). */
+  const busy = (micros: number) => Math.round((micros * rate) / 1e4);
   const cpu = subject.cpuMicros.length > 1 && peer.cpuMicros.length > 1
-    ? `; server CPU per answered request (user + system) subject ${medianOfMeasured(subject.cpuMicros).toFixed(1)} µs, peer ${medianOfMeasured(peer.cpuMicros).toFixed(1)} µs`
+    ? `; server CPU per answered request (user + system) subject ${medianOfMeasured(subject.cpuMicros).toFixed(1)} µs, peer ${medianOfMeasured(peer.cpuMicros).toFixed(1)} µs `
+      + `(at this rate: subject ${busy(medianOfMeasured(subject.cpuMicros))} % of a core, peer ${busy(medianOfMeasured(peer.cpuMicros))} %)`
     : '';
   return roundsRow({
     id: 'B6', subject: `${bench.subject.text}: p99 at ${rate.toLocaleString('en-US')} req/s`, peer: `${bench.peer.text}: p99 at the same rate`,
