@@ -7,6 +7,7 @@ import { forAccount } from '../../store/account-store.js';
 import { isUniqueViolation } from '../../store/constraint-errors.js';
 import { personEdit } from '../../store/change-feed.js';
 import type { ScimUserRecord } from '../../store/repositories/scim-users.js';
+import type { AccountRoleKey } from '../../store/schema.js';
 import {
   type DeactivationReport, deactivateWithin, deleteWithin, LastActiveAdmin, mailAdminsAboutServiceKeys, reactivateWithin,
 } from '../deprovisioning.js';
@@ -85,8 +86,9 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     const store = forAccount(trx, caller.accountId);
     const now = isoNow(ctx.clock);
     await checkEmail(trx, caller, input, undefined);
+    const role: AccountRoleKey = 'MEMBER';
     const id = await store.users.createHuman({
-      name: input.name, email: input.email, role: 'MEMBER', status: 'ACTIVE', isDeveloper: true, passwordHash: null, mustChangePassword: false, now,
+      name: input.name, email: input.email, role, status: 'ACTIVE', isDeveloper: true, passwordHash: null, mustChangePassword: false, now,
     });
     const subject = subjectFor(caller, id, input);
     const stale = await store.identityLinks.find(caller.idpId, subject);
@@ -97,7 +99,7 @@ export async function createScimUser(ctx: ServiceDeps, caller: ScimCaller, body:
     }
     await store.scimUsers.createLink(linkValues(caller, id, subject, input, now));
     changes.user(id);
-    const person = { id, role: 'MEMBER' } as const;
+    const person = { id, role };
     // The person first: the grants its sync gives (or a deactivation takes back) are the person's.
     if (input.active === false) changes.patchAccess(personEdit(person, false), ...(await deactivate(trx, changes, caller, op, id, now))?.accessEdits ?? []);
     else changes.patchAccess(personEdit(person, true), ...await syncScimGrants(trx, ctx, { accountId: caller.accountId, idpId: caller.idpId, userIds: [id], now, ip: caller.ip, changes }));

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AccountRoleKey, Database, GrantSourceColumn, IdentityProtocol } from '../schema.js';
+import type { AccountRoleKey, Database, GrantSourceColumn, IdentityProtocol, UserRow } from '../schema.js';
 
 /** The four kinds of grant an identity provider's sync writes (the role-mapping engine's names). */
 export type SyncedGrantKind = 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING';
@@ -17,17 +17,10 @@ export interface SyncedGrantRow {
 /** Who wrote a grant, with the protocol of its identity provider (null when MANUAL). */
 export interface GrantProvenanceRow { source: GrantSourceColumn; source_idp_id: number | null; source_idp_protocol: IdentityProtocol | null }
 
-/** Who writes a synced row: its source and identity provider. */
-/** A live user's account role with its provenance, and what the access snapshot holds of the user besides. */
-export interface AccountRoleRow {
-  role: AccountRoleKey;
-  role_source: string | null;
-  role_before_sync: AccountRoleKey | null;
-  status: string;
-  deleted_at: string | null;
-  deactivated_at: string | null;
-}
+/** A live user's account role with its provenance, and its standing (what the access snapshot holds of it besides). */
+export type AccountRoleRow = Pick<UserRow, 'role' | 'role_source' | 'role_before_sync' | 'status' | 'deleted_at' | 'deactivated_at'>;
 
+/** Who writes a synced row: its source and identity provider. */
 export interface GrantWriter { source: 'SSO' | 'SCIM'; idpId: number }
 
 const TABLE = {
