@@ -3,7 +3,7 @@ import type { Principal } from '../domain/principal.js';
 import { KEY_CACHE_HIT, KEY_CACHE_MISS, telemetry } from '../domain/telemetry.js';
 import type { KeyRecord } from '../domain/key-record.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
-import { digestKey, digestsEqual, fingerprintKey } from './key-digest.js';
+import { digestKey, digestsEqual, fingerprintKey, rawKeyMatches } from './key-digest.js';
 import { importedPublicId, parseKey } from './key-format.js';
 
 /** Why a key failed. Never sent to the client (a 401 says nothing more); written to the audit log. */
@@ -73,10 +73,10 @@ export class KeyVerifier {
    */
   #generation = 0;
   /**
-   * Per client connection, the key last proved on it: the raw key, its record, and the generation it was proved in
+   * Per client connection, the key last proved on it: the raw key's bytes, its record, and the generation it was proved in
    * (an invalidation since ends it). Dropped with the connection.
    */
-  readonly #provedOn = new WeakMap<object, { raw: string; entry: CachedKey; generation: number }>();
+  readonly #provedOn = new WeakMap<object, { key: Buffer; entry: CachedKey; generation: number }>();
 
   constructor(
     private readonly lookup: KeyLookup,
@@ -108,7 +108,7 @@ export class KeyVerifier {
     if (connection !== undefined) {
       const proved = this.#provedOn.get(connection);
       // Compared without an early exit: a connection a proxy shares between clients holds another client's key.
-      if (proved !== undefined && proved.generation === this.#generation && fresh(proved.entry, now) && digestsEqual(proved.raw, raw)) {
+      if (proved !== undefined && proved.generation === this.#generation && fresh(proved.entry, now) && rawKeyMatches(proved.key, raw)) {
         if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
         return this.#checkStanding(proved.entry, now);
       }
@@ -123,7 +123,7 @@ export class KeyVerifier {
     if (entry === undefined || !fresh(entry, now)) return undefined;
     if (telemetry.keyCache.hasSubscribers) telemetry.keyCache.publish(KEY_CACHE_HIT);
     const result = this.#check(entry, raw, now);
-    if (connection !== undefined && result.ok) this.#provedOn.set(connection, { raw, entry, generation: this.#generation });
+    if (connection !== undefined && result.ok) this.#provedOn.set(connection, { key: Buffer.from(raw, 'utf8'), entry, generation: this.#generation });
     return result;
   }
 

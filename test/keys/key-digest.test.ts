@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { digestKey, digestsEqual, generateKey } from '../../src/keys/index.js';
+import { rawKeyMatches } from '../../src/keys/key-digest.js';
 
 describe('digestKey', () => {
   it('is HMAC-SHA-256 of the raw key under the pepper, hex', () => {
@@ -29,5 +30,23 @@ describe('digestsEqual', () => {
   it('is false for different lengths', () => {
     expect(digestsEqual(a, a.slice(0, 62))).toBe(false);
     expect(digestsEqual(a, '')).toBe(false);
+  });
+});
+
+describe('rawKeyMatches', () => {
+  const { raw } = generateKey();
+  const proved = Buffer.from(raw, 'utf8');
+  it('is true for the proved key only, whichever character differs', () => {
+    expect(rawKeyMatches(proved, ` ${raw} `.trim())).toBe(true);
+    for (const at of [0, 20, raw.length - 1]) {
+      expect(rawKeyMatches(proved, raw.slice(0, at) + (raw[at] === 'A' ? 'B' : 'A') + raw.slice(at + 1))).toBe(false);
+    }
+  });
+
+  it('is false for another length, and for characters whose bytes differ although the text is as long', () => {
+    expect(rawKeyMatches(proved, raw.slice(0, -1))).toBe(false);
+    expect(rawKeyMatches(proved, `${raw}A`)).toBe(false);
+    expect(rawKeyMatches(proved, '')).toBe(false);
+    expect(rawKeyMatches(proved, `${raw.slice(0, -1)}é`)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { actorOf, principalOf } from '../actor.js';
 import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
 import { replyWithPreview } from '../dry-run-reply.js';
 import { requireSomeField } from '../require-some-field.js';
+import { SerializedAnswers } from '../serialized-answers.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
@@ -23,20 +24,8 @@ import type { SpaceRow } from '../../store/schema.js';
 const spacesService = traceServices('spaces', { addSpaceMember, createSpace, deleteSpace, getSpace, listSpaceMembers, listSpaces, removeSpaceMember, updateSpace });
 const tags = ['spaces'];
 
-/**
- * A space's answer, built once per row object: GET serves the row the row cache shares (services/resource-row-cache.ts)
- * until the account changes, so its ids are encoded once, not on every request. Answers are only read (serialized).
- */
-const answers = new WeakMap<SpaceRow, ReturnType<typeof presentSpace>>();
-
-function answerOf(row: SpaceRow): ReturnType<typeof presentSpace> {
-  let answer = answers.get(row);
-  if (answer === undefined) {
-    answer = presentSpace(row);
-    answers.set(row, answer);
-  }
-  return answer;
-}
+/** GET's answer, serialized once per row object: GET serves the row the row cache shares until the account changes. */
+const spaceAnswers = new SerializedAnswers<SpaceRow>(presentSpace);
 
 export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -65,10 +54,11 @@ export async function spaceRoutes(fastify: FastifyInstance, ctx: ServiceDeps): P
 
   app.get('/v2/spaces/:space_id', {
     schema: { tags, params: SpaceParams, response: { 200: Space, ...errorResponses } },
-  }, (request) => {
+  }, (request, reply) => {
     // Not an async handler: a warm space is answered with no promise and no microtask turn (getSpace's fast path).
     const row = spacesService.getSpace(ctx, principalOf(request), request.params.space_id);
-    return row instanceof Promise ? row.then(answerOf) : answerOf(row);
+    if (row instanceof Promise) return row.then((read) => spaceAnswers.send(reply, read));
+    spaceAnswers.send(reply, row);
   });
 
   app.patch('/v2/spaces/:space_id', {
