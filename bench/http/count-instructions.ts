@@ -3,7 +3,8 @@
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
 //   node --import tsx bench/http/count-instructions.ts [space|space-service|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
-//   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder)
+//   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
+//   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
 // up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
 // and prints instructions per request and the ratio. Counting covers the main thread only, user space only: the
@@ -16,6 +17,7 @@ import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
+import { instructionsByFunction, printDifference } from './callgrind-functions.js';
 import { startSeededServer } from '../lib/seeded-server.js';
 import { timedGetsMicros } from '../lib/timed-gets.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
@@ -31,6 +33,9 @@ const requests = Number(process.env.COUNT_REQUESTS ?? 5000);
 const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
 const CONNECTIONS = 8;
+const topFunctions = Number(process.env.COUNT_FUNCTIONS ?? 0);
+// Both servers write a perf map (/tmp/perf-<pid>.map) naming the code V8 compiles: callgrind knows it by address only.
+if (topFunctions > 0) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --perf-basic-prof`.trim();
 const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));
 /** valgrind's callgrind with counting off until callgrind_control turns it on; `--smc-check` because V8 writes code. */
 const callgrind = (name: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', '--separate-threads=yes',
@@ -41,16 +46,24 @@ const callgrind = (name: string) => ['valgrind', '--tool=callgrind', '--instr-at
  * V8's optimizing compiles run on background threads, whenever valgrind (one thread at a time) gets to them: the
  * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
  */
-async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<number> {
+async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<{ perRequest: number; functions?: Map<string, number> }> {
   await timedGetsMicros(target, warmup, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
   await timedGetsMicros(target, requests, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 'ignore' });
   await server.stop();
   // With --separate-threads, one file per thread: `-01` is the main thread's.
-  const totals = /^totals: (\d+)/m.exec(await readFile(join(dir, `${name}.callgrind-01`), 'utf8'));
+  const file = join(dir, `${name}.callgrind-01`);
+  const totals = /^totals: (\d+)/m.exec(await readFile(file, 'utf8'));
   if (!totals) throw new Error(`${name}: callgrind wrote no totals`);
-  return Number(totals[1]) / requests;
+  if (topFunctions === 0) return { perRequest: Number(totals[1]) / requests };
+  // valgrind runs Node in its own process: the pid the perf map is named by is the server's.
+  const perfMap = `/tmp/perf-${server.pid}.map`;
+  try {
+    return { perRequest: Number(totals[1]) / requests, functions: instructionsByFunction(file, perfMap, requests) };
+  } finally {
+    await rm(perfMap, { force: true });
+  }
 }
 
 try {
@@ -70,9 +83,10 @@ try {
   const world = server.world;
   console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
     + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
-  console.log(`  ${ROUTES[route as keyof typeof ROUTES]}: ${Math.round(subjectCount).toLocaleString('en')}`);
-  console.log(`  bare Fastify, the same answer: ${Math.round(bareCount).toLocaleString('en')}`);
-  console.log(`  ratio: ${(subjectCount / bareCount).toFixed(2)}`);
+  console.log(`  ${ROUTES[route as keyof typeof ROUTES]}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
+  console.log(`  bare Fastify, the same answer: ${Math.round(bareCount.perRequest).toLocaleString('en')}`);
+  console.log(`  ratio: ${(subjectCount.perRequest / bareCount.perRequest).toFixed(2)}`);
+  if (subjectCount.functions && bareCount.functions) printDifference(subjectCount.functions, bareCount.functions, topFunctions);
 } finally {
   if (process.env.COUNT_KEEP) console.log(`callgrind files kept in ${dir}`);
   else await rm(dir, { recursive: true, force: true });
