@@ -34,6 +34,7 @@ const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
 const CONNECTIONS = 8;
 const topFunctions = Number(process.env.COUNT_FUNCTIONS ?? 0);
+if (!Number.isInteger(topFunctions) || topFunctions < 0) throw new Error(`COUNT_FUNCTIONS: a whole number of functions to print; got ${process.env.COUNT_FUNCTIONS}`);
 // Both servers write a perf map (/tmp/perf-<pid>.map) naming the code V8 compiles: callgrind knows it by address only.
 if (topFunctions > 0) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --perf-basic-prof`.trim();
 const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));

@@ -237,6 +237,10 @@ describe('PATCH /v2/projects/{project_id}', () => {
     await createProject(server, spaceId, 'two');
     const path = `/v2/projects/${enc(projectId)}`;
     const created = (await server.api('GET', path)).body;
+    // A second read is answered from the process's cached row and its serialized answer.
+    const cached = await server.api('GET', path);
+    expect(cached.body).toEqual(created);
+    expect(cached.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const renamed = await server.api('PATCH', path, { body: { name: 'uno' } });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toEqual({ ...created, name: 'uno' });

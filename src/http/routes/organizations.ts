@@ -10,6 +10,7 @@ import { actorOf, principalOf } from '../actor.js';
 import { AccessPreview, DryRunQuery } from '../../wire/access-preview.js';
 import { replyWithPreview } from '../dry-run-reply.js';
 import { requireSomeField } from '../require-some-field.js';
+import { SerializedAnswers } from '../serialized-answers.js';
 import { errorResponses, listResponse, PageQuery } from '../../wire/common.js';
 import { RemovalCascadeBody, RemovalQuery } from '../../wire/removal-cascade.js';
 import { answersCascade, presentRemovalCascade, removalOptions } from '../presenters/removal-cascade.js';
@@ -23,6 +24,8 @@ import { traceServices } from '../tracing/service-tracing.js';
 
 const organizationsService = traceServices('organizations', { addOrganizationMember, createOrganization, deleteOrganization, getOrganization, listOrganizationMembers, listOrganizations, removeOrganizationMember, updateOrganization });
 const tags = ['organizations'];
+/** GET's answer, serialized once per row object: GET serves the row the row cache shares until the account changes. */
+const organizationAnswers = new SerializedAnswers(presentOrganization);
 
 export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -49,7 +52,9 @@ export async function organizationRoutes(fastify: FastifyInstance, ctx: ServiceD
 
   app.get('/v2/organizations/:org_id', {
     schema: { tags, params: OrganizationParams, response: { 200: Organization, ...errorResponses } },
-  }, async (request) => presentOrganization(await organizationsService.getOrganization(ctx, principalOf(request), request.params.org_id)));
+  }, async (request, reply) => {
+    organizationAnswers.send(reply, await organizationsService.getOrganization(ctx, principalOf(request), request.params.org_id));
+  });
 
   app.patch('/v2/organizations/:org_id', {
     schema: {

@@ -8,10 +8,13 @@ import { errorResponses, listResponse } from '../../wire/common.js';
 import { DeleteProjectQuery, ProjectDeleteCascade, CreateProjectBody, ListProjectsQuery, Project, ProjectParams, UpdateProjectBody } from '../../wire/projects.js';
 import { presentProjectDeleteCascade } from '../presenters/delete-cascade.js';
 import { presentProject } from '../presenters/projects.js';
+import { SerializedAnswers } from '../serialized-answers.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
 const projectsService = traceServices('projects', { createProject, deleteProject, getProject, listProjects, updateProject });
 const tags = ['projects'];
+/** GET's answer, serialized once per row object: GET serves the row the row cache shares until the account changes. */
+const projectAnswers = new SerializedAnswers(presentProject);
 
 export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -40,7 +43,9 @@ export async function projectRoutes(fastify: FastifyInstance, ctx: ServiceDeps):
 
   app.get('/v2/projects/:project_id', {
     schema: { tags, params: ProjectParams, response: { 200: Project, ...errorResponses } },
-  }, async (request) => presentProject(await projectsService.getProject(ctx, principalOf(request), request.params.project_id)));
+  }, async (request, reply) => {
+    projectAnswers.send(reply, await projectsService.getProject(ctx, principalOf(request), request.params.project_id));
+  });
 
   app.patch('/v2/projects/:project_id', {
     schema: {
