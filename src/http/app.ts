@@ -100,7 +100,7 @@ export async function buildApp(
   // The query's check before the body's, as the route's own onRequest hooks (both after authentication).
   registerQueryGuard(app);
   registerBodyLimits(app);
-  registerRequestGate(app, ctx);
+  registerRequestGate(app, ctx, logging?.requestLog);
   if (options.metrics) registerMetrics(app, options.metrics.metrics, options.metrics.exposure);
   await app.register(swagger, {
     openapi: {

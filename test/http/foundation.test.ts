@@ -46,6 +46,16 @@ describe('authentication', () => {
     expect(res.status).toBe(200);
   });
 
+  it('takes the Bearer scheme in any case, with any whitespace around the key, and nothing after it', async () => {
+    const key = server.adminKey;
+    for (const authorization of [`bearer ${key}`, `BEARER \t ${key}`, `Bearer ${key}  `, `Bearer\t${key}\t`]) {
+      expect((await server.api('GET', '/v2/me', { key: null, headers: { authorization } })).status, authorization).toBe(200);
+    }
+    for (const authorization of [`Bearer ${key} ${key}`, `Bearer${key}`, 'Bearer ', `Bearer: ${key}`]) {
+      expect((await server.api('GET', '/v2/me', { key: null, headers: { authorization } })).status, authorization).toBe(401);
+    }
+  });
+
   it('answers a missing, malformed, unknown or non-Bearer key with a 401 problem that does not say which', async () => {
     const cases: Record<string, string>[] = [
       {},

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+import { bearerToken } from '../bearer-token.js';
 import { requestCookie } from '../cookies.js';
 
 declare module 'fastify' {
@@ -29,10 +30,7 @@ function isApiPath(route: string | undefined, path: string): boolean {
 /** `Authorization: Bearer <key>`, or the older Arize clients' `api_key: <key>` header. */
 function presentedKey(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
-  if (auth !== undefined) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : '';
-  }
+  if (auth !== undefined) return bearerToken(auth);
   const legacy = request.headers.api_key;
   return typeof legacy === 'string' ? legacy.trim() : undefined;
 }

@@ -7,6 +7,7 @@ import type { ScimCaller } from '../../services/scim/scim-caller.js';
 import { recordScimError } from '../../services/scim/scim-errors-log.js';
 import { ScimResourceQuery } from '../../wire/scim.js';
 import type { HttpDeps } from '../app.js';
+import { bearerToken } from '../bearer-token.js';
 import { writes } from './errors.js';
 import { scimDiscoveryRoutes } from '../routes/scim-discovery.js';
 import { scimGroupRoutes } from '../routes/scim-groups.js';
@@ -51,9 +52,7 @@ function asScimError(error: FastifyError): ScimError | undefined {
 
 function bearerOf(request: FastifyRequest): string | undefined {
   const auth = request.headers.authorization;
-  if (auth === undefined) return undefined;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  return m ? m[1] : '';
+  return auth === undefined ? undefined : bearerToken(auth);
 }
 
 /**
