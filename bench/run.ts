@@ -3,7 +3,7 @@
 // BENCH_ONLY=access,keys,http,cli,role-mapping,scim,scim-list,memory,growth,console,graphql,dry-run picks groups (`npm run bench --
 // --small`: the SCIM rows on 1,000 users, B13-scim-list on 10,000, B10/B12 on smaller worlds). DATABASE_URL adds the
 // PostgreSQL rows (B5-pg, B7-pg, B7b-pg, B8-pg, B11, B13-scim-list's PostgreSQL half). Knobs: BENCH_HTTP_SECONDS and
-// BENCH_HTTP_ROUNDS (B5–B8, B15), BENCH_CONSOLE_ROUNDS (B14-console).
+// BENCH_HTTP_ROUNDS (B5–B8, B15), BENCH_PIN=1 (B5–B8: servers on CPU 1, load on CPU 0), BENCH_CONSOLE_ROUNDS (B14-console).
 import { writeFileSync } from 'node:fs';
 import { runAccessBenches } from './access/index.js';
 import { runAccountBenches } from './accounts/index.js';

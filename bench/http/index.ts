@@ -7,19 +7,25 @@ import { benchUsersList, PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { benchRoleBindingWrites } from './b8-role-binding-writes.js';
 import { startBareServer } from './bare-server-config.js';
 import { captureQuery } from './captured-query.js';
+import { pinLoadGenerator, SERVER_LAUNCHER } from './settings.js';
 
 /**
  * B5–B8: the real server (built dist/, its own process, on the seed world) beside a bare Fastify process, both
  * loaded from this process on loopback, alternating in every round; on SQLite, and on PostgreSQL when
- * DATABASE_URL is set. Settings: ./settings.ts (BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS); BENCH_HTTP_ROWS=B5,B8 runs only
+ * DATABASE_URL is set. Settings: ./settings.ts (BENCH_HTTP_SECONDS, BENCH_HTTP_ROUNDS, BENCH_PIN); BENCH_HTTP_ROWS=B5,B8 runs only
  * those rows' parts (B5 brings B6, B7 brings B7b; the PostgreSQL variants follow their SQLite rows).
  */
 export async function runHttpBenches(): Promise<BenchRow[]> {
-  const machine = machineInfo();
-  const rows = [...await sqliteRows(machine)];
-  const postgresUrl = process.env.DATABASE_URL;
-  if (postgresUrl) rows.push(...await postgresRows(machine, postgresUrl));
-  return rows;
+  const unpin = pinLoadGenerator();
+  try {
+    const machine = machineInfo();
+    const rows = [...await sqliteRows(machine)];
+    const postgresUrl = process.env.DATABASE_URL;
+    if (postgresUrl) rows.push(...await postgresRows(machine, postgresUrl));
+    return rows;
+  } finally {
+    unpin();
+  }
 }
 
 /**
@@ -39,7 +45,7 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
       return;
     }
     const member = memberSpaceRequest(server);
-    const bare = await startBareServer({ fixtures: { space: await answer(member) } });
+    const bare = await startBareServer({ fixtures: { space: await answer(member) } }, SERVER_LAUNCHER);
     try {
       const peer = { url: `${bare.url}/fixture/space`, text: 'bare Fastify route answering the same space JSON (no auth, no DB)' };
       const b5 = await benchGetSpace({ machine, server, peer, withServiceKey: true, idSuffix: '', target: 0.7 });
@@ -55,7 +61,7 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
     if (wanted('B8')) rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));
   });
   if (wanted('B7')) await withServer({ sizes: DEEP_LIST_WORLD }, async (server) => {
-    const bare = await startBareServer({ fixtures: { users: await answer(usersPageOne(server)) } });
+    const bare = await startBareServer({ fixtures: { users: await answer(usersPageOne(server)) } }, SERVER_LAUNCHER);
     try {
       const peer = { url: `${bare.url}/fixture/users`, text: `bare Fastify route answering the same ${PAGE_SIZE} users (same bytes, no DB)` };
       rows.push(...await benchUsersList({ machine, server, peer, idSuffix: '' }));
@@ -71,7 +77,7 @@ async function postgresRows(machine: MachineInfo, postgresUrl: string): Promise<
   if (wanted('B5') || wanted('B8')) await withServer({ postgresUrl }, async (server) => {
     const spaceId = server.member.readableSpaceId;
     const spaceRead = await captureQuery(server.databaseUrl!, server.world.accountId, (store) => store.spaces.find(spaceId));
-    const bare = await startBareServer({ fixtures: {}, postgres: { url: server.databaseUrl!, spaceRead, bindingActorUserId: server.organizationAdmin.userId } });
+    const bare = await startBareServer({ fixtures: {}, postgres: { url: server.databaseUrl!, spaceRead, bindingActorUserId: server.organizationAdmin.userId } }, SERVER_LAUNCHER);
     try {
       const peer = { url: `${bare.url}/pg/space`, text: 'bare Fastify route running the server\'s space read with `pg` (same statement, same bytes)' };
       if (wanted('B5')) rows.push(...await benchGetSpace({ machine, server, peer, withServiceKey: false, idSuffix: '-pg', target: 0.6 }));
@@ -86,7 +92,7 @@ async function postgresRows(machine: MachineInfo, postgresUrl: string): Promise<
       ...await captureQuery(server.databaseUrl!, server.world.accountId, (store) => store.users.list({ now: new Date().toISOString(), limit: PAGE_SIZE + 1 })),
       limit: PAGE_SIZE, nextCursor: pageOne.pagination.next_cursor,
     };
-    const bare = await startBareServer({ fixtures: {}, postgres: { url: server.databaseUrl!, usersPage } });
+    const bare = await startBareServer({ fixtures: {}, postgres: { url: server.databaseUrl!, usersPage } }, SERVER_LAUNCHER);
     try {
       const peer = { url: `${bare.url}/pg/users`, text: `bare Fastify route running the server's page query with \`pg\` (same ${PAGE_SIZE} users, same bytes)` };
       rows.push(...await benchUsersList({ machine, server, peer, idSuffix: '-pg' }));
@@ -98,7 +104,7 @@ async function postgresRows(machine: MachineInfo, postgresUrl: string): Promise<
 }
 
 async function withServer(options: Parameters<typeof startSeededServer>[0], run: (server: SeededServer) => Promise<void>): Promise<void> {
-  const server = await startSeededServer(options);
+  const server = await startSeededServer({ ...options, launcher: SERVER_LAUNCHER });
   try {
     await run(server);
   } finally {
