@@ -70,6 +70,11 @@ describe('query strings carry no credentials', () => {
         await res.text();
         expect(res.status, path).toBe(status);
       }
+      // Nor a credential in any other header a client sends one in: a line names the request, never its headers.
+      const headers = { api_key: `${secret}-api-key`, 'x-api-key': `${secret}-x-api-key`, cookie: `ax_session=${secret}-cookie`, 'x-csrf-token': `${secret}-csrf` };
+      const res = await fetch(`${url}/v2/me`, { headers });
+      await res.text();
+      expect(res.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
       await exited;
@@ -83,6 +88,7 @@ describe('query strings carry no credentials', () => {
       '/v2/users?email=a&access_token=[REDACTED]',
       '/v2/users?email=[REDACTED]',
       `/v2/users/${enc(encodeId('User', 1))}?k=[REDACTED]`,
+      '/v2/me',
     ]);
     expect(log).not.toContain(adminKey);
     expect(log).not.toContain('sekrit');
