@@ -21,7 +21,14 @@ export const CONNECTIONS = 64;
  * For comparing two builds of our own; the rows' figures stay unpinned by default (the issue's setting: the load
  * generator on the same 2 cores). PostgreSQL's own processes are not pinned.
  */
-const PIN = process.env.BENCH_PIN === '1';
+const PIN = pinSetting(process.env.BENCH_PIN);
+
+function pinSetting(value: string | undefined): boolean {
+  if (value === undefined || value === '0') return false;
+  if (value !== '1') throw new Error(`BENCH_PIN: 1 (a core each for servers and load) or 0; got ${JSON.stringify(value)}`);
+  if (availableParallelism() < 2) throw new Error(`BENCH_PIN=1 needs two cores (servers on CPU 1, load on CPU 0); this machine has ${availableParallelism()}`);
+  return true;
+}
 
 /** What the servers of these rows are started under (bench/lib/listening-process.ts's `launcher`). */
 export const SERVER_LAUNCHER: string[] = PIN ? ['taskset', '-c', '1'] : [];

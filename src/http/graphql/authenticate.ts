@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/principal.js';
 import { type AuthenticationAttempt, authenticateKey, authenticateSession, refuseAnonymous } from '../../services/authentication.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../services/sessions.js';
+import { bearerToken } from '../bearer-token.js';
 import { requestCookie } from '../cookies.js';
 import { traceServices } from '../tracing/service-tracing.js';
 
@@ -26,10 +27,7 @@ export async function authenticateGraphql(ctx: ServiceDeps, request: FastifyRequ
   const connection = request.raw.socket;
   if (typeof apiKey === 'string') return authenticationService.authenticateKey(ctx, attempt, apiKey.trim(), connection);
   if (Array.isArray(apiKey)) throw unauthenticated('send exactly one x-api-key header');
-  if (authorization !== undefined) {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return authenticationService.authenticateKey(ctx, attempt, bearer ? bearer[1]! : '', connection);
-  }
+  if (authorization !== undefined) return authenticationService.authenticateKey(ctx, attempt, bearerToken(authorization), connection);
   if (!cookie) return authenticationService.refuseAnonymous(ctx, attempt);
   const session = await authenticationService.authenticateSession(ctx, attempt, cookie);
   if (request.headers[CSRF_HEADER] !== session.csrfToken) throw forbidden(`missing or wrong ${CSRF_HEADER} header`);

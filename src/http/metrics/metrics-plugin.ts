@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { unauthenticated } from '../../domain/errors.js';
+import { bearerToken } from '../bearer-token.js';
 import type { ServerMetrics } from './server-metrics.js';
 
 /** Where `/metrics` is answered: on the API's port behind a bearer token, or on a port of its own (AX_METRICS_PORT). */
@@ -69,8 +70,8 @@ export async function listenForMetrics(metrics: ServerMetrics, options: { host: 
 
 /** Constant-time: digests of equal length are compared, so the token's length does not leak either. */
 function presentsToken(authorization: string | undefined, token: string): boolean {
-  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-  if (presented === undefined) return false;
+  const presented = bearerToken(authorization ?? '');
+  if (presented === '') return false;
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(presented), digest(token));
 }
