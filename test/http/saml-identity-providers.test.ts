@@ -381,29 +381,31 @@ describe('AX_PUBLIC_URL unset while identity providers exist (identity.md §1.3)
     const adminKey = `ak-test-admin-${Math.random().toString(36).slice(2)}`;
     const { AX_PUBLIC_URL: _inherited, ...inherited } = process.env;
     const env = { ...inherited, DATABASE_URL: db.url ?? '', AX_DATA_DIR: dataDir, AX_ADMIN_API_KEY: adminKey, ARIZE_DIRECTORY: join(dataDir, 'arize'), AX_LOG_LEVEL: 'info' };
-    /** Starts the built `ax serve` in its own process; resolves with its log lines up to the one printing its URL. */
-    const startAndReadLog = async (): Promise<{ lines: string[]; stop: () => Promise<void> }> => {
+    /**
+     * Starts the built `ax serve` in its own process; resolves with its URL (from the ready line) and its log lines
+     * so far, which go on growing: one chunk of output can hold lines after the ready one.
+     */
+    const startAndReadLog = async (): Promise<{ url: string; lines: string[]; stop: () => Promise<void> }> => {
       const child = spawn(process.execPath, builtServeArgs(), { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const stop = () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
       const lines: string[] = [];
-      await new Promise<void>((resolve, reject) => {
+      const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed: ${lines.join('\n')}`)), 30_000);
         createInterface({ input: child.stdout! }).on('line', (line) => {
           lines.push(line);
           if (line.includes('"msg":"ax server ready"')) {
             clearTimeout(timer);
-            resolve();
+            resolve(JSON.parse(line).url as string);
           }
         });
       });
-      return { lines, stop };
+      return { url, lines, stop };
     };
     const warned = (lines: string[]) => lines.some((line) => line.includes('AX_PUBLIC_URL is not set but identity providers exist'));
     try {
       const first = await startAndReadLog();
       expect(warned(first.lines)).toBe(false);
-      const url = JSON.parse(first.lines.at(-1)!).url as string;
-      const created = await fetch(`${url}/v2/saml-identity-providers`, {
+      const created = await fetch(`${first.url}/v2/saml-identity-providers`, {
         method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'warned', email_domains: ['warned.example.com'], metadata_xml: idp.metadataXml(), role_mappings: [{ attributes_map: {}, is_account_admin: true }] }),
       });
