@@ -4,7 +4,8 @@
 // a change that removes work shows here at once.
 //   node --import tsx bench/http/count-instructions.ts [space|space-service|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
-//   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer)
+//   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer;
+//   COUNT_SIMULATE=1 adds callgrind's cache and branch simulation and prints misses and mispredicts per request)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
 // up with COUNT_WARMUP requests so the hot code is optimized, counts COUNT_REQUESTS more (8 keep-alive connections),
 // and prints instructions per request and the ratio. Counting covers the main thread only, user space only: the
@@ -13,6 +14,7 @@
 // compiler runs on a background thread, slowed by valgrind like the rest) had not yet optimized all of the hot
 // path, and the subject counted 131.7k–134.0k a request, moving ±2k from run to run; after 8,000, 110.2k and 111.0k.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,20 +36,63 @@ const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
 const CONNECTIONS = 8;
 const topFunctions = Number(process.env.COUNT_FUNCTIONS ?? 0);
+/**
+ * COUNT_SIMULATE=1: callgrind also simulates the caches (L1 instruction and data, last level, sized like this
+ * machine's) and the branch predictor, and both sides' misses and mispredicts per request are printed. Where the
+ * subject's CPU time per request grows faster than its instructions, this says which of the two it is, on a machine
+ * whose hardware counters `perf stat` cannot read. A model, not the hardware: for comparing the two sides.
+ */
+const simulate = process.env.COUNT_SIMULATE === '1';
+if (process.env.COUNT_SIMULATE !== undefined && !['0', '1'].includes(process.env.COUNT_SIMULATE)) {
+  throw new Error(`COUNT_SIMULATE: 1 (simulate caches and branches) or 0; got ${JSON.stringify(process.env.COUNT_SIMULATE)}`);
+}
 if (!Number.isInteger(topFunctions) || topFunctions < 0) throw new Error(`COUNT_FUNCTIONS: a whole number of functions to print; got ${process.env.COUNT_FUNCTIONS}`);
 // Both servers write a perf map (/tmp/perf-<pid>.map) naming the code V8 compiles: callgrind knows it by address only.
 if (topFunctions > 0) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --perf-basic-prof`.trim();
 const dir = await mkdtemp(join(tmpdir(), 'ax-callgrind-'));
 /** valgrind's callgrind with counting off until callgrind_control turns it on; `--smc-check` because V8 writes code. */
 const callgrind = (name: string) => ['valgrind', '--tool=callgrind', '--instr-atstart=no', '--smc-check=all-non-file', '--separate-threads=yes',
-  `--callgrind-out-file=${join(dir, `${name}.callgrind`)}`];
+  ...(simulate ? ['--cache-sim=yes', '--branch-sim=yes', ...lastLevelCache()] : []), `--callgrind-out-file=${join(dir, `${name}.callgrind`)}`];
+
+/**
+ * `--LL` as this machine's last-level cache (sysfs): under KVM valgrind read the host's from cpuid here and modelled
+ * 256 MB direct-mapped, whose conflict misses between the V8 heap's far-apart pages swamped the figures. Nothing
+ * when sysfs does not say, or says a geometry valgrind cannot model (a set count that is not a power of two).
+ */
+function lastLevelCache(): string[] {
+  const base = '/sys/devices/system/cpu/cpu0/cache';
+  const caches = existsSync(base) ? readdirSync(base).filter((name) => name.startsWith('index')).map((name) => {
+    const read = (file: string) => readFileSync(join(base, name, file), 'utf8').trim();
+    const size = /^(\d+)K$/.exec(read('size'));
+    return { level: Number(read('level')), type: read('type'), bytes: size ? Number(size[1]) * 1024 : 0, ways: Number(read('ways_of_associativity')), line: Number(read('coherency_line_size')) };
+  }) : [];
+  const last = caches.filter((c) => c.type === 'Unified' && c.bytes > 0).sort((a, b) => b.level - a.level)[0];
+  if (!last || !(last.ways > 0 && last.line > 0)) return [];
+  const sets = last.bytes / (last.ways * last.line);
+  return Number.isInteger(sets) && (sets & (sets - 1)) === 0 ? [`--LL=${last.bytes},${last.ways},${last.line}`] : [];
+}
+
+/** What callgrind counted per request, by event (`Ir`, and with COUNT_SIMULATE the misses and mispredicts). */
+type Events = Map<string, number>;
+const EVENT_NAMES: Record<string, string> = {
+  Ir: 'instructions', I1mr: 'L1 instruction misses', D1mr: 'L1 data read misses', D1mw: 'L1 data write misses',
+  ILmr: 'last-level instruction misses', DLmr: 'last-level data read misses', DLmw: 'last-level data write misses',
+  Bcm: 'conditional branches mispredicted', Bim: 'indirect branches mispredicted',
+};
+
+function eventsPerRequest(callgrindText: string, name: string): Events {
+  const events = /^events: (.+)$/m.exec(callgrindText)?.[1]?.split(' ');
+  const totals = /^totals: (.+)$/m.exec(callgrindText)?.[1]?.split(' ').map(Number);
+  if (!events || !totals) throw new Error(`${name}: callgrind wrote no totals`);
+  return new Map(events.map((event, i) => [event, (totals[i] ?? 0) / requests]));
+}
 
 /**
  * Warms `server` up, counts `requests` of `target` on it, stops it; the main thread's instructions per request.
  * V8's optimizing compiles run on background threads, whenever valgrind (one thread at a time) gets to them: the
  * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
  */
-async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<{ perRequest: number; functions?: Map<string, number> }> {
+async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<{ perRequest: number; events: Events; functions?: Map<string, number> }> {
   await timedGetsMicros(target, warmup, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
   await timedGetsMicros(target, requests, CONNECTIONS);
@@ -55,13 +100,13 @@ async function count(name: string, server: ListeningProcess, target: LoadTarget)
   await server.stop();
   // With --separate-threads, one file per thread: `-01` is the main thread's.
   const file = join(dir, `${name}.callgrind-01`);
-  const totals = /^totals: (\d+)/m.exec(await readFile(file, 'utf8'));
-  if (!totals) throw new Error(`${name}: callgrind wrote no totals`);
-  if (topFunctions === 0) return { perRequest: Number(totals[1]) / requests };
+  const events = eventsPerRequest(await readFile(file, 'utf8'), name);
+  const perRequest = events.get('Ir')!;
+  if (topFunctions === 0) return { perRequest, events };
   // valgrind runs Node in its own process: the pid the perf map is named by is the server's.
   const perfMap = `/tmp/perf-${server.pid}.map`;
   try {
-    return { perRequest: Number(totals[1]) / requests, functions: instructionsByFunction(file, perfMap, requests) };
+    return { perRequest, events, functions: instructionsByFunction(file, perfMap, requests) };
   } finally {
     await rm(perfMap, { force: true });
   }
@@ -87,6 +132,13 @@ try {
   console.log(`  ${ROUTES[route as keyof typeof ROUTES]}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
   console.log(`  bare Fastify, the same answer: ${Math.round(bareCount.perRequest).toLocaleString('en')}`);
   console.log(`  ratio: ${(subjectCount.perRequest / bareCount.perRequest).toFixed(2)}`);
+  if (simulate) {
+    console.log('simulated per request (subject, bare, ratio):');
+    for (const [event, text] of Object.entries(EVENT_NAMES)) {
+      const [a, b] = [subjectCount.events.get(event) ?? 0, bareCount.events.get(event) ?? 0];
+      console.log(`  ${text.padEnd(34)} ${Math.round(a).toLocaleString('en').padStart(8)} ${Math.round(b).toLocaleString('en').padStart(8)}  ${b === 0 ? '—' : (a / b).toFixed(2)}`);
+    }
+  }
   if (subjectCount.functions && bareCount.functions) printDifference(subjectCount.functions, bareCount.functions, topFunctions);
 } finally {
   if (process.env.COUNT_KEEP) console.log(`callgrind files kept in ${dir}`);
