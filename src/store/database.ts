@@ -1,8 +1,9 @@
 import { chmodSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { type DialectName, isPostgresUrl } from './dialect.js';
 import { prepareDataDir } from './data-dir.js';
 import { surviveConnectionLoss } from './postgres/connection-loss.js';
@@ -80,8 +81,21 @@ function heldCacheReads(file: SQLite.Database): Store['bulkRead'] {
   };
 }
 
-// int8 (count(*), sums) arrives as a string from pg; every such value here is far below 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
+const requireHere = createRequire(import.meta.url);
+let pgModule: typeof pg | undefined;
+
+/**
+ * The PostgreSQL driver, loaded when a server first opens a PostgreSQL store: loading it was ~55 ms of every
+ * SQLite server's start, which never uses it.
+ */
+function postgresDriver(): typeof pg {
+  if (!pgModule) {
+    pgModule = requireHere('pg') as typeof pg;
+    // int8 (count(*), sums) arrives as a string from pg; every such value here is far below 2^53.
+    pgModule.types.setTypeParser(20, (v) => Number(v));
+  }
+  return pgModule;
+}
 
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
@@ -92,7 +106,7 @@ export function openStore(options: StoreOptions): Store {
     // is noticed much sooner by the query deadline and by the LISTEN connection's heartbeat (postgres-change-feed.ts).
     // jit off: every query here is a short OLTP read or write, and PostgreSQL's JIT, which it switches on by cost
     // estimate, spent ~200 ms compiling a SCIM list over 100 000 users that then ran in a few ms.
-    const pool = new pg.Pool({
+    const pool = new (postgresDriver().Pool)({
       connectionString: options.databaseUrl, max: 10, keepAlive: true, options: '-c jit=off',
       ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
     });
