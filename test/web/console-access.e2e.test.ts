@@ -102,7 +102,8 @@ describe('the access page', { timeout: 60_000 }, () => {
     await check.getByRole('button', { name: 'Check' }).click();
     const answer = check.getByRole('status').filter({ hasText: 'use' });
     await expect.poll(() => answer.locator('.alert-title').innerText()).toBe(`${MAYA.email} can use “Dataset: Read” on alpha-space`);
-    expect(await reasons(answer).allInnerTexts()).toEqual(['Gives Member of space ‘alpha-space’ as Member']);
+    // The reasons name their resources once the page has fetched the names ("this space" until then).
+    await expect.poll(() => reasons(answer).allInnerTexts()).toEqual(['Gives Member of space ‘alpha-space’ as Member']);
     await expectNoAxeViolations(admin);
 
     await check.getByLabel('User email').fill(BOB.email);
@@ -110,7 +111,7 @@ describe('the access page', { timeout: 60_000 }, () => {
     await check.getByRole('button', { name: 'Check' }).click();
     const refusal = check.getByRole('alert');
     await expect.poll(() => refusal.locator('.alert-title').innerText()).toBe(`${BOB.email} cannot use “Dataset: Read” on alpha-space`);
-    expect(await reasons(refusal).allInnerTexts()).toEqual(['Blocks No membership or role binding on space ‘alpha-space’ or above it gives this permission']);
+    await expect.poll(() => reasons(refusal).allInnerTexts()).toEqual(['Blocks No membership or role binding on space ‘alpha-space’ or above it gives this permission']);
     await expectNoAxeViolations(admin);
   });
 
