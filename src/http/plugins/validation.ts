@@ -38,6 +38,7 @@ function nulAt(value: unknown, depth: number): string | undefined {
  */
 function refusingNul(compile: () => ValidateFunction): ValidateFunction {
   let validate: ValidateFunction | undefined;
+  const compiled = () => (validate ??= compile());
   const wrapped = ((data: unknown, context?: object) => {
     const at = nulAt(data, 0);
     if (at !== undefined) {
@@ -45,12 +46,12 @@ function refusingNul(compile: () => ValidateFunction): ValidateFunction {
       wrapped.errors = [error];
       return false;
     }
-    validate ??= compile();
-    const valid = validate(data, context as never);
-    wrapped.errors = validate.errors;
+    const validator = compiled();
+    const valid = validator(data, context as never);
+    wrapped.errors = validator.errors;
     return valid;
   }) as ValidateFunction;
-  Object.defineProperty(wrapped, 'schemaEnv', { get: () => (validate ??= compile()).schemaEnv });
+  Object.defineProperty(wrapped, 'schemaEnv', { get: () => compiled().schemaEnv });
   return wrapped;
 }
 
