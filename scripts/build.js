@@ -19,10 +19,10 @@ const WEB_NEXT = join(ROOT, `dist/.web-next-${process.pid}`);
 /** What the build reads: folders (every file in them) and files. */
 const INPUTS = [
   'src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
-  'scripts/build.js', 'scripts/print-graphql-schema.js', 'scripts/bundle-cli.js',
+  'scripts/build.js', 'scripts/print-graphql-schema.js', 'scripts/bundle-cli.js', 'scripts/bundle-server.js',
 ];
 /** The build's steps after tsc, each a script of its own: its output is the next one's input. */
-const SCRIPTS = ['scripts/print-graphql-schema.js', 'scripts/bundle-cli.js'];
+const SCRIPTS = ['scripts/print-graphql-schema.js', 'scripts/bundle-cli.js', 'scripts/bundle-server.js'];
 
 /** The input's files: itself, or every file under it. */
 function files(input) {

@@ -4,8 +4,9 @@
 //   dist/cli/main.cjs     the entry (bin/ax.js requires it): `--version` and `--help`, no commander, client or renderer
 //   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer; main.cjs
 //                         compiles it from a V8 code cache (src/cli/startup/code-cache.ts), keyed by its hash
-// tsc's per-file ES modules stay beside them: the library exports (dist/client), the server's import of
-// dist/profiles/bootstrap-profile.js, and bin/ax.js's fallback when the bundle is missing.
+// tsc's per-file ES modules stay beside them: the library exports (dist/client), `ax admin` and `ax serve --migrate-only`
+// (dist/server), and bin/ax.js's fallback when the bundle is missing. `ax serve` imports the server's own bundle
+// (scripts/bundle-server.js).
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -83,7 +84,8 @@ const program = await build({
   external: ['yaml', '@inquirer/prompts', 'open'],
   plugins: [
     lazyChildProcessForCommander,
-    external(/\/server\/start-server\.js$/, '../server/start-server.js'),
+    // The server as one file (scripts/bundle-server.js, which runs after this script).
+    external(/\/server\/start-server\.js$/, '../server/start-server.bundle.mjs'),
     external(/\/server\/admin-database\.js$/, '../server/admin-database.js'),
     external(/\/server\/migrate-only\.js$/, '../server/migrate-only.js'),
   ],
