@@ -10,14 +10,28 @@ import { build } from 'esbuild';
 /**
  * Left to Node at run time: a native addon (better-sqlite3) and what the server loads only when configured for it
  * (pg for PostgreSQL, pino-pretty for a terminal, OpenTelemetry for tracing, oidc-provider for `ax auth login`'s
- * authorization server); graphql, which src/http/graphql/graphql-js.ts requires at run time so that mercurius and
- * the server share one copy (its types are checked with instanceof); and the packages below that find files beside
- * their own (`__dirname`), which a bundle moves: pino's transports start worker files, @fastify/swagger reads its
- * package.json.
+ * authorization server); and the packages below that find files beside their own (`__dirname`), which a bundle
+ * moves: pino's transports start worker files, @fastify/swagger reads its package.json.
  */
-const EXTERNAL = [
-  'better-sqlite3', 'pg', 'pino-pretty', '@opentelemetry/*', 'oidc-provider', 'graphql', 'pino', 'thread-stream', '@fastify/swagger',
-];
+const EXTERNAL = ['better-sqlite3', 'pg', 'pino-pretty', '@opentelemetry/*', 'oidc-provider', 'pino', 'thread-stream', '@fastify/swagger'];
+
+/**
+ * src/http/graphql/graphql-js.ts requires graphql at run time (`createRequire(import.meta.url)('graphql')`), which a
+ * bundler cannot follow: as written, graphql's ~130 files would load beside the bundle (~100 ms of a start). Here it
+ * is a plain `require('graphql')`, bundled once and shared with mercurius's and graphql-jit's own requires: one copy,
+ * which is what that module's run-time require is for (graphql checks its types with instanceof).
+ */
+const graphqlInBundle = {
+  name: 'graphql-in-bundle',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]http[\\/]graphql[\\/]graphql-js\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const call = "createRequire(import.meta.url)('graphql')";
+      if (source.split(call).length !== 2) throw new Error(`${args.path}: expected one ${call}`);
+      return { contents: source.replace(call, "require('graphql')"), loader: 'ts' };
+    });
+  },
+};
 
 /**
  * Bundled modules that name `__dirname` or `__filename` (undefined in an ES module) on a path the server never
@@ -49,6 +63,7 @@ const result = await build({
   metafile: true,
   write: false,
   external: EXTERNAL,
+  plugins: [graphqlInBundle],
   // The bundled CommonJS packages' `require()` of a built-in or of an external package.
   banner: { js: "import { createRequire as __axCreateRequire } from 'node:module'; const require = __axCreateRequire(import.meta.url);" },
 });
