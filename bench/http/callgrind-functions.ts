@@ -4,6 +4,7 @@
 // them. An address can be reused by later code once V8 frees the earlier one: the latest code object to cover it wins.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { frameOrigins } from '../lib/frame-origin.js';
 
 interface CodeObject { start: number; end: number; name: string; order: number }
 
@@ -33,7 +34,21 @@ function nameAt(code: CodeObject[], address: number): string {
     const c = code[i]!;
     if (c.start <= address && address < c.end && (found === undefined || c.order > found.order)) found = c;
   }
-  return found ? `JIT ${found.name}` : 'JIT (unnamed)';
+  return found ? `JIT ${sourceNamed(found.name)}` : 'JIT (unnamed)';
+}
+
+const origin = frameOrigins();
+
+/**
+ * A perf map name (`JS:*find file:///…:line:column`) with its place as the source's file and line (no column): code
+ * from the server's bundle is named by the module it came from (bench/lib/frame-origin.ts), so that a dependency's
+ * function has the same name in the subject as in the bare peer, which loads it from node_modules.
+ */
+function sourceNamed(name: string): string {
+  const m = /^(.* )(file:\S+):(\d+):(\d+)$/.exec(name);
+  if (!m) return name;
+  const { url, line } = origin({ url: m[2]!, lineNumber: Number(m[3]) - 1, columnNumber: Number(m[4]) - 1 });
+  return `${m[1]}${url}:${line}`;
 }
 
 /** Self instructions per request of each function in `callgrindFile`, JIT code named from `perfMapFile`. */

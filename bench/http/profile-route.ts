@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spaceWithProjectsRequest } from '../graphql/index.js';
+import { frameOrigins } from '../lib/frame-origin.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
 import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
@@ -18,7 +19,7 @@ import autocannon from 'autocannon';
 import type { LoadTarget } from './throughput.js';
 import { CONNECTIONS } from './settings.js';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const route = process.argv[2] ?? 'space';
@@ -54,6 +55,12 @@ const total = [...self.values()].reduce((a, b) => a + b, 0);
 const idle = [...self].filter(([id]) => ['(idle)', '(program)'].includes(byId.get(id)!.callFrame.functionName)).reduce((a, [, t]) => a + t, 0);
 const busy = total - idle;
 
+const origin = frameOrigins();
+/** A frame as `function package-or-module:line`, through the server bundle's source map (bench/lib/frame-origin.ts). */
+const named = (frame: ProfileNode['callFrame']) => {
+  const { url, line } = origin(frame);
+  return `${frame.functionName || '(anonymous)'} ${where(url)}:${line}`;
+};
 const where = (url: string) => {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (dependency) return dependency[1]!;
@@ -75,11 +82,11 @@ const pct = (time: number) => `${((100 * time) / busy).toFixed(1).padStart(5)} %
 console.log(`${route}${route === 'users' ? ` (limit=${PAGE_SIZE})` : ''}, ${server.dialect}: ${Math.round(requests)} req/s over ${seconds} s `
   + `(loaded machine: proportions, not rates); busy ${(busy / 1e6).toFixed(1)} s of ${(total / 1e6).toFixed(1)} s sampled`);
 console.log('\ntop functions by self time (% of busy):');
-for (const [name, time] of sum((n) => `${n.callFrame.functionName || '(anonymous)'} ${where(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`).slice(0, Number(process.env.PROFILE_TOP ?? 25))) {
+for (const [name, time] of sum((n) => named(n.callFrame)).slice(0, Number(process.env.PROFILE_TOP ?? 25))) {
   console.log(`  ${pct(time)}  ${name}`);
 }
 console.log('\nby package / source file (% of busy):');
-for (const [name, time] of sum((n) => where(n.callFrame.url)).slice(0, Number(process.env.PROFILE_FILES ?? 20))) console.log(`  ${pct(time)}  ${name}`);
+for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, Number(process.env.PROFILE_FILES ?? 20))) console.log(`  ${pct(time)}  ${name}`);
 
 /** B15's POST /graphql (a space and its projects), as a LoadTarget. */
 function graphqlRequest(server: SeededServer): LoadTarget {
@@ -99,7 +106,8 @@ async function load(target: LoadTarget, duration: number): Promise<number> {
   return result.requests.average;
 }
 
-// PROFILE_CALLERS=<function>: its time split by the nearest calling frame of our own code (dist/), e.g. executeQuery.
+// PROFILE_CALLERS=<function>: its time split by the nearest calling frame of our own code (src/ through the bundle's
+// source map, or dist/), e.g. executeQuery.
 const callersOf = process.env.PROFILE_CALLERS;
 if (callersOf) {
   const parent = new Map<number, number>();
@@ -110,9 +118,12 @@ if (callersOf) {
     while (at !== undefined && byId.get(at)!.callFrame.functionName !== callersOf) at = parent.get(at);
     if (at === undefined) continue;
     let caller = parent.get(at);
-    while (caller !== undefined && !/^file:.*\/dist\//.test(byId.get(caller)!.callFrame.url.replace(/.*node_modules.*/, ""))) caller = parent.get(caller);
-    const frame = caller === undefined ? undefined : byId.get(caller)!.callFrame;
-    const name = frame ? `${frame.functionName || '(anonymous)'} ${where(frame.url)}:${frame.lineNumber + 1}` : '(no caller of ours on the stack)';
+    const ours = (id: number) => {
+      const { url } = origin(byId.get(id)!.callFrame);
+      return !url.includes('node_modules') && /(^|\/)(dist|src)\//.test(url);
+    };
+    while (caller !== undefined && !ours(caller)) caller = parent.get(caller);
+    const name = caller === undefined ? '(no caller of ours on the stack)' : named(byId.get(caller)!.callFrame);
     inclusive.set(name, (inclusive.get(name) ?? 0) + time);
   }
   console.log(`\n${callersOf} by nearest caller of ours (% of busy):`);
