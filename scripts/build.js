@@ -20,6 +20,7 @@ const WEB_NEXT = join(ROOT, `dist/.web-next-${process.pid}`);
 const INPUTS = [
   'src', 'web', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json',
   'scripts/build.js', 'scripts/print-graphql-schema.js', 'scripts/bundle-cli.js', 'scripts/bundle-server.js',
+  'scripts/lib',
 ];
 /** The build's steps after tsc, each a script of its own: its output is the next one's input. */
 const SCRIPTS = ['scripts/print-graphql-schema.js', 'scripts/bundle-cli.js', 'scripts/bundle-server.js'];

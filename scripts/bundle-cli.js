@@ -4,12 +4,13 @@
 //   dist/cli/main.cjs     the entry (bin/ax.js requires it): `--version` and `--help`, no commander, client or renderer
 //   dist/cli/program.cjs  everything else in one file: commander, every command, the client, the renderer; main.cjs
 //                         compiles it from a V8 code cache (src/cli/startup/code-cache.ts), keyed by its hash
-// tsc's per-file ES modules stay beside them: the library exports (dist/client), `ax admin` and `ax serve --migrate-only`
-// (dist/server), and bin/ax.js's fallback when the bundle is missing. `ax serve` imports the server's own bundle
-// (scripts/bundle-server.js).
+// tsc's per-file ES modules stay beside them: the library exports (dist/client), `ax admin` and `ax serve
+// --migrate-only` (dist/server), and bin/ax.js's fallback when the bundle is missing. `ax serve` imports the server's
+// own bundle (scripts/bundle-server.js).
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { writeAtomically } from './lib/write-atomically.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -92,16 +93,6 @@ const program = await build({
 });
 const programFile = program.outputFiles.find((file) => file.path.endsWith('.cjs'));
 const programCode = withDynImp(programFile.text, Object.entries(program.metafile.outputs).find(([path]) => path.endsWith('.cjs'))[1]);
-/**
- * Written beside its place, then renamed over it: an `ax` started while a rebuild writes (another test run on the
- * same checkout) reads the old file or the new one, never half of one.
- */
-function writeAtomically(path, contents) {
-  const next = `${path}.${process.pid}.tmp`;
-  writeFileSync(next, contents);
-  renameSync(next, path);
-}
-
 for (const file of program.outputFiles) writeAtomically(file.path, file === programFile ? programCode : file.contents);
 
 const main = await build({

@@ -5,8 +5,9 @@
 // ~1.2–1.4 s of CPU before it could open its database, against ~0.4 s for this one file. tsc's per-file modules stay
 // beside it for the library exports, `ax admin`, `ax serve --migrate-only` and bin/ax.js's fallback when the CLI's
 // bundle is missing.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { writeAtomically } from './lib/write-atomically.js';
 
 /**
  * Left to Node at run time: a native addon (better-sqlite3) and what the server loads only when configured for it
@@ -14,7 +15,9 @@ import { build } from 'esbuild';
  * authorization server); and the packages below that find files beside their own (`__dirname`), which a bundle
  * moves: pino's transports start worker files, @fastify/swagger reads its package.json.
  */
-const EXTERNAL = ['better-sqlite3', 'pg', 'pino-pretty', '@opentelemetry/*', 'oidc-provider', 'pino', 'thread-stream', '@fastify/swagger'];
+const EXTERNAL = [
+  'better-sqlite3', 'pg', 'pino-pretty', '@opentelemetry/*', 'oidc-provider', 'pino', 'thread-stream', '@fastify/swagger',
+];
 
 /**
  * src/http/graphql/graphql-js.ts requires graphql at run time (`createRequire(import.meta.url)('graphql')`), which a
@@ -39,7 +42,8 @@ const graphqlInBundle = {
  * takes; any other such module fails the build instead of failing a server at run time.
  */
 const FILE_PATHS_NEVER_TAKEN = new Set([
-  // GraphiQL's static files, registered only with mercurius's `ide` option; the server serves its own (graphiql: false).
+  // GraphiQL's static files, registered only with mercurius's `ide` option; the server serves its own
+  // (graphiql: false).
   'node_modules/mercurius/lib/routes.js',
   // qlobber's worker-thread mode, which mercurius's subscriptions (mqemitter) do not use.
   'node_modules/qlobber/lib/qlobber.js',
@@ -77,12 +81,4 @@ if (unexpected.length > 0) {
   throw new Error(`${outfile}: these modules find files by __dirname or __filename, which a bundle moves; make their packages external: ${unexpected.join(', ')}`);
 }
 
-/**
- * Written beside its place, then renamed over it: a server started while a rebuild writes (another test run on the
- * same checkout) reads the old file or the new one, never half of one.
- */
-for (const file of result.outputFiles) {
-  const next = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(next, file.contents);
-  renameSync(next, file.path);
-}
+for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
