@@ -125,7 +125,7 @@ export default defineConfig({
     // isolation. Tests therefore keep no state in modules between files (servers, clocks and PostgreSQL schemas are
     // per file), but for the worker's PostgreSQL database (test/helpers/database.ts says why a worker has its own).
     isolate: false,
-    globalSetup: ['test/helpers/run-temp-dir.ts', 'test/helpers/postgres-test-databases.ts'],
+    globalSetup: ['test/helpers/postgres-test-databases.ts'],
     sequence: { sequencer: SlowestFirstSequencer },
     // The coverage gate (scripts/test.js runs the engine's and the keys' unit tests with --coverage): in src/access and
     // src/keys a branch no test takes is a security decision nobody has checked.

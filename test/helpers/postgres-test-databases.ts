@@ -1,6 +1,5 @@
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { isAlive } from './process-alive.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,5 +39,14 @@ async function dropDatabases(base: string, which: (name: string) => boolean, { f
     }
   } finally {
     await client.end();
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
