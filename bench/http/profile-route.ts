@@ -112,16 +112,17 @@ const callersOf = process.env.PROFILE_CALLERS;
 if (callersOf) {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  /** A frame of our own code: src/ (through the bundle's source map) or dist/, not a dependency. */
+  const ours = (node: number) => {
+    const { url } = origin(byId.get(node)!.callFrame);
+    return !url.includes('node_modules') && /(^|\/)(dist|src)\//.test(url);
+  };
   const inclusive = new Map<string, number>();
   for (const [id, time] of self) {
     let at: number | undefined = id;
     while (at !== undefined && byId.get(at)!.callFrame.functionName !== callersOf) at = parent.get(at);
     if (at === undefined) continue;
     let caller = parent.get(at);
-    const ours = (id: number) => {
-      const { url } = origin(byId.get(id)!.callFrame);
-      return !url.includes('node_modules') && /(^|\/)(dist|src)\//.test(url);
-    };
     while (caller !== undefined && !ours(caller)) caller = parent.get(caller);
     const name = caller === undefined ? '(no caller of ours on the stack)' : named(byId.get(caller)!.callFrame);
     inclusive.set(name, (inclusive.get(name) ?? 0) + time);

@@ -2,9 +2,9 @@
 // A real server in a process of its own, from the build (dist/server/start-server.bundle.mjs, the product as `ax
 // serve` runs it), for the multi-process tests (test/helpers/server-process.ts startProcessPair): configured by the
 // environment like `ax serve` (DATABASE_URL, AX_DATA_DIR, AX_ADMIN_API_KEY, …), listening on an ephemeral loopback
-// port; SIGTERM stops it gracefully. It loads the server's modules, prints `{"loaded": true}`, and starts only on a line on stdin, then
-// prints `{"url": …}` once ready: a pair's second process loads while the first migrates and bootstraps the empty
-// database, and starts once the first is up.
+// port; SIGTERM stops it gracefully. It loads the server's modules, prints `{"loaded": true}`, and starts only on a
+// line on stdin, then prints `{"url": …}` once ready: a pair's second process loads while the first migrates and
+// bootstraps the empty database, and starts once the first is up.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
