@@ -29,11 +29,15 @@ const db = () => server.context!.store.db;
 const unique = (prefix: string) => `${prefix}-${++count}`;
 const TABLES = ['organization_memberships', 'space_memberships', 'role_bindings', 'resource_restrictions', 'roles', 'users', 'api_keys', 'audit_logs', 'accounts'] as const;
 
-/** Every row the previewed changes could touch, as JSON: a dry run must leave all of it as it was. */
+/**
+ * Every row the previewed changes could touch, as JSON, each table's rows sorted: a dry run must leave all of it as it
+ * was. Sorted because PostgreSQL returns an updated row (a key's last use) in a new place.
+ */
 async function rows(): Promise<string> {
   const all = await Promise.all(TABLES.map((table) => db().selectFrom(table).selectAll().execute()));
   // A key's last use is bookkeeping of the request itself, not a change.
-  return JSON.stringify(all, (field, value: unknown) => field === 'last_used_at' ? undefined : value);
+  const json = (row: unknown) => JSON.stringify(row, (field, value: unknown) => field === 'last_used_at' ? undefined : value);
+  return JSON.stringify(all.map((table) => table.map(json).sort()));
 }
 
 const snapshot = async () => AccessSnapshot.build(await loadWorld(db(), 1));
