@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -34,7 +34,10 @@ beforeAll(async () => {
   tenant = await createSecondAccount(server);
   await createUserWithKey(server, { email: 'ada@example.com', accountId: tenant.accountId });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 describe('ax export, ax diff, ax apply', () => {
   it('export -o FILE, then diff and apply it on an empty account, then export again: the same file', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,10 @@ beforeAll(async () => {
   server = await startTestServer();
   home = mkdtempSync(join(tmpdir(), 'ax-reviews-'));
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
 
 const run = (args: string[]) => runAx(args, { env: { ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: home, NO_COLOR: '1' } });
 async function ax(args: string[]) {

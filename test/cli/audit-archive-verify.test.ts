@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,10 @@ beforeAll(async () => {
   // No server from here on: the checks below are offline.
   await server.close();
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** No ARIZE_* settings at all and an empty home: nothing but the file is read. */
 const ax = (args: string[]) => runAx(['audit-logs', 'verify', ...args], { env: { ARIZE_DIRECTORY: join(dir, 'no-profile') } });

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -23,7 +23,10 @@ beforeAll(async () => {
   server = await startTestServer({ testClock: true });
   home = mkdtempSync(join(tmpdir(), 'ax-e2e-'));
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
 
 function env(key = server.adminKey): Record<string, string> {
   return { ARIZE_API_KEY: key, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: home };
@@ -430,6 +433,7 @@ describe('profiles against the server', () => {
 
   it('creates, uses and lists profiles; a broken key fails validation with exit 3', async () => {
     const dir = { ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-e2e-profiles-')) };
+    onTestFinished(() => rmSync(dir.ARIZE_DIRECTORY, { recursive: true, force: true }));
     expect((await runAx(['profiles', 'create', 'local', '--api-key', server.adminKey, '--endpoint', server.url], { env: dir })).code).toBe(0);
     expect((await runAx(['profiles', 'create', 'wrong', '--api-key', 'ak-wrong', '--endpoint', server.url], { env: dir })).code).toBe(0);
     expect((await runAx(['profiles', 'validate', 'wrong'], { env: dir })).code).toBe(EXIT.AUTH);

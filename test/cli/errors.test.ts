@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionError, HttpError } from '../../src/client/errors.js';
 import { CliError, FileError, UsageError } from '../../src/cli/errors/cli-error.js';
 import { EXIT, exitCodeForStatus } from '../../src/cli/errors/exit-codes.js';
@@ -99,7 +99,11 @@ describe('problem → message', () => {
 });
 
 describe('the binary', () => {
-  const home = () => ({ ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-cli-')) });
+  const home = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ax-cli-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return { ARIZE_DIRECTORY: dir };
+  };
 
   it('prints its version and help without a server', async () => {
     const version = await runAx(['--version']);

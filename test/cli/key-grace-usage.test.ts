@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +20,10 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'ax-grace-cli-'));
   owner = await createUserWithKey(server, { email: 'grace-cli@example.com' });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
 
 const ax = (args: string[]) => runAx(args, { env: { ARIZE_API_KEY: owner.key, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: home, COLUMNS: '400' } });
 

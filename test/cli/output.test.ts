@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { FileError, UsageError } from '../../src/cli/errors/cli-error.js';
 import { formatCell, formatRole, truncate } from '../../src/cli/output/cells.js';
 import { toCsv } from '../../src/cli/output/csv.js';
@@ -166,6 +166,7 @@ describe('printer', () => {
 
   it('writes -o FILE in the format of its extension and says so on stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ax-out-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'users.json');
     const stdout = stream();
     const stderr = stream();

@@ -1,13 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readProfile } from '../../src/profiles/store.js';
 import { runAx } from './ax-process.js';
 
 /** `ax profiles …` takes the flags of Arize's `profiles.py` (wire reference §7.1–7.2); none of them needs a server. */
 describe('ax profiles options', () => {
-  const home = () => ({ ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-profiles-cli-')) });
+  const home = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ax-profiles-cli-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    return { ARIZE_DIRECTORY: dir };
+  };
 
   it('takes -f as --from-file on create and update', async () => {
     const env = home();

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { writeBootstrapProfile } from '../../src/profiles/bootstrap-profile.js';
 import { expandReferences } from '../../src/cli/profiles/expand.js';
 import { activeProfileName, profileFile } from '../../src/profiles/paths.js';
@@ -18,6 +18,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ax-profiles-'));
   env = { ARIZE_DIRECTORY: dir };
 });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -185,6 +186,7 @@ describe('writeBootstrapProfile', () => {
     writeProfile('mine', { auth: { api_key: 'ak-mine' } }, env);
     expect(writeBootstrapProfile({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-boot', env })).toBeUndefined();
     const other = { ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-profiles-')) };
+    onTestFinished(() => rmSync(other.ARIZE_DIRECTORY, { recursive: true, force: true }));
     mkdirSync(other.ARIZE_DIRECTORY, { recursive: true });
     writeFileSync(join(other.ARIZE_DIRECTORY, 'config.toml'), '[auth]\napi_key = "ak-old"\n');
     expect(writeBootstrapProfile({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-boot', env: other })).toBeUndefined();

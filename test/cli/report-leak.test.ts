@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +17,10 @@ beforeAll(async () => {
   server = await startTestServer();
   home = mkdtempSync(join(tmpdir(), 'ax-report-leak-'));
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
 
 const ax = (args: string[], input?: string) =>
   runAx(args, { env: { ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: home }, ...(input === undefined ? {} : { input }) });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -31,7 +31,10 @@ beforeAll(async () => {
   samlId = created.body.id;
   oidcId = encodeId('OidcIdentityProvider', await insertProvider(server, 'scim-cli-oidc.example.com', [{ attributes: { group: 'a' }, isAccountAdmin: true }], { protocol: 'OIDC' }));
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const env = () => ({ ARIZE_API_KEY: server.adminKey, ARIZE_ENDPOINT: server.url, ARIZE_DIRECTORY: dir, COLUMNS: '250' });
 

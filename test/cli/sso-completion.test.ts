@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { bashScript } from '../../src/cli/completion/bash.js';
 import { fishScript } from '../../src/cli/completion/fish.js';
 import { commandSpec, type CommandSpec } from '../../src/cli/completion/spec.js';
@@ -18,7 +18,9 @@ beforeAll(async () => {
 });
 
 function completeBash(words: string[]): string[] {
-  const file = join(mkdtempSync(join(tmpdir(), 'ax-completion-')), 'ax.bash');
+  const dir = mkdtempSync(join(tmpdir(), 'ax-completion-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ax.bash');
   writeFileSync(file, bash);
   const array = words.map((w) => `'${w}'`).join(' ');
   const result = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _ax_completion; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
 
 /**
@@ -13,6 +13,7 @@ import { AX_BIN, REPO_ROOT } from './ax-process.js';
  */
 function modulesLoadedBy(args: string[]): { files: string[]; builtins: string[]; code: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ax-startup-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const esmLog = join(dir, 'esm.txt');
   const cjsLog = join(dir, 'cjs.json');
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';

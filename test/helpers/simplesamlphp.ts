@@ -81,7 +81,7 @@ async function startOnFreePort(spUrl: string): Promise<SimpleSamlPhp> {
   const dir = await mkdtemp(join(tmpdir(), 'ax-ssp-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  for (const sub of ['config', 'metadata', 'cert', 'log', 'data', 'tmp']) await mkdir(join(dir, sub));
+  for (const sub of ['config', 'metadata', 'cert', 'log', 'data', 'tmp', 'sessions']) await mkdir(join(dir, sub));
   // 1. The packaged config.php, with the settings of §12.2 (set after its array; its secrets include is not ours to read).
   const packaged = (await readFile('/etc/simplesamlphp/config.php', 'utf8')).replace(/^require_once\(.*secrets\.inc\.php.*$/m, '');
   await writeFile(join(dir, 'config/config.php'), `${packaged}
@@ -91,6 +91,8 @@ $config['loggingdir'] = ${php(`${dir}/log/`)};
 $config['datadir'] = ${php(`${dir}/data/`)};
 $config['tempdir'] = ${php(`${dir}/tmp`)};
 $config['metadatadir'] = ${php(`${dir}/metadata/`)};
+// PHP's own session folder (/var/lib/php/sessions) would keep every session of every run.
+$config['session.phpsession.savepath'] = ${php(`${dir}/sessions`)};
 $config['secretsalt'] = ${php(Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2))};
 $config['enable.saml20-idp'] = true;
 $config['module.enable']['exampleauth'] = true;

@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,10 @@ beforeAll(async () => {
   archiveDir = await mkdtemp(join(tmpdir(), 'ax-audit-archive-'));
   server = await startTestServer({ testClock: true, env: { AX_AUDIT_RETENTION_DAYS: '30', AX_AUDIT_ARCHIVE_DIR: archiveDir } });
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+  if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+});
 
 const db = () => server.context!.store.db;
 const changes = async (prefix: string, n: number) => {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,14 +18,19 @@ describe.skipIf(testBackend !== 'postgres')(
   () => {
     let pair: ProcessPair;
     let scanner: KeyObject;
+    let dir: string | undefined;
     beforeAll(async () => {
       const keys = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
       scanner = keys.privateKey;
-      const file = join(await mkdtemp(join(tmpdir(), 'ax-scanning-mp-')), 'keys.json');
+      dir = await mkdtemp(join(tmpdir(), 'ax-scanning-mp-'));
+      const file = join(dir, 'keys.json');
       await writeFile(file, JSON.stringify({ public_keys: [{ key_identifier: KEY_ID, key: keys.publicKey.export({ format: 'pem', type: 'spki' }) }] }));
       pair = await startProcessPair({ adminKey: ADMIN_KEY, env: { AX_SECRET_SCANNING_KEYS: file } });
     });
-    afterAll(async () => { await pair?.stop(); });
+    afterAll(async () => {
+      await pair?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
 
     it('stops working on the other process within a second', async () => {
       const { key } = await pair.insertUserWithKey('leak-mp@example.com');

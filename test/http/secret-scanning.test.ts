@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ const KEY_ID = 'bcb53661c06b4728e59d897fb6165d5c9cda0fd9cdf9d09ead458168deb7518c
 let scanner: KeyObject;
 let otherScanner: KeyObject;
 let server: TestServer;
+let dir: string | undefined;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   scanner = pair.privateKey;
   otherScanner = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
-  const dir = await mkdtemp(join(tmpdir(), 'ax-scanning-'));
+  dir = await mkdtemp(join(tmpdir(), 'ax-scanning-'));
   const file = join(dir, 'secret-scanning-keys.json');
   await writeFile(file, JSON.stringify({
     public_keys: [
@@ -35,7 +36,10 @@ beforeAll(async () => {
   }));
   server = await startTestServer({ env: { AX_SECRET_SCANNING_KEYS: file } });
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
 /** POSTs `body` (exact bytes) as GitHub does, signed by `key` under `keyId` unless told otherwise. */
 async function report(body: string, options: { key?: KeyObject; keyId?: string | null; signature?: string | null } = {}) {

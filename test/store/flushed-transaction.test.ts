@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import { flushedTransaction } from '../../src/store/flushed-transaction.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
@@ -18,15 +18,18 @@ import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/d
 describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its locks are released', () => {
   let database: TestDatabase;
   let store: Store;
+  let dataDir: string | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-flushed-')), databaseUrl: database.url });
+    dataDir = mkdtempSync(join(tmpdir(), 'ax-flushed-'));
+    store = openStore({ dataDir, databaseUrl: database.url });
     await migrateToLatest(store.db);
   });
   afterAll(async () => {
     await store?.close();
     await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const synchronousCommit = (db: Kysely<Database>) =>
@@ -78,7 +81,9 @@ describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its loc
       await everyEmitMessage('revoke');
       const url = new URL(database.url!);
       url.username = role;
-      limited = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-flushed-')), databaseUrl: url.toString() });
+      const limitedDir = mkdtempSync(join(tmpdir(), 'ax-flushed-'));
+      onTestFinished(() => rmSync(limitedDir, { recursive: true, force: true }));
+      limited = openStore({ dataDir: limitedDir, databaseUrl: url.toString() });
       const refused = await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(limited.db).then(() => false, () => true);
       expect(refused).toBe(true);
       const inside = await flushedTransaction(limited.db, async (trx) => {

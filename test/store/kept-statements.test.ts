@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -17,11 +17,13 @@ import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/d
 describe.skipIf(testBackend !== 'postgres')('statements kept on PostgreSQL', () => {
   let database: TestDatabase;
   let store: Store;
+  let dataDir: string | undefined;
   const spaces: { accountId: number; id: number; name: string }[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-kept-')), databaseUrl: database.url });
+    dataDir = mkdtempSync(join(tmpdir(), 'ax-kept-'));
+    store = openStore({ dataDir, databaseUrl: database.url });
     await migrateToLatest(store.db);
     const now = new Date().toISOString();
     for (const tenant of ['tenant-a', 'tenant-b']) {
@@ -36,6 +38,7 @@ describe.skipIf(testBackend !== 'postgres')('statements kept on PostgreSQL', () 
   afterAll(async () => {
     await store?.close();
     await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs each call with its own arguments, past the runs after which PostgreSQL plans it generically', async () => {

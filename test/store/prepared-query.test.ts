@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,13 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 let database: TestDatabase;
 let store: Store;
+let dataDir: string | undefined;
 const spaces: { accountId: number; id: number; name: string }[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-prepared-')), databaseUrl: database.url });
+  dataDir = mkdtempSync(join(tmpdir(), 'ax-prepared-'));
+  store = openStore({ dataDir, databaseUrl: database.url });
   await migrateToLatest(store.db);
   const now = new Date().toISOString();
   for (const tenant of ['tenant-a', 'tenant-b']) {
@@ -34,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await database?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('PreparedQuery', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -15,17 +15,20 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
  */
 let database: TestDatabase;
 let store: Store;
+let dataDir: string | undefined;
 const now = new Date().toISOString();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  store = openStore({ dataDir: mkdtempSync(join(tmpdir(), 'ax-m003-')), databaseUrl: database.url });
+  dataDir = mkdtempSync(join(tmpdir(), 'ax-m003-'));
+  store = openStore({ dataDir, databaseUrl: database.url });
   await m001.up(store.db);
   await m002.up(store.db);
 });
 afterAll(async () => {
   await store?.close();
   await database?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('migration 003-service-key-root-creator', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -28,6 +28,7 @@ describe.skipIf(testBackend !== 'sqlite')('SQLite transactions take the write lo
   afterAll(async () => {
     other?.close();
     await store?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** A write from another connection, made while the store's transaction runs: its error code, or 'written'. */
