@@ -1,5 +1,6 @@
 import { decodeId } from '../../src/domain/ids.js';
 import type { PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
+import { createUserWithKey, type FixtureUser } from './fixtures.js';
 import type { Json, TestServer } from './server.js';
 
 /**
@@ -37,6 +38,34 @@ export async function addSpaceMember(server: TestServer, spaceId: string, userId
 
 export async function restrictProject(server: TestServer, projectId: string): Promise<void> {
   await expectStatus(server, 200, 'POST', '/v2/resource-restrictions', { resource_id: projectId });
+}
+
+/** What memberWithServiceKey made: the key is the creation's answer (its raw secret shown once). */
+export interface MemberWithServiceKey {
+  orgId: string;
+  spaceId: string;
+  member: FixtureUser;
+  svc: { id: string; name: string; key: string; redacted_key: string };
+}
+
+/**
+ * A person who is READ_ONLY in a new organization and MEMBER of a new space in it, and a SERVICE key they created
+ * for that space (the key's bot is in the space): what the console's removal and deprovisioning dialogs show. The
+ * organization, space, email and key are named `<prefix>-org-<n>`, `<prefix>-space-<n>`, `<prefix>-<n>@example.com`
+ * and `<keyName>-<n>`, the person `<personName> <n>`.
+ */
+export async function memberWithServiceKey(
+  server: TestServer, names: { prefix: string; keyName: string; personName: string }, n: number,
+): Promise<MemberWithServiceKey> {
+  const orgId = await createOrganization(server, `${names.prefix}-org-${n}`);
+  const spaceId = await createSpace(server, orgId, `${names.prefix}-space-${n}`);
+  const member = await createUserWithKey(server, { email: `${names.prefix}-${n}@example.com`, name: `${names.personName} ${n}` });
+  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
+  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
+  const svc = await expectStatus(server, 201, 'POST', '/v2/api-keys', {
+    key_type: 'SERVICE', name: `${names.keyName}-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }],
+  }, member.key);
+  return { orgId, spaceId, member, svc: svc as MemberWithServiceKey['svc'] };
 }
 
 function contextOf(server: TestServer) {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserWithKey } from '../helpers/fixtures.js';
-import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
+import { addOrganizationMember, addSpaceMember, memberWithServiceKey } from '../helpers/hierarchy.js';
 import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { insertProvider } from '../helpers/sso-provider-rows.js';
@@ -28,26 +28,14 @@ afterAll(async () => {
 });
 
 let count = 0;
-async function memberWithServiceKey() {
-  const n = ++count;
-  const orgId = await createOrganization(server, `console-deprov-org-${n}`);
-  const spaceId = await createSpace(server, orgId, `console-deprov-space-${n}`);
-  const member = await createUserWithKey(server, { email: `console-deprov-${n}@example.com`, name: `Leaving Person ${n}` });
-  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
-  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
-  const res = await server.api('POST', '/v2/api-keys', {
-    key: member.key, body: { key_type: 'SERVICE', name: `deprov-etl-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
-  });
-  expect(res.status).toBe(201);
-  return { orgId, spaceId, member, svc: res.body as { id: string; name: string; key: string } };
-}
+const newMemberWithServiceKey = () => memberWithServiceKey(server, { prefix: 'console-deprov', keyName: 'deprov-etl', personName: 'Leaving Person' }, ++count);
 
 const me = (key: string) => server.api('GET', '/v2/me', { key });
 const userRow = (email: string) => page.getByRole('row').filter({ hasText: email });
 
 describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   it('deactivates a user from the Users page, shows the badge, and reactivates', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     await gotoSettled(page, `/users?email=${encodeURIComponent(w.member.email)}`);
     await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
@@ -79,7 +67,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   });
 
   it('a user a SCIM directory manages reads "Deactivated (by SCIM of <provider>)" and offers no Reactivate', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     const domain = `console-deprov-${count}.test`;
     const idpId = await insertProvider(server, domain, []);
     await server.context!.store.db.insertInto('user_identities').values({
@@ -93,7 +81,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   });
 
   it('"Revoke them" in the Deactivate dialog revokes the service keys they created in the same request', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     await gotoSettled(page, `/users?email=${encodeURIComponent(w.member.email)}`);
     await page.getByRole('button', { name: `Deactivate ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
@@ -106,7 +94,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   });
 
   it('marks a deactivated creator\'s service key "Orphaned" and transfers it to an active user', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     const heir = await createUserWithKey(server, { email: `console-heir-${count}@example.com`, name: `Heir ${count}` });
     await addOrganizationMember(server, w.orgId, heir.id, 'READ_ONLY');
     await addSpaceMember(server, w.spaceId, heir.id, 'ADMIN');
@@ -135,8 +123,8 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   });
 
   it('marks a deleted creator\'s key "Orphaned — creator deleted" and a removed creator\'s with the permission it no longer holds', async () => {
-    const deleted = await memberWithServiceKey();
-    const removed = await memberWithServiceKey();
+    const deleted = await newMemberWithServiceKey();
+    const removed = await newMemberWithServiceKey();
     expect((await server.api('DELETE', `/v2/users/${encodeURIComponent(deleted.member.id)}`)).status).toBe(204);
     expect((await server.api('DELETE', `/v2/spaces/${encodeURIComponent(removed.spaceId)}/users/${encodeURIComponent(removed.member.id)}`)).status).toBe(204);
 
@@ -159,7 +147,7 @@ describe('deprovisioning in the console', { timeout: 60_000 }, () => {
   });
 
   it('shows the server\'s refusal in the Transfer dialog when the new owner lacks the key\'s permissions', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     const outsider = await createUserWithKey(server, { email: `console-outsider-${count}@example.com`, name: `Outsider ${count}` });
     expect((await server.api('POST', `/v2/users/${encodeURIComponent(w.member.id)}/deactivate`)).status).toBe(204);
 

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserWithKey } from '../helpers/fixtures.js';
-import { addOrganizationMember, addSpaceMember, createOrganization, createSpace } from '../helpers/hierarchy.js';
+import { memberWithServiceKey } from '../helpers/hierarchy.js';
 import { openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -25,25 +24,13 @@ afterAll(async () => {
 });
 
 let count = 0;
-async function memberWithServiceKey() {
-  const n = ++count;
-  const orgId = await createOrganization(server, `console-cascade-org-${n}`);
-  const spaceId = await createSpace(server, orgId, `console-cascade-space-${n}`);
-  const member = await createUserWithKey(server, { email: `console-cascade-${n}@example.com`, name: `Cascade Person ${n}` });
-  await addOrganizationMember(server, orgId, member.id, 'READ_ONLY');
-  await addSpaceMember(server, spaceId, member.id, 'MEMBER');
-  const res = await server.api('POST', '/v2/api-keys', {
-    key: member.key, body: { key_type: 'SERVICE', name: `etl-${n}`, organizations: [{ org_id: orgId, spaces: [{ space_id: spaceId }] }] },
-  });
-  expect(res.status).toBe(201);
-  return { orgId, spaceId, member, svc: res.body };
-}
+const newMemberWithServiceKey = () => memberWithServiceKey(server, { prefix: 'console-cascade', keyName: 'etl', personName: 'Cascade Person' }, ++count);
 
 const me = (key: string) => server.api('GET', '/v2/me', { key });
 
 describe('removal dialogs show the person\'s service keys', { timeout: 60_000 }, () => {
   it('deleting a user lists the key by name; "Rotate them" shows the new secret once and the old one stops', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     await gotoSettled(page, '/users');
     await page.getByRole('button', { name: `Delete ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete user' });
@@ -66,7 +53,7 @@ describe('removal dialogs show the person\'s service keys', { timeout: 60_000 },
   });
 
   it('removing a member from an organization offers the same choice; "Revoke them" revokes the key with the removal', async () => {
-    const w = await memberWithServiceKey();
+    const w = await newMemberWithServiceKey();
     await gotoSettled(page, `/organizations/${encodeURIComponent(w.orgId)}`);
     await page.getByRole('button', { name: `Remove ${w.member.email}` }).click();
     const confirm = page.getByRole('dialog', { name: 'Remove member' });
