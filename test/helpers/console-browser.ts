@@ -126,6 +126,21 @@ export async function newConsolePage(browser: ConsoleBrowser, server: TestServer
   return page;
 }
 
+/**
+ * Two consoles on `server` in one Chromium, signed in: the bootstrap admin's and `member`'s, each in a context of its
+ * own, every uncaught error of either page appended to `pageErrors` (a console file expects it empty at its end).
+ */
+export async function adminAndMemberConsoles(
+  server: TestServer, member: { email: string; password: string }, pageErrors: string[],
+): Promise<{ browser: ConsoleBrowser; admin: Page; member: Page }> {
+  const { browser, page: admin } = await openConsole(server);
+  const memberPage = await newConsolePage(browser, server);
+  for (const page of [admin, memberPage]) page.on('pageerror', (e) => pageErrors.push(e.message));
+  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
+  await signInToConsole(memberPage, member.email, member.password);
+  return { browser, admin, member: memberPage };
+}
+
 /** Signs in through the console's sign-in page and waits for the main navigation. */
 export async function signInToConsole(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/login');

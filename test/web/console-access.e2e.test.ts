@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
+import { adminAndMemberConsoles, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -40,12 +40,7 @@ beforeAll(async () => {
   await addOrganizationMember(server, ids.org, maya.id, 'READ_ONLY');
   await addSpaceMember(server, ids.space, maya.id, 'MEMBER');
 
-  ({ browser, page: admin } = await openConsole(server));
-  admin.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
-  member = await newConsolePage(browser, server);
-  member.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(member, MAYA.email, MAYA.password);
+  ({ browser, admin, member } = await adminAndMemberConsoles(server, MAYA, pageErrors));
 }, 90_000);
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled, requestsSettled } from '../helpers/console-browser.js';
+import { adminAndMemberConsoles, type ConsoleBrowser, gotoSettled, requestsSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey } from '../helpers/fixtures.js';
@@ -39,12 +39,7 @@ beforeAll(async () => {
   const maya = await createUserWithKey(server, { email: MAYA.email, name: MAYA.name, role: 'MEMBER' });
   await setPassword(server, maya.dbId, MAYA.password);
 
-  ({ browser, page: admin } = await openConsole(server));
-  admin.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
-  member = await newConsolePage(browser, server);
-  member.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(member, MAYA.email, MAYA.password);
+  ({ browser, admin, member } = await adminAndMemberConsoles(server, MAYA, pageErrors));
 }, 90_000);
 
 afterAll(async () => {

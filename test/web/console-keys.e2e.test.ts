@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { parseId } from '../../src/domain/ids.js';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, requestsSettled, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
+import { adminAndMemberConsoles, newConsolePage, requestsSettled, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -32,12 +32,7 @@ beforeAll(async () => {
   await setPassword(server, maya.dbId, MAYA_PASSWORD);
   await addOrganizationMember(server, orgId, maya.id, 'READ_ONLY');
   await addSpaceMember(server, spaceId, maya.id, 'MEMBER');
-  ({ browser, page: admin } = await openConsole(server));
-  admin.on('pageerror', (e) => pageErrors.push(e.message));
-  member = await newConsolePage(browser, server);
-  member.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
-  await signInToConsole(member, maya.email, MAYA_PASSWORD);
+  ({ browser, admin, member } = await adminAndMemberConsoles(server, { email: maya.email, password: MAYA_PASSWORD }, pageErrors));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations } from '../helpers/axe.js';
-import { newConsolePage, openConsole, signInToConsole, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
+import { adminAndMemberConsoles, type ConsoleBrowser, gotoSettled } from '../helpers/console-browser.js';
 import { screenshot } from '../helpers/console-screenshot.js';
 import { setPassword } from '../helpers/console-session.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -32,12 +32,7 @@ beforeAll(async () => {
   await addSpaceMember(server, spaceId, maya.id, 'MEMBER');
   const key = await server.api('POST', '/v2/api-keys', { key: maya.key, body: { key_type: 'USER', name: 'maya-notebook' } });
   expect(key.status).toBe(201);
-  ({ browser, page: admin } = await openConsole(server));
-  admin.on('pageerror', (e) => pageErrors.push(e.message));
-  member = await newConsolePage(browser, server);
-  member.on('pageerror', (e) => pageErrors.push(e.message));
-  await signInToConsole(admin, 'admin@localhost', server.adminPassword);
-  await signInToConsole(member, maya.email, MAYA_PASSWORD);
+  ({ browser, admin, member } = await adminAndMemberConsoles(server, { email: maya.email, password: MAYA_PASSWORD }, pageErrors));
 }, 60_000);
 
 afterAll(async () => {
