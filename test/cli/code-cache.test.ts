@@ -1,25 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { userCacheDirectory } from '../../src/cli/startup/cache-directory.js';
 import { cacheFileName } from '../../src/cli/startup/code-cache.js';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 const BUNDLE = join(REPO_ROOT, 'dist/cli/program.cjs');
 const CACHE_NAME = cacheFileName(BUNDLE);
 
-/** A new folder in the OS temp dir, removed when the test ends. */
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 /** `ax profiles list -o yaml` (offline; loads program.cjs, and yaml through the bundle's rewritten import()). */
 function ax(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const profiles = tempDir('ax-code-cache-profiles-');
+  const profiles = testTempDir('ax-code-cache-profiles-');
   const result = spawnSync(process.execPath, [AX_BIN, 'profiles', 'list', '-o', 'yaml'], {
     env: { PATH: process.env.PATH ?? '', HOME: profiles, ARIZE_DIRECTORY: profiles, ...env }, encoding: 'utf8',
   });
@@ -30,7 +23,7 @@ const EXPECTED = { status: 0, stdout: 'profiles: []\n', stderr: '' };
 
 describe.skipIf(!existsSync(BUNDLE))('the code cache of dist/cli/program.cjs (bench row B9)', () => {
   it('is written in the user cache folder at the first run, under the hash of the bundle, and read at the next', () => {
-    const cacheHome = tempDir('ax-code-cache-');
+    const cacheHome = testTempDir('ax-code-cache-');
     expect(ax({ XDG_CACHE_HOME: cacheHome })).toEqual(EXPECTED);
     const file = join(cacheHome, 'ax-admin-plane', CACHE_NAME);
     const written = readFileSync(file);
@@ -43,7 +36,7 @@ describe.skipIf(!existsSync(BUNDLE))('the code cache of dist/cli/program.cjs (be
   });
 
   it('is made again when V8 rejects it, or when it was made from other contents', () => {
-    const cacheHome = tempDir('ax-code-cache-');
+    const cacheHome = testTempDir('ax-code-cache-');
     expect(ax({ XDG_CACHE_HOME: cacheHome })).toEqual(EXPECTED);
     const file = join(cacheHome, 'ax-admin-plane', CACHE_NAME);
     const good = readFileSync(file);
@@ -57,13 +50,13 @@ describe.skipIf(!existsSync(BUNDLE))('the code cache of dist/cli/program.cjs (be
   });
 
   it('is left out, without a word, when its folder cannot be written or NODE_DISABLE_COMPILE_CACHE is set', () => {
-    const cacheHome = tempDir('ax-code-cache-');
+    const cacheHome = testTempDir('ax-code-cache-');
     // A file where the folder should be: neither root nor anyone else can create the folder.
     writeFileSync(join(cacheHome, 'ax-admin-plane'), '');
     expect(ax({ XDG_CACHE_HOME: cacheHome })).toEqual(EXPECTED);
     expect(readdirSync(cacheHome)).toEqual(['ax-admin-plane']);
 
-    const unused = tempDir('ax-code-cache-');
+    const unused = testTempDir('ax-code-cache-');
     expect(ax({ XDG_CACHE_HOME: unused, NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(EXPECTED);
     expect(readdirSync(unused)).toEqual([]);
   });

@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bashScript } from '../../src/cli/completion/bash.js';
 import { fishScript } from '../../src/cli/completion/fish.js';
 import { commandSpec, type CommandSpec } from '../../src/cli/completion/spec.js';
 import { zshScript } from '../../src/cli/completion/zsh.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { runAx } from './ax-process.js';
+import { completeBash } from './bash-completion.js';
 
 let spec: CommandSpec;
 beforeAll(async () => {
@@ -16,18 +14,6 @@ beforeAll(async () => {
 });
 
 const hasShell = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
-
-/** Runs the bash completion function for a command line whose last word is being completed. */
-function completeBash(script: string, words: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'ax-completion-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'ax.bash');
-  writeFileSync(file, script);
-  const array = words.map((w) => `'${w}'`).join(' ');
-  const result = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _ax_completion; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
-  expect(result.stderr).toBe('');
-  return result.stdout.split('\n').filter((line) => line !== '');
-}
 
 describe('the command tree', () => {
   it('holds every noun of the seed and its verbs', () => {

@@ -1,14 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProfile, writeProfile } from '../../src/profiles/store.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { runAxInTty } from './tty.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 function setup(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ax-tty-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = testTempDir('ax-tty-');
   const env = { ARIZE_DIRECTORY: dir };
   writeProfile('default', { auth: { api_key: 'ak-default' } }, env);
   writeProfile('staging', { auth: { api_key: 'ak-staging' } }, env);
@@ -44,8 +43,7 @@ describe('confirmation on a terminal', () => {
 
 describe('questions on a terminal', () => {
   it('`profiles create` asks for the name, the key (masked, never echoed) and the server', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ax-tty-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testTempDir('ax-tty-');
     const result = await runAxInTty(['profiles', 'create'], {
       env: { ARIZE_DIRECTORY: dir },
       input: [

@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../src/cli/errors/exit-codes.js';
 import { stripAnsi } from '../../src/cli/output/style.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { AX_BIN, runAx, type AxResult } from './ax-process.js';
 import { runAxInTty } from './tty.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /**
  * Every `ax` command of the seed (000_97d14aa05208745e.txt), as written there, run through the real binary against
@@ -432,8 +433,7 @@ describe('profiles against the server', () => {
   });
 
   it('creates, uses and lists profiles; a broken key fails validation with exit 3', async () => {
-    const dir = { ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-e2e-profiles-')) };
-    onTestFinished(() => rmSync(dir.ARIZE_DIRECTORY, { recursive: true, force: true }));
+    const dir = { ARIZE_DIRECTORY: testTempDir('ax-e2e-profiles-') };
     expect((await runAx(['profiles', 'create', 'local', '--api-key', server.adminKey, '--endpoint', server.url], { env: dir })).code).toBe(0);
     expect((await runAx(['profiles', 'create', 'wrong', '--api-key', 'ak-wrong', '--endpoint', server.url], { env: dir })).code).toBe(0);
     expect((await runAx(['profiles', 'validate', 'wrong'], { env: dir })).code).toBe(EXIT.AUTH);

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionError, HttpError } from '../../src/client/errors.js';
 import { CliError, FileError, UsageError } from '../../src/cli/errors/cli-error.js';
 import { EXIT, exitCodeForStatus } from '../../src/cli/errors/exit-codes.js';
@@ -10,6 +7,7 @@ import { reportError } from '../../src/cli/errors/report.js';
 import { missingPermission, suggestionFor } from '../../src/cli/errors/suggestions.js';
 import { createStyle } from '../../src/cli/output/style.js';
 import { runAx } from './ax-process.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /**
  * A loopback port nothing listens on: discard (9), as in auth-login.test.ts. A port found free and closed again
@@ -99,11 +97,7 @@ describe('problem → message', () => {
 });
 
 describe('the binary', () => {
-  const home = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ax-cli-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    return { ARIZE_DIRECTORY: dir };
-  };
+  const home = () => ({ ARIZE_DIRECTORY: testTempDir('ax-cli-') });
 
   it('prints its version and help without a server', async () => {
     const version = await runAx(['--version']);

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileError, UsageError } from '../../src/cli/errors/cli-error.js';
 import { formatCell, formatRole, truncate } from '../../src/cli/output/cells.js';
 import { toCsv } from '../../src/cli/output/csv.js';
@@ -10,6 +9,7 @@ import { renderPanel } from '../../src/cli/output/panel.js';
 import { createPrinter, type Column, type OutStream } from '../../src/cli/output/printer.js';
 import { colorEnabled, createStyle, stripAnsi } from '../../src/cli/output/style.js';
 import { renderTable } from '../../src/cli/output/table.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 const plain = createStyle(false);
 
@@ -165,8 +165,7 @@ describe('printer', () => {
   });
 
   it('writes -o FILE in the format of its extension and says so on stderr', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ax-out-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testTempDir('ax-out-');
     const file = join(dir, 'users.json');
     const stdout = stream();
     const stderr = stream();

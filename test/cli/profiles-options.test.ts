@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readProfile } from '../../src/profiles/store.js';
 import { runAx } from './ax-process.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /** `ax profiles …` takes the flags of Arize's `profiles.py` (wire reference §7.1–7.2); none of them needs a server. */
 describe('ax profiles options', () => {
-  const home = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ax-profiles-cli-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    return { ARIZE_DIRECTORY: dir };
-  };
+  const home = () => ({ ARIZE_DIRECTORY: testTempDir('ax-profiles-cli-') });
 
   it('takes -f as --from-file on create and update', async () => {
     const env = home();

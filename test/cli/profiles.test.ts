@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeBootstrapProfile } from '../../src/profiles/bootstrap-profile.js';
 import { expandReferences } from '../../src/cli/profiles/expand.js';
 import { activeProfileName, profileFile } from '../../src/profiles/paths.js';
@@ -11,6 +11,7 @@ import { authMethod, readOAuthTokens, withOAuthTokens, withoutOAuthTokens } from
 import { endpointRouting, routingAppEndpoint, routingEndpoint } from '../../src/profiles/routing.js';
 import { resolveSettings } from '../../src/cli/profiles/settings.js';
 import { deleteProfile, listProfileNames, readProfile, setActiveProfile, writeProfile } from '../../src/profiles/store.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 let env: NodeJS.ProcessEnv;
 let dir: string;
@@ -185,8 +186,7 @@ describe('writeBootstrapProfile', () => {
   it('leaves existing profiles alone, default or named', () => {
     writeProfile('mine', { auth: { api_key: 'ak-mine' } }, env);
     expect(writeBootstrapProfile({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-boot', env })).toBeUndefined();
-    const other = { ARIZE_DIRECTORY: mkdtempSync(join(tmpdir(), 'ax-profiles-')) };
-    onTestFinished(() => rmSync(other.ARIZE_DIRECTORY, { recursive: true, force: true }));
+    const other = { ARIZE_DIRECTORY: testTempDir('ax-profiles-') };
     mkdirSync(other.ARIZE_DIRECTORY, { recursive: true });
     writeFileSync(join(other.ARIZE_DIRECTORY, 'config.toml'), '[auth]\napi_key = "ak-old"\n');
     expect(writeBootstrapProfile({ endpoint: 'http://127.0.0.1:8080', apiKey: 'ak-boot', env: other })).toBeUndefined();

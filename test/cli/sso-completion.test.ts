@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bashScript } from '../../src/cli/completion/bash.js';
 import { fishScript } from '../../src/cli/completion/fish.js';
 import { commandSpec, type CommandSpec } from '../../src/cli/completion/spec.js';
 import { zshScript } from '../../src/cli/completion/zsh.js';
 import { buildProgram } from '../../src/cli/program.js';
+import { completeBash } from './bash-completion.js';
 
 /** The SSO commands nest a level deeper than the others (`ax sso role-mappings add`): completion follows them. */
 let spec: CommandSpec;
@@ -16,17 +14,6 @@ beforeAll(async () => {
   spec = commandSpec(await buildProgram('*'));
   bash = bashScript(spec);
 });
-
-function completeBash(words: string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'ax-completion-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'ax.bash');
-  writeFileSync(file, bash);
-  const array = words.map((w) => `'${w}'`).join(' ');
-  const result = spawnSync('bash', ['-c', `source ${file}; COMP_WORDS=(${array}); COMP_CWORD=${words.length - 1}; _ax_completion; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
-  expect(result.stderr).toBe('');
-  return result.stdout.split('\n').filter((line) => line !== '');
-}
 
 const verbs = (...path: string[]) => path.reduce<CommandSpec | undefined>((c, name) => c?.subcommands.find((s) => s.name === name), spec)!.subcommands.map((c) => c.name);
 
@@ -46,14 +33,14 @@ describe('the SSO command tree', () => {
 describe('completion of nested commands', () => {
   it('bash completes groups at every depth, then the leaf flags and their values', () => {
     expect(spawnSync('bash', ['-n'], { input: bash }).status).toBe(0);
-    expect(completeBash(['ax', 'ss'])).toEqual(['sso']);
-    expect(completeBash(['ax', 'sso', ''])).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info', 'scim-tokens']);
-    expect(completeBash(['ax', 'sso', 'scim-tokens', 'create', '--env'])).toEqual(['--env-file']);
-    expect(completeBash(['ax', 'sso', 'role-mappings', 'a'])).toEqual(['add']);
-    expect(completeBash(['ax', 'sso', 'role-mappings', 'add', '--space'])).toEqual(['--space-role']);
-    expect(completeBash(['ax', 'sso', 'providers', 'list', '--protocol', ''])).toEqual(['saml', 'oidc']);
-    expect(completeBash(['ax', 'saml-identity-providers', 'role-mappings', 'create', '--id'])).toEqual(['--idp']);
-    expect(completeBash(['ax', 'sso', 'providers', 'create', '--metadata-'])).toEqual(['--metadata-url', '--metadata-file']);
+    expect(completeBash(bash, ['ax', 'ss'])).toEqual(['sso']);
+    expect(completeBash(bash, ['ax', 'sso', ''])).toEqual(['providers', 'role-mappings', 'evaluate', 'explain', 'sp-info', 'scim-tokens']);
+    expect(completeBash(bash, ['ax', 'sso', 'scim-tokens', 'create', '--env'])).toEqual(['--env-file']);
+    expect(completeBash(bash, ['ax', 'sso', 'role-mappings', 'a'])).toEqual(['add']);
+    expect(completeBash(bash, ['ax', 'sso', 'role-mappings', 'add', '--space'])).toEqual(['--space-role']);
+    expect(completeBash(bash, ['ax', 'sso', 'providers', 'list', '--protocol', ''])).toEqual(['saml', 'oidc']);
+    expect(completeBash(bash, ['ax', 'saml-identity-providers', 'role-mappings', 'create', '--id'])).toEqual(['--idp']);
+    expect(completeBash(bash, ['ax', 'sso', 'providers', 'create', '--metadata-'])).toEqual(['--metadata-url', '--metadata-file']);
   });
 
   it('zsh and fish describe the nested groups and their flags', () => {

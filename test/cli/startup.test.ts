@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AX_BIN, REPO_ROOT } from './ax-process.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /**
  * The files and Node built-ins `ax ARGS` loads: CommonJS ones from `require.cache`, ES modules through a loader
@@ -12,8 +12,7 @@ import { AX_BIN, REPO_ROOT } from './ax-process.js';
  * `npm run build` makes) and for tsc's per-file output alike.
  */
 function modulesLoadedBy(args: string[]): { files: string[]; builtins: string[]; code: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ax-startup-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = testTempDir('ax-startup-');
   const esmLog = join(dir, 'esm.txt');
   const cjsLog = join(dir, 'cjs.json');
   writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { loadConfiguration } from '../../src/config/config-file.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /** Issue 18: the file and syslog audit sinks' settings, from the environment and from ax.toml. */
 describe('AX_AUDIT_FILE and AX_AUDIT_SYSLOG', () => {
@@ -23,8 +23,7 @@ describe('AX_AUDIT_FILE and AX_AUDIT_SYSLOG', () => {
   });
 
   it('are read from ax.toml as audit_file and audit_syslog', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ax-sinks-config-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = testTempDir('ax-sinks-config-');
     const file = join(dir, 'ax.toml');
     writeFileSync(file, 'audit_file = "/var/log/ax/audit.jsonl"\naudit_syslog = "udp://10.0.0.5:514"\n');
     const { config } = loadConfiguration({ configFile: file }, {});

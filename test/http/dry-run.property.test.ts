@@ -8,6 +8,7 @@ import { createUserWithKey } from '../helpers/fixtures.js';
 import { createOrganization, createProject, createSpace, enc } from '../helpers/hierarchy.js';
 import { propertyRuns } from '../helpers/property-runs.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { tableRows } from '../helpers/table-rows.js';
 
 /**
  * Issue 17 §1, as a property over random changes on a world they keep changing, through real HTTP: the dry run of a
@@ -96,9 +97,7 @@ async function request(spec: ChangeSpec): Promise<Change> {
 
 const snapshot = async () => AccessSnapshot.build(await loadWorld(db(), 1));
 const TABLES = ['organization_memberships', 'space_memberships', 'role_bindings', 'resource_restrictions', 'roles', 'audit_logs', 'accounts'] as const;
-/** Each table's rows as sorted JSON: PostgreSQL may return an updated row in a new place. */
-const rows = async () => JSON.stringify((await Promise.all(TABLES.map((t) => db().selectFrom(t).selectAll().execute())))
-  .map((table) => table.map((row) => JSON.stringify(row)).sort()));
+const rows = () => tableRows(db(), TABLES);
 
 describe('dry runs, as a property', () => {
   it('over random changes on a changing world: the dry run writes nothing and equals the real change\'s snapshot difference', async () => {

@@ -8,6 +8,7 @@ import {
 } from '../helpers/hierarchy.js';
 import { expectedPrincipals, unnamed } from '../helpers/access-preview.js';
 import { startTestServer, type Json, type TestServer } from '../helpers/server.js';
+import { tableRows } from '../helpers/table-rows.js';
 
 /**
  * Issue 17 §1: every change that moves rights answers `?dry_run=true` with what it would do to access, computed
@@ -30,15 +31,10 @@ const unique = (prefix: string) => `${prefix}-${++count}`;
 const TABLES = ['organization_memberships', 'space_memberships', 'role_bindings', 'resource_restrictions', 'roles', 'users', 'api_keys', 'audit_logs', 'accounts'] as const;
 
 /**
- * Every row the previewed changes could touch, as JSON, each table's rows sorted: a dry run must leave all of it as it
- * was. Sorted because PostgreSQL returns an updated row (a key's last use) in a new place.
+ * Every row the previewed changes could touch: a dry run must leave all of it as it was. A key's last use is
+ * bookkeeping of the request itself, not a change.
  */
-async function rows(): Promise<string> {
-  const all = await Promise.all(TABLES.map((table) => db().selectFrom(table).selectAll().execute()));
-  // A key's last use is bookkeeping of the request itself, not a change.
-  const json = (row: unknown) => JSON.stringify(row, (field, value: unknown) => field === 'last_used_at' ? undefined : value);
-  return JSON.stringify(all.map((table) => table.map(json).sort()));
-}
+const rows = () => tableRows(db(), TABLES, ['last_used_at']);
 
 const snapshot = async () => AccessSnapshot.build(await loadWorld(db(), 1));
 /** Previews a change, checks nothing moved, makes it for real and checks the preview against the snapshots. */

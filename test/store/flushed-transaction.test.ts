@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import { flushedTransaction } from '../../src/store/flushed-transaction.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { testTempDir } from '../helpers/temp-dir.js';
 
 /**
  * flushedTransaction on PostgreSQL: the transaction commits without waiting for the WAL flush (so its row locks,
@@ -81,8 +82,7 @@ describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its loc
       await everyEmitMessage('revoke');
       const url = new URL(database.url!);
       url.username = role;
-      const limitedDir = mkdtempSync(join(tmpdir(), 'ax-flushed-'));
-      onTestFinished(() => rmSync(limitedDir, { recursive: true, force: true }));
+      const limitedDir = testTempDir('ax-flushed-');
       limited = openStore({ dataDir: limitedDir, databaseUrl: url.toString() });
       const refused = await sql`select pg_logical_emit_message(true, 'ax', 'flush')`.execute(limited.db).then(() => false, () => true);
       expect(refused).toBe(true);
