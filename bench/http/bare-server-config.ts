@@ -9,6 +9,12 @@ import type { CapturedQuery } from './captured-query.js';
 export interface BareServerConfig {
   /** GET /fixture/<name> answers the object as it is: the subject's own answer, so both send the same bytes. */
   fixtures: Record<string, unknown>;
+  /**
+   * The server's policies on every answer, none of its work: its connection deadlines and random request ids
+   * (src/http/connection-options.ts, at their defaults) and its answer headers (nosniff, no-store, x-request-id:
+   * src/http/plugins/security-headers.ts). What B5-policies measures.
+   */
+  policies?: boolean;
   /** The PostgreSQL peers: the server's own statements run with bare `pg` on the server's database. */
   postgres?: {
     url: string;

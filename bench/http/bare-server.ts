@@ -1,12 +1,22 @@
 // The peer of the HTTP rows: a bare Fastify app in its own process (no auth, no access check, no problem+json
-// handler, no logger), answering the same bytes as the subject. Its configuration: bare-server-config.ts.
+// handler, no logger), answering the same bytes as the subject; with `policies`, the server's answer headers and
+// connection deadlines too (B5-policies). Its configuration: bare-server-config.ts.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
+import { loadConfig } from '../../src/config/config.js';
+import { connectionOptions } from '../../src/http/connection-options.js';
+import { markAnswer } from '../../src/http/plugins/security-headers.js';
 import type { BareServerConfig } from './bare-server-config.js';
 import { registerPostgresRoutes } from './bare-postgres-routes.js';
 
 const config = JSON.parse(readFileSync(process.env.BARE_CONFIG!, 'utf8')) as BareServerConfig;
-const app = Fastify({ logger: false });
+const app = Fastify({ logger: false, ...(config.policies ? connectionOptions(loadConfig({}, {})) : {}) });
+if (config.policies) {
+  app.addHook('onRequest', (request, reply, done) => {
+    markAnswer(request, reply);
+    done();
+  });
+}
 for (const [name, answer] of Object.entries(config.fixtures)) app.get(`/fixture/${name}`, async () => answer);
 const closePostgres = config.postgres ? registerPostgresRoutes(app, config.postgres) : async () => {};
 await app.listen({ host: '127.0.0.1', port: 0 });

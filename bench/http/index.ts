@@ -45,10 +45,13 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
       return;
     }
     const member = memberSpaceRequest(server);
-    const bare = await startBareServer({ fixtures: { space: await answer(member) } }, SERVER_LAUNCHER);
+    const fixtures = { space: await answer(member) };
+    const bare = await startBareServer({ fixtures }, SERVER_LAUNCHER);
+    const withPolicies = await startBareServer({ fixtures, policies: true }, SERVER_LAUNCHER);
     try {
       const peer = { url: `${bare.url}/fixture/space`, text: 'bare Fastify route answering the same space JSON (no auth, no DB)' };
-      const b5 = await benchGetSpace({ machine, server, peer, withServiceKey: true, idSuffix: '', target: 0.7 });
+      const policiesPeer = { url: `${withPolicies.url}/fixture/space` };
+      const b5 = await benchGetSpace({ machine, server, peer, policiesPeer, withServiceKey: true, idSuffix: '', target: 0.7 });
       rows.push(...b5);
       rows.push(await benchLatencyAtHalfBareMax({
         machine, subject: { ...member, text: 'GET /v2/spaces/{id}, MEMBER key, SQLite', pid: server.pid }, peer: { ...peer, pid: bare.pid },
@@ -56,6 +59,7 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
         data: `seed world ${server.world.users.length / 1000}k users, SQLite`,
       }));
     } finally {
+      await withPolicies.stop();
       await bare.stop();
     }
     if (wanted('B8')) rows.push(await benchRoleBindingWrites({ machine, server, peerUrl: undefined, idSuffix: '' }));

@@ -11,7 +11,8 @@ export interface RoundsRowInput {
   /** How the target reads the two medians (e.g. subject ÷ peer). */
   ratio: (subject: number, peer: number) => number;
   target: string;
-  pass: (ratio: number) => boolean;
+  /** PASS, MISS, or null for a row printed for information. */
+  pass: (ratio: number) => boolean | null;
   machine: MachineInfo;
   /** Data size and row-specific settings; the rounds and each side's min–max are appended. */
   data: string;

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { ServiceDeps, ServiceSettings } from '../services/service-deps.js';
+import { connectionOptions, type ConnectionDeadlines } from './connection-options.js';
 import { RequestLogController } from './request-log-controller.js';
 import { httpLogging } from './http-logger.js';
 import { type MetricsExposure, registerMetrics } from './metrics/metrics-plugin.js';
@@ -21,22 +21,10 @@ import { registerValidation } from './plugins/validation.js';
 import { routeModules } from './routes/index.js';
 import { finishOpenApiDocument } from './openapi-document.js';
 
-/**
- * Node checks request and header deadlines on a timer (30 s by default), so a 10 s deadline could hold a
- * half-sent request for 40 s; checking at a quarter of the shortest deadline (at most every second) keeps it near.
- */
-function connectionsCheckingInterval(requestTimeoutMs: number, headersTimeoutMs: number): number {
-  return Math.max(25, Math.min(1000, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4)));
-}
-
 /** The settings the HTTP server is built with (the process's configuration has them, among others). */
-export interface HttpSettings {
+export interface HttpSettings extends ConnectionDeadlines {
   readonly logLevel: string;
   readonly bodyLimit: number;
-  readonly requestTimeoutMs: number;
-  readonly headersTimeoutMs: number;
-  readonly connectionTimeoutMs: number;
-  readonly keepAliveTimeoutMs: number;
   readonly trustProxy: boolean;
   /** false: requests to /healthz and /readyz are not logged. */
   readonly logHealthChecks?: boolean;
@@ -68,16 +56,7 @@ export async function buildApp(
     // Load balancers and orchestrators probe these every few seconds: their request lines can be left out.
     logController: new RequestLogController({ logHealthChecks: ctx.config.logHealthChecks !== false, sampleRate: ctx.config.logSampleRate ?? 1 }),
     bodyLimit: ctx.config.bodyLimit,
-    // A client sending half a request (issue 8 item 8) is cut off, not kept open for minutes.
-    requestTimeout: ctx.config.requestTimeoutMs,
-    connectionTimeout: ctx.config.connectionTimeoutMs,
-    keepAliveTimeout: ctx.config.keepAliveTimeoutMs,
-    http: {
-      headersTimeout: Math.min(ctx.config.headersTimeoutMs, ctx.config.requestTimeoutMs),
-      connectionsCheckingInterval: connectionsCheckingInterval(ctx.config.requestTimeoutMs, ctx.config.headersTimeoutMs),
-    },
-    genReqId: () => randomUUID(),
-    requestIdHeader: false,
+    ...connectionOptions(ctx.config),
     trustProxy: ctx.config.trustProxy,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
