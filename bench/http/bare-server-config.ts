@@ -15,6 +15,11 @@ export interface BareServerConfig {
    * src/http/plugins/security-headers.ts). What B5-policies measures.
    */
   policies?: boolean;
+  /**
+   * Microseconds each fixture request keeps the CPU busy before it is answered: a bare route with that much work of
+   * its own (bench/http/work-equivalent.ts).
+   */
+  busyMicros?: number;
   /** The PostgreSQL peers: the server's own statements run with bare `pg` on the server's database. */
   postgres?: {
     url: string;

@@ -1,6 +1,7 @@
 // The peer of the HTTP rows: a bare Fastify app in its own process (no auth, no access check, no problem+json
 // handler, no logger), answering the same bytes as the subject; with `policies`, the server's answer headers and
-// connection deadlines too (B5-policies). Its configuration: bare-server-config.ts.
+// connection deadlines too (B5-policies); with `busyMicros`, some CPU work of its own on each request
+// (work-equivalent.ts). Its configuration: bare-server-config.ts.
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { loadConfig } from '../../src/config/config.js';
@@ -17,7 +18,15 @@ if (config.policies) {
     done();
   });
 }
-for (const [name, answer] of Object.entries(config.fixtures)) app.get(`/fixture/${name}`, async () => answer);
+const busy = BigInt(Math.round((config.busyMicros ?? 0) * 1000));
+/** Spins until `busy` nanoseconds have passed: work that is CPU only, no allocation, no system call (the clock is read through the vDSO). */
+const work = () => {
+  const until = process.hrtime.bigint() + busy;
+  while (process.hrtime.bigint() < until);
+};
+for (const [name, answer] of Object.entries(config.fixtures)) {
+  app.get(`/fixture/${name}`, busy > 0n ? async () => { work(); return answer; } : async () => answer);
+}
 const closePostgres = config.postgres ? registerPostgresRoutes(app, config.postgres) : async () => {};
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
