@@ -19,7 +19,10 @@ if (config.policies) {
   });
 }
 const busy = BigInt(Math.round((config.busyMicros ?? 0) * 1000));
-/** Spins until `busy` nanoseconds have passed: work that is CPU only, no allocation, no system call (the clock is read through the vDSO). */
+/**
+ * Spins until `busy` nanoseconds have passed: CPU work only, no I/O and no system call (Node reads the clock through
+ * the vDSO); each reading is a small BigInt, young garbage.
+ */
 const work = () => {
   const until = process.hrtime.bigint() + busy;
   while (process.hrtime.bigint() < until);

@@ -1,7 +1,7 @@
 import { type BenchRow, machineInfo, type MachineInfo } from '../lib/harness.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
 import { type SeededServer, startSeededServer, type WorldSizes } from '../lib/seeded-server.js';
-import { benchGetSpace, memberSpaceRequest } from './b5-get-space.js';
+import { B5_TARGET, benchGetSpace, memberSpaceRequest } from './b5-get-space.js';
 import { benchLatencyAtHalfBareMax } from './b6-latency.js';
 import { benchUsersList, PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { benchRoleBindingWrites } from './b8-role-binding-writes.js';
@@ -51,7 +51,7 @@ async function sqliteRows(machine: MachineInfo): Promise<BenchRow[]> {
     try {
       const peer = { url: `${bare.url}/fixture/space`, text: 'bare Fastify route answering the same space JSON (no auth, no DB)' };
       const policiesPeer = { url: `${withPolicies.url}/fixture/space` };
-      const b5 = await benchGetSpace({ machine, server, peer, policiesPeer, withServiceKey: true, idSuffix: '', target: 0.7 });
+      const b5 = await benchGetSpace({ machine, server, peer, policiesPeer, withServiceKey: true, idSuffix: '', target: B5_TARGET });
       rows.push(...b5);
       rows.push(await benchLatencyAtHalfBareMax({
         machine, subject: { ...member, text: 'GET /v2/spaces/{id}, MEMBER key, SQLite', pid: server.pid }, peer: { ...peer, pid: bare.pid },
