@@ -18,10 +18,10 @@ export interface GetSpaceBench {
   target: number;
 }
 
-/** GET /v2/spaces/{id} as the principal with `key`: the URL and its Authorization header. */
 /** B5's target on SQLite: the authenticated GET at ≥ 0.7× the bare route's rate (PostgreSQL's row: 0.6×). */
 export const B5_TARGET = 0.7;
 
+/** GET /v2/spaces/{id} as the principal with `key`: the URL and its Authorization header. */
 export function spaceRequest(server: SeededServer, key: string, spaceId: number): LoadTarget {
   return { url: `${server.url}/v2/spaces/${encodeId('Space', spaceId)}`, headers: { authorization: `Bearer ${key}` } };
 }

@@ -10,6 +10,7 @@
 // 40k), a busy microsecond holds less work than usual and the figures say little; trust a run whose bare rate is its
 // usual one.
 import { machineInfo } from '../lib/harness.js';
+import type { ListeningProcess } from '../lib/listening-process.js';
 import { startSeededServer } from '../lib/seeded-server.js';
 import { alternateRuns, type TimedRun } from './alternate-runs.js';
 import { agreeingBodies, B5_TARGET, memberSpaceRequest } from './b5-get-space.js';
@@ -33,7 +34,7 @@ function workAt(rate: number, points: { micros: number; rate: number }[]): numbe
 }
 
 const server = await startSeededServer({ launcher: SERVER_LAUNCHER });
-const peers: Awaited<ReturnType<typeof startBareServer>>[] = [];
+const peers: ListeningProcess[] = [];
 try {
   const subject = memberSpaceRequest(server);
   const body = await answer(subject);

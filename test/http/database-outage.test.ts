@@ -51,7 +51,6 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     `select client_port from pg_stat_activity where client_port = any($1::int[]) and query ${kind === 'pooled' ? 'not in' : 'in'} ('select 1', 'LISTEN ax_changes')`,
     [proxy.upstreamPorts()],
   )).rows.map((r) => r.client_port);
-  const pooledPorts = () => serverPorts('pooled');
 
   it('survives PostgreSQL ending its connections (pg_terminate_backend) and answers from new ones', async () => {
     expect((await server.api('GET', '/v2/organizations')).status).toBe(200);
@@ -76,7 +75,7 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect((await server.api('POST', '/v2/organizations', { body: { name: 'before-freeze' } })).status).toBe(201);
     // The pooled connections only: the listening one stays up, so the server keeps its caches (the key included) and
     // the writes below fail in their statements, not in authentication.
-    const pooled = await pooledPorts();
+    const pooled = await serverPorts('pooled');
     expect(pooled.length).toBeGreaterThan(0);
     proxy.freeze(pooled);
     const started = performance.now();
@@ -93,7 +92,7 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     expect(names).not.toContain('during-freeze');
 
     // A GraphQL mutation whose statement fails so, its field under an alias, is a write that may have been saved.
-    proxy.freeze(await pooledPorts());
+    proxy.freeze(await serverPorts('pooled'));
     const mutation = await fetch(`${server.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.adminKey },
       body: JSON.stringify({ query: 'mutation { made: createOrganization(input: { name: "during-freeze" }) { organization { id } } }' }),
@@ -160,12 +159,11 @@ describe.skipIf(testBackend !== 'postgres')('PostgreSQL going away (a spawned se
     // A request may meet a pooled connection that the stall has just ended, before the server has seen it end: a 503
     // at once, as when cut. Each such connection answers one request so (at most the pool's 10); after them, a request
     // can only wait for a new connection.
-    let read: Awaited<ReturnType<typeof server.api>>;
     let took: number;
     let requests = 0;
     do {
       const started = performance.now();
-      read = await server.api('GET', '/v2/organizations');
+      const read = await server.api('GET', '/v2/organizations');
       took = performance.now() - started;
       expect(read.status).toBe(503);
       expect(read.body).toMatchObject(UNAVAILABLE_READ);
