@@ -60,6 +60,12 @@ function parsePermissions(json: string | null): Permission[] {
  * Role bindings as columns of numbers, which cost 8 bytes a value where a row object costs ~100 bytes and the
  * garbage collector's attention: a large account's million bindings are read into these page by page, and each
  * is handed to the engine as a short-lived object when it builds.
+ *
+ * They are handed over grouped by user, each user's in the order read (by id): the engine's work for a binding is on
+ * its user's entry, cells and previous binding, which then stay in the CPU's caches from one binding to the next. In
+ * id order each binding lands on a random user. An account of 100k users and 1M bindings, each build right after its
+ * load as the server does it (2 cores, 12 of each): 1.29–1.73 s (median 1.5 s) in id order, 1.0–1.6 s (median 1.23 s)
+ * grouped, the grouping included (~36 ms); the load itself takes ~2.7 s either way. At 10k users the two are alike.
  */
 class BindingColumns implements Iterable<RoleBindingInput> {
   readonly #ids: number[] = [];
@@ -72,6 +78,7 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   readonly #expiries = new Map<number, string>();
 
   append(rows: readonly AccessBindingRow[]): void {
+    this.#byUser = undefined;
     for (const row of rows) {
       const index = this.#ids.length;
       this.#ids.push(row.id);
@@ -83,13 +90,38 @@ class BindingColumns implements Iterable<RoleBindingInput> {
     }
   }
 
+  /** Row indexes grouped by user (see above), made on the first iteration after an append. */
+  #byUser: Int32Array | undefined;
+
   *[Symbol.iterator](): Iterator<RoleBindingInput> {
-    for (let i = 0; i < this.#ids.length; i++) {
+    this.#byUser ??= this.#groupByUser();
+    for (const i of this.#byUser) {
       yield {
         id: this.#ids[i]!, userId: this.#userIds[i]!, roleId: this.#roleIds[i]!,
         resourceType: this.#onProject[i] === 1 ? 'PROJECT' : 'SPACE', resourceId: this.#resourceIds[i]!,
         expiresAt: this.#expiries.get(i) ?? null,
       };
     }
+  }
+
+  /**
+   * A stable counting sort of the row indexes by user id. User ids come from one sequence, so an account's are dense
+   * enough to count in an array; when they span more than a few slots per binding, the rows keep the order read.
+   */
+  #groupByUser(): Int32Array {
+    const userIds = this.#userIds;
+    const order = new Int32Array(userIds.length);
+    let min = Infinity;
+    let max = -Infinity;
+    for (const id of userIds) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    if (userIds.length === 0 || max - min > 4 * userIds.length + 1024) return order.map((_, i) => i);
+    const next = new Int32Array(max - min + 2);
+    for (const id of userIds) next[id - min + 1]!++;
+    for (let k = 1; k < next.length; k++) next[k]! += next[k - 1]!;
+    for (let i = 0; i < userIds.length; i++) order[next[userIds[i]! - min]!++] = i;
+    return order;
   }
 }
