@@ -61,11 +61,12 @@ function parsePermissions(json: string | null): Permission[] {
  * garbage collector's attention: a large account's million bindings are read into these page by page, and each
  * is handed to the engine as a short-lived object when it builds.
  *
- * They are handed over grouped by user, each user's in the order read (by id): the engine's work for a binding is on
- * its user's entry, cells and previous binding, which then stay in the CPU's caches from one binding to the next. In
- * id order each binding lands on a random user. An account of 100k users and 1M bindings, each build right after its
- * load as the server does it (2 cores, 12 of each): 1.29–1.73 s (median 1.5 s) in id order, 1.0–1.6 s (median 1.23 s)
- * grouped, the grouping included (~36 ms); the load itself takes ~2.7 s either way. At 10k users the two are alike.
+ * They are handed over grouped by user, each user's in the order read (on spaces, then on projects, each by id): the
+ * engine's work for a binding is on its user's entry, cells and previous binding, which then stay in the CPU's caches
+ * from one binding to the next. In the order read each binding lands on a random user. An account of 100k users and
+ * 1M bindings, each build right after its load as the server does it (2 cores, 12 of each): 1.29–1.73 s (median
+ * 1.5 s) in the order read, 1.0–1.6 s (median 1.23 s) grouped, the grouping included (~36 ms); the load itself takes
+ * ~2.7 s either way. At 10k users the two are alike.
  */
 class BindingColumns implements Iterable<RoleBindingInput> {
   readonly #ids: number[] = [];
@@ -76,6 +77,8 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   readonly #onProject: number[] = [];
   /** Expiry by row index, for the few bindings that expire. */
   readonly #expiries = new Map<number, string>();
+  /** Row indexes grouped by user (see above), made on the first iteration after an append. */
+  #byUser: Int32Array | undefined;
 
   append(rows: readonly AccessBindingRow[]): void {
     this.#byUser = undefined;
@@ -89,9 +92,6 @@ class BindingColumns implements Iterable<RoleBindingInput> {
       if (row.expiresAt !== null) this.#expiries.set(index, row.expiresAt);
     }
   }
-
-  /** Row indexes grouped by user (see above), made on the first iteration after an append. */
-  #byUser: Int32Array | undefined;
 
   *[Symbol.iterator](): Iterator<RoleBindingInput> {
     this.#byUser ??= this.#groupByUser();
