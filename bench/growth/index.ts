@@ -23,7 +23,7 @@ const CHECK_PASSES = 5;
  * B12, cost growth: accounts of 1k, 10k and 100k users (10k, 100k and 1M role bindings; 10 orgs, 1k spaces, 10k
  * projects at every size) side by side, each its own real server (dist/, SQLite), seeded, warmed and RSS-read by
  * accounts/index.ts (smallest first here). Per size: loadAccessState + AccessSnapshot.build from the server's
- * database (in this process, sizes alternating), the server's RSS, check() p99 over the built snapshot (B1's query
+ * database as the server does it (through Store.bulkRead; in this process, sizes alternating), the server's RSS, check() p99 over the built snapshot (B1's query
  * mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key (one request at a time, sizes alternating by round).
  */
 export async function growthBenches(accounts: Account[], machine: MachineInfo, started: number): Promise<BenchRow[]> {
@@ -46,8 +46,10 @@ async function measure(accounts: Account[], stores: Map<number, Store>, machine:
 
   const snapshots = new Map<number, AccessSnapshot>();
   const builds = await alternate(Object.fromEntries(accounts.map((a) => [a.users, () => timeMs(async () => {
-    // As the server loads it (AccessCache): the bindings as columns, not as objects.
-    const snapshot = AccessSnapshot.build((await loadAccessState(stores.get(a.users)!.db, a.world.accountId)).world);
+    // As the server loads it (AccessCache): through bulkRead (on SQLite, with the page cache held small meanwhile), the
+    // bindings as columns, not as objects.
+    const store = stores.get(a.users)!;
+    const snapshot = AccessSnapshot.build((await store.bulkRead(() => loadAccessState(store.db, a.world.accountId))).world);
     if (snapshot.bindings.size !== a.world.roleBindings.length) {
       throw new Error(`the snapshot holds ${snapshot.bindings.size} role bindings, the seed world ${a.world.roleBindings.length}`);
     }
