@@ -129,6 +129,38 @@ describe('loadWorld', () => {
     ]).toEqual([true, false, true, false, true]);
   });
 
+  it('hands the bindings over grouped by user, each keeping its own fields, expiry included', async () => {
+    const db = store.db;
+    const { accountId, role, user } = await seedAccount('tenant-grouped');
+    const [ada, bo, cy] = [await user('ada@g.example', { role: 'MEMBER' }), await user('bo@g.example', { role: 'MEMBER' }), await user('cy@g.example', { role: 'MEMBER' })];
+    const org = await db.insertInto('organizations').values({ account_id: accountId, name: 'g', description: '', created_at: now, updated_at: now })
+      .returning('id').executeTakeFirstOrThrow();
+    const spaces = await db.insertInto('spaces').values(['s1', 's2', 's3'].map((name) => ({
+      account_id: accountId, organization_id: org.id, name, description: '', is_private: 0, created_at: now, updated_at: now,
+    }))).returning('id').execute();
+    const [p1] = await db.insertInto('projects').values({ account_id: accountId, space_id: spaces[0]!.id, name: 'p1', created_at: now, updated_at: now })
+      .returning('id').execute();
+    // Inserted one user after another, so that in id order the users interleave.
+    const grants: [number, 'SPACE' | 'PROJECT', number, string | null][] = [
+      [cy, 'SPACE', spaces[0]!.id, '2030-01-01T00:00:00.000Z'], [ada, 'PROJECT', p1!.id, null], [bo, 'SPACE', spaces[1]!.id, null],
+      [ada, 'SPACE', spaces[2]!.id, '2031-06-01T00:00:00.000Z'], [cy, 'PROJECT', p1!.id, null], [ada, 'SPACE', spaces[0]!.id, null],
+    ];
+    const ids: number[] = [];
+    for (const [userId, type, resourceId, expiresAt] of grants) {
+      const row = await db.insertInto('role_bindings').values({
+        account_id: accountId, user_id: userId, role_id: role.READ_ONLY, resource_type: type, space_id: type === 'SPACE' ? resourceId : null,
+        project_id: type === 'PROJECT' ? resourceId : null, expires_at: expiresAt, created_at: now, updated_at: now,
+      }).returning('id').executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    const expected = (k: number) => ({
+      id: ids[k]!, userId: grants[k]![0], roleId: role.READ_ONLY, resourceType: grants[k]![1], resourceId: grants[k]![2], expiresAt: grants[k]![3],
+    });
+    const { roleBindings } = await loadWorld(db, accountId);
+    // Each user's on spaces first, then on projects, each by id (the order read); users by id.
+    expect(roleBindings).toEqual([expected(3), expected(5), expected(1), expected(2), expected(0), expected(4)]);
+  });
+
   it('gives an empty world for an account without rows', async () => {
     expect(await loadWorld(store.db, 987654)).toEqual({
       accountId: 987654, users: [], organizations: [], spaces: [], projects: [], roles: [],

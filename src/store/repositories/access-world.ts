@@ -4,12 +4,11 @@ import type { Database } from '../schema.js';
 /** Role bindings per page of AccessWorldRepository.read: few enough that a page's rows die young. */
 const BINDING_PAGE = 10_000;
 
-/** A role binding as the access engine reads it. */
+/** A role binding as the access engine reads it; its resource type is the page's (see read). */
 export interface AccessBindingRow {
   id: number;
   userId: number;
   roleId: number;
-  resourceType: 'SPACE' | 'PROJECT';
   resourceId: number;
   expiresAt: string | null;
 }
@@ -21,11 +20,11 @@ export class AccessWorldRepository {
   /**
    * Reads the whole account in one read transaction, so that the tables agree with each other; live users only.
    * Inside a transaction (a dry run's), it reads what that transaction sees. The role bindings are not returned:
-   * they go to `onBindings` a page at a time, SPACE ones then PROJECT ones, each by id, so that a large account's
+   * they go to `onBindings` a page at a time with the page's resource type, SPACE ones then PROJECT ones, each by id, so that a large account's
    * rows never all live at once (1M row objects alive together left the process's malloc heap ~100 MB larger
    * long after they were collected).
    */
-  read(onBindings: (page: AccessBindingRow[]) => void) {
+  read(onBindings: (resourceType: 'SPACE' | 'PROJECT', page: AccessBindingRow[]) => void) {
     const accountId = this.accountId;
     const within = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => this.db.isTransaction ? fn(this.db)
       // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does (read only:
@@ -58,12 +57,12 @@ export class AccessWorldRepository {
         // Keyset pages over the (account_id, resource_type, id) index.
         for (let after = -Infinity; ;) {
           const page = await trx.selectFrom('role_bindings')
-            .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType', 'expires_at as expiresAt'])
+            .select(['id', 'user_id as userId', 'role_id as roleId', 'expires_at as expiresAt'])
             .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
             .where('account_id', '=', accountId).where('resource_type', '=', type)
             .$if(after > -Infinity, (q) => q.where('id', '>', after))
             .orderBy('id').limit(BINDING_PAGE).execute();
-          if (page.length > 0) onBindings(page);
+          if (page.length > 0) onBindings(type, page);
           if (page.length < BINDING_PAGE) break;
           after = page.at(-1)!.id;
         }
