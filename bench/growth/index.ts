@@ -23,8 +23,9 @@ const CHECK_PASSES = 5;
  * B12, cost growth: accounts of 1k, 10k and 100k users (10k, 100k and 1M role bindings; 10 orgs, 1k spaces, 10k
  * projects at every size) side by side, each its own real server (dist/, SQLite), seeded, warmed and RSS-read by
  * accounts/index.ts (smallest first here). Per size: loadAccessState + AccessSnapshot.build from the server's
- * database as the server does it (through Store.bulkRead; in this process, sizes alternating), the server's RSS, check() p99 over the built snapshot (B1's query
- * mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key (one request at a time, sizes alternating by round).
+ * database as the server does it (through Store.bulkRead; in this process, sizes alternating), the server's RSS,
+ * check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key (one
+ * request at a time, sizes alternating by round).
  */
 export async function growthBenches(accounts: Account[], machine: MachineInfo, started: number): Promise<BenchRow[]> {
   const stores = new Map(accounts.map((a) => [a.users, openStore({ dataDir: dirname(a.server.sqliteFile!) })]));

@@ -30,6 +30,7 @@ export async function loadAccessState(db: Kysely<Database>, accountId: number): 
   const roleBindings = new BindingColumns();
   const { accessVersion, users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships } =
     await forAccount(db, accountId).accessWorld.read((type, page) => roleBindings.append(type, page));
+  roleBindings.groupByUser();
   const world: WorldSource = {
     accountId,
     // The role as the catalogue's own string: the driver hands each row a copy, ~40 bytes a user kept by the snapshot.
@@ -64,8 +65,8 @@ function parsePermissions(json: string | null): Permission[] {
  * They are handed over grouped by user, each user's in the order read (on spaces, then on projects, each by id): the
  * engine's work for a binding is on its user's entry, cells and previous binding, which then stay in the CPU's caches
  * from one binding to the next. In the order read each binding lands on a random user. The columns themselves are
- * put in that order once, before the first iteration, a column at a time, so the engine's passes over them (it makes
- * two) read each column from start to end; read through an index of the grouped order, every read of every pass
+ * put in that order once, when the last page is in (groupByUser), so the engine's passes over them (it makes two)
+ * read each column from start to end; read through an index of the grouped order, every read of every pass
  * landed at a random row. An account of 100k users and 1M bindings (2 cores, 4 loads each): the two passes took
  * 453–614 ms through an index (the grouping included), 220–277 ms with the columns put in order first.
  */
@@ -78,12 +79,9 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   #onProject: number[] = [];
   /** Expiry by row index, for the few bindings that expire. */
   #expiries = new Map<number, string>();
-  /** Whether the rows are in grouped order (see above): the first iteration after an append puts them so. */
-  #grouped = true;
 
   append(resourceType: 'SPACE' | 'PROJECT', rows: readonly AccessBindingRow[]): void {
     const onProject = resourceType === 'PROJECT' ? 1 : 0;
-    this.#grouped = false;
     for (const row of rows) {
       const index = this.#ids.length;
       this.#ids.push(row.id);
@@ -96,7 +94,6 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   }
 
   *[Symbol.iterator](): Iterator<RoleBindingInput> {
-    if (!this.#grouped) this.#groupByUser();
     const [ids, userIds, roleIds, resourceIds, onProject, expiries] =
       [this.#ids, this.#userIds, this.#roleIds, this.#resourceIds, this.#onProject, this.#expiries];
     for (let i = 0; i < ids.length; i++) {
@@ -114,8 +111,7 @@ class BindingColumns implements Iterable<RoleBindingInput> {
    * binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as typed arrays (memory
    * of the C library's heap) the 100k-user account's server kept ~60 MB more resident after they were freed (B10).
    */
-  #groupByUser(): void {
-    this.#grouped = true;
+  groupByUser(): void {
     const userIds = this.#userIds;
     const n = userIds.length;
     let min = Infinity;
