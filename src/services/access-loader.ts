@@ -5,7 +5,7 @@ import { isPermission, type Permission } from '../domain/permissions.js';
 import { PREDEFINED_ROLES } from '../domain/predefined-roles.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
 import { forAccount } from '../store/account-store.js';
-import type { AccessBindingRow } from '../store/repositories/access-world.js';
+import type { AccessBindingPage } from '../store/repositories/access-world.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -59,8 +59,8 @@ function parsePermissions(json: string | null): Permission[] {
 
 /**
  * Role bindings as columns of numbers, which cost 8 bytes a value where a row object costs ~100 bytes and the
- * garbage collector's attention: a large account's million bindings are read into these page by page, and each
- * is handed to the engine as a short-lived object when it builds.
+ * garbage collector's attention: a large account's million bindings are read as pages of columns, joined end to end
+ * when the last page is in, and each is handed to the engine as a short-lived object when it builds.
  *
  * They are handed over grouped by user, each user's in the order read (on spaces, then on projects, each by id): the
  * engine's work for a binding is on its user's entry, cells and previous binding, which then stay in the CPU's caches
@@ -79,18 +79,11 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   #onProject: number[] = [];
   /** Expiry by row index, for the few bindings that expire. */
   #expiries = new Map<number, string>();
+  /** The pages read, joined into the columns by groupByUser. */
+  #pages: { onProject: number; page: AccessBindingPage }[] = [];
 
-  append(resourceType: 'SPACE' | 'PROJECT', rows: readonly AccessBindingRow[]): void {
-    const onProject = resourceType === 'PROJECT' ? 1 : 0;
-    for (const row of rows) {
-      const index = this.#ids.length;
-      this.#ids.push(row.id);
-      this.#userIds.push(row.userId);
-      this.#roleIds.push(row.roleId);
-      this.#resourceIds.push(row.resourceId);
-      this.#onProject.push(onProject);
-      if (row.expiresAt !== null) this.#expiries.set(index, row.expiresAt);
-    }
+  append(resourceType: 'SPACE' | 'PROJECT', page: AccessBindingPage): void {
+    this.#pages.push({ onProject: resourceType === 'PROJECT' ? 1 : 0, page });
   }
 
   *[Symbol.iterator](): Iterator<RoleBindingInput> {
@@ -106,12 +99,13 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   }
 
   /**
-   * Puts the rows in grouped order by a stable counting sort on user id, a column at a time. User ids come from one
-   * sequence, so an account's are dense enough to count in an array; when they span more than a few slots per
-   * binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as typed arrays (memory
+   * Joins the pages read, then puts the rows in grouped order by a stable counting sort on user id, a column at a
+   * time. User ids come from one sequence, so an account's are dense enough to count in an array; when they span more
+   * than a few slots per binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as typed arrays (memory
    * of the C library's heap) the 100k-user account's server kept ~60 MB more resident after they were freed (B10).
    */
   groupByUser(): void {
+    this.#join();
     const userIds = this.#userIds;
     const n = userIds.length;
     let min = Infinity;
@@ -138,5 +132,25 @@ class BindingColumns implements Iterable<RoleBindingInput> {
     this.#resourceIds = permuted(this.#resourceIds);
     this.#onProject = permuted(this.#onProject);
     this.#expiries = new Map([...this.#expiries].map(([i, expiresAt]) => [position[i]!, expiresAt]));
+  }
+
+  /** The pages' columns end to end, in the order read. */
+  #join(): void {
+    const pages = this.#pages;
+    this.#pages = [];
+    const joined = (column: (page: AccessBindingPage) => number[]) => ([] as number[]).concat(...pages.map(({ page }) => column(page)));
+    this.#ids = joined((page) => page.ids);
+    this.#userIds = joined((page) => page.userIds);
+    this.#roleIds = joined((page) => page.roleIds);
+    this.#resourceIds = joined((page) => page.resourceIds);
+    this.#onProject = [];
+    let index = 0;
+    for (const { page, onProject } of pages) {
+      for (const expiresAt of page.expiresAt) {
+        this.#onProject.push(onProject);
+        if (expiresAt !== null) this.#expiries.set(index, expiresAt);
+        index++;
+      }
+    }
   }
 }

@@ -1,16 +1,20 @@
 import { type Kysely, sql } from 'kysely';
+import { isPostgres } from '../dialect.js';
 import type { Database } from '../schema.js';
 
-/** Role bindings per page of AccessWorldRepository.read: few enough that a page's rows die young. */
+/** Role bindings per page of AccessWorldRepository.read: a page is five JSON arrays of ~10–80 KB of text each. */
 const BINDING_PAGE = 10_000;
 
-/** A role binding as the access engine reads it; its resource type is the page's (see read). */
-export interface AccessBindingRow {
-  id: number;
-  userId: number;
-  roleId: number;
-  resourceId: number;
-  expiresAt: string | null;
+/**
+ * A page of role bindings as the access engine reads them, as columns: the i-th binding is `ids[i]`, `userIds[i]`,
+ * and so on. Their resource type is the page's (see read).
+ */
+export interface AccessBindingPage {
+  ids: number[];
+  userIds: number[];
+  roleIds: number[];
+  resourceIds: number[];
+  expiresAt: (string | null)[];
 }
 
 /** One account's rows as the access engine reads them (the service builds the engine's world from them). */
@@ -24,7 +28,7 @@ export class AccessWorldRepository {
    * id, so that a large account's rows never all live at once (1M row objects alive together left the process's
    * malloc heap ~100 MB larger long after they were collected).
    */
-  read(onBindings: (resourceType: 'SPACE' | 'PROJECT', page: AccessBindingRow[]) => void) {
+  read(onBindings: (resourceType: 'SPACE' | 'PROJECT', page: AccessBindingPage) => void) {
     const accountId = this.accountId;
     const within = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => this.db.isTransaction ? fn(this.db)
       // Repeatable read gives PostgreSQL one snapshot for every query; SQLite's transaction already does (read only:
@@ -53,18 +57,35 @@ export class AccessWorldRepository {
           trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId', 'expires_at as expiresAt'])
             .where('account_id', '=', accountId).execute(),
         ]);
+      const jsonArray = (column: string) => isPostgres(trx)
+        ? sql<string>`coalesce(json_agg(${sql.ref(column)})::text, '[]')`
+        : sql<string>`json_group_array(${sql.ref(column)})`;
       for (const type of ['SPACE', 'PROJECT'] as const) {
-        // Keyset pages over the (account_id, resource_type, id) index.
+        // Keyset pages over the (account_id, resource_type, id, …) index, which holds every column read (015's
+        // migration): the rows are read from the index alone. Each page comes back as one row of JSON arrays, one
+        // per column, all filled in the same pass over the page's rows and so in the same order. A million bindings
+        // (2 cores, SQLite) read in 0.5–0.7 s so, in 1.5–1.8 s as row objects, which better-sqlite3 builds property
+        // by property.
         for (let after = -Infinity; ;) {
-          const page = await trx.selectFrom('role_bindings')
-            .select(['id', 'user_id as userId', 'role_id as roleId', 'expires_at as expiresAt'])
-            .select(sql<number>`coalesce(space_id, project_id)`.as('resourceId'))
+          const page = await trx.selectFrom((db) => db.selectFrom('role_bindings')
+            .select(['id', 'user_id', 'role_id', 'expires_at'])
+            .select(sql<number>`coalesce(space_id, project_id)`.as('resource_id'))
             .where('account_id', '=', accountId).where('resource_type', '=', type)
             .$if(after > -Infinity, (q) => q.where('id', '>', after))
-            .orderBy('id').limit(BINDING_PAGE).execute();
-          if (page.length > 0) onBindings(type, page);
-          if (page.length < BINDING_PAGE) break;
-          after = page.at(-1)!.id;
+            .orderBy('id').limit(BINDING_PAGE).as('page'))
+            .select([jsonArray('id').as('ids'), jsonArray('user_id').as('userIds'), jsonArray('role_id').as('roleIds'),
+              jsonArray('resource_id').as('resourceIds'), jsonArray('expires_at').as('expiresAt')])
+            .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('id').as('last')])
+            .executeTakeFirstOrThrow();
+          const count = Number(page.count);
+          if (count > 0) {
+            onBindings(type, {
+              ids: JSON.parse(page.ids), userIds: JSON.parse(page.userIds), roleIds: JSON.parse(page.roleIds),
+              resourceIds: JSON.parse(page.resourceIds), expiresAt: JSON.parse(page.expiresAt),
+            });
+          }
+          if (count < BINDING_PAGE) break;
+          after = Number(page.last);
         }
       }
       return {
