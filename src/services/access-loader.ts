@@ -33,8 +33,12 @@ export async function loadAccessState(db: Kysely<Database>, accountId: number): 
   roleBindings.groupByUser();
   const world: WorldSource = {
     accountId,
-    // The role as the catalogue's own string: the driver hands each row a copy, ~40 bytes a user kept by the snapshot.
-    users: users.map((u) => ({ id: u.id, role: ACCOUNT_ROLE_KEYS.find((k) => k === u.role) ?? u.role, active: mayAuthenticate(u), isBot: u.is_bot === 1 })),
+    // The role as the catalogue's own string: JSON.parse hands each row a copy, ~40 bytes a user kept by the snapshot.
+    users: users.id.map((id, i) => {
+      const role = users.role[i]!;
+      const standing = { status: users.status[i]!, deleted_at: users.deleted_at[i] ?? null, deactivated_at: users.deactivated_at[i] ?? null };
+      return { id, role: ACCOUNT_ROLE_KEYS.find((k) => k === role) ?? role, active: mayAuthenticate(standing), isBot: users.is_bot[i] === 1 };
+    }),
     organizations: organizations.map((o) => ({ id: o.id, name: o.name })),
     spaces: spaces.map((sp) => ({ id: sp.id, organizationId: sp.organization_id, isPrivate: sp.is_private === 1, name: sp.name })),
     projects: projects.map((p) => ({ id: p.id, spaceId: p.space_id, restricted: p.restricted_id !== null, name: p.name })),
@@ -44,8 +48,13 @@ export async function loadAccessState(db: Kysely<Database>, accountId: number): 
       predefinedKey: r.predefined_key,
       permissions: r.predefined_key === null ? parsePermissions(r.permissions) : PREDEFINED_ROLES[r.predefined_key].permissions,
     })),
-    organizationMemberships,
-    spaceMemberships,
+    organizationMemberships: organizationMemberships.user_id.map((userId, i) => ({
+      userId, organizationId: organizationMemberships.organization_id[i]!, roleId: organizationMemberships.role_id[i]!,
+      expiresAt: organizationMemberships.expires_at[i] ?? null,
+    })),
+    spaceMemberships: spaceMemberships.user_id.map((userId, i) => ({
+      userId, spaceId: spaceMemberships.space_id[i]!, roleId: spaceMemberships.role_id[i]!, expiresAt: spaceMemberships.expires_at[i] ?? null,
+    })),
     roleBindings,
   };
   return { world, accessVersion };
@@ -139,14 +148,14 @@ class BindingColumns implements Iterable<RoleBindingInput> {
     const pages = this.#pages;
     this.#pages = [];
     const joined = (column: (page: AccessBindingPage) => number[]) => ([] as number[]).concat(...pages.map(({ page }) => column(page)));
-    this.#ids = joined((page) => page.ids);
-    this.#userIds = joined((page) => page.userIds);
-    this.#roleIds = joined((page) => page.roleIds);
-    this.#resourceIds = joined((page) => page.resourceIds);
+    this.#ids = joined((page) => page.id);
+    this.#userIds = joined((page) => page.user_id);
+    this.#roleIds = joined((page) => page.role_id);
+    this.#resourceIds = joined((page) => page.resource_id);
     this.#onProject = [];
     let index = 0;
     for (const { page, onProject } of pages) {
-      for (const expiresAt of page.expiresAt) {
+      for (const expiresAt of page.expires_at) {
         this.#onProject.push(onProject);
         if (expiresAt !== null) this.#expiries.set(index, expiresAt);
         index++;

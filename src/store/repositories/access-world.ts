@@ -1,20 +1,20 @@
 import { type Kysely, sql } from 'kysely';
-import { isPostgres } from '../dialect.js';
+import { selectColumns } from '../json-columns.js';
 import type { Database } from '../schema.js';
 
 /** Role bindings per page of AccessWorldRepository.read: a page is five JSON arrays of ~10–80 KB of text each. */
 const BINDING_PAGE = 10_000;
 
 /**
- * A page of role bindings as the access engine reads them, as columns: the i-th binding is `ids[i]`, `userIds[i]`,
+ * A page of role bindings as the access engine reads them, as columns: the i-th binding is `id[i]`, `user_id[i]`,
  * and so on. Their resource type is the page's (see read).
  */
 export interface AccessBindingPage {
-  ids: number[];
-  userIds: number[];
-  roleIds: number[];
-  resourceIds: number[];
-  expiresAt: (string | null)[];
+  id: number[];
+  user_id: number[];
+  role_id: number[];
+  resource_id: number[];
+  expires_at: (string | null)[];
 }
 
 /** One account's rows as the access engine reads them (the service builds the engine's world from them). */
@@ -37,10 +37,12 @@ export class AccessWorldRepository {
     return within(async (trx) => {
       // Read first: every table below then reflects at least the changes this version counts.
       const account = await trx.selectFrom('accounts').select('access_version').where('id', '=', accountId).executeTakeFirst();
+      // The large tables (users, memberships, role bindings) are read as columns (selectColumns), not row objects.
       const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships] =
         await Promise.all([
-          trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
-            .where('account_id', '=', accountId).where('deleted_at', 'is', null).execute(),
+          selectColumns(trx, trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
+            .where('account_id', '=', accountId).where('deleted_at', 'is', null),
+          ['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at']),
           trx.selectFrom('organizations').select(['id', 'name']).where('account_id', '=', accountId).execute(),
           trx.selectFrom('spaces').select(['id', 'organization_id', 'is_private', 'name'])
             .where('account_id', '=', accountId).execute(),
@@ -50,42 +52,26 @@ export class AccessWorldRepository {
             .where('projects.account_id', '=', accountId).execute(),
           trx.selectFrom('roles').select(['id', 'name', 'predefined_key', 'permissions'])
             .where('account_id', '=', accountId).execute(),
-          // The large tables come out already in the engine's shape: no second object per row.
-          trx.selectFrom('organization_memberships')
-            .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId', 'expires_at as expiresAt'])
-            .where('account_id', '=', accountId).execute(),
-          trx.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId', 'expires_at as expiresAt'])
-            .where('account_id', '=', accountId).execute(),
+          selectColumns(trx, trx.selectFrom('organization_memberships')
+            .select(['user_id', 'organization_id', 'role_id', 'expires_at']).where('account_id', '=', accountId),
+          ['user_id', 'organization_id', 'role_id', 'expires_at']),
+          selectColumns(trx, trx.selectFrom('space_memberships')
+            .select(['user_id', 'space_id', 'role_id', 'expires_at']).where('account_id', '=', accountId),
+          ['user_id', 'space_id', 'role_id', 'expires_at']),
         ]);
-      const jsonArray = (column: string) => isPostgres(trx)
-        ? sql<string>`coalesce(json_agg(${sql.ref(column)})::text, '[]')`
-        : sql<string>`json_group_array(${sql.ref(column)})`;
       for (const type of ['SPACE', 'PROJECT'] as const) {
         // Keyset pages over the (account_id, resource_type, id, …) index, which holds every column read (015's
-        // migration): the rows are read from the index alone. Each page comes back as one row of JSON arrays, one
-        // per column, all filled in the same pass over the page's rows and so in the same order. A million bindings
-        // (2 cores, SQLite) read in 0.5–0.7 s so, in 1.5–1.8 s as row objects, which better-sqlite3 builds property
-        // by property.
+        // migration): the rows are read from the index alone.
         for (let after = -Infinity; ;) {
-          const page = await trx.selectFrom((db) => db.selectFrom('role_bindings')
+          const page = await selectColumns(trx, trx.selectFrom('role_bindings')
             .select(['id', 'user_id', 'role_id', 'expires_at'])
             .select(sql<number>`coalesce(space_id, project_id)`.as('resource_id'))
             .where('account_id', '=', accountId).where('resource_type', '=', type)
             .$if(after > -Infinity, (q) => q.where('id', '>', after))
-            .orderBy('id').limit(BINDING_PAGE).as('page'))
-            .select([jsonArray('id').as('ids'), jsonArray('user_id').as('userIds'), jsonArray('role_id').as('roleIds'),
-              jsonArray('resource_id').as('resourceIds'), jsonArray('expires_at').as('expiresAt')])
-            .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('id').as('last')])
-            .executeTakeFirstOrThrow();
-          const count = Number(page.count);
-          if (count > 0) {
-            onBindings(type, {
-              ids: JSON.parse(page.ids), userIds: JSON.parse(page.userIds), roleIds: JSON.parse(page.roleIds),
-              resourceIds: JSON.parse(page.resourceIds), expiresAt: JSON.parse(page.expiresAt),
-            });
-          }
-          if (count < BINDING_PAGE) break;
-          after = Number(page.last);
+            .orderBy('id').limit(BINDING_PAGE), ['id', 'user_id', 'role_id', 'resource_id', 'expires_at']);
+          if (page.id.length > 0) onBindings(type, page);
+          if (page.id.length < BINDING_PAGE) break;
+          for (const id of page.id) after = Math.max(after, id);
         }
       }
       return {
