@@ -26,7 +26,6 @@ import * as m011 from '../../src/store/migrations/011-audit-chain.js';
 import * as m012 from '../../src/store/migrations/012-access-reviews.js';
 import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
-import * as m015 from '../../src/store/migrations/015-role-bindings-read-from-index.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -41,7 +40,6 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
-  '015-role-bindings-read-from-index': m015,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -141,9 +139,7 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     const key = await db.selectFrom('api_keys').select('id').where('public_id', '=', 'svc0000000000000001').executeTakeFirstOrThrow();
     await insert(db, 'api_key_grace_usage', { api_key_id: key.id, account_id: ids.account, uses: 3, last_used_at: at(19), last_used_ip: '10.0.0.7' });
     await insert(db, 'api_key_grace_minutes', { api_key_id: key.id, minute: '2025-01-01T00:00', uses: 3 });
-  },
-  '014-projects-by-space': async (db, ids) => {
-    // Bindings that 015's index must hold whole: one on a space that expires, one on the second project.
+    // Bindings the access snapshot reads at the end: one on the space that has expired, one on the second project.
     const aardvark = await db.selectFrom('projects').select('id').where('name', '=', 'aardvark').executeTakeFirstOrThrow();
     const binding = { account_id: ids.account, user_id: ids.member, created_at: at(20), updated_at: at(20) };
     await insert(db, 'role_bindings', { ...binding, role_id: ids.role_MEMBER, resource_type: 'SPACE', space_id: ids.space, project_id: null, expires_at: at(1000), reason: 'on call' });
@@ -231,8 +227,8 @@ describe('each migration, from the schema before it with data in it', () => {
       // The space's projects in id order (014's index), not in name order (the unique index they were read through).
       const projects = await get(`/v2/projects?space_id=${encodeURIComponent(String(spaces.spaces![0]!.id))}`);
       expect(projects.projects!.map((p) => p.name)).toEqual(['ranker', 'aardvark']);
-      // The access snapshot reads the bindings through 015's index: the member's ADMIN binding on the second project
-      // is what lets it delete that project.
+      // The access snapshot reads the upgraded bindings: the member's ADMIN binding on the second project is what
+      // lets it delete that project.
       const member = users.users!.find((u) => u.email === 'member@example.com')!;
       const check = await fetch(`${server.url}/v2/access/check`, {
         method: 'POST', headers: { authorization: `Bearer ${KEY.raw}`, 'content-type': 'application/json' },

@@ -17,6 +17,13 @@ export interface AccessBindingPage {
   expires_at: (string | null)[];
 }
 
+/** The columns of the large tables the access engine reads, each read as a column (selectColumns). */
+const USER_COLUMNS = ['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'] as const;
+const ORGANIZATION_MEMBERSHIP_COLUMNS = ['user_id', 'organization_id', 'role_id', 'expires_at'] as const;
+const SPACE_MEMBERSHIP_COLUMNS = ['user_id', 'space_id', 'role_id', 'expires_at'] as const;
+/** With `resource_id`, the space's or project's id. */
+const BINDING_COLUMNS = ['id', 'user_id', 'role_id', 'expires_at'] as const;
+
 /** One account's rows as the access engine reads them (the service builds the engine's world from them). */
 export class AccessWorldRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
@@ -40,9 +47,8 @@ export class AccessWorldRepository {
       // The large tables (users, memberships, role bindings) are read as columns (selectColumns), not row objects.
       const [users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships] =
         await Promise.all([
-          selectColumns(trx, trx.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
-            .where('account_id', '=', accountId).where('deleted_at', 'is', null),
-          ['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at']),
+          selectColumns(trx, trx.selectFrom('users').select(USER_COLUMNS)
+            .where('account_id', '=', accountId).where('deleted_at', 'is', null), USER_COLUMNS),
           trx.selectFrom('organizations').select(['id', 'name']).where('account_id', '=', accountId).execute(),
           trx.selectFrom('spaces').select(['id', 'organization_id', 'is_private', 'name'])
             .where('account_id', '=', accountId).execute(),
@@ -52,23 +58,22 @@ export class AccessWorldRepository {
             .where('projects.account_id', '=', accountId).execute(),
           trx.selectFrom('roles').select(['id', 'name', 'predefined_key', 'permissions'])
             .where('account_id', '=', accountId).execute(),
-          selectColumns(trx, trx.selectFrom('organization_memberships')
-            .select(['user_id', 'organization_id', 'role_id', 'expires_at']).where('account_id', '=', accountId),
-          ['user_id', 'organization_id', 'role_id', 'expires_at']),
-          selectColumns(trx, trx.selectFrom('space_memberships')
-            .select(['user_id', 'space_id', 'role_id', 'expires_at']).where('account_id', '=', accountId),
-          ['user_id', 'space_id', 'role_id', 'expires_at']),
+          selectColumns(trx, trx.selectFrom('organization_memberships').select(ORGANIZATION_MEMBERSHIP_COLUMNS)
+            .where('account_id', '=', accountId), ORGANIZATION_MEMBERSHIP_COLUMNS),
+          selectColumns(trx, trx.selectFrom('space_memberships').select(SPACE_MEMBERSHIP_COLUMNS)
+            .where('account_id', '=', accountId), SPACE_MEMBERSHIP_COLUMNS),
         ]);
       for (const type of ['SPACE', 'PROJECT'] as const) {
-        // Keyset pages over the (account_id, resource_type, id, …) index, which holds every column read (015's
-        // migration): the rows are read from the index alone.
+        // Keyset pages over the (account_id, resource_type, id) index. Adding the other columns read to it would let
+        // SQLite read the pages from the index alone (~190 ms less for 1M bindings on 2 cores), but its planner,
+        // without statistics, then chose that index over the per-user and per-role ones for other queries of the
+        // table: a dry run's bindings of one user scanned the account's (10k users: p50 0.9 → 30 ms, B13-dry-run).
         for (let after = -Infinity; ;) {
           const page = await selectColumns(trx, trx.selectFrom('role_bindings')
-            .select(['id', 'user_id', 'role_id', 'expires_at'])
-            .select(sql<number>`coalesce(space_id, project_id)`.as('resource_id'))
+            .select(BINDING_COLUMNS).select(sql<number>`coalesce(space_id, project_id)`.as('resource_id'))
             .where('account_id', '=', accountId).where('resource_type', '=', type)
             .$if(after > -Infinity, (q) => q.where('id', '>', after))
-            .orderBy('id').limit(BINDING_PAGE), ['id', 'user_id', 'role_id', 'resource_id', 'expires_at']);
+            .orderBy('id').limit(BINDING_PAGE), [...BINDING_COLUMNS, 'resource_id']);
           if (page.id.length > 0) onBindings(type, page);
           if (page.id.length < BINDING_PAGE) break;
           for (const id of page.id) after = Math.max(after, id);
