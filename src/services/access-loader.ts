@@ -110,8 +110,9 @@ class BindingColumns implements Iterable<RoleBindingInput> {
   /**
    * Joins the pages read, then puts the rows in grouped order by a stable counting sort on user id, a column at a
    * time. User ids come from one sequence, so an account's are dense enough to count in an array; when they span more
-   * than a few slots per binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as typed arrays (memory
-   * of the C library's heap) the 100k-user account's server kept ~60 MB more resident after they were freed (B10).
+   * than a few slots per binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as
+   * typed arrays (memory of the C library's heap) the 100k-user account's server kept ~60 MB more resident after they
+   * were freed (B10).
    */
   groupByUser(): void {
     this.#join();
