@@ -27,10 +27,10 @@ export async function loadWorld(db: Kysely<Database>, accountId: number): Promis
  * (BindingColumns), not as an object each.
  */
 export async function loadAccessState(db: Kysely<Database>, accountId: number): Promise<{ world: WorldSource; accessVersion: number }> {
-  const roleBindings = new BindingColumns();
+  const pages: BindingPage[] = [];
   const { accessVersion, users, organizations, spaces, projects, roles, organizationMemberships, spaceMemberships } =
-    await forAccount(db, accountId).accessWorld.read((type, page) => roleBindings.append(type, page));
-  roleBindings.groupByUser();
+    await forAccount(db, accountId).accessWorld.read((resourceType, page) => pages.push({ resourceType, page }));
+  const roleBindings = BindingColumns.groupedByUser(pages);
   const world: WorldSource = {
     accountId,
     // The role as the catalogue's own string: JSON.parse hands each row a copy, ~40 bytes a user kept by the snapshot.
@@ -66,6 +66,24 @@ function parsePermissions(json: string | null): Permission[] {
   return Array.isArray(parsed) ? parsed.filter((p): p is Permission => typeof p === 'string' && isPermission(p)) : [];
 }
 
+/** A page of role bindings as read, with the resource type they are on. */
+interface BindingPage {
+  resourceType: 'SPACE' | 'PROJECT';
+  page: AccessBindingPage;
+}
+
+/** Role bindings as columns, the i-th binding's fields at index i. */
+interface Columns {
+  ids: number[];
+  userIds: number[];
+  roleIds: number[];
+  resourceIds: number[];
+  /** 1 for a binding on a project, 0 on a space. */
+  onProject: number[];
+  /** Expiry by index, for the few bindings that expire. */
+  expiries: Map<number, string>;
+}
+
 /**
  * Role bindings as columns of numbers, which cost 8 bytes a value where a row object costs ~100 bytes and the
  * garbage collector's attention: a large account's million bindings are read as pages of columns, joined end to end
@@ -74,30 +92,21 @@ function parsePermissions(json: string | null): Permission[] {
  * They are handed over grouped by user, each user's in the order read (on spaces, then on projects, each by id): the
  * engine's work for a binding is on its user's entry, cells and previous binding, which then stay in the CPU's caches
  * from one binding to the next. In the order read each binding lands on a random user. The columns themselves are
- * put in that order once, when the last page is in (groupByUser), so the engine's passes over them (it makes two)
- * read each column from start to end; read through an index of the grouped order, every read of every pass
- * landed at a random row. An account of 100k users and 1M bindings (2 cores, 4 loads each): the two passes took
- * 453–614 ms through an index (the grouping included), 220–277 ms with the columns put in order first.
+ * put in that order once (groupedByUser), so the engine's passes over them (it makes two) read each column from start
+ * to end; read through an index of the grouped order, every read of every pass landed at a random row. An account of
+ * 100k users and 1M bindings (2 cores, 4 loads each): the two passes took 453–614 ms through an index (the grouping
+ * included), 220–277 ms with the columns put in order first.
  */
 class BindingColumns implements Iterable<RoleBindingInput> {
-  #ids: number[] = [];
-  #userIds: number[] = [];
-  #roleIds: number[] = [];
-  #resourceIds: number[] = [];
-  /** 1 for a binding on a project, 0 on a space. */
-  #onProject: number[] = [];
-  /** Expiry by row index, for the few bindings that expire. */
-  #expiries = new Map<number, string>();
-  /** The pages read, joined into the columns by groupByUser. */
-  #pages: { onProject: number; page: AccessBindingPage }[] = [];
+  private constructor(private readonly columns: Columns) {}
 
-  append(resourceType: 'SPACE' | 'PROJECT', page: AccessBindingPage): void {
-    this.#pages.push({ onProject: resourceType === 'PROJECT' ? 1 : 0, page });
+  /** The pages' bindings, grouped by user (groupByUser). */
+  static groupedByUser(pages: readonly BindingPage[]): BindingColumns {
+    return new BindingColumns(groupByUser(joined(pages)));
   }
 
   *[Symbol.iterator](): Iterator<RoleBindingInput> {
-    const [ids, userIds, roleIds, resourceIds, onProject, expiries] =
-      [this.#ids, this.#userIds, this.#roleIds, this.#resourceIds, this.#onProject, this.#expiries];
+    const { ids, userIds, roleIds, resourceIds, onProject, expiries } = this.columns;
     for (let i = 0; i < ids.length; i++) {
       yield {
         id: ids[i]!, userId: userIds[i]!, roleId: roleIds[i]!,
@@ -106,61 +115,56 @@ class BindingColumns implements Iterable<RoleBindingInput> {
       };
     }
   }
+}
 
-  /**
-   * Joins the pages read, then puts the rows in grouped order by a stable counting sort on user id, a column at a
-   * time. User ids come from one sequence, so an account's are dense enough to count in an array; when they span more
-   * than a few slots per binding, the rows keep the order read. The columns stay arrays on the JavaScript heap: as
-   * typed arrays (memory of the C library's heap) the 100k-user account's server kept ~60 MB more resident after they
-   * were freed (B10).
-   */
-  groupByUser(): void {
-    this.#join();
-    const userIds = this.#userIds;
-    const n = userIds.length;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const id of userIds) {
-      if (id < min) min = id;
-      if (id > max) max = id;
-    }
-    if (n === 0 || max - min > 4 * n + 1024) return;
-    const next = new Int32Array(max - min + 2);
-    for (const id of userIds) next[id - min + 1]!++;
-    for (let k = 1; k < next.length; k++) next[k]! += next[k - 1]!;
-    const position = new Int32Array(n);
-    for (let i = 0; i < n; i++) position[i] = next[userIds[i]! - min]!++;
-    // Into a copy, not by push: a million pushes of numbers read at random took ~4× as long.
-    const permuted = (column: number[]) => {
-      const out = column.slice();
-      for (let i = 0; i < n; i++) out[position[i]!] = column[i]!;
-      return out;
-    };
-    this.#ids = permuted(this.#ids);
-    this.#userIds = permuted(userIds);
-    this.#roleIds = permuted(this.#roleIds);
-    this.#resourceIds = permuted(this.#resourceIds);
-    this.#onProject = permuted(this.#onProject);
-    this.#expiries = new Map([...this.#expiries].map(([i, expiresAt]) => [position[i]!, expiresAt]));
-  }
-
-  /** The pages' columns end to end, in the order read. */
-  #join(): void {
-    const pages = this.#pages;
-    this.#pages = [];
-    const joined = (column: (page: AccessBindingPage) => number[]) => ([] as number[]).concat(...pages.map(({ page }) => column(page)));
-    this.#ids = joined((page) => page.id);
-    this.#userIds = joined((page) => page.user_id);
-    this.#roleIds = joined((page) => page.role_id);
-    this.#resourceIds = joined((page) => page.resource_id);
-    this.#onProject = [];
-    let index = 0;
-    for (const { page, onProject } of pages) {
-      for (const expiresAt of page.expires_at) {
-        this.#onProject.push(onProject);
-        if (expiresAt !== null) this.#expiries.set(index, expiresAt);
-        index++;
-      }
+/** The pages' columns end to end, in the order read. */
+function joined(pages: readonly BindingPage[]): Columns {
+  const column = (of: (page: AccessBindingPage) => number[]) => ([] as number[]).concat(...pages.map(({ page }) => of(page)));
+  const onProject: number[] = [];
+  const expiries = new Map<number, string>();
+  for (const { resourceType, page } of pages) {
+    for (let i = 0; i < page.id.length; i++) {
+      const expiresAt = page.expires_at[i] ?? null;
+      if (expiresAt !== null) expiries.set(onProject.length, expiresAt);
+      onProject.push(resourceType === 'PROJECT' ? 1 : 0);
     }
   }
+  return {
+    ids: column((page) => page.id), userIds: column((page) => page.user_id), roleIds: column((page) => page.role_id),
+    resourceIds: column((page) => page.resource_id), onProject, expiries,
+  };
+}
+
+/**
+ * The rows in grouped order, by a stable counting sort on user id, a column at a time. User ids come from one
+ * sequence, so an account's are dense enough to count in an array; when they span more than a few slots per binding,
+ * the rows keep the order read. The columns stay arrays on the JavaScript heap: as typed arrays (memory of the C
+ * library's heap) the 100k-user account's server kept ~60 MB more resident after they were freed (B10).
+ */
+function groupByUser(columns: Columns): Columns {
+  const { userIds } = columns;
+  const n = userIds.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const id of userIds) {
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  if (n === 0 || max - min > 4 * n + 1024) return columns;
+  const next = new Int32Array(max - min + 2);
+  for (const id of userIds) next[id - min + 1]!++;
+  for (let k = 1; k < next.length; k++) next[k]! += next[k - 1]!;
+  const position = new Int32Array(n);
+  for (let i = 0; i < n; i++) position[i] = next[userIds[i]! - min]!++;
+  // Into a copy, not by push: a million pushes of numbers read at random took ~4× as long.
+  const permuted = (column: number[]) => {
+    const out = column.slice();
+    for (let i = 0; i < n; i++) out[position[i]!] = column[i]!;
+    return out;
+  };
+  return {
+    ids: permuted(columns.ids), userIds: permuted(userIds), roleIds: permuted(columns.roleIds),
+    resourceIds: permuted(columns.resourceIds), onProject: permuted(columns.onProject),
+    expiries: new Map([...columns.expiries].map(([i, expiresAt]) => [position[i]!, expiresAt])),
+  };
 }

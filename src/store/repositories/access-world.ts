@@ -32,8 +32,7 @@ export class AccessWorldRepository {
    * Reads the whole account in one read transaction, so that the tables agree with each other; live users only.
    * Inside a transaction (a dry run's), it reads what that transaction sees. The role bindings are not returned:
    * they go to `onBindings` a page at a time with the page's resource type, SPACE ones then PROJECT ones, each by
-   * id, so that a large account's rows never all live at once (1M row objects alive together left the process's
-   * malloc heap ~100 MB larger long after they were collected).
+   * id, so that no one query's JSON text grows with the account.
    */
   read(onBindings: (resourceType: 'SPACE' | 'PROJECT', page: AccessBindingPage) => void) {
     const accountId = this.accountId;
