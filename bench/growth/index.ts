@@ -14,7 +14,7 @@ import { timedGetsMicros } from '../lib/timed-gets.js';
 export function growthUsers(small: boolean): number[] {
   return small ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 }
-const BUILD_ROUNDS = 5;
+const BUILD_ROUNDS = 9;
 const GET_ROUNDS = 5;
 const GETS_PER_ROUND = 400;
 const CHECK_PASSES = 5;
