@@ -554,6 +554,7 @@ export class AccessSnapshot {
       }
       u.cells.set(key, union);
     }
+    this.bindings.index();
     // Pushes leave up to half an array's room unused: hand each user an exact copy.
     for (const u of this.users.values()) u.cells.compact();
   }
