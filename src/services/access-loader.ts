@@ -105,15 +105,26 @@ class BindingColumns implements Iterable<RoleBindingInput> {
     return new BindingColumns(groupByUser(joined(pages)));
   }
 
-  *[Symbol.iterator](): Iterator<RoleBindingInput> {
+  /**
+   * An iterator object, not a generator: the engine iterates twice per build, and through a generator a build of the
+   * 100k-user account took 568–697 ms, with this 451–559 ms (medians of 8 builds, two processes with the order
+   * swapped; 10k users 54–70 → 46–57 ms).
+   */
+  [Symbol.iterator](): Iterator<RoleBindingInput> {
     const { ids, userIds, roleIds, resourceIds, onProject, expiries } = this.columns;
-    for (let i = 0; i < ids.length; i++) {
-      yield {
-        id: ids[i]!, userId: userIds[i]!, roleId: roleIds[i]!,
-        resourceType: onProject[i] === 1 ? 'PROJECT' : 'SPACE', resourceId: resourceIds[i]!,
-        expiresAt: expiries.size === 0 ? null : expiries.get(i) ?? null,
-      };
-    }
+    let i = 0;
+    return {
+      next: (): IteratorResult<RoleBindingInput> => {
+        if (i >= ids.length) return { done: true, value: undefined };
+        const value: RoleBindingInput = {
+          id: ids[i]!, userId: userIds[i]!, roleId: roleIds[i]!,
+          resourceType: onProject[i] === 1 ? 'PROJECT' : 'SPACE', resourceId: resourceIds[i]!,
+          expiresAt: expiries.size === 0 ? null : expiries.get(i) ?? null,
+        };
+        i++;
+        return { done: false, value };
+      },
+    };
   }
 }
 
