@@ -25,10 +25,10 @@ interface SparseBinding {
  * each addition wrote four columns at a random place. An account of 100k users and 1M bindings (2 cores, 3
  * processes a side, each the median of 12 builds): 713–788 ms by slot, 772–948 ms by id.
  *
- * The id column is the one write at a random place left: during a build (reserve() to index()) it is written in one
- * pass at the end, and has() answers from a bit per id (128 KB at 1M ids, where the id column is 4 MB). Written at
- * each append, and read by has() before, each binding waited on a cache miss: the same account's builds took
- * 665–697 ms that way and 595–608 ms with the pass (medians of 8, two processes with the order swapped).
+ * The id column is the one write at a random place left: during a build (startBuild() to endBuild()) it is written
+ * in one pass at the end, and has() answers from a bit per id (128 KB at 1M ids, where the id column is 4 MB). When
+ * each append() wrote its entry, and has() read it first, each binding waited on a cache miss: the same account's
+ * builds took 665–668 ms that way and 595–608 ms with the pass (medians of 8, two processes with the order swapped).
  */
 export class BindingTable {
   /** The id of `slots`' entry 0. */
@@ -47,7 +47,7 @@ export class BindingTable {
   /** The next binding of a binding in the columns whose next column says FAR. */
   private readonly farNexts = new Map<number, number>();
   private count = 0;
-  /** The build under way (reserve() to index()), if any. */
+  /** The build under way (startBuild() to endBuild()), if any. */
   private build: Build | undefined;
   /**
    * The binding append() added last and its slot, if it went to the columns: the next append of the same user (a
@@ -62,11 +62,11 @@ export class BindingTable {
   }
 
   /**
-   * Sizes the columns for a build's ids in [minId, maxId], if they are dense enough, with room to grow, and starts the
-   * build: until index(), has() answers for those ids from a bit per id and the id column is written in one pass
-   * (index), not at each append(). An empty table only.
+   * Starts a build of an empty table whose ids are in [minId, maxId], if they are dense enough (else it does nothing):
+   * the columns are sized for them with room to grow, and until endBuild() has() answers for those ids from a bit per
+   * id and the id column is written in one pass, not at each append().
    */
-  reserve(minId: number, maxId: number, count: number): void {
+  startBuild(minId: number, maxId: number, count: number): void {
     const span = maxId - minId + 1;
     if (this.count > 0 || !Number.isSafeInteger(minId) || !Number.isSafeInteger(maxId) || span > DENSITY * count + SLACK) return;
     this.resizeIds(minId, span + (span >>> 4) + SLACK);
@@ -76,8 +76,8 @@ export class BindingTable {
     };
   }
 
-  /** Ends the build reserve() started: the id column is written for every binding appended since. */
-  index(): void {
+  /** Ends the build startBuild() started: the id column is written for every binding appended since. */
+  endBuild(): void {
     this.writePending();
     this.build = undefined;
   }
@@ -327,7 +327,7 @@ export class BindingTable {
   }
 }
 
-/** A build under way (see BindingTable.reserve). */
+/** A build under way (see BindingTable.startBuild). */
 interface Build {
   /** The id of `held`'s bit 0. */
   minId: number;

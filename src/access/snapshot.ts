@@ -529,7 +529,7 @@ export class AccessSnapshot {
       if (b.id > max) max = b.id;
       count++;
     }
-    this.bindings.reserve(min, max, count);
+    this.bindings.startBuild(min, max, count);
     const joined = new Map<PermissionBits, Map<number, PermissionBits>>();
     for (const b of bindings) {
       if (this.bindings.has(b.id)) this.detachBinding(b.id);
@@ -554,7 +554,7 @@ export class AccessSnapshot {
       }
       u.cells.set(key, union);
     }
-    this.bindings.index();
+    this.bindings.endBuild();
     // Pushes leave up to half an array's room unused: hand each user an exact copy.
     for (const u of this.users.values()) u.cells.compact();
   }
