@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessSnapshot, check, type WorldInput } from '../../src/access/index.js';
 import { PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES, type PredefinedRoleKey } from '../../src/domain/predefined-roles.js';
 import { loadWorld } from '../../src/services/access-loader.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 const now = new Date().toISOString();
-let dir: string;
-let database: TestDatabase;
+let opened: TestStore | undefined;
 let store: Store;
 
 /** An account with its four predefined role rows and one custom role; returns the role ids by key. */
@@ -42,17 +38,12 @@ async function seedAccount(name: string) {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ax-access-loader-'));
-  database = await createTestDatabase();
-  store = openStore({ dataDir: dir, databaseUrl: database.url });
+  opened = await openTestStore('ax-access-loader-');
+  store = opened.store;
   await migrateToLatest(store.db);
 });
 
-afterAll(async () => {
-  await store.close();
-  await database.drop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => opened?.close());
 
 describe('loadWorld', () => {
   it('reads one account as the engine input, leaving out deleted users and other accounts', async () => {

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/database.js';
 import { flushedTransaction } from '../../src/store/flushed-transaction.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import type { Database } from '../../src/store/schema.js';
-import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { testBackend } from '../helpers/database.js';
 import { testTempDir } from '../helpers/temp-dir.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
  * flushedTransaction on PostgreSQL: the transaction commits without waiting for the WAL flush (so its row locks,
@@ -17,21 +15,15 @@ import { testTempDir } from '../helpers/temp-dir.js';
  * comes once the log is flushed past its commit.
  */
 describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its locks are released', () => {
-  let database: TestDatabase;
+  let opened: TestStore | undefined;
   let store: Store;
-  let dataDir: string | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'ax-flushed-'));
-    store = openStore({ dataDir, databaseUrl: database.url });
+    opened = await openTestStore('ax-flushed-');
+    store = opened.store;
     await migrateToLatest(store.db);
   });
-  afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => opened?.close());
 
   const synchronousCommit = (db: Kysely<Database>) =>
     sql<{ value: string }>`select current_setting('synchronous_commit') as value`.execute(db).then((r) => r.rows[0]!.value);
@@ -80,7 +72,7 @@ describe.skipIf(testBackend !== 'postgres')('a transaction flushed after its loc
     try {
       await sql.raw(`grant usage on schema ${schema} to ${role}; grant all on all tables in schema ${schema} to ${role}`).execute(store.db);
       await everyEmitMessage('revoke');
-      const url = new URL(database.url!);
+      const url = new URL(opened!.database.url!);
       url.username = role;
       const limitedDir = testTempDir('ax-flushed-');
       limited = openStore({ dataDir: limitedDir, databaseUrl: url.toString() });

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { selectColumns } from '../../src/store/json-columns.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
-import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { testBackend } from '../helpers/database.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
  * Issue 13: the access snapshot's load reads an account's users, memberships and role bindings as columns (one JSON
@@ -14,18 +12,16 @@ import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/d
  * characters past ASCII, nulls, the largest ids — each column in the same order as the others, and no rows as
  * empty columns, on either database.
  */
-let database: TestDatabase;
+let opened: TestStore | undefined;
 let store: Store;
-let dataDir: string | undefined;
 let accountId: number;
 const NAMES = ['plain', 'with "quotes" and \\backslashes\\', 'ünïcödé ✓ 🚀', 'line\nbreak\ttab', '[1, 2]', 'null'];
 /** Past 32 bits where ids may be (SQLite's are 64-bit; PostgreSQL's columns are `integer`). */
 const LARGE_ID = testBackend === 'postgres' ? 2 ** 31 - 1 : 2 ** 40 + 7;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), 'ax-json-columns-'));
-  store = openStore({ dataDir, databaseUrl: database.url });
+  opened = await openTestStore('ax-json-columns-');
+  store = opened.store;
   await migrateToLatest(store.db);
   accountId = await store.db.transaction().execute((trx) => createAccount(trx, 'columns'));
   const now = new Date().toISOString();
@@ -36,11 +32,7 @@ beforeAll(async () => {
     }).execute();
   }
 });
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => opened?.close());
 
 describe('selectColumns', () => {
   it('reads every value as the rows hold it, the columns aligned', async () => {

@@ -1,29 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.js';
 import { forAccount } from '../../src/store/account-store.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { PreparedQuery } from '../../src/store/prepared-query.js';
-import { createTestDatabase, type TestDatabase, testBackend } from '../helpers/database.js';
+import { testBackend } from '../helpers/database.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
  * A PreparedQuery kept on PostgreSQL is sent as a named prepared statement, which PostgreSQL plans generically
  * after five runs: every run must still read with its own arguments, and a query not kept stays unnamed.
  */
 describe.skipIf(testBackend !== 'postgres')('statements kept on PostgreSQL', () => {
-  let database: TestDatabase;
+  let opened: TestStore | undefined;
   let store: Store;
-  let dataDir: string | undefined;
   const spaces: { accountId: number; id: number; name: string }[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'ax-kept-'));
-    store = openStore({ dataDir, databaseUrl: database.url });
+    opened = await openTestStore('ax-kept-');
+    store = opened.store;
     await migrateToLatest(store.db);
     const now = new Date().toISOString();
     for (const tenant of ['tenant-a', 'tenant-b']) {
@@ -35,11 +31,7 @@ describe.skipIf(testBackend !== 'postgres')('statements kept on PostgreSQL', () 
       }
     }
   });
-  afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => opened?.close());
 
   it('runs each call with its own arguments, past the runs after which PostgreSQL plans it generically', async () => {
     const kept = new PreparedQuery((db, accountId: number, after: number) =>

@@ -1,27 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/services/accounts.js';
 import { forAccount } from '../../src/store/account-store.js';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
 import { idList, inIdList, PreparedQuery } from '../../src/store/prepared-query.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
  * Issue 13: the hot reads of one resource run a query compiled once. Each call must still read with its own values —
  * a compiled query that kept the first call's id, or another account's, would serve the wrong tenant's row.
  */
-let database: TestDatabase;
+let opened: TestStore | undefined;
 let store: Store;
-let dataDir: string | undefined;
 const spaces: { accountId: number; id: number; name: string }[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), 'ax-prepared-'));
-  store = openStore({ dataDir, databaseUrl: database.url });
+  opened = await openTestStore('ax-prepared-');
+  store = opened.store;
   await migrateToLatest(store.db);
   const now = new Date().toISOString();
   for (const tenant of ['tenant-a', 'tenant-b']) {
@@ -33,11 +28,7 @@ beforeAll(async () => {
     }
   }
 });
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => opened?.close());
 
 describe('PreparedQuery', () => {
   it('reads each call with its own arguments, and finds nothing across accounts', async () => {

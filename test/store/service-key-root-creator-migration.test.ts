@@ -1,35 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/database.js';
+import type { Store } from '../../src/store/database.js';
 import * as m001 from '../../src/store/migrations/001-initial.js';
 import * as m002 from '../../src/store/migrations/002-user-tokens-by-user.js';
 import * as m003 from '../../src/store/migrations/003-service-key-root-creator.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { openTestStore, type TestStore } from '../helpers/test-store.js';
 
 /**
  * Migration 003 backfills api_keys.root_creator_user_id on rows written before it: the creator for keys made by
  * people, and through bots (a bot's key minted by another bot, minted by a person) the person at the root.
  */
-let database: TestDatabase;
+let opened: TestStore | undefined;
 let store: Store;
-let dataDir: string | undefined;
 const now = new Date().toISOString();
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  dataDir = mkdtempSync(join(tmpdir(), 'ax-m003-'));
-  store = openStore({ dataDir, databaseUrl: database.url });
+  opened = await openTestStore('ax-m003-');
+  store = opened.store;
   await m001.up(store.db);
   await m002.up(store.db);
 });
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => opened?.close());
 
 describe('migration 003-service-key-root-creator', () => {
   it('records the person at the root of every key, through chains of bots, and adds accounts.access_version = 0', async () => {
