@@ -15,6 +15,7 @@ import * as m011 from './migrations/011-audit-chain.js';
 import * as m012 from './migrations/012-access-reviews.js';
 import * as m013 from './migrations/013-key-grace-usage.js';
 import * as m014 from './migrations/014-projects-by-space.js';
+import * as m015 from './migrations/015-role-bindings-by-user.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-access-reviews': m012,
   '013-key-grace-usage': m013,
   '014-projects-by-space': m014,
+  '015-role-bindings-by-user': m015,
 };
 
 /** The names of the migrations this version knows, oldest first. */

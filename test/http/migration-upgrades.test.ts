@@ -26,6 +26,7 @@ import * as m011 from '../../src/store/migrations/011-audit-chain.js';
 import * as m012 from '../../src/store/migrations/012-access-reviews.js';
 import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
+import * as m015 from '../../src/store/migrations/015-role-bindings-by-user.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
+  '015-role-bindings-by-user': m015,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -145,6 +147,10 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     await insert(db, 'role_bindings', { ...binding, role_id: ids.role_MEMBER, resource_type: 'SPACE', space_id: ids.space, project_id: null, expires_at: at(1000), reason: 'on call' });
     await insert(db, 'role_bindings', { ...binding, role_id: ids.role_ADMIN, resource_type: 'PROJECT', space_id: null, project_id: aardvark.id });
   },
+  '014-projects-by-space': async (db, ids) => {
+    // Another person's binding on the space: 015's index reads one user's bindings, the list by user shows only theirs.
+    await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_READ_ONLY, resource_type: 'SPACE', space_id: ids.space, project_id: null, created_at: at(21), updated_at: at(21) });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -235,6 +241,12 @@ describe('each migration, from the schema before it with data in it', () => {
         body: JSON.stringify({ user_id: member.id, permission: 'PROJECT_DELETE', resource_id: projects.projects![1]!.id }),
       });
       expect(await check.json()).toMatchObject({ allowed: true, reasons: [{ source: 'PROJECT_BINDING', resource_id: projects.projects![1]!.id }] });
+      // One user's bindings, through 015's index: the member's on both projects, the admin's on the space.
+      const admin = users.users!.find((u) => u.email === 'Ada@Example.com')!;
+      const bindingsOf = async (user: Row, type: string) => (await get(`/v2/role-bindings?user_id=${encodeURIComponent(String(user.id))}&resource_type=${type}`)).role_bindings!
+        .map((b) => [b.user_id, b.resource_id]);
+      expect(await bindingsOf(member, 'PROJECT')).toEqual(projects.projects!.map((p) => [member.id, p.id]));
+      expect(await bindingsOf(admin, 'SPACE')).toEqual([[admin.id, spaces.spaces![0]!.id]]);
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 1, head_seq: 1 });
     } finally {

@@ -1,13 +1,13 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /**
- * `account_id`, written so that no index serves the term (SQLite's documented unary `+`; the same value in
- * PostgreSQL). Beside `user_id in (…)` of two or more ids, SQLite's planner, without statistics, searched the
- * account's index and read every row of the account: on a 100k-user account with 1M role bindings, 355–363 ms a
- * query for three users' bindings, 0.04 ms through the per-user indexes it then takes (and 6.3 ms for their API keys).
+ * `account_id` off its index beside `user_id in (…)`: with two or more ids, SQLite's planner searched the account's
+ * index and read every row of the account (100k users, 1M role bindings: 355–363 ms a query for three users'
+ * bindings, 0.04 ms through the per-user indexes it then takes, and 6.3 ms for their API keys).
  */
-const ACCOUNT_ID_UNINDEXED = sql<number>`+account_id`;
+const ACCOUNT_ID_UNINDEXED = unindexed('account_id');
 
 /**
  * The access rows of a few users and projects of one account, as AccessWorldRepository reads the whole account

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, ProjectRow } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** The hot read of `GET /v2/projects/{id}`, compiled once (see PreparedQuery). */
 const projectById = new PreparedQuery((db, accountId: number, id: number) =>
@@ -12,7 +13,7 @@ const projectById = new PreparedQuery((db, accountId: number, id: number) =>
  * compiled once: building and compiling the window query cost more than SQLite running it. The `+` as there.
  */
 const firstOfOneSpace = new PreparedQuery((db, accountId: number, spaceId: number, limit: number) =>
-  db.selectFrom('projects').selectAll().where(sql<number>`+${sql.ref('account_id')}`, '=', accountId).where('space_id', '=', spaceId)
+  db.selectFrom('projects').selectAll().where(unindexed('account_id'), '=', accountId).where('space_id', '=', spaceId)
     .orderBy('id').limit(limit));
 
 /** One account's projects: every query is filtered by the account it was made for. */
@@ -29,7 +30,7 @@ export class ProjectRepository {
   }): Promise<ProjectRow[]> {
     // With a space, the unary `+` keeps SQLite's planner on the space's rows (see firstOfEachSpace).
     let q = this.db.selectFrom('projects').selectAll('projects')
-      .where(options.spaceId === undefined ? sql.ref('projects.account_id') : sql<number>`+${sql.ref('projects.account_id')}`, '=', this.accountId);
+      .where(options.spaceId === undefined ? sql.ref('projects.account_id') : unindexed('projects.account_id'), '=', this.accountId);
     if (options.ids !== undefined) {
       if (options.ids.length === 0) return Promise.resolve([]);
       q = q.where('projects.id', 'in', options.ids);
@@ -57,7 +58,7 @@ export class ProjectRepository {
     if (options.spaceIds.length === 1 && options.ids === undefined && !options.name) return firstOfOneSpace.all(this.db, this.accountId, options.spaceIds[0]!, options.limit);
     let ranked = this.db.selectFrom('projects').selectAll('projects')
       .select(sql<number>`row_number() over (partition by ${sql.ref('projects.space_id')} order by ${sql.ref('projects.id')})`.as('rank'))
-      .where(sql<number>`+${sql.ref('projects.account_id')}`, '=', this.accountId).where('projects.space_id', 'in', options.spaceIds);
+      .where(unindexed('projects.account_id'), '=', this.accountId).where('projects.space_id', 'in', options.spaceIds);
     if (options.ids !== undefined) ranked = ranked.where('projects.id', 'in', options.ids);
     if (options.name) ranked = ranked.where(containsInsensitive('projects.name', options.name));
     const rows = await this.db.selectFrom(ranked.as('p')).selectAll('p').where('p.rank', '<=', options.limit).orderBy('p.id').execute();

@@ -3,6 +3,7 @@ import { sourceProtocol } from '../grant-provenance.js';
 import type { Database, IdentityProtocol, RoleBindingRow, RoleRow } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { unindexed } from '../unindexed-column.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
 
@@ -81,8 +82,9 @@ export class RoleBindingRepository {
     after?: number | undefined; limit: number;
   }): Promise<ProvenancedBindingRow[]> {
     const column = options.resourceType === 'SPACE' ? 'space_id' : 'project_id';
+    // One user's bindings are searched by user (unindexed-column.ts), not among the account's of that type.
     let q = this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id'))
-      .where('account_id', '=', this.accountId).where('resource_type', '=', options.resourceType);
+      .where(options.userId === undefined ? 'account_id' : unindexed('account_id'), '=', this.accountId).where('resource_type', '=', options.resourceType);
     if (options.resourceIds !== undefined) {
       if (options.resourceIds.length === 0) return Promise.resolve([]);
       q = q.where(column, 'in', options.resourceIds);

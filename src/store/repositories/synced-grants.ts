@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountRoleKey, Database, GrantSourceColumn, IdentityProtocol, UserRow } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** The four kinds of grant an identity provider's sync writes (the role-mapping engine's names). */
 export type SyncedGrantKind = 'ORGANIZATION_MEMBERSHIP' | 'SPACE_MEMBERSHIP' | 'SPACE_BINDING' | 'PROJECT_BINDING';
@@ -115,8 +116,9 @@ export class SyncedGrantRepository {
     const unique = [...new Set(userIds)];
     for (let i = 0; i < unique.length; i += 500) {
       const slice = unique.slice(i, i + 500);
+      // Searched by user: beside the users, SQLite's planner took the account's index (unindexed-column.ts).
       const held = (table: 'organization_memberships' | 'space_memberships' | 'role_bindings') => this.db.selectFrom(table).select('user_id')
-        .where('account_id', '=', this.accountId).where('source', '=', writer.source).where('source_idp_id', '=', writer.idpId).where('user_id', 'in', slice);
+        .where(unindexed('account_id'), '=', this.accountId).where('source', '=', writer.source).where('source_idp_id', '=', writer.idpId).where('user_id', 'in', slice);
       const promoted = this.db.selectFrom('users').select('id as user_id')
         .where('account_id', '=', this.accountId).where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
       const rows = await held('organization_memberships').union(held('space_memberships')).union(held('role_bindings')).union(promoted).execute();

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { forAccount } from '../../src/store/account-store.js';
+import { openStore } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrator.js';
+import { AccessScopeRows } from '../../src/store/repositories/access-scope.js';
+import type { Database } from '../../src/store/schema.js';
+import { testBackend } from '../helpers/database.js';
+
+/**
+ * Issue 13: reads and cascades of one user's (or a few users') rows must search by user, not read the account's rows.
+ * SQLite's planner has no statistics: beside `account_id = ?` it took the account's index over a user's, and the
+ * role bindings had no index by user that a query of all of a user's bindings could use (only partial ones, by user
+ * and space, by user and project). On an account of 100k users and 1M bindings: a dry run's read of three users
+ * 649 ms (0.74 ms by user), a user's bindings at each single sign-on or SCIM sync 194 ms (0.02 ms), the holders of
+ * synced grants among 500 users of a SCIM push 199 ms (9 ms). The plans do not depend on the rows, so an empty
+ * database shows them.
+ */
+describe.skipIf(testBackend !== 'sqlite')('reads and changes of some users\' rows, on SQLite', () => {
+  let dataDir: string;
+  let connection: SQLite.Database;
+  let db: Kysely<Database>;
+  const sent: { sql: string; parameters: readonly unknown[] }[] = [];
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'ax-per-user-plans-'));
+    const store = openStore({ dataDir });
+    await migrateToLatest(store.db);
+    await store.close();
+    connection = new SQLite(join(dataDir, 'ax.db'));
+    db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: connection }),
+      log: (event) => {
+        if (event.level === 'query') sent.push({ sql: event.query.sql, parameters: event.query.parameters });
+      },
+    });
+  });
+  beforeEach(() => {
+    sent.length = 0;
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** Each statement sent so far (its start, to name it in a failure), with the lines of its plan. */
+  const plans = (of: (sql: string) => boolean = () => true) => sent.filter(({ sql }) => of(sql)).map(({ sql, parameters }) => ({
+    sql: sql.slice(0, 70),
+    plan: (connection.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail),
+  }));
+
+  it('a dry run confined to some users reads their rows through indexes by user', async () => {
+    const scope = new AccessScopeRows(db, 1);
+    await scope.read([2, 3, 4], [5, 6]);
+    await scope.liveServiceKeys([2, 3, 4], new Date().toISOString());
+    expect(sent).toHaveLength(7);
+    for (const { sql, plan } of plans()) {
+      const joined = plan.join(' | ');
+      expect({ sql, plan: joined }).toEqual({ sql, plan: expect.stringMatching(/USING (INTEGER PRIMARY KEY|INDEX \w+_(user|principal)\w*) \((user_id|rowid)=\?/) });
+      expect({ sql, plan: joined }).toEqual({ sql, plan: expect.not.stringMatching(/SCAN|\(account_id=\?\)/) });
+    }
+  });
+
+  it('a user\'s role bindings are searched by user: synced grants, membership cascades, holders of a SCIM push, the list by user', async () => {
+    const account = forAccount(db, 1);
+    await account.syncedGrants.heldBy(2);
+    await account.syncedGrants.holdersAmong({ source: 'SCIM', idpId: 1 }, [2, 3, 4]);
+    await account.memberships.afterSpaceMembership(2, 5);
+    await account.memberships.afterOrganizationMembership(2, 1);
+    await account.memberships.removeAllOf(2);
+    await account.roleBindings.list({ resourceType: 'SPACE', userId: 2, limit: 10 });
+    await account.roleBindings.list({ resourceType: 'PROJECT', userId: 2, limit: 10 });
+    const ofBindings = plans((sql) => sql.includes('"role_bindings"'));
+    expect(ofBindings.length).toBeGreaterThanOrEqual(7);
+    for (const { sql, plan } of ofBindings) {
+      const lines = plan.filter((line) => /\brole_bindings\b/.test(line));
+      expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH role_bindings USING (COVERING )?INDEX role_bindings_user\w* \(user_id=\?/)] });
+    }
+  });
+});
