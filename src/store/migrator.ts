@@ -16,6 +16,7 @@ import * as m012 from './migrations/012-access-reviews.js';
 import * as m013 from './migrations/013-key-grace-usage.js';
 import * as m014 from './migrations/014-projects-by-space.js';
 import * as m015 from './migrations/015-role-bindings-by-user.js';
+import * as m016 from './migrations/016-role-bindings-by-resource.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013-key-grace-usage': m013,
   '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015,
+  '016-role-bindings-by-resource': m016,
 };
 
 /** The names of the migrations this version knows, oldest first. */

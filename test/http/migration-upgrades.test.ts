@@ -27,6 +27,7 @@ import * as m012 from '../../src/store/migrations/012-access-reviews.js';
 import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
 import * as m015 from '../../src/store/migrations/015-role-bindings-by-user.js';
+import * as m016 from '../../src/store/migrations/016-role-bindings-by-resource.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -41,7 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
-  '015-role-bindings-by-user': m015,
+  '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -151,6 +152,11 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     // Another person's binding on the space: 015's index reads one user's bindings, the list by user shows only theirs.
     await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_READ_ONLY, resource_type: 'SPACE', space_id: ids.space, project_id: null, created_at: at(21), updated_at: at(21) });
   },
+  '015-role-bindings-by-user': async (db, ids) => {
+    // A second person's binding on the first project: 016's unique indexes lead with the resource, a project's page
+    // of bindings reads them by project.
+    await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_MEMBER, resource_type: 'PROJECT', space_id: null, project_id: ids.project, created_at: at(22), updated_at: at(22) });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -247,6 +253,10 @@ describe('each migration, from the schema before it with data in it', () => {
         .map((b) => [b.user_id, b.resource_id]);
       expect(await bindingsOf(member, 'PROJECT')).toEqual(projects.projects!.map((p) => [member.id, p.id]));
       expect(await bindingsOf(admin, 'SPACE')).toEqual([[admin.id, spaces.spaces![0]!.id]]);
+      // One project's bindings, through 016's index: the member's and the admin's on the first project.
+      const ranker = projects.projects![0]!;
+      expect((await get(`/v2/role-bindings?resource_type=PROJECT&resource_id=${encodeURIComponent(String(ranker.id))}`)).role_bindings!
+        .map((b) => [b.user_id, b.resource_id])).toEqual([[member.id, ranker.id], [admin.id, ranker.id]]);
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 1, head_seq: 1 });
     } finally {

@@ -82,9 +82,11 @@ export class RoleBindingRepository {
     after?: number | undefined; limit: number;
   }): Promise<ProvenancedBindingRow[]> {
     const column = options.resourceType === 'SPACE' ? 'space_id' : 'project_id';
-    // One user's bindings are searched by user (unindexed-column.ts), not among the account's of that type.
+    // One user's or some resources' bindings are searched by user or by resource (unindexed-column.ts), not among
+    // the account's of that type.
+    const narrowed = options.userId !== undefined || options.resourceIds !== undefined;
     let q = this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id'))
-      .where(options.userId === undefined ? 'account_id' : unindexed('account_id'), '=', this.accountId).where('resource_type', '=', options.resourceType);
+      .where(narrowed ? unindexed('account_id') : 'account_id', '=', this.accountId).where('resource_type', '=', options.resourceType);
     if (options.resourceIds !== undefined) {
       if (options.resourceIds.length === 0) return Promise.resolve([]);
       q = q.where(column, 'in', options.resourceIds);
