@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { forAccount } from '../../src/store/account-store.js';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrator.js';
+import { AccessReviewRepository } from '../../src/store/repositories/access-reviews.js';
 import { AccessScopeRows } from '../../src/store/repositories/access-scope.js';
 import type { Database } from '../../src/store/schema.js';
 import { testBackend } from '../helpers/database.js';
@@ -79,6 +80,24 @@ describe.skipIf(testBackend !== 'sqlite')('reads and changes of some users\' or 
     for (const { sql, plan } of ofBindings) {
       const lines = plan.filter((line) => /\brole_bindings\b/.test(line));
       expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH role_bindings USING (COVERING )?INDEX role_bindings_user\w* \(user_id=\?/)] });
+    }
+  });
+
+  // From four ids on, SQLite read every user of the account through the account's index rather than each by id.
+  it('users listed by id are read by id: GraphQL\'s users of a page, who has access, invitation lapses, a review\'s deciders, a dry run\'s users', async () => {
+    const ids = [2, 3, 4, 5, 6, 7, 8, 9];
+    const now = new Date().toISOString();
+    const account = forAccount(db, 1);
+    await account.users.findListedMany(ids, now);
+    await account.users.findActing(ids, now);
+    await account.users.firstInvitationLapse(ids, now);
+    await new AccessReviewRepository(db, 1).userEmails(ids);
+    await new AccessScopeRows(db, 1).read(ids, []);
+    const ofUsers = plans().filter(({ plan }) => plan.some((line) => /^SEARCH users\b|^SCAN users\b/.test(line)));
+    expect(ofUsers).toHaveLength(5);
+    for (const { sql, plan } of ofUsers) {
+      const lines = plan.filter((line) => /^(SEARCH|SCAN) users\b/.test(line));
+      expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH users USING INTEGER PRIMARY KEY \(rowid=\?\)/)] });
     }
   });
 

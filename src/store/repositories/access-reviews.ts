@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { sourceProtocol } from '../grant-provenance.js';
 import type { AccessReviewGrantsTable, AccessReviewsTable, Database, IdentityProtocol } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 export type AccessReviewRow = Selectable<AccessReviewsTable> & { kept: number; revoked: number };
 /** A frozen grant as read, with the protocol of the identity provider that wrote it (null when MANUAL). */
@@ -148,7 +149,7 @@ export class AccessReviewRepository {
   /** Emails of users of the account by id, deleted ones included (a decider may have left since). */
   async userEmails(ids: readonly number[]): Promise<Map<number, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.selectFrom('users').select(['id', 'email']).where('account_id', '=', this.accountId).where('id', 'in', ids).execute();
+    const rows = await this.db.selectFrom('users').select(['id', 'email']).where(unindexed('account_id'), '=', this.accountId).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [Number(r.id), r.email]));
   }
 

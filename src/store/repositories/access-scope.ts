@@ -22,7 +22,7 @@ export class AccessScopeRows {
     const some = userIds.length > 0;
     const [users, organizationMemberships, spaceMemberships, spaceBindings, projectBindings, restrictions] = await Promise.all([
       some ? db.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
-        .where('account_id', '=', accountId).where('id', 'in', userIds).where('deleted_at', 'is', null).execute() : [],
+        .where(ACCOUNT_ID_UNINDEXED, '=', accountId).where('id', 'in', userIds).where('deleted_at', 'is', null).execute() : [],
       some ? db.selectFrom('organization_memberships')
         .select(['user_id as userId', 'organization_id as organizationId', 'role_id as roleId', 'expires_at as expiresAt'])
         .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute() : [],

@@ -3,6 +3,7 @@ import { isPostgres } from '../dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
 import { idList, inIdList, PreparedQuery } from '../prepared-query.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
 export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at' | 'deactivated_at'>;
@@ -46,12 +47,16 @@ function workingKeyExists(eb: ExpressionBuilder<Database, 'users'>, now: string)
 const liveUserById = new PreparedQuery((db, accountId: number, id: number) =>
   db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', accountId).where('deleted_at', 'is', null));
 
-/** Live users of the account as the API shows them, their status read at `now`. */
-function listed(db: Kysely<Database>, accountId: number, now: string) {
+/**
+ * Live users of the account as the API shows them, their status read at `now`. `byIds`: the caller narrows them to a
+ * list of ids, which are then read by id, the account's index left aside (unindexed-column.ts: from four ids on,
+ * SQLite read every user of the account through it, 5.9 ms for 50 users of a 100k-user account, 0.05 ms by id).
+ */
+function listed(db: Kysely<Database>, accountId: number, now: string, byIds = false) {
   return db.selectFrom('users')
     .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at', 'users.deactivated_at'])
     .select(effectiveStatus(now).as('status'))
-    .where('users.account_id', '=', accountId)
+    .where(byIds ? unindexed('users.account_id') : 'users.account_id', '=', accountId)
     .where('users.deleted_at', 'is', null);
 }
 
@@ -99,7 +104,7 @@ const visiblePage = new PreparedQuery((db, accountId: number, now: string, after
 const firstInvitationLapse = new PreparedQuery((db, accountId: number, userIds: unknown, now: string) =>
   db.selectFrom('user_tokens as t').innerJoin('users', 'users.id', 't.user_id')
     .select((eb) => eb.fn.min('t.expires_at').as('at'))
-    .where('users.account_id', '=', accountId).where(inIdList(db, 'users.id', userIds))
+    .where(unindexed('users.account_id'), '=', accountId).where(inIdList(db, 'users.id', userIds))
     .where('t.kind', '=', 'INVITE').where('t.used_at', 'is', null).where('t.expires_at', '>', now));
 
 /** One account's users: every query is filtered by the account it was made for. */
@@ -149,7 +154,7 @@ export class UserRepository {
   /** Several live users (bots included) by id, those `visibleTo` may see when given (else all); at most 1,000 ids. */
   findListedMany(ids: readonly number[], now: string, options: { visibleTo?: number | undefined } = {}): Promise<ListedUser[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    let q = listed(this.db, this.accountId, now).where('users.id', 'in', ids);
+    let q = listed(this.db, this.accountId, now, true).where('users.id', 'in', ids);
     if (options.visibleTo !== undefined) q = q.where(visibleTo(options.visibleTo));
     return q.execute();
   }
@@ -171,7 +176,7 @@ export class UserRepository {
   /** Of these ids, the live humans and the live bots one of whose keys works at `now`. */
   findActing(ids: readonly number[], now: string): Promise<Pick<UserRow, 'id' | 'name' | 'email' | 'is_bot'>[]> {
     return this.db.selectFrom('users').select(['id', 'name', 'email', 'is_bot'])
-      .where('account_id', '=', this.accountId).where('deleted_at', 'is', null).where('id', 'in', ids)
+      .where(unindexed('account_id'), '=', this.accountId).where('deleted_at', 'is', null).where('id', 'in', ids)
       .where((eb) => eb.or([eb('is_bot', '=', 0), workingKeyExists(eb, now)]))
       .execute();
   }
