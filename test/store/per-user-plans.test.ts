@@ -58,7 +58,7 @@ describe.skipIf(testBackend !== 'sqlite')('reads and changes of some users\' or 
     const scope = new AccessScopeRows(db, 1);
     await scope.read([2, 3, 4], [5, 6]);
     await scope.liveServiceKeys([2, 3, 4], new Date().toISOString());
-    expect(sent).toHaveLength(7);
+    expect(sent).toHaveLength(6);
     for (const { sql, plan } of plans()) {
       const joined = plan.join(' | ');
       expect({ sql, plan: joined }).toEqual({ sql, plan: expect.stringMatching(/USING (INTEGER PRIMARY KEY|INDEX \w+_(user|principal)\w*) \((user_id|rowid)=\?/) });
@@ -84,7 +84,7 @@ describe.skipIf(testBackend !== 'sqlite')('reads and changes of some users\' or 
   });
 
   // From four ids on, SQLite read every user of the account through the account's index rather than each by id.
-  it('users listed by id are read by id: GraphQL\'s users of a page, who has access, invitation lapses, a review\'s deciders, a dry run\'s users', async () => {
+  it('users listed by id are read by id: GraphQL\'s users of a page, who has access, invitation lapses, a review\'s deciders, a dry run\'s users, a SCIM push\'s promoted users', async () => {
     const ids = [2, 3, 4, 5, 6, 7, 8, 9];
     const now = new Date().toISOString();
     const account = forAccount(db, 1);
@@ -93,8 +93,9 @@ describe.skipIf(testBackend !== 'sqlite')('reads and changes of some users\' or 
     await account.users.firstInvitationLapse(ids, now);
     await new AccessReviewRepository(db, 1).userEmails(ids);
     await new AccessScopeRows(db, 1).read(ids, []);
+    await account.syncedGrants.holdersAmong({ source: 'SCIM', idpId: 1 }, ids);
     const ofUsers = plans().filter(({ plan }) => plan.some((line) => /^SEARCH users\b|^SCAN users\b/.test(line)));
-    expect(ofUsers).toHaveLength(5);
+    expect(ofUsers).toHaveLength(6);
     for (const { sql, plan } of ofUsers) {
       const lines = plan.filter((line) => /^(SEARCH|SCAN) users\b/.test(line));
       expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH users USING INTEGER PRIMARY KEY \(rowid=\?\)/)] });

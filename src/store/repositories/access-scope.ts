@@ -1,11 +1,12 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import { unindexed } from '../unindexed-column.js';
 
 /**
- * `account_id` off its index beside `user_id in (…)`: with two or more ids, SQLite's planner searched the account's
- * index and read every row of the account (100k users, 1M role bindings: 355–363 ms a query for three users'
- * bindings, 0.04 ms through the per-user indexes it then takes, and 6.3 ms for their API keys).
+ * `account_id` off its index beside `user_id in (…)` and `id in (…)`: with two or more ids (four for the users),
+ * SQLite's planner searched the account's index and read every row of the account (100k users, 1M role bindings:
+ * 355–363 ms a query for three users' bindings, 0.04 ms through the per-user indexes it then takes, and 6.3 ms for
+ * their API keys).
  */
 const ACCOUNT_ID_UNINDEXED = unindexed('account_id');
 
@@ -20,7 +21,7 @@ export class AccessScopeRows {
   async read(userIds: readonly number[], projectIds: readonly number[]) {
     const { db, accountId } = this;
     const some = userIds.length > 0;
-    const [users, organizationMemberships, spaceMemberships, spaceBindings, projectBindings, restrictions] = await Promise.all([
+    const [users, organizationMemberships, spaceMemberships, bindings, restrictions] = await Promise.all([
       some ? db.selectFrom('users').select(['id', 'role', 'status', 'is_bot', 'deleted_at', 'deactivated_at'])
         .where(ACCOUNT_ID_UNINDEXED, '=', accountId).where('id', 'in', userIds).where('deleted_at', 'is', null).execute() : [],
       some ? db.selectFrom('organization_memberships')
@@ -28,17 +29,15 @@ export class AccessScopeRows {
         .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute() : [],
       some ? db.selectFrom('space_memberships').select(['user_id as userId', 'space_id as spaceId', 'role_id as roleId', 'expires_at as expiresAt'])
         .where('account_id', '=', accountId).where('user_id', 'in', userIds).execute() : [],
-      // One query per resource type: each reads its partial unique index on (user_id, resource).
+      // In the whole account's order (AccessWorldRepository): on spaces, then on projects, each by id.
       some ? db.selectFrom('role_bindings')
-        .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType', 'expires_at as expiresAt', 'space_id as resourceId'])
-        .where('user_id', 'in', userIds).where('space_id', 'is not', null).where(ACCOUNT_ID_UNINDEXED, '=', accountId).execute() : [],
-      some ? db.selectFrom('role_bindings')
-        .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType', 'expires_at as expiresAt', 'project_id as resourceId'])
-        .where('user_id', 'in', userIds).where('project_id', 'is not', null).where(ACCOUNT_ID_UNINDEXED, '=', accountId).execute() : [],
+        .select(['id', 'user_id as userId', 'role_id as roleId', 'resource_type as resourceType', 'expires_at as expiresAt', 'space_id', 'project_id'])
+        .where('user_id', 'in', userIds).where(ACCOUNT_ID_UNINDEXED, '=', accountId)
+        .orderBy(sql`${sql.ref('resource_type')} = 'SPACE'`, 'desc').orderBy('id').execute() : [],
       projectIds.length > 0 ? db.selectFrom('resource_restrictions').select('project_id')
         .where('account_id', '=', accountId).where('project_id', 'in', projectIds).execute() : [],
     ]);
-    const roleBindings = [...spaceBindings, ...projectBindings].map((b) => ({ ...b, resourceId: b.resourceId! }));
+    const roleBindings = bindings.map(({ space_id, project_id, ...b }) => ({ ...b, resourceId: (b.resourceType === 'SPACE' ? space_id : project_id)! }));
     return { users, organizationMemberships, spaceMemberships, roleBindings, restrictedProjectIds: restrictions.map((r) => r.project_id) };
   }
 

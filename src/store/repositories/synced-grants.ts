@@ -120,7 +120,7 @@ export class SyncedGrantRepository {
       const held = (table: 'organization_memberships' | 'space_memberships' | 'role_bindings') => this.db.selectFrom(table).select('user_id')
         .where(unindexed('account_id'), '=', this.accountId).where('source', '=', writer.source).where('source_idp_id', '=', writer.idpId).where('user_id', 'in', slice);
       const promoted = this.db.selectFrom('users').select('id as user_id')
-        .where('account_id', '=', this.accountId).where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
+        .where(unindexed('account_id'), '=', this.accountId).where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
       const rows = await held('organization_memberships').union(held('space_memberships')).union(held('role_bindings')).union(promoted).execute();
       for (const row of rows) holders.add(row.user_id);
     }
