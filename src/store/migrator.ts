@@ -17,6 +17,7 @@ import * as m013 from './migrations/013-key-grace-usage.js';
 import * as m014 from './migrations/014-projects-by-space.js';
 import * as m015 from './migrations/015-role-bindings-by-user.js';
 import * as m016 from './migrations/016-role-bindings-by-resource.js';
+import * as m017 from './migrations/017-role-bindings-read-from-index.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015,
   '016-role-bindings-by-resource': m016,
+  '017-role-bindings-read-from-index': m017,
 };
 
 /** The names of the migrations this version knows, oldest first. */

@@ -28,6 +28,7 @@ import * as m013 from '../../src/store/migrations/013-key-grace-usage.js';
 import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
 import * as m015 from '../../src/store/migrations/015-role-bindings-by-user.js';
 import * as m016 from '../../src/store/migrations/016-role-bindings-by-resource.js';
+import * as m017 from '../../src/store/migrations/017-role-bindings-read-from-index.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -42,7 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-identity': m005, '006-oauth': m006, '007-deactivation': m007, '008-scim': m008,
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
-  '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016,
+  '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -157,6 +158,11 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     // of bindings reads them by project.
     await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_MEMBER, resource_type: 'PROJECT', space_id: null, project_id: ids.project, created_at: at(22), updated_at: at(22) });
   },
+  '016-role-bindings-by-resource': async (db, ids) => {
+    // A binding that expires later, on the second project: on SQLite, 017's index carries its expiry.
+    const aardvark = await db.selectFrom('projects').select('id').where('name', '=', 'aardvark').executeTakeFirstOrThrow();
+    await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_READ_ONLY, resource_type: 'PROJECT', space_id: null, project_id: aardvark.id, created_at: at(23), updated_at: at(23), expires_at: '2099-01-01T00:00:00.000Z' });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -253,6 +259,7 @@ describe('each migration, from the schema before it with data in it', () => {
         .map((b) => [b.user_id, b.resource_id]);
       expect(await bindingsOf(member, 'PROJECT')).toEqual(projects.projects!.map((p) => [member.id, p.id]));
       expect(await bindingsOf(admin, 'SPACE')).toEqual([[admin.id, spaces.spaces![0]!.id]]);
+      expect(await bindingsOf(admin, 'PROJECT')).toEqual(projects.projects!.map((p) => [admin.id, p.id]));
       // One project's bindings, through 016's index: the member's and the admin's on the first project.
       const ranker = projects.projects![0]!;
       expect((await get(`/v2/role-bindings?resource_type=PROJECT&resource_id=${encodeURIComponent(String(ranker.id))}`)).role_bindings!

@@ -63,10 +63,9 @@ export class AccessWorldRepository {
             .where('account_id', '=', accountId), SPACE_MEMBERSHIP_COLUMNS),
         ]);
       for (const type of ['SPACE', 'PROJECT'] as const) {
-        // Keyset pages over the (account_id, resource_type, id) index. Adding the other columns read to it would let
-        // SQLite read the pages from the index alone (~190 ms less for 1M bindings on 2 cores), but its planner,
-        // without statistics, then chose that index over the per-user and per-role ones for other queries of the
-        // table: a dry run's bindings of one user scanned the account's (10k users: p50 0.9 → 30 ms, B13-dry-run).
+        // Keyset pages over the (account_id, resource_type, id) index, which on SQLite carries the other columns read
+        // too (migration 017): the pages come from the index alone. Queries of some users', roles' or resources'
+        // bindings keep `account_id` off it (unindexed-column.ts), or SQLite's planner takes it for them as well.
         for (let after = -Infinity; ;) {
           const page = await selectColumns(trx, trx.selectFrom('role_bindings')
             .select(BINDING_COLUMNS).select(sql<number>`coalesce(space_id, project_id)`.as('resource_id'))

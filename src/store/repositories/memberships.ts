@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** How many rows a cascade removed, for the cascade a removal reports. */
 export interface RemovedRows { spaceMemberships: number; roleBindings: number }
@@ -18,7 +19,7 @@ export class MembershipCascades {
     const spaceIds = this.db.selectFrom('spaces').select('id').where('organization_id', '=', organizationId).where('account_id', '=', this.accountId);
     const spaces = await this.db.deleteFrom('space_memberships').where('user_id', '=', userId).where('account_id', '=', this.accountId)
       .where('space_id', 'in', spaceIds).executeTakeFirst();
-    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where('account_id', '=', this.accountId)
+    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where(unindexed('account_id'), '=', this.accountId)
       .where((eb) => eb.or([
         eb('space_id', 'in', spaceIds),
         eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', 'in', spaceIds)),
@@ -28,7 +29,7 @@ export class MembershipCascades {
 
   /** After the user's membership in the space: the user's bindings on the space and on its projects (their ids too). */
   async afterSpaceMembership(userId: number, spaceId: number): Promise<RemovedRows & { bindingIds: number[] }> {
-    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where('account_id', '=', this.accountId)
+    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where(unindexed('account_id'), '=', this.accountId)
       .where((eb) => eb.or([
         eb('space_id', '=', spaceId),
         eb('project_id', 'in', eb.selectFrom('projects').select('id').where('space_id', '=', spaceId)),
@@ -40,7 +41,7 @@ export class MembershipCascades {
   async removeAllOf(userId: number): Promise<RemovedRows & { organizationMemberships: number }> {
     const orgs = await this.db.deleteFrom('organization_memberships').where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst();
     const spaces = await this.db.deleteFrom('space_memberships').where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst();
-    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where('account_id', '=', this.accountId).executeTakeFirst();
+    const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where(unindexed('account_id'), '=', this.accountId).executeTakeFirst();
     return {
       organizationMemberships: Number(orgs.numDeletedRows), spaceMemberships: Number(spaces.numDeletedRows), roleBindings: Number(bindings.numDeletedRows),
     };

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PredefinedRoleKey } from '../../domain/predefined-roles.js';
 import type { Database, RoleRow } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** The memberships and bindings that grant a role. */
 export interface RoleUses {
@@ -67,7 +68,7 @@ export class RoleRepository {
 
   async usesOf(roleId: number): Promise<RoleUses> {
     const [bindings, organizationMemberships, spaceMemberships] = await Promise.all([
-      this.db.selectFrom('role_bindings').select(['id', 'user_id']).where('role_id', '=', roleId).where('account_id', '=', this.accountId).execute(),
+      this.db.selectFrom('role_bindings').select(['id', 'user_id']).where('role_id', '=', roleId).where(unindexed('account_id'), '=', this.accountId).execute(),
       this.db.selectFrom('organization_memberships').select(['id', 'user_id', 'organization_id']).where('role_id', '=', roleId)
         .where('account_id', '=', this.accountId).execute(),
       this.db.selectFrom('space_memberships').select(['id', 'user_id', 'space_id']).where('role_id', '=', roleId)
@@ -78,7 +79,7 @@ export class RoleRepository {
 
   /** Removes every binding and membership that grants the role (their cascades are the caller's). */
   async removeUses(roleId: number): Promise<void> {
-    await this.db.deleteFrom('role_bindings').where('role_id', '=', roleId).where('account_id', '=', this.accountId).execute();
+    await this.db.deleteFrom('role_bindings').where('role_id', '=', roleId).where(unindexed('account_id'), '=', this.accountId).execute();
     await this.db.deleteFrom('space_memberships').where('role_id', '=', roleId).where('account_id', '=', this.accountId).execute();
     await this.db.deleteFrom('organization_memberships').where('role_id', '=', roleId).where('account_id', '=', this.accountId).execute();
   }

@@ -48,7 +48,7 @@ export class SyncedGrantRepository {
       this.db.selectFrom('space_memberships').select(['id', 'space_id', 'role_id', 'source', 'source_idp_id'])
         .where('user_id', '=', userId).where('account_id', '=', this.accountId).orderBy('id').execute(),
       this.db.selectFrom('role_bindings').select(['id', 'resource_type', 'space_id', 'project_id', 'role_id', 'source', 'source_idp_id'])
-        .where('user_id', '=', userId).where('account_id', '=', this.accountId).orderBy('id').execute(),
+        .where('user_id', '=', userId).where(unindexed('account_id'), '=', this.accountId).orderBy('id').execute(),
     ]);
     const row = (kind: SyncedGrantKind, r: { id: number; role_id: number; source: GrantSourceColumn; source_idp_id: number | null }, resourceId: number) =>
       ({ kind, rowId: r.id, resourceId, roleId: r.role_id, source: r.source, sourceIdpId: r.source_idp_id });
