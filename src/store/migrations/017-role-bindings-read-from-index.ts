@@ -10,7 +10,7 @@ import type { MigrationDatabase } from './migration-database.js';
  * (medians of 8), the load and the snapshot's build 156 → 119 ms and 1,257 → 1,072 ms (medians of 9); the database
  * of 1M bindings grows 31 MB (17 %), and the index took 1.0 s to build. Queries of some users', roles' or resources'
  * bindings keep `account_id` off this index (unindexed-column.ts), which SQLite's planner would otherwise take for
- * them, covering as it is, and read every binding of the account through (test/store/per-user-plans.test.ts).
+ * them, covering as it is, and read every binding of the account through (test/store/query-plans.test.ts).
  *
  * PostgreSQL keeps the index as it is: its planner has statistics, and an index-only scan there also depends on
  * the table's visibility map; this was not measured on it.
