@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { whereKeyStatus } from '../key-status-filter.js';
+import { unindexed } from '../unindexed-column.js';
 import type { ApiKeyRow, Database } from '../schema.js';
 
 /** The filters of a key list; each one given narrows it. */
@@ -22,6 +23,19 @@ export interface ApiKeyListFilter {
   limit: number;
 }
 
+/**
+ * The keys a person created, directly or through a bot key they created (the root of its chain of creators). Each
+ * side names the account, so that SQLite searches the two indexes by creator and unites them (a MULTI-INDEX OR; the
+ * query keeps its own `account_id` term off the account's index): with the account term beside the OR alone, it read
+ * every key of the account, 5.8 ms a page among 20k keys.
+ */
+function createdByOrUnder(eb: ExpressionBuilder<Database, 'api_keys'>, accountId: number, personId: number): Expression<SqlBool> {
+  return eb.or([
+    eb.and([eb('account_id', '=', accountId), eb('created_by_user_id', '=', personId)]),
+    eb.and([eb('account_id', '=', accountId), eb('root_creator_user_id', '=', personId)]),
+  ]);
+}
+
 /** One account's API keys: every query is filtered by the account it was made for. */
 export class ApiKeyRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
@@ -29,13 +43,12 @@ export class ApiKeyRepository {
   /** `limit` keys by id after `after` (keyset). */
   list(filter: ApiKeyListFilter): Promise<ApiKeyRow[]> {
     const db = this.db;
-    let q = db.selectFrom('api_keys').selectAll().where('account_id', '=', this.accountId)
+    const rootCreator = filter.rootCreator;
+    let q = db.selectFrom('api_keys').selectAll()
+      .where(rootCreator === undefined ? sql.ref('account_id') : unindexed('account_id'), '=', this.accountId)
       .where((eb) => whereKeyStatus(eb, filter.status, filter.now));
     if (filter.createdBy !== undefined) q = q.where('created_by_user_id', '=', filter.createdBy);
-    const rootCreator = filter.rootCreator;
-    if (rootCreator !== undefined) {
-      q = q.where((eb) => eb.or([eb('created_by_user_id', '=', rootCreator), eb('root_creator_user_id', '=', rootCreator)]));
-    }
+    if (rootCreator !== undefined) q = q.where((eb) => createdByOrUnder(eb, this.accountId, rootCreator));
     const readable = filter.readableSpaces;
     if (readable !== undefined) {
       q = q.where((eb) => eb.or([
@@ -98,9 +111,9 @@ export class ApiKeyRepository {
    * id; only those whose bot is a member of the organization or space when given.
    */
   serviceKeysCreatedBy(personId: number, now: string, botMemberOf?: { organizationId: number } | { spaceId: number }): Promise<ApiKeyRow[]> {
-    let q = this.db.selectFrom('api_keys').selectAll().where('account_id', '=', this.accountId).where('key_type', '=', 'SERVICE')
+    let q = this.db.selectFrom('api_keys').selectAll().where(unindexed('account_id'), '=', this.accountId).where('key_type', '=', 'SERVICE')
       .where('status', '=', 'ACTIVE').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .where((eb) => eb.or([eb('created_by_user_id', '=', personId), eb('root_creator_user_id', '=', personId)]));
+      .where((eb) => createdByOrUnder(eb, this.accountId, personId));
     if (botMemberOf && 'organizationId' in botMemberOf) {
       q = q.where('user_id', 'in', this.db.selectFrom('organization_memberships').select('user_id')
         .where('organization_id', '=', botMemberOf.organizationId).where('account_id', '=', this.accountId));
