@@ -5,7 +5,7 @@ import type { Principal } from '../domain/principal.js';
 import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { AuditLogRow } from '../store/schema.js';
-import { decodeCursor, decodeTimeCursor, toPage } from './pagination.js';
+import { decodeTimeCursor, toPage } from './pagination.js';
 
 /** The account the bootstrap creates: its admins operate the server, so they also see failures of no known account. */
 const OPERATOR_ACCOUNT_ID = 1;
@@ -64,12 +64,12 @@ export interface ListAuthenticationFailuresQuery {
 export async function listAuthenticationFailures(ctx: ServiceDeps, principal: Principal, query: ListAuthenticationFailuresQuery) {
   requireAuditReader(principal);
   const scope = 'authentication-failures';
-  const before = decodeCursor(ctx.secrets.cursorKey, scope, query.cursor);
+  const before = decodeTimeCursor(ctx.secrets.cursorKey, scope, query.cursor);
   const { start, end } = timeWindow(ctx, query);
   const rows = await forAccount(ctx.store.db, principal.accountId).authenticationFailures.list({
     start: start.toISOString(), end: end.toISOString(), withoutAccount: principal.accountId === OPERATOR_ACCOUNT_ID, before, limit: query.limit + 1,
   });
-  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => r.id, (r) => r);
+  return toPage(ctx.secrets.cursorKey, scope, rows, query.limit, (r) => ({ at: r.first_at, id: r.id }), (r) => r);
 }
 
 function timeWindow(ctx: ServiceDeps, query: { start_time?: string | undefined; end_time?: string | undefined }): { start: Date; end: Date } {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ServiceDeps } from './service-deps.js';
+import { AUTHENTICATION_FAILURE_WINDOW_MS } from '../domain/authentication-failure-window.js';
 import { telemetry } from '../domain/telemetry.js';
 import { countAuthenticationFailure } from '../store/authentication-failures.js';
 
-/** Failures of the same kind in this window share one counted row. */
-const WINDOW_MS = 10 * 60_000;
 
 export interface AuthenticationFailure {
   /** The account the credential pointed at, when known. */
@@ -24,7 +23,7 @@ export interface AuthenticationFailure {
  */
 export async function recordAuthenticationFailures(ctx: ServiceDeps, failures: AuthenticationFailure[]): Promise<void> {
   const now = ctx.clock.now();
-  const window = Math.floor(now / WINDOW_MS);
+  const window = Math.floor(now / AUTHENTICATION_FAILURE_WINDOW_MS);
   const at = new Date(now).toISOString();
   for (const f of failures) {
     if (telemetry.authFailure.hasSubscribers) telemetry.authFailure.publish({ reason: f.reason });

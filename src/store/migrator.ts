@@ -19,6 +19,7 @@ import * as m015 from './migrations/015-role-bindings-by-user.js';
 import * as m016 from './migrations/016-role-bindings-by-resource.js';
 import * as m017 from './migrations/017-role-bindings-read-from-index.js';
 import * as m018 from './migrations/018-audit-logs-by-user.js';
+import * as m019 from './migrations/019-authentication-failures-by-start.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '016-role-bindings-by-resource': m016,
   '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018,
+  '019-authentication-failures-by-start': m019,
 };
 
 /** The names of the migrations this version knows, oldest first. */

@@ -210,6 +210,30 @@ describe('GET /v2/audit-logs filters', () => {
     expect(narrowed.body.logs.map((l: Json) => l.id)).toEqual([early]);
   });
 
+  it('lists failed authentications newest first by when each began, the operator account\'s and those of no account merged, across pages', async () => {
+    const failure = async (name: string, accountId: number | null, first: string, last: string) => {
+      await db().insertInto('authentication_failures').values({
+        bucket: `order-${name}`, account_id: accountId, user_id: null, ip: `198.51.100.${name.charCodeAt(0)}`, reason: name, operation: 'GET /v2/spaces',
+        count: 1, first_at: `2018-05-01T${first}:00.000Z`, last_at: `2018-05-01T${last}:00.000Z`,
+      }).execute();
+    };
+    await failure('a', 1, '00:05', '00:12'); // began before the window, counted in it
+    await failure('b', null, '00:30', '00:31');
+    await failure('c', 1, '00:20', '00:21');
+    await failure('d', null, '00:20', '00:25'); // began with c, written after it
+    await failure('e', 1, '00:02', '00:09'); // over before the window
+    const window = `start_time=${enc('2018-05-01T00:10:00Z')}&end_time=${enc('2018-05-01T01:00:00Z')}`;
+    const reasons: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await server.api('GET', `/v2/audit-logs/authentication-failures?${window}&limit=2${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      reasons.push(...(res.body.failures as AuthenticationFailure[]).map((f) => f.reason));
+      cursor = res.body.pagination.next_cursor;
+    } while (cursor);
+    expect(reasons).toEqual(['b', 'd', 'c', 'a']);
+  });
+
   it('defaults to the last 30 days up to now', async () => {
     const day = 24 * 60 * 60 * 1000;
     const old = await insertLog({ created_at: new Date(Date.now() - 31 * day).toISOString(), operation_name: 'default-old' });

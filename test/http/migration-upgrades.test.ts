@@ -31,6 +31,7 @@ import * as m015 from '../../src/store/migrations/015-role-bindings-by-user.js';
 import * as m016 from '../../src/store/migrations/016-role-bindings-by-resource.js';
 import * as m017 from '../../src/store/migrations/017-role-bindings-read-from-index.js';
 import * as m018 from '../../src/store/migrations/018-audit-logs-by-user.js';
+import * as m019 from '../../src/store/migrations/019-authentication-failures-by-start.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -46,7 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
-  '018-audit-logs-by-user': m018,
+  '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -178,6 +179,10 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     await insert(db, 'audit_logs', { ...fields, chain_seq: seq, chain_hash: hash });
     await db.updateTable('audit_chain_heads').set({ seq, hash }).where('account_id', '=', ids.account!).execute();
   },
+  '018-audit-logs-by-user': async (db) => {
+    // A failure of no known account, the newest: 019's index lists them by when each began.
+    await insert(db, 'authentication_failures', { bucket: 'b-2', account_id: null, user_id: null, ip: '10.0.0.7', reason: 'UNKNOWN_KEY', operation: 'GET /v2/users', count: 2, first_at: at(25), last_at: at(26) });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -285,6 +290,10 @@ describe('each migration, from the schema before it with data in it', () => {
       expect(await logs(`&user_id=${encodeURIComponent(String(member.id))}`)).toEqual([[member.id, 'DELETE /v2/projects/{project_id}']]);
       expect(await logs(`&user_id=${encodeURIComponent(String(admin.id))}`)).toEqual([[admin.id, 'POST /v2/spaces']]);
       expect(await logs('')).toEqual([[member.id, 'DELETE /v2/projects/{project_id}'], [admin.id, 'POST /v2/spaces']]);
+      // The failed authentications through 019's index, newest first by when each began (the first account is the
+      // operator's: those of no known account too).
+      const failures = (await get(`/v2/audit-logs/authentication-failures?${window}`)).failures!;
+      expect(failures.map((f) => f.ip)).toEqual(['10.0.0.7', '10.0.0.8', '10.0.0.9']);
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
     } finally {

@@ -169,4 +169,20 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
       ] });
     }
   });
+
+  // The failures were read as the audit log was: every row of the window, sorted by id (583 ms for the operator
+  // account's page 1 among 1M rows). The account's and no account's pages are walks of the index by start.
+  it('failed authentications are read a page at a time, newest first, from the index by when each began', async () => {
+    const failures = forAccount(db, 1).authenticationFailures;
+    const window = { start: '2026-01-01T00:00:00.000Z', end: '2026-02-01T00:00:00.000Z', limit: 51 };
+    await failures.list({ ...window, withoutAccount: true });
+    await failures.list({ ...window, withoutAccount: false, before: { at: '2026-01-20T00:00:00.000Z', id: 70 } });
+    const pages = plans();
+    expect(pages).toHaveLength(3);
+    for (const { sql, plan } of pages) {
+      expect({ sql, plan }).toEqual({ sql, plan: [
+        expect.stringMatching(/^SEARCH authentication_failures USING INDEX authentication_failures_began \(account_id=\? AND first_at>\? AND first_at<\?\)$/),
+      ] });
+    }
+  });
 });
