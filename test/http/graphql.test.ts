@@ -188,6 +188,16 @@ describe('reads', () => {
     expect(d.account.auditLogs.edges[0].node.operationType).toBe('mutation');
   });
 
+  it('pages the audit log as REST does, newest first by time; an edge\'s cursor continues either list', async () => {
+    for (let i = 0; i < 3; i++) await createOrganization(server, `gql-audit-page-${i}`);
+    const rest = (await server.api('GET', '/v2/audit-logs?limit=6')).body.logs.map((l: { id: string }) => l.id);
+    const first = await data('{ account { auditLogs(first: 3) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } }');
+    const next = await data('query($after: String) { account { auditLogs(first: 3, after: $after) { edges { node { id } } } } }', { after: first.account.auditLogs.pageInfo.endCursor });
+    expect([...ids(first.account.auditLogs), ...ids(next.account.auditLogs)]).toEqual(rest);
+    const viaRest = await server.api('GET', `/v2/audit-logs?limit=3&cursor=${enc(first.account.auditLogs.edges[2].cursor)}`);
+    expect(viaRest.body.logs.map((l: { id: string }) => l.id)).toEqual(rest.slice(3));
+  });
+
   it('round-trips every Node type with a read by id through node(id:), and answers null for what the caller may not see', async () => {
     const member = await user();
     const org = await createOrganization(server, 'gql-node-org');

@@ -5,7 +5,7 @@ import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
 import { unindexed } from '../unindexed-column.js';
 import { AUDIT_ENTRY_HASH } from '../sqlite/audit-hash-function.js';
-import type { TimePosition } from '../../domain/time-position.js';
+import { pageEnd, type TimePosition } from '../../domain/time-position.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
@@ -137,15 +137,11 @@ export class AuditLogRepository {
     before?: TimePosition | undefined; limit: number;
   }): Promise<AuditLogRow[]> {
     const before = options.before;
-    // The walk starts at the position when it is in the window: with the window's end as well, SQLite's planner took
-    // that bound for the index's and walked from the end to the position (18 ms half way through 500k entries).
-    // Both are ISO 8601 instants (toISOString's), which compare as text.
-    const last = before !== undefined && before.at < options.end ? before.at : options.end;
     // With a user, their own index (migration 018), which does not lead with the account.
     let q = this.db.selectFrom('audit_logs').selectAll()
       .where(options.userId === undefined ? sql.ref('account_id') : unindexed('account_id'), '=', this.accountId)
       .where('created_at', '>=', options.start)
-      .where('created_at', '<=', last);
+      .where('created_at', '<=', pageEnd(options.end, before));
     if (before !== undefined) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(before.at, before.id)));
     if (options.userId !== undefined) q = q.where('user_id', '=', options.userId);
     if (options.operationType !== undefined) q = q.where('operation_type', '=', options.operationType);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AUTHENTICATION_FAILURE_WINDOW_MS } from '../../domain/authentication-failure-window.js';
-import type { TimePosition } from '../../domain/time-position.js';
+import { pageEnd, type TimePosition } from '../../domain/time-position.js';
 import type { AuthenticationFailureRow, Database } from '../schema.js';
 
 /** One account's failed authentications (their writer is src/store/authentication-failures.ts). */
@@ -22,13 +22,11 @@ export class AuthenticationFailureRepository {
 
   #page(accountId: number | null, options: { start: string; end: string; before?: TimePosition | undefined; limit: number }): Promise<AuthenticationFailureRow[]> {
     const before = options.before;
-    // Both are ISO 8601 instants (toISOString's), which compare as text.
-    const last = before !== undefined && before.at < options.end ? before.at : options.end;
     const earliest = new Date(Date.parse(options.start) - AUTHENTICATION_FAILURE_WINDOW_MS).toISOString();
     let q = this.db.selectFrom('authentication_failures').selectAll()
       .where('account_id', accountId === null ? 'is' : '=', accountId)
       .where('first_at', '>=', earliest)
-      .where('first_at', '<=', last)
+      .where('first_at', '<=', pageEnd(options.end, before))
       .where('last_at', '>=', options.start);
     if (before !== undefined) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('first_at', 'id'), '<', tuple(before.at, before.id)));
     // The page's one account_id leads the order too: PostgreSQL does not take `account_id is null` for an equality
