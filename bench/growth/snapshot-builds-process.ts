@@ -11,7 +11,7 @@ export interface SnapshotBuildsRequest {
 
 /**
  * The server's snapshot rebuilds (AccessCache: invalidate, then get) timed in a Node process of its own, which holds
- * what a server holds: its stores and each account's snapshot (AccessCache keeps serving the previous one until the
+ * what a server holds: its stores and each account's snapshot (AccessCache holds on to the previous one until the
  * rebuild replaces it, in a server as here). The bench process holds the seed worlds (1.1M role bindings as objects, with the 100k
  * account's) and the rows' own state, which a server never holds: every full collection during a build marks them,
  * and there the 100k account's build took 10.1–12.2× the 10k one's (four runs; medians of 9 rounds, SQLite, 2 cores),
