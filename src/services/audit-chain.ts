@@ -198,7 +198,7 @@ async function archiveAccount(ctx: ServiceDeps, accountId: number): Promise<Arch
   const from = marker?.seq ?? 0;
   const cutoff = new Date(ctx.clock.now() - retention).toISOString();
   const head = await repo.head();
-  const old = ((await repo.firstSeqFrom(cutoff)) ?? head.seq + 1) - 1;
+  const old = ((await repo.firstSeqFrom(cutoff, from)) ?? head.seq + 1) - 1;
   // Entries not yet delivered to every audit sink stay until they are.
   const through = Math.min(old, await streamedThrough(ctx, accountId));
   if (through <= from) return { archivedThroughSeq: from, entriesArchived: 0 };

@@ -173,13 +173,15 @@ export class AuditLogRepository {
   }
 
   /**
-   * The place of the account's first entry written at or after `instant` (undefined: none); entries before it are
-   * the ones old enough to archive.
+   * The place of the account's first entry after `afterSeq` (the end of what is archived) written at or after
+   * `instant` (undefined: none); entries before it are the ones old enough to archive. A walk of the chain from
+   * `afterSeq` that stops there: it reads what the archive will read anyway, where the least place of every entry
+   * since `instant` read all the entries kept (100 ms for the 375k entries of a 90-day retention).
    */
-  async firstSeqFrom(instant: string): Promise<number | undefined> {
-    const row = await this.db.selectFrom('audit_logs').select((eb) => eb.fn.min('chain_seq').as('seq'))
-      .where('account_id', '=', this.accountId).where('created_at', '>=', instant).executeTakeFirst();
-    return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
+  async firstSeqFrom(instant: string, afterSeq: number): Promise<number | undefined> {
+    const row = await this.db.selectFrom('audit_logs').select('chain_seq').where('account_id', '=', this.accountId)
+      .where('chain_seq', '>', afterSeq).where('created_at', '>=', instant).orderBy('chain_seq').limit(1).executeTakeFirst();
+    return row?.chain_seq === null || row?.chain_seq === undefined ? undefined : Number(row.chain_seq);
   }
 
   /**
@@ -226,10 +228,17 @@ export async function accountsNeedingCheckpoint(db: Kysely<Database>): Promise<n
   return rows.map((r) => Number(r.account_id));
 }
 
-/** Accounts with audit entries written before `instant`: the ones the retention archives from. */
+/**
+ * Accounts with audit entries written before `instant`: the ones the retention archives from. Each account with a
+ * chain is asked for one such entry through its (account_id, created_at, id) index, at every run of the archive
+ * (every AX_AUDIT_CHECKPOINT_INTERVAL): the distinct accounts of every entry before `instant` read the whole log, 267
+ * ms of 1M entries with nothing to archive, the event loop held all along.
+ */
 export async function accountsWithAuditBefore(db: Kysely<Database>, instant: string): Promise<number[]> {
-  const rows = await db.selectFrom('audit_logs').select('account_id').distinct().where('created_at', '<', instant)
-    .where('account_id', 'is not', null).where('chain_seq', 'is not', null).execute();
+  const rows = await db.selectFrom('audit_chain_heads as h').select('h.account_id')
+    .where(({ exists, selectFrom }) => exists(selectFrom('audit_logs as a').select('a.id').whereRef('a.account_id', '=', 'h.account_id')
+      .where('a.created_at', '<', instant).where('a.chain_seq', 'is not', null)))
+    .orderBy('h.account_id').execute();
   return rows.map((r) => Number(r.account_id));
 }
 
