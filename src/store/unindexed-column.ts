@@ -13,3 +13,14 @@ import { type RawBuilder, sql } from 'kysely';
 export function unindexed(column: string): RawBuilder<number> {
   return sql<number>`+${sql.ref(column)}`;
 }
+
+/**
+ * `column` kept off the indexes when the query is `narrowed` to a few users, resources or ids that an index of their
+ * own serves (unindexed), else the plain column, whose index a query of the whole account reads.
+ *
+ * @example
+ * db.selectFrom('projects').selectAll().where(unindexedWhen(spaceId !== undefined, 'account_id'), '=', accountId);
+ */
+export function unindexedWhen(narrowed: boolean, column: string): RawBuilder<number> {
+  return narrowed ? unindexed(column) : sql<number>`${sql.ref(column)}`;
+}

@@ -1,6 +1,6 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { whereKeyStatus } from '../key-status-filter.js';
-import { unindexed } from '../unindexed-column.js';
+import { unindexed, unindexedWhen } from '../unindexed-column.js';
 import type { ApiKeyRow, Database } from '../schema.js';
 
 /** The filters of a key list; each one given narrows it. */
@@ -45,7 +45,7 @@ export class ApiKeyRepository {
     const db = this.db;
     const rootCreator = filter.rootCreator;
     let q = db.selectFrom('api_keys').selectAll()
-      .where(rootCreator === undefined ? sql.ref('account_id') : unindexed('account_id'), '=', this.accountId)
+      .where(unindexedWhen(rootCreator !== undefined, 'account_id'), '=', this.accountId)
       .where((eb) => whereKeyStatus(eb, filter.status, filter.now));
     if (filter.createdBy !== undefined) q = q.where('created_by_user_id', '=', filter.createdBy);
     if (rootCreator !== undefined) q = q.where((eb) => createdByOrUnder(eb, this.accountId, rootCreator));

@@ -3,9 +3,10 @@ import { type ChainedFields, entryTextAround, GENESIS_HASH, hashAround } from '.
 import type { AuditCheckpointsTable, AuditLogRow, Database } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
-import { unindexed } from '../unindexed-column.js';
+import { unindexedWhen } from '../unindexed-column.js';
 import { AUDIT_ENTRY_HASH } from '../sqlite/audit-hash-function.js';
-import { pageEnd, type TimePosition } from '../../domain/time-position.js';
+import type { TimePosition } from '../../domain/time-position.js';
+import { pageEnd } from '../time-page-end.js';
 
 /** What an audit row records of a change: who, from where, and what they asked. */
 export interface AuditEntry {
@@ -139,7 +140,7 @@ export class AuditLogRepository {
     const before = options.before;
     // With a user, their own index (migration 018), which does not lead with the account.
     let q = this.db.selectFrom('audit_logs').selectAll()
-      .where(options.userId === undefined ? sql.ref('account_id') : unindexed('account_id'), '=', this.accountId)
+      .where(unindexedWhen(options.userId !== undefined, 'account_id'), '=', this.accountId)
       .where('created_at', '>=', options.start)
       .where('created_at', '<=', pageEnd(options.end, before));
     if (before !== undefined) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(before.at, before.id)));

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AUTHENTICATION_FAILURE_WINDOW_MS } from '../../domain/authentication-failure-window.js';
-import { pageEnd, type TimePosition } from '../../domain/time-position.js';
+import type { TimePosition } from '../../domain/time-position.js';
+import { pageEnd } from '../time-page-end.js';
 import type { AuthenticationFailureRow, Database } from '../schema.js';
 
 /** One account's failed authentications (their writer is src/store/authentication-failures.ts). */
@@ -15,8 +16,8 @@ export class AuthenticationFailureRepository {
    * the account's page and the page of no account are read apart and merged.
    */
   async list(options: { start: string; end: string; withoutAccount: boolean; before?: TimePosition | undefined; limit: number }): Promise<AuthenticationFailureRow[]> {
-    const pages = [await this.#page(this.accountId, options)];
-    if (options.withoutAccount) pages.push(await this.#page(null, options));
+    const accounts = options.withoutAccount ? [this.accountId, null] : [this.accountId];
+    const pages = await Promise.all(accounts.map((accountId) => this.#page(accountId, options)));
     return pages.flat().sort(newestFirst).slice(0, options.limit);
   }
 

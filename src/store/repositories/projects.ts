@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Database, ProjectRow } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
 import { PreparedQuery } from '../prepared-query.js';
-import { unindexed } from '../unindexed-column.js';
+import { unindexed, unindexedWhen } from '../unindexed-column.js';
 
 /** The hot read of `GET /v2/projects/{id}`, compiled once (see PreparedQuery). */
 const projectById = new PreparedQuery((db, accountId: number, id: number) =>
@@ -30,7 +30,7 @@ export class ProjectRepository {
   }): Promise<ProjectRow[]> {
     // With a space, the unary `+` keeps SQLite's planner on the space's rows (see firstOfEachSpace).
     let q = this.db.selectFrom('projects').selectAll('projects')
-      .where(options.spaceId === undefined ? sql.ref('projects.account_id') : unindexed('projects.account_id'), '=', this.accountId);
+      .where(unindexedWhen(options.spaceId !== undefined, 'projects.account_id'), '=', this.accountId);
     if (options.ids !== undefined) {
       if (options.ids.length === 0) return Promise.resolve([]);
       q = q.where('projects.id', 'in', options.ids);

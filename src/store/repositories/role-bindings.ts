@@ -3,7 +3,7 @@ import { sourceProtocol } from '../grant-provenance.js';
 import type { Database, IdentityProtocol, RoleBindingRow, RoleRow } from '../schema.js';
 import { isPostgres } from '../dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
-import { unindexed } from '../unindexed-column.js';
+import { unindexedWhen } from '../unindexed-column.js';
 
 type BindingResourceType = RoleBindingRow['resource_type'];
 
@@ -86,7 +86,7 @@ export class RoleBindingRepository {
     // the account's of that type.
     const narrowed = options.userId !== undefined || options.resourceIds !== undefined;
     let q = this.db.selectFrom('role_bindings').selectAll().select(sourceProtocol('role_bindings.source_idp_id'))
-      .where(narrowed ? unindexed('account_id') : 'account_id', '=', this.accountId).where('resource_type', '=', options.resourceType);
+      .where(unindexedWhen(narrowed, 'account_id'), '=', this.accountId).where('resource_type', '=', options.resourceType);
     if (options.resourceIds !== undefined) {
       if (options.resourceIds.length === 0) return Promise.resolve([]);
       q = q.where(column, 'in', options.resourceIds);

@@ -3,7 +3,7 @@ import { isPostgres } from '../dialect.js';
 import type { AccountRoleKey, Database, UserRow, UserStatus } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
 import { idList, inIdList, PreparedQuery } from '../prepared-query.js';
-import { unindexed } from '../unindexed-column.js';
+import { unindexed, unindexedWhen } from '../unindexed-column.js';
 
 /** A user as the API shows it: `status` is the effective one (see effectiveStatus). */
 export type ListedUser = Pick<UserRow, 'id' | 'name' | 'email' | 'role' | 'status' | 'is_developer' | 'created_at' | 'deactivated_at'>;
@@ -56,7 +56,7 @@ function listed(db: Kysely<Database>, accountId: number, now: string, byIds = fa
   return db.selectFrom('users')
     .select(['users.id', 'users.name', 'users.email', 'users.role', 'users.is_developer', 'users.created_at', 'users.deactivated_at'])
     .select(effectiveStatus(now).as('status'))
-    .where(byIds ? unindexed('users.account_id') : 'users.account_id', '=', accountId)
+    .where(unindexedWhen(byIds, 'users.account_id'), '=', accountId)
     .where('users.deleted_at', 'is', null);
 }
 
