@@ -1,6 +1,6 @@
 // A CPU profile of the real server under load on one route, summarized: where the server's time goes, for the
 // closing notes of performance work (the targets of B5–B8 are reached by removing what this shows).
-//   node --import tsx bench/http/profile-route.ts users|space|space-service|binding|graphql   (PROFILE_SECONDS, default 10; PROFILE_TOP
+//   node --import tsx bench/http/profile-route.ts users|space|space-service|projects|binding|graphql   (PROFILE_SECONDS, default 10; PROFILE_TOP
 //   and PROFILE_FILES, the functions and files listed, default 25 and 20; DATABASE_URL for PostgreSQL)
 // Seeds the bench world (B7's 106k users for `users`), starts the built server (dist/), which profiles itself (BENCH_CPU_PROFILE) once warm, loads the
 // route with autocannon (64 connections) from this process, stops the server, and prints the top functions by self
@@ -8,6 +8,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeId } from '../../src/domain/ids.js';
 import { spaceWithProjectsRequest } from '../graphql/index.js';
 import { frameOrigins } from '../lib/frame-origin.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
@@ -36,6 +37,7 @@ try {
     : route === 'binding' ? roleBindingWrites(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
         : route === 'graphql' ? graphqlRequest(server)
+        : route === 'projects' ? spaceProjectsRequest(server)
         : memberSpaceRequest(server);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
   process.kill(server.pid, 'SIGUSR2');
@@ -92,6 +94,12 @@ for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, N
 function graphqlRequest(server: SeededServer): LoadTarget {
   const { url, headers, body } = spaceWithProjectsRequest(server);
   return { url, headers, body: () => body };
+}
+
+/** B15's second REST request: the MEMBER's space's projects, one page. */
+function spaceProjectsRequest(server: SeededServer): LoadTarget {
+  const spaceId = encodeId('Space', server.member.readableSpaceId);
+  return { url: `${server.url}/v2/projects?space_id=${spaceId}&limit=100`, headers: { authorization: `Bearer ${server.member.raw}` } };
 }
 
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */

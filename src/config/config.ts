@@ -55,6 +55,8 @@ export interface Config {
   auditRetentionMs: number | undefined;
   /** AX_AUDIT_ARCHIVE_DIR (default `<data dir>/audit-archive`): where archived audit entries are written. */
   auditArchiveDir: string;
+  /** AX_AUTH_FAILURE_RETENTION_DAYS (default 90): failed authentications older than this are deleted. */
+  authFailureRetentionMs: number;
   /**
    * AX_AUDIT_WEBHOOK_URL and AX_AUDIT_WEBHOOK_SECRET: every audit entry is posted there as it commits, signed with an
    * HMAC of the secret (docs/audit.md); undefined: no streaming.
@@ -165,6 +167,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes') * 60_000,
     auditRetentionMs: read('AX_AUDIT_RETENTION_DAYS') === undefined ? undefined : positiveInteger(env, 'AX_AUDIT_RETENTION_DAYS', 1, 'days') * 86_400_000,
     auditArchiveDir: resolve(read('AX_AUDIT_ARCHIVE_DIR') ?? join(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data', 'audit-archive')),
+    authFailureRetentionMs: positiveInteger(env, 'AX_AUTH_FAILURE_RETENTION_DAYS', 90, 'days') * 86_400_000,
     secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
     auditWebhook: auditWebhook(read('AX_AUDIT_WEBHOOK_URL'), read('AX_AUDIT_WEBHOOK_SECRET')),
     auditFile: read('AX_AUDIT_FILE') === undefined ? undefined : resolve(read('AX_AUDIT_FILE')!),

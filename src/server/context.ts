@@ -9,6 +9,7 @@ import { prepareSchema } from './schema-upgrade.js';
 import { startGrantExpirySweeper } from '../services/grant-expiry.js';
 import { AccessCache } from '../services/access-cache.js';
 import { startAuditCheckpoints } from '../services/audit-chain.js';
+import { startAuthenticationFailurePruning } from '../services/authentication-failure-retention.js';
 import { startAuditStream } from '../services/audit-stream.js';
 import { KeyGraceUsage, startGraceUsageFlush } from '../services/key-grace-usage.js';
 import { ResourceRowCache } from '../services/resource-row-cache.js';
@@ -78,6 +79,7 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
         stopSweeper();
         stopGrantExpiry();
         stopCheckpoints();
+        stopFailurePruning();
         stopStream();
         await stopGraceUsage();
         mailer.close();
@@ -88,6 +90,8 @@ export async function createContext(config: Config, log: Logger): Promise<AppCon
     // Expired SSO login attempts and replay-guard rows go every 10 minutes, on every process (§8).
     const stopSweeper = startLoginSweeper(context);
     const stopCheckpoints = startAuditCheckpoints(context, config.auditCheckpointIntervalMs);
+    // Failed authentications past AX_AUTH_FAILURE_RETENTION_DAYS go every 10 minutes, on every process.
+    const stopFailurePruning = startAuthenticationFailurePruning(context);
     const stopStream = startAuditStream(context);
     const stopGraceUsage = startGraceUsageFlush(context);
     // Expired role bindings and memberships are removed, with an audit row, every 30 s (issue 17).

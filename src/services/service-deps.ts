@@ -31,6 +31,8 @@ export interface ServiceSettings {
   /** AX_AUDIT_RETENTION_DAYS (as ms; undefined: keep for ever) and AX_AUDIT_ARCHIVE_DIR. */
   readonly auditRetentionMs: number | undefined;
   readonly auditArchiveDir: string;
+  /** AX_AUTH_FAILURE_RETENTION_DAYS, as ms: how long failed authentications are kept. */
+  readonly authFailureRetentionMs: number;
   /** AX_AUDIT_WEBHOOK_URL / AX_AUDIT_WEBHOOK_SECRET: where audit entries are streamed (undefined: nowhere). */
   readonly auditWebhook: { url: string; secret: string } | undefined;
   /** AX_AUDIT_FILE and AX_AUDIT_SYSLOG: the other audit sinks (undefined: not used). */

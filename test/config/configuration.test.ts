@@ -10,6 +10,8 @@ describe('configuration', () => {
   it.each([
     ['AX_AUTH_FAILURE_LIMIT', 'abc'],
     ['AX_AUTH_FAILURE_LIMIT', '0'],
+    ['AX_AUTH_FAILURE_RETENTION_DAYS', '0'],
+    ['AX_AUTH_FAILURE_RETENTION_DAYS', '7d'],
     ['AX_PASSWORD_CHECKS', '2x'],
     ['AX_PASSWORD_HASH_N', '512'],
     ['AX_PASSWORD_HASH_N', '3000'],
@@ -31,12 +33,12 @@ describe('configuration', () => {
   it('reads the defaults, and the values it accepts', () => {
     expect(loadConfig({}, {})).toMatchObject({
       port: 8080, authFailureLimit: 30, passwordCheckConcurrency: 4, passwordHashN: 16384, sessionIdleTimeoutMs: 30 * 60_000, trustProxy: false,
-      logLevel: 'info', publicUrl: 'http://127.0.0.1:8080', publicUrlIsListenUrl: true,
+      logLevel: 'info', publicUrl: 'http://127.0.0.1:8080', publicUrlIsListenUrl: true, authFailureRetentionMs: 90 * 86_400_000,
     });
     expect(loadConfig({}, {
       AX_AUTH_FAILURE_LIMIT: '5', AX_TRUST_PROXY: 'true', AX_PUBLIC_URL: 'https://ax.example.com/', AX_SESSION_IDLE_TIMEOUT: '10',
-      AX_PASSWORD_HASH_N: '1024',
-    })).toMatchObject({ passwordHashN: 1024, authFailureLimit: 5, trustProxy: true, publicUrl: 'https://ax.example.com', publicUrlIsListenUrl: false, sessionIdleTimeoutMs: 600_000 });
+      AX_PASSWORD_HASH_N: '1024', AX_AUTH_FAILURE_RETENTION_DAYS: '7',
+    })).toMatchObject({ authFailureRetentionMs: 7 * 86_400_000, passwordHashN: 1024, authFailureLimit: 5, trustProxy: true, publicUrl: 'https://ax.example.com', publicUrlIsListenUrl: false, sessionIdleTimeoutMs: 600_000 });
     // An empty variable is an unset one (as a shell's `AX_PORT= ax serve` means).
     expect(loadConfig({}, { AX_PORT: '', AX_TRUST_PROXY: '' })).toMatchObject({ port: 8080, trustProxy: false });
   });
