@@ -20,6 +20,7 @@ import * as m016 from './migrations/016-role-bindings-by-resource.js';
 import * as m017 from './migrations/017-role-bindings-read-from-index.js';
 import * as m018 from './migrations/018-audit-logs-by-user.js';
 import * as m019 from './migrations/019-authentication-failures-by-start.js';
+import * as m020 from './migrations/020-memberships-by-role.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018,
   '019-authentication-failures-by-start': m019,
+  '020-memberships-by-role': m020,
 };
 
 /** The names of the migrations this version knows, oldest first. */

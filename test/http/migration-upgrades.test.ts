@@ -32,6 +32,7 @@ import * as m016 from '../../src/store/migrations/016-role-bindings-by-resource.
 import * as m017 from '../../src/store/migrations/017-role-bindings-read-from-index.js';
 import * as m018 from '../../src/store/migrations/018-audit-logs-by-user.js';
 import * as m019 from '../../src/store/migrations/019-authentication-failures-by-start.js';
+import * as m020 from '../../src/store/migrations/020-memberships-by-role.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -47,7 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-identity-links-by-user-and-provider': m009, '010-expiring-grants': m010, '011-audit-chain': m011,
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
-  '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019,
+  '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019, '020-memberships-by-role': m020,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -183,6 +184,14 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     // A failure of no known account, the newest: 019's index lists them by when each began.
     await insert(db, 'authentication_failures', { bucket: 'b-2', account_id: null, user_id: null, ip: '10.0.0.7', reason: 'UNKNOWN_KEY', operation: 'GET /v2/users', count: 2, first_at: at(25), last_at: at(26) });
   },
+  '019-authentication-failures-by-start': async (db, ids) => {
+    // A custom role the member holds in a second organization and in its space: 020's indexes find a role's memberships.
+    ids.custom = Number((await insert(db, 'roles', { account_id: ids.account, predefined_key: null, name: 'auditor', description: null, permissions: '["SPACE_READ"]', created_at: at(27), updated_at: at(27) })).id);
+    const org = Number((await insert(db, 'organizations', { account_id: ids.account, name: 'second', description: '', created_at: at(27), updated_at: at(27) })).id);
+    const space = Number((await insert(db, 'spaces', { account_id: ids.account, organization_id: org, name: 'second-space', description: '', is_private: 0, created_at: at(27), updated_at: at(27) })).id);
+    await insert(db, 'organization_memberships', { account_id: ids.account, organization_id: org, user_id: ids.member, role_id: ids.custom, created_at: at(27), updated_at: at(27) });
+    await insert(db, 'space_memberships', { account_id: ids.account, space_id: space, user_id: ids.member, role_id: ids.custom, created_at: at(27), updated_at: at(27) });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -261,7 +270,7 @@ describe('each migration, from the schema before it with data in it', () => {
       const users = await get('/v2/users');
       expect(users.users!.map((u) => u.email).sort()).toEqual(['Ada@Example.com', 'member@example.com']);
       const spaces = await get('/v2/spaces');
-      expect(spaces.spaces).toEqual([expect.objectContaining({ name: 'models' })]);
+      expect(spaces.spaces).toEqual([expect.objectContaining({ name: 'models' }), expect.objectContaining({ name: 'second-space' })]);
       // The space's projects in id order (014's index), not in name order (the unique index they were read through).
       const projects = await get(`/v2/projects?space_id=${encodeURIComponent(String(spaces.spaces![0]!.id))}`);
       expect(projects.projects!.map((p) => p.name)).toEqual(['ranker', 'aardvark']);
@@ -294,6 +303,11 @@ describe('each migration, from the schema before it with data in it', () => {
       // operator's: those of no known account too).
       const failures = (await get(`/v2/audit-logs/authentication-failures?${window}`)).failures!;
       expect(failures.map((f) => f.ip)).toEqual(['10.0.0.7', '10.0.0.8', '10.0.0.9']);
+      // The custom role's memberships, through 020's indexes: deleting it is refused, naming them.
+      const custom = (await get('/v2/roles?limit=100')).roles!.find((r) => r.name === 'auditor')!;
+      const refused = await fetch(`${server.url}/v2/roles/${encodeURIComponent(String(custom.id))}`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY.raw}` } });
+      expect(refused.status).toBe(409);
+      expect((await refused.json() as Row).detail).toContain('0 role binding(s), 1 organization membership(s), 1 space membership(s)');
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
     } finally {

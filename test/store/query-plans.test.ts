@@ -104,15 +104,18 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
 
   // On SQLite the account's index of bindings carries every column the snapshot's load reads (migration 017): covering
   // as it is, the planner took it for a role's bindings too unless `account_id` is kept off it.
-  it('a role\'s role bindings are searched by role: its uses, and their removal with the role', async () => {
+  // Memberships by role: migration 020 (a role's uses on an account of 100k users 11.7 → 0.03 ms).
+  it('a role\'s role bindings and memberships are searched by role: its uses, and their removal with the role', async () => {
     const roles = forAccount(db, 1).roles;
     await roles.usesOf(9);
     await roles.removeUses(9);
-    const ofBindings = plans((sql) => sql.includes('"role_bindings"'));
-    expect(ofBindings).toHaveLength(2);
-    for (const { sql, plan } of ofBindings) {
-      const lines = plan.filter((line) => /\brole_bindings\b/.test(line));
-      expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(/^SEARCH role_bindings USING (COVERING )?INDEX role_bindings_role \(role_id=\?/)] });
+    for (const table of ['role_bindings', 'organization_memberships', 'space_memberships']) {
+      const ofTable = plans((sql) => sql.includes(`"${table}"`));
+      expect(ofTable).toHaveLength(2);
+      for (const { sql, plan } of ofTable) {
+        const lines = plan.filter((line) => new RegExp(`\\b${table}\\b`).test(line));
+        expect({ sql, lines }).toEqual({ sql, lines: [expect.stringMatching(new RegExp(`^SEARCH ${table} USING (COVERING )?INDEX ${table}_role \\(role_id=\\?`))] });
+      }
     }
   });
 
