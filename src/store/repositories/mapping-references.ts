@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, IdentityProtocol, RoleMappingRow } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** Organizations, spaces, projects and roles that a delete takes away (row ids). */
 export interface DeletedResources {
@@ -20,14 +21,18 @@ export interface DefaultNamer { id: number; name: string; protocol: IdentityProt
 export class MappingReferenceRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
 
-  /** The organization, space or project and what goes with it: the spaces of an organization, the projects of both. */
+  /**
+   * The organization, space or project and what goes with it: the spaces of an organization, the projects of both.
+   * The spaces are read through the organization's index and the projects through their spaces', the account's kept
+   * off (`unindexed`): through the account's, SQLite read every space and every project of the account.
+   */
   async under(resource: { type: 'ORGANIZATION' | 'SPACE' | 'PROJECT'; id: number }): Promise<DeletedResources> {
     const none = { orgIds: [], spaceIds: [], projectIds: [], roleIds: [] };
     if (resource.type === 'PROJECT') return { ...none, projectIds: [resource.id] };
     const spaceIds = resource.type === 'SPACE' ? [resource.id]
-      : (await this.db.selectFrom('spaces').select('id').where('account_id', '=', this.accountId).where('organization_id', '=', resource.id).execute()).map((s) => s.id);
+      : (await this.db.selectFrom('spaces').select('id').where(unindexed('account_id'), '=', this.accountId).where('organization_id', '=', resource.id).execute()).map((s) => s.id);
     const projectIds = spaceIds.length === 0 ? []
-      : (await this.db.selectFrom('projects').select('id').where('account_id', '=', this.accountId).where('space_id', 'in', spaceIds).execute()).map((p) => p.id);
+      : (await this.db.selectFrom('projects').select('id').where(unindexed('account_id'), '=', this.accountId).where('space_id', 'in', spaceIds).execute()).map((p) => p.id);
     return { ...none, orgIds: resource.type === 'ORGANIZATION' ? [resource.id] : [], spaceIds, projectIds };
   }
 
