@@ -21,6 +21,7 @@ import * as m017 from './migrations/017-role-bindings-read-from-index.js';
 import * as m018 from './migrations/018-audit-logs-by-user.js';
 import * as m019 from './migrations/019-authentication-failures-by-start.js';
 import * as m020 from './migrations/020-memberships-by-role.js';
+import * as m021 from './migrations/021-users-by-email.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '018-audit-logs-by-user': m018,
   '019-authentication-failures-by-start': m019,
   '020-memberships-by-role': m020,
+  '021-users-by-email': m021,
 };
 
 /** The names of the migrations this version knows, oldest first. */

@@ -33,6 +33,7 @@ import * as m017 from '../../src/store/migrations/017-role-bindings-read-from-in
 import * as m018 from '../../src/store/migrations/018-audit-logs-by-user.js';
 import * as m019 from '../../src/store/migrations/019-authentication-failures-by-start.js';
 import * as m020 from '../../src/store/migrations/020-memberships-by-role.js';
+import * as m021 from '../../src/store/migrations/021-users-by-email.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019, '020-memberships-by-role': m020,
+  '021-users-by-email': m021,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -192,6 +194,13 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     await insert(db, 'organization_memberships', { account_id: ids.account, organization_id: org, user_id: ids.member, role_id: ids.custom, created_at: at(27), updated_at: at(27) });
     await insert(db, 'space_memberships', { account_id: ids.account, space_id: space, user_id: ids.member, role_id: ids.custom, created_at: at(27), updated_at: at(27) });
   },
+  '020-memberships-by-role': async (db, ids) => {
+    // A deleted user: 021's index by email finds it when its email is invited again.
+    await insert(db, 'users', {
+      account_id: ids.account, name: 'Gone', email: 'Gone@Example.com', email_lower: 'gone@example.com', role: 'MEMBER', status: 'ACTIVE',
+      is_developer: 1, is_bot: 0, password_hash: null, must_change_password: 0, deleted_at: at(28), created_at: at(28), updated_at: at(28),
+    });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -308,6 +317,13 @@ describe('each migration, from the schema before it with data in it', () => {
       const refused = await fetch(`${server.url}/v2/roles/${encodeURIComponent(String(custom.id))}`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY.raw}` } });
       expect(refused.status).toBe(409);
       expect((await refused.json() as Row).detail).toContain('0 role binding(s), 1 organization membership(s), 1 space membership(s)');
+      // The deleted user's email, through 021's index: it cannot be invited again.
+      const reinvite = await fetch(`${server.url}/v2/users`, {
+        method: 'POST', headers: { authorization: `Bearer ${KEY.raw}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'gone@example.com', name: 'Gone again', role: { type: 'PREDEFINED', name: 'MEMBER' }, invite_mode: 'NONE' }),
+      });
+      expect(reinvite.status).toBe(409);
+      expect((await reinvite.json() as Row).detail).toContain('deleted users cannot be re-invited');
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
     } finally {

@@ -188,9 +188,12 @@ export class UserRepository {
     return row !== undefined;
   }
 
-  /** A deleted human user had this email: deletion is terminal, so it cannot be invited again. */
+  /**
+   * A deleted human user had this email: deletion is terminal, so it cannot be invited again. Read through the index
+   * by email (migration 021), the account's kept off it: through the account's, every human of the account was read.
+   */
   async wasDeleted(emailLower: string): Promise<boolean> {
-    const row = await this.db.selectFrom('users').select('id').where('account_id', '=', this.accountId)
+    const row = await this.db.selectFrom('users').select('id').where(unindexed('account_id'), '=', this.accountId)
       .where('email_lower', '=', emailLower).where('is_bot', '=', 0).where('deleted_at', 'is not', null).executeTakeFirst();
     return row !== undefined;
   }
