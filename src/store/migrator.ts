@@ -22,6 +22,7 @@ import * as m018 from './migrations/018-audit-logs-by-user.js';
 import * as m019 from './migrations/019-authentication-failures-by-start.js';
 import * as m020 from './migrations/020-memberships-by-role.js';
 import * as m021 from './migrations/021-users-by-email.js';
+import * as m022 from './migrations/022-users-by-account-role.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '019-authentication-failures-by-start': m019,
   '020-memberships-by-role': m020,
   '021-users-by-email': m021,
+  '022-users-by-account-role': m022,
 };
 
 /** The names of the migrations this version knows, oldest first. */

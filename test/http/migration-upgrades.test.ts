@@ -34,6 +34,7 @@ import * as m018 from '../../src/store/migrations/018-audit-logs-by-user.js';
 import * as m019 from '../../src/store/migrations/019-authentication-failures-by-start.js';
 import * as m020 from '../../src/store/migrations/020-memberships-by-role.js';
 import * as m021 from '../../src/store/migrations/021-users-by-email.js';
+import * as m022 from '../../src/store/migrations/022-users-by-account-role.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -50,7 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019, '020-memberships-by-role': m020,
-  '021-users-by-email': m021,
+  '021-users-by-email': m021, '022-users-by-account-role': m022,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -201,6 +202,13 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
       is_developer: 1, is_bot: 0, password_hash: null, must_change_password: 0, deleted_at: at(28), created_at: at(28), updated_at: at(28),
     });
   },
+  '021-users-by-email': async (db, ids) => {
+    // A deleted admin: 022's index finds the account's admins, and the only live one is still the last.
+    await insert(db, 'users', {
+      account_id: ids.account, name: 'Former Admin', email: 'former@example.com', email_lower: 'former@example.com', role: 'ADMIN', status: 'ACTIVE',
+      is_developer: 1, is_bot: 0, password_hash: null, must_change_password: 0, deleted_at: at(29), created_at: at(29), updated_at: at(29),
+    });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -324,6 +332,13 @@ describe('each migration, from the schema before it with data in it', () => {
       });
       expect(reinvite.status).toBe(409);
       expect((await reinvite.json() as Row).detail).toContain('deleted users cannot be re-invited');
+      // The account's only admin, found through 022's index: it cannot be demoted.
+      const ada = users.users!.find((u) => u.email === 'Ada@Example.com')!;
+      const demote = await fetch(`${server.url}/v2/users/${encodeURIComponent(String(ada.id))}/role`, {
+        method: 'PUT', headers: { authorization: `Bearer ${KEY.raw}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'MEMBER' }),
+      });
+      expect(demote.status).toBe(422);
+      expect((await demote.json() as Row).code).toBe('LAST_ACTIVE_ADMIN');
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
     } finally {

@@ -147,6 +147,17 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
     for (const { sql, plan } of read) expect({ sql, plan }).toEqual({ sql, plan: ['SEARCH users USING INDEX users_email (email_lower=?)'] });
   });
 
+  // Each single sign-on and SCIM sync of a user reads the account's active human admins (the last is never demoted),
+  // as do demoting an admin and deprovisioning: at 100k users they walked every human of the account (19 ms).
+  it('an account\'s admins are searched by role (migration 022)', async () => {
+    const account = forAccount(db, 1);
+    await account.users.lockActiveAdmins();
+    await account.deprovisioning.activeAdmins();
+    const read = plans();
+    expect(read).toHaveLength(2);
+    for (const { sql, plan } of read) expect({ sql, plan }).toEqual({ sql, plan: ['SEARCH users USING INDEX users_account_role (account_id=? AND role=? AND is_bot=?)'] });
+  });
+
   // Deleting an organization names what goes with it (its spaces, their projects) before anything is deleted: the
   // projects were read through the account's index, every project of the account (1.45 ms of the seed world's 10k).
   it('what deleting an organization or a space takes away is read through the organization\'s and the spaces\' indexes', async () => {
