@@ -12,6 +12,7 @@ import {
   type ArchiveMarker, type AuditCheckpoint, accountsNeedingCheckpoint, accountsWithAuditBefore,
 } from '../store/repositories/audit-logs.js';
 import type { AuditLogRow } from '../store/schema.js';
+import { startPeriodicTask } from './periodic-task.js';
 
 /** The first place where the chain stops holding: the entry (when one can be named), its place, and why. */
 export interface ChainBreak {
@@ -164,16 +165,12 @@ export async function createAuditCheckpoint(ctx: ServiceDeps, principal: Princip
  * may do it; two signing the same end keep one, two archiving the same entries remove them once.
  */
 export function startAuditCheckpoints(ctx: ServiceDeps, intervalMs: number): () => void {
-  const timer = setInterval(() => {
-    void (async () => {
-      for (const accountId of await accountsNeedingCheckpoint(ctx.store.db)) await checkpointAccount(ctx, accountId);
-      if (ctx.config.auditRetentionMs === undefined) return;
-      const cutoff = new Date(ctx.clock.now() - ctx.config.auditRetentionMs).toISOString();
-      for (const accountId of await accountsWithAuditBefore(ctx.store.db, cutoff)) await archiveAccount(ctx, accountId);
-    })().catch((error: unknown) => ctx.log.error({ err: error }, 'audit checkpoint failed'));
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, intervalMs, async () => {
+    for (const accountId of await accountsNeedingCheckpoint(ctx.store.db)) await checkpointAccount(ctx, accountId);
+    if (ctx.config.auditRetentionMs === undefined) return;
+    const cutoff = new Date(ctx.clock.now() - ctx.config.auditRetentionMs).toISOString();
+    for (const accountId of await accountsWithAuditBefore(ctx.store.db, cutoff)) await archiveAccount(ctx, accountId);
+  }, 'audit checkpoint failed', 'error');
 }
 
 /** What an archive run did for an account. */

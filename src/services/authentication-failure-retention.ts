@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AUTHENTICATION_FAILURE_WINDOW_MS } from '../domain/authentication-failure-window.js';
 import { accountIdsForFailures, deleteAuthenticationFailuresBefore } from '../store/authentication-failures.js';
+import { startPeriodicTask } from './periodic-task.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /**
@@ -36,9 +37,5 @@ export async function pruneAuthenticationFailures(ctx: ServiceDeps): Promise<num
 
 /** Starts the process's pruning of old failed authentications; the returned function stops it. */
 export function startAuthenticationFailurePruning(ctx: ServiceDeps): () => void {
-  const timer = setInterval(() => {
-    pruneAuthenticationFailures(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'pruning failed authentications failed'));
-  }, PRUNE_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, PRUNE_INTERVAL_MS, () => pruneAuthenticationFailures(ctx), 'pruning failed authentications failed');
 }

@@ -4,6 +4,7 @@ import { isoNow } from '../domain/clock.js';
 import { forAccount } from '../store/account-store.js';
 import { type ExpiredGrant, ExpiringGrants } from '../store/repositories/expiring-grants.js';
 import { type Actor, runMutation } from './mutation.js';
+import { startPeriodicTask } from './periodic-task.js';
 import type { ServiceDeps } from './service-deps.js';
 
 /** The optional end of a grant in a request (role binding create, membership add). */
@@ -73,9 +74,5 @@ function systemActor(grant: ExpiredGrant): Actor {
 
 /** Sweeps expired grants every 30 s in this process; answers the function that stops it. */
 export function startGrantExpirySweeper(ctx: ServiceDeps): () => void {
-  const timer = setInterval(() => {
-    sweepExpiredGrants(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'sweeping expired grants failed'));
-  }, SWEEP_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, SWEEP_INTERVAL_MS, () => sweepExpiredGrants(ctx), 'sweeping expired grants failed');
 }

@@ -2,6 +2,7 @@ import { ApiError } from '../../domain/errors.js';
 import { OAuthPayloadRecords } from '../../store/oauth-payloads.js';
 import { SeenAssertionRecords } from '../../store/saml-assertions-seen.js';
 import { LoginAttemptRecords } from '../../store/sso-login-attempts.js';
+import { startPeriodicTask } from '../periodic-task.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { OpenedSession, RequestOrigin } from '../sessions.js';
 import { completeSsoLogin, type VerifiedIdentity } from './complete-login.js';
@@ -54,9 +55,5 @@ const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** Starts the process's sweeper; the returned function stops it. */
 export function startLoginSweeper(ctx: ServiceDeps): () => void {
-  const timer = setInterval(() => {
-    sweepExpiredLoginState(ctx).catch((error: unknown) => ctx.log.warn({ err: error }, 'sweeping expired SSO login state failed'));
-  }, SWEEP_INTERVAL_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicTask(ctx, SWEEP_INTERVAL_MS, () => sweepExpiredLoginState(ctx), 'sweeping expired SSO login state failed');
 }
