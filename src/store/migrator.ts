@@ -23,6 +23,7 @@ import * as m019 from './migrations/019-authentication-failures-by-start.js';
 import * as m020 from './migrations/020-memberships-by-role.js';
 import * as m021 from './migrations/021-users-by-email.js';
 import * as m022 from './migrations/022-users-by-account-role.js';
+import * as m023 from './migrations/023-spaces-by-organization.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-memberships-by-role': m020,
   '021-users-by-email': m021,
   '022-users-by-account-role': m022,
+  '023-spaces-by-organization': m023,
 };
 
 /** The names of the migrations this version knows, oldest first. */

@@ -35,6 +35,7 @@ import * as m019 from '../../src/store/migrations/019-authentication-failures-by
 import * as m020 from '../../src/store/migrations/020-memberships-by-role.js';
 import * as m021 from '../../src/store/migrations/021-users-by-email.js';
 import * as m022 from '../../src/store/migrations/022-users-by-account-role.js';
+import * as m023 from '../../src/store/migrations/023-spaces-by-organization.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -51,7 +52,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012-access-reviews': m012, '013-key-grace-usage': m013, '014-projects-by-space': m014,
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019, '020-memberships-by-role': m020,
-  '021-users-by-email': m021, '022-users-by-account-role': m022,
+  '021-users-by-email': m021, '022-users-by-account-role': m022, '023-spaces-by-organization': m023,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -209,6 +210,10 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
       is_developer: 1, is_bot: 0, password_hash: null, must_change_password: 0, deleted_at: at(29), created_at: at(29), updated_at: at(29),
     });
   },
+  '022-users-by-account-role': async (db, ids) => {
+    // A second space of the first organization, named before the first: 023's index lists them by id, not by name.
+    await insert(db, 'spaces', { account_id: ids.account, organization_id: ids.org, name: 'alpha', description: '', is_private: 0, created_at: at(30), updated_at: at(30) });
+  },
 };
 
 /** The rows of every table written so far (and of `also`), sorted: compared as sets, whatever order a backend returns. */
@@ -287,7 +292,10 @@ describe('each migration, from the schema before it with data in it', () => {
       const users = await get('/v2/users');
       expect(users.users!.map((u) => u.email).sort()).toEqual(['Ada@Example.com', 'member@example.com']);
       const spaces = await get('/v2/spaces');
-      expect(spaces.spaces).toEqual([expect.objectContaining({ name: 'models' }), expect.objectContaining({ name: 'second-space' })]);
+      expect(spaces.spaces!.map((space) => space.name)).toEqual(['models', 'second-space', 'alpha']);
+      // The first organization's spaces, read through 023's index, in id order as every list is.
+      const research = (await get('/v2/organizations')).organizations!.find((o) => o.name === 'Research')!;
+      expect((await get(`/v2/spaces?org_id=${encodeURIComponent(String(research.id))}`)).spaces!.map((space) => space.name)).toEqual(['models', 'alpha']);
       // The space's projects in id order (014's index), not in name order (the unique index they were read through).
       const projects = await get(`/v2/projects?space_id=${encodeURIComponent(String(spaces.spaces![0]!.id))}`);
       expect(projects.projects!.map((p) => p.name)).toEqual(['ranker', 'aardvark']);

@@ -158,6 +158,21 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
     for (const { sql, plan } of read) expect({ sql, plan }).toEqual({ sql, plan: ['SEARCH users USING INDEX users_account_role (account_id=? AND role=? AND is_bot=?)'] });
   });
 
+  // An organization's spaces in id order: a page of them, GraphQL's first spaces of several organizations, the public
+  // spaces an organization role reaches, a member's spaces when it leaves. They walked the account's spaces
+  // (GraphQL's 51 of 3 organizations 1.42 ms at 10k spaces, 0.76 through the index).
+  it('an organization\'s spaces are read through (organization_id, id) (migration 023)', async () => {
+    const account = forAccount(db, 1);
+    await account.spaces.list({ organizationId: 2, limit: 51 });
+    await account.spaces.list({ organizationId: 2, name: 'models', after: 7, limit: 51 });
+    await account.spaces.firstOfEachOrganization({ organizationIds: [2, 3, 4], limit: 51 });
+    await account.serviceKeyBots.publicSpaceIds(2);
+    await account.memberships.afterOrganizationMembership(5, 2);
+    const ofSpaces = plans().flatMap(({ sql, plan }) => plan.filter((line) => /\bspaces\b/.test(line)).map((line) => ({ sql, line })));
+    expect(ofSpaces).toHaveLength(7); // the bindings' cascade reads the organization's spaces twice
+    for (const { sql, line } of ofSpaces) expect({ sql, line }).toEqual({ sql, line: expect.stringMatching(/^SEARCH spaces USING (COVERING )?INDEX spaces_organization \(organization_id=\?( AND id>\?)?\)$/) });
+  });
+
   // Deleting an organization names what goes with it (its spaces, their projects) before anything is deleted: the
   // projects were read through the account's index, every project of the account (1.45 ms of the seed world's 10k).
   it('what deleting an organization or a space takes away is read through the organization\'s and the spaces\' indexes', async () => {
@@ -171,7 +186,7 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
     const read = plans();
     expect(read.map(({ sql }) => /from "(\w+)"/.exec(sql)?.[1])).toEqual(['spaces', 'projects', 'projects']);
     for (const { sql, plan } of read) {
-      expect({ sql, plan }).toEqual({ sql, plan: [expect.stringMatching(/^SEARCH (spaces|projects) USING (COVERING )?INDEX (sqlite_autoindex_spaces_\d|projects_space) \((organization|space)_id=\?\)$/)] });
+      expect({ sql, plan }).toEqual({ sql, plan: [expect.stringMatching(/^SEARCH (spaces|projects) USING (COVERING )?INDEX (spaces_organization|projects_space) \((organization|space)_id=\?\)$/)] });
     }
   });
 

@@ -16,7 +16,7 @@ export class MembershipCascades {
 
   /** After the user's membership in the organization: the user's memberships in its spaces and bindings on them and their projects. */
   async afterOrganizationMembership(userId: number, organizationId: number): Promise<RemovedRows> {
-    const spaceIds = this.db.selectFrom('spaces').select('id').where('organization_id', '=', organizationId).where('account_id', '=', this.accountId);
+    const spaceIds = this.db.selectFrom('spaces').select('id').where('organization_id', '=', organizationId).where(unindexed('account_id'), '=', this.accountId);
     const spaces = await this.db.deleteFrom('space_memberships').where('user_id', '=', userId).where('account_id', '=', this.accountId)
       .where('space_id', 'in', spaceIds).executeTakeFirst();
     const bindings = await this.db.deleteFrom('role_bindings').where('user_id', '=', userId).where(unindexed('account_id'), '=', this.accountId)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountRoleKey, Database, RoleRow } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** A role row with the organization or space membership that grants it. */
 type OrganizationRole = RoleRow & { organization_id: number };
@@ -67,7 +68,7 @@ export class ServiceKeyBotRepository {
 
   /** The non-private spaces of an organization, which an organization role reaches too. */
   async publicSpaceIds(organizationId: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('spaces').select('id').where('organization_id', '=', organizationId).where('account_id', '=', this.accountId)
+    const rows = await this.db.selectFrom('spaces').select('id').where('organization_id', '=', organizationId).where(unindexed('account_id'), '=', this.accountId)
       .where('is_private', '=', 0).orderBy('id').execute();
     return rows.map((r) => r.id);
   }

@@ -3,6 +3,7 @@ import type { Database, SpaceRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { unindexed, unindexedWhen } from '../unindexed-column.js';
 
 /** The hot read of `GET /v2/spaces/{id}`, compiled once (see PreparedQuery). */
 const spaceById = new PreparedQuery((db, accountId: number, id: number) =>
@@ -16,7 +17,8 @@ export class SpaceRepository {
   list(options: {
     organizationId?: number | undefined; name?: string | undefined; ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<SpaceRow[]> {
-    let q = this.db.selectFrom('spaces').selectAll().where('account_id', '=', this.accountId);
+    // With an organization, its (organization_id, id) index and not the account's (the `+` as firstOfEachOrganization).
+    let q = this.db.selectFrom('spaces').selectAll().where(unindexedWhen(options.organizationId !== undefined, 'account_id'), '=', this.accountId);
     if (options.ids !== undefined) {
       if (options.ids.length === 0) return Promise.resolve([]);
       q = q.where('id', 'in', options.ids);
@@ -56,7 +58,9 @@ export class SpaceRepository {
 
   /**
    * The first `limit` rows by id of each of these organizations, restricted to `ids` when given and filtered by a
-   * substring of the name: one query for them all (a window function, as the projects' firstOfEachSpace).
+   * substring of the name: one query for them all (a window function, as the projects' firstOfEachSpace). It reads
+   * the organizations' rows only, through the (organization_id, id) index: the unary `+` keeps SQLite's planner off
+   * the account's, which would walk every space of the account.
    */
   async firstOfEachOrganization(options: {
     organizationIds: readonly number[]; ids?: readonly number[] | undefined; name?: string | undefined; limit: number;
@@ -64,7 +68,7 @@ export class SpaceRepository {
     if (options.organizationIds.length === 0 || options.ids?.length === 0) return [];
     let ranked = this.db.selectFrom('spaces').selectAll('spaces')
       .select(sql<number>`row_number() over (partition by ${sql.ref('spaces.organization_id')} order by ${sql.ref('spaces.id')})`.as('rank'))
-      .where('spaces.account_id', '=', this.accountId).where('spaces.organization_id', 'in', options.organizationIds);
+      .where(unindexed('spaces.account_id'), '=', this.accountId).where('spaces.organization_id', 'in', options.organizationIds);
     if (options.ids !== undefined) ranked = ranked.where('spaces.id', 'in', options.ids);
     if (options.name) ranked = ranked.where(containsInsensitive('spaces.name', options.name));
     const rows = await this.db.selectFrom(ranked.as('s')).selectAll('s').where('s.rank', '<=', options.limit).orderBy('s.id').execute();
