@@ -3,7 +3,7 @@ import type { Database, SpaceRow } from '../schema.js';
 import { sourceProtocol } from '../grant-provenance.js';
 import { containsInsensitive } from '../text-filter.js';
 import { PreparedQuery } from '../prepared-query.js';
-import { unindexed, unindexedWhen } from '../unindexed-column.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** The hot read of `GET /v2/spaces/{id}`, compiled once (see PreparedQuery). */
 const spaceById = new PreparedQuery((db, accountId: number, id: number) =>
@@ -17,8 +17,10 @@ export class SpaceRepository {
   list(options: {
     organizationId?: number | undefined; name?: string | undefined; ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<SpaceRow[]> {
-    // With an organization, its (organization_id, id) index and not the account's (the `+` as firstOfEachOrganization).
-    let q = this.db.selectFrom('spaces').selectAll().where(unindexedWhen(options.organizationId !== undefined, 'account_id'), '=', this.accountId);
+    // With an organization SQLite walks its (organization_id, id) index unaided (test/store/query-plans.test.ts); a `+`
+    // on the account, as the window below needs, would cost PostgreSQL its estimate: a sort of the organization's
+    // spaces instead of a walk in id order that stops at the page (0.22 against 0.05 ms for 1,000 spaces).
+    let q = this.db.selectFrom('spaces').selectAll().where('account_id', '=', this.accountId);
     if (options.ids !== undefined) {
       if (options.ids.length === 0) return Promise.resolve([]);
       q = q.where('id', 'in', options.ids);
