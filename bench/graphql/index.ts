@@ -41,13 +41,9 @@ async function onServer(machine: MachineInfo, postgresUrl: string | undefined, i
 }
 
 async function benchSpaceWithProjects(machine: MachineInfo, server: SeededServer, idSuffix: string): Promise<BenchRow[]> {
-  const { raw, readableSpaceId } = server.member;
-  const spaceId = encodeId('Space', readableSpaceId);
+  const spaceId = encodeId('Space', server.member.readableSpaceId);
   const graphql: OperationRequest[] = [spaceWithProjectsRequest(server)];
-  const rest: OperationRequest[] = [
-    { url: `${server.url}/v2/spaces/${spaceId}`, headers: { authorization: `Bearer ${raw}` } },
-    { url: `${server.url}/v2/projects?space_id=${spaceId}&limit=${PAGE}`, headers: { authorization: `Bearer ${raw}` } },
-  ];
+  const rest = spaceThenProjectsRequests(server);
   const projectCount = await agree(graphql, rest, spaceId);
 
   const p99 = { graphql: [] as number[], rest: [] as number[] };
@@ -85,6 +81,19 @@ export function spaceWithProjectsRequest(server: SeededServer): OperationRequest
     url: `${server.url}/graphql`, headers: { 'x-api-key': server.member.raw },
     body: JSON.stringify({ query: QUERY, variables: { id: encodeId('Space', server.member.readableSpaceId) } }),
   };
+}
+
+/** A GET: a request without a body (an OperationRequest, and a LoadTarget of the HTTP rows). */
+type GetRequest = Pick<OperationRequest, 'url' | 'headers'>;
+
+/** B15's REST side as the MEMBER, on its own space: `GET /v2/spaces/{id}`, then one page of its projects. */
+export function spaceThenProjectsRequests(server: SeededServer): [GetRequest, GetRequest] {
+  const spaceId = encodeId('Space', server.member.readableSpaceId);
+  const headers = { authorization: `Bearer ${server.member.raw}` };
+  return [
+    { url: `${server.url}/v2/spaces/${spaceId}`, headers },
+    { url: `${server.url}/v2/projects?space_id=${spaceId}&limit=${PAGE}`, headers },
+  ];
 }
 
 function statsOf(runs: number[]) {

@@ -8,8 +8,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeId } from '../../src/domain/ids.js';
-import { spaceWithProjectsRequest } from '../graphql/index.js';
+import { spaceThenProjectsRequests, spaceWithProjectsRequest } from '../graphql/index.js';
 import { frameOrigins } from '../lib/frame-origin.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
 import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
@@ -37,7 +36,7 @@ try {
     : route === 'binding' ? roleBindingWrites(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
         : route === 'graphql' ? graphqlRequest(server)
-        : route === 'projects' ? spaceProjectsRequest(server)
+        : route === 'projects' ? spaceThenProjectsRequests(server)[1]
         : memberSpaceRequest(server);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
   process.kill(server.pid, 'SIGUSR2');
@@ -94,12 +93,6 @@ for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, N
 function graphqlRequest(server: SeededServer): LoadTarget {
   const { url, headers, body } = spaceWithProjectsRequest(server);
   return { url, headers, body: () => body };
-}
-
-/** B15's second REST request: the MEMBER's space's projects, one page. */
-function spaceProjectsRequest(server: SeededServer): LoadTarget {
-  const spaceId = encodeId('Space', server.member.readableSpaceId);
-  return { url: `${server.url}/v2/projects?space_id=${spaceId}&limit=100`, headers: { authorization: `Bearer ${server.member.raw}` } };
 }
 
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */

@@ -153,21 +153,21 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mailFrom: read('AX_MAIL_FROM') ?? 'ax <no-reply@localhost>',
     logLevel: oneOf('AX_LOG_LEVEL', read('AX_LOG_LEVEL') ?? 'info', LOG_LEVELS),
     bodyLimit: 1024 * 1024,
-    requestTimeoutMs: positiveInteger(env, 'AX_REQUEST_TIMEOUT_MS', 30_000, 'milliseconds'),
-    headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000, 'milliseconds'),
-    connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000, 'milliseconds'),
-    keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000, 'milliseconds'),
-    databaseConnectTimeoutMs: positiveInteger(env, 'AX_DATABASE_CONNECT_TIMEOUT_MS', 10_000, 'milliseconds'),
-    databaseQueryTimeoutMs: positiveInteger(env, 'AX_DATABASE_QUERY_TIMEOUT_MS', 30_000, 'milliseconds'),
+    requestTimeoutMs: positiveInteger(env, 'AX_REQUEST_TIMEOUT_MS', 30_000, 'milliseconds', TIMER_MAX_MS),
+    headersTimeoutMs: positiveInteger(env, 'AX_HEADERS_TIMEOUT_MS', 10_000, 'milliseconds', TIMER_MAX_MS),
+    connectionTimeoutMs: positiveInteger(env, 'AX_CONNECTION_TIMEOUT_MS', 60_000, 'milliseconds', TIMER_MAX_MS),
+    keepAliveTimeoutMs: positiveInteger(env, 'AX_KEEP_ALIVE_TIMEOUT_MS', 72_000, 'milliseconds', TIMER_MAX_MS),
+    databaseConnectTimeoutMs: positiveInteger(env, 'AX_DATABASE_CONNECT_TIMEOUT_MS', 10_000, 'milliseconds', TIMER_MAX_MS),
+    databaseQueryTimeoutMs: positiveInteger(env, 'AX_DATABASE_QUERY_TIMEOUT_MS', 30_000, 'milliseconds', TIMER_MAX_MS),
     authFailureLimit: positiveInteger(env, 'AX_AUTH_FAILURE_LIMIT', 30, 'failures'),
     trustProxy: boolean('AX_TRUST_PROXY', read('AX_TRUST_PROXY') ?? 'false'),
     keyPepper: read('AX_KEY_PEPPER'),
     tokenKey: read('AX_TOKEN_KEY'),
     auditSigningKey: read('AX_AUDIT_SIGNING_KEY'),
-    auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes') * 60_000,
-    auditRetentionMs: read('AX_AUDIT_RETENTION_DAYS') === undefined ? undefined : positiveInteger(env, 'AX_AUDIT_RETENTION_DAYS', 1, 'days') * 86_400_000,
+    auditCheckpointIntervalMs: positiveInteger(env, 'AX_AUDIT_CHECKPOINT_INTERVAL', 10, 'minutes', Math.floor(TIMER_MAX_MS / 60_000)) * 60_000,
+    auditRetentionMs: read('AX_AUDIT_RETENTION_DAYS') === undefined ? undefined : positiveInteger(env, 'AX_AUDIT_RETENTION_DAYS', 1, 'days', MAX_RETENTION_DAYS) * 86_400_000,
     auditArchiveDir: resolve(read('AX_AUDIT_ARCHIVE_DIR') ?? join(overrides.dataDir ?? read('AX_DATA_DIR') ?? './data', 'audit-archive')),
-    authFailureRetentionMs: positiveInteger(env, 'AX_AUTH_FAILURE_RETENTION_DAYS', 90, 'days') * 86_400_000,
+    authFailureRetentionMs: positiveInteger(env, 'AX_AUTH_FAILURE_RETENTION_DAYS', 90, 'days', MAX_RETENTION_DAYS) * 86_400_000,
     secretScanningKeys: secretScanningKeys(read('AX_SECRET_SCANNING_KEYS')),
     auditWebhook: auditWebhook(read('AX_AUDIT_WEBHOOK_URL'), read('AX_AUDIT_WEBHOOK_SECRET')),
     auditFile: read('AX_AUDIT_FILE') === undefined ? undefined : resolve(read('AX_AUDIT_FILE')!),
@@ -282,12 +282,25 @@ function secretsKey(text: string | undefined): Buffer | undefined {
   return key;
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string): number {
+/**
+ * The longest delay a Node.js timer (and PostgreSQL's statement_timeout) holds: 2^31 − 1 ms, about 24.8 days. A
+ * longer one is not refused by Node: it warns (TimeoutOverflowWarning) and fires after 1 ms.
+ */
+const TIMER_MAX_MS = 2_147_483_647;
+
+/**
+ * The longest retention in days: 100 years. Far longer ones put the cutoff outside what a Date holds, and each
+ * archive or prune then failed on an invalid date (`POST /v2/audit-logs/archive` answered 500).
+ */
+const MAX_RETENTION_DAYS = 36_500;
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, unit: string, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigError(`${name} must be a positive whole number of ${unit}, got ${JSON.stringify(text)}`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value <= 0 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `a positive whole number of ${unit}` : `a whole number of ${unit} from 1 to ${max}`;
+    throw new ConfigError(`${name} must be ${range}, got ${JSON.stringify(text)}`);
   }
   return value;
 }

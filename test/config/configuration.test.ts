@@ -18,6 +18,13 @@ describe('configuration', () => {
     ['AX_PASSWORD_HASH_N', '65536'],
     ['AX_SESSION_IDLE_TIMEOUT', '-30'],
     ['AX_KEEP_ALIVE_TIMEOUT_MS', ''.padEnd(20, '9')],
+    // Past what a Node timer holds (2^31 − 1 ms): it would fire after 1 ms.
+    ['AX_KEEP_ALIVE_TIMEOUT_MS', '3000000000'],
+    ['AX_DATABASE_QUERY_TIMEOUT_MS', '2147483648'],
+    ['AX_AUDIT_CHECKPOINT_INTERVAL', '35792'],
+    // Past 100 years: the cutoff left what a Date holds and archiving answered 500.
+    ['AX_AUDIT_RETENTION_DAYS', '200000000'],
+    ['AX_AUTH_FAILURE_RETENTION_DAYS', '36501'],
     ['AX_PORT', '65536'],
     ['AX_PORT', '-1'],
     ['AX_PUBLIC_URL', 'example.com/ax'],
@@ -39,6 +46,9 @@ describe('configuration', () => {
       AX_AUTH_FAILURE_LIMIT: '5', AX_TRUST_PROXY: 'true', AX_PUBLIC_URL: 'https://ax.example.com/', AX_SESSION_IDLE_TIMEOUT: '10',
       AX_PASSWORD_HASH_N: '1024', AX_AUTH_FAILURE_RETENTION_DAYS: '7',
     })).toMatchObject({ authFailureRetentionMs: 7 * 86_400_000, passwordHashN: 1024, authFailureLimit: 5, trustProxy: true, publicUrl: 'https://ax.example.com', publicUrlIsListenUrl: false, sessionIdleTimeoutMs: 600_000 });
+    // The bounds themselves are taken: 100 years of retention, the longest timer.
+    expect(loadConfig({}, { AX_AUDIT_RETENTION_DAYS: '36500', AX_KEEP_ALIVE_TIMEOUT_MS: '2147483647', AX_AUDIT_CHECKPOINT_INTERVAL: '35791' }))
+      .toMatchObject({ auditRetentionMs: 36_500 * 86_400_000, keepAliveTimeoutMs: 2_147_483_647, auditCheckpointIntervalMs: 35_791 * 60_000 });
     // An empty variable is an unset one (as a shell's `AX_PORT= ax serve` means).
     expect(loadConfig({}, { AX_PORT: '', AX_TRUST_PROXY: '' })).toMatchObject({ port: 8080, trustProxy: false });
   });

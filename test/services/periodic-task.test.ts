@@ -32,6 +32,23 @@ describe('startPeriodicTask', () => {
     expect(runs).toBe(3);
   });
 
+  it('skips a tick while the previous run is still going, and runs again once it has ended', async () => {
+    let started = 0;
+    let finish = () => {};
+    const stop = startPeriodicTask({ log: logger() } as never, 100, () => {
+      started++;
+      return new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+    }, 'slow task failed');
+    await vi.advanceTimersByTimeAsync(350);
+    expect(started).toBe(1);
+    finish();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(started).toBe(2);
+    stop();
+  });
+
   it('logs at warn unless told otherwise, and its timer does not hold the process open', async () => {
     const log = logger();
     const spy = vi.spyOn(globalThis, 'setInterval');
