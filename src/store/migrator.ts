@@ -24,6 +24,7 @@ import * as m020 from './migrations/020-memberships-by-role.js';
 import * as m021 from './migrations/021-users-by-email.js';
 import * as m022 from './migrations/022-users-by-account-role.js';
 import * as m023 from './migrations/023-spaces-by-organization.js';
+import * as m024 from './migrations/024-grants-by-provider.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '021-users-by-email': m021,
   '022-users-by-account-role': m022,
   '023-spaces-by-organization': m023,
+  '024-grants-by-provider': m024,
 };
 
 /** The names of the migrations this version knows, oldest first. */

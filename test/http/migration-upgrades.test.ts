@@ -36,6 +36,7 @@ import * as m020 from '../../src/store/migrations/020-memberships-by-role.js';
 import * as m021 from '../../src/store/migrations/021-users-by-email.js';
 import * as m022 from '../../src/store/migrations/022-users-by-account-role.js';
 import * as m023 from '../../src/store/migrations/023-spaces-by-organization.js';
+import * as m024 from '../../src/store/migrations/024-grants-by-provider.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 /**
@@ -53,6 +54,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '015-role-bindings-by-user': m015, '016-role-bindings-by-resource': m016, '017-role-bindings-read-from-index': m017,
   '018-audit-logs-by-user': m018, '019-authentication-failures-by-start': m019, '020-memberships-by-role': m020,
   '021-users-by-email': m021, '022-users-by-account-role': m022, '023-spaces-by-organization': m023,
+  '024-grants-by-provider': m024,
 };
 
 type Db = Kysely<MigrationDatabase>;
@@ -113,7 +115,7 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
     await insert(db, 'sessions', { user_id: ids.member, token_hash: '34'.repeat(32), created_at: at(8), expires_at: at(100), revoked_at: null, last_seen_at: at(9) });
   },
   '005-identity': async (db, ids) => {
-    ids.idp = Number((await insert(db, 'identity_providers', { account_id: ids.account, protocol: 'OIDC', name: 'Okta', issuer: 'https://idp.example', client_id: 'ax', scopes: 'openid email', created_at: at(10), updated_at: at(10) })).id);
+    ids.idp = Number((await insert(db, 'identity_providers', { account_id: ids.account, protocol: 'OIDC', name: 'Okta', issuer: 'https://idp.example', client_id: 'ax', scopes: '["openid","email"]', created_at: at(10), updated_at: at(10) })).id);
     await insert(db, 'identity_provider_domains', { domain: 'example.com', idp_id: ids.idp, validated: 1 });
     await insert(db, 'role_mappings', { account_id: ids.account, idp_id: ids.idp, position: 0, attributes_map: '{"groups":["eng"]}', org_role: null, space_roles: '[]', project_roles: '[]', created_at: at(10), updated_at: at(10) });
     await insert(db, 'user_identities', { idp_id: ids.idp, subject: 'okta|1', user_id: ids.member, last_login_at: at(11), last_attributes: '{}', created_at: at(10) });
@@ -213,6 +215,12 @@ const SEEDS: Record<string, (db: Db, ids: Record<string, number>) => Promise<voi
   '022-users-by-account-role': async (db, ids) => {
     // A second space of the first organization, named before the first: 023's index lists them by id, not by name.
     await insert(db, 'spaces', { account_id: ids.account, organization_id: ids.org, name: 'alpha', description: '', is_private: 0, created_at: at(30), updated_at: at(30) });
+  },
+  '023-spaces-by-organization': async (db, ids) => {
+    // Grants the provider's sign-ons wrote, beside 005's: the bot's binding on the space and the member's account
+    // role. 024's indexes find them when the provider is deleted.
+    await insert(db, 'role_bindings', { account_id: ids.account, user_id: ids.bot, role_id: ids.role_READ_ONLY, resource_type: 'SPACE', space_id: ids.space, project_id: null, source: 'SSO', source_idp_id: ids.idp, created_at: at(31), updated_at: at(31) });
+    await db.updateTable('users').set({ role_source: `SSO:${ids.idp}`, role_before_sync: 'MEMBER' }).where('id', '=', ids.member!).execute();
   },
 };
 
@@ -349,6 +357,18 @@ describe('each migration, from the schema before it with data in it', () => {
       expect((await demote.json() as Row).code).toBe('LAST_ACTIVE_ADMIN');
       const verify = await get('/v2/audit-logs/verify');
       expect(verify).toMatchObject({ valid: true, entries_checked: 2, head_seq: 2 });
+      // The grants the provider's sign-ons wrote, found through 024's indexes: deleting it hands them to the admins.
+      const okta = (await get('/v2/oidc-identity-providers')).oidc_identity_providers!.find((p) => p.name === 'Okta')!;
+      const onSpace = async () => (await get(`/v2/role-bindings?resource_type=SPACE&resource_id=${encodeURIComponent(String(spaces.spaces![0]!.id))}`)).role_bindings!
+        .map((b) => [b.source, b.source_idp_id ?? null]);
+      expect(await onSpace()).toEqual([['MANUAL', null], ['MANUAL', null], ['SSO', okta.id]]);
+      const deleted = await fetch(`${server.url}/v2/oidc-identity-providers/${encodeURIComponent(String(okta.id))}`, { method: 'DELETE', headers: { authorization: `Bearer ${KEY.raw}` } });
+      expect(deleted.status).toBe(204);
+      expect(await onSpace()).toEqual([['MANUAL', null], ['MANUAL', null], ['MANUAL', null]]);
+      // The member's account role, which the provider's sync had set, is released too.
+      const entry = (await get('/v2/audit-logs?limit=1')).logs![0]!;
+      expect(entry.operation_name).toBe('DELETE /v2/oidc-identity-providers/:idp_id');
+      expect((JSON.parse(String(entry.operation_text)) as Row).grants_now_manual_for_users).toEqual([admin.id, member.id, expect.any(String)]);
     } finally {
       await server.close();
       await database.drop();

@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Updateable } from 'kysely';
 import type {
   Database, IdentityProtocol, IdentityProviderRow, IdentityProvidersTable, UserIdentityRow,
 } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** A domain of a provider as stored: lower-case, and whether it counts as validated (§1.1 of the identity contract). */
 export interface ProviderDomain { domain: string; validated: boolean }
@@ -130,17 +131,18 @@ export class IdentityProviderRepository {
   /**
    * Hands every grant the provider's syncs wrote (SSO or SCIM) to the admins: the rows become MANUAL, and an account
    * role a sync promoted stays what it is with no sync owning it. Returns the users whose grants changed hands.
+   * Each table is searched by provider (migration 024), the account's index left alone (unindexed-column.ts).
    */
   async releaseGrants(idpId: number): Promise<number[]> {
     const users = new Set<number>();
     for (const table of GRANT_TABLES) {
       const rows = await this.db.updateTable(table).set({ source: 'MANUAL', source_idp_id: null })
-        .where('account_id', '=', this.accountId).where('source_idp_id', '=', idpId)
+        .where(unindexed('account_id'), '=', this.accountId).where('source_idp_id', '=', idpId)
         .returning('user_id').execute();
       for (const row of rows) users.add(row.user_id);
     }
     const promoted = await this.db.updateTable('users').set({ role_source: null, role_before_sync: null })
-      .where('account_id', '=', this.accountId).where('role_source', 'in', [`SSO:${idpId}`, `SCIM:${idpId}`])
+      .where(unindexed('account_id'), '=', this.accountId).where('role_source', 'in', [`SSO:${idpId}`, `SCIM:${idpId}`])
       .returning('id').execute();
     for (const row of promoted) users.add(row.id);
     return [...users].sort((a, b) => a - b);

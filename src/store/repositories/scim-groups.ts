@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { idSlices } from '../id-slices.js';
 import type { Database, ScimGroupRow } from '../schema.js';
+import { unindexed } from '../unindexed-column.js';
 
 /** A member as a SCIM Group shows it: the user's id and what to display (its name, else its email). */
 export interface ScimGroupMemberRow {
@@ -132,10 +133,11 @@ export class ScimGroupRepository {
     const managed = this.db.selectFrom('user_identities').select('user_id').where('idp_id', '=', idpId).where('provisioned_by_scim', '=', 1);
     const members = this.db.selectFrom('scim_group_members as m').innerJoin('scim_groups as g', 'g.id', 'm.group_id')
       .select('m.user_id').where('g.account_id', '=', this.accountId).where('g.idp_id', '=', idpId);
+    // The holders are searched by provider (migration 024), the account's index left alone (unindexed-column.ts).
     const held = (table: 'organization_memberships' | 'space_memberships' | 'role_bindings') => this.db.selectFrom(table).select('user_id')
-      .where('account_id', '=', this.accountId).where('source', '=', 'SCIM').where('source_idp_id', '=', idpId);
+      .where(unindexed('account_id'), '=', this.accountId).where('source', '=', 'SCIM').where('source_idp_id', '=', idpId);
     const rows = await managed.union(members).union(held('organization_memberships')).union(held('space_memberships')).union(held('role_bindings')).execute();
-    const promoted = await this.db.selectFrom('users').select('id').where('account_id', '=', this.accountId).where('role_source', '=', `SCIM:${idpId}`).execute();
+    const promoted = await this.db.selectFrom('users').select('id').where(unindexed('account_id'), '=', this.accountId).where('role_source', '=', `SCIM:${idpId}`).execute();
     return [...new Set([...rows.map((r) => r.user_id), ...promoted.map((r) => r.id)])].sort((a, b) => a - b);
   }
 }

@@ -116,11 +116,13 @@ export class SyncedGrantRepository {
     const unique = [...new Set(userIds)];
     for (let i = 0; i < unique.length; i += 500) {
       const slice = unique.slice(i, i + 500);
-      // Searched by user: beside the users, SQLite's planner took the account's index (unindexed-column.ts).
+      // Searched by user: beside the users, SQLite's planner took the account's index, or the provider's (every grant
+      // it wrote), for the better one (unindexed-column.ts).
       const held = (table: 'organization_memberships' | 'space_memberships' | 'role_bindings') => this.db.selectFrom(table).select('user_id')
-        .where(unindexed('account_id'), '=', this.accountId).where('source', '=', writer.source).where('source_idp_id', '=', writer.idpId).where('user_id', 'in', slice);
-      const promoted = this.db.selectFrom('users').select('id as user_id')
-        .where(unindexed('account_id'), '=', this.accountId).where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
+        .where(unindexed('account_id'), '=', this.accountId).where('source', '=', writer.source).where(unindexed('source_idp_id'), '=', writer.idpId)
+        .where('user_id', 'in', slice);
+      const promoted = this.db.selectFrom('users').select('id as user_id').where(unindexed('account_id'), '=', this.accountId)
+        .where('role_source', '=', `${writer.source}:${writer.idpId}`).where('id', 'in', slice);
       const rows = await held('organization_memberships').union(held('space_memberships')).union(held('role_bindings')).union(promoted).execute();
       for (const row of rows) holders.add(row.user_id);
     }
