@@ -117,6 +117,22 @@ describe('request log sampling', () => {
       expect(server.lines.filter((line) => line.level < 40)).toEqual([]);
       const errorLine = server.lines.find((line) => line.msg === 'unhandled error') as LogLine & { reqId?: string; err?: { message: string } };
       expect(errorLine).toMatchObject({ level: 50, reqId: requestId, err: { message: expect.stringMatching(/no such table: organizations/) } });
+
+      // A stored value the server cannot read is its own failure, logged, not the client's: a GET has no body to
+      // blame (it was answered 400 INVALID_JSON, "body is not valid JSON").
+      const created = await fetch(`${server.url}/v2/roles`, {
+        method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'auditor', permissions: ['SPACE_READ'] }),
+      });
+      expect(created.status).toBe(201);
+      const role = await created.json() as { id: string };
+      const corrupt = new Database(join(server.dataDir, 'ax.db'));
+      corrupt.prepare('UPDATE roles SET permissions = ? WHERE name = ?').run('SPACE_READ', 'auditor');
+      corrupt.close();
+      const unreadable = await fetch(`${server.url}/v2/roles/${encodeURIComponent(role.id)}`, { headers });
+      expect(unreadable.status).toBe(500);
+      const unreadableId = unreadable.headers.get('x-request-id')!;
+      expect(await unreadable.json()).toMatchObject({ code: 'INTERNAL' });
+      await server.logged((line) => line.msg === 'unhandled error' && (line as { reqId?: string }).reqId === unreadableId);
     } finally {
       await server.stop();
     }

@@ -113,7 +113,8 @@ export function writes(request: FastifyRequest): boolean {
  * The one place errors become responses: ApiError → its problem; Fastify's own client errors (validation, bad
  * JSON, oversized body) → 4xx problems; a database that does not answer → 503 with Retry-After; anything else is
  * logged and answered with a 500 that says nothing about the cause (Fastify's default handler would echo
- * error.message).
+ * error.message). A body that is not JSON comes here as Fastify's FST_ERR_CTP_INVALID_JSON_BODY; any other
+ * SyntaxError is the server's own (a stored value it cannot read), never the client's INVALID_JSON.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -125,7 +126,6 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const detail = mapped === 'BODY_TOO_LARGE' ? `request body is larger than ${limit} bytes` : error.message;
       return sendProblem(reply, new ApiError(mapped, detail));
     }
-    if (error instanceof SyntaxError) return sendProblem(reply, new ApiError('INVALID_JSON', 'body is not valid JSON'));
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return sendProblem(reply, new ApiError('BAD_REQUEST', error.message));
     }
