@@ -34,21 +34,30 @@ const TYPE_RANK = { ORGANIZATION: 1, SPACE: 2, PROJECT: 3 } as const;
  * account before and after a change), by user id, then account, organizations, spaces and projects by id. A
  * resource that exists on one side only counts as holding nothing on the other (a deleted user loses everything
  * it held, a new project's inherited grants are gained). Only users whose grants changed are compared, on the
- * resources beneath the grants that changed, unless roles, the hierarchy or restrictions changed: then every user
- * is, everywhere.
+ * resources beneath the grants that changed; when `after` is `before` with some organizations, spaces or projects
+ * deleted (and their grants with them), each user also on the deleted resources it reached. When roles, the rest
+ * of the hierarchy or restrictions changed, every user is compared, everywhere.
  *
  * @example
  * for (const d of accessDiff(before, after)) console.log(d.userId, d.resource, d.gained, d.lost);
  */
 export function accessDiff(before: AccessSnapshot, after: AccessSnapshot): AccessDelta[] {
-  const everyone = !sameStructure(before, after);
+  const deleted = sameStructure(before, after) ? NOTHING_DELETED : deletedOnly(before, after);
+  const everyone = deleted === undefined;
   const ids = [...new Set([...before.users.keys(), ...after.users.keys()])].sort((x, y) => x - y);
   const out: AccessDelta[] = [];
   for (const id of ids) {
     const was = before.users.get(id);
     const now = after.users.get(id);
-    if (!everyone && sameEntry(was, now)) continue;
-    const resources = everyone ? reachOf(before, was, after, now) : changedReach(after, was, now);
+    let resources: ResourceRef[];
+    if (everyone) {
+      resources = reachOf(before, was, after, now);
+    } else {
+      const lost = was === undefined || deleted.all.length === 0 ? [] : deletedReach(deleted, was);
+      const same = sameEntry(was, now);
+      if (same && lost.length === 0) continue;
+      resources = same ? lost : lost.length === 0 ? changedReach(after, was, now) : union(changedReach(after, was, now), lost);
+    }
     const held = resources.map((r) => effectiveBits(before, id, r));
     const holds = resources.map((r) => effectiveBits(after, id, r));
     pushDeltas(out, id, (now ?? was)!.isBot, resources, held, holds, (r) => nameOf(after, r) ?? nameOf(before, r));
@@ -222,6 +231,71 @@ function sameCell(a: PermissionBits | number, b: PermissionBits | number | undef
 function sameRole(a: CompiledRole, b: CompiledRole | undefined): boolean {
   return b !== undefined && sameBits(a.bits, b.bits) && sameBits(a.organizationBits, b.organizationBits)
     && (a.publicSpaceBits === b.publicSpaceBits || sameBits(a.publicSpaceBits, b.publicSpaceBits));
+}
+
+/** The deleted resources, and those beneath each resource (itself included) by orderOf: a cell there reached them. */
+interface Deleted {
+  all: readonly Beneath[];
+  beneath: ReadonlyMap<number, readonly Beneath[]>;
+}
+
+const NOTHING_DELETED: Deleted = { all: [], beneath: new Map() };
+
+/**
+ * When `after` is `before` with some organizations, spaces or projects gone (and whatever went with them): the
+ * same roles, and every resource left with the same parent, privacy and restriction. Nothing left then reaches, or
+ * is reached from, what went, so only users' grants and the deleted resources can differ. Else undefined.
+ */
+function deletedOnly(before: AccessSnapshot, after: AccessSnapshot): Deleted | undefined {
+  if (before.roles.size !== after.roles.size) return undefined;
+  for (const [id, role] of before.roles) if (!sameRole(role, after.roles.get(id))) return undefined;
+  for (const id of after.organizations.keys()) if (!before.organizations.has(id)) return undefined;
+  for (const [id, sp] of after.spaces) {
+    const was = before.spaces.get(id);
+    if (was?.organizationId !== sp.organizationId || was.isPrivate !== sp.isPrivate || !after.organizations.has(sp.organizationId)) return undefined;
+  }
+  for (const [id, p] of after.projects) {
+    const was = before.projects.get(id);
+    if (was?.spaceId !== p.spaceId || was.restricted !== p.restricted || !after.spaces.has(p.spaceId)) return undefined;
+  }
+  const all: Beneath[] = [];
+  const beneath = new Map<number, Beneath[]>();
+  const under = (ancestors: readonly Beneath[], ref: Beneath) => {
+    all.push(ref);
+    for (const a of ancestors) {
+      const list = beneath.get(orderOf(a));
+      if (list) list.push(ref);
+      else beneath.set(orderOf(a), [ref]);
+    }
+  };
+  for (const id of before.organizations.keys()) {
+    if (!after.organizations.has(id)) under([{ type: 'ORGANIZATION', id }], { type: 'ORGANIZATION', id });
+  }
+  for (const [id, sp] of before.spaces) {
+    if (!after.spaces.has(id)) under([{ type: 'ORGANIZATION', id: sp.organizationId }, { type: 'SPACE', id }], { type: 'SPACE', id });
+  }
+  for (const [id, p] of before.projects) {
+    if (after.projects.has(id)) continue;
+    const organizationId = before.spaces.get(p.spaceId)!.organizationId;
+    under([{ type: 'ORGANIZATION', id: organizationId }, { type: 'SPACE', id: p.spaceId }, { type: 'PROJECT', id }], { type: 'PROJECT', id });
+  }
+  return { all, beneath };
+}
+
+/** The deleted resources the user's entry reached before (an account ADMIN: all of them), in order. */
+function deletedReach(deleted: Deleted, was: UserEntry): ResourceRef[] {
+  if (was.role === 'ADMIN') return sortRefs([...deleted.all]);
+  const found = new Map<number, Beneath>();
+  for (const key of was.cells.keys()) {
+    const kind = key % 8;
+    for (const ref of deleted.beneath.get(orderOf({ type: CELL_RESOURCE[kind]!, id: (key - kind) / 8 })) ?? []) found.set(orderOf(ref), ref);
+  }
+  return sortRefs([...found.values()]);
+}
+
+/** Both lists of resources, each once, in order. */
+function union(a: readonly ResourceRef[], b: readonly ResourceRef[]): ResourceRef[] {
+  return sortRefs([...new Map([...a, ...b].map((r) => [orderOf(r), r])).values()]);
 }
 
 /** Same roles (by what they grant), organizations, spaces (organization, privacy) and projects (space, restriction). */

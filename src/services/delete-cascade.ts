@@ -1,6 +1,6 @@
 import { isoNow } from '../domain/clock.js';
-import { type CascadeTally, DeleteCascadeTally } from '../store/repositories/delete-cascade.js';
-import { describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
+import type { CascadeTally } from '../store/repositories/delete-cascade.js';
+import { describeChange, measureWholeAccount, type PrincipalPreview, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
@@ -18,7 +18,7 @@ export type DeleteCascade = Omit<CascadeTally, 'serviceKeysInASpace'> & {
  * Runs a delete (`remove` throws when there is nothing to delete). Without a dry run: one mutation with its audit
  * row, answering nothing. A dry run does the same delete in a transaction that is rolled back — nothing written,
  * nothing audited — and answers what went, counted before and after it in that transaction, and whose effective
- * permissions it moves (measureWithin: the account's snapshot rebuilt on both sides). `remove` gets the mutation's
+ * permissions it moves (measureWholeAccount: the account's snapshot rebuilt on both sides). `remove` gets the mutation's
  * change set (none on a dry run: nothing is published).
  */
 export async function runDelete(
@@ -28,19 +28,9 @@ export async function runDelete(
     await runMutation(ctx, actor, remove);
     return undefined;
   }
-  const now = isoNow(ctx.clock);
   const accountId = actor.principal.accountId;
-  const base = await ctx.access.get(accountId);
-  const { before, after, measured } = await rolledBack(ctx.store.db, async (trx) => {
-    const tally = new DeleteCascadeTally(trx, accountId);
-    const counted = await tally.take(now);
-    let left: CascadeTally = counted;
-    const change = await measureWithin(trx, base, now, undefined, async () => {
-      await remove(trx);
-      left = await tally.take(now);
-    });
-    return { before: counted, after: left, measured: change };
-  });
+  const measured = await rolledBack(ctx.store.db, (trx) => measureWholeAccount(trx, accountId, isoNow(ctx.clock), () => remove(trx)));
+  const { before, after } = measured.rows;
   return {
     spaces: before.spaces - after.spaces,
     projects: before.projects - after.projects,

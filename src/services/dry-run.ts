@@ -118,17 +118,10 @@ export function confinedToUser(userId: string): ConfinedScope {
 export async function measureWithin(
   trx: Trx, base: AccessSnapshot, now: string, confined: ConfinedScope | undefined, work: () => Promise<unknown>,
 ): Promise<MeasuredChange> {
+  if (confined === undefined) return measureWholeAccount(trx, base.accountId, now, work);
   const accountId = base.accountId;
   const point = await savepoint(trx, 'dry_run_change');
   await work();
-  if (confined === undefined) {
-    const tally = new DeleteCascadeTally(trx, accountId);
-    const after = await snapshotWithin(trx, accountId, now);
-    const rowsAfter = await tally.take(now);
-    await point.rollBack();
-    const before = await snapshotWithin(trx, accountId, now);
-    return { deltas: accessDiff(before, after), cascade: removed(await tally.take(now), rowsAfter) };
-  }
   const users = [...new Set(confined.users ?? [])];
   const projects = [...new Set(confined.projects ?? [])];
   const scope = new AccessScopeRows(trx, accountId);
@@ -137,6 +130,29 @@ export async function measureWithin(
   const before = await scope.read(users, projects);
   const deltas = confinedAccessDiff(base, users, confinedRows(before, projects), confinedRows(after, projects), Date.parse(now));
   return { deltas, cascade: await confinedCascade(scope, before, after, now) };
+}
+
+/** A change measured on the whole account, with the account's cascadable rows as they were before and after it. */
+export interface WholeAccountChange extends MeasuredChange {
+  rows: { before: CascadeTally; after: CascadeTally };
+}
+
+/**
+ * measureWithin's way with a change it cannot confine (a delete of an organization, a space or a project): after a
+ * savepoint, `work`, then the account's snapshot rebuilt and its cascadable rows counted; rolled back to the
+ * savepoint, both again. The counts are answered too, so a delete's dry run (delete-cascade.ts) counts the account
+ * once on each side (each count reads every cascadable row of the account).
+ */
+export async function measureWholeAccount(trx: Trx, accountId: number, now: string, work: () => Promise<unknown>): Promise<WholeAccountChange> {
+  const point = await savepoint(trx, 'dry_run_change');
+  await work();
+  const tally = new DeleteCascadeTally(trx, accountId);
+  const after = await snapshotWithin(trx, accountId, now);
+  const rowsAfter = await tally.take(now);
+  await point.rollBack();
+  const before = await snapshotWithin(trx, accountId, now);
+  const rowsBefore = await tally.take(now);
+  return { deltas: accessDiff(before, after), cascade: removed(rowsBefore, rowsAfter), rows: { before: rowsBefore, after: rowsAfter } };
 }
 
 /**
