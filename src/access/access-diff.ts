@@ -36,12 +36,13 @@ const TYPE_RANK = { ORGANIZATION: 1, SPACE: 2, PROJECT: 3 } as const;
  * it held, a new project's inherited grants are gained). Only users whose grants changed are compared, on the
  * resources beneath the grants that changed; when `after` is `before` with some organizations, spaces or projects
  * deleted (and their grants with them), each user also on the deleted resources it reached. When roles, the rest
- * of the hierarchy or restrictions changed, every user is compared, everywhere.
+ * of the hierarchy or restrictions changed, every user is compared, everywhere. Past `maxDeltas` deltas it stops
+ * and throws AccessDiffTooLarge: the difference of deleting a large organization can be millions of them.
  *
  * @example
  * for (const d of accessDiff(before, after)) console.log(d.userId, d.resource, d.gained, d.lost);
  */
-export function accessDiff(before: AccessSnapshot, after: AccessSnapshot): AccessDelta[] {
+export function accessDiff(before: AccessSnapshot, after: AccessSnapshot, maxDeltas = Infinity): AccessDelta[] {
   const deleted = sameStructure(before, after) ? NOTHING_DELETED : deletedOnly(before, after);
   const everyone = deleted === undefined;
   const ids = [...new Set([...before.users.keys(), ...after.users.keys()])].sort((x, y) => x - y);
@@ -61,8 +62,17 @@ export function accessDiff(before: AccessSnapshot, after: AccessSnapshot): Acces
     const held = resources.map((r) => effectiveBits(before, id, r));
     const holds = resources.map((r) => effectiveBits(after, id, r));
     pushDeltas(out, id, (now ?? was)!.isBot, resources, held, holds, (r) => nameOf(after, r) ?? nameOf(before, r));
+    if (out.length > maxDeltas) throw new AccessDiffTooLarge(maxDeltas);
   }
   return out;
+}
+
+/** Thrown by accessDiff when the difference holds more deltas than it was allowed. */
+export class AccessDiffTooLarge extends Error {
+  constructor(readonly maxDeltas: number) {
+    super(`the difference holds more than ${maxDeltas} deltas`);
+    this.name = 'AccessDiffTooLarge';
+  }
 }
 
 /** The rows of a change confined to some users' grants and some projects' restrictions, on one side of it. */

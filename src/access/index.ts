@@ -22,7 +22,7 @@
  * explain(snapshot, userId, 'SPACE_READ', { type: 'SPACE', id: 12 }).reasons[0]?.text;
  */
 export { AccessSnapshot } from './snapshot.js';
-export { accessDiff, confinedAccessDiff } from './access-diff.js';
+export { AccessDiffTooLarge, accessDiff, confinedAccessDiff } from './access-diff.js';
 export type { AccessDelta, ConfinedRows } from './access-diff.js';
 export { allowedResources, check, permissionsOn } from './check.js';
 export { canGrant } from './ceiling.js';

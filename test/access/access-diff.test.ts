@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessDiff, AccessSnapshot, confinedAccessDiff, type WorldInput } from '../../src/access/index.js';
+import { AccessDiffTooLarge, accessDiff, AccessSnapshot, confinedAccessDiff, type WorldInput } from '../../src/access/index.js';
 import { fixtureWorld, ROLE } from './fixture-world.js';
 
 /** Two snapshots of one world: `change` edits the second (a deep copy of the input) before it is built. */
@@ -41,6 +41,19 @@ describe('accessDiff', () => {
     expect(mine[0]).toMatchObject({ name: 'globex', gained: 0 });
     // The account admin loses what it held on them too (the hierarchy changed: every user is compared).
     expect(brief(deltas).filter((d) => d.user === 2).map((d) => d.at)).toEqual(['ORGANIZATION:2', 'SPACE:20', 'PROJECT:200']);
+  });
+
+  it('a deleted organization: its members and the admins lose it and what was beneath; past maxDeltas, AccessDiffTooLarge', () => {
+    const world = fixtureWorld({ organizationMemberships: [{ userId: 1, organizationId: 2, roleId: ROLE.READ_ONLY }] });
+    const after = structuredClone(world);
+    after.organizationMemberships = [];
+    after.organizations = after.organizations.filter((o) => o.id !== 2);
+    after.spaces = after.spaces.filter((sp) => sp.organizationId !== 2);
+    after.projects = after.projects.filter((p) => after.spaces.some((sp) => sp.id === p.spaceId));
+    const [was, is] = [AccessSnapshot.build(world), AccessSnapshot.build(after)];
+    const deltas = accessDiff(was, is, 6);
+    expect(brief(deltas).map((d) => [d.user, d.at, d.gained])).toEqual([1, 2].flatMap((user) => ['ORGANIZATION:2', 'SPACE:20', 'PROJECT:200'].map((at) => [user, at, 0])));
+    expect(() => accessDiff(was, is, 5)).toThrow(AccessDiffTooLarge);
   });
 
   it('a deleted bot and a new user: all lost, all gained', () => {

@@ -8,7 +8,7 @@ describe('the public surface of src/access', () => {
     expectTypeOf<keyof typeof access>().toEqualTypeOf<
       | 'AccessSnapshot' | 'check' | 'permissionsOn' | 'allowedResources' | 'explain' | 'canGrant' | 'whoHasAccess'
       | 'resourceParent' | 'RESTRICTED_PROJECT_MANAGEMENT' | 'ORGANIZATION_MEMBERSHIP_GRANTS' | 'accessDiff'
-      | 'confinedAccessDiff'
+      | 'confinedAccessDiff' | 'AccessDiffTooLarge'
     >();
   });
 

@@ -5,6 +5,7 @@ import {
 } from '../helpers/hierarchy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { AccessSnapshot } from '../../src/access/index.js';
+import { encodeId, parseId } from '../../src/domain/ids.js';
 import { loadWorld } from '../../src/services/access-loader.js';
 import { expectedPrincipals, unnamed } from '../helpers/access-preview.js';
 
@@ -135,6 +136,39 @@ describe('DELETE ?dry_run=true of organizations, spaces and projects', () => {
     await addOrganizationMember(server, h.orgId, reader.id, 'READ_ONLY');
     const before = await tally();
     expect((await server.api('DELETE', `/v2/organizations/${enc(h.orgId)}?dry_run=true`, { key: reader.key })).status).toBe(403);
+    expect(await tally()).toEqual(before);
+  });
+
+  // Deleting an organization that many people reach lists millions of changes (gigabytes: it answered 500, the
+  // JSON past what one string holds). Past 20,000 the preview is refused before it is built.
+  it('a preview of more than 20,000 changes of access is refused (422 PREVIEW_TOO_LARGE), nothing written; a narrower one answers', async () => {
+    const orgId = await createOrganization(server, unique('large-org'));
+    const spaceId = await createSpace(server, orgId, unique('large-space'));
+    const space = parseId(spaceId)!.n;
+    const now = new Date().toISOString();
+    // 150 projects and 135 members of the space: with the account admin, (135 + 1) × (1 + 150) = 20,536 changes.
+    const projects = await db().insertInto('projects')
+      .values(Array.from({ length: 150 }, (_, i) => ({ account_id: 1, space_id: space, name: unique(`large-project-${i}`), created_at: now, updated_at: now })))
+      .returning('id').execute();
+    const people = await db().insertInto('users').values(Array.from({ length: 135 }, () => {
+      const email = `${unique('large-member')}@example.com`;
+      return { account_id: 1, name: email, email, email_lower: email, role: 'MEMBER', status: 'ACTIVE', is_developer: 1, is_bot: 0, must_change_password: 0, created_at: now, updated_at: now };
+    })).returning('id').execute();
+    const member = await db().selectFrom('roles').select('id').where('account_id', '=', 1).where('predefined_key', '=', 'MEMBER').executeTakeFirstOrThrow();
+    await db().insertInto('space_memberships')
+      .values(people.map((p) => ({ account_id: 1, space_id: space, user_id: p.id, role_id: member.id, created_at: now, updated_at: now })))
+      .execute();
+    server.context!.changes.deliverHere({ accountId: 1 });
+
+    const before = await tally();
+    const refused = await server.api('DELETE', `/v2/spaces/${enc(spaceId)}?dry_run=true`);
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'PREVIEW_TOO_LARGE', detail: expect.stringContaining('more than 20,000 changes of access') });
+    expect(await tally()).toEqual(before);
+    const project = await server.api('DELETE', `/v2/projects/${enc(encodeId('Project', projects[0]!.id))}?dry_run=true`);
+    expect(project.status).toBe(200);
+    const losing = new Set(project.body.principals.map((p: { user_id: string }) => p.user_id));
+    for (const p of people) expect(losing.has(encodeId('User', p.id))).toBe(true);
     expect(await tally()).toEqual(before);
   });
 
