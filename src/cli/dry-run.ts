@@ -24,6 +24,9 @@ const COLUMNS: readonly Column<PreviewRow>[] = [
   { header: 'LOST', value: (r) => r.lost.join(', '), shrinkable: true },
 ];
 
+/** Said when the server left the principals out of an answer. */
+export const OMITTED = 'More than 20,000 changes of access (a principal on a resource): not listed. Preview a narrower change to see them.';
+
 /** Adds `--dry-run` (and, to a destructive command, `-o`): show what the change would do to access, change nothing. */
 export function withDryRun(cmd: Command, options: { addOutput?: boolean } = {}): Command {
   const withIt = cmd.option('--dry-run', 'show who would gain or lose which permissions where, and what would be removed; change nothing');
@@ -66,7 +69,10 @@ export function printDeletePreview(ctx: CommandContext, cascade: OrganizationDel
   printPreview(ctx, cascade, cascade.principals, removed);
 }
 
-function printPreview(ctx: CommandContext, response: object, principals: readonly PrincipalChange[], removed: [string, number][]): void {
+/** The part of every preview answer that says the server left its principals out (too many changes of access). */
+type MayOmit = { principals_omitted?: true | undefined };
+
+function printPreview(ctx: CommandContext, response: MayOmit, principals: readonly PrincipalChange[], removed: [string, number][]): void {
   const rows = principals.flatMap((p) => p.changes.map((c): PreviewRow => ({
     principal: p.email ?? p.name ?? p.user_id,
     type: p.principal_type,
@@ -77,6 +83,7 @@ function printPreview(ctx: CommandContext, response: object, principals: readonl
   const { printer } = ctx;
   printer.list({ noun: 'changes of access', columns: COLUMNS, items: rows, response });
   if (!printer.isTable) return;
+  if (response.principals_omitted) printer.warn(OMITTED);
   const counted = removed.filter(([, n]) => n > 0).map(([what, n]) => `${n} ${what}${n === 1 ? '' : 's'}`);
   if (counted.length > 0) printer.line(`Would remove: ${counted.join(', ')}.`);
   printer.info('Dry run: nothing was changed.');

@@ -28,7 +28,6 @@ export const ERRORS = {
   CONFLICT: { status: 409, title: 'Conflict', fix: 'Choose another name, or use the existing resource.' },
   LAST_ACTIVE_ADMIN: { status: 422, title: 'Last active account admin', fix: 'Make another user an ADMIN first; the account must keep one ACTIVE account ADMIN.' },
   UNPROCESSABLE: { status: 422, title: 'Unprocessable Entity', fix: 'The request is well-formed but breaks a rule named in the detail.' },
-  PREVIEW_TOO_LARGE: { status: 422, title: 'Dry run too large', fix: 'Preview a narrower change (a space or a project rather than its whole organization), or make the change without a dry run.' },
   RATE_LIMITED: { status: 429, title: 'Too Many Requests', fix: 'Wait for the time given in Retry-After.' },
   // Single sign-on (SAML, OIDC): each how-to-fix sentence names the setting to check.
   SAML_RESPONSE_MALFORMED: { status: 400, title: 'Malformed SAML response', fix: 'Post one base64 SAMLResponse holding one unencrypted, signed Assertion (encrypted assertions are not supported) to the ACS.' },

@@ -1,6 +1,6 @@
 import { isoNow } from '../domain/clock.js';
 import type { CascadeTally } from '../store/repositories/delete-cascade.js';
-import { describeChange, measureWholeAccount, type PrincipalPreview, rolledBack } from './dry-run.js';
+import { measureWholeAccount, principalsOf, type PrincipalPreview, rolledBack } from './dry-run.js';
 import type { ServiceDeps } from './service-deps.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 
@@ -12,6 +12,8 @@ export type DeleteCascade = Omit<CascadeTally, 'serviceKeysInASpace'> & {
   serviceKeysWithoutSpace: number;
   /** A dry run's: whose effective permissions the delete moves, and how. */
   principals?: PrincipalPreview[] | undefined;
+  /** A dry run's: more changes of access than an answer lists (`principals` empty). */
+  principalsOmitted?: boolean | undefined;
 };
 
 /**
@@ -39,6 +41,6 @@ export async function runDelete(
     roleBindings: before.roleBindings - after.roleBindings,
     resourceRestrictions: before.resourceRestrictions - after.resourceRestrictions,
     serviceKeysWithoutSpace: before.serviceKeysInASpace - after.serviceKeysInASpace,
-    principals: (await describeChange(ctx, accountId, measured)).principals,
+    ...await principalsOf(ctx, accountId, measured),
   };
 }

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AccessDiffTooLarge, accessDiff, AccessSnapshot, type AccessDelta, confinedAccessDiff, type ConfinedRows } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
-import { ApiError } from '../domain/errors.js';
 import { parseId } from '../domain/ids.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
 import { forAccount } from '../store/account-store.js';
@@ -35,11 +34,13 @@ export interface PrincipalPreview {
 /** What a change would do to access: the answer of `?dry_run=true`. */
 export interface AccessPreview {
   principals: PrincipalPreview[];
+  /** More than MAX_PREVIEW_CHANGES changes of access: `principals` is empty, not the list. */
+  principalsOmitted: boolean;
   cascade: PreviewCascade;
 }
 
 /** A preview computed inside the change's transaction, before the principals are named. */
-interface MeasuredChange { deltas: AccessDelta[]; cascade: PreviewCascade }
+interface MeasuredChange { deltas: AccessDelta[]; principalsOmitted?: boolean; cascade: PreviewCascade }
 
 /** Thrown by runMutation for a dry-run actor, after rolling the change back: carries the preview out of the service. */
 export class DryRunOutcome extends Error {
@@ -68,7 +69,7 @@ export async function previewChange(actor: Actor, change: (actor: Actor) => Prom
     if (error instanceof DryRunOutcome) return error.preview;
     throw error;
   }
-  return { principals: [], cascade: NO_CASCADE };
+  return { principals: [], principalsOmitted: false, cascade: NO_CASCADE };
 }
 
 /** Runs `fn` in a transaction that is always rolled back, answering what `fn` answered. */
@@ -153,24 +154,24 @@ export async function measureWholeAccount(trx: Trx, accountId: number, now: stri
   await point.rollBack();
   const before = await snapshotWithin(trx, accountId, now);
   const rowsBefore = await tally.take(now);
-  return { deltas: boundedDiff(before, after), cascade: removed(rowsBefore, rowsAfter), rows: { before: rowsBefore, after: rowsAfter } };
+  return { ...boundedDiff(before, after), cascade: removed(rowsBefore, rowsAfter), rows: { before: rowsBefore, after: rowsAfter } };
 }
 
 /**
- * The most changes of access (a principal on a resource) a dry run answers: about 15 MB of JSON (a space's delete
- * on the bench seed world lists 11,998 of them in 8.8 MB). Deleting an organization of 100 spaces and 1,000
- * projects that 1,000 people reach is over a million (gigabytes, past what one JSON string holds: it answered 500);
- * such a preview is refused (422 PREVIEW_TOO_LARGE) once the difference passes the bound, before it is built whole.
+ * The most changes of access (a principal on a resource) an answer lists: about 15 MB of JSON (a space's delete on
+ * the bench seed world lists 11,998 of them in 8.8 MB). Deleting an organization of 100 spaces and 1,000 projects
+ * that 948 people reach is over a million (gigabytes, past what one JSON string holds: it answered 500). Past the
+ * bound the difference stops being built and the answer says the principals were omitted; the rest of it (the
+ * operations, the cascade's counts) is answered as ever.
  */
 const MAX_PREVIEW_CHANGES = 20_000;
 
-function boundedDiff(before: AccessSnapshot, after: AccessSnapshot): AccessDelta[] {
+function boundedDiff(before: AccessSnapshot, after: AccessSnapshot): { deltas: AccessDelta[]; principalsOmitted: boolean } {
   try {
-    return accessDiff(before, after, MAX_PREVIEW_CHANGES);
+    return { deltas: accessDiff(before, after, MAX_PREVIEW_CHANGES), principalsOmitted: false };
   } catch (error) {
     if (!(error instanceof AccessDiffTooLarge)) throw error;
-    throw new ApiError('PREVIEW_TOO_LARGE', `the dry run would list more than ${MAX_PREVIEW_CHANGES.toLocaleString('en')} changes of access `
-      + '(a principal on a resource); preview a narrower change, or make it without a dry run');
+    return { deltas: [], principalsOmitted: true };
   }
 }
 
@@ -184,7 +185,7 @@ export async function measureCommitted(trx: Trx, accountId: number, now: string,
   const before = await snapshotWithin(trx, accountId, now);
   await work();
   const after = await snapshotWithin(trx, accountId, now);
-  return { deltas: accessDiff(before, after), cascade: removed(rowsBefore, await tally.take(now)) };
+  return { ...boundedDiff(before, after), cascade: removed(rowsBefore, await tally.take(now)) };
 }
 
 type ScopeRows = Awaited<ReturnType<AccessScopeRows['read']>>;
@@ -222,6 +223,12 @@ async function snapshotWithin(trx: Trx, accountId: number, now: string): Promise
   return snapshot;
 }
 
+/** A removal's or a delete's principals, and whether they were omitted (describeChange without the cascade). */
+export async function principalsOf(ctx: ServiceDeps, accountId: number, measured: MeasuredChange): Promise<{ principals: PrincipalPreview[]; principalsOmitted: boolean }> {
+  const { principals, principalsOmitted } = await describeChange(ctx, accountId, measured);
+  return { principals, principalsOmitted };
+}
+
 /** Groups the deltas by principal and names each one (read after the rollback: the rows as they are). */
 export async function describeChange(ctx: ServiceDeps, accountId: number, measured: MeasuredChange): Promise<AccessPreview> {
   const byUser = new Map<number, AccessDelta[]>();
@@ -239,6 +246,7 @@ export async function describeChange(ctx: ServiceDeps, accountId: number, measur
       const row = named.get(userId);
       return { userId, isBot: changes[0]!.isBot, name: row?.name, email: row?.email, changes };
     }),
+    principalsOmitted: measured.principalsOmitted ?? false,
     cascade: measured.cascade,
   };
 }

@@ -7,7 +7,7 @@ import type { ServiceDeps } from './service-deps.js';
 import { forAccount } from '../store/account-store.js';
 import type { ApiKeyRow } from '../store/schema.js';
 import { issueKey, type IssuedKey } from './api-keys.js';
-import { type ConfinedScope, describeChange, measureWithin, type PrincipalPreview, rolledBack } from './dry-run.js';
+import { type ConfinedScope, measureWithin, principalsOf, type PrincipalPreview, rolledBack } from './dry-run.js';
 import { type Actor, ChangeSet, runGrant, type Trx } from './mutation.js';
 import { retireBotIfKeyless } from './service-key-bots.js';
 import { currentServiceKeyScope, requireServiceKeyControl } from './service-key-scope.js';
@@ -42,6 +42,8 @@ export interface RemovalCascade {
   now: string;
   /** A dry run's: whose effective permissions the removal moves, and how. */
   principals?: PrincipalPreview[] | undefined;
+  /** A dry run's: more changes of access than an answer lists (`principals` empty). */
+  principalsOmitted?: boolean | undefined;
 }
 
 /** Which of the person's service keys a removal reaches: those whose bot is in this organization or space, or all. */
@@ -87,7 +89,7 @@ export async function runRemoval(
     cascade = await act(trx, new ChangeSet(), snapshot);
   }));
   if (cascade === undefined) return undefined;
-  return { ...cascade, principals: (await describeChange(ctx, accountId, measured)).principals };
+  return { ...cascade, ...await principalsOf(ctx, accountId, measured) };
 }
 
 /**

@@ -102,6 +102,7 @@ export const AccessApplied = Type.Object({
   operations: Type.Array(AccessOperation),
   dry_run: Type.Literal(false),
   principals: AccessPreview.properties.principals,
+  principals_omitted: AccessPreview.properties.principals_omitted,
   cascade: AccessPreview.properties.cascade,
 });
 

@@ -28,6 +28,11 @@ export const PrincipalAccessChange = Type.Object({
   changes: Type.Array(ResourceAccessChange),
 });
 
+/** Present (true) when the change moves more access than an answer lists: `principals` is then empty. */
+export const PrincipalsOmitted = Type.Optional(Type.Literal(true, {
+  description: 'The change moves more than 20,000 changes of access (a principal on a resource): `principals` is empty, not the list. Preview a narrower change to see them.',
+}));
+
 /** The rows the change removes with it (foreign-key cascades included); 0 when it removes none. */
 const AccessChangeCascade = Type.Object({
   organization_memberships: Type.Integer({ minimum: 0 }),
@@ -46,5 +51,6 @@ const AccessChangeCascade = Type.Object({
 export const AccessPreview = Type.Object({
   dry_run: Type.Literal(true),
   principals: Type.Array(PrincipalAccessChange),
+  principals_omitted: PrincipalsOmitted,
   cascade: AccessChangeCascade,
 });

@@ -3,7 +3,7 @@ import { GrantExpiry, GrantExpiryRequest } from './grant-expiry.js';
 import { Description, GrantProvenance, Id, ListQuery, Name, PredefinedRole, RoleAssignment, RoleAssignmentRequest, Timestamp } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
-import { PrincipalAccessChange } from './access-preview.js';
+import { PrincipalAccessChange, PrincipalsOmitted } from './access-preview.js';
 
 export const Organization = Type.Object({
   id: Id,
@@ -56,4 +56,5 @@ export const OrganizationDeleteCascade = Type.Object({
   resource_restrictions: CascadeCount,
   service_keys_without_space: ServiceKeysWithoutSpace,
   principals: Type.Array(PrincipalAccessChange, { description: 'Whose effective permissions the delete would move, and how (as in an AccessPreview).' }),
+  principals_omitted: PrincipalsOmitted,
 });

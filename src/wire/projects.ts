@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Id, ListQuery, Name, Timestamp } from './common.js';
 import { CascadeCount, DeleteDryRun } from './delete-cascade.js';
-import { PrincipalAccessChange } from './access-preview.js';
+import { PrincipalAccessChange, PrincipalsOmitted } from './access-preview.js';
 
 export const Project = Type.Object({
   id: Id,
@@ -32,4 +32,5 @@ export const ProjectDeleteCascade = Type.Object({
   role_bindings: CascadeCount,
   resource_restrictions: CascadeCount,
   principals: Type.Array(PrincipalAccessChange, { description: 'Whose effective permissions the delete would move, and how (as in an AccessPreview).' }),
+  principals_omitted: PrincipalsOmitted,
 });

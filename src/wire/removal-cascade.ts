@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { PrincipalAccessChange } from './access-preview.js';
+import { PrincipalAccessChange, PrincipalsOmitted } from './access-preview.js';
 import { Id } from './common.js';
 
 /**
@@ -36,4 +36,5 @@ export const RemovalCascadeBody = Type.Object({
   service_keys: Type.Array(CascadeServiceKey),
   /** A dry run's: each principal whose effective permissions the removal would move, and how (as in AccessPreview). */
   principals: Type.Optional(Type.Array(PrincipalAccessChange)),
+  principals_omitted: PrincipalsOmitted,
 });

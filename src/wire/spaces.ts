@@ -5,7 +5,7 @@ import {
 } from './common.js';
 import { CascadeCount, DeleteDryRun, ServiceKeysWithoutSpace } from './delete-cascade.js';
 import { MemberUser } from './users.js';
-import { PrincipalAccessChange } from './access-preview.js';
+import { PrincipalAccessChange, PrincipalsOmitted } from './access-preview.js';
 
 /** Arize's Space plus `organization_id`, which its clients ignore and ours use. */
 export const Space = Type.Object({
@@ -63,4 +63,5 @@ export const SpaceDeleteCascade = Type.Object({
   resource_restrictions: CascadeCount,
   service_keys_without_space: ServiceKeysWithoutSpace,
   principals: Type.Array(PrincipalAccessChange, { description: 'Whose effective permissions the delete would move, and how (as in an AccessPreview).' }),
+  principals_omitted: PrincipalsOmitted,
 });

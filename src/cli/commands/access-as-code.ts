@@ -5,7 +5,7 @@ import type { AccessPlan } from '../../client/resources/access-documents.js';
 import { accessDocumentYaml } from '../../domain/access-document-text.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
-import { printAccessPreview } from '../dry-run.js';
+import { OMITTED, printAccessPreview } from '../dry-run.js';
 import { CliError, FileError, UsageError } from '../errors/cli-error.js';
 import { exitCodeForStatus } from '../errors/exit-codes.js';
 import { serverCommand } from '../options/common.js';
@@ -89,6 +89,7 @@ export function buildApply(): Command {
       if (planned !== undefined && !asShown) ctx.printer.warn('The account changed since the plan was shown; these are the changes applied:');
       if (!asShown) printOperations(ctx, applied.operations);
       if (applied.operations.length === 0) ctx.printer.success('No changes: the account already matches the file.');
+      else if (applied.principals_omitted) ctx.printer.success(`Applied ${applied.operations.length} change(s). ${OMITTED}`);
       else ctx.printer.success(`Applied ${applied.operations.length} change(s); ${applied.principals.length} principal(s) gained or lost access.`);
     }));
 }

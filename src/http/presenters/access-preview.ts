@@ -24,11 +24,16 @@ export function presentPrincipalChanges(principals: readonly PrincipalPreview[])
   }));
 }
 
+/** `principals`, and `principals_omitted` when the change moved more access than an answer lists. */
+export function presentPrincipals(preview: { principals?: readonly PrincipalPreview[] | undefined; principalsOmitted?: boolean | undefined }) {
+  return { principals: presentPrincipalChanges(preview.principals ?? []), ...(preview.principalsOmitted ? { principals_omitted: true as const } : {}) };
+}
+
 export function presentAccessPreview(preview: AccessPreview) {
   const c = preview.cascade;
   return {
     dry_run: true as const,
-    principals: presentPrincipalChanges(preview.principals),
+    ...presentPrincipals(preview),
     cascade: {
       organization_memberships: c.organizationMemberships, space_memberships: c.spaceMemberships, role_bindings: c.roleBindings,
       resource_restrictions: c.resourceRestrictions, service_keys: c.serviceKeys,

@@ -1,6 +1,6 @@
 import { encodeId } from '../../domain/ids.js';
 import { redactKey } from '../../services/key-display.js';
-import { presentPrincipalChanges } from './access-preview.js';
+import { presentPrincipals } from './access-preview.js';
 import type { RemovalCascade, RemovalOptions } from '../../services/removal-cascade.js';
 
 export function removalOptions(query: { dry_run?: boolean | undefined; service_keys?: RemovalOptions['serviceKeys'] | undefined }): RemovalOptions {
@@ -31,6 +31,6 @@ export function presentRemovalCascade(cascade: RemovalCascade) {
         ...(rotated ? { replaces_key_id: encodeId('ApiKey', row.id), key: rotated.key } : {}),
       };
     }),
-    ...(cascade.principals ? { principals: presentPrincipalChanges(cascade.principals) } : {}),
+    ...(cascade.principals ? presentPrincipals(cascade) : {}),
   };
 }

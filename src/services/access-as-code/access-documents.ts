@@ -23,7 +23,7 @@ class NothingToApply extends Error {
 }
 
 const NO_CHANGE: AccessPreview = {
-  principals: [], cascade: { organizationMemberships: 0, spaceMemberships: 0, roleBindings: 0, resourceRestrictions: 0, serviceKeys: 0 },
+  principals: [], principalsOmitted: false, cascade: { organizationMemberships: 0, spaceMemberships: 0, roleBindings: 0, resourceRestrictions: 0, serviceKeys: 0 },
 };
 
 /** The account's access document (account admins only), read in one transaction. */
