@@ -89,6 +89,8 @@ function PermissionChanges({ label, permissions }: { label: string; permissions:
 
 interface AccessChangesProps {
   principals: readonly PrincipalChange[];
+  /** The server left the principals out (`principals_omitted`: more changes of access than an answer lists). */
+  omitted?: boolean | undefined;
   /** A dry run's cascade; left out where the dialog already lists what a removal takes. */
   cascade?: Preview['cascade'];
 }
@@ -98,13 +100,15 @@ interface AccessChangesProps {
  * same permissions on the same resource, the rows it removes with it, and a details expander listing each person's
  * (and service key's) gains and losses by resource.
  */
-export function AccessChanges({ principals, cascade }: AccessChangesProps) {
+export function AccessChanges({ principals, omitted, cascade }: AccessChangesProps) {
   const lines = summarize(principals);
   const shown = lines.slice(0, SUMMARY_LINES);
   const removed = cascade ? cascadeLines(cascade) : [];
   return (
     <div className="access-preview" role="group" aria-label="Whose access changes">
-      {lines.length === 0 ? (
+      {omitted ? (
+        <p className="strong">More than 20,000 changes of access: too many to list. Preview one of its spaces or projects to see who loses what.</p>
+      ) : lines.length === 0 ? (
         <p className="strong">No one&apos;s access changes.</p>
       ) : (
         <ul className="cascade" aria-label="Access changes">
@@ -151,7 +155,7 @@ export function AccessPreview({ load, deps, heading }: { load: () => Promise<Pre
   if (state.loading) body = <p className="muted" role="status">Working out whose access changes…</p>;
   // Said quietly: the change itself, when sent, gives the same refusal as an alert of its own.
   else if (state.error) body = <p className="muted" role="status">No preview: {errorMessage(state.error)}</p>;
-  else if (state.data) body = <AccessChanges principals={state.data.principals} cascade={state.data.cascade} />;
+  else if (state.data) body = <AccessChanges principals={state.data.principals} omitted={state.data.principals_omitted} cascade={state.data.cascade} />;
   else return null;
   if (!heading) return body;
   return (

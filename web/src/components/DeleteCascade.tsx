@@ -8,6 +8,9 @@ function principalsOf(cascade: unknown): readonly PrincipalChange[] | undefined 
   return Array.isArray(principals) ? (principals as PrincipalChange[]) : undefined;
 }
 
+/** Whether the server left the principals out (too many changes of access to list). */
+const principalsOmitted = (cascade: unknown) => (cascade as { principals_omitted?: unknown }).principals_omitted === true;
+
 /**
  * What a delete takes with it, as the server answers it (`DELETE …?dry_run=true`: the delete run and rolled
  * back), never counted in the browser. `describe` turns the answer into the list's lines; whose access the delete
@@ -24,7 +27,7 @@ export function DeleteCascade<T>({ preview, describe }: { preview: () => Promise
       <ul className="cascade" aria-label="What this deletes">
         {describe(state.data).map((line) => <li key={line}>{line}</li>)}
       </ul>
-      {principals && <AccessChanges principals={principals} />}
+      {principals && <AccessChanges principals={principals} omitted={principalsOmitted(state.data)} />}
     </>
   );
 }

@@ -41,7 +41,7 @@ export function CascadeSummary({ preview, describe, action, onActionChange }: Ca
       <ul className="cascade" aria-label="What this removes">
         {describe(cascade).map((line) => <li key={line}>{line}</li>)}
       </ul>
-      {cascade.principals && <AccessChanges principals={cascade.principals} />}
+      {cascade.principals && <AccessChanges principals={cascade.principals} omitted={cascade.principals_omitted} />}
       {keys.length === 0 && <p className="muted">They created no service keys that reach here.</p>}
       {keys.length > 0 && (
         <>
