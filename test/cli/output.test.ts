@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { CommandContext } from '../../src/cli/context.js';
+import { printDeletePreview } from '../../src/cli/dry-run.js';
 import { FileError, UsageError } from '../../src/cli/errors/cli-error.js';
 import { formatCell, formatRole, truncate } from '../../src/cli/output/cells.js';
 import { toCsv } from '../../src/cli/output/csv.js';
@@ -189,5 +192,26 @@ describe('printer', () => {
     expect(stdout.text).toBe('id  QXBpS2V5OjI=\n\nAPI key: ak-secret\n');
     expect(stdout.text.match(/ak-secret/g)).toHaveLength(1);
     expect(stderr.text).toMatch(/cannot be retrieved again/);
+  });
+});
+
+describe('a dry run\'s preview', () => {
+  const cascade = {
+    dry_run: true as const, spaces: 100, projects: 1000, organization_memberships: 948, space_memberships: 948, role_bindings: 9931,
+    resource_restrictions: 46, service_keys_without_space: 0, principals: [],
+  };
+  const print = async (answer: Parameters<typeof printDeletePreview>[1]) => {
+    const [stdout, stderr] = [stream(), stream()];
+    const printer = await createPrinter({ kind: 'table' }, { stdout, stderr, env: {} });
+    printDeletePreview(new CommandContext(new Command(), printer, undefined, {}), answer);
+    return { stdout: stdout.text, stderr: stderr.text };
+  };
+
+  it('says when the server left the principals out, and still counts what goes', async () => {
+    const omitted = await print({ ...cascade, principals_omitted: true });
+    expect(omitted.stderr).toContain('More than 20,000 changes of access (a principal on a resource): not listed.');
+    expect(omitted.stdout).toContain('Would remove: 100 spaces, 1000 projects, 948 organization memberships');
+    const listed = await print(cascade);
+    expect(listed.stderr).not.toContain('not listed');
   });
 });
