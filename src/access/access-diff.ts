@@ -50,7 +50,7 @@ export function accessDiff(before: AccessSnapshot, after: AccessSnapshot, maxDel
   for (const id of ids) {
     const was = before.users.get(id);
     const now = after.users.get(id);
-    let resources: ResourceRef[];
+    let resources: readonly ResourceRef[];
     if (everyone) {
       resources = reachOf(before, was, after, now);
     } else {
@@ -243,7 +243,7 @@ function sameRole(a: CompiledRole, b: CompiledRole | undefined): boolean {
     && (a.publicSpaceBits === b.publicSpaceBits || sameBits(a.publicSpaceBits, b.publicSpaceBits));
 }
 
-/** The deleted resources, and those beneath each resource (itself included) by orderOf: a cell there reached them. */
+/** The deleted resources in order, and those beneath each resource (itself included) by orderOf: a cell there reached them. */
 interface Deleted {
   all: readonly Beneath[];
   beneath: ReadonlyMap<number, readonly Beneath[]>;
@@ -289,12 +289,12 @@ function deletedOnly(before: AccessSnapshot, after: AccessSnapshot): Deleted | u
     const organizationId = before.spaces.get(p.spaceId)!.organizationId;
     under([{ type: 'ORGANIZATION', id: organizationId }, { type: 'SPACE', id: p.spaceId }, { type: 'PROJECT', id }], { type: 'PROJECT', id });
   }
-  return { all, beneath };
+  return { all: sortRefs(all), beneath };
 }
 
 /** The deleted resources the user's entry reached before (an account ADMIN: all of them), in order. */
-function deletedReach(deleted: Deleted, was: UserEntry): ResourceRef[] {
-  if (was.role === 'ADMIN') return sortRefs([...deleted.all]);
+function deletedReach(deleted: Deleted, was: UserEntry): readonly ResourceRef[] {
+  if (was.role === 'ADMIN') return deleted.all;
   const found = new Map<number, Beneath>();
   for (const key of was.cells.keys()) {
     const kind = key % 8;

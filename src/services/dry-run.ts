@@ -164,7 +164,7 @@ export async function measureWholeAccount(trx: Trx, accountId: number, now: stri
  * bound the difference stops being built and the answer says the principals were omitted; the rest of it (the
  * operations, the cascade's counts) is answered as ever.
  */
-const MAX_PREVIEW_CHANGES = 20_000;
+export const MAX_PREVIEW_CHANGES = 20_000;
 
 function boundedDiff(before: AccessSnapshot, after: AccessSnapshot): { deltas: AccessDelta[]; principalsOmitted: boolean } {
   try {
@@ -231,6 +231,11 @@ export async function principalsOf(ctx: ServiceDeps, accountId: number, measured
 
 /** Groups the deltas by principal and names each one (read after the rollback: the rows as they are). */
 export async function describeChange(ctx: ServiceDeps, accountId: number, measured: MeasuredChange): Promise<AccessPreview> {
+  // The one bound of every answer: a whole-account difference stopped building past it (boundedDiff); a confined
+  // one (a restriction on a project every user reaches, say) is counted here.
+  if (measured.principalsOmitted === true || measured.deltas.length > MAX_PREVIEW_CHANGES) {
+    return { principals: [], principalsOmitted: true, cascade: measured.cascade };
+  }
   const byUser = new Map<number, AccessDelta[]>();
   for (const d of measured.deltas) {
     const list = byUser.get(d.userId);
@@ -246,7 +251,7 @@ export async function describeChange(ctx: ServiceDeps, accountId: number, measur
       const row = named.get(userId);
       return { userId, isBot: changes[0]!.isBot, name: row?.name, email: row?.email, changes };
     }),
-    principalsOmitted: measured.principalsOmitted ?? false,
+    principalsOmitted: false,
     cascade: measured.cascade,
   };
 }
