@@ -1,6 +1,5 @@
 import type { Permission } from '../domain/permissions.js';
 import { effectiveBits } from './check.js';
-import type { CompiledRole } from './grant-rules.js';
 import { emptyBits, toPermissions, type PermissionBits } from './permission-bits.js';
 import type { ResourceRef } from './resource.js';
 import {
@@ -33,31 +32,32 @@ const TYPE_RANK = { ORGANIZATION: 1, SPACE: 2, PROJECT: 3 } as const;
  * Every change of effective permissions between `before` and `after` (two snapshots of one account, e.g. the
  * account before and after a change), by user id, then account, organizations, spaces and projects by id. A
  * resource that exists on one side only counts as holding nothing on the other (a deleted user loses everything
- * it held, a new project's inherited grants are gained). Only users whose grants changed are compared, on the
- * resources beneath the grants that changed; when `after` is `before` with some organizations, spaces or projects
- * deleted (and their grants with them), each user also on the deleted resources it reached. When roles, the rest
- * of the hierarchy or restrictions changed, every user is compared, everywhere. Past `maxDeltas` deltas it stops
- * and throws AccessDiffTooLarge: the difference of deleting a large organization can be millions of them.
+ * it held, a new project's inherited grants are gained). While every resource on both sides keeps its parent,
+ * privacy and restriction, only users whose grants changed are compared, on the resources beneath the grants that
+ * changed (a role's new permissions change the grants of whoever holds it), and each user also on the resources
+ * created or deleted that it reached. When a resource on both sides moved, changed privacy or restriction, every
+ * user is compared, everywhere. Past `maxDeltas` deltas it stops and throws AccessDiffTooLarge: the difference of
+ * deleting a large organization can be millions of them.
  *
  * @example
  * for (const d of accessDiff(before, after)) console.log(d.userId, d.resource, d.gained, d.lost);
  */
 export function accessDiff(before: AccessSnapshot, after: AccessSnapshot, maxDeltas = Infinity): AccessDelta[] {
-  const deleted = sameStructure(before, after) ? NOTHING_DELETED : deletedOnly(before, after);
-  const everyone = deleted === undefined;
+  const kept = keptHierarchy(before, after);
   const ids = [...new Set([...before.users.keys(), ...after.users.keys()])].sort((x, y) => x - y);
   const out: AccessDelta[] = [];
   for (const id of ids) {
     const was = before.users.get(id);
     const now = after.users.get(id);
     let resources: readonly ResourceRef[];
-    if (everyone) {
+    if (kept === undefined) {
       resources = reachOf(before, was, after, now);
     } else {
-      const lost = was === undefined || deleted.all.length === 0 ? [] : deletedReach(deleted, was);
-      const same = sameEntry(was, now);
-      if (same && lost.length === 0) continue;
-      resources = same ? lost : lost.length === 0 ? changedReach(after, was, now) : union(changedReach(after, was, now), lost);
+      const lost = was === undefined ? [] : reachAmong(kept.deleted, was);
+      const gained = now === undefined ? [] : reachAmong(kept.created, now);
+      const changed = sameEntry(was, now) ? [] : changedReach(after, was, now);
+      if (changed.length + lost.length + gained.length === 0) continue;
+      resources = lost.length + gained.length === 0 ? changed : union([...changed, ...lost, ...gained]);
     }
     const held = resources.map((r) => effectiveBits(before, id, r));
     const holds = resources.map((r) => effectiveBits(after, id, r));
@@ -238,36 +238,31 @@ function sameCell(a: PermissionBits | number, b: PermissionBits | number | undef
   return a === b || (typeof a !== 'number' && typeof b !== 'number' && sameBits(a, b));
 }
 
-function sameRole(a: CompiledRole, b: CompiledRole | undefined): boolean {
-  return b !== undefined && sameBits(a.bits, b.bits) && sameBits(a.organizationBits, b.organizationBits)
-    && (a.publicSpaceBits === b.publicSpaceBits || sameBits(a.publicSpaceBits, b.publicSpaceBits));
-}
-
-/** The deleted resources in order, and those beneath each resource (itself included) by orderOf: a cell there reached them. */
-interface Deleted {
+/** The resources on one side only, in order, and those beneath each resource (itself included) by orderOf: a cell there reached them. */
+interface OneSided {
   all: readonly Beneath[];
   beneath: ReadonlyMap<number, readonly Beneath[]>;
 }
 
-const NOTHING_DELETED: Deleted = { all: [], beneath: new Map() };
-
 /**
- * When `after` is `before` with some organizations, spaces or projects gone (and whatever went with them): the
- * same roles, and every resource left with the same parent, privacy and restriction. Nothing left then reaches, or
- * is reached from, what went, so only users' grants and the deleted resources can differ. Else undefined.
+ * When every organization, space and project on both sides keeps its parent, privacy and restriction (some may be
+ * created or deleted, roles may grant other permissions): those deleted and those created. A resource on both
+ * sides then differs for a user only where its grants differ. Else undefined.
  */
-function deletedOnly(before: AccessSnapshot, after: AccessSnapshot): Deleted | undefined {
-  if (before.roles.size !== after.roles.size) return undefined;
-  for (const [id, role] of before.roles) if (!sameRole(role, after.roles.get(id))) return undefined;
-  for (const id of after.organizations.keys()) if (!before.organizations.has(id)) return undefined;
+function keptHierarchy(before: AccessSnapshot, after: AccessSnapshot): { deleted: OneSided; created: OneSided } | undefined {
   for (const [id, sp] of after.spaces) {
     const was = before.spaces.get(id);
-    if (was?.organizationId !== sp.organizationId || was.isPrivate !== sp.isPrivate || !after.organizations.has(sp.organizationId)) return undefined;
+    if (was !== undefined && (was.organizationId !== sp.organizationId || was.isPrivate !== sp.isPrivate)) return undefined;
   }
   for (const [id, p] of after.projects) {
     const was = before.projects.get(id);
-    if (was?.spaceId !== p.spaceId || was.restricted !== p.restricted || !after.spaces.has(p.spaceId)) return undefined;
+    if (was !== undefined && (was.spaceId !== p.spaceId || was.restricted !== p.restricted)) return undefined;
   }
+  return { deleted: onlyIn(before, after), created: onlyIn(after, before) };
+}
+
+/** The resources of `side` that `other` lacks, each listed beneath itself and its ancestors. */
+function onlyIn(side: AccessSnapshot, other: AccessSnapshot): OneSided {
   const all: Beneath[] = [];
   const beneath = new Map<number, Beneath[]>();
   const under = (ancestors: readonly Beneath[], ref: Beneath) => {
@@ -278,49 +273,33 @@ function deletedOnly(before: AccessSnapshot, after: AccessSnapshot): Deleted | u
       else beneath.set(orderOf(a), [ref]);
     }
   };
-  for (const id of before.organizations.keys()) {
-    if (!after.organizations.has(id)) under([{ type: 'ORGANIZATION', id }], { type: 'ORGANIZATION', id });
+  for (const id of side.organizations.keys()) {
+    if (!other.organizations.has(id)) under([{ type: 'ORGANIZATION', id }], { type: 'ORGANIZATION', id });
   }
-  for (const [id, sp] of before.spaces) {
-    if (!after.spaces.has(id)) under([{ type: 'ORGANIZATION', id: sp.organizationId }, { type: 'SPACE', id }], { type: 'SPACE', id });
+  for (const [id, sp] of side.spaces) {
+    if (!other.spaces.has(id)) under([{ type: 'ORGANIZATION', id: sp.organizationId }, { type: 'SPACE', id }], { type: 'SPACE', id });
   }
-  for (const [id, p] of before.projects) {
-    if (after.projects.has(id)) continue;
-    const organizationId = before.spaces.get(p.spaceId)!.organizationId;
+  for (const [id, p] of side.projects) {
+    if (other.projects.has(id)) continue;
+    const organizationId = side.spaces.get(p.spaceId)!.organizationId;
     under([{ type: 'ORGANIZATION', id: organizationId }, { type: 'SPACE', id: p.spaceId }, { type: 'PROJECT', id }], { type: 'PROJECT', id });
   }
   return { all: sortRefs(all), beneath };
 }
 
-/** The deleted resources the user's entry reached before (an account ADMIN: all of them), in order. */
-function deletedReach(deleted: Deleted, was: UserEntry): readonly ResourceRef[] {
-  if (was.role === 'ADMIN') return deleted.all;
+/** The resources among `some` the user's entry reaches on their side (an account ADMIN: all of them), in order. */
+function reachAmong(some: OneSided, u: UserEntry): readonly ResourceRef[] {
+  if (some.all.length === 0) return [];
+  if (u.role === 'ADMIN') return some.all;
   const found = new Map<number, Beneath>();
-  for (const key of was.cells.keys()) {
+  for (const key of u.cells.keys()) {
     const kind = key % 8;
-    for (const ref of deleted.beneath.get(orderOf({ type: CELL_RESOURCE[kind]!, id: (key - kind) / 8 })) ?? []) found.set(orderOf(ref), ref);
+    for (const ref of some.beneath.get(orderOf({ type: CELL_RESOURCE[kind]!, id: (key - kind) / 8 })) ?? []) found.set(orderOf(ref), ref);
   }
   return sortRefs([...found.values()]);
 }
 
-/** Both lists of resources, each once, in order. */
-function union(a: readonly ResourceRef[], b: readonly ResourceRef[]): ResourceRef[] {
-  return sortRefs([...new Map([...a, ...b].map((r) => [orderOf(r), r])).values()]);
-}
-
-/** Same roles (by what they grant), organizations, spaces (organization, privacy) and projects (space, restriction). */
-function sameStructure(a: AccessSnapshot, b: AccessSnapshot): boolean {
-  if (a.roles.size !== b.roles.size || a.organizations.size !== b.organizations.size
-    || a.spaces.size !== b.spaces.size || a.projects.size !== b.projects.size) return false;
-  for (const [id, role] of a.roles) if (!sameRole(role, b.roles.get(id))) return false;
-  for (const id of a.organizations.keys()) if (!b.organizations.has(id)) return false;
-  for (const [id, sp] of a.spaces) {
-    const other = b.spaces.get(id);
-    if (other?.organizationId !== sp.organizationId || other.isPrivate !== sp.isPrivate) return false;
-  }
-  for (const [id, p] of a.projects) {
-    const other = b.projects.get(id);
-    if (other?.spaceId !== p.spaceId || other.restricted !== p.restricted) return false;
-  }
-  return true;
+/** The resources, each once, in order. */
+function union(refs: readonly ResourceRef[]): ResourceRef[] {
+  return sortRefs([...new Map(refs.map((r) => [orderOf(r), r])).values()]);
 }
