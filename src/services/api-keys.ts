@@ -246,6 +246,8 @@ export async function refreshApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: st
 export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: string): Promise<ApiKeyRow> {
   const id = decodeId('ApiKey', apiKeyId, 'api_key_id');
   const snapshot = await ctx.access.get(actor.principal.accountId);
+  // A revoke moves no one's access but the key's bot's (retired with its last key): a dry run compares just it.
+  const confinedTo = actor.dryRun ? { users: [(await findKey(ctx.store.db, actor.principal, id)).user_id] } : undefined;
   return runMutation(ctx, actor, async (trx, changes) => {
     const row = await findKey(trx, actor.principal, id);
     requireCreatorOrAdmin(actor.principal, row, 'revoke');
@@ -259,7 +261,7 @@ export async function revokeApiKey(ctx: ServiceDeps, actor: Actor, apiKeyId: str
     changes.keepsAccess();
     if (row.key_type === 'SERVICE') await retireBotIfKeyless(trx, row.account_id, row.user_id, now, changes);
     return { ...row, status: 'REVOKED' as const, revoked_at: row.revoked_at ?? now };
-  });
+  }, { confinedTo });
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Database, UserRow } from '../store/schema.js';
 import { requireAccountAdmin } from './authorize.js';
 import { type Actor, type ChangeSet, runMutation, type Trx } from './mutation.js';
 import { type RemovalCascade, type RemovalOptions, runRemoval, type ServiceKeyAction } from './removal-cascade.js';
+import { confinedToUser } from './dry-run.js';
 import { redactKey } from './key-display.js';
 import type { ServiceDeps } from './service-deps.js';
 import { endSessions } from './sessions.js';
@@ -36,6 +37,7 @@ export async function deactivateUser(
   // Already deactivated: nothing to do, and nothing to audit (decided again inside the transaction).
   if ((await findPerson(ctx.store.db, actor, userId)).deactivated_at !== null) return undefined;
   const audited: Actor = { ...actor, operation: 'DEACTIVATE_USER' };
+  // Confined: a dry run keeps the service keys (runRemoval), so only the person's own grants and standing move.
   return runRemoval(ctx, audited, options, async (trx, changes) => {
     const target = await findPerson(trx, actor, userId);
     if (target.id === actor.principal.userId) throw unprocessable('user_id: you cannot deactivate yourself; ask another admin');
@@ -55,7 +57,7 @@ export async function deactivateUser(
         roleBindings: count('SPACE_BINDING', 'PROJECT_BINDING'), userKeysRevoked: report.user_keys_revoked.length,
       },
     };
-  });
+  }, confinedToUser(userId));
 }
 
 /**

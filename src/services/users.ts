@@ -203,6 +203,7 @@ export async function deleteUser(
   if (row.deleted_at !== null) return undefined;
   if (row.is_bot) throw unprocessable('user_id: bot users are deleted with their service key; revoke the key (PUT /v2/api-keys/{id}/revoke)');
   const audited: Actor = { ...actor };
+  // Confined: a dry run keeps the service keys (runRemoval), so only the person's own grants and standing move.
   return runRemoval(ctx, audited, options, async (trx, changes) => {
     const report = await deleteWithin(trx, changes, { accountId: principal.accountId, userId: id, now: isoNow(ctx.clock) })
       .catch((error: unknown) => { throw error instanceof LastActiveAdmin ? new ApiError('LAST_ACTIVE_ADMIN', `user_id: ${error.message}`) : error; });
@@ -217,7 +218,7 @@ export async function deleteUser(
         roleBindings: removed.role_bindings, userKeysRevoked: report.user_keys_revoked.length,
       },
     };
-  });
+  }, { users: [id] });
 }
 
 /**

@@ -146,6 +146,14 @@ describe('?dry_run=true on restrictions, roles, users and service keys', () => {
     expect(removal.principals.map((p: Json) => p.user_id)).toEqual([h.user.id]);
   });
 
+  it('deactivating a user answers everything it would lose', async () => {
+    const h = await world();
+    const deactivation = await previewThenApply('POST', `/v2/users/${enc(h.user.id)}/deactivate`, undefined, 204);
+    expect(deactivation).toMatchObject({ dry_run: true });
+    expect(deactivation.principals.map((p: Json) => p.user_id)).toEqual([h.user.id]);
+    expect(deactivation.principals[0].changes.length).toBeGreaterThan(0);
+  });
+
   it('revoking a service key answers what its bot loses, and counts the key', async () => {
     const h = await world();
     const key = await server.api('POST', '/v2/api-keys', {
