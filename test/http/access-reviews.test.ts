@@ -66,6 +66,11 @@ describe('POST /v2/access-reviews', () => {
     expect(grantOf(grants, ada.id, 'SPACE_MEMBERSHIP', h.space)).toMatchObject({ resource_name: 'review-space' });
     expect(grantOf(grants, ada.id, 'ROLE_BINDING', h.project)).toMatchObject({ resource_name: 'review-project', role_name: 'READ_ONLY', role_binding_id: expect.any(String) });
     expect(grants.find((g) => g.principal_type === 'SERVICE_KEY' && g.source === 'SPACE_MEMBERSHIP')).toMatchObject({ resource_id: h.space, role_name: 'MEMBER' });
+    // By person, then outermost first: the account role, organization and space memberships, role bindings.
+    const SOURCES = ['ACCOUNT_ROLE', 'ORGANIZATION_MEMBERSHIP', 'SPACE_MEMBERSHIP', 'ROLE_BINDING'];
+    const order = grants.filter((g) => g.principal_type === 'USER').map((g) => [dbId(g.principal_id), SOURCES.indexOf(g.source)] as const);
+    expect(order).toEqual(order.toSorted((x, y) => x[0] - y[0] || x[1] - y[1]));
+    expect(new Set(order.map(([, source]) => source)).size).toBe(4);
     expect(await ok('GET', `/v2/access-reviews/${enc(review.id)}`)).toEqual(review);
     expect((await ok('GET', '/v2/access-reviews')).access_reviews.map((r: Json) => r.id)).toContain(review.id);
     const verified = await ok('GET', `/v2/access-reviews/${enc(review.id)}/verify`);
