@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AccessPreview } from '../client/resources/access-previews.js';
 import type { OrganizationDeleteCascade, ProjectDeleteCascade, RemovalCascade, SpaceDeleteCascade } from '../client/types.js';
 import type { CommandContext } from './context.js';
+import { PREVIEW_BOUND_TEXT } from '../domain/preview-bound.js';
 import { withOutput } from './options/common.js';
 import type { Column } from './output/printer.js';
 
@@ -25,7 +26,7 @@ const COLUMNS: readonly Column<PreviewRow>[] = [
 ];
 
 /** Said when the server left the principals out of an answer. */
-export const OMITTED = 'More than 20,000 changes of access (a principal on a resource): not listed. Preview a narrower change to see them.';
+export const OMITTED = `${PREVIEW_BOUND_TEXT[0]!.toUpperCase()}${PREVIEW_BOUND_TEXT.slice(1)}: not listed. Preview a narrower change to see them.`;
 
 /** Adds `--dry-run` (and, to a destructive command, `-o`): show what the change would do to access, change nothing. */
 export function withDryRun(cmd: Command, options: { addOutput?: boolean } = {}): Command {

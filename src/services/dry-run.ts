@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AccessDiffTooLarge, accessDiff, AccessSnapshot, type AccessDelta, confinedAccessDiff, type ConfinedRows } from '../access/index.js';
 import { isoNow } from '../domain/clock.js';
+import { MAX_PREVIEW_CHANGES } from '../domain/preview-bound.js';
 import { parseId } from '../domain/ids.js';
 import { mayAuthenticate } from '../domain/user-standing.js';
 import { forAccount } from '../store/account-store.js';
@@ -157,15 +158,7 @@ export async function measureWholeAccount(trx: Trx, accountId: number, now: stri
   return { ...boundedDiff(before, after), cascade: removed(rowsBefore, rowsAfter), rows: { before: rowsBefore, after: rowsAfter } };
 }
 
-/**
- * The most changes of access (a principal on a resource) an answer lists: about 15 MB of JSON (a space's delete on
- * the bench seed world lists 11,998 of them in 8.8 MB). Deleting an organization of 100 spaces and 1,000 projects
- * that 948 people reach is over a million (gigabytes, past what one JSON string holds: it answered 500). Past the
- * bound the difference stops being built and the answer says the principals were omitted; the rest of it (the
- * operations, the cascade's counts) is answered as ever.
- */
-export const MAX_PREVIEW_CHANGES = 20_000;
-
+/** accessDiff stopped past MAX_PREVIEW_CHANGES (domain/preview-bound.ts): then no deltas, and the principals omitted. */
 function boundedDiff(before: AccessSnapshot, after: AccessSnapshot): { deltas: AccessDelta[]; principalsOmitted: boolean } {
   try {
     return { deltas: accessDiff(before, after, MAX_PREVIEW_CHANGES), principalsOmitted: false };

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { PREVIEW_BOUND_TEXT } from '../domain/preview-bound.js';
 import { Id, PermissionName } from './common.js';
 
 /**
@@ -30,7 +31,7 @@ export const PrincipalAccessChange = Type.Object({
 
 /** Present (true) when the change moves more access than an answer lists: `principals` is then empty. */
 export const PrincipalsOmitted = Type.Optional(Type.Literal(true, {
-  description: 'The change moves more than 20,000 changes of access (a principal on a resource): `principals` is empty, not the list. Preview a narrower change to see them.',
+  description: `The change moves ${PREVIEW_BOUND_TEXT}: \`principals\` is empty, not the list. Preview a narrower change to see them.`,
 }));
 
 /** The rows the change removes with it (foreign-key cascades included); 0 when it removes none. */

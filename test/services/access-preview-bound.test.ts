@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessDelta } from '../../src/access/index.js';
-import { describeChange, MAX_PREVIEW_CHANGES } from '../../src/services/dry-run.js';
+import { MAX_PREVIEW_CHANGES } from '../../src/domain/preview-bound.js';
+import { describeChange } from '../../src/services/dry-run.js';
 import type { ServiceDeps } from '../../src/services/service-deps.js';
 
 /**
