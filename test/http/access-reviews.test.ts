@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseId } from '../../src/domain/ids.js';
 import { createUserWithKey, type FixtureUser } from '../helpers/fixtures.js';
@@ -107,6 +108,36 @@ describe('POST /v2/access-reviews', () => {
     expect((await ok('GET', `/v2/access-reviews/${enc(review.id)}/verify`)).reason).toMatch(/recorded \d+ grants/);
     await db.updateTable('access_reviews').set({ signature: Buffer.alloc(64).toString('base64') }).where('id', '=', dbId(review.id)).execute();
     expect((await ok('GET', `/v2/access-reviews/${enc(review.id)}/verify`)).signature_valid).toBe(false);
+  });
+});
+
+describe('what a review freezes', () => {
+  it('a deactivated user as DEACTIVATED, an account role a sync wrote with its provider, no deleted user; sealed over the documented encoding of its rows', async () => {
+    const [carol, dave, erin, frank] = await Promise.all(['carol', 'dave', 'erin', 'frank'].map((n) => createUserWithKey(server, { email: `${n}@frozen.example`, role: 'MEMBER' })));
+    await ok('POST', `/v2/users/${enc(carol!.id)}/deactivate`, undefined, 204);
+    await ok('DELETE', `/v2/users/${enc(dave!.id)}`, undefined, 204);
+    const db = server.context!.store.db;
+    await db.updateTable('users').set({ role_source: 'SSO:4242' }).where('id', '=', erin!.dbId).execute();
+    await db.updateTable('users').set({ role_source: 'SCIM:77' }).where('id', '=', frank!.dbId).execute();
+    const review = await ok('POST', '/v2/access-reviews', { name: 'freeze' }, 201);
+    const grants = await allGrants(review.id);
+    expect(grantOf(grants, carol!.id, 'ACCOUNT_ROLE')).toMatchObject({ principal_status: 'DEACTIVATED', role_name: 'MEMBER', provenance: 'MANUAL' });
+    expect(grants.filter((g) => g.principal_id === dave!.id)).toEqual([]);
+    const accountRole = (user: FixtureUser) => grantOf(grants, user.id, 'ACCOUNT_ROLE')!;
+    expect(accountRole(erin!)).toMatchObject({ provenance: 'SSO', provenance_idp_id: expect.any(String) });
+    expect(accountRole(frank!)).toMatchObject({ provenance: 'SCIM', provenance_idp_id: expect.any(String) });
+    expect(accountRole(member)).not.toHaveProperty('provenance_idp_id');
+    const frozen = await db.selectFrom('access_review_grants').selectAll().where('review_id', '=', dbId(review.id)).orderBy('id').execute();
+    expect(frozen.filter((g) => g.source === 'ACCOUNT_ROLE').map((g) => [Number(g.user_id), g.provenance, g.provenance_idp_id === null ? null : Number(g.provenance_idp_id)]))
+      .toEqual(expect.arrayContaining([[erin!.dbId, 'SSO', 4242], [frank!.dbId, 'SCIM', 77], [member.dbId, 'MANUAL', null]]));
+    // The digest an outside verifier computes (docs/access-reviews.md) from the stored rows and the review's header.
+    const header = await db.selectFrom('access_reviews').selectAll().where('id', '=', dbId(review.id)).executeTakeFirstOrThrow();
+    const n = (v: number | null) => (v === null ? null : Number(v));
+    const encoding = JSON.stringify(['ax-access-review-v1', n(header.account_id), n(header.id), header.name, header.created_at, n(header.created_by_user_id),
+      frozen.map((g) => [n(g.id), g.principal_type, n(g.user_id), g.principal_name, g.principal_email, g.principal_status, g.source, g.resource_type,
+        n(g.resource_id), g.resource_name, n(g.role_id), g.role_name, n(g.binding_id), g.provenance, n(g.provenance_idp_id), g.expires_at])]);
+    expect(review.digest).toBe(createHash('sha256').update(encoding, 'utf8').digest('hex'));
+    expect(review.grant_count).toBe(frozen.length);
   });
 });
 

@@ -2,7 +2,7 @@ import { isoNow } from '../../domain/clock.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { decodeId } from '../../domain/ids.js';
 import type { Principal } from '../../domain/principal.js';
-import { AccessReviewRepository, type AccessReviewGrantRow, type AccessReviewRow, type FrozenGrant } from '../../store/repositories/access-reviews.js';
+import { AccessReviewRepository, type AccessReviewRow } from '../../store/repositories/access-reviews.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { requireAccountAdmin } from '../authorize.js';
@@ -15,15 +15,6 @@ export function reviewsOf(db: Kysely<Database>, accountId: number): AccessReview
   return new AccessReviewRepository(db, accountId);
 }
 
-const SOURCE_ORDER: Record<FrozenGrant['source'], number> = { ACCOUNT_ROLE: 0, ORGANIZATION_MEMBERSHIP: 1, SPACE_MEMBERSHIP: 2, ROLE_BINDING: 3 };
-const RESOURCE_ORDER: Record<FrozenGrant['resource_type'], number> = { ACCOUNT: 0, ORGANIZATION: 1, SPACE: 2, PROJECT: 3 };
-
-/** Grants by principal, then outermost first (account role, organization, space, binding), then resource id. */
-function byPrincipalThenScope(a: FrozenGrant, b: FrozenGrant): number {
-  return a.user_id - b.user_id || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || RESOURCE_ORDER[a.resource_type] - RESOURCE_ORDER[b.resource_type]
-    || a.resource_id - b.resource_id;
-}
-
 /**
  * Takes an access review (account admins): in one transaction with its audit row, every grant of every live user
  * and service key is frozen, then the review is sealed — the digest of its canonical encoding signed with the audit
@@ -34,13 +25,13 @@ export async function createAccessReview(ctx: ServiceDeps, actor: Actor, input: 
   requireAccountAdmin(principal, 'take access reviews');
   return runMutation(ctx, actor, async (trx) => {
     const reviews = reviewsOf(trx, principal.accountId);
-    const grants = (await reviews.currentGrants()).sort(byPrincipalThenScope);
     const now = isoNow(ctx.clock);
-    const id = await reviews.create({ name: input.name, createdBy: principal.userId, now, grants });
+    const id = await reviews.create({ name: input.name, createdBy: principal.userId, now });
+    await reviews.freezeGrants(id);
     const header = { id, account_id: principal.accountId, name: input.name, created_at: now, created_by_user_id: principal.userId };
-    const digest = reviewDigest(header, await reviews.grants(id));
+    const { digest, grants: grantCount } = await reviewDigest(header, reviews.signedGrants(id));
     const signer = signerOf(ctx.secrets.auditSigningKey);
-    await reviews.seal(id, { digest, signature: signer.sign(signatureMessage(principal.accountId, id, digest)), keyId: signer.keyId });
+    await reviews.seal(id, { grantCount, digest, signature: signer.sign(signatureMessage(principal.accountId, id, digest)), keyId: signer.keyId });
     const review = await reviews.find(id);
     if (!review) throw notFound('access review');
     return review;
@@ -91,17 +82,16 @@ export interface ReviewVerification {
  */
 export async function verifyAccessReview(ctx: ServiceDeps, principal: Principal, reviewId: string): Promise<ReviewVerification> {
   const review = await getAccessReview(ctx, principal, reviewId);
-  const grants: AccessReviewGrantRow[] = await reviewsOf(ctx.store.db, principal.accountId).grants(review.id);
-  const digest = reviewDigest(review, grants);
+  const { digest, grants } = await reviewDigest(review, reviewsOf(ctx.store.db, principal.accountId).signedGrants(review.id));
   const signer = signerOf(ctx.secrets.auditSigningKey);
   const signatureValid = review.key_id === signer.keyId && signer.verify(signatureMessage(principal.accountId, review.id, review.digest), review.signature);
   const reasons = [
-    ...(grants.length === Number(review.grant_count) ? [] : [`the review recorded ${review.grant_count} grants, ${grants.length} are there`]),
+    ...(grants === Number(review.grant_count) ? [] : [`the review recorded ${review.grant_count} grants, ${grants} are there`]),
     ...(digest === review.digest ? [] : ['its frozen grants (or its name, time or author) do not match the recorded digest']),
     ...(signatureValid ? [] : [`the recorded digest is not signed by this server's audit key (${signer.keyId})`]),
   ];
   return {
     valid: reasons.length === 0, digest, recorded_digest: review.digest, signature_valid: signatureValid, key_id: signer.keyId,
-    public_key: signer.publicKeyBase64, grants_checked: grants.length, ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
+    public_key: signer.publicKeyBase64, grants_checked: grants, ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CheckpointSigner } from '../../domain/audit-chain.js';
-import type { AccessReviewGrantRow } from '../../store/repositories/access-reviews.js';
+import type { SignedGrant } from '../../store/repositories/access-reviews.js';
 import type { AccessReviewsTable } from '../../store/schema.js';
 
 /**
@@ -19,14 +19,27 @@ import type { AccessReviewsTable } from '../../store/schema.js';
  */
 type ReviewHeader = Pick<AccessReviewsTable, 'account_id' | 'name' | 'created_at' | 'created_by_user_id'> & { id: number };
 
-export function reviewDigest(review: ReviewHeader, grants: readonly AccessReviewGrantRow[]): string {
-  const encoded = grants.map((g) => [
-    Number(g.id), g.principal_type, Number(g.user_id), g.principal_name, g.principal_email, g.principal_status, g.source,
-    g.resource_type, Number(g.resource_id), g.resource_name, g.role_id === null ? null : Number(g.role_id), g.role_name,
-    g.binding_id === null ? null : Number(g.binding_id), g.provenance, g.provenance_idp_id === null ? null : Number(g.provenance_idp_id), g.expires_at,
-  ]);
-  const text = JSON.stringify(['ax-access-review-v1', Number(review.account_id), Number(review.id), review.name, review.created_at, Number(review.created_by_user_id), encoded]);
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/**
+ * The digest of a review and how many grants it covers, from its grants in id order a page at a time: the encoding
+ * is hashed as it is written, grant by grant, never held whole (130k grants encode to ~30 MB).
+ */
+export async function reviewDigest(review: ReviewHeader, pages: AsyncIterable<readonly SignedGrant[]>): Promise<{ digest: string; grants: number }> {
+  const hash = createHash('sha256');
+  // The header's encoding with an empty grant list, cut before its closing `[]]`: the grants and `]]` follow.
+  const header = JSON.stringify(['ax-access-review-v1', Number(review.account_id), Number(review.id), review.name, review.created_at, Number(review.created_by_user_id), []]);
+  hash.update(header.slice(0, -2), 'utf8');
+  let grants = 0;
+  for await (const page of pages) {
+    const encoded = page.map((g) => JSON.stringify([
+      Number(g.id), g.principal_type, Number(g.user_id), g.principal_name, g.principal_email, g.principal_status, g.source,
+      g.resource_type, Number(g.resource_id), g.resource_name, g.role_id === null ? null : Number(g.role_id), g.role_name,
+      g.binding_id === null ? null : Number(g.binding_id), g.provenance, g.provenance_idp_id === null ? null : Number(g.provenance_idp_id), g.expires_at,
+    ])).join(',');
+    hash.update(grants === 0 ? encoded : `,${encoded}`, 'utf8');
+    grants += page.length;
+  }
+  hash.update(']]', 'utf8');
+  return { digest: hash.digest('hex'), grants };
 }
 
 export function signatureMessage(accountId: number, reviewId: number, digest: string): Buffer {

@@ -10,11 +10,19 @@ export type AccessReviewGrantRow = Selectable<AccessReviewGrantsTable> & { sourc
 export type FrozenGrant = Omit<Selectable<AccessReviewGrantsTable>, 'id' | 'review_id' | 'account_id' | 'decision' | 'decided_by_user_id' | 'decided_at' | 'note' | 'outcome'>;
 export type ReviewDecision = 'keep' | 'revoke';
 
-/** `SSO:<idp id>` / `SCIM:<idp id>` of users.role_source, or an admin's (null). */
-function roleProvenance(roleSource: string | null): Pick<FrozenGrant, 'provenance' | 'provenance_idp_id'> {
-  const m = roleSource === null ? null : /^(SSO|SCIM):(\d+)$/.exec(roleSource);
-  return m ? { provenance: m[1] as 'SSO' | 'SCIM', provenance_idp_id: Number(m[2]) } : { provenance: 'MANUAL', provenance_idp_id: null };
-}
+/** The columns a review freezes, in the order of its signed encoding (services/access-reviews/seal.ts). */
+const FROZEN_COLUMNS = [
+  'principal_type', 'user_id', 'principal_name', 'principal_email', 'principal_status', 'source', 'resource_type', 'resource_id', 'resource_name',
+  'role_id', 'role_name', 'binding_id', 'provenance', 'provenance_idp_id', 'expires_at',
+] as const satisfies readonly (keyof FrozenGrant)[];
+/** A frozen grant with its id: what a review's digest covers. */
+export type SignedGrant = FrozenGrant & { id: number };
+
+/** `SSO:<idp id>` / `SCIM:<idp id>` of users.role_source: who wrote an account role (MANUAL when an admin did: null). */
+/** A null of integer type: PostgreSQL types a UNION's column from its branches, and untyped nulls in the first ones make it text. */
+const noId = sql<number | null>`cast(null as integer)`;
+const roleSourceProtocol = sql<FrozenGrant['provenance']>`case when substr(u.role_source, 1, 4) = 'SSO:' then 'SSO' when substr(u.role_source, 1, 5) = 'SCIM:' then 'SCIM' else 'MANUAL' end`;
+const roleSourceIdp = sql<number | null>`case when substr(u.role_source, 1, 4) = 'SSO:' then cast(substr(u.role_source, 5) as integer) when substr(u.role_source, 1, 5) = 'SCIM:' then cast(substr(u.role_source, 6) as integer) end`;
 
 const roleName = sql<string>`coalesce(roles.predefined_key, roles.name)`;
 
@@ -22,76 +30,85 @@ const roleName = sql<string>`coalesce(roles.predefined_key, roles.name)`;
 export class AccessReviewRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
 
-  /**
-   * Every grant of every live user and service key (bot) of the account, as it stands: the account role, each
-   * organization and space membership and each role binding, with the names of principals, resources and roles.
-   */
-  async currentGrants(): Promise<FrozenGrant[]> {
-    const a = this.accountId;
-    const db = this.db;
-    const [account, users, orgs, spaces, bindings] = await Promise.all([
-      db.selectFrom('accounts').select('name').where('id', '=', a).executeTakeFirstOrThrow(),
-      db.selectFrom('users').select(['id', 'name', 'email', 'role', 'role_source', 'status', 'is_bot', 'deactivated_at'])
-        .where('account_id', '=', a).where('deleted_at', 'is', null).execute(),
-      db.selectFrom('organization_memberships as m').innerJoin('organizations as o', 'o.id', 'm.organization_id').innerJoin('roles', 'roles.id', 'm.role_id')
-        .select(['m.user_id', 'm.organization_id as resource_id', 'o.name as resource_name', 'm.role_id', roleName.as('role_name'), 'm.source', 'm.source_idp_id', 'm.expires_at'])
-        .where('m.account_id', '=', a).execute(),
-      db.selectFrom('space_memberships as m').innerJoin('spaces as s', 's.id', 'm.space_id').innerJoin('roles', 'roles.id', 'm.role_id')
-        .select(['m.user_id', 'm.space_id as resource_id', 's.name as resource_name', 'm.role_id', roleName.as('role_name'), 'm.source', 'm.source_idp_id', 'm.expires_at'])
-        .where('m.account_id', '=', a).execute(),
-      db.selectFrom('role_bindings as b').innerJoin('roles', 'roles.id', 'b.role_id')
-        .leftJoin('spaces as s', 's.id', 'b.space_id').leftJoin('projects as p', 'p.id', 'b.project_id')
-        .select(['b.id', 'b.user_id', 'b.resource_type', 'b.space_id', 'b.project_id', 's.name as space_name', 'p.name as project_name', 'b.role_id',
-          roleName.as('role_name'), 'b.source', 'b.source_idp_id', 'b.expires_at'])
-        .where('b.account_id', '=', a).execute(),
-    ]);
-    const people = new Map(users.map((u) => [Number(u.id), {
-      principal_type: u.is_bot ? 'SERVICE_KEY' as const : 'USER' as const, user_id: Number(u.id), principal_name: u.name, principal_email: u.email,
-      principal_status: u.deactivated_at !== null ? 'DEACTIVATED' : u.status,
-    }]));
-    const out: FrozenGrant[] = [];
-    const none = { role_id: null, binding_id: null };
-    for (const u of users) {
-      out.push({ ...people.get(Number(u.id))!, source: 'ACCOUNT_ROLE', resource_type: 'ACCOUNT', resource_id: a, resource_name: account.name,
-        ...none, role_name: u.role, ...roleProvenance(u.role_source), expires_at: null });
-    }
-    const provenance = (g: { source: string; source_idp_id: number | null }) =>
-      ({ provenance: g.source as FrozenGrant['provenance'], provenance_idp_id: g.source_idp_id === null ? null : Number(g.source_idp_id) });
-    for (const [source, resourceType, rows] of [['ORGANIZATION_MEMBERSHIP', 'ORGANIZATION', orgs], ['SPACE_MEMBERSHIP', 'SPACE', spaces]] as const) {
-      for (const m of rows) {
-        const who = people.get(Number(m.user_id));
-        if (!who) continue;
-        out.push({ ...who, source, resource_type: resourceType, resource_id: Number(m.resource_id), resource_name: m.resource_name,
-          role_id: Number(m.role_id), role_name: m.role_name, binding_id: null, ...provenance(m), expires_at: m.expires_at });
-      }
-    }
-    for (const b of bindings) {
-      const who = people.get(Number(b.user_id));
-      if (!who) continue;
-      const onSpace = b.resource_type === 'SPACE';
-      out.push({ ...who, source: 'ROLE_BINDING', resource_type: b.resource_type, resource_id: Number(onSpace ? b.space_id : b.project_id),
-        resource_name: (onSpace ? b.space_name : b.project_name) ?? '', role_id: Number(b.role_id), role_name: b.role_name, binding_id: Number(b.id),
-        ...provenance(b), expires_at: b.expires_at });
-    }
-    return out;
-  }
-
-  /** A new open review with its frozen grants (in the order given); the digest and signature are set by `seal`. */
-  async create(values: { name: string; createdBy: number; now: string; grants: readonly FrozenGrant[] }): Promise<number> {
+  /** A new open review without grants yet: `freezeGrants` adds them, `seal` their count, digest and signature. */
+  async create(values: { name: string; createdBy: number; now: string }): Promise<number> {
     const { id } = await this.db.insertInto('access_reviews').values({
       account_id: this.accountId, name: values.name, status: 'open', created_at: values.now, created_by_user_id: values.createdBy,
-      closed_at: null, closed_by_user_id: null, grant_count: values.grants.length, digest: '', signature: '', key_id: '',
+      closed_at: null, closed_by_user_id: null, grant_count: 0, digest: '', signature: '', key_id: '',
     }).returning('id').executeTakeFirstOrThrow();
-    const rows = values.grants.map((g) => ({
-      ...g, review_id: id, account_id: this.accountId, decision: null, decided_by_user_id: null, decided_at: null, note: null, outcome: null,
-    }));
-    // Bounded statements: SQLite allows 32766 parameters, PostgreSQL 65535.
-    for (let i = 0; i < rows.length; i += 500) await this.db.insertInto('access_review_grants').values(rows.slice(i, i + 500)).execute();
     return id;
   }
 
-  async seal(id: number, values: { digest: string; signature: string; keyId: string }): Promise<void> {
-    await this.db.updateTable('access_reviews').set({ digest: values.digest, signature: values.signature, key_id: values.keyId })
+  /**
+   * Freezes into the review every grant of every live user and service key (bot) of the account as it stands — the
+   * account role, each organization and space membership and each role binding, with the names of principals,
+   * resources and roles — in one `INSERT … SELECT`, so ids follow the order: by principal, outermost first (account
+   * role, organization, space, then bindings on spaces before projects), then resource and binding id. The rows never
+   * pass through the server: on an account of 10k users and 130k grants,
+   * building them as objects, sorting and inserting them took 5–6 s.
+   */
+  async freezeGrants(reviewId: number): Promise<void> {
+    const a = this.accountId;
+    const principal = [
+      sql<FrozenGrant['principal_type']>`case when u.is_bot = 1 then 'SERVICE_KEY' else 'USER' end`.as('principal_type'),
+      'u.id as user_id', 'u.name as principal_name', 'u.email as principal_email',
+      sql<string>`case when u.deactivated_at is not null then 'DEACTIVATED' else u.status end`.as('principal_status'),
+    ] as const;
+    const users = this.db.selectFrom('users as u').where('u.account_id', '=', a).where('u.deleted_at', 'is', null);
+    const accountRoles = users.innerJoin('accounts as acc', 'acc.id', 'u.account_id').select([
+      ...principal, sql.lit('ACCOUNT_ROLE').$castTo<FrozenGrant['source']>().as('source'), sql.lit('ACCOUNT').$castTo<FrozenGrant['resource_type']>().as('resource_type'),
+      'acc.id as resource_id', 'acc.name as resource_name', noId.as('role_id'), sql<string>`u.role`.as('role_name'),
+      noId.as('binding_id'), roleSourceProtocol.as('provenance'), roleSourceIdp.as('provenance_idp_id'),
+      sql<string | null>`cast(null as text)`.as('expires_at'), sql.lit(0).$castTo<number>().as('rank'),
+    ]);
+    const organizations = users.innerJoin('organization_memberships as m', 'm.user_id', 'u.id').innerJoin('organizations as o', 'o.id', 'm.organization_id')
+      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select([
+        ...principal, sql.lit('ORGANIZATION_MEMBERSHIP').$castTo<FrozenGrant['source']>().as('source'),
+        sql.lit('ORGANIZATION').$castTo<FrozenGrant['resource_type']>().as('resource_type'), 'o.id as resource_id', 'o.name as resource_name',
+        sql<number | null>`m.role_id`.as('role_id'), roleName.as('role_name'), noId.as('binding_id'),
+        sql<FrozenGrant['provenance']>`m.source`.as('provenance'), sql<number | null>`m.source_idp_id`.as('provenance_idp_id'), 'm.expires_at',
+        sql.lit(1).$castTo<number>().as('rank'),
+      ]);
+    const spaces = users.innerJoin('space_memberships as m', 'm.user_id', 'u.id').innerJoin('spaces as s', 's.id', 'm.space_id')
+      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select([
+        ...principal, sql.lit('SPACE_MEMBERSHIP').$castTo<FrozenGrant['source']>().as('source'),
+        sql.lit('SPACE').$castTo<FrozenGrant['resource_type']>().as('resource_type'), 's.id as resource_id', 's.name as resource_name',
+        sql<number | null>`m.role_id`.as('role_id'), roleName.as('role_name'), noId.as('binding_id'),
+        sql<FrozenGrant['provenance']>`m.source`.as('provenance'), sql<number | null>`m.source_idp_id`.as('provenance_idp_id'), 'm.expires_at',
+        sql.lit(2).$castTo<number>().as('rank'),
+      ]);
+    const bindings = users.innerJoin('role_bindings as b', 'b.user_id', 'u.id').innerJoin('roles', 'roles.id', 'b.role_id')
+      .leftJoin('spaces as s', 's.id', 'b.space_id').leftJoin('projects as p', 'p.id', 'b.project_id').where('b.account_id', '=', a).select([
+        ...principal, sql.lit('ROLE_BINDING').$castTo<FrozenGrant['source']>().as('source'), sql<FrozenGrant['resource_type']>`b.resource_type`.as('resource_type'),
+        sql<number>`case when b.resource_type = 'SPACE' then b.space_id else b.project_id end`.as('resource_id'),
+        sql<string>`coalesce(case when b.resource_type = 'SPACE' then s.name else p.name end, '')`.as('resource_name'),
+        sql<number | null>`b.role_id`.as('role_id'), roleName.as('role_name'), sql<number | null>`b.id`.as('binding_id'),
+        sql<FrozenGrant['provenance']>`b.source`.as('provenance'), sql<number | null>`b.source_idp_id`.as('provenance_idp_id'), 'b.expires_at',
+        sql<number>`case when b.resource_type = 'SPACE' then 3 else 4 end`.as('rank'),
+      ]);
+    const grants = accountRoles.unionAll(organizations).unionAll(spaces).unionAll(bindings).as('g');
+    await this.db.insertInto('access_review_grants').columns(['review_id', 'account_id', ...FROZEN_COLUMNS])
+      .expression((eb) => eb.selectFrom(grants).select([sql.lit(reviewId).as('review_id'), sql.lit(a).as('account_id'), ...FROZEN_COLUMNS.map((c) => `g.${c}` as const)])
+        .orderBy('g.user_id').orderBy('g.rank').orderBy('g.resource_id').orderBy('g.binding_id'))
+      .execute();
+  }
+
+  /**
+   * A review's frozen grants in id order, the signed columns only, a page at a time (keyset by id): what its digest
+   * covers, read without holding every grant of a large account at once.
+   */
+  async *signedGrants(reviewId: number, pageSize = 10_000): AsyncGenerator<SignedGrant[]> {
+    for (let after = 0; ;) {
+      const page = await this.db.selectFrom('access_review_grants').select(['id', ...FROZEN_COLUMNS]).where('review_id', '=', reviewId)
+        .where('account_id', '=', this.accountId).where('id', '>', after).orderBy('id').limit(pageSize).execute();
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = Number(page.at(-1)!.id);
+    }
+  }
+
+  async seal(id: number, values: { grantCount: number; digest: string; signature: string; keyId: string }): Promise<void> {
+    await this.db.updateTable('access_reviews').set({ grant_count: values.grantCount, digest: values.digest, signature: values.signature, key_id: values.keyId })
       .where('id', '=', id).where('account_id', '=', this.accountId).execute();
   }
 
