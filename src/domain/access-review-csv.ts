@@ -16,7 +16,14 @@ function csvField(value: string | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The header line, CRLF included. */
+export const ACCESS_REVIEW_CSV_HEADER = `${ACCESS_REVIEW_CSV_COLUMNS.join(',')}\r\n`;
+
+/** One line per grant, each ending in CRLF: what follows the header, written as the grants are read. */
+export function accessReviewCsvLines(grants: readonly AccessReviewCsvRow[]): string {
+  return grants.map((g) => `${ACCESS_REVIEW_CSV_COLUMNS.map((c) => csvField(g[c])).join(',')}\r\n`).join('');
+}
+
 export function accessReviewCsv(grants: readonly AccessReviewCsvRow[]): string {
-  const lines = [ACCESS_REVIEW_CSV_COLUMNS.join(','), ...grants.map((g) => ACCESS_REVIEW_CSV_COLUMNS.map((c) => csvField(g[c])).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return ACCESS_REVIEW_CSV_HEADER + accessReviewCsvLines(grants);
 }

@@ -15,6 +15,11 @@ const FROZEN_COLUMNS = [
   'principal_type', 'user_id', 'principal_name', 'principal_email', 'principal_status', 'source', 'resource_type', 'resource_id', 'resource_name',
   'role_id', 'role_name', 'binding_id', 'provenance', 'provenance_idp_id', 'expires_at',
 ] as const satisfies readonly (keyof FrozenGrant)[];
+/** Grants a review reads whole are read by ranges of this many ids. */
+const PAGE = 10_000;
+
+/** Who holds a grant, how, where and with which role: two frozen grants with the same are the same grant. */
+export type GrantIdentity = Pick<FrozenGrant, 'user_id' | 'source' | 'resource_type' | 'resource_id' | 'role_name' | 'role_id'>;
 /** A frozen grant with its id: what a review's digest covers. */
 export type SignedGrant = FrozenGrant & { id: number };
 
@@ -94,17 +99,49 @@ export class AccessReviewRepository {
   }
 
   /**
-   * A review's frozen grants in id order, the signed columns only, a page at a time (keyset by id): what its digest
-   * covers, read without holding every grant of a large account at once.
+   * A review's frozen grants in id order, the signed columns only, a page at a time: what its digest covers, read
+   * without holding every grant of a large account at once.
    */
-  async *signedGrants(reviewId: number, pageSize = 10_000): AsyncGenerator<SignedGrant[]> {
-    for (let after = 0; ;) {
-      const page = await this.db.selectFrom('access_review_grants').select(['id', ...FROZEN_COLUMNS]).where('review_id', '=', reviewId)
-        .where('account_id', '=', this.accountId).where('id', '>', after).orderBy('id').limit(pageSize).execute();
+  signedGrants(reviewId: number): AsyncGenerator<SignedGrant[]> {
+    return this.pagesById(reviewId, (after, through) => this.db.selectFrom('access_review_grants').select(['id', ...FROZEN_COLUMNS])
+      .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', '>', after).where('id', '<=', through).orderBy('id').execute());
+  }
+
+  /** A review's grants in id order as `grants` reads them, a page at a time (exports). */
+  allGrants(reviewId: number): AsyncGenerator<AccessReviewGrantRow[]> {
+    return this.pagesById(reviewId, (after, through) => this.grants(reviewId, { after, through }));
+  }
+
+  /** What makes each grant of a review the grant it is (`GrantIdentity`), with its id, in id order a page at a time (diffs). */
+  grantIdentities(reviewId: number): AsyncGenerator<(GrantIdentity & { id: number })[]> {
+    return this.pagesById(reviewId, (after, through) => this.db.selectFrom('access_review_grants')
+      .select(['id', 'user_id', 'source', 'resource_type', 'resource_id', 'role_name', 'role_id'])
+      .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', '>', after).where('id', '<=', through).orderBy('id').execute());
+  }
+
+  /**
+   * A review's grants read by ranges of PAGE ids, `read(after, through)` answering those with after < id ≤ through.
+   * Ranges, not LIMIT: right after a review is taken PostgreSQL has no statistics of its rows yet, and planned each
+   * `id > after … ORDER BY id LIMIT n` as a scan of every remaining grant of the review and a sort.
+   */
+  private async *pagesById<R>(reviewId: number, read: (after: number, through: number) => Promise<R[]>): AsyncGenerator<R[]> {
+    const { first, last } = await this.db.selectFrom('access_review_grants').select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')])
+      .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).executeTakeFirstOrThrow();
+    if (first === null || last === null) return;
+    for (let after = Number(first) - 1; after < Number(last); after += PAGE) {
+      const page = await read(after, Math.min(after + PAGE, Number(last)));
       if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-      after = Number(page.at(-1)!.id);
     }
+  }
+
+  /** Grants of a review by id, in id order. */
+  async grantsById(reviewId: number, ids: readonly number[]): Promise<AccessReviewGrantRow[]> {
+    const out: AccessReviewGrantRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      out.push(...await this.db.selectFrom('access_review_grants').selectAll().select(sourceProtocol('access_review_grants.provenance_idp_id'))
+        .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', 'in', ids.slice(i, i + 500)).execute());
+    }
+    return out.sort((a, b) => a.id - b.id);
   }
 
   async seal(id: number, values: { grantCount: number; digest: string; signature: string; keyId: string }): Promise<void> {
@@ -130,13 +167,14 @@ export class AccessReviewRepository {
     return rows.map((row) => ({ ...row, kept: Number(row.kept), revoked: Number(row.revoked) }));
   }
 
-  /** Grants of a review by id after `after` (keyset), filtered by decision and principal when given. */
-  grants(reviewId: number, options: { decision?: ReviewDecision | 'undecided' | undefined; userId?: number | undefined; after?: number | undefined; limit?: number | undefined } = {}): Promise<AccessReviewGrantRow[]> {
+  /** Grants of a review by id after `after` (keyset) and up to `through`, filtered by decision and principal when given. */
+  grants(reviewId: number, options: { decision?: ReviewDecision | 'undecided' | undefined; userId?: number | undefined; after?: number | undefined; through?: number | undefined; limit?: number | undefined } = {}): Promise<AccessReviewGrantRow[]> {
     let q = this.db.selectFrom('access_review_grants').selectAll().select(sourceProtocol('access_review_grants.provenance_idp_id')).where('review_id', '=', reviewId).where('account_id', '=', this.accountId);
     if (options.decision === 'undecided') q = q.where('decision', 'is', null);
     else if (options.decision !== undefined) q = q.where('decision', '=', options.decision);
     if (options.userId !== undefined) q = q.where('user_id', '=', options.userId);
     if (options.after !== undefined) q = q.where('id', '>', options.after);
+    if (options.through !== undefined) q = q.where('id', '<=', options.through);
     q = q.orderBy('id');
     return options.limit === undefined ? q.execute() : q.limit(options.limit).execute();
   }
