@@ -9,6 +9,8 @@ export interface TestStore {
   store: Store;
   /** Its database: the file's PostgreSQL schema, or none for SQLite (the store's file is in its data folder). */
   database: TestDatabase;
+  /** Its data folder (SQLite's file is `ax.db` there). */
+  dataDir: string;
   /** Closes the store, drops its database and removes its data folder. */
   close(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function openTestStore(prefix: string): Promise<TestStore> {
   return {
     store,
     database,
+    dataDir,
     async close() {
       try {
         await store.close();
