@@ -23,9 +23,9 @@ export type GrantIdentity = Pick<FrozenGrant, 'user_id' | 'source' | 'resource_t
 /** A frozen grant with its id: what a review's digest covers. */
 export type SignedGrant = FrozenGrant & { id: number };
 
-/** `SSO:<idp id>` / `SCIM:<idp id>` of users.role_source: who wrote an account role (MANUAL when an admin did: null). */
 /** A null of integer type: PostgreSQL types a UNION's column from its branches, and untyped nulls in the first ones make it text. */
 const noId = sql<number | null>`cast(null as integer)`;
+/** `SSO:<idp id>` / `SCIM:<idp id>` of users.role_source: who wrote an account role (MANUAL when an admin did: null). */
 const roleSourceProtocol = sql<FrozenGrant['provenance']>`case when substr(u.role_source, 1, 4) = 'SSO:' then 'SSO' when substr(u.role_source, 1, 5) = 'SCIM:' then 'SCIM' else 'MANUAL' end`;
 const roleSourceIdp = sql<number | null>`case when substr(u.role_source, 1, 4) = 'SSO:' then cast(substr(u.role_source, 5) as integer) when substr(u.role_source, 1, 5) = 'SCIM:' then cast(substr(u.role_source, 6) as integer) end`;
 
@@ -49,8 +49,8 @@ export class AccessReviewRepository {
    * account role, each organization and space membership and each role binding, with the names of principals,
    * resources and roles — in one `INSERT … SELECT`, so ids follow the order: by principal, outermost first (account
    * role, organization, space, then bindings on spaces before projects), then resource and binding id. The rows never
-   * pass through the server: on an account of 10k users and 130k grants,
-   * building them as objects, sorting and inserting them took 5–6 s.
+   * pass through the server: on an account of 10k users and 128k grants, building them as objects, sorting and
+   * inserting them took 5–6 s.
    */
   async freezeGrants(reviewId: number): Promise<void> {
     const a = this.accountId;
