@@ -66,22 +66,17 @@ export class AccessReviewRepository {
       noId.as('binding_id'), roleSourceProtocol.as('provenance'), roleSourceIdp.as('provenance_idp_id'),
       sql<string | null>`cast(null as text)`.as('expires_at'), sql.lit(0).$castTo<number>().as('rank'),
     ]);
-    const organizations = users.innerJoin('organization_memberships as m', 'm.user_id', 'u.id').innerJoin('organizations as o', 'o.id', 'm.organization_id')
-      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select([
-        ...principal, sql.lit('ORGANIZATION_MEMBERSHIP').$castTo<FrozenGrant['source']>().as('source'),
-        sql.lit('ORGANIZATION').$castTo<FrozenGrant['resource_type']>().as('resource_type'), 'o.id as resource_id', 'o.name as resource_name',
-        sql<number | null>`m.role_id`.as('role_id'), roleName.as('role_name'), noId.as('binding_id'),
-        sql<FrozenGrant['provenance']>`m.source`.as('provenance'), sql<number | null>`m.source_idp_id`.as('provenance_idp_id'), 'm.expires_at',
-        sql.lit(1).$castTo<number>().as('rank'),
-      ]);
-    const spaces = users.innerJoin('space_memberships as m', 'm.user_id', 'u.id').innerJoin('spaces as s', 's.id', 'm.space_id')
-      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select([
-        ...principal, sql.lit('SPACE_MEMBERSHIP').$castTo<FrozenGrant['source']>().as('source'),
-        sql.lit('SPACE').$castTo<FrozenGrant['resource_type']>().as('resource_type'), 's.id as resource_id', 's.name as resource_name',
-        sql<number | null>`m.role_id`.as('role_id'), roleName.as('role_name'), noId.as('binding_id'),
-        sql<FrozenGrant['provenance']>`m.source`.as('provenance'), sql<number | null>`m.source_idp_id`.as('provenance_idp_id'), 'm.expires_at',
-        sql.lit(2).$castTo<number>().as('rank'),
-      ]);
+    // An organization's and a space's memberships alike: the membership as `m`, its resource as `r`.
+    const membership = (source: FrozenGrant['source'], resourceType: FrozenGrant['resource_type'], rank: number) => [
+      ...principal, sql.lit(source).$castTo<FrozenGrant['source']>().as('source'), sql.lit(resourceType).$castTo<FrozenGrant['resource_type']>().as('resource_type'),
+      sql<number>`r.id`.as('resource_id'), sql<string>`r.name`.as('resource_name'), sql<number | null>`m.role_id`.as('role_id'), roleName.as('role_name'),
+      noId.as('binding_id'), sql<FrozenGrant['provenance']>`m.source`.as('provenance'), sql<number | null>`m.source_idp_id`.as('provenance_idp_id'),
+      sql<string | null>`m.expires_at`.as('expires_at'), sql.lit(rank).$castTo<number>().as('rank'),
+    ] as const;
+    const organizations = users.innerJoin('organization_memberships as m', 'm.user_id', 'u.id').innerJoin('organizations as r', 'r.id', 'm.organization_id')
+      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select(membership('ORGANIZATION_MEMBERSHIP', 'ORGANIZATION', 1));
+    const spaces = users.innerJoin('space_memberships as m', 'm.user_id', 'u.id').innerJoin('spaces as r', 'r.id', 'm.space_id')
+      .innerJoin('roles', 'roles.id', 'm.role_id').where('m.account_id', '=', a).select(membership('SPACE_MEMBERSHIP', 'SPACE', 2));
     const bindings = users.innerJoin('role_bindings as b', 'b.user_id', 'u.id').innerJoin('roles', 'roles.id', 'b.role_id')
       .leftJoin('spaces as s', 's.id', 'b.space_id').leftJoin('projects as p', 'p.id', 'b.project_id').where('b.account_id', '=', a).select([
         ...principal, sql.lit('ROLE_BINDING').$castTo<FrozenGrant['source']>().as('source'), sql<FrozenGrant['resource_type']>`b.resource_type`.as('resource_type'),
