@@ -59,6 +59,24 @@ describe.skipIf(testBackend !== 'sqlite')('rows read from SQLite', () => {
     expect(await read(text)).toEqual([{ id: 1, name: 'a', n: 1, remark: null }]);
   });
 
+  it('answers a bound LIMIT (written into the statement) with as many rows as each call asks, after its offset', async () => {
+    const page = (limit: number, offset?: number) => {
+      let q = store.db.selectFrom('t' as never).select('id' as never).where('id' as never, '>', 0).orderBy('id' as never).limit(limit);
+      if (offset !== undefined) q = q.offset(offset);
+      return q.execute();
+    };
+    const ids = (rows: unknown[]) => rows.map((r) => (r as { id: number }).id);
+    for (const limit of [2, 0, 3, 1, 2]) expect(ids(await page(limit)), `limit ${limit}`).toEqual([1, 2, 3].slice(0, limit));
+    for (const [limit, offset] of [[1, 1], [2, 1], [1, 2], [5, 0]] as const) {
+      expect(ids(await page(limit, offset)), `limit ${limit} offset ${offset}`).toEqual([1, 2, 3].slice(offset, offset + limit));
+    }
+    // More limits than one statement keeps variants of: the rest are bound, with the same answers.
+    for (let limit = 0; limit < 140; limit++) expect(ids(await page(limit)), `limit ${limit}`).toEqual([1, 2, 3].slice(0, limit));
+    // A `?` in a quoted string is not a parameter; a negative limit (SQLite: no limit) is bound as written.
+    expect(ids((await sql<{ id: number }>`select id from t where name <> '?' and id > ${1} order by id limit ${1}`.execute(store.db)).rows)).toEqual([2]);
+    expect(ids((await sql<{ id: number }>`select id from t where id > ${0} order by id limit ${-1}`.execute(store.db)).rows)).toEqual([1, 2, 3]);
+  });
+
   it('streams the same objects', async () => {
     const streamed: unknown[] = [];
     for await (const row of store.db.selectFrom('t' as never).selectAll().orderBy('id' as never).stream()) streamed.push(row);
