@@ -5,6 +5,7 @@ import type { Actor } from '../../services/mutation.js';
 import type { ServiceDeps } from '../../services/service-deps.js';
 import type { RoleRow } from '../../store/schema.js';
 import { redactedBody } from '../actor.js';
+import type { PendingBatch } from './batched-fields.js';
 import type { GqlSpace } from './presenters.js';
 
 /** What every resolver and loader of one `/graphql` request is given. */
@@ -25,6 +26,8 @@ export interface GraphqlContext {
    * the same page (a cache of the request, as a data loader's; never shared between requests or callers).
    */
   spaces: Map<string, GqlSpace>;
+  /** The nested fields' batches still collecting parents in this tick, by field (batched-fields.ts). */
+  batches: Map<string, PendingBatch>;
   /** Added by mercurius. */
   reply?: FastifyReply;
 }

@@ -10,6 +10,7 @@ import { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpaces
 import { findUsers } from '../../services/users.js';
 import { ListProjectsQuery } from '../../wire/projects.js';
 import { ListSpacesQuery } from '../../wire/spaces.js';
+import type { BatchQuery } from './batched-fields.js';
 import { type ConnectionArgs, connection, pageQuery } from './connections.js';
 import { type GraphqlContext, seenSpace } from './context.js';
 import {
@@ -26,14 +27,6 @@ const organizationsService = traceServices('organizations', { getOrganization, l
 const projectsService = traceServices('projects', { listProjects, listProjectsOfSpaces });
 const spacesService = traceServices('spaces', { getSpace, listMembersOfSpaces, listSpaceMembers, listSpaces, listSpacesOfOrganizations });
 const usersService = traceServices('users', { findUsers });
-
-
-/**
- * Mercurius loaders: each nested field is asked once per request for all the parents of a page, so a page of 100
- * spaces with their projects, users and organizations is a bounded number of service calls (and database reads),
- * whatever the count. Each answer is the value or the error the service gave for that parent.
- */
-interface Query<O, P = Record<string, never>> { obj: O; params: P }
 
 /** Errors become that item's field error; anything else is the request's. */
 async function settle<T>(run: () => Promise<T>): Promise<T | ApiError> {
@@ -54,7 +47,7 @@ async function byDistinctKey<K, T>(keys: readonly K[], read: (key: K) => Promise
 
 /** Users by row number through findUsers (one read for the whole batch); `required` makes a missing one NOT_FOUND; `named` as findUsers says. */
 function userLoader<O>(userOf: (obj: O) => number | null, required: boolean, options: { named?: boolean } = {}) {
-  return async (queries: Query<O>[], context: GraphqlContext) => {
+  return async (queries: BatchQuery<O>[], context: GraphqlContext) => {
     const ids = queries.map((q) => userOf(q.obj));
     const users = await usersService.findUsers(context.deps, context.principal, ids.filter((id): id is number => id !== null), options);
     return ids.map((id) => {
@@ -84,7 +77,7 @@ function searchableChildren<P extends { n: number; id: string }, R, T>(options: 
   single: (context: GraphqlContext, parent: P, query: SearchPage & { cursor: string }) => Promise<Page<R>>;
   present: (context: GraphqlContext, page: Page<R>) => T;
 }) {
-  return async (queries: Query<P, SearchArgs>[], context: GraphqlContext) => {
+  return async (queries: BatchQuery<P, SearchArgs>[], context: GraphqlContext) => {
     const batches = new Map<string, SearchPage & { parents: number[] }>();
     const plans = queries.map((q) => {
       try {
@@ -139,7 +132,7 @@ function memberLists<P extends { n: number; id: string }, R extends { id: number
   single: (context: GraphqlContext, parent: P, query: { limit: number; cursor: string }) => Promise<Page<R>>;
   present: (row: R) => T;
 }) {
-  return async (queries: Query<P, ConnectionArgs>[], context: GraphqlContext) => {
+  return async (queries: BatchQuery<P, ConnectionArgs>[], context: GraphqlContext) => {
     const present = (page: Page<R>) => connection(context.deps.secrets.cursorKey, options.scope, page, (r) => r.id, options.present);
     const pages = queries.map((q) => settle(() => Promise.resolve(pageQuery(q.params))));
     const firstPages = new Map<number, number[]>();
@@ -185,7 +178,7 @@ function heldOn(accessor: PrincipalWithAccess, spaceN: number): HeldRole | undef
   return undefined;
 }
 
-async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
+async function spaceUsers(queries: BatchQuery<GqlSpace, ConnectionArgs>[], context: GraphqlContext) {
   const { deps, principal } = context;
   const answers = await accessService.listPrincipalsOfEach(deps, principal, queries.map((q) => q.obj.id));
   const roles = await rolesOf(context);
@@ -205,22 +198,28 @@ async function spaceUsers(queries: Query<GqlSpace, ConnectionArgs>[], context: G
   }));
 }
 
+/**
+ * The nested fields' loaders (batched-fields.ts): each is asked once per level of a document for all the parents
+ * of a page, so a page of 100 spaces with their projects, users and organizations is a bounded number of service
+ * calls (and database reads), whatever the count. Each answer is the value or the error the service gave for that
+ * parent.
+ */
 export const loaders = {
   AccountOrganization: { spaces: organizationSpaces, accountOrganizationUsers: organizationUsers },
   Space: {
-    organization: (queries: Query<GqlSpace>[], context: GraphqlContext) =>
+    organization: (queries: BatchQuery<GqlSpace>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.organizationId), async (id) => gqlOrganization(await organizationsService.getOrganization(context.deps, context.principal, id))),
     projects: spaceProjects,
     spaceUsers,
     spaceMemberships,
   },
   Project: {
-    space: (queries: Query<GqlProject>[], context: GraphqlContext) =>
+    space: (queries: BatchQuery<GqlProject>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => q.obj.spaceId), (id) => spaceOf(context, id)),
   },
   SpaceMembership: {
     user: userLoader((m: GqlMembership) => m.userN, true),
-    space: (queries: Query<GqlMembership>[], context: GraphqlContext) =>
+    space: (queries: BatchQuery<GqlMembership>[], context: GraphqlContext) =>
       byDistinctKey(queries.map((q) => encodeId('Space', q.obj.parentN)), (id) => spaceOf(context, id)),
   },
   AccountOrganizationUser: { user: userLoader((m: GqlMembership) => m.userN, true) },

@@ -12,6 +12,7 @@ import { authenticateGraphql } from './authenticate.js';
 import type { GraphqlContext } from './context.js';
 import { clientError, documentErrors, errorBody, formatExecutionErrors, transportError } from './errors.js';
 import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
+import { batchedFields } from './batched-fields.js';
 import { loaders } from './loaders.js';
 import { bracketNesting } from './nesting.js';
 import { nulStringsRule } from './nul-strings.js';
@@ -31,6 +32,13 @@ export interface GraphqlSettings {
   readonly graphiql: boolean;
   /** AX_GRAPHQL_INTROSPECTION: answer `__schema` / `__type`. */
   readonly graphqlIntrospection: boolean;
+}
+
+/** Resolver maps merged type by type: a type's fields may come from several of them. */
+function byType(...maps: Record<string, object>[]): Record<string, Record<string, unknown>> {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
+  return merged;
 }
 
 interface GraphqlRequest { query: string; variables: Record<string, unknown> | undefined; operationName: string | undefined }
@@ -88,20 +96,14 @@ function isDocumentError(error: unknown): error is Error & { code: string; error
 
 /**
  * `/graphql`: GraphQL over the services of `/v2` (docs/graphql.md). Mercurius parses, validates (with our limits),
- * batches the nested fields (loaders) and runs the document; this plugin owns the transport: authentication, one
+ * runs the document, the nested fields batched (batched-fields.ts); this plugin owns the transport: authentication, one
  * query per request, GET for queries only, the document's size, and every answer's GraphQL-shaped body.
  */
 export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, settings: GraphqlSettings): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(mercurius, {
       schema: typeDefs,
-      resolvers: {
-        ...queryResolvers, DateTime,
-        Account: { ...queryResolvers.Account, ...samlResolvers.Account },
-        SamlIdP: samlResolvers.SamlIdP,
-        Mutation: { ...mutationResolvers.Mutation, ...samlResolvers.Mutation },
-      } as never,
-      loaders: loaders as never,
+      resolvers: byType(queryResolvers, { DateTime }, samlResolvers, mutationResolvers, batchedFields(loaders)) as never,
       routes: false,
       graphiql: false,
       // Static rules: mercurius keeps each document's parse and verdict (its LRU cache), refusals included.
@@ -137,7 +139,7 @@ export async function registerGraphql(app: FastifyInstance, ctx: ServiceDeps, se
       if (refused) return refused;
       const context: GraphqlContext = {
         deps: ctx, principal, ip: request.ip, requestId: request.id, source: parsed.query, operationName: parsed.operationName,
-        variables: parsed.variables, spaces: new Map(),
+        variables: parsed.variables, spaces: new Map(), batches: new Map(),
       };
       try {
         return await reply.graphql(parsed.query, context as never, parsed.variables, parsed.operationName);
