@@ -59,9 +59,9 @@ describe.skipIf(testBackend !== 'sqlite')('rows read from SQLite', () => {
     expect(await read(text)).toEqual([{ id: 1, name: 'a', n: 1, remark: null }]);
   });
 
-  it('answers a bound LIMIT (written into the statement) with as many rows as each call asks, after its offset', async () => {
+  it('answers bound LIMITs (written into the statement) with as many rows as each call asks, after its offset, in subqueries too', async () => {
     const page = (limit: number, offset?: number) => {
-      let q = store.db.selectFrom('t' as never).select('id' as never).where('id' as never, '>', 0).orderBy('id' as never).limit(limit);
+      let q = store.db.selectFrom('t' as never).select('id' as never).where('id' as never, '>', 0 as never).orderBy('id' as never).limit(limit);
       if (offset !== undefined) q = q.offset(offset);
       return q.execute();
     };
@@ -72,6 +72,12 @@ describe.skipIf(testBackend !== 'sqlite')('rows read from SQLite', () => {
     }
     // More limits than one statement keeps variants of: the rest are bound, with the same answers.
     for (let limit = 0; limit < 140; limit++) expect(ids(await page(limit)), `limit ${limit}`).toEqual([1, 2, 3].slice(0, limit));
+    // Limits in subqueries, two in one statement, each with its own value from call to call.
+    const both = async (first: number, last: number) => ids((await sql<{ id: number }>`select id from (select id from t where id > ${0} order by id limit ${first})
+      union all select id from (select id from t where id > ${0} order by id desc limit ${last})`.execute(store.db)).rows);
+    expect(await both(1, 1)).toEqual([1, 3]);
+    expect(await both(2, 0)).toEqual([1, 2]);
+    expect(await both(0, 3)).toEqual([3, 2, 1]);
     // A `?` in a quoted string is not a parameter; a negative limit (SQLite: no limit) is bound as written.
     expect(ids((await sql<{ id: number }>`select id from t where name <> '?' and id > ${1} order by id limit ${1}`.execute(store.db)).rows)).toEqual([2]);
     expect(ids((await sql<{ id: number }>`select id from t where id > ${0} order by id limit ${-1}`.execute(store.db)).rows)).toEqual([1, 2, 3]);

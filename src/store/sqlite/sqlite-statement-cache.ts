@@ -28,7 +28,7 @@ export function withStatementCache(database: SQLite.Database): SQLite.Database {
             return prepare(source);
           }
           if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
-          statement = withLiteralLimit(source, (text) => rowsAsObjects(prepare(text)));
+          statement = withLiteralLimits(source, (text) => rowsAsObjects(prepare(text)));
           cache.set(source, statement);
         }
         return statement;
@@ -39,42 +39,51 @@ export function withStatementCache(database: SQLite.Database): SQLite.Database {
 
 const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
 
-/** The end of a query whose LIMIT is a bound parameter, as Kysely writes `.limit(n)` (and `.offset(m)`) for SQLite. */
-const TRAILING_LIMIT = / limit \?( offset \?)?$/;
-/** Limits a statement is prepared with, each as a statement of its own; past these, the limit is bound again. */
+/** Statements kept per text for the values of its limits; past these, the limits are bound again. */
 const MAX_LIMITS = 128;
 
 /**
- * The statement for `source`, which runs a trailing `limit ?` as a statement with that number written in its text.
- * SQLite (3.53, better-sqlite3's) plans a LIMIT with its value, and so marks a bound one as a parameter the plan depends on: binding
- * it again, which better-sqlite3 does on every run, expires the statement, and the next step parses and plans it
- * anew. On the bench seed world that was ~58k of the ~550k instructions the server spent on a page of a space's
- * projects, and `limit ?` took 18 µs where `limit 101` took 10 µs on SQLite's own (10k rows in memory, 9 read).
- * A limit is a handful of numbers per query (a page size, plus one), so each gets its statement: the values left of
- * the limit are bound as before; a limit that is not a whole number, or a call that binds otherwise than Kysely
- * does (one array, one value per `?`), runs the statement as written.
+ * The statement for `source`, which runs each bound LIMIT (`limit ?`, as Kysely writes `.limit(n)`, in the query or
+ * a subquery) as a statement with that number written in its text. SQLite (3.53, better-sqlite3's) plans a LIMIT
+ * with its value, and so marks a bound one as a parameter the plan depends on: binding it again, which better-sqlite3
+ * does on every run, expires the statement, and the next step parses and plans it anew. On the bench seed world that
+ * was ~58k of the ~550k instructions the server spent on a page of a space's projects, and `limit ?` took 18 µs where
+ * `limit 101` took 10 µs on SQLite's own (10k rows in memory, 9 read). A limit takes a handful of values per query (a
+ * page size, plus one), so each set of them gets its statement, the other values bound as before. A limit that is not
+ * a whole number, or a call that binds otherwise than Kysely does (one array, one value per `?`), runs the statement
+ * as written.
  */
-function withLiteralLimit(source: string, prepareRows: (text: string) => KyselyStatement): KyselyStatement {
+function withLiteralLimits(source: string, prepareRows: (text: string) => KyselyStatement): KyselyStatement {
   const statement = prepareRows(source);
-  const trailing = TRAILING_LIMIT.exec(source);
-  if (!trailing || !statement.reader) return statement;
-  const parameterCount = placeholders(source);
-  const offset = trailing[1] ?? '';
-  const limitAt = parameterCount - (offset ? 2 : 1);
-  const byLimit = new Map<number, KyselyStatement>();
-  /** The statement with this call's limit written in, and the parameters left to bind; undefined to bind the limit. */
+  if (!statement.reader) return statement;
+  const { count, limits } = parametersOf(source);
+  if (limits.length === 0) return statement;
+  const limited = new Set(limits.map((limit) => limit.parameter));
+  const byLimits = new Map<string, KyselyStatement>();
+  /** The statement with this call's limits written in, and the values left to bind; undefined to bind the limits. */
   const literal = (args: unknown[]): [KyselyStatement, unknown[]] | undefined => {
-    const [parameters] = args;
-    if (args.length !== 1 || !Array.isArray(parameters) || parameters.length !== parameterCount) return undefined;
-    const limit: unknown = parameters[limitAt];
-    if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) return undefined;
-    let prepared = byLimit.get(limit);
-    if (!prepared) {
-      if (byLimit.size >= MAX_LIMITS) return undefined;
-      prepared = prepareRows(`${source.slice(0, trailing.index)} limit ${limit}${offset}`);
-      byLimit.set(limit, prepared);
+    const [values] = args;
+    if (args.length !== 1 || !Array.isArray(values) || values.length !== count) return undefined;
+    const numbers: number[] = [];
+    for (const { parameter } of limits) {
+      const value: unknown = values[parameter];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return undefined;
+      numbers.push(value);
     }
-    return [prepared, parameters.filter((_, i) => i !== limitAt)];
+    const key = numbers.join(',');
+    let prepared = byLimits.get(key);
+    if (!prepared) {
+      if (byLimits.size >= MAX_LIMITS) return undefined;
+      let text = '';
+      let from = 0;
+      limits.forEach(({ at }, i) => {
+        text += `${source.slice(from, at)}${numbers[i]!}`;
+        from = at + 1;
+      });
+      prepared = prepareRows(text + source.slice(from));
+      byLimits.set(key, prepared);
+    }
+    return [prepared, values.filter((_, i) => !limited.has(i))];
   };
   return {
     reader: true,
@@ -90,20 +99,26 @@ function withLiteralLimit(source: string, prepareRows: (text: string) => KyselyS
   } as KyselyStatement;
 }
 
-/** The `?` parameters of a statement's text: those outside its quoted strings and identifiers. */
-function placeholders(text: string): number {
+/**
+ * The `?` parameters of a statement's text (those outside its quoted strings and identifiers), and of them the
+ * bound limits: each one's place in the text and its index among the parameters.
+ */
+function parametersOf(text: string): { count: number; limits: { at: number; parameter: number }[] } {
   let count = 0;
+  const limits: { at: number; parameter: number }[] = [];
   let quote: string | undefined;
-  for (const c of text) {
+  for (let at = 0; at < text.length; at++) {
+    const c = text[at];
     if (quote !== undefined) {
       if (c === quote) quote = undefined;
     } else if (c === '\'' || c === '"' || c === '`') {
       quote = c;
     } else if (c === '?') {
+      if (text.endsWith(' limit ', at)) limits.push({ at, parameter: count });
       count++;
     }
   }
-  return count;
+  return { count, limits };
 }
 
 /**
