@@ -39,8 +39,11 @@ export function withStatementCache(database: SQLite.Database): SQLite.Database {
 
 const SCHEMA_CHANGE = /^\s*(create|alter|drop)\b/i;
 
-/** Statements kept per text for the values of its limits; past these, the limits are bound again. */
-const MAX_LIMITS = 128;
+/**
+ * Statements kept per text for the values of its limits; past these, the limits are bound again. A client asks for one
+ * or two page sizes; a caller cycling through all 100 on every list would otherwise keep ~100 statements per query.
+ */
+const MAX_LIMITS = 16;
 
 /**
  * The statement for `source`, which runs each bound LIMIT (`limit ?`, as Kysely writes `.limit(n)`, in the query or
