@@ -29,12 +29,13 @@ function documentedDigest(h: Parameters<typeof reviewDigest>[0], grants: readonl
   return createHash('sha256').update(JSON.stringify(['ax-access-review-v1', h.account_id, h.id, h.name, h.created_at, h.created_by_user_id, encoded]), 'utf8').digest('hex');
 }
 
+/** The grants cut into pages at `cuts`; a cut drawn twice, or at either end, makes an empty page. */
 async function* pagesOf(grants: readonly SignedGrant[], cuts: readonly number[]): AsyncGenerator<SignedGrant[]> {
-  const at = [...new Set(cuts.map((c) => c % (grants.length + 1)))].sort((a, b) => a - b);
+  const at = cuts.map((c) => c % (grants.length + 1)).sort((a, b) => a - b);
   let from = 0;
   for (const to of [...at, grants.length]) {
-    if (to > from) yield grants.slice(from, to);
-    from = Math.max(from, to);
+    yield grants.slice(from, to);
+    from = to;
   }
 }
 

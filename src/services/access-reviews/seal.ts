@@ -30,6 +30,7 @@ export async function reviewDigest(review: ReviewHeader, pages: AsyncIterable<re
   hash.update(header.slice(0, -2), 'utf8');
   let grants = 0;
   for await (const page of pages) {
+    if (page.length === 0) continue;
     const encoded = page.map((g) => JSON.stringify([
       Number(g.id), g.principal_type, Number(g.user_id), g.principal_name, g.principal_email, g.principal_status, g.source,
       g.resource_type, Number(g.resource_id), g.resource_name, g.role_id === null ? null : Number(g.role_id), g.role_name,

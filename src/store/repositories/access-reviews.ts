@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { sourceProtocol } from '../grant-provenance.js';
+import { idSlices } from '../id-slices.js';
 import type { AccessReviewGrantsTable, AccessReviewsTable, Database, IdentityProtocol } from '../schema.js';
 import { unindexed } from '../unindexed-column.js';
 
@@ -98,8 +99,7 @@ export class AccessReviewRepository {
    * without holding every grant of a large account at once.
    */
   signedGrants(reviewId: number): AsyncGenerator<SignedGrant[]> {
-    return this.pagesById(reviewId, (after, through) => this.db.selectFrom('access_review_grants').select(['id', ...FROZEN_COLUMNS])
-      .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', '>', after).where('id', '<=', through).orderBy('id').execute());
+    return this.pagesById(reviewId, (after, through) => this.inRange(reviewId, after, through).select(['id', ...FROZEN_COLUMNS]).execute());
   }
 
   /** A review's grants in id order as `grants` reads them, a page at a time (exports). */
@@ -109,9 +109,14 @@ export class AccessReviewRepository {
 
   /** What makes each grant of a review the grant it is (`GrantIdentity`), with its id, in id order a page at a time (diffs). */
   grantIdentities(reviewId: number): AsyncGenerator<(GrantIdentity & { id: number })[]> {
-    return this.pagesById(reviewId, (after, through) => this.db.selectFrom('access_review_grants')
-      .select(['id', 'user_id', 'source', 'resource_type', 'resource_id', 'role_name', 'role_id'])
-      .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', '>', after).where('id', '<=', through).orderBy('id').execute());
+    return this.pagesById(reviewId, (after, through) => this.inRange(reviewId, after, through)
+      .select(['id', 'user_id', 'source', 'resource_type', 'resource_id', 'role_name', 'role_id']).execute());
+  }
+
+  /** A review's grants with after < id ≤ through, in id order, before their columns are chosen. */
+  private inRange(reviewId: number, after: number, through: number) {
+    return this.db.selectFrom('access_review_grants').where('review_id', '=', reviewId).where('account_id', '=', this.accountId)
+      .where('id', '>', after).where('id', '<=', through).orderBy('id');
   }
 
   /**
@@ -129,14 +134,14 @@ export class AccessReviewRepository {
     }
   }
 
-  /** Grants of a review by id, in id order. */
+  /** Grants of a review by id (`ids` in ascending order), in id order. */
   async grantsById(reviewId: number, ids: readonly number[]): Promise<AccessReviewGrantRow[]> {
     const out: AccessReviewGrantRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
+    for (const slice of idSlices(ids)) {
       out.push(...await this.db.selectFrom('access_review_grants').selectAll().select(sourceProtocol('access_review_grants.provenance_idp_id'))
-        .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', 'in', ids.slice(i, i + 500)).execute());
+        .where('review_id', '=', reviewId).where('account_id', '=', this.accountId).where('id', 'in', slice).orderBy('id').execute());
     }
-    return out.sort((a, b) => a.id - b.id);
+    return out;
   }
 
   async seal(id: number, values: { grantCount: number; digest: string; signature: string; keyId: string }): Promise<void> {
