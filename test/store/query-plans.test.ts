@@ -215,6 +215,20 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
     }
   });
 
+  // REST's commonest list, a space's projects (`GET /v2/projects?space_id=…`), runs compiled queries (PreparedQuery)
+  // for its first page and the pages after a cursor: each walks the space's index from where the page starts.
+  it('a space\'s projects are paged through the space\'s index, from the cursor', async () => {
+    const projects = forAccount(db, 1).projects;
+    await projects.list({ spaceId: 7, limit: 101 });
+    await projects.list({ spaceId: 7, after: 40, limit: 101 });
+    const read = plans();
+    expect(read).toHaveLength(2);
+    expect(read.map(({ plan }) => plan)).toEqual([
+      [expect.stringMatching(/^SEARCH projects USING INDEX projects_space \(space_id=\?\)$/)],
+      [expect.stringMatching(/^SEARCH projects USING INDEX projects_space \(space_id=\? AND id>\?\)$/)],
+    ]);
+  });
+
   // The log's pages were read by sorting the whole window (30 days by default) by id: 389 ms for page 1 of a window
   // of 500k entries, 0.34 ms now. A page walks an index in the list's order, from the window's end or the cursor.
   it('the audit log\'s pages walk its time index newest first, from the cursor; a user\'s walk their own index', async () => {

@@ -9,12 +9,21 @@ const projectById = new PreparedQuery((db, accountId: number, id: number) =>
   db.selectFrom('projects').selectAll().where('id', '=', id).where('account_id', '=', accountId));
 
 /**
- * firstOfEachSpace for one space with no other filter (GraphQL's `node(id:) { ... on Space { projects } }`),
- * compiled once: building and compiling the window query cost more than SQLite running it. The `+` as there.
+ * The first page of one space with no other filter (GraphQL's `node(id:) { ... on Space { projects } }` through
+ * firstOfEachSpace, REST's `GET /v2/projects?space_id=…` through list), compiled once: building and compiling the
+ * query cost more than SQLite running it. The `+` as in firstOfEachSpace.
  */
 const firstOfOneSpace = new PreparedQuery((db, accountId: number, spaceId: number, limit: number) =>
   db.selectFrom('projects').selectAll().where(unindexed('account_id'), '=', accountId).where('space_id', '=', spaceId)
     .orderBy('id').limit(limit));
+
+/**
+ * list()'s pages of one space after a cursor (REST's `GET /v2/projects?space_id=…` with `cursor`), compiled once as
+ * firstOfOneSpace is for the first page: building the query cost ~10 µs of that route's ~117 µs of server CPU.
+ */
+const oneSpaceAfter = new PreparedQuery((db, accountId: number, spaceId: number, after: number, limit: number) =>
+  db.selectFrom('projects').selectAll().where(unindexed('account_id'), '=', accountId).where('space_id', '=', spaceId)
+    .where('id', '>', after).orderBy('id').limit(limit));
 
 /** One account's projects: every query is filtered by the account it was made for. */
 export class ProjectRepository {
@@ -28,6 +37,11 @@ export class ProjectRepository {
     spaceId?: number | undefined; spaceName?: string | undefined; name?: string | undefined;
     ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<ProjectRow[]> {
+    const { spaceId, after, limit } = options;
+    if (spaceId !== undefined && options.ids === undefined && !options.spaceName && !options.name) {
+      return after === undefined ? firstOfOneSpace.all(this.db, this.accountId, spaceId, limit)
+        : oneSpaceAfter.all(this.db, this.accountId, spaceId, after, limit);
+    }
     // With a space, the unary `+` keeps SQLite's planner on the space's rows (see firstOfEachSpace).
     let q = this.db.selectFrom('projects').selectAll('projects')
       .where(unindexedWhen(options.spaceId !== undefined, 'projects.account_id'), '=', this.accountId);
