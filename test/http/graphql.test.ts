@@ -541,6 +541,15 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
       expect(res.status, body.slice(0, 40)).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     }
+    // The bound is on UTF-8 bytes: 22,000 three-byte characters (66,000 bytes) are too many, 21,800 (65,400) are not.
+    const commented = (n: number) => JSON.stringify({ query: `{ viewer { id } } # ${'€'.repeat(n)}` });
+    expect((await post(commented(22_000))).body.errors[0].message).toMatch(/longer than 65536 bytes/);
+    expect((await post(commented(21_800))).status).toBe(200);
+    const blank = await post(JSON.stringify({ query: ' \n\t\u00a0' }));
+    expect(blank.body.errors[0]).toMatchObject({ message: 'query: the GraphQL document is required', extensions: { code: 'BAD_REQUEST' } });
+    const unknownField = await post(JSON.stringify({ query: '{ viewer { id } }', extensions: {}, variable: {} }));
+    expect(unknownField.body.errors[0]).toMatchObject({ message: 'unknown field "variable"', extensions: { code: 'BAD_REQUEST' } });
+    expect((await post(JSON.stringify({ query: '{ viewer { id } }', extensions: { persistedQuery: null } }))).status).toBe(200);
     // A JSON body sent as text/plain (fetch's default) is refused as application/graphql is: 415, naming JSON.
     for (const type of ['text/plain;charset=UTF-8', 'application/graphql']) {
       const res = await post('{"query":"{ viewer { id } }"}', { 'content-type': type });

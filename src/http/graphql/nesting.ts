@@ -1,26 +1,40 @@
+const HASH = 0x23; // #
+const QUOTE = 0x22; // "
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const OPEN_PAREN = 0x28;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_PAREN = 0x29;
+
 /**
  * How deep a GraphQL document's brackets (`{`, `[`, `(`) nest, read from its text before anything parses it: graphql-js
  * parses recursively, so a document of a few thousand nested selections or list values overflows the stack
  * (a RangeError, not a GraphQLError) while staying far under the 64 KiB size bound. Strings, block strings and
- * comments are skipped, so brackets inside them do not count.
+ * comments are skipped, so brackets inside them do not count. Read by character code: indexing the text made a string
+ * of each character (B15's 216-character document: 685 ns a request by character, ~100 ns by code).
  */
 export function bracketNesting(text: string): number {
   let depth = 0;
   let deepest = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-    } else if (c === '"') {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === HASH) {
+      while (i < n && text.charCodeAt(i) !== NEWLINE && text.charCodeAt(i) !== RETURN) i++;
+    } else if (c === QUOTE) {
       if (text.startsWith('"""', i)) {
         const end = text.indexOf('"""', i + 3);
-        i = end === -1 ? text.length : end + 2;
+        i = end === -1 ? n : end + 2;
       } else {
-        for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+        for (i++; i < n && text.charCodeAt(i) !== QUOTE && text.charCodeAt(i) !== NEWLINE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
       }
-    } else if (c === '{' || c === '[' || c === '(') {
-      deepest = Math.max(deepest, ++depth);
-    } else if (c === '}' || c === ']' || c === ')') {
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === OPEN_PAREN) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET || c === CLOSE_PAREN) {
       depth--;
     }
   }

@@ -43,6 +43,11 @@ function byType(...maps: Record<string, object>[]): Record<string, Record<string
 
 interface GraphqlRequest { query: string; variables: Record<string, unknown> | undefined; operationName: string | undefined }
 
+/** The fields a request may have (graphql-over-http); `extensions` is accepted and not read. */
+const REQUEST_FIELDS = new Set(['query', 'variables', 'operationName', 'extensions']);
+/** A document of white space only is no document (`\s` is the set `trim()` removes). */
+const NOT_BLANK = /\S/;
+
 function badRequest(detail: string): ApiError {
   return new ApiError('BAD_REQUEST', detail);
 }
@@ -51,11 +56,14 @@ function badRequest(detail: string): ApiError {
 function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest {
   if (Array.isArray(raw)) throw badRequest('batched queries are not supported: send one {"query": …} object per request');
   if (raw === null || typeof raw !== 'object') throw badRequest('send a JSON object {"query", "variables"?, "operationName"?}');
-  const { query, variables, operationName, ...rest } = raw as Record<string, unknown>;
-  const unknown = Object.keys(rest).find((name) => name !== 'extensions');
+  const fields = raw as Record<string, unknown>;
+  // Checked name by name: a rest pattern (`...rest`) copied the body into a new object on every request.
+  const unknown = Object.keys(fields).find((name) => !REQUEST_FIELDS.has(name));
   if (unknown !== undefined) throw badRequest(`unknown field ${JSON.stringify(unknown)}`);
-  if (typeof query !== 'string' || query.trim() === '') throw badRequest('query: the GraphQL document is required');
-  if (Buffer.byteLength(query) > MAX_QUERY_BYTES) throw badRequest(`query: the document is longer than ${MAX_QUERY_BYTES} bytes`);
+  const { query, variables, operationName } = fields;
+  if (typeof query !== 'string' || !NOT_BLANK.test(query)) throw badRequest('query: the GraphQL document is required');
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a shorter document is not counted.
+  if (query.length * 3 > MAX_QUERY_BYTES && Buffer.byteLength(query) > MAX_QUERY_BYTES) throw badRequest(`query: the document is longer than ${MAX_QUERY_BYTES} bytes`);
   if (bracketNesting(query) > MAX_NESTING) throw badRequest(`query: the document nests selections, arguments or lists more than ${MAX_NESTING} levels deep`);
   let vars: unknown = variables ?? undefined;
   if (variablesAreJson && typeof vars === 'string') {
