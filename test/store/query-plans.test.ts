@@ -174,6 +174,20 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
     for (const { sql, line } of ofSpaces) expect({ sql, line }).toEqual({ sql, line: expect.stringMatching(/^SEARCH spaces USING (COVERING )?INDEX spaces_organization \(organization_id=\?( AND id>\?)?\)$/) });
   });
 
+  // `GET /v2/spaces` runs compiled queries without a name filter (an admin's pages, a member's visible ids bound as
+  // one value): the account's pages walk its index from the cursor, the ids are looked up by id.
+  it('the spaces lists\' compiled pages: the account\'s walk its index from the cursor, a member\'s ids are read by id', async () => {
+    const spaces = forAccount(db, 1).spaces;
+    await spaces.list({ limit: 51 });
+    await spaces.list({ after: 9, limit: 51 });
+    await spaces.list({ ids: [3, 5, 8], limit: 51 });
+    const [first, after, ids] = plans().map(({ plan }) => plan);
+    for (const page of [first, after]) expect(page).toEqual(['SEARCH spaces USING INDEX spaces_account (account_id=? AND id>?)']);
+    expect(ids).toEqual([
+      expect.stringMatching(/^SEARCH spaces USING INDEX spaces_account \(account_id=\? AND id=\?/), 'LIST SUBQUERY 1', expect.stringMatching(/^SCAN json_each/),
+    ]);
+  });
+
   // Deleting an identity provider hands the grants its syncs wrote to the admins, and a change to a SCIM provider's
   // mappings reads everyone holding one of them: each walked every membership and binding of the account (at 100k
   // users and 1M bindings, 171 and 327 ms). A sync of some users still reads their grants by user, not every grant
@@ -217,15 +231,18 @@ describe.skipIf(testBackend !== 'sqlite')('the query plans of narrow reads and c
 
   // REST's commonest list, a space's projects (`GET /v2/projects?space_id=…`), runs compiled queries (PreparedQuery)
   // for its first page and the pages after a cursor: each walks the space's index from where the page starts.
-  it('a space\'s projects are paged through the space\'s index, from the cursor', async () => {
+  it('a space\'s projects are paged through the space\'s index, from the cursor; a member\'s visible ones read by id', async () => {
     const projects = forAccount(db, 1).projects;
     await projects.list({ spaceId: 7, limit: 101 });
     await projects.list({ spaceId: 7, after: 40, limit: 101 });
+    await projects.list({ ids: [3, 5, 8], after: 4, limit: 101 });
     const read = plans();
-    expect(read).toHaveLength(2);
+    expect(read).toHaveLength(3);
     expect(read.map(({ plan }) => plan)).toEqual([
       [expect.stringMatching(/^SEARCH projects USING INDEX projects_space \(space_id=\?\)$/)],
       [expect.stringMatching(/^SEARCH projects USING INDEX projects_space \(space_id=\? AND id>\?\)$/)],
+      // A member's visible projects (`GET /v2/projects`), bound as one value: looked up by id.
+      [expect.stringMatching(/^SEARCH projects USING INDEX \w+ \(account_id=\? AND id=\?/), 'LIST SUBQUERY 1', expect.stringMatching(/^SCAN json_each/)],
     ]);
   });
 
