@@ -2,7 +2,7 @@
 // process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
-//   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|spaces|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
+//   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|projects-all|spaces|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
 //   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer;
 //   COUNT_SIMULATE=1 adds callgrind's cache and branch simulation and prints misses and mispredicts per request)
@@ -33,7 +33,7 @@ const route = process.argv[2] ?? 'space';
 const ROUTES = {
   space: 'GET /v2/spaces/{id}, MEMBER key', 'space-service': 'GET /v2/spaces/{id}, SERVICE key',
   projects: 'GET /v2/projects?space_id={id}&limit=100, MEMBER key (B15\'s second REST request)',
-  spaces: 'GET /v2/spaces?limit=100, MEMBER key', healthz: 'GET /healthz',
+  'projects-all': 'GET /v2/projects?limit=100, MEMBER key', spaces: 'GET /v2/spaces?limit=100, MEMBER key', healthz: 'GET /healthz',
 } as const;
 if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);
 const requests = Number(process.env.COUNT_REQUESTS ?? 5000);
@@ -125,7 +125,8 @@ try {
     subject = route === 'space' ? memberSpaceRequest(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
         : route === 'projects' ? spaceThenProjectsRequests(server)[1]
-          : route === 'spaces' ? { url: `${server.url}/v2/spaces?limit=100`, headers: { authorization: `Bearer ${server.member.raw}` } }
+          : route === 'spaces' || route === 'projects-all'
+            ? { url: `${server.url}/v2/${route === 'spaces' ? 'spaces' : 'projects'}?limit=100`, headers: { authorization: `Bearer ${server.member.raw}` } }
             : { url: `${server.url}/healthz` };
     bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('bare'));
   } catch (error) {

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database, ProjectRow } from '../schema.js';
 import { containsInsensitive } from '../text-filter.js';
-import { idList, inIdList, PreparedQuery } from '../prepared-query.js';
+import { PreparedQuery } from '../prepared-query.js';
 import { unindexed, unindexedWhen } from '../unindexed-column.js';
 
 /** The hot read of `GET /v2/projects/{id}`, compiled once (see PreparedQuery). */
@@ -25,14 +25,6 @@ const oneSpaceAfter = new PreparedQuery((db, accountId: number, spaceId: number,
   db.selectFrom('projects').selectAll().where(unindexed('account_id'), '=', accountId).where('space_id', '=', spaceId)
     .where('id', '>', after).orderBy('id').limit(limit));
 
-/**
- * list()'s pages of a principal's visible projects (REST's `GET /v2/projects` for a member), the ids bound as one
- * value and the query compiled once: an `in` list of up to 1,000 ids was built and compiled on every request.
- */
-const idsPage = new PreparedQuery((db, accountId: number, ids: unknown, after: number, limit: number) =>
-  db.selectFrom('projects').selectAll().where('account_id', '=', accountId).where(inIdList(db, 'id', ids))
-    .where('id', '>', after).orderBy('id').limit(limit));
-
 /** One account's projects: every query is filtered by the account it was made for. */
 export class ProjectRepository {
   constructor(private readonly db: Kysely<Database>, private readonly accountId: number) {}
@@ -45,20 +37,18 @@ export class ProjectRepository {
     spaceId?: number | undefined; spaceName?: string | undefined; name?: string | undefined;
     ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<ProjectRow[]> {
-    const { spaceId, ids, after, limit } = options;
-    if (ids?.length === 0) return Promise.resolve([]);
-    if (!options.spaceName && !options.name) {
-      if (spaceId !== undefined && ids === undefined) {
-        return after === undefined ? firstOfOneSpace.all(this.db, this.accountId, spaceId, limit)
-          : oneSpaceAfter.all(this.db, this.accountId, spaceId, after, limit);
-      }
-      // Row ids start at 1, so the first page is the page after 0.
-      if (spaceId === undefined && ids !== undefined) return idsPage.all(this.db, this.accountId, idList(this.db, ids), after ?? 0, limit);
+    const { spaceId, after, limit } = options;
+    if (spaceId !== undefined && options.ids === undefined && !options.spaceName && !options.name) {
+      return after === undefined ? firstOfOneSpace.all(this.db, this.accountId, spaceId, limit)
+        : oneSpaceAfter.all(this.db, this.accountId, spaceId, after, limit);
     }
     // With a space, the unary `+` keeps SQLite's planner on the space's rows (see firstOfEachSpace).
     let q = this.db.selectFrom('projects').selectAll('projects')
       .where(unindexedWhen(options.spaceId !== undefined, 'projects.account_id'), '=', this.accountId);
-    if (options.ids !== undefined) q = q.where('projects.id', 'in', options.ids);
+    if (options.ids !== undefined) {
+      if (options.ids.length === 0) return Promise.resolve([]);
+      q = q.where('projects.id', 'in', options.ids);
+    }
     if (options.spaceId !== undefined) q = q.where('projects.space_id', '=', options.spaceId);
     const spaceName = options.spaceName;
     if (spaceName) {
