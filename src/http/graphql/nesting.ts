@@ -15,7 +15,7 @@ const CLOSE_PAREN = 0x29;
  * parses recursively, so a document of a few thousand nested selections or list values overflows the stack
  * (a RangeError, not a GraphQLError) while staying far under the 64 KiB size bound. Strings, block strings and
  * comments are skipped, so brackets inside them do not count. Read by character code: indexing the text made a string
- * of each character (B15's 216-character document: 685 ns a request by character, ~100 ns by code).
+ * of each character (B15's 216-character document, in process: 625 ns by character, 411 ns by code).
  */
 export function bracketNesting(text: string): number {
   let depth = 0;

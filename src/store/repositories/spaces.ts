@@ -32,7 +32,7 @@ export class SpaceRepository {
     organizationId?: number | undefined; name?: string | undefined; ids?: readonly number[] | undefined; after?: number | undefined; limit: number;
   }): Promise<SpaceRow[]> {
     if (options.ids?.length === 0) return Promise.resolve([]);
-    // Without a name filter, compiled queries (a principal's ids within an organization are rare: built below).
+    // Without a name filter, compiled queries; a principal's ids within an organization are built below.
     if (!options.name && (options.ids === undefined || options.organizationId === undefined)) {
       const after = options.after ?? 0;
       if (options.ids !== undefined) return idsPage.all(this.db, this.accountId, idList(this.db, options.ids), after, options.limit);
