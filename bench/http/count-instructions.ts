@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
 import { instructionsByFunction, printDifference } from './callgrind-functions.js';
-import { startSeededServer } from '../lib/seeded-server.js';
+import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
 import { timedGetsMicros } from '../lib/timed-gets.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
 import { spaceThenProjectsRequests } from '../graphql/index.js';
@@ -29,12 +29,19 @@ import { answer } from './index.js';
 import type { LoadTarget } from './throughput.js';
 
 const route = process.argv[2] ?? 'space';
-/** What each route counts: B5's GETs (a MEMBER's USER key, a SERVICE key) and the health check (no key, no check). */
-const ROUTES = {
-  space: 'GET /v2/spaces/{id}, MEMBER key', 'space-service': 'GET /v2/spaces/{id}, SERVICE key',
-  projects: 'GET /v2/projects?space_id={id}&limit=100, MEMBER key (B15\'s second REST request)',
-  'projects-all': 'GET /v2/projects?limit=100, MEMBER key', spaces: 'GET /v2/spaces?limit=100, MEMBER key', healthz: 'GET /healthz',
-} as const;
+/**
+ * What each route counts, and its request on the seeded server: B5's GETs (a MEMBER's USER key, a SERVICE key), a
+ * member's lists, and the health check (no key, no check).
+ */
+const memberList = (server: SeededServer, path: string): LoadTarget => ({ url: `${server.url}${path}`, headers: { authorization: `Bearer ${server.member.raw}` } });
+const ROUTES: Record<string, { what: string; target: (server: SeededServer) => LoadTarget }> = {
+  space: { what: 'GET /v2/spaces/{id}, MEMBER key', target: memberSpaceRequest },
+  'space-service': { what: 'GET /v2/spaces/{id}, SERVICE key', target: (server) => spaceRequest(server, server.service.raw, server.service.spaceId) },
+  projects: { what: 'GET /v2/projects?space_id={id}&limit=100, MEMBER key (B15\'s second REST request)', target: (server) => spaceThenProjectsRequests(server)[1] },
+  'projects-all': { what: 'GET /v2/projects?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/projects?limit=100') },
+  spaces: { what: 'GET /v2/spaces?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/spaces?limit=100') },
+  healthz: { what: 'GET /healthz', target: (server) => ({ url: `${server.url}/healthz` }) },
+};
 if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);
 const requests = Number(process.env.COUNT_REQUESTS ?? 5000);
 const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
@@ -122,12 +129,7 @@ try {
   let subject: LoadTarget;
   let bare: ListeningProcess;
   try {
-    subject = route === 'space' ? memberSpaceRequest(server)
-      : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
-        : route === 'projects' ? spaceThenProjectsRequests(server)[1]
-          : route === 'spaces' || route === 'projects-all'
-            ? { url: `${server.url}/v2/${route === 'spaces' ? 'spaces' : 'projects'}?limit=100`, headers: { authorization: `Bearer ${server.member.raw}` } }
-            : { url: `${server.url}/healthz` };
+    subject = ROUTES[route]!.target(server);
     bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('bare'));
   } catch (error) {
     await server.stop();
@@ -138,7 +140,7 @@ try {
   const world = server.world;
   console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
     + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
-  console.log(`  ${ROUTES[route as keyof typeof ROUTES]}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
+  console.log(`  ${ROUTES[route]!.what}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
   console.log(`  bare Fastify, the same answer: ${Math.round(bareCount.perRequest).toLocaleString('en')}`);
   console.log(`  ratio: ${(subjectCount.perRequest / bareCount.perRequest).toFixed(2)}`);
   if (simulate) {
