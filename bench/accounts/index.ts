@@ -1,7 +1,7 @@
 import { machineInfo, type BenchRow } from '../lib/harness.js';
 import { growthBenches, growthUsers } from '../growth/index.js';
 import { memberSpaceRequest } from '../http/b5-get-space.js';
-import { timedGetsMicros } from '../lib/timed-gets.js';
+import { timedRequestsMicros } from '../lib/timed-requests.js';
 import { warmAccessSnapshot } from '../memory/access-warm-up.js';
 import { startBulkSeededServer, type BulkSeededServer } from '../memory/bulk-seeded-server.js';
 import { startCasbinHolder, type CasbinHolder } from '../memory/casbin-holder-process.js';
@@ -45,7 +45,7 @@ export async function runAccountBenches(groups: { memory: boolean; growth: boole
     const warmed: Omit<Account, 'rss'>[] = [];
     for (const s of [...seeded].sort((a, b) => a.users - b.users)) {
       const firstRequestMs = await warmAccessSnapshot(s.server);
-      await timedGetsMicros(memberSpaceRequest(s.server), WARM_GETS);
+      await timedRequestsMicros(memberSpaceRequest(s.server), WARM_GETS);
       warmed.push({ ...s, firstRequestMs });
     }
     const [rss, casbinRss, idleMb] = await Promise.all([

@@ -9,7 +9,7 @@ import { BENCH_WORLD } from '../lib/seed-world.js';
 import { growthRows } from './growth-rows.js';
 import { snapshotBuildsInOwnProcess } from './snapshot-builds-process.js';
 import { memberSpaceRequest } from '../http/b5-get-space.js';
-import { timedGetsMicros } from '../lib/timed-gets.js';
+import { timedRequestsMicros } from '../lib/timed-requests.js';
 
 /** Users per account (bindings 10 per user, API keys 1 per 5 users: accounts/account.ts); `--small` stops at 10k. */
 export function growthUsers(small: boolean): number[] {
@@ -41,7 +41,7 @@ export async function growthBenches(accounts: Account[], machine: MachineInfo, s
 async function measure(accounts: Account[], stores: Map<number, Store>, machine: MachineInfo, started: number): Promise<BenchRow[]> {
   const p99s = accounts.map(() => [] as number[]);
   const gets = await alternate(Object.fromEntries(accounts.map((a, i) => [a.users, async () => {
-    const lat = await timedGetsMicros(memberSpaceRequest(a.server), GETS_PER_ROUND);
+    const lat = await timedRequestsMicros(memberSpaceRequest(a.server), GETS_PER_ROUND);
     p99s[i]!.push(percentile(lat, 99));
     return percentile(lat, 50);
   }])), GET_ROUNDS);

@@ -2,7 +2,7 @@
 // process of its own: the same figures for the same build and inputs however busy the machine is, where req/s and
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
-//   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|projects-all|spaces|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
+//   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|projects-all|spaces|graphql|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
 //   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer;
 //   COUNT_SIMULATE=1 adds callgrind's cache and branch simulation and prints misses and mispredicts per request)
@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
 import { instructionsByFunction, printDifference } from './callgrind-functions.js';
 import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
-import { timedGetsMicros } from '../lib/timed-gets.js';
+import { timedRequestsMicros } from '../lib/timed-requests.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
-import { spaceThenProjectsRequests } from '../graphql/index.js';
+import { spaceThenProjectsRequests, spaceWithProjectsRequest } from '../graphql/index.js';
 import { startBareServer } from './bare-server-config.js';
 import { answer } from './index.js';
 import type { LoadTarget } from './throughput.js';
@@ -31,7 +31,7 @@ import type { LoadTarget } from './throughput.js';
 const route = process.argv[2] ?? 'space';
 /**
  * What each route counts, and its request on the seeded server: B5's GETs (a MEMBER's USER key, a SERVICE key), a
- * member's lists, and the health check (no key, no check).
+ * member's lists, B15's POST /graphql (the bare peer answers its bytes to a GET), and the health check (no key, no check).
  */
 const memberList = (server: SeededServer, path: string): LoadTarget => ({ url: `${server.url}${path}`, headers: { authorization: `Bearer ${server.member.raw}` } });
 const ROUTES: Record<string, { what: string; target: (server: SeededServer) => LoadTarget }> = {
@@ -40,6 +40,13 @@ const ROUTES: Record<string, { what: string; target: (server: SeededServer) => L
   projects: { what: 'GET /v2/projects?space_id={id}&limit=100, MEMBER key (B15\'s second REST request)', target: (server) => spaceThenProjectsRequests(server)[1] },
   'projects-all': { what: 'GET /v2/projects?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/projects?limit=100') },
   spaces: { what: 'GET /v2/spaces?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/spaces?limit=100') },
+  graphql: {
+    what: 'POST /graphql, B15\'s space and its projects, MEMBER key',
+    target: (server) => {
+      const { url, headers, body } = spaceWithProjectsRequest(server);
+      return { url, headers, body: () => body };
+    },
+  },
   healthz: { what: 'GET /healthz', target: (server) => ({ url: `${server.url}/healthz` }) },
 };
 if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);
@@ -105,9 +112,9 @@ function eventsPerRequest(callgrindText: string, name: string): Events {
  * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
  */
 async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<{ perRequest: number; events: Events; functions?: Map<string, number> }> {
-  await timedGetsMicros(target, warmup, CONNECTIONS);
+  await timedRequestsMicros(target, warmup, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-  await timedGetsMicros(target, requests, CONNECTIONS);
+  await timedRequestsMicros(target, requests, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 'ignore' });
   await server.stop();
   // With --separate-threads, one file per thread: `-01` is the main thread's.

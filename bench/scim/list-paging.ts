@@ -5,7 +5,7 @@ import { generateKey } from '../../src/keys/key-format.js';
 import { openStore } from '../../src/store/database.js';
 import { spawnServerProcess } from '../../test/helpers/server-process.js';
 import { alternate, machineInfo, percentile, type BenchRow, type MachineInfo } from '../lib/harness.js';
-import { timedGetsMicros } from '../lib/timed-gets.js';
+import { timedRequestsMicros } from '../lib/timed-requests.js';
 import { provisionAccount } from './directory-setup.js';
 import { seedDirectoryUsers } from './directory-users-seed.js';
 import { createBenchDatabase } from './postgres-bench-database.js';
@@ -71,7 +71,7 @@ async function measure(url: string, token: string, users: number): Promise<Recor
   const samples = { page1: [], page1000: [], userName: [], externalId: [] } as Record<Request, number[][]>;
   const contender = (name: Request) => async () => {
     // Not autocannon: its runs of a fixed number of requests end on its 1 s tick, whatever the server did.
-    const times = (await timedGetsMicros({ url: `${url}/scim/v2${requests[name].path}`, headers: { authorization } }, RUN_REQUESTS, IN_FLIGHT)).map((us) => us / 1000);
+    const times = (await timedRequestsMicros({ url: `${url}/scim/v2${requests[name].path}`, headers: { authorization } }, RUN_REQUESTS, IN_FLIGHT)).map((us) => us / 1000);
     samples[name].push(times);
     return percentile(times, 50);
   };

@@ -62,6 +62,9 @@ describe('issue 8 item 2: deeply nested JSON neither crashes nor stalls the serv
     // Brackets inside strings (escaped quotes and backslashes included) are text, not nesting.
     const text = await server.api('POST', '/v2/organizations', { body: { name: 'brackets', description: '\\"['.repeat(300) } });
     expect(text.status, JSON.stringify(text.body)).toBe(201);
+    // Brackets side by side are not nesting: 40 empty arrays, one level below the body, parse (then fail the schema).
+    const wide = await server.api('POST', '/v2/organizations', { body: `{"name":"wide","description":[${'[],'.repeat(39)}[]]}` });
+    expect(wide.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: expect.stringMatching(/description/) });
   });
 
   it('keeps refusing prototype poisoning, as Fastify\'s own parser does', async () => {

@@ -14,7 +14,7 @@ import { clientError, documentErrors, errorBody, formatExecutionErrors, transpor
 import { DocumentRefused, limitRules, refuseTooComplex } from './limits.js';
 import { batchedFields } from './batched-fields.js';
 import { loaders } from './loaders.js';
-import { bracketNesting } from './nesting.js';
+import { bracketsNestDeeperThan } from './nesting.js';
 import { nulStringsRule } from './nul-strings.js';
 import { mutationResolvers } from './mutations.js';
 import { queryResolvers } from './queries.js';
@@ -64,7 +64,7 @@ function graphqlRequest(raw: unknown, variablesAreJson: boolean): GraphqlRequest
   if (typeof query !== 'string' || !NOT_BLANK.test(query)) throw badRequest('query: the GraphQL document is required');
   // UTF-8 takes at most 3 bytes per UTF-16 unit: a shorter document is not counted.
   if (query.length * 3 > MAX_QUERY_BYTES && Buffer.byteLength(query) > MAX_QUERY_BYTES) throw badRequest(`query: the document is longer than ${MAX_QUERY_BYTES} bytes`);
-  if (bracketNesting(query) > MAX_NESTING) throw badRequest(`query: the document nests selections, arguments or lists more than ${MAX_NESTING} levels deep`);
+  if (bracketsNestDeeperThan(query, MAX_NESTING)) throw badRequest(`query: the document nests selections, arguments or lists more than ${MAX_NESTING} levels deep`);
   let vars: unknown = variables ?? undefined;
   if (variablesAreJson && typeof vars === 'string') {
     try {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../domain/errors.js';
+import { opensAtMost } from '../opening-brackets.js';
 
 /** No body of the admin API nests deeper than a handful of levels; 32 leaves room and stops `[[[[…` early. */
 export const MAX_JSON_DEPTH = 32;
@@ -10,14 +11,16 @@ const CLOSE_BRACE = 0x7d; // }
 const CLOSE_BRACKET = 0x5d; // ]
 const QUOTE = 0x22; // "
 const BACKSLASH = 0x5c; // \
+const JSON_OPENERS = ['{', '['];
 
 /**
- * True when `text` opens more than `limit` arrays/objects at once. One linear pass over the characters that
- * skips string contents, and stops at the first level too many, so a hostile body costs microseconds, not
- * the event loop time JSON.parse (and later JSON.stringify) would spend on it. Malformed text is left to
- * JSON.parse to reject.
+ * True when `text` opens more than `limit` arrays/objects at once. Text with no more than `limit` brackets in all
+ * cannot, and is not walked (every ordinary body); otherwise one linear pass over the characters that skips string
+ * contents, and stops at the first level too many, so a hostile body costs microseconds, not the event loop time
+ * JSON.parse (and later JSON.stringify) would spend on it. Malformed text is left to JSON.parse to reject.
  */
 export function nestsDeeperThan(text: string, limit: number): boolean {
+  if (opensAtMost(text, JSON_OPENERS, limit)) return false;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
