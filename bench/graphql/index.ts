@@ -4,6 +4,7 @@ import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
 import { alternateRuns } from '../http/alternate-runs.js';
 import { roundsRow } from '../http/rounds-row.js';
 import { CONNECTIONS } from '../http/settings.js';
+import type { LoadTarget } from '../http/throughput.js';
 import { type OperationRequest, runOperations } from './operation-client.js';
 
 /** Projects per page on both sides: more than any space of the seed world holds, so one page is the whole list. */
@@ -81,6 +82,12 @@ export function spaceWithProjectsRequest(server: SeededServer): OperationRequest
     url: `${server.url}/graphql`, headers: { 'x-api-key': server.member.raw },
     body: JSON.stringify({ query: QUERY, variables: { id: encodeId('Space', server.member.readableSpaceId) } }),
   };
+}
+
+/** B15's POST /graphql as a load target of the HTTP tools (a fresh copy of the same body for each request). */
+export function spaceWithProjectsTarget(server: SeededServer): LoadTarget {
+  const { url, headers, body } = spaceWithProjectsRequest(server);
+  return { url, headers, body: () => body };
 }
 
 /** A GET: a request without a body (an OperationRequest, and a LoadTarget of the HTTP rows). */

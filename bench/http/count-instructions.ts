@@ -23,7 +23,7 @@ import { instructionsByFunction, printDifference } from './callgrind-functions.j
 import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
 import { timedRequestsMicros } from '../lib/timed-requests.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
-import { spaceThenProjectsRequests, spaceWithProjectsRequest } from '../graphql/index.js';
+import { spaceThenProjectsRequests, spaceWithProjectsTarget } from '../graphql/index.js';
 import { startBareServer } from './bare-server-config.js';
 import { answer } from './index.js';
 import type { LoadTarget } from './throughput.js';
@@ -40,13 +40,7 @@ const ROUTES: Record<string, { what: string; target: (server: SeededServer) => L
   projects: { what: 'GET /v2/projects?space_id={id}&limit=100, MEMBER key (B15\'s second REST request)', target: (server) => spaceThenProjectsRequests(server)[1] },
   'projects-all': { what: 'GET /v2/projects?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/projects?limit=100') },
   spaces: { what: 'GET /v2/spaces?limit=100, MEMBER key', target: (server) => memberList(server, '/v2/spaces?limit=100') },
-  graphql: {
-    what: 'POST /graphql, B15\'s space and its projects, MEMBER key',
-    target: (server) => {
-      const { url, headers, body } = spaceWithProjectsRequest(server);
-      return { url, headers, body: () => body };
-    },
-  },
+  graphql: { what: 'POST /graphql, B15\'s space and its projects, MEMBER key', target: spaceWithProjectsTarget },
   healthz: { what: 'GET /healthz', target: (server) => ({ url: `${server.url}/healthz` }) },
 };
 if (!Object.hasOwn(ROUTES, route)) throw new Error(`route: ${Object.keys(ROUTES).join(', ')}; got ${JSON.stringify(route)}`);

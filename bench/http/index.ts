@@ -8,7 +8,7 @@ import { benchRoleBindingWrites } from './b8-role-binding-writes.js';
 import { startBareServer } from './bare-server-config.js';
 import { captureQuery } from './captured-query.js';
 import { pinLoadGenerator, SERVER_LAUNCHER } from './settings.js';
-import type { LoadTarget } from './throughput.js';
+import { type LoadTarget, methodAndHeaders } from './throughput.js';
 
 /**
  * B5–B8: the real server (built dist/, its own process, on the seed world) beside a bare Fastify process, both
@@ -119,8 +119,8 @@ async function withServer(options: Parameters<typeof startSeededServer>[0], run:
 
 /** What the subject answers to `target`: a GET, or a POST of a JSON body when it has one. */
 export async function answer(target: LoadTarget): Promise<unknown> {
-  const res = target.body === undefined ? await fetch(target.url, { headers: target.headers })
-    : await fetch(target.url, { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body: target.body() });
-  if (!res.ok) throw new Error(`${target.body === undefined ? 'GET' : 'POST'} ${target.url}: ${res.status}`);
+  const { method, headers } = methodAndHeaders(target);
+  const res = await fetch(target.url, { method, headers, body: target.body?.() });
+  if (!res.ok) throw new Error(`${method} ${target.url}: ${res.status}`);
   return res.json();
 }

@@ -8,15 +8,15 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spaceThenProjectsRequests, spaceWithProjectsRequest } from '../graphql/index.js';
+import { spaceThenProjectsRequests, spaceWithProjectsTarget } from '../graphql/index.js';
 import { frameOrigins } from '../lib/frame-origin.js';
 import { BENCH_WORLD } from '../lib/seed-world.js';
-import { type SeededServer, startSeededServer } from '../lib/seeded-server.js';
+import { startSeededServer } from '../lib/seeded-server.js';
 import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
 import { PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { roleBindingWrites } from './b8-role-binding-writes.js';
 import autocannon from 'autocannon';
-import type { LoadTarget } from './throughput.js';
+import { type LoadTarget, methodAndHeaders } from './throughput.js';
 import { CONNECTIONS } from './settings.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
@@ -35,7 +35,7 @@ try {
   const target: LoadTarget = route === 'users' ? usersPageOne(server)
     : route === 'binding' ? roleBindingWrites(server)
       : route === 'space-service' ? spaceRequest(server, server.service.raw, server.service.spaceId)
-        : route === 'graphql' ? graphqlRequest(server)
+        : route === 'graphql' ? spaceWithProjectsTarget(server)
         : route === 'projects' ? spaceThenProjectsRequests(server)[1]
         : memberSpaceRequest(server);
   await load(target, Math.min(2, seconds)); // warm-up, not profiled
@@ -89,19 +89,14 @@ for (const [name, time] of sum((n) => named(n.callFrame)).slice(0, Number(proces
 console.log('\nby package / source file (% of busy):');
 for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, Number(process.env.PROFILE_FILES ?? 20))) console.log(`  ${pct(time)}  ${name}`);
 
-/** B15's POST /graphql (a space and its projects), as a LoadTarget. */
-function graphqlRequest(server: SeededServer): LoadTarget {
-  const { url, headers, body } = spaceWithProjectsRequest(server);
-  return { url, headers, body: () => body };
-}
 
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */
 async function load(target: LoadTarget, duration: number): Promise<number> {
   const body = target.body;
+  const { method, headers } = methodAndHeaders(target);
   const result = await autocannon({
-    url: target.url, connections: CONNECTIONS, duration, timeout: 60,
-    headers: { ...target.headers, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { method: 'POST' as const, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
+    url: target.url, connections: CONNECTIONS, duration, timeout: 60, headers,
+    ...(body ? { method, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
   });
   if (result.non2xx > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers`);
   return result.requests.average;

@@ -8,16 +8,22 @@ export interface LoadTarget {
   body?: () => string;
 }
 
+/** How `target` is sent: a GET, or a POST whose headers name its JSON body's type. */
+export function methodAndHeaders(target: LoadTarget): { method: 'GET' | 'POST'; headers: Record<string, string> | undefined } {
+  return target.body === undefined ? { method: 'GET', headers: target.headers }
+    : { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' } };
+}
+
 /** Requests per second answered by `target` under autocannon (-c 64 -p 1) for one run; any non-2xx answer fails the bench. */
 export async function throughput(target: LoadTarget, seconds: number): Promise<number> {
-  const headers = { ...target.headers, ...(target.body ? { 'content-type': 'application/json' } : {}) };
+  const { method, headers } = methodAndHeaders(target);
   const body = target.body;
   const result = await autocannon({
     url: target.url, connections: CONNECTIONS, pipelining: 1, duration: seconds, headers,
-    ...(body ? { method: 'POST' as const, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
+    ...(body ? { method, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${target.body ? 'POST' : 'GET'} ${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    throw new Error(`${method} ${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
   return result.requests.average;
 }

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { LoadTarget } from '../http/throughput.js';
+import { type LoadTarget, methodAndHeaders } from '../http/throughput.js';
 
 /**
  * Latencies of `count` GETs of `url` (POSTs of a JSON body when the target has one), in microseconds (process.hrtime
@@ -8,14 +8,14 @@ import type { LoadTarget } from '../http/throughput.js';
  * ends with its last answer. Throws on a non-200 answer, so that an error page is never timed as a success.
  */
 export async function timedRequestsMicros(
-  { url, headers, body }: LoadTarget, count: number, inFlight = 1,
+  target: LoadTarget, count: number, inFlight = 1,
 ): Promise<number[]> {
+  const { url, body } = target;
   const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
-  const method = body === undefined ? 'GET' : 'POST';
-  const allHeaders = body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
+  const { method, headers } = methodAndHeaders(target);
   const once = () => new Promise<number>((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    request(url, { agent, method, headers: allHeaders }, (res) => {
+    request(url, { agent, method, headers }, (res) => {
       res.resume();
       res.once('end', () => {
         if (res.statusCode !== 200) reject(new Error(`${method} ${url} answered ${res.statusCode}`));
