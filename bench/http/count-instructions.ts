@@ -3,6 +3,7 @@
 // CPU time on this shared 2-core machine move by ±20 % between stretches. For performance work on the request path:
 // a change that removes work shows here at once.
 //   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|projects-all|spaces|graphql|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
+//   COUNT_PEER=rest with `graphql`: B15's own peer, REST's two requests of each operation on a second seeded server, in place of bare Fastify;
 //   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
 //   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer;
 //   COUNT_SIMULATE=1 adds callgrind's cache and branch simulation and prints misses and mispredicts per request)
@@ -49,6 +50,15 @@ const warmup = Number(process.env.COUNT_WARMUP ?? 8000);
 /** Keep-alive connections the requests go over, each sending its next GET when its answer is in. */
 const CONNECTIONS = 8;
 const topFunctions = Number(process.env.COUNT_FUNCTIONS ?? 0);
+/**
+ * COUNT_PEER=rest (route `graphql` only): the peer is B15's, the server itself answering REST's two requests of each
+ * operation (the space, then its projects), counted per pair: what GraphQL's one request costs beyond the two it
+ * replaces. The default, `bare`, is bare Fastify answering the subject's bytes.
+ */
+const peerKind = process.env.COUNT_PEER ?? 'bare';
+if (peerKind !== 'bare' && !(peerKind === 'rest' && route === 'graphql')) {
+  throw new Error(`COUNT_PEER: bare, or rest with the graphql route; got ${JSON.stringify(peerKind)} with ${JSON.stringify(route)}`);
+}
 /**
  * COUNT_SIMULATE=1: callgrind also simulates the caches (L1 instruction and data, last level, sized like this
  * machine's) and the branch predictor, and both sides' misses and mispredicts per request are printed. Where the
@@ -101,14 +111,15 @@ function eventsPerRequest(callgrindText: string, name: string): Events {
 }
 
 /**
- * Warms `server` up, counts `requests` of `target` on it, stops it; the main thread's instructions per request.
+ * Warms `server` up, counts `requests` of each of `targets` on it, stops it; the main thread's instructions per
+ * request (per set of requests, one of each target, when there are several).
  * V8's optimizing compiles run on background threads, whenever valgrind (one thread at a time) gets to them: the
  * whole process's count held 30–45 % of compiler work, and moved with the timing. The main thread's does not.
  */
-async function count(name: string, server: ListeningProcess, target: LoadTarget): Promise<{ perRequest: number; events: Events; functions?: Map<string, number> }> {
-  await timedRequestsMicros(target, warmup, CONNECTIONS);
+async function count(name: string, server: ListeningProcess, targets: readonly LoadTarget[]): Promise<{ perRequest: number; events: Events; functions?: Map<string, number> }> {
+  for (const target of targets) await timedRequestsMicros(target, warmup, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=on', String(server.pid)], { stdio: 'ignore' });
-  await timedRequestsMicros(target, requests, CONNECTIONS);
+  for (const target of targets) await timedRequestsMicros(target, requests, CONNECTIONS);
   execFileSync('callgrind_control', ['--instr=off', String(server.pid)], { stdio: 'ignore' });
   await server.stop();
   // With --separate-threads, one file per thread: `-01` is the main thread's.
@@ -125,33 +136,46 @@ async function count(name: string, server: ListeningProcess, target: LoadTarget)
   }
 }
 
+/** The side counted beside the subject: its process, what it is sent, and how it is named in the output. */
+interface Peer { process: ListeningProcess; targets: LoadTarget[]; what: string }
+
+/** Bare Fastify answering the subject's bytes, or (COUNT_PEER=rest) a second seeded server answering REST's pair. */
+async function startPeer(subject: LoadTarget): Promise<Peer> {
+  if (peerKind === 'rest') {
+    const rest = await startSeededServer({ launcher: callgrind('peer') });
+    return { process: rest, targets: spaceThenProjectsRequests(rest), what: 'REST\'s two requests (the space, then its projects), per pair' };
+  }
+  const bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('peer'));
+  return { process: bare, targets: [{ url: `${bare.url}/fixture/answer` }], what: 'bare Fastify, the same answer' };
+}
+
 try {
   const server = await startSeededServer({ launcher: callgrind('subject') });
   let subject: LoadTarget;
-  let bare: ListeningProcess;
+  let peer: Peer;
   try {
     subject = ROUTES[route]!.target(server);
-    bare = await startBareServer({ fixtures: { answer: await answer(subject) } }, callgrind('bare'));
+    peer = await startPeer(subject);
   } catch (error) {
     await server.stop();
     throw error;
   }
-  const subjectCount = await count('subject', server, subject);
-  const bareCount = await count('bare', bare, { url: `${bare.url}/fixture/answer` });
+  const subjectCount = await count('subject', server, [subject]);
+  const peerCount = await count('peer', peer.process, peer.targets);
   const world = server.world;
   console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
     + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
   console.log(`  ${ROUTES[route]!.what}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
-  console.log(`  bare Fastify, the same answer: ${Math.round(bareCount.perRequest).toLocaleString('en')}`);
-  console.log(`  ratio: ${(subjectCount.perRequest / bareCount.perRequest).toFixed(2)}`);
+  console.log(`  ${peer.what}: ${Math.round(peerCount.perRequest).toLocaleString('en')}`);
+  console.log(`  ratio: ${(subjectCount.perRequest / peerCount.perRequest).toFixed(2)}`);
   if (simulate) {
-    console.log('simulated per request (subject, bare, ratio):');
+    console.log('simulated per request (subject, peer, ratio):');
     for (const [event, text] of Object.entries(EVENT_NAMES)) {
-      const [a, b] = [subjectCount.events.get(event) ?? 0, bareCount.events.get(event) ?? 0];
+      const [a, b] = [subjectCount.events.get(event) ?? 0, peerCount.events.get(event) ?? 0];
       console.log(`  ${text.padEnd(34)} ${Math.round(a).toLocaleString('en').padStart(8)} ${Math.round(b).toLocaleString('en').padStart(8)}  ${b === 0 ? '—' : (a / b).toFixed(2)}`);
     }
   }
-  if (subjectCount.functions && bareCount.functions) printDifference(subjectCount.functions, bareCount.functions, topFunctions);
+  if (subjectCount.functions && peerCount.functions) printDifference(subjectCount.functions, peerCount.functions, topFunctions);
 } finally {
   if (process.env.COUNT_KEEP) console.log(`callgrind files kept in ${dir}`);
   else await rm(dir, { recursive: true, force: true });
