@@ -163,7 +163,8 @@ try {
   const subjectCount = await count('subject', server, [subject]);
   const peerCount = await count('peer', peer.process, peer.targets);
   const world = server.world;
-  console.log(`instructions per request (callgrind, ${requests} requests after ${warmup}; seed world ${world.users.length / 1000}k users, `
+  const each = peer.targets.length > 1 ? ' of each' : '';
+  console.log(`instructions per request (callgrind, ${requests} requests${each} after ${warmup}${each}; seed world ${world.users.length / 1000}k users, `
     + `${world.roleBindings.length / 1000}k bindings, ${server.dialect}):`);
   console.log(`  ${ROUTES[route]!.what}: ${Math.round(subjectCount.perRequest).toLocaleString('en')}`);
   console.log(`  ${peer.what}: ${Math.round(peerCount.perRequest).toLocaleString('en')}`);

@@ -89,7 +89,6 @@ for (const [name, time] of sum((n) => named(n.callFrame)).slice(0, Number(proces
 console.log('\nby package / source file (% of busy):');
 for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, Number(process.env.PROFILE_FILES ?? 20))) console.log(`  ${pct(time)}  ${name}`);
 
-
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */
 async function load(target: LoadTarget, duration: number): Promise<number> {
   const body = target.body;

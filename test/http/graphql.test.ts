@@ -625,7 +625,8 @@ describe('bad input: a GraphQL error, never a 5xx, nothing written', () => {
     // Brackets inside strings and comments do not count.
     const quoted = await gql(`{ viewer { user { email } } } # ${'{'.repeat(100)}\nquery Q { node(id: "${'{'.repeat(100)}") { id } }`);
     expect(quoted.status).not.toBe(500);
-    expect(quoted.body.errors?.[0]?.message ?? '').not.toMatch(/levels deep/);    // Many brackets side by side are not nesting: 20 selections of 4 brackets each, three deep (81 in all).
+    expect(quoted.body.errors?.[0]?.message ?? '').not.toMatch(/levels deep/);
+    // Many brackets side by side are not nesting: 20 selections of 4 brackets each, three deep (81 in all).
     const wide = await gql(`{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { user { email } user { id } user { email } }`).join(' ')} }`);
     expect(wide.status, JSON.stringify(wide.body)).toBe(200);
     expect(wide.body.data.a19.user.email).toEqual(expect.any(String));
