@@ -152,6 +152,48 @@ describe('loadWorld', () => {
     expect(roleBindings).toEqual([expected(3), expected(5), expected(1), expected(2), expected(0), expected(4)]);
   });
 
+  it('groups bindings read over several pages by user, in the order read within each user, each expiry kept with its binding', async () => {
+    const db = store.db;
+    const { accountId, role, user } = await seedAccount('tenant-paged');
+    const users: number[] = [];
+    for (let k = 0; k < 300; k++) users.push(await user(`u${k}@p.example`, { role: 'MEMBER' }));
+    const org = await db.insertInto('organizations').values({ account_id: accountId, name: 'p', description: '', created_at: now, updated_at: now })
+      .returning('id').executeTakeFirstOrThrow();
+    const spaces = await db.insertInto('spaces').values(Array.from({ length: 40 }, (_, k) => ({
+      account_id: accountId, organization_id: org.id, name: `s${k}`, description: '', is_private: 0, created_at: now, updated_at: now,
+    }))).returning('id').execute();
+    const projects = await db.insertInto('projects').values(Array.from({ length: 3 }, (_, k) => ({
+      account_id: accountId, space_id: spaces[0]!.id, name: `p${k}`, created_at: now, updated_at: now,
+    }))).returning('id').execute();
+    // 12,000 on spaces (two pages of the read) and 900 on projects, inserted so that in id order the users interleave.
+    const grants: { userId: number; resourceType: 'SPACE' | 'PROJECT'; resourceId: number; expiresAt: string | null }[] = [];
+    const resources = [...spaces.map((s) => ['SPACE', s.id] as const), ...projects.map((p) => ['PROJECT', p.id] as const)];
+    for (const [resourceType, resourceId] of resources) {
+      for (let k = 0; k < users.length; k++) {
+        const u = users[(k * 7 + resourceId) % users.length]!;
+        grants.push({ userId: u, resourceType, resourceId, expiresAt: (u + resourceId) % 11 === 0 ? `2031-01-${String(1 + (u % 28)).padStart(2, '0')}T00:00:00.000Z` : null });
+      }
+    }
+    const ids: number[] = [];
+    for (let from = 0; from < grants.length; from += 1000) {
+      const rows = await db.insertInto('role_bindings').values(grants.slice(from, from + 1000).map((g) => ({
+        account_id: accountId, user_id: g.userId, role_id: role.READ_ONLY, resource_type: g.resourceType,
+        space_id: g.resourceType === 'SPACE' ? g.resourceId : null, project_id: g.resourceType === 'PROJECT' ? g.resourceId : null,
+        expires_at: g.expiresAt, created_at: now, updated_at: now,
+      }))).returning('id').execute();
+      ids.push(...rows.map((r) => r.id));
+    }
+    const inserted = grants.map((g, k) => ({ id: ids[k]!, roleId: role.READ_ONLY, ...g }));
+    const readOrder = [...inserted.filter((b) => b.resourceType === 'SPACE'), ...inserted.filter((b) => b.resourceType === 'PROJECT')]
+      .sort((a, b) => (a.resourceType === b.resourceType ? a.id - b.id : 0));
+    // A stable sort by user of the order read: each user's on spaces, then on projects, each by id.
+    const expected = [...readOrder].sort((a, b) => a.userId - b.userId);
+    const { roleBindings } = await loadWorld(db, accountId);
+    expect(roleBindings.map(({ id, userId, roleId, resourceType, resourceId, expiresAt }) => ({ id, userId, roleId, resourceType, resourceId, expiresAt })))
+      .toEqual(expected.map(({ id, userId, roleId, resourceType, resourceId, expiresAt }) => ({ id, userId, roleId, resourceType, resourceId, expiresAt })));
+    expect(roleBindings.filter((b) => b.expiresAt !== null).length).toBe(grants.filter((g) => g.expiresAt !== null).length);
+  });
+
   it('gives an empty world for an account without rows', async () => {
     expect(await loadWorld(store.db, 987654)).toEqual({
       accountId: 987654, users: [], organizations: [], spaces: [], projects: [], roles: [],
