@@ -25,7 +25,7 @@ const CHECK_PASSES = 5;
  * projects at every size) side by side, each its own real server (dist/, SQLite), seeded, warmed and RSS-read by
  * accounts/index.ts (smallest first here). Per size: the server's snapshot rebuild (AccessCache: loadAccessState
  * through Store.bulkRead and AccessSnapshot.build) from the server's database, in a process of its own that holds what
- * a server holds (snapshot-builds-process.ts; sizes alternating), the server's RSS,
+ * a server holds (snapshot-builds-process.ts; sizes alternating), with the page faults it takes, the server's RSS,
  * check() p99 over the built snapshot (B1's query mix), and `GET /v2/spaces/{id}` p50/p99 with a MEMBER's key (one
  * request at a time, sizes alternating by round).
  */
@@ -47,7 +47,7 @@ async function measure(accounts: Account[], stores: Map<number, Store>, machine:
   }])), GET_ROUNDS);
   const medianOf = (xs: number[]) => percentile(xs, 50);
 
-  const builds = await snapshotBuildsInOwnProcess({
+  const { builds, faults } = await snapshotBuildsInOwnProcess({
     accounts: accounts.map((a) => ({ key: String(a.users), dataDir: dirname(a.server.sqliteFile!), accountId: a.world.accountId, bindings: a.world.roleBindings.length })),
     rounds: BUILD_ROUNDS,
   });
@@ -79,6 +79,7 @@ async function measure(accounts: Account[], stores: Map<number, Store>, machine:
     + `group took ${Math.round((Date.now() - started) / 1000)} s`;
   return growthRows([
     { key: 'build', what: 'snapshot rebuild (loadAccessState + AccessSnapshot.build)', unit: 'ms', values: accounts.map((a) => builds[String(a.users)]!.median), maxGrowthPer10x: 10 },
+    { key: 'build-faults', what: 'minor page faults of a snapshot rebuild (median)', unit: 'faults', values: accounts.map((a) => faults[String(a.users)]!) },
     { key: 'rss', what: 'server RSS with the snapshot loaded', unit: 'MB', values: accounts.map((a) => a.rss.collected) },
     { key: 'check-p99', what: 'check() p99', unit: 'µs', values: checkP99 },
     { key: 'get-p50', what: 'GET /v2/spaces/{id} p50, MEMBER key', unit: 'µs', values: accounts.map((a) => gets[a.users]!.median), maxTotalGrowth: 1.5 },
