@@ -4,7 +4,8 @@
 // a change that removes work shows here at once.
 //   node --import tsx bench/http/count-instructions.ts [space|space-service|projects|projects-all|spaces|graphql|healthz]   (COUNT_REQUESTS, default 5000; COUNT_WARMUP, default 8000;
 //   COUNT_PEER=rest with `graphql`: B15's own peer, REST's two requests of each operation on a second seeded server, in place of bare Fastify;
-//   COUNT_KEEP=1 keeps the callgrind files, for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
+//   COUNT_KEEP=1 keeps the callgrind files (with COUNT_FUNCTIONS, each server's perf map beside them, which names the
+//   addresses of compiled JavaScript), for callgrind_annotate, and prints their folder; COUNT_FUNCTIONS=N prints
 //   the N functions, JavaScript ones by name, where the subject spends the most instructions over the peer;
 //   COUNT_SIMULATE=1 adds callgrind's cache and branch simulation and prints misses and mispredicts per request)
 // Needs valgrind. Seeds the bench world and starts both servers under callgrind with counting off. It warms each one
@@ -16,7 +17,7 @@
 // path, and the subject counted 131.7k–134.0k a request, moving ±2k from run to run; after 8,000, 110.2k and 111.0k.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm, mkdtemp } from 'node:fs/promises';
+import { readFile, rename, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListeningProcess } from '../lib/listening-process.js';
@@ -132,7 +133,9 @@ async function count(name: string, server: ListeningProcess, targets: readonly L
   try {
     return { perRequest, events, functions: instructionsByFunction(file, perfMap, requests) };
   } finally {
-    await rm(perfMap, { force: true });
+    // Kept beside the callgrind files with COUNT_KEEP: the addresses callgrind_annotate shows are named only in it.
+    if (process.env.COUNT_KEEP) await rename(perfMap, join(dir, `${name}.perf-map`));
+    else await rm(perfMap, { force: true });
   }
 }
 
