@@ -16,7 +16,7 @@ import { memberSpaceRequest, spaceRequest } from './b5-get-space.js';
 import { PAGE_SIZE, usersPageOne } from './b7-users-list.js';
 import { roleBindingWrites } from './b8-role-binding-writes.js';
 import autocannon from 'autocannon';
-import { type LoadTarget, methodAndHeaders } from './throughput.js';
+import { autocannonRequest, type LoadTarget } from './throughput.js';
 import { CONNECTIONS } from './settings.js';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }
@@ -91,12 +91,7 @@ for (const [name, time] of sum((n) => where(origin(n.callFrame).url)).slice(0, N
 
 /** Requests per second over `seconds` (timeouts on a loaded machine are counted, not fatal: the profile is the point). */
 async function load(target: LoadTarget, duration: number): Promise<number> {
-  const body = target.body;
-  const { method, headers } = methodAndHeaders(target);
-  const result = await autocannon({
-    url: target.url, connections: CONNECTIONS, duration, timeout: 60, headers,
-    ...(body ? { method, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
-  });
+  const result = await autocannon({ ...autocannonRequest(target), connections: CONNECTIONS, duration, timeout: 60 });
   if (result.non2xx > 0) throw new Error(`${target.url}: ${result.non2xx} non-2xx answers`);
   return result.requests.average;
 }

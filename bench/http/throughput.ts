@@ -14,16 +14,18 @@ export function methodAndHeaders(target: LoadTarget): { method: 'GET' | 'POST'; 
     : { method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' } };
 }
 
-/** Requests per second answered by `target` under autocannon (-c 64 -p 1) for one run; any non-2xx answer fails the bench. */
-export async function throughput(target: LoadTarget, seconds: number): Promise<number> {
+/** autocannon's options for sending `target`: its URL, method and headers, and a fresh body for each POST. */
+export function autocannonRequest(target: LoadTarget): Pick<autocannon.Options, 'url' | 'method' | 'headers' | 'requests'> {
   const { method, headers } = methodAndHeaders(target);
   const body = target.body;
-  const result = await autocannon({
-    url: target.url, connections: CONNECTIONS, pipelining: 1, duration: seconds, headers,
-    ...(body ? { method, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}),
-  });
+  return { url: target.url, method, headers, ...(body ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }] } : {}) };
+}
+
+/** Requests per second answered by `target` under autocannon (-c 64 -p 1) for one run; any non-2xx answer fails the bench. */
+export async function throughput(target: LoadTarget, seconds: number): Promise<number> {
+  const result = await autocannon({ ...autocannonRequest(target), connections: CONNECTIONS, pipelining: 1, duration: seconds });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${method} ${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    throw new Error(`${methodAndHeaders(target).method} ${target.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
   return result.requests.average;
 }

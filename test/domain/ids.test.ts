@@ -8,8 +8,8 @@ describe('parseId', () => {
   it('answers the same for an id however often it is asked, and never keeps a malformed one', () => {
     const space = encodeId('Space', 123);
     for (let i = 0; i < 3; i++) expect(parseId(fresh(space))).toEqual({ type: 'Space', n: 123 });
-    // Zero, past the row ids, not a number, unpadded ("Space:1" without its "=="), empty, not base64.
-    const malformed = [btoa('Space:0'), btoa(`Space:${MAX_ROW_ID + 1}`), btoa('Space:12x'), 'U3BhY2U6MQ', '', 'not base64!'];
+    // Zero, past the row ids, not a number, unpadded ("Space:1" without its "=="), empty, not base64, over 200 characters.
+    const malformed = [btoa('Space:0'), btoa(`Space:${MAX_ROW_ID + 1}`), btoa('Space:12x'), 'U3BhY2U6MQ', '', 'not base64!', btoa(`${'S'.repeat(160)}:1`)];
     for (const bad of malformed) {
       for (let i = 0; i < 2; i++) expect(parseId(fresh(bad)), bad).toBeUndefined();
     }
